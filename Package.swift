@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "broker",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "broker", targets: ["BrokerCLI"]),
+        .library(name: "ProviderInterface", targets: ["ProviderInterface"]),
+    ],
+    targets: [
+        // System libraries from Debian (see scripts/bootstrap.sh).
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CMicroHTTPD", pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]),
+
+        // The protocol and its value types: no C, no I/O.
+        .target(name: "ProviderInterface"),
+        // The one HTTP server layer (simulator now, `broker serve` later).
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+        // Provider adapters and the libcurl transport.
+        .target(name: "Adapters", dependencies: ["ProviderInterface", "CCurl"]),
+        // Registry, store, refresher, routing, ledger; knows adapters only through the protocol.
+        .target(name: "Broker", dependencies: ["ProviderInterface", "CSQLite"]),
+        // The `broker` executable.
+        .executableTarget(
+            name: "BrokerCLI",
+            dependencies: ["Broker", "Adapters", "ProviderInterface"]),
+        // Test support: the loopback provider simulator and fakes.
+        .target(
+            name: "ProviderSimulator",
+            dependencies: ["HTTPServer", "ProviderInterface"],
+            resources: [.copy("Fixtures")]),
+
+        .testTarget(name: "ProviderInterfaceTests", dependencies: ["ProviderInterface"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Adapters"]),
+        .testTarget(
+            name: "AdaptersTests",
+            dependencies: ["Adapters", "ProviderInterface", "ProviderSimulator"]),
+        .testTarget(name: "BrokerTests", dependencies: ["Broker", "ProviderInterface"]),
+        .testTarget(
+            name: "BrokerCLITests",
+            dependencies: ["BrokerCLI", "Broker", "ProviderSimulator"]),
+
+        // Benchmarks: built, never run by `swift test`.
+        .executableTarget(
+            name: "TransportBench",
+            dependencies: ["Adapters", "ProviderSimulator"],
+            path: "bench/TransportBench"),
+    ],
+    swiftLanguageModes: [.v6]
+)

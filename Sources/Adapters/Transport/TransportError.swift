@@ -1,0 +1,59 @@
+import ProviderInterface
+
+/// A failure below HTTP: the request never got a complete answer.
+public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The kind of failure.
+    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// The URL is not `https` and its host is not loopback, or it cannot be parsed.
+        public static let insecureURL = Code(rawValue: "insecure_url")
+        /// Could not connect (refused, DNS, TLS).
+        public static let connectFailed = Code(rawValue: "connect_failed")
+        /// The connect timeout expired.
+        public static let connectTimeout = Code(rawValue: "connect_timeout")
+        /// No byte of the response arrived within the first-byte timeout.
+        public static let firstByteTimeout = Code(rawValue: "first_byte_timeout")
+        /// The total timeout expired.
+        public static let totalTimeout = Code(rawValue: "total_timeout")
+        /// The connection broke before the response was complete.
+        public static let connectionBroken = Code(rawValue: "connection_broken")
+        /// The response body exceeded the request's limit.
+        public static let tooLarge = Code(rawValue: "too_large")
+        /// A redirect could not be followed (too many, or no usable `Location`).
+        public static let badRedirect = Code(rawValue: "bad_redirect")
+        /// The request was cancelled.
+        public static let cancelled = Code(rawValue: "cancelled")
+        /// Any other failure.
+        public static let other = Code(rawValue: "other")
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// What happened, without credentials or query strings.
+    public var message: String
+
+    /// An error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+
+    /// This failure as the provider error adapters throw.
+    public func providerError(provider: String?) -> ProviderError {
+        switch code {
+        case .connectTimeout, .firstByteTimeout, .totalTimeout:
+            return ProviderError(.timeout, provider: provider, message: message)
+        case .tooLarge:
+            return ProviderError(.tooLarge, provider: provider, message: message)
+        case .insecureURL:
+            return ProviderError(.badInput, provider: provider, message: message)
+        default:
+            return ProviderError(.transport, provider: provider, message: message)
+        }
+    }
+}

@@ -1,0 +1,119 @@
+/// One chat message.
+public struct ChatMessage: Sendable, Hashable {
+    /// `system`, `user`, `assistant` or `tool`.
+    public var role: String
+    /// The text content.
+    public var content: String
+
+    /// A message.
+    public init(role: String, content: String) {
+        self.role = role
+        self.content = content
+    }
+}
+
+/// What to run: one value, so adding a field breaks no adapter.
+public struct InferenceRequest: Sendable, Hashable {
+    /// The provider-side model id (an offer's `model`).
+    public var model: String
+    /// The serving endpoint to pin, for aggregators (`scaleway` → `org/name:scaleway`).
+    public var servedBy: String?
+    /// Let an aggregator choose (`cheapest`, `fastest`, `preferred`) when nothing is pinned.
+    public var aggregatorPolicy: String?
+    /// The task.
+    public var task: ModelTask
+    /// Chat messages (chat tasks).
+    public var messages: [ChatMessage]
+    /// The task input for non-chat tasks (`"inputs"` of the Hugging Face task API).
+    public var input: JSONValue?
+    /// Raw bytes for binary inputs (audio, images), with their content type.
+    public var binaryInput: [UInt8]?
+    /// The content type of `binaryInput`.
+    public var binaryContentType: String?
+    /// Generation or task parameters (`max_tokens`, `temperature`, …).
+    public var parameters: JSONObject
+    /// Bound on the whole attempt, in milliseconds; `nil` uses the entry's timeout.
+    public var timeoutMs: Int?
+    /// Bound on the time to the first byte of the answer, in milliseconds.
+    public var firstByteTimeoutMs: Int?
+
+    /// A request; everything but the model and task defaults to empty.
+    public init(
+        model: String, task: ModelTask, servedBy: String? = nil, aggregatorPolicy: String? = nil,
+        messages: [ChatMessage] = [], input: JSONValue? = nil, binaryInput: [UInt8]? = nil,
+        binaryContentType: String? = nil, parameters: JSONObject = JSONObject(), timeoutMs: Int? = nil,
+        firstByteTimeoutMs: Int? = nil
+    ) {
+        self.model = model
+        self.task = task
+        self.servedBy = servedBy
+        self.aggregatorPolicy = aggregatorPolicy
+        self.messages = messages
+        self.input = input
+        self.binaryInput = binaryInput
+        self.binaryContentType = binaryContentType
+        self.parameters = parameters
+        self.timeoutMs = timeoutMs
+        self.firstByteTimeoutMs = firstByteTimeoutMs
+    }
+}
+
+/// Token counts of one request.
+public struct TokenUsage: Sendable, Hashable {
+    /// Prompt tokens.
+    public var inputTokens: Int64
+    /// Completion tokens.
+    public var outputTokens: Int64
+
+    /// Usage.
+    public init(inputTokens: Int64, outputTokens: Int64) {
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+    }
+}
+
+/// A task-shaped result.
+public enum InferenceOutput: Sendable, Hashable {
+    /// Generated text (chat, generation).
+    case text(String)
+    /// The provider's structured result (classification labels, embeddings, …).
+    case json(JSONValue)
+    /// Binary output (an image) with its content type.
+    case binary([UInt8], contentType: String)
+}
+
+/// The answer to one request.
+public struct InferenceResponse: Sendable, Hashable {
+    /// The output.
+    public var output: InferenceOutput
+    /// Token usage, when the provider reported it.
+    public var usage: TokenUsage?
+    /// Who served it, when the provider says (aggregators).
+    public var servedBy: String?
+    /// Compute time billed, in milliseconds (hf-inference `x-compute-time`).
+    public var computeTimeMs: Int64?
+    /// Why generation stopped (`stop`, `length`, …), when known.
+    public var finishReason: String?
+
+    /// A response.
+    public init(
+        output: InferenceOutput, usage: TokenUsage? = nil, servedBy: String? = nil, computeTimeMs: Int64? = nil,
+        finishReason: String? = nil
+    ) {
+        self.output = output
+        self.usage = usage
+        self.servedBy = servedBy
+        self.computeTimeMs = computeTimeMs
+        self.finishReason = finishReason
+    }
+}
+
+/// One event of a streamed inference.
+public enum InferenceEvent: Sendable, Hashable {
+    /// A piece of generated text, in order.
+    case delta(String)
+    /// Usage, when the provider reports it (may come more than once; the last one counts).
+    case usage(TokenUsage)
+    /// The stream ended normally with this finish reason.
+    case finished(reason: String?)
+}

@@ -1,0 +1,255 @@
+/// An error in a JSON document, with the byte offset where it was found.
+public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Byte offset of the problem in the document.
+    public var offset: Int
+    /// What was wrong.
+    public var reason: String
+
+    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+}
+
+/// A strict JSON parser (RFC 8259) that keeps numbers as text.
+public enum JSONParser {
+    /// Parses one JSON document; trailing non-space bytes are an error.
+    public static func parse<Bytes: Collection>(_ bytes: Bytes) throws(JSONParseError) -> JSONValue
+    where Bytes.Element == UInt8 {
+        let result: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            Self.parseBuffer(buffer)
+        }
+        if let result { return try result.get() }
+        let array = Array(bytes)
+        return try array.withUnsafeBufferPointer { Self.parseBuffer($0) }.get()
+    }
+
+    /// Parses a JSON document held in a string.
+    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    private static func parseBuffer(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONParseError> {
+        var reader = Reader(buffer: buffer)
+        do throws(JSONParseError) {
+            reader.skipSpace()
+            let value = try reader.parseValue(depth: 0)
+            reader.skipSpace()
+            if reader.index != buffer.count { throw reader.error("unexpected data after the document") }
+            return .success(value)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private struct Reader {
+        let buffer: UnsafeBufferPointer<UInt8>
+        var index = 0
+        static let maxDepth = 512
+
+        func error(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
+
+        mutating func skipSpace() {
+            while index < buffer.count {
+                switch buffer[index] {
+                case 0x20, 0x0A, 0x0D, 0x09: index += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+            guard depth < Self.maxDepth else { throw error("nesting deeper than \(Self.maxDepth)") }
+            guard index < buffer.count else { throw error("unexpected end of document") }
+            switch buffer[index] {
+            case UInt8(ascii: "{"): return try parseObject(depth: depth)
+            case UInt8(ascii: "["): return try parseArray(depth: depth)
+            case UInt8(ascii: "\""): return .string(try parseString())
+            case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+            case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+            case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+            default: throw error("unexpected character '\(Character(Unicode.Scalar(buffer[index])))'")
+            }
+        }
+
+        mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+            let count = literal.utf8CodeUnitCount
+            guard index + count <= buffer.count else { throw error("unexpected end of document") }
+            let start = literal.utf8Start
+            for offset in 0..<count where buffer[index + offset] != start[offset] {
+                throw error("invalid literal")
+            }
+            index += count
+        }
+
+        mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+            index += 1
+            var object = JSONObject()
+            skipSpace()
+            if index < buffer.count, buffer[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(object)
+            }
+            while true {
+                skipSpace()
+                guard index < buffer.count, buffer[index] == UInt8(ascii: "\"") else {
+                    throw error("expected a member name")
+                }
+                let key = try parseString()
+                skipSpace()
+                guard index < buffer.count, buffer[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                index += 1
+                skipSpace()
+                let value = try parseValue(depth: depth + 1)
+                if object[key] != nil { object[key] = value } else { object.appendUnchecked(key, value) }
+                skipSpace()
+                guard index < buffer.count else { throw error("unexpected end of document in an object") }
+                if buffer[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                if buffer[index] == UInt8(ascii: "}") {
+                    index += 1
+                    return .object(object)
+                }
+                throw error("expected ',' or '}'")
+            }
+        }
+
+        mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+            index += 1
+            var elements: [JSONValue] = []
+            skipSpace()
+            if index < buffer.count, buffer[index] == UInt8(ascii: "]") {
+                index += 1
+                return .array(elements)
+            }
+            while true {
+                skipSpace()
+                elements.append(try parseValue(depth: depth + 1))
+                skipSpace()
+                guard index < buffer.count else { throw error("unexpected end of document in an array") }
+                if buffer[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                if buffer[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return .array(elements)
+                }
+                throw error("expected ',' or ']'")
+            }
+        }
+
+        mutating func parseNumber() throws(JSONParseError) -> String {
+            let start = index
+            if buffer[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < buffer.count, isDigit(buffer[index]) else { throw error("invalid number") }
+            if buffer[index] == UInt8(ascii: "0") {
+                index += 1
+            } else {
+                while index < buffer.count, isDigit(buffer[index]) { index += 1 }
+            }
+            if index < buffer.count, buffer[index] == UInt8(ascii: ".") {
+                index += 1
+                guard index < buffer.count, isDigit(buffer[index]) else { throw error("invalid number") }
+                while index < buffer.count, isDigit(buffer[index]) { index += 1 }
+            }
+            if index < buffer.count, buffer[index] == UInt8(ascii: "e") || buffer[index] == UInt8(ascii: "E") {
+                index += 1
+                if index < buffer.count, buffer[index] == UInt8(ascii: "+") || buffer[index] == UInt8(ascii: "-") {
+                    index += 1
+                }
+                guard index < buffer.count, isDigit(buffer[index]) else { throw error("invalid number") }
+                while index < buffer.count, isDigit(buffer[index]) { index += 1 }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<index]), as: UTF8.self)
+        }
+
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+        mutating func parseString() throws(JSONParseError) -> String {
+            index += 1
+            let start = index
+            // Fast path: no escapes.
+            while index < buffer.count {
+                let byte = buffer[index]
+                if byte == UInt8(ascii: "\"") {
+                    let s = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<index]), as: UTF8.self)
+                    index += 1
+                    return s
+                }
+                if byte == UInt8(ascii: "\\") { break }
+                if byte < 0x20 { throw error("control character in a string") }
+                index += 1
+            }
+            var bytes = Array(UnsafeBufferPointer(rebasing: buffer[start..<index]))
+            while index < buffer.count {
+                let byte = buffer[index]
+                if byte == UInt8(ascii: "\"") {
+                    index += 1
+                    return String(decoding: bytes, as: UTF8.self)
+                }
+                if byte < 0x20 { throw error("control character in a string") }
+                if byte != UInt8(ascii: "\\") {
+                    bytes.append(byte)
+                    index += 1
+                    continue
+                }
+                index += 1
+                guard index < buffer.count else { break }
+                let escape = buffer[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""): bytes.append(0x22)
+                case UInt8(ascii: "\\"): bytes.append(0x5C)
+                case UInt8(ascii: "/"): bytes.append(0x2F)
+                case UInt8(ascii: "b"): bytes.append(0x08)
+                case UInt8(ascii: "f"): bytes.append(0x0C)
+                case UInt8(ascii: "n"): bytes.append(0x0A)
+                case UInt8(ascii: "r"): bytes.append(0x0D)
+                case UInt8(ascii: "t"): bytes.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try parseHex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        if index + 1 < buffer.count, buffer[index] == UInt8(ascii: "\\"),
+                            buffer[index + 1] == UInt8(ascii: "u")
+                        {
+                            index += 2
+                            let low = try parseHex4()
+                            if (0xDC00...0xDFFF).contains(low) {
+                                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                            } else {
+                                scalar = 0xFFFD
+                            }
+                        } else {
+                            scalar = 0xFFFD
+                        }
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        scalar = 0xFFFD
+                    }
+                    let unicode = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                    bytes.append(contentsOf: String(Character(unicode)).utf8)
+                default: throw error("invalid escape")
+                }
+            }
+            throw error("unterminated string")
+        }
+
+        mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+            guard index + 4 <= buffer.count else { throw error("short \\u escape") }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = buffer[index]
+                let digit: UInt32
+                switch byte {
+                case 0x30...0x39: digit = UInt32(byte - 0x30)
+                case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
+                case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
+                default: throw error("invalid \\u escape")
+                }
+                value = value << 4 | digit
+                index += 1
+            }
+            return value
+        }
+    }
+}

@@ -1,0 +1,91 @@
+/// One published price: unknown, or an amount (zero means the provider says it is free).
+public enum PriceValue: Sendable, Hashable {
+    /// No price is published, or the provider sent a sentinel (OpenRouter `"-1"`).
+    case unknown
+    /// A published amount in pico-USD per unit; `.zero` is free.
+    case amount(PicoUSD)
+
+    /// The amount when known.
+    public var amount: PicoUSD? {
+        if case .amount(let a) = self { return a }
+        return nil
+    }
+
+    /// Parses decimal text in `unit`; negative values are sentinels and become `.unknown`,
+    /// text that is not a number is `nil` (a malformed field, for the caller to report).
+    public static func parse(_ text: String, unit: PriceUnit) -> PriceValue? {
+        guard let amount = PicoUSD(decimal: text, unit: unit) else { return nil }
+        return amount.value < 0 ? .unknown : .amount(amount)
+    }
+}
+
+/// How an offer is billed. Non-token billing keeps its own unit.
+public enum Billing: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Per input and output token.
+    case token
+    /// Per second of compute (hf-inference classic tasks).
+    case computeTime = "compute-time"
+    /// Per generated image.
+    case image
+    /// Per request.
+    case request
+}
+
+/// The state of an offer's price, as the market reports it (`price_state`).
+public enum PriceState: String, Sendable, Hashable, Codable {
+    case priced, free, unknown
+}
+
+/// What an offer costs: per-token input and output prices, or a per-unit price for
+/// non-token billing.
+public struct OfferPrice: Sendable, Hashable {
+    /// How the offer is billed.
+    public var billing: Billing
+    /// Price per input token (token billing).
+    public var input: PriceValue
+    /// Price per output token (token billing).
+    public var output: PriceValue
+    /// Price per unit for non-token billing (per second, image or request).
+    public var unit: PriceValue
+
+    /// A price; every field defaults to unknown.
+    public init(
+        billing: Billing = .token, input: PriceValue = .unknown, output: PriceValue = .unknown,
+        unit: PriceValue = .unknown
+    ) {
+        self.billing = billing
+        self.input = input
+        self.output = output
+        self.unit = unit
+    }
+
+    /// An unknown token price.
+    public static let unknown = OfferPrice()
+    /// A free token price.
+    public static let free = OfferPrice(input: .amount(.zero), output: .amount(.zero))
+
+    /// `unknown` when any needed part is unknown, `free` when all are zero, else `priced`.
+    public var state: PriceState {
+        switch billing {
+        case .token:
+            guard let i = input.amount, let o = output.amount else { return .unknown }
+            return i.value == 0 && o.value == 0 ? .free : .priced
+        case .computeTime, .image, .request:
+            guard let u = unit.amount else { return .unknown }
+            return u.value == 0 ? .free : .priced
+        }
+    }
+
+    /// The exact cost of a token-billed request; `nil` when the price is unknown.
+    public func cost(inputTokens: Int64, outputTokens: Int64) -> PicoUSD? {
+        guard billing == .token, let i = input.amount, let o = output.amount else { return nil }
+        return inputTokens * i + outputTokens * o
+    }
+
+    /// The blended per-token price used to sort the market (3 parts input to 1 part
+    /// output), in pico-USD per 4 tokens so it stays an integer; `nil` when unknown.
+    public var blendedPerFourTokens: Int64? {
+        guard billing == .token, let i = input.amount, let o = output.amount else { return nil }
+        return 3 * i.value + o.value
+    }
+}
