@@ -53,6 +53,14 @@ let package = Package(
             name: "TransportBench",
             dependencies: ["Adapters", "ProviderSimulator"],
             path: "bench/TransportBench"),
+        .executableTarget(
+            name: "CatalogBench",
+            dependencies: ["Adapters", "ProviderSimulator", "Broker"],
+            path: "bench/CatalogBench"),
+        .executableTarget(
+            name: "StoreBench",
+            dependencies: ["Broker", "ProviderInterface"],
+            path: "bench/StoreBench"),
     ],
     swiftLanguageModes: [.v6]
 )
