@@ -1,0 +1,170 @@
+import ProviderInterface
+
+/// The OpenAI chat-completions protocol as pure functions: building the request, parsing a
+/// whole answer and parsing one streamed chunk. Used by every adapter that speaks it
+/// (Hugging Face's router, OpenAI-compatible providers, OpenRouter).
+///
+/// See <https://platform.openai.com/docs/api-reference/chat> and WIRE_FORMATS.md.
+public enum OpenAIChat {
+    /// Members of `InferenceRequest.parameters` that the request builder owns and a
+    /// parameter may not replace.
+    public static let reservedBodyKeys: Set<String> = ["model", "messages", "stream", "stream_options"]
+
+    /// Builds `POST {baseURL}{path}`.
+    ///
+    /// The body is `{"model", "messages", …request.parameters, …extraBody}`, then, when
+    /// `stream` is set, `"stream": true` and `"stream_options": {"include_usage": true}`.
+    /// Parameters named in ``reservedBodyKeys`` are ignored; `extraBody` (e.g. OpenRouter's
+    /// `provider` object) is added last and wins over a parameter of the same name.
+    /// - Parameters:
+    ///   - baseURL: `https://router.huggingface.co/v1`; a trailing `/` is dropped.
+    ///   - path: `/chat/completions`.
+    ///   - model: the model field as sent (`org/name:provider` for the HF router).
+    ///   - request: messages, parameters and timeouts.
+    ///   - stream: whether to ask for SSE.
+    ///   - headers: extra headers (auth, billing); sent after `Content-Type` and `Accept`.
+    ///   - timeouts: the entry's bounds; the request's own `timeoutMs`/`firstByteTimeoutMs` win.
+    ///   - extraBody: members added to the body.
+    public static func makeRequest(
+        baseURL: String, path: String, model: String, request: InferenceRequest, stream: Bool,
+        headers: [HTTPHeader] = [], timeouts: HTTPTimeouts = HTTPTimeouts(), extraBody: JSONObject = JSONObject()
+    ) -> HTTPRequest {
+        var body = JSONObject()
+        body["model"] = .string(model)
+        body["messages"] = .array(
+            request.messages.map { .object(JSONObject([("role", .string($0.role)), ("content", .string($0.content))])) })
+        for member in request.parameters where !reservedBodyKeys.contains(member.key) {
+            body[member.key] = member.value
+        }
+        for member in extraBody { body[member.key] = member.value }
+        if stream {
+            body["stream"] = .bool(true)
+            body["stream_options"] = .object(JSONObject([("include_usage", .bool(true))]))
+        }
+        var allHeaders = [
+            HTTPHeader("Content-Type", "application/json"),
+            HTTPHeader("Accept", stream ? "text/event-stream" : "application/json"),
+        ]
+        allHeaders.append(contentsOf: headers)
+        return HTTPRequest(
+            method: "POST", url: joinURL(baseURL, path), headers: allHeaders, body: JSONWriter.bytes(.object(body)),
+            timeouts: applying(request, to: timeouts))
+    }
+
+    /// Parses a whole (non-streamed) answer.
+    ///
+    /// A non-2xx status is mapped by ``ProviderErrorMapping``; a 200 whose body carries an
+    /// `error` member throws that error; a 200 that is not a chat completion is
+    /// `.malformedResponse`. The output is the first choice's text (content parts joined),
+    /// `usage` comes from `prompt_tokens`/`completion_tokens`, `servedBy` from a `provider`
+    /// member when present (OpenRouter).
+    public static func parseResponse(
+        _ response: HTTPResponse, provider: String?, redactor: Redactor = Redactor(secrets: [])
+    ) throws(ProviderError) -> InferenceResponse {
+        if let error = ProviderErrorMapping.check(response, provider: provider, redactor: redactor) { throw error }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(response.body)
+        } catch {
+            throw ProviderError(.malformedResponse, provider: provider, status: response.status,
+                                message: "chat answer is not JSON: \(error)")
+        }
+        if let error = ProviderErrorMapping.inBandError(value, provider: provider, redactor: redactor) { throw error }
+        guard let choice = value["choices"]?.arrayValue?.first, let message = choice["message"], message.objectValue != nil
+        else {
+            throw ProviderError(.malformedResponse, provider: provider, status: response.status,
+                                message: "chat answer has no choices[0].message")
+        }
+        guard let text = contentText(message["content"]) else {
+            throw ProviderError(.malformedResponse, provider: provider, status: response.status,
+                                message: "choices[0].message.content is neither text, parts nor null")
+        }
+        return InferenceResponse(
+            output: .text(text), usage: usage(value["usage"]), servedBy: value["provider"]?.stringValue,
+            finishReason: choice["finish_reason"]?.stringValue)
+    }
+
+    /// One streamed chunk's contents.
+    public struct Chunk: Sendable, Hashable {
+        /// The text delta of the first choice; empty when the chunk has none.
+        public var text: String
+        /// Usage, when this chunk carries it.
+        public var usage: TokenUsage?
+        /// The finish reason, when this chunk carries one.
+        public var finishReason: String?
+        /// The upstream named by the chunk (`provider`), when present.
+        public var servedBy: String?
+    }
+
+    /// Parses one SSE `data:` payload (not `[DONE]`). Throws the error of an in-band
+    /// `{"error":…}` chunk, and `.malformedResponse` for text that is not a JSON object.
+    public static func decodeStreamChunk(
+        data: String, provider: String?, redactor: Redactor = Redactor(secrets: [])
+    ) throws(ProviderError) -> Chunk {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(data)
+        } catch {
+            throw ProviderError(.malformedResponse, provider: provider, message: "stream chunk is not JSON: \(error)")
+        }
+        guard value.objectValue != nil else {
+            throw ProviderError(.malformedResponse, provider: provider, message: "stream chunk is not a JSON object")
+        }
+        if let error = ProviderErrorMapping.inBandError(value, provider: provider, redactor: redactor) { throw error }
+        let choice = value["choices"]?.arrayValue?.first
+        let text = contentText(choice?["delta"]?["content"]) ?? ""
+        return Chunk(
+            text: text, usage: usage(value["usage"]), finishReason: choice?["finish_reason"]?.stringValue,
+            servedBy: value["provider"]?.stringValue)
+    }
+
+    /// Parses one SSE `data:` payload into events: a `.delta` for non-empty text, then a
+    /// `.usage` when the chunk carries one. The finish reason is not an event here (usage may
+    /// still follow); ``events(from:provider:redactor:)`` emits `.finished` at the end.
+    public static func parseStreamChunk(
+        data: String, provider: String?, redactor: Redactor = Redactor(secrets: [])
+    ) throws(ProviderError) -> [InferenceEvent] {
+        let chunk = try decodeStreamChunk(data: data, provider: provider, redactor: redactor)
+        var events: [InferenceEvent] = []
+        if !chunk.text.isEmpty { events.append(.delta(chunk.text)) }
+        if let usage = chunk.usage { events.append(.usage(usage)) }
+        return events
+    }
+
+    /// Token usage from an OpenAI `usage` object; `nil` when absent or null.
+    public static func usage(_ value: JSONValue?) -> TokenUsage? {
+        guard let value, value.objectValue != nil else { return nil }
+        let input = value["prompt_tokens"]?.intValue ?? value["input_tokens"]?.intValue
+        let output = value["completion_tokens"]?.intValue ?? value["output_tokens"]?.intValue
+        guard input != nil || output != nil else { return nil }
+        return TokenUsage(inputTokens: Int64(input ?? 0), outputTokens: Int64(output ?? 0))
+    }
+
+    /// `base` and `path` joined with exactly one `/`.
+    public static func joinURL(_ base: String, _ path: String) -> String {
+        var base = Substring(base)
+        while base.hasSuffix("/") { base = base.dropLast() }
+        guard !path.isEmpty else { return String(base) }
+        return path.hasPrefix("/") ? base + path : base + "/" + path
+    }
+
+    /// `timeouts` with the request's own bounds applied.
+    public static func applying(_ request: InferenceRequest, to timeouts: HTTPTimeouts) -> HTTPTimeouts {
+        var result = timeouts
+        if let total = request.timeoutMs { result.totalMs = total }
+        if let firstByte = request.firstByteTimeoutMs { result.firstByteMs = firstByte }
+        return result
+    }
+
+    /// Message content as text: a string, `null` (empty), or a list of parts whose `text`
+    /// members are joined. `nil` for anything else.
+    static func contentText(_ value: JSONValue?) -> String? {
+        switch value {
+        case nil, .null?: return ""
+        case .string(let text)?: return text
+        case .array(let parts)?:
+            return parts.compactMap { $0["text"]?.stringValue ?? $0.stringValue }.joined()
+        default: return nil
+        }
+    }
+}

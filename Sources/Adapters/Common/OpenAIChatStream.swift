@@ -1,0 +1,106 @@
+import ProviderInterface
+
+extension OpenAIChat {
+    /// The largest error body read from a failed stream, in bytes.
+    static let maxStreamErrorBody = 64 << 10
+
+    /// Turns a streamed chat answer into events.
+    ///
+    /// - A non-2xx status throws the mapped error before any event (the body is read first).
+    /// - A 2xx answer with a JSON content type (a server that ignored `stream`) is parsed
+    ///   whole and replayed as one delta.
+    /// - Otherwise the SSE events yield `.delta`s in order; usage is kept from wherever it
+    ///   appears (the last one wins) and yielded once before `.finished(reason:)`, which
+    ///   comes at `[DONE]` (or at the end of the body after a finish reason).
+    /// - An in-band `{"error":…}` chunk, a chunk that is not JSON, or a body that ends
+    ///   before `[DONE]` with no finish reason throws a ``ProviderError`` from the stream.
+    public static func events(
+        from response: HTTPStreamingResponse, provider: String?, redactor: Redactor = Redactor(secrets: [])
+    ) async throws(ProviderError) -> AsyncThrowingStream<InferenceEvent, any Error> {
+        let isJSON = response.header("content-type")?.lowercased().contains("application/json") ?? false
+        if !(200..<300).contains(response.status) || isJSON {
+            let body = try await collect(response.body, limit: isJSON ? 64 << 20 : maxStreamErrorBody, provider: provider)
+            let whole = HTTPResponse(status: response.status, headers: response.headers, body: body)
+            let answer = try parseResponse(whole, provider: provider, redactor: redactor)
+            return AsyncThrowingStream { continuation in
+                if case .text(let text) = answer.output, !text.isEmpty { continuation.yield(.delta(text)) }
+                if let usage = answer.usage { continuation.yield(.usage(usage)) }
+                continuation.yield(.finished(reason: answer.finishReason))
+                continuation.finish()
+            }
+        }
+        let body = response.body
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do throws(ProviderError) {
+                    try await pump(body, provider: provider, redactor: redactor, into: continuation)
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private static func pump(
+        _ body: AsyncThrowingStream<[UInt8], any Error>, provider: String?, redactor: Redactor,
+        into continuation: AsyncThrowingStream<InferenceEvent, any Error>.Continuation
+    ) async throws(ProviderError) {
+        var parser = OpenAIChatSSEParser()
+        var lastUsage: TokenUsage?
+        var finishReason: String?
+        func handle(_ payloads: [String]) throws(ProviderError) -> Bool {
+            for data in payloads {
+                if OpenAIChatText.trimmed(data) == "[DONE]" { return true }
+                if OpenAIChatText.trimmed(data).isEmpty { continue }
+                let chunk = try decodeStreamChunk(data: data, provider: provider, redactor: redactor)
+                if !chunk.text.isEmpty { continuation.yield(.delta(chunk.text)) }
+                if let usage = chunk.usage { lastUsage = usage }
+                if let reason = chunk.finishReason { finishReason = reason }
+            }
+            return false
+        }
+        var done = false
+        do {
+            for try await bytes in body {
+                if try handle(parser.feed(bytes)) {
+                    done = true
+                    break
+                }
+            }
+        } catch let error as ProviderError {
+            throw error
+        } catch let error as TransportError {
+            throw error.providerError(provider: provider)
+        } catch is CancellationError {
+            throw ProviderError(.transport, provider: provider, message: "stream cancelled")
+        } catch {
+            throw ProviderError(.transport, provider: provider, message: "stream broke: \(redactor.redact("\(error)"))")
+        }
+        if !done { done = try handle(parser.finish()) }
+        guard done || finishReason != nil else {
+            throw ProviderError(.transport, provider: provider, message: "stream ended before [DONE]")
+        }
+        if let lastUsage { continuation.yield(.usage(lastUsage)) }
+        continuation.yield(.finished(reason: finishReason))
+    }
+
+    /// Reads a whole streamed body, up to `limit` bytes (the rest is dropped).
+    static func collect(
+        _ body: AsyncThrowingStream<[UInt8], any Error>, limit: Int, provider: String?
+    ) async throws(ProviderError) -> [UInt8] {
+        var result: [UInt8] = []
+        do {
+            for try await bytes in body {
+                result.append(contentsOf: bytes.prefix(max(0, limit - result.count)))
+                if result.count >= limit { break }
+            }
+        } catch let error as TransportError {
+            throw error.providerError(provider: provider)
+        } catch {
+            throw ProviderError(.transport, provider: provider, message: "reading the answer failed")
+        }
+        return result
+    }
+}
