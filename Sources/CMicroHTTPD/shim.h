@@ -4,8 +4,90 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <microhttpd.h>
 
-/* MHD_start_daemon and MHD_get_connection_info are variadic: typed wrappers are added here
-   by the server layer as it needs them (see Sources/HTTPServer). */
+/* MHD_start_daemon, MHD_get_daemon_info and MHD_get_connection_info are variadic and cannot be
+   called from Swift: the typed wrappers below are the only way the server layer (Sources/HTTPServer)
+   reaches them. */
+
+/** The URI log callback: its return value becomes the request's initial `*con_cls`. */
+typedef void *(*shim_MHD_UriLogCallback)(void *cls, const char *uri, struct MHD_Connection *connection);
+
+/**
+ * Starts a daemon bound to `address` (an IPv4 or IPv6 socket address; port 0 = ephemeral) with the
+ * access handler, the request-completed, connection-notify and URI-log callbacks sharing one `cls`.
+ * `thread_pool_size` is passed only when greater than 1 (MHD rejects it with thread-per-connection);
+ * `connection_timeout_s` 0 means no idle timeout; `connection_limit` 0 keeps MHD's default;
+ * `connection_memory_limit` 0 keeps MHD's default (32 KiB, which bounds the request header size).
+ */
+static inline struct MHD_Daemon *shim_MHD_start_daemon(
+    unsigned int flags, const struct sockaddr *address,
+    MHD_AccessHandlerCallback access_handler, void *cls,
+    MHD_RequestCompletedCallback completed,
+    MHD_NotifyConnectionCallback notify_connection,
+    shim_MHD_UriLogCallback uri_log,
+    unsigned int connection_timeout_s, unsigned int connection_limit,
+    unsigned int thread_pool_size, size_t connection_memory_limit)
+{
+    struct MHD_OptionItem options[8];
+    int n = 0;
+    options[n].option = MHD_OPTION_CONNECTION_TIMEOUT;
+    options[n].value = (intptr_t)connection_timeout_s;
+    options[n].ptr_value = NULL;
+    n++;
+    if (connection_limit > 0) {
+        options[n].option = MHD_OPTION_CONNECTION_LIMIT;
+        options[n].value = (intptr_t)connection_limit;
+        options[n].ptr_value = NULL;
+        n++;
+    }
+    if (thread_pool_size > 1) {
+        options[n].option = MHD_OPTION_THREAD_POOL_SIZE;
+        options[n].value = (intptr_t)thread_pool_size;
+        options[n].ptr_value = NULL;
+        n++;
+    }
+    if (connection_memory_limit > 0) {
+        options[n].option = MHD_OPTION_CONNECTION_MEMORY_LIMIT;
+        options[n].value = (intptr_t)connection_memory_limit;
+        options[n].ptr_value = NULL;
+        n++;
+    }
+    options[n].option = MHD_OPTION_END;
+    options[n].value = 0;
+    options[n].ptr_value = NULL;
+    return MHD_start_daemon(
+        flags, 0, NULL, NULL, access_handler, cls,
+        MHD_OPTION_SOCK_ADDR, address,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, cls,
+        MHD_OPTION_NOTIFY_CONNECTION, notify_connection, cls,
+        MHD_OPTION_URI_LOG_CALLBACK, uri_log, cls,
+        MHD_OPTION_ARRAY, options,
+        MHD_OPTION_END);
+}
+
+/** The port the daemon is bound to (resolves port 0), or 0 when unknown. */
+static inline uint16_t shim_MHD_daemon_port(struct MHD_Daemon *daemon)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? info->port : 0;
+}
+
+/** The socket context set by the connection-notify callback, or NULL. */
+static inline void *shim_MHD_connection_socket_context(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+/** The connection's socket descriptor, or -1. */
+static inline int shim_MHD_connection_fd(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info ? (int)info->connect_fd : -1;
+}
+
 #endif

@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CMicroHTTPD
+import Synchronization
+
+/// An HTTP/1.1 server on libmicrohttpd: persistent connections, request bodies collected in
+/// full, complete or streamed responses.
+///
+/// The handler is synchronous and runs on libmicrohttpd's threads, outside any actor; it must
+/// not touch main-actor state. With ``HTTPServerConfiguration/ThreadModel/threadPerConnection``
+/// a handler or streaming producer may block without delaying other connections.
+///
+/// ```swift
+/// let server = HTTPServer { request in .text("hello \(request.path)") }
+/// let port = try server.start()
+/// defer { server.stop() }
+/// ```
+public final class HTTPServer: Sendable {
+    /// The configuration the server was created with.
+    public let configuration: HTTPServerConfiguration
+    private let handler: @Sendable (ServerRequest) -> ServerResponse
+    private let state = Mutex<State>(State())
+
+    /// The daemon of the current run. The pointer is only used under the lock, to stop it.
+    private struct Running: @unchecked Sendable {
+        let daemon: OpaquePointer
+        let core: ServerCore
+    }
+
+    private struct State: Sendable {
+        var running: Running?
+        var port = 0
+    }
+
+    /// A server that answers every request with `handler`; call ``start()`` to listen.
+    public init(
+        configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
+        handler: @escaping @Sendable (ServerRequest) -> ServerResponse
+    ) {
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    deinit { stop() }
+
+    /// The bound port of the current (or last) run; 0 before the first ``start()``.
+    public var port: Int { state.withLock { $0.port } }
+
+    /// Whether the server is listening.
+    public var isRunning: Bool { state.withLock { $0.running != nil } }
+
+    /// Binds and starts serving.
+    /// - Returns: the bound port (the ephemeral one when the configured port is 0).
+    /// - Throws: ``HTTPServerError`` when the address is invalid, the port is taken, or the
+    ///   server is already running.
+    @discardableResult
+    public func start() throws(HTTPServerError) -> Int {
+        let where_ = "\(configuration.host):\(configuration.port)"
+        guard (0...65535).contains(configuration.port) else { throw .invalidAddress(where_) }
+        let core = ServerCore(handler: handler, configuration: configuration)
+        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_AUTO.rawValue
+        if case .threadPerConnection = configuration.threadModel { flags |= MHD_USE_THREAD_PER_CONNECTION.rawValue }
+        if configuration.logErrors { flags |= MHD_USE_ERROR_LOG.rawValue }
+
+        return try state.withLock { (state: inout State) throws(HTTPServerError) -> Int in
+            guard state.running == nil else { throw .alreadyRunning(where_) }
+            let daemon: OpaquePointer?
+            if configuration.host.contains(":") {
+                var address = sockaddr_in6()
+                address.sin6_family = sa_family_t(AF_INET6)
+                address.sin6_port = in_port_t(UInt16(configuration.port).bigEndian)
+                guard inet_pton(AF_INET6, configuration.host, &address.sin6_addr) == 1 else {
+                    throw .invalidAddress(where_)
+                }
+                daemon = withUnsafePointer(to: &address) { pointer in
+                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        MHDBridge.startDaemon(
+                            flags: flags | MHD_USE_IPv6.rawValue, address: $0, core: core, configuration: configuration)
+                    }
+                }
+            } else {
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = in_port_t(UInt16(configuration.port).bigEndian)
+                guard inet_pton(AF_INET, configuration.host, &address.sin_addr) == 1 else {
+                    throw .invalidAddress(where_)
+                }
+                daemon = withUnsafePointer(to: &address) { pointer in
+                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        MHDBridge.startDaemon(flags: flags, address: $0, core: core, configuration: configuration)
+                    }
+                }
+            }
+            guard let daemon else { throw .startFailed(where_) }
+            state.running = Running(daemon: daemon, core: core)
+            state.port = Int(shim_MHD_daemon_port(daemon))
+            return state.port
+        }
+    }
+
+    /// Stops listening, ends waits on the ``StopSignal``, closes every connection and waits for
+    /// the connection threads to finish. Does nothing when not running.
+    public func stop() {
+        guard let running = state.withLock({ state -> Running? in
+            defer { state.running = nil }
+            return state.running
+        }) else { return }
+        running.core.stopSignal.fire()
+        MHD_stop_daemon(running.daemon)
+        withExtendedLifetime(running.core) {}
+    }
+}

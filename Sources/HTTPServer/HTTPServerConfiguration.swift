@@ -1,0 +1,54 @@
+/// How an ``HTTPServer`` binds and schedules its work.
+///
+/// A `Sendable` struct of `var`s with documented defaults, so tests and `broker serve` build one
+/// value and change only what they need.
+public struct HTTPServerConfiguration: Sendable {
+    /// How connections are mapped onto threads.
+    public enum ThreadModel: Sendable, Hashable {
+        /// One thread per connection, plus a listening thread. The handler and a streaming body's
+        /// producer may block (wait for upstream data, sleep between chunks) without delaying other
+        /// connections. Each idle kept-alive connection holds a thread until ``HTTPServerConfiguration/idleTimeoutSeconds``.
+        case threadPerConnection
+        /// A fixed pool of event-loop threads (epoll on Linux) sharing all connections. Scales to many
+        /// connections, but a handler or producer that blocks stalls every connection on its thread.
+        case pool(threads: Int)
+    }
+
+    /// The address to bind: an IPv4 or IPv6 literal. Defaults to loopback (`127.0.0.1`).
+    public var host: String
+    /// The TCP port; 0 binds an ephemeral port (read it back from ``HTTPServer/port``).
+    public var port: Int
+    /// The threading model; defaults to ``ThreadModel/threadPerConnection``.
+    public var threadModel: ThreadModel
+    /// Seconds a connection may stay idle before the server closes it; 0 = never. Defaults to 60.
+    public var idleTimeoutSeconds: Int
+    /// The most simultaneous connections; 0 keeps libmicrohttpd's default (the descriptor limit).
+    public var connectionLimit: Int
+    /// The largest request body accepted; a larger one is answered 413. Defaults to 64 MiB.
+    public var maxRequestBodyBytes: Int
+    /// Per-connection memory for the request line, headers and I/O buffers; 0 keeps
+    /// libmicrohttpd's default (32 KiB). Requests whose headers do not fit are answered 431/400.
+    public var connectionMemoryBytes: Int
+    /// The most bytes one call to a streaming body's buffer may take; larger chunks are split.
+    public var streamBlockSize: Int
+    /// Whether libmicrohttpd prints its internal errors on stderr.
+    public var logErrors: Bool
+
+    /// A configuration: loopback, ephemeral port, thread per connection, 60 s idle timeout,
+    /// 64 MiB request bodies.
+    public init(
+        host: String = "127.0.0.1", port: Int = 0, threadModel: ThreadModel = .threadPerConnection,
+        idleTimeoutSeconds: Int = 60, connectionLimit: Int = 0, maxRequestBodyBytes: Int = 64 << 20,
+        connectionMemoryBytes: Int = 0, streamBlockSize: Int = 32 << 10, logErrors: Bool = false
+    ) {
+        self.host = host
+        self.port = port
+        self.threadModel = threadModel
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.connectionLimit = connectionLimit
+        self.maxRequestBodyBytes = maxRequestBodyBytes
+        self.connectionMemoryBytes = connectionMemoryBytes
+        self.streamBlockSize = streamBlockSize
+        self.logErrors = logErrors
+    }
+}

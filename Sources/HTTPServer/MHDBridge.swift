@@ -1,0 +1,147 @@
+import CMicroHTTPD
+
+/// The C callbacks handed to libmicrohttpd.
+///
+/// They are static members of a non-isolated type on purpose: a closure written in an
+/// isolated context (`main.swift`, `@MainActor`) would be inferred isolated, and the runtime's
+/// isolation check traps when a libmicrohttpd thread calls it (see C_INTEROP_NOTES.md).
+enum MHDBridge {
+    /// Starts a daemon serving `core` on `address`.
+    static func startDaemon(
+        flags: UInt32, address: UnsafePointer<sockaddr>, core: ServerCore, configuration: HTTPServerConfiguration
+    ) -> OpaquePointer? {
+        let cls = Unmanaged.passUnretained(core).toOpaque()
+        let poolSize: Int
+        switch configuration.threadModel {
+        case .threadPerConnection: poolSize = 0
+        case .pool(let threads): poolSize = threads
+        }
+        return shim_MHD_start_daemon(
+            flags, address,
+            { cls, connection, url, method, version, uploadData, uploadSize, conCls in
+                MHDBridge.access(cls, connection, method, version, uploadData, uploadSize, conCls)
+            },
+            cls,
+            { _, _, conCls, _ in MHDBridge.completed(conCls) },
+            { cls, connection, socketContext, code in MHDBridge.notify(cls, socketContext, code) },
+            { _, uri, _ in MHDBridge.uriLog(uri) },
+            UInt32(clamping: max(0, configuration.idleTimeoutSeconds)),
+            UInt32(clamping: max(0, configuration.connectionLimit)),
+            UInt32(clamping: max(0, poolSize)),
+            max(0, configuration.connectionMemoryBytes))
+    }
+
+    /// Records the raw request target; the returned state becomes the request's `*con_cls`.
+    static func uriLog(_ uri: UnsafePointer<CChar>?) -> UnsafeMutableRawPointer? {
+        let target = uri.map { String(cString: $0) } ?? "/"
+        return Unmanaged.passRetained(RequestState(target: target)).toOpaque()
+    }
+
+    /// Releases the request state when libmicrohttpd is done with a request (answered or not).
+    static func completed(_ conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
+        guard let conCls, let raw = conCls.pointee else { return }
+        Unmanaged<RequestState>.fromOpaque(raw).release()
+        conCls.pointee = nil
+    }
+
+    /// Numbers each new connection; the number lives in the socket context (no allocation).
+    static func notify(
+        _ cls: UnsafeMutableRawPointer?, _ socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+        _ code: MHD_ConnectionNotificationCode
+    ) {
+        guard code == .CONNECTION_NOTIFY_STARTED, let cls, let socketContext else { return }
+        let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
+        socketContext.pointee = UnsafeMutableRawPointer(bitPattern: core.nextConnectionID())
+    }
+
+    /// The access handler: called once with the headers, once per piece of upload body, and a
+    /// last time with no data, when the request is answered.
+    static func access(
+        _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?, _ method: UnsafePointer<CChar>?,
+        _ version: UnsafePointer<CChar>?, _ uploadData: UnsafePointer<CChar>?, _ uploadSize: UnsafeMutablePointer<Int>?,
+        _ conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+    ) -> MHD_Result {
+        guard let cls, let connection, let conCls, let uploadSize, let raw = conCls.pointee else { return .NO }
+        let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
+        let state = Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue()
+
+        if !state.headersSeen {
+            state.headersSeen = true
+            if let length = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
+                let declared = Int(String(cString: length)), declared > core.maxRequestBodyBytes
+            {
+                return queue(tooLarge(core), on: connection, core: core)
+            }
+            return .YES
+        }
+        if uploadSize.pointee > 0 {
+            let count = uploadSize.pointee
+            if !state.bodyTooLarge, let uploadData {
+                if state.body.count + count > core.maxRequestBodyBytes {
+                    state.bodyTooLarge = true
+                    state.body = []
+                } else {
+                    state.body.append(contentsOf: UnsafeRawBufferPointer(start: uploadData, count: count))
+                }
+            }
+            uploadSize.pointee = 0
+            return .YES
+        }
+        if state.bodyTooLarge { return queue(tooLarge(core), on: connection, core: core) }
+
+        _ = MHD_get_connection_values(
+            connection, .HEADER_KIND,
+            { cls, _, key, value in
+                guard let cls, let key else { return .YES }
+                let state = Unmanaged<RequestState>.fromOpaque(cls).takeUnretainedValue()
+                state.headers.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
+                return .YES
+            }, raw)
+        let request = ServerRequest(
+            method: method.map { String(cString: $0) } ?? "GET", target: state.target,
+            version: version.map { String(cString: $0) } ?? "HTTP/1.1", headers: state.headers, body: state.body,
+            connectionID: Int(bitPattern: shim_MHD_connection_socket_context(connection)),
+            stopSignal: core.stopSignal)
+        state.body = []
+        state.headers = []
+        return queue(core.handler(request), on: connection, core: core)
+    }
+
+    private static func tooLarge(_ core: ServerCore) -> ServerResponse {
+        ServerResponse(
+            status: 413, headers: [("Content-Type", "text/plain; charset=utf-8"), ("Connection", "close")],
+            bytes: Array("request body larger than \(core.maxRequestBodyBytes) bytes\n".utf8))
+    }
+
+    /// Hands `response` to libmicrohttpd for `connection`.
+    static func queue(_ response: ServerResponse, on connection: OpaquePointer, core: ServerCore) -> MHD_Result {
+        let created: OpaquePointer?
+        switch response.body {
+        case .bytes(let bytes):
+            created = bytes.withUnsafeBytes { buffer in
+                MHD_create_response_from_buffer(
+                    buffer.count, UnsafeMutableRawPointer(mutating: buffer.baseAddress), .RESPMEM_MUST_COPY)
+            }
+        case .stream(let stream):
+            let state = Unmanaged.passRetained(StreamState(stream: stream, stopSignal: core.stopSignal))
+            let size = stream.contentLength.map { UInt64(max(0, $0)) } ?? UInt64.max
+            created = MHD_create_response_from_callback(
+                size, core.streamBlockSize,
+                { cls, _, buffer, capacity in
+                    guard let cls, let buffer else { return MHD_CONTENT_READER_END_WITH_ERROR }
+                    return Unmanaged<StreamState>.fromOpaque(cls).takeUnretainedValue().fill(buffer, capacity: capacity)
+                }, state.toOpaque(),
+                { cls in
+                    if let cls { Unmanaged<StreamState>.fromOpaque(cls).release() }
+                })
+            if created == nil { state.release() }
+        }
+        guard let mhdResponse = created else { return .NO }
+        for header in response.headers where !QueryString.asciiCaseInsensitiveEqual(header.name, "Content-Length") {
+            _ = MHD_add_response_header(mhdResponse, header.name, header.value)
+        }
+        let result = MHD_queue_response(connection, UInt32(clamping: response.status), mhdResponse)
+        MHD_destroy_response(mhdResponse)
+        return result
+    }
+}

@@ -1,0 +1,70 @@
+import CMicroHTTPD
+import Synchronization
+
+/// What the C callbacks of one server run share: the handler, limits, the stop signal and the
+/// connection counter. Passed to libmicrohttpd as its `cls`, kept alive by ``HTTPServer`` until
+/// the daemon has stopped.
+final class ServerCore: Sendable {
+    let handler: @Sendable (ServerRequest) -> ServerResponse
+    let stopSignal = StopSignal()
+    let maxRequestBodyBytes: Int
+    let streamBlockSize: Int
+    private let connectionCounter = Atomic<Int>(0)
+
+    init(handler: @escaping @Sendable (ServerRequest) -> ServerResponse, configuration: HTTPServerConfiguration) {
+        self.handler = handler
+        self.maxRequestBodyBytes = max(0, configuration.maxRequestBodyBytes)
+        self.streamBlockSize = max(1024, configuration.streamBlockSize)
+    }
+
+    /// A fresh connection number (1, 2, …).
+    func nextConnectionID() -> Int { connectionCounter.add(1, ordering: .relaxed).newValue }
+}
+
+/// One request in progress, created by the URI-log callback and held in libmicrohttpd's
+/// `*con_cls` until the request-completed callback releases it. Used only on its connection's thread.
+final class RequestState {
+    let target: String
+    var headersSeen = false
+    var body: [UInt8] = []
+    var bodyTooLarge = false
+    var headers: [(name: String, value: String)] = []
+
+    init(target: String) { self.target = target }
+}
+
+/// A streamed body in progress, held by libmicrohttpd's response until its free callback.
+/// Used only on its connection's thread.
+final class StreamState {
+    private let stream: ResponseStream
+    private let stopSignal: StopSignal
+    private var pending: [UInt8] = []
+    private var offset = 0
+
+    init(stream: ResponseStream, stopSignal: StopSignal) {
+        self.stream = stream
+        self.stopSignal = stopSignal
+    }
+
+    /// Copies up to `capacity` bytes of the next piece into `buffer`; returns the count, or
+    /// libmicrohttpd's end-of-stream / end-with-error markers.
+    func fill(_ buffer: UnsafeMutableRawPointer, capacity: Int) -> Int {
+        while true {
+            if offset < pending.count {
+                let n = min(capacity, pending.count - offset)
+                pending.withUnsafeBytes { source in
+                    if let base = source.baseAddress { buffer.copyMemory(from: base + offset, byteCount: n) }
+                }
+                offset += n
+                return n
+            }
+            switch stream.next(stopSignal) {
+            case .data(let bytes):
+                pending = bytes
+                offset = 0
+            case .end: return MHD_CONTENT_READER_END_OF_STREAM
+            case .abort: return MHD_CONTENT_READER_END_WITH_ERROR
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/// One HTTP request as received, body complete.
+public struct ServerRequest: Sendable {
+    /// `GET`, `POST`, … as sent.
+    public var method: String
+    /// The request target as sent, e.g. `/api/models?limit=2` (not percent-decoded).
+    public var target: String
+    /// The target up to `?` (not percent-decoded).
+    public var path: String
+    /// The raw query string after `?`, without the `?`; `""` when there is none.
+    public var query: String
+    /// `HTTP/1.1` or `HTTP/1.0`.
+    public var version: String
+    /// Header fields in arrival order, names as sent.
+    public var headers: [(name: String, value: String)]
+    /// The complete request body (empty when there is none).
+    public var body: [UInt8]
+    /// A number unique per TCP connection within one server run: two requests with the same
+    /// number arrived on the same (kept-alive) connection.
+    public var connectionID: Int
+    /// Fires when the server stops; handlers that wait should wait on it (``StopSignal/sleep(milliseconds:)``).
+    public var stopSignal: StopSignal
+
+    /// A request value (the server builds these; tests may too).
+    public init(
+        method: String, target: String, version: String = "HTTP/1.1", headers: [(name: String, value: String)] = [],
+        body: [UInt8] = [], connectionID: Int = 0, stopSignal: StopSignal = StopSignal()
+    ) {
+        self.method = method
+        self.target = target
+        if let q = target.firstIndex(of: "?") {
+            path = String(target[..<q])
+            query = String(target[target.index(after: q)...])
+        } else {
+            path = target
+            query = ""
+        }
+        self.version = version
+        self.headers = headers
+        self.body = body
+        self.connectionID = connectionID
+        self.stopSignal = stopSignal
+    }
+
+    /// The first value of the header `name`, compared case-insensitively.
+    public func header(_ name: String) -> String? {
+        QueryString.header(name, in: headers)
+    }
+
+    /// The query's name/value pairs, percent-decoded (`+` as space), repeated names kept in order.
+    public var queryItems: [(name: String, value: String)] { QueryString.items(query) }
+}

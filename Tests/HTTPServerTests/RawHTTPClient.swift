@@ -1,0 +1,178 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A deliberately small HTTP/1.1 client over a POSIX socket, so the server is tested without
+/// libcurl: it sends raw requests and reads responses (Content-Length, chunked, or to close),
+/// reporting whether the body ended cleanly.
+final class RawHTTPClient {
+    struct Response {
+        var status: Int
+        var headers: [(name: String, value: String)]
+        var body: [UInt8]
+        /// The body pieces as received (chunks for chunked bodies), with the milliseconds since
+        /// the request was sent.
+        var pieces: [(bytes: [UInt8], atMs: Double)]
+        /// Whether the body ended as framed (terminating chunk, or the declared length).
+        var complete: Bool
+        var text: String { String(decoding: body, as: UTF8.self) }
+        func header(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
+    }
+
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0.0
+    private(set) var closedByPeer = false
+
+    init(port: Int, timeoutSeconds: Int = 5) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket failed") }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard rc == 0 else {
+            close(fd)
+            throw Failure(description: "connect failed: errno \(errno)")
+        }
+    }
+
+    deinit { close(fd) }
+
+    static func nowMs() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1_000_000
+    }
+
+    /// Sends raw bytes.
+    func send(_ bytes: [UInt8]) throws {
+        start = Self.nowMs()
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw Failure(description: "send failed: errno \(errno)") }
+            sent += n
+        }
+    }
+
+    /// Sends a request with `Host` and, when there is a body, `Content-Length`.
+    func request(
+        _ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8] = []
+    ) throws -> Response {
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
+        head += "\r\n"
+        try send(Array(head.utf8) + body)
+        return try readResponse(method: method)
+    }
+
+    private func fillBuffer() throws -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n > 0 {
+            buffer.append(contentsOf: chunk[..<n])
+            return true
+        }
+        if n == 0 || errno == ECONNRESET {
+            closedByPeer = true
+            return false
+        }
+        throw Failure(description: "recv failed: errno \(errno)")
+    }
+
+    private func readLine() throws -> String? {
+        while true {
+            if let i = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                var line = Array(buffer[..<i])
+                buffer.removeFirst(i + 1)
+                if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                return String(decoding: line, as: UTF8.self)
+            }
+            if try !fillBuffer() { return nil }
+        }
+    }
+
+    /// Reads up to `count` bytes (fewer only when the peer closes).
+    private func readBytes(_ count: Int) throws -> [UInt8] {
+        while buffer.count < count {
+            if try !fillBuffer() { break }
+        }
+        let n = min(count, buffer.count)
+        defer { buffer.removeFirst(n) }
+        return Array(buffer[..<n])
+    }
+
+    /// Reads one response.
+    func readResponse(method: String = "GET") throws -> Response {
+        guard let statusLine = try readLine() else { throw Failure(description: "connection closed before a response") }
+        let parts = statusLine.split(separator: " ", maxSplits: 2)
+        guard parts.count >= 2, let status = Int(parts[1]) else { throw Failure(description: "bad status line \(statusLine)") }
+        var headers: [(name: String, value: String)] = []
+        while let line = try readLine(), !line.isEmpty {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let value = line[line.index(after: colon)...].drop { $0 == " " }
+            headers.append((String(line[..<colon]), String(value)))
+        }
+        var response = Response(status: status, headers: headers, body: [], pieces: [], complete: false)
+        if method == "HEAD" || status == 204 || status == 304 {
+            response.complete = true
+            return response
+        }
+        if response.header("Transfer-Encoding")?.lowercased() == "chunked" {
+            while let sizeLine = try readLine() {
+                guard let size = Int(sizeLine.split(separator: ";").first ?? "", radix: 16) else { break }
+                if size == 0 {
+                    _ = try readLine()
+                    response.complete = true
+                    break
+                }
+                let data = try readBytes(size)
+                response.body += data
+                response.pieces.append((data, Self.nowMs() - start))
+                guard data.count == size, try readLine() != nil else { break }
+            }
+        } else if let length = response.header("Content-Length").flatMap({ Int($0) }) {
+            while response.body.count < length {
+                if buffer.isEmpty, try !fillBuffer() { break }
+                let n = min(length - response.body.count, buffer.count)
+                let data = Array(buffer[..<n])
+                buffer.removeFirst(n)
+                response.body += data
+                response.pieces.append((data, Self.nowMs() - start))
+            }
+            response.complete = response.body.count == length
+        } else {
+            while try fillBuffer() {}
+            response.body = buffer
+            buffer = []
+            response.complete = true
+        }
+        return response
+    }
+
+    /// Whether the server closed the connection (end of file or a reset within `timeoutMs`).
+    func waitForClose(timeoutMs: Int32 = 2000) -> Bool {
+        if closedByPeer { return true }
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&entry, 1, timeoutMs) == 1 else { return false }
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, 0) <= 0
+    }
+}
