@@ -1,1 +1,6 @@
-print("broker")
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let code = await BrokerMain.run(CommandLine.arguments, environment: ProcessEnvironment.current())
+exit(code)

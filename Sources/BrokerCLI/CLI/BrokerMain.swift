@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Dispatches `broker …` to its command.
+enum BrokerMain {
+    static let version = "0.1.0"
+
+    static let commands: [any BrokerCommand.Type] = [
+        ProvidersCommand.self,
+        ProvidersCheckCommand.self,
+        RefreshCommand.self,
+        MarketCommand.self,
+        RunCommand.self,
+        BatchCommand.self,
+        UsageCommand.self,
+    ]
+
+    static let root = CommandConfiguration(
+        path: [],
+        abstract: "Find which provider serves a model, where, at what price per token, and run it there.",
+        discussion: """
+            Exit codes: 0 success; 64 bad usage; 65 bad input data; 69 no offer matches;
+            75 every candidate failed (temporary) or a refresh had a failure; 1 anything else.
+            """,
+        options: [.flag("--version", "Print the version.")]
+    )
+
+    /// Runs the command line; returns the process exit code.
+    static func run(_ argv: [String], environment: [String: String]) async -> Int32 {
+        let args = Array(argv.dropFirst())
+        // The longest command path that matches the leading words.
+        let words = args.prefix { !$0.hasPrefix("-") }
+        var selected: (any BrokerCommand.Type)? = nil
+        for command in commands {
+            let path = command.configuration.path
+            if words.starts(with: path), path.count > (selected?.configuration.path.count ?? 0) {
+                selected = command
+            }
+        }
+        guard let command = selected else {
+            if args.contains("--version") {
+                Console.out("broker \(version)\n")
+                return ExitCode.success
+            }
+            if words.isEmpty {
+                let text = HelpFormatter.help(for: root, subcommands: commands.map { $0.configuration })
+                if args.contains("--help") || args.contains("-h") {
+                    Console.out(text)
+                    return ExitCode.success
+                }
+                Console.err(text)
+                return ExitCode.usage
+            }
+            Console.err("broker: unknown command '\(words.joined(separator: " "))' (see 'broker --help')\n")
+            return ExitCode.usage
+        }
+        let configuration = command.configuration
+        let name = (["broker"] + configuration.path).joined(separator: " ")
+        var rest = args
+        // Remove the command words (the first occurrences, in order).
+        for word in configuration.path {
+            if let i = rest.firstIndex(of: word) { rest.remove(at: i) }
+        }
+        do {
+            let parsed = try ParsedArguments.parse(rest, options: configuration.options, arguments: configuration.arguments)
+            if parsed.has("--help") {
+                let children = commands.map { $0.configuration }.filter {
+                    $0.path.count == configuration.path.count + 1 && $0.path.starts(with: configuration.path)
+                }
+                Console.out(HelpFormatter.help(for: configuration, subcommands: children))
+                return ExitCode.success
+            }
+            let stdoutTTY = isatty(1) == 1
+            let context = CLIContext(
+                environment: environment, arguments: parsed,
+                format: try OutputFormat.resolve(parsed.value("--format"), isTerminal: stdoutTTY),
+                stdoutIsTerminal: stdoutTTY, stderrIsTerminal: isatty(2) == 1,
+                terminalWidth: Int(environment["COLUMNS"] ?? "") ?? 100)
+            let code = try await command.run(context)
+            return code
+        } catch let error as UsageError {
+            Console.err("\(name): \(error.message) (see '\(name) --help')\n")
+            return ExitCode.usage
+        } catch let failure as CommandFailure {
+            Console.err("\(name): \(failure.message)\n")
+            return failure.exitCode
+        } catch {
+            Console.err("\(name): \(error)\n")
+            return ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,58 @@
+/// One option a command accepts; help text and parsing both come from this declaration.
+struct OptionSpec: Sendable {
+    /// The long name, with dashes (`--provider`).
+    var name: String
+    /// The value's placeholder (`KEY`); `nil` for a flag.
+    var valueName: String?
+    /// One line of help.
+    var help: String
+    /// Whether the option may be given more than once.
+    var repeatable: Bool = false
+    /// A one-letter short form (`-n`), if any.
+    var short: Character? = nil
+
+    var isFlag: Bool { valueName == nil }
+
+    static func flag(_ name: String, _ help: String, short: Character? = nil) -> OptionSpec {
+        OptionSpec(name: name, valueName: nil, help: help, short: short)
+    }
+
+    static func value(_ name: String, _ valueName: String, _ help: String, repeatable: Bool = false, short: Character? = nil)
+        -> OptionSpec
+    {
+        OptionSpec(name: name, valueName: valueName, help: help, repeatable: repeatable, short: short)
+    }
+}
+
+/// A positional argument.
+struct ArgumentSpec: Sendable {
+    var name: String
+    var help: String
+    var optional: Bool = false
+}
+
+/// The static description of a command, from which its help and parser are generated.
+struct CommandConfiguration: Sendable {
+    /// The words that select it (`["providers", "check"]`).
+    var path: [String]
+    /// One line saying what it does.
+    var abstract: String
+    /// Further paragraphs for `--help`.
+    var discussion: String = ""
+    /// Options specific to the command.
+    var options: [OptionSpec] = []
+    /// Positional arguments.
+    var arguments: [ArgumentSpec] = []
+    /// Whether the command prints results (and so takes `--format`).
+    var printsResults: Bool = true
+}
+
+/// Options every command accepts.
+enum GlobalOptions {
+    static let specs: [OptionSpec] = [
+        .value("--registry", "PATH", "The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json)."),
+        .value("--store", "PATH", "The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3)."),
+        .value("--format", "table|json|csv", "Output format (default: table on a terminal, json otherwise)."),
+        .flag("--help", "Show help for the command.", short: "h"),
+    ]
+}

@@ -1,0 +1,46 @@
+/// Generates help text from the same declarations the parser reads, so they cannot drift.
+enum HelpFormatter {
+    static func help(for configuration: CommandConfiguration, subcommands: [CommandConfiguration] = []) -> String {
+        let command = (["broker"] + configuration.path).joined(separator: " ")
+        var usage = "USAGE: \(command)"
+        for argument in configuration.arguments {
+            usage += argument.optional ? " [\(argument.name)]" : " \(argument.name)"
+        }
+        if !subcommands.isEmpty { usage += " <subcommand>" }
+        if !configuration.options.isEmpty { usage += " [options]" }
+        var lines = ["OVERVIEW: \(configuration.abstract)", "", usage]
+        if !configuration.discussion.isEmpty {
+            lines += ["", configuration.discussion]
+        }
+        if !configuration.arguments.isEmpty {
+            lines += ["", "ARGUMENTS:"]
+            lines += configuration.arguments.map { row($0.name, $0.help) }
+        }
+        if !configuration.options.isEmpty {
+            lines += ["", "OPTIONS:"]
+            lines += configuration.options.map { row(label($0), $0.help) }
+        }
+        if !subcommands.isEmpty {
+            lines += ["", "SUBCOMMANDS:"]
+            lines += subcommands.map { row($0.path.dropFirst(configuration.path.count).joined(separator: " "), $0.abstract) }
+            lines += ["", "  See 'broker <subcommand> --help' for details."]
+        }
+        let globals = GlobalOptions.specs.filter { configuration.printsResults || $0.name != "--format" }
+        lines += ["", "GLOBAL OPTIONS:"]
+        lines += globals.map { row(label($0), $0.help) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func label(_ spec: OptionSpec) -> String {
+        var text = spec.short.map { "-\($0), " } ?? ""
+        text += spec.name
+        if let value = spec.valueName { text += " \(value)" }
+        if spec.repeatable { text += " ..." }
+        return text
+    }
+
+    static func row(_ left: String, _ right: String) -> String {
+        let padded = left.count < 28 ? left + String(repeating: " ", count: 28 - left.count) : left + "\n" + String(repeating: " ", count: 30)
+        return "  " + padded + right
+    }
+}

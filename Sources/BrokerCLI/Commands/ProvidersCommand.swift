@@ -1,0 +1,64 @@
+import Broker
+import ProviderInterface
+
+/// `broker providers`: the registry entries and their state.
+enum ProvidersCommand: BrokerCommand {
+    static let configuration = CommandConfiguration(
+        path: ["providers"],
+        abstract: "List the registry's providers: kind, base URL, region, credential, last refresh.",
+        discussion: "The credential column says whether the entry's variable is set, never its value.",
+        options: [.flag("--enabled", "Only enabled providers.")]
+    )
+
+    static func run(_ context: CLIContext) async throws -> Int32 {
+        let registry = try context.loadRegistry()
+        let refreshes = await ProviderStatus.lastRefreshes(context)
+        var objects: [JSONObject] = []
+        var rows: [[String]] = []
+        for entry in registry.entries where entry.enabled || !context.arguments.has("--enabled") {
+            let last = refreshes[entry.key]
+            let tags = entry.region.complianceTags.map(\.rawValue)
+            objects.append(JSONObject([
+                ("provider", .string(entry.key)),
+                ("adapter", .string(entry.adapter)),
+                ("base_url", .string(entry.baseURL)),
+                ("region", .string(entry.region.region.rawValue)),
+                ("countries", .array(entry.region.countries.map(JSONValue.string))),
+                ("compliance", .array(tags.map(JSONValue.string))),
+                ("enabled", .bool(entry.enabled)),
+                ("auth_env", entry.authEnv.map(JSONValue.string) ?? .null),
+                ("credential", .string(context.credentialState(entry))),
+                ("refresh_every", .string(DurationText.format(milliseconds: Int64(entry.refreshIntervalSeconds) * 1000))),
+                ("last_refresh", last?.json ?? .null),
+            ]))
+            let region = entry.region.countries.isEmpty
+                ? entry.region.region.rawValue : "\(entry.region.region.rawValue) (\(entry.region.countries.joined(separator: ",")))"
+            let credential = entry.authEnv.map { "\($0) \(context.credentialState(entry))" } ?? "-"
+            rows.append([
+                entry.key, entry.adapter, entry.baseURL, region, entry.enabled ? "yes" : "no", credential,
+                last?.summary ?? "never",
+            ])
+        }
+        context.emit(
+            objects,
+            table: ResultTable(columns: ["PROVIDER", "KIND", "BASE URL", "REGION", "ON", "CREDENTIAL", "LAST REFRESH"], rows: rows),
+            emptyNote: "no providers in \(registry.path)")
+        return ExitCode.success
+    }
+}
+
+/// `broker providers check`: validates the registry.
+enum ProvidersCheckCommand: BrokerCommand {
+    static let configuration = CommandConfiguration(
+        path: ["providers", "check"],
+        abstract: "Validate the registry; exit 65 listing every problem with its path.",
+        printsResults: false
+    )
+
+    static func run(_ context: CLIContext) async throws -> Int32 {
+        let registry = try context.loadRegistry()
+        let enabled = registry.enabled.count
+        context.out("\(registry.path): ok (\(registry.entries.count) providers, \(enabled) enabled, \(registry.aliases.count) aliases)\n")
+        return ExitCode.success
+    }
+}
