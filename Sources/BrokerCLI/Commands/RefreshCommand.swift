@@ -1,83 +1,123 @@
-/// `broker refresh`.
+import Broker
+import Dispatch
+import ProviderInterface
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `broker refresh`: lists models and prices into the store, once or on an interval.
 enum RefreshCommand: BrokerCommand {
     static let configuration = CommandConfiguration(
         path: ["refresh"],
         abstract: "List models and prices from each enabled provider into the store.",
+        discussion: """
+            Providers refresh concurrently, each in one transaction. A provider that fails, or whose
+            new catalog is empty or shrank by more than half, keeps its last good offers (status
+            failed or kept). Exit 0 when every provider is ok or kept, 75 when any failed.
+            With --every, a line per round goes to stderr until SIGINT or SIGTERM.
+            """,
         options: [
-            .value("--provider", "KEY", "Only this provider.", repeatable: true),
+            .value("--provider", "KEY", "Only this provider (repeatable; may name a disabled one).", repeatable: true),
             .value("--every", "DURATION", "Keep refreshing on this interval (e.g. 1h) until stopped."),
             .flag("--force", "Accept a catalog that is empty or shrank by more than half."),
         ]
     )
-    static func run(_ context: CLIContext) async throws -> Int32 { throw NotYet.fail("refresh") }
+
+    static func run(_ context: CLIContext) async throws -> Int32 {
+        let registry = try context.loadRegistry()
+        let keys = context.arguments.all("--provider")
+        for key in keys where registry.entry(key) == nil {
+            throw UsageError("unknown provider '\(key)'; known: \(registry.entries.map(\.key).joined(separator: ", "))")
+        }
+        var interval: Int64? = nil
+        if let every = context.arguments.value("--every") {
+            guard let ms = DurationText.milliseconds(every), ms >= 1000 else {
+                throw UsageError("--every must be a duration of at least 1s such as 30m or 1h (got '\(every)')")
+            }
+            interval = ms
+        }
+        let store = try context.openStore()
+        let refresher = PricingRefresher(
+            store: store, registry: registry, factory: context.providerFactory, force: context.arguments.has("--force"),
+            owner: "pid-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let redactor = context.redactor(registry)
+        let showProgress = context.stderrIsTerminal
+
+        let work = Task { () -> Int32 in
+            var round = 0
+            var lastCode = ExitCode.success
+            while !Task.isCancelled {
+                round += 1
+                let started = Timestamp.nowMs()
+                let results = await refresher.refreshOnce(keys: keys) { result in
+                    if showProgress { context.err(progressLine(result, redactor: redactor)) }
+                }
+                if Task.isCancelled && results.allSatisfy({ $0.run.status == .failed }) { break }
+                let printable = results.map { r in
+                    var copy = r
+                    copy.run.error = r.run.error.map(redactor.redact)
+                    return copy
+                }
+                printResults(printable, context: context, compact: interval != nil)
+                lastCode = printable.contains { $0.run.status == .failed } ? ExitCode.temporaryFailure : ExitCode.success
+                if interval == nil {
+                    reportFailures(printable, context: context)
+                    return lastCode
+                }
+                context.err(roundLine(round: round, results: printable, durationMs: Timestamp.nowMs() - started))
+                guard let interval else { break }
+                do { try await Task.sleep(for: .milliseconds(interval)) } catch { break }
+            }
+            context.err("refresh: stopped")
+            return lastCode
+        }
+        let signals = SignalTrap(signals: [SIGINT, SIGTERM]) { work.cancel() }
+        let code = await work.value
+        signals.cancel()
+        return code
+    }
+
+    static func printResults(_ results: [RefreshResult], context: CLIContext, compact: Bool) {
+        let objects = results.map(OfferJSON.refresh)
+        let rows = results.map { r in
+            [
+                r.run.provider, r.run.status.rawValue, String(r.run.models), String(r.run.offers), "\(r.run.durationMs) ms",
+                r.run.error ?? "",
+            ]
+        }
+        context.emit(
+            objects,
+            table: ResultTable(
+                columns: ["PROVIDER", "STATUS", "MODELS", "OFFERS", "TIME", "ERROR"], rows: rows, rightAligned: [2, 3, 4]))
+    }
+
+    static func reportFailures(_ results: [RefreshResult], context: CLIContext) {
+        let failed = results.filter { $0.run.status == .failed }
+        guard !failed.isEmpty else { return }
+        for r in failed { context.err("refresh: \(r.run.provider) failed: \(r.run.error ?? "unknown error")") }
+        let network = failed.filter { ($0.run.error ?? "").contains("transport") || ($0.run.error ?? "").contains("timeout") }
+        if !network.isEmpty, network.count == failed.count {
+            context.err(
+                "refresh: \(network.count) provider(s) could not be reached — is this machine offline? Earlier offers of theirs, if any, are kept.")
+        }
+    }
+
+    static func progressLine(_ r: RefreshResult, redactor: Redactor) -> String {
+        let status = r.run.status.rawValue.padding(6)
+        let detail = r.run.error.map { " — " + redactor.redact($0) } ?? ""
+        return "  \(r.run.provider.padding(12)) \(status) \(String(r.run.offers).leftPadding(7)) offers \(String(r.run.durationMs).leftPadding(6)) ms\(detail)"
+    }
+
+    static func roundLine(round: Int, results: [RefreshResult], durationMs: Int64) -> String {
+        var counts: [String: Int] = [:]
+        for r in results { counts[r.run.status.rawValue, default: 0] += 1 }
+        let summary = ["ok", "kept", "failed"].compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", ")
+        return "\(Timestamp.iso8601(ms: Timestamp.nowMs())) refresh round \(round): \(summary) (\(durationMs) ms)"
+    }
 }
 
-/// `broker market`.
-enum MarketCommand: BrokerCommand {
-    static let configuration = CommandConfiguration(
-        path: ["market"],
-        abstract: "Query the marketplace: offers by provider, task, region and price.",
-        options: [
-            .value("--provider", "P", "Only offers of this provider.", repeatable: true),
-            .value("--served-by", "S", "Only offers served by S."),
-            .value("--task", "T", "Only this task (chat = conversational)."),
-            .value("--region", "R", "Only offers positively known to run in R (eu, uk, ch, us, apac, global, local)."),
-            .value("--compliance", "TAG", "Only offers positively known to carry TAG (gdpr, eu-residency, zdr, …)."),
-            .value("--model", "TEXT", "Model id or Hugging Face id contains TEXT (case-insensitive)."),
-            .value("--max-input-price", "USD_PER_MTOK", "At most this input price per million tokens."),
-            .value("--max-output-price", "USD_PER_MTOK", "At most this output price per million tokens."),
-            .value("--sort", "price|context|model", "Order (price: blended 3:1 input:output, unknown last)."),
-            .value("--limit", "N", "At most N offers."),
-            .flag("--include-stale", "Include offers older than twice their refresh interval."),
-        ]
-    )
-    static func run(_ context: CLIContext) async throws -> Int32 { throw NotYet.fail("market") }
-}
-
-/// `broker run`.
-enum RunCommand: BrokerCommand {
-    static let configuration = CommandConfiguration(
-        path: ["run"],
-        abstract: "Run one inference through the chosen offer, with failover.",
-        options: [
-            .value("--model", "M", "Model id, Hugging Face id or alias."),
-            .value("--task", "T", "Task (default: chat)."),
-            .value("--prompt", "TEXT", "The prompt (else --input, else stdin)."),
-            .value("--input", "JSON", "The task input as JSON."),
-            .value("--policy", "cheapest|fastest|preferred", "How to choose among offers (default cheapest)."),
-            .value("--provider", "KEY[:SERVED_BY]", "Pin a provider (and serving endpoint)."),
-            .value("--region", "R", "Only offers in region R."),
-            .value("--compliance", "TAG", "Only offers carrying TAG."),
-            .value("--param", "K=V", "A generation parameter.", repeatable: true),
-            .flag("--stream", "Print the answer as it arrives."),
-        ]
-    )
-    static func run(_ context: CLIContext) async throws -> Int32 { throw NotYet.fail("run") }
-}
-
-/// `broker batch`.
-enum BatchCommand: BrokerCommand {
-    static let configuration = CommandConfiguration(
-        path: ["batch"],
-        abstract: "Run inference over a JSONL file of requests; resumable.",
-        options: [
-            .value("--output", "OUT.jsonl", "Where results are written (one line per input)."),
-            .value("--concurrency", "N", "Requests in flight at once."),
-        ],
-        arguments: [ArgumentSpec(name: "IN.jsonl", help: "One request per line.")]
-    )
-    static func run(_ context: CLIContext) async throws -> Int32 { throw NotYet.fail("batch") }
-}
-
-/// `broker usage`.
-enum UsageCommand: BrokerCommand {
-    static let configuration = CommandConfiguration(
-        path: ["usage"],
-        abstract: "The usage ledger: requests, tokens and cost.",
-        options: [
-            .value("--since", "DURATION", "Only the last DURATION (e.g. 7d)."),
-            .value("--by", "provider|model|day", "Group rows by this key."),
-        ]
-    )
-    static func run(_ context: CLIContext) async throws -> Int32 { throw NotYet.fail("usage") }
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+    func leftPadding(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

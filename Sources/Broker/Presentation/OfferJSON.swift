@@ -1,0 +1,60 @@
+import ProviderInterface
+
+/// The market's JSON contract (DESIGN.md): one object per offer, shared by `broker market`
+/// and, later, the HTTP marketplace API.
+public enum OfferJSON {
+    /// The contract's fields for `offer`, plus broker extras after them.
+    public static func object(_ offer: Offer, stale: Bool) -> JSONObject {
+        let price = offer.price
+        var object = JSONObject([
+            ("provider", .string(offer.provider)),
+            ("served_by", .string(offer.servedBy)),
+            ("model", .string(offer.model)),
+            ("hf_id", offer.hfID.map(JSONValue.string) ?? .null),
+            ("task", .string(offer.task.rawValue)),
+            ("billing", .string(price.billing.rawValue)),
+            ("region", .string(offer.region.rawValue)),
+            ("compliance", .array(offer.compliance.map { .string($0.rawValue) })),
+            ("price_state", .string(price.state.rawValue)),
+            ("input_usd_per_mtok", perMillion(price.billing == .token ? price.input : .unknown)),
+            ("output_usd_per_mtok", perMillion(price.billing == .token ? price.output : .unknown)),
+            ("context_length", offer.contextLength.map { .integer($0) } ?? .null),
+            ("refreshed_at", .string(Timestamp.iso8601(ms: offer.refreshedAt))),
+            ("stale", .bool(stale)),
+        ])
+        object["countries"] = .array(offer.countries.map(JSONValue.string))
+        if price.billing != .token {
+            object["unit_usd"] = price.unit.amount.map { .number(DecimalText.format($0.value, fractionDigits: 12)) } ?? .null
+        }
+        object["served_model_id"] = offer.servedModelID.map(JSONValue.string) ?? .null
+        object["supports_tools"] = offer.supportsTools.map(JSONValue.bool) ?? .null
+        object["first_token_latency_ms"] = offer.firstTokenLatencyMs.map { .integer($0) } ?? .null
+        object["throughput_tokens_per_s"] = offer.throughputTokensPerSecond.map { .integer($0) } ?? .null
+        object["curated"] = .bool(offer.curated)
+        object["price_taken"] = offer.priceTaken.map(JSONValue.string) ?? .null
+        return object
+    }
+
+    /// A per-token price as USD per million tokens, printed exactly; `null` when unknown.
+    public static func perMillion(_ value: PriceValue) -> JSONValue {
+        guard let amount = value.amount else { return .null }
+        return .number(amount.usdPerMillionTokensText)
+    }
+
+    /// The refresh contract: one object per provider.
+    public static func refresh(_ result: RefreshResult) -> JSONObject {
+        let run = result.run
+        var object = JSONObject([
+            ("provider", .string(run.provider)),
+            ("status", .string(run.status.rawValue)),
+            ("models", .integer(run.models)),
+            ("offers", .integer(run.offers)),
+            ("duration_ms", .integer(run.durationMs)),
+            ("error", run.error.map(JSONValue.string) ?? .null),
+        ])
+        if !result.skipped.isEmpty {
+            object["skipped"] = .object(JSONObject(result.skipped.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) }))
+        }
+        return object
+    }
+}

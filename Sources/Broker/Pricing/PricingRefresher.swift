@@ -1,0 +1,130 @@
+import ProviderInterface
+
+/// Builds a provider from a registry entry (the CLI passes the adapter factory).
+public typealias ProviderFactory = @Sendable (ProviderEntry) throws(ProviderError) -> any ProviderInterface
+
+/// The outcome of refreshing one provider: the contract's row, plus what was skipped.
+public struct RefreshResult: Sendable, Hashable {
+    /// The row recorded in the store and printed by `broker refresh`.
+    public var run: RefreshRun
+    /// Catalog entries passed over, by reason.
+    public var skipped: [String: Int]
+
+    /// A result.
+    public init(run: RefreshRun, skipped: [String: Int] = [:]) {
+        self.run = run
+        self.skipped = skipped
+    }
+}
+
+/// Lists models and prices from each enabled provider, concurrently, into the store.
+///
+/// Each provider's offers are replaced in one transaction; a provider that fails, or whose
+/// new catalog is implausible, keeps its last good offers. `refreshOnce` is one round;
+/// `run(every:)` repeats rounds until the task is cancelled.
+public struct PricingRefresher: Sendable {
+    /// The store written to.
+    public var store: MarketplaceStore
+    /// The registry.
+    public var registry: Registry
+    /// Builds providers from entries.
+    public var factory: ProviderFactory
+    /// The clock, in Unix milliseconds (injected for tests).
+    public var now: @Sendable () -> Int64
+    /// Accept implausible catalogs.
+    public var force: Bool
+    /// Who holds the per-provider refresh lease (process id and a random suffix).
+    public var owner: String
+
+    /// A refresher.
+    public init(
+        store: MarketplaceStore, registry: Registry, factory: @escaping ProviderFactory,
+        now: @escaping @Sendable () -> Int64 = { Timestamp.nowMs() }, force: Bool = false, owner: String
+    ) {
+        self.store = store
+        self.registry = registry
+        self.factory = factory
+        self.now = now
+        self.force = force
+        self.owner = owner
+    }
+
+    /// Refreshes the enabled providers (or just `keys`), all at once; `progress` is called
+    /// as each finishes. Results come back in registry order.
+    public func refreshOnce(
+        keys: [String] = [], progress: @escaping @Sendable (RefreshResult) -> Void = { _ in }
+    ) async -> [RefreshResult] {
+        let entries = registry.entries.filter { keys.isEmpty ? $0.enabled : keys.contains($0.key) }
+        return await withTaskGroup(of: (Int, RefreshResult).self) { group in
+            for (i, entry) in entries.enumerated() {
+                group.addTask {
+                    let result = await refresh(entry)
+                    progress(result)
+                    return (i, result)
+                }
+            }
+            var results: [(Int, RefreshResult)] = []
+            for await r in group { results.append(r) }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    /// Refreshes one provider: list, price, check plausibility, replace, record.
+    public func refresh(_ entry: ProviderEntry) async -> RefreshResult {
+        let started = now()
+        let lease = "refresh:\(entry.key)"
+        let ttl = Int64(max(entry.timeoutMs, 60_000)) * 10
+        do {
+            guard try await store.acquireLease(lease, owner: owner, nowMs: started, ttlMs: ttl) else {
+                let previous = (try? await store.offerCount(provider: entry.key)) ?? 0
+                return await record(
+                    entry, .kept, models: 0, offers: previous, started: started,
+                    error: "another refresh of this provider is running; its result will stand", persist: false)
+            }
+        } catch {
+            return await record(entry, .failed, models: 0, offers: 0, started: started, error: "store: \(error)")
+        }
+        let result = await refreshHoldingLease(entry, started: started)
+        try? await store.releaseLease(lease, owner: owner)
+        return result
+    }
+
+    private func refreshHoldingLease(_ entry: ProviderEntry, started: Int64) async -> RefreshResult {
+        let catalog: ModelCatalog
+        let quotes: [PriceQuote]
+        do {
+            let provider = try factory(entry)
+            catalog = try await provider.listModels()
+            quotes = entry.pricing.catalogIsTable ? [] : try await provider.getPricing()
+        } catch {
+            let previous = (try? await store.offerCount(provider: entry.key)) ?? 0
+            return await record(
+                entry, .failed, models: 0, offers: previous, started: started,
+                error: previous > 0 ? "\(error); kept the last \(previous) offers" : "\(error)")
+        }
+        let offers = OfferAssembler.offers(entry: entry, catalog: catalog, quotes: quotes, nowMs: now())
+        let models = Set(offers.map(\.model)).count
+        do {
+            let previous = try await store.offerCount(provider: entry.key)
+            if let reason = CatalogPlausibility.rejection(previous: previous, new: offers.count, force: force) {
+                return await record(entry, offers.isEmpty && previous == 0 ? .failed : .kept, models: models, offers: previous,
+                    started: started, error: reason, skipped: catalog.skipped)
+            }
+            _ = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: now())
+        } catch {
+            return await record(entry, .failed, models: models, offers: 0, started: started, error: "store: \(error)")
+        }
+        return await record(entry, .ok, models: models, offers: offers.count, started: started, error: nil, skipped: catalog.skipped)
+    }
+
+    private func record(
+        _ entry: ProviderEntry, _ status: RefreshStatus, models: Int, offers: Int, started: Int64, error: String?,
+        skipped: [String: Int] = [:], persist: Bool = true
+    ) async -> RefreshResult {
+        let run = RefreshRun(
+            provider: entry.key, status: status, models: models, offers: offers, durationMs: max(0, now() - started),
+            error: error, startedAt: started)
+        if persist { try? await store.recordRefresh(run) }
+        return RefreshResult(run: run, skipped: skipped)
+    }
+}

@@ -1,0 +1,25 @@
+import Adapters
+import Broker
+import ProviderInterface
+
+extension CLIContext {
+    /// Builds providers from registry entries with the shipped adapters over libcurl.
+    var providerFactory: ProviderFactory {
+        let context = AdapterContext(environment: environment, transport: CurlTransport.shared)
+        return { entry throws(ProviderError) in try AdapterFactory.standard.make(entry, context: context) }
+    }
+
+    /// Opens the marketplace store (creating it, mode 0600, on first use).
+    func openStore() throws(CommandFailure) -> MarketplaceStore {
+        do {
+            return try MarketplaceStore(path: storePath)
+        } catch {
+            throw CommandFailure(ExitCode.failure, "cannot open the store \(storePath): \(error)")
+        }
+    }
+
+    /// Redacts every credential the registry names from text about to be shown.
+    func redactor(_ registry: Registry) -> Redactor {
+        Redactor(secrets: registry.entries.compactMap { $0.authEnv.flatMap { environment[$0] } })
+    }
+}

@@ -1,0 +1,111 @@
+import Broker
+import ProviderInterface
+
+/// `broker market`: queries the store.
+enum MarketCommand: BrokerCommand {
+    static let configuration = CommandConfiguration(
+        path: ["market"],
+        abstract: "Query the marketplace: offers by provider, task, region and price.",
+        discussion: """
+            Prices are USD per million tokens, printed exactly; unknown prices print as '?' (null in
+            JSON) and are never treated as free. Region and compliance filters match only offers
+            positively known to qualify. Offers older than twice their provider's refresh interval
+            are stale and hidden unless --include-stale. --history shows each recorded price change
+            of the models that match instead.
+            """,
+        options: [
+            .value("--provider", "P", "Only offers of this provider.", repeatable: true),
+            .value("--served-by", "S", "Only offers served by S."),
+            .value("--task", "T", "Only this task (chat = conversational)."),
+            .value("--region", "R", "Only offers known to run in R (eu, uk, ch, us, apac, global, local)."),
+            .value("--compliance", "TAG", "Only offers known to carry TAG (gdpr, eu-residency, zdr, local, …)."),
+            .value("--model", "TEXT", "Model id or Hugging Face id contains TEXT (case-insensitive)."),
+            .value("--max-input-price", "USD_PER_MTOK", "At most this input price per million tokens."),
+            .value("--max-output-price", "USD_PER_MTOK", "At most this output price per million tokens."),
+            .value("--sort", "price|context|model", "Order (price: blended 3:1 input:output, unknown last)."),
+            .value("--limit", "N", "At most N offers."),
+            .flag("--include-stale", "Include offers older than twice their refresh interval."),
+            .flag("--history", "Show the price history of the matching models instead."),
+        ]
+    )
+
+    static func run(_ context: CLIContext) async throws -> Int32 {
+        let registry = try context.loadRegistry()
+        let query = try makeQuery(context, registry: registry)
+        let store = try context.openStore()
+        if context.arguments.has("--history") {
+            return try await PriceHistoryView.run(context, store: store, query: query)
+        }
+        let offers = try await store.queryOffers(query)
+        let objects = offers.map { OfferJSON.object($0, stale: query.isStale($0)) }
+        let rows = offers.map { offer -> [String] in
+            let who = offer.servedBy == offer.provider ? offer.provider : "\(offer.provider)/\(offer.servedBy)"
+            return [
+                offer.model, who, offer.task.rawValue, offer.region.rawValue,
+                priceCell(offer.price, input: true), priceCell(offer.price, input: false),
+                offer.contextLength.map(String.init) ?? "-",
+                age(offer.refreshedAt, now: query.nowMs) + (offer.curated ? "*" : "") + (query.isStale(offer) ? "!" : ""),
+            ]
+        }
+        context.emit(
+            objects,
+            table: ResultTable(
+                columns: ["MODEL", "PROVIDER", "TASK", "REGION", "$/M IN", "$/M OUT", "CONTEXT", "AGE"], rows: rows,
+                rightAligned: [4, 5, 6, 7]),
+            emptyNote: "no offers match (run 'broker refresh' to fill the marketplace, or relax the filters)")
+        if context.format == .table, offers.contains(where: \.curated) {
+            context.err("* curated price table from the registry (see 'broker providers' for the date it was taken)")
+        }
+        return ExitCode.success
+    }
+
+    static func makeQuery(_ context: CLIContext, registry: Registry) throws(UsageError) -> MarketQuery {
+        let args = context.arguments
+        var query = MarketQuery(nowMs: Timestamp.nowMs())
+        query.providers = args.all("--provider")
+        query.servedBy = args.value("--served-by")
+        query.task = args.value("--task").map(ModelTask.init(userInput:))
+        if let r = args.value("--region") {
+            guard let region = Region(rawValue: r.lowercased()) else {
+                throw UsageError("--region must be one of \(Region.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(r)')")
+            }
+            query.region = region
+        }
+        query.compliance = args.value("--compliance").map { ComplianceTag($0.lowercased()) }
+        query.modelText = args.value("--model").map { registry.resolveAlias($0) }
+        query.maxInputPrice = try price(args, "--max-input-price")
+        query.maxOutputPrice = try price(args, "--max-output-price")
+        if let s = args.value("--sort") {
+            guard let sort = MarketQuery.Sort(rawValue: s) else { throw UsageError("--sort must be price, context or model (got '\(s)')") }
+            query.sort = sort
+        }
+        query.limit = try args.int("--limit", range: 1...1_000_000)
+        query.includeStale = args.has("--include-stale")
+        query.refreshIntervalsMs = Dictionary(
+            registry.entries.map { ($0.key, Int64($0.refreshIntervalSeconds) * 1000) }, uniquingKeysWith: { a, _ in a })
+        return query
+    }
+
+    static func price(_ args: ParsedArguments, _ name: String) throws(UsageError) -> PicoUSD? {
+        guard let text = args.value(name) else { return nil }
+        guard let amount = PicoUSD(decimal: text, unit: .usdPerMillionTokens), amount.value >= 0 else {
+            throw UsageError("\(name) must be a price in USD per million tokens such as 0.5 (got '\(text)')")
+        }
+        return amount
+    }
+
+    static func priceCell(_ price: OfferPrice, input: Bool) -> String {
+        guard price.billing == .token else { return input ? price.billing.rawValue : "" }
+        let value = input ? price.input : price.output
+        guard let amount = value.amount else { return "?" }
+        return amount.value == 0 ? "free" : amount.usdPerMillionTokensText
+    }
+
+    static func age(_ refreshedAt: Int64, now: Int64) -> String {
+        let seconds = max(0, (now - refreshedAt) / 1000)
+        if seconds < 60 { return "\(seconds)s" }
+        if seconds < 3600 { return "\(seconds / 60)m" }
+        if seconds < 86_400 { return "\(seconds / 3600)h" }
+        return "\(seconds / 86_400)d"
+    }
+}
