@@ -64,7 +64,9 @@ public struct AdapterFactory: Sendable {
     public static let standard = AdapterFactory(kinds: AdapterFactory.shippedKinds)
 
     /// The shipped kinds. Each adapter adds its `kind` here.
-    static let shippedKinds: [AdapterKind] = []
+    static let shippedKinds: [AdapterKind] = [
+        HuggingFaceAdapter.kind,
+    ]
 
     /// The known kind names, sorted (for error messages).
     public var kindNames: [String] { kinds.keys.sorted() }
