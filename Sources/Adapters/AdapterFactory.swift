@@ -66,6 +66,9 @@ public struct AdapterFactory: Sendable {
     /// The shipped kinds. Each adapter adds its `kind` here.
     static let shippedKinds: [AdapterKind] = [
         HuggingFaceAdapter.kind,
+        OpenAICompatibleAdapter.kind,
+        OpenRouterAdapter.kind,
+        ExecPluginAdapter.kind,
     ]
 
     /// The known kind names, sorted (for error messages).

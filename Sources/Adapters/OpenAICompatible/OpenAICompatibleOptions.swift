@@ -1,0 +1,108 @@
+import ProviderInterface
+
+/// The `options` of an `openai-compatible` registry entry, with their defaults.
+///
+/// Every field is optional in the registry; see ADDING_A_PROVIDER.md for examples.
+struct OpenAICompatibleOptions: Sendable, Hashable {
+    /// How the model list wraps its items.
+    enum ListEnvelope: String, Sendable, Hashable, CaseIterable {
+        /// `{"data": [...]}` (OpenAI).
+        case data
+        /// A bare array (Together).
+        case array
+        /// Either, detected from the body.
+        case auto
+    }
+
+    /// Path of the model list below the base URL, or an absolute URL (`/models`).
+    var modelsPath = "/models"
+    /// Path of chat completions below the base URL (`/chat/completions`).
+    var chatPath = "/chat/completions"
+    /// The header carrying the credential (`Authorization`).
+    var authHeader = "Authorization"
+    /// The text before the credential in that header (`Bearer `).
+    var authPrefix = "Bearer "
+    /// The model list's envelope (default `auto`).
+    var listEnvelope = ListEnvelope.auto
+    /// Dotted path of the input price inside a model item (`pricing.input`), in `pricing.unit`.
+    var priceInputField: String?
+    /// Dotted path of the output price inside a model item (`pricing.output`).
+    var priceOutputField: String?
+    /// Dotted path of the context length (`context_length`).
+    var contextField = "context_length"
+    /// Dotted path of the Hugging Face id, when the list carries one.
+    var hfIDField: String?
+    /// Dotted path of the item type; with ``chatTypes``, only items of those types are kept.
+    var typeField: String?
+    /// The item types to keep (Together: `["chat"]`).
+    var chatTypes: [String] = []
+    /// The task of every listed model (`conversational`).
+    var defaultTask = ModelTask.conversational
+
+    /// Every option name this kind accepts.
+    static let names: [String] = [
+        "models_path", "chat_path", "auth_header", "auth_prefix", "list_envelope", "price_input_field",
+        "price_output_field", "context_field", "hf_id_field", "type_field", "chat_types", "default_task",
+    ]
+
+    /// The defaults.
+    init() {}
+
+    /// Reads the options leniently (wrong types fall back to defaults); ``validate(_:)``
+    /// reports what this init would ignore.
+    init(_ options: JSONObject) {
+        if let s = options["models_path"]?.nonEmptyString { modelsPath = s }
+        if let s = options["chat_path"]?.nonEmptyString { chatPath = s }
+        if let s = options["auth_header"]?.nonEmptyString { authHeader = s }
+        if let s = options["auth_prefix"]?.stringValue { authPrefix = s }
+        if let s = options["list_envelope"]?.stringValue, let e = ListEnvelope(rawValue: s) { listEnvelope = e }
+        priceInputField = options["price_input_field"]?.nonEmptyString
+        priceOutputField = options["price_output_field"]?.nonEmptyString
+        if let s = options["context_field"]?.nonEmptyString { contextField = s }
+        hfIDField = options["hf_id_field"]?.nonEmptyString
+        typeField = options["type_field"]?.nonEmptyString
+        chatTypes = options["chat_types"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        if let s = options["default_task"]?.nonEmptyString { defaultTask = ModelTask(userInput: s) }
+    }
+
+    /// Every problem with an entry's options, with paths relative to the entry.
+    static func validate(_ entry: ProviderEntry) -> [AdapterIssue] {
+        let options = entry.options
+        var issues: [AdapterIssue] = []
+        func issue(_ key: String, _ message: String) { issues.append(AdapterIssue(path: "options.\(key)", message: message)) }
+
+        for key in options.keys where !names.contains(key) {
+            issue(key, "unknown option for adapter openai-compatible; known options: \(names.joined(separator: ", "))")
+        }
+        for key in names where key != "chat_types" {
+            guard let value = options[key] else { continue }
+            guard let text = value.stringValue else { issue(key, "must be a string"); continue }
+            if text.isEmpty, key != "auth_prefix" { issue(key, "must not be empty") }
+        }
+        for key in ["models_path", "chat_path"] {
+            if let path = options[key]?.nonEmptyString, !path.hasPrefix("/"), !EndpointURL.isAbsolute(path) {
+                issue(key, "must start with '/' (a path below base_url) or be an absolute http(s) URL")
+            }
+        }
+        if let text = options["list_envelope"]?.stringValue, ListEnvelope(rawValue: text) == nil {
+            issue("list_envelope", "must be one of data, array, auto (got '\(text)')")
+        }
+        let hasInput = options["price_input_field"] != nil
+        let hasOutput = options["price_output_field"] != nil
+        if hasInput != hasOutput {
+            issue(hasInput ? "price_output_field" : "price_input_field", "price_input_field and price_output_field go together")
+        }
+        if let types = options["chat_types"] {
+            if types.arrayValue?.allSatisfy({ $0.stringValue != nil }) != true || types.arrayValue?.isEmpty == true {
+                issue("chat_types", "must be a non-empty array of strings")
+            }
+            if options["type_field"] == nil { issue("chat_types", "needs type_field (the item field holding the type)") }
+        } else if options["type_field"] != nil {
+            issue("type_field", "needs chat_types (the types to keep, e.g. [\"chat\"])")
+        }
+        if entry.pricing.catalogIsTable, entry.pricing.table.isEmpty {
+            issues.append(AdapterIssue(path: "pricing.models", message: "catalog 'table' needs at least one model row"))
+        }
+        return issues
+    }
+}

@@ -1,0 +1,102 @@
+import ProviderInterface
+
+/// OpenRouter (<https://openrouter.ai/docs>): an aggregator with an OpenAI-compatible API.
+///
+/// `listModels()` reads `{base}/models` (no credential needed) with exact per-token prices;
+/// every listing is served by `openrouter`. Chat goes to `{base}/chat/completions`; when the
+/// broker pins an upstream (`request.servedBy`), it is passed as OpenRouter's provider
+/// preferences `{"order":[upstream],"allow_fallbacks":false}` so no other upstream answers.
+public struct OpenRouterAdapter: ProviderInterface {
+    /// The registry key.
+    public let key: String
+    let entry: ProviderEntry
+    let client: OpenAIStyleClient
+
+    /// The most list pages followed through `links.next`.
+    static let maxPages = 100
+
+    /// The adapter kind `openrouter`.
+    public static let kind = AdapterKind(
+        name: "openrouter", validate: OpenRouterAdapter.validate,
+        make: { entry, context throws(ProviderError) in try OpenRouterAdapter(entry: entry, context: context) })
+
+    /// Builds the adapter; throws `.badInput` when the entry's options are invalid.
+    public init(entry: ProviderEntry, context: AdapterContext) throws(ProviderError) {
+        if let first = Self.validate(entry).first {
+            throw ProviderError(.badInput, provider: entry.key, message: "\(first.path): \(first.message)")
+        }
+        self.key = entry.key
+        self.entry = entry
+        self.client = OpenAIStyleClient(entry: entry, context: context, chatPath: "/chat/completions")
+    }
+
+    /// OpenRouter takes no options: any option is reported (most likely a misplaced one).
+    static func validate(_ entry: ProviderEntry) -> [AdapterIssue] {
+        entry.options.keys.map { AdapterIssue(path: "options.\($0)", message: "unknown option; adapter openrouter takes no options") }
+    }
+
+    public func listModels() async throws(ProviderError) -> ModelCatalog {
+        let parser = OpenRouterCatalog(entry: entry)
+        var url = EndpointURL.join(entry.baseURL, "/models")
+        var visited: Set<String> = [url]
+        var result = ModelCatalog(models: [], skipped: [:], requests: 0)
+        var seen: Set<String> = []
+        while true {
+            let body = try await client.getJSON(url)
+            let page = try parser.parse(body)
+            result.requests += 1
+            result.skipped.merge(page.skipped, uniquingKeysWith: +)
+            for model in page.models where seen.insert(model.id).inserted { result.models.append(model) }
+            guard let next = OpenRouterCatalog.nextPage(body, origin: entry.baseURL), !page.models.isEmpty,
+                visited.insert(next).inserted
+            else { break }
+            guard result.requests < Self.maxPages else {
+                throw ProviderError(.malformedResponse, provider: key, message: "model list has more than \(Self.maxPages) pages")
+            }
+            url = next
+        }
+        return result
+    }
+
+    public func getPricing() async throws(ProviderError) -> [PriceQuote] {
+        OpenAICompatibleCatalog.quotes(try await listModels())
+    }
+
+    public func runInference(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
+        var response = try await client.chat(request, extraBody: Self.extraBody(request, key: key))
+        response.servedBy = Self.servedBy(request: request, reported: response.servedBy)
+        return response
+    }
+
+    public func streamInference(_ request: InferenceRequest) async throws(ProviderError)
+        -> AsyncThrowingStream<InferenceEvent, any Error>
+    {
+        try await client.streamChat(request, extraBody: Self.extraBody(request, key: key))
+    }
+
+    /// OpenRouter's `provider` preferences for a request: the pinned upstream with no
+    /// fallback, else a sort order for the aggregator policy (`cheapest` → price,
+    /// `fastest` → throughput), else nothing.
+    static func extraBody(_ request: InferenceRequest, key: String) -> JSONObject {
+        if let upstream = request.servedBy, upstream != OpenRouterCatalog.servedBy, upstream != key, !upstream.isEmpty {
+            let provider: JSONValue = ["order": [.string(upstream)], "allow_fallbacks": false]
+            return JSONObject([("provider", provider)])
+        }
+        let sort: String? =
+            switch request.aggregatorPolicy {
+            case "cheapest": "price"
+            case "fastest": "throughput"
+            default: nil
+            }
+        guard let sort else { return JSONObject() }
+        return JSONObject([("provider", ["sort": .string(sort)])])
+    }
+
+    /// Who served an answer: the pinned upstream, else the one OpenRouter names
+    /// (`"Together"` → `together`), else `openrouter`.
+    static func servedBy(request: InferenceRequest, reported: String?) -> String {
+        if let pinned = request.servedBy, !pinned.isEmpty { return pinned }
+        guard let reported, !reported.isEmpty else { return OpenRouterCatalog.servedBy }
+        return String(reported.lowercased().map { $0 == " " ? "-" : $0 })
+    }
+}

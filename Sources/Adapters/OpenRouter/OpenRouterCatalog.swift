@@ -1,0 +1,82 @@
+import ProviderInterface
+
+/// OpenRouter's model list (`GET {base}/models`, `{"data":[…]}`) as a ``ModelCatalog``. Pure.
+///
+/// Prices are decimal strings in USD per token (`pricing.prompt`, `pricing.completion`),
+/// converted exactly: `"0"` is free, `"-1"` (variable) and a missing field are unknown,
+/// exponent notation (`"3.5e-7"`) is accepted. See <https://openrouter.ai/docs/api-reference/list-available-models>.
+struct OpenRouterCatalog: Sendable {
+    /// The registry key, for errors.
+    var provider: String
+    /// Reads prices in USD per token with the entry's zero rule and table overrides.
+    var reader: PriceReader
+
+    /// Who serves the listed models: the aggregator itself (the upstream is chosen per request).
+    static let servedBy = "openrouter"
+
+    /// A catalog reader for an entry.
+    init(entry: ProviderEntry) {
+        self.provider = entry.key
+        self.reader = PriceReader(entry.pricing, unit: .usdPerToken)
+    }
+
+    /// The models of one page.
+    func parse(_ body: JSONValue) throws(ProviderError) -> ModelCatalog {
+        guard let items = body["data"]?.arrayValue else {
+            throw ProviderError(.malformedResponse, provider: provider, message: "OpenRouter model list has no \"data\" array")
+        }
+        var models: [ModelListing] = []
+        var skipped: [String: Int] = [:]
+        for item in items {
+            guard let id = item["id"]?.nonEmptyString else {
+                skipped["item without an id", default: 0] += 1
+                continue
+            }
+            let modalities = Self.modalities(item["architecture"])
+            let row = reader.override(for: id)
+            let price = row?.price ?? reader.tokenPrice(input: item["pricing"]?["prompt"], output: item["pricing"]?["completion"])
+            models.append(
+                ModelListing(
+                    id: id, hfID: item["hugging_face_id"]?.nonEmptyString ?? row?.hfID, servedBy: Self.servedBy,
+                    task: row?.task ?? Self.task(input: modalities.input, output: modalities.output),
+                    contextLength: item["context_length"]?.looseIntValue
+                        ?? item["top_provider"]?["context_length"]?.looseIntValue ?? row?.contextLength,
+                    inputModalities: modalities.input, outputModalities: modalities.output,
+                    name: item["name"]?.nonEmptyString, price: price))
+        }
+        return ModelCatalog(models: models, skipped: skipped, requests: 1)
+    }
+
+    /// The next page's URL from `links.next`, when the list is paged and it stays on `origin`.
+    static func nextPage(_ body: JSONValue, origin: String) -> String? {
+        guard let next = body["links"]?["next"]?.nonEmptyString else { return nil }
+        if next.hasPrefix("/"), let base = EndpointURL.origin(origin) { return base + next }
+        return EndpointURL.sameOrigin(next, origin) ? next : nil
+    }
+
+    /// Input and output modalities from `architecture`: the lists, else parsed from
+    /// `modality` (`"text+image->text"`); `text → text` when neither is given.
+    static func modalities(_ architecture: JSONValue?) -> (input: [String], output: [String]) {
+        let input = architecture?["input_modalities"]?.arrayValue?.compactMap(\.stringValue)
+        let output = architecture?["output_modalities"]?.arrayValue?.compactMap(\.stringValue)
+        if let input, let output, !input.isEmpty, !output.isEmpty { return (input, output) }
+        if let modality = architecture?["modality"]?.stringValue, let arrow = modality.firstRange(of: "->") {
+            let parse = { (text: Substring) in text.split(separator: "+").map { String($0) }.filter { !$0.isEmpty } }
+            let i = parse(modality[..<arrow.lowerBound])
+            let o = parse(modality[arrow.upperBound...])
+            if !i.isEmpty, !o.isEmpty { return (i, o) }
+        }
+        return (["text"], ["text"])
+    }
+
+    /// The Hugging Face task for a model's modalities: image output is `text-to-image`,
+    /// text output is chat (`conversational`, whatever the inputs), audio only is
+    /// `text-to-speech`, embeddings are `feature-extraction`.
+    static func task(input: [String], output: [String]) -> ModelTask {
+        if output.contains("image") { return .textToImage }
+        if output.contains("text") { return .conversational }
+        if output.contains("audio") { return ModelTask("text-to-speech") }
+        if output.contains("embeddings") || output.contains("embedding") { return .featureExtraction }
+        return .conversational
+    }
+}
