@@ -1,0 +1,40 @@
+import ProviderInterface
+
+/// An OpenAI-compatible provider played under a path prefix: `GET /{prefix}/v1/models` and
+/// `POST /{prefix}/v1/chat/completions`.
+public struct CompatibleProvider: Sendable {
+    /// How the model list is shaped.
+    public enum ListShape: Sendable, Hashable {
+        /// `{"object":"list","data":[…]}` (OpenAI and most).
+        case objectList
+        /// A bare array (Together).
+        case bareArray
+    }
+
+    public var listShape: ListShape
+    public var models: [CompatibleModel]
+
+    /// A provider.
+    public init(listShape: ListShape = .objectList, models: [CompatibleModel] = []) {
+        self.listShape = listShape
+        self.models = models
+    }
+}
+
+/// One model of a ``CompatibleProvider``: `{"id","object":"model","created","owned_by", …extra}`.
+public struct CompatibleModel: Sendable {
+    public var id: String
+    public var created: Int
+    public var ownedBy: String
+    /// Provider-specific members appended after the standard ones (e.g. Together's
+    /// `"pricing":{"input":0.18,"output":0.18}`, `"context_length"`, `"type":"chat"`).
+    public var extra: [(name: String, value: JSONValue)]
+
+    /// A model.
+    public init(id: String, created: Int = 1_726_000_000, ownedBy: String = "system", extra: [(name: String, value: JSONValue)] = []) {
+        self.id = id
+        self.created = created
+        self.ownedBy = ownedBy
+        self.extra = extra
+    }
+}

@@ -1,0 +1,180 @@
+import ProviderInterface
+
+/// Which host a chat completion request is addressed to.
+enum ChatFlavor {
+    /// `POST /v1/chat/completions` on the HF router: `model[:provider|:fastest|:cheapest|:preferred]`,
+    /// answers carry `x-inference-provider`.
+    case huggingFaceRouter
+    /// `POST /api/v1/chat/completions` on OpenRouter: answers carry `"provider"`.
+    case openRouter
+    /// `POST /{prefix}/v1/chat/completions` on an OpenAI-compatible provider.
+    case compatible(String)
+}
+
+extension SimulatorCore {
+    /// An OpenAI chat completion, plain or streamed (SSE).
+    func chat(_ request: RecordedRequest, _ snapshot: Snapshot, flavor: ChatFlavor) -> SimulatedResponse {
+        let fixtures = snapshot.fixtures
+        guard let json = request.json, case .object(let body) = json else {
+            return Self.openAIError(400, "Could not parse the JSON body of your request.", param: nil, code: nil)
+        }
+        guard let requested = body["model"]?.stringValue, !requested.isEmpty else {
+            return Self.openAIError(400, "you must provide a model parameter", param: "model", code: nil)
+        }
+        guard let messages = body["messages"]?.arrayValue, !messages.isEmpty else {
+            return Self.openAIError(400, "'messages' is a required property", param: "messages", code: nil)
+        }
+        let model: String
+        let provider: String
+        switch resolveModel(requested, flavor: flavor, body: body, fixtures: fixtures) {
+        case .success(let resolved): (model, provider) = resolved
+        case .failure(let refusal): return refusal.response
+        }
+
+        var answer = fixtures.answer(for: model, lastUserMessage: Self.lastUserText(messages))
+        var pieces = Self.pieces(of: answer)
+        var finishReason = "stop"
+        if let limit = body["max_tokens"]?.intValue ?? body["max_completion_tokens"]?.intValue, limit >= 0, pieces.count > limit {
+            pieces = Array(pieces.prefix(limit))
+            answer = pieces.joined()
+            finishReason = "length"
+        }
+        let usage = fixtures.chatUsage[model]
+            ?? SimulatedUsage(promptTokens: max(1, Self.promptWords(messages)), completionTokens: pieces.count)
+        let completion = ChatCompletionRenderer(
+            id: "chatcmpl-sim-\(nextCompletionNumber())", model: model,
+            provider: { if case .openRouter = flavor { return provider } else { return nil } }(), usage: usage)
+        var headers: [(String, String)] = []
+        if case .huggingFaceRouter = flavor { headers.append(("x-inference-provider", provider)) }
+
+        guard body["stream"]?.boolValue == true else {
+            let includeUsage = fixtures.placement(for: model) != .absent
+            return .json(bytes: completion.full(answer: answer, finishReason: finishReason, includeUsage: includeUsage), headers: headers)
+        }
+        let includeUsageRequested = body["stream_options"]?["include_usage"]?.boolValue == true
+        let events = completion.streamEvents(
+            pieces: pieces, finishReason: finishReason, placement: fixtures.placement(for: model),
+            includeUsageRequested: includeUsageRequested)
+        let prefix = fixtures.sseOmitsSpace ? "data:" : "data: "
+        let chunks = (events + [Array("[DONE]".utf8)]).map { Array(prefix.utf8) + $0 + [0x0A, 0x0A] }
+        return SimulatedResponse(
+            status: 200, headers: SimulatedResponse.sseHeaders + headers,
+            body: .chunks(chunks, delayMs: fixtures.streamChunkDelayMs))
+    }
+
+    /// A refusal carried through `Result`.
+    struct Refusal: Error {
+        let response: SimulatedResponse
+    }
+
+    /// The model id (suffix removed) and the provider that serves it.
+    private func resolveModel(
+        _ requested: String, flavor: ChatFlavor, body: JSONObject, fixtures: SimulatorFixtures
+    ) -> Result<(String, String), Refusal> {
+        switch flavor {
+        case .huggingFaceRouter:
+            let parts = requested.split(separator: ":", maxSplits: 1).map(String.init)
+            let model = parts[0]
+            let policy = parts.count > 1 ? parts[1] : "fastest"
+            guard !fixtures.routerModels.isEmpty else { return .success((model, policy == "fastest" ? "simulator" : policy)) }
+            let notSupported = Refusal(
+                response: Self.openAIError(
+                    400, "The requested model '\(requested)' is not supported by any provider you have enabled.",
+                    param: "model", code: "model_not_supported"))
+            guard let entry = fixtures.routerModels.first(where: { $0.id == model }) else { return .failure(notSupported) }
+            let live = entry.providers.filter { $0.status == "live" }
+            switch policy {
+            case "fastest", "preferred":
+                guard let first = live.first else { return .failure(notSupported) }
+                return .success((model, first.provider))
+            case "cheapest":
+                let priced = live.compactMap { p -> (String, Double)? in
+                    guard let i = p.inputPrice.flatMap(Double.init), let o = p.outputPrice.flatMap(Double.init) else { return nil }
+                    return (p.provider, i + o)
+                }
+                guard let cheapest = priced.min(by: { $0.1 < $1.1 })?.0 ?? live.first?.provider else { return .failure(notSupported) }
+                return .success((model, cheapest))
+            default:
+                guard live.contains(where: { $0.provider == policy }) else { return .failure(notSupported) }
+                return .success((model, policy))
+            }
+        case .openRouter:
+            guard !fixtures.openRouterModels.isEmpty else { return .success((requested, "Simulator")) }
+            guard let entry = fixtures.openRouterModels.first(where: { $0.id == requested }) else {
+                return .failure(Refusal(response: .json(#"{"error":{"message":"\#(requested) is not a valid model ID","code":400}}"#, status: 400)))
+            }
+            let wanted = (body["provider"]?["order"] ?? body["provider"]?["only"])?.arrayValue?.compactMap(\.stringValue) ?? []
+            let names = entry.endpoints.map(\.providerName)
+            let chosen = wanted.first { w in names.contains { $0.lowercased() == w.lowercased() } } ?? names.first ?? "Simulator"
+            return .success((requested, chosen))
+        case .compatible(let prefix):
+            let models = fixtures.compatibleProviders[prefix]?.models ?? []
+            guard models.isEmpty || models.contains(where: { $0.id == requested }) else {
+                return .failure(
+                    Refusal(
+                        response: Self.openAIError(
+                            404, "The model `\(requested)` does not exist or you do not have access to it.", param: nil,
+                            code: "model_not_found")))
+            }
+            return .success((requested, prefix))
+        }
+    }
+
+    /// `{"error":{"message","type","param","code"}}`.
+    static func openAIError(_ status: Int, _ message: String, param: String?, code: String?, type: String = "invalid_request_error")
+        -> SimulatedResponse
+    {
+        var out = JSONOut(capacity: 128)
+        out.beginObject()
+        out.key("error")
+        out.beginObject()
+        out.field("message", message)
+        out.field("type", type)
+        out.key("param")
+        if let param { out.string(param) } else { out.null() }
+        out.key("code")
+        if let code { out.string(code) } else { out.null() }
+        out.endObject()
+        out.endObject()
+        return .json(bytes: out.bytes, status: status)
+    }
+
+    /// The text of the last `user` message (string content, or the text parts of an array).
+    static func lastUserText(_ messages: [JSONValue]) -> String {
+        guard let message = messages.last(where: { $0["role"]?.stringValue == "user" }) else { return "" }
+        return contentText(message["content"])
+    }
+
+    static func contentText(_ content: JSONValue?) -> String {
+        if let text = content?.stringValue { return text }
+        return content?.arrayValue?.compactMap { $0["text"]?.stringValue }.joined(separator: " ") ?? ""
+    }
+
+    static func promptWords(_ messages: [JSONValue]) -> Int {
+        messages.reduce(0) { $0 + pieces(of: contentText($1["content"])).count }
+    }
+
+    /// Words with their trailing whitespace: the simulator's tokens.
+    static func pieces(of text: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        var hasWord = false
+        var inTrailingSpace = false
+        for character in text {
+            if character.isWhitespace {
+                current.append(character)
+                inTrailingSpace = hasWord
+            } else {
+                if inTrailingSpace {
+                    result.append(current)
+                    current = ""
+                    inTrailingSpace = false
+                }
+                current.append(character)
+                hasWord = true
+            }
+        }
+        if !current.isEmpty { result.append(current) }
+        return result
+    }
+}
