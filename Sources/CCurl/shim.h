@@ -21,4 +21,9 @@ static inline CURLcode shim_curl_getinfo_str(CURL *h, CURLINFO i, char **v) { re
 static inline CURLcode shim_curl_getinfo_ptr(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 
 static inline CURLMcode shim_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+/* Additions for the transport (Sources/Adapters/Transport). */
+static inline long shim_curl_global_default(void) { return CURL_GLOBAL_DEFAULT; }
+/* The result code of a finished transfer (CURLMsg's union is awkward from Swift). */
+static inline CURLcode shim_curl_msg_result(const CURLMsg *m) { return m->data.result; }
+static inline int shim_curl_msg_is_done(const CURLMsg *m) { return m->msg == CURLMSG_DONE; }
 #endif

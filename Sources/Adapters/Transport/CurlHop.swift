@@ -1,0 +1,65 @@
+/// One exchange on the wire — what a single curl transfer sends. A request that is
+/// redirected becomes several hops.
+struct CurlHop: Sendable {
+    /// `GET`, `POST`, …
+    var method: String
+    /// Where it goes (already checked: https, or http to loopback).
+    var url: TransportURL
+    /// Header fields sent, in order.
+    var headers: [HTTPHeader]
+    /// The body, if any.
+    var body: [UInt8]?
+    /// Connect timeout in milliseconds.
+    var connectMs: Int
+    /// Time allowed from the start of the transfer to the first response byte.
+    var firstByteMs: Int
+    /// Time allowed for this hop, body included (what is left of the request's total).
+    var totalMs: Int
+    /// The largest response body accepted.
+    var maxResponseBytes: Int
+
+    /// The first hop of a request, after checking its URL and headers.
+    init(_ request: HTTPRequest) throws(TransportError) {
+        let method = request.method.uppercased()
+        guard !method.isEmpty, method.utf8.allSatisfy(Self.isTokenByte) else {
+            throw TransportError(.other, "the method is not a valid HTTP token")
+        }
+        let url = try TransportURL(request.url)
+        for header in request.headers {
+            guard !header.name.isEmpty, header.name.utf8.allSatisfy(Self.isTokenByte) else {
+                throw TransportError(.other, "a header name is not a valid HTTP token")
+            }
+            // A line break in a value would let it inject headers; the value is not echoed.
+            guard !header.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
+                throw TransportError(.other, "the value of header \(header.name) contains a line break")
+            }
+        }
+        self.method = method
+        self.url = url
+        self.headers = request.headers
+        self.body = request.body
+        self.connectMs = max(1, request.timeouts.connectMs)
+        self.firstByteMs = max(1, request.timeouts.firstByteMs)
+        self.totalMs = max(1, request.timeouts.totalMs)
+        self.maxResponseBytes = max(0, request.maxResponseBytes)
+    }
+
+    /// Method and redacted URL: the context of every error message.
+    var context: String { "\(method) \(url.redacted)" }
+
+    /// Whether the header named `lowercasedName` is present.
+    func hasHeader(_ lowercasedName: String) -> Bool {
+        headers.contains { $0.name.lowercased() == lowercasedName }
+    }
+
+    /// RFC 9110 `tchar`.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+}

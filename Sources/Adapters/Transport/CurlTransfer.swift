@@ -1,0 +1,168 @@
+import CCurl
+import Synchronization
+
+/// One hop in flight: owns its easy handle (borrowed from the pool), header list and
+/// upload buffer while libcurl runs it, and collects the response.
+///
+/// The task that creates it sets ``completion`` (and the body stream) and then hands it
+/// to the loop through the loop's lock; from then on only the loop thread touches its
+/// state, except ``cancelRequested``, which is atomic. That hand-off is why it is
+/// `@unchecked Sendable`.
+final class CurlTransfer: @unchecked Sendable {
+    /// Resumed exactly once, from the loop thread.
+    typealias Completion = CheckedContinuation<Result<CurlHopOutcome, TransportError>, Never>
+
+    /// What is sent.
+    let hop: CurlHop
+    /// Whether the hop returns at the end of the headers and streams its body.
+    let streaming: Bool
+    /// Set by any thread that wants the transfer stopped.
+    let cancelRequested = Atomic<Bool>(false)
+
+    /// The waiting task; nil once resumed.
+    var completion: Completion?
+    /// The body handed out in streaming mode (kept until the head is delivered).
+    var bodyStream: AsyncThrowingStream<[UInt8], any Error>?
+    /// Feeds ``bodyStream``; nil once finished.
+    var bodyContinuation: AsyncThrowingStream<[UInt8], any Error>.Continuation?
+
+    // Loop-thread state.
+    private(set) var easy: UnsafeMutableRawPointer?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var upload: UnsafeMutableRawBufferPointer?
+    private var head = ResponseHead()
+    private var status = 0
+    private var discardBody = false
+    private var body: [UInt8] = []
+    private var received = 0
+    private var abortError: TransportError?
+    /// When the loop started the transfer (monotonic nanoseconds).
+    private(set) var startedAt: UInt64 = 0
+    /// When the first-byte timeout expires.
+    private(set) var firstByteDeadline: UInt64 = 0
+    /// Whether any response byte (header or body) has arrived.
+    private(set) var sawFirstByte = false
+
+    /// A transfer for `hop`, not yet started.
+    init(hop: CurlHop, streaming: Bool) {
+        self.hop = hop
+        self.streaming = streaming
+    }
+
+    // MARK: Loop thread
+
+    /// Configures `easy` (fresh or reset) for this hop. Returns false if libcurl refused an option.
+    func attach(_ easy: UnsafeMutableRawPointer, now: UInt64) -> Bool {
+        self.easy = easy
+        startedAt = now
+        firstByteDeadline = now &+ UInt64(hop.firstByteMs) &* 1_000_000
+        if !streaming, hop.maxResponseBytes <= 1 << 20 { body.reserveCapacity(min(hop.maxResponseBytes, 16 << 10)) }
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        var ok = CurlEasyOptions.configure(easy, for: hop, userData: me)
+        headerList = CurlEasyOptions.headerList(for: hop)
+        ok = ok && shim_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList) == CURLE_OK
+        if let bytes = hop.body {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 1)
+            buffer.copyBytes(from: bytes)
+            upload = buffer
+            ok = ok && CurlEasyOptions.setBody(easy, buffer.baseAddress, count: bytes.count, method: hop.method)
+        } else {
+            ok = ok && CurlEasyOptions.setMethodWithoutBody(easy, hop.method)
+        }
+        return ok
+    }
+
+    /// Frees the header list and upload buffer and gives back the easy handle (to be
+    /// removed from the multi handle before, and reset or freed after).
+    func detach() -> UnsafeMutableRawPointer? {
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = nil
+        upload?.deallocate()
+        upload = nil
+        defer { easy = nil }
+        return easy
+    }
+
+    /// libcurl finished the transfer with `code`.
+    func finish(_ code: CURLcode, now: UInt64) {
+        if let abortError {
+            deliver(abortError)
+        } else if code == CURLE_OK {
+            deliver(nil)
+        } else {
+            let beforeTotal = now &- startedAt < UInt64(hop.totalMs) &* 1_000_000
+            deliver(.curl(code, context: hop.context, beforeTotalDeadline: beforeTotal))
+        }
+    }
+
+    /// Ends the transfer: resumes the waiting task and finishes the body stream.
+    func deliver(_ error: TransportError?) {
+        if let error {
+            resume(.failure(error))
+            bodyContinuation?.finish(throwing: error)
+        } else if streaming {
+            if discardBody {
+                resume(.success(.redirect(status: status, location: head.value("location"))))
+            } else {
+                deliverHead()
+            }
+            bodyContinuation?.finish()
+        } else {
+            resume(.success(.response(HTTPResponse(status: status, headers: head.headers, body: body, url: hop.url.text))))
+        }
+        bodyContinuation = nil
+        bodyStream = nil
+    }
+
+    // MARK: Callbacks (loop thread, inside curl_multi_perform)
+
+    /// A raw header line arrived. Returns false to abort.
+    func receiveHeader(_ line: UnsafeRawBufferPointer) -> Bool {
+        sawFirstByte = true
+        guard head.take(line), let easy else { return true }
+        var code = 0
+        _ = shim_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
+        head.endBlock(status: code)
+        guard head.isComplete else { return true }
+        status = code
+        if streaming {
+            if RedirectPolicy.isRedirect(code) { discardBody = true } else { deliverHead() }
+        }
+        return true
+    }
+
+    /// Body bytes arrived (decoded). Returns false to abort.
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        sawFirstByte = true
+        received += bytes.count
+        if received > hop.maxResponseBytes {
+            abortError = TransportError(.tooLarge, "\(hop.context): the response is larger than \(hop.maxResponseBytes) bytes")
+            return false
+        }
+        if discardBody || bytes.isEmpty { return true }
+        if streaming {
+            deliverHead()
+            bodyContinuation?.yield(Array(bytes))
+        } else {
+            body.append(contentsOf: bytes)
+        }
+        return true
+    }
+
+    private func deliverHead() {
+        guard let stream = bodyStream else { return }
+        bodyStream = nil
+        if status == 0, let easy {
+            var code = 0
+            _ = shim_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
+            status = code
+        }
+        resume(.success(.streaming(HTTPStreamingResponse(status: status, headers: head.headers, body: stream))))
+    }
+
+    private func resume(_ result: Result<CurlHopOutcome, TransportError>) {
+        guard let completion else { return }
+        self.completion = nil
+        completion.resume(returning: result)
+    }
+}

@@ -1,0 +1,123 @@
+/// The libcurl ``HTTPTransport``: async/await over one long-lived curl multi handle
+/// driven by one dedicated thread.
+///
+/// - Connections are kept alive and reused (HTTP/2 multiplexing where TLS offers it);
+///   easy handles are pooled.
+/// - Timeouts: connect (``HTTPTimeouts/connectMs``), first byte — no header or body byte
+///   within ``HTTPTimeouts/firstByteMs`` of the start of an exchange — and total
+///   (``HTTPTimeouts/totalMs``, shared by all the hops of a redirected request).
+/// - Bodies are decoded from every content encoding libcurl knows and limited to
+///   ``HTTPRequest/maxResponseBytes`` (``TransportError/Code/tooLarge``).
+/// - Only `https`, or `http` to a loopback host, is contacted
+///   (``TransportError/Code/insecureURL`` before anything is sent).
+/// - Redirects (301, 302, 303, 307, 308) are followed here, up to
+///   ``HTTPRequest/maxRedirects``; a hop to another scheme, host or port is sent without
+///   ``HTTPRequest/sensitiveHeaderNames``, and they are not restored later.
+/// - Cancelling the calling task (or dropping a streamed body) stops the transfer.
+/// - Error messages name the method and the URL without its query; never a header value.
+public final class CurlTransport: HTTPTransport {
+    /// The process-wide transport, created on first use (the CLI's one instance).
+    public static let shared = CurlTransport()
+
+    /// The loop thread (internal for tests).
+    let loop: CurlMultiLoop
+
+    /// A transport with its own connection cache and loop thread. The thread ends after
+    /// the transport is released and its transfers (streams included) have ended.
+    public init() {
+        loop = CurlMultiLoop()
+    }
+
+    deinit {
+        loop.close()
+    }
+
+    /// Sends a request and returns the whole response, after redirects.
+    public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        var redirects = RedirectBudget(request)
+        var hop = try CurlHop(request)
+        while true {
+            hop.totalMs = try redirects.remainingMs(for: hop)
+            guard case .response(let response) = try await perform(hop, streaming: false) else {
+                throw TransportError(.other, "\(hop.context): unexpected transfer outcome")
+            }
+            guard RedirectPolicy.isRedirect(response.status) else { return response }
+            hop = try redirects.follow(hop, status: response.status, location: response.header("location"))
+        }
+    }
+
+    /// Sends a request and returns once the status and headers of the final response are
+    /// in; its body then streams in arrival order and ends with a ``TransportError`` if the
+    /// transfer breaks (``TransportError/Code/connectionBroken``), times out or grows too large.
+    public func stream(_ request: HTTPRequest) async throws(TransportError) -> HTTPStreamingResponse {
+        var redirects = RedirectBudget(request)
+        var hop = try CurlHop(request)
+        while true {
+            hop.totalMs = try redirects.remainingMs(for: hop)
+            switch try await perform(hop, streaming: true) {
+            case .streaming(let response):
+                return response
+            case .redirect(let status, let location):
+                hop = try redirects.follow(hop, status: status, location: location)
+            case .response:
+                throw TransportError(.other, "\(hop.context): unexpected transfer outcome")
+            }
+        }
+    }
+
+    /// Runs one hop on the loop thread; the calling task waits without blocking a thread.
+    private func perform(_ hop: CurlHop, streaming: Bool) async throws(TransportError) -> CurlHopOutcome {
+        guard !Task.isCancelled else { throw TransportError(.cancelled, "\(hop.context): cancelled") }
+        let transfer = CurlTransfer(hop: hop, streaming: streaming)
+        let loop = self.loop
+        if streaming {
+            let (body, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+            continuation.onTermination = { termination in
+                if case .cancelled = termination { loop.cancel(transfer) }
+            }
+            transfer.bodyStream = body
+            transfer.bodyContinuation = continuation
+        }
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (completion: CurlTransfer.Completion) in
+                transfer.completion = completion
+                if !loop.submit(transfer) {
+                    transfer.completion = nil
+                    completion.resume(returning: .failure(TransportError(.other, "\(hop.context): the transport is closed")))
+                }
+            }
+        } onCancel: {
+            loop.cancel(transfer)
+        }
+        return try result.get()
+    }
+}
+
+/// Counts redirects and what is left of the total timeout across hops.
+private struct RedirectBudget {
+    let maxRedirects: Int
+    let sensitive: Set<String>
+    let totalMs: Int
+    let startedAt = MonotonicTime.nanoseconds()
+    var followed = 0
+
+    init(_ request: HTTPRequest) {
+        maxRedirects = request.maxRedirects
+        sensitive = Set(request.sensitiveHeaderNames.map { $0.lowercased() })
+        totalMs = max(1, request.timeouts.totalMs)
+    }
+
+    func remainingMs(for hop: CurlHop) throws(TransportError) -> Int {
+        let elapsedMs = Int((MonotonicTime.nanoseconds() - startedAt) / 1_000_000)
+        guard elapsedMs < totalMs else { throw TransportError(.totalTimeout, "\(hop.context): total timeout") }
+        return totalMs - elapsedMs
+    }
+
+    mutating func follow(_ hop: CurlHop, status: Int, location: String?) throws(TransportError) -> CurlHop {
+        guard followed < maxRedirects else {
+            throw TransportError(.badRedirect, "\(hop.context): more than \(maxRedirects) redirects")
+        }
+        followed += 1
+        return try RedirectPolicy.nextHop(after: hop, status: status, location: location, sensitive: sensitive)
+    }
+}
