@@ -23,7 +23,7 @@ struct JSONOut {
 
     mutating func key(_ name: String) {
         beforeValue()
-        JSONWriter.writeString(name, into: &bytes)
+        Self.appendString(name, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
         afterKey = true
     }
@@ -52,7 +52,21 @@ struct JSONOut {
 
     mutating func string(_ value: String) {
         beforeValue()
-        JSONWriter.writeString(value, into: &bytes)
+        Self.appendString(value, to: &bytes)
+    }
+
+    /// Appends `value` as a JSON string literal: one bulk copy when nothing needs escaping
+    /// (the common case for ids and names), else the general escaper.
+    static func appendString(_ value: String, to out: inout [UInt8]) {
+        var value = value
+        let plain = value.withUTF8 { utf8 -> Bool in
+            for byte in utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C { return false }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: utf8)
+            out.append(UInt8(ascii: "\""))
+            return true
+        }
+        if !plain { JSONWriter.writeString(value, into: &out) }
     }
 
     mutating func int(_ value: Int) {

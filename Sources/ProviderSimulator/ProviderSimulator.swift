@@ -59,6 +59,7 @@ public final class ProviderSimulator: Sendable {
                 state.fixtures = newValue
                 state.generation += 1
                 state.bodyCache.removeAll()
+                state.bodyCacheBytes = 0
                 state.filterCache.removeAll()
             }
         }
@@ -70,6 +71,7 @@ public final class ProviderSimulator: Sendable {
             change(&state.fixtures)
             state.generation += 1
             state.bodyCache.removeAll()
+            state.bodyCacheBytes = 0
             state.filterCache.removeAll()
         }
     }

@@ -105,7 +105,8 @@ extension SimulatorCore {
             }
             let wanted = (body["provider"]?["order"] ?? body["provider"]?["only"])?.arrayValue?.compactMap(\.stringValue) ?? []
             let names = entry.endpoints.map(\.providerName)
-            let chosen = wanted.first { w in names.contains { $0.lowercased() == w.lowercased() } } ?? names.first ?? "Simulator"
+            let preferred = wanted.lazy.compactMap { w in names.first { $0.lowercased() == w.lowercased() } }.first
+            let chosen = preferred ?? names.first ?? "Simulator"
             return .success((requested, chosen))
         case .compatible(let prefix):
             let models = fixtures.compatibleProviders[prefix]?.models ?? []

@@ -206,7 +206,7 @@ extension SimulatorCore {
         var offset = 0
         for part in text.split(separator: " ", omittingEmptySubsequences: false) {
             let word = part.prefix { $0.isLetter }
-            if let first = word.first, first.isUppercase, offset > 0 || word.count > 1 {
+            if let first = word.first, first.isUppercase, offset > 0 {
                 return (String(word), offset, offset + word.count)
             }
             offset += part.count + 1

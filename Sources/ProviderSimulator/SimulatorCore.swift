@@ -16,6 +16,8 @@ final class SimulatorCore: Sendable {
         var routes: [String: Route] = [:]
         /// Rendered bodies of the current generation, by route and query.
         var bodyCache: [String: [UInt8]] = [:]
+        /// The bytes held by `bodyCache`.
+        var bodyCacheBytes = 0
         /// Hub listing matches (indices into `hubModels`) of the current generation, by filter.
         var filterCache: [String: [Int]] = [:]
     }
@@ -25,6 +27,9 @@ final class SimulatorCore: Sendable {
         let fixtures: SimulatorFixtures
         let generation: Int
     }
+
+    /// The most bytes of rendered bodies kept (the whole cache is dropped when full).
+    static let bodyCacheLimit = 128 << 20
 
     let state: Mutex<State>
     let port = Atomic<Int>(0)
@@ -45,9 +50,13 @@ final class SimulatorCore: Sendable {
         if let hit = state.withLock({ $0.generation == generation ? $0.bodyCache[key] : nil }) { return hit }
         let body = render()
         state.withLock { state in
-            guard state.generation == generation else { return }
-            if state.bodyCache.count > 256 { state.bodyCache.removeAll() }
+            guard state.generation == generation, state.bodyCache[key] == nil else { return }
+            if state.bodyCacheBytes + body.count > Self.bodyCacheLimit {
+                state.bodyCache.removeAll()
+                state.bodyCacheBytes = 0
+            }
             state.bodyCache[key] = body
+            state.bodyCacheBytes += body.count
         }
         return body
     }
