@@ -1,4 +1,7 @@
 import Broker
+#if canImport(Glibc)
+import Glibc
+#endif
 import ProviderInterface
 
 /// The last refresh of a provider, as `providers` shows it.
@@ -21,6 +24,13 @@ struct ProviderStatus: Sendable {
 
     /// Last refreshes from the store, when the store exists (listing providers never creates one).
     static func lastRefreshes(_ context: CLIContext) async -> [String: ProviderStatus] {
-        [:]
+        guard access(context.storePath, F_OK) == 0, let store = try? MarketplaceStore(path: context.storePath),
+            let runs = try? await store.lastRefreshes()
+        else { return [:] }
+        var result: [String: ProviderStatus] = [:]
+        for run in runs {
+            result[run.provider] = ProviderStatus(status: run.status.rawValue, atMs: run.startedAt, offers: run.offers, error: run.error)
+        }
+        return result
     }
 }

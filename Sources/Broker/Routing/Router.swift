@@ -1,0 +1,141 @@
+import ProviderInterface
+
+/// Chooses offers for a request: a pure function over the store's offers, tested alone.
+public enum Router {
+    /// Orders the offers for `request.model` that fit it, by policy.
+    ///
+    /// - Parameters:
+    ///   - offers: every offer whose model or hf_id is the request's model (stale ones too).
+    ///   - registryOrder: provider key → position in the registry (the `preferred` order).
+    ///   - measured: the broker's own latency figures per offer, from the ledger.
+    ///   - isStale: whether an offer is stale.
+    ///   - isOpen: whether an offer's circuit breaker is open (recent repeated failures).
+    ///   - unusable: any other reason an offer cannot be used now (a credential not set).
+    public static func plan(
+        _ request: RouteRequest, offers: [Offer], registryOrder: [String: Int],
+        measured: [OfferKey: MeasuredLatency] = [:], isStale: (Offer) -> Bool = { _ in false },
+        isOpen: (Offer) -> Bool = { _ in false }, unusable: (Offer) -> String? = { _ in nil }
+    ) -> RoutePlan {
+        var fits: [Offer] = []
+        var excluded: [Exclusion] = []
+        for offer in offers {
+            if let reason = exclusion(offer, request, registryOrder: registryOrder, isStale: isStale, isOpen: isOpen)
+                ?? unusable(offer)
+            {
+                excluded.append(Exclusion(offer: offer, reason: reason))
+            } else {
+                fits.append(offer)
+            }
+        }
+        let ordered: [Offer]
+        switch request.policy {
+        case .cheapest:
+            ordered = fits.sorted { a, b in
+                compare(cost(a, request), cost(b, request)) ?? tieBreak(a, b, registryOrder)
+            }
+        case .fastest:
+            ordered = fits.sorted { a, b in
+                compare(speed(a, measured), speed(b, measured)) ?? tieBreak(a, b, registryOrder)
+            }
+        case .preferred:
+            ordered = fits.sorted { a, b in tieBreak(a, b, registryOrder) }
+        }
+        return RoutePlan(candidates: ordered, excluded: excluded)
+    }
+
+    /// Why `offer` cannot serve `request`, or `nil` when it can.
+    static func exclusion(
+        _ offer: Offer, _ request: RouteRequest, registryOrder: [String: Int], isStale: (Offer) -> Bool,
+        isOpen: (Offer) -> Bool
+    ) -> String? {
+        if registryOrder[offer.provider] == nil { return "provider '\(offer.provider)' is not enabled in the registry" }
+        if let provider = request.provider, offer.provider != provider { return "not the pinned provider '\(provider)'" }
+        if let servedBy = request.servedBy, offer.servedBy != servedBy { return "not served by the pinned '\(servedBy)'" }
+        if let task = request.task {
+            if offer.task != task { return "task is \(offer.task.rawValue), not \(task.rawValue)" }
+        } else if !offer.task.isChat {
+            return "task is \(offer.task.rawValue), not chat"
+        }
+        if let region = request.region, offer.region != region {
+            return offer.region == .unknown ? "region unknown (not positively \(region.rawValue))" : "region is \(offer.region.rawValue)"
+        }
+        if let tag = request.compliance, !offer.compliance.contains(tag) { return "not known to carry \(tag.rawValue)" }
+        let needed = request.estimatedInputTokens + request.estimatedOutputTokens
+        if let context = offer.contextLength, Int64(context) < needed {
+            return "context \(context) tokens < \(needed) needed"
+        }
+        if let cap = request.maxInputPrice {
+            guard let input = offer.price.input.amount else { return "input price unknown (cap set)" }
+            if input > cap { return "input price \(input.usdPerMillionTokensText) > cap \(cap.usdPerMillionTokensText) $/M" }
+        }
+        if let cap = request.maxOutputPrice {
+            guard let output = offer.price.output.amount else { return "output price unknown (cap set)" }
+            if output > cap { return "output price \(output.usdPerMillionTokensText) > cap \(cap.usdPerMillionTokensText) $/M" }
+        }
+        let expected = cost(offer, request)
+        if expected == nil, offer.price.billing == .token, !request.allowUnpriced, request.policy == .cheapest {
+            return "price unknown (use --allow-unpriced)"
+        }
+        if let budget = request.maxCost {
+            guard let expected else { return "price unknown, cannot check the budget" }
+            if expected > budget {
+                return "expected cost \(expected.roundedNanoUSD) nano-USD > budget \(budget.roundedNanoUSD) nano-USD"
+            }
+        }
+        if !request.includeStale, isStale(offer) { return "stale (last refreshed \(Timestamp.iso8601(ms: offer.refreshedAt)))" }
+        if isOpen(offer) { return "circuit open after repeated failures" }
+        return nil
+    }
+
+    /// Expected cost at the request's token estimate; `nil` when unknown.
+    static func cost(_ offer: Offer, _ request: RouteRequest) -> PicoUSD? {
+        offer.price.cost(inputTokens: request.estimatedInputTokens, outputTokens: request.estimatedOutputTokens)
+    }
+
+    /// A latency figure to minimise: measured median first, else the provider's first-token
+    /// figure, else derived from its throughput; `nil` when nothing is known.
+    static func speed(_ offer: Offer, _ measured: [OfferKey: MeasuredLatency]) -> Int64? {
+        if let m = measured[OfferKey(offer)] { return m.medianFirstTokenMs ?? m.medianLatencyMs }
+        if let ttft = offer.firstTokenLatencyMs { return Int64(ttft) }
+        if let tps = offer.throughputTokensPerSecond, tps > 0 { return 256_000 / Int64(tps) }
+        return nil
+    }
+
+    /// Orders known values ascending, unknown last; `nil` when equal.
+    static func compare<T: Comparable>(_ a: T?, _ b: T?) -> Bool? {
+        switch (a, b) {
+        case (let x?, let y?): return x == y ? nil : x < y
+        case (.some, nil): return true
+        case (nil, .some): return false
+        case (nil, nil): return nil
+        }
+    }
+
+    static func tieBreak(_ a: Offer, _ b: Offer, _ order: [String: Int]) -> Bool {
+        let (oa, ob) = (order[a.provider] ?? Int.max, order[b.provider] ?? Int.max)
+        if oa != ob { return oa < ob }
+        if a.servedBy != b.servedBy { return a.servedBy < b.servedBy }
+        return a.model < b.model
+    }
+}
+
+/// Identifies one offer: provider, serving endpoint, model.
+public struct OfferKey: Sendable, Hashable {
+    public var provider: String
+    public var servedBy: String
+    public var model: String
+
+    /// The key of an offer.
+    public init(_ offer: Offer) {
+        provider = offer.provider
+        servedBy = offer.servedBy
+        model = offer.model
+    }
+
+    /// A key.
+    public init(provider: String, servedBy: String, model: String) {
+        self.provider = provider
+        self.servedBy = servedBy
+        self.model = model
+    }
+}

@@ -1,0 +1,62 @@
+import ProviderInterface
+
+/// One try at one offer, as `run --format json` reports it in `attempts`.
+public struct AttemptRecord: Sendable, Hashable {
+    /// The provider key.
+    public var provider: String
+    /// The serving endpoint.
+    public var servedBy: String
+    /// `ok`, or the error kind (`rate_limited`, `timeout`, …).
+    public var outcome: String
+    /// The HTTP status, when there was one.
+    public var status: Int?
+    /// How long the try took.
+    public var latencyMs: Int64
+    /// What went wrong, redacted.
+    public var error: String?
+}
+
+/// A completed inference.
+public struct RunResult: Sendable, Hashable {
+    /// The ledger's request id.
+    public var requestID: String
+    /// The offer that answered.
+    public var offer: Offer
+    /// The answer.
+    public var response: InferenceResponse
+    /// The exact cost in pico-USD; `nil` when the price or the usage is unknown.
+    public var cost: PicoUSD?
+    /// Wall time of the whole request, failed tries included.
+    public var latencyMs: Int64
+    /// Time to the first streamed text, when streamed.
+    public var firstTokenMs: Int64?
+    /// Every try, in order.
+    public var attempts: [AttemptRecord]
+}
+
+/// A request that got no answer.
+public struct RunFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Why.
+    public enum Kind: String, Sendable, Hashable {
+        /// No offer fits the request (exit 69).
+        case noOffer = "no_offer"
+        /// Every candidate failed with a temporary error (exit 75).
+        case allFailed = "all_failed"
+        /// The provider refused the input (exit 65).
+        case badInput = "bad_input"
+        /// A failure that trying elsewhere would not fix (auth, credits) or that came after
+        /// output reached the caller (exit 1).
+        case fatal
+    }
+
+    /// Why.
+    public var kind: Kind
+    /// What to tell the user (redacted).
+    public var message: String
+    /// Every try, in order.
+    public var attempts: [AttemptRecord]
+    /// The request id, when a request was made.
+    public var requestID: String?
+
+    public var description: String { message }
+}

@@ -1,0 +1,103 @@
+import Broker
+import ProviderInterface
+
+/// A `run` (or batch line) request as parsed from the command line: what to send and how to route it.
+struct RunSpec: Sendable {
+    var request: InferenceRequest
+    var route: RouteRequest
+    var maxAttempts: Int
+    var outputFile: String?
+
+    static func parse(_ args: ParsedArguments, registry: Registry, readStdin: () -> String?) throws(UsageError) -> RunSpec {
+        guard let modelArg = args.value("--model") else { throw UsageError("--model is required") }
+        let model = registry.resolveAlias(modelArg)
+        let task = args.value("--task").map(ModelTask.init(userInput:))
+        var parameters = JSONObject()
+        for pair in args.all("--param") {
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+                throw UsageError("--param must be KEY=VALUE (got '\(pair)')")
+            }
+            let key = String(pair[..<eq])
+            let text = String(pair[pair.index(after: eq)...])
+            parameters[key] = (try? JSONParser.parse(text)) ?? .string(text)
+        }
+        var request = InferenceRequest(model: model, task: task ?? .conversational, parameters: parameters)
+        let isChat = task?.isChat ?? true
+        if let system = args.value("--system") { request.messages.append(ChatMessage(role: "system", content: system)) }
+        if let prompt = args.value("--prompt") {
+            if isChat { request.messages.append(ChatMessage(role: "user", content: prompt)) } else { request.input = .string(prompt) }
+        } else if let inputText = args.value("--input") {
+            let input: JSONValue
+            do { input = try JSONParser.parse(inputText) } catch { throw UsageError("--input is not valid JSON: \(error)") }
+            if isChat {
+                request.messages += try messages(from: input)
+            } else {
+                request.input = input
+            }
+        } else if let text = readStdin(), !text.isEmpty {
+            let trimmed = text.hasSuffix("\n") ? String(text.dropLast()) : text
+            if isChat { request.messages.append(ChatMessage(role: "user", content: trimmed)) } else { request.input = .string(trimmed) }
+        } else {
+            throw UsageError("give the input with --prompt, --input or on stdin")
+        }
+        if let t = args.value("--timeout") {
+            guard let ms = DurationText.milliseconds(t), ms > 0 else { throw UsageError("--timeout must be a duration such as 30s (got '\(t)')") }
+            request.timeoutMs = Int(ms)
+        }
+
+        var route = RouteRequest(model: model, task: task)
+        if let pin = args.value("--provider") {
+            let parts = pin.split(separator: ":", maxSplits: 1).map(String.init)
+            route.provider = parts.first
+            route.servedBy = parts.count > 1 ? parts[1] : nil
+            if let p = route.provider, registry.entry(p) == nil {
+                throw UsageError("unknown provider '\(p)'; known: \(registry.entries.map(\.key).joined(separator: ", "))")
+            }
+        }
+        if let r = args.value("--region") {
+            guard let region = Region(rawValue: r.lowercased()) else {
+                throw UsageError("--region must be one of \(Region.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(r)')")
+            }
+            route.region = region
+        }
+        route.compliance = args.value("--compliance").map { ComplianceTag($0.lowercased()) }
+        if let p = args.value("--policy") {
+            guard let policy = RoutePolicy(rawValue: p) else { throw UsageError("--policy must be cheapest, fastest or preferred (got '\(p)')") }
+            route.policy = policy
+        }
+        route.maxInputPrice = try MarketCommand.price(args, "--max-input-price")
+        route.maxOutputPrice = try MarketCommand.price(args, "--max-output-price")
+        if let c = args.value("--max-cost") {
+            guard let cost = PicoUSD(decimal: c, unit: .usdPerUnit), cost.value >= 0 else {
+                throw UsageError("--max-cost must be an amount in USD such as 0.01 (got '\(c)')")
+            }
+            route.maxCost = cost
+        }
+        route.allowUnpriced = args.has("--allow-unpriced")
+        route.includeStale = args.has("--include-stale")
+        let promptText = request.messages.map(\.content).joined(separator: "\n") + (request.input.map(JSONWriter.string) ?? "")
+        route.estimatedInputTokens = RouteRequest.estimateTokens(promptText)
+        route.estimatedOutputTokens = Int64(parameters["max_tokens"]?.intValue ?? parameters["max_new_tokens"]?.intValue ?? 256)
+        if task == .textToImage, args.value("--output-file") == nil {
+            throw UsageError("text-to-image writes an image: name the file with --output-file PATH")
+        }
+        return RunSpec(
+            request: request, route: route, maxAttempts: try args.int("--max-attempts", range: 1...20) ?? 4,
+            outputFile: args.value("--output-file"))
+    }
+
+    /// Chat messages from `--input`: an array of {role, content}, or {"messages": [...]}, or a string.
+    static func messages(from input: JSONValue) throws(UsageError) -> [ChatMessage] {
+        if let text = input.stringValue { return [ChatMessage(role: "user", content: text)] }
+        let list = input["messages"]?.arrayValue ?? input.arrayValue
+        guard let list else { throw UsageError("--input for chat must be a messages array, {\"messages\": […]} or a string") }
+        var out: [ChatMessage] = []
+        for (i, item) in list.enumerated() {
+            guard let role = item["role"]?.stringValue, let content = item["content"]?.stringValue else {
+                throw UsageError("--input messages[\(i)] needs string \"role\" and \"content\"")
+            }
+            out.append(ChatMessage(role: role, content: content))
+        }
+        return out
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import ProviderSimulator
+import Testing
+
+@Suite("broker run and usage through the simulator")
+struct RunEndToEndTests {
+    static let llama8B = "meta-llama/Llama-3.1-8B-Instruct"
+
+    func refreshed(_ fixtures: SimulatorFixtures = SimulatorFixtures()) throws -> SimulatedMarket {
+        let market = try SimulatedMarket(fixtures: fixtures)
+        let refresh = try market.broker(["refresh", "--provider", "hf"])
+        #expect(refresh.code == 0, "\(refresh.stderr)")
+        return market
+    }
+
+    @Test("cheapest policy picks the lowest expected cost and bills it exactly")
+    func cheapestRun() throws {
+        let market = try refreshed()
+        defer { market.stop() }
+        let (result, json) = try market.json(["run", "--model", "l8", "--prompt", "hello broker"])
+        #expect(result.code == 0, "\(result.stderr)")
+        let object = try #require(json as? [String: Any])
+        #expect(object["provider"] as? String == "hf")
+        // At the default estimate (a short prompt, 256 output tokens) groq's 0.05 / 0.08 beats
+        // nscale's 0.03 / 0.09: the output price dominates the expected cost.
+        #expect(object["served_by"] as? String == "groq")
+        #expect(object["output"] as? String == "hello broker")
+        let usage = try #require(object["usage"] as? [String: Int])
+        let input = try #require(usage["input_tokens"])
+        let output = try #require(usage["output_tokens"])
+        // groq: $0.05 and $0.08 per million tokens = 50,000 and 80,000 pico-USD per token.
+        let pico = input * 50_000 + output * 80_000
+        #expect(object["cost_nano_usd"] as? Int == (pico + 500) / 1000)
+        #expect((object["attempts"] as? [[String: Any]])?.count == 1)
+        // The request went to the router pinned to the served-by provider, with the token.
+        let chat = try #require(market.simulator.requests.last { $0.path == "/v1/chat/completions" })
+        #expect(String(decoding: chat.body, as: UTF8.self).contains("\(Self.llama8B):groq"))
+        #expect(chat.header("Authorization") == "Bearer \(SimulatedMarket.hfToken)")
+        // Plain output is just the answer.
+        let plain = try market.broker(["run", "--model", "l8", "--prompt", "just text", "--format", "table"])
+        #expect(plain.stdout == "just text\n")
+        // With a one-token answer, nscale's lower input price wins instead.
+        let (_, short) = try market.json(["run", "--model", "l8", "--prompt", "hi", "--param", "max_tokens=1"])
+        #expect((short as? [String: Any])?["served_by"] as? String == "nscale")
+    }
+
+    @Test("a 502 fails over to the next offer and both attempts are recorded")
+    func failover() throws {
+        let market = try refreshed()
+        defer { market.stop() }
+        market.simulator.inject(.serverError(502), pathPrefix: "/v1/chat/completions", count: 1)
+        let (result, json) = try market.json(["run", "--model", Self.llama8B, "--prompt", "hi"])
+        #expect(result.code == 0, "\(result.stderr)")
+        let object = try #require(json as? [String: Any])
+        let attempts = try #require(object["attempts"] as? [[String: Any]])
+        #expect(attempts.count == 2)
+        #expect(attempts[0]["served_by"] as? String == "groq")
+        #expect(attempts[0]["status"] as? Int == 502)
+        #expect(attempts[1]["outcome"] as? String == "ok")
+        #expect(object["served_by"] as? String == "nscale")  // the next cheapest
+        let (_, usage) = try market.json(["usage", "--by", "provider"])
+        let row = try #require((usage as? [[String: Any]])?.first)
+        #expect(row["requests"] as? Int == 2)
+        #expect(row["errors"] as? Int == 1)
+    }
+
+    @Test("a short Retry-After is waited out on the same offer")
+    func retryAfter() throws {
+        let market = try refreshed()
+        defer { market.stop() }
+        market.simulator.inject(.rateLimited(retryAfterSeconds: 1), pathPrefix: "/v1/chat/completions", count: 1)
+        let (result, json) = try market.json(["run", "--model", Self.llama8B, "--prompt", "hi"])
+        #expect(result.code == 0, "\(result.stderr)")
+        let attempts = try #require((json as? [String: Any])?["attempts"] as? [[String: Any]])
+        #expect(attempts.map { $0["served_by"] as? String } == ["groq", "groq"])
+        #expect(attempts[0]["outcome"] as? String == "rate_limited")
+    }
+
+    @Test("when nothing fits, exit 69 says why each near candidate was excluded")
+    func noOffer() throws {
+        let market = try refreshed()
+        defer { market.stop() }
+        let result = try market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--region", "ch"])
+        #expect(result.code == 69)
+        #expect(result.stderr.contains("hf/scaleway"))
+        #expect(result.stderr.contains("region is eu"))
+        #expect(result.stderr.contains("region unknown"))
+        let missing = try market.broker(["run", "--model", "no/such-model", "--prompt", "hi"])
+        #expect(missing.code == 69)
+        let budget = try market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--max-cost", "0.0000000001"])
+        #expect(budget.code == 69)
+        #expect(budget.stderr.contains("budget"))
+        // Without the credential the offers are set aside, never sent unauthenticated.
+        let noToken = try market.broker(["run", "--model", Self.llama8B, "--prompt", "hi"], environment: ["TEST_HF_TOKEN": ""])
+        #expect(noToken.code == 69)
+        #expect(noToken.stderr.contains("TEST_HF_TOKEN is not set"))
+    }
+
+    @Test("every candidate failing exits 75 and lists the attempts")
+    func allFail() throws {
+        let market = try refreshed()
+        defer { market.stop() }
+        market.simulator.inject(.serverError(500), pathPrefix: "/v1/chat/completions", count: 20)
+        let result = try market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--format", "table"])
+        #expect(result.code == 75)
+        #expect(result.stderr.contains("every candidate failed"))
+        #expect(result.stderr.contains("tried hf/groq"))
+    }
+
+    @Test("--stream prints the text as it arrives and a summary on stderr; json streams deltas then the result")
+    func streaming() throws {
+        var fixtures = SimulatorFixtures()
+        fixtures.chatAnswers[Self.llama8B] = "one two three four"
+        let market = try refreshed(fixtures)
+        defer { market.stop() }
+        let plain = try market.broker(["run", "--model", Self.llama8B, "--prompt", "count", "--stream", "--format", "table"])
+        #expect(plain.code == 0, "\(plain.stderr)")
+        #expect(plain.stdout == "one two three four\n")
+        #expect(plain.stderr.contains("hf/groq"))
+        let json = try market.broker(["run", "--model", Self.llama8B, "--prompt", "count", "--stream", "--format", "json"])
+        let lines = json.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count >= 3)
+        #expect(lines.dropLast().allSatisfy { $0.hasPrefix("{\"delta\":") })
+        #expect(lines.last?.contains("\"provider\":\"hf\"") == true)
+    }
+
+    @Test("usage totals are the exact sum of recorded costs")
+    func usageTotals() throws {
+        let market = try refreshed()
+        defer { market.stop() }
+        var pico = 0
+        for prompt in ["a b c", "d e f g h", "i"] {
+            let (_, json) = try market.json(["run", "--model", Self.llama8B, "--prompt", prompt])
+            let usage = try #require((json as? [String: Any])?["usage"] as? [String: Int])
+            pico += (usage["input_tokens"] ?? 0) * 50_000 + (usage["output_tokens"] ?? 0) * 80_000
+        }
+        let (_, rows) = try market.json(["usage", "--by", "model"])
+        let row = try #require((rows as? [[String: Any]])?.first)
+        #expect(row["requests"] as? Int == 3)
+        #expect(row["cost_nano_usd"] as? Int == (pico + 500) / 1000)
+    }
+}
