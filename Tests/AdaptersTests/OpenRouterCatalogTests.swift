@@ -106,9 +106,9 @@ struct OpenRouterPreferencesTests {
 
     @Test func servedByReportsThePinnedOrNamedUpstream() {
         let pinned = InferenceRequest(model: "m", task: .conversational, servedBy: "deepinfra")
-        #expect(OpenRouterAdapter.servedBy(request: pinned, reported: "Together") == "deepinfra")
+        #expect(OpenRouterAdapter.servedBy(request: pinned, reported: "Together", key: "openrouter") == "deepinfra")
         let free = InferenceRequest(model: "m", task: .conversational)
-        #expect(OpenRouterAdapter.servedBy(request: free, reported: "Google AI Studio") == "google-ai-studio")
-        #expect(OpenRouterAdapter.servedBy(request: free, reported: nil) == "openrouter")
+        #expect(OpenRouterAdapter.servedBy(request: free, reported: "Google AI Studio", key: "openrouter") == "google-ai-studio")
+        #expect(OpenRouterAdapter.servedBy(request: free, reported: nil, key: "openrouter") == "openrouter")
     }
 }

@@ -55,7 +55,13 @@ enum PluginSpawn {
             for p in envp { free(p) }
         }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, invocation.executable, &actions, &attributes, argv, envp)
+        var rc = posix_spawn(&pid, invocation.executable, &actions, &attributes, argv, envp)
+        // ETXTBSY: a script that was just written is still open for writing in some process
+        // forked meanwhile (any thread's fork inherits the descriptor until it execs). Brief.
+        for attempt in 1...5 where rc == ETXTBSY {
+            usleep(UInt32(attempt) * 10_000)
+            rc = posix_spawn(&pid, invocation.executable, &actions, &attributes, argv, envp)
+        }
         for pair in pairs { close(pair[1]) }
         guard rc == 0 else {
             for pair in pairs { close(pair[0]) }

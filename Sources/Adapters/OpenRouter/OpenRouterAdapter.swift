@@ -64,7 +64,7 @@ public struct OpenRouterAdapter: ProviderInterface {
 
     public func runInference(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
         var response = try await client.chat(request, extraBody: Self.extraBody(request, key: key))
-        response.servedBy = Self.servedBy(request: request, reported: response.servedBy)
+        response.servedBy = Self.servedBy(request: request, reported: response.servedBy, key: key)
         return response
     }
 
@@ -78,7 +78,7 @@ public struct OpenRouterAdapter: ProviderInterface {
     /// fallback, else a sort order for the aggregator policy (`cheapest` → price,
     /// `fastest` → throughput), else nothing.
     static func extraBody(_ request: InferenceRequest, key: String) -> JSONObject {
-        if let upstream = request.servedBy, upstream != OpenRouterCatalog.servedBy, upstream != key, !upstream.isEmpty {
+        if let upstream = pinnedUpstream(request, key: key) {
             let provider: JSONValue = ["order": [.string(upstream)], "allow_fallbacks": false]
             return JSONObject([("provider", provider)])
         }
@@ -92,10 +92,17 @@ public struct OpenRouterAdapter: ProviderInterface {
         return JSONObject([("provider", ["sort": .string(sort)])])
     }
 
+    /// The upstream a request pins, if any: `servedBy` unless it names OpenRouter itself.
+    static func pinnedUpstream(_ request: InferenceRequest, key: String) -> String? {
+        guard let upstream = request.servedBy, !upstream.isEmpty, upstream != OpenRouterCatalog.servedBy, upstream != key
+        else { return nil }
+        return upstream
+    }
+
     /// Who served an answer: the pinned upstream, else the one OpenRouter names
     /// (`"Together"` → `together`), else `openrouter`.
-    static func servedBy(request: InferenceRequest, reported: String?) -> String {
-        if let pinned = request.servedBy, !pinned.isEmpty { return pinned }
+    static func servedBy(request: InferenceRequest, reported: String?, key: String) -> String {
+        if let pinned = pinnedUpstream(request, key: key) { return pinned }
         guard let reported, !reported.isEmpty else { return OpenRouterCatalog.servedBy }
         return String(reported.lowercased().map { $0 == " " ? "-" : $0 })
     }

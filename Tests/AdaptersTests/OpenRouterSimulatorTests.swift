@@ -1,0 +1,101 @@
+import ProviderInterface
+import ProviderSimulator
+import Testing
+
+@testable import Adapters
+
+@Suite("OpenRouter adapter against the simulator")
+struct OpenRouterSimulatorTests {
+    func adapter(_ sim: ProviderSimulator, token: String? = OAITest.token) throws -> OpenRouterAdapter {
+        let entry = OAITest.entry(key: "openrouter", adapter: "openrouter", base: sim.url("/api/v1"), pricing: PricingConfig(unit: .usdPerToken))
+        return try OpenRouterAdapter(entry: entry, context: OAITest.context(token: token))
+    }
+
+    @Test func listsWithExactPricesFreeAndUnknown() async throws {
+        let sim = try OAITest.simulator()
+        defer { sim.stop() }
+        let catalog = try await adapter(sim, token: nil).listModels()
+        let byID = Dictionary(uniqueKeysWithValues: catalog.models.map { ($0.id, $0) })
+        #expect(byID["meta-llama/llama-3.1-8b-instruct"]?.price == OAITest.price(20_000, 50_000))
+        #expect(byID["meta-llama/llama-3.3-70b-instruct"]?.price == OAITest.price(130_000, 400_000))
+        #expect(byID["mistralai/mistral-small-3.1-24b-instruct:free"]?.price?.state == .free)
+        #expect(byID["openrouter/auto"]?.price?.state == .unknown)
+        #expect(byID["qwen/qwen-2.5-72b-instruct"]?.contextLength == 32_768)
+        #expect(catalog.models.allSatisfy { $0.servedBy == "openrouter" && $0.task == .conversational })
+        #expect(sim.requests.map(\.path) == ["/api/v1/models"])
+        #expect(sim.requests.first?.header("Authorization") == nil)
+
+        let quotes = try await adapter(sim, token: nil).getPricing()
+        #expect(quotes.first { $0.model == "openrouter/auto" }?.price.state == .unknown)
+        #expect(quotes.allSatisfy { $0.servedBy == "openrouter" })
+    }
+
+    @Test func followsPagesAndReadsHuggingFaceIDs() async throws {
+        let sim = try OAITest.simulator()
+        defer { sim.stop() }
+        let next = sim.url("/api/v1/models?offset=1")
+        sim.route("GET", "/api/v1/models") { request in
+            if request.query.contains("offset=1") {
+                return .json(#"{"data":[{"id":"b/two","hugging_face_id":"","pricing":{"prompt":"3.5e-7","completion":"0.0000007"}}],"links":{"next":null}}"#)
+            }
+            return .json(#"{"data":[{"id":"a/one","hugging_face_id":"org/One","pricing":{"prompt":"0.000000015","completion":"0"}}],"total_count":2,"links":{"next":"\#(next)"}}"#)
+        }
+        let catalog = try await adapter(sim).listModels()
+        #expect(catalog.models.map(\.id) == ["a/one", "b/two"])
+        #expect(catalog.models.map(\.hfID) == ["org/One", nil])
+        #expect(catalog.models[0].price == OAITest.price(15_000, 0))
+        #expect(catalog.models[1].price == OAITest.price(350_000, 700_000))
+        #expect(catalog.requests == 2)
+    }
+
+    @Test func pinnedUpstreamTravelsAsProviderPreferences() async throws {
+        let sim = try OAITest.simulator()
+        defer { sim.stop() }
+        let adapter = try adapter(sim)
+        let response = try await adapter.runInference(OAITest.chat("meta-llama/llama-3.1-8b-instruct", "hello router", servedBy: "together"))
+        #expect(response.output == .text("hello router"))
+        #expect(response.servedBy == "together")
+        let body = try #require(sim.requests.last?.json)
+        #expect(body["provider"] == ["order": ["together"], "allow_fallbacks": false])
+        #expect(sim.requests.last?.path == "/api/v1/chat/completions")
+        #expect(sim.requests.last?.header("Authorization") == "Bearer \(OAITest.token)")
+    }
+
+    @Test func unpinnedChatSendsNoPreferencesAndReportsTheUpstream() async throws {
+        let sim = try OAITest.simulator()
+        defer { sim.stop() }
+        let response = try await adapter(sim).runInference(OAITest.chat("meta-llama/llama-3.1-8b-instruct", "hi", servedBy: "openrouter"))
+        #expect(sim.requests.last?.json?["provider"] == nil)
+        #expect(response.servedBy == "deepinfra")  // the simulator's first endpoint, named by OpenRouter
+    }
+
+    @Test func streamedChatWithPinnedUpstream() async throws {
+        let sim = try OAITest.simulator()
+        defer { sim.stop() }
+        let events = try await OAITest.collect(
+            adapter(sim).streamInference(OAITest.chat("meta-llama/llama-3.1-8b-instruct", "stream this answer", servedBy: "deepinfra")))
+        #expect(OAITest.text(events) == "stream this answer")
+        #expect(events.contains(.usage(TokenUsage(inputTokens: 3, outputTokens: 3))))
+        #expect(events.last == .finished(reason: "stop"))
+        let body = try #require(sim.requests.last?.json)
+        #expect(body["stream"] == .bool(true))
+        #expect(body["provider"]?["order"] == ["deepinfra"])
+    }
+
+    @Test func unknownModelIsABadInputFromOpenRouter() async throws {
+        let sim = try OAITest.simulator()
+        defer { sim.stop() }
+        let adapter = try adapter(sim)
+        let error = await OAITest.error { () async throws(ProviderError) in try await adapter.runInference(OAITest.chat("nope/nope", "hi")) }
+        #expect(error?.code == .badInput)
+        #expect(error?.message.contains("not a valid model ID") == true)
+    }
+
+    @Test func factoryBuildsOpenRouterAndRejectsOptions() throws {
+        let entry = ProviderEntry(key: "openrouter", adapter: "openrouter", baseURL: "https://openrouter.ai/api/v1", options: JSONObject([("models_path", "/x")]))
+        #expect(AdapterFactory.standard.validate(entry).map(\.path) == ["options.models_path"])
+        var clean = entry
+        clean.options = JSONObject()
+        #expect(try AdapterFactory.standard.make(clean, context: OAITest.context()).key == "openrouter")
+    }
+}
