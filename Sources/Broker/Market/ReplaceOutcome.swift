@@ -1,0 +1,25 @@
+/// What ``MarketplaceStore/replaceOffers(provider:offers:nowMs:)`` changed.
+public struct ReplaceOutcome: Sendable, Hashable {
+    /// The provider's registry key.
+    public var provider: String
+    /// Offers stored before the replace.
+    public var previousOffers: Int
+    /// Offers stored now (duplicates of one provider/served-by/model/task count once).
+    public var offers: Int
+    /// (served-by, model) pairs that were not there before.
+    public var appeared: Int
+    /// (served-by, model) pairs whose price changed.
+    public var priceChanges: Int
+    /// (served-by, model) pairs that are gone.
+    public var removed: Int
+
+    /// An outcome.
+    public init(provider: String, previousOffers: Int, offers: Int, appeared: Int, priceChanges: Int, removed: Int) {
+        self.provider = provider
+        self.previousOffers = previousOffers
+        self.offers = offers
+        self.appeared = appeared
+        self.priceChanges = priceChanges
+        self.removed = removed
+    }
+}

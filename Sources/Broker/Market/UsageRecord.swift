@@ -1,0 +1,69 @@
+import ProviderInterface
+
+/// One attempt of one inference request, as the usage ledger records it.
+///
+/// A request that fails over is several records with the same ``requestID`` and
+/// increasing ``attempt``; only the attempt that produced the answer carries a cost, so a
+/// request is billed once. Recording the same `(requestID, attempt)` twice stores it once.
+public struct UsageRecord: Sendable, Hashable {
+    /// The broker's id for the request.
+    public var requestID: String
+    /// The attempt number within the request, from 0.
+    public var attempt: Int
+    /// When the attempt started, in Unix milliseconds.
+    public var at: Int64
+    /// The provider's registry key.
+    public var provider: String
+    /// Who ran the model.
+    public var servedBy: String
+    /// The provider-side model id.
+    public var model: String
+    /// The task.
+    public var task: ModelTask
+    /// Input tokens, when reported.
+    public var inputTokens: Int64?
+    /// Output tokens, when reported.
+    public var outputTokens: Int64?
+    /// The exact cost in pico-USD, or `nil` when the offer is unpriced or nothing was billed.
+    public var costPicoUSD: Int64?
+    /// Time to the whole answer, in milliseconds.
+    public var latencyMs: Int64
+    /// Time to the first byte of output, in milliseconds, when streamed.
+    public var firstTokenMs: Int64?
+    /// `ok`, or the error kind (`timeout`, `rate_limited`, …).
+    public var outcome: String
+    /// The HTTP status, when there was a response.
+    public var httpStatus: Int?
+    /// The error message (already redacted), when the attempt failed.
+    public var error: String?
+
+    /// The outcome of a successful attempt.
+    public static let okOutcome = "ok"
+
+    /// A record; optional fields default to unknown, the outcome to `ok`.
+    public init(
+        requestID: String, attempt: Int = 0, at: Int64, provider: String, servedBy: String? = nil, model: String,
+        task: ModelTask, inputTokens: Int64? = nil, outputTokens: Int64? = nil, costPicoUSD: Int64? = nil,
+        latencyMs: Int64, firstTokenMs: Int64? = nil, outcome: String = UsageRecord.okOutcome,
+        httpStatus: Int? = nil, error: String? = nil
+    ) {
+        self.requestID = requestID
+        self.attempt = attempt
+        self.at = at
+        self.provider = provider
+        self.servedBy = servedBy ?? provider
+        self.model = model
+        self.task = task
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.costPicoUSD = costPicoUSD
+        self.latencyMs = latencyMs
+        self.firstTokenMs = firstTokenMs
+        self.outcome = outcome
+        self.httpStatus = httpStatus
+        self.error = error
+    }
+
+    /// Whether the attempt succeeded.
+    public var isOK: Bool { outcome == UsageRecord.okOutcome }
+}

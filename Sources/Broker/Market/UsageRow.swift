@@ -1,0 +1,43 @@
+import ProviderInterface
+
+/// How `usage` groups the ledger.
+public enum UsageGrouping: String, Sendable, Hashable, CaseIterable {
+    /// By provider registry key.
+    case provider
+    /// By provider-side model id.
+    case model
+    /// By UTC calendar day (`2025-06-01`).
+    case day
+}
+
+/// One row of the `usage` report: totals for one group key.
+///
+/// Each ledger record is one attempt sent to a provider: ``requests`` counts attempts
+/// and ``errors`` those whose outcome was not `ok`.
+public struct UsageRow: Sendable, Hashable {
+    /// The group key: a provider key, a model id or a UTC day.
+    public var key: String
+    /// Attempts recorded in the group.
+    public var requests: Int
+    /// Attempts that did not succeed.
+    public var errors: Int
+    /// Input tokens, summed exactly.
+    public var inputTokens: Int64
+    /// Output tokens, summed exactly.
+    public var outputTokens: Int64
+    /// The exact cost in pico-USD, or `nil` when every record in the group is unpriced.
+    public var costPicoUSD: Int64?
+
+    /// A row.
+    public init(key: String, requests: Int, errors: Int, inputTokens: Int64, outputTokens: Int64, costPicoUSD: Int64?) {
+        self.key = key
+        self.requests = requests
+        self.errors = errors
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.costPicoUSD = costPicoUSD
+    }
+
+    /// The cost in nano-USD (`cost_nano_usd`), rounded half up from the exact pico-USD sum.
+    public var costNanoUSD: Int64? { costPicoUSD.map { PicoUSD($0).roundedNanoUSD } }
+}

@@ -1,0 +1,87 @@
+/// Turns a ``MarketQuery`` into one SELECT over `offers` and its arguments.
+///
+/// The SQL text depends only on which filters are set (and how many providers and
+/// intervals), never on their values, so prepared statements are reused across queries.
+struct MarketQuerySQL {
+    var sql: String
+    var arguments: [SQLiteValue]
+
+    init(_ query: MarketQuery) {
+        var conditions: [String] = []
+        var arguments: [SQLiteValue] = []
+
+        if !query.providers.isEmpty {
+            conditions.append("provider IN (\(Array(repeating: "?", count: query.providers.count).joined(separator: ", ")))")
+            arguments += query.providers.map { .text($0) }
+        }
+        if let servedBy = query.servedBy {
+            conditions.append("served_by = ?")
+            arguments.append(.text(servedBy))
+        }
+        if let task = query.task {
+            conditions.append("task = ?")
+            arguments.append(.text(task.rawValue))
+        }
+        if let region = query.region {
+            conditions.append("region = ?")
+            arguments.append(.text(region.rawValue))
+        }
+        if let tag = query.compliance {
+            // Tags are stored as ",a,b,": wrapping in commas matches whole tags only.
+            conditions.append("instr(compliance, ?) > 0")
+            arguments.append(.text(OfferColumns.encodeTags([tag])))
+        }
+        if let text = query.modelText, !text.isEmpty {
+            // SQLite's lower() folds ASCII only; fold the needle the same way.
+            conditions.append("(instr(lower(model), ?) > 0 OR instr(lower(coalesce(hf_id, '')), ?) > 0)")
+            let needle = Self.asciiLowercased(text)
+            arguments += [.text(needle), .text(needle)]
+        }
+        if let id = query.modelID {
+            conditions.append("(model = ? OR hf_id = ?)")
+            arguments += [.text(id), .text(id)]
+        }
+        if let cap = query.maxInputPrice {
+            conditions.append("input_pico IS NOT NULL AND input_pico <= ?")
+            arguments.append(.integer(cap.value))
+        }
+        if let cap = query.maxOutputPrice {
+            conditions.append("output_pico IS NOT NULL AND output_pico <= ?")
+            arguments.append(.integer(cap.value))
+        }
+        if !query.includeStale {
+            if query.refreshIntervalsMs.isEmpty {
+                conditions.append("refreshed_at >= ?")
+            } else {
+                let cases = Array(repeating: "WHEN ? THEN ?", count: query.refreshIntervalsMs.count).joined(separator: " ")
+                conditions.append("refreshed_at >= CASE provider \(cases) ELSE ? END")
+                for provider in query.refreshIntervalsMs.keys.sorted() {
+                    arguments += [.text(provider), .integer(query.staleBeforeMs(for: provider))]
+                }
+            }
+            arguments.append(.integer(query.nowMs - 2 * query.defaultRefreshIntervalMs))
+        }
+
+        var sql = "SELECT \(OfferColumns.selectList) FROM offers"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        switch query.sort {
+        case .price:
+            // Matches the (task, region, blended_sort) index, whose rows end in id.
+            sql += " ORDER BY blended_sort, id"
+        case .context:
+            sql += " ORDER BY context_length DESC NULLS LAST, id"
+        case .model:
+            sql += " ORDER BY model, provider, served_by, task, id"
+        }
+        if let limit = query.limit {
+            sql += " LIMIT ?"
+            arguments.append(.integer(Int64(max(0, limit))))
+        }
+        self.sql = sql
+        self.arguments = arguments
+    }
+
+    static func asciiLowercased(_ text: String) -> String {
+        String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,43 @@
+extension MarketplaceStore {
+    private static let refreshColumns = "provider, status, models, offers, duration_ms, error, started_at"
+
+    /// Records one provider's refresh, whatever its outcome.
+    public func recordRefresh(_ run: RefreshRun) throws {
+        try db.inTransaction(.immediate) {
+            try db.run(
+                "INSERT INTO refresh_runs (\(Self.refreshColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .text(run.provider), .text(run.status.rawValue), .int(run.models), .int(run.offers),
+                    .integer(run.durationMs), .text(run.error), .integer(run.startedAt),
+                ])
+        }
+    }
+
+    /// The latest refresh of `provider`, or `nil` when it was never refreshed.
+    public func lastRefresh(provider: String) throws -> RefreshRun? {
+        try db.firstRow(
+            "SELECT \(Self.refreshColumns) FROM refresh_runs WHERE provider = ? ORDER BY started_at DESC, id DESC LIMIT 1",
+            [.text(provider)], Self.readRefresh)
+    }
+
+    /// The latest refresh of every provider ever refreshed, ordered by provider key.
+    public func lastRefreshes() throws -> [RefreshRun] {
+        try db.rows(
+            """
+            SELECT \(Self.refreshColumns) FROM (SELECT DISTINCT provider AS p FROM refresh_runs)
+            JOIN refresh_runs ON refresh_runs.id = (
+                SELECT id FROM refresh_runs WHERE provider = p ORDER BY started_at DESC, id DESC LIMIT 1)
+            ORDER BY provider
+            """, [], Self.readRefresh)
+    }
+
+    private static func readRefresh(_ s: Statement) throws -> RefreshRun {
+        let statusText = s.text(1)
+        guard let status = RefreshStatus(rawValue: statusText) else {
+            throw StoreError(.malformedRow, "refresh_runs.status holds \"\(statusText)\", which this version does not know")
+        }
+        return RefreshRun(
+            provider: s.text(0), status: status, models: Int(s.int64(2)), offers: Int(s.int64(3)),
+            durationMs: s.int64(4), error: s.optionalText(5), startedAt: s.int64(6))
+    }
+}

@@ -1,0 +1,85 @@
+import ProviderInterface
+
+extension MarketplaceStore {
+    /// Records one attempt in the usage ledger.
+    ///
+    /// Returns `false` when the same `(requestID, attempt)` was already recorded: a
+    /// retried write never counts a request, or its cost, twice.
+    @discardableResult
+    public func recordUsage(_ record: UsageRecord) throws -> Bool {
+        try db.inTransaction(.immediate) {
+            try db.run(
+                """
+                INSERT OR IGNORE INTO usage (request_id, attempt, at, provider, served_by, model, task, input_tokens,
+                    output_tokens, cost_pico, latency_ms, first_token_ms, outcome, http_status, error)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(record.requestID), .int(record.attempt), .integer(record.at), .text(record.provider),
+                    .text(record.servedBy), .text(record.model), .text(record.task.rawValue),
+                    .integer(record.inputTokens), .integer(record.outputTokens), .integer(record.costPicoUSD),
+                    .integer(record.latencyMs), .integer(record.firstTokenMs), .text(record.outcome),
+                    .int(record.httpStatus), .text(record.error),
+                ])
+            return db.changes > 0
+        }
+    }
+
+    /// Ledger totals since `sinceMs`, one row per group key, ordered by key.
+    ///
+    /// Tokens and costs are summed as SQLite integers, exactly (an overflow is an error,
+    /// never a wrapped value); the nano-USD figure is rounded once, from the pico sum.
+    public func usage(sinceMs: Int64, by grouping: UsageGrouping) throws -> [UsageRow] {
+        let key =
+            switch grouping {
+            case .provider: "provider"
+            case .model: "model"
+            case .day: "strftime('%Y-%m-%d', at / 1000, 'unixepoch')"
+            }
+        return try db.rows(
+            """
+            SELECT \(key) AS k, count(*), sum(outcome <> 'ok'), coalesce(sum(input_tokens), 0),
+                coalesce(sum(output_tokens), 0), sum(cost_pico)
+            FROM usage WHERE at >= ? GROUP BY k ORDER BY k
+            """, [.integer(sinceMs)]
+        ) { s in
+            UsageRow(
+                key: s.text(0), requests: Int(s.int64(1)), errors: Int(s.int64(2)), inputTokens: s.int64(3),
+                outputTokens: s.int64(4), costPicoUSD: s.optionalInt64(5))
+        }
+    }
+
+    /// The broker's own figures for one offer, from its `recent` latest successful
+    /// attempts; `nil` when it has none.
+    public func measuredLatency(
+        provider: String, servedBy: String, model: String, recent: Int = 100
+    ) throws -> MeasuredLatency? {
+        let rows = try db.rows(
+            """
+            SELECT latency_ms, first_token_ms, output_tokens FROM usage
+            WHERE provider = ? AND served_by = ? AND model = ? AND outcome = 'ok'
+            ORDER BY at DESC LIMIT ?
+            """, [.text(provider), .text(servedBy), .text(model), .int(max(1, recent))]
+        ) { s in (latency: s.int64(0), firstToken: s.optionalInt64(1), outputTokens: s.optionalInt64(2)) }
+        guard !rows.isEmpty else { return nil }
+
+        let latencies = rows.map(\.latency)
+        let firstTokens = rows.compactMap(\.firstToken)
+        let throughputs = rows.compactMap { row -> Int64? in
+            guard let tokens = row.outputTokens, tokens > 0 else { return nil }
+            // Generation time: after the first token when streamed, else the whole call.
+            let generationMs = max(1, row.latency - (row.firstToken ?? 0))
+            return tokens * 1000 / generationMs
+        }
+        return MeasuredLatency(
+            samples: rows.count, medianLatencyMs: Self.median(latencies) ?? 0,
+            averageLatencyMs: latencies.reduce(0, +) / Int64(latencies.count),
+            medianFirstTokenMs: Self.median(firstTokens), medianOutputTokensPerSecond: Self.median(throughputs))
+    }
+
+    /// The lower median (an element of the data, so always an integer).
+    private static func median(_ values: [Int64]) -> Int64? {
+        guard !values.isEmpty else { return nil }
+        return values.sorted()[(values.count - 1) / 2]
+    }
+}

@@ -1,0 +1,48 @@
+/// The marketplace store and usage ledger: one SQLite database, one connection, confined
+/// to this actor.
+///
+/// Several broker processes may use the same file at once: every write is a
+/// `BEGIN IMMEDIATE` transaction that waits out the other's lock (the busy timeout), and
+/// WAL lets readers read while a writer writes. The actor runs on its own dispatch queue
+/// so those waits never block Swift's cooperative threads.
+///
+/// Times are Unix milliseconds passed in by the caller, so tests control the clock.
+public actor MarketplaceStore {
+    private let executor: SerialQueueExecutor
+    /// The one connection; every operation runs on this actor.
+    let db: SQLiteConnection
+    /// The database path.
+    public nonisolated let path: String
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    /// Opens the store at `path`, creating its directory (0700) and file (0600) when
+    /// missing, and applies any pending migrations.
+    ///
+    /// - Parameter busyTimeoutMs: how long a write waits for another process's lock.
+    public init(path: String, busyTimeoutMs: Int32 = 5_000) throws {
+        try StoreFile.prepare(path)
+        let connection = try SQLiteConnection(path: path, busyTimeoutMs: busyTimeoutMs)
+        try Migrator(StoreSchema.migrations).migrate(connection)
+        self.executor = SerialQueueExecutor(label: "broker.store")
+        self.db = connection
+        self.path = path
+    }
+
+    /// The store path the CLI uses: `$BROKER_STORE`, else
+    /// `${XDG_DATA_HOME:-~/.local/share}/broker/market.sqlite3`.
+    public static func defaultPath(environment: [String: String]) -> String {
+        StoreFile.defaultPath(environment: environment)
+    }
+
+    /// The names of the applied migrations, in order.
+    public func appliedMigrations() throws -> [String] {
+        try Migrator.appliedMigrations(db)
+    }
+
+    /// Copies the write-ahead log into the database file and truncates it, so the file
+    /// alone holds everything (for backups and size figures).
+    public func checkpoint() throws {
+        try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+}

@@ -1,0 +1,99 @@
+import ProviderInterface
+
+/// How an ``Offer`` maps to the `offers` table: one column list shared by the insert and
+/// every select, so their orders cannot drift apart.
+enum OfferColumns {
+    /// The stored columns, in bind and read order.
+    static let names = [
+        "provider", "served_by", "model", "served_model_id", "hf_id", "task", "billing", "price_state",
+        "input_pico", "output_pico", "unit_pico", "blended_sort", "region", "countries", "compliance",
+        "context_length", "supports_tools", "supports_structured_output", "first_token_latency_ms",
+        "throughput_tps", "curated", "price_taken", "refreshed_at",
+    ]
+
+    /// The column list for a SELECT.
+    static let selectList = names.joined(separator: ", ")
+
+    /// Inserts one offer.
+    static let insertSQL =
+        "INSERT INTO offers (\(selectList)) VALUES (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))"
+
+    /// `blended_sort` for an unknown price: after every real one.
+    static let unknownBlended = Int64.max
+
+    /// 3 × input + output (pico-USD per four tokens), clamped below the unknown sentinel.
+    static func blendedSortKey(_ price: OfferPrice) -> Int64 {
+        guard price.billing == .token, let input = price.input.amount?.value, let output = price.output.amount?.value
+        else { return unknownBlended }
+        let (triple, o1) = input.multipliedReportingOverflow(by: 3)
+        let (sum, o2) = triple.addingReportingOverflow(output)
+        return o1 || o2 ? unknownBlended - 1 : min(sum, unknownBlended - 1)
+    }
+
+    /// `",gdpr,eu-residency,"`: every tag wrapped in commas for an exact `instr` match
+    /// (`","` for none). ``insert(_:refreshedAt:with:row:)`` writes the same bytes.
+    static func encodeTags(_ tags: [ComplianceTag]) -> String {
+        "," + tags.map(\.rawValue).joined(separator: ",") + ","
+    }
+
+    static func decodeList(_ text: String) -> [String] {
+        text.split(separator: ",", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    /// Binds `offer`, refreshed at `refreshedAt`, to ``insertSQL``; parameters left
+    /// unbound are NULL (the statement is freshly reset). ``BorrowedTextRow/execute(_:)``
+    /// then runs it.
+    static func bind(
+        _ offer: Offer, refreshedAt: Int64, to s: Statement, text row: inout BorrowedTextRow
+    ) throws {
+        row.text(offer.provider, at: 1)
+        row.text(offer.servedBy, at: 2)
+        row.text(offer.model, at: 3)
+        row.text(offer.servedModelID, at: 4)
+        row.text(offer.hfID, at: 5)
+        row.text(offer.task.rawValue, at: 6)
+        row.text(offer.price.billing.rawValue, at: 7)
+        row.text(offer.price.state.rawValue, at: 8)
+        try s.bindIfPresent(offer.price.input.amount?.value, at: 9)
+        try s.bindIfPresent(offer.price.output.amount?.value, at: 10)
+        try s.bindIfPresent(offer.price.unit.amount?.value, at: 11)
+        try s.bind(blendedSortKey(offer.price), at: 12)
+        row.text(offer.region.rawValue, at: 13)
+        row.joined(offer.countries, separator: UInt8(ascii: ","), wrapped: false, at: 14)
+        row.joined(offer.compliance.lazy.map(\.rawValue), separator: UInt8(ascii: ","), wrapped: true, at: 15)
+        try s.bindIfPresent(offer.contextLength.map(Int64.init), at: 16)
+        try s.bindIfPresent(offer.supportsTools.map { $0 ? 1 : 0 }, at: 17)
+        try s.bindIfPresent(offer.supportsStructuredOutput.map { $0 ? 1 : 0 }, at: 18)
+        try s.bindIfPresent(offer.firstTokenLatencyMs.map(Int64.init), at: 19)
+        try s.bindIfPresent(offer.throughputTokensPerSecond.map(Int64.init), at: 20)
+        try s.bind(Int64(offer.curated ? 1 : 0), at: 21)
+        row.text(offer.priceTaken, at: 22)
+        try s.bind(refreshedAt, at: 23)
+    }
+
+    /// Reads an offer from a row selected with ``selectList`` starting at column 0.
+    static func read(_ s: Statement) throws -> Offer {
+        let billingText = s.text(6)
+        guard let billing = Billing(rawValue: billingText) else {
+            throw StoreError(.malformedRow, "offers.billing holds \"\(billingText)\", which this version does not know")
+        }
+        let price = OfferPrice(
+            billing: billing, input: priceValue(s.optionalInt64(8)), output: priceValue(s.optionalInt64(9)),
+            unit: priceValue(s.optionalInt64(10)))
+        return Offer(
+            provider: s.text(0), servedBy: s.text(1), model: s.text(2), servedModelID: s.optionalText(3),
+            hfID: s.optionalText(4), task: ModelTask(s.text(5)), price: price,
+            // A region this version does not know cannot be vouched for.
+            region: Region(rawValue: s.text(12)) ?? .unknown, countries: decodeList(s.text(13)),
+            compliance: decodeList(s.text(14)).map(ComplianceTag.init(rawValue:)),
+            contextLength: s.optionalInt(15), supportsTools: s.optionalBool(16),
+            supportsStructuredOutput: s.optionalBool(17), firstTokenLatencyMs: s.optionalInt(18),
+            throughputTokensPerSecond: s.optionalInt(19), curated: s.int64(20) != 0, priceTaken: s.optionalText(21),
+            refreshedAt: s.int64(22))
+    }
+
+    /// `NULL` is unknown; any integer is an amount (0 is free).
+    static func priceValue(_ pico: Int64?) -> PriceValue {
+        pico.map { .amount(PicoUSD($0)) } ?? .unknown
+    }
+}

@@ -1,0 +1,56 @@
+import ProviderInterface
+
+/// How a ``PriceChange`` maps to the `price_history` table.
+enum PriceHistoryColumns {
+    /// The columns an insert lists, in bind order.
+    static let names = [
+        "provider", "served_by", "model", "at", "billing", "appeared",
+        "old_input_pico", "old_output_pico", "old_unit_pico", "new_input_pico", "new_output_pico", "new_unit_pico",
+    ]
+
+    /// Inserts one change.
+    static let insertSQL =
+        "INSERT INTO price_history (\(names.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))"
+
+    static let selectList = """
+        provider, served_by, model, at, billing, appeared,
+        old_input_pico, old_output_pico, old_unit_pico, new_input_pico, new_output_pico, new_unit_pico
+        """
+
+    /// Binds the change from `previous` (nil: the offer is new) to `offer`'s price to
+    /// ``insertSQL``.
+    static func bind(
+        _ offer: Offer, previous: StoredPrice?, at: Int64, to s: Statement, text row: inout BorrowedTextRow
+    ) throws {
+        row.text(offer.provider, at: 1)
+        row.text(offer.servedBy, at: 2)
+        row.text(offer.model, at: 3)
+        try s.bind(at, at: 4)
+        row.text(offer.price.billing.rawValue, at: 5)
+        try s.bind(Int64(previous == nil ? 1 : 0), at: 6)
+        try s.bindIfPresent(previous?.input, at: 7)
+        try s.bindIfPresent(previous?.output, at: 8)
+        try s.bindIfPresent(previous?.unit, at: 9)
+        try s.bindIfPresent(offer.price.input.amount?.value, at: 10)
+        try s.bindIfPresent(offer.price.output.amount?.value, at: 11)
+        try s.bindIfPresent(offer.price.unit.amount?.value, at: 12)
+    }
+
+    /// Reads a change from a row selected with ``selectList``.
+    static func read(_ s: Statement) throws -> PriceChange {
+        let billingText = s.text(4)
+        guard let billing = Billing(rawValue: billingText) else {
+            throw StoreError(.malformedRow, "price_history.billing holds \"\(billingText)\", which this version does not know")
+        }
+        let appeared = s.int64(5) != 0
+        func old(_ column: Int32) -> PriceValue? {
+            appeared ? nil : OfferColumns.priceValue(s.optionalInt64(column))
+        }
+        return PriceChange(
+            provider: s.text(0), servedBy: s.text(1), model: s.text(2), at: s.int64(3), billing: billing,
+            oldInput: old(6), oldOutput: old(7), oldUnit: old(8),
+            newInput: OfferColumns.priceValue(s.optionalInt64(9)),
+            newOutput: OfferColumns.priceValue(s.optionalInt64(10)),
+            newUnit: OfferColumns.priceValue(s.optionalInt64(11)))
+    }
+}

@@ -1,0 +1,43 @@
+/// A marketplace store failure that is not SQLite's own: a path that cannot be prepared,
+/// an offer the store refuses, a row it cannot read back.
+///
+/// Descriptions name the place (path, provider, offer index, column) but never prices,
+/// prompts or credentials.
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of failure.
+    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// The store's directory or file could not be created.
+        public static let path = Code(rawValue: "store_path")
+        /// An offer handed to the store breaks its rules (wrong provider, negative price).
+        public static let invalidOffer = Code(rawValue: "invalid_offer")
+        /// A stored row holds a value this version cannot read (a newer writer).
+        public static let malformedRow = Code(rawValue: "malformed_row")
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// What was being done, and where.
+    public var context: String
+    /// The OS error number, for path failures.
+    public var errno: Int32?
+
+    /// An error.
+    public init(_ code: Code, _ context: String, errno: Int32? = nil) {
+        self.code = code
+        self.context = context
+        self.errno = errno
+    }
+
+    public static func == (lhs: StoreError, rhs: StoreError) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
+    public var description: String {
+        var text = "\(code): \(context)"
+        if let errno { text += " (errno \(errno))" }
+        return text
+    }
+}

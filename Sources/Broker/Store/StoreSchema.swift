@@ -1,0 +1,112 @@
+/// The marketplace store's schema, as ordered, named migrations.
+///
+/// Never edit or rename a shipped migration: add a new one at the end.
+enum StoreSchema {
+    static let migrations: [Migration] = [
+        Migration("1-providers-and-offers", sql: """
+            CREATE TABLE providers (
+                key TEXT PRIMARY KEY NOT NULL,
+                offers INTEGER NOT NULL DEFAULT 0,
+                replaced_at INTEGER
+            );
+            -- Prices are INTEGER pico-USD per token (or per unit); NULL means unknown, 0 free.
+            -- blended_sort is 3 × input + output, or the largest integer when unknown, so
+            -- one index gives "cheapest first, unknown last".
+            -- compliance is ",tag,tag," so a tag matches as instr(compliance, ',tag,').
+            CREATE TABLE offers (
+                id INTEGER PRIMARY KEY,
+                provider TEXT NOT NULL,
+                served_by TEXT NOT NULL,
+                model TEXT NOT NULL,
+                served_model_id TEXT,
+                hf_id TEXT,
+                task TEXT NOT NULL,
+                billing TEXT NOT NULL,
+                price_state TEXT NOT NULL,
+                input_pico INTEGER,
+                output_pico INTEGER,
+                unit_pico INTEGER,
+                blended_sort INTEGER NOT NULL,
+                region TEXT NOT NULL,
+                countries TEXT NOT NULL,
+                compliance TEXT NOT NULL,
+                context_length INTEGER,
+                supports_tools INTEGER,
+                supports_structured_output INTEGER,
+                first_token_latency_ms INTEGER,
+                throughput_tps INTEGER,
+                curated INTEGER NOT NULL,
+                price_taken TEXT,
+                refreshed_at INTEGER NOT NULL
+            );
+            -- Rows of one provider are inserted together, so this index only ever appends.
+            CREATE INDEX offers_provider ON offers(provider);
+            CREATE INDEX offers_task_region_price ON offers(task, region, blended_sort);
+            """),
+        Migration("2-refresh-runs", sql: """
+            CREATE TABLE refresh_runs (
+                id INTEGER PRIMARY KEY,
+                provider TEXT NOT NULL,
+                status TEXT NOT NULL,
+                models INTEGER NOT NULL,
+                offers INTEGER NOT NULL,
+                duration_ms INTEGER NOT NULL,
+                error TEXT,
+                started_at INTEGER NOT NULL
+            );
+            CREATE INDEX refresh_runs_provider ON refresh_runs(provider, started_at);
+            """),
+        Migration("3-price-history", sql: """
+            -- One row per (served_by, model) whose price appeared (appeared = 1, old_* NULL)
+            -- or changed (old_* NULL then means the old price was unknown).
+            CREATE TABLE price_history (
+                id INTEGER PRIMARY KEY,
+                provider TEXT NOT NULL,
+                served_by TEXT NOT NULL,
+                model TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                billing TEXT NOT NULL,
+                appeared INTEGER NOT NULL,
+                old_input_pico INTEGER,
+                old_output_pico INTEGER,
+                old_unit_pico INTEGER,
+                new_input_pico INTEGER,
+                new_output_pico INTEGER,
+                new_unit_pico INTEGER
+            );
+            CREATE INDEX price_history_model ON price_history(model, at);
+            """),
+        Migration("4-usage", sql: """
+            -- The usage ledger: one row per attempt; cost_pico is the exact cost, NULL unpriced.
+            CREATE TABLE usage (
+                id INTEGER PRIMARY KEY,
+                request_id TEXT NOT NULL,
+                attempt INTEGER NOT NULL,
+                at INTEGER NOT NULL,
+                provider TEXT NOT NULL,
+                served_by TEXT NOT NULL,
+                model TEXT NOT NULL,
+                task TEXT NOT NULL,
+                input_tokens INTEGER,
+                output_tokens INTEGER,
+                cost_pico INTEGER,
+                latency_ms INTEGER NOT NULL,
+                first_token_ms INTEGER,
+                outcome TEXT NOT NULL,
+                http_status INTEGER,
+                error TEXT,
+                UNIQUE (request_id, attempt)
+            );
+            CREATE INDEX usage_at ON usage(at);
+            CREATE INDEX usage_offer ON usage(provider, served_by, model, at);
+            """),
+        Migration("5-leases", sql: """
+            -- Named, expiring locks between broker processes (one refresher per provider).
+            CREATE TABLE leases (
+                name TEXT PRIMARY KEY NOT NULL,
+                owner TEXT NOT NULL,
+                expires_at INTEGER NOT NULL
+            );
+            """),
+    ]
+}

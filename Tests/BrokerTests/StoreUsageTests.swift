@@ -1,0 +1,109 @@
+@testable import Broker
+import ProviderInterface
+import Testing
+
+@Suite("Marketplace store: usage ledger")
+struct StoreUsageTests {
+    func record(
+        _ id: String, attempt: Int = 0, at: Int64 = testNow, provider: String = "p", model: String = "m",
+        input: Int64? = 10, output: Int64? = 20, cost: Int64?, latency: Int64 = 100, firstToken: Int64? = nil,
+        outcome: String = "ok"
+    ) -> UsageRecord {
+        UsageRecord(
+            requestID: id, attempt: attempt, at: at, provider: provider, model: model, task: .conversational,
+            inputTokens: input, outputTokens: output, costPicoUSD: cost, latencyMs: latency, firstTokenMs: firstToken,
+            outcome: outcome, httpStatus: outcome == "ok" ? 200 : 503)
+    }
+
+    @Test("costs are summed exactly where floating point would drift")
+    func exactSums() async throws {
+        let dir = try StoreTempDirectory()
+        let store = try MarketplaceStore(path: dir.file())
+        // 2^53 + 1 pico-USD cannot be held by a Double; neither can the sum of three.
+        let big: Int64 = 9_007_199_254_740_993
+        for i in 0..<3 { try await store.recordUsage(record("r\(i)", cost: big)) }
+        // Ten costs of 0.1 nano-USD: 0.1 + 0.1 + … is not 1.0 in binary floating point.
+        for i in 0..<10 { try await store.recordUsage(record("s\(i)", provider: "q", cost: 100)) }
+
+        let rows = try await store.usage(sinceMs: 0, by: .provider)
+        #expect(rows.map(\.key) == ["p", "q"])
+        #expect(rows[0].costPicoUSD == 27_021_597_764_222_979)
+        #expect(rows[0].costNanoUSD == 27_021_597_764_223)
+        #expect(rows[1].costPicoUSD == 1_000)
+        #expect(rows[1].costNanoUSD == 1)
+        #expect(rows[0].requests == 3 && rows[0].inputTokens == 30 && rows[0].outputTokens == 60)
+    }
+
+    @Test("nano-USD is rounded half up from the exact pico-USD total")
+    func nanoRounding() {
+        func nano(_ pico: Int64?) -> Int64? {
+            UsageRow(key: "k", requests: 1, errors: 0, inputTokens: 0, outputTokens: 0, costPicoUSD: pico).costNanoUSD
+        }
+        #expect(nano(1_500) == 2)
+        #expect(nano(1_499) == 1)
+        #expect(nano(500) == 1)
+        #expect(nano(499) == 0)
+        #expect(nano(0) == 0)
+        #expect(nano(nil) == nil)
+    }
+
+    @Test("unpriced attempts make no cost; errors are counted; a repeated record is stored once")
+    func unpricedAndErrors() async throws {
+        let dir = try StoreTempDirectory()
+        let store = try MarketplaceStore(path: dir.file())
+        try await store.recordUsage(record("u1", provider: "free-text", cost: nil))
+        try await store.recordUsage(record("a", attempt: 0, cost: nil, outcome: "timeout"))
+        try await store.recordUsage(record("a", attempt: 1, cost: 1_234))
+        #expect(try await store.recordUsage(record("a", attempt: 1, cost: 1_234)) == false)
+
+        let rows = try await store.usage(sinceMs: 0, by: .provider)
+        let unpriced = try #require(rows.first { $0.key == "free-text" })
+        #expect(unpriced.costPicoUSD == nil && unpriced.costNanoUSD == nil)
+        let p = try #require(rows.first { $0.key == "p" })
+        #expect(p.requests == 2)
+        #expect(p.errors == 1)
+        #expect(p.costPicoUSD == 1_234)
+        #expect(p.costNanoUSD == 1)
+    }
+
+    @Test("usage groups by model and by UTC day, from the given time on")
+    func grouping() async throws {
+        let dir = try StoreTempDirectory()
+        let store = try MarketplaceStore(path: dir.file())
+        let day: Int64 = 86_400_000
+        // 2025-06-15T23:59:59.999Z and 2025-06-16T00:00:00Z.
+        let midnight: Int64 = 1_750_032_000_000
+        try await store.recordUsage(record("1", at: midnight - 1, model: "a", cost: 1))
+        try await store.recordUsage(record("2", at: midnight, model: "b", cost: 2))
+        try await store.recordUsage(record("3", at: midnight + day, model: "a", cost: 4))
+        try await store.recordUsage(record("old", at: midnight - 10 * day, model: "a", cost: 8))
+
+        let days = try await store.usage(sinceMs: midnight - day, by: .day)
+        #expect(days.map(\.key) == ["2025-06-15", "2025-06-16", "2025-06-17"])
+        #expect(days.map(\.costPicoUSD) == [1, 2, 4])
+        let models = try await store.usage(sinceMs: midnight - day, by: .model)
+        #expect(models.map(\.key) == ["a", "b"])
+        #expect(models.map(\.costPicoUSD) == [5, 2])
+        #expect(try await store.usage(sinceMs: 0, by: .model).first?.costPicoUSD == 13)
+    }
+
+    @Test("measured latency comes from successful attempts of that offer only")
+    func measuredLatency() async throws {
+        let dir = try StoreTempDirectory()
+        let store = try MarketplaceStore(path: dir.file())
+        #expect(try await store.measuredLatency(provider: "p", servedBy: "p", model: "m") == nil)
+        // Streamed: 100 tokens in (1100 - 100) ms = 100 tokens/s, and so on.
+        try await store.recordUsage(record("1", output: 100, cost: 1, latency: 1_100, firstToken: 100))
+        try await store.recordUsage(record("2", output: 100, cost: 1, latency: 600, firstToken: 100))
+        try await store.recordUsage(record("3", output: 100, cost: 1, latency: 2_100, firstToken: 100))
+        try await store.recordUsage(record("4", cost: nil, latency: 30_000, outcome: "timeout"))
+        try await store.recordUsage(record("5", model: "other", cost: 1, latency: 5))
+
+        let m = try #require(try await store.measuredLatency(provider: "p", servedBy: "p", model: "m"))
+        #expect(m.samples == 3)
+        #expect(m.medianLatencyMs == 1_100)
+        #expect(m.averageLatencyMs == 1_266)
+        #expect(m.medianFirstTokenMs == 100)
+        #expect(m.medianOutputTokensPerSecond == 100)
+    }
+}
