@@ -102,7 +102,8 @@ public final class HTTPServer: Sendable {
     }
 
     /// Stops listening, ends waits on the ``StopSignal``, closes every connection and waits for
-    /// the connection threads to finish. Does nothing when not running.
+    /// the connection threads to finish. Does nothing when not running. Must not be called from
+    /// a handler or streaming producer (it would wait for its own thread).
     public func stop() {
         guard let running = state.withLock({ state -> Running? in
             defer { state.running = nil }

@@ -179,6 +179,21 @@ final class Seen: Sendable {
         }
     }
 
+    @Test func poolThreadModelStreamsAndAborts() throws {
+        let config = HTTPServerConfiguration(threadModel: .pool(threads: 2))
+        try withServer(config, handler: { request in
+            ServerResponse(body: .stream(.chunks([[65], [66], [67]], delayMs: 5, ending: request.path == "/abort" ? .abort : .end)))
+        }) { port in
+            let client = try RawHTTPClient(port: port)
+            let whole = try client.request("GET", "/ok")
+            #expect(whole.text == "ABC")
+            #expect(whole.complete)
+            let cut = try client.request("GET", "/abort")
+            #expect(cut.text == "ABC")
+            #expect(!cut.complete)
+        }
+    }
+
     @Test func startRejectsABadHostAndADoubleStart() throws {
         let bad = HTTPServer(configuration: HTTPServerConfiguration(host: "not-an-ip")) { _ in .text("") }
         #expect(throws: HTTPServerError.invalidAddress("")) { try bad.start() }
