@@ -1,0 +1,193 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Broker
+import ProviderInterface
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `broker batch`: scripted inference over a JSONL file; resumable.
+enum BatchCommand: BrokerCommand {
+    static let configuration = CommandConfiguration(
+        path: ["batch"],
+        abstract: "Run inference over a JSONL file of requests; resumable.",
+        discussion: """
+            Each input line is {"id", "model", "task"?, "prompt"? | "messages"? | "input"?, "parameters"?,
+            "policy"?, "provider"?, "region"?}; routing flags given here apply to lines that set none.
+            Each result is written as it finishes: the input's id, "ok", and either the run fields or
+            "error". A bad line gives an ok:false line naming its line number. Rerunning the same command
+            after an interruption runs only the lines without a final result (temporary failures are
+            retried). Exit 0 when every line succeeded, 65 when any line was bad input, 75 when any
+            request failed.
+            """,
+        options: [
+            .value("--output", "OUT.jsonl", "Where results are written (required; appended to on resume)."),
+            .value("--concurrency", "N", "Requests in flight at once (default 8)."),
+            .value("--policy", "cheapest|fastest|preferred", "Default policy for lines that set none."),
+            .value("--provider", "KEY[:SERVED_BY]", "Default pin for lines that set none."),
+            .value("--region", "R", "Default region for lines that set none."),
+            .value("--compliance", "TAG", "Only offers carrying TAG."),
+            .value("--task", "T", "Default task for lines that set none."),
+            .value("--max-input-price", "USD_PER_MTOK", "At most this input price per million tokens."),
+            .value("--max-output-price", "USD_PER_MTOK", "At most this output price per million tokens."),
+            .value("--max-cost", "USD", "Refuse a line whose expected cost exceeds this."),
+            .value("--param", "K=V", "A parameter for every line (a line's own parameters win).", repeatable: true),
+            .value("--timeout", "DURATION", "Bound on each attempt."),
+            .value("--max-attempts", "N", "Most tries per line (default 4)."),
+            .flag("--allow-unpriced", "Let the cheapest policy use offers whose price is unknown."),
+            .flag("--include-stale", "Allow stale offers."),
+        ],
+        arguments: [ArgumentSpec(name: "IN.jsonl", help: "One request per line.")]
+    )
+
+    static func run(_ context: CLIContext) async throws -> Int32 {
+        let args = context.arguments
+        guard let outputPath = args.value("--output") else { throw UsageError("--output OUT.jsonl is required") }
+        let inputPath = args.positionals[0]
+        let concurrency = try args.int("--concurrency", range: 1...1024) ?? 8
+        let registry = try context.loadRegistry()
+        guard let data = FileManager.default.contents(atPath: inputPath) else {
+            throw CommandFailure(ExitCode.dataError, "cannot read \(inputPath)")
+        }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let output: BatchOutputFile
+        do { output = try BatchOutputFile(path: outputPath) } catch {
+            throw CommandFailure(ExitCode.failure, "\(error)")
+        }
+        let store = try context.openStore()
+        let session = RunSession(context: context, registry: registry, store: store)
+
+        // Parse every line first: bad lines become results at once; duplicates are bad input.
+        var jobs: [BatchJob] = []
+        var seen = Set<String>()
+        var badLines = 0
+        var skipped = 0
+        for (index, raw) in lines.enumerated() {
+            let number = index + 1
+            let text = String(raw).trimmingSpaces
+            if text.isEmpty { continue }
+            var id: JSONValue = .null
+            do throws(UsageError) {
+                let value: JSONValue
+                do { value = try JSONParser.parse(Array(text.utf8)) } catch { throw UsageError("not JSON: \(error)") }
+                id = BatchLine.id(value)
+                let key = BatchOutputFile.key(value) ?? "line:\(number)"
+                if output.done.contains(key) {
+                    skipped += 1
+                    continue
+                }
+                guard seen.insert(key).inserted else { throw UsageError("duplicate id \(JSONWriter.string(id))") }
+                let spec = try BatchLine.spec(value, defaults: args, registry: registry)
+                jobs.append(BatchJob(line: number, id: id, spec: spec))
+            } catch {
+                let key = id.isNull ? "line:\(number)" : "id:" + JSONWriter.string(id)
+                if output.done.contains(key) {
+                    skipped += 1
+                    continue
+                }
+                badLines += 1
+                output.append(JSONObject([
+                    ("id", id), ("line", .integer(number)), ("ok", false), ("kind", "bad_input"),
+                    ("error", .string("\(inputPath):\(number): \(error.message)")),
+                ]))
+            }
+        }
+        if skipped > 0 { context.err("batch: \(skipped) line(s) already have a result in \(outputPath); running the other \(jobs.count)") }
+
+        let queue = jobs
+        let progress = BatchProgress(total: jobs.count, showBar: context.stderrIsTerminal, context: context)
+        let views = MarketViews(session: session)
+        let next = Locked(0)
+        let runner = session.runner(maxAttempts: 4)
+        let stop = Locked(false)
+        let signals = SignalTrap(signals: [SIGINT, SIGTERM]) { stop.withLock { $0 = true } }
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<min(concurrency, max(queue.count, 1)) {
+                group.addTask {
+                    while !stop.value {
+                        let i = next.withLock { n -> Int in
+                            defer { n += 1 }
+                            return n
+                        }
+                        guard i < queue.count else { return }
+                        let job = queue[i]
+                        let view = await views.view(job.spec.route.model, policy: job.spec.route.policy)
+                        let plan = session.plan(job.spec.route, market: view)
+                        var oneRunner = runner
+                        oneRunner.maxAttempts = job.spec.maxAttempts
+                        let object = await BatchJob.result(job, plan: plan, runner: oneRunner, inputPath: inputPath)
+                        output.append(object)
+                        progress.record(object)
+                    }
+                }
+            }
+        }
+        signals.cancel()
+        progress.finish()
+        let summary = progress.summary(badLines: badLines)
+        context.err(summary.text)
+        if stop.value {
+            context.err("batch: interrupted; rerun the same command to finish the remaining lines")
+            return ExitCode.temporaryFailure
+        }
+        if badLines > 0 || summary.badInput > 0 { return ExitCode.dataError }
+        if summary.failed > 0 { return ExitCode.temporaryFailure }
+        return ExitCode.success
+    }
+}
+
+/// Market views per model, read once per batch.
+actor MarketViews {
+    let session: RunSession
+    var cache: [String: RunSession.MarketView] = [:]
+    init(session: RunSession) { self.session = session }
+
+    func view(_ model: String, policy: RoutePolicy) async -> RunSession.MarketView {
+        if let v = cache[model] { return v }
+        let v = await session.marketView(model, policy: policy)
+        cache[model] = v
+        return v
+    }
+}
+
+/// One runnable batch line.
+struct BatchJob: Sendable {
+    var line: Int
+    var id: JSONValue
+    var spec: RunSpec
+
+    static func result(_ job: BatchJob, plan: RoutePlan, runner: InferenceRunner, inputPath: String) async -> JSONObject {
+        var head = JSONObject([("id", job.id), ("line", .integer(job.line))])
+        guard !plan.candidates.isEmpty else {
+            head["ok"] = false
+            head["kind"] = "no_offer"
+            head["error"] = .string(RunOutput.noOfferMessage(job.spec.route, plan))
+            return head
+        }
+        let result = await runner.run(job.spec.request, plan: plan, requestID: RequestID.make())
+        switch result {
+        case .success(let done):
+            head["ok"] = true
+            var output: JSONValue
+            switch done.response.output {
+            case .text(let t): output = .string(t)
+            case .json(let v): output = v
+            case .binary(let b, let type):
+                output = .object(JSONObject([("content_type", .string(type)), ("base64", .string(Data(b).base64EncodedString()))]))
+            }
+            for member in RunOutput.resultObject(done, output: output) { head[member.key] = member.value }
+        case .failure(let failure):
+            head["ok"] = false
+            head["kind"] = .string(failure.kind.rawValue)
+            head["error"] = .string(failure.message)
+            head["retryable"] = .bool(failure.kind == .allFailed)
+            head["attempts"] = .array(failure.attempts.map { .object(RunOutput.attemptObject($0)) })
+        }
+        return head
+    }
+}

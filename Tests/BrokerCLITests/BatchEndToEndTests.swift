@@ -1,0 +1,117 @@
+import Foundation
+import ProviderSimulator
+import Testing
+
+@Suite("broker batch")
+struct BatchEndToEndTests {
+    static let llama8B = "meta-llama/Llama-3.1-8B-Instruct"
+
+    func refreshed() throws -> SimulatedMarket {
+        let market = try SimulatedMarket()
+        #expect(try market.broker(["refresh", "--provider", "hf"]).code == 0)
+        return market
+    }
+
+    func input(_ market: SimulatedMarket, _ lines: [String]) throws -> URL {
+        let url = market.dir.appendingPathComponent("in.jsonl")
+        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func results(_ url: URL) throws -> [[String: Any]] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    @Test("each line gets one result; bad lines name their line number and the exit code is 65")
+    func badLines() throws {
+        let market = try refreshed()
+        defer { market.stop() }
+        var lines = (1...6).map { #"{"id": "r\#($0)", "model": "\#(Self.llama8B)", "prompt": "hello \#($0)"}"# }
+        lines.append("{not json")
+        lines.append(#"{"model": "\#(Self.llama8B)", "prompt": "no id"}"#)
+        lines.append(#"{"id": "r1", "model": "\#(Self.llama8B)", "prompt": "duplicate"}"#)
+        lines.append(#"{"id": "m", "messages": [{"role": "user", "content": "x"}]}"#)
+        let inURL = try input(market, lines)
+        let outURL = market.dir.appendingPathComponent("out.jsonl")
+        let result = try market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "3"])
+        #expect(result.code == 65, "\(result.stderr)")
+        let rows = try results(outURL)
+        #expect(rows.count == 10)
+        let ok = rows.filter { $0["ok"] as? Bool == true }
+        #expect(ok.count == 6)
+        let r3 = try #require(ok.first { $0["id"] as? String == "r3" })
+        #expect(r3["output"] as? String == "hello 3")
+        #expect(r3["provider"] as? String == "hf")
+        #expect(r3["cost_nano_usd"] is Int)
+        let bad = rows.filter { $0["ok"] as? Bool == false }
+        #expect(bad.count == 4)
+        #expect(bad.contains { ($0["error"] as? String)?.contains("in.jsonl:7: not JSON") == true })
+        #expect(bad.contains { ($0["error"] as? String)?.contains("in.jsonl:8: \"id\" is required") == true })
+        #expect(bad.contains { ($0["error"] as? String)?.contains("in.jsonl:9: duplicate id") == true })
+        #expect(bad.contains { ($0["error"] as? String)?.contains("in.jsonl:10: model is required") == true })
+        #expect(result.stderr.contains("6 ok"))
+    }
+
+    @Test("temporary failures exit 75 and are retried by a rerun, leaving exactly one result per id")
+    func rerunRetriesFailures() throws {
+        let market = try refreshed()
+        defer { market.stop() }
+        let inURL = try input(market, (1...8).map { #"{"id": \#($0), "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
+        let outURL = market.dir.appendingPathComponent("out.jsonl")
+        market.simulator.inject(.serverError(500), pathPrefix: "/v1/chat/completions", count: 12)
+        let first = try market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "1"])
+        #expect(first.code == 75)
+        let failedFirst = try results(outURL).filter { $0["ok"] as? Bool == false }.count
+        #expect(failedFirst > 0)
+        market.simulator.clearFaults()
+        let second = try market.broker(["batch", inURL.path, "--output", outURL.path])
+        #expect(second.code == 0, "\(second.stderr)")
+        let rows = try results(outURL)
+        #expect(rows.count == 8)
+        #expect(Set(rows.compactMap { $0["id"] as? Int }) == Set(1...8))
+        #expect(rows.allSatisfy { $0["ok"] as? Bool == true })
+    }
+
+    @Test("a batch killed with SIGKILL and rerun ends with exactly one result per id")
+    func sigkillResume() throws {
+        let market = try refreshed()
+        defer { market.stop() }
+        let count = 40
+        let inURL = try input(market, (1...count).map { #"{"id": "k\#($0)", "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
+        let outURL = market.dir.appendingPathComponent("out.jsonl")
+        market.simulator.inject(.slowFirstByte(ms: 60), pathPrefix: "/v1/chat/completions", count: 10_000)
+        for _ in 0..<2 {
+            let process = Process()
+            process.executableURL = BrokerProcess.executable
+            process.arguments = ["batch", inURL.path, "--output", outURL.path, "--concurrency", "2"]
+            process.environment = market.environment.merging(["PATH": "/usr/bin:/bin", "HOME": market.dir.path]) { a, _ in a }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Kill it part-way: once some results are written, before all are.
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline {
+                let done = (try? results(outURL).count) ?? 0
+                if done >= 4 { break }
+                usleep(20_000)
+            }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal)
+        }
+        let partial = try results(outURL).count
+        #expect(partial < count)
+        market.simulator.clearFaults()
+        let final = try market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "4"])
+        #expect(final.code == 0, "\(final.stderr)")
+        let rows = try results(outURL)
+        let ids = rows.compactMap { $0["id"] as? String }
+        #expect(ids.count == count)
+        #expect(Set(ids).count == count)
+        #expect(rows.allSatisfy { $0["ok"] as? Bool == true })
+        // Every line of the file is complete JSON: no partial line survived the kills.
+        let text = try String(contentsOf: outURL, encoding: .utf8)
+        #expect(text.split(separator: "\n").count == count)
+    }
+}
