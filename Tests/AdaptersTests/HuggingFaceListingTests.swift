@@ -93,18 +93,36 @@ struct HuggingFaceListingTests {
     }
 
     @Test func mappingAsDictionaryIsAccepted() throws {
-        let value = try JSONParser.parse(#"{"together":{"providerId":"t/m","status":"live","task":"conversational"},"groq":{"providerId":"g","status":"staging","task":"conversational"}}"#)
-        let mappings = try HubMapping.parseAll(value).get()
-        #expect(mappings == [
+        let body = #"[{"id":"a/b","inferenceProviderMapping":{"together":{"providerId":"t/m","status":"live","task":"conversational"},"#
+            + #""gr\u006fq":{"providerId":"g","status":"staging","task":"conversational","adapter":null}}}]"#
+        let page = try HubListing.parsePage(HFTest.json(body), number: 1, hubURL: "https://hub.test", provider: "hf")
+        #expect(page.models.first?.mappings == [
             HubMapping(provider: "together", providerID: "t/m", status: "live", task: "conversational"),
             HubMapping(provider: "groq", providerID: "g", status: "staging", task: "conversational"),
         ])
+        #expect(page.next == nil)
+    }
+
+    @Test func escapedStringsAndUnknownMembersAreRead() throws {
+        let body = #"[{"_id":"1","id":"org\/na\u006De","likes":[1,{"x":null}],"pipeline_tag":null,"#
+            + #""inferenceProviderMapping":[{"provider":"together","providerId":"p\"q","status":"live","task":"conversational","type":"single-model"}]}]"#
+        let page = try HubListing.parsePage(
+            HFTest.json(body, headers: [HTTPHeader("Link", "</api/models?cursor=2>; rel=\"next\"")]), number: 1,
+            hubURL: "https://hub.test/", provider: "hf")
+        #expect(page.models == [
+            HubListing.Model(id: "org/name", pipelineTag: nil, mappings: [
+                HubMapping(provider: "together", providerID: "p\"q", status: "live", task: "conversational")
+            ])
+        ])
+        #expect(page.next == "https://hub.test/api/models?cursor=2")
     }
 
     @Test(arguments: [
         ("{}", "the body is not a JSON array"), ("[{\"id\":5}]", "item 0 has no id"), ("[1]", "item 0 is not an object"),
         (#"[{"id":"a/b","inferenceProviderMapping":"x"}]"#, "model a/b: inferenceProviderMapping is neither a list nor an object"),
-        ("[{", "invalid JSON"),
+        (#"[{"id":"a/b","inferenceProviderMapping":[{"status":"live"}]}]"#, "model a/b: inferenceProviderMapping[0] has no provider"),
+        (#"[{"id":"a/b","inferenceProviderMapping":{"x":{"providerId":"y"}}}]"#, "model a/b: inferenceProviderMapping.x has no status"),
+        ("[{", "invalid JSON"), (#"[{"id":"a/b","likes":[1,]}]"#, "invalid JSON"), ("[] x", "invalid JSON"),
     ])
     func malformedPageNamesThePageAndReturnsNothing(body: String, reason: String) async throws {
         let (adapter, _) = HFTest.adapter { request in

@@ -48,6 +48,17 @@ struct HuggingFacePricingTests {
         #expect(quotes[4].price.state == .free)
     }
 
+    @Test func stringPricesNullPricingAndEscapesAreRead() async throws {
+        let body = #"{"data":[{"providers":[{"provider":"together","status":"live","pricing":{"input":"0.15","output":" 1.69 "},"context_length":"big"},"#
+            + #"{"provider":"groq","status":"live","pricing":null,"is_free":true}],"id":"org\/m\u00e9"}],"object":"list"}"#
+        let (adapter, _) = HFTest.adapter { _ in HFTest.json(body) }
+        let quotes = try await adapter.getPricing()
+        #expect(quotes == [
+            PriceQuote(model: "org/mé", servedBy: "together", price: OfferPrice(input: .amount(PicoUSD(150_000)), output: .amount(PicoUSD(1_690_000)))),
+            PriceQuote(model: "org/mé", servedBy: "groq", price: .free),
+        ])
+    }
+
     @Test func zeroIsUnknownWhenTheRegistrySaysSo() async throws {
         let (adapter, _) = HFTest.adapter(HFTest.entry(pricing: PricingConfig(zeroIsFree: false))) { _ in HFTest.json(Self.catalog) }
         let quotes = try await adapter.getPricing()
@@ -56,7 +67,9 @@ struct HuggingFacePricingTests {
 
     @Test(arguments: [
         #"{"data":[{"id":"a","providers":[{"provider":"together","status":"live","pricing":{"input":"cheap","output":1}}]}]}"#,
-        #"{"data":[{"providers":[]}]}"#, #"{"object":"list"}"#, "nope",
+        #"{"data":[{"providers":[]}]}"#, #"{"object":"list"}"#, "nope", #"{"data":[]} trailing"#,
+        #"{"data":[{"id":"a","architecture":{"input_modalities":[,]},"providers":[]}]}"#,
+        #"{"data":[{"id":"a","providers":[{"status":"live"}]}]}"#, #"{"data":[{"id":"a","providers":[{"provider":"x","status":"live","pricing":[1]}]}]}"#,
     ])
     func malformedCatalogIsAnError(body: String) async {
         let (adapter, _) = HFTest.adapter { _ in HFTest.json(body) }

@@ -38,10 +38,12 @@ struct HuggingFaceTaskTests {
         Case(task: .zeroShotClassification, shape: "list", body: #"[{"label":"positive","score":0.95},{"label":"negative","score":0.05}]"#,
              expected: #"[{"label":"positive","score":0.95},{"label":"negative","score":0.05}]"#),
         Case(task: .sentenceSimilarity, shape: "floats", body: "[0.605, 0.894, 1e-3]", expected: "[0.605,0.894,1e-3]"),
-        Case(task: .featureExtraction, shape: "nested", body: "[[0.1,-0.2],[0.3,0.4]]", expected: "[[0.1,-0.2],[0.3,0.4]]"),
+        Case(task: .featureExtraction, shape: "nested", body: "[[0.1,-0.2]]", expected: "[0.1,-0.2]"),
         Case(task: .featureExtraction, shape: "flat", body: "[0.1,-0.2]", expected: "[0.1,-0.2]"),
         Case(task: .automaticSpeechRecognition, shape: "object", body: #"{"text":"hello world"}"#, expected: #"{"text":"hello world"}"#),
         Case(task: .automaticSpeechRecognition, shape: "list", body: #"[{"text":"hello world"}]"#, expected: #"{"text":"hello world"}"#),
+        Case(task: .automaticSpeechRecognition, shape: "chunks", body: #"{"text":"hi","chunks":[{"text":"hi","timestamp":[0.0,1.5]}]}"#,
+             expected: #"{"text":"hi","chunks":[{"text":"hi","timestamp":[0.0,1.5]}]}"#),
     ]
 
     @Test(arguments: cases)
@@ -58,6 +60,12 @@ struct HuggingFaceTaskTests {
         #expect(response.computeTimeMs == 32)
         #expect(response.servedBy == "hf-inference")
         #expect(transport.requests.first?.header("authorization") == "Bearer \(HFTest.token)")
+    }
+
+    @Test func featureExtractionOfAListKeepsOneVectorPerInput() async throws {
+        let (adapter, _) = HFTest.adapter { _ in HFTest.json("[[0.1,0.2],[0.3,0.4]]") }
+        let response = try await adapter.runInference(InferenceRequest(model: "e/m", task: .featureExtraction, input: ["a", "b"]))
+        #expect(response.output == .json([[.number("0.1"), .number("0.2")], [.number("0.3"), .number("0.4")]]))
     }
 
     @Test(arguments: [

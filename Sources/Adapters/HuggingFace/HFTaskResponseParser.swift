@@ -14,8 +14,8 @@ import ProviderInterface
 /// | fill-mask | `[{"score","token","token_str","sequence"}]` | nested `[[…]]` |
 /// | zero-shot-classification | `[{"label","score"}]` | `{"sequence","labels","scores"}` |
 /// | sentence-similarity | `[number]` | |
-/// | feature-extraction | nested number arrays, as sent | |
-/// | automatic-speech-recognition | `{"text"}` | `[{"text"}]` |
+/// | feature-extraction | `[number]` for one text, `[[number]]` for a list of texts | `[[number]]` for one text |
+/// | automatic-speech-recognition | `{"text"}` (plus `chunks` when sent) | `[{"text"}]` |
 /// | text-to-image | binary image with its content type | |
 ///
 /// Other tasks pass the JSON through unchanged. Numbers keep their exact text. The
@@ -23,7 +23,7 @@ import ProviderInterface
 enum HFTaskResponseParser {
     /// Parses one answer.
     static func parse(
-        _ response: HTTPResponse, task: ModelTask, provider: String?, redactor: Redactor
+        _ response: HTTPResponse, task: ModelTask, provider: String?, redactor: Redactor, inputIsList: Bool = false
     ) throws(ProviderError) -> InferenceResponse {
         if let error = HFErrorMapping.check(response, provider: provider, redactor: redactor) { throw error }
         let computeTime = computeTimeMs(response.header("x-compute-time"))
@@ -44,19 +44,19 @@ enum HFTaskResponseParser {
             throw malformed(task, "not JSON (\(error))", response, provider)
         }
         if let error = ProviderErrorMapping.inBandError(value, provider: provider, redactor: redactor) { throw error }
-        guard let output = canonical(value, task: task) else {
+        guard let output = canonical(value, task: task, inputIsList: inputIsList) else {
             throw malformed(task, "not a \(task) answer", response, provider)
         }
         return InferenceResponse(output: .json(output), servedBy: HuggingFaceAdapter.hfInference, computeTimeMs: computeTime)
     }
 
     /// The canonical shape of a task's answer, or `nil` when the answer has none of the
-    /// accepted shapes.
-    static func canonical(_ value: JSONValue, task: ModelTask) -> JSONValue? {
+    /// accepted shapes. `inputIsList` tells one input from a batch (feature-extraction).
+    static func canonical(_ value: JSONValue, task: ModelTask, inputIsList: Bool = false) -> JSONValue? {
         switch task {
         case .summarization: return textObject(value, key: "summary_text")
         case .translation: return textObject(value, key: "translation_text")
-        case .automaticSpeechRecognition: return textObject(value, key: "text")
+        case .automaticSpeechRecognition: return transcript(value)
         case .textClassification: return labelScores(unnest(value))
         case .zeroShotClassification: return zeroShot(value)
         case .tokenClassification: return tokens(value)
@@ -67,6 +67,9 @@ enum HFTaskResponseParser {
             return value
         case .featureExtraction:
             guard isNumberTensor(value) else { return nil }
+            if !inputIsList, let rows = value.arrayValue, rows.count == 1, let row = rows.first, row.arrayValue != nil {
+                return row
+            }
             return value
         case .textToImage: return nil
         default: return value
@@ -78,6 +81,14 @@ enum HFTaskResponseParser {
         let object = value.arrayValue?.first ?? value
         guard let text = object[key]?.stringValue else { return nil }
         return .object(JSONObject([(key, .string(text))]))
+    }
+
+    /// `{"text"}` (with `chunks` when the server sent timestamps) from that object or a list of one.
+    static func transcript(_ value: JSONValue) -> JSONValue? {
+        let object = value.arrayValue?.first ?? value
+        guard case .object(var result) = textObject(object, key: "text") else { return nil }
+        if let chunks = object["chunks"], chunks.arrayValue != nil { result["chunks"] = chunks }
+        return .object(result)
     }
 
     /// The first inner list of a nested `[[…]]` (one input), else the value itself.

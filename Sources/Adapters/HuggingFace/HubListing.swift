@@ -38,45 +38,71 @@ enum HubListing {
         return HTTPRequest(method: "GET", url: url, headers: all, timeouts: timeouts)
     }
 
-    /// Parses page `number` (1-based). A body that is not a JSON array of models with string
-    /// ids, or a mapping that cannot be read, is `.malformedResponse` naming the page.
+    /// Parses page `number` (1-based), reading the body in place with ``HFJSONScanner``. A
+    /// body that is not a JSON array of models with string ids, or a mapping that cannot be
+    /// read, is `.malformedResponse` naming the page.
     static func parsePage(
         _ response: HTTPResponse, number: Int, hubURL: String, provider: String?
     ) throws(ProviderError) -> Page {
-        func malformed(_ reason: String) -> ProviderError {
-            ProviderError(.malformedResponse, provider: provider, status: response.status,
-                          message: "Hub model listing page \(number): \(reason)")
+        let result: Result<[Model], HFJSONScanner.Failure> = response.body.withUnsafeBufferPointer { buffer in
+            var scanner = HFJSONScanner(buffer)
+            do throws(HFJSONScanner.Failure) {
+                return .success(try readModels(&scanner))
+            } catch {
+                return .failure(error)
+            }
         }
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(response.body)
-        } catch {
-            throw malformed("\(error)")
+        switch result {
+        case .success(let models):
+            return Page(models: models, next: nextURL(response, hubURL: hubURL))
+        case .failure(let failure):
+            throw ProviderError(.malformedResponse, provider: provider, status: response.status,
+                                message: "Hub model listing page \(number): \(failure.description)")
         }
-        guard case .array(let items) = value else { throw malformed("the body is not a JSON array") }
+    }
+
+    /// The page's bare array of models.
+    static func readModels(_ scanner: inout HFJSONScanner) throws(HFJSONScanner.Failure) -> [Model] {
+        typealias Failure = HFJSONScanner.Failure
+        guard try scanner.peekKind() == .array else { throw Failure("the body is not a JSON array") }
         var models: [Model] = []
-        models.reserveCapacity(items.count)
-        for (i, item) in items.enumerated() {
-            guard case .object(let object) = item else { throw malformed("item \(i) is not an object") }
+        var i = 0
+        var more = try scanner.beginArray()
+        while more {
+            guard try scanner.peekKind() == .object else { throw Failure("item \(i) is not an object") }
             var id: String?
             var tag: String?
-            var mappingValue: JSONValue?
-            for member in object {
-                switch member.key {
-                case "id": id = member.value.stringValue
-                case "pipeline_tag": tag = member.value.stringValue
-                case "inferenceProviderMapping": mappingValue = member.value
-                default: break
+            var mappings: [HubMapping] = []
+            var hasMember = try scanner.beginObject()
+            while hasMember {
+                let key = try scanner.key()
+                if scanner.key(key, is: "id"), try scanner.peekKind() == .string {
+                    id = try scanner.string()
+                } else if scanner.key(key, is: "pipeline_tag"), try scanner.peekKind() == .string {
+                    tag = try scanner.string()
+                } else if scanner.key(key, is: "inferenceProviderMapping") {
+                    do throws(Failure) {
+                        mappings = try HubMapping.readAll(&scanner)
+                    } catch {
+                        throw error.offset == nil ? error.within(id.map { "model \($0)" } ?? "item \(i)") : error
+                    }
+                } else {
+                    try scanner.skipValue()
                 }
+                hasMember = try scanner.nextMember()
             }
-            guard let id, !id.isEmpty else { throw malformed("item \(i) has no id") }
-            switch HubMapping.parseAll(mappingValue) {
-            case .success(let mappings): models.append(Model(id: id, pipelineTag: tag, mappings: mappings))
-            case .failure(let error): throw malformed("model \(id): \(error.reason)")
-            }
+            guard let id, !id.isEmpty else { throw Failure("item \(i) has no id") }
+            models.append(Model(id: id, pipelineTag: tag, mappings: mappings))
+            i += 1
+            more = try scanner.nextElement()
         }
-        let next = response.header("link").flatMap(HubLinkHeader.next).map { resolve($0, against: hubURL) }
-        return Page(models: models, next: next)
+        try scanner.end()
+        return models
+    }
+
+    /// The next page's URL from the `Link` header, made absolute; `nil` on the last page.
+    static func nextURL(_ response: HTTPResponse, hubURL: String) -> String? {
+        response.header("link").flatMap(HubLinkHeader.next).map { resolve($0, against: hubURL) }
     }
 
     /// A `Link` target made absolute: relative paths resolve against the Hub base.

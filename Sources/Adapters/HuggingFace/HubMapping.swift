@@ -12,67 +12,70 @@ struct HubMapping: Sendable, Hashable {
     /// The task the provider runs the model for (`conversational`, …), when given.
     var task: String?
 
-    /// The mappings of one model, from the listing's list form
+    typealias Failure = HFJSONScanner.Failure
+
+    /// Reads a model's mappings in the listing's list form
     /// (`[{"provider","providerId","status","task"}]`) or model info's dict form
-    /// (`{"together": {"providerId","status","task"}}`). `nil`/`null` is no mapping;
-    /// anything else, or an entry without a provider or status, is `nil` with the reason.
-    static func parseAll(_ value: JSONValue?) -> Result<[HubMapping], MappingError> {
-        switch value {
-        case nil, .null?:
-            return .success([])
-        case .array(let items)?:
-            var mappings: [HubMapping] = []
-            mappings.reserveCapacity(items.count)
-            for (i, item) in items.enumerated() {
-                guard let object = item.objectValue, let provider = object["provider"]?.stringValue else {
-                    return .failure(MappingError(reason: "inferenceProviderMapping[\(i)] has no provider"))
-                }
-                guard let mapping = HubMapping(provider: provider, object) else {
-                    return .failure(MappingError(reason: "inferenceProviderMapping[\(i)] has no status"))
-                }
-                mappings.append(mapping)
+    /// (`{"together": {"providerId","status","task"}}`); `null` is no mapping. Anything else,
+    /// or an entry without a provider or status, is a failure naming the entry.
+    static func readAll(_ scanner: inout HFJSONScanner) throws(Failure) -> [HubMapping] {
+        var mappings: [HubMapping] = []
+        switch try scanner.peekKind() {
+        case .null:
+            try scanner.skipValue()
+        case .array:
+            var i = 0
+            var more = try scanner.beginArray()
+            while more {
+                guard try scanner.peekKind() == .object else { throw Failure("inferenceProviderMapping[\(i)] is not an object") }
+                let fields = try readFields(&scanner)
+                guard let provider = fields.provider else { throw Failure("inferenceProviderMapping[\(i)] has no provider") }
+                guard let status = fields.status else { throw Failure("inferenceProviderMapping[\(i)] has no status") }
+                mappings.append(HubMapping(provider: provider, providerID: fields.providerID, status: status, task: fields.task))
+                i += 1
+                more = try scanner.nextElement()
             }
-            return .success(mappings)
-        case .object(let dict)?:
-            var mappings: [HubMapping] = []
-            for member in dict {
-                guard let object = member.value.objectValue, let mapping = HubMapping(provider: member.key, object) else {
-                    return .failure(MappingError(reason: "inferenceProviderMapping.\(member.key) has no status"))
-                }
-                mappings.append(mapping)
+        case .object:
+            var more = try scanner.beginObject()
+            while more {
+                let provider = try scanner.keyString(try scanner.key())
+                guard try scanner.peekKind() == .object else { throw Failure("inferenceProviderMapping.\(provider) is not an object") }
+                let fields = try readFields(&scanner)
+                guard let status = fields.status else { throw Failure("inferenceProviderMapping.\(provider) has no status") }
+                mappings.append(HubMapping(provider: provider, providerID: fields.providerID, status: status, task: fields.task))
+                more = try scanner.nextMember()
             }
-            return .success(mappings)
         default:
-            return .failure(MappingError(reason: "inferenceProviderMapping is neither a list nor an object"))
+            throw Failure("inferenceProviderMapping is neither a list nor an object")
         }
+        return mappings
     }
 
-    /// A mapping from its object's members; `nil` without a `status`.
-    init?(provider: String, _ object: JSONObject) {
-        var status: String?
-        var providerID: String?
-        var task: String?
-        for member in object {
-            switch member.key {
-            case "status": status = member.value.stringValue
-            case "providerId": providerID = member.value.stringValue
-            case "task": task = member.value.stringValue
-            default: break
+    /// The string members of one mapping object; other members are skipped.
+    private static func readFields(_ scanner: inout HFJSONScanner) throws(Failure)
+        -> (provider: String?, providerID: String?, status: String?, task: String?)
+    {
+        var fields: (provider: String?, providerID: String?, status: String?, task: String?) = (nil, nil, nil, nil)
+        var more = try scanner.beginObject()
+        while more {
+            let key = try scanner.key()
+            if try scanner.peekKind() == .string {
+                if scanner.key(key, is: "provider") {
+                    fields.provider = try scanner.string()
+                } else if scanner.key(key, is: "providerId") {
+                    fields.providerID = try scanner.string()
+                } else if scanner.key(key, is: "status") {
+                    fields.status = try scanner.string()
+                } else if scanner.key(key, is: "task") {
+                    fields.task = try scanner.string()
+                } else {
+                    try scanner.skipValue()
+                }
+            } else {
+                try scanner.skipValue()
             }
+            more = try scanner.nextMember()
         }
-        guard let status else { return nil }
-        self.init(provider: provider, providerID: providerID, status: status, task: task)
-    }
-
-    init(provider: String, providerID: String?, status: String, task: String?) {
-        self.provider = provider
-        self.providerID = providerID
-        self.status = status
-        self.task = task
-    }
-
-    /// Why a mapping could not be read.
-    struct MappingError: Error, Sendable, Hashable {
-        var reason: String
+        return fields
     }
 }

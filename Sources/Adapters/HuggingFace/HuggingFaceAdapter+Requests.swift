@@ -36,24 +36,27 @@ extension HuggingFaceAdapter {
 
     /// One Hub listing page. A 429 is waited out — for the `RateLimit` reset (or
     /// `Retry-After`), at most ``maxRateLimitWaitMs`` — and retried, up to
-    /// ``maxRateLimitRetries`` times in a row; any other error status is thrown.
-    func fetchPage(_ url: String, number: Int, requests: inout Int) async throws(ProviderError) -> HTTPResponse {
+    /// ``maxRateLimitRetries`` times in a row; any other error status is the failure.
+    func fetchPage(_ url: String, number: Int) async -> Result<FetchedPage, ProviderError> {
         let request = HubListing.makeRequest(url: url, hubURL: options.hubURL, headers: authHeaders, timeouts: timeouts)
         var retries = 0
-        while true {
-            let response = try await send(request)
-            requests += 1
-            if response.status == 429, retries < maxRateLimitRetries {
-                retries += 1
-                let wait = ProviderErrorMapping.retryAfterMs(headers: response.headers) ?? 1000
-                try await pause(milliseconds: min(max(wait, 0), maxRateLimitWaitMs))
-                continue
+        do throws(ProviderError) {
+            while true {
+                let response = try await send(request)
+                if response.status == 429, retries < maxRateLimitRetries {
+                    retries += 1
+                    let wait = ProviderErrorMapping.retryAfterMs(headers: response.headers) ?? 1000
+                    try await pause(milliseconds: min(max(wait, 0), maxRateLimitWaitMs))
+                    continue
+                }
+                if var error = HFErrorMapping.check(response, provider: key, redactor: redactor) {
+                    error.message = "Hub model listing page \(number): " + error.message
+                    throw error
+                }
+                return .success(FetchedPage(response: response, requests: retries + 1))
             }
-            if var error = HFErrorMapping.check(response, provider: key, redactor: redactor) {
-                error.message = "Hub model listing page \(number): " + error.message
-                throw error
-            }
-            return response
+        } catch {
+            return .failure(error)
         }
     }
 
@@ -74,4 +77,10 @@ extension HuggingFaceAdapter {
         }
         return OfferPrice(billing: .computeTime)
     }
+}
+
+/// A fetched Hub listing page and how many requests it took (rate-limited retries included).
+struct FetchedPage: Sendable {
+    var response: HTTPResponse
+    var requests: Int
 }

@@ -42,24 +42,37 @@ public struct HuggingFaceAdapter: ProviderInterface {
         self.redactor = Redactor(secrets: token.map { [$0] } ?? [])
     }
 
-    /// Every live mapping of every listed model, across all Hub pages.
+    /// Every live mapping of every listed model, across all Hub pages. The next page (named
+    /// by the `Link` header) is fetched while the current one is parsed.
     public func listModels() async throws(ProviderError) -> ModelCatalog {
         var builder = HubCatalogBuilder(
             tags: options.pipelineTags, knownProviders: Set(entry.servedByRegions.keys), computePrice: computePrice)
-        var url = HubListing.firstPageURL(options)
-        var visited: Set<String> = [url]
+        let first = HubListing.firstPageURL(options)
+        var visited: Set<String> = [first]
         var pageNumber = 1
         var requests = 0
+        var fetched = await fetchPage(first, number: 1)
         while true {
-            let response = try await fetchPage(url, number: pageNumber, requests: &requests)
-            let page = try HubListing.parsePage(response, number: pageNumber, hubURL: options.hubURL, provider: key)
-            builder.add(page.models)
-            guard let next = page.next else { break }
-            guard visited.insert(next).inserted else {
-                throw ProviderError(.malformedResponse, provider: key,
-                                    message: "Hub model listing page \(pageNumber) links back to an earlier page")
+            let current = try fetched.get()
+            requests += current.requests
+            var prefetch: Task<Result<FetchedPage, ProviderError>, Never>?
+            if let next = HubListing.nextURL(current.response, hubURL: options.hubURL) {
+                guard visited.insert(next).inserted else {
+                    throw ProviderError(.malformedResponse, provider: key,
+                                        message: "Hub model listing page \(pageNumber) links back to an earlier page")
+                }
+                let number = pageNumber + 1
+                prefetch = Task { await self.fetchPage(next, number: number) }
             }
-            url = next
+            do {
+                let page = try HubListing.parsePage(current.response, number: pageNumber, hubURL: options.hubURL, provider: key)
+                builder.add(page.models)
+            } catch {
+                prefetch?.cancel()
+                throw error
+            }
+            guard let prefetch else { break }
+            fetched = await withTaskCancellationHandler { await prefetch.value } onCancel: { prefetch.cancel() }
             pageNumber += 1
         }
         memory.remember(builder.models.filter { !$0.task.isChat }.map(\.id))
@@ -102,7 +115,9 @@ public struct HuggingFaceAdapter: ProviderInterface {
         }
         let http = try HFTaskInference.makeRequest(
             routerURL: options.routerURL, request: request, headers: headers, timeouts: timeouts, provider: key)
-        return try HFTaskResponseParser.parse(try await send(http), task: request.task, provider: key, redactor: redactor)
+        let inputIsList = request.input?.arrayValue != nil
+        return try HFTaskResponseParser.parse(
+            try await send(http), task: request.task, provider: key, redactor: redactor, inputIsList: inputIsList)
     }
 
     /// Streams chat from the router (SSE); other tasks answer whole, as one event.

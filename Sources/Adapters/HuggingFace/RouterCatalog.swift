@@ -25,75 +25,173 @@ enum RouterCatalog {
         var knownProviders: Set<String> = []
     }
 
-    /// Parses the catalog into one quote per model and live provider.
+    /// Parses the catalog into one quote per model and live provider, reading the body in
+    /// place with ``HFJSONScanner`` (the catalog is large; only the fields used are kept).
     static func parse(_ response: HTTPResponse, rules: Rules, provider: String?) throws(ProviderError) -> [PriceQuote] {
         func malformed(_ reason: String) -> ProviderError {
             ProviderError(.malformedResponse, provider: provider, status: response.status, message: "router catalog: \(reason)")
         }
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(response.body)
-        } catch {
-            throw malformed("\(error)")
-        }
-        guard let data = value["data"]?.arrayValue else { throw malformed("no data list") }
-        var quotes: [PriceQuote] = []
-        quotes.reserveCapacity(data.count * 3)
-        for (i, item) in data.enumerated() {
-            guard let id = item["id"]?.stringValue, !id.isEmpty else { throw malformed("data[\(i)] has no id") }
-            guard let providers = item["providers"]?.arrayValue else { continue }
-            for (j, entry) in providers.enumerated() {
-                guard case .object(let object) = entry else { throw malformed("\(id): providers[\(j)] is not an object") }
-                switch quote(model: id, object, rules: rules) {
-                case .success(let quote?): quotes.append(quote)
-                case .success(nil): continue
-                case .failure(let reason): throw malformed("\(id): providers[\(j)]: \(reason.text)")
-                }
+        let result: Result<[PriceQuote], HFJSONScanner.Failure> = response.body.withUnsafeBufferPointer { buffer in
+            var scanner = HFJSONScanner(buffer)
+            do throws(HFJSONScanner.Failure) {
+                return .success(try readCatalog(&scanner, rules: rules))
+            } catch {
+                return .failure(error)
             }
+        }
+        switch result {
+        case .success(let quotes): return quotes
+        case .failure(let failure): throw malformed(failure.description)
+        }
+    }
+
+    typealias Failure = HFJSONScanner.Failure
+
+    /// `{"object":"list","data":[…]}` → quotes.
+    static func readCatalog(_ scanner: inout HFJSONScanner, rules: Rules) throws(Failure) -> [PriceQuote] {
+        guard try scanner.peekKind() == .object else { throw Failure("no data list") }
+        var quotes: [PriceQuote]?
+        var more = try scanner.beginObject()
+        while more {
+            let key = try scanner.key()
+            if scanner.key(key, is: "data"), try scanner.peekKind() == .array {
+                quotes = try readModels(&scanner, rules: rules)
+            } else {
+                try scanner.skipValue()
+            }
+            more = try scanner.nextMember()
+        }
+        try scanner.end()
+        guard let quotes else { throw Failure("no data list") }
+        return quotes
+    }
+
+    /// The `data` list.
+    static func readModels(_ scanner: inout HFJSONScanner, rules: Rules) throws(Failure) -> [PriceQuote] {
+        var quotes: [PriceQuote] = []
+        var i = 0
+        var more = try scanner.beginArray()
+        while more {
+            guard try scanner.peekKind() == .object else { throw Failure("data[\(i)] is not an object") }
+            var id: String?
+            var offers: [PriceQuote] = []
+            var hasMember = try scanner.beginObject()
+            while hasMember {
+                let key = try scanner.key()
+                if scanner.key(key, is: "id"), try scanner.peekKind() == .string {
+                    id = try scanner.string()
+                } else if scanner.key(key, is: "providers"), try scanner.peekKind() == .array {
+                    offers = try readProviders(&scanner, model: id ?? "data[\(i)]", rules: rules)
+                } else {
+                    try scanner.skipValue()
+                }
+                hasMember = try scanner.nextMember()
+            }
+            guard let id, !id.isEmpty else { throw Failure("data[\(i)] has no id") }
+            for var offer in offers {
+                offer.model = id
+                quotes.append(offer)
+            }
+            i += 1
+            more = try scanner.nextElement()
         }
         return quotes
     }
 
-    struct Reason: Error { var text: String }
+    /// One model's `providers` list: a quote per live, known provider.
+    static func readProviders(_ scanner: inout HFJSONScanner, model: String, rules: Rules) throws(Failure) -> [PriceQuote] {
+        var quotes: [PriceQuote] = []
+        var j = 0
+        var more = try scanner.beginArray()
+        while more {
+            guard try scanner.peekKind() == .object else { throw Failure("\(model): providers[\(j)] is not an object") }
+            do throws(Failure) {
+                if let quote = try readProvider(&scanner, rules: rules) { quotes.append(quote) }
+            } catch {
+                throw error.within("\(model): providers[\(j)]")
+            }
+            j += 1
+            more = try scanner.nextElement()
+        }
+        return quotes
+    }
 
-    /// One provider's quote; `nil` when it is not live or not known.
-    static func quote(model: String, _ object: JSONObject, rules: Rules) -> Result<PriceQuote?, Reason> {
+    /// One provider entry; `nil` when it is not live or not known.
+    static func readProvider(_ scanner: inout HFJSONScanner, rules: Rules) throws(Failure) -> PriceQuote? {
         var name: String?
         var status: String?
-        var pricing: JSONValue?
+        var pricing: (input: PriceValue, output: PriceValue)?
         var isFree = false
-        var quote = PriceQuote(model: model, price: .unknown)
-        for member in object {
-            let value = member.value
-            switch member.key {
-            case "provider": name = value.stringValue
-            case "status": status = value.stringValue
-            case "pricing": pricing = value
-            case "is_free": isFree = value.boolValue ?? false
-            case "context_length": quote.contextLength = value.intValue
-            case "supports_tools": quote.supportsTools = value.boolValue
-            case "supports_structured_output": quote.supportsStructuredOutput = value.boolValue
-            case "first_token_latency_ms": quote.firstTokenLatencyMs = rounded(value)
-            case "throughput": quote.throughputTokensPerSecond = rounded(value)
-            default: break
+        var quote = PriceQuote(model: "", price: .unknown)
+        var more = try scanner.beginObject()
+        while more {
+            let key = try scanner.key()
+            let kind = try scanner.peekKind()
+            switch kind {
+            case .string where scanner.key(key, is: "provider"): name = try scanner.string()
+            case .string where scanner.key(key, is: "status"): status = try scanner.string()
+            case .bool where scanner.key(key, is: "is_free"): isFree = try scanner.bool()
+            case .bool where scanner.key(key, is: "supports_tools"): quote.supportsTools = try scanner.bool()
+            case .bool where scanner.key(key, is: "supports_structured_output"):
+                quote.supportsStructuredOutput = try scanner.bool()
+            case .number where scanner.key(key, is: "context_length"):
+                quote.contextLength = JSONValue.number(try scanner.numberText()).intValue
+            case .number where scanner.key(key, is: "first_token_latency_ms"):
+                quote.firstTokenLatencyMs = rounded(.number(try scanner.numberText()))
+            case .number where scanner.key(key, is: "throughput"):
+                quote.throughputTokensPerSecond = rounded(.number(try scanner.numberText()))
+            case _ where scanner.key(key, is: "pricing"):
+                if kind == .null {
+                    try scanner.skipValue()
+                    pricing = nil
+                } else {
+                    guard kind == .object else { throw Failure("pricing is not an object") }
+                    pricing = try readPricing(&scanner, rules: rules)
+                }
+            default: try scanner.skipValue()
             }
+            more = try scanner.nextMember()
         }
-        guard let name else { return .failure(Reason(text: "no provider name")) }
-        guard status == "live" else { return .success(nil) }
-        guard rules.knownProviders.isEmpty || rules.knownProviders.contains(name) else { return .success(nil) }
+        guard let name else { throw Failure("no provider name") }
+        guard status == "live" else { return nil }
+        guard rules.knownProviders.isEmpty || rules.knownProviders.contains(name) else { return nil }
         quote.servedBy = name
-        switch pricing {
-        case nil, .null?:
+        if let pricing {
+            quote.price = OfferPrice(billing: .token, input: pricing.input, output: pricing.output)
+        } else {
             quote.price = isFree ? .free : .unknown
-        case .object(let prices)?:
-            guard let input = price(prices["input"], rules), let output = price(prices["output"], rules) else {
-                return .failure(Reason(text: "pricing is not a pair of numbers"))
-            }
-            quote.price = OfferPrice(billing: .token, input: input, output: output)
-        default:
-            return .failure(Reason(text: "pricing is not an object"))
         }
-        return .success(quote)
+        return quote
+    }
+
+    /// `{"input": n, "output": n}` in the rules' unit.
+    static func readPricing(_ scanner: inout HFJSONScanner, rules: Rules) throws(Failure) -> (input: PriceValue, output: PriceValue) {
+        var input: JSONValue?
+        var output: JSONValue?
+        var more = try scanner.beginObject()
+        while more {
+            let key = try scanner.key()
+            let isInput = scanner.key(key, is: "input")
+            if isInput || scanner.key(key, is: "output") {
+                let value: JSONValue
+                switch try scanner.peekKind() {
+                case .number: value = .number(try scanner.numberText())
+                case .string: value = .string(try scanner.string())
+                case .null:
+                    try scanner.skipValue()
+                    value = .null
+                default: throw Failure("pricing is not a pair of numbers")
+                }
+                if isInput { input = value } else { output = value }
+            } else {
+                try scanner.skipValue()
+            }
+            more = try scanner.nextMember()
+        }
+        guard let inputPrice = price(input, rules), let outputPrice = price(output, rules) else {
+            throw Failure("pricing is not a pair of numbers")
+        }
+        return (inputPrice, outputPrice)
     }
 
     /// A price from a number (or numeric string) in the rules' unit; a missing field is
