@@ -28,10 +28,12 @@ let package = Package(
         .target(name: "Adapters", dependencies: ["ProviderInterface", "CCurl"]),
         // Registry, store, refresher, routing, ledger; knows adapters only through the protocol.
         .target(name: "Broker", dependencies: ["ProviderInterface", "CSQLite"]),
+        // `broker serve`: the OpenAI-compatible endpoint, marketplace API and web page.
+        .target(name: "BrokerServe", dependencies: ["Broker", "HTTPServer", "ProviderInterface"]),
         // The `broker` executable.
         .executableTarget(
             name: "BrokerCLI",
-            dependencies: ["Broker", "Adapters", "ProviderInterface"]),
+            dependencies: ["Broker", "Adapters", "ProviderInterface", "BrokerServe"]),
         // Test support: the loopback provider simulator and fakes.
         .target(
             name: "ProviderSimulator",
@@ -45,6 +47,9 @@ let package = Package(
             dependencies: ["Adapters", "ProviderInterface", "ProviderSimulator"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "ProviderInterface"]),
         .testTarget(
+            name: "BrokerServeTests",
+            dependencies: ["BrokerServe", "Broker", "Adapters", "ProviderSimulator", "HTTPServer"]),
+        .testTarget(
             name: "BrokerCLITests",
             dependencies: ["BrokerCLI", "Broker", "ProviderSimulator"]),
 
@@ -57,6 +62,10 @@ let package = Package(
             name: "CatalogBench",
             dependencies: ["Adapters", "ProviderSimulator", "Broker"],
             path: "bench/CatalogBench"),
+        .executableTarget(
+            name: "ServeBench",
+            dependencies: ["BrokerServe", "Broker", "Adapters", "ProviderSimulator"],
+            path: "bench/ServeBench"),
         .executableTarget(
             name: "StoreBench",
             dependencies: ["Broker", "ProviderInterface"],

@@ -60,7 +60,7 @@ enum BatchCommand: BrokerCommand {
             throw CommandFailure(ExitCode.failure, "\(error)")
         }
         let store = try context.openStore()
-        let session = RunSession(context: context, registry: registry, store: store)
+        let session = context.routingService(registry: registry, store: store)
 
         // Parse every line first: bad lines become results at once; duplicates are bad input.
         var jobs: [BatchJob] = []
@@ -143,13 +143,13 @@ enum BatchCommand: BrokerCommand {
 
 /// Market views per model, read once per batch.
 actor MarketViews {
-    let session: RunSession
-    var cache: [String: RunSession.MarketView] = [:]
-    init(session: RunSession) { self.session = session }
+    let session: RoutingService
+    var cache: [String: RoutingService.MarketView] = [:]
+    init(session: RoutingService) { self.session = session }
 
-    func view(_ model: String, policy: RoutePolicy) async -> RunSession.MarketView {
+    func view(_ model: String, policy: RoutePolicy) async -> RoutingService.MarketView {
         if let v = cache[model] { return v }
-        let v = await session.marketView(model, policy: policy)
+        let v = await session.marketView(model)
         cache[model] = v
         return v
     }

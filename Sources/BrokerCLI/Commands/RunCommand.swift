@@ -45,7 +45,7 @@ enum RunCommand: BrokerCommand {
         let registry = try context.loadRegistry()
         let spec = try RunSpec.parse(context.arguments, registry: registry, readStdin: { readAllStdin() })
         let store = try context.openStore()
-        let session = RunSession(context: context, registry: registry, store: store)
+        let session = context.routingService(registry: registry, store: store)
         let plan = await session.plan(spec.route)
         guard !plan.candidates.isEmpty else {
             throw CommandFailure(ExitCode.noOffer, RunOutput.noOfferMessage(spec.route, plan))

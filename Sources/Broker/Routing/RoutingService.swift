@@ -1,0 +1,91 @@
+import ProviderInterface
+
+/// Routing over the live store: reads a model's offers with the broker's own latency
+/// figures and breaker state, plans with ``Router``, and runs with ``InferenceRunner``.
+/// Shared by `broker run`, `broker batch` and `broker serve`.
+public struct RoutingService: Sendable {
+    /// The registry.
+    public let registry: Registry
+    /// The store.
+    public let store: MarketplaceStore
+    /// Providers built once per process.
+    public let providers: ProviderCache
+    /// Environment variables (only to tell whether a credential is set).
+    public let environment: [String: String]
+    /// The circuit breaker.
+    public let breaker: CircuitBreaker
+    /// Removes credentials from error text.
+    public let redactor: Redactor
+
+    /// A service.
+    public init(
+        registry: Registry, store: MarketplaceStore, environment: [String: String], factory: @escaping ProviderFactory,
+        breaker: CircuitBreaker = CircuitBreaker()
+    ) {
+        self.registry = registry
+        self.store = store
+        self.environment = environment
+        self.providers = ProviderCache(registry: registry, factory: factory)
+        self.breaker = breaker
+        self.redactor = Redactor(secrets: registry.entries.compactMap { $0.authEnv.flatMap { environment[$0] } })
+    }
+
+    /// A runner over this service's providers.
+    public func runner(maxAttempts: Int = 4) -> InferenceRunner {
+        InferenceRunner(store: store, providers: providers, registry: registry, redactor: redactor, maxAttempts: maxAttempts)
+    }
+
+    /// What routing needs to know about one model's offers, read from the store once.
+    public struct MarketView: Sendable {
+        /// Every offer of the model, stale ones too.
+        public var offers: [Offer]
+        /// The broker's own latency figures.
+        public var measured: [OfferKey: MeasuredLatency]
+        /// Offers whose circuit is open.
+        public var open: Set<OfferKey>
+        /// The query used (for staleness).
+        public var query: MarketQuery
+    }
+
+    /// Routes `route` over the store's offers for its model.
+    public func plan(_ route: RouteRequest) async -> RoutePlan {
+        plan(route, market: await marketView(route.model))
+    }
+
+    /// Reads the offers of `model` with their measured latency and breaker state.
+    public func marketView(_ model: String) async -> MarketView {
+        let now = Timestamp.nowMs()
+        var query = MarketQuery(nowMs: now, modelID: model, sort: .model, includeStale: true)
+        query.refreshIntervalsMs = Dictionary(
+            registry.entries.map { ($0.key, Int64($0.refreshIntervalSeconds) * 1000) }, uniquingKeysWith: { a, _ in a })
+        let offers = (try? await store.queryOffers(query)) ?? []
+        var measured: [OfferKey: MeasuredLatency] = [:]
+        var open = Set<OfferKey>()
+        for offer in offers {
+            let key = OfferKey(offer)
+            if let m = try? await store.measuredLatency(provider: offer.provider, servedBy: offer.servedBy, model: offer.model) {
+                measured[key] = m
+            }
+            let recent = (try? await store.recentAttempts(
+                provider: offer.provider, servedBy: offer.servedBy, model: offer.model, limit: breaker.threshold)) ?? []
+            if breaker.isOpen(recent: recent, nowMs: now) { open.insert(key) }
+        }
+        return MarketView(offers: offers, measured: measured, open: open, query: query)
+    }
+
+    /// Routes `route` over an already-read market view.
+    public func plan(_ route: RouteRequest, market: MarketView) -> RoutePlan {
+        var order: [String: Int] = [:]
+        for entry in registry.entries where entry.enabled { order[entry.key] = entry.index }
+        let environment = self.environment
+        let entries = Dictionary(registry.entries.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let query = market.query
+        return Router.plan(
+            route, offers: market.offers, registryOrder: order, measured: market.measured, isStale: { query.isStale($0) },
+            isOpen: { market.open.contains(OfferKey($0)) },
+            unusable: { offer in
+                guard let name = entries[offer.provider]?.authEnv else { return nil }
+                return (environment[name] ?? "").isEmpty ? "credential variable \(name) is not set" : nil
+            })
+    }
+}
