@@ -41,7 +41,7 @@ let package = Package(
             resources: [.copy("Fixtures")]),
 
         .testTarget(name: "ProviderInterfaceTests", dependencies: ["ProviderInterface"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Adapters"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Adapters", "ProviderSimulator"]),
         .testTarget(
             name: "AdaptersTests",
             dependencies: ["Adapters", "ProviderInterface", "ProviderSimulator"]),

@@ -1,4 +1,3 @@
-#if canImport(ProviderSimulator)
 import ProviderInterface
 import ProviderSimulator
 import Testing
@@ -156,4 +155,3 @@ import Testing
         }
     }
 }
-#endif

@@ -1,4 +1,3 @@
-#if canImport(ProviderSimulator)
 import ProviderInterface
 import ProviderSimulator
 import Testing
@@ -167,4 +166,3 @@ import Testing
         }
     }
 }
-#endif

@@ -1,4 +1,3 @@
-#if canImport(ProviderSimulator)
 import ProviderInterface
 import ProviderSimulator
 import Testing
@@ -153,4 +152,3 @@ import Testing
         }
     }
 }
-#endif

@@ -1,4 +1,3 @@
-#if canImport(ProviderSimulator)
 import ProviderInterface
 import ProviderSimulator
 import Testing
@@ -91,4 +90,3 @@ import Testing
         }
     }
 }
-#endif

@@ -1,6 +1,5 @@
 // HTTPServerTests does not (yet) declare ProviderSimulator as a dependency in Package.swift; the
 // guard keeps this file compiling whether or not the module is visible. See the simulator report.
-#if canImport(ProviderSimulator)
 import ProviderInterface
 import ProviderSimulator
 import Testing
@@ -146,4 +145,3 @@ func chatBody(_ model: String, _ content: String, stream: Bool = false, extra: S
         }
     }
 }
-#endif
