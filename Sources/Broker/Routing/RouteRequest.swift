@@ -82,4 +82,10 @@ public struct RoutePlan: Sendable, Hashable {
     public var candidates: [Offer]
     /// Offers for the same model that did not fit, with the reason.
     public var excluded: [Exclusion]
+
+    /// A plan.
+    public init(candidates: [Offer], excluded: [Exclusion] = []) {
+        self.candidates = candidates
+        self.excluded = excluded
+    }
 }

@@ -1,0 +1,169 @@
+import Broker
+import Foundation
+import ProviderInterface
+import Synchronization
+import Testing
+
+/// A provider that fails or streams as scripted, per call.
+final class ScriptedProvider: ProviderInterface, @unchecked Sendable {
+    enum Step: Sendable {
+        case fail(ProviderError)
+        case answer(String, TokenUsage?)
+        case streamThenBreak([String])
+    }
+
+    let key: String
+    let steps = Mutex<[Step]>([])
+    let calls = Mutex(0)
+
+    init(key: String, _ steps: [Step]) {
+        self.key = key
+        self.steps.withLock { $0 = steps }
+    }
+
+    func next() -> Step {
+        calls.withLock { $0 += 1 }
+        return steps.withLock { $0.isEmpty ? .answer("default", nil) : $0.removeFirst() }
+    }
+
+    func listModels() async throws(ProviderError) -> ModelCatalog { ModelCatalog(models: []) }
+    func getPricing() async throws(ProviderError) -> [PriceQuote] { [] }
+
+    func runInference(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
+        switch next() {
+        case .fail(let e): throw e
+        case .answer(let text, let usage): return InferenceResponse(output: .text(text), usage: usage)
+        case .streamThenBreak(let pieces): return InferenceResponse(output: .text(pieces.joined()))
+        }
+    }
+
+    func streamInference(_ request: InferenceRequest) async throws(ProviderError) -> AsyncThrowingStream<InferenceEvent, any Error> {
+        let step = next()
+        return AsyncThrowingStream { c in
+            switch step {
+            case .fail(let e): c.finish(throwing: e)
+            case .answer(let text, let usage):
+                c.yield(.delta(text))
+                if let usage { c.yield(.usage(usage)) }
+                c.yield(.finished(reason: "stop"))
+                c.finish()
+            case .streamThenBreak(let pieces):
+                for p in pieces { c.yield(.delta(p)) }
+                c.finish(throwing: ProviderError(.transport, provider: self.key, message: "connection reset"))
+            }
+        }
+    }
+}
+
+@Suite("Inference runner")
+struct InferenceRunnerTests {
+    let store: MarketplaceStore
+    init() throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("runner-\(UUID().uuidString)")
+        store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+    }
+
+    let registry = Registry(path: "t", entries: [
+        ProviderEntry(key: "a", adapter: "x", baseURL: "https://a.example", index: 0),
+        ProviderEntry(key: "b", adapter: "x", baseURL: "https://b.example", index: 1),
+    ])
+
+    func runner(_ providers: [String: ScriptedProvider]) -> InferenceRunner {
+        let cache = ProviderCache(registry: registry) { entry throws(ProviderError) in
+            guard let p = providers[entry.key] else { throw ProviderError(.badInput, message: "none") }
+            return p
+        }
+        return InferenceRunner(store: store, providers: cache, registry: registry, redactor: Redactor(secrets: ["sekret-value"]))
+    }
+
+    func plan() -> RoutePlan {
+        let price = OfferPrice(input: .amount(PicoUSD(150_000)), output: .amount(PicoUSD(600_000)))
+        return RoutePlan(candidates: [
+            Offer(provider: "a", model: "m", task: .conversational, price: price),
+            Offer(provider: "b", model: "m", task: .conversational, price: price),
+        ], excluded: [])
+    }
+
+    let request = InferenceRequest(model: "m", task: .conversational, messages: [ChatMessage(role: "user", content: "hi")])
+
+    @Test("each failover trigger moves to the next offer", arguments: [
+        ProviderError(.transport, message: "refused"), ProviderError(.timeout, message: "first byte"),
+        ProviderError(.providerError, status: 408, message: "timeout"), ProviderError(.rateLimited, status: 429, message: "slow", retryAfterMs: 60_000),
+        ProviderError(.providerError, status: 503, message: "down"), ProviderError(.notServed, status: 404, message: "no model"),
+    ])
+    func failoverTriggers(error: ProviderError) async throws {
+        let a = ScriptedProvider(key: "a", [.fail(error)])
+        let b = ScriptedProvider(key: "b", [.answer("from b", TokenUsage(inputTokens: 10, outputTokens: 20))])
+        let result = try await runner(["a": a, "b": b]).run(request, plan: plan(), requestID: "r1").get()
+        #expect(result.offer.provider == "b")
+        #expect(result.attempts.map(\.outcome) == [error.code.rawValue, "ok"])
+        let cost: Int64 = 10 * 150_000 + 20 * 600_000
+        #expect(result.cost == PicoUSD(cost))
+        let rows = try await store.usage(sinceMs: 0, by: .provider)
+        #expect(rows.map(\.key) == ["a", "b"])
+        let billed: [Int64] = rows.compactMap(\.costPicoUSD)
+        let expected: Int64 = 10 * 150_000 + 20 * 600_000
+        #expect(billed == [expected])  // billed once
+    }
+
+    @Test("bad input and auth are not retried elsewhere")
+    func noFailover() async {
+        for (error, kind) in [(ProviderError(.badInput, status: 422, message: "bad"), RunFailure.Kind.badInput),
+            (ProviderError(.auth, status: 401, message: "token sekret-value refused"), .fatal)] {
+            let a = ScriptedProvider(key: "a", [.fail(error)])
+            let b = ScriptedProvider(key: "b", [])
+            let result = await runner(["a": a, "b": b]).run(request, plan: plan(), requestID: "r-\(kind)")
+            guard case .failure(let failure) = result else { Issue.record("expected failure"); continue }
+            #expect(failure.kind == kind)
+            #expect(b.calls.withLock { $0 } == 0)
+            #expect(!failure.message.contains("sekret-value"))
+        }
+    }
+
+    @Test("no failover once streamed output has reached the caller")
+    func noFailoverAfterOutput() async {
+        let a = ScriptedProvider(key: "a", [.streamThenBreak(["Hel", "lo"])])
+        let b = ScriptedProvider(key: "b", [.answer("other", nil)])
+        let received = Mutex<[String]>([])
+        let result = await runner(["a": a, "b": b]).run(request, plan: plan(), requestID: "s1") { piece in
+            received.withLock { $0.append(piece) }
+        }
+        guard case .failure(let failure) = result else { Issue.record("expected failure"); return }
+        #expect(failure.kind == .fatal)
+        #expect(received.withLock { $0 } == ["Hel", "lo"])
+        #expect(b.calls.withLock { $0 } == 0)
+    }
+
+    @Test("a stream that fails before any output fails over, and deltas arrive in order")
+    func streamFailover() async throws {
+        let a = ScriptedProvider(key: "a", [.fail(ProviderError(.transport, message: "reset"))])
+        let b = ScriptedProvider(key: "b", [.answer("whole answer", TokenUsage(inputTokens: 1, outputTokens: 2))])
+        let received = Mutex<[String]>([])
+        let result = try await runner(["a": a, "b": b]).run(request, plan: plan(), requestID: "s2") { piece in
+            received.withLock { $0.append(piece) }
+        }.get()
+        #expect(result.offer.provider == "b")
+        #expect(received.withLock { $0 } == ["whole answer"])
+        #expect(result.firstTokenMs != nil)
+    }
+
+    @Test("a short Retry-After is waited out once on the same offer")
+    func shortRetryAfter() async throws {
+        let a = ScriptedProvider(key: "a", [.fail(ProviderError(.rateLimited, status: 429, message: "slow", retryAfterMs: 50)), .answer("ok", nil)])
+        let result = try await runner(["a": a, "b": ScriptedProvider(key: "b", [])]).run(request, plan: plan(), requestID: "r2").get()
+        #expect(result.attempts.map(\.provider) == ["a", "a"])
+        #expect(result.cost == nil)  // no usage reported: cost unknown, never zero
+    }
+
+    @Test("attempts are bounded")
+    func bounded() async {
+        let e = ProviderError(.transport, message: "down")
+        let a = ScriptedProvider(key: "a", [.fail(e), .fail(e), .fail(e)])
+        var r = runner(["a": a, "b": ScriptedProvider(key: "b", [.fail(e)])])
+        r.maxAttempts = 1
+        let result = await r.run(request, plan: plan(), requestID: "r3")
+        guard case .failure(let failure) = result else { Issue.record("expected failure"); return }
+        #expect(failure.kind == .allFailed)
+        #expect(failure.attempts.count == 1)
+    }
+}

@@ -1,0 +1,113 @@
+import Broker
+import ProviderInterface
+import Testing
+
+@Suite("Router")
+struct RouterTests {
+    static func offer(
+        _ provider: String, _ servedBy: String? = nil, input: Int64?, output: Int64?, region: Region = .unknown,
+        context: Int? = nil, ttft: Int? = nil, task: ModelTask = .conversational
+    ) -> Offer {
+        var o = Offer(
+            provider: provider, servedBy: servedBy, model: "m", hfID: "org/m", task: task,
+            price: OfferPrice(input: input.map { .amount(PicoUSD($0)) } ?? .unknown, output: output.map { .amount(PicoUSD($0)) } ?? .unknown),
+            contextLength: context, firstTokenLatencyMs: ttft, refreshedAt: 0)
+        o.apply(RegionRecord(region: region))
+        return o
+    }
+
+    let order = ["a": 0, "b": 1, "c": 2]
+
+    @Test("cheapest orders by expected cost at the token estimate; unknown prices are skipped")
+    func cheapest() {
+        let offers = [
+            Self.offer("a", input: 100, output: 1000),  // 10*100 + 100*1000 = 101,000
+            Self.offer("b", input: 500, output: 500),  // 5,000 + 50,000 = 55,000
+            Self.offer("c", input: nil, output: nil),
+        ]
+        let request = RouteRequest(model: "m", estimatedInputTokens: 10, estimatedOutputTokens: 100)
+        let plan = Router.plan(request, offers: offers, registryOrder: order)
+        #expect(plan.candidates.map(\.provider) == ["b", "a"])
+        #expect(plan.excluded.map(\.reason) == ["price unknown (use --allow-unpriced)"])
+        var allow = request
+        allow.allowUnpriced = true
+        #expect(Router.plan(allow, offers: offers, registryOrder: order).candidates.map(\.provider) == ["b", "a", "c"])
+        // A longer prompt flips the choice: input price now dominates.
+        var long = request
+        long.estimatedInputTokens = 10_000
+        #expect(Router.plan(long, offers: offers, registryOrder: order).candidates.map(\.provider) == ["a", "b"])
+    }
+
+    @Test("fastest prefers the broker's own measurements, then the provider's figures")
+    func fastest() {
+        let offers = [
+            Self.offer("a", input: 1, output: 1, ttft: 100),
+            Self.offer("b", input: 1, output: 1, ttft: 300),
+            Self.offer("c", input: nil, output: nil),
+        ]
+        let request = RouteRequest(model: "m", policy: .fastest)
+        #expect(Router.plan(request, offers: offers, registryOrder: order).candidates.map(\.provider) == ["a", "b", "c"])
+        let measured = [OfferKey(offers[1]): MeasuredLatency(samples: 5, medianLatencyMs: 50, averageLatencyMs: 50, medianFirstTokenMs: 40)]
+        #expect(Router.plan(request, offers: offers, registryOrder: order, measured: measured).candidates.map(\.provider) == ["b", "a", "c"])
+    }
+
+    @Test("preferred follows registry order")
+    func preferred() {
+        let offers = [Self.offer("c", input: 1, output: 1), Self.offer("a", input: 9, output: 9), Self.offer("b", input: 5, output: 5)]
+        let plan = Router.plan(RouteRequest(model: "m", policy: .preferred), offers: offers, registryOrder: order)
+        #expect(plan.candidates.map(\.provider) == ["a", "b", "c"])
+    }
+
+    @Test("filters exclude with a reason: region, pin, caps, context, task, stale, breaker, disabled")
+    func exclusions() {
+        let offers = [
+            Self.offer("a", "scaleway", input: 1, output: 1, region: .eu),
+            Self.offer("a", "together", input: 1, output: 1, region: .unknown),
+            Self.offer("b", input: 900_000, output: 1, region: .eu),
+            Self.offer("c", input: 1, output: 1, region: .eu, context: 100),
+            Self.offer("d", input: 1, output: 1, region: .eu),
+        ]
+        var request = RouteRequest(model: "m", region: .eu, maxInputPrice: PicoUSD(500_000))
+        request.estimatedInputTokens = 50
+        request.estimatedOutputTokens = 100
+        let plan = Router.plan(request, offers: offers, registryOrder: order)
+        #expect(plan.candidates.map(\.servedBy) == ["scaleway"])
+        let reasons = Dictionary(plan.excluded.map { ($0.offer.servedBy, $0.reason) }, uniquingKeysWith: { a, _ in a })
+        #expect(reasons["together"] == "region unknown (not positively eu)")
+        #expect(reasons["b"]?.hasPrefix("input price 0.9 > cap 0.5") == true)
+        #expect(reasons["c"] == "context 100 tokens < 150 needed")
+        #expect(reasons["d"] == "provider 'd' is not enabled in the registry")
+
+        var pinned = RouteRequest(model: "m", provider: "a", servedBy: "together")
+        pinned.allowUnpriced = true
+        #expect(Router.plan(pinned, offers: offers, registryOrder: order).candidates.map(\.servedBy) == ["together"])
+
+        let stale = Router.plan(RouteRequest(model: "m"), offers: [offers[0]], registryOrder: order, isStale: { _ in true })
+        #expect(stale.candidates.isEmpty)
+        #expect(stale.excluded.first?.reason.hasPrefix("stale") == true)
+        let open = Router.plan(RouteRequest(model: "m"), offers: [offers[0]], registryOrder: order, isOpen: { _ in true })
+        #expect(open.excluded.first?.reason == "circuit open after repeated failures")
+        let chatOnly = Router.plan(
+            RouteRequest(model: "m"), offers: [Self.offer("a", input: 1, output: 1, task: .summarization)], registryOrder: order)
+        #expect(chatOnly.excluded.first?.reason == "task is summarization, not chat")
+    }
+
+    @Test("a budget refuses an offer whose expected cost is over it")
+    func budget() {
+        var request = RouteRequest(model: "m", estimatedInputTokens: 1000, estimatedOutputTokens: 1000)
+        request.maxCost = PicoUSD(1_000_000)  // $0.000001
+        let plan = Router.plan(request, offers: [Self.offer("a", input: 600, output: 600)], registryOrder: order)
+        #expect(plan.candidates.isEmpty)
+        #expect(plan.excluded.first?.reason.contains("budget") == true)
+    }
+
+    @Test("the circuit opens after three straight failures and half-opens after the cooldown")
+    func breaker() {
+        let b = CircuitBreaker(threshold: 3, cooldownMs: 1000)
+        let failing = [(ok: false, at: Int64(900)), (ok: false, at: 800), (ok: false, at: 700)]
+        #expect(b.isOpen(recent: failing, nowMs: 1000))
+        #expect(!b.isOpen(recent: failing, nowMs: 1901))  // probe allowed
+        #expect(!b.isOpen(recent: [(ok: true, at: 950)] + failing.prefix(2), nowMs: 1000))
+        #expect(!b.isOpen(recent: Array(failing.prefix(2)), nowMs: 1000))
+    }
+}
