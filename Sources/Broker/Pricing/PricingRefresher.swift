@@ -72,10 +72,10 @@ public struct PricingRefresher: Sendable {
     /// Refreshes one provider: list, price, check plausibility, replace, record.
     public func refresh(_ entry: ProviderEntry) async -> RefreshResult {
         let started = now()
-        let lease = "refresh:\(entry.key)"
-        let ttl = Int64(max(entry.timeoutMs, 60_000)) * 10
+        let lease = RefreshLease(
+            store: store, name: "refresh:\(entry.key)", owner: owner, ttlMs: Int64(max(entry.timeoutMs, 60_000)) * 10)
         do {
-            guard try await store.acquireLease(lease, owner: owner, nowMs: started, ttlMs: ttl) else {
+            guard try await lease.acquire(nowMs: started) else {
                 let previous = (try? await store.offerCount(provider: entry.key)) ?? 0
                 return await record(
                     entry, .kept, models: 0, offers: previous, started: started,
@@ -85,7 +85,7 @@ public struct PricingRefresher: Sendable {
             return await record(entry, .failed, models: 0, offers: 0, started: started, error: "store: \(error)")
         }
         let result = await refreshHoldingLease(entry, started: started)
-        try? await store.releaseLease(lease, owner: owner)
+        await lease.release()
         return result
     }
 

@@ -1,0 +1,114 @@
+import Broker
+import Foundation
+import ProviderInterface
+import ProviderSimulator
+import Testing
+
+@Suite("refresh reliability", .serialized)
+struct RefreshReliabilityTests {
+    static func catalog(_ n: Int, price: String) -> CompatibleProvider {
+        CompatibleProvider(listShape: .bareArray, models: (0..<n).map { i in
+            CompatibleModel(id: "org/model-\(i)", extra: [
+                ("type", "chat"), ("context_length", 8192),
+                ("pricing", ["input": .number(price), "output": .number(price)]),
+            ])
+        })
+    }
+
+    func market(models: Int, price: String) throws -> SimulatedMarket {
+        var fixtures = SimulatorFixtures()
+        fixtures.compatibleProviders["together"] = Self.catalog(models, price: price)
+        return try SimulatedMarket(fixtures: fixtures)
+    }
+
+    func start(_ market: SimulatedMarket, _ args: [String]) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = BrokerProcess.executable
+        process.arguments = args
+        process.environment = market.environment.merging(["PATH": "/usr/bin:/bin", "HOME": market.dir.path]) { a, _ in a }
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+        return (process, err)
+    }
+
+    /// Opens the store after a kill: it must pass integrity_check and hold one whole catalog.
+    func checkStore(_ market: SimulatedMarket, models: Int) async throws -> Set<Int64> {
+        let db = try SQLiteConnection(path: market.store.path)
+        let integrity = try db.rows("PRAGMA integrity_check") { $0.text(0) }
+        #expect(integrity == ["ok"])
+        let store = try MarketplaceStore(path: market.store.path)
+        let offers = try await store.queryOffers(MarketQuery(nowMs: Timestamp.nowMs(), providers: ["acme"], includeStale: true))
+        #expect(offers.count == models)
+        return Set(offers.compactMap { $0.price.input.amount?.value })
+    }
+
+    @Test("SIGKILL at any moment of a refresh leaves the old or the new offers, never a mix")
+    func killMidRefresh() async throws {
+        let models = 20_000
+        let market = try market(models: models, price: "0.1")
+        defer { market.stop() }
+        #expect(try market.broker(["refresh", "--provider", "acme"]).code == 0)
+        market.simulator.updateFixtures { $0.compatibleProviders["together"] = Self.catalog(models, price: "0.2") }
+        var sawOld = false
+        var sawNew = false
+        for round in 0..<12 {
+            // Stretch the download so kills land before, during and after the write.
+            market.simulator.inject(.slowDrip(chunkDelayMs: 1), pathPrefix: "/together/v1/models", count: 1)
+            let (process, _) = try start(market, ["refresh", "--provider", "acme"])
+            usleep(UInt32(50_000 + round * 60_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let prices = try await checkStore(market, models: models)
+            #expect(prices.count == 1, "round \(round): a mix of prices \(prices)")
+            if prices == [100_000] { sawOld = true }
+            if prices == [200_000] { sawNew = true }
+            if sawNew { break }
+        }
+        #expect(sawOld)
+        market.simulator.clearFaults()
+        #expect(try market.broker(["refresh", "--provider", "acme"]).code == 0)
+        #expect(try await checkStore(market, models: models) == [200_000])
+    }
+
+    @Test("two refreshes at once neither corrupt nor double anything, and market answers meanwhile")
+    func concurrentRefreshes() async throws {
+        let models = 5_000
+        let market = try market(models: models, price: "0.3")
+        defer { market.stop() }
+        market.simulator.inject(.slowDrip(chunkDelayMs: 1), pathPrefix: "/together/v1/models", count: 2)
+        let (first, _) = try start(market, ["refresh", "--provider", "acme"])
+        let (second, _) = try start(market, ["refresh", "--provider", "acme"])
+        let query = try market.broker(["market", "--format", "json", "--limit", "1"])
+        #expect(query.code == 0)
+        first.waitUntilExit()
+        second.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        #expect(second.terminationStatus == 0)
+        #expect(try await checkStore(market, models: models) == [300_000])
+    }
+
+    @Test("--every refreshes on its interval and stops cleanly on SIGTERM")
+    func everyStopsOnSignal() throws {
+        let market = try market(models: 3, price: "0.1")
+        defer { market.stop() }
+        let (process, err) = try start(market, ["refresh", "--provider", "acme", "--every", "1s"])
+        let deadline = Date().addingTimeInterval(15)
+        var text = ""
+        let handle = err.fileHandleForReading
+        while Date() < deadline, !text.contains("refresh round 2") {
+            let data = handle.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        #expect(text.contains("refresh round 1: 1 ok"))
+        #expect(text.contains("refresh round 2"))
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        text += String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        #expect(text.contains("refresh: stopped"))
+    }
+}
