@@ -141,12 +141,24 @@ defer {
 }
 do {
     let store = try MarketplaceStore(path: path)
+    if let drop = getenv("DROP_INDEXES") {
+        let raw = try SQLiteConnection(path: path)
+        for name in String(cString: drop).split(separator: ",") { try raw.execute("DROP INDEX \(name)") }
+    }
+    if let extra = getenv("EXTRA_SQL") {
+        let raw = try SQLiteConnection(path: path)
+        try raw.execute(String(cString: extra))
+    }
     let now: Int64 = 1_750_000_000_000
 
     // 1. First ingest: every offer is new, so every one also writes a price_history row.
     let cpu0 = processCPUSeconds()
     let fresh = try await clock.measure {
         for (key, offers) in catalogs { try await store.replaceOffers(provider: key, offers: offers, nowMs: now) }
+    }
+    if CommandLine.arguments.contains("--fresh-only") {
+        print("fresh: CPU \(fixed((processCPUSeconds() - cpu0) * 1000, 0)) ms, wall \(fixed(milliseconds(fresh), 0)) ms")
+        exit(0)
     }
     // 2. Refresh over the existing store with 5% of token prices changed.
     var rng = SplitMix(state: 99)

@@ -21,39 +21,49 @@ extension MarketplaceStore {
             let history = try db.cachedStatement(PriceHistoryColumns.insertSQL)
             // One reusable buffer holds each row's text, bound without copying.
             var text = BorrowedTextRow()
-            // Tasks stored so far per (served-by, model): usually one, so a small array.
-            var seen: [OfferPriceKey: [ModelTask]] = Dictionary(minimumCapacity: offers.count)
-            var appeared = 0
-            var changed = 0
-            for (index, offer) in offers.enumerated() {
-                try validate(offer, index: index, provider: provider)
-                let key = OfferPriceKey(servedBy: offer.servedBy, model: offer.model)
-                let tasks = seen[key]
-                // A catalog that lists one model twice for the same endpoint and task
-                // stores it once: the first listing wins.
-                if let tasks, tasks.contains(offer.task) { continue }
-                seen[key, default: []].append(offer.task)
-                text.removeAll()
-                try OfferColumns.bind(offer, refreshedAt: nowMs, to: insert, text: &text)
-                try text.execute(insert)
-
+            // First pass, in catalog order: check every offer, drop repeated listings
+            // (the first one wins) and find the prices that changed or appeared.
+            var seen: [OfferPriceKey: StoredTasks] = Dictionary(minimumCapacity: offers.count)
+            var keep: [Int] = []
+            keep.reserveCapacity(offers.count)
+            var changes: [(index: Int, previous: StoredPrice?)] = []
+            // Offers are read in place (`offers[index].field`): copying each of 100,000
+            // offers into a local costs a dozen reference counts apiece.
+            for index in offers.indices {
+                try validate(offers[index], index: index, provider: provider)
+                let key = OfferPriceKey(servedBy: offers[index].servedBy, model: offers[index].model)
+                let added = seen[key, default: StoredTasks()].add(offers[index].task)
+                guard added != .duplicate else { continue }
+                keep.append(index)
                 // Price history is per (served-by, model): only its first listing counts.
-                guard tasks == nil else { continue }
+                guard added == .firstForKey else { continue }
                 let previous = old.prices[key]
-                if let previous, previous == StoredPrice(offer.price) { continue }
-                text.removeAll()
-                try PriceHistoryColumns.bind(offer, previous: previous, at: nowMs, to: history, text: &text)
-                try text.execute(history)
-                if previous == nil { appeared += 1 } else { changed += 1 }
+                if let previous, previous == StoredPrice(offers[index].price) { continue }
+                changes.append((index, previous))
             }
 
-            let count = try offerCount(of: provider)
+            // Second pass: store, in the market index's order, then the history rows.
+            for index in OfferInsertOrder.sorted(keep, of: offers) {
+                text.removeAll()
+                try OfferColumns.bind(offers[index], refreshedAt: nowMs, to: insert, text: &text)
+                try text.execute(insert)
+            }
+            for change in changes {
+                text.removeAll()
+                try PriceHistoryColumns.bind(
+                    offers[change.index], previous: change.previous, at: nowMs, to: history, text: &text)
+                try text.execute(history)
+            }
+            let stored = keep.count
+            let appeared = changes.count { $0.previous == nil }
+            let changed = changes.count - appeared
+
             try db.run(
                 "UPDATE providers SET offers = ?, replaced_at = ? WHERE key = ?",
-                [.integer(Int64(count)), .integer(nowMs), .text(provider)])
+                [.integer(Int64(stored)), .integer(nowMs), .text(provider)])
             let removed = old.prices.keys.reduce(0) { $0 + (seen[$1] == nil ? 1 : 0) }
             return ReplaceOutcome(
-                provider: provider, previousOffers: old.count, offers: count, appeared: appeared,
+                provider: provider, previousOffers: old.count, offers: stored, appeared: appeared,
                 priceChanges: changed, removed: removed)
         }
     }
@@ -121,6 +131,26 @@ extension MarketplaceStore {
 struct OfferPriceKey: Hashable {
     var servedBy: String
     var model: String
+}
+
+/// The tasks stored for one (served-by, model) during a replace: nearly always one, so
+/// the first is kept inline and only further ones allocate.
+struct StoredTasks {
+    enum Added { case firstForKey, anotherTask, duplicate }
+
+    private var first: ModelTask?
+    private var more: [ModelTask] = []
+
+    /// Records `task`; says whether it is the key's first, a new task, or a duplicate.
+    mutating func add(_ task: ModelTask) -> Added {
+        guard let first else {
+            self.first = task
+            return .firstForKey
+        }
+        if first == task || more.contains(task) { return .duplicate }
+        more.append(task)
+        return .anotherTask
+    }
 }
 
 /// A price as stored: the comparison that decides whether a price changed.
