@@ -59,6 +59,14 @@ struct HuggingFacePricingTests {
         ])
     }
 
+    @Test(arguments: ["0.15", "1.69", "3.38", "0", "0.0", "12", "0.000001", "0.0000015", "0.0000014", "3.5e-1", "-1", "99999999999.999999", "1234567890123.5", "9223372036854.775807"])
+    func inPlaceNumberReadingMatchesDecimalText(text: String) async throws {
+        let body = #"{"data":[{"id":"a/b","providers":[{"provider":"together","status":"live","pricing":{"input":\#(text),"output":1}}]}]}"#
+        let (adapter, _) = HFTest.adapter { _ in HFTest.json(body) }
+        let quote = try #require(try await adapter.getPricing().first)
+        #expect(quote.price.input == PriceValue.parse(text, unit: .usdPerMillionTokens))
+    }
+
     @Test func zeroIsUnknownWhenTheRegistrySaysSo() async throws {
         let (adapter, _) = HFTest.adapter(HFTest.entry(pricing: PricingConfig(zeroIsFree: false))) { _ in HFTest.json(Self.catalog) }
         let quotes = try await adapter.getPricing()

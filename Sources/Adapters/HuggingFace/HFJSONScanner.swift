@@ -138,6 +138,43 @@ struct HFJSONScanner: ~Copyable {
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
     }
 
+    /// Consumes a number; returns the range of its text (see ``plainScaled(_:by:)``, ``text(_:)``).
+    mutating func numberRange() throws(Failure) -> Range<Int> {
+        guard try peekKind() == .number else { throw failure("expected a number") }
+        let start = index
+        try skipNumber()
+        return start..<index
+    }
+
+    /// The text of a range of the document.
+    func text(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    /// `number × 10^exponent` computed without allocating, when the number is plain
+    /// (`123`, `0.15`: no sign, no exponent) and exact at that scale; `nil` otherwise, for
+    /// the caller to fall back on ``DecimalText`` (which handles every form and rounding).
+    func plainScaled(_ range: Range<Int>, by exponent: Int) -> Int64? {
+        var value: Int64 = 0
+        var fractionDigits = 0
+        var sawPoint = false
+        var significant = 0
+        for i in range {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: ".") {
+                sawPoint = true
+                continue
+            }
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            if sawPoint { fractionDigits += 1 }
+            if value != 0 || byte != 0x30 { significant += 1 }
+            value = value &* 10 &+ Int64(byte - 0x30)
+        }
+        guard fractionDigits <= exponent, significant + exponent - fractionDigits <= 18 else { return nil }
+        for _ in 0..<(exponent - fractionDigits) { value &*= 10 }
+        return value
+    }
+
     /// A boolean.
     mutating func bool() throws(Failure) -> Bool {
         guard try peekKind() == .bool else { throw failure("expected a boolean") }

@@ -138,7 +138,9 @@ public struct HuggingFaceAdapter: ProviderInterface {
         do {
             response = try await transport.stream(http)
         } catch {
-            throw error.providerError(provider: key)
+            var mapped = error.providerError(provider: key)
+            mapped.message = redactor.redact(mapped.message)
+            throw mapped
         }
         return try await OpenAIChat.events(from: response, provider: key, redactor: redactor)
     }

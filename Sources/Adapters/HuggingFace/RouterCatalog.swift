@@ -135,11 +135,12 @@ enum RouterCatalog {
             case .bool where scanner.key(key, is: "supports_structured_output"):
                 quote.supportsStructuredOutput = try scanner.bool()
             case .number where scanner.key(key, is: "context_length"):
-                quote.contextLength = JSONValue.number(try scanner.numberText()).intValue
+                let range = try scanner.numberRange()
+                quote.contextLength = scanner.plainScaled(range, by: 0).map(Int.init) ?? JSONValue.number(scanner.text(range)).intValue
             case .number where scanner.key(key, is: "first_token_latency_ms"):
-                quote.firstTokenLatencyMs = rounded(.number(try scanner.numberText()))
+                quote.firstTokenLatencyMs = try readRounded(&scanner)
             case .number where scanner.key(key, is: "throughput"):
-                quote.throughputTokensPerSecond = rounded(.number(try scanner.numberText()))
+                quote.throughputTokensPerSecond = try readRounded(&scanner)
             case _ where scanner.key(key, is: "pricing"):
                 if kind == .null {
                     try scanner.skipValue()
@@ -166,32 +167,36 @@ enum RouterCatalog {
 
     /// `{"input": n, "output": n}` in the rules' unit.
     static func readPricing(_ scanner: inout HFJSONScanner, rules: Rules) throws(Failure) -> (input: PriceValue, output: PriceValue) {
-        var input: JSONValue?
-        var output: JSONValue?
+        var input: PriceValue = .unknown
+        var output: PriceValue = .unknown
         var more = try scanner.beginObject()
         while more {
             let key = try scanner.key()
             let isInput = scanner.key(key, is: "input")
             if isInput || scanner.key(key, is: "output") {
-                let value: JSONValue
+                let value: PriceValue?
                 switch try scanner.peekKind() {
-                case .number: value = .number(try scanner.numberText())
-                case .string: value = .string(try scanner.string())
+                case .number:
+                    let range = try scanner.numberRange()
+                    if let scaled = scanner.plainScaled(range, by: rules.unit.picoExponent) {
+                        value = scaled == 0 && !rules.zeroIsFree ? .unknown : .amount(PicoUSD(scaled))
+                    } else {
+                        value = price(.number(scanner.text(range)), rules)
+                    }
+                case .string: value = price(.string(try scanner.string()), rules)
                 case .null:
                     try scanner.skipValue()
-                    value = .null
+                    value = .unknown
                 default: throw Failure("pricing is not a pair of numbers")
                 }
+                guard let value else { throw Failure("pricing is not a pair of numbers") }
                 if isInput { input = value } else { output = value }
             } else {
                 try scanner.skipValue()
             }
             more = try scanner.nextMember()
         }
-        guard let inputPrice = price(input, rules), let outputPrice = price(output, rules) else {
-            throw Failure("pricing is not a pair of numbers")
-        }
-        return (inputPrice, outputPrice)
+        return (input, output)
     }
 
     /// A price from a number (or numeric string) in the rules' unit; a missing field is
@@ -210,8 +215,10 @@ enum RouterCatalog {
     }
 
     /// A non-negative figure rounded to an integer (`first_token_latency_ms`, `throughput`).
-    static func rounded(_ value: JSONValue) -> Int? {
-        guard let text = value.numberText, let scaled = DecimalText.scaled(text, by: 0), scaled.value >= 0 else { return nil }
+    static func readRounded(_ scanner: inout HFJSONScanner) throws(Failure) -> Int? {
+        let range = try scanner.numberRange()
+        if let plain = scanner.plainScaled(range, by: 0) { return Int(exactly: plain) }
+        guard let scaled = DecimalText.scaled(scanner.text(range), by: 0), scaled.value >= 0 else { return nil }
         return Int(exactly: scaled.value)
     }
 }
