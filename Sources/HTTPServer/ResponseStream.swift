@@ -22,10 +22,18 @@ public struct ResponseStream: Sendable {
     public var contentLength: Int?
     /// Produces the next piece; called repeatedly until it returns ``StreamEvent/end`` or ``StreamEvent/abort``.
     public var next: @Sendable (StopSignal) -> StreamEvent
+    /// Called once when the server is done with the body: after ``StreamEvent/end`` or
+    /// ``StreamEvent/abort``, or when the client went away mid-body (so a producer can cancel
+    /// its upstream work and release what it holds).
+    public var onFinish: (@Sendable () -> Void)?
 
     /// A stream from a producer.
-    public init(contentLength: Int? = nil, next: @escaping @Sendable (StopSignal) -> StreamEvent) {
+    public init(
+        contentLength: Int? = nil, onFinish: (@Sendable () -> Void)? = nil,
+        next: @escaping @Sendable (StopSignal) -> StreamEvent
+    ) {
         self.contentLength = contentLength
+        self.onFinish = onFinish
         self.next = next
     }
 

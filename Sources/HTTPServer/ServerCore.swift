@@ -46,6 +46,8 @@ final class StreamState {
         self.stopSignal = stopSignal
     }
 
+    deinit { stream.onFinish?() }
+
     /// Copies up to `capacity` bytes of the next piece into `buffer`; returns the count, or
     /// libmicrohttpd's end-of-stream / end-with-error markers.
     func fill(_ buffer: UnsafeMutableRawPointer, capacity: Int) -> Int {

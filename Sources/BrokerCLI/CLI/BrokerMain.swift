@@ -14,6 +14,7 @@ enum BrokerMain {
         RunCommand.self,
         BatchCommand.self,
         UsageCommand.self,
+        ServeCommand.self,
     ]
 
     static let root = CommandConfiguration(

@@ -1,0 +1,121 @@
+import Broker
+import BrokerServe
+import HTTPServer
+import ProviderInterface
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `broker serve`: the OpenAI-compatible endpoint, Hugging Face task API, marketplace API and
+/// web page, with the pricing refresher running in the background.
+enum ServeCommand: BrokerCommand {
+    static let configuration = CommandConfiguration(
+        path: ["serve"],
+        abstract: "Serve an OpenAI-compatible endpoint, the marketplace API and a web page.",
+        discussion: """
+            Routes POST /v1/chat/completions (plain and stream: true) exactly like 'broker run', with
+            failover and the usage ledger; GET /v1/models, /v1/marketplace/offers (the 'market'
+            filters), /v1/marketplace/providers, /v1/usage, /health, /metrics; POST
+            /hf-inference/models/{org}/{name}; and the marketplace page at /.
+            Client keys come from $BROKER_API_KEYS or --keys-file (format: 'SECRET[;name=LABEL]
+            [;budget_usd=USD][;rpm=N]', separated by commas or newlines); with keys set, every API
+            call needs 'Authorization: Bearer <key>'. Without keys only loopback may be bound.
+            SIGINT/SIGTERM stop admitting requests and wait up to --grace for those in flight.
+            """,
+        options: [
+            .value("--host", "ADDR", "Address to bind (default 127.0.0.1)."),
+            .value("--port", "N", "Port (default 8080; 0 picks a free one)."),
+            .value("--refresh-every", "DURATION", "Background refresh interval (default 1h; 'off' for none)."),
+            .flag("--no-initial-refresh", "Do not refresh at start-up (serve what the store holds)."),
+            .value("--grace", "DURATION", "How long shutdown waits for requests in flight (default 10s)."),
+            .value("--keys-file", "PATH", "Client keys, one per line (default: $BROKER_API_KEYS_FILE)."),
+            .value("--threads", "N", "Serve on a pool of N event-loop threads instead of a thread per connection."),
+            .value("--max-attempts", "N", "Most tries per inference (default 4)."),
+        ],
+        printsResults: false
+    )
+
+    static func run(_ context: CLIContext) async throws -> Int32 {
+        let args = context.arguments
+        var configuration = ServeConfiguration()
+        if let host = args.value("--host") { configuration.host = host == "localhost" ? "127.0.0.1" : host }
+        configuration.port = try args.int("--port", range: 0...65535) ?? 8080
+        if let every = args.value("--refresh-every") {
+            if every == "off" || every == "0" {
+                configuration.refreshIntervalMs = nil
+            } else {
+                guard let ms = DurationText.milliseconds(every), ms >= 1000 else {
+                    throw UsageError("--refresh-every must be a duration of at least 1s such as 30m or 1h, or 'off' (got '\(every)')")
+                }
+                configuration.refreshIntervalMs = ms
+            }
+        }
+        configuration.refreshAtStart = !args.has("--no-initial-refresh")
+        if let grace = args.value("--grace") {
+            guard let ms = DurationText.milliseconds(grace), ms >= 0 else {
+                throw UsageError("--grace must be a duration such as 10s (got '\(grace)')")
+            }
+            configuration.gracePeriodMs = Int(ms)
+        }
+        if let threads = try args.int("--threads", range: 1...256) { configuration.threadModel = .pool(threads: threads) }
+        configuration.maxAttempts = try args.int("--max-attempts", range: 1...20) ?? 4
+        configuration.keys = try keys(context)
+        if let refusal = configuration.bindRefusal { throw UsageError(refusal) }
+
+        let registry = try context.loadRegistry()
+        let store = try context.openStore()
+        let service = BrokerService(
+            configuration: configuration, registry: registry, store: store, environment: context.environment,
+            factory: context.providerFactory)
+        let server = BrokerServer(service: service)
+        let port: Int
+        do {
+            port = try await server.start()
+        } catch {
+            throw CommandFailure(ExitCode.failure, error.message)
+        }
+        let shownHost = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        let access = configuration.keys.isEmpty ? "no API keys (loopback only)" : "\(configuration.keys.count) API key(s)"
+        let refresh = configuration.refreshIntervalMs.map { "refresh every \(DurationText.format(milliseconds: $0))" } ?? "no background refresh"
+        context.err("broker serve: listening on http://\(shownHost):\(port) (\(access), \(refresh))")
+
+        let (stops, continuation) = AsyncStream<Void>.makeStream()
+        let trap = SignalTrap(signals: [SIGINT, SIGTERM]) { continuation.yield() }
+        for await _ in stops { break }
+        context.err("broker serve: shutting down; waiting up to \(configuration.gracePeriodMs) ms for \(server.inFlight) request(s) in flight")
+        let left = await server.shutdown()
+        trap.cancel()
+        context.err(left == 0 ? "broker serve: stopped" : "broker serve: stopped with \(left) request(s) cut off after the grace period")
+        return left == 0 ? ExitCode.success : ExitCode.failure
+    }
+
+    /// Keys from --keys-file, $BROKER_API_KEYS_FILE or $BROKER_API_KEYS (all of them, combined).
+    static func keys(_ context: CLIContext) throws -> [APIKey] {
+        var text = context.environment["BROKER_API_KEYS"] ?? ""
+        if let path = context.arguments.value("--keys-file") ?? context.environment["BROKER_API_KEYS_FILE"] {
+            guard let contents = readFile(path) else { throw CommandFailure(ExitCode.dataError, "cannot read the keys file \(path)") }
+            text += "\n" + contents
+        }
+        do {
+            return try APIKey.parseList(text)
+        } catch {
+            throw CommandFailure(ExitCode.dataError, error.description)
+        }
+    }
+
+    static func readFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 { return nil }
+            if n == 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

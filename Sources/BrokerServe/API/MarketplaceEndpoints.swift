@@ -1,0 +1,81 @@
+import Broker
+import HTTPServer
+import ProviderInterface
+
+/// `GET /v1/marketplace/offers`, `/v1/marketplace/providers` and `/v1/usage`.
+struct MarketplaceEndpoints: Sendable {
+    let context: ServeContext
+
+    /// The offers that match the `broker market` filters in the query string, as the market JSON contract.
+    func offers(_ request: ServerRequest) throws(APIError) -> ServerResponse {
+        let query: MarketQuery
+        do {
+            query = try MarketFilters(queryItems: request.queryItems).query(registry: context.registry, nowMs: context.now())
+        } catch {
+            throw APIError.badRequest("\(error.filter.replacingDashes) \(error.message)", param: error.filter.replacingDashes)
+        }
+        let store = context.store
+        let found = AsyncBridge.wait { () async -> Result<[Offer], StoreFailure> in
+            do { return .success(try await store.queryOffers(query)) } catch { return .failure(StoreFailure(message: "\(error)")) }
+        }
+        guard case .success(let offers)? = found else { throw APIError.internalError("the marketplace store could not be read") }
+        return JSONResponse.make(.array(offers.map { .object(OfferJSON.object($0, stale: query.isStale($0))) }))
+    }
+
+    /// The registry's providers with their region, whether their credential is set, and their last refresh.
+    func providers(environment: [String: String]) -> ServerResponse {
+        let status = Dictionary(context.refresh.status.map { ($0.run.provider, $0) }, uniquingKeysWith: { a, _ in a })
+        let rows = context.registry.entries.map { entry -> JSONValue in
+            var object = JSONObject([
+                ("provider", .string(entry.key)), ("adapter", .string(entry.adapter)), ("base_url", .string(entry.baseURL)),
+                ("region", .string(entry.region.region.rawValue)), ("enabled", .bool(entry.enabled)),
+                ("credential", .string(entry.authEnv.map { (environment[$0] ?? "").isEmpty ? "unset" : "set" } ?? "none")),
+                ("refresh_interval_s", .integer(entry.refreshIntervalSeconds)),
+            ])
+            object["last_refresh"] = status[entry.key].map { HealthEndpoint.refreshObject($0.run, failures: $0.consecutiveFailures, redactor: context.routing.redactor) } ?? .null
+            return .object(object)
+        }
+        return JSONResponse.make(.array(rows))
+    }
+
+    /// Ledger totals like `broker usage`: `?since=24h&by=provider|model|day`.
+    func usage(_ request: ServerRequest) throws(APIError) -> ServerResponse {
+        var since: Int64 = 0
+        var grouping = UsageGrouping.provider
+        for (name, value) in request.queryItems {
+            switch name {
+            case "since":
+                guard let ms = DurationText.milliseconds(value) else {
+                    throw APIError.badRequest("since must be a duration such as 24h or 7d (got '\(value)')", param: "since")
+                }
+                since = context.now() - ms
+            case "by":
+                guard let g = UsageGrouping(rawValue: value) else {
+                    throw APIError.badRequest("by must be provider, model or day (got '\(value)')", param: "by")
+                }
+                grouping = g
+            default: break
+            }
+        }
+        let store = context.store
+        let found = AsyncBridge.wait { [since, grouping] () async -> [UsageRow]? in try? await store.usage(sinceMs: since, by: grouping) }
+        guard let rows = found ?? nil else { throw APIError.internalError("the usage ledger could not be read") }
+        return JSONResponse.make(.array(rows.map { row in
+            .object(JSONObject([
+                (grouping.rawValue, .string(row.key)), ("requests", .integer(row.requests)), ("errors", .integer(row.errors)),
+                ("input_tokens", .integer(row.inputTokens)), ("output_tokens", .integer(row.outputTokens)),
+                ("cost_nano_usd", row.costNanoUSD.map { .integer($0) } ?? .null),
+            ]))
+        }))
+    }
+}
+
+/// A store error carried out of a task (its text is shown only in logs).
+struct StoreFailure: Error, Sendable {
+    var message: String
+}
+
+extension String {
+    /// `max-input-price` → `max_input_price`.
+    var replacingDashes: String { String(map { $0 == "-" ? "_" : $0 }) }
+}

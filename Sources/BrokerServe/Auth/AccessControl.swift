@@ -1,0 +1,93 @@
+import HTTPServer
+import ProviderInterface
+import Synchronization
+
+/// Checks client keys, budgets and request rates. With no keys configured every request passes.
+///
+/// Spending is counted in memory for the life of the server process, exactly in pico-USD;
+/// rates are a token bucket per key holding `rpm` requests and refilled continuously.
+final class AccessControl: Sendable {
+    private struct Usage {
+        var spent: Int64 = 0
+        var tokens: Double
+        var lastRefillMs: Int64
+    }
+
+    private let keys: [APIKey]
+    private let usage: Mutex<[String: Usage]>
+    private let now: @Sendable () -> Int64
+
+    init(keys: [APIKey], now: @escaping @Sendable () -> Int64) {
+        self.keys = keys
+        self.now = now
+        let start = now()
+        usage = Mutex(Dictionary(
+            keys.map { ($0.name, Usage(tokens: Double($0.requestsPerMinute ?? 0), lastRefillMs: start)) },
+            uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// Whether any key is configured.
+    var isEnabled: Bool { !keys.isEmpty }
+
+    /// The key presented in `request`, checked against its budget and rate; `nil` when access
+    /// control is off.
+    func authorize(_ request: ServerRequest) throws(APIError) -> APIKey? {
+        guard isEnabled else { return nil }
+        guard let header = request.header("Authorization"), header.count > 7,
+            header.prefix(7).lowercased() == "bearer "
+        else {
+            throw APIError.unauthorized("missing API key: send 'Authorization: Bearer <key>'")
+        }
+        let presented = Array(header.utf8.dropFirst(7))
+        // Compare against every key in full so timing does not reveal which prefix matched.
+        var found: APIKey? = nil
+        for key in keys where Self.constantTimeEqual(Array(key.secret.utf8), presented) { found = key }
+        guard let key = found else { throw APIError.unauthorized("invalid API key") }
+        let nowMs = now()
+        let verdict = usage.withLock { table -> APIError? in
+            var entry = table[key.name] ?? Usage(tokens: 0, lastRefillMs: nowMs)
+            defer { table[key.name] = entry }
+            if let budget = key.budget, entry.spent >= budget.value {
+                return APIError.insufficientQuota(
+                    "the budget of key '\(key.name)' ($\(DecimalText.format(budget.roundedNanoUSD, fractionDigits: 9))) is spent")
+            }
+            if let rpm = key.requestsPerMinute {
+                let perMs = Double(rpm) / 60_000
+                entry.tokens = min(Double(rpm), entry.tokens + Double(nowMs - entry.lastRefillMs) * perMs)
+                entry.lastRefillMs = nowMs
+                guard entry.tokens >= 1 else {
+                    let waitMs = (1 - entry.tokens) / perMs
+                    return APIError.rateLimited(
+                        "key '\(key.name)' is limited to \(rpm) requests per minute", retryAfterSeconds: max(1, Int(waitMs / 1000) + 1))
+                }
+                entry.tokens -= 1
+            }
+            return nil
+        }
+        if let verdict { throw verdict }
+        return key
+    }
+
+    /// Adds a request's cost to its key's spending.
+    func charge(_ key: APIKey?, _ cost: PicoUSD?) {
+        guard let key, let cost, cost.value > 0 else { return }
+        usage.withLock { $0[key.name, default: Usage(tokens: 0, lastRefillMs: now())].spent += cost.value }
+    }
+
+    /// What `key` may still spend, in pico-USD; `nil` when it has no budget.
+    func remaining(_ key: APIKey?) -> PicoUSD? {
+        guard let key, let budget = key.budget else { return nil }
+        let spent = usage.withLock { $0[key.name]?.spent ?? 0 }
+        return PicoUSD(max(0, budget.value - spent))
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for i in 0..<max(a.count, b.count) {
+            let x = i < a.count ? a[i] : 0
+            let y = i < b.count ? b[i] : 0
+            difference |= x ^ y
+        }
+        return difference == 0
+    }
+}

@@ -1,2 +1,0 @@
-/// `broker serve`: the OpenAI-compatible endpoint, the marketplace API and web page.
-public enum BrokerServe {}

@@ -1,0 +1,97 @@
+import Broker
+import HTTPServer
+import ProviderInterface
+
+/// The OpenAI chat-completion objects the server answers with, plus a `broker` member
+/// saying who answered and what it cost.
+enum ChatCompletionJSON {
+    /// The whole answer (`chat.completion`).
+    static func completion(_ result: RunResult, createdSeconds: Int64) -> JSONValue {
+        let text: String
+        switch result.response.output {
+        case .text(let t): text = t
+        case .json(let v): text = JSONWriter.string(v)
+        case .binary: text = ""
+        }
+        var object = JSONObject([
+            ("id", .string("chatcmpl-" + result.requestID)),
+            ("object", .string("chat.completion")),
+            ("created", .integer(createdSeconds)),
+            ("model", .string(modelName(result.offer))),
+            ("choices", .array([.object(JSONObject([
+                ("index", .integer(0)),
+                ("message", .object(JSONObject([("role", .string("assistant")), ("content", .string(text))]))),
+                ("logprobs", .null),
+                ("finish_reason", .string(result.response.finishReason ?? "stop")),
+            ]))])),
+        ])
+        object["usage"] = usage(result.response.usage)
+        object["broker"] = .object(brokerInfo(result))
+        return .object(object)
+    }
+
+    /// One streamed chunk (`chat.completion.chunk`).
+    static func chunk(
+        id: String, model: String, createdSeconds: Int64, delta: JSONObject?, finishReason: String?, usage: TokenUsage? = nil,
+        broker: JSONObject? = nil
+    ) -> JSONValue {
+        var object = JSONObject([
+            ("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", .integer(createdSeconds)),
+            ("model", .string(model)),
+        ])
+        if let delta {
+            object["choices"] = .array([.object(JSONObject([
+                ("index", .integer(0)), ("delta", .object(delta)), ("logprobs", .null),
+                ("finish_reason", finishReason.map(JSONValue.string) ?? .null),
+            ]))])
+        } else {
+            object["choices"] = .array([])
+        }
+        if let usage { object["usage"] = self.usage(usage) }
+        if let broker { object["broker"] = .object(broker) }
+        return .object(object)
+    }
+
+    /// `usage` in OpenAI's names; `null` when unknown.
+    static func usage(_ usage: TokenUsage?) -> JSONValue {
+        guard let usage else { return .null }
+        return .object(JSONObject([
+            ("prompt_tokens", .integer(usage.inputTokens)), ("completion_tokens", .integer(usage.outputTokens)),
+            ("total_tokens", .integer(usage.inputTokens + usage.outputTokens)),
+        ]))
+    }
+
+    /// The broker's own account of the request.
+    static func brokerInfo(_ result: RunResult) -> JSONObject {
+        JSONObject([
+            ("provider", .string(result.offer.provider)),
+            ("served_by", .string(result.offer.servedBy)),
+            ("model", .string(result.offer.model)),
+            ("cost_nano_usd", result.cost.map { .integer($0.roundedNanoUSD) } ?? .null),
+            ("latency_ms", .integer(result.latencyMs)),
+            ("request_id", .string(result.requestID)),
+            ("attempts", .array(result.attempts.map { a in
+                .object(JSONObject([
+                    ("provider", .string(a.provider)), ("served_by", .string(a.servedBy)), ("outcome", .string(a.outcome)),
+                    ("status", a.status.map { .integer($0) } ?? .null), ("latency_ms", .integer(a.latencyMs)),
+                ]))
+            })),
+        ])
+    }
+
+    /// The model name shown to clients: the Hugging Face id when known.
+    static func modelName(_ offer: Offer) -> String { offer.hfID ?? offer.model }
+
+    /// The response headers naming who answered and what it cost.
+    static func headers(_ result: RunResult) -> [(name: String, value: String)] {
+        [
+            ("x-broker-provider", result.offer.provider),
+            ("x-broker-served-by", result.offer.servedBy),
+            ("x-broker-model", result.offer.model),
+            ("x-broker-cost-nano-usd", result.cost.map { String($0.roundedNanoUSD) } ?? "unknown"),
+            ("x-broker-request-id", result.requestID),
+            ("x-broker-attempts", String(result.attempts.count)),
+            ("x-broker-latency-ms", String(result.latencyMs)),
+        ]
+    }
+}

@@ -1,0 +1,79 @@
+import Broker
+import ProviderInterface
+
+/// A `POST /v1/chat/completions` body, read into what the runner and router need.
+struct ChatCompletionRequest: Sendable {
+    /// The `model` field as sent.
+    var requestedModel: String
+    /// The readings of the model field, most likely first.
+    var selectors: [ModelSelector]
+    /// What to send (model and serving endpoint are set per offer by the runner).
+    var request: InferenceRequest
+    /// The routing constraints (model filled in per reading).
+    var route: RouteRequest
+    /// Whether the client asked for SSE.
+    var stream: Bool
+    /// Whether the final streamed chunk carries usage (`stream_options.include_usage`).
+    var includeUsage: Bool
+
+    /// Members handled by the broker rather than passed to the provider.
+    static let ownKeys: Set<String> = ["model", "messages", "stream", "stream_options", "broker", "user", "n"]
+
+    static func parse(_ body: [UInt8], registry: Registry) throws(APIError) -> ChatCompletionRequest {
+        let object = try JSONResponse.object(body)
+        guard let model = object["model"]?.stringValue, !model.isEmpty else {
+            throw APIError.badRequest("'model' is required (a model id, org/name:provider, or an alias)", param: "model")
+        }
+        guard let list = object["messages"]?.arrayValue, !list.isEmpty else {
+            throw APIError.badRequest("'messages' must be a non-empty array", param: "messages")
+        }
+        var messages: [ChatMessage] = []
+        for (i, item) in list.enumerated() {
+            guard let role = item["role"]?.stringValue else {
+                throw APIError.badRequest("messages[\(i)].role must be a string", param: "messages")
+            }
+            guard let content = text(item["content"]) else {
+                throw APIError.badRequest("messages[\(i)].content must be text or an array of text parts", param: "messages")
+            }
+            messages.append(ChatMessage(role: role, content: content))
+        }
+        if let n = object["n"]?.intValue, n != 1 { throw APIError.badRequest("only n = 1 is supported", param: "n") }
+        var stream = false
+        if let value = object["stream"], !value.isNull {
+            guard let b = value.boolValue else { throw APIError.badRequest("'stream' must be true or false", param: "stream") }
+            stream = b
+        }
+        let includeUsage = object["stream_options"]?["include_usage"]?.boolValue ?? false
+        var parameters = JSONObject()
+        for member in object where !ownKeys.contains(member.key) { parameters[member.key] = member.value }
+        let request = InferenceRequest(model: model, task: .conversational, messages: messages, parameters: parameters)
+
+        var route = RouteRequest(model: model)
+        try RoutingOptions.apply(object["broker"], to: &route, registry: registry)
+        route.estimatedInputTokens = RouteRequest.estimateTokens(messages.map(\.content).joined(separator: "\n"))
+        let maxTokens = parameters["max_completion_tokens"]?.intValue ?? parameters["max_tokens"]?.intValue
+        route.estimatedOutputTokens = Int64(maxTokens ?? 256)
+        return ChatCompletionRequest(
+            requestedModel: model, selectors: ModelSelector.readings(model, registry: registry), request: request, route: route,
+            stream: stream, includeUsage: includeUsage)
+    }
+
+    /// Message content: a string, `null` (empty), or text parts joined.
+    static func text(_ value: JSONValue?) -> String? {
+        guard let value else { return nil }
+        if let s = value.stringValue { return s }
+        if value.isNull { return "" }
+        guard let parts = value.arrayValue else { return nil }
+        var out = ""
+        for part in parts {
+            if let s = part.stringValue {
+                out += s
+            } else if let s = part["text"]?.stringValue {
+                out += s
+            } else {
+                return nil
+            }
+        }
+        return out
+    }
+}

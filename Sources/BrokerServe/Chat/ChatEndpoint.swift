@@ -1,0 +1,75 @@
+import Broker
+import HTTPServer
+import ProviderInterface
+
+/// `POST /v1/chat/completions`: plain and streamed, routed exactly like `broker run`.
+struct ChatEndpoint: Sendable {
+    let context: ServeContext
+
+    func handle(_ request: ServerRequest, key: APIKey?) throws(APIError) -> ServerResponse {
+        let started = Monotonic.nanos()
+        let chat = try ChatCompletionRequest.parse(request.body, registry: context.registry)
+        let routed = RoutedRun(context: context, key: key, route: "chat")
+        if chat.stream { return try stream(chat, routed: routed, started: started, stop: request.stopSignal) }
+        let trace = RequestTrace()
+        let outcome = AsyncBridge.wait { () async -> Result<RunResult, APIError> in
+            switch await routed.plan(selectors: chat.selectors, route: chat.route, requested: chat.requestedModel) {
+            case .failure(let error): return .failure(error)
+            case .success(let plan):
+                return await routed.run(chat.request, plan: plan, trace: trace, requestID: RoutedRun.requestID(), startedNanos: started)
+            }
+        }
+        switch outcome {
+        case .success(let result)?:
+            return JSONResponse.make(
+                ChatCompletionJSON.completion(result, createdSeconds: context.now() / 1000), headers: ChatCompletionJSON.headers(result))
+        case .failure(let error)?: throw error
+        case nil: throw APIError.internalError("the request was lost")
+        }
+    }
+
+    /// Starts the run, waits for its first output (or its failure, answered with an error
+    /// status since nothing was sent yet), then streams the rest as SSE.
+    private func stream(_ chat: ChatCompletionRequest, routed: RoutedRun, started: UInt64, stop: StopSignal) throws(APIError) -> ServerResponse {
+        let planned = AsyncBridge.wait {
+            await routed.plan(selectors: chat.selectors, route: chat.route, requested: chat.requestedModel)
+        }
+        let plan: RoutePlan
+        switch planned {
+        case .success(let p)?: plan = p
+        case .failure(let error)?: throw error
+        case nil: throw APIError.internalError("the request was lost")
+        }
+        let channel = StreamChannel()
+        let trace = RequestTrace()
+        let requestID = RoutedRun.requestID()
+        let request = chat.request
+        let task = Task {
+            let result = await routed.run(
+                request, plan: plan, trace: trace, requestID: requestID, startedNanos: started,
+                onDelta: { channel.push($0) })
+            channel.finish(result)
+        }
+        guard let first = channel.next(stop: stop) else {
+            task.cancel()
+            throw APIError.shuttingDown()
+        }
+        if first.pieces.isEmpty, case .failure(let error)? = first.result { throw error }
+        let offer = trace.offer ?? plan.candidates.first.map(OfferKey.init)
+        let model = plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
+        let writer = ChatStreamWriter(
+            channel: channel, first: first, id: "chatcmpl-" + requestID, model: model, createdSeconds: context.now() / 1000,
+            includeUsage: chat.includeUsage)
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache"), ("x-broker-request-id", requestID),
+        ]
+        if let offer {
+            headers.append(("x-broker-provider", offer.provider))
+            headers.append(("x-broker-served-by", offer.servedBy))
+            headers.append(("x-broker-model", offer.model))
+        }
+        return ServerResponse(
+            status: 200, headers: headers,
+            body: .stream(ResponseStream(onFinish: { task.cancel() }, next: { stop in writer.next(stop) })))
+    }
+}

@@ -1,0 +1,72 @@
+import Broker
+import ProviderInterface
+
+/// Plans and runs one routed inference for a served request: picks the reading of the
+/// model field that has offers, plans over the cached market view, runs with the request's
+/// trace, then charges the key and counts the result.
+struct RoutedRun: Sendable {
+    let context: ServeContext
+    let key: APIKey?
+    let route: String
+
+    /// The plan for the first reading of the model field that the marketplace knows.
+    func plan(selectors: [ModelSelector], route template: RouteRequest, requested: String) async -> Result<RoutePlan, APIError> {
+        for selector in selectors {
+            let view = await context.cache.view(selector.model)
+            if view.offers.isEmpty { continue }
+            var route = template
+            route.model = selector.model
+            if let servedBy = selector.servedBy {
+                if view.offers.contains(where: { $0.servedBy == servedBy }) || context.registry.entry(servedBy) == nil {
+                    route.servedBy = servedBy
+                } else {
+                    route.provider = servedBy
+                }
+            }
+            if let policy = selector.policy { route.policy = policy }
+            let plan = context.routing.plan(route, market: view)
+            if plan.candidates.isEmpty { return .failure(.noOfferFits(requested, plan)) }
+            return .success(plan)
+        }
+        return .failure(.modelNotFound(requested))
+    }
+
+    /// Runs `request` through `plan`; `onDelta` streams.
+    func run(
+        _ request: InferenceRequest, plan: RoutePlan, trace: RequestTrace, requestID: String, startedNanos: UInt64,
+        onDelta: (@Sendable (String) -> Void)? = nil
+    ) async -> Result<RunResult, APIError> {
+        let runner = context.runner
+        let result = await RequestTrace.$current.withValue(trace) {
+            await runner.run(request, plan: plan, requestID: requestID, onDelta: onDelta)
+        }
+        let seconds = Double(Monotonic.nanos() &- startedNanos) / 1e9
+        switch result {
+        case .success(let done):
+            context.access.charge(key, done.cost)
+            for a in done.attempts { context.metrics.attempt(provider: a.provider, servedBy: a.servedBy, outcome: a.outcome) }
+            if done.attempts.count > 1 { context.cache.invalidateAll() }
+            context.metrics.usage(provider: done.offer.provider, usage: done.response.usage, cost: done.cost)
+            context.metrics.request(route: route, provider: done.offer.provider, servedBy: done.offer.servedBy, outcome: "ok", seconds: seconds)
+            if onDelta == nil {
+                let wall = Monotonic.nanos() &- startedNanos
+                context.metrics.added(seconds: Double(wall &- min(trace.upstreamNanos, wall)) / 1e9)
+            }
+            return .success(done)
+        case .failure(let failure):
+            for a in failure.attempts { context.metrics.attempt(provider: a.provider, servedBy: a.servedBy, outcome: a.outcome) }
+            context.cache.invalidateAll()
+            let error = APIError.upstream(failure, lastError: trace.lastError)
+            let last = failure.attempts.last
+            context.metrics.request(
+                route: route, provider: last?.provider ?? "-", servedBy: last?.servedBy ?? "-", outcome: error.code ?? "error",
+                seconds: seconds)
+            return .failure(error)
+        }
+    }
+
+    /// A fresh request id for the ledger.
+    static func requestID() -> String {
+        "req_" + (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
+    }
+}

@@ -1,0 +1,39 @@
+import Broker
+import HTTPServer
+import ProviderInterface
+
+/// `GET /health`: whether the store answers, each provider's last refresh, and `degraded`
+/// when any enabled provider has failed twice in a row (503 when the store is unreachable).
+struct HealthEndpoint: Sendable {
+    let context: ServeContext
+
+    func handle() -> ServerResponse {
+        let store = context.store
+        let reachable = AsyncBridge.wait { () async -> Bool in (try? await store.lastRefreshes()) != nil } ?? false
+        let enabled = Set(context.registry.enabled.map(\.key))
+        let status = context.refresh.status
+        let failing = status.filter { enabled.contains($0.run.provider) && $0.consecutiveFailures >= 2 }.map(\.run.provider)
+        let overall = !reachable ? "down" : failing.isEmpty ? "ok" : "degraded"
+        var object = JSONObject([
+            ("status", .string(overall)),
+            ("store", .string(reachable ? "ok" : "unreachable")),
+            ("degraded_providers", .array(failing.map(JSONValue.string))),
+            ("providers", .array(status.map { Self.refreshObject($0.run, failures: $0.consecutiveFailures, redactor: context.routing.redactor) })),
+            ("refresh_rounds", .integer(context.refresh.rounds)),
+            ("in_flight", .integer(context.lifecycle.inFlight)),
+            ("draining", .bool(context.lifecycle.isDraining)),
+        ])
+        object["refresh_every_ms"] = context.refresh.interval.map { .integer($0) } ?? .null
+        return JSONResponse.make(.object(object), status: reachable ? 200 : 503)
+    }
+
+    /// One provider's last refresh.
+    static func refreshObject(_ run: RefreshRun, failures: Int, redactor: Redactor) -> JSONValue {
+        .object(JSONObject([
+            ("provider", .string(run.provider)), ("status", .string(run.status.rawValue)),
+            ("at", .string(Timestamp.iso8601(ms: run.startedAt))), ("offers", .integer(run.offers)),
+            ("duration_ms", .integer(run.durationMs)), ("consecutive_failures", .integer(failures)),
+            ("error", run.error.map { .string(redactor.redact($0)) } ?? .null),
+        ]))
+    }
+}

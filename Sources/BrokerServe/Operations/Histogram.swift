@@ -1,0 +1,36 @@
+/// A Prometheus histogram of seconds with fixed buckets.
+struct Histogram: Sendable {
+    /// Upper bounds in seconds, from 50 µs to 30 s.
+    static let bounds: [Double] = [
+        0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+    ]
+
+    private(set) var counts = [Int](repeating: 0, count: Histogram.bounds.count)
+    private(set) var sum: Double = 0
+    private(set) var count = 0
+
+    mutating func observe(_ seconds: Double) {
+        for (i, bound) in Self.bounds.enumerated() where seconds <= bound {
+            counts[i] += 1
+            break
+        }
+        sum += seconds
+        count += 1
+    }
+
+    /// The exposition lines for metric `name` with extra `labels` (`route="chat"` or empty).
+    func lines(_ name: String, labels: String) -> [String] {
+        var out: [String] = []
+        var cumulative = 0
+        let prefix = labels.isEmpty ? "" : labels + ","
+        for (i, bound) in Self.bounds.enumerated() {
+            cumulative += counts[i]
+            out.append("\(name)_bucket{\(prefix)le=\"\(bound)\"} \(cumulative)")
+        }
+        out.append("\(name)_bucket{\(prefix)le=\"+Inf\"} \(count)")
+        let braces = labels.isEmpty ? "" : "{\(labels)}"
+        out.append("\(name)_sum\(braces) \(sum)")
+        out.append("\(name)_count\(braces) \(count)")
+        return out
+    }
+}

@@ -1,0 +1,93 @@
+import Broker
+import Synchronization
+
+/// Runs the pricing refresher in the background on an interval while the server serves, and
+/// remembers each provider's last refresh and run of consecutive failures for `/health`.
+final class RefreshLoop: Sendable {
+    private struct State {
+        var last: [String: RefreshRun] = [:]
+        var consecutiveFailures: [String: Int] = [:]
+        var rounds = 0
+        var task: Task<Void, Never>?
+    }
+
+    private let refresher: PricingRefresher
+    private let intervalMs: Int64?
+    private let onResult: @Sendable (RefreshResult) -> Void
+    private let onRound: @Sendable () -> Void
+    private let state = Mutex(State())
+
+    /// A loop over `refresher`; `onResult` sees each provider's result, `onRound` runs after each round.
+    init(
+        refresher: PricingRefresher, intervalMs: Int64?, onResult: @escaping @Sendable (RefreshResult) -> Void,
+        onRound: @escaping @Sendable () -> Void
+    ) {
+        self.refresher = refresher
+        self.intervalMs = intervalMs
+        self.onResult = onResult
+        self.onRound = onRound
+    }
+
+    /// The interval, when refreshing in the background.
+    var interval: Int64? { intervalMs }
+
+    /// Completed rounds since start.
+    var rounds: Int { state.withLock { $0.rounds } }
+
+    /// Each provider's latest refresh and its current run of failures.
+    var status: [(run: RefreshRun, consecutiveFailures: Int)] {
+        state.withLock { s in
+            s.last.values.sorted { $0.provider < $1.provider }.map { ($0, s.consecutiveFailures[$0.provider] ?? 0) }
+        }
+    }
+
+    /// Seeds the status from the store's last refreshes (a failed one counts as one failure).
+    func seed(_ runs: [RefreshRun]) {
+        state.withLock { s in
+            for run in runs where s.last[run.provider] == nil {
+                s.last[run.provider] = run
+                s.consecutiveFailures[run.provider] = run.status == .failed ? 1 : 0
+            }
+        }
+    }
+
+    /// Starts the background loop: a round now when `immediately`, then one per interval.
+    func start(immediately: Bool) {
+        let task = Task { [self] in
+            if immediately { await runOnce() }
+            guard let intervalMs else { return }
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: .milliseconds(intervalMs)) } catch { return }
+                await runOnce()
+            }
+        }
+        state.withLock { $0.task = task }
+    }
+
+    /// Stops the loop (a round in progress is cancelled).
+    func stop() {
+        state.withLock { s in
+            s.task?.cancel()
+            s.task = nil
+        }
+    }
+
+    /// One round over every enabled provider.
+    @discardableResult
+    func runOnce() async -> [RefreshResult] {
+        let results = await refresher.refreshOnce { [self] result in
+            state.withLock { s in
+                s.last[result.run.provider] = result.run
+                if result.run.status == .failed {
+                    s.consecutiveFailures[result.run.provider, default: 0] += 1
+                } else {
+                    s.consecutiveFailures[result.run.provider] = 0
+                }
+            }
+            onResult(result)
+        }
+        state.withLock { $0.rounds += 1 }
+        onRound()
+        return results
+    }
+}

@@ -1,0 +1,123 @@
+import ProviderInterface
+import Synchronization
+
+/// The server's counters, rendered in Prometheus text format at `GET /metrics`.
+final class ServeMetrics: Sendable {
+    struct RequestKey: Hashable {
+        var route: String
+        var provider: String
+        var servedBy: String
+        var outcome: String
+    }
+
+    private struct State {
+        var requests: [RequestKey: Int] = [:]
+        var durations: [String: Histogram] = [:]
+        var added = Histogram()
+        var inputTokens: [String: Int64] = [:]
+        var outputTokens: [String: Int64] = [:]
+        var costPico: [String: Int64] = [:]
+        var refreshes: [String: [String: Int]] = [:]
+        var attempts: [RequestKey: Int] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Counts one request on `route` (`chat`, `models`, …) with the provider that answered
+    /// (`-` when none) and its outcome (`ok`, or the error code).
+    func request(route: String, provider: String = "-", servedBy: String = "-", outcome: String, seconds: Double) {
+        state.withLock { s in
+            s.requests[RequestKey(route: route, provider: provider, servedBy: servedBy, outcome: outcome), default: 0] += 1
+            s.durations[route, default: Histogram()].observe(seconds)
+        }
+    }
+
+    /// The broker's own share of one inference request: its wall time minus the time spent in provider calls.
+    func added(seconds: Double) { state.withLock { $0.added.observe(max(0, seconds)) } }
+
+    /// One try at a provider.
+    func attempt(provider: String, servedBy: String, outcome: String) {
+        state.withLock { $0.attempts[RequestKey(route: "", provider: provider, servedBy: servedBy, outcome: outcome), default: 0] += 1 }
+    }
+
+    /// Tokens and cost of an answered request.
+    func usage(provider: String, usage: TokenUsage?, cost: PicoUSD?) {
+        state.withLock { s in
+            if let usage {
+                s.inputTokens[provider, default: 0] += usage.inputTokens
+                s.outputTokens[provider, default: 0] += usage.outputTokens
+            }
+            if let cost { s.costPico[provider, default: 0] += cost.value }
+        }
+    }
+
+    /// One provider's refresh result.
+    func refresh(provider: String, status: String) {
+        state.withLock { $0.refreshes[provider, default: [:]][status, default: 0] += 1 }
+    }
+
+    /// The exposition text.
+    func render(openBreakers: Int, inFlight: Int, offers: Int?) -> String {
+        let s = state.withLock { $0 }
+        var lines: [String] = []
+        func header(_ name: String, _ type: String, _ help: String) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) \(type)")
+        }
+        header("broker_requests_total", "counter", "HTTP API requests by route, answering provider and outcome.")
+        for (key, n) in s.requests.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            lines.append(
+                "broker_requests_total{route=\"\(esc(key.route))\",provider=\"\(esc(key.provider))\",served_by=\"\(esc(key.servedBy))\",outcome=\"\(esc(key.outcome))\"} \(n)")
+        }
+        header("broker_request_duration_seconds", "histogram", "Wall time of HTTP API requests by route.")
+        for (route, histogram) in s.durations.sorted(by: { $0.key < $1.key }) {
+            lines += histogram.lines("broker_request_duration_seconds", labels: "route=\"\(esc(route))\"")
+        }
+        header("broker_added_latency_seconds", "histogram", "Latency the broker adds to an inference: wall time minus time in provider calls.")
+        lines += s.added.lines("broker_added_latency_seconds", labels: "")
+        header("broker_provider_attempts_total", "counter", "Tries at providers by outcome (failover included).")
+        for (key, n) in s.attempts.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            lines.append(
+                "broker_provider_attempts_total{provider=\"\(esc(key.provider))\",served_by=\"\(esc(key.servedBy))\",outcome=\"\(esc(key.outcome))\"} \(n)")
+        }
+        header("broker_tokens_total", "counter", "Tokens of answered requests by provider and direction.")
+        for (provider, n) in s.inputTokens.sorted(by: { $0.key < $1.key }) {
+            lines.append("broker_tokens_total{provider=\"\(esc(provider))\",direction=\"input\"} \(n)")
+        }
+        for (provider, n) in s.outputTokens.sorted(by: { $0.key < $1.key }) {
+            lines.append("broker_tokens_total{provider=\"\(esc(provider))\",direction=\"output\"} \(n)")
+        }
+        header("broker_cost_nano_usd_total", "counter", "Cost of answered requests in nano-USD (exact sums, rounded once).")
+        for (provider, pico) in s.costPico.sorted(by: { $0.key < $1.key }) {
+            lines.append("broker_cost_nano_usd_total{provider=\"\(esc(provider))\"} \(PicoUSD(pico).roundedNanoUSD)")
+        }
+        header("broker_refresh_total", "counter", "Background refresh results by provider and status.")
+        for (provider, statuses) in s.refreshes.sorted(by: { $0.key < $1.key }) {
+            for (status, n) in statuses.sorted(by: { $0.key < $1.key }) {
+                lines.append("broker_refresh_total{provider=\"\(esc(provider))\",status=\"\(esc(status))\"} \(n)")
+            }
+        }
+        header("broker_circuit_breakers_open", "gauge", "Offers whose circuit breaker is open (in recently routed models).")
+        lines.append("broker_circuit_breakers_open \(openBreakers)")
+        header("broker_in_flight_requests", "gauge", "Requests being served, streamed bodies included.")
+        lines.append("broker_in_flight_requests \(inFlight)")
+        if let offers {
+            header("broker_offers", "gauge", "Fresh offers in the marketplace.")
+            lines.append("broker_offers \(offers)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func esc(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

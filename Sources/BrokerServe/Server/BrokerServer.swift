@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Broker
+import Dispatch
+import HTTPServer
+import ProviderInterface
+
+/// `broker serve` as an object: the ``BrokerService`` on an ``HTTPServer``, with the pricing
+/// refresher running in the background and a graceful shutdown.
+///
+/// ```swift
+/// let server = BrokerServer(service: service)
+/// let port = try server.start()
+/// // … on SIGTERM:
+/// await server.shutdown()
+/// ```
+public final class BrokerServer: Sendable {
+    /// The handler.
+    public let service: BrokerService
+    private let http: HTTPServer
+
+    /// A server for `service`, bound as its configuration says.
+    public init(service: BrokerService) {
+        self.service = service
+        let configuration = service.context.configuration
+        http = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                host: configuration.host, port: configuration.port, threadModel: configuration.threadModel,
+                idleTimeoutSeconds: 120, maxRequestBodyBytes: 32 << 20)
+        ) { request in service.handle(request) }
+    }
+
+    /// Binds, starts serving and starts the background refresh.
+    /// - Returns: the bound port.
+    /// - Throws: ``ServeError`` when the configuration may not be served or the address cannot be bound.
+    @discardableResult
+    public func start() async throws(ServeError) -> Int {
+        let context = service.context
+        if let refusal = context.configuration.bindRefusal { throw ServeError(refusal) }
+        let port: Int
+        do { port = try http.start() } catch { throw ServeError("\(error)") }
+        context.refresh.seed((try? await context.store.lastRefreshes()) ?? [])
+        if context.configuration.refreshAtStart || context.configuration.refreshIntervalMs != nil {
+            context.refresh.start(immediately: context.configuration.refreshAtStart)
+        }
+        return port
+    }
+
+    /// The bound port.
+    public var port: Int { http.port }
+
+    /// Runs one refresh round now (besides the background ones); returns each provider's result.
+    @discardableResult
+    public func refreshNow() async -> [RefreshResult] { await service.context.refresh.runOnce() }
+
+    /// Requests being served now (streamed bodies until they end).
+    public var inFlight: Int { service.context.lifecycle.inFlight }
+
+    /// Stops admitting requests (new ones get 503 with `Connection: close`), waits up to the
+    /// grace period for those in flight to finish, then stops the refresher and the server.
+    /// - Returns: the requests still in flight when the grace period ran out (0 on a clean stop).
+    @discardableResult
+    public func shutdown() async -> Int {
+        let context = service.context
+        context.lifecycle.beginDraining()
+        context.refresh.stop()
+        let deadline = Timestamp.nowMs() + Int64(context.configuration.gracePeriodMs)
+        while context.lifecycle.inFlight > 0, Timestamp.nowMs() < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        let left = context.lifecycle.inFlight
+        let http = self.http
+        // Stopping joins libmicrohttpd's threads: do it off the cooperative pool.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                http.stop()
+                done.resume()
+            }
+        }
+        return left
+    }
+}
+
+/// Why `broker serve` could not start.
+public struct ServeError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong.
+    public var message: String
+    init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,123 @@
+import Broker
+import HTTPServer
+import ProviderInterface
+
+/// The request handler of `broker serve`: checks access, dispatches by route, counts
+/// requests in flight (streamed bodies until they end) and refuses new ones while draining.
+public final class BrokerService: Sendable {
+    let context: ServeContext
+    private let environment: [String: String]
+
+    /// A service over `registry` and `store`; `factory` builds providers (the CLI passes the
+    /// shipped adapters). `now` is Unix milliseconds.
+    public init(
+        configuration: ServeConfiguration, registry: Registry, store: MarketplaceStore, environment: [String: String],
+        factory: @escaping ProviderFactory, now: @escaping @Sendable () -> Int64 = { Timestamp.nowMs() }
+    ) {
+        self.environment = environment
+        context = ServeContext(
+            configuration: configuration, registry: registry, store: store, environment: environment, factory: factory, now: now)
+    }
+
+    /// Answers one request (called on libmicrohttpd's threads).
+    public func handle(_ request: ServerRequest) -> ServerResponse {
+        guard context.lifecycle.enter() else { return APIError.shuttingDown().response }
+        let started = Monotonic.nanos()
+        var response: ServerResponse
+        let route = Self.routeName(request.path)
+        do {
+            response = try dispatch(request)
+        } catch {
+            response = error.response
+            if route != "chat" && route != "hf_inference" {
+                context.metrics.request(route: route, outcome: error.code ?? "error", seconds: Self.seconds(since: started))
+            } else if error.status == 400 || error.status == 401 || error.status == 404 || error.status == 429 {
+                context.metrics.request(route: route, outcome: error.code ?? "error", seconds: Self.seconds(since: started))
+            }
+        }
+        if case .stream(var stream) = response.body {
+            let previous = stream.onFinish
+            let lifecycle = context.lifecycle
+            stream.onFinish = {
+                previous?()
+                lifecycle.leave()
+            }
+            response.body = .stream(stream)
+        } else {
+            context.lifecycle.leave()
+        }
+        return response
+    }
+
+    private func dispatch(_ request: ServerRequest) throws(APIError) -> ServerResponse {
+        let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
+        let method = request.method
+        switch path {
+        case "/", "/index.html":
+            try expect(method, "GET", path)
+            return WebPage.response
+        case "/health":
+            try expect(method, "GET", path)
+            return HealthEndpoint(context: context).handle()
+        case "/favicon.ico":
+            return ServerResponse(status: 204)
+        default: break
+        }
+        let key = try context.access.authorize(request)
+        let started = Monotonic.nanos()
+        let route = Self.routeName(path)
+        func counted(_ response: ServerResponse) -> ServerResponse {
+            context.metrics.request(route: route, outcome: "ok", seconds: Self.seconds(since: started))
+            return response
+        }
+        switch path {
+        case "/v1/chat/completions", "/chat/completions":
+            try expect(method, "POST", path)
+            return try ChatEndpoint(context: context).handle(request, key: key)
+        case "/v1/models", "/models":
+            try expect(method, "GET", path)
+            return counted(try ModelsEndpoint(context: context).handle())
+        case "/v1/marketplace/offers":
+            try expect(method, "GET", path)
+            return counted(try MarketplaceEndpoints(context: context).offers(request))
+        case "/v1/marketplace/providers":
+            try expect(method, "GET", path)
+            return counted(MarketplaceEndpoints(context: context).providers(environment: environment))
+        case "/v1/usage":
+            try expect(method, "GET", path)
+            return counted(try MarketplaceEndpoints(context: context).usage(request))
+        case "/metrics":
+            try expect(method, "GET", path)
+            let text = context.metrics.render(
+                openBreakers: context.cache.openBreakers.count, inFlight: context.lifecycle.inFlight, offers: nil)
+            return ServerResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], bytes: Array(text.utf8))
+        default:
+            if path.hasPrefix("/hf-inference/models/") || path.hasPrefix("/models/") {
+                try expect(method, "POST", path)
+                return try HFTaskEndpoint(context: context).handle(request, path: path, key: key)
+            }
+            throw APIError.notFound(path)
+        }
+    }
+
+    private func expect(_ method: String, _ allowed: String, _ path: String) throws(APIError) {
+        if method == allowed || (allowed == "GET" && method == "HEAD") { return }
+        throw APIError.methodNotAllowed(method, path)
+    }
+
+    static func routeName(_ path: String) -> String {
+        switch path {
+        case "/v1/chat/completions", "/chat/completions": "chat"
+        case "/v1/models", "/models": "models"
+        case "/v1/marketplace/offers": "offers"
+        case "/v1/marketplace/providers": "providers"
+        case "/v1/usage": "usage"
+        case "/metrics": "metrics"
+        case "/health": "health"
+        case "/", "/index.html": "page"
+        default: path.hasPrefix("/hf-inference/") || path.hasPrefix("/models/") ? "hf_inference" : "other"
+        }
+    }
+
+    static func seconds(since started: UInt64) -> Double { Double(Monotonic.nanos() &- started) / 1e9 }
+}

@@ -1,0 +1,56 @@
+import HTTPServer
+
+/// How `broker serve` binds, refreshes, limits and shuts down.
+///
+/// A `Sendable` struct of `var`s with documented defaults; the CLI reads flags and the
+/// environment into one value, tests build their own.
+public struct ServeConfiguration: Sendable {
+    /// The address to bind (an IP literal); loopback by default.
+    public var host: String
+    /// The TCP port; 0 binds an ephemeral one.
+    public var port: Int
+    /// The background refresh interval in milliseconds; `nil` turns background refresh off.
+    public var refreshIntervalMs: Int64?
+    /// Whether a refresh round runs as soon as the server starts (in the background).
+    public var refreshAtStart: Bool
+    /// How long a shutdown waits for in-flight requests before closing connections.
+    public var gracePeriodMs: Int
+    /// The client keys; empty means no access control (loopback only).
+    public var keys: [APIKey]
+    /// The server's threading model.
+    public var threadModel: HTTPServerConfiguration.ThreadModel
+    /// How long one model's offers, latency figures and breaker state are reused between requests.
+    public var marketCacheTTLMs: Int64
+    /// The most tries per inference request.
+    public var maxAttempts: Int
+
+    /// A configuration: `127.0.0.1:8080`, refresh every hour (and at start), 10 s grace, no keys,
+    /// a thread per connection, a 1 s market cache, 4 attempts.
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, refreshIntervalMs: Int64? = 3_600_000, refreshAtStart: Bool = true,
+        gracePeriodMs: Int = 10_000, keys: [APIKey] = [], threadModel: HTTPServerConfiguration.ThreadModel = .threadPerConnection,
+        marketCacheTTLMs: Int64 = 1_000, maxAttempts: Int = 4
+    ) {
+        self.host = host
+        self.port = port
+        self.refreshIntervalMs = refreshIntervalMs
+        self.refreshAtStart = refreshAtStart
+        self.gracePeriodMs = gracePeriodMs
+        self.keys = keys
+        self.threadModel = threadModel
+        self.marketCacheTTLMs = marketCacheTTLMs
+        self.maxAttempts = maxAttempts
+    }
+
+    /// Whether `host` is a loopback address (`127.0.0.0/8`, `::1`).
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "::1" || host == "localhost" || host.hasPrefix("127.")
+    }
+
+    /// Why this configuration may not be served, or `nil`: without client keys the server
+    /// refuses to bind anything but loopback.
+    public var bindRefusal: String? {
+        guard keys.isEmpty, !Self.isLoopback(host) else { return nil }
+        return "refusing to bind \(host) without access control: set BROKER_API_KEYS (or --keys-file) or bind 127.0.0.1"
+    }
+}

@@ -1,0 +1,52 @@
+import Broker
+import ProviderInterface
+
+/// Everything the endpoints share: registry, store, routing, caches, access control,
+/// metrics and the background refresh.
+final class ServeContext: Sendable {
+    let configuration: ServeConfiguration
+    let registry: Registry
+    let store: MarketplaceStore
+    let routing: RoutingService
+    let runner: InferenceRunner
+    let cache: MarketViewCache
+    let access: AccessControl
+    let metrics = ServeMetrics()
+    let lifecycle = Lifecycle()
+    let refresh: RefreshLoop
+    let now: @Sendable () -> Int64
+
+    init(
+        configuration: ServeConfiguration, registry: Registry, store: MarketplaceStore, environment: [String: String],
+        factory: @escaping ProviderFactory, now: @escaping @Sendable () -> Int64
+    ) {
+        self.configuration = configuration
+        self.registry = registry
+        self.store = store
+        self.now = now
+        let routing = RoutingService(
+            registry: registry, store: store, environment: environment,
+            factory: { entry throws(ProviderError) in TracingProvider(base: try factory(entry)) })
+        self.routing = routing
+        self.runner = routing.runner(maxAttempts: configuration.maxAttempts)
+        let cache = MarketViewCache(routing: routing, ttlMs: configuration.marketCacheTTLMs, now: now)
+        self.cache = cache
+        self.access = AccessControl(keys: configuration.keys, now: now)
+        let metrics = self.metrics
+        let refresher = PricingRefresher(
+            store: store, registry: registry, factory: factory, now: now,
+            owner: "serve-\(UInt32.random(in: 0...UInt32.max))")
+        self.refresh = RefreshLoop(
+            refresher: refresher, intervalMs: configuration.refreshIntervalMs,
+            onResult: { metrics.refresh(provider: $0.run.provider, status: $0.run.status.rawValue) },
+            onRound: { cache.invalidateAll() })
+    }
+
+    /// The market query for staleness, with the registry's refresh intervals.
+    func marketQuery() -> MarketQuery {
+        var query = MarketQuery(nowMs: now())
+        query.refreshIntervalsMs = Dictionary(
+            registry.entries.map { ($0.key, Int64($0.refreshIntervalSeconds) * 1000) }, uniquingKeysWith: { a, _ in a })
+        return query
+    }
+}

@@ -1,0 +1,38 @@
+import Broker
+import ProviderInterface
+
+/// Wraps a provider so each inference reports its offer and upstream time to the request's
+/// ``RequestTrace``; catalog calls pass straight through.
+struct TracingProvider: ProviderInterface {
+    let base: any ProviderInterface
+
+    var key: String { base.key }
+
+    func listModels() async throws(ProviderError) -> ModelCatalog { try await base.listModels() }
+
+    func getPricing() async throws(ProviderError) -> [PriceQuote] { try await base.getPricing() }
+
+    func runInference(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
+        let trace = RequestTrace.current
+        trace?.attemptStarted(OfferKey(provider: key, servedBy: request.servedBy ?? key, model: request.model))
+        let started = Monotonic.nanos()
+        defer { trace?.addUpstream(Monotonic.nanos() &- started) }
+        do {
+            return try await base.runInference(request)
+        } catch {
+            trace?.failed(error)
+            throw error
+        }
+    }
+
+    func streamInference(_ request: InferenceRequest) async throws(ProviderError) -> AsyncThrowingStream<InferenceEvent, any Error> {
+        let trace = RequestTrace.current
+        trace?.attemptStarted(OfferKey(provider: key, servedBy: request.servedBy ?? key, model: request.model))
+        do {
+            return try await base.streamInference(request)
+        } catch {
+            trace?.failed(error)
+            throw error
+        }
+    }
+}

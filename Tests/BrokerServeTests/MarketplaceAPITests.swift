@@ -1,0 +1,78 @@
+import Adapters
+import Foundation
+import ProviderSimulator
+import Testing
+
+@Suite("broker serve: models, marketplace, usage and health")
+struct MarketplaceAPITests {
+    @Test("/v1/models lists the market's models in OpenAI's shape with tasks, regions and the cheapest price")
+    func models() async throws {
+        let h = try await ServeHarness()
+        let response = try await h.send("GET", "/v1/models")
+        #expect(response.status == 200)
+        let object = try #require(ServeHarness.json(response) as? [String: Any])
+        #expect(object["object"] as? String == "list")
+        let data = try #require(object["data"] as? [[String: Any]])
+        let llama = try #require(data.first { $0["id"] as? String == ServeHarness.llama8B })
+        #expect(llama["object"] as? String == "model")
+        #expect(llama["owned_by"] as? String == "meta-llama")
+        #expect(llama["tasks"] as? [String] == ["conversational"])
+        let regions = try #require(llama["regions"] as? [String])
+        #expect(regions.contains("eu") && regions.contains("uk"))
+        let cheapest = try #require(llama["cheapest"] as? [String: Any])
+        #expect(cheapest["served_by"] as? String == "nscale")  // 0.03 in / 0.09 out: lowest blended price
+        #expect(data.contains { ($0["tasks"] as? [String])?.contains("summarization") == true })
+        await h.stop()
+    }
+
+    @Test("/v1/marketplace/offers takes broker market's filters and answers the market JSON contract")
+    func offers() async throws {
+        let h = try await ServeHarness()
+        let response = try await h.send("GET", "/v1/marketplace/offers?region=eu&task=chat&sort=price")
+        #expect(response.status == 200)
+        let offers = try #require(ServeHarness.json(response) as? [[String: Any]])
+        #expect(!offers.isEmpty)
+        #expect(offers.allSatisfy { $0["region"] as? String == "eu" })
+        #expect(offers.allSatisfy { ($0["compliance"] as? [String])?.contains("gdpr") == true })
+        #expect(offers.contains { $0["provider"] as? String == "acme" })
+        for field in ["provider", "served_by", "model", "hf_id", "task", "billing", "price_state", "input_usd_per_mtok",
+            "output_usd_per_mtok", "context_length", "refreshed_at", "stale"]
+        {
+            #expect(offers[0].keys.contains(field), "missing \(field)")
+        }
+        let capped = try await h.send("GET", "/v1/marketplace/offers?max_input_price=0.1&model=llama-3.1-8b")
+        let cheap = try #require(ServeHarness.json(capped) as? [[String: Any]])
+        #expect(Set(cheap.compactMap { $0["served_by"] as? String }) == ["nscale", "groq"])
+        let bad = try await h.send("GET", "/v1/marketplace/offers?region=mars")
+        #expect(bad.status == 400)
+        let providers = try await h.send("GET", "/v1/marketplace/providers")
+        let rows = try #require(ServeHarness.json(providers) as? [[String: Any]])
+        #expect(rows.map { $0["provider"] as? String } == ["hf", "acme"])
+        #expect(rows[0]["credential"] as? String == "set")
+        #expect(!providers.text.contains(ServeHarness.hfToken))
+        await h.stop()
+    }
+
+    @Test("/health reports the last refresh per provider and turns degraded after two failures in a row")
+    func health() async throws {
+        let h = try await ServeHarness()
+        let ok = try await h.send("GET", "/health")
+        #expect(ok.status == 200)
+        let first = try #require(ServeHarness.json(ok) as? [String: Any])
+        #expect(first["status"] as? String == "ok")
+        #expect(first["store"] as? String == "ok")
+        #expect((first["providers"] as? [[String: Any]])?.count == 2)
+        h.simulator.inject(.serverError(500), pathPrefix: "/together/v1/models", count: 2)
+        await h.server.refreshNow()
+        let once = try #require(ServeHarness.json(try await h.send("GET", "/health")) as? [String: Any])
+        #expect(once["status"] as? String == "ok")
+        await h.server.refreshNow()
+        let twice = try #require(ServeHarness.json(try await h.send("GET", "/health")) as? [String: Any])
+        #expect(twice["status"] as? String == "degraded")
+        #expect(twice["degraded_providers"] as? [String] == ["acme"])
+        await h.server.refreshNow()
+        let healed = try #require(ServeHarness.json(try await h.send("GET", "/health")) as? [String: Any])
+        #expect(healed["status"] as? String == "ok")
+        await h.stop()
+    }
+}

@@ -1,0 +1,103 @@
+import Adapters
+import Broker
+import BrokerServe
+import Foundation
+import ProviderInterface
+import ProviderSimulator
+
+/// A simulator, a registry pointing at it, a fresh store and `BrokerServer` in process, with
+/// a small HTTP client for the server's API.
+final class ServeHarness: Sendable {
+    let simulator: ProviderSimulator
+    let dir: URL
+    let registryPath: String
+    let storePath: String
+    let server: BrokerServer
+    static let hfToken = "hf_simulatedTOKENvalue0123456789abcdef"
+    static let acmeKey = "sk-acme-simulated-key-0123456789"
+    static let llama8B = "meta-llama/Llama-3.1-8B-Instruct"
+
+    init(
+        fixtures: SimulatorFixtures = SimulatorFixtures(), configure: (inout ServeConfiguration) -> Void = { _ in },
+        refresh: Bool = true
+    ) async throws {
+        var fixtures = fixtures
+        fixtures.requiredToken = nil
+        simulator = ProviderSimulator(fixtures: fixtures)
+        try simulator.start()
+        dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        registryPath = dir.appendingPathComponent("provider_registry.json").path
+        storePath = dir.appendingPathComponent("market.sqlite3").path
+        try Self.registryText(simulator.baseURL).write(toFile: registryPath, atomically: true, encoding: .utf8)
+        let registry = try RegistryLoader().load(path: registryPath)
+        let store = try MarketplaceStore(path: storePath)
+        var configuration = ServeConfiguration(port: 0, refreshIntervalMs: nil, refreshAtStart: false, gracePeriodMs: 5_000)
+        configure(&configuration)
+        let environment = Self.environment
+        let context = AdapterContext(environment: environment, transport: CurlTransport.shared)
+        let service = BrokerService(
+            configuration: configuration, registry: registry, store: store, environment: environment,
+            factory: { entry throws(ProviderError) in try AdapterFactory.standard.make(entry, context: context) })
+        server = BrokerServer(service: service)
+        try await server.start()
+        if refresh { await server.refreshNow() }
+    }
+
+    static var environment: [String: String] { ["TEST_HF_TOKEN": hfToken, "ACME_KEY": acmeKey] }
+
+    /// The registry the CLI tests use: the HF router (EU, UK and unknown serving endpoints) and
+    /// an OpenAI-compatible provider in the EU.
+    static func registryText(_ base: String) -> String {
+        """
+        {"version": 1, "aliases": {"l8": "meta-llama/Llama-3.1-8B-Instruct"}, "providers": [
+          {"key": "hf", "adapter": "huggingface", "base_url": "\(base)", "urls": {"hub": "\(base)"},
+           "auth_env": "TEST_HF_TOKEN", "timeout": "10s",
+           "served_by": {
+             "scaleway": {"region": "eu", "countries": ["FR"]}, "ovhcloud": {"region": "eu", "countries": ["FR"]},
+             "nscale": {"region": "uk", "countries": ["GB"]}, "together": {"region": "unknown"},
+             "groq": {"region": "unknown"}, "hf-inference": {"region": "unknown"}}},
+          {"key": "acme", "adapter": "openai-compatible", "base_url": "\(base)/together/v1", "auth_env": "ACME_KEY",
+           "region": {"region": "eu", "countries": ["DE"]}, "timeout": "10s",
+           "pricing": {"source": "api", "unit": "usd_per_mtok", "zero": "unknown"},
+           "options": {"list_envelope": "array", "price_input_field": "pricing.input", "price_output_field": "pricing.output"}}
+        ]}
+        """
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(server.port)" }
+
+    func stop() async {
+        await server.shutdown()
+        simulator.stop()
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    /// One request to the server.
+    func send(
+        _ method: String, _ path: String, json: Any? = nil, body: [UInt8]? = nil, headers: [String: String] = [:],
+        key: String? = nil
+    ) async throws -> HTTPResponse {
+        var all = headers.map { HTTPHeader($0.key, $0.value) }
+        var bytes = body
+        if let json {
+            bytes = Array(try JSONSerialization.data(withJSONObject: json))
+            all.append(HTTPHeader("Content-Type", "application/json"))
+        }
+        if let key { all.append(HTTPHeader("Authorization", "Bearer \(key)")) }
+        let request = HTTPRequest(
+            method: method, url: baseURL + path, headers: all, body: bytes,
+            timeouts: HTTPTimeouts(connectMs: 5_000, firstByteMs: 20_000, totalMs: 30_000))
+        return try await CurlTransport.shared.send(request)
+    }
+
+    /// A JSON body.
+    static func json(_ response: HTTPResponse) -> Any? { try? JSONSerialization.jsonObject(with: Data(response.body)) }
+
+    /// A chat request body.
+    static func chat(_ model: String, _ prompt: String = "hello broker", extra: [String: Any] = [:]) -> [String: Any] {
+        var body: [String: Any] = ["model": model, "messages": [["role": "user", "content": prompt]]]
+        for (k, v) in extra { body[k] = v }
+        return body
+    }
+}
