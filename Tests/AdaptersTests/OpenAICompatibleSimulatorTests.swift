@@ -24,6 +24,9 @@ struct OpenAICompatibleSimulatorTests {
         let quotes = try await adapter.getPricing()
         #expect(quotes.count == 4)
         #expect(quotes.first { $0.model == "meta-llama/Llama-3-70b-hf" }?.price.state == .unknown)
+        #expect(sim.requests.count == 1)  // a refresh (list, then prices) fetches the list once
+        _ = try await adapter.getPricing()
+        #expect(sim.requests.count == 2)  // a later price check fetches fresh data
     }
 
     @Test func openAIListWithoutPricesSendsTheToken() async throws {

@@ -68,7 +68,7 @@ enum PluginProcess {
         case .success(let c): child = c
         case .failure(let error): return .failure(error)
         }
-        let deadline = Clock.nowMs() + invocation.timeoutMs
+        let deadline = PluginClock.nowMs() + invocation.timeoutMs
         var pipes = PluginPipes(input: child.stdin, output: child.stdout, errors: child.stderr)
         var written = 0
         if invocation.input.isEmpty { pipes.closeInput() }
@@ -79,7 +79,7 @@ enum PluginProcess {
 
         loop: while true {
             if cancellation.isCancelled { reason = .cancelled; break }
-            let remaining = deadline - Clock.nowMs()
+            let remaining = deadline - PluginClock.nowMs()
             if remaining <= 0 { reason = .timedOut; break }
             var fds = pipes.pollSet()
             if fds.isEmpty { break }
@@ -122,10 +122,10 @@ enum PluginProcess {
         var status: Int32?
         switch reason {
         case nil:  // stdout ended: the plugin should exit now
-            status = wait(child.pid, withinMs: max(0, deadline - Clock.nowMs()), draining: &pipes, into: &tail)
+            status = wait(child.pid, withinMs: max(0, deadline - PluginClock.nowMs()), draining: &pipes, into: &tail)
             if status == nil { reason = .timedOut }
         case .stopped? where graceful:
-            status = wait(child.pid, withinMs: min(exitGraceMs, max(0, deadline - Clock.nowMs())), draining: &pipes, into: &tail)
+            status = wait(child.pid, withinMs: min(exitGraceMs, max(0, deadline - PluginClock.nowMs())), draining: &pipes, into: &tail)
         default: break
         }
         if status == nil { status = terminate(child.pid, draining: &pipes, into: &tail) }
@@ -139,14 +139,14 @@ enum PluginProcess {
 
     /// Waits up to `ms` for `pid` to exit, reading stderr meanwhile; its wait status, or `nil`.
     static func wait(_ pid: pid_t, withinMs ms: Int, draining pipes: inout PluginPipes, into tail: inout StderrTail) -> Int32? {
-        let until = Clock.nowMs() + ms
+        let until = PluginClock.nowMs() + ms
         var status: Int32 = 0
         while true {
             let rc = waitpid(pid, &status, WNOHANG)
             if rc == pid { return status }
             if rc < 0, errno != EINTR { return 0 }
             tail.append(pipes.drain(pipes.errors))
-            if Clock.nowMs() >= until { return nil }
+            if PluginClock.nowMs() >= until { return nil }
             usleep(2000)
         }
     }
@@ -163,8 +163,8 @@ enum PluginProcess {
     }
 }
 
-/// Milliseconds on the monotonic clock.
-enum Clock {
+/// Milliseconds on the monotonic clock, for plugin deadlines.
+enum PluginClock {
     static func nowMs() -> Int {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)

@@ -1,12 +1,24 @@
 import ProviderInterface
 
+/// A dotted path of object keys inside a model item (`"metadata.pricing.input_tokens"`),
+/// split once when the options are read rather than for every item of a long list.
+struct FieldPath: Sendable, Hashable {
+    /// The keys, outermost first.
+    var keys: [String]
+
+    /// The path of a dotted string; empty segments are ignored.
+    init(_ dotted: String) {
+        keys = dotted.split(separator: ".", omittingEmptySubsequences: true).map(String.init)
+    }
+}
+
 extension JSONValue {
-    /// The value at a dotted path of object keys (`"metadata.pricing.input_tokens"`), or
-    /// `nil` when any step is missing or not an object. An empty path is the value itself.
-    func value(atPath path: String) -> JSONValue? {
-        var current: JSONValue? = self
-        for key in path.split(separator: ".", omittingEmptySubsequences: true) {
-            guard let next = current?[String(key)] else { return nil }
+    /// The value at `path`, or `nil` when any step is missing or not an object. An empty
+    /// path is the value itself.
+    func value(at path: FieldPath) -> JSONValue? {
+        var current = self
+        for key in path.keys {
+            guard let next = current[key] else { return nil }
             current = next
         }
         return current

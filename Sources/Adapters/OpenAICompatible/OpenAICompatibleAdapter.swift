@@ -15,6 +15,7 @@ public struct OpenAICompatibleAdapter: ProviderInterface {
     let entry: ProviderEntry
     let options: OpenAICompatibleOptions
     let client: OpenAIStyleClient
+    let recent = RecentCatalog()
 
     /// The adapter kind `openai-compatible`.
     public static let kind = AdapterKind(
@@ -41,11 +42,16 @@ public struct OpenAICompatibleAdapter: ProviderInterface {
     public func listModels() async throws(ProviderError) -> ModelCatalog {
         let catalog = OpenAICompatibleCatalog(entry: entry, options: options)
         if entry.pricing.catalogIsTable { return catalog.tableCatalog() }
-        return try catalog.parse(await client.getJSON(modelsURL))
+        let listed = try catalog.parse(await client.getJSON(modelsURL))
+        recent.remember(listed)
+        return listed
     }
 
+    /// The prices of the listed models: from the catalog `listModels()` just fetched when
+    /// it is recent (a refresh calls both), else from a new listing.
     public func getPricing() async throws(ProviderError) -> [PriceQuote] {
-        OpenAICompatibleCatalog.quotes(try await listModels())
+        if let listed = recent.take() { return OpenAICompatibleCatalog.quotes(listed) }
+        return OpenAICompatibleCatalog.quotes(try await listModels())
     }
 
     public func runInference(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {

@@ -47,7 +47,7 @@ struct OpenAICompatibleCatalog: Sendable {
                 continue
             }
             if let typeField = options.typeField {
-                let type = item.value(atPath: typeField)?.stringValue ?? "none"
+                let type = item.value(at: typeField)?.stringValue ?? "none"
                 guard options.chatTypes.contains(type) else {
                     skipped["type \(type)", default: 0] += 1
                     continue
@@ -61,9 +61,9 @@ struct OpenAICompatibleCatalog: Sendable {
             models.append(
                 ModelListing(
                     id: id,
-                    hfID: options.hfIDField.flatMap { item.value(atPath: $0)?.nonEmptyString } ?? row?.hfID,
+                    hfID: options.hfIDField.flatMap { item.value(at: $0)?.nonEmptyString } ?? row?.hfID,
                     task: row?.task ?? options.defaultTask,
-                    contextLength: item.value(atPath: options.contextField)?.looseIntValue ?? row?.contextLength,
+                    contextLength: item.value(at: options.contextField)?.looseIntValue ?? row?.contextLength,
                     name: item["name"]?.nonEmptyString ?? item["display_name"]?.nonEmptyString,
                     price: price(item: item, row: row, reader: reader)))
         }
@@ -89,7 +89,7 @@ struct OpenAICompatibleCatalog: Sendable {
             guard let input = options.priceInputField, let output = options.priceOutputField else {
                 return isLocal ? .free : nil
             }
-            return reader.tokenPrice(input: item.value(atPath: input), output: item.value(atPath: output))
+            return reader.tokenPrice(input: item.value(at: input), output: item.value(at: output))
         case .static: return .unknown
         case .none: return isLocal ? .free : nil
         }

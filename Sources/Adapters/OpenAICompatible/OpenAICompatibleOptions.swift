@@ -25,15 +25,15 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
     /// The model list's envelope (default `auto`).
     var listEnvelope = ListEnvelope.auto
     /// Dotted path of the input price inside a model item (`pricing.input`), in `pricing.unit`.
-    var priceInputField: String?
+    var priceInputField: FieldPath?
     /// Dotted path of the output price inside a model item (`pricing.output`).
-    var priceOutputField: String?
+    var priceOutputField: FieldPath?
     /// Dotted path of the context length (`context_length`).
-    var contextField = "context_length"
+    var contextField = FieldPath("context_length")
     /// Dotted path of the Hugging Face id, when the list carries one.
-    var hfIDField: String?
+    var hfIDField: FieldPath?
     /// Dotted path of the item type; with ``chatTypes``, only items of those types are kept.
-    var typeField: String?
+    var typeField: FieldPath?
     /// The item types to keep (Together: `["chat"]`).
     var chatTypes: [String] = []
     /// The task of every listed model (`conversational`).
@@ -56,11 +56,11 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
         if let s = options["auth_header"]?.nonEmptyString { authHeader = s }
         if let s = options["auth_prefix"]?.stringValue { authPrefix = s }
         if let s = options["list_envelope"]?.stringValue, let e = ListEnvelope(rawValue: s) { listEnvelope = e }
-        priceInputField = options["price_input_field"]?.nonEmptyString
-        priceOutputField = options["price_output_field"]?.nonEmptyString
-        if let s = options["context_field"]?.nonEmptyString { contextField = s }
-        hfIDField = options["hf_id_field"]?.nonEmptyString
-        typeField = options["type_field"]?.nonEmptyString
+        priceInputField = options["price_input_field"]?.nonEmptyString.map(FieldPath.init)
+        priceOutputField = options["price_output_field"]?.nonEmptyString.map(FieldPath.init)
+        if let s = options["context_field"]?.nonEmptyString { contextField = FieldPath(s) }
+        hfIDField = options["hf_id_field"]?.nonEmptyString.map(FieldPath.init)
+        typeField = options["type_field"]?.nonEmptyString.map(FieldPath.init)
         chatTypes = options["chat_types"]?.arrayValue?.compactMap(\.stringValue) ?? []
         if let s = options["default_task"]?.nonEmptyString { defaultTask = ModelTask(userInput: s) }
     }

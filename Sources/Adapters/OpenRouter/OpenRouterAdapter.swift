@@ -11,6 +11,7 @@ public struct OpenRouterAdapter: ProviderInterface {
     public let key: String
     let entry: ProviderEntry
     let client: OpenAIStyleClient
+    let recent = RecentCatalog()
 
     /// The most list pages followed through `links.next`.
     static let maxPages = 100
@@ -55,11 +56,15 @@ public struct OpenRouterAdapter: ProviderInterface {
             }
             url = next
         }
+        recent.remember(result)
         return result
     }
 
+    /// The prices of the listed models: from the catalog `listModels()` just fetched when
+    /// it is recent (a refresh calls both), else from a new listing.
     public func getPricing() async throws(ProviderError) -> [PriceQuote] {
-        OpenAICompatibleCatalog.quotes(try await listModels())
+        if let listed = recent.take() { return OpenAICompatibleCatalog.quotes(listed) }
+        return OpenAICompatibleCatalog.quotes(try await listModels())
     }
 
     public func runInference(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
