@@ -1,0 +1,86 @@
+import Adapters
+import Broker
+import BrokerServe
+import Foundation
+import ProviderInterface
+import Testing
+
+@Suite("broker serve: client keys, budgets and rate limits")
+struct AccessControlTests {
+    static let keyA = "sk-client-alpha-0123456789"
+    static let keyB = "sk-client-bravo-0123456789"
+
+    func code(_ response: HTTPResponse) -> String? {
+        ((ServeHarness.json(response) as? [String: Any])?["error"] as? [String: Any])?["code"] as? String
+    }
+
+    @Test("with keys set, API calls need one: missing and wrong keys are 401; the page and health stay open")
+    func keysRequired() async throws {
+        let keys = try APIKey.parseList("\(Self.keyA)\n# a comment\n\(Self.keyB);name=ci")
+        let h = try await ServeHarness(configure: { $0.keys = keys })
+        let missing = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
+        #expect(missing.status == 401)
+        #expect(code(missing) == "invalid_api_key")
+        let wrong = try await h.send("GET", "/v1/models", key: "sk-client-alpha-0123456780")
+        #expect(wrong.status == 401)
+        let offers = try await h.send("GET", "/v1/marketplace/offers", key: "")
+        #expect(offers.status == 401)
+        let ok = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"), key: Self.keyB)
+        #expect(ok.status == 200, "\(ok.text)")
+        #expect(try await h.send("GET", "/v1/models", key: Self.keyA).status == 200)
+        #expect(try await h.send("GET", "/health").status == 200)
+        #expect(try await h.send("GET", "/").status == 200)
+        // The client's key never reaches a provider.
+        #expect(!h.simulator.requests.contains { ($0.header("Authorization") ?? "").contains("sk-client") })
+        await h.stop()
+    }
+
+    @Test("a key over its budget gets 429 insufficient_quota; other keys go on")
+    func budget() async throws {
+        // One nano-dollar: the first request (a few hundred pico-USD… or more) spends it.
+        let keys = try APIKey.parseList("\(Self.keyA);budget_usd=0.000000001,\(Self.keyB)")
+        let h = try await ServeHarness(configure: { $0.keys = keys })
+        let first = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8", "a longer prompt to cost more"), key: Self.keyA)
+        #expect(first.status == 200)
+        let cost = Int(first.header("x-broker-cost-nano-usd") ?? "") ?? 0
+        #expect(cost >= 1)
+        let second = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"), key: Self.keyA)
+        #expect(second.status == 429)
+        #expect(code(second) == "insufficient_quota")
+        let other = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"), key: Self.keyB)
+        #expect(other.status == 200)
+        await h.stop()
+    }
+
+    @Test("a key over its request rate gets 429 with Retry-After")
+    func rate() async throws {
+        let keys = try APIKey.parseList("\(Self.keyA);rpm=2")
+        let h = try await ServeHarness(configure: { $0.keys = keys })
+        #expect(try await h.send("GET", "/v1/models", key: Self.keyA).status == 200)
+        #expect(try await h.send("GET", "/v1/models", key: Self.keyA).status == 200)
+        let third = try await h.send("GET", "/v1/models", key: Self.keyA)
+        #expect(third.status == 429)
+        #expect(code(third) == "rate_limit_exceeded")
+        let wait = try #require(Int(third.header("Retry-After") ?? ""))
+        #expect((1...30).contains(wait))
+        await h.stop()
+    }
+
+    @Test("without keys the server refuses to bind a non-loopback address; key lists are validated")
+    func bindRefusal() async throws {
+        let registry = Broker.Registry(path: "", entries: [])
+        let dir = NSTemporaryDirectory() + "broker-serve-bind-\(UUID().uuidString)"
+        let store = try MarketplaceStore(path: dir + "/market.sqlite3")
+        let service = BrokerService(
+            configuration: ServeConfiguration(host: "0.0.0.0", port: 0, refreshIntervalMs: nil, refreshAtStart: false),
+            registry: registry, store: store, environment: [:],
+            factory: { entry throws(ProviderError) in throw ProviderError(.unsupported, message: "none") })
+        let server = BrokerServer(service: service)
+        await #expect(throws: ServeError.self) { try await server.start() }
+        #expect(throws: APIKeyListError.self) { try APIKey.parseList("short") }
+        #expect(throws: APIKeyListError.self) { try APIKey.parseList("\(Self.keyA);budget_usd=lots") }
+        let parsed = try APIKey.parseList("\(Self.keyA);name=team;budget_usd=2.5;rpm=60")
+        #expect(parsed == [APIKey(secret: Self.keyA, name: "team", budget: PicoUSD(2_500_000_000_000), requestsPerMinute: 60)])
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+}
