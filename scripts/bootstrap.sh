@@ -5,7 +5,8 @@ set -euo pipefail
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in libcurl4-openssl-dev libsqlite3-dev libmicrohttpd-dev pkg-config python3; do
+# chromium and python3-venv: the broker serve tests (a headless browser, the official Python clients).
+for pkg in libcurl4-openssl-dev libsqlite3-dev libmicrohttpd-dev pkg-config python3 python3-venv chromium; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 # A libcurl dev package of another TLS flavour also provides the headers.
@@ -23,4 +24,13 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq >&2
   $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+fi
+
+# The official `openai` and `huggingface_hub` clients for the broker serve client test, in an
+# ignored virtual environment. Not fatal: without it that one test fails and says why.
+venv="$(cd "$(dirname "$0")/.." && pwd)/.venv-serve"
+if ! "$venv/bin/python" -c "import openai, huggingface_hub" 2>/dev/null; then
+  echo "bootstrap: installing openai and huggingface_hub into $venv" >&2
+  { python3 -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check openai huggingface_hub >&2; } ||
+    echo "bootstrap: could not prepare $venv (offline?); the serve client test will fail" >&2
 fi

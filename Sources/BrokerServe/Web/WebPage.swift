@@ -1,10 +1,169 @@
 import HTTPServer
 
-/// The marketplace page served at `/`: plain HTML, CSS and a little JavaScript, no external assets.
+/// The marketplace page served at `/`: plain HTML, CSS and a little JavaScript, no external
+/// assets and no build step.
+///
+/// The page reads `/v1/marketplace/offers` and `/health`, shows one card per offer, and
+/// filters by provider, task, region and price and sorts on the client. Filters live in the
+/// URL (`/?region=eu&task=conversational&max_price=1&sort=price`), so a filtered view can be
+/// linked. When the server needs a key, the page asks for one and keeps it in `localStorage`.
 enum WebPage {
     static let response = ServerResponse(
-        status: 200, headers: [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache")],
-        bytes: Array(html.utf8))
+        status: 200,
+        headers: [
+            ("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache"),
+            ("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"),
+        ],
+        bytes: Array((head + style + body + script).utf8))
 
-    static let html = "<!doctype html><title>broker</title><p>broker marketplace</p>"
+    static let head = #"""
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>broker — marketplace</title>
+        """#
+
+    static let style = #"""
+        <style>
+        :root { --bg:#f6f7f9; --card:#fff; --ink:#1c2330; --mute:#667085; --line:#e3e6eb; --eu:#1d4ed8; --ok:#15803d; --bad:#b91c1c; --warn:#b45309; }
+        * { box-sizing: border-box; }
+        body { margin:0; font:14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; background:var(--bg); color:var(--ink); }
+        header { padding:14px 20px; background:#111827; color:#fff; display:flex; align-items:baseline; gap:16px; flex-wrap:wrap; }
+        header h1 { font-size:18px; margin:0; }
+        header span { color:#cbd5e1; }
+        #status { display:flex; gap:8px; flex-wrap:wrap; padding:10px 20px; border-bottom:1px solid var(--line); background:#fff; }
+        .chip { border:1px solid var(--line); border-radius:999px; padding:2px 10px; font-size:12px; }
+        .chip.ok { border-color:#bbf7d0; background:#f0fdf4; } .chip.failed { border-color:#fecaca; background:#fef2f2; color:var(--bad); }
+        .chip.kept { border-color:#fde68a; background:#fffbeb; }
+        form { display:flex; gap:10px; flex-wrap:wrap; padding:12px 20px; align-items:end; }
+        label { display:flex; flex-direction:column; font-size:12px; color:var(--mute); gap:2px; }
+        select, input { font:inherit; padding:5px 8px; border:1px solid var(--line); border-radius:6px; background:#fff; min-width:120px; }
+        #grid { display:grid; grid-template-columns:repeat(auto-fill, minmax(290px, 1fr)); gap:12px; padding:4px 20px 24px; }
+        .card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:12px 14px; display:flex; flex-direction:column; gap:6px; }
+        .card h2 { font-size:14px; margin:0; word-break:break-all; }
+        .who { color:var(--mute); font-size:12px; }
+        .prices { display:flex; gap:14px; font-variant-numeric:tabular-nums; }
+        .prices b { font-size:16px; }
+        .badges { display:flex; gap:4px; flex-wrap:wrap; }
+        .badge { font-size:11px; border-radius:4px; padding:1px 6px; background:#eef2f7; color:#334155; }
+        .badge.region-eu { background:#dbeafe; color:var(--eu); } .badge.region-uk { background:#ede9fe; color:#6d28d9; }
+        .badge.task { background:#ecfdf5; color:var(--ok); } .badge.stale { background:#fef2f2; color:var(--bad); }
+        .meta { display:flex; gap:12px; color:var(--mute); font-size:12px; flex-wrap:wrap; }
+        #empty, #keybox { padding:20px; color:var(--mute); }
+        #keybox[hidden], #empty[hidden] { display:none; }
+        </style></head>
+        """#
+
+    static let body = #"""
+        <body>
+        <header><h1>broker marketplace</h1><span id="count">loading…</span></header>
+        <div id="status" aria-label="provider status"></div>
+        <div id="keybox" hidden>This server needs an API key: <input id="key" type="password" placeholder="sk-…"> <button id="keygo" type="button">Use key</button></div>
+        <form id="filters">
+          <label>Provider<select name="provider"><option value="">all</option></select></label>
+          <label>Task<select name="task"><option value="">all</option></select></label>
+          <label>Region<select name="region"><option value="">all</option></select></label>
+          <label>Max $/M in<input name="max_price" type="number" min="0" step="any" placeholder="any"></label>
+          <label>Model<input name="q" type="search" placeholder="contains…"></label>
+          <label>Sort<select name="sort">
+            <option value="price">price (blended)</option><option value="context">context</option>
+            <option value="latency">latency</option><option value="model">model</option></select></label>
+        </form>
+        <div id="empty" hidden>No offers match these filters.</div>
+        <main id="grid"></main>
+        """#
+
+    static let script = #"""
+        <script>
+        "use strict";
+        const $ = (s) => document.querySelector(s);
+        const form = $("#filters");
+        const params = new URLSearchParams(location.search);
+        let offers = [];
+        function headers() { const k = localStorage.getItem("broker_key"); return k ? { Authorization: "Bearer " + k } : {}; }
+        function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; }
+        function age(iso) {
+          const s = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+          return s < 60 ? Math.round(s) + "s" : s < 3600 ? Math.round(s / 60) + "m" : s < 86400 ? Math.round(s / 3600) + "h" : Math.round(s / 86400) + "d";
+        }
+        function price(v, billing) { return billing !== "token" ? billing : v === null ? "?" : v === 0 ? "free" : "$" + v; }
+        function blended(o) { return o.input_usd_per_mtok === null || o.output_usd_per_mtok === null ? Infinity : (3 * o.input_usd_per_mtok + o.output_usd_per_mtok) / 4; }
+        function fill(name, values) {
+          const select = form.elements[name];
+          for (const v of [...new Set(values)].sort()) { const o = el("option", null, v); o.value = v; select.appendChild(o); }
+        }
+        function state() {
+          const f = form.elements;
+          return { provider: f.provider.value, task: f.task.value, region: f.region.value, max_price: f.max_price.value, q: f.q.value.toLowerCase(), sort: f.sort.value };
+        }
+        function render() {
+          const s = state();
+          const max = s.max_price === "" ? null : Number(s.max_price);
+          let shown = offers.filter(o => (!s.provider || o.provider === s.provider || o.served_by === s.provider)
+            && (!s.task || o.task === s.task) && (!s.region || o.region === s.region)
+            && (max === null || (o.input_usd_per_mtok !== null && o.input_usd_per_mtok <= max))
+            && (!s.q || (o.model + " " + (o.hf_id || "")).toLowerCase().includes(s.q)));
+          const by = { price: (a, b) => blended(a) - blended(b), context: (a, b) => (b.context_length || 0) - (a.context_length || 0),
+            latency: (a, b) => (a.first_token_latency_ms ?? Infinity) - (b.first_token_latency_ms ?? Infinity),
+            model: (a, b) => (a.hf_id || a.model).localeCompare(b.hf_id || b.model) }[s.sort] || (() => 0);
+          shown.sort((a, b) => by(a, b) || (a.hf_id || a.model).localeCompare(b.hf_id || b.model));
+          const grid = $("#grid");
+          grid.replaceChildren(...shown.map(card));
+          $("#empty").hidden = shown.length > 0;
+          $("#count").textContent = shown.length + " of " + offers.length + " offers";
+          const q = new URLSearchParams();
+          for (const [k, v] of Object.entries(state())) if (v && !(k === "sort" && v === "price")) q.set(k, v);
+          history.replaceState(null, "", q.toString() ? "?" + q : location.pathname);
+          document.body.dataset.ready = "1";
+        }
+        function card(o) {
+          const c = el("article", "card");
+          c.dataset.provider = o.provider; c.dataset.servedBy = o.served_by; c.dataset.task = o.task; c.dataset.region = o.region;
+          c.appendChild(el("h2", null, o.hf_id || o.model));
+          c.appendChild(el("div", "who", o.served_by === o.provider ? o.provider : o.provider + " · served by " + o.served_by));
+          const p = el("div", "prices");
+          const pin = el("span"); pin.append(el("b", null, price(o.input_usd_per_mtok, o.billing)), " /M in");
+          const pout = el("span"); pout.append(el("b", null, price(o.output_usd_per_mtok, o.billing)), " /M out");
+          p.append(pin, pout); c.appendChild(p);
+          const b = el("div", "badges");
+          b.append(el("span", "badge task", o.task), el("span", "badge region-" + o.region, o.region));
+          for (const t of o.compliance) b.appendChild(el("span", "badge", t));
+          if (o.stale) b.appendChild(el("span", "badge stale", "stale"));
+          c.appendChild(b);
+          const m = el("div", "meta");
+          m.append(el("span", null, "context " + (o.context_length ?? "?")));
+          m.append(el("span", null, "first token " + (o.first_token_latency_ms != null ? o.first_token_latency_ms + " ms" : "?")));
+          m.append(el("span", null, o.throughput_tokens_per_s != null ? o.throughput_tokens_per_s + " tok/s" : "? tok/s"));
+          m.append(el("span", "age", "priced " + age(o.refreshed_at) + " ago" + (o.curated ? " (curated)" : "")));
+          c.appendChild(m);
+          return c;
+        }
+        async function status() {
+          try {
+            const h = await (await fetch("/health")).json();
+            const strip = $("#status");
+            strip.replaceChildren(el("span", "chip " + (h.status === "ok" ? "ok" : "failed"), "status " + h.status));
+            for (const p of h.providers) {
+              const chip = el("span", "chip " + p.status, p.provider + ": " + p.status + " " + age(p.at) + " ago"
+                + (p.consecutive_failures ? " · " + p.consecutive_failures + " failure(s) in a row" : ""));
+              chip.dataset.provider = p.provider; if (p.error) chip.title = p.error;
+              strip.appendChild(chip);
+            }
+          } catch (e) { $("#status").textContent = "health unavailable"; }
+        }
+        async function load() {
+          const r = await fetch("/v1/marketplace/offers?include_stale=1", { headers: headers() });
+          if (r.status === 401) { $("#keybox").hidden = false; $("#count").textContent = "API key needed"; return; }
+          offers = await r.json();
+          fill("provider", offers.flatMap(o => [o.provider, o.served_by]));
+          fill("task", offers.map(o => o.task));
+          fill("region", offers.map(o => o.region));
+          for (const [k, v] of params) if (form.elements[k]) form.elements[k].value = v;
+          render();
+        }
+        form.addEventListener("input", render);
+        $("#keygo").addEventListener("click", () => { localStorage.setItem("broker_key", $("#key").value); $("#keybox").hidden = true; load(); });
+        status(); load();
+        </script></body></html>
+        """#
 }

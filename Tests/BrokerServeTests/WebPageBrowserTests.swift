@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+@Suite("broker serve: the marketplace page in a real headless browser")
+struct WebPageBrowserTests {
+    /// Chromium from Debian (scripts/bootstrap.sh installs it); `$CHROMIUM` overrides.
+    static func chromium() -> String? {
+        if let path = ProcessInfo.processInfo.environment["CHROMIUM"] { return path }
+        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") + ["/usr/bin"]
+        for dir in dirs {
+            for name in ["chromium", "chromium-browser", "google-chrome"] {
+                let path = "\(dir)/\(name)"
+                if FileManager.default.isExecutableFile(atPath: path) { return path }
+            }
+        }
+        return nil
+    }
+
+    /// Runs headless Chromium with `arguments` and returns its stdout.
+    static func run(_ chromium: String, _ arguments: [String], profile: URL) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--user-data-dir=\(profile.path)", "--virtual-time-budget=10000",
+        ] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("filtered to region EU by the URL, the page shows only EU offers as cards, with prices and badges")
+    func regionFilter() async throws {
+        guard let chromium = Self.chromium() else {
+            Issue.record("chromium is not installed: run scripts/bootstrap.sh (apt-get install chromium) or set $CHROMIUM")
+            return
+        }
+        let h = try await ServeHarness()
+        let profile = h.dir.appendingPathComponent("chromium-profile")
+        let (code, dom) = try Self.run(chromium, ["--dump-dom", h.baseURL + "/?region=eu"], profile: profile)
+        #expect(code == 0)
+        #expect(dom.contains("data-ready=\"1\""), "the page's script did not finish: \(dom.prefix(400))")
+        let cards = dom.components(separatedBy: "<article class=\"card\"").dropFirst()
+        #expect(cards.count >= 3)
+        #expect(cards.allSatisfy { $0.contains("data-region=\"eu\"") })
+        #expect(dom.contains("data-served-by=\"scaleway\"") && dom.contains("data-provider=\"acme\""))
+        #expect(!dom.contains("data-region=\"uk\"") && !dom.contains("data-served-by=\"groq\""))
+        #expect(dom.contains("/M in") && dom.contains("gdpr"))
+        #expect(dom.contains("\(cards.count) of "))
+        // The provider strip names each provider's last refresh.
+        #expect(dom.contains("hf: ok") && dom.contains("acme: ok"))
+
+        let shot = h.dir.appendingPathComponent("marketplace.png")
+        _ = try Self.run(
+            chromium, ["--screenshot=\(shot.path)", "--window-size=1280,900", "--hide-scrollbars", h.baseURL + "/?region=eu"],
+            profile: profile)
+        let png = try Data(contentsOf: shot)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        if let keep = ProcessInfo.processInfo.environment["BROKER_SCREENSHOT_TO"] {
+            try? FileManager.default.removeItem(atPath: keep)
+            try FileManager.default.copyItem(at: shot, to: URL(fileURLWithPath: keep))
+        }
+        await h.stop()
+    }
+}
