@@ -2,6 +2,10 @@ import ProviderInterface
 import ProviderSimulator
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @testable import Adapters
 
 /// `CurlTransport.send` against the loopback simulator: requests as built, connection reuse,
@@ -205,6 +209,18 @@ import Testing
         sim.stop()
         let error = await TransportFixture.error { try await CurlTransport().send(HTTPRequest(url: url)) }
         #expect(error?.code == .connectFailed)
+    }
+
+    @Test func aConnectionThatNeverCompletesIsAConnectTimeout() async throws {
+        let (port, descriptors) = try TransportFixture.unacceptingPort()
+        defer { for descriptor in descriptors { close(descriptor) } }
+        let error = await TransportFixture.error {
+            try await CurlTransport().send(
+                HTTPRequest(
+                    url: "http://127.0.0.1:\(port)/v1/models",
+                    timeouts: HTTPTimeouts(connectMs: 200, firstByteMs: 10_000, totalMs: 10_000)))
+        }
+        #expect(error?.code == .connectTimeout)
     }
 
     @Test func releasingTheTransportEndsItsLoopThread() async throws {

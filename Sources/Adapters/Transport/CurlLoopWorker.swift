@@ -74,8 +74,7 @@ final class CurlLoopWorker {
                 let transfer = active[easy]
             else { continue }
             let code = shim_curl_msg_result(message)
-            let now = MonotonicTime.nanoseconds()
-            end(transfer, easy: easy) { $0.finish(code, now: now) }
+            end(transfer, easy: easy) { $0.finish(code) }
         }
     }
 

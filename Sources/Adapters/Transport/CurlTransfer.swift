@@ -36,8 +36,6 @@ final class CurlTransfer: @unchecked Sendable {
     private var body: [UInt8] = []
     private var received = 0
     private var abortError: TransportError?
-    /// When the loop started the transfer (monotonic nanoseconds).
-    private(set) var startedAt: UInt64 = 0
     /// When the first-byte timeout expires.
     private(set) var firstByteDeadline: UInt64 = 0
     /// Whether any response byte (header or body) has arrived.
@@ -54,7 +52,6 @@ final class CurlTransfer: @unchecked Sendable {
     /// Configures `easy` (fresh or reset) for this hop. Returns false if libcurl refused an option.
     func attach(_ easy: UnsafeMutableRawPointer, now: UInt64) -> Bool {
         self.easy = easy
-        startedAt = now
         firstByteDeadline = now &+ UInt64(hop.firstByteMs) &* 1_000_000
         if !streaming, hop.maxResponseBytes <= 1 << 20 { body.reserveCapacity(min(hop.maxResponseBytes, 16 << 10)) }
         let me = Unmanaged.passUnretained(self).toOpaque()
@@ -83,16 +80,23 @@ final class CurlTransfer: @unchecked Sendable {
         return easy
     }
 
-    /// libcurl finished the transfer with `code`.
-    func finish(_ code: CURLcode, now: UInt64) {
+    /// libcurl finished the transfer with `code` (called before ``detach()``).
+    func finish(_ code: CURLcode) {
         if let abortError {
             deliver(abortError)
         } else if code == CURLE_OK {
             deliver(nil)
         } else {
-            let beforeTotal = now &- startedAt < UInt64(hop.totalMs) &* 1_000_000
-            deliver(.curl(code, context: hop.context, beforeTotalDeadline: beforeTotal))
+            deliver(.curl(code, context: hop.context, connected: sawFirstByte || requestWasReady))
         }
+    }
+
+    /// Whether libcurl got as far as sending the request (connected, TLS done, or reused).
+    private var requestWasReady: Bool {
+        guard let easy else { return false }
+        var pretransferMicroseconds: curl_off_t = 0
+        _ = shim_curl_getinfo_off(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransferMicroseconds)
+        return pretransferMicroseconds > 0
     }
 
     /// Ends the transfer: resumes the waiting task and finishes the body stream.

@@ -5,9 +5,9 @@ extension TransportError {
     ///
     /// - Parameters:
     ///   - context: method and redacted URL (no query, no header values).
-    ///   - beforeTotalDeadline: whether the total timeout had not yet passed: a timeout
-    ///     then can only be the connect timeout (libcurl reports both as error 28).
-    static func curl(_ code: CURLcode, context: String, beforeTotalDeadline: Bool) -> TransportError {
+    ///   - connected: whether the connection (TCP and TLS) was up: libcurl reports the
+    ///     connect and the total timeout both as error 28.
+    static func curl(_ code: CURLcode, context: String, connected: Bool) -> TransportError {
         let reason = String(cString: curl_easy_strerror(code))
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT,
@@ -15,9 +15,9 @@ extension TransportError {
             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
             return TransportError(.connectFailed, "\(context): \(reason)")
         case CURLE_OPERATION_TIMEDOUT:
-            return beforeTotalDeadline
-                ? TransportError(.connectTimeout, "\(context): connect timeout")
-                : TransportError(.totalTimeout, "\(context): total timeout")
+            return connected
+                ? TransportError(.totalTimeout, "\(context): total timeout")
+                : TransportError(.connectTimeout, "\(context): connect timeout")
         case CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING,
             CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_HTTP3, CURLE_SSL_SHUTDOWN_FAILED:
             return TransportError(.connectionBroken, "\(context): \(reason)")
