@@ -62,6 +62,20 @@ import Testing
         #expect(!events.contains { $0.isDone })
     }
 
+    @Test func inBandErrorEventIsPassedThroughAsAnEvent() async throws {
+        let sim = try TransportFixture.simulator()
+        defer { sim.stop() }
+        sim.route("POST", "/v1/chat/completions") { _ in .sse(["a", "b", "c", "d"]) }
+        sim.inject(.inBandStreamError(message: "upstream overloaded"))
+        let response = try await CurlTransport().stream(
+            HTTPRequest(method: "POST", url: sim.url("/v1/chat/completions"), body: Array("{}".utf8)))
+        let (events, error) = await TransportFixture.events(response)
+        // Telling an in-band error from text is the adapter's job: the transport delivers it intact.
+        #expect(error == nil)
+        #expect(events.map(\.data).prefix(2) == ["a", "b"])
+        #expect(events.last?.data.contains("upstream overloaded") == true)
+    }
+
     @Test func errorStatusStreamsItsBody() async throws {
         let sim = try TransportFixture.simulator()
         defer { sim.stop() }

@@ -72,6 +72,17 @@ import Glibc
         #expect(response.text.contains("rate_limit_exceeded"))
     }
 
+    @Test func hubRateLimitHeadersAreSurfaced() async throws {
+        let sim = try TransportFixture.simulator()
+        defer { sim.stop() }
+        sim.route("GET", "/api/listing") { _ in .json("[]") }
+        sim.inject(.hubRateLimited(resetSeconds: 42))
+        let response = try await CurlTransport().send(HTTPRequest(url: sim.url("/api/listing")))
+        #expect(response.status == 429)
+        #expect(response.header("ratelimit")?.contains("t=42") == true)
+        #expect(response.header("ratelimit-policy") != nil)
+    }
+
     @Test(arguments: [500, 502, 503])
     func serverErrorsAreResponsesWithTheirBody(status: Int) async throws {
         let sim = try TransportFixture.simulator()
