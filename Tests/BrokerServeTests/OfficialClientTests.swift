@@ -1,0 +1,109 @@
+import Adapters
+import Foundation
+import ProviderSimulator
+import Testing
+
+@Suite("broker serve as a child process, driven by the official Python clients")
+struct OfficialClientTests {
+    static let key = "sk-python-client-0123456789"
+
+    /// A simulator in process, a registry pointing at it, a refreshed store, and `broker serve`.
+    static func start(fixtures: SimulatorFixtures = SimulatorFixtures(), extraArgs: [String] = []) throws
+        -> (ProviderSimulator, URL, BrokerServeProcess)
+    {
+        var fixtures = fixtures
+        fixtures.requiredToken = nil
+        let simulator = ProviderSimulator(fixtures: fixtures)
+        try simulator.start()
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-serve-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let registry = dir.appendingPathComponent("provider_registry.json")
+        try ServeHarness.registryText(simulator.baseURL).write(to: registry, atomically: true, encoding: .utf8)
+        var environment = ServeHarness.environment
+        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        environment["HOME"] = dir.path
+        environment["BROKER_REGISTRY"] = registry.path
+        environment["BROKER_STORE"] = dir.appendingPathComponent("market.sqlite3").path
+        environment["BROKER_API_KEYS"] = "\(key);name=python"
+        let refreshed = try BrokerServeProcess.run(["refresh"], environment: environment)
+        #expect(refreshed == 0)
+        let server = try BrokerServeProcess(["--no-initial-refresh", "--refresh-every", "off"] + extraArgs, environment: environment)
+        return (simulator, dir, server)
+    }
+
+    @Test("openai and huggingface_hub complete plain and streamed chat, a classic task, and read /v1/models")
+    func pythonClients() throws {
+        let python = BrokerServeProcess.repositoryRoot.appendingPathComponent(".venv-serve/bin/python")
+        guard FileManager.default.isExecutableFile(atPath: python.path) else {
+            Issue.record("the Python venv with openai and huggingface_hub is missing: run scripts/bootstrap.sh")
+            return
+        }
+        var fixtures = SimulatorFixtures()
+        fixtures.chatAnswers["facebook/bart-large-cnn"] = "A broker routes requests."
+        let (simulator, dir, server) = try Self.start(fixtures: fixtures)
+        defer {
+            simulator.stop()
+            try? FileManager.default.removeItem(at: dir)
+        }
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [
+            BrokerServeProcess.repositoryRoot.appendingPathComponent("scripts/serve_clients.py").path, server.baseURL, Self.key,
+            ServeHarness.llama8B, "facebook/bart-large-cnn", "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
+        ]
+        process.environment = ["PATH": "/usr/bin:/bin", "HF_HUB_DISABLE_TELEMETRY": "1", "HOME": dir.path, "NO_PROXY": "127.0.0.1"]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let (code, serveLog) = server.terminate()
+        #expect(process.terminationStatus == 0, "\(stderr.suffix(3000))")
+        #expect(code == 0, "\(serveLog)")
+        let report = try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any], "\(stderr.suffix(2000))")
+        #expect((report["models"] as? [String])?.contains(ServeHarness.llama8B) == true)
+        #expect(report["openai_chat"] as? String == "hello from openai")
+        #expect(report["openai_stream"] as? String == "streamed from openai")
+        #expect(report["openai_stream_usage"] as? Int == 3)
+        #expect(report["hf_chat"] as? String == "hello from hf")
+        #expect(report["hf_stream"] as? String == "streamed from hf")
+        #expect(report["hf_summarization"] as? String == "A broker routes requests.")
+        let labels = try #require(report["hf_classification"] as? [[String: Any]])
+        #expect(!labels.isEmpty && labels[0]["label"] is String)
+        // The client's key went nowhere upstream.
+        #expect(!simulator.requests.contains { ($0.header("Authorization") ?? "").contains(Self.key) })
+    }
+
+    @Test("SIGTERM lets a stream in flight finish, then the process exits 0")
+    func sigtermWithStreamInFlight() async throws {
+        var fixtures = SimulatorFixtures()
+        fixtures.chatAnswers[ServeHarness.llama8B] = "one two three four five six"
+        fixtures.streamChunkDelayMs = 80
+        let (simulator, dir, server) = try Self.start(fixtures: fixtures)
+        defer {
+            simulator.stop()
+            try? FileManager.default.removeItem(at: dir)
+        }
+        let body = try JSONSerialization.data(withJSONObject: ServeHarness.chat("l8", extra: ["stream": true]))
+        let request = HTTPRequest(
+            method: "POST", url: server.baseURL + "/v1/chat/completions",
+            headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Authorization", "Bearer \(Self.key)")],
+            body: Array(body))
+        let inFlight = Task { try await CurlTransport.shared.send(request) }
+        // Wait until the simulator has started answering, then ask the server to stop.
+        for _ in 0..<400 where !simulator.requests.contains(where: { $0.path == "/v1/chat/completions" }) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let (code, log) = server.terminate()
+        let response = try await inFlight.value
+        #expect(response.status == 200)
+        #expect(response.text.hasSuffix("data: [DONE]\n\n"))
+        #expect(response.text.contains("six"))
+        #expect(code == 0, "\(log)")
+        #expect(log.contains("shutting down") && log.contains("stopped"))
+    }
+}
