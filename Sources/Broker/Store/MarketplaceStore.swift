@@ -14,6 +14,8 @@ public actor MarketplaceStore {
     /// The database path.
     public nonisolated let path: String
 
+    /// The store's own serial queue, so SQLite's busy waits never block Swift's
+    /// cooperative threads.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     /// Opens the store at `path`, creating its directory (0700) and file (0600) when
