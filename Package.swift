@@ -67,6 +67,10 @@ let package = Package(
             dependencies: ["BrokerServe", "Broker", "Adapters", "ProviderSimulator"],
             path: "bench/ServeBench"),
         .executableTarget(
+            name: "MarketBench",
+            dependencies: ["Adapters", "Broker", "ProviderSimulator"],
+            path: "bench/MarketBench"),
+        .executableTarget(
             name: "StoreBench",
             dependencies: ["Broker", "ProviderInterface"],
             path: "bench/StoreBench"),

@@ -18,27 +18,38 @@ public enum OfferAssembler {
         for row in entry.pricing.table { table[row.model] = row }
         let curated = entry.pricing.catalogIsTable || entry.pricing.source == .static
 
-        var seen = Set<QuoteKey>()
+        var seen = Set<SeenKey>()
+        seen.reserveCapacity(catalog.models.count)
+        var regions: [String: (Region, [String], [ComplianceTag])] = [:]
         var offers: [Offer] = []
         offers.reserveCapacity(catalog.models.count)
         for listing in catalog.models {
             let key = QuoteKey(model: listing.id, servedBy: listing.servedBy)
-            guard seen.insert(QuoteKey(model: listing.id + "\u{1}" + listing.task.rawValue, servedBy: listing.servedBy)).inserted
-            else { continue }
+            guard seen.insert(SeenKey(model: listing.id, servedBy: listing.servedBy, task: listing.task)).inserted else { continue }
             let quote = quoteIndex[key] ?? (listing.servedBy == nil ? nil : quoteIndex[QuoteKey(model: listing.id, servedBy: nil)])
-            var price = table[listing.id]?.price ?? listing.price ?? quote?.price ?? OfferPrice.unknown
+            let row = table.isEmpty ? nil : table[listing.id]
+            var price = row?.price ?? listing.price ?? quote?.price ?? OfferPrice.unknown
             if entry.pricing.source == .none, listing.price == nil, quote == nil {
                 price = entry.region.region == .local ? .free : .unknown
             }
             if !entry.pricing.zeroIsFree { price = price.zeroAsUnknown }
             var offer = Offer(
                 provider: entry.key, servedBy: listing.servedBy ?? entry.key, model: listing.id,
-                servedModelID: listing.servedModelID, hfID: listing.hfID ?? table[listing.id]?.hfID, task: listing.task,
-                price: price, contextLength: listing.contextLength ?? quote?.contextLength ?? table[listing.id]?.contextLength,
+                servedModelID: listing.servedModelID, hfID: listing.hfID ?? row?.hfID, task: listing.task,
+                price: price, contextLength: listing.contextLength ?? quote?.contextLength ?? row?.contextLength,
                 supportsTools: quote?.supportsTools, supportsStructuredOutput: quote?.supportsStructuredOutput,
                 firstTokenLatencyMs: quote?.firstTokenLatencyMs, throughputTokensPerSecond: quote?.throughputTokensPerSecond,
                 curated: curated, priceTaken: curated ? entry.pricing.taken : nil, refreshedAt: nowMs)
-            offer.apply(entry.regionRecord(servedBy: listing.servedBy))
+            let regionKey = listing.servedBy ?? entry.key
+            let region: (Region, [String], [ComplianceTag])
+            if let cached = regions[regionKey] {
+                region = cached
+            } else {
+                let record = entry.regionRecord(servedBy: listing.servedBy)
+                region = (record.region, record.countries, record.complianceTags)
+                regions[regionKey] = region
+            }
+            (offer.region, offer.countries, offer.compliance) = region
             offers.append(offer)
         }
         return offers
@@ -47,6 +58,12 @@ public enum OfferAssembler {
     struct QuoteKey: Hashable {
         var model: String
         var servedBy: String?
+    }
+
+    struct SeenKey: Hashable {
+        var model: String
+        var servedBy: String?
+        var task: ModelTask
     }
 }
 

@@ -1,0 +1,124 @@
+// MarketBench: the marketplace figures of issue #5, end to end.
+//
+// 1. Refresh ingest: a simulated Hugging Face catalog of ~100,000 offers (33,334 models × 3
+//    providers) from the loopback simulator, through CurlTransport and the real adapter, into a
+//    fresh SQLite store — split into list, price, assemble and write, then a whole refresh.
+// 2. Store size per 100,000 offers.
+// 3. Query: `market --task … --region eu --sort price --limit 20` in-process (p50/p99 over 200
+//    runs) and as a whole cold `broker` process (median over 30 runs; needs a release build of
+//    `broker` next to this binary).
+//
+//   swift build -c release --product broker && swift run -c release MarketBench [models]
+
+import Adapters
+import Broker
+import Foundation
+import ProviderInterface
+import ProviderSimulator
+
+let models = CommandLine.arguments.dropFirst().compactMap { Int($0) }.first ?? 33_334
+let clock = ContinuousClock()
+func ms(_ d: Duration) -> Double {
+    let (s, a) = d.components
+    return Double(s) * 1000 + Double(a) / 1e15
+}
+func f1(_ x: Double) -> String { String(format: "%.1f", x) }
+func f2(_ x: Double) -> String { String(format: "%.2f", x) }
+
+let simulator = ProviderSimulator(fixtures: .generated(models: models, providersPerModel: 3))
+try simulator.start()
+defer { simulator.stop() }
+
+let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("marketbench-\(UUID().uuidString)")
+try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+let storePath = dir.appendingPathComponent("market.sqlite3").path
+let registryPath = dir.appendingPathComponent("provider_registry.json").path
+let servedBy = [
+    "together": "unknown", "scaleway": "eu", "ovhcloud": "eu", "nscale": "uk", "groq": "unknown", "novita": "unknown",
+    "fireworks-ai": "unknown", "cerebras": "unknown", "deepinfra": "unknown", "featherless-ai": "unknown",
+    "baseten": "unknown", "cohere": "unknown", "publicai": "unknown", "zai-org": "unknown",
+]
+let servedJSON = servedBy.map { "\"\($0.key)\": {\"region\": \"\($0.value)\"}" }.joined(separator: ", ")
+try """
+{"providers": [{"key": "huggingface", "adapter": "huggingface", "base_url": "\(simulator.baseURL)",
+  "urls": {"hub": "\(simulator.baseURL)"}, "auth_env": "HF_TOKEN", "timeout": "120s",
+  "served_by": {\(servedJSON)}}]}
+""".write(toFile: registryPath, atomically: true, encoding: .utf8)
+
+let loader = RegistryLoader(validateAdapter: { entry in
+    AdapterFactory.standard.validate(entry).map { RegistryIssue(path: $0.path, message: $0.message) }
+})
+let registry = try loader.load(path: registryPath)
+let entry = registry.entries[0]
+let provider = try AdapterFactory.standard.make(
+    entry, context: AdapterContext(environment: ["HF_TOKEN": "hf_bench"], transport: CurlTransport.shared))
+let store = try MarketplaceStore(path: storePath)
+
+// Warm the simulator's body cache so we measure the broker, not fixture rendering.
+_ = try await provider.listModels()
+_ = try await provider.getPricing()
+
+var catalog = ModelCatalog(models: [])
+var quotes: [PriceQuote] = []
+var offers: [Offer] = []
+let list = try await clock.measure { catalog = try await provider.listModels() }
+let price = try await clock.measure { quotes = try await provider.getPricing() }
+let assemble = clock.measure { offers = OfferAssembler.offers(entry: entry, catalog: catalog, quotes: quotes, nowMs: Timestamp.nowMs()) }
+let write = try await clock.measure { _ = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: Timestamp.nowMs()) }
+let split = ms(list) + ms(price) + ms(assemble) + ms(write)
+print("offers: \(offers.count) (\(catalog.models.count) listings, \(quotes.count) quotes, skipped \(catalog.skipped))")
+print("split:  list \(f1(ms(list))) ms · price \(f1(ms(price))) ms · assemble \(f1(ms(assemble))) ms · write \(f1(ms(write))) ms")
+print("ingest (parse + write, sequential phases): \(Int(Double(offers.count) / (split / 1000))) offers/s")
+
+let refresher = PricingRefresher(
+    store: store, registry: registry,
+    factory: { e throws(ProviderError) in try AdapterFactory.standard.make(e, context: AdapterContext(environment: ["HF_TOKEN": "x"], transport: CurlTransport.shared)) },
+    force: true, owner: "pid-\(getpid())-bench")
+var wholeRuns: [Double] = []
+for _ in 0..<3 {
+    let d = await clock.measure { _ = await refresher.refreshOnce() }
+    wholeRuns.append(ms(d))
+}
+let whole = wholeRuns.sorted()[1]
+print("whole refresh (list ∥ price, assemble, write, record): median \(f1(whole)) ms → \(Int(Double(offers.count) / (whole / 1000))) offers/s")
+
+try await store.checkpoint()
+let size = (try FileManager.default.attributesOfItem(atPath: storePath)[.size] as? NSNumber)?.intValue ?? 0
+print("store size: \(f1(Double(size) / 1_048_576)) MiB for \(offers.count) offers → \(f1(Double(size) / 1_048_576 * 100_000 / Double(max(offers.count, 1)))) MiB per 100,000 offers")
+
+for task in ["conversational", "text-generation"] {
+    var samples: [Double] = []
+    var matched = 0
+    for _ in 0..<200 {
+        var q = MarketQuery(nowMs: Timestamp.nowMs(), task: ModelTask(task), region: .eu, sort: .price, limit: 20)
+        q.refreshIntervalsMs = ["huggingface": 3_600_000]
+        let d = try await clock.measure { matched = try await store.queryOffers(q).count }
+        samples.append(ms(d))
+    }
+    samples.sort()
+    print("query in-process (--task \(task) --region eu --sort price --limit 20 → \(matched) rows): p50 \(f2(samples[100])) ms · p99 \(f2(samples[198])) ms")
+}
+
+let brokerPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("broker").path
+if FileManager.default.isExecutableFile(atPath: brokerPath) {
+    for task in ["conversational", "text-generation"] {
+        var samples: [Double] = []
+        for _ in 0..<30 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: brokerPath)
+            p.arguments = ["market", "--task", task, "--region", "eu", "--sort", "price", "--limit", "20", "--format", "json",
+                "--registry", registryPath, "--store", storePath]
+            p.standardOutput = FileHandle.nullDevice
+            let d = try clock.measure {
+                try p.run()
+                p.waitUntilExit()
+            }
+            samples.append(ms(d))
+        }
+        samples.sort()
+        print("query as a whole broker process (--task \(task)): median \(f1(samples[15])) ms · p90 \(f1(samples[27])) ms")
+    }
+} else {
+    print("(build broker in release mode for the whole-process figure: swift build -c release --product broker)")
+}
+try? FileManager.default.removeItem(at: dir)
