@@ -1,4 +1,5 @@
 import Broker
+import BrokerServe
 import ProviderInterface
 
 /// `broker market`: queries the store.
@@ -59,31 +60,26 @@ enum MarketCommand: BrokerCommand {
         return ExitCode.success
     }
 
+    /// The query for the flags, through the same ``MarketFilters`` that `GET /v1/marketplace/offers` uses.
     static func makeQuery(_ context: CLIContext, registry: Registry) throws(UsageError) -> MarketQuery {
         let args = context.arguments
-        var query = MarketQuery(nowMs: Timestamp.nowMs())
-        query.providers = args.all("--provider")
-        query.servedBy = args.value("--served-by")
-        query.task = args.value("--task").map(ModelTask.init(userInput:))
-        if let r = args.value("--region") {
-            guard let region = Region(rawValue: r.lowercased()) else {
-                throw UsageError("--region must be one of \(Region.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(r)')")
-            }
-            query.region = region
+        var filters = MarketFilters()
+        filters.providers = args.all("--provider")
+        filters.servedBy = args.value("--served-by")
+        filters.task = args.value("--task")
+        filters.region = args.value("--region")
+        filters.compliance = args.value("--compliance")
+        filters.model = args.value("--model")
+        filters.maxInputPrice = args.value("--max-input-price")
+        filters.maxOutputPrice = args.value("--max-output-price")
+        filters.sort = args.value("--sort")
+        filters.limit = args.value("--limit")
+        filters.includeStale = args.has("--include-stale")
+        do {
+            return try filters.query(registry: registry, nowMs: Timestamp.nowMs())
+        } catch {
+            throw UsageError("--\(error.filter) \(error.message)")
         }
-        query.compliance = args.value("--compliance").map { ComplianceTag($0.lowercased()) }
-        query.modelText = args.value("--model").map { registry.resolveAlias($0) }
-        query.maxInputPrice = try price(args, "--max-input-price")
-        query.maxOutputPrice = try price(args, "--max-output-price")
-        if let s = args.value("--sort") {
-            guard let sort = MarketQuery.Sort(rawValue: s) else { throw UsageError("--sort must be price, context or model (got '\(s)')") }
-            query.sort = sort
-        }
-        query.limit = try args.int("--limit", range: 1...1_000_000)
-        query.includeStale = args.has("--include-stale")
-        query.refreshIntervalsMs = Dictionary(
-            registry.entries.map { ($0.key, Int64($0.refreshIntervalSeconds) * 1000) }, uniquingKeysWith: { a, _ in a })
-        return query
     }
 
     static func price(_ args: ParsedArguments, _ name: String) throws(UsageError) -> PicoUSD? {

@@ -1,4 +1,5 @@
 import Broker
+import BrokerServe
 import ProviderInterface
 
 /// `broker usage`: the ledger's totals.
@@ -31,16 +32,7 @@ enum UsageCommand: BrokerCommand {
         }
         let store = try context.openStore()
         let rows = try await store.usage(sinceMs: since, by: grouping)
-        let objects = rows.map { row in
-            JSONObject([
-                (grouping.rawValue, .string(row.key)),
-                ("requests", .integer(row.requests)),
-                ("errors", .integer(row.errors)),
-                ("input_tokens", .integer(row.inputTokens)),
-                ("output_tokens", .integer(row.outputTokens)),
-                ("cost_nano_usd", row.costNanoUSD.map { .integer($0) } ?? .null),
-            ])
-        }
+        let objects = rows.map { UsageJSON.object($0, grouping: grouping) }
         var table = rows.map { row in
             [row.key, String(row.requests), String(row.errors), String(row.inputTokens), String(row.outputTokens), usd(row.costPicoUSD)]
         }

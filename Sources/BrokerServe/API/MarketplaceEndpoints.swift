@@ -60,13 +60,7 @@ struct MarketplaceEndpoints: Sendable {
         let store = context.store
         let found = AsyncBridge.wait { [since, grouping] () async -> [UsageRow]? in try? await store.usage(sinceMs: since, by: grouping) }
         guard let rows = found ?? nil else { throw APIError.internalError("the usage ledger could not be read") }
-        return JSONResponse.make(.array(rows.map { row in
-            .object(JSONObject([
-                (grouping.rawValue, .string(row.key)), ("requests", .integer(row.requests)), ("errors", .integer(row.errors)),
-                ("input_tokens", .integer(row.inputTokens)), ("output_tokens", .integer(row.outputTokens)),
-                ("cost_nano_usd", row.costNanoUSD.map { .integer($0) } ?? .null),
-            ]))
-        }))
+        return JSONResponse.make(.array(rows.map { .object(UsageJSON.object($0, grouping: grouping)) }))
     }
 }
 
