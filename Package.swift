@@ -71,6 +71,11 @@ let package = Package(
             dependencies: ["Adapters", "Broker", "ProviderSimulator"],
             path: "bench/MarketBench"),
         .executableTarget(
+            name: "InferenceBench",
+            dependencies: ["ProviderSimulator"],
+            path: "bench/InferenceBench",
+            exclude: ["openai_oneshot.py"]),
+        .executableTarget(
             name: "StoreBench",
             dependencies: ["Broker", "ProviderInterface"],
             path: "bench/StoreBench"),
