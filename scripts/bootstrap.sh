@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages broker builds against, when they are missing.
+# `bootstrap.sh --tests` also installs what the test suite needs (a headless browser and the
+# official Python clients for the broker serve tests).
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
+tests=0
+[ "${1:-}" = "--tests" ] && tests=1
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-# chromium and python3-venv: the broker serve tests (a headless browser, the official Python clients).
-for pkg in libcurl4-openssl-dev libsqlite3-dev libmicrohttpd-dev pkg-config python3 python3-venv chromium; do
+packages=(libcurl4-openssl-dev libsqlite3-dev libmicrohttpd-dev pkg-config)
+# python3: the exec-plugin example and tests; chromium and python3-venv: the broker serve tests.
+[ "$tests" = 1 ] && packages+=(python3 python3-venv chromium)
+for pkg in "${packages[@]}"; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 # A libcurl dev package of another TLS flavour also provides the headers.
@@ -29,7 +35,7 @@ fi
 # The official `openai` and `huggingface_hub` clients for the broker serve client test, in an
 # ignored virtual environment. Not fatal: without it that one test fails and says why.
 venv="$(cd "$(dirname "$0")/.." && pwd)/.venv-serve"
-if ! "$venv/bin/python" -c "import openai, huggingface_hub" 2>/dev/null; then
+if [ "$tests" = 1 ] && ! "$venv/bin/python" -c "import openai, huggingface_hub" 2>/dev/null; then
   echo "bootstrap: installing openai and huggingface_hub into $venv" >&2
   { python3 -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check openai huggingface_hub >&2; } ||
     echo "bootstrap: could not prepare $venv (offline?); the serve client test will fail" >&2
