@@ -95,17 +95,18 @@ extension MarketplaceStore {
 
     /// Deletes the provider's offers and returns how many there were and their prices.
     private func deleteOffers(of provider: String) throws -> (count: Int, prices: [OfferPriceKey: StoredPrice]) {
+        let expected = try db.firstRow("SELECT offers FROM providers WHERE key = ?", [.text(provider)]) { $0.int64(0) }
         let statement = try db.cachedStatement(
             "DELETE FROM offers WHERE provider = ? RETURNING served_by, model, billing, input_pico, output_pico, unit_pico")
         try statement.bind(provider, at: 1)
         defer { statement.reset() }
         var count = 0
-        var prices: [OfferPriceKey: StoredPrice] = [:]
+        var prices: [OfferPriceKey: StoredPrice] = Dictionary(minimumCapacity: Int(expected ?? 0))
         while try statement.step() {
             count += 1
-            let key = OfferPriceKey(servedBy: statement.text(0), model: statement.text(1))
-            guard prices[key] == nil else { continue }
-            prices[key] = StoredPrice(
+            // A model listed for several tasks has one price per task; any one of them
+            // stands for the endpoint's old price.
+            prices[OfferPriceKey(servedBy: statement.text(0), model: statement.text(1))] = StoredPrice(
                 billing: statement.text(2), input: statement.optionalInt64(3), output: statement.optionalInt64(4),
                 unit: statement.optionalInt64(5))
         }
