@@ -25,7 +25,7 @@ let package = Package(
         // The one HTTP server layer (simulator now, `broker serve` later).
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
         // Provider adapters and the libcurl transport.
-        .target(name: "Adapters", dependencies: ["ProviderInterface", "CCurl"]),
+        .target(name: "Adapters", dependencies: ["ProviderInterface", "CCurl"], exclude: ["ADDING_A_PROVIDER.md"]),
         // Registry, store, refresher, routing, ledger; knows adapters only through the protocol.
         .target(name: "Broker", dependencies: ["ProviderInterface", "CSQLite"]),
         // `broker serve`: the OpenAI-compatible endpoint, marketplace API and web page.

@@ -106,3 +106,17 @@ struct RegistryLoaderTests {
         #expect(DurationText.format(milliseconds: 5_400_000) == "1h30m")
     }
 }
+
+@Suite("Registry loading: exec entries")
+struct ExecRegistryTests {
+    @Test("an exec plugin entry needs no base URL; other kinds still do")
+    func execWithoutBaseURL() throws {
+        let registry = try RegistryLoader().parse(
+            Array(#"{"providers": [{"key": "p", "adapter": "exec", "options": {"command": "plugin.py"}}]}"#.utf8), file: "r",
+            directory: "/reg")
+        #expect(registry.entries.first?.urls["registry_dir"] == "/reg")
+        #expect(throws: RegistryError.self) {
+            try RegistryLoader().parse(Array(#"{"providers": [{"key": "p", "adapter": "openrouter"}]}"#.utf8), file: "r", directory: "/")
+        }
+    }
+}

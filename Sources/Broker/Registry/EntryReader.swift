@@ -36,7 +36,8 @@ struct EntryReader {
         }
         let adapter = requiredString(object, "adapter") ?? ""
         let enabled = optionalBool(object, "enabled") ?? true
-        let baseURL = requiredString(object, "base_url") ?? ""
+        // An exec plugin talks over stdin/stdout: it needs no base URL.
+        let baseURL = (adapter == "exec" && object["base_url"] == nil) ? "" : (requiredString(object, "base_url") ?? "")
         if object["base_url"]?.stringValue != nil { checkURL(baseURL, field: "base_url") }
 
         var urls: [String: String] = ["registry_dir": directory]
