@@ -95,11 +95,11 @@ let lines = (0..<batchSize).map { #"{"id": \#($0), "model": "\#(model)", "prompt
 try (lines.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
 simulator.inject(.slowFirstByte(ms: 20), pathPrefix: "/together/v1/chat/completions", count: batchSize * 2)
 var before = rusage()
-getrusage(RUSAGE_CHILDREN, &before)
+getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &before)
 let (batchStatus, batchMs) = try run(broker, ["batch", input.path, "--output", dir.appendingPathComponent("out.jsonl").path,
     "--concurrency", "64"])
 var after = rusage()
-getrusage(RUSAGE_CHILDREN, &after)
+getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &after)
 func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
 let cpu = (seconds(after.ru_utime) - seconds(before.ru_utime)) + (seconds(after.ru_stime) - seconds(before.ru_stime))
 print("broker batch \(batchSize) requests, concurrency 64, 20 ms upstream: exit \(batchStatus) · \(f1(batchMs)) ms · \(Int(Double(batchSize) / (batchMs / 1000))) requests/s · broker CPU \(String(format: "%.3f", cpu * 1000 / Double(batchSize))) ms per request")
