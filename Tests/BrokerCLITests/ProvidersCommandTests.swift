@@ -91,3 +91,21 @@ struct ProvidersCommandTests {
         #expect(csv.stdout.hasPrefix("provider,adapter,base_url,region"))
     }
 }
+
+@Suite("the shipped registry")
+struct ShippedRegistryTests {
+    @Test("broker providers check passes on the shipped provider_registry.json")
+    func shippedRegistryIsValid() throws {
+        let path = BrokerProcess.repositoryRoot.appendingPathComponent("provider_registry.json").path
+        let result = try BrokerProcess.run(["providers", "check", "--registry", path])
+        #expect(result.code == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("ok (12 providers, 11 enabled"))
+        let list = try BrokerProcess.run(["providers", "--registry", path, "--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        let keys = rows.compactMap { $0["provider"] as? String }
+        #expect(keys == ["huggingface", "openrouter", "together", "deepinfra", "cerebras", "novita", "groq", "fireworks",
+            "mistral", "scaleway", "ovhcloud", "ollama"])
+        // Every default points at the real hosts over https (the local server excepted).
+        #expect(rows.allSatisfy { ($0["base_url"] as? String)?.hasPrefix("https://") == true || $0["provider"] as? String == "ollama" })
+    }
+}
