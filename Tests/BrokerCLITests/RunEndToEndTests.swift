@@ -138,5 +138,33 @@ struct RunEndToEndTests {
         let row = try #require((rows as? [[String: Any]])?.first)
         #expect(row["requests"] as? Int == 3)
         #expect(row["cost_nano_usd"] as? Int == (pico + 500) / 1000)
+        // The broker's own measurements show up in the market for the offer that served.
+        let (_, offers) = try market.json(["market", "--model", Self.llama8B, "--served-by", "groq"])
+        let groq = try #require((offers as? [[String: Any]])?.first)
+        #expect(groq["measured_requests"] as? Int == 3)
+        #expect(groq["measured_latency_ms"] is Int)
+        let (_, others) = try market.json(["market", "--model", Self.llama8B, "--served-by", "nscale"])
+        #expect((others as? [[String: Any]])?.first?["measured_latency_ms"] is NSNull)
+    }
+
+    @Test("no credential reaches run's output, errors or the store, even when a provider echoes it")
+    func noSecretInRun() throws {
+        let market = try refreshed()
+        defer { market.stop() }
+        let echo = "{\"error\":{\"message\":\"token \(SimulatedMarket.hfToken) is not allowed\",\"type\":\"server_error\"}}"
+        market.simulator.inject(.status(503, body: echo), pathPrefix: "/v1/chat/completions", count: 1)
+        market.simulator.inject(.status(401, body: echo), pathPrefix: "/v1/chat/completions", count: 1)
+        let result = try market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--format", "json"])
+        #expect(result.code != 0)
+        let usage = try market.broker(["usage", "--format", "json"])
+        for text in [result.stdout, result.stderr, usage.stdout, usage.stderr] {
+            #expect(!text.contains(SimulatedMarket.hfToken))
+        }
+        #expect(result.stdout.contains("[REDACTED]") || result.stderr.contains("[REDACTED]"))
+        for suffix in ["", "-wal"] {
+            if let data = FileManager.default.contents(atPath: market.store.path + suffix) {
+                #expect(data.range(of: Data(SimulatedMarket.hfToken.utf8)) == nil)
+            }
+        }
     }
 }

@@ -3,8 +3,9 @@ import ProviderInterface
 /// The market's JSON contract (DESIGN.md): one object per offer, shared by `broker market`
 /// and, later, the HTTP marketplace API.
 public enum OfferJSON {
-    /// The contract's fields for `offer`, plus broker extras after them.
-    public static func object(_ offer: Offer, stale: Bool) -> JSONObject {
+    /// The contract's fields for `offer`, plus broker extras after them — among them the
+    /// broker's own measured figures for the offer, from the usage ledger, when it has any.
+    public static func object(_ offer: Offer, stale: Bool, measured: MeasuredLatency? = nil) -> JSONObject {
         let price = offer.price
         var object = JSONObject([
             ("provider", .string(offer.provider)),
@@ -30,6 +31,10 @@ public enum OfferJSON {
         object["supports_tools"] = offer.supportsTools.map(JSONValue.bool) ?? .null
         object["first_token_latency_ms"] = offer.firstTokenLatencyMs.map { .integer($0) } ?? .null
         object["throughput_tokens_per_s"] = offer.throughputTokensPerSecond.map { .integer($0) } ?? .null
+        object["measured_requests"] = .integer(measured?.samples ?? 0)
+        object["measured_latency_ms"] = measured.map { .integer($0.averageLatencyMs) } ?? .null
+        object["measured_first_token_ms"] = measured?.medianFirstTokenMs.map { .integer($0) } ?? .null
+        object["measured_tokens_per_s"] = measured?.medianOutputTokensPerSecond.map { .integer($0) } ?? .null
         object["curated"] = .bool(offer.curated)
         object["price_taken"] = offer.priceTaken.map(JSONValue.string) ?? .null
         return object

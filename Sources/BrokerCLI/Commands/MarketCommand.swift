@@ -38,7 +38,8 @@ enum MarketCommand: BrokerCommand {
             return try await PriceHistoryView.run(context, store: store, query: query)
         }
         let offers = try await store.queryOffers(query)
-        let objects = offers.map { OfferJSON.object($0, stale: query.isStale($0)) }
+        let measured = (try? await store.measuredFigures()) ?? [:]
+        let objects = offers.map { OfferJSON.object($0, stale: query.isStale($0), measured: measured[OfferKey($0)]) }
         let rows = offers.map { offer -> [String] in
             let who = offer.servedBy == offer.provider ? offer.provider : "\(offer.provider)/\(offer.servedBy)"
             return [
