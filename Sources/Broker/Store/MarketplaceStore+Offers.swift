@@ -11,61 +11,67 @@ extension MarketplaceStore {
     /// negative price, a disk error — the transaction rolls back and the old offers stay.
     @discardableResult
     public func replaceOffers(provider: String, offers: [Offer], nowMs: Int64) throws -> ReplaceOutcome {
-        try db.inTransaction(.immediate) {
-            let old = try deleteOffers(of: provider)
-            try db.run(
-                "INSERT INTO providers (key, offers, replaced_at) VALUES (?, 0, ?) ON CONFLICT(key) DO NOTHING",
-                [.text(provider), .integer(nowMs)])
-
-            let insert = try db.cachedStatement(OfferColumns.insertSQL)
-            let history = try db.cachedStatement(PriceHistoryColumns.insertSQL)
-            // One reusable buffer holds each row's text, bound without copying.
-            var text = BorrowedTextRow()
-            // First pass, in catalog order: check every offer, drop repeated listings
-            // (the first one wins) and find the prices that changed or appeared.
-            var seen: [OfferPriceKey: StoredTasks] = Dictionary(minimumCapacity: offers.count)
-            var keep: [Int] = []
-            keep.reserveCapacity(offers.count)
-            var changes: [(index: Int, previous: StoredPrice?)] = []
-            // Offers are read in place (`offers[index].field`): copying each of 100,000
-            // offers into a local costs a dozen reference counts apiece.
-            for index in offers.indices {
-                try validate(offers[index], index: index, provider: provider)
-                let key = OfferPriceKey(servedBy: offers[index].servedBy, model: offers[index].model)
-                let added = seen[key, default: StoredTasks()].add(offers[index].task)
-                guard added != .duplicate else { continue }
-                keep.append(index)
-                // Price history is per (served-by, model): only its first listing counts.
-                guard added == .firstForKey else { continue }
-                let previous = old.prices[key]
-                if let previous, previous == StoredPrice(offers[index].price) { continue }
-                changes.append((index, previous))
-            }
-
-            // Second pass: store, in the market index's order, then the history rows.
-            for index in OfferInsertOrder.sorted(keep, of: offers) {
-                text.removeAll()
-                try OfferColumns.bind(offers[index], refreshedAt: nowMs, to: insert, text: &text)
-                try text.execute(insert)
-            }
-            for change in changes {
-                text.removeAll()
-                try PriceHistoryColumns.bind(
-                    offers[change.index], previous: change.previous, at: nowMs, to: history, text: &text)
-                try text.execute(history)
-            }
-            let stored = keep.count
-            let appeared = changes.count { $0.previous == nil }
-            let changed = changes.count - appeared
-
-            try db.run(
-                "UPDATE providers SET offers = ?, replaced_at = ? WHERE key = ?",
-                [.integer(Int64(stored)), .integer(nowMs), .text(provider)])
-            let removed = old.prices.keys.reduce(0) { $0 + (seen[$1] == nil ? 1 : 0) }
-            return ReplaceOutcome(
-                provider: provider, previousOffers: old.count, offers: stored, appeared: appeared,
-                priceChanges: changed, removed: removed)
+        // Offers are read in place, through pointers: copying each of 100,000 offers out
+        // of the array would cost a dozen reference counts apiece.
+        try offers.withUnsafeBufferPointer { buffer in
+            try db.inTransaction(.immediate) { try replace(provider: provider, offers: buffer, nowMs: nowMs) }
         }
+    }
+
+    private func replace(provider: String, offers: UnsafeBufferPointer<Offer>, nowMs: Int64) throws -> ReplaceOutcome {
+        let old = try deleteOffers(of: provider)
+        try db.run(
+            "INSERT INTO providers (key, offers, replaced_at) VALUES (?, 0, ?) ON CONFLICT(key) DO NOTHING",
+            [.text(provider), .integer(nowMs)])
+
+        let insert = try db.cachedStatement(OfferColumns.insertSQL)
+        let history = try db.cachedStatement(PriceHistoryColumns.insertSQL)
+        // One reusable buffer holds each row's text, bound without copying.
+        var text = BorrowedTextRow()
+        // First pass, in catalog order: check every offer, drop repeated listings
+        // (the first one wins) and find the prices that changed or appeared.
+        var seen: [OfferPriceKey: StoredTasks] = Dictionary(minimumCapacity: offers.count)
+        var keep: [Int] = []
+        keep.reserveCapacity(offers.count)
+        var changes: [(index: Int, previous: StoredPrice?)] = []
+        for index in offers.indices {
+            guard let offer = offers.baseAddress?.advanced(by: index) else { continue }
+            try Self.validate(offer, index: index, provider: provider)
+            let key = OfferPriceKey(servedBy: offer.pointee.servedBy, model: offer.pointee.model)
+            let added = seen[key, default: StoredTasks()].add(offer.pointee.task)
+            guard added != .duplicate else { continue }
+            keep.append(index)
+            // Price history is per (served-by, model): only its first listing counts.
+            guard added == .firstForKey else { continue }
+            let previous = old.prices[key]
+            if let previous, previous == StoredPrice(offer.pointee.price) { continue }
+            changes.append((index, previous))
+        }
+
+        // Second pass: store, in the market index's order, then the history rows.
+        for index in OfferInsertOrder.sorted(keep, of: offers) {
+            guard let offer = offers.baseAddress?.advanced(by: index) else { continue }
+            text.removeAll()
+            try OfferColumns.bind(offer, refreshedAt: nowMs, to: insert, text: &text)
+            try text.execute(insert)
+        }
+        for change in changes {
+            guard let offer = offers.baseAddress?.advanced(by: change.index) else { continue }
+            text.removeAll()
+            try PriceHistoryColumns.bind(offer, previous: change.previous, at: nowMs, to: history, text: &text)
+            try text.execute(history)
+        }
+        let stored = keep.count
+        let appeared = changes.count { $0.previous == nil }
+        let changed = changes.count - appeared
+
+        try db.run(
+            "UPDATE providers SET offers = ?, replaced_at = ? WHERE key = ?",
+            [.integer(Int64(stored)), .integer(nowMs), .text(provider)])
+        let removed = old.prices.keys.reduce(0) { $0 + (seen[$1] == nil ? 1 : 0) }
+        return ReplaceOutcome(
+            provider: provider, previousOffers: old.count, offers: stored, appeared: appeared,
+            priceChanges: changed, removed: removed)
     }
 
     /// The number of stored offers of `provider`.
@@ -113,17 +119,20 @@ extension MarketplaceStore {
         return (count, prices)
     }
 
-    private func validate(_ offer: Offer, index: Int, provider: String) throws {
-        guard offer.provider == provider else {
-            throw StoreError(.invalidOffer, "offers[\(index)] belongs to provider \"\(offer.provider)\", not \"\(provider)\"")
+    private static func validate(_ offer: UnsafePointer<Offer>, index: Int, provider: String) throws {
+        guard offer.pointee.provider == provider else {
+            throw StoreError(
+                .invalidOffer, "offers[\(index)] belongs to provider \"\(offer.pointee.provider)\", not \"\(provider)\"")
         }
-        guard !offer.model.isEmpty, !offer.servedBy.isEmpty else {
+        guard !offer.pointee.model.isEmpty, !offer.pointee.servedBy.isEmpty else {
             throw StoreError(.invalidOffer, "offers[\(index)] of \"\(provider)\" has an empty model or served_by")
         }
         func isNegative(_ value: PriceValue) -> Bool { (value.amount?.value ?? 0) < 0 }
-        if isNegative(offer.price.input) || isNegative(offer.price.output) || isNegative(offer.price.unit) {
+        let price = offer.pointee.price
+        if isNegative(price.input) || isNegative(price.output) || isNegative(price.unit) {
             throw StoreError(
-                .invalidOffer, "offers[\(index)] (\(offer.model)) of \"\(provider)\" has a negative price; use unknown")
+                .invalidOffer,
+                "offers[\(index)] (\(offer.pointee.model)) of \"\(provider)\" has a negative price; use unknown")
         }
     }
 }

@@ -42,32 +42,33 @@ enum OfferColumns {
 
     /// Binds `offer`, refreshed at `refreshedAt`, to ``insertSQL``; parameters left
     /// unbound are NULL (the statement is freshly reset). ``BorrowedTextRow/execute(_:)``
-    /// then runs it.
+    /// then runs it. The offer is read in place: a copy would cost a dozen reference
+    /// counts per row.
     static func bind(
-        _ offer: Offer, refreshedAt: Int64, to s: Statement, text row: inout BorrowedTextRow
+        _ offer: UnsafePointer<Offer>, refreshedAt: Int64, to s: Statement, text row: inout BorrowedTextRow
     ) throws {
-        row.text(offer.provider, at: 1)
-        row.text(offer.servedBy, at: 2)
-        row.text(offer.model, at: 3)
-        row.text(offer.servedModelID, at: 4)
-        row.text(offer.hfID, at: 5)
-        row.text(offer.task.rawValue, at: 6)
-        row.text(offer.price.billing.rawValue, at: 7)
-        row.text(offer.price.state.rawValue, at: 8)
-        try s.bindIfPresent(offer.price.input.amount?.value, at: 9)
-        try s.bindIfPresent(offer.price.output.amount?.value, at: 10)
-        try s.bindIfPresent(offer.price.unit.amount?.value, at: 11)
-        try s.bind(blendedSortKey(offer.price), at: 12)
-        row.text(offer.region.rawValue, at: 13)
-        row.joined(offer.countries, separator: UInt8(ascii: ","), wrapped: false, at: 14)
-        row.joined(offer.compliance.lazy.map(\.rawValue), separator: UInt8(ascii: ","), wrapped: true, at: 15)
-        try s.bindIfPresent(offer.contextLength.map(Int64.init), at: 16)
-        try s.bindIfPresent(offer.supportsTools.map { $0 ? 1 : 0 }, at: 17)
-        try s.bindIfPresent(offer.supportsStructuredOutput.map { $0 ? 1 : 0 }, at: 18)
-        try s.bindIfPresent(offer.firstTokenLatencyMs.map(Int64.init), at: 19)
-        try s.bindIfPresent(offer.throughputTokensPerSecond.map(Int64.init), at: 20)
-        try s.bind(Int64(offer.curated ? 1 : 0), at: 21)
-        row.text(offer.priceTaken, at: 22)
+        row.text(offer.pointee.provider, at: 1)
+        row.text(offer.pointee.servedBy, at: 2)
+        row.text(offer.pointee.model, at: 3)
+        row.text(offer.pointee.servedModelID, at: 4)
+        row.text(offer.pointee.hfID, at: 5)
+        row.text(offer.pointee.task.rawValue, at: 6)
+        row.text(offer.pointee.price.billing.rawValue, at: 7)
+        row.text(offer.pointee.price.state.rawValue, at: 8)
+        try s.bindIfPresent(offer.pointee.price.input.amount?.value, at: 9)
+        try s.bindIfPresent(offer.pointee.price.output.amount?.value, at: 10)
+        try s.bindIfPresent(offer.pointee.price.unit.amount?.value, at: 11)
+        try s.bind(blendedSortKey(offer.pointee.price), at: 12)
+        row.text(offer.pointee.region.rawValue, at: 13)
+        row.joined(offer.pointee.countries, separator: UInt8(ascii: ","), wrapped: false, at: 14)
+        row.joined(offer.pointee.compliance.lazy.map(\.rawValue), separator: UInt8(ascii: ","), wrapped: true, at: 15)
+        try s.bindIfPresent(offer.pointee.contextLength.map(Int64.init), at: 16)
+        try s.bindIfPresent(offer.pointee.supportsTools.map { $0 ? 1 : 0 }, at: 17)
+        try s.bindIfPresent(offer.pointee.supportsStructuredOutput.map { $0 ? 1 : 0 }, at: 18)
+        try s.bindIfPresent(offer.pointee.firstTokenLatencyMs.map(Int64.init), at: 19)
+        try s.bindIfPresent(offer.pointee.throughputTokensPerSecond.map(Int64.init), at: 20)
+        try s.bind(Int64(offer.pointee.curated ? 1 : 0), at: 21)
+        row.text(offer.pointee.priceTaken, at: 22)
         try s.bind(refreshedAt, at: 23)
     }
 

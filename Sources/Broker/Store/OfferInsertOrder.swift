@@ -10,7 +10,7 @@ import ProviderInterface
 enum OfferInsertOrder {
     /// `indices` of `offers`, reordered by task, region and blended price (ties keep
     /// catalog order).
-    static func sorted(_ indices: [Int], of offers: [Offer]) -> [Int] {
+    static func sorted(_ indices: [Int], of offers: UnsafeBufferPointer<Offer>) -> [Int] {
         // Ranks follow SQLite's byte order of the stored text, so the sort is cheap
         // integer work rather than a string comparison per step.
         let taskRanks = ranks(Set(indices.map { offers[$0].task.rawValue }))
@@ -18,8 +18,6 @@ enum OfferInsertOrder {
         var keys: [(task: Int, region: Int, price: Int64, index: Int)] = []
         keys.reserveCapacity(indices.count)
         for index in indices {
-            // Field by field: binding the whole offer to a local would copy it (a dozen
-            // reference counts) for each of 100,000 rows.
             keys.append(
                 (
                     taskRanks[offers[index].task.rawValue] ?? 0, regionRanks[offers[index].region.rawValue] ?? 0,

@@ -20,20 +20,20 @@ enum PriceHistoryColumns {
     /// Binds the change from `previous` (nil: the offer is new) to `offer`'s price to
     /// ``insertSQL``.
     static func bind(
-        _ offer: Offer, previous: StoredPrice?, at: Int64, to s: Statement, text row: inout BorrowedTextRow
+        _ offer: UnsafePointer<Offer>, previous: StoredPrice?, at: Int64, to s: Statement, text row: inout BorrowedTextRow
     ) throws {
-        row.text(offer.provider, at: 1)
-        row.text(offer.servedBy, at: 2)
-        row.text(offer.model, at: 3)
+        row.text(offer.pointee.provider, at: 1)
+        row.text(offer.pointee.servedBy, at: 2)
+        row.text(offer.pointee.model, at: 3)
         try s.bind(at, at: 4)
-        row.text(offer.price.billing.rawValue, at: 5)
+        row.text(offer.pointee.price.billing.rawValue, at: 5)
         try s.bind(Int64(previous == nil ? 1 : 0), at: 6)
         try s.bindIfPresent(previous?.input, at: 7)
         try s.bindIfPresent(previous?.output, at: 8)
         try s.bindIfPresent(previous?.unit, at: 9)
-        try s.bindIfPresent(offer.price.input.amount?.value, at: 10)
-        try s.bindIfPresent(offer.price.output.amount?.value, at: 11)
-        try s.bindIfPresent(offer.price.unit.amount?.value, at: 12)
+        try s.bindIfPresent(offer.pointee.price.input.amount?.value, at: 10)
+        try s.bindIfPresent(offer.pointee.price.output.amount?.value, at: 11)
+        try s.bindIfPresent(offer.pointee.price.unit.amount?.value, at: 12)
     }
 
     /// Reads a change from a row selected with ``selectList``.
