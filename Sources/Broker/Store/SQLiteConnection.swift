@@ -44,6 +44,8 @@ public final class SQLiteConnection {
         // the file saves a read() per page on queries that scan.
         try execute("PRAGMA cache_size=-65536")
         try execute("PRAGMA mmap_size=268435456")
+        // Sorts and RETURNING results in memory, not in temporary files.
+        try execute("PRAGMA temp_store=MEMORY")
     }
 
     /// Process-wide settings, applied once before the first connection opens.
