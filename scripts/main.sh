@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
-swift build -c release --product broker >&2
+swift build -c release --product broker --static-swift-stdlib >&2
 broker=".build/release/broker"
 export BROKER_REGISTRY="${BROKER_REGISTRY:-$PWD/provider_registry.json}"
 "$broker" providers check

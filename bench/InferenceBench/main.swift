@@ -6,7 +6,7 @@
 // 2. `broker batch` of 10,000 requests at concurrency 64 against a simulator that answers
 //    after 20 ms: requests/s and the broker's own CPU time per request.
 //
-//   swift build -c release --product broker && swift run -c release InferenceBench [batchSize]
+//   swift build -c release --product broker --static-swift-stdlib && swift run -c release InferenceBench [batchSize]
 //   (set PYTHON=/path/to/python with openai installed to include the comparison)
 
 import Foundation
@@ -14,7 +14,7 @@ import ProviderSimulator
 
 let batchSize = CommandLine.arguments.dropFirst().compactMap { Int($0) }.first ?? 10_000
 let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-let broker = here.appendingPathComponent("broker").path
+let broker = ProcessInfo.processInfo.environment["BROKER_BIN"] ?? here.appendingPathComponent("broker").path
 guard FileManager.default.isExecutableFile(atPath: broker) else {
     print("build broker first: swift build -c release --product broker")
     exit(1)

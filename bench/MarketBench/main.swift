@@ -8,7 +8,7 @@
 //    runs) and as a whole cold `broker` process (median over 30 runs; needs a release build of
 //    `broker` next to this binary).
 //
-//   swift build -c release --product broker && swift run -c release MarketBench [models]
+//   swift build -c release --product broker --static-swift-stdlib && swift run -c release MarketBench [models]
 
 import Adapters
 import Broker
@@ -99,7 +99,8 @@ for task in ["conversational", "text-generation"] {
     print("query in-process (--task \(task) --region eu --sort price --limit 20 → \(matched) rows): p50 \(f2(samples[100])) ms · p99 \(f2(samples[198])) ms")
 }
 
-let brokerPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("broker").path
+let brokerPath = ProcessInfo.processInfo.environment["BROKER_BIN"]
+    ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("broker").path
 if FileManager.default.isExecutableFile(atPath: brokerPath) {
     for task in ["conversational", "text-generation"] {
         var samples: [Double] = []

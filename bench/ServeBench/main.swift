@@ -1,1 +1,167 @@
-print("serve bench")
+// ServeBench: the latency `broker serve` adds, measured with wrk from Debian.
+//
+// Starts the loopback simulator in this process, refreshes a store with the real `broker`
+// binary, starts `broker serve` as a child process, then drives the same chat request with wrk
+// at the simulator directly (client → simulator) and through the broker (client → broker →
+// simulator), at concurrency 1 and 64. Added latency = broker percentile − direct percentile.
+// Also reports the broker's resident memory idle and under load.
+//
+//   swift build -c release --product broker && swift build -c release --product ServeBench
+//   .build/release/ServeBench [--broker PATH] [--duration SECONDS]     ($WRK, $CURL override /usr/bin/wrk, /usr/bin/curl)
+import Foundation
+import ProviderSimulator
+
+struct WrkResult {
+    var p50: Double, p75: Double, p90: Double, p99: Double, rps: Double, errors: String
+}
+
+func argument(_ name: String) -> String? {
+    let args = CommandLine.arguments
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    return args[i + 1]
+}
+
+func shell(_ path: String, _ args: [String], environment: [String: String]? = nil) throws -> String {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    if let environment { p.environment = environment }
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// Milliseconds from wrk's "123.45us" / "1.20ms" / "2.00s".
+func millis(_ text: Substring) -> Double {
+    let units: [(String, Double)] = [("us", 0.001), ("ms", 1), ("s", 1000), ("m", 60_000)]
+    for (unit, factor) in units where text.hasSuffix(unit) {
+        return (Double(text.dropLast(unit.count)) ?? .nan) * factor
+    }
+    return Double(text) ?? .nan
+}
+
+func wrk(url: String, script: String, connections: Int, seconds: Int) throws -> WrkResult {
+    let threads = connections == 1 ? 1 : 2
+    let text = try shell(
+        ProcessInfo.processInfo.environment["WRK"] ?? "/usr/bin/wrk", ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, url])
+    var r = WrkResult(p50: .nan, p75: .nan, p90: .nan, p99: .nan, rps: .nan, errors: "")
+    for line in text.split(separator: "\n") {
+        let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count >= 2 else { continue }
+        switch parts[0] {
+        case "50%": r.p50 = millis(parts[1])
+        case "75%": r.p75 = millis(parts[1])
+        case "90%": r.p90 = millis(parts[1])
+        case "99%": r.p99 = millis(parts[1])
+        case "Requests/sec:": r.rps = Double(parts[1]) ?? .nan
+        case "Non-2xx", "Socket": r.errors += String(line) + "; "
+        default: break
+        }
+    }
+    return r
+}
+
+func rssKiB(_ pid: Int32, field: String = "VmRSS:") -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return -1 }
+    let line = text.split(separator: "\n").first { $0.hasPrefix(field) }
+    return Int(line?.split(separator: " ").dropFirst().first ?? "") ?? -1
+}
+
+let duration = Int(argument("--duration") ?? "") ?? 10
+let brokerPath = argument("--broker")
+    ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("broker").path
+let simulator = ProviderSimulator()
+try simulator.start()
+simulator.isRecording = false
+let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("serve-bench-\(UUID().uuidString)")
+try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+let base = simulator.baseURL
+let registry = dir.appendingPathComponent("provider_registry.json")
+try """
+    {"version": 1, "providers": [
+      {"key": "hf", "adapter": "huggingface", "base_url": "\(base)", "urls": {"hub": "\(base)"},
+       "auth_env": "BENCH_HF_TOKEN", "timeout": "10s", "served_by": {"groq": {"region": "unknown"}}}]}
+    """.write(to: registry, atomically: true, encoding: .utf8)
+let environment = [
+    "PATH": "/usr/bin:/bin", "HOME": dir.path, "BENCH_HF_TOKEN": "hf_benchTOKEN0123456789",
+    "BROKER_REGISTRY": registry.path, "BROKER_STORE": dir.appendingPathComponent("market.sqlite3").path,
+]
+_ = try shell(brokerPath, ["refresh"], environment: environment)
+
+let serve = Process()
+serve.executableURL = URL(fileURLWithPath: brokerPath)
+serve.arguments = ["serve", "--port", "0", "--no-initial-refresh", "--refresh-every", "off"]
+serve.environment = environment
+let errPipe = Pipe()
+serve.standardError = errPipe
+serve.standardOutput = FileHandle.nullDevice
+try serve.run()
+var banner = ""
+while !banner.contains("\n") {
+    let data = errPipe.fileHandleForReading.availableData
+    if data.isEmpty { break }
+    banner += String(decoding: data, as: UTF8.self)
+}
+guard let range = banner.range(of: "http://127.0.0.1:"), let port = Int(banner[range.upperBound...].prefix { $0.isNumber }) else {
+    print("broker serve did not start: \(banner)")
+    exit(1)
+}
+let brokerURL = "http://127.0.0.1:\(port)/v1/chat/completions"
+let directURL = simulator.url("/v1/chat/completions")
+let script = dir.appendingPathComponent("chat.lua").path
+try """
+    wrk.method = "POST"
+    wrk.headers["Content-Type"] = "application/json"
+    wrk.body = '{"model":"meta-llama/Llama-3.1-8B-Instruct:groq","messages":[{"role":"user","content":"hi"}],"max_tokens":16}'
+    """.write(toFile: script, atomically: true, encoding: .utf8)
+
+// Warm both paths (connections, caches, the JIT-free but lazy Swift runtime).
+_ = try wrk(url: directURL, script: script, connections: 4, seconds: 2)
+_ = try wrk(url: brokerURL, script: script, connections: 4, seconds: 2)
+let idle = rssKiB(serve.processIdentifier)
+
+print("ServeBench: wrk, \(duration) s per run, chat via the HF router path of the simulator, broker pid \(serve.processIdentifier)")
+print("conc  path     p50 ms   p75 ms   p90 ms   p99 ms      req/s  errors")
+var peak = idle
+for connections in [1, 64] {
+    let direct = try wrk(url: directURL, script: script, connections: connections, seconds: duration)
+    let sampler = Task.detached { () -> Int in
+        var high = 0
+        while !Task.isCancelled {
+            high = max(high, rssKiB(serve.processIdentifier))
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return high
+    }
+    let broker = try wrk(url: brokerURL, script: script, connections: connections, seconds: duration)
+    sampler.cancel()
+    peak = max(peak, await sampler.value)
+    for (name, r) in [("direct", direct), ("broker", broker)] {
+        print(String(format: "%4d  %-6@ %8.3f %8.3f %8.3f %8.3f %10.0f  %@", connections, name as NSString, r.p50, r.p75, r.p90, r.p99, r.rps, r.errors as NSString))
+    }
+    print(String(format: "%4d  added  %8.3f %8.3f %8.3f %8.3f", connections, broker.p50 - direct.p50, broker.p75 - direct.p75,
+        broker.p90 - direct.p90, broker.p99 - direct.p99))
+}
+// The broker's own view: its added-latency and upstream histograms from /metrics.
+let curl = ProcessInfo.processInfo.environment["CURL"] ?? "/usr/bin/curl"
+let metrics = FileManager.default.isExecutableFile(atPath: curl) ? try shell(curl, ["-s", "http://127.0.0.1:\(port)/metrics"]) : ""
+for name in ["broker_added_latency_seconds", "broker_upstream_latency_seconds"] {
+    var buckets: [(Double, Double)] = []
+    for line in metrics.split(separator: "\n") where line.hasPrefix(name + "_bucket{le=\"") {
+        let le = line.split(separator: "\"")[1]
+        guard let bound = Double(le), let count = Double(line.split(separator: " ").last ?? "") else { continue }
+        buckets.append((bound, count))
+    }
+    guard let total = buckets.last?.1, total > 0 else { continue }
+    func quantile(_ q: Double) -> Double { buckets.first { $0.1 >= q * total }.map { $0.0 * 1000 } ?? .infinity }
+    print("\(name) (all runs, bucket upper bounds): p50 ≤ \(quantile(0.5)) ms, p90 ≤ \(quantile(0.9)) ms, p99 ≤ \(quantile(0.99)) ms")
+}
+print("broker RSS: idle \(idle / 1024) MiB, peak under load \(peak / 1024) MiB (VmHWM \(rssKiB(serve.processIdentifier, field: "VmHWM:") / 1024) MiB)")
+kill(serve.processIdentifier, SIGTERM)
+serve.waitUntilExit()
+simulator.stop()
+try? FileManager.default.removeItem(at: dir)
