@@ -44,18 +44,8 @@ let model = "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"
 
 @discardableResult
 func run(_ path: String, _ args: [String], env: [String: String] = environment) throws -> (Int32, Double) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = args
-    p.environment = env
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
     var status: Int32 = 0
-    let d = try clock.measure {
-        try p.run()
-        p.waitUntilExit()
-        status = p.terminationStatus
-    }
+    let d = clock.measure { status = spawnAndWait(path, args, env: env) }
     return (status, ms(d))
 }
 
