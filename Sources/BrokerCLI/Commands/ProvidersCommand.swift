@@ -6,7 +6,10 @@ enum ProvidersCommand: BrokerCommand {
     static let configuration = CommandConfiguration(
         path: ["providers"],
         abstract: "List the registry's providers: kind, base URL, region, credential, last refresh.",
-        discussion: "The credential column says whether the entry's variable is set, never its value.",
+        discussion: """
+            KEY says whether the entry's credential variable (auth_env, listed in the JSON output) is
+            set, never its value; REFRESHED is the last refresh's status and age.
+            """,
         options: [.flag("--enabled", "Only enabled providers.")]
     )
 
@@ -15,6 +18,7 @@ enum ProvidersCommand: BrokerCommand {
         let refreshes = await ProviderStatus.lastRefreshes(context)
         var objects: [JSONObject] = []
         var rows: [[String]] = []
+        let now = Timestamp.nowMs()
         for entry in registry.entries where entry.enabled || !context.arguments.has("--enabled") {
             let last = refreshes[entry.key]
             let tags = entry.region.complianceTags.map(\.rawValue)
@@ -33,15 +37,18 @@ enum ProvidersCommand: BrokerCommand {
             ]))
             let region = entry.region.countries.isEmpty
                 ? entry.region.region.rawValue : "\(entry.region.region.rawValue) (\(entry.region.countries.joined(separator: ",")))"
-            let credential = entry.authEnv.map { "\($0) \(context.credentialState(entry))" } ?? "-"
+            let credential = entry.authEnv == nil ? "-" : context.credentialState(entry)
             rows.append([
-                entry.key, entry.adapter, entry.baseURL, region, entry.enabled ? "yes" : "no", credential,
-                last?.summary ?? "never",
+                entry.key, entry.adapter, URLParts(entry.baseURL)?.host ?? (entry.baseURL.isEmpty ? "(plugin)" : entry.baseURL),
+                region, entry.enabled ? "yes" : "no", credential,
+                last.map { "\($0.status) \(MarketCommand.age($0.atMs, now: now)) ago" } ?? "never",
+                last.map { String($0.offers) } ?? "-",
             ])
         }
         context.emit(
             objects,
-            table: ResultTable(columns: ["PROVIDER", "KIND", "BASE URL", "REGION", "ON", "CREDENTIAL", "LAST REFRESH"], rows: rows),
+            table: ResultTable(
+                columns: ["PROVIDER", "KIND", "HOST", "REGION", "ON", "KEY", "REFRESHED", "OFFERS"], rows: rows, rightAligned: [7]),
             emptyNote: "no providers in \(registry.path)")
         return ExitCode.success
     }
