@@ -36,11 +36,12 @@ struct ChatCompletionTests {
     @Test("the model field takes :served_by and :policy suffixes, aliases and a broker object")
     func modelSelection() async throws {
         let h = try await ServeHarness()
+        // Before the broker has figures of its own, fastest goes by the providers' (groq: 120 ms to first token).
+        let fastest = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8:fastest"))
+        #expect(fastest.header("x-broker-served-by") == "groq")
         let pinned = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("\(ServeHarness.llama8B):scaleway"))
         #expect(pinned.status == 200, "\(pinned.text)")
         #expect(pinned.header("x-broker-served-by") == "scaleway")
-        let fastest = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8:fastest"))
-        #expect(fastest.header("x-broker-served-by") == "groq")  // 120 ms to first token
         let eu = try await h.send(
             "POST", "/v1/chat/completions", json: ServeHarness.chat("l8", extra: ["broker": ["region": "eu"]]))
         #expect(eu.status == 200, "\(eu.text)")

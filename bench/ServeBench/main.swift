@@ -71,6 +71,33 @@ func rssKiB(_ pid: Int32, field: String = "VmRSS:") -> Int {
     return Int(line?.split(separator: " ").dropFirst().first ?? "") ?? -1
 }
 
+/// The broker's own view from /metrics: cumulative bucket counts of its added-latency and upstream histograms.
+func histograms(port: Int) throws -> [String: [(Double, Double)]] {
+    let curl = ProcessInfo.processInfo.environment["CURL"] ?? "/usr/bin/curl"
+    guard FileManager.default.isExecutableFile(atPath: curl) else { return [:] }
+    let metrics = try shell(curl, ["-s", "http://127.0.0.1:\(port)/metrics"])
+    var result: [String: [(Double, Double)]] = [:]
+    for name in ["broker_added_latency_seconds", "broker_upstream_latency_seconds"] {
+        for line in metrics.split(separator: "\n") where line.hasPrefix(name + "_bucket{le=\"") {
+            let le = line.split(separator: "\"")[1]
+            guard let bound = Double(le), let count = Double(line.split(separator: " ").last ?? "") else { continue }
+            result[name, default: []].append((bound, count))
+        }
+    }
+    return result
+}
+
+/// Bucket-bound quantiles of the requests between two snapshots.
+func report(_ before: [String: [(Double, Double)]], _ after: [String: [(Double, Double)]], label: String) {
+    for (name, buckets) in after.sorted(by: { $0.key < $1.key }) {
+        let previous = before[name] ?? []
+        let diff = buckets.enumerated().map { i, b in (b.0, b.1 - (i < previous.count ? previous[i].1 : 0)) }
+        guard let total = diff.last?.1, total > 0 else { continue }
+        func q(_ x: Double) -> Double { diff.first { $0.1 >= x * total }.map { $0.0 * 1000 } ?? .infinity }
+        print("  \(label) \(name) (inside the broker, bucket bounds): p50 ≤ \(q(0.5)) ms, p90 ≤ \(q(0.9)) ms, p99 ≤ \(q(0.99)) ms")
+    }
+}
+
 let duration = Int(argument("--duration") ?? "") ?? 10
 let brokerPath = argument("--broker")
     ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("broker").path
@@ -127,6 +154,7 @@ let idle = rssKiB(serve.processIdentifier)
 print("ServeBench: wrk, \(duration) s per run, chat via the HF router path of the simulator, broker pid \(serve.processIdentifier)")
 print("conc  path     p50 ms   p75 ms   p90 ms   p99 ms      req/s  errors")
 var peak = idle
+var snapshot = try histograms(port: port)
 for connections in [1, 64] {
     let direct = try wrk(url: directURL, script: script, connections: connections, seconds: duration)
     let sampler = Task.detached { () -> Int in
@@ -145,20 +173,9 @@ for connections in [1, 64] {
     }
     print(String(format: "%4d  added  %8.3f %8.3f %8.3f %8.3f", connections, broker.p50 - direct.p50, broker.p75 - direct.p75,
         broker.p90 - direct.p90, broker.p99 - direct.p99))
-}
-// The broker's own view: its added-latency and upstream histograms from /metrics.
-let curl = ProcessInfo.processInfo.environment["CURL"] ?? "/usr/bin/curl"
-let metrics = FileManager.default.isExecutableFile(atPath: curl) ? try shell(curl, ["-s", "http://127.0.0.1:\(port)/metrics"]) : ""
-for name in ["broker_added_latency_seconds", "broker_upstream_latency_seconds"] {
-    var buckets: [(Double, Double)] = []
-    for line in metrics.split(separator: "\n") where line.hasPrefix(name + "_bucket{le=\"") {
-        let le = line.split(separator: "\"")[1]
-        guard let bound = Double(le), let count = Double(line.split(separator: " ").last ?? "") else { continue }
-        buckets.append((bound, count))
-    }
-    guard let total = buckets.last?.1, total > 0 else { continue }
-    func quantile(_ q: Double) -> Double { buckets.first { $0.1 >= q * total }.map { $0.0 * 1000 } ?? .infinity }
-    print("\(name) (all runs, bucket upper bounds): p50 ≤ \(quantile(0.5)) ms, p90 ≤ \(quantile(0.9)) ms, p99 ≤ \(quantile(0.99)) ms")
+    let now = try histograms(port: port)
+    report(snapshot, now, label: "c\(connections)")
+    snapshot = now
 }
 print("broker RSS: idle \(idle / 1024) MiB, peak under load \(peak / 1024) MiB (VmHWM \(rssKiB(serve.processIdentifier, field: "VmHWM:") / 1024) MiB)")
 kill(serve.processIdentifier, SIGTERM)

@@ -30,7 +30,6 @@ enum ServeCommand: BrokerCommand {
             .flag("--no-initial-refresh", "Do not refresh at start-up (serve what the store holds)."),
             .value("--grace", "DURATION", "How long shutdown waits for requests in flight (default 10s)."),
             .value("--keys-file", "PATH", "Client keys, one per line (default: $BROKER_API_KEYS_FILE)."),
-            .value("--threads", "N", "Serve on a pool of N event-loop threads instead of a thread per connection."),
             .value("--max-attempts", "N", "Most tries per inference (default 4)."),
         ],
         printsResults: false
@@ -58,7 +57,6 @@ enum ServeCommand: BrokerCommand {
             }
             configuration.gracePeriodMs = Int(ms)
         }
-        if let threads = try args.int("--threads", range: 1...256) { configuration.threadModel = .pool(threads: threads) }
         configuration.maxAttempts = try args.int("--max-attempts", range: 1...20) ?? 4
         configuration.keys = try keys(context)
         if let refusal = configuration.bindRefusal { throw UsageError(refusal) }

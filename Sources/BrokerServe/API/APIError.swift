@@ -19,6 +19,8 @@ struct APIError: Error, Sendable {
     var retryAfterSeconds: Int? = nil
     /// Extra members of the error object (the routing attempts).
     var extra: JSONObject = JSONObject()
+    /// Whether the request was already counted in the metrics (routed requests count themselves).
+    var counted = false
 
     static func badRequest(_ message: String, param: String? = nil) -> APIError {
         APIError(status: 400, type: "invalid_request_error", code: "invalid_request", message: message, param: param)

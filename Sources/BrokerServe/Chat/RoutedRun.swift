@@ -50,13 +50,15 @@ struct RoutedRun: Sendable {
             context.metrics.request(route: route, provider: done.offer.provider, servedBy: done.offer.servedBy, outcome: "ok", seconds: seconds)
             if onDelta == nil {
                 let wall = Monotonic.nanos() &- startedNanos
-                context.metrics.added(seconds: Double(wall &- min(trace.upstreamNanos, wall)) / 1e9)
+                let upstream = min(trace.upstreamNanos, wall)
+                context.metrics.added(seconds: Double(wall &- upstream) / 1e9, upstreamSeconds: Double(upstream) / 1e9)
             }
             return .success(done)
         case .failure(let failure):
             for a in failure.attempts { context.metrics.attempt(provider: a.provider, servedBy: a.servedBy, outcome: a.outcome) }
             context.cache.invalidateAll()
-            let error = APIError.upstream(failure, lastError: trace.lastError)
+            var error = APIError.upstream(failure, lastError: trace.lastError)
+            error.counted = true
             let last = failure.attempts.last
             context.metrics.request(
                 route: route, provider: last?.provider ?? "-", servedBy: last?.servedBy ?? "-", outcome: error.code ?? "error",

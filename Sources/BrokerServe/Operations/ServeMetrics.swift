@@ -14,6 +14,7 @@ final class ServeMetrics: Sendable {
         var requests: [RequestKey: Int] = [:]
         var durations: [String: Histogram] = [:]
         var added = Histogram()
+        var upstream = Histogram()
         var inputTokens: [String: Int64] = [:]
         var outputTokens: [String: Int64] = [:]
         var costPico: [String: Int64] = [:]
@@ -33,7 +34,12 @@ final class ServeMetrics: Sendable {
     }
 
     /// The broker's own share of one inference request: its wall time minus the time spent in provider calls.
-    func added(seconds: Double) { state.withLock { $0.added.observe(max(0, seconds)) } }
+    func added(seconds: Double, upstreamSeconds: Double) {
+        state.withLock { s in
+            s.added.observe(max(0, seconds))
+            s.upstream.observe(max(0, upstreamSeconds))
+        }
+    }
 
     /// One try at a provider.
     func attempt(provider: String, servedBy: String, outcome: String) {
@@ -75,6 +81,8 @@ final class ServeMetrics: Sendable {
         }
         header("broker_added_latency_seconds", "histogram", "Latency the broker adds to an inference: wall time minus time in provider calls.")
         lines += s.added.lines("broker_added_latency_seconds", labels: "")
+        header("broker_upstream_latency_seconds", "histogram", "Time an inference spent in provider calls (the other part of its wall time).")
+        lines += s.upstream.lines("broker_upstream_latency_seconds", labels: "")
         header("broker_provider_attempts_total", "counter", "Tries at providers by outcome (failover included).")
         for (key, n) in s.attempts.sorted(by: { "\($0.key)" < "\($1.key)" }) {
             lines.append(

@@ -29,9 +29,7 @@ public final class BrokerService: Sendable {
             response = try dispatch(request)
         } catch {
             response = error.response
-            if route != "chat" && route != "hf_inference" {
-                context.metrics.request(route: route, outcome: error.code ?? "error", seconds: Self.seconds(since: started))
-            } else if error.status == 400 || error.status == 401 || error.status == 404 || error.status == 429 {
+            if !error.counted {
                 context.metrics.request(route: route, outcome: error.code ?? "error", seconds: Self.seconds(since: started))
             }
         }
