@@ -36,6 +36,8 @@ public final class SQLiteConnection {
         sqlite3_extended_result_codes(db, 1)
         // The timeout first: switching to WAL itself may wait for another opener.
         sqlite3_busy_timeout(db, busyTimeoutMs)
+        // Only a new, empty database takes a page size, and only before WAL is on.
+        try execute("PRAGMA page_size=16384")
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=NORMAL")
         try execute("PRAGMA foreign_keys=ON")
