@@ -76,16 +76,23 @@ public struct OfferPrice: Sendable, Hashable {
         }
     }
 
-    /// The exact cost of a token-billed request; `nil` when the price is unknown.
+    /// The exact cost of a token-billed request; `nil` when the price is unknown (or the
+    /// product does not fit in 64 bits).
     public func cost(inputTokens: Int64, outputTokens: Int64) -> PicoUSD? {
         guard billing == .token, let i = input.amount, let o = output.amount else { return nil }
-        return inputTokens * i + outputTokens * o
+        // An absurd published price must not crash the broker: a cost past 64 bits is unknown.
+        let (inCost, o1) = inputTokens.multipliedReportingOverflow(by: i.value)
+        let (outCost, o2) = outputTokens.multipliedReportingOverflow(by: o.value)
+        let (total, o3) = inCost.addingReportingOverflow(outCost)
+        return o1 || o2 || o3 ? nil : PicoUSD(total)
     }
 
     /// The blended per-token price used to sort the market (3 parts input to 1 part
     /// output), in pico-USD per 4 tokens so it stays an integer; `nil` when unknown.
     public var blendedPerFourTokens: Int64? {
         guard billing == .token, let i = input.amount, let o = output.amount else { return nil }
-        return 3 * i.value + o.value
+        let (triple, o1) = i.value.multipliedReportingOverflow(by: 3)
+        let (sum, o2) = triple.addingReportingOverflow(o.value)
+        return o1 || o2 ? nil : sum
     }
 }

@@ -65,6 +65,13 @@ struct MoneyTests {
         #expect(OfferPrice.unknown.cost(inputTokens: 1, outputTokens: 1) == nil)
         #expect(OfferPrice.unknown.blendedPerFourTokens == nil)
     }
+
+    @Test("an absurd price never crashes: costs past 64 bits are unknown")
+    func overflow() {
+        let absurd = OfferPrice(input: .amount(PicoUSD(Int64.max / 2)), output: .amount(PicoUSD(Int64.max / 2)))
+        #expect(absurd.cost(inputTokens: 10, outputTokens: 10) == nil)
+        #expect(absurd.blendedPerFourTokens == nil)
+    }
 }
 
 @Suite("Regions and compliance")
