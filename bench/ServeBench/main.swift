@@ -77,7 +77,7 @@ func histograms(port: Int) throws -> [String: [(Double, Double)]] {
     guard FileManager.default.isExecutableFile(atPath: curl) else { return [:] }
     let metrics = try shell(curl, ["-s", "http://127.0.0.1:\(port)/metrics"])
     var result: [String: [(Double, Double)]] = [:]
-    for name in ["broker_added_latency_seconds", "broker_upstream_latency_seconds"] {
+    for name in ["broker_added_latency_seconds", "broker_upstream_latency_seconds", "broker_handler_seconds"] {
         for line in metrics.split(separator: "\n") where line.hasPrefix(name + "_bucket{le=\"") {
             let le = line.split(separator: "\"")[1]
             guard let bound = Double(le), let count = Double(line.split(separator: " ").last ?? "") else { continue }

@@ -15,6 +15,7 @@ final class ServeMetrics: Sendable {
         var durations: [String: Histogram] = [:]
         var added = Histogram()
         var upstream = Histogram()
+        var handler = Histogram()
         var inputTokens: [String: Int64] = [:]
         var outputTokens: [String: Int64] = [:]
         var costPico: [String: Int64] = [:]
@@ -40,6 +41,9 @@ final class ServeMetrics: Sendable {
             s.upstream.observe(max(0, upstreamSeconds))
         }
     }
+
+    /// The handler's whole time for one request (from the server layer's call to its return).
+    func handler(seconds: Double) { state.withLock { $0.handler.observe(seconds) } }
 
     /// One try at a provider.
     func attempt(provider: String, servedBy: String, outcome: String) {
@@ -83,6 +87,8 @@ final class ServeMetrics: Sendable {
         lines += s.added.lines("broker_added_latency_seconds", labels: "")
         header("broker_upstream_latency_seconds", "histogram", "Time an inference spent in provider calls (the other part of its wall time).")
         lines += s.upstream.lines("broker_upstream_latency_seconds", labels: "")
+        header("broker_handler_seconds", "histogram", "Time inside the request handler, from the server layer's call to its answer.")
+        lines += s.handler.lines("broker_handler_seconds", labels: "")
         header("broker_provider_attempts_total", "counter", "Tries at providers by outcome (failover included).")
         for (key, n) in s.attempts.sorted(by: { "\($0.key)" < "\($1.key)" }) {
             lines.append(

@@ -44,6 +44,7 @@ public final class BrokerService: Sendable {
         } else {
             context.lifecycle.leave()
         }
+        context.metrics.handler(seconds: Self.seconds(since: started))
         return response
     }
 
