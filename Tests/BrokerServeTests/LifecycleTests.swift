@@ -15,11 +15,15 @@ struct LifecycleTests {
             try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8", extra: ["stream": true]))
         }
         // Wait until the stream is being served.
-        for _ in 0..<200 where h.server.inFlight == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        for _ in 0..<2000 where h.server.inFlight == 0 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(h.server.inFlight == 1)
         let shutdown = Task { await h.server.shutdown() }
-        try await Task.sleep(for: .milliseconds(50))
-        let refused = try await h.send("GET", "/v1/models")
+        // Once draining has begun (at once, on a quiet machine), new requests are turned away.
+        var refused = try await h.send("GET", "/v1/models")
+        for _ in 0..<100 where refused.status != 503 {
+            try await Task.sleep(for: .milliseconds(10))
+            refused = try await h.send("GET", "/v1/models")
+        }
         #expect(refused.status == 503)
         #expect(refused.header("Connection")?.lowercased() == "close")
         let stream = try await inFlight.value
