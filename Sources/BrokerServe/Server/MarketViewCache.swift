@@ -3,11 +3,14 @@ import Synchronization
 
 /// Keeps each model's market view (offers, measured latency, breaker state) for a short
 /// time, so a busy server reads the store once per model per interval instead of once per
-/// request. A refresh, or a request that saw a failure, drops the affected views.
+/// request. When a view expires, one request re-reads it while the others go on with the
+/// previous one (no stampede on the store). A refresh, or a request that saw a failure,
+/// drops the views.
 final class MarketViewCache: Sendable {
     private struct Entry {
         var atMs: Int64
         var view: RoutingService.MarketView
+        var renewing = false
     }
 
     private let routing: RoutingService
@@ -24,7 +27,17 @@ final class MarketViewCache: Sendable {
     /// The view of `model`, from the cache while fresh.
     func view(_ model: String) async -> RoutingService.MarketView {
         let nowMs = now()
-        if ttlMs > 0, let hit = entries.withLock({ $0[model] }), nowMs - hit.atMs < ttlMs { return hit.view }
+        if ttlMs > 0 {
+            let cached = entries.withLock { table -> RoutingService.MarketView? in
+                guard var entry = table[model] else { return nil }
+                if nowMs - entry.atMs < ttlMs { return entry.view }
+                if entry.renewing { return entry.view }
+                entry.renewing = true
+                table[model] = entry
+                return nil
+            }
+            if let cached { return cached }
+        }
         let view = await routing.marketView(model)
         if ttlMs > 0 {
             entries.withLock { table in
