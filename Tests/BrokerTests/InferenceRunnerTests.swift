@@ -167,3 +167,23 @@ struct InferenceRunnerTests {
         #expect(failure.attempts.count == 1)
     }
 }
+
+@Suite("Ledger group commit")
+struct LedgerWriterTests {
+    @Test("queued attempts are all written, once each, by flush")
+    func groupCommit() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
+        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+        let writer = LedgerWriter(store: store, delayMs: 50, maxBatch: 7)
+        for i in 0..<30 {
+            await writer.record(UsageRecord(
+                requestID: "r\(i)", attempt: 1, at: Int64(i), provider: "a", model: "m", task: .conversational,
+                inputTokens: 1, outputTokens: 1, costPicoUSD: 1000, latencyMs: 1))
+        }
+        await writer.record(UsageRecord(requestID: "r0", attempt: 1, at: 0, provider: "a", model: "m", task: .conversational, latencyMs: 1))
+        await writer.flush()
+        let rows = try await store.usage(sinceMs: 0, by: .provider)
+        #expect(rows.first?.requests == 30)
+        #expect(rows.first?.costPicoUSD == 30_000)
+    }
+}

@@ -22,6 +22,9 @@ public struct InferenceRunner: Sendable {
     public var maxRetryWaitMs: Int
     /// Removes credentials from error text.
     public var redactor: Redactor
+    /// When set, ledger rows go through this group-committing writer instead of one
+    /// transaction per attempt (for `broker serve`; call its `flush()` before exiting).
+    public var ledgerWriter: LedgerWriter?
 
     /// A runner.
     public init(
@@ -165,7 +168,11 @@ public struct InferenceRunner: Sendable {
             outputTokens: response?.usage?.outputTokens, costPicoUSD: cost?.value, latencyMs: latency,
             firstTokenMs: firstTokenMs, outcome: error?.code.rawValue ?? UsageRecord.okOutcome, httpStatus: error?.status,
             error: error.map { redactor.redact($0.description) })
-        _ = try? await store.recordUsage(record)
+        if let ledgerWriter {
+            await ledgerWriter.record(record)
+        } else {
+            _ = try? await store.recordUsage(record)
+        }
     }
 }
 

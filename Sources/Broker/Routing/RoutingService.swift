@@ -30,9 +30,12 @@ public struct RoutingService: Sendable {
         self.redactor = Redactor(secrets: registry.entries.compactMap { $0.authEnv.flatMap { environment[$0] } })
     }
 
-    /// A runner over this service's providers.
-    public func runner(maxAttempts: Int = 4) -> InferenceRunner {
-        InferenceRunner(store: store, providers: providers, registry: registry, redactor: redactor, maxAttempts: maxAttempts)
+    /// A runner over this service's providers; with `ledgerWriter`, ledger rows are group-committed.
+    public func runner(maxAttempts: Int = 4, ledgerWriter: LedgerWriter? = nil) -> InferenceRunner {
+        var runner = InferenceRunner(
+            store: store, providers: providers, registry: registry, redactor: redactor, maxAttempts: maxAttempts)
+        runner.ledgerWriter = ledgerWriter
+        return runner
     }
 
     /// What routing needs to know about one model's offers, read from the store once.

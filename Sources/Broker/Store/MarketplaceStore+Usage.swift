@@ -7,22 +7,25 @@ extension MarketplaceStore {
     /// retried write never counts a request, or its cost, twice.
     @discardableResult
     public func recordUsage(_ record: UsageRecord) throws -> Bool {
-        try db.inTransaction(.immediate) {
-            try db.run(
-                """
-                INSERT OR IGNORE INTO usage (request_id, attempt, at, provider, served_by, model, task, input_tokens,
-                    output_tokens, cost_pico, latency_ms, first_token_ms, outcome, http_status, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    .text(record.requestID), .int(record.attempt), .integer(record.at), .text(record.provider),
-                    .text(record.servedBy), .text(record.model), .text(record.task.rawValue),
-                    .integer(record.inputTokens), .integer(record.outputTokens), .integer(record.costPicoUSD),
-                    .integer(record.latencyMs), .integer(record.firstTokenMs), .text(record.outcome),
-                    .int(record.httpStatus), .text(record.error),
-                ])
-            return db.changes > 0
-        }
+        try db.inTransaction(.immediate) { try insertUsageRow(record) }
+    }
+
+    /// Inserts one ledger row inside the caller's transaction; `false` when already recorded.
+    func insertUsageRow(_ record: UsageRecord) throws -> Bool {
+        try db.run(
+            """
+            INSERT OR IGNORE INTO usage (request_id, attempt, at, provider, served_by, model, task, input_tokens,
+                output_tokens, cost_pico, latency_ms, first_token_ms, outcome, http_status, error)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(record.requestID), .int(record.attempt), .integer(record.at), .text(record.provider),
+                .text(record.servedBy), .text(record.model), .text(record.task.rawValue),
+                .integer(record.inputTokens), .integer(record.outputTokens), .integer(record.costPicoUSD),
+                .integer(record.latencyMs), .integer(record.firstTokenMs), .text(record.outcome),
+                .int(record.httpStatus), .text(record.error),
+            ])
+        return db.changes > 0
     }
 
     /// Ledger totals since `sinceMs`, one row per group key, ordered by key.

@@ -58,7 +58,11 @@ struct MarketplaceEndpoints: Sendable {
             }
         }
         let store = context.store
-        let found = AsyncBridge.wait { [since, grouping] () async -> [UsageRow]? in try? await store.usage(sinceMs: since, by: grouping) }
+        let ledger = context.ledger
+        let found = AsyncBridge.wait { [since, grouping] () async -> [UsageRow]? in
+            await ledger.flush()  // answers include every request served so far
+            return try? await store.usage(sinceMs: since, by: grouping)
+        }
         guard let rows = found ?? nil else { throw APIError.internalError("the usage ledger could not be read") }
         return JSONResponse.make(.array(rows.map { .object(UsageJSON.object($0, grouping: grouping)) }))
     }

@@ -70,6 +70,7 @@ public final class BrokerServer: Sendable {
             try? await Task.sleep(for: .milliseconds(10))
         }
         let left = context.lifecycle.inFlight
+        await context.ledger.flush()
         let http = self.http
         // Stopping joins libmicrohttpd's threads: do it off the cooperative pool.
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in

@@ -9,6 +9,8 @@ final class ServeContext: Sendable {
     let store: MarketplaceStore
     let routing: RoutingService
     let runner: InferenceRunner
+    /// Ledger rows are group-committed so answers never wait for a SQLite commit.
+    let ledger: LedgerWriter
     let cache: MarketViewCache
     let access: AccessControl
     let metrics = ServeMetrics()
@@ -28,7 +30,9 @@ final class ServeContext: Sendable {
             registry: registry, store: store, environment: environment,
             factory: { entry throws(ProviderError) in TracingProvider(base: try factory(entry)) })
         self.routing = routing
-        self.runner = routing.runner(maxAttempts: configuration.maxAttempts)
+        let ledger = LedgerWriter(store: store)
+        self.ledger = ledger
+        self.runner = routing.runner(maxAttempts: configuration.maxAttempts, ledgerWriter: ledger)
         let cache = MarketViewCache(routing: routing, ttlMs: configuration.marketCacheTTLMs, now: now)
         self.cache = cache
         self.access = AccessControl(keys: configuration.keys, now: now)
