@@ -7,8 +7,8 @@ struct SimulatedMarket {
     let dir: URL
     let registry: URL
     let store: URL
-    static let hfToken = "hf_simulatedTOKENvalue0123456789abcdef"
-    static let acmeKey = "sk-acme-simulated-key-0123456789"
+    static let hfToken = ProviderSimulator.testHFToken
+    static let acmeKey = ProviderSimulator.testAcmeKey
 
     init(fixtures: SimulatorFixtures = SimulatorFixtures(), extraProviders: String = "") throws {
         var fixtures = fixtures
@@ -18,22 +18,7 @@ struct SimulatedMarket {
         dir = try BrokerProcess.temporaryDirectory()
         registry = dir.appendingPathComponent("provider_registry.json")
         store = dir.appendingPathComponent("market.sqlite3")
-        let base = simulator.baseURL
-        let text = """
-            {"version": 1, "aliases": {"l8": "meta-llama/Llama-3.1-8B-Instruct"}, "providers": [
-              {"key": "hf", "adapter": "huggingface", "base_url": "\(base)", "urls": {"hub": "\(base)"},
-               "auth_env": "TEST_HF_TOKEN", "timeout": "10s",
-               "served_by": {
-                 "scaleway": {"region": "eu", "countries": ["FR"]}, "ovhcloud": {"region": "eu", "countries": ["FR"]},
-                 "nscale": {"region": "uk", "countries": ["GB"]}, "together": {"region": "unknown"},
-                 "groq": {"region": "unknown"}, "hf-inference": {"region": "unknown"}}},
-              {"key": "acme", "adapter": "openai-compatible", "base_url": "\(base)/together/v1", "auth_env": "ACME_KEY",
-               "region": {"region": "eu", "countries": ["DE"]}, "timeout": "10s",
-               "pricing": {"source": "api", "unit": "usd_per_mtok", "zero": "unknown"},
-               "options": {"list_envelope": "array", "price_input_field": "pricing.input", "price_output_field": "pricing.output"}}
-              \(extraProviders)
-            ]}
-            """
+        let text = simulator.testRegistryJSON(extraProviders: extraProviders)
         try text.write(to: registry, atomically: true, encoding: .utf8)
     }
 

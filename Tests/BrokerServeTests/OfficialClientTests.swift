@@ -18,7 +18,7 @@ struct OfficialClientTests {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-serve-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let registry = dir.appendingPathComponent("provider_registry.json")
-        try ServeHarness.registryText(simulator.baseURL).write(to: registry, atomically: true, encoding: .utf8)
+        try ServeHarness.registryText(simulator).write(to: registry, atomically: true, encoding: .utf8)
         var environment = ServeHarness.environment
         environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         environment["HOME"] = dir.path

@@ -13,8 +13,8 @@ final class ServeHarness: Sendable {
     let registryPath: String
     let storePath: String
     let server: BrokerServer
-    static let hfToken = "hf_simulatedTOKENvalue0123456789abcdef"
-    static let acmeKey = "sk-acme-simulated-key-0123456789"
+    static let hfToken = ProviderSimulator.testHFToken
+    static let acmeKey = ProviderSimulator.testAcmeKey
     static let llama8B = "meta-llama/Llama-3.1-8B-Instruct"
 
     init(
@@ -29,7 +29,7 @@ final class ServeHarness: Sendable {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         registryPath = dir.appendingPathComponent("provider_registry.json").path
         storePath = dir.appendingPathComponent("market.sqlite3").path
-        try Self.registryText(simulator.baseURL).write(toFile: registryPath, atomically: true, encoding: .utf8)
+        try Self.registryText(simulator).write(toFile: registryPath, atomically: true, encoding: .utf8)
         let registry = try RegistryLoader().load(path: registryPath)
         let store = try MarketplaceStore(path: storePath)
         var configuration = ServeConfiguration(port: 0, refreshIntervalMs: nil, refreshAtStart: false, gracePeriodMs: 5_000)
@@ -46,24 +46,8 @@ final class ServeHarness: Sendable {
 
     static var environment: [String: String] { ["TEST_HF_TOKEN": hfToken, "ACME_KEY": acmeKey] }
 
-    /// The registry the CLI tests use: the HF router (EU, UK and unknown serving endpoints) and
-    /// an OpenAI-compatible provider in the EU.
-    static func registryText(_ base: String) -> String {
-        """
-        {"version": 1, "aliases": {"l8": "meta-llama/Llama-3.1-8B-Instruct"}, "providers": [
-          {"key": "hf", "adapter": "huggingface", "base_url": "\(base)", "urls": {"hub": "\(base)"},
-           "auth_env": "TEST_HF_TOKEN", "timeout": "10s",
-           "served_by": {
-             "scaleway": {"region": "eu", "countries": ["FR"]}, "ovhcloud": {"region": "eu", "countries": ["FR"]},
-             "nscale": {"region": "uk", "countries": ["GB"]}, "together": {"region": "unknown"},
-             "groq": {"region": "unknown"}, "hf-inference": {"region": "unknown"}}},
-          {"key": "acme", "adapter": "openai-compatible", "base_url": "\(base)/together/v1", "auth_env": "ACME_KEY",
-           "region": {"region": "eu", "countries": ["DE"]}, "timeout": "10s",
-           "pricing": {"source": "api", "unit": "usd_per_mtok", "zero": "unknown"},
-           "options": {"list_envelope": "array", "price_input_field": "pricing.input", "price_output_field": "pricing.output"}}
-        ]}
-        """
-    }
+    /// The registry the CLI tests use (see ``ProviderSimulator/testRegistryJSON(extraProviders:)``).
+    static func registryText(_ simulator: ProviderSimulator) -> String { simulator.testRegistryJSON() }
 
     var baseURL: String { "http://127.0.0.1:\(server.port)" }
 
