@@ -25,6 +25,20 @@ struct MarketplaceAPITests {
         await h.stop()
     }
 
+    @Test("offers carry the broker's own measured latency once it has served them")
+    func measuredFigures() async throws {
+        let h = try await ServeHarness()
+        let chat = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
+        #expect(chat.status == 200)
+        let servedBy = try #require(chat.header("x-broker-served-by"))
+        _ = try await h.send("GET", "/v1/usage")  // flushes the group-committed ledger
+        let response = try await h.send("GET", "/v1/marketplace/offers?model=Llama-3.1-8B-Instruct&served_by=\(servedBy)")
+        let offer = try #require((ServeHarness.json(response) as? [[String: Any]])?.first { $0["provider"] as? String == "hf" })
+        #expect(offer["measured_requests"] as? Int == 1)
+        #expect(offer["measured_latency_ms"] is Int)
+        await h.stop()
+    }
+
     @Test("/v1/marketplace/offers takes broker market's filters and answers the market JSON contract")
     func offers() async throws {
         let h = try await ServeHarness()

@@ -15,11 +15,20 @@ struct MarketplaceEndpoints: Sendable {
             throw APIError.badRequest("\(error.filter.replacingDashes) \(error.message)", param: error.filter.replacingDashes)
         }
         let store = context.store
-        let found = AsyncBridge.wait { () async -> Result<[Offer], StoreFailure> in
-            do { return .success(try await store.queryOffers(query)) } catch { return .failure(StoreFailure(message: "\(error)")) }
+        let found = AsyncBridge.wait { () async -> Result<([Offer], [OfferKey: MeasuredLatency]), StoreFailure> in
+            do {
+                let offers = try await store.queryOffers(query)
+                return .success((offers, (try? await store.measuredFigures()) ?? [:]))
+            } catch {
+                return .failure(StoreFailure(message: "\(error)"))
+            }
         }
-        guard case .success(let offers)? = found else { throw APIError.internalError("the marketplace store could not be read") }
-        return JSONResponse.make(.array(offers.map { .object(OfferJSON.object($0, stale: query.isStale($0))) }))
+        guard case .success(let (offers, measured))? = found else {
+            throw APIError.internalError("the marketplace store could not be read")
+        }
+        return JSONResponse.make(.array(offers.map {
+            .object(OfferJSON.object($0, stale: query.isStale($0), measured: measured[OfferKey($0)]))
+        }))
     }
 
     /// The registry's providers with their region, whether their credential is set, and their last refresh.

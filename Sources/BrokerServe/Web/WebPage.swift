@@ -134,6 +134,11 @@ enum WebPage {
           m.append(el("span", null, "context " + (o.context_length ?? "?")));
           m.append(el("span", null, "first token " + (o.first_token_latency_ms != null ? o.first_token_latency_ms + " ms" : "?")));
           m.append(el("span", null, o.throughput_tokens_per_s != null ? o.throughput_tokens_per_s + " tok/s" : "? tok/s"));
+          if (o.measured_requests > 0) {
+            m.append(el("span", "measured", "measured " + o.measured_latency_ms + " ms" +
+              (o.measured_tokens_per_s != null ? ", " + o.measured_tokens_per_s + " tok/s" : "") +
+              " (" + o.measured_requests + " req)"));
+          }
           m.append(el("span", "age", "priced " + age(o.refreshed_at) + " ago" + (o.curated ? " (curated)" : "")));
           c.appendChild(m);
           return c;
