@@ -1,6 +1,6 @@
 extension ProviderSimulator {
     /// The Hugging Face token the test registry's `hf` entry reads (from `TEST_HF_TOKEN`).
-    public static let testHFToken = "hf_simulatedTOKENvalue0123456789abcdef"
+    public static let testHFToken = "hf_simulated-TOKEN-value-0123456789abcdef"
     /// The key the test registry's `acme` entry reads (from `ACME_KEY`).
     public static let testAcmeKey = "sk-acme-simulated-key-0123456789"
     /// The environment holding both test credentials.

@@ -11,7 +11,7 @@ struct ProvidersCommandTests {
         {"providers": [
           {"key": "good", "adapter": "openai-compatible", "base_url": "https://api.example.com/v1"},
           {"key": "plain", "adapter": "openai-compatible", "base_url": "http://api.example.com/v1"},
-          {"key": "leaky", "adapter": "openai-compatible", "base_url": "https://x.example.com", "auth_env": "hf_abcdefghijklmnopqrstuvwxyz0123"},
+          {"key": "leaky", "adapter": "openai-compatible", "base_url": "https://x.example.com", "auth_env": "hf_abcdefghijklmnop-qrstuvwxyz0123"},
           {"key": "odd", "adapter": "carrier-pigeon", "base_url": "https://p.example.com"}
         ]}
         """.write(to: registry, atomically: true, encoding: .utf8)
@@ -22,7 +22,7 @@ struct ProvidersCommandTests {
         #expect(result.stderr.contains("providers[3].adapter: unknown adapter kind 'carrier-pigeon'; known kinds:"))
         #expect(result.stderr.contains("3 problems"))
         // The literal credential is never echoed back.
-        #expect(!result.stderr.contains("hf_abcdefghijklmnopqrstuvwxyz0123"))
+        #expect(!result.stderr.contains("hf_abcdefghijklmnop-qrstuvwxyz0123"))
     }
 
     @Test("a registry that is not JSON names the file and line")
