@@ -25,6 +25,11 @@ public protocol ProviderInterface: Sendable {
     /// Current prices per model (and serving endpoint), in pico-USD.
     func getPricing() async throws(ProviderError) -> [PriceQuote]
 
+    /// The catalog and its prices, for a refresh. The default lists, then prices (adapters
+    /// whose pricing reuses the listing rely on that order); an adapter whose two sources are
+    /// independent may fetch them at once.
+    func listModelsAndPricing() async throws(ProviderError) -> (ModelCatalog, [PriceQuote])
+
     /// Runs one request and returns the whole answer.
     func runInference(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse
 
@@ -34,6 +39,12 @@ public protocol ProviderInterface: Sendable {
 }
 
 extension ProviderInterface {
+    /// Lists, then prices.
+    public func listModelsAndPricing() async throws(ProviderError) -> (ModelCatalog, [PriceQuote]) {
+        let catalog = try await listModels()
+        return (catalog, try await getPricing())
+    }
+
     /// Default streaming: run the request whole and yield its text as one delta.
     public func streamInference(_ request: InferenceRequest) async throws(ProviderError)
         -> AsyncThrowingStream<InferenceEvent, any Error>

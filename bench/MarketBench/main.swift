@@ -80,7 +80,7 @@ for _ in 0..<3 {
     wholeRuns.append(ms(d))
 }
 let whole = wholeRuns.sorted()[1]
-print("whole refresh over the existing store (list, price, assemble, write, record): median \(f1(whole)) ms → \(Int(Double(offers.count) / (whole / 1000))) offers/s")
+print("whole refresh over the existing store (list ∥ price where the adapter allows, assemble, write, record): median \(f1(whole)) ms → \(Int(Double(offers.count) / (whole / 1000))) offers/s")
 
 try await store.checkpoint()
 let size = (try FileManager.default.attributesOfItem(atPath: storePath)[.size] as? NSNumber)?.intValue ?? 0

@@ -79,6 +79,27 @@ public struct HuggingFaceAdapter: ProviderInterface {
         return ModelCatalog(models: builder.models, skipped: builder.skipped, requests: requests)
     }
 
+    /// The Hub listing and the router's price catalog at once: they are independent sources
+    /// (hf-inference offers carry their compute-time price on the listing itself).
+    public func listModelsAndPricing() async throws(ProviderError) -> (ModelCatalog, [PriceQuote]) {
+        let pricing = Task { () async -> Result<[PriceQuote], ProviderError> in
+            do throws(ProviderError) {
+                return .success(try await self.getPricing())
+            } catch {
+                return .failure(error)
+            }
+        }
+        let catalog: ModelCatalog
+        do throws(ProviderError) {
+            catalog = try await listModels()
+        } catch {
+            pricing.cancel()
+            throw error
+        }
+        let quotes = try await withTaskCancellationHandler { await pricing.value } onCancel: { pricing.cancel() }.get()
+        return (catalog, quotes)
+    }
+
     /// Chat prices per model and serving provider from the router catalog, plus the
     /// compute-time offers of the hf-inference models seen by the last `listModels()`.
     public func getPricing() async throws(ProviderError) -> [PriceQuote] {

@@ -94,8 +94,12 @@ public struct PricingRefresher: Sendable {
         let quotes: [PriceQuote]
         do {
             let provider = try factory(entry)
-            catalog = try await provider.listModels()
-            quotes = entry.pricing.catalogIsTable ? [] : try await provider.getPricing()
+            if entry.pricing.catalogIsTable {
+                catalog = try await provider.listModels()
+                quotes = []
+            } else {
+                (catalog, quotes) = try await provider.listModelsAndPricing()
+            }
         } catch {
             let previous = (try? await store.offerCount(provider: entry.key)) ?? 0
             return await record(
