@@ -20,40 +20,11 @@ public struct Redactor: Sendable {
         guard text.contains("Bearer ") else { return text }
         var out = ""
         var rest = Substring(text)
-        while let range = rest.range(of: "Bearer ") {
+        while let range = rest.firstRange(of: "Bearer ") {
             out += rest[..<range.upperBound]
             out += "[REDACTED]"
             rest = rest[range.upperBound...].drop { !$0.isWhitespace && $0 != "\"" && $0 != "," }
         }
         return out + rest
-    }
-}
-
-extension String {
-    /// Every occurrence of `target` replaced by `replacement` (no Foundation needed).
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var out = ""
-        var rest = Substring(self)
-        while let range = rest.range(of: target) {
-            out += rest[..<range.lowerBound]
-            out += replacement
-            rest = rest[range.upperBound...]
-        }
-        return out + rest
-    }
-}
-
-extension Substring {
-    fileprivate func range(of target: String) -> Range<Index>? {
-        guard let first = target.first else { return nil }
-        var i = startIndex
-        while i < endIndex {
-            if self[i] == first, self[i...].hasPrefix(target) {
-                return i..<index(i, offsetBy: target.count)
-            }
-            i = index(after: i)
-        }
-        return nil
     }
 }

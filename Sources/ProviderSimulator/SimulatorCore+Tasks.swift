@@ -220,18 +220,3 @@ extension SimulatorCore {
         0x00, 0xFF, 0xD9,
     ]
 }
-
-private extension String {
-    /// `self` with every occurrence of `target` replaced (FoundationEssentials-free).
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
-    }
-}

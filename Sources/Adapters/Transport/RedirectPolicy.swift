@@ -1,3 +1,5 @@
+import ProviderInterface
+
 /// How a redirect is followed: pure, so the credential rule is tested without a socket.
 enum RedirectPolicy {
     /// The statuses that are followed.
@@ -33,16 +35,5 @@ enum RedirectPolicy {
             next.headers.removeAll { bodyHeaders.contains($0.name.lowercased()) }
         }
         return next
-    }
-}
-
-fileprivate extension String {
-    /// Without leading and trailing spaces and tabs.
-    var trimmingSpaces: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
     }
 }

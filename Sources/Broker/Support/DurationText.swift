@@ -57,14 +57,3 @@ public enum DurationText {
         return parts
     }
 }
-
-extension String {
-    /// The string without leading and trailing spaces, tabs and newlines.
-    public var trimmingSpaces: String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
-        return String(scalars[first...last])
-    }
-}

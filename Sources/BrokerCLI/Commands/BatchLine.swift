@@ -58,7 +58,7 @@ enum BatchLine {
 
     /// Speaks of line fields rather than command-line flags.
     static func fieldNames(_ message: String) -> String {
-        message.replacingOccurrences(of: "--prompt, --input or on stdin", with: "\"prompt\", \"messages\" or \"input\"")
-            .replacingOccurrences(of: "--", with: "")
+        message.replacingAll("--prompt, --input or on stdin", with: "\"prompt\", \"messages\" or \"input\"")
+            .replacingAll("--", with: "")
     }
 }

@@ -20,8 +20,6 @@ struct ProviderStatus: Sendable {
         ]))
     }
 
-    var summary: String { "\(status) \(Timestamp.iso8601(ms: atMs)) (\(offers) offers)" }
-
     /// Last refreshes from the store, when the store exists (listing providers never creates one).
     static func lastRefreshes(_ context: CLIContext) async -> [String: ProviderStatus] {
         guard access(context.storePath, F_OK) == 0, let store = try? MarketplaceStore(path: context.storePath),

@@ -1,3 +1,5 @@
+import ProviderInterface
+
 /// Renders a ``ResultTable`` as aligned columns that fit a terminal width.
 enum TableRenderer {
     static func render(_ table: ResultTable, width: Int = 100) -> String {
@@ -48,6 +50,6 @@ enum CSVRenderer {
 
     static func escape(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + field.replacingAll("\"", with: "\"\"") + "\""
     }
 }
