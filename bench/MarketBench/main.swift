@@ -67,8 +67,21 @@ let assemble = clock.measure { offers = OfferAssembler.offers(entry: entry, cata
 let write = try await clock.measure { _ = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: Timestamp.nowMs()) }
 let split = ms(list) + ms(price) + ms(assemble) + ms(write)
 print("offers: \(offers.count) (\(catalog.models.count) listings, \(quotes.count) quotes, skipped \(catalog.skipped))")
-print("split:  list \(f1(ms(list))) ms · price \(f1(ms(price))) ms · assemble \(f1(ms(assemble))) ms · write \(f1(ms(write))) ms")
-print("ingest (parse + write, sequential phases): \(Int(Double(offers.count) / (split / 1000))) offers/s")
+print("split:  list \(f1(ms(list))) ms · price \(f1(ms(price))) ms · assemble \(f1(ms(assemble))) ms · write into an empty store \(f1(ms(write))) ms")
+print("first ingest (parse + write, sequential phases): \(Int(Double(offers.count) / (split / 1000))) offers/s")
+// The write of a later refresh: nothing changed, then 5% of the prices changed.
+let unchangedWrite = try await clock.measure {
+    _ = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: Timestamp.nowMs())
+}
+var moved = offers
+for i in stride(from: 0, to: moved.count, by: 20) {
+    if let input = moved[i].price.input.amount { moved[i].price.input = .amount(PicoUSD(input.value + 1_000)) }
+}
+var changedOutcome: ReplaceOutcome?
+let changedWrite = try await clock.measure {
+    changedOutcome = try await store.replaceOffers(provider: entry.key, offers: moved, nowMs: Timestamp.nowMs())
+}
+print("write of a later refresh: nothing changed \(f1(ms(unchangedWrite))) ms · \(changedOutcome?.rewritten ?? 0) offers changed \(f1(ms(changedWrite))) ms")
 
 let refresher = PricingRefresher(
     store: store, registry: registry,
@@ -80,7 +93,7 @@ for _ in 0..<3 {
     wholeRuns.append(ms(d))
 }
 let whole = wholeRuns.sorted()[1]
-print("whole refresh over the existing store (list ∥ price where the adapter allows, assemble, write, record): median \(f1(whole)) ms → \(Int(Double(offers.count) / (whole / 1000))) offers/s")
+print("whole refresh over the existing store (list ∥ price where the adapter allows, assemble, compare and write what changed, record): median \(f1(whole)) ms → \(Int(Double(offers.count) / (whole / 1000))) offers/s")
 
 try await store.checkpoint()
 let size = (try FileManager.default.attributesOfItem(atPath: storePath)[.size] as? NSNumber)?.intValue ?? 0

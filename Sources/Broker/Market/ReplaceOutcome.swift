@@ -12,14 +12,29 @@ public struct ReplaceOutcome: Sendable, Hashable {
     public var priceChanges: Int
     /// (served-by, model) pairs that are gone.
     public var removed: Int
+    /// Rows written for offers that were not stored.
+    public var inserted: Int
+    /// Stored rows rewritten because something about their offer changed.
+    public var rewritten: Int
+    /// Stored rows deleted because their offer is gone.
+    public var deleted: Int
+
+    /// Stored rows left alone because their offer did not change.
+    public var unchanged: Int { offers - inserted - rewritten }
 
     /// An outcome.
-    public init(provider: String, previousOffers: Int, offers: Int, appeared: Int, priceChanges: Int, removed: Int) {
+    public init(
+        provider: String, previousOffers: Int, offers: Int, appeared: Int, priceChanges: Int, removed: Int,
+        inserted: Int = 0, rewritten: Int = 0, deleted: Int = 0
+    ) {
         self.provider = provider
         self.previousOffers = previousOffers
         self.offers = offers
         self.appeared = appeared
         self.priceChanges = priceChanges
         self.removed = removed
+        self.inserted = inserted
+        self.rewritten = rewritten
+        self.deleted = deleted
     }
 }

@@ -6,7 +6,9 @@ struct MarketQuerySQL {
     var sql: String
     var arguments: [SQLiteValue]
 
-    init(_ query: MarketQuery) {
+    /// The SELECT for `query`; `refreshedAt` holds each provider's last refresh (a
+    /// provider's offers are stale together, when that refresh is too old).
+    init(_ query: MarketQuery, refreshedAt: [String: Int64]) {
         var conditions: [String] = []
         var arguments: [SQLiteValue] = []
 
@@ -50,16 +52,11 @@ struct MarketQuerySQL {
             arguments.append(.integer(cap.value))
         }
         if !query.includeStale {
-            if query.refreshIntervalsMs.isEmpty {
-                conditions.append("refreshed_at >= ?")
-            } else {
-                let cases = Array(repeating: "WHEN ? THEN ?", count: query.refreshIntervalsMs.count).joined(separator: " ")
-                conditions.append("refreshed_at >= CASE provider \(cases) ELSE ? END")
-                for provider in query.refreshIntervalsMs.keys.sorted() {
-                    arguments += [.text(provider), .integer(query.staleBeforeMs(for: provider))]
-                }
+            let stale = refreshedAt.filter { $0.value < query.staleBeforeMs(for: $0.key) }.keys.sorted()
+            if !stale.isEmpty {
+                conditions.append("provider NOT IN (\(Array(repeating: "?", count: stale.count).joined(separator: ", ")))")
+                arguments += stale.map { .text($0) }
             }
-            arguments.append(.integer(query.nowMs - 2 * query.defaultRefreshIntervalMs))
         }
 
         var sql = "SELECT \(OfferColumns.selectList) FROM offers"

@@ -3,75 +3,138 @@ import ProviderInterface
 extension MarketplaceStore {
     /// Replaces every offer of `provider` with `offers`, all or nothing.
     ///
-    /// One `BEGIN IMMEDIATE` transaction deletes the old offers and inserts the new ones
-    /// through one prepared statement reused per row; each stored offer's `refreshedAt` becomes `nowMs`.
-    /// A `price_history` row is written for each (served-by, model) whose price changed
-    /// or which is new. Offers listed twice (same served-by, model and task) are stored
-    /// once, the first one winning. When anything throws — an offer of another provider, a
-    /// negative price, a disk error — the transaction rolls back and the old offers stay.
+    /// One `BEGIN IMMEDIATE` transaction brings the stored offers to exactly `offers`,
+    /// writing only what differs: each new offer is matched with the stored row of the
+    /// same (served-by, model, task) by a digest of its fields, so unchanged rows are
+    /// left alone, changed ones rewritten, new ones inserted and missing ones deleted.
+    /// An hourly refresh in which nothing moved writes nothing but the provider's
+    /// refresh time, which is every offer's `refreshedAt`. A `price_history` row is
+    /// written for each (served-by, model) whose price changed or which is new. Offers
+    /// listed twice (same served-by, model and task) are stored once, the first one
+    /// winning. When anything throws — an offer of another provider, a negative price, a
+    /// disk error — the transaction rolls back and the old offers stay.
     @discardableResult
     public func replaceOffers(provider: String, offers: [Offer], nowMs: Int64) throws -> ReplaceOutcome {
         // Offers are read in place, through pointers: copying each of 100,000 offers out
         // of the array would cost a dozen reference counts apiece.
         try offers.withUnsafeBufferPointer { buffer in
-            try db.inTransaction(.immediate) { try replace(provider: provider, offers: buffer, nowMs: nowMs) }
+            try db.inTransaction(.immediate) {
+                let expected = try db.firstRow("SELECT offers FROM providers WHERE key = ?", [.text(provider)]) {
+                    $0.int64(0)
+                }
+                let old = try StoredOffers(provider: provider, expected: Int(expected ?? 0), db: db)
+                try db.run(
+                    "INSERT INTO providers (key, offers, replaced_at) VALUES (?, 0, ?) ON CONFLICT(key) DO NOTHING",
+                    [.text(provider), .integer(nowMs)])
+                guard let base = buffer.baseAddress else { return try clear(provider: provider, old: old, nowMs: nowMs) }
+                return try replace(provider: provider, old: old, offers: buffer, base: base, nowMs: nowMs)
+            }
         }
     }
 
-    private func replace(provider: String, offers: UnsafeBufferPointer<Offer>, nowMs: Int64) throws -> ReplaceOutcome {
-        let old = try deleteOffers(of: provider)
-        try db.run(
-            "INSERT INTO providers (key, offers, replaced_at) VALUES (?, 0, ?) ON CONFLICT(key) DO NOTHING",
-            [.text(provider), .integer(nowMs)])
+    /// An empty catalog (accepted with `--force`): every stored offer goes.
+    private func clear(provider: String, old: StoredOffers, nowMs: Int64) throws -> ReplaceOutcome {
+        try db.run("DELETE FROM offers WHERE provider = ?", [.text(provider)])
+        try db.run("UPDATE providers SET offers = 0, replaced_at = ? WHERE key = ?", [.integer(nowMs), .text(provider)])
+        return ReplaceOutcome(
+            provider: provider, previousOffers: old.count, offers: 0, appeared: 0, priceChanges: 0,
+            removed: old.endpoints.reduce(0) { n, _ in n + 1 }, inserted: 0, rewritten: 0, deleted: old.count)
+    }
 
-        let insert = try db.cachedStatement(OfferColumns.insertSQL)
-        let history = try db.cachedStatement(PriceHistoryColumns.insertSQL)
-        // One reusable buffer holds each row's text, bound without copying.
-        var text = BorrowedTextRow()
-        // First pass, in catalog order: check every offer, drop repeated listings
-        // (the first one wins) and find the prices that changed or appeared.
-        var seen: [OfferPriceKey: StoredTasks] = Dictionary(minimumCapacity: offers.count)
-        var keep: [Int] = []
-        keep.reserveCapacity(offers.count)
+    private func replace(
+        provider: String, old: StoredOffers, offers: UnsafeBufferPointer<Offer>, base: UnsafePointer<Offer>, nowMs: Int64
+    ) throws -> ReplaceOutcome {
+
+        // First pass, in catalog order: check every offer, drop repeated listings (the
+        // first one wins), match each with its stored row, and find the prices that
+        // changed or appeared.
+        var identities = DigestSet(capacity: offers.count)
+        var endpoints = DigestSet(capacity: offers.count)
+        var matched = [Bool](repeating: false, count: old.count)
+        var inserts: [Int] = []
+        var updates: [(index: Int, id: Int64)] = []
+        var digests = [Int64](repeating: 0, count: offers.count)
         var changes: [(index: Int, previous: StoredPrice?)] = []
+        var stored = 0
         for index in offers.indices {
-            guard let offer = offers.baseAddress?.advanced(by: index) else { continue }
+            let offer = base + index
             try Self.validate(offer, index: index, provider: provider)
-            let key = OfferPriceKey(servedBy: offer.pointee.servedBy, model: offer.pointee.model)
-            let added = seen[key, default: StoredTasks()].add(offer.pointee.task)
-            guard added != .duplicate else { continue }
-            keep.append(index)
+            let digest = OfferFingerprint.digests(offer)
+            let isNew = identities.insert(digest.identity, index: index) { other in
+                let o = base + other
+                return o.pointee.task == offer.pointee.task && o.pointee.model == offer.pointee.model
+                    && o.pointee.servedBy == offer.pointee.servedBy
+            }
+            guard isNew else { continue }
+            stored += 1
+            digests[index] = digest.content
+            if let position = old.byIdentity[digest.identity], !matched[position] {
+                matched[position] = true
+                if old.rows[position].content != digest.content { updates.append((index, old.rows[position].id)) }
+            } else {
+                inserts.append(index)
+            }
             // Price history is per (served-by, model): only its first listing counts.
-            guard added == .firstForKey else { continue }
-            let previous = old.prices[key]
+            let firstForEndpoint = endpoints.insert(digest.endpoint, index: index) { other in
+                let o = base + other
+                return o.pointee.model == offer.pointee.model && o.pointee.servedBy == offer.pointee.servedBy
+            }
+            guard firstForEndpoint else { continue }
+            let previous = old.price(endpoint: digest.endpoint)
             if let previous, previous == StoredPrice(offer.pointee.price) { continue }
             changes.append((index, previous))
         }
 
-        // Second pass: store, in the market index's order, then the history rows.
-        for index in OfferInsertOrder.sorted(keep, of: offers) {
-            guard let offer = offers.baseAddress?.advanced(by: index) else { continue }
-            text.removeAll()
-            try OfferColumns.bind(offer, refreshedAt: nowMs, to: insert, text: &text)
-            try text.execute(insert)
+        // Second pass: delete the rows no offer matched, rewrite the changed ones, insert
+        // the new ones in the market index's order, then write the history rows.
+        let delete = try db.cachedStatement("DELETE FROM offers WHERE id = ?")
+        var deleted = 0
+        for position in matched.indices where !matched[position] {
+            try delete.bind(old.rows[position].id, at: 1)
+            try delete.execute()
+            delete.reset()
+            deleted += 1
         }
-        for change in changes {
-            guard let offer = offers.baseAddress?.advanced(by: change.index) else { continue }
-            text.removeAll()
-            try PriceHistoryColumns.bind(offer, previous: change.previous, at: nowMs, to: history, text: &text)
-            try text.execute(history)
+        // One reusable buffer holds each row's text, bound without copying.
+        var text = BorrowedTextRow()
+        if !updates.isEmpty {
+            let update = try db.cachedStatement(OfferColumns.updateSQL)
+            for (index, id) in updates {
+                text.removeAll()
+                try OfferColumns.bind(base + index, changedAt: nowMs, digest: digests[index], to: update, text: &text)
+                try update.bind(id, at: OfferColumns.updateIDParameter)
+                try text.execute(update)
+            }
         }
-        let stored = keep.count
+        if !inserts.isEmpty {
+            let insert = try db.cachedStatement(OfferColumns.insertSQL)
+            for index in OfferInsertOrder.sorted(inserts, of: offers) {
+                text.removeAll()
+                try OfferColumns.bind(base + index, changedAt: nowMs, digest: digests[index], to: insert, text: &text)
+                try text.execute(insert)
+            }
+        }
+        if !changes.isEmpty {
+            let history = try db.cachedStatement(PriceHistoryColumns.insertSQL)
+            // In the (model, at) index's order, so each insert lands next to the last.
+            changes.sort { (base + $0.index).pointee.model.utf8.lexicographicallyPrecedes((base + $1.index).pointee.model.utf8) }
+            for change in changes {
+                text.removeAll()
+                try PriceHistoryColumns.bind(base + change.index, previous: change.previous, at: nowMs, to: history, text: &text)
+                try text.execute(history)
+            }
+        }
         let appeared = changes.count { $0.previous == nil }
         let changed = changes.count - appeared
 
         try db.run(
             "UPDATE providers SET offers = ?, replaced_at = ? WHERE key = ?",
             [.integer(Int64(stored)), .integer(nowMs), .text(provider)])
-        let removed = old.prices.keys.reduce(0) { $0 + (seen[$1] == nil ? 1 : 0) }
+        let removed = old.endpoints.reduce(0) { $0 + (endpoints.contains($1) ? 0 : 1) }
         return ReplaceOutcome(
             provider: provider, previousOffers: old.count, offers: stored, appeared: appeared,
-            priceChanges: changed, removed: removed)
+            priceChanges: changed, removed: removed, inserted: inserts.count, rewritten: updates.count,
+            deleted: deleted)
     }
 
     /// The number of stored offers of `provider`.
@@ -99,26 +162,6 @@ extension MarketplaceStore {
         return Int(count ?? 0)
     }
 
-    /// Deletes the provider's offers and returns how many there were and their prices.
-    private func deleteOffers(of provider: String) throws -> (count: Int, prices: [OfferPriceKey: StoredPrice]) {
-        let expected = try db.firstRow("SELECT offers FROM providers WHERE key = ?", [.text(provider)]) { $0.int64(0) }
-        let statement = try db.cachedStatement(
-            "DELETE FROM offers WHERE provider = ? RETURNING served_by, model, billing, input_pico, output_pico, unit_pico")
-        try statement.bind(provider, at: 1)
-        defer { statement.reset() }
-        var count = 0
-        var prices: [OfferPriceKey: StoredPrice] = Dictionary(minimumCapacity: Int(expected ?? 0))
-        while try statement.step() {
-            count += 1
-            // A model listed for several tasks has one price per task; any one of them
-            // stands for the endpoint's old price.
-            prices[OfferPriceKey(servedBy: statement.text(0), model: statement.text(1))] = StoredPrice(
-                billing: statement.text(2), input: statement.optionalInt64(3), output: statement.optionalInt64(4),
-                unit: statement.optionalInt64(5))
-        }
-        return (count, prices)
-    }
-
     private static func validate(_ offer: UnsafePointer<Offer>, index: Int, provider: String) throws {
         guard offer.pointee.provider == provider else {
             throw StoreError(
@@ -134,32 +177,6 @@ extension MarketplaceStore {
                 .invalidOffer,
                 "offers[\(index)] (\(offer.pointee.model)) of \"\(provider)\" has a negative price; use unknown")
         }
-    }
-}
-
-/// The identity price history is kept under: one serving endpoint's model.
-struct OfferPriceKey: Hashable {
-    var servedBy: String
-    var model: String
-}
-
-/// The tasks stored for one (served-by, model) during a replace: nearly always one, so
-/// the first is kept inline and only further ones allocate.
-struct StoredTasks {
-    enum Added { case firstForKey, anotherTask, duplicate }
-
-    private var first: ModelTask?
-    private var more: [ModelTask] = []
-
-    /// Records `task`; says whether it is the key's first, a new task, or a duplicate.
-    mutating func add(_ task: ModelTask) -> Added {
-        guard let first else {
-            self.first = task
-            return .firstForKey
-        }
-        if first == task || more.contains(task) { return .duplicate }
-        more.append(task)
-        return .anotherTask
     }
 }
 

@@ -5,14 +5,27 @@ extension MarketplaceStore {
     /// intervals before ``MarketQuery/nowMs`` are left out; use
     /// ``MarketQuery/isStale(_:)`` to mark the ones returned.
     public func queryOffers(_ query: MarketQuery) throws -> [Offer] {
-        let built = MarketQuerySQL(query)
-        return try db.rows(built.sql, built.arguments, OfferColumns.read)
+        let refreshed = try providerRefreshTimes()
+        let built = MarketQuerySQL(query, refreshedAt: refreshed)
+        return try db.rows(built.sql, built.arguments) { row in
+            var offer = try OfferColumns.read(row)
+            offer.refreshedAt = refreshed[offer.provider] ?? offer.refreshedAt
+            return offer
+        }
+    }
+
+    /// When each provider's offers were last replaced: every offer's refresh time.
+    func providerRefreshTimes() throws -> [String: Int64] {
+        let rows = try db.rows("SELECT key, replaced_at FROM providers WHERE replaced_at IS NOT NULL") {
+            ($0.text(0), $0.int64(1))
+        }
+        return Dictionary(rows, uniquingKeysWith: { a, _ in a })
     }
 
     /// SQLite's plan for `query`, one line per step, for benchmarks and tests that check
     /// an index is used.
     public func queryPlan(_ query: MarketQuery) throws -> [String] {
-        let built = MarketQuerySQL(query)
+        let built = MarketQuerySQL(query, refreshedAt: try providerRefreshTimes())
         return try db.rows("EXPLAIN QUERY PLAN " + built.sql, built.arguments) { $0.text(3) }
     }
 }

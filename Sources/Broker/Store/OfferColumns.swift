@@ -8,15 +8,28 @@ enum OfferColumns {
         "provider", "served_by", "model", "served_model_id", "hf_id", "task", "billing", "price_state",
         "input_pico", "output_pico", "unit_pico", "blended_sort", "region", "countries", "compliance",
         "context_length", "supports_tools", "supports_structured_output", "first_token_latency_ms",
-        "throughput_tps", "curated", "price_taken", "refreshed_at",
+        "throughput_tps", "curated", "price_taken", "changed_at",
     ]
+
+    /// The columns written: the read ones and the row's content digest.
+    static let writtenNames = names + ["row_hash"]
 
     /// The column list for a SELECT.
     static let selectList = names.joined(separator: ", ")
 
     /// Inserts one offer.
     static let insertSQL =
-        "INSERT INTO offers (\(selectList)) VALUES (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))"
+        "INSERT INTO offers (\(writtenNames.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: writtenNames.count).joined(separator: ", ")))"
+
+    /// Rewrites the stored offer whose id is the last parameter, with the insert's
+    /// parameter numbering.
+    static let updateSQL =
+        "UPDATE offers SET "
+        + writtenNames.enumerated().map { "\($1) = ?\($0 + 1)" }.joined(separator: ", ")
+        + " WHERE id = ?\(writtenNames.count + 1)"
+
+    /// The parameter of ``updateSQL`` that names the row.
+    static let updateIDParameter = Int32(writtenNames.count + 1)
 
     /// `blended_sort` for an unknown price: after every real one.
     static let unknownBlended = Int64.max
@@ -31,7 +44,7 @@ enum OfferColumns {
     }
 
     /// `",gdpr,eu-residency,"`: every tag wrapped in commas for an exact `instr` match
-    /// (`","` for none). ``insert(_:refreshedAt:with:row:)`` writes the same bytes.
+    /// (`","` for none). ``bind(_:changedAt:digest:to:text:)`` writes the same bytes.
     static func encodeTags(_ tags: [ComplianceTag]) -> String {
         "," + tags.map(\.rawValue).joined(separator: ",") + ","
     }
@@ -40,12 +53,12 @@ enum OfferColumns {
         text.split(separator: ",", omittingEmptySubsequences: true).map(String.init)
     }
 
-    /// Binds `offer`, refreshed at `refreshedAt`, to ``insertSQL``; parameters left
-    /// unbound are NULL (the statement is freshly reset). ``BorrowedTextRow/execute(_:)``
-    /// then runs it. The offer is read in place: a copy would cost a dozen reference
-    /// counts per row.
+    /// Binds `offer`, written at `changedAt` with content digest `digest`, to
+    /// ``insertSQL`` or ``updateSQL``; parameters left unbound are NULL (the statement is
+    /// freshly reset). ``BorrowedTextRow/execute(_:)`` then runs it. The offer is read in
+    /// place: a copy would cost a dozen reference counts per row.
     static func bind(
-        _ offer: UnsafePointer<Offer>, refreshedAt: Int64, to s: Statement, text row: inout BorrowedTextRow
+        _ offer: UnsafePointer<Offer>, changedAt: Int64, digest: Int64, to s: Statement, text row: inout BorrowedTextRow
     ) throws {
         row.text(offer.pointee.provider, at: 1)
         row.text(offer.pointee.servedBy, at: 2)
@@ -69,10 +82,13 @@ enum OfferColumns {
         try s.bindIfPresent(offer.pointee.throughputTokensPerSecond.map(Int64.init), at: 20)
         try s.bind(Int64(offer.pointee.curated ? 1 : 0), at: 21)
         row.text(offer.pointee.priceTaken, at: 22)
-        try s.bind(refreshedAt, at: 23)
+        try s.bind(changedAt, at: 23)
+        try s.bind(digest, at: 24)
     }
 
     /// Reads an offer from a row selected with ``selectList`` starting at column 0.
+    /// Its `refreshedAt` is the row's `changed_at`; the store then sets it to its
+    /// provider's last refresh.
     static func read(_ s: Statement) throws -> Offer {
         let billingText = s.text(6)
         guard let billing = Billing(rawValue: billingText) else {

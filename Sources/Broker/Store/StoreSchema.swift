@@ -108,5 +108,13 @@ enum StoreSchema {
                 expires_at INTEGER NOT NULL
             );
             """),
+        Migration("6-offer-digests", sql: """
+            -- A refresh rewrites only the rows whose offer changed. row_hash is a digest of
+            -- the offer's fields (NULL: written before digests, so rewritten once); an
+            -- offer's refresh time is its provider's replaced_at, and changed_at says when
+            -- its row was last written.
+            ALTER TABLE offers RENAME COLUMN refreshed_at TO changed_at;
+            ALTER TABLE offers ADD COLUMN row_hash INTEGER;
+            """),
     ]
 }

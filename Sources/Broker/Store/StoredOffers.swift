@@ -1,0 +1,94 @@
+/// One provider's stored offers as a replace finds them: each row's id, content digest
+/// and price, found by identity or by serving endpoint.
+///
+/// Read through column bytes in place, without making a string per row, so loading
+/// 100,000 rows costs little next to writing them.
+struct StoredOffers {
+    struct Row {
+        var id: Int64
+        /// The digest written with the row; `nil` for rows stored before digests existed.
+        var content: Int64?
+        /// The row's (served-by, model) digest.
+        var endpoint: UInt64
+        var price: StoredPrice
+    }
+
+    private(set) var rows: [Row] = []
+    /// Identity digest → position in ``rows`` of the row with that identity.
+    private(set) var byIdentity: DigestTable
+    /// Endpoint digest → position of the first row of that (served-by, model).
+    private(set) var byEndpoint: DigestTable
+
+    var count: Int { rows.count }
+
+    static let selectSQL = """
+        SELECT id, served_by, model, task, row_hash, billing, input_pico, output_pico, unit_pico
+        FROM offers WHERE provider = ?
+        """
+
+    /// The stored offers of `provider`, of which there are `expected` (the providers
+    /// table's count; the tables grow past it if it is wrong).
+    init(provider: String, expected: Int, db: SQLiteConnection) throws {
+        let statement = try db.cachedStatement(Self.selectSQL)
+        try statement.bind(provider, at: 1)
+        defer { statement.reset() }
+        rows.reserveCapacity(expected)
+        var identities: [UInt64] = []
+        identities.reserveCapacity(expected)
+        while try statement.step() {
+            var f = OfferFingerprint()
+            statement.withTextBytes(1) { f.add(bytes: $0) }
+            statement.withTextBytes(2) { f.add(bytes: $0) }
+            let endpoint = f.value
+            statement.withTextBytes(3) { f.add(bytes: $0) }
+            rows.append(
+                Row(
+                    id: statement.int64(0), content: statement.optionalInt64(4), endpoint: endpoint,
+                    price: StoredPrice(
+                        billing: statement.text(5), input: statement.optionalInt64(6),
+                        output: statement.optionalInt64(7), unit: statement.optionalInt64(8))))
+            identities.append(f.value)
+        }
+        byIdentity = DigestTable(capacity: rows.count)
+        byEndpoint = DigestTable(capacity: rows.count)
+        for position in rows.indices {
+            // Two rows of one identity cannot be stored; if digests ever collide, the
+            // second row stays unmatched and is deleted, and its offer inserted afresh.
+            _ = byIdentity.insertIfAbsent(identities[position], position)
+            // A model listed for several tasks has one price per task; the first one
+            // stands for the endpoint's old price.
+            _ = byEndpoint.insertIfAbsent(rows[position].endpoint, position)
+        }
+    }
+
+    /// The stored price of the (served-by, model) with digest `endpoint`.
+    func price(endpoint: UInt64) -> StoredPrice? {
+        byEndpoint[endpoint].map { rows[$0].price }
+    }
+
+    /// The digests of the stored (served-by, model) pairs, each once.
+    var endpoints: some Sequence<UInt64> {
+        rows.indices.lazy.filter { byEndpoint[rows[$0].endpoint] == $0 }.map { rows[$0].endpoint }
+    }
+}
+
+/// The digests of keys seen so far in a catalog, exact despite collisions: a digest met
+/// again is confirmed by comparing the keys themselves before it counts as a repeat.
+struct DigestSet {
+    private var first: DigestTable
+    private var more: [UInt64: [Int]] = [:]
+
+    init(capacity: Int) { first = DigestTable(capacity: capacity) }
+
+    /// Records `index` under `digest` and returns true, unless an element already there
+    /// has an equal key (`same(element)`), in which case it returns false.
+    mutating func insert(_ digest: UInt64, index: Int, same: (Int) -> Bool) -> Bool {
+        guard let existing = first.insertIfAbsent(digest, index) else { return true }
+        if same(existing) { return false }
+        if let others = more[digest], others.contains(where: same) { return false }
+        more[digest, default: []].append(index)
+        return true
+    }
+
+    func contains(_ digest: UInt64) -> Bool { first[digest] != nil }
+}
