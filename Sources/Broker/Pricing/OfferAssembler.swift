@@ -11,9 +11,7 @@ public enum OfferAssembler {
     public static func offers(
         entry: ProviderEntry, catalog: ModelCatalog, quotes: [PriceQuote], nowMs: Int64
     ) -> [Offer] {
-        var quoteIndex: [QuoteKey: Int] = [:]
-        quoteIndex.reserveCapacity(quotes.count)
-        for (i, quote) in quotes.enumerated() { quoteIndex[QuoteKey(model: quote.model, servedBy: quote.servedBy)] = i }
+        let quoteIndex = QuoteIndex(quotes)
         var table: [String: StaticPrice] = [:]
         for row in entry.pricing.table { table[row.model] = row }
         let curated = entry.pricing.catalogIsTable || entry.pricing.source == .static
@@ -21,8 +19,7 @@ public enum OfferAssembler {
         let noPriceSource = entry.pricing.source == .none
         let localIsFree = entry.region.region == .local
 
-        var seen = Set<SeenKey>()
-        seen.reserveCapacity(catalog.models.count)
+        var seen = DigestSet(capacity: catalog.models.count)
         var regions: [String: (Region, [String], [ComplianceTag])] = [:]
         var offers: [Offer] = []
         offers.reserveCapacity(catalog.models.count)
@@ -33,9 +30,16 @@ public enum OfferAssembler {
                 let id = listings[index].id
                 let servedBy = listings[index].servedBy
                 let task = listings[index].task
-                guard seen.insert(SeenKey(model: id, servedBy: servedBy, task: task)).inserted else { continue }
-                let quoteAt = quoteIndex[QuoteKey(model: id, servedBy: servedBy)]
-                    ?? (servedBy == nil ? nil : quoteIndex[QuoteKey(model: id, servedBy: nil)])
+                var digest = OfferFingerprint()
+                digest.add(id)
+                digest.add(servedBy)
+                let quoteAt = quoteIndex.find(model: id, servedBy: servedBy, digest: digest.value)
+                    ?? (servedBy == nil ? nil : quoteIndex.find(model: id, servedBy: nil))
+                digest.add(task.rawValue)
+                let isNew = seen.insert(digest.value, index: index) { other in
+                    listings[other].task == task && listings[other].id == id && listings[other].servedBy == servedBy
+                }
+                guard isNew else { continue }
                 let quote = quoteAt.map { quotes[$0] }
                 let row = table.isEmpty ? nil : table[id]
                 let listed = listings[index].price
@@ -71,10 +75,40 @@ public enum OfferAssembler {
         var servedBy: String?
     }
 
-    struct SeenKey: Hashable {
-        var model: String
-        var servedBy: String?
-        var task: ModelTask
+    /// Quotes by (model, served-by), found through digests and confirmed by their text;
+    /// where a key is quoted twice, the last quote wins.
+    struct QuoteIndex {
+        private let quotes: [PriceQuote]
+        private var table: DigestTable
+        /// Keys whose digest another key took first: practically never used.
+        private var collided: [QuoteKey: Int] = [:]
+
+        init(_ quotes: [PriceQuote]) {
+            self.quotes = quotes
+            table = DigestTable(capacity: quotes.count)
+            for i in quotes.indices.reversed() {
+                let quote = quotes[i]
+                guard let first = table.insertIfAbsent(Self.digest(quote.model, quote.servedBy), i) else { continue }
+                let key = QuoteKey(model: quote.model, servedBy: quote.servedBy)
+                if QuoteKey(model: quotes[first].model, servedBy: quotes[first].servedBy) != key, collided[key] == nil {
+                    collided[key] = i
+                }
+            }
+        }
+
+        static func digest(_ model: String, _ servedBy: String?) -> UInt64 {
+            var f = OfferFingerprint()
+            f.add(model)
+            f.add(servedBy)
+            return f.value
+        }
+
+        /// The position of the quote for (`model`, `servedBy`), whose digest is `digest`.
+        func find(model: String, servedBy: String?, digest: UInt64? = nil) -> Int? {
+            guard let i = table[digest ?? Self.digest(model, servedBy)] else { return nil }
+            if quotes[i].model == model, quotes[i].servedBy == servedBy { return i }
+            return collided.isEmpty ? nil : collided[QuoteKey(model: model, servedBy: servedBy)]
+        }
     }
 }
 
