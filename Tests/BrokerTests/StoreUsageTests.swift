@@ -106,4 +106,29 @@ struct StoreUsageTests {
         #expect(m.medianFirstTokenMs == 100)
         #expect(m.medianOutputTokensPerSecond == 100)
     }
+
+    @Test("the market's measured figures are true medians of each offer's latest attempts, as for one offer")
+    func measuredFiguresForAll() async throws {
+        let dir = try StoreTempDirectory()
+        let store = try MarketplaceStore(path: dir.file())
+        // One slow outlier: the median stays 200 where the mean would say 2,133.
+        for (i, latency) in [200, 150, 6_000, 250, 100, 300].enumerated() {
+            try await store.recordUsage(record("a\(i)", at: testNow + Int64(i), cost: 1, latency: Int64(latency)))
+        }
+        // Only the latest 100 attempts count: 100 fast ones after 50 slow ones.
+        for i in 0..<150 {
+            try await store.recordUsage(
+                record("b\(i)", at: testNow + Int64(i), model: "n", cost: 1, latency: i < 50 ? 9_000 : 40))
+        }
+        let all = try await store.measuredFigures()
+        #expect(all.count == 2)
+        let m = try #require(all[OfferKey(provider: "p", servedBy: "p", model: "m")])
+        #expect(m.medianLatencyMs == 200)
+        #expect(m.samples == 6)
+        #expect(m == (try await store.measuredLatency(provider: "p", servedBy: "p", model: "m")))
+        let n = try #require(all[OfferKey(provider: "p", servedBy: "p", model: "n")])
+        #expect(n.samples == 100)
+        #expect(n.medianLatencyMs == 40)
+        #expect(n == (try await store.measuredLatency(provider: "p", servedBy: "p", model: "n")))
+    }
 }

@@ -24,3 +24,34 @@ public struct MeasuredLatency: Sendable, Hashable {
         self.medianOutputTokensPerSecond = medianOutputTokensPerSecond
     }
 }
+
+/// One successful attempt as the ledger recorded it, for ``MeasuredLatency``.
+struct MeasuredAttempt {
+    var latencyMs: Int64
+    var firstTokenMs: Int64?
+    var outputTokens: Int64?
+}
+
+extension MeasuredLatency {
+    /// The figures of `attempts`; nil when there are none. Medians are lower medians (an
+    /// element of the data, so always whole).
+    init?(attempts: [MeasuredAttempt]) {
+        guard !attempts.isEmpty else { return nil }
+        let latencies = attempts.map(\.latencyMs)
+        let throughputs = attempts.compactMap { a -> Int64? in
+            guard let tokens = a.outputTokens, tokens > 0 else { return nil }
+            // Generation time: after the first token when streamed, else the whole call.
+            return tokens * 1000 / max(1, a.latencyMs - (a.firstTokenMs ?? 0))
+        }
+        self.init(
+            samples: attempts.count, medianLatencyMs: Self.lowerMedian(latencies) ?? 0,
+            averageLatencyMs: latencies.reduce(0, +) / Int64(latencies.count),
+            medianFirstTokenMs: Self.lowerMedian(attempts.compactMap(\.firstTokenMs)),
+            medianOutputTokensPerSecond: Self.lowerMedian(throughputs))
+    }
+
+    static func lowerMedian(_ values: [Int64]) -> Int64? {
+        guard !values.isEmpty else { return nil }
+        return values.sorted()[(values.count - 1) / 2]
+    }
+}

@@ -32,7 +32,7 @@ public enum OfferJSON {
         object["first_token_latency_ms"] = offer.firstTokenLatencyMs.map { .integer($0) } ?? .null
         object["throughput_tokens_per_s"] = offer.throughputTokensPerSecond.map { .integer($0) } ?? .null
         object["measured_requests"] = .integer(measured?.samples ?? 0)
-        object["measured_latency_ms"] = measured.map { .integer($0.averageLatencyMs) } ?? .null
+        object["measured_latency_ms"] = measured.map { .integer($0.medianLatencyMs) } ?? .null
         object["measured_first_token_ms"] = measured?.medianFirstTokenMs.map { .integer($0) } ?? .null
         object["measured_tokens_per_s"] = measured?.medianOutputTokensPerSecond.map { .integer($0) } ?? .null
         object["curated"] = .bool(offer.curated)

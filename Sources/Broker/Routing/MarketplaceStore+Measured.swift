@@ -1,26 +1,22 @@
 extension MarketplaceStore {
-    /// The broker's own figures for every offer it has served, from the ledger's successful
-    /// attempts: count, mean latency, mean time to first token and output throughput (whole
-    /// milliseconds and tokens per second).
-    public func measuredFigures() throws -> [OfferKey: MeasuredLatency] {
-        let rows = try db.rows(
+    /// The broker's own figures for every offer it has served, each from that offer's
+    /// `recent` latest successful attempts in the ledger, exactly as
+    /// ``measuredLatency(provider:servedBy:model:recent:)`` gives them for one offer.
+    public func measuredFigures(recent: Int = 100) throws -> [OfferKey: MeasuredLatency] {
+        var attempts: [OfferKey: [MeasuredAttempt]] = [:]
+        _ = try db.cachedStatement(
             """
-            SELECT provider, served_by, model, count(*), sum(latency_ms) / count(*),
-                sum(first_token_ms) / nullif(count(first_token_ms), 0),
-                sum(output_tokens), sum(max(1, latency_ms - coalesce(first_token_ms, 0)))
-            FROM usage WHERE outcome = 'ok' GROUP BY provider, served_by, model
+            SELECT provider, served_by, model, latency_ms, first_token_ms, output_tokens FROM (
+                SELECT provider, served_by, model, latency_ms, first_token_ms, output_tokens,
+                    row_number() OVER (PARTITION BY provider, served_by, model ORDER BY at DESC, id DESC) AS n
+                FROM usage WHERE outcome = 'ok')
+            WHERE n <= ?
             """
-        ) { s -> (OfferKey, MeasuredLatency) in
+        ).rows([.int(max(1, recent))]) { s in
             let key = OfferKey(provider: s.text(0), servedBy: s.text(1), model: s.text(2))
-            let mean = s.int64(4)
-            let firstToken = s.optionalInt64(5)
-            let tokens = s.optionalInt64(6)
-            let generationMs = s.int64(7)
-            let throughput = tokens.flatMap { t in t > 0 && generationMs > 0 ? t * 1000 / generationMs : nil }
-            return (key, MeasuredLatency(
-                samples: Int(s.int64(3)), medianLatencyMs: mean, averageLatencyMs: mean, medianFirstTokenMs: firstToken,
-                medianOutputTokensPerSecond: throughput))
+            attempts[key, default: []].append(
+                MeasuredAttempt(latencyMs: s.int64(3), firstTokenMs: s.optionalInt64(4), outputTokens: s.optionalInt64(5)))
         }
-        return Dictionary(rows, uniquingKeysWith: { a, _ in a })
+        return attempts.compactMapValues(MeasuredLatency.init(attempts:))
     }
 }

@@ -61,28 +61,9 @@ extension MarketplaceStore {
             """
             SELECT latency_ms, first_token_ms, output_tokens FROM usage
             WHERE provider = ? AND served_by = ? AND model = ? AND outcome = 'ok'
-            ORDER BY at DESC LIMIT ?
+            ORDER BY at DESC, id DESC LIMIT ?
             """, [.text(provider), .text(servedBy), .text(model), .int(max(1, recent))]
-        ) { s in (latency: s.int64(0), firstToken: s.optionalInt64(1), outputTokens: s.optionalInt64(2)) }
-        guard !rows.isEmpty else { return nil }
-
-        let latencies = rows.map(\.latency)
-        let firstTokens = rows.compactMap(\.firstToken)
-        let throughputs = rows.compactMap { row -> Int64? in
-            guard let tokens = row.outputTokens, tokens > 0 else { return nil }
-            // Generation time: after the first token when streamed, else the whole call.
-            let generationMs = max(1, row.latency - (row.firstToken ?? 0))
-            return tokens * 1000 / generationMs
-        }
-        return MeasuredLatency(
-            samples: rows.count, medianLatencyMs: Self.median(latencies) ?? 0,
-            averageLatencyMs: latencies.reduce(0, +) / Int64(latencies.count),
-            medianFirstTokenMs: Self.median(firstTokens), medianOutputTokensPerSecond: Self.median(throughputs))
-    }
-
-    /// The lower median (an element of the data, so always an integer).
-    private static func median(_ values: [Int64]) -> Int64? {
-        guard !values.isEmpty else { return nil }
-        return values.sorted()[(values.count - 1) / 2]
+        ) { s in MeasuredAttempt(latencyMs: s.int64(0), firstTokenMs: s.optionalInt64(1), outputTokens: s.optionalInt64(2)) }
+        return MeasuredLatency(attempts: rows)
     }
 }
