@@ -116,8 +116,9 @@ extension MarketplaceStore {
         }
         if !changes.isEmpty {
             let history = try db.cachedStatement(PriceHistoryColumns.insertSQL)
-            // In the (model, at) index's order, so each insert lands next to the last.
-            changes.sort { (base + $0.index).pointee.model.utf8.lexicographicallyPrecedes((base + $1.index).pointee.model.utf8) }
+            // In about the (model, at) index's order, so each insert lands near the last.
+            // String order is byte order for ASCII ids, and close enough for the rest.
+            changes.sort { (base + $0.index).pointee.model < (base + $1.index).pointee.model }
             for change in changes {
                 text.removeAll()
                 try PriceHistoryColumns.bind(base + change.index, previous: change.previous, at: nowMs, to: history, text: &text)
