@@ -12,7 +12,7 @@ import Foundation
 import ProviderSimulator
 
 struct WrkResult {
-    var p50: Double, p75: Double, p90: Double, p99: Double, rps: Double, errors: String
+    var p50: Double, p75: Double, p90: Double, p99: Double, rps: Double, requests: Double, errors: String
 }
 
 func argument(_ name: String) -> String? {
@@ -48,7 +48,7 @@ func wrk(url: String, script: String, connections: Int, seconds: Int) throws -> 
     let threads = connections == 1 ? 1 : 2
     let text = try shell(
         ProcessInfo.processInfo.environment["WRK"] ?? "/usr/bin/wrk", ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, url])
-    var r = WrkResult(p50: .nan, p75: .nan, p90: .nan, p99: .nan, rps: .nan, errors: "")
+    var r = WrkResult(p50: .nan, p75: .nan, p90: .nan, p99: .nan, rps: .nan, requests: .nan, errors: "")
     for line in text.split(separator: "\n") {
         let parts = line.split(separator: " ", omittingEmptySubsequences: true)
         guard parts.count >= 2 else { continue }
@@ -59,10 +59,21 @@ func wrk(url: String, script: String, connections: Int, seconds: Int) throws -> 
         case "99%": r.p99 = millis(parts[1])
         case "Requests/sec:": r.rps = Double(parts[1]) ?? .nan
         case "Non-2xx", "Socket": r.errors += String(line) + "; "
-        default: break
+        default: if parts.count >= 3, parts[1] == "requests", parts[2] == "in" { r.requests = Double(parts[0]) ?? .nan }
         }
     }
     return r
+}
+
+/// CPU seconds (user + system) the process has used, from /proc/PID/stat.
+func cpuSeconds(_ pid: Int32) -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = text.lastIndex(of: ")")
+    else { return .nan }
+    // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
 func rssKiB(_ pid: Int32, field: String = "VmRSS:") -> Int {
@@ -165,7 +176,9 @@ for connections in [1, 64] {
         }
         return high
     }
+    let cpuBefore = cpuSeconds(serve.processIdentifier)
     let broker = try wrk(url: brokerURL, script: script, connections: connections, seconds: duration)
+    let cpuUsed = cpuSeconds(serve.processIdentifier) - cpuBefore
     sampler.cancel()
     peak = max(peak, await sampler.value)
     for (name, r) in [("direct", direct), ("broker", broker)] {
@@ -173,6 +186,8 @@ for connections in [1, 64] {
     }
     print(String(format: "%4d  added  %8.3f %8.3f %8.3f %8.3f", connections, broker.p50 - direct.p50, broker.p75 - direct.p75,
         broker.p90 - direct.p90, broker.p99 - direct.p99))
+    print(String(format: "%4d  broker CPU: %.1f µs per request (%.2f s over %.0f requests)", connections,
+        cpuUsed / broker.requests * 1e6, cpuUsed, broker.requests))
     let now = try histograms(port: port)
     report(snapshot, now, label: "c\(connections)")
     snapshot = now

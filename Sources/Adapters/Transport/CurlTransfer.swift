@@ -21,6 +21,8 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// The waiting task; nil once resumed.
     var completion: Completion?
+    /// The outcome of a transfer run by a ``CurlInlineRunner`` (which has no waiting task).
+    private var inlineOutcome: Result<CurlHopOutcome, TransportError>?
     /// The body handed out in streaming mode (kept until the head is delivered).
     var bodyStream: AsyncThrowingStream<[UInt8], any Error>?
     /// Feeds ``bodyStream``; nil once finished.
@@ -164,8 +166,17 @@ final class CurlTransfer: @unchecked Sendable {
         resume(.success(.streaming(HTTPStreamingResponse(status: status, headers: head.headers, body: stream))))
     }
 
+    /// The outcome delivered to an inline transfer (once).
+    func takeInlineOutcome() -> Result<CurlHopOutcome, TransportError> {
+        defer { inlineOutcome = nil }
+        return inlineOutcome ?? .failure(TransportError(.other, "\(hop.context): unexpected transfer outcome"))
+    }
+
     private func resume(_ result: Result<CurlHopOutcome, TransportError>) {
-        guard let completion else { return }
+        guard let completion else {
+            if !streaming, inlineOutcome == nil { inlineOutcome = result }
+            return
+        }
         self.completion = nil
         completion.resume(returning: result)
     }

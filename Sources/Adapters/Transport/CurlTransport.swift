@@ -1,3 +1,5 @@
+import ProviderInterface
+
 /// The libcurl ``HTTPTransport``: async/await over one long-lived curl multi handle
 /// driven by one dedicated thread.
 ///
@@ -65,10 +67,20 @@ public final class CurlTransport: HTTPTransport {
         }
     }
 
-    /// Runs one hop on the loop thread; the calling task waits without blocking a thread.
+    /// Runs one hop on the loop thread; the calling task waits without blocking a thread
+    /// (or, where ``BlockingThread/isAllowed``, on the calling thread: see ``CurlInlineRunner``).
     private func perform(_ hop: CurlHop, streaming: Bool) async throws(TransportError) -> CurlHopOutcome {
         guard !Task.isCancelled else { throw TransportError(.cancelled, "\(hop.context): cancelled") }
         let transfer = CurlTransfer(hop: hop, streaming: streaming)
+        if !streaming, BlockingThread.isAllowed, let runner = CurlInlineRunner.forCurrentThread() {
+            let result = await withTaskCancellationHandler {
+                runner.perform(transfer)
+            } onCancel: {
+                transfer.cancelRequested.store(true, ordering: .releasing)
+                runner.wake()
+            }
+            return try result.get()
+        }
         let loop = self.loop
         if streaming {
             let (body, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()

@@ -169,7 +169,7 @@ public struct InferenceRunner: Sendable {
             firstTokenMs: firstTokenMs, outcome: error?.code.rawValue ?? UsageRecord.okOutcome, httpStatus: error?.status,
             error: error.map { redactor.redact($0.description) })
         if let ledgerWriter {
-            await ledgerWriter.record(record)
+            ledgerWriter.enqueue(record)
         } else {
             _ = try? await store.recordUsage(record)
         }

@@ -1,10 +1,21 @@
+import Synchronization
+
 /// Group commit for the usage ledger: attempts are queued and written a batch per
 /// transaction, a few milliseconds apart, so a busy server answers without waiting for a
 /// SQLite commit per request.
 ///
 /// Used by `broker serve`; `flush()` on shutdown writes what is queued. One-shot commands
 /// write each attempt directly (nothing is lost if the process is killed right after).
+///
+/// ``enqueue(_:)`` queues without entering the actor, so a request thread never waits for
+/// (or convoys behind) the actor while a batch is being handed over.
 public actor LedgerWriter {
+    private struct Inbox {
+        var records: [UsageRecord] = []
+        var scheduled = false
+    }
+
+    private nonisolated let inbox = Mutex(Inbox())
     private let store: MarketplaceStore
     private let delayMs: Int
     private let maxBatch: Int
@@ -33,8 +44,39 @@ public actor LedgerWriter {
         }
     }
 
+    /// Queues one attempt from any context, without waiting for the actor.
+    public nonisolated func enqueue(_ record: UsageRecord) {
+        let maxBatch = self.maxBatch
+        let (schedule, full) = inbox.withLock { inbox -> (Bool, Bool) in
+            inbox.records.append(record)
+            let full = inbox.records.count >= maxBatch
+            guard !inbox.scheduled else { return (false, full) }
+            inbox.scheduled = true
+            return (true, full)
+        }
+        guard schedule || full else { return }
+        let delayMs = full ? 0 : self.delayMs
+        Task.detached {
+            if delayMs > 0 { try? await Task.sleep(for: .milliseconds(delayMs)) }
+            await self.takeInbox()
+        }
+    }
+
+    /// Moves what ``enqueue(_:)`` queued into the actor and starts writing it.
+    private func takeInbox() {
+        let records = inbox.withLock { inbox -> [UsageRecord] in
+            inbox.scheduled = false
+            defer { inbox.records.removeAll(keepingCapacity: true) }
+            return inbox.records
+        }
+        guard !records.isEmpty else { return }
+        pending += records
+        startWrite()
+    }
+
     /// Writes everything queued and waits until it is in the store.
     public func flush() async {
+        takeInbox()
         while !pending.isEmpty || writing != nil {
             if let writing {
                 await writing.value

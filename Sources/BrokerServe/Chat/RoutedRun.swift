@@ -45,7 +45,7 @@ struct RoutedRun: Sendable {
         case .success(let done):
             context.access.charge(key, done.cost)
             for a in done.attempts { context.metrics.attempt(provider: a.provider, servedBy: a.servedBy, outcome: a.outcome) }
-            if done.attempts.count > 1 { context.cache.invalidateAll() }
+            if done.attempts.count > 1 { await forgetViewsAfterFailures() }
             context.metrics.usage(provider: done.offer.provider, usage: done.response.usage, cost: done.cost)
             context.metrics.request(route: route, provider: done.offer.provider, servedBy: done.offer.servedBy, outcome: "ok", seconds: seconds)
             if onDelta == nil {
@@ -56,7 +56,7 @@ struct RoutedRun: Sendable {
             return .success(done)
         case .failure(let failure):
             for a in failure.attempts { context.metrics.attempt(provider: a.provider, servedBy: a.servedBy, outcome: a.outcome) }
-            context.cache.invalidateAll()
+            await forgetViewsAfterFailures()
             var error = APIError.upstream(failure, lastError: trace.lastError)
             error.counted = true
             let last = failure.attempts.last
@@ -65,6 +65,13 @@ struct RoutedRun: Sendable {
                 seconds: seconds)
             return .failure(error)
         }
+    }
+
+    /// After failed attempts: writes the queued ledger rows, then drops the cached views, so
+    /// the next request's circuit breakers and latency figures see these failures.
+    private func forgetViewsAfterFailures() async {
+        await context.ledger.flush()
+        context.cache.invalidateAll()
     }
 
     /// A fresh request id for the ledger.

@@ -20,6 +20,15 @@ struct Histogram: Sendable {
         count += 1
     }
 
+    /// The sum of two histograms (of shards of one series).
+    func merged(with other: Histogram) -> Histogram {
+        var out = self
+        for i in out.counts.indices { out.counts[i] += other.counts[i] }
+        out.sum += other.sum
+        out.count += other.count
+        return out
+    }
+
     /// The exposition lines for metric `name` with extra `labels` (`route="chat"` or empty).
     func lines(_ name: String, labels: String) -> [String] {
         var out: [String] = []

@@ -3,14 +3,14 @@ import Synchronization
 
 /// The server's counters, rendered in Prometheus text format at `GET /metrics`.
 final class ServeMetrics: Sendable {
-    struct RequestKey: Hashable {
+    struct RequestKey: Hashable, Sendable {
         var route: String
         var provider: String
         var servedBy: String
         var outcome: String
     }
 
-    private struct State {
+    private struct State: Sendable {
         var requests: [RequestKey: Int] = [:]
         var durations: [String: Histogram] = [:]
         var added = Histogram()
@@ -21,9 +21,24 @@ final class ServeMetrics: Sendable {
         var costPico: [String: Int64] = [:]
         var refreshes: [String: [String: Int]] = [:]
         var attempts: [RequestKey: Int] = [:]
+
+        /// Adds `other`'s counts to these.
+        mutating func merge(_ other: State) {
+            requests.merge(other.requests, uniquingKeysWith: +)
+            durations.merge(other.durations) { $0.merged(with: $1) }
+            added = added.merged(with: other.added)
+            upstream = upstream.merged(with: other.upstream)
+            handler = handler.merged(with: other.handler)
+            inputTokens.merge(other.inputTokens, uniquingKeysWith: +)
+            outputTokens.merge(other.outputTokens, uniquingKeysWith: +)
+            costPico.merge(other.costPico, uniquingKeysWith: +)
+            refreshes.merge(other.refreshes) { $0.merging($1, uniquingKeysWith: +) }
+            attempts.merge(other.attempts, uniquingKeysWith: +)
+        }
     }
 
-    private let state = Mutex(State())
+    /// Sharded by thread: every request updates these from its own connection thread.
+    private let state = ThreadSharded { State() }
 
     /// Counts one request on `route` (`chat`, `models`, …) with the provider that answered
     /// (`-` when none) and its outcome (`ok`, or the error code).
@@ -68,7 +83,8 @@ final class ServeMetrics: Sendable {
 
     /// The exposition text.
     func render(openBreakers: Int, inFlight: Int, offers: Int?) -> String {
-        let s = state.withLock { $0 }
+        var s = State()
+        for shard in state.snapshots() { s.merge(shard) }
         var lines: [String] = []
         func header(_ name: String, _ type: String, _ help: String) {
             lines.append("# HELP \(name) \(help)")

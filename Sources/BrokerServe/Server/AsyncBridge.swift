@@ -3,17 +3,18 @@ import Synchronization
 
 /// Runs async work from a libmicrohttpd connection thread and blocks that thread until it
 /// finishes. The connection thread is not a Swift concurrency thread, so blocking it starves
-/// nothing; the work itself runs on the cooperative pool.
+/// nothing; the work runs on that same thread (see ``WaitingThreadExecutor``), except where
+/// it hops to an actor or a transport thread and back.
 enum AsyncBridge {
     /// The value `work` returns.
     static func wait<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T? {
         let box = Box<T>()
-        let semaphore = DispatchSemaphore(value: 0)
-        Task {
+        let executor = WaitingThreadExecutor()
+        Task(executorPreference: executor) {
             box.set(await work())
-            semaphore.signal()
+            executor.finish()
         }
-        semaphore.wait()
+        executor.drain()
         return box.take()
     }
 

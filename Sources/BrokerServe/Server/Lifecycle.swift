@@ -1,33 +1,32 @@
 import Synchronization
 
 /// Counts requests in flight (streamed bodies until they end) and turns new requests away
-/// once a shutdown has begun.
+/// once a shutdown has begun. Atomics, not a lock: every request passes here twice.
 final class Lifecycle: Sendable {
-    private struct State {
-        var inFlight = 0
-        var draining = false
-    }
-
-    private let state = Mutex(State())
+    private let count = Atomic<Int>(0)
+    private let draining = Atomic<Bool>(false)
 
     /// Admits a request; `false` once draining.
     func enter() -> Bool {
-        state.withLock { s in
-            guard !s.draining else { return false }
-            s.inFlight += 1
-            return true
+        // Count first, then check: a request counted before draining began is waited for by
+        // the shutdown; one that sees draining takes itself back out.
+        count.add(1, ordering: .sequentiallyConsistent)
+        guard !draining.load(ordering: .sequentiallyConsistent) else {
+            count.subtract(1, ordering: .sequentiallyConsistent)
+            return false
         }
+        return true
     }
 
     /// A request (or its streamed body) is done.
-    func leave() { state.withLock { $0.inFlight -= 1 } }
+    func leave() { count.subtract(1, ordering: .sequentiallyConsistent) }
 
     /// Stops admitting requests.
-    func beginDraining() { state.withLock { $0.draining = true } }
+    func beginDraining() { draining.store(true, ordering: .sequentiallyConsistent) }
 
     /// Requests in flight.
-    var inFlight: Int { state.withLock { $0.inFlight } }
+    var inFlight: Int { count.load(ordering: .sequentiallyConsistent) }
 
     /// Whether a shutdown has begun.
-    var isDraining: Bool { state.withLock { $0.draining } }
+    var isDraining: Bool { draining.load(ordering: .sequentiallyConsistent) }
 }

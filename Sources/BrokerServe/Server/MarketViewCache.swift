@@ -16,7 +16,8 @@ final class MarketViewCache: Sendable {
     private let routing: RoutingService
     private let ttlMs: Int64
     private let now: @Sendable () -> Int64
-    private let entries = Mutex<[String: Entry]>([:])
+    /// Read by every request, written once per model per interval: readers never wait for one another.
+    private let entries = ReadMostlyLock<[String: Entry]>([:])
 
     init(routing: RoutingService, ttlMs: Int64, now: @escaping @Sendable () -> Int64) {
         self.routing = routing
@@ -24,38 +25,52 @@ final class MarketViewCache: Sendable {
         self.now = now
     }
 
-    /// The view of `model`, from the cache while fresh.
+    /// The view of `model`, from the cache while fresh. An expired view is still answered
+    /// while one background task re-reads it, so no request waits for the store except the
+    /// first for a model (or the first after ``invalidate(_:)`` / ``invalidateAll()``).
     func view(_ model: String) async -> RoutingService.MarketView {
         let nowMs = now()
-        if ttlMs > 0 {
-            let cached = entries.withLock { table -> RoutingService.MarketView? in
-                guard var entry = table[model] else { return nil }
-                if nowMs - entry.atMs < ttlMs { return entry.view }
-                if entry.renewing { return entry.view }
-                entry.renewing = true
-                table[model] = entry
-                return nil
-            }
-            if let cached { return cached }
+        guard ttlMs > 0 else { return await routing.marketView(model) }
+        // The common case, a fresh view, under the shared read lock; the write lock only to
+        // claim the renewal of an expired one.
+        let fresh = entries.read { table -> RoutingService.MarketView? in
+            guard let entry = table[model], nowMs - entry.atMs < ttlMs || entry.renewing else { return nil }
+            return entry.view
         }
+        if let fresh { return fresh }
+        let (cached, renew) = entries.write { table -> (RoutingService.MarketView?, Bool) in
+            guard var entry = table[model] else { return (nil, false) }
+            if nowMs - entry.atMs < ttlMs || entry.renewing { return (entry.view, false) }
+            entry.renewing = true
+            table[model] = entry
+            return (entry.view, true)
+        }
+        if let cached {
+            if renew { Task.detached { await self.read(model, atMs: nowMs) } }
+            return cached
+        }
+        return await read(model, atMs: nowMs)
+    }
+
+    /// Reads `model`'s view from the store and keeps it.
+    @discardableResult
+    private func read(_ model: String, atMs: Int64) async -> RoutingService.MarketView {
         let view = await routing.marketView(model)
-        if ttlMs > 0 {
-            entries.withLock { table in
-                if table.count > 4096 { table.removeAll() }
-                table[model] = Entry(atMs: nowMs, view: view)
-            }
+        entries.write { table in
+            if table.count > 4096 { table.removeAll() }
+            table[model] = Entry(atMs: atMs, view: view)
         }
         return view
     }
 
     /// Forgets `model`'s view.
-    func invalidate(_ model: String) { _ = entries.withLock { $0.removeValue(forKey: model) } }
+    func invalidate(_ model: String) { _ = entries.write { $0.removeValue(forKey: model) } }
 
     /// Forgets every view (after a refresh).
-    func invalidateAll() { entries.withLock { $0.removeAll() } }
+    func invalidateAll() { entries.write { $0.removeAll() } }
 
     /// Offers whose circuit breaker was open in the cached views.
     var openBreakers: [OfferKey] {
-        entries.withLock { table in Array(Set(table.values.flatMap(\.view.open))) }
+        entries.read { table in Array(Set(table.values.flatMap(\.view.open))) }
     }
 }
