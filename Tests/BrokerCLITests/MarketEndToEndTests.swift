@@ -37,6 +37,34 @@ struct MarketEndToEndTests {
         #expect((capped as? [[String: Any]])?.compactMap { $0["model"] as? String } == ["meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"])
     }
 
+    @Test("refreshing an unchanged catalog again keeps every offer and price, records no change, and the offers read as refreshed then")
+    func unchangedRefreshMovesAgeOnly() throws {
+        let market = try SimulatedMarket()
+        defer { market.stop() }
+        #expect(try market.broker(["refresh", "--provider", "acme"]).code == 0)
+        let (_, before) = try market.json(["market", "--provider", "acme"])
+        let first = try #require(before as? [[String: Any]])
+        // refreshed_at has whole seconds: let one pass.
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect(try market.broker(["refresh", "--provider", "acme"]).code == 0)
+        let (_, after) = try market.json(["market", "--provider", "acme"])
+        let second = try #require(after as? [[String: Any]])
+
+        func withoutTime(_ offers: [[String: Any]]) -> [NSDictionary] {
+            offers.map { o in
+                var o = o
+                o["refreshed_at"] = nil
+                return o as NSDictionary
+            }
+        }
+        #expect(second.count == 4)
+        #expect(withoutTime(second) == withoutTime(first))
+        let firstTime = try #require(first.first?["refreshed_at"] as? String)
+        #expect(second.allSatisfy { ($0["refreshed_at"] as? String ?? "") > firstTime })
+        let (_, history) = try market.json(["market", "--model", "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo", "--history"])
+        #expect((history as? [[String: Any]])?.count == 1)
+    }
+
     @Test("Hugging Face offers land with their served-by provider, task, curated region and prices")
     func huggingFaceOffers() throws {
         let market = try SimulatedMarket()
