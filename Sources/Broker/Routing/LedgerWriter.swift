@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// Group commit for the usage ledger: attempts are queued and written a batch per
@@ -7,15 +12,17 @@ import Synchronization
 /// Used by `broker serve`; `flush()` on shutdown writes what is queued. One-shot commands
 /// write each attempt directly (nothing is lost if the process is killed right after).
 ///
-/// ``enqueue(_:)`` queues without entering the actor, so a request thread never waits for
-/// (or convoys behind) the actor while a batch is being handed over.
+/// ``enqueue(_:)`` queues without entering the actor, into one of several inboxes chosen by
+/// the calling thread, so a busy server's connection threads neither wait for the actor nor
+/// queue on one lock.
 public actor LedgerWriter {
-    private struct Inbox {
-        var records: [UsageRecord] = []
-        var scheduled = false
+    private final class Inbox: Sendable {
+        let records = Mutex<[UsageRecord]>([])
     }
 
-    private nonisolated let inbox = Mutex(Inbox())
+    private nonisolated let inboxes: [Inbox] = (0..<16).map { _ in Inbox() }
+    /// A task is on its way to take the inboxes.
+    private nonisolated let takeScheduled = Atomic<Bool>(false)
     private let store: MarketplaceStore
     private let delayMs: Int
     private let maxBatch: Int
@@ -46,15 +53,14 @@ public actor LedgerWriter {
 
     /// Queues one attempt from any context, without waiting for the actor.
     public nonisolated func enqueue(_ record: UsageRecord) {
-        let maxBatch = self.maxBatch
-        let (schedule, full) = inbox.withLock { inbox -> (Bool, Bool) in
-            inbox.records.append(record)
-            let full = inbox.records.count >= maxBatch
-            guard !inbox.scheduled else { return (false, full) }
-            inbox.scheduled = true
-            return (true, full)
+        let id = UInt64(UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))))
+        let inbox = inboxes[Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15) >> 40) & (inboxes.count - 1)]
+        let full = inbox.records.withLock { records -> Bool in
+            records.append(record)
+            return records.count >= maxBatch / inboxes.count
         }
-        guard schedule || full else { return }
+        // Appended before the flag is looked at: a take that clears the flag afterwards sees the record.
+        guard !takeScheduled.exchange(true, ordering: .sequentiallyConsistent) || full else { return }
         let delayMs = full ? 0 : self.delayMs
         Task.detached {
             if delayMs > 0 { try? await Task.sleep(for: .milliseconds(delayMs)) }
@@ -64,13 +70,14 @@ public actor LedgerWriter {
 
     /// Moves what ``enqueue(_:)`` queued into the actor and starts writing it.
     private func takeInbox() {
-        let records = inbox.withLock { inbox -> [UsageRecord] in
-            inbox.scheduled = false
-            defer { inbox.records.removeAll(keepingCapacity: true) }
-            return inbox.records
+        takeScheduled.store(false, ordering: .sequentiallyConsistent)
+        for inbox in inboxes {
+            let records = inbox.records.withLock { records -> [UsageRecord] in
+                defer { records.removeAll(keepingCapacity: true) }
+                return records
+            }
+            pending += records
         }
-        guard !records.isEmpty else { return }
-        pending += records
         startWrite()
     }
 
