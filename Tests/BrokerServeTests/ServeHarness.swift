@@ -19,7 +19,7 @@ final class ServeHarness: Sendable {
 
     init(
         fixtures: SimulatorFixtures = SimulatorFixtures(), configure: (inout ServeConfiguration) -> Void = { _ in },
-        refresh: Bool = true
+        refresh: Bool = true, editRegistry: (String) -> String = { $0 }
     ) async throws {
         var fixtures = fixtures
         fixtures.requiredToken = nil
@@ -29,7 +29,7 @@ final class ServeHarness: Sendable {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         registryPath = dir.appendingPathComponent("provider_registry.json").path
         storePath = dir.appendingPathComponent("market.sqlite3").path
-        try Self.registryText(simulator).write(toFile: registryPath, atomically: true, encoding: .utf8)
+        try editRegistry(Self.registryText(simulator)).write(toFile: registryPath, atomically: true, encoding: .utf8)
         let registry = try RegistryLoader().load(path: registryPath)
         let store = try MarketplaceStore(path: storePath)
         var configuration = ServeConfiguration(port: 0, refreshIntervalMs: nil, refreshAtStart: false, gracePeriodMs: 5_000)

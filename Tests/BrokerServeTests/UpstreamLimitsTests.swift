@@ -1,0 +1,65 @@
+import Adapters
+import Foundation
+import ProviderSimulator
+import Testing
+
+/// A served chat request makes its provider call on its own connection thread (not on the
+/// transport's loop thread): the provider's limits must hold there exactly as elsewhere.
+@Suite("broker serve: provider timeouts and size limits on the serving path")
+struct UpstreamLimitsTests {
+    /// The test registry with the `hf` provider's first-byte timeout set to `ms`.
+    static func firstByteTimeout(_ ms: Int) -> (String) -> String {
+        { text in
+            text.replacingOccurrences(
+                of: #""auth_env": "TEST_HF_TOKEN", "timeout": "10s","#,
+                with: #""auth_env": "TEST_HF_TOKEN", "timeout": "10s", "first_byte_timeout": "\#(ms)ms","#)
+        }
+    }
+
+    @Test("an upstream that sends nothing within the first-byte timeout is given up on in time and the next offer answers")
+    func slowFirstByteFailsOver() async throws {
+        let h = try await ServeHarness(editRegistry: Self.firstByteTimeout(300))
+        h.simulator.inject(.slowFirstByte(ms: 3_000), pathPrefix: "/v1/chat/completions", count: 1)
+        let started = Date()
+        let response = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
+        let seconds = Date().timeIntervalSince(started)
+        #expect(response.status == 200)
+        #expect(response.header("x-broker-attempts") == "2")
+        #expect(seconds < 2.5, "waited \(seconds) s: the first-byte timeout of 300 ms was not enforced")
+        await h.stop()
+    }
+
+    @Test("every upstream too slow is a 503 that names the timeout, well before the slow answers would have come")
+    func everyUpstreamTooSlow() async throws {
+        let h = try await ServeHarness(editRegistry: Self.firstByteTimeout(200))
+        h.simulator.inject(.slowFirstByte(ms: 2_500), pathPrefix: "/v1/chat/completions", count: 10)
+        let started = Date()
+        let response = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
+        let seconds = Date().timeIntervalSince(started)
+        #expect(response.status == 503)
+        #expect(response.text.contains("timeout"))
+        #expect(seconds < 2.4, "waited \(seconds) s for four attempts with a 200 ms first-byte timeout")
+        await h.stop()
+    }
+
+    @Test("24 clients at once are all answered, each under its own request id")
+    func concurrentClients() async throws {
+        let h = try await ServeHarness()
+        let prompts = (0..<24).map { "prompt number \($0)" }
+        let answers = try await withThrowingTaskGroup(of: (String, Int, String?).self) { group in
+            for prompt in prompts {
+                group.addTask {
+                    let r = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8", prompt))
+                    return (prompt, r.status, r.header("x-broker-request-id"))
+                }
+            }
+            var all: [(String, Int, String?)] = []
+            for try await answer in group { all.append(answer) }
+            return all
+        }
+        #expect(answers.count == prompts.count)
+        #expect(answers.allSatisfy { $0.1 == 200 })
+        #expect(Set(answers.compactMap(\.2)).count == prompts.count)
+        await h.stop()
+    }
+}
