@@ -180,7 +180,8 @@ public struct InferenceRunner: Sendable {
 public final class ProviderCache: Sendable {
     private let registry: Registry
     private let factory: ProviderFactory
-    private let cache = Mutex<[String: any ProviderInterface]>([:])
+    /// Read on every attempt, written once per provider: readers never wait for one another.
+    private let cache = ReadMostlyLock<[String: any ProviderInterface]>([:])
 
     /// A cache over `factory`.
     public init(registry: Registry, factory: @escaping ProviderFactory) {
@@ -190,12 +191,12 @@ public final class ProviderCache: Sendable {
 
     /// The provider for a registry key.
     public func provider(_ key: String) throws(ProviderError) -> any ProviderInterface {
-        if let p = cache.withLock({ $0[key] }) { return p }
+        if let p = cache.read({ $0[key] }) { return p }
         guard let entry = registry.entry(key) else {
             throw ProviderError(.badInput, provider: key, message: "no registry entry '\(key)'")
         }
         let made = try factory(entry)
-        return cache.withLock { cached in
+        return cache.write { cached in
             if let existing = cached[key] { return existing }
             cached[key] = made
             return made
