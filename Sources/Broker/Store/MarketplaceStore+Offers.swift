@@ -32,6 +32,30 @@ extension MarketplaceStore {
         }
     }
 
+    /// Inserts one row per element of `rows`, up to ``insertBatchRows`` rows per
+    /// multi-row INSERT: one statement step per batch instead of per row, which makes
+    /// storing 100,000 offers markedly cheaper. `bind` binds one element's row, whose
+    /// parameters start after the given offset.
+    private func insertBatched<Row>(
+        _ rows: [Row], columns: Int, sql: (Int) -> String, text: inout BorrowedTextRow,
+        bind: (Row, Statement, inout BorrowedTextRow, Int32) throws -> Void
+    ) throws {
+        guard !rows.isEmpty else { return }
+        let full = rows.count >= Self.insertBatchRows ? try db.cachedStatement(sql(Self.insertBatchRows)) : nil
+        var start = 0
+        while start < rows.count {
+            let count = min(Self.insertBatchRows, rows.count - start)
+            let statement = try count == Self.insertBatchRows ? (full ?? db.cachedStatement(sql(count))) : db.cachedStatement(sql(count))
+            text.removeAll()
+            for r in 0..<count { try bind(rows[start + r], statement, &text, Int32(r * columns)) }
+            try text.execute(statement)
+            start += count
+        }
+    }
+
+    /// Rows per multi-row INSERT: 32 offers bind 800 parameters, well under SQLite's limit.
+    static let insertBatchRows = 32
+
     /// An empty catalog (accepted with `--force`): every stored offer goes.
     private func clear(provider: String, old: StoredOffers, nowMs: Int64) throws -> ReplaceOutcome {
         try db.run("DELETE FROM offers WHERE provider = ?", [.text(provider)])
@@ -106,24 +130,21 @@ extension MarketplaceStore {
                 try text.execute(update)
             }
         }
-        if !inserts.isEmpty {
-            let insert = try db.cachedStatement(OfferColumns.insertSQL)
-            for index in OfferInsertOrder.sorted(inserts, of: offers) {
-                text.removeAll()
-                try OfferColumns.bind(base + index, changedAt: nowMs, digest: digests[index], to: insert, text: &text)
-                try text.execute(insert)
-            }
+        try insertBatched(
+            OfferInsertOrder.sorted(inserts, of: offers), columns: OfferColumns.writtenNames.count,
+            sql: OfferColumns.insertSQL(rows:), text: &text
+        ) { index, statement, text, offset in
+            try OfferColumns.bind(
+                base + index, changedAt: nowMs, digest: digests[index], to: statement, text: &text, offset: offset)
         }
-        if !changes.isEmpty {
-            let history = try db.cachedStatement(PriceHistoryColumns.insertSQL)
-            // In about the (model, at) index's order, so each insert lands near the last.
-            // String order is byte order for ASCII ids, and close enough for the rest.
-            changes.sort { (base + $0.index).pointee.model < (base + $1.index).pointee.model }
-            for change in changes {
-                text.removeAll()
-                try PriceHistoryColumns.bind(base + change.index, previous: change.previous, at: nowMs, to: history, text: &text)
-                try text.execute(history)
-            }
+        // In about the (model, at) index's order, so each insert lands near the last.
+        // String order is byte order for ASCII ids, and close enough for the rest.
+        changes.sort { (base + $0.index).pointee.model < (base + $1.index).pointee.model }
+        try insertBatched(
+            changes, columns: PriceHistoryColumns.names.count, sql: PriceHistoryColumns.insertSQL(rows:), text: &text
+        ) { change, statement, text, offset in
+            try PriceHistoryColumns.bind(
+                base + change.index, previous: change.previous, at: nowMs, to: statement, text: &text, offset: offset)
         }
         let appeared = changes.count { $0.previous == nil }
         let changed = changes.count - appeared

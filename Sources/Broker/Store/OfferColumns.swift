@@ -18,8 +18,14 @@ enum OfferColumns {
     static let selectList = names.joined(separator: ", ")
 
     /// Inserts one offer.
-    static let insertSQL =
-        "INSERT INTO offers (\(writtenNames.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: writtenNames.count).joined(separator: ", ")))"
+    static let insertSQL = insertSQL(rows: 1)
+
+    /// Inserts `rows` offers: row `r`'s parameters start after `r` × ``writtenNames``.count.
+    static func insertSQL(rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: writtenNames.count).joined(separator: ", ") + ")"
+        return "INSERT INTO offers (\(writtenNames.joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: rows).joined(separator: ", ")
+    }
 
     /// Rewrites the stored offer whose id is the last parameter, with the insert's
     /// parameter numbering.
@@ -54,36 +60,38 @@ enum OfferColumns {
     }
 
     /// Binds `offer`, written at `changedAt` with content digest `digest`, to
-    /// ``insertSQL`` or ``updateSQL``; parameters left unbound are NULL (the statement is
+    /// ``insertSQL`` or ``updateSQL`` (or to the row of a multi-row insert whose
+    /// parameters start after `offset`); parameters left unbound are NULL (the statement is
     /// freshly reset). ``BorrowedTextRow/execute(_:)`` then runs it. The offer is read in
     /// place: a copy would cost a dozen reference counts per row.
     static func bind(
-        _ offer: UnsafePointer<Offer>, changedAt: Int64, digest: Int64, to s: Statement, text row: inout BorrowedTextRow
+        _ offer: UnsafePointer<Offer>, changedAt: Int64, digest: Int64, to s: Statement, text row: inout BorrowedTextRow,
+        offset: Int32 = 0
     ) throws {
-        row.text(offer.pointee.provider, at: 1)
-        row.text(offer.pointee.servedBy, at: 2)
-        row.text(offer.pointee.model, at: 3)
-        row.text(offer.pointee.servedModelID, at: 4)
-        row.text(offer.pointee.hfID, at: 5)
-        row.text(offer.pointee.task.rawValue, at: 6)
-        row.text(offer.pointee.price.billing.rawValue, at: 7)
-        row.text(offer.pointee.price.state.rawValue, at: 8)
-        try s.bindIfPresent(offer.pointee.price.input.amount?.value, at: 9)
-        try s.bindIfPresent(offer.pointee.price.output.amount?.value, at: 10)
-        try s.bindIfPresent(offer.pointee.price.unit.amount?.value, at: 11)
-        try s.bind(blendedSortKey(offer.pointee.price), at: 12)
-        row.text(offer.pointee.region.rawValue, at: 13)
-        row.joined(offer.pointee.countries, separator: UInt8(ascii: ","), wrapped: false, at: 14)
-        row.joined(offer.pointee.compliance.lazy.map(\.rawValue), separator: UInt8(ascii: ","), wrapped: true, at: 15)
-        try s.bindIfPresent(offer.pointee.contextLength.map(Int64.init), at: 16)
-        try s.bindIfPresent(offer.pointee.supportsTools.map { $0 ? 1 : 0 }, at: 17)
-        try s.bindIfPresent(offer.pointee.supportsStructuredOutput.map { $0 ? 1 : 0 }, at: 18)
-        try s.bindIfPresent(offer.pointee.firstTokenLatencyMs.map(Int64.init), at: 19)
-        try s.bindIfPresent(offer.pointee.throughputTokensPerSecond.map(Int64.init), at: 20)
-        try s.bind(Int64(offer.pointee.curated ? 1 : 0), at: 21)
-        row.text(offer.pointee.priceTaken, at: 22)
-        try s.bind(changedAt, at: 23)
-        try s.bind(digest, at: 24)
+        row.text(offer.pointee.provider, at: offset + 1)
+        row.text(offer.pointee.servedBy, at: offset + 2)
+        row.text(offer.pointee.model, at: offset + 3)
+        row.text(offer.pointee.servedModelID, at: offset + 4)
+        row.text(offer.pointee.hfID, at: offset + 5)
+        row.text(offer.pointee.task.rawValue, at: offset + 6)
+        row.text(offer.pointee.price.billing.rawValue, at: offset + 7)
+        row.text(offer.pointee.price.state.rawValue, at: offset + 8)
+        try s.bindIfPresent(offer.pointee.price.input.amount?.value, at: offset + 9)
+        try s.bindIfPresent(offer.pointee.price.output.amount?.value, at: offset + 10)
+        try s.bindIfPresent(offer.pointee.price.unit.amount?.value, at: offset + 11)
+        try s.bind(blendedSortKey(offer.pointee.price), at: offset + 12)
+        row.text(offer.pointee.region.rawValue, at: offset + 13)
+        row.joined(offer.pointee.countries, separator: UInt8(ascii: ","), wrapped: false, at: offset + 14)
+        row.joined(offer.pointee.compliance.lazy.map(\.rawValue), separator: UInt8(ascii: ","), wrapped: true, at: offset + 15)
+        try s.bindIfPresent(offer.pointee.contextLength.map(Int64.init), at: offset + 16)
+        try s.bindIfPresent(offer.pointee.supportsTools.map { $0 ? 1 : 0 }, at: offset + 17)
+        try s.bindIfPresent(offer.pointee.supportsStructuredOutput.map { $0 ? 1 : 0 }, at: offset + 18)
+        try s.bindIfPresent(offer.pointee.firstTokenLatencyMs.map(Int64.init), at: offset + 19)
+        try s.bindIfPresent(offer.pointee.throughputTokensPerSecond.map(Int64.init), at: offset + 20)
+        try s.bind(Int64(offer.pointee.curated ? 1 : 0), at: offset + 21)
+        row.text(offer.pointee.priceTaken, at: offset + 22)
+        try s.bind(changedAt, at: offset + 23)
+        try s.bind(digest, at: offset + 24)
     }
 
     /// Reads an offer from a row selected with ``selectList`` starting at column 0.

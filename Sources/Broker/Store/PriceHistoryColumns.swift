@@ -8,32 +8,36 @@ enum PriceHistoryColumns {
         "old_input_pico", "old_output_pico", "old_unit_pico", "new_input_pico", "new_output_pico", "new_unit_pico",
     ]
 
-    /// Inserts one change.
-    static let insertSQL =
-        "INSERT INTO price_history (\(names.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))"
+    /// Inserts `rows` changes: row `r`'s parameters start after `r` × ``names``.count.
+    static func insertSQL(rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: names.count).joined(separator: ", ") + ")"
+        return "INSERT INTO price_history (\(names.joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: rows).joined(separator: ", ")
+    }
 
     static let selectList = """
         provider, served_by, model, at, billing, appeared,
         old_input_pico, old_output_pico, old_unit_pico, new_input_pico, new_output_pico, new_unit_pico
         """
 
-    /// Binds the change from `previous` (nil: the offer is new) to `offer`'s price to
-    /// ``insertSQL``.
+    /// Binds the change from `previous` (nil: the offer is new) to `offer`'s price to the
+    /// row of ``insertSQL(rows:)`` whose parameters start after `offset`.
     static func bind(
-        _ offer: UnsafePointer<Offer>, previous: StoredPrice?, at: Int64, to s: Statement, text row: inout BorrowedTextRow
+        _ offer: UnsafePointer<Offer>, previous: StoredPrice?, at: Int64, to s: Statement, text row: inout BorrowedTextRow,
+        offset: Int32 = 0
     ) throws {
-        row.text(offer.pointee.provider, at: 1)
-        row.text(offer.pointee.servedBy, at: 2)
-        row.text(offer.pointee.model, at: 3)
-        try s.bind(at, at: 4)
-        row.text(offer.pointee.price.billing.rawValue, at: 5)
-        try s.bind(Int64(previous == nil ? 1 : 0), at: 6)
-        try s.bindIfPresent(previous?.input, at: 7)
-        try s.bindIfPresent(previous?.output, at: 8)
-        try s.bindIfPresent(previous?.unit, at: 9)
-        try s.bindIfPresent(offer.pointee.price.input.amount?.value, at: 10)
-        try s.bindIfPresent(offer.pointee.price.output.amount?.value, at: 11)
-        try s.bindIfPresent(offer.pointee.price.unit.amount?.value, at: 12)
+        row.text(offer.pointee.provider, at: offset + 1)
+        row.text(offer.pointee.servedBy, at: offset + 2)
+        row.text(offer.pointee.model, at: offset + 3)
+        try s.bind(at, at: offset + 4)
+        row.text(offer.pointee.price.billing.rawValue, at: offset + 5)
+        try s.bind(Int64(previous == nil ? 1 : 0), at: offset + 6)
+        try s.bindIfPresent(previous?.input, at: offset + 7)
+        try s.bindIfPresent(previous?.output, at: offset + 8)
+        try s.bindIfPresent(previous?.unit, at: offset + 9)
+        try s.bindIfPresent(offer.pointee.price.input.amount?.value, at: offset + 10)
+        try s.bindIfPresent(offer.pointee.price.output.amount?.value, at: offset + 11)
+        try s.bindIfPresent(offer.pointee.price.unit.amount?.value, at: offset + 12)
     }
 
     /// Reads a change from a row selected with ``selectList``.
