@@ -66,4 +66,24 @@ struct WebPageBrowserTests {
         }
         await h.stop()
     }
+
+    @Test("a market of hundreds of offers draws only the first 500 cards and says how many match")
+    func manyOffers() async throws {
+        guard let chromium = Self.chromium() else {
+            Issue.record("chromium is not installed: run scripts/bootstrap.sh (apt-get install chromium) or set $CHROMIUM")
+            return
+        }
+        let h = try await ServeHarness(fixtures: .generated(models: 300, providersPerModel: 3))
+        let profile = h.dir.appendingPathComponent("chromium-profile")
+        let (code, dom) = try Self.run(chromium, ["--dump-dom", h.baseURL + "/"], profile: profile)
+        #expect(code == 0)
+        #expect(dom.contains("data-ready=\"1\""), "the page's script did not finish: \(dom.prefix(400))")
+        let cards = dom.components(separatedBy: "<article class=\"card\"").dropFirst()
+        #expect(cards.count == 500)
+        // The count names every matching offer, not only the cards drawn.
+        let count = try #require(dom.range(of: "first 500 shown · "))
+        let matching = dom[count.upperBound...].prefix { $0.isNumber }
+        #expect((Int(matching) ?? 0) > 500)
+        await h.stop()
+    }
 }

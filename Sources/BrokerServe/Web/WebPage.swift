@@ -80,6 +80,9 @@ enum WebPage {
         const form = $("#filters");
         const params = new URLSearchParams(location.search);
         let offers = [];
+        // Cards drawn at most: tens of thousands of cards would make the page crawl; the
+        // filters narrow the rest down, and the count says how many match.
+        const MAX_CARDS = 500;
         function headers() { const k = localStorage.getItem("broker_key"); return k ? { Authorization: "Bearer " + k } : {}; }
         function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; }
         function age(iso) {
@@ -108,9 +111,10 @@ enum WebPage {
             model: (a, b) => (a.hf_id || a.model).localeCompare(b.hf_id || b.model) }[s.sort] || (() => 0);
           shown.sort((a, b) => by(a, b) || (a.hf_id || a.model).localeCompare(b.hf_id || b.model));
           const grid = $("#grid");
-          grid.replaceChildren(...shown.map(card));
+          grid.replaceChildren(...shown.slice(0, MAX_CARDS).map(card));
           $("#empty").hidden = shown.length > 0;
-          $("#count").textContent = shown.length + " of " + offers.length + " offers";
+          $("#count").textContent = (shown.length > MAX_CARDS ? "first " + MAX_CARDS + " shown · " : "")
+            + shown.length + " of " + offers.length + " offers";
           const q = new URLSearchParams();
           for (const [k, v] of Object.entries(state())) if (v && !(k === "sort" && v === "price")) q.set(k, v);
           history.replaceState(null, "", q.toString() ? "?" + q : location.pathname);
