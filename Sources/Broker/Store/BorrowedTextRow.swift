@@ -1,7 +1,7 @@
 import CSQLite
 
-/// The text parameters of one bulk-insert row, gathered in one reusable byte buffer and
-/// bound without copying.
+/// The text parameters of one bulk-insert statement (one row, or a batch of rows),
+/// gathered in one reusable byte buffer and bound without copying.
 ///
 /// ``Statement``'s own `bind(_:at:)` copies text (`SQLITE_TRANSIENT`): one allocation
 /// and one copy per string. A refresh inserts 100,000 offers of a dozen strings each,

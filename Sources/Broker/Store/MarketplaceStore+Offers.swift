@@ -32,30 +32,6 @@ extension MarketplaceStore {
         }
     }
 
-    /// Inserts one row per element of `rows`, up to ``insertBatchRows`` rows per
-    /// multi-row INSERT: one statement step per batch instead of per row, which makes
-    /// storing 100,000 offers markedly cheaper. `bind` binds one element's row, whose
-    /// parameters start after the given offset.
-    private func insertBatched<Row>(
-        _ rows: [Row], columns: Int, sql: (Int) -> String, text: inout BorrowedTextRow,
-        bind: (Row, Statement, inout BorrowedTextRow, Int32) throws -> Void
-    ) throws {
-        guard !rows.isEmpty else { return }
-        let full = rows.count >= Self.insertBatchRows ? try db.cachedStatement(sql(Self.insertBatchRows)) : nil
-        var start = 0
-        while start < rows.count {
-            let count = min(Self.insertBatchRows, rows.count - start)
-            let statement = try count == Self.insertBatchRows ? (full ?? db.cachedStatement(sql(count))) : db.cachedStatement(sql(count))
-            text.removeAll()
-            for r in 0..<count { try bind(rows[start + r], statement, &text, Int32(r * columns)) }
-            try text.execute(statement)
-            start += count
-        }
-    }
-
-    /// Rows per multi-row INSERT: 32 offers bind 800 parameters, well under SQLite's limit.
-    static let insertBatchRows = 32
-
     /// An empty catalog (accepted with `--force`): every stored offer goes.
     private func clear(provider: String, old: StoredOffers, nowMs: Int64) throws -> ReplaceOutcome {
         try db.run("DELETE FROM offers WHERE provider = ?", [.text(provider)])
@@ -68,7 +44,6 @@ extension MarketplaceStore {
     private func replace(
         provider: String, old: StoredOffers, offers: UnsafeBufferPointer<Offer>, base: UnsafePointer<Offer>, nowMs: Int64
     ) throws -> ReplaceOutcome {
-
         // First pass, in catalog order: check every offer, drop repeated listings (the
         // first one wins), match each with its stored row, and find the prices that
         // changed or appeared.
@@ -130,7 +105,7 @@ extension MarketplaceStore {
                 try text.execute(update)
             }
         }
-        try insertBatched(
+        try db.insertBatched(
             OfferInsertOrder.sorted(inserts, of: offers), columns: OfferColumns.writtenNames.count,
             sql: OfferColumns.insertSQL(rows:), text: &text
         ) { index, statement, text, offset in
@@ -140,7 +115,7 @@ extension MarketplaceStore {
         // In about the (model, at) index's order, so each insert lands near the last.
         // String order is byte order for ASCII ids, and close enough for the rest.
         changes.sort { (base + $0.index).pointee.model < (base + $1.index).pointee.model }
-        try insertBatched(
+        try db.insertBatched(
             changes, columns: PriceHistoryColumns.names.count, sql: PriceHistoryColumns.insertSQL(rows:), text: &text
         ) { change, statement, text, offset in
             try PriceHistoryColumns.bind(
@@ -199,26 +174,5 @@ extension MarketplaceStore {
                 .invalidOffer,
                 "offers[\(index)] (\(offer.pointee.model)) of \"\(provider)\" has a negative price; use unknown")
         }
-    }
-}
-
-/// A price as stored: the comparison that decides whether a price changed.
-struct StoredPrice: Hashable {
-    var billing: String
-    var input: Int64?
-    var output: Int64?
-    var unit: Int64?
-
-    init(billing: String, input: Int64?, output: Int64?, unit: Int64?) {
-        self.billing = billing
-        self.input = input
-        self.output = output
-        self.unit = unit
-    }
-
-    init(_ price: OfferPrice) {
-        self.init(
-            billing: price.billing.rawValue, input: price.input.amount?.value, output: price.output.amount?.value,
-            unit: price.unit.amount?.value)
     }
 }
