@@ -17,7 +17,19 @@ struct WebPageBrowserTests {
     }
 
     /// Runs headless Chromium with `arguments` and returns its stdout.
-    static func run(_ chromium: String, _ arguments: [String], profile: URL) throws -> (Int32, String) {
+    ///
+    /// The wait happens on a thread of its own: blocking a Swift concurrency thread for the
+    /// seconds Chromium takes would stall every other test on this two-core machine (and
+    /// with it the timing checks of the serve tests running alongside).
+    static func run(_ chromium: String, _ arguments: [String], profile: URL) async throws -> (Int32, String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runBlocking(chromium, arguments, profile: profile) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ chromium: String, _ arguments: [String], profile: URL) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: chromium)
         process.arguments = [
@@ -41,7 +53,7 @@ struct WebPageBrowserTests {
         }
         let h = try await ServeHarness()
         let profile = h.dir.appendingPathComponent("chromium-profile")
-        let (code, dom) = try Self.run(chromium, ["--dump-dom", h.baseURL + "/?region=eu"], profile: profile)
+        let (code, dom) = try await Self.run(chromium, ["--dump-dom", h.baseURL + "/?region=eu"], profile: profile)
         #expect(code == 0)
         #expect(dom.contains("data-ready=\"1\""), "the page's script did not finish: \(dom.prefix(400))")
         let cards = dom.components(separatedBy: "<article class=\"card\"").dropFirst()
@@ -55,7 +67,7 @@ struct WebPageBrowserTests {
         #expect(dom.contains("hf: ok") && dom.contains("acme: ok"))
 
         let shot = h.dir.appendingPathComponent("marketplace.png")
-        _ = try Self.run(
+        _ = try await Self.run(
             chromium, ["--screenshot=\(shot.path)", "--window-size=1280,900", "--hide-scrollbars", h.baseURL + "/?region=eu"],
             profile: profile)
         let png = try Data(contentsOf: shot)
@@ -75,7 +87,7 @@ struct WebPageBrowserTests {
         }
         let h = try await ServeHarness(fixtures: .generated(models: 300, providersPerModel: 3))
         let profile = h.dir.appendingPathComponent("chromium-profile")
-        let (code, dom) = try Self.run(chromium, ["--dump-dom", h.baseURL + "/"], profile: profile)
+        let (code, dom) = try await Self.run(chromium, ["--dump-dom", h.baseURL + "/"], profile: profile)
         #expect(code == 0)
         #expect(dom.contains("data-ready=\"1\""), "the page's script did not finish: \(dom.prefix(400))")
         let cards = dom.components(separatedBy: "<article class=\"card\"").dropFirst()
