@@ -5,12 +5,16 @@ extension MarketplaceStore {
     /// intervals before ``MarketQuery/nowMs`` are left out; use
     /// ``MarketQuery/isStale(_:)`` to mark the ones returned.
     public func queryOffers(_ query: MarketQuery) throws -> [Offer] {
-        let refreshed = try providerRefreshTimes()
-        let built = MarketQuerySQL(query, refreshedAt: refreshed)
-        return try db.rows(built.sql, built.arguments) { row in
-            var offer = try OfferColumns.read(row)
-            offer.refreshedAt = refreshed[offer.provider] ?? offer.refreshedAt
-            return offer
+        // One read transaction: the refresh times and the offers come from the same
+        // snapshot even while another process commits a refresh.
+        try db.inTransaction(.deferred) {
+            let refreshed = try providerRefreshTimes()
+            let built = MarketQuerySQL(query, refreshedAt: refreshed)
+            return try db.rows(built.sql, built.arguments) { row in
+                var offer = try OfferColumns.read(row)
+                offer.refreshedAt = refreshed[offer.provider] ?? offer.refreshedAt
+                return offer
+            }
         }
     }
 
