@@ -147,6 +147,24 @@ if FileManager.default.isExecutableFile(atPath: brokerPath) {
         samples.sort()
         print("query as a whole broker process (--task \(task)): median \(f1(samples[15])) ms · p90 \(f1(samples[27])) ms")
     }
+    // `broker refresh` as a whole process, into an empty store and then over it: what a
+    // user runs, start-up and exit included.
+    var firstProcess: [Double] = []
+    var againProcess: [Double] = []
+    for run in 0..<3 {
+        let path = dir.appendingPathComponent("process-\(run).sqlite3").path
+        let args = ["refresh", "--force", "--format", "json", "--registry", registryPath, "--store", path]
+        let env = ["PATH": "/usr/bin:/bin", "HF_TOKEN": "hf_bench"]
+        sync()
+        var code: Int32 = -1
+        firstProcess.append(ms(clock.measure { code = spawnAndWait(brokerPath, args, env: env) }))
+        sync()
+        againProcess.append(ms(clock.measure { code = max(code, spawnAndWait(brokerPath, args, env: env)) }))
+        if code != 0 { print("broker refresh exited \(code)") }
+    }
+    let firstP = firstProcess.sorted()[1]
+    let againP = againProcess.sorted()[1]
+    print("broker refresh as a whole process: into an empty store median \(f1(firstP)) ms → \(Int(Double(offers.count) / (firstP / 1000))) offers/s (runs: \(firstProcess.map(f1).joined(separator: ", "))); over it median \(f1(againP)) ms → \(Int(Double(offers.count) / (againP / 1000))) offers/s (runs: \(againProcess.map(f1).joined(separator: ", ")))")
 } else {
     print("(build broker in release mode for the whole-process figure: swift build -c release --product broker)")
 }
