@@ -37,16 +37,21 @@ struct MarketEndToEndTests {
         #expect((capped as? [[String: Any]])?.compactMap { $0["model"] as? String } == ["meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"])
     }
 
-    @Test("refreshing an unchanged catalog again keeps every offer and price, records no change, and the offers read as refreshed then")
+    @Test("refreshing an unchanged catalog again writes nothing, says so, keeps every offer and price, records no change, and the offers read as refreshed then")
     func unchangedRefreshMovesAgeOnly() throws {
         let market = try SimulatedMarket()
         defer { market.stop() }
-        #expect(try market.broker(["refresh", "--provider", "acme"]).code == 0)
+        let firstRefresh = try market.broker(["refresh", "--provider", "acme", "--format", "table"])
+        #expect(firstRefresh.code == 0)
+        #expect(firstRefresh.stdout.contains("4 new, 0 changed, 0 gone"), "\(firstRefresh.stdout)")
         let (_, before) = try market.json(["market", "--provider", "acme"])
         let first = try #require(before as? [[String: Any]])
         // refreshed_at has whole seconds: let one pass.
         Thread.sleep(forTimeInterval: 1.1)
-        #expect(try market.broker(["refresh", "--provider", "acme"]).code == 0)
+        let secondRefresh = try market.broker(["refresh", "--provider", "acme", "--format", "table"])
+        #expect(secondRefresh.code == 0)
+        // The table says nothing was written.
+        #expect(secondRefresh.stdout.contains("unchanged"), "\(secondRefresh.stdout)")
         let (_, after) = try market.json(["market", "--provider", "acme"])
         let second = try #require(after as? [[String: Any]])
 

@@ -102,7 +102,9 @@ struct RefreshReliabilityTests {
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
         }
-        #expect(text.contains("refresh round 1: 1 ok"))
+        #expect(text.contains("refresh round 1: 1 ok; offers 3 new, 0 changed, 0 gone"), "\(text)")
+        // The second round finds the same catalog and writes nothing.
+        #expect(text.contains("refresh round 2: 1 ok; offers 0 new, 0 changed, 0 gone"), "\(text)")
         #expect(text.contains("refresh round 2"))
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()

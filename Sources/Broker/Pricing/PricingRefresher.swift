@@ -3,17 +3,21 @@ import ProviderInterface
 /// Builds a provider from a registry entry (the CLI passes the adapter factory).
 public typealias ProviderFactory = @Sendable (ProviderEntry) throws(ProviderError) -> any ProviderInterface
 
-/// The outcome of refreshing one provider: the contract's row, plus what was skipped.
+/// The outcome of refreshing one provider: the contract's row, plus what was skipped and
+/// what the store changed.
 public struct RefreshResult: Sendable, Hashable {
     /// The row recorded in the store and printed by `broker refresh`.
     public var run: RefreshRun
     /// Catalog entries passed over, by reason.
     public var skipped: [String: Int]
+    /// What the replace wrote, when the offers were replaced (`ok`); nil otherwise.
+    public var changes: ReplaceOutcome?
 
     /// A result.
-    public init(run: RefreshRun, skipped: [String: Int] = [:]) {
+    public init(run: RefreshRun, skipped: [String: Int] = [:], changes: ReplaceOutcome? = nil) {
         self.run = run
         self.skipped = skipped
+        self.changes = changes
     }
 }
 
@@ -108,17 +112,21 @@ public struct PricingRefresher: Sendable {
         }
         let offers = OfferAssembler.offers(entry: entry, catalog: catalog, quotes: quotes, nowMs: now())
         let models = Set(offers.map(\.model)).count
+        let changes: ReplaceOutcome
         do {
             let previous = try await store.offerCount(provider: entry.key)
             if let reason = CatalogPlausibility.rejection(previous: previous, new: offers.count, force: force) {
                 return await record(entry, offers.isEmpty && previous == 0 ? .failed : .kept, models: models, offers: previous,
                     started: started, error: reason, skipped: catalog.skipped)
             }
-            _ = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: now())
+            changes = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: now())
         } catch {
             return await record(entry, .failed, models: models, offers: 0, started: started, error: "store: \(error)")
         }
-        return await record(entry, .ok, models: models, offers: offers.count, started: started, error: nil, skipped: catalog.skipped)
+        var result = await record(
+            entry, .ok, models: models, offers: offers.count, started: started, error: nil, skipped: catalog.skipped)
+        result.changes = changes
+        return result
     }
 
     private func record(

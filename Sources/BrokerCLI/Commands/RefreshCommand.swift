@@ -82,14 +82,21 @@ enum RefreshCommand: BrokerCommand {
         let objects = results.map(OfferJSON.refresh)
         let rows = results.map { r in
             [
-                r.run.provider, r.run.status.rawValue, String(r.run.models), String(r.run.offers), "\(r.run.durationMs) ms",
-                r.run.error ?? "",
+                r.run.provider, r.run.status.rawValue, String(r.run.models), String(r.run.offers),
+                r.changes.map(changeText) ?? "", "\(r.run.durationMs) ms", r.run.error ?? "",
             ]
         }
         context.emit(
             objects,
             table: ResultTable(
-                columns: ["PROVIDER", "STATUS", "MODELS", "OFFERS", "TIME", "ERROR"], rows: rows, rightAligned: [2, 3, 4]))
+                columns: ["PROVIDER", "STATUS", "MODELS", "OFFERS", "WRITTEN", "TIME", "ERROR"], rows: rows,
+                rightAligned: [2, 3, 5]))
+    }
+
+    /// What a replace wrote: `3 new, 12 changed, 1 gone`, or `unchanged`.
+    static func changeText(_ c: ReplaceOutcome) -> String {
+        c.inserted + c.rewritten + c.deleted == 0
+            ? "unchanged" : "\(c.inserted) new, \(c.rewritten) changed, \(c.deleted) gone"
     }
 
     static func reportFailures(_ results: [RefreshResult], context: CLIContext) {
@@ -113,7 +120,13 @@ enum RefreshCommand: BrokerCommand {
         var counts: [String: Int] = [:]
         for r in results { counts[r.run.status.rawValue, default: 0] += 1 }
         let summary = ["ok", "kept", "failed"].compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", ")
-        return "\(Timestamp.iso8601(ms: Timestamp.nowMs())) refresh round \(round): \(summary) (\(durationMs) ms)"
+        let written = results.compactMap(\.changes).reduce(into: (0, 0, 0)) { sum, c in
+            sum.0 += c.inserted
+            sum.1 += c.rewritten
+            sum.2 += c.deleted
+        }
+        return "\(Timestamp.iso8601(ms: Timestamp.nowMs())) refresh round \(round): \(summary); offers "
+            + "\(written.0) new, \(written.1) changed, \(written.2) gone (\(durationMs) ms)"
     }
 }
 
