@@ -34,4 +34,14 @@ struct DigestTableTests {
         #expect(index.find(model: "m", servedBy: "b") == nil)
         #expect(index.find(model: "n", servedBy: "a") == nil)
     }
+
+    @Test("a refresh counts each model once, however many endpoints and tasks list it")
+    func distinctModels() {
+        let offers = [
+            offer("p", "org/a", servedBy: "x"), offer("p", "org/a", servedBy: "y"),
+            offer("p", "org/a", servedBy: "x", task: .textGeneration), offer("p", "org/b"), offer("p", "org/B"),
+        ]
+        #expect(PricingRefresher.distinctModels(offers) == 3)
+        #expect(PricingRefresher.distinctModels([]) == 0)
+    }
 }

@@ -111,7 +111,7 @@ public struct PricingRefresher: Sendable {
                 error: previous > 0 ? "\(error); kept the last \(previous) offers" : "\(error)")
         }
         let offers = OfferAssembler.offers(entry: entry, catalog: catalog, quotes: quotes, nowMs: now())
-        let models = Set(offers.map(\.model)).count
+        let models = Self.distinctModels(offers)
         let changes: ReplaceOutcome
         do {
             let previous = try await store.offerCount(provider: entry.key)
@@ -127,6 +127,21 @@ public struct PricingRefresher: Sendable {
             entry, .ok, models: models, offers: offers.count, started: started, error: nil, skipped: catalog.skipped)
         result.changes = changes
         return result
+    }
+
+    /// How many distinct model ids `offers` hold, through digests (exact: a repeated
+    /// digest is confirmed by comparing the ids).
+    static func distinctModels(_ offers: [Offer]) -> Int {
+        var seen = DigestSet(capacity: offers.count)
+        var count = 0
+        offers.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices {
+                var digest = OfferFingerprint()
+                digest.add(buffer[i].model)
+                if seen.insert(digest.value, index: i, same: { buffer[$0].model == buffer[i].model }) { count += 1 }
+            }
+        }
+        return count
     }
 
     private func record(
