@@ -38,7 +38,7 @@ extension MarketplaceStore {
         try db.run("UPDATE providers SET offers = 0, replaced_at = ? WHERE key = ?", [.integer(nowMs), .text(provider)])
         return ReplaceOutcome(
             provider: provider, previousOffers: old.count, offers: 0, appeared: 0, priceChanges: 0,
-            removed: old.endpoints.reduce(0) { n, _ in n + 1 }, inserted: 0, rewritten: 0, deleted: old.count)
+            removed: old.endpointCount, inserted: 0, rewritten: 0, deleted: old.count)
     }
 
     private func replace(

@@ -17,14 +17,9 @@ enum OfferColumns {
     /// The column list for a SELECT.
     static let selectList = names.joined(separator: ", ")
 
-    /// Inserts one offer.
-    static let insertSQL = insertSQL(rows: 1)
-
     /// Inserts `rows` offers: row `r`'s parameters start after `r` × ``writtenNames``.count.
     static func insertSQL(rows: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: writtenNames.count).joined(separator: ", ") + ")"
-        return "INSERT INTO offers (\(writtenNames.joined(separator: ", "))) VALUES "
-            + Array(repeating: row, count: rows).joined(separator: ", ")
+        SQLiteConnection.insertSQL(table: "offers", columns: writtenNames, rows: rows)
     }
 
     /// Rewrites the stored offer whose id is the last parameter, with the insert's
@@ -60,7 +55,7 @@ enum OfferColumns {
     }
 
     /// Binds `offer`, written at `changedAt` with content digest `digest`, to
-    /// ``insertSQL`` or ``updateSQL`` (or to the row of a multi-row insert whose
+    /// ``insertSQL(rows:)`` or ``updateSQL`` (or to the row of a multi-row insert whose
     /// parameters start after `offset`); parameters left unbound are NULL (the statement is
     /// freshly reset). ``BorrowedTextRow/execute(_:)`` then runs it. The offer is read in
     /// place: a copy would cost a dozen reference counts per row.

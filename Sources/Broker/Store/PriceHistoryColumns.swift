@@ -10,9 +10,7 @@ enum PriceHistoryColumns {
 
     /// Inserts `rows` changes: row `r`'s parameters start after `r` × ``names``.count.
     static func insertSQL(rows: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: names.count).joined(separator: ", ") + ")"
-        return "INSERT INTO price_history (\(names.joined(separator: ", "))) VALUES "
-            + Array(repeating: row, count: rows).joined(separator: ", ")
+        SQLiteConnection.insertSQL(table: "price_history", columns: names, rows: rows)
     }
 
     static let selectList = """

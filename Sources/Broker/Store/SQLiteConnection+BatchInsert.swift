@@ -1,4 +1,12 @@
 extension SQLiteConnection {
+    /// `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows: row `r`'s
+    /// parameters start after `r` × `columns.count`.
+    static func insertSQL(table: String, columns: [String], rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: rows).joined(separator: ", ")
+    }
+
     /// Rows per multi-row INSERT: 32 offers bind 800 parameters, well under SQLite's limit.
     static let insertBatchRows = 32
 

@@ -66,6 +66,9 @@ struct StoredOffers {
         byEndpoint[endpoint].map { rows[$0].price }
     }
 
+    /// How many (served-by, model) pairs are stored.
+    var endpointCount: Int { byEndpoint.count }
+
     /// The digests of the stored (served-by, model) pairs, each once.
     var endpoints: some Sequence<UInt64> {
         rows.indices.lazy.filter { byEndpoint[rows[$0].endpoint] == $0 }.map { rows[$0].endpoint }
