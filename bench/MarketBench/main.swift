@@ -168,4 +168,9 @@ if FileManager.default.isExecutableFile(atPath: brokerPath) {
 } else {
     print("(build broker in release mode for the whole-process figure: swift build -c release --product broker)")
 }
-try? FileManager.default.removeItem(at: dir)
+// MARKETBENCH_KEEP=1 keeps the stores (to study them with the sqlite3 shell).
+if ProcessInfo.processInfo.environment["MARKETBENCH_KEEP"] == nil {
+    try? FileManager.default.removeItem(at: dir)
+} else {
+    print("stores kept in \(dir.path)")
+}

@@ -9,7 +9,8 @@ extension MarketplaceStore {
     /// left alone, changed ones rewritten, new ones inserted and missing ones deleted.
     /// An hourly refresh in which nothing moved writes nothing but the provider's
     /// refresh time, which is every offer's `refreshedAt`. A `price_history` row is
-    /// written for each (served-by, model) whose price changed or which is new. Offers
+    /// written for each (served-by, model) whose price changed; a new one's appearance
+    /// is kept on its rows until then (see ``priceHistory(model:provider:)``). Offers
     /// listed twice (same served-by, model and task) are stored once, the first one
     /// winning. When anything throws — an offer of another provider, a negative price, a
     /// disk error — the transaction rolls back and the old offers stay.
@@ -34,11 +35,21 @@ extension MarketplaceStore {
 
     /// An empty catalog (accepted with `--force`): every stored offer goes.
     private func clear(provider: String, old: StoredOffers, nowMs: Int64) throws -> ReplaceOutcome {
+        try db.run(PriceHistoryColumns.writeAppearances(where: "provider = ?"), [.text(provider)])
         try db.run("DELETE FROM offers WHERE provider = ?", [.text(provider)])
         try db.run("UPDATE providers SET offers = 0, replaced_at = ? WHERE key = ?", [.integer(nowMs), .text(provider)])
         return ReplaceOutcome(
             provider: provider, previousOffers: old.count, offers: 0, appeared: 0, priceChanges: 0,
             removed: old.endpointCount, inserted: 0, rewritten: 0, deleted: old.count)
+    }
+
+    /// One `price_history` row to write: the endpoint of the offer at `offer` went from
+    /// `old` to `new` at `at`, or appeared with `new` when `old` is nil.
+    private struct HistoryRow {
+        var offer: Int
+        var at: Int64
+        var old: StoredPrice?
+        var new: StoredPrice
     }
 
     private func replace(
@@ -49,11 +60,15 @@ extension MarketplaceStore {
         // changed or appeared.
         var identities = DigestSet(capacity: offers.count)
         var endpoints = DigestSet(capacity: offers.count)
-        var matched = [Bool](repeating: false, count: old.count)
+        var matched = [Int](repeating: -1, count: old.count)
         var inserts: [Int] = []
         var updates: [(index: Int, id: Int64)] = []
         var digests = [Int64](repeating: 0, count: offers.count)
-        var changes: [(index: Int, previous: StoredPrice?)] = []
+        // Each stored offer's pending appearance time (see `priceHistory`), which all
+        // rows of one (served-by, model) share: the first listing decides it.
+        var appearedAt = [Int64?](repeating: nil, count: offers.count)
+        var history: [HistoryRow] = []
+        var appeared = 0
         var stored = 0
         for index in offers.indices {
             let offer = base + index
@@ -67,32 +82,68 @@ extension MarketplaceStore {
             guard isNew else { continue }
             stored += 1
             digests[index] = digest.content
-            if let position = old.byIdentity[digest.identity], !matched[position] {
-                matched[position] = true
+            if let position = old.byIdentity[digest.identity], matched[position] < 0 {
+                matched[position] = index
                 if old.rows[position].content != digest.content { updates.append((index, old.rows[position].id)) }
             } else {
                 inserts.append(index)
             }
             // Price history is per (served-by, model): only its first listing counts.
-            let firstForEndpoint = endpoints.insert(digest.endpoint, index: index) { other in
+            let firstListing = endpoints.insertOrFind(digest.endpoint, index: index) { other in
                 let o = base + other
                 return o.pointee.model == offer.pointee.model && o.pointee.servedBy == offer.pointee.servedBy
             }
-            guard firstForEndpoint else { continue }
-            let previous = old.price(endpoint: digest.endpoint)
-            if let previous, previous == StoredPrice(offer.pointee.price) { continue }
-            changes.append((index, previous))
+            if let firstListing {
+                appearedAt[index] = appearedAt[firstListing]
+                continue
+            }
+            guard let previous = old.price(endpoint: digest.endpoint) else {
+                // New: its appearance stays pending on its rows until its price changes.
+                appeared += 1
+                appearedAt[index] = nowMs
+                continue
+            }
+            let pending = old.appearedAt(endpoint: digest.endpoint)
+            let price = StoredPrice(offer.pointee.price)
+            if previous == price {
+                appearedAt[index] = pending
+                continue
+            }
+            // A change: first write out the appearance it ends, if still pending.
+            if let pending { history.append(HistoryRow(offer: index, at: pending, old: nil, new: previous)) }
+            history.append(HistoryRow(offer: index, at: nowMs, old: previous, new: price))
         }
 
-        // Second pass: delete the rows no offer matched, rewrite the changed ones, insert
-        // the new ones in the market index's order, then write the history rows.
+        // Second pass: write out the pending appearances of the endpoints that went,
+        // delete the rows no offer matched, rewrite the changed ones, insert the new ones
+        // in the market index's order, then write the history rows.
+        var removed = 0
+        let writeAppearance = try db.cachedStatement(PriceHistoryColumns.writeAppearances(where: "id = ?"))
+        for row in old.endpointRows where !endpoints.contains(row.endpoint) {
+            removed += 1
+            guard row.appearedAt != nil else { continue }
+            try writeAppearance.bind(row.id, at: 1)
+            try writeAppearance.execute()
+            writeAppearance.reset()
+        }
         let delete = try db.cachedStatement("DELETE FROM offers WHERE id = ?")
+        let setAppeared = try db.cachedStatement("UPDATE offers SET appeared_at = ? WHERE id = ?")
         var deleted = 0
-        for position in matched.indices where !matched[position] {
-            try delete.bind(old.rows[position].id, at: 1)
-            try delete.execute()
-            delete.reset()
-            deleted += 1
+        for position in matched.indices {
+            let index = matched[position]
+            let row = old.rows[position]
+            if index < 0 {
+                try delete.bind(row.id, at: 1)
+                try delete.execute()
+                delete.reset()
+                deleted += 1
+            } else if row.content == digests[index], row.appearedAt != appearedAt[index] {
+                // Unchanged, but its endpoint's appearance was just written out.
+                try setAppeared.bind(appearedAt[index], at: 1)
+                try setAppeared.bind(row.id, at: 2)
+                try setAppeared.execute()
+                setAppeared.reset()
+            }
         }
         // One reusable buffer holds each row's text, bound without copying.
         var text = BorrowedTextRow()
@@ -100,7 +151,9 @@ extension MarketplaceStore {
             let update = try db.cachedStatement(OfferColumns.updateSQL)
             for (index, id) in updates {
                 text.removeAll()
-                try OfferColumns.bind(base + index, changedAt: nowMs, digest: digests[index], to: update, text: &text)
+                try OfferColumns.bind(
+                    base + index, changedAt: nowMs, digest: digests[index], appearedAt: appearedAt[index], to: update,
+                    text: &text)
                 try update.bind(id, at: OfferColumns.updateIDParameter)
                 try text.execute(update)
             }
@@ -110,28 +163,26 @@ extension MarketplaceStore {
             sql: OfferColumns.insertSQL(rows:), text: &text
         ) { index, statement, text, offset in
             try OfferColumns.bind(
-                base + index, changedAt: nowMs, digest: digests[index], to: statement, text: &text, offset: offset)
+                base + index, changedAt: nowMs, digest: digests[index], appearedAt: appearedAt[index], to: statement,
+                text: &text, offset: offset)
         }
         // In about the (model, at) index's order, so each insert lands near the last.
         // String order is byte order for ASCII ids, and close enough for the rest.
-        changes.sort { (base + $0.index).pointee.model < (base + $1.index).pointee.model }
+        history.sort { (base + $0.offer).pointee.model < (base + $1.offer).pointee.model }
         try db.insertBatched(
-            changes, columns: PriceHistoryColumns.names.count, sql: PriceHistoryColumns.insertSQL(rows:), text: &text
-        ) { change, statement, text, offset in
+            history, columns: PriceHistoryColumns.names.count, sql: PriceHistoryColumns.insertSQL(rows:), text: &text
+        ) { row, statement, text, offset in
             try PriceHistoryColumns.bind(
-                base + change.index, previous: change.previous, at: nowMs, to: statement, text: &text, offset: offset)
+                base + row.offer, old: row.old, new: row.new, at: row.at, to: statement, text: &text, offset: offset)
         }
-        let appeared = changes.count { $0.previous == nil }
-        let changed = changes.count - appeared
 
         try db.run(
             "UPDATE providers SET offers = ?, replaced_at = ? WHERE key = ?",
             [.integer(Int64(stored)), .integer(nowMs), .text(provider)])
-        let removed = old.endpoints.reduce(0) { $0 + (endpoints.contains($1) ? 0 : 1) }
         return ReplaceOutcome(
             provider: provider, previousOffers: old.count, offers: stored, appeared: appeared,
-            priceChanges: changed, removed: removed, inserted: inserts.count, rewritten: updates.count,
-            deleted: deleted)
+            priceChanges: history.count { $0.old != nil }, removed: removed, inserted: inserts.count,
+            rewritten: updates.count, deleted: deleted)
     }
 
     /// The number of stored offers of `provider`.
@@ -149,6 +200,7 @@ extension MarketplaceStore {
     /// Its refresh runs, price history and usage stay.
     public func removeProvider(_ provider: String) throws {
         try db.inTransaction(.immediate) {
+            try db.run(PriceHistoryColumns.writeAppearances(where: "provider = ?"), [.text(provider)])
             try db.run("DELETE FROM offers WHERE provider = ?", [.text(provider)])
             try db.run("DELETE FROM providers WHERE key = ?", [.text(provider)])
         }

@@ -11,8 +11,9 @@ enum OfferColumns {
         "throughput_tps", "curated", "price_taken", "changed_at",
     ]
 
-    /// The columns written: the read ones and the row's content digest.
-    static let writtenNames = names + ["row_hash"]
+    /// The columns written: the read ones, the row's content digest, and when its
+    /// (served-by, model) appeared while that is not yet in `price_history`.
+    static let writtenNames = names + ["row_hash", "appeared_at"]
 
     /// The column list for a SELECT.
     static let selectList = names.joined(separator: ", ")
@@ -45,7 +46,7 @@ enum OfferColumns {
     }
 
     /// `",gdpr,eu-residency,"`: every tag wrapped in commas for an exact `instr` match
-    /// (`","` for none). ``bind(_:changedAt:digest:to:text:)`` writes the same bytes.
+    /// (`","` for none). ``bind(_:changedAt:digest:appearedAt:to:text:offset:)`` writes the same bytes.
     static func encodeTags(_ tags: [ComplianceTag]) -> String {
         "," + tags.map(\.rawValue).joined(separator: ",") + ","
     }
@@ -54,14 +55,15 @@ enum OfferColumns {
         text.split(separator: ",", omittingEmptySubsequences: true).map(String.init)
     }
 
-    /// Binds `offer`, written at `changedAt` with content digest `digest`, to
+    /// Binds `offer`, written at `changedAt` with content digest `digest` and pending
+    /// appearance `appearedAt`, to
     /// ``insertSQL(rows:)`` or ``updateSQL`` (or to the row of a multi-row insert whose
     /// parameters start after `offset`); parameters left unbound are NULL (the statement is
     /// freshly reset). ``BorrowedTextRow/execute(_:)`` then runs it. The offer is read in
     /// place: a copy would cost a dozen reference counts per row.
     static func bind(
-        _ offer: UnsafePointer<Offer>, changedAt: Int64, digest: Int64, to s: Statement, text row: inout BorrowedTextRow,
-        offset: Int32 = 0
+        _ offer: UnsafePointer<Offer>, changedAt: Int64, digest: Int64, appearedAt: Int64?, to s: Statement,
+        text row: inout BorrowedTextRow, offset: Int32 = 0
     ) throws {
         row.text(offer.pointee.provider, at: offset + 1)
         row.text(offer.pointee.servedBy, at: offset + 2)
@@ -87,6 +89,7 @@ enum OfferColumns {
         row.text(offer.pointee.priceTaken, at: offset + 22)
         try s.bind(changedAt, at: offset + 23)
         try s.bind(digest, at: offset + 24)
+        try s.bindIfPresent(appearedAt, at: offset + 25)
     }
 
     /// Reads an offer from a row selected with ``selectList`` starting at column 0.

@@ -18,24 +18,42 @@ enum PriceHistoryColumns {
         old_input_pico, old_output_pico, old_unit_pico, new_input_pico, new_output_pico, new_unit_pico
         """
 
-    /// Binds the change from `previous` (nil: the offer is new) to `offer`'s price to the
-    /// row of ``insertSQL(rows:)`` whose parameters start after `offset`.
+    /// Binds the row recording that `offer`'s (served-by, model) went from price `old` to
+    /// `new` at `at` (`old` nil: it appeared with `new`) to the row of
+    /// ``insertSQL(rows:)`` whose parameters start after `offset`.
     static func bind(
-        _ offer: UnsafePointer<Offer>, previous: StoredPrice?, at: Int64, to s: Statement, text row: inout BorrowedTextRow,
-        offset: Int32 = 0
+        _ offer: UnsafePointer<Offer>, old: StoredPrice?, new: StoredPrice, at: Int64, to s: Statement,
+        text row: inout BorrowedTextRow, offset: Int32 = 0
     ) throws {
         row.text(offer.pointee.provider, at: offset + 1)
         row.text(offer.pointee.servedBy, at: offset + 2)
         row.text(offer.pointee.model, at: offset + 3)
         try s.bind(at, at: offset + 4)
-        row.text(offer.pointee.price.billing.rawValue, at: offset + 5)
-        try s.bind(Int64(previous == nil ? 1 : 0), at: offset + 6)
-        try s.bindIfPresent(previous?.input, at: offset + 7)
-        try s.bindIfPresent(previous?.output, at: offset + 8)
-        try s.bindIfPresent(previous?.unit, at: offset + 9)
-        try s.bindIfPresent(offer.pointee.price.input.amount?.value, at: offset + 10)
-        try s.bindIfPresent(offer.pointee.price.output.amount?.value, at: offset + 11)
-        try s.bindIfPresent(offer.pointee.price.unit.amount?.value, at: offset + 12)
+        row.text(new.billing, at: offset + 5)
+        try s.bind(Int64(old == nil ? 1 : 0), at: offset + 6)
+        try s.bindIfPresent(old?.input, at: offset + 7)
+        try s.bindIfPresent(old?.output, at: offset + 8)
+        try s.bindIfPresent(old?.unit, at: offset + 9)
+        try s.bindIfPresent(new.input, at: offset + 10)
+        try s.bindIfPresent(new.output, at: offset + 11)
+        try s.bindIfPresent(new.unit, at: offset + 12)
+    }
+
+    /// The pending appearances (see ``MarketplaceStore/priceHistory(model:provider:)``) of
+    /// the offers `condition` selects, one per (served-by, model), as rows of
+    /// ``selectList``: each endpoint's first row stands for it.
+    static func pendingAppearances(where condition: String) -> String {
+        """
+        SELECT provider, served_by, model, appeared_at, billing, 1, NULL, NULL, NULL, input_pico, output_pico, unit_pico
+        FROM offers WHERE id IN (
+            SELECT min(id) FROM offers WHERE appeared_at IS NOT NULL AND \(condition) GROUP BY provider, served_by, model)
+        """
+    }
+
+    /// Writes the pending appearances of the offers `condition` selects to the history:
+    /// run before those offers are deleted, so no appearance is lost.
+    static func writeAppearances(where condition: String) -> String {
+        "INSERT INTO price_history (\(names.joined(separator: ", "))) " + pendingAppearances(where: condition)
     }
 
     /// Reads a change from a row selected with ``selectList``.

@@ -116,5 +116,14 @@ enum StoreSchema {
             ALTER TABLE offers RENAME COLUMN refreshed_at TO changed_at;
             ALTER TABLE offers ADD COLUMN row_hash INTEGER;
             """),
+        Migration("7-pending-appearances", sql: """
+            -- A (served_by, model) that appears is not written to price_history at once:
+            -- each of its rows carries appeared_at, and the history reads the appearance
+            -- from them. It is written out, with the price it appeared with, when that
+            -- price first changes or the endpoint goes, and appeared_at is then NULL. Rows
+            -- from before this migration have NULL: their appearances were written.
+            -- A first refresh of 100,000 offers so writes 100,000 rows fewer.
+            ALTER TABLE offers ADD COLUMN appeared_at INTEGER;
+            """),
     ]
 }

@@ -11,6 +11,9 @@ struct StoredOffers {
         /// The row's (served-by, model) digest.
         var endpoint: UInt64
         var price: StoredPrice
+        /// When the row's (served-by, model) appeared, while that appearance is not yet
+        /// written to `price_history` (see ``MarketplaceStore/priceHistory(model:provider:)``).
+        var appearedAt: Int64?
     }
 
     private(set) var rows: [Row] = []
@@ -22,7 +25,7 @@ struct StoredOffers {
     var count: Int { rows.count }
 
     static let selectSQL = """
-        SELECT id, served_by, model, task, row_hash, billing, input_pico, output_pico, unit_pico
+        SELECT id, served_by, model, task, row_hash, billing, input_pico, output_pico, unit_pico, appeared_at
         FROM offers WHERE provider = ?
         """
 
@@ -46,7 +49,8 @@ struct StoredOffers {
                     id: statement.int64(0), content: statement.optionalInt64(4), endpoint: endpoint,
                     price: StoredPrice(
                         billing: statement.text(5), input: statement.optionalInt64(6),
-                        output: statement.optionalInt64(7), unit: statement.optionalInt64(8))))
+                        output: statement.optionalInt64(7), unit: statement.optionalInt64(8)),
+                    appearedAt: statement.optionalInt64(9)))
             identities.append(f.value)
         }
         byIdentity = DigestTable(capacity: rows.count)
@@ -66,12 +70,17 @@ struct StoredOffers {
         byEndpoint[endpoint].map { rows[$0].price }
     }
 
+    /// The pending appearance time of the (served-by, model) with digest `endpoint`.
+    func appearedAt(endpoint: UInt64) -> Int64? {
+        byEndpoint[endpoint].flatMap { rows[$0].appearedAt }
+    }
+
     /// How many (served-by, model) pairs are stored.
     var endpointCount: Int { byEndpoint.count }
 
-    /// The digests of the stored (served-by, model) pairs, each once.
-    var endpoints: some Sequence<UInt64> {
-        rows.indices.lazy.filter { byEndpoint[rows[$0].endpoint] == $0 }.map { rows[$0].endpoint }
+    /// The first row of each stored (served-by, model) pair: the one that stands for it.
+    var endpointRows: some Sequence<Row> {
+        rows.indices.lazy.filter { byEndpoint[rows[$0].endpoint] == $0 }.map { rows[$0] }
     }
 }
 
@@ -86,11 +95,17 @@ struct DigestSet {
     /// Records `index` under `digest` and returns true, unless an element already there
     /// has an equal key (`same(element)`), in which case it returns false.
     mutating func insert(_ digest: UInt64, index: Int, same: (Int) -> Bool) -> Bool {
-        guard let existing = first.insertIfAbsent(digest, index) else { return true }
-        if same(existing) { return false }
-        if let others = more[digest], others.contains(where: same) { return false }
+        insertOrFind(digest, index: index, same: same) == nil
+    }
+
+    /// Records `index` under `digest` and returns nil, unless an element already there
+    /// has an equal key (`same(element)`), in which case it returns that element.
+    mutating func insertOrFind(_ digest: UInt64, index: Int, same: (Int) -> Bool) -> Int? {
+        guard let existing = first.insertIfAbsent(digest, index) else { return nil }
+        if same(existing) { return existing }
+        if let others = more[digest], let other = others.first(where: same) { return other }
         more[digest, default: []].append(index)
-        return true
+        return nil
     }
 
     func contains(_ digest: UInt64) -> Bool { first[digest] != nil }
