@@ -6,9 +6,9 @@ import Testing
 struct BatchEndToEndTests {
     static let llama8B = "meta-llama/Llama-3.1-8B-Instruct"
 
-    func refreshed() throws -> SimulatedMarket {
+    func refreshed() async throws -> SimulatedMarket {
         let market = try SimulatedMarket()
-        #expect(try market.broker(["refresh", "--provider", "hf"]).code == 0)
+        #expect(try await market.broker(["refresh", "--provider", "hf"]).code == 0)
         return market
     }
 
@@ -24,8 +24,8 @@ struct BatchEndToEndTests {
     }
 
     @Test("each line gets one result; bad lines name their line number and the exit code is 65")
-    func badLines() throws {
-        let market = try refreshed()
+    func badLines() async throws {
+        let market = try await refreshed()
         defer { market.stop() }
         var lines = (1...6).map { #"{"id": "r\#($0)", "model": "\#(Self.llama8B)", "prompt": "hello \#($0)"}"# }
         lines.append("{not json")
@@ -34,7 +34,7 @@ struct BatchEndToEndTests {
         lines.append(#"{"id": "m", "messages": [{"role": "user", "content": "x"}]}"#)
         let inURL = try input(market, lines)
         let outURL = market.dir.appendingPathComponent("out.jsonl")
-        let result = try market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "3"])
+        let result = try await market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "3"])
         #expect(result.code == 65, "\(result.stderr)")
         let rows = try results(outURL)
         #expect(rows.count == 10)
@@ -54,18 +54,18 @@ struct BatchEndToEndTests {
     }
 
     @Test("temporary failures exit 75 and are retried by a rerun, leaving exactly one result per id")
-    func rerunRetriesFailures() throws {
-        let market = try refreshed()
+    func rerunRetriesFailures() async throws {
+        let market = try await refreshed()
         defer { market.stop() }
         let inURL = try input(market, (1...8).map { #"{"id": \#($0), "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
         let outURL = market.dir.appendingPathComponent("out.jsonl")
         market.simulator.inject(.serverError(500), pathPrefix: "/v1/chat/completions", count: 12)
-        let first = try market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "1"])
+        let first = try await market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "1"])
         #expect(first.code == 75)
         let failedFirst = try results(outURL).filter { $0["ok"] as? Bool == false }.count
         #expect(failedFirst > 0)
         market.simulator.clearFaults()
-        let second = try market.broker(["batch", inURL.path, "--output", outURL.path])
+        let second = try await market.broker(["batch", inURL.path, "--output", outURL.path])
         #expect(second.code == 0, "\(second.stderr)")
         let rows = try results(outURL)
         #expect(rows.count == 8)
@@ -74,8 +74,8 @@ struct BatchEndToEndTests {
     }
 
     @Test("a batch killed with SIGKILL and rerun ends with exactly one result per id")
-    func sigkillResume() throws {
-        let market = try refreshed()
+    func sigkillResume() async throws {
+        let market = try await refreshed()
         defer { market.stop() }
         let count = 40
         let inURL = try input(market, (1...count).map { #"{"id": "k\#($0)", "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
@@ -94,16 +94,16 @@ struct BatchEndToEndTests {
             while Date() < deadline {
                 let done = (try? results(outURL).count) ?? 0
                 if done >= 4 { break }
-                usleep(20_000)
+                try await Task.sleep(for: .milliseconds(20))
             }
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try await onOwnThread { process.waitUntilExit() }
             #expect(process.terminationReason == .uncaughtSignal)
         }
         let partial = try results(outURL).count
         #expect(partial < count)
         market.simulator.clearFaults()
-        let final = try market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "4"])
+        let final = try await market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "4"])
         #expect(final.code == 0, "\(final.stderr)")
         let rows = try results(outURL)
         let ids = rows.compactMap { $0["id"] as? String }

@@ -1,4 +1,5 @@
 import Foundation
+import ProviderSimulator
 
 /// Runs the built `broker` executable as a child process, as a user would.
 struct BrokerProcess {
@@ -18,8 +19,17 @@ struct BrokerProcess {
         return bundleDir.appendingPathComponent("broker")
     }
 
-    /// Runs `broker args…` with a clean environment plus `environment`, optional stdin.
-    static func run(_ args: [String], environment: [String: String] = [:], stdin: String? = nil, cwd: URL? = nil) throws -> Result {
+    /// Runs `broker args…` with a clean environment plus `environment`, optional stdin,
+    /// waiting for it on a thread of its own (see `onOwnThread`).
+    static func run(
+        _ args: [String], environment: [String: String] = [:], stdin: String? = nil, cwd: URL? = nil
+    ) async throws -> Result {
+        try await onOwnThread { try runBlocking(args, environment: environment, stdin: stdin, cwd: cwd) }
+    }
+
+    private static func runBlocking(
+        _ args: [String], environment: [String: String], stdin: String?, cwd: URL?
+    ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = args

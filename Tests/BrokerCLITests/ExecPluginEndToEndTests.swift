@@ -14,7 +14,7 @@ struct ExecPluginEndToEndTests {
     }
 
     @Test("the example plugin lists, prices and runs through the CLI, plain and streamed")
-    func examplePluginEndToEnd() throws {
+    func examplePluginEndToEnd() async throws {
         let dir = try BrokerProcess.temporaryDirectory()
         let registry = dir.appendingPathComponent("reg.json")
         try """
@@ -22,11 +22,11 @@ struct ExecPluginEndToEndTests {
           "timeout": "20s", "options": {"command": "\(Self.examplePlugin)"}}]}
         """.write(to: registry, atomically: true, encoding: .utf8)
         let env = ["BROKER_REGISTRY": registry.path, "BROKER_STORE": dir.appendingPathComponent("m.sqlite3").path]
-        let check = try BrokerProcess.run(["providers", "check"], environment: env)
+        let check = try await BrokerProcess.run(["providers", "check"], environment: env)
         #expect(check.code == 0, "\(check.stderr)")
-        let refresh = try BrokerProcess.run(["refresh", "--format", "json"], environment: env)
+        let refresh = try await BrokerProcess.run(["refresh", "--format", "json"], environment: env)
         #expect(refresh.code == 0, "\(refresh.stderr)")
-        let market = try BrokerProcess.run(["market", "--format", "json", "--sort", "model"], environment: env)
+        let market = try await BrokerProcess.run(["market", "--format", "json", "--sort", "model"], environment: env)
         let offers = try #require(try JSONSerialization.jsonObject(with: Data(market.stdout.utf8)) as? [[String: Any]])
         #expect(offers.count == 3)
         let large = try #require(offers.first { $0["model"] as? String == "echo-large" })
@@ -34,19 +34,19 @@ struct ExecPluginEndToEndTests {
         #expect(large["region"] as? String == "eu")
         #expect(offers.first { $0["model"] as? String == "echo-preview" }?["price_state"] as? String == "unknown")
 
-        let run = try BrokerProcess.run(["run", "--model", "echo-small", "--prompt", "hello plugin", "--format", "json"], environment: env)
+        let run = try await BrokerProcess.run(["run", "--model", "echo-small", "--prompt", "hello plugin", "--format", "json"], environment: env)
         #expect(run.code == 0, "\(run.stderr)")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(result["output"] as? String == "HELLO PLUGIN")
         // 2 input and 2 output tokens at $0.10 / $0.20 per million: 600,000 pico = 600 nano-USD.
         #expect(result["cost_nano_usd"] as? Int == 600)
-        let stream = try BrokerProcess.run(
+        let stream = try await BrokerProcess.run(
             ["run", "--model", "example-org/Echo-Small", "--prompt", "two words", "--stream", "--format", "table"], environment: env)
         #expect(stream.stdout == "TWO WORDS\n")
     }
 
     @Test("crashing, hanging and garbage-writing plugins are reported with their stderr; the other providers still refresh")
-    func brokenPlugins() throws {
+    func brokenPlugins() async throws {
         let market = try SimulatedMarket(extraProviders: "")
         defer { market.stop() }
         let crash = try writeScript(market.dir, "crash.sh", "#!/bin/sh\necho 'plugin exploded: missing config' >&2\nexit 3\n")
@@ -60,7 +60,7 @@ struct ExecPluginEndToEndTests {
         try text.write(to: market.registry, atomically: true, encoding: .utf8)
 
         let started = Date()
-        let (refresh, json) = try market.json(["refresh"])
+        let (refresh, json) = try await market.json(["refresh"])
         #expect(refresh.code == 75)
         #expect(Date().timeIntervalSince(started) < 20)
         let runs = try #require(json as? [[String: Any]])

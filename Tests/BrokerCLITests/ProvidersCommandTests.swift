@@ -4,7 +4,7 @@ import Testing
 @Suite("broker providers")
 struct ProvidersCommandTests {
     @Test("providers check lists every problem with its path and exits 65")
-    func checkListsAllProblems() throws {
+    func checkListsAllProblems() async throws {
         let dir = try BrokerProcess.temporaryDirectory()
         let registry = dir.appendingPathComponent("reg.json")
         try """
@@ -15,7 +15,7 @@ struct ProvidersCommandTests {
           {"key": "odd", "adapter": "carrier-pigeon", "base_url": "https://p.example.com"}
         ]}
         """.write(to: registry, atomically: true, encoding: .utf8)
-        let result = try BrokerProcess.run(["providers", "check", "--registry", registry.path])
+        let result = try await BrokerProcess.run(["providers", "check", "--registry", registry.path])
         #expect(result.code == 65)
         #expect(result.stderr.contains("providers[1].base_url: must be https unless the host is loopback"))
         #expect(result.stderr.contains("providers[2].auth_env: looks like a literal credential"))
@@ -26,42 +26,42 @@ struct ProvidersCommandTests {
     }
 
     @Test("a registry that is not JSON names the file and line")
-    func malformedRegistry() throws {
+    func malformedRegistry() async throws {
         let dir = try BrokerProcess.temporaryDirectory()
         let registry = dir.appendingPathComponent("broken.json")
         try "{\n  \"providers\": [\n    {\"key\": }\n  ]\n}\n".write(to: registry, atomically: true, encoding: .utf8)
-        let result = try BrokerProcess.run(["providers", "--registry", registry.path])
+        let result = try await BrokerProcess.run(["providers", "--registry", registry.path])
         #expect(result.code == 65)
         #expect(result.stderr.contains("broken.json"))
         #expect(result.stderr.contains("line 3"))
     }
 
     @Test("bad usage exits 64 with one line")
-    func badUsage() throws {
-        let result = try BrokerProcess.run(["market", "--no-such-flag"])
+    func badUsage() async throws {
+        let result = try await BrokerProcess.run(["market", "--no-such-flag"])
         #expect(result.code == 64)
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(result.stderr.contains("unknown option '--no-such-flag'"))
-        let unknown = try BrokerProcess.run(["frobnicate"])
+        let unknown = try await BrokerProcess.run(["frobnicate"])
         #expect(unknown.code == 64)
     }
 
     @Test("--help on every command prints its options and exits 0")
-    func helpEverywhere() throws {
+    func helpEverywhere() async throws {
         for command in [["providers"], ["providers", "check"], ["refresh"], ["market"], ["run"], ["batch"], ["usage"]] {
-            let result = try BrokerProcess.run(command + ["--help"])
+            let result = try await BrokerProcess.run(command + ["--help"])
             #expect(result.code == 0, "\(command)")
             #expect(result.stdout.contains("USAGE: broker \(command.joined(separator: " "))"), "\(command)")
         }
-        let market = try BrokerProcess.run(["market", "--help"])
+        let market = try await BrokerProcess.run(["market", "--help"])
         #expect(market.stdout.contains("--max-input-price USD_PER_MTOK"))
-        let version = try BrokerProcess.run(["--version"])
+        let version = try await BrokerProcess.run(["--version"])
         #expect(version.code == 0)
         #expect(version.stdout.hasPrefix("broker "))
     }
 
     @Test("providers shows kind, base URL, region and whether the credential is set, never its value")
-    func providersListing() throws {
+    func providersListing() async throws {
         let dir = try BrokerProcess.temporaryDirectory()
         let registry = dir.appendingPathComponent("reg.json")
         try """
@@ -73,7 +73,7 @@ struct ProvidersCommandTests {
         ]}
         """.write(to: registry, atomically: true, encoding: .utf8)
         let secret = "sk-test-secret-value-123456789"
-        let result = try BrokerProcess.run(
+        let result = try await BrokerProcess.run(
             ["providers", "--registry", registry.path, "--format", "json", "--store", dir.appendingPathComponent("m.sqlite3").path],
             environment: ["EURO_KEY": secret])
         #expect(result.code == 0, "\(result.stderr)")
@@ -87,7 +87,7 @@ struct ProvidersCommandTests {
         #expect(rows[0]["compliance"] as? [String] == ["eu-residency", "gdpr"])
         #expect(rows[1]["enabled"] as? Bool == false)
         #expect(rows[1]["compliance"] as? [String] == ["local", "no-egress"])
-        let csv = try BrokerProcess.run(["providers", "--registry", registry.path, "--format", "csv"])
+        let csv = try await BrokerProcess.run(["providers", "--registry", registry.path, "--format", "csv"])
         #expect(csv.stdout.hasPrefix("provider,adapter,base_url,region"))
     }
 }
@@ -95,12 +95,12 @@ struct ProvidersCommandTests {
 @Suite("the shipped registry")
 struct ShippedRegistryTests {
     @Test("broker providers check passes on the shipped provider_registry.json")
-    func shippedRegistryIsValid() throws {
+    func shippedRegistryIsValid() async throws {
         let path = BrokerProcess.repositoryRoot.appendingPathComponent("provider_registry.json").path
-        let result = try BrokerProcess.run(["providers", "check", "--registry", path])
+        let result = try await BrokerProcess.run(["providers", "check", "--registry", path])
         #expect(result.code == 0, "\(result.stderr)")
         #expect(result.stdout.contains("ok (12 providers, 11 enabled"))
-        let list = try BrokerProcess.run(["providers", "--registry", path, "--format", "json"])
+        let list = try await BrokerProcess.run(["providers", "--registry", path, "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
         let keys = rows.compactMap { $0["provider"] as? String }
         #expect(keys == ["huggingface", "openrouter", "together", "deepinfra", "cerebras", "novita", "groq", "fireworks",

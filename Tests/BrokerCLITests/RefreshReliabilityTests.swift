@@ -15,7 +15,7 @@ struct RefreshReliabilityTests {
         })
     }
 
-    func market(models: Int, price: String) throws -> SimulatedMarket {
+    func market(models: Int, price: String) async throws -> SimulatedMarket {
         var fixtures = SimulatorFixtures()
         fixtures.compatibleProviders["together"] = Self.catalog(models, price: price)
         return try SimulatedMarket(fixtures: fixtures)
@@ -47,9 +47,9 @@ struct RefreshReliabilityTests {
     @Test("SIGKILL at any moment of a refresh leaves the old or the new offers, never a mix")
     func killMidRefresh() async throws {
         let models = 20_000
-        let market = try market(models: models, price: "0.1")
+        let market = try await market(models: models, price: "0.1")
         defer { market.stop() }
-        #expect(try market.broker(["refresh", "--provider", "acme"]).code == 0)
+        #expect(try await market.broker(["refresh", "--provider", "acme"]).code == 0)
         market.simulator.updateFixtures { $0.compatibleProviders["together"] = Self.catalog(models, price: "0.2") }
         var sawOld = false
         var sawNew = false
@@ -57,9 +57,9 @@ struct RefreshReliabilityTests {
             // Stretch the download so kills land before, during and after the write.
             market.simulator.inject(.slowDrip(chunkDelayMs: 1), pathPrefix: "/together/v1/models", count: 1)
             let (process, _) = try start(market, ["refresh", "--provider", "acme"])
-            usleep(UInt32(50_000 + round * 60_000))
+            try await Task.sleep(for: .milliseconds(50 + round * 60))
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try await onOwnThread { process.waitUntilExit() }
             let prices = try await checkStore(market, models: models)
             #expect(prices.count == 1, "round \(round): a mix of prices \(prices)")
             if prices == [100_000] { sawOld = true }
@@ -68,47 +68,54 @@ struct RefreshReliabilityTests {
         }
         #expect(sawOld)
         market.simulator.clearFaults()
-        #expect(try market.broker(["refresh", "--provider", "acme"]).code == 0)
+        #expect(try await market.broker(["refresh", "--provider", "acme"]).code == 0)
         #expect(try await checkStore(market, models: models) == [200_000])
     }
 
     @Test("two refreshes at once neither corrupt nor double anything, and market answers meanwhile")
     func concurrentRefreshes() async throws {
         let models = 5_000
-        let market = try market(models: models, price: "0.3")
+        let market = try await market(models: models, price: "0.3")
         defer { market.stop() }
         market.simulator.inject(.slowDrip(chunkDelayMs: 1), pathPrefix: "/together/v1/models", count: 2)
         let (first, _) = try start(market, ["refresh", "--provider", "acme"])
         let (second, _) = try start(market, ["refresh", "--provider", "acme"])
-        let query = try market.broker(["market", "--format", "json", "--limit", "1"])
+        let query = try await market.broker(["market", "--format", "json", "--limit", "1"])
         #expect(query.code == 0)
-        first.waitUntilExit()
-        second.waitUntilExit()
+        try await onOwnThread {
+            first.waitUntilExit()
+            second.waitUntilExit()
+        }
         #expect(first.terminationStatus == 0)
         #expect(second.terminationStatus == 0)
         #expect(try await checkStore(market, models: models) == [300_000])
     }
 
     @Test("--every refreshes on its interval and stops cleanly on SIGTERM")
-    func everyStopsOnSignal() throws {
-        let market = try market(models: 3, price: "0.1")
+    func everyStopsOnSignal() async throws {
+        let market = try await market(models: 3, price: "0.1")
         defer { market.stop() }
         let (process, err) = try start(market, ["refresh", "--provider", "acme", "--every", "1s"])
-        let deadline = Date().addingTimeInterval(15)
-        var text = ""
         let handle = err.fileHandleForReading
-        while Date() < deadline, !text.contains("refresh round 2") {
-            let data = handle.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
+        var text = try await onOwnThread {
+            let deadline = Date().addingTimeInterval(15)
+            var text = ""
+            while Date() < deadline, !text.contains("refresh round 2") {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                text += String(decoding: data, as: UTF8.self)
+            }
+            return text
         }
         #expect(text.contains("refresh round 1: 1 ok; offers 3 new, 0 changed, 0 gone"), "\(text)")
         // The second round finds the same catalog and writes nothing.
         #expect(text.contains("refresh round 2: 1 ok; offers 0 new, 0 changed, 0 gone"), "\(text)")
         #expect(text.contains("refresh round 2"))
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        text += String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        text += try await onOwnThread {
+            process.waitUntilExit()
+            return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        }
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
         #expect(text.contains("refresh: stopped"))

@@ -6,18 +6,18 @@ import Testing
 struct RunEndToEndTests {
     static let llama8B = "meta-llama/Llama-3.1-8B-Instruct"
 
-    func refreshed(_ fixtures: SimulatorFixtures = SimulatorFixtures()) throws -> SimulatedMarket {
+    func refreshed(_ fixtures: SimulatorFixtures = SimulatorFixtures()) async throws -> SimulatedMarket {
         let market = try SimulatedMarket(fixtures: fixtures)
-        let refresh = try market.broker(["refresh", "--provider", "hf"])
+        let refresh = try await market.broker(["refresh", "--provider", "hf"])
         #expect(refresh.code == 0, "\(refresh.stderr)")
         return market
     }
 
     @Test("cheapest policy picks the lowest expected cost and bills it exactly")
-    func cheapestRun() throws {
-        let market = try refreshed()
+    func cheapestRun() async throws {
+        let market = try await refreshed()
         defer { market.stop() }
-        let (result, json) = try market.json(["run", "--model", "l8", "--prompt", "hello broker"])
+        let (result, json) = try await market.json(["run", "--model", "l8", "--prompt", "hello broker"])
         #expect(result.code == 0, "\(result.stderr)")
         let object = try #require(json as? [String: Any])
         #expect(object["provider"] as? String == "hf")
@@ -37,19 +37,19 @@ struct RunEndToEndTests {
         #expect(String(decoding: chat.body, as: UTF8.self).contains("\(Self.llama8B):groq"))
         #expect(chat.header("Authorization") == "Bearer \(SimulatedMarket.hfToken)")
         // Plain output is just the answer.
-        let plain = try market.broker(["run", "--model", "l8", "--prompt", "just text", "--format", "table"])
+        let plain = try await market.broker(["run", "--model", "l8", "--prompt", "just text", "--format", "table"])
         #expect(plain.stdout == "just text\n")
         // With a one-token answer, nscale's lower input price wins instead.
-        let (_, short) = try market.json(["run", "--model", "l8", "--prompt", "hi", "--param", "max_tokens=1"])
+        let (_, short) = try await market.json(["run", "--model", "l8", "--prompt", "hi", "--param", "max_tokens=1"])
         #expect((short as? [String: Any])?["served_by"] as? String == "nscale")
     }
 
     @Test("a 502 fails over to the next offer and both attempts are recorded")
-    func failover() throws {
-        let market = try refreshed()
+    func failover() async throws {
+        let market = try await refreshed()
         defer { market.stop() }
         market.simulator.inject(.serverError(502), pathPrefix: "/v1/chat/completions", count: 1)
-        let (result, json) = try market.json(["run", "--model", Self.llama8B, "--prompt", "hi"])
+        let (result, json) = try await market.json(["run", "--model", Self.llama8B, "--prompt", "hi"])
         #expect(result.code == 0, "\(result.stderr)")
         let object = try #require(json as? [String: Any])
         let attempts = try #require(object["attempts"] as? [[String: Any]])
@@ -58,18 +58,18 @@ struct RunEndToEndTests {
         #expect(attempts[0]["status"] as? Int == 502)
         #expect(attempts[1]["outcome"] as? String == "ok")
         #expect(object["served_by"] as? String == "nscale")  // the next cheapest
-        let (_, usage) = try market.json(["usage", "--by", "provider"])
+        let (_, usage) = try await market.json(["usage", "--by", "provider"])
         let row = try #require((usage as? [[String: Any]])?.first)
         #expect(row["requests"] as? Int == 2)
         #expect(row["errors"] as? Int == 1)
     }
 
     @Test("a short Retry-After is waited out on the same offer")
-    func retryAfter() throws {
-        let market = try refreshed()
+    func retryAfter() async throws {
+        let market = try await refreshed()
         defer { market.stop() }
         market.simulator.inject(.rateLimited(retryAfterSeconds: 1), pathPrefix: "/v1/chat/completions", count: 1)
-        let (result, json) = try market.json(["run", "--model", Self.llama8B, "--prompt", "hi"])
+        let (result, json) = try await market.json(["run", "--model", Self.llama8B, "--prompt", "hi"])
         #expect(result.code == 0, "\(result.stderr)")
         let attempts = try #require((json as? [String: Any])?["attempts"] as? [[String: Any]])
         #expect(attempts.map { $0["served_by"] as? String } == ["groq", "groq"])
@@ -77,47 +77,47 @@ struct RunEndToEndTests {
     }
 
     @Test("when nothing fits, exit 69 says why each near candidate was excluded")
-    func noOffer() throws {
-        let market = try refreshed()
+    func noOffer() async throws {
+        let market = try await refreshed()
         defer { market.stop() }
-        let result = try market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--region", "ch"])
+        let result = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--region", "ch"])
         #expect(result.code == 69)
         #expect(result.stderr.contains("hf/scaleway"))
         #expect(result.stderr.contains("region is eu"))
         #expect(result.stderr.contains("region unknown"))
-        let missing = try market.broker(["run", "--model", "no/such-model", "--prompt", "hi"])
+        let missing = try await market.broker(["run", "--model", "no/such-model", "--prompt", "hi"])
         #expect(missing.code == 69)
-        let budget = try market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--max-cost", "0.0000000001"])
+        let budget = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--max-cost", "0.0000000001"])
         #expect(budget.code == 69)
         #expect(budget.stderr.contains("budget"))
         // Without the credential the offers are set aside, never sent unauthenticated.
-        let noToken = try market.broker(["run", "--model", Self.llama8B, "--prompt", "hi"], environment: ["TEST_HF_TOKEN": ""])
+        let noToken = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "hi"], environment: ["TEST_HF_TOKEN": ""])
         #expect(noToken.code == 69)
         #expect(noToken.stderr.contains("TEST_HF_TOKEN is not set"))
     }
 
     @Test("every candidate failing exits 75 and lists the attempts")
-    func allFail() throws {
-        let market = try refreshed()
+    func allFail() async throws {
+        let market = try await refreshed()
         defer { market.stop() }
         market.simulator.inject(.serverError(500), pathPrefix: "/v1/chat/completions", count: 20)
-        let result = try market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--format", "table"])
+        let result = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--format", "table"])
         #expect(result.code == 75)
         #expect(result.stderr.contains("every candidate failed"))
         #expect(result.stderr.contains("tried hf/groq"))
     }
 
     @Test("--stream prints the text as it arrives and a summary on stderr; json streams deltas then the result")
-    func streaming() throws {
+    func streaming() async throws {
         var fixtures = SimulatorFixtures()
         fixtures.chatAnswers[Self.llama8B] = "one two three four"
-        let market = try refreshed(fixtures)
+        let market = try await refreshed(fixtures)
         defer { market.stop() }
-        let plain = try market.broker(["run", "--model", Self.llama8B, "--prompt", "count", "--stream", "--format", "table"])
+        let plain = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "count", "--stream", "--format", "table"])
         #expect(plain.code == 0, "\(plain.stderr)")
         #expect(plain.stdout == "one two three four\n")
         #expect(plain.stderr.contains("hf/groq"))
-        let json = try market.broker(["run", "--model", Self.llama8B, "--prompt", "count", "--stream", "--format", "json"])
+        let json = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "count", "--stream", "--format", "json"])
         let lines = json.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count >= 3)
         #expect(lines.dropLast().allSatisfy { $0.hasPrefix("{\"delta\":") })
@@ -125,38 +125,38 @@ struct RunEndToEndTests {
     }
 
     @Test("usage totals are the exact sum of recorded costs")
-    func usageTotals() throws {
-        let market = try refreshed()
+    func usageTotals() async throws {
+        let market = try await refreshed()
         defer { market.stop() }
         var pico = 0
         for prompt in ["a b c", "d e f g h", "i"] {
-            let (_, json) = try market.json(["run", "--model", Self.llama8B, "--prompt", prompt])
+            let (_, json) = try await market.json(["run", "--model", Self.llama8B, "--prompt", prompt])
             let usage = try #require((json as? [String: Any])?["usage"] as? [String: Int])
             pico += (usage["input_tokens"] ?? 0) * 50_000 + (usage["output_tokens"] ?? 0) * 80_000
         }
-        let (_, rows) = try market.json(["usage", "--by", "model"])
+        let (_, rows) = try await market.json(["usage", "--by", "model"])
         let row = try #require((rows as? [[String: Any]])?.first)
         #expect(row["requests"] as? Int == 3)
         #expect(row["cost_nano_usd"] as? Int == (pico + 500) / 1000)
         // The broker's own measurements show up in the market for the offer that served.
-        let (_, offers) = try market.json(["market", "--model", Self.llama8B, "--served-by", "groq"])
+        let (_, offers) = try await market.json(["market", "--model", Self.llama8B, "--served-by", "groq"])
         let groq = try #require((offers as? [[String: Any]])?.first)
         #expect(groq["measured_requests"] as? Int == 3)
         #expect(groq["measured_latency_ms"] is Int)
-        let (_, others) = try market.json(["market", "--model", Self.llama8B, "--served-by", "nscale"])
+        let (_, others) = try await market.json(["market", "--model", Self.llama8B, "--served-by", "nscale"])
         #expect((others as? [[String: Any]])?.first?["measured_latency_ms"] is NSNull)
     }
 
     @Test("no credential reaches run's output, errors or the store, even when a provider echoes it")
-    func noSecretInRun() throws {
-        let market = try refreshed()
+    func noSecretInRun() async throws {
+        let market = try await refreshed()
         defer { market.stop() }
         let echo = "{\"error\":{\"message\":\"token \(SimulatedMarket.hfToken) is not allowed\",\"type\":\"server_error\"}}"
         market.simulator.inject(.status(503, body: echo), pathPrefix: "/v1/chat/completions", count: 1)
         market.simulator.inject(.status(401, body: echo), pathPrefix: "/v1/chat/completions", count: 1)
-        let result = try market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--format", "json"])
+        let result = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--format", "json"])
         #expect(result.code != 0)
-        let usage = try market.broker(["usage", "--format", "json"])
+        let usage = try await market.broker(["usage", "--format", "json"])
         for text in [result.stdout, result.stderr, usage.stdout, usage.stderr] {
             #expect(!text.contains(SimulatedMarket.hfToken))
         }

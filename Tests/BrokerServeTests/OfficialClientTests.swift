@@ -7,8 +7,15 @@ import Testing
 struct OfficialClientTests {
     static let key = "sk-python-client-0123456789"
 
-    /// A simulator in process, a registry pointing at it, a refreshed store, and `broker serve`.
-    static func start(fixtures: SimulatorFixtures = SimulatorFixtures(), extraArgs: [String] = []) throws
+    /// A simulator in process, a registry pointing at it, a refreshed store, and `broker serve`,
+    /// started on a thread of its own (see `onOwnThread`).
+    static func start(fixtures: SimulatorFixtures = SimulatorFixtures(), extraArgs: [String] = []) async throws
+        -> (ProviderSimulator, URL, BrokerServeProcess)
+    {
+        try await onOwnThread { try startBlocking(fixtures: fixtures, extraArgs: extraArgs) }
+    }
+
+    private static func startBlocking(fixtures: SimulatorFixtures, extraArgs: [String]) throws
         -> (ProviderSimulator, URL, BrokerServeProcess)
     {
         var fixtures = fixtures
@@ -26,13 +33,15 @@ struct OfficialClientTests {
         environment["BROKER_STORE"] = dir.appendingPathComponent("market.sqlite3").path
         environment["BROKER_API_KEYS"] = "\(key);name=python"
         let refreshed = try BrokerServeProcess.run(["refresh"], environment: environment)
-        #expect(refreshed == 0)
+        guard refreshed == 0 else {
+            throw BrokerServeProcess.ProcessFailure(message: "broker refresh exited \(refreshed)")
+        }
         let server = try BrokerServeProcess(["--no-initial-refresh", "--refresh-every", "off"] + extraArgs, environment: environment)
         return (simulator, dir, server)
     }
 
     @Test("openai and huggingface_hub complete plain and streamed chat, a classic task, and read /v1/models")
-    func pythonClients() throws {
+    func pythonClients() async throws {
         let python = BrokerServeProcess.repositoryRoot.appendingPathComponent(".venv-serve/bin/python")
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
             Issue.record("the Python venv with openai and huggingface_hub is missing: run scripts/bootstrap.sh")
@@ -40,28 +49,16 @@ struct OfficialClientTests {
         }
         var fixtures = SimulatorFixtures()
         fixtures.chatAnswers["facebook/bart-large-cnn"] = "A broker routes requests."
-        let (simulator, dir, server) = try Self.start(fixtures: fixtures)
+        let (simulator, dir, server) = try await Self.start(fixtures: fixtures)
         defer {
             simulator.stop()
             try? FileManager.default.removeItem(at: dir)
         }
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [
-            BrokerServeProcess.repositoryRoot.appendingPathComponent("scripts/serve_clients.py").path, server.baseURL, Self.key,
-            ServeHarness.llama8B, "facebook/bart-large-cnn", "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
-        ]
-        process.environment = ["PATH": "/usr/bin:/bin", "HF_HUB_DISABLE_TELEMETRY": "1", "HOME": dir.path, "NO_PROXY": "127.0.0.1"]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let (code, serveLog) = server.terminate()
-        #expect(process.terminationStatus == 0, "\(stderr.suffix(3000))")
+        // The clients take seconds (Python imports): wait for them on a thread of their own.
+        let (status, stdout, stderr, code, serveLog) = try await onOwnThread {
+            try Self.runClients(python, server: server, home: dir)
+        }
+        #expect(status == 0, "\(stderr.suffix(3000))")
         #expect(code == 0, "\(serveLog)")
         let report = try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any], "\(stderr.suffix(2000))")
         #expect((report["models"] as? [String])?.contains(ServeHarness.llama8B) == true)
@@ -77,12 +74,37 @@ struct OfficialClientTests {
         #expect(!simulator.requests.contains { ($0.header("Authorization") ?? "").contains(Self.key) })
     }
 
+    /// Runs the Python clients against `server` to completion, then stops the server:
+    /// the clients' exit status, stdout and stderr, and the server's.
+    private static func runClients(_ python: URL, server: BrokerServeProcess, home: URL) throws
+        -> (Int32, Data, String, Int32, String)
+    {
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [
+            BrokerServeProcess.repositoryRoot.appendingPathComponent("scripts/serve_clients.py").path, server.baseURL, Self.key,
+            ServeHarness.llama8B, "facebook/bart-large-cnn", "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
+        ]
+        process.environment = ["PATH": "/usr/bin:/bin", "HF_HUB_DISABLE_TELEMETRY": "1", "HOME": home.path, "NO_PROXY": "127.0.0.1"]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let (code, serveLog) = server.terminate()
+        return (process.terminationStatus, stdout, stderr, code, serveLog)
+    }
+
+
     @Test("SIGTERM lets a stream in flight finish, then the process exits 0")
     func sigtermWithStreamInFlight() async throws {
         var fixtures = SimulatorFixtures()
         fixtures.chatAnswers[ServeHarness.llama8B] = "one two three four five six"
         fixtures.streamChunkDelayMs = 80
-        let (simulator, dir, server) = try Self.start(fixtures: fixtures)
+        let (simulator, dir, server) = try await Self.start(fixtures: fixtures)
         defer {
             simulator.stop()
             try? FileManager.default.removeItem(at: dir)
@@ -98,7 +120,7 @@ struct OfficialClientTests {
             try await Task.sleep(for: .milliseconds(5))
         }
         try await Task.sleep(for: .milliseconds(100))
-        let (code, log) = server.terminate()
+        let (code, log) = try await onOwnThread { server.terminate() }
         let response = try await inFlight.value
         #expect(response.status == 200)
         #expect(response.text.hasSuffix("data: [DONE]\n\n"))

@@ -1,4 +1,5 @@
 import Foundation
+import ProviderSimulator
 import Testing
 
 @Suite("broker serve: the marketplace page in a real headless browser")
@@ -22,11 +23,7 @@ struct WebPageBrowserTests {
     /// seconds Chromium takes would stall every other test on this two-core machine (and
     /// with it the timing checks of the serve tests running alongside).
     static func run(_ chromium: String, _ arguments: [String], profile: URL) async throws -> (Int32, String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try runBlocking(chromium, arguments, profile: profile) })
-            }
-        }
+        try await onOwnThread { try runBlocking(chromium, arguments, profile: profile) }
     }
 
     private static func runBlocking(_ chromium: String, _ arguments: [String], profile: URL) throws -> (Int32, String) {
