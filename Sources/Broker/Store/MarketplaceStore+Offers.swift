@@ -45,7 +45,7 @@ extension MarketplaceStore {
 
     /// One `price_history` row to write: the endpoint of the offer at `offer` went from
     /// `old` to `new` at `at`, or appeared with `new` when `old` is nil.
-    private struct HistoryRow {
+    private struct HistoryRow: Sendable {
         var offer: Int
         var at: Int64
         var old: StoredPrice?
@@ -53,8 +53,10 @@ extension MarketplaceStore {
     }
 
     private func replace(
-        provider: String, old: StoredOffers, offers: UnsafeBufferPointer<Offer>, base: UnsafePointer<Offer>, nowMs: Int64
+        provider: String, old: StoredOffers, offers buffer: UnsafeBufferPointer<Offer>, base: UnsafePointer<Offer>,
+        nowMs: Int64
     ) throws -> ReplaceOutcome {
+        let offers = buffer
         // First pass, in catalog order: check every offer, drop repeated listings (the
         // first one wins), match each with its stored row, and find the prices that
         // changed or appeared.
@@ -145,35 +147,38 @@ extension MarketplaceStore {
                 setAppeared.reset()
             }
         }
-        // One reusable buffer holds each row's text, bound without copying.
-        var text = BorrowedTextRow()
         if !updates.isEmpty {
             let update = try db.cachedStatement(OfferColumns.updateSQL)
+            var row = EncodedRows(columns: OfferColumns.writtenNames.count + 1, rowCapacity: 1)
             for (index, id) in updates {
-                text.removeAll()
-                try OfferColumns.bind(
-                    base + index, changedAt: nowMs, digest: digests[index], appearedAt: appearedAt[index], to: update,
-                    text: &text)
-                try update.bind(id, at: OfferColumns.updateIDParameter)
-                try text.execute(update)
+                row.removeAll()
+                OfferColumns.encode(
+                    base + index, changedAt: nowMs, digest: digests[index], appearedAt: appearedAt[index], into: &row)
+                row.integer(id)
+                try row.execute(rows: 0, count: 1, statement: update)
             }
         }
-        try db.insertBatched(
-            OfferInsertOrder.sorted(inserts, of: offers), columns: OfferColumns.writtenNames.count,
-            sql: OfferColumns.insertSQL(rows:), text: &text
-        ) { index, statement, text, offset in
-            try OfferColumns.bind(
-                base + index, changedAt: nowMs, digest: digests[index], appearedAt: appearedAt[index], to: statement,
-                text: &text, offset: offset)
+        // The offers are read on the encoding thread while this one inserts; the buffer
+        // stays put and unchanged until insertPipelined returns.
+        nonisolated(unsafe) let shared = base
+        let order = OfferInsertOrder.sorted(inserts, of: buffer)
+        try db.insertPipelined(
+            count: order.count, columns: OfferColumns.writtenNames.count, sql: OfferColumns.insertSQL(rows:)
+        ) { [digests, appearedAt] range, rows in
+            for index in order[range] {
+                OfferColumns.encode(
+                    shared + index, changedAt: nowMs, digest: digests[index], appearedAt: appearedAt[index], into: &rows)
+            }
         }
         // In about the (model, at) index's order, so each insert lands near the last.
         // String order is byte order for ASCII ids, and close enough for the rest.
         history.sort { (base + $0.offer).pointee.model < (base + $1.offer).pointee.model }
-        try db.insertBatched(
-            history, columns: PriceHistoryColumns.names.count, sql: PriceHistoryColumns.insertSQL(rows:), text: &text
-        ) { row, statement, text, offset in
-            try PriceHistoryColumns.bind(
-                base + row.offer, old: row.old, new: row.new, at: row.at, to: statement, text: &text, offset: offset)
+        try db.insertPipelined(
+            count: history.count, columns: PriceHistoryColumns.names.count, sql: PriceHistoryColumns.insertSQL(rows:)
+        ) { [history] range, rows in
+            for row in history[range] {
+                PriceHistoryColumns.encode(shared + row.offer, old: row.old, new: row.new, at: row.at, into: &rows)
+            }
         }
 
         try db.run(

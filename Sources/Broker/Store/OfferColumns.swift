@@ -46,7 +46,7 @@ enum OfferColumns {
     }
 
     /// `",gdpr,eu-residency,"`: every tag wrapped in commas for an exact `instr` match
-    /// (`","` for none). ``bind(_:changedAt:digest:appearedAt:to:text:offset:)`` writes the same bytes.
+    /// (`","` for none). ``encode(_:changedAt:digest:appearedAt:into:)`` writes the same bytes.
     static func encodeTags(_ tags: [ComplianceTag]) -> String {
         "," + tags.map(\.rawValue).joined(separator: ",") + ","
     }
@@ -55,41 +55,38 @@ enum OfferColumns {
         text.split(separator: ",", omittingEmptySubsequences: true).map(String.init)
     }
 
-    /// Binds `offer`, written at `changedAt` with content digest `digest` and pending
-    /// appearance `appearedAt`, to
-    /// ``insertSQL(rows:)`` or ``updateSQL`` (or to the row of a multi-row insert whose
-    /// parameters start after `offset`); parameters left unbound are NULL (the statement is
-    /// freshly reset). ``BorrowedTextRow/execute(_:)`` then runs it. The offer is read in
-    /// place: a copy would cost a dozen reference counts per row.
-    static func bind(
-        _ offer: UnsafePointer<Offer>, changedAt: Int64, digest: Int64, appearedAt: Int64?, to s: Statement,
-        text row: inout BorrowedTextRow, offset: Int32 = 0
-    ) throws {
-        row.text(offer.pointee.provider, at: offset + 1)
-        row.text(offer.pointee.servedBy, at: offset + 2)
-        row.text(offer.pointee.model, at: offset + 3)
-        row.text(offer.pointee.servedModelID, at: offset + 4)
-        row.text(offer.pointee.hfID, at: offset + 5)
-        row.text(offer.pointee.task.rawValue, at: offset + 6)
-        row.text(offer.pointee.price.billing.rawValue, at: offset + 7)
-        row.text(offer.pointee.price.state.rawValue, at: offset + 8)
-        try s.bindIfPresent(offer.pointee.price.input.amount?.value, at: offset + 9)
-        try s.bindIfPresent(offer.pointee.price.output.amount?.value, at: offset + 10)
-        try s.bindIfPresent(offer.pointee.price.unit.amount?.value, at: offset + 11)
-        try s.bind(blendedSortKey(offer.pointee.price), at: offset + 12)
-        row.text(offer.pointee.region.rawValue, at: offset + 13)
-        row.joined(offer.pointee.countries, separator: UInt8(ascii: ","), wrapped: false, at: offset + 14)
-        row.joined(offer.pointee.compliance.lazy.map(\.rawValue), separator: UInt8(ascii: ","), wrapped: true, at: offset + 15)
-        try s.bindIfPresent(offer.pointee.contextLength.map(Int64.init), at: offset + 16)
-        try s.bindIfPresent(offer.pointee.supportsTools.map { $0 ? 1 : 0 }, at: offset + 17)
-        try s.bindIfPresent(offer.pointee.supportsStructuredOutput.map { $0 ? 1 : 0 }, at: offset + 18)
-        try s.bindIfPresent(offer.pointee.firstTokenLatencyMs.map(Int64.init), at: offset + 19)
-        try s.bindIfPresent(offer.pointee.throughputTokensPerSecond.map(Int64.init), at: offset + 20)
-        try s.bind(Int64(offer.pointee.curated ? 1 : 0), at: offset + 21)
-        row.text(offer.pointee.priceTaken, at: offset + 22)
-        try s.bind(changedAt, at: offset + 23)
-        try s.bind(digest, at: offset + 24)
-        try s.bindIfPresent(appearedAt, at: offset + 25)
+    /// Appends `offer`, written at `changedAt` with content digest `digest` and pending
+    /// appearance `appearedAt`, to `rows` as the parameters of ``insertSQL(rows:)`` (or of
+    /// ``updateSQL``, followed by the row's id). The offer is read in place: a copy would
+    /// cost a dozen reference counts per row.
+    static func encode(
+        _ offer: UnsafePointer<Offer>, changedAt: Int64, digest: Int64, appearedAt: Int64?, into rows: inout EncodedRows
+    ) {
+        rows.text(offer.pointee.provider)
+        rows.text(offer.pointee.servedBy)
+        rows.text(offer.pointee.model)
+        rows.text(offer.pointee.servedModelID)
+        rows.text(offer.pointee.hfID)
+        rows.text(offer.pointee.task.rawValue)
+        rows.text(offer.pointee.price.billing.rawValue)
+        rows.text(offer.pointee.price.state.rawValue)
+        rows.integer(offer.pointee.price.input.amount?.value)
+        rows.integer(offer.pointee.price.output.amount?.value)
+        rows.integer(offer.pointee.price.unit.amount?.value)
+        rows.integer(blendedSortKey(offer.pointee.price))
+        rows.text(offer.pointee.region.rawValue)
+        rows.joined(offer.pointee.countries, separator: UInt8(ascii: ","), wrapped: false)
+        rows.joined(offer.pointee.compliance.lazy.map(\.rawValue), separator: UInt8(ascii: ","), wrapped: true)
+        rows.integer(offer.pointee.contextLength.map(Int64.init))
+        rows.integer(offer.pointee.supportsTools.map { $0 ? 1 : 0 })
+        rows.integer(offer.pointee.supportsStructuredOutput.map { $0 ? 1 : 0 })
+        rows.integer(offer.pointee.firstTokenLatencyMs.map(Int64.init))
+        rows.integer(offer.pointee.throughputTokensPerSecond.map(Int64.init))
+        rows.integer(offer.pointee.curated ? 1 : 0)
+        rows.text(offer.pointee.priceTaken)
+        rows.integer(changedAt)
+        rows.integer(digest)
+        rows.integer(appearedAt)
     }
 
     /// Reads an offer from a row selected with ``selectList`` starting at column 0.

@@ -18,25 +18,24 @@ enum PriceHistoryColumns {
         old_input_pico, old_output_pico, old_unit_pico, new_input_pico, new_output_pico, new_unit_pico
         """
 
-    /// Binds the row recording that `offer`'s (served-by, model) went from price `old` to
-    /// `new` at `at` (`old` nil: it appeared with `new`) to the row of
-    /// ``insertSQL(rows:)`` whose parameters start after `offset`.
-    static func bind(
-        _ offer: UnsafePointer<Offer>, old: StoredPrice?, new: StoredPrice, at: Int64, to s: Statement,
-        text row: inout BorrowedTextRow, offset: Int32 = 0
-    ) throws {
-        row.text(offer.pointee.provider, at: offset + 1)
-        row.text(offer.pointee.servedBy, at: offset + 2)
-        row.text(offer.pointee.model, at: offset + 3)
-        try s.bind(at, at: offset + 4)
-        row.text(new.billing, at: offset + 5)
-        try s.bind(Int64(old == nil ? 1 : 0), at: offset + 6)
-        try s.bindIfPresent(old?.input, at: offset + 7)
-        try s.bindIfPresent(old?.output, at: offset + 8)
-        try s.bindIfPresent(old?.unit, at: offset + 9)
-        try s.bindIfPresent(new.input, at: offset + 10)
-        try s.bindIfPresent(new.output, at: offset + 11)
-        try s.bindIfPresent(new.unit, at: offset + 12)
+    /// Appends the row recording that `offer`'s (served-by, model) went from price `old`
+    /// to `new` at `at` (`old` nil: it appeared with `new`) to `rows`, as the parameters
+    /// of ``insertSQL(rows:)``.
+    static func encode(
+        _ offer: UnsafePointer<Offer>, old: StoredPrice?, new: StoredPrice, at: Int64, into rows: inout EncodedRows
+    ) {
+        rows.text(offer.pointee.provider)
+        rows.text(offer.pointee.servedBy)
+        rows.text(offer.pointee.model)
+        rows.integer(at)
+        rows.text(new.billing)
+        rows.integer(old == nil ? 1 : 0)
+        rows.integer(old?.input)
+        rows.integer(old?.output)
+        rows.integer(old?.unit)
+        rows.integer(new.input)
+        rows.integer(new.output)
+        rows.integer(new.unit)
     }
 
     /// The pending appearances (see ``MarketplaceStore/priceHistory(model:provider:)``) of
