@@ -14,60 +14,123 @@ public enum OfferAssembler {
         let quoteIndex = QuoteIndex(quotes)
         var table: [String: StaticPrice] = [:]
         for row in entry.pricing.table { table[row.model] = row }
-        let curated = entry.pricing.catalogIsTable || entry.pricing.source == .static
-        let taken = curated ? entry.pricing.taken : nil
-        let noPriceSource = entry.pricing.source == .none
-        let localIsFree = entry.region.region == .local
-
-        var seen = DigestSet(capacity: catalog.models.count)
-        var regions: [String: (Region, [String], [ComplianceTag])] = [:]
-        var offers: [Offer] = []
-        offers.reserveCapacity(catalog.models.count)
+        let rules = Rules(entry: entry, table: table, nowMs: nowMs)
         // Listings are read in place: copying each one out of the array costs a dozen
-        // reference counts, which adds up over 100,000 offers.
-        catalog.models.withUnsafeBufferPointer { listings in
-            for index in listings.indices {
-                let id = listings[index].id
-                let servedBy = listings[index].servedBy
-                let task = listings[index].task
-                var digest = OfferFingerprint()
-                digest.add(id)
-                digest.add(servedBy)
-                let quoteAt = quoteIndex.find(model: id, servedBy: servedBy, digest: digest.value)
-                    ?? (servedBy == nil ? nil : quoteIndex.find(model: id, servedBy: nil))
-                digest.add(task.rawValue)
-                let isNew = seen.insert(digest.value, index: index) { other in
-                    listings[other].task == task && listings[other].id == id && listings[other].servedBy == servedBy
+        // reference counts, which adds up over 100,000 offers. The passes that only read
+        // run in parts on every core; dropping repeated listings runs in order.
+        return catalog.models.withUnsafeBufferPointer { listings in
+            guard let base = listings.baseAddress else { return [] }
+            let count = listings.count
+            let parts = Parallel.parts(for: count)
+            nonisolated(unsafe) let listings = listings
+            nonisolated(unsafe) let firstListing = base
+            // 1. Each listing's identity digest and quote.
+            var identities = [UInt64](repeating: 0, count: count)
+            var quoteAt = [Int](repeating: -1, count: count)
+            identities.withUnsafeMutableBufferPointer { identities in
+                quoteAt.withUnsafeMutableBufferPointer { quoteAt in
+                    nonisolated(unsafe) let identities = identities
+                    nonisolated(unsafe) let quoteAt = quoteAt
+                    Parallel.forEachPart(of: count, parts: parts) { _, range in
+                        for index in range {
+                            let id = listings[index].id
+                            let servedBy = listings[index].servedBy
+                            var digest = OfferFingerprint()
+                            digest.add(id)
+                            digest.add(servedBy)
+                            quoteAt[index] = quoteIndex.find(model: id, servedBy: servedBy, digest: digest.value)
+                                ?? (servedBy == nil ? nil : quoteIndex.find(model: id, servedBy: nil)) ?? -1
+                            digest.add(listings[index].task.rawValue)
+                            identities[index] = digest.value
+                        }
+                    }
                 }
-                guard isNew else { continue }
-                let quote = quoteAt.map { quotes[$0] }
-                let row = table.isEmpty ? nil : table[id]
-                let listed = listings[index].price
-                var price = row?.price ?? listed ?? quote?.price ?? OfferPrice.unknown
-                if noPriceSource, listed == nil, quote == nil { price = localIsFree ? .free : .unknown }
-                if !entry.pricing.zeroIsFree { price = price.zeroAsUnknown }
-                var offer = Offer(
-                    provider: entry.key, servedBy: servedBy ?? entry.key, model: id,
-                    servedModelID: listings[index].servedModelID, hfID: listings[index].hfID ?? row?.hfID, task: task,
-                    price: price, contextLength: listings[index].contextLength ?? quote?.contextLength ?? row?.contextLength,
-                    supportsTools: quote?.supportsTools, supportsStructuredOutput: quote?.supportsStructuredOutput,
-                    firstTokenLatencyMs: quote?.firstTokenLatencyMs,
-                    throughputTokensPerSecond: quote?.throughputTokensPerSecond, curated: curated, priceTaken: taken,
-                    refreshedAt: nowMs)
-                let regionKey = servedBy ?? entry.key
-                let region: (Region, [String], [ComplianceTag])
-                if let cached = regions[regionKey] {
-                    region = cached
-                } else {
-                    let record = entry.regionRecord(servedBy: servedBy)
-                    region = (record.region, record.countries, record.complianceTags)
-                    regions[regionKey] = region
+            }
+            // 2. A model listed twice for the same served-by and task is offered once: the
+            // first listing wins.
+            var seen = DigestSet(capacity: count)
+            var kept: [Int] = []
+            kept.reserveCapacity(count)
+            for index in 0..<count {
+                let isNew = seen.insert(identities[index], index: index) { other in
+                    listings[other].task == listings[index].task && listings[other].id == listings[index].id
+                        && listings[other].servedBy == listings[index].servedBy
                 }
-                (offer.region, offer.countries, offer.compliance) = region
-                offers.append(offer)
+                if isNew { kept.append(index) }
+            }
+            // 3. The offers, each part into its own slots of the result.
+            return [Offer](unsafeUninitializedCapacity: kept.count) { result, initialized in
+                guard let base = result.baseAddress else { return initialized = 0 }
+                nonisolated(unsafe) let start = base
+                Parallel.forEachPart(of: kept.count, parts: parts) { _, range in
+                    var regions = RegionCache()
+                    for k in range {
+                        let index = kept[k]
+                        let quote = quoteAt[index] < 0 ? nil : quotes[quoteAt[index]]
+                        (start + k).initialize(to: rules.offer(firstListing + index, quote: quote, regions: &regions))
+                    }
+                }
+                initialized = kept.count
             }
         }
-        return offers
+    }
+
+    /// The entry's pricing rules, read once per refresh.
+    private struct Rules {
+        let entry: ProviderEntry
+        let table: [String: StaticPrice]
+        let nowMs: Int64
+        let curated: Bool
+        let taken: String?
+        let noPriceSource: Bool
+        let localIsFree: Bool
+
+        init(entry: ProviderEntry, table: [String: StaticPrice], nowMs: Int64) {
+            self.entry = entry
+            self.table = table
+            self.nowMs = nowMs
+            curated = entry.pricing.catalogIsTable || entry.pricing.source == .static
+            taken = curated ? entry.pricing.taken : nil
+            noPriceSource = entry.pricing.source == .none
+            localIsFree = entry.region.region == .local
+        }
+
+        /// The offer of the listing at `listing`, priced by `quote` when nothing closer
+        /// prices it.
+        func offer(_ listing: UnsafePointer<ModelListing>, quote: PriceQuote?, regions: inout RegionCache) -> Offer {
+            let id = listing.pointee.id
+            let servedBy = listing.pointee.servedBy
+            let row = table.isEmpty ? nil : table[id]
+            let listed = listing.pointee.price
+            var price = row?.price ?? listed ?? quote?.price ?? OfferPrice.unknown
+            if noPriceSource, listed == nil, quote == nil { price = localIsFree ? .free : .unknown }
+            if !entry.pricing.zeroIsFree { price = price.zeroAsUnknown }
+            var offer = Offer(
+                provider: entry.key, servedBy: servedBy ?? entry.key, model: id,
+                servedModelID: listing.pointee.servedModelID, hfID: listing.pointee.hfID ?? row?.hfID,
+                task: listing.pointee.task, price: price,
+                contextLength: listing.pointee.contextLength ?? quote?.contextLength ?? row?.contextLength,
+                supportsTools: quote?.supportsTools, supportsStructuredOutput: quote?.supportsStructuredOutput,
+                firstTokenLatencyMs: quote?.firstTokenLatencyMs,
+                throughputTokensPerSecond: quote?.throughputTokensPerSecond, curated: curated, priceTaken: taken,
+                refreshedAt: nowMs)
+            (offer.region, offer.countries, offer.compliance) = regions.region(of: entry, servedBy: servedBy)
+            return offer
+        }
+    }
+
+    /// Curated regions by served-by, looked up once each.
+    private struct RegionCache {
+        private var regions: [String: (Region, [String], [ComplianceTag])] = [:]
+
+        mutating func region(of entry: ProviderEntry, servedBy: String?) -> (Region, [String], [ComplianceTag]) {
+            let key = servedBy ?? entry.key
+            if let cached = regions[key] { return cached }
+            let record = entry.regionRecord(servedBy: servedBy)
+            let region = (record.region, record.countries, record.complianceTags)
+            regions[key] = region
+            return region
+        }
     }
 
     struct QuoteKey: Hashable {

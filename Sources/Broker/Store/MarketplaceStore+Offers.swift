@@ -57,6 +57,14 @@ extension MarketplaceStore {
         nowMs: Int64
     ) throws -> ReplaceOutcome {
         let offers = buffer
+        // A mostly new catalog is inserted almost whole: put all of it in insert order on
+        // another thread while this one makes the first pass, then keep the new ones.
+        nonisolated(unsafe) let shared = buffer
+        let presorted = old.count < offers.count / 2 && offers.count >= 4_096
+            ? BackgroundWork { OfferInsertOrder.sorted(Array(shared.indices), of: shared) }
+            : nil
+        // It reads the offers: it must be done before this returns, even by a throw.
+        defer { _ = presorted?.wait() }
         // First pass, in catalog order: check every offer, drop repeated listings (the
         // first one wins), match each with its stored row, and find the prices that
         // changed or appeared.
@@ -158,16 +166,23 @@ extension MarketplaceStore {
                 try row.execute(rows: 0, count: 1, statement: update)
             }
         }
+        let order: [Int]
+        if let all = presorted?.wait() {
+            var isInsert = [Bool](repeating: false, count: offers.count)
+            for index in inserts { isInsert[index] = true }
+            order = all.filter { isInsert[$0] }
+        } else {
+            order = OfferInsertOrder.sorted(inserts, of: buffer)
+        }
         // The offers are read on the encoding thread while this one inserts; the buffer
         // stays put and unchanged until insertPipelined returns.
-        nonisolated(unsafe) let shared = base
-        let order = OfferInsertOrder.sorted(inserts, of: buffer)
+        nonisolated(unsafe) let first = base
         try db.insertPipelined(
             count: order.count, columns: OfferColumns.writtenNames.count, sql: OfferColumns.insertSQL(rows:)
         ) { [digests, appearedAt] range, rows in
             for index in order[range] {
                 OfferColumns.encode(
-                    shared + index, changedAt: nowMs, digest: digests[index], appearedAt: appearedAt[index], into: &rows)
+                    first + index, changedAt: nowMs, digest: digests[index], appearedAt: appearedAt[index], into: &rows)
             }
         }
         // In about the (model, at) index's order, so each insert lands near the last.
@@ -177,7 +192,7 @@ extension MarketplaceStore {
             count: history.count, columns: PriceHistoryColumns.names.count, sql: PriceHistoryColumns.insertSQL(rows:)
         ) { [history] range, rows in
             for row in history[range] {
-                PriceHistoryColumns.encode(shared + row.offer, old: row.old, new: row.new, at: row.at, into: &rows)
+                PriceHistoryColumns.encode(first + row.offer, old: row.old, new: row.new, at: row.at, into: &rows)
             }
         }
 
