@@ -6,12 +6,13 @@ import Testing
 /// row must land exactly once, in full, and a failure must stop both threads cleanly.
 @Suite("Pipelined bulk insert")
 struct PipelinedInsertTests {
-    @Test("a catalog of several thousand offers, over many hand-overs, is stored exactly")
+    @Test("a catalog of thousands of offers, over many hand-overs, is stored exactly, and again unchanged")
     func largeCatalogExact() async throws {
         let dir = try StoreTempDirectory()
         let store = try MarketplaceStore(path: dir.file())
-        // More than three chunks, and a last batch that is not a multiple of 32.
-        let count = 3 * SQLiteConnection.insertChunkRows + 77
+        // Nine chunks, a last batch that is not a multiple of 32, and enough offers for the
+        // digests to be computed in parts.
+        let count = 9 * SQLiteConnection.insertChunkRows + 77
         let offers = (0..<count).map { i in
             var o = offer(
                 "p", "org/model-\(i)", servedBy: ["scaleway", "together", "nscale"][i % 3],
@@ -32,6 +33,9 @@ struct PipelinedInsertTests {
         }
         #expect(stored.count == count)
         #expect(stored.sorted { $0.model < $1.model } == expected.sorted { $0.model < $1.model })
+        // The same catalog again matches every row by its digests and writes none.
+        let again = try await store.replaceOffers(provider: "p", offers: offers, nowMs: testNow + 1)
+        #expect(again.unchanged == count && again.inserted == 0 && again.rewritten == 0)
     }
 
     @Test("an insert that fails part-way throws, stops its encoder and, rolled back, leaves nothing")

@@ -80,10 +80,19 @@ extension MarketplaceStore {
         var history: [HistoryRow] = []
         var appeared = 0
         var stored = 0
+        // Every offer's digests, in parts on every core: pure reads.
+        var allDigests = [OfferFingerprint.Digests](
+            repeating: OfferFingerprint.Digests(endpoint: 0, identity: 0, content: 0), count: offers.count)
+        allDigests.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            Parallel.forEachPart(of: offers.count, parts: Parallel.parts(for: offers.count)) { _, range in
+                for index in range { out[index] = OfferFingerprint.digests(base + index) }
+            }
+        }
         for index in offers.indices {
             let offer = base + index
             try Self.validate(offer, index: index, provider: provider)
-            let digest = OfferFingerprint.digests(offer)
+            let digest = allDigests[index]
             let isNew = identities.insert(digest.identity, index: index) { other in
                 let o = base + other
                 return o.pointee.task == offer.pointee.task && o.pointee.model == offer.pointee.model
