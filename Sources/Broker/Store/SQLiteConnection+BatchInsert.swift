@@ -37,7 +37,8 @@ extension SQLiteConnection {
             return try insert(rows, sql: sql)
         }
         let pipeline = RowPipeline(columns: columns, chunkRows: chunk, count: count)
-        DispatchQueue.global(qos: .userInitiated).async { pipeline.produce(encode) }
+        // The encoder gets a thread of its own (see BackgroundWork): this one blocks on it.
+        Thread.detachNewThread { pipeline.produce(encode) }
         // The encoder reads the caller's values: it must be done before this returns.
         defer { pipeline.cancelAndWait() }
         while let (slot, rows) = pipeline.nextReady() {

@@ -33,7 +33,9 @@ final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
 
     init(_ work: @escaping @Sendable () -> Value) {
         done.enter()
-        DispatchQueue.global(qos: .userInitiated).async {
+        // A thread of its own, not a dispatch queue: the caller may be a pool thread that
+        // blocks in wait(), and a pool with every thread blocked would start the work late.
+        Thread.detachNewThread {
             self.value = work()
             self.done.leave()
         }
