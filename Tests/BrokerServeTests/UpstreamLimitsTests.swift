@@ -60,6 +60,10 @@ struct UpstreamLimitsTests {
         #expect(answers.count == prompts.count)
         #expect(answers.allSatisfy { $0.1 == 200 })
         #expect(Set(answers.compactMap(\.2)).count == prompts.count)
+        #expect(answers.allSatisfy { answer in
+            guard let id = answer.2, id.hasPrefix("req_"), id.count == 36 else { return false }
+            return id.dropFirst(4).allSatisfy { $0.isHexDigit && !$0.isUppercase }
+        })
         await h.stop()
     }
 }

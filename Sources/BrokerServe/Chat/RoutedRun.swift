@@ -74,12 +74,8 @@ struct RoutedRun: Sendable {
         context.cache.invalidateAll()
     }
 
-    /// A fresh request id for the ledger: `req_` and 128 random bits in hex (two reads of the
-    /// system generator, not four).
+    /// A fresh request id for the ledger (see ``RequestIDs``).
     static func requestID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let high: UInt64 = generator.next()
-        let low: UInt64 = generator.next()
-        return "req_" + [high >> 32, high & 0xFFFF_FFFF, low >> 32, low & 0xFFFF_FFFF].map { String($0, radix: 16) }.joined()
+        RequestIDs.shared.next()
     }
 }
