@@ -169,7 +169,7 @@ struct BatchJob: Sendable {
             head["error"] = .string(RunOutput.noOfferMessage(job.spec.route, plan))
             return head
         }
-        let result = await runner.run(job.spec.request, plan: plan, requestID: RequestID.make())
+        let result = await runner.run(job.spec.request, plan: plan, requestID: RequestIDs.shared.next())
         switch result {
         case .success(let done):
             head["ok"] = true

@@ -55,7 +55,7 @@ enum RunCommand: BrokerCommand {
         var onDelta: (@Sendable (String) -> Void)? = nil
         if stream { onDelta = { @Sendable piece in printer.delta(piece) } }
         let result: Result<RunResult, RunFailure> = await session.runner(maxAttempts: spec.maxAttempts).run(
-            spec.request, plan: plan, requestID: RequestID.make(), onDelta: onDelta)
+            spec.request, plan: plan, requestID: RequestIDs.shared.next(), onDelta: onDelta)
         switch result {
         case .success(let done):
             return try printer.success(done, streamed: stream)
@@ -80,13 +80,5 @@ enum RunCommand: BrokerCommand {
             bytes.append(contentsOf: buffer[0..<n])
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
-/// Unique request ids for the ledger.
-enum RequestID {
-    static func make() -> String {
-        let hex = (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
-        return "req_" + hex
     }
 }

@@ -1,8 +1,8 @@
-@testable import BrokerServe
+@testable import Broker
 import Synchronization
 import Testing
 
-@Suite("broker serve: request ids")
+@Suite("Request ids")
 struct RequestIDTests {
     @Test("ids never repeat, from many threads at once, nor across processes, and do not count requests")
     func unique() async {

@@ -1,4 +1,3 @@
-import Broker
 import Synchronization
 
 /// Request ids for the ledger: `req_` and 32 hex digits, unique without a system call each,
@@ -11,27 +10,27 @@ import Synchronization
 /// Being in time order, each new id lands at the end of the ledger's unique index instead of
 /// at a random page of it, so a group commit rewrites a few pages rather than one per row.
 /// (Reading the system's generator for each id cost two system calls per request.)
-final class RequestIDs: Sendable {
+public final class RequestIDs: Sendable {
     private let tag: String
     private let key: UInt64
     private let now: @Sendable () -> Int64
     private let counter = Atomic<UInt64>(0)
 
     /// Ids with a random tag and key, stamped with the wall clock.
-    convenience init() {
+    public convenience init() {
         var generator = SystemRandomNumberGenerator()
         self.init(tag: UInt16.random(in: 0...UInt16.max, using: &generator), key: generator.next())
     }
 
     /// Ids with the given tag and key, stamped by `now` (Unix milliseconds; tests inject it).
-    init(tag: UInt16, key: UInt64, now: @escaping @Sendable () -> Int64 = { Timestamp.nowMs() }) {
+    public init(tag: UInt16, key: UInt64, now: @escaping @Sendable () -> Int64 = { Timestamp.nowMs() }) {
         self.tag = Self.hex(UInt64(tag), digits: 4)
         self.key = key
         self.now = now
     }
 
     /// The next id.
-    func next() -> String {
+    public func next() -> String {
         let n = counter.add(1, ordering: .relaxed).newValue
         let ms = UInt64(clamping: max(0, now())) & 0xFFFF_FFFF_FFFF
         return "req_" + Self.hex(ms, digits: 12) + tag + Self.hex(Self.mix(n ^ key), digits: 16)
@@ -52,5 +51,5 @@ final class RequestIDs: Sendable {
     }
 
     /// The ids of this process.
-    static let shared = RequestIDs()
+    public static let shared = RequestIDs()
 }
