@@ -186,4 +186,24 @@ struct LedgerWriterTests {
         #expect(rows.first?.requests == 30)
         #expect(rows.first?.costPicoUSD == 30_000)
     }
+
+    @Test("a batch of attempts, written 32 to a statement, skips those already recorded, in the batch or before")
+    func batchSkipsRecorded() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
+        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+        func record(_ i: Int) -> UsageRecord {
+            UsageRecord(
+                requestID: "r\(i)", attempt: 1, at: Int64(i), provider: "a", servedBy: "s", model: "m",
+                task: .conversational, inputTokens: 2, outputTokens: 3, costPicoUSD: 1_000, latencyMs: 1,
+                httpStatus: 200, error: i % 10 == 0 ? "HTTP 503" : nil)
+        }
+        #expect(try await store.recordUsage(record(5)))
+        // 100 attempts, one of them recorded already and one listed twice.
+        let batch = (0..<100).map(record) + [record(42)]
+        #expect(try await store.recordUsage(batch: batch) == 99)
+        let rows = try await store.usage(sinceMs: 0, by: .provider)
+        #expect(rows.first?.requests == 100)
+        #expect(rows.first?.costPicoUSD == 100_000)
+        #expect(try await !store.recordUsage(record(77)))
+    }
 }

@@ -60,7 +60,7 @@ struct PipelinedInsertTests {
         }
         #expect(try db.firstRow("SELECT count(*) FROM t") { $0.int64(0) } == 0)
         // The connection is usable afterwards, and a good insert stores every row.
-        try db.inTransaction {
+        let inserted = try db.inTransaction {
             try db.insertPipelined(
                 count: count, columns: 2, sql: { SQLiteConnection.insertSQL(table: "t", columns: ["a", "b"], rows: $0) }
             ) { range, rows in
@@ -70,6 +70,7 @@ struct PipelinedInsertTests {
                 }
             }
         }
+        #expect(inserted == count)
         #expect(try db.firstRow("SELECT count(*), sum(a), max(b) FROM t WHERE b = 'row ' || a") { [$0.int64(0), $0.int64(1)] }
             == [Int64(count), Int64(count * (count - 1) / 2)])
     }

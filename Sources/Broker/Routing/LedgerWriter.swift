@@ -116,10 +116,6 @@ extension MarketplaceStore {
     @discardableResult
     public func recordUsage(batch: [UsageRecord]) throws -> Int {
         guard !batch.isEmpty else { return 0 }
-        var written = 0
-        try db.inTransaction(.immediate) {
-            for record in batch where try insertUsageRow(record) { written += 1 }
-        }
-        return written
+        return try db.inTransaction(.immediate) { try insertUsageRows(batch) }
     }
 }

@@ -12,20 +12,18 @@ extension MarketplaceStore {
 
     /// Inserts one ledger row inside the caller's transaction; `false` when already recorded.
     func insertUsageRow(_ record: UsageRecord) throws -> Bool {
-        try db.run(
-            """
-            INSERT OR IGNORE INTO usage (request_id, attempt, at, provider, served_by, model, task, input_tokens,
-                output_tokens, cost_pico, latency_ms, first_token_ms, outcome, http_status, error)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                .text(record.requestID), .int(record.attempt), .integer(record.at), .text(record.provider),
-                .text(record.servedBy), .text(record.model), .text(record.task.rawValue),
-                .integer(record.inputTokens), .integer(record.outputTokens), .integer(record.costPicoUSD),
-                .integer(record.latencyMs), .integer(record.firstTokenMs), .text(record.outcome),
-                .int(record.httpStatus), .text(record.error),
-            ])
-        return db.changes > 0
+        try insertUsageRows([record]) == 1
+    }
+
+    /// Inserts ledger rows, up to 32 per statement, inside the caller's transaction,
+    /// skipping those already recorded; returns how many were new.
+    func insertUsageRows(_ records: [UsageRecord]) throws -> Int {
+        try db.insertPipelined(
+            count: records.count, columns: UsageColumns.names.count,
+            sql: { SQLiteConnection.insertSQL(table: "usage", columns: UsageColumns.names, rows: $0, orIgnore: true) }
+        ) { range, rows in
+            for record in records[range] { UsageColumns.encode(record, into: &rows) }
+        }
     }
 
     /// Ledger totals since `sinceMs`, one row per group key, ordered by key.
@@ -65,5 +63,33 @@ extension MarketplaceStore {
             """, [.text(provider), .text(servedBy), .text(model), .int(max(1, recent))]
         ) { s in MeasuredAttempt(latencyMs: s.int64(0), firstTokenMs: s.optionalInt64(1), outputTokens: s.optionalInt64(2)) }
         return MeasuredLatency(attempts: rows)
+    }
+}
+
+/// How a ``UsageRecord`` maps to the `usage` table.
+enum UsageColumns {
+    /// The columns an insert lists, in parameter order.
+    static let names = [
+        "request_id", "attempt", "at", "provider", "served_by", "model", "task", "input_tokens", "output_tokens",
+        "cost_pico", "latency_ms", "first_token_ms", "outcome", "http_status", "error",
+    ]
+
+    /// Appends `record` to `rows` as the parameters of an insert of ``names``.
+    static func encode(_ record: UsageRecord, into rows: inout EncodedRows) {
+        rows.text(record.requestID)
+        rows.integer(Int64(record.attempt))
+        rows.integer(record.at)
+        rows.text(record.provider)
+        rows.text(record.servedBy)
+        rows.text(record.model)
+        rows.text(record.task.rawValue)
+        rows.integer(record.inputTokens)
+        rows.integer(record.outputTokens)
+        rows.integer(record.costPicoUSD)
+        rows.integer(record.latencyMs)
+        rows.integer(record.firstTokenMs)
+        rows.text(record.outcome)
+        rows.integer(record.httpStatus.map(Int64.init))
+        rows.text(record.error)
     }
 }

@@ -2,10 +2,11 @@ import Foundation
 
 extension SQLiteConnection {
     /// `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows: row `r`'s
-    /// parameters start after `r` × `columns.count`.
-    static func insertSQL(table: String, columns: [String], rows: Int) -> String {
+    /// parameters start after `r` × `columns.count`. `orIgnore` skips rows that would
+    /// break a uniqueness constraint.
+    static func insertSQL(table: String, columns: [String], rows: Int, orIgnore: Bool = false) -> String {
         let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-        return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        return "INSERT \(orIgnore ? "OR IGNORE " : "")INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
             + Array(repeating: row, count: rows).joined(separator: ", ")
     }
 
@@ -26,10 +27,12 @@ extension SQLiteConnection {
     ///   - encode: appends the parameters of rows `range` (positions in `0..<count`) to
     ///     the given rows. It runs on another thread, before this call returns; whatever it
     ///     reads must not change meanwhile.
+    /// - Returns: the rows inserted (fewer than `count` when `INSERT OR IGNORE` skipped some).
+    @discardableResult
     func insertPipelined(
         count: Int, columns: Int, sql: (Int) -> String, encode: @escaping @Sendable (Range<Int>, inout EncodedRows) -> Void
-    ) throws {
-        guard count > 0 else { return }
+    ) throws -> Int {
+        guard count > 0 else { return 0 }
         let chunk = Self.insertChunkRows
         guard count > chunk else {
             var rows = EncodedRows(columns: columns, rowCapacity: count)
@@ -41,15 +44,18 @@ extension SQLiteConnection {
         Thread.detachNewThread { pipeline.produce(encode) }
         // The encoder reads the caller's values: it must be done before this returns.
         defer { pipeline.cancelAndWait() }
+        var inserted = 0
         while let (slot, rows) = pipeline.nextReady() {
-            try insert(rows, sql: sql)
+            inserted += try insert(rows, sql: sql)
             pipeline.recycle(slot)
         }
+        return inserted
     }
 
-    /// Inserts every row of `rows`, ``insertBatchRows`` per statement.
-    private func insert(_ rows: EncodedRows, sql: (Int) -> String) throws {
+    /// Inserts every row of `rows`, ``insertBatchRows`` per statement; returns the rows inserted.
+    private func insert(_ rows: EncodedRows, sql: (Int) -> String) throws -> Int {
         let batch = Self.insertBatchRows
+        var inserted = 0
         let full = rows.rowCount >= batch ? try cachedStatement(sql(batch)) : nil
         var start = 0
         while start < rows.rowCount {
@@ -61,8 +67,10 @@ extension SQLiteConnection {
                 statement = try cachedStatement(sql(n))
             }
             try rows.execute(rows: start, count: n, statement: statement)
+            inserted += changes
             start += n
         }
+        return inserted
     }
 }
 
