@@ -53,13 +53,11 @@ extension MarketplaceStore {
     }
 
     private func replace(
-        provider: String, old: StoredOffers, offers buffer: UnsafeBufferPointer<Offer>, base: UnsafePointer<Offer>,
-        nowMs: Int64
+        provider: String, old: StoredOffers, offers: UnsafeBufferPointer<Offer>, base: UnsafePointer<Offer>, nowMs: Int64
     ) throws -> ReplaceOutcome {
-        let offers = buffer
         // A mostly new catalog is inserted almost whole: put all of it in insert order on
         // another thread while this one makes the first pass, then keep the new ones.
-        nonisolated(unsafe) let shared = buffer
+        nonisolated(unsafe) let shared = offers
         let presorted = old.count < offers.count / 2 && offers.count >= 4_096
             ? BackgroundWork { OfferInsertOrder.sorted(Array(shared.indices), of: shared) }
             : nil
@@ -181,7 +179,7 @@ extension MarketplaceStore {
             for index in inserts { isInsert[index] = true }
             order = all.filter { isInsert[$0] }
         } else {
-            order = OfferInsertOrder.sorted(inserts, of: buffer)
+            order = OfferInsertOrder.sorted(inserts, of: offers)
         }
         // The offers are read on the encoding thread while this one inserts; the buffer
         // stays put and unchanged until insertPipelined returns.
