@@ -76,6 +76,24 @@ func cpuSeconds(_ pid: Int32) -> Double {
     return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
+/// The machine's CPU time so far from /proc/stat, in clock ticks: (all, stolen by the host).
+func machineTicks() -> (total: Double, steal: Double) {
+    guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") })
+    else { return (.nan, .nan) }
+    // user nice system idle iowait irq softirq steal …
+    let values = line.split(separator: " ").dropFirst().prefix(8).compactMap { Double($0) }
+    guard values.count == 8 else { return (.nan, .nan) }
+    return (values.reduce(0, +), values[7])
+}
+
+/// The share of the machine's CPU time the host took (steal) between two readings, in percent:
+/// on a shared virtual machine, the figure that says whether a run was quiet.
+func stealPercent(_ before: (total: Double, steal: Double), _ after: (total: Double, steal: Double)) -> Double {
+    let total = after.total - before.total
+    return total > 0 ? (after.steal - before.steal) / total * 100 : .nan
+}
+
 func rssKiB(_ pid: Int32, field: String = "VmRSS:") -> Int {
     guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return -1 }
     let line = text.split(separator: "\n").first { $0.hasPrefix(field) }
@@ -163,11 +181,13 @@ _ = try wrk(url: brokerURL, script: script, connections: 4, seconds: 2)
 let idle = rssKiB(serve.processIdentifier)
 
 print("ServeBench: wrk, \(duration) s per run, chat via the HF router path of the simulator, broker pid \(serve.processIdentifier)")
-print("conc  path     p50 ms   p75 ms   p90 ms   p99 ms      req/s  errors")
+print("conc  path     p50 ms   p75 ms   p90 ms   p99 ms      req/s  steal%  errors")
 var peak = idle
 var snapshot = try histograms(port: port)
 for connections in [1, 64] {
+    let directTicks = machineTicks()
     let direct = try wrk(url: directURL, script: script, connections: connections, seconds: duration)
+    let brokerTicks = machineTicks()
     let sampler = Task.detached { () -> Int in
         var high = 0
         while !Task.isCancelled {
@@ -179,10 +199,13 @@ for connections in [1, 64] {
     let cpuBefore = cpuSeconds(serve.processIdentifier)
     let broker = try wrk(url: brokerURL, script: script, connections: connections, seconds: duration)
     let cpuUsed = cpuSeconds(serve.processIdentifier) - cpuBefore
+    let endTicks = machineTicks()
+    let steal = ["direct": stealPercent(directTicks, brokerTicks), "broker": stealPercent(brokerTicks, endTicks)]
     sampler.cancel()
     peak = max(peak, await sampler.value)
     for (name, r) in [("direct", direct), ("broker", broker)] {
-        print(String(format: "%4d  %-6@ %8.3f %8.3f %8.3f %8.3f %10.0f  %@", connections, name as NSString, r.p50, r.p75, r.p90, r.p99, r.rps, r.errors as NSString))
+        print(String(format: "%4d  %-6@ %8.3f %8.3f %8.3f %8.3f %10.0f  %6.1f  %@", connections, name as NSString, r.p50, r.p75, r.p90, r.p99, r.rps,
+            steal[name] ?? .nan, r.errors as NSString))
     }
     print(String(format: "%4d  added  %8.3f %8.3f %8.3f %8.3f", connections, broker.p50 - direct.p50, broker.p75 - direct.p75,
         broker.p90 - direct.p90, broker.p99 - direct.p99))
