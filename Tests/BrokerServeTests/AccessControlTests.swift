@@ -52,6 +52,41 @@ struct AccessControlTests {
         await h.stop()
     }
 
+    @Test("a key's spending is kept in the store by its name: after a restart its budget goes on where it was")
+    func budgetAcrossRestart() async throws {
+        // A budget of one request and a half: the first server spends one request's cost.
+        let probe = try await ServeHarness()
+        let price = try await probe.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8", "the same prompt"))
+        let costNano = try #require(Int(price.header("x-broker-cost-nano-usd") ?? ""))
+        await probe.stop()
+        #expect(costNano >= 2)
+        let budgetNano = String(costNano * 3 / 2)
+        let budget = "0." + String(repeating: "0", count: max(0, 9 - budgetNano.count)) + budgetNano
+        let keys = try APIKey.parseList("\(Self.keyA);name=team;budget_usd=\(budget),\(Self.keyB);name=other")
+        #expect(keys[0].budget != nil)
+
+        let first = try await ServeHarness(configure: { $0.keys = keys })
+        #expect(try await first.send(
+            "POST", "/v1/chat/completions", json: ServeHarness.chat("l8", "the same prompt"), key: Self.keyA).status == 200)
+        await first.stop(keepFiles: true)
+        // Kept by name, exactly what the ledger holds for that request, and nothing for the idle key.
+        let store = try MarketplaceStore(path: first.storePath)
+        let spent = try await store.keySpending()
+        let ledger = try await store.usage(sinceMs: 0, by: .provider).reduce(Int64(0)) { $0 + ($1.costPicoUSD ?? 0) }
+        #expect(spent["team"] == ledger && ledger > 0)
+        #expect(spent["other"] == nil)
+
+        // The second server starts from what "team" spent: one more request fits, then none.
+        let second = try await ServeHarness(configure: { $0.keys = keys }, directory: first.dir)
+        #expect(try await second.send(
+            "POST", "/v1/chat/completions", json: ServeHarness.chat("l8", "the same prompt"), key: Self.keyA).status == 200)
+        let over = try await second.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"), key: Self.keyA)
+        #expect(over.status == 429)
+        #expect(code(over) == "insufficient_quota")
+        #expect(try await second.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"), key: Self.keyB).status == 200)
+        await second.stop()
+    }
+
     @Test("a key over its request rate gets 429 with Retry-After")
     func rate() async throws {
         let keys = try APIKey.parseList("\(Self.keyA);rpm=2")

@@ -19,13 +19,14 @@ final class ServeHarness: Sendable {
 
     init(
         fixtures: SimulatorFixtures = SimulatorFixtures(), configure: (inout ServeConfiguration) -> Void = { _ in },
-        refresh: Bool = true, editRegistry: (String) -> String = { $0 }
+        refresh: Bool = true, editRegistry: (String) -> String = { $0 }, directory: URL? = nil
     ) async throws {
         var fixtures = fixtures
         fixtures.requiredToken = nil
         simulator = ProviderSimulator(fixtures: fixtures)
         try simulator.start()
-        dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-serve-\(UUID().uuidString)")
+        // A directory of an earlier harness (stopped with `keepFiles`) brings its store along.
+        dir = directory ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         registryPath = dir.appendingPathComponent("provider_registry.json").path
         storePath = dir.appendingPathComponent("market.sqlite3").path
@@ -51,10 +52,11 @@ final class ServeHarness: Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(server.port)" }
 
-    func stop() async {
+    /// Stops the server and the simulator; `keepFiles` keeps the directory for another harness.
+    func stop(keepFiles: Bool = false) async {
         await server.shutdown()
         simulator.stop()
-        try? FileManager.default.removeItem(at: dir)
+        if !keepFiles { try? FileManager.default.removeItem(at: dir) }
     }
 
     /// One request to the server.

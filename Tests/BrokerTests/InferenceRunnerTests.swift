@@ -187,6 +187,26 @@ struct LedgerWriterTests {
         #expect(rows.first?.costPicoUSD == 30_000)
     }
 
+    @Test("client keys' spending adds up exactly by name, in the same commit as the attempts")
+    func keySpending() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
+        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+        #expect(try await store.keySpending().isEmpty)
+        let writer = LedgerWriter(store: store, delayMs: 10)
+        writer.charge(keyName: "team", pico: 1_500)
+        writer.charge(keyName: "team", pico: 2_500)
+        writer.charge(keyName: "ci", pico: 7)
+        writer.enqueue(UsageRecord(requestID: "r1", attempt: 1, at: 1, provider: "a", model: "m", task: .conversational, latencyMs: 1))
+        await writer.flush()
+        #expect(try await store.keySpending() == ["team": 4_000, "ci": 7])
+        try await store.addKeySpending(["team": Int64.max / 2, "new": 1], nowMs: 2)
+        #expect(try await store.keySpending() == ["team": Int64.max / 2 + 4_000, "ci": 7, "new": 1])
+        // An overflow is an error and changes nothing, never a wrapped amount.
+        await #expect(throws: (any Error).self) { try await store.addKeySpending(["team": Int64.max / 2 + 1], nowMs: 3) }
+        #expect(try await store.keySpending()["team"] == Int64.max / 2 + 4_000)
+        #expect(try await store.usage(sinceMs: 0, by: .provider).first?.requests == 1)
+    }
+
     @Test("a batch of attempts, written 32 to a statement, skips those already recorded, in the batch or before")
     func batchSkipsRecorded() async throws {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")

@@ -16,8 +16,14 @@ import Synchronization
 /// the calling thread, so a busy server's connection threads neither wait for the actor nor
 /// queue on one lock.
 public actor LedgerWriter {
+    private struct Queued {
+        var records: [UsageRecord] = []
+        /// Client keys' spending, pico-USD by key name.
+        var charges: [String: Int64] = [:]
+    }
+
     private final class Inbox: Sendable {
-        let records = Mutex<[UsageRecord]>([])
+        let queued = Mutex(Queued())
     }
 
     private nonisolated let inboxes: [Inbox] = (0..<16).map { _ in Inbox() }
@@ -27,6 +33,7 @@ public actor LedgerWriter {
     private let delayMs: Int
     private let maxBatch: Int
     private var pending: [UsageRecord] = []
+    private var pendingCharges: [String: Int64] = [:]
     private var scheduled = false
     private var writing: Task<Void, Never>? = nil
 
@@ -53,13 +60,31 @@ public actor LedgerWriter {
 
     /// Queues one attempt from any context, without waiting for the actor.
     public nonisolated func enqueue(_ record: UsageRecord) {
-        let id = UInt64(UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))))
-        let inbox = inboxes[Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15) >> 40) & (inboxes.count - 1)]
-        let full = inbox.records.withLock { records -> Bool in
-            records.append(record)
-            return records.count >= maxBatch / inboxes.count
+        let inbox = currentInbox()
+        let full = inbox.queued.withLock { queued -> Bool in
+            queued.records.append(record)
+            return queued.records.count >= maxBatch / inboxes.count
         }
-        // Appended before the flag is looked at: a take that clears the flag afterwards sees the record.
+        scheduleTake(full: full)
+    }
+
+    /// Adds `pico` to what the client key named `name` has spent, written with the next
+    /// batch of attempts, in the same transaction. From any context, without waiting.
+    public nonisolated func charge(keyName name: String, pico: Int64) {
+        guard pico != 0 else { return }
+        currentInbox().queued.withLock { $0.charges[name, default: 0] += pico }
+        scheduleTake(full: false)
+    }
+
+    /// The inbox of the calling thread.
+    private nonisolated func currentInbox() -> Inbox {
+        let id = UInt64(UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))))
+        return inboxes[Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15) >> 40) & (inboxes.count - 1)]
+    }
+
+    /// Makes sure a take of the inboxes is on its way: at once when an inbox is full.
+    private nonisolated func scheduleTake(full: Bool) {
+        // Queued before the flag is looked at: a take that clears the flag afterwards sees it.
         guard !takeScheduled.exchange(true, ordering: .sequentiallyConsistent) || full else { return }
         let delayMs = full ? 0 : self.delayMs
         Task.detached {
@@ -72,11 +97,15 @@ public actor LedgerWriter {
     private func takeInbox() {
         takeScheduled.store(false, ordering: .sequentiallyConsistent)
         for inbox in inboxes {
-            let records = inbox.records.withLock { records -> [UsageRecord] in
-                defer { records.removeAll(keepingCapacity: true) }
-                return records
+            let queued = inbox.queued.withLock { queued -> Queued in
+                defer {
+                    queued.records.removeAll(keepingCapacity: true)
+                    queued.charges.removeAll()
+                }
+                return queued
             }
-            pending += records
+            pending += queued.records
+            pendingCharges.merge(queued.charges, uniquingKeysWith: +)
         }
         startWrite()
     }
@@ -84,7 +113,7 @@ public actor LedgerWriter {
     /// Writes everything queued and waits until it is in the store.
     public func flush() async {
         takeInbox()
-        while !pending.isEmpty || writing != nil {
+        while !pending.isEmpty || !pendingCharges.isEmpty || writing != nil {
             if let writing {
                 await writing.value
             } else {
@@ -95,27 +124,33 @@ public actor LedgerWriter {
 
     private func startWrite() {
         scheduled = false
-        guard writing == nil, !pending.isEmpty else { return }
+        guard writing == nil, !pending.isEmpty || !pendingCharges.isEmpty else { return }
         let batch = pending
+        let charges = pendingCharges
         pending.removeAll(keepingCapacity: true)
+        pendingCharges.removeAll()
         let store = self.store
         writing = Task {
-            _ = try? await store.recordUsage(batch: batch)
+            _ = try? await store.recordUsage(batch: batch, charges: charges)
             self.finishedWrite()
         }
     }
 
     private func finishedWrite() {
         writing = nil
-        if !pending.isEmpty { startWrite() }
+        if !pending.isEmpty || !pendingCharges.isEmpty { startWrite() }
     }
 }
 
 extension MarketplaceStore {
-    /// Records many attempts in one transaction; rows already recorded are skipped.
+    /// Records many attempts, and what client keys spent (pico-USD by key name), in one
+    /// transaction; attempts already recorded are skipped. Returns the attempts written.
     @discardableResult
-    public func recordUsage(batch: [UsageRecord]) throws -> Int {
-        guard !batch.isEmpty else { return 0 }
-        return try db.inTransaction(.immediate) { try insertUsageRows(batch) }
+    public func recordUsage(batch: [UsageRecord], charges: [String: Int64] = [:]) throws -> Int {
+        guard !batch.isEmpty || !charges.isEmpty else { return 0 }
+        return try db.inTransaction(.immediate) {
+            try addKeySpendingRows(charges, nowMs: Timestamp.nowMs())
+            return try insertUsageRows(batch)
+        }
     }
 }

@@ -16,6 +16,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidOffer = Code(rawValue: "invalid_offer")
         /// A stored row holds a value this version cannot read (a newer writer).
         public static let malformedRow = Code(rawValue: "malformed_row")
+        /// A sum of money would not fit in 64 bits (SQLite would turn it into a float).
+        public static let overflow = Code(rawValue: "overflow")
     }
 
     /// The kind of failure.

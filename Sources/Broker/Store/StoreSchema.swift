@@ -125,5 +125,15 @@ enum StoreSchema {
             -- A first refresh of 100,000 offers so writes 100,000 rows fewer.
             ALTER TABLE offers ADD COLUMN appeared_at INTEGER;
             """),
+        Migration("8-key-spending", sql: """
+            -- What each client key of `broker serve` has spent, in pico-USD, by the key's name
+            -- (never its secret), so a key's budget holds across restarts. Written with the
+            -- usage ledger's group commits.
+            CREATE TABLE key_spending (
+                name TEXT PRIMARY KEY NOT NULL,
+                spent_pico INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            """),
     ]
 }

@@ -4,7 +4,8 @@ import Synchronization
 
 /// Checks client keys, budgets and request rates. With no keys configured every request passes.
 ///
-/// Spending is counted in memory for the life of the server process, exactly in pico-USD;
+/// Spending is counted exactly in pico-USD, in memory and, through `onCharge`, in the store by
+/// key name, so a budget holds across restarts (``restore(spent:)`` reads it back at start);
 /// rates are a token bucket per key holding `rpm` requests and refilled continuously.
 final class AccessControl: Sendable {
     private struct Usage {
@@ -16,10 +17,15 @@ final class AccessControl: Sendable {
     private let keys: [APIKey]
     private let usage: Mutex<[String: Usage]>
     private let now: @Sendable () -> Int64
+    /// Keeps a charge (key name, pico-USD) beyond this process.
+    private let onCharge: @Sendable (String, Int64) -> Void
 
-    init(keys: [APIKey], now: @escaping @Sendable () -> Int64) {
+    init(
+        keys: [APIKey], now: @escaping @Sendable () -> Int64, onCharge: @escaping @Sendable (String, Int64) -> Void = { _, _ in }
+    ) {
         self.keys = keys
         self.now = now
+        self.onCharge = onCharge
         let start = now()
         usage = Mutex(Dictionary(
             keys.map { ($0.name, Usage(tokens: Double($0.requestsPerMinute ?? 0), lastRefillMs: start)) },
@@ -72,6 +78,18 @@ final class AccessControl: Sendable {
     func charge(_ key: APIKey?, _ cost: PicoUSD?) {
         guard let key, let cost, cost.value > 0 else { return }
         usage.withLock { $0[key.name, default: Usage(tokens: 0, lastRefillMs: now())].spent += cost.value }
+        onCharge(key.name, cost.value)
+    }
+
+    /// Sets what the configured keys have spent before (pico-USD by key name, from the
+    /// store); names of keys no longer configured are ignored.
+    func restore(spent: [String: Int64]) {
+        usage.withLock { table in
+            for key in keys {
+                guard let amount = spent[key.name] else { continue }
+                table[key.name, default: Usage(tokens: Double(key.requestsPerMinute ?? 0), lastRefillMs: now())].spent = amount
+            }
+        }
     }
 
     /// What `key` may still spend, in pico-USD; `nil` when it has no budget.

@@ -38,6 +38,14 @@ public final class BrokerServer: Sendable {
     public func start() async throws(ServeError) -> Int {
         let context = service.context
         if let refusal = context.configuration.bindRefusal { throw ServeError(refusal) }
+        // Budgets go on from what the keys spent before this process.
+        if context.access.isEnabled {
+            do {
+                context.access.restore(spent: try await context.store.keySpending())
+            } catch {
+                throw ServeError("cannot read what the API keys have spent from the store: \(error)")
+            }
+        }
         let port: Int
         do { port = try http.start() } catch { throw ServeError("\(error)") }
         context.refresh.seed((try? await context.store.lastRefreshes()) ?? [])

@@ -37,7 +37,8 @@ final class ServeContext: Sendable {
         self.runner = routing.runner(maxAttempts: configuration.maxAttempts, ledgerWriter: ledger)
         let cache = MarketViewCache(routing: routing, ttlMs: configuration.marketCacheTTLMs, now: now)
         self.cache = cache
-        self.access = AccessControl(keys: configuration.keys, now: now)
+        self.access = AccessControl(
+            keys: configuration.keys, now: now, onCharge: { name, pico in ledger.charge(keyName: name, pico: pico) })
         let metrics = self.metrics
         let refresher = PricingRefresher(
             store: store, registry: registry, factory: factory, now: now,
