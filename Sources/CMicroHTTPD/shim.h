@@ -20,6 +20,8 @@ typedef void *(*shim_MHD_UriLogCallback)(void *cls, const char *uri, struct MHD_
  * `thread_pool_size` is passed only when greater than 1 (MHD rejects it with thread-per-connection);
  * `connection_timeout_s` 0 means no idle timeout; `connection_limit` 0 keeps MHD's default;
  * `connection_memory_limit` 0 keeps MHD's default (32 KiB, which bounds the request header size).
+ * `tls_key_pem` and `tls_cert_pem` (NUL-terminated PEM, both or neither) serve HTTPS: the caller adds
+ * MHD_USE_TLS to `flags` and keeps both strings alive until the daemon stops.
  */
 static inline struct MHD_Daemon *shim_MHD_start_daemon(
     unsigned int flags, const struct sockaddr *address,
@@ -28,7 +30,8 @@ static inline struct MHD_Daemon *shim_MHD_start_daemon(
     MHD_NotifyConnectionCallback notify_connection,
     shim_MHD_UriLogCallback uri_log,
     unsigned int connection_timeout_s, unsigned int connection_limit,
-    unsigned int thread_pool_size, size_t connection_memory_limit)
+    unsigned int thread_pool_size, size_t connection_memory_limit,
+    const char *tls_key_pem, const char *tls_cert_pem)
 {
     struct MHD_OptionItem options[8];
     int n = 0;
@@ -52,6 +55,16 @@ static inline struct MHD_Daemon *shim_MHD_start_daemon(
         options[n].option = MHD_OPTION_CONNECTION_MEMORY_LIMIT;
         options[n].value = (intptr_t)connection_memory_limit;
         options[n].ptr_value = NULL;
+        n++;
+    }
+    if (tls_key_pem != NULL && tls_cert_pem != NULL) {
+        options[n].option = MHD_OPTION_HTTPS_MEM_KEY;
+        options[n].value = 0;
+        options[n].ptr_value = (void *)tls_key_pem;
+        n++;
+        options[n].option = MHD_OPTION_HTTPS_MEM_CERT;
+        options[n].value = 0;
+        options[n].ptr_value = (void *)tls_cert_pem;
         n++;
     }
     options[n].option = MHD_OPTION_END;

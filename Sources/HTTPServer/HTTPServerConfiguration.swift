@@ -33,6 +33,22 @@ public struct HTTPServerConfiguration: Sendable {
     public var streamBlockSize: Int
     /// Whether libmicrohttpd prints its internal errors on stderr.
     public var logErrors: Bool
+    /// Serve HTTPS with this certificate and key instead of plain HTTP; nil (the default) serves HTTP.
+    public var tls: TLSIdentity?
+
+    /// A certificate chain and its private key, both PEM text, for serving HTTPS.
+    public struct TLSIdentity: Sendable, Hashable {
+        /// The server's certificate, then any intermediate certificates.
+        public var certificatePEM: String
+        /// The certificate's private key (unencrypted PEM).
+        public var privateKeyPEM: String
+
+        /// An identity from PEM text.
+        public init(certificatePEM: String, privateKeyPEM: String) {
+            self.certificatePEM = certificatePEM
+            self.privateKeyPEM = privateKeyPEM
+        }
+    }
 
     /// A configuration: loopback, ephemeral port, thread per connection, 60 s idle timeout,
     /// 64 MiB request bodies.

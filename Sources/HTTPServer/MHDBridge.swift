@@ -16,8 +16,9 @@ enum MHDBridge {
         case .threadPerConnection: poolSize = 0
         case .pool(let threads): poolSize = threads
         }
+        let tls = core.tlsKey != nil && core.tlsCertificate != nil
         return shim_MHD_start_daemon(
-            flags, address,
+            tls ? flags | MHD_USE_TLS.rawValue : flags, address,
             { cls, connection, url, method, version, uploadData, uploadSize, conCls in
                 MHDBridge.access(cls, connection, method, version, uploadData, uploadSize, conCls)
             },
@@ -28,7 +29,7 @@ enum MHDBridge {
             UInt32(clamping: max(0, configuration.idleTimeoutSeconds)),
             UInt32(clamping: max(0, configuration.connectionLimit)),
             UInt32(clamping: max(0, poolSize)),
-            max(0, configuration.connectionMemoryBytes))
+            max(0, configuration.connectionMemoryBytes), core.tlsKey, core.tlsCertificate)
     }
 
     /// Records the raw request target; the returned state becomes the request's `*con_cls`.

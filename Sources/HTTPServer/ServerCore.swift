@@ -1,4 +1,7 @@
 import CMicroHTTPD
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// What the C callbacks of one server run share: the handler, limits, the stop signal and the
@@ -9,12 +12,23 @@ final class ServerCore: Sendable {
     let stopSignal = StopSignal()
     let maxRequestBodyBytes: Int
     let streamBlockSize: Int
+    /// The HTTPS key and certificate as C strings, alive as long as the daemon (which keeps
+    /// pointers to them); nil for plain HTTP.
+    nonisolated(unsafe) let tlsKey: UnsafeMutablePointer<CChar>?
+    nonisolated(unsafe) let tlsCertificate: UnsafeMutablePointer<CChar>?
     private let connectionCounter = Atomic<Int>(0)
 
     init(handler: @escaping @Sendable (ServerRequest) -> ServerResponse, configuration: HTTPServerConfiguration) {
         self.handler = handler
         self.maxRequestBodyBytes = max(0, configuration.maxRequestBodyBytes)
         self.streamBlockSize = max(1024, configuration.streamBlockSize)
+        tlsKey = configuration.tls.flatMap { strdup($0.privateKeyPEM) }
+        tlsCertificate = configuration.tls.flatMap { strdup($0.certificatePEM) }
+    }
+
+    deinit {
+        free(tlsKey)
+        free(tlsCertificate)
     }
 
     /// A fresh connection number (1, 2, …).

@@ -20,14 +20,17 @@ import Synchronization
 public final class ProviderSimulator: Sendable {
     private let core: SimulatorCore
     private let server: HTTPServer
+    private let scheme: String
 
     /// A simulator serving `fixtures` (the small default catalog unless given); call ``start()``.
-    public init(fixtures: SimulatorFixtures = SimulatorFixtures()) {
+    /// With `tls`, it speaks HTTPS, as real providers do (a provider behind a private CA).
+    public init(fixtures: SimulatorFixtures = SimulatorFixtures(), tls: HTTPServerConfiguration.TLSIdentity? = nil) {
         let core = SimulatorCore(fixtures: fixtures)
         self.core = core
-        self.server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, idleTimeoutSeconds: 30)) {
-            core.handle($0)
-        }
+        var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0, idleTimeoutSeconds: 30)
+        configuration.tls = tls
+        scheme = tls == nil ? "http" : "https"
+        self.server = HTTPServer(configuration: configuration) { core.handle($0) }
     }
 
     deinit { server.stop() }
@@ -45,8 +48,8 @@ public final class ProviderSimulator: Sendable {
     /// The bound port (0 before ``start()``).
     public var port: Int { server.port }
 
-    /// `http://127.0.0.1:<port>`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `http://127.0.0.1:<port>` (`https` when serving TLS).
+    public var baseURL: String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// ``baseURL`` + `path` (`path` starts with `/`).
     public func url(_ path: String) -> String { baseURL + path }

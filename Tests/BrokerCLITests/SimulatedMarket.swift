@@ -10,10 +10,12 @@ struct SimulatedMarket {
     static let hfToken = ProviderSimulator.testHFToken
     static let acmeKey = ProviderSimulator.testAcmeKey
 
-    init(fixtures: SimulatorFixtures = SimulatorFixtures(), extraProviders: String = "") throws {
+    /// With `tls`, the simulated providers speak HTTPS with the test certificate
+    /// (``ProviderSimulator/testTLSIdentity``), as providers behind a private CA.
+    init(fixtures: SimulatorFixtures = SimulatorFixtures(), extraProviders: String = "", tls: Bool = false) throws {
         var fixtures = fixtures
         fixtures.requiredToken = nil
-        simulator = ProviderSimulator(fixtures: fixtures)
+        simulator = ProviderSimulator(fixtures: fixtures, tls: tls ? ProviderSimulator.testTLSIdentity : nil)
         try simulator.start()
         dir = try BrokerProcess.temporaryDirectory()
         registry = dir.appendingPathComponent("provider_registry.json")

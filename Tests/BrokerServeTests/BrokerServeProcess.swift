@@ -50,7 +50,7 @@ final class BrokerServeProcess: @unchecked Sendable {
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
         }
-        guard let range = text.range(of: "http://127.0.0.1:"),
+        guard let range = text.range(of: "://127.0.0.1:"),
             let port = Int(text[range.upperBound...].prefix { $0.isNumber })
         else {
             process.terminate()

@@ -25,6 +25,10 @@ enum CurlEasyOptions {
         ok = ok && shim_curl_setopt_ptr(easy, CURLOPT_WRITEDATA, userData) == CURLE_OK
         ok = ok && shim_curl_setopt_data_cb(easy, CURLOPT_HEADERFUNCTION, onHeader) == CURLE_OK
         ok = ok && shim_curl_setopt_ptr(easy, CURLOPT_HEADERDATA, userData) == CURLE_OK
+        if let bundle = hop.caBundlePath {
+            // curl copies the path. Certificates are still verified, against this file's authorities.
+            ok = ok && shim_curl_setopt_str(easy, CURLOPT_CAINFO, bundle) == CURLE_OK
+        }
         return ok
     }
 

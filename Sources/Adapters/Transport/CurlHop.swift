@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One exchange on the wire — what a single curl transfer sends. A request that is
 /// redirected becomes several hops.
 struct CurlHop: Sendable {
@@ -17,6 +21,8 @@ struct CurlHop: Sendable {
     var totalMs: Int
     /// The largest response body accepted.
     var maxResponseBytes: Int
+    /// The certificate authorities to trust instead of the system's, if any.
+    var caBundlePath: String?
 
     /// The first hop of a request, after checking its URL and headers.
     init(_ request: HTTPRequest) throws(TransportError) {
@@ -42,7 +48,15 @@ struct CurlHop: Sendable {
         self.firstByteMs = max(1, request.timeouts.firstByteMs)
         self.totalMs = max(1, request.timeouts.totalMs)
         self.maxResponseBytes = max(0, request.maxResponseBytes)
+        self.caBundlePath = request.caBundlePath ?? Self.environmentCABundle
     }
+
+    /// `$BROKER_CA_BUNDLE`, read once.
+    private static let environmentCABundle: String? = {
+        guard let raw = getenv("BROKER_CA_BUNDLE") else { return nil }
+        let path = String(cString: raw)
+        return path.isEmpty ? nil : path
+    }()
 
     /// Method and redacted URL: the context of every error message.
     var context: String { "\(method) \(url.redacted)" }

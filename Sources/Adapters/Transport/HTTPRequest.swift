@@ -19,12 +19,17 @@ public struct HTTPRequest: Sendable, Hashable {
     public var maxRedirects: Int
     /// Header names (lower case) that carry credentials: never logged, never sent to another host.
     public var sensitiveHeaderNames: Set<String>
+    /// A PEM file of the certificate authorities to trust for `https` instead of the system's
+    /// (a provider, or a `broker serve`, behind a private CA); nil uses `$BROKER_CA_BUNDLE`
+    /// when it is set, else the system's.
+    public var caBundlePath: String?
 
     /// A request with default limits (64 MiB body, 5 redirects).
     public init(
         method: String = "GET", url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil,
         timeouts: HTTPTimeouts = HTTPTimeouts(), maxResponseBytes: Int = 64 << 20, maxRedirects: Int = 5,
-        sensitiveHeaderNames: Set<String> = ["authorization", "x-api-key", "api-key", "x-goog-api-key"]
+        sensitiveHeaderNames: Set<String> = ["authorization", "x-api-key", "api-key", "x-goog-api-key"],
+        caBundlePath: String? = nil
     ) {
         self.method = method
         self.url = url
@@ -34,6 +39,7 @@ public struct HTTPRequest: Sendable, Hashable {
         self.maxResponseBytes = maxResponseBytes
         self.maxRedirects = maxRedirects
         self.sensitiveHeaderNames = sensitiveHeaderNames
+        self.caBundlePath = caBundlePath
     }
 
     /// The first value of a header, by case-insensitive name.

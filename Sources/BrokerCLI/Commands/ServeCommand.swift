@@ -21,6 +21,8 @@ enum ServeCommand: BrokerCommand {
             Client keys come from $BROKER_API_KEYS or --keys-file (format: 'SECRET[;name=LABEL]
             [;budget_usd=USD][;rpm=N]', separated by commas or newlines); with keys set, every API
             call needs 'Authorization: Bearer <key>'. Without keys only loopback may be bound.
+            --tls-cert and --tls-key (PEM files) serve HTTPS instead of HTTP, as a server bound
+            beyond loopback should: client keys then never cross the network in clear text.
             SIGINT/SIGTERM stop admitting requests and wait up to --grace for those in flight.
             """,
         options: [
@@ -31,6 +33,8 @@ enum ServeCommand: BrokerCommand {
             .value("--grace", "DURATION", "How long shutdown waits for requests in flight (default 10s)."),
             .value("--keys-file", "PATH", "Client keys, one per line (default: $BROKER_API_KEYS_FILE)."),
             .value("--max-attempts", "N", "Most tries per inference (default 4)."),
+            .value("--tls-cert", "PATH", "Serve HTTPS with this certificate chain (PEM); needs --tls-key."),
+            .value("--tls-key", "PATH", "The certificate's private key (unencrypted PEM)."),
         ],
         printsResults: false
     )
@@ -59,6 +63,7 @@ enum ServeCommand: BrokerCommand {
         }
         configuration.maxAttempts = try args.int("--max-attempts", range: 1...20) ?? 4
         configuration.keys = try keys(context)
+        configuration.tls = try tlsIdentity(context)
         if let refusal = configuration.bindRefusal { throw UsageError(refusal) }
 
         let registry = try context.loadRegistry()
@@ -76,7 +81,8 @@ enum ServeCommand: BrokerCommand {
         let shownHost = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         let access = configuration.keys.isEmpty ? "no API keys (loopback only)" : "\(configuration.keys.count) API key(s)"
         let refresh = configuration.refreshIntervalMs.map { "refresh every \(DurationText.format(milliseconds: $0))" } ?? "no background refresh"
-        context.err("broker serve: listening on http://\(shownHost):\(port) (\(access), \(refresh))")
+        let scheme = configuration.tls == nil ? "http" : "https"
+        context.err("broker serve: listening on \(scheme)://\(shownHost):\(port) (\(access), \(refresh))")
 
         let (stops, continuation) = AsyncStream<Void>.makeStream()
         let trap = SignalTrap(signals: [SIGINT, SIGTERM]) { continuation.yield() }
@@ -86,6 +92,27 @@ enum ServeCommand: BrokerCommand {
         trap.cancel()
         context.err(left == 0 ? "broker serve: stopped" : "broker serve: stopped with \(left) request(s) cut off after the grace period")
         return left == 0 ? ExitCode.success : ExitCode.failure
+    }
+
+    /// The HTTPS identity from --tls-cert and --tls-key (both or neither), read and checked
+    /// for PEM blocks so a wrong file is named here rather than failing inside the TLS library.
+    static func tlsIdentity(_ context: CLIContext) throws -> HTTPServerConfiguration.TLSIdentity? {
+        let certPath = context.arguments.value("--tls-cert")
+        let keyPath = context.arguments.value("--tls-key")
+        guard certPath != nil || keyPath != nil else { return nil }
+        guard let certPath, let keyPath else { throw UsageError("--tls-cert and --tls-key go together") }
+        guard let cert = readFile(certPath) else { throw CommandFailure(ExitCode.dataError, "cannot read the TLS certificate \(certPath)") }
+        guard cert.contains("-----BEGIN CERTIFICATE-----") else {
+            throw CommandFailure(ExitCode.dataError, "\(certPath) holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+        }
+        guard let key = readFile(keyPath) else { throw CommandFailure(ExitCode.dataError, "cannot read the TLS key \(keyPath)") }
+        guard key.contains("PRIVATE KEY-----") else {
+            throw CommandFailure(ExitCode.dataError, "\(keyPath) holds no unencrypted PEM private key (-----BEGIN … PRIVATE KEY-----)")
+        }
+        guard !key.contains("ENCRYPTED PRIVATE KEY") else {
+            throw CommandFailure(ExitCode.dataError, "\(keyPath) is encrypted; give the key without a passphrase")
+        }
+        return HTTPServerConfiguration.TLSIdentity(certificatePEM: cert, privateKeyPEM: key)
     }
 
     /// Keys from --keys-file, $BROKER_API_KEYS_FILE or $BROKER_API_KEYS (all of them, combined).

@@ -24,11 +24,11 @@ public final class BrokerServer: Sendable {
     public init(service: BrokerService) {
         self.service = service
         let configuration = service.context.configuration
-        http = HTTPServer(
-            configuration: HTTPServerConfiguration(
-                host: configuration.host, port: configuration.port, threadModel: configuration.threadModel,
-                idleTimeoutSeconds: 120, maxRequestBodyBytes: 32 << 20)
-        ) { request in service.handle(request) }
+        var http = HTTPServerConfiguration(
+            host: configuration.host, port: configuration.port, threadModel: configuration.threadModel,
+            idleTimeoutSeconds: 120, maxRequestBodyBytes: 32 << 20)
+        http.tls = configuration.tls
+        self.http = HTTPServer(configuration: http) { request in service.handle(request) }
     }
 
     /// Binds, starts serving and starts the background refresh.
@@ -47,7 +47,12 @@ public final class BrokerServer: Sendable {
             }
         }
         let port: Int
-        do { port = try http.start() } catch { throw ServeError("\(error)") }
+        do {
+            port = try http.start()
+        } catch {
+            let hint = context.configuration.tls == nil ? "" : " (with TLS: is the certificate valid, and does the key match it?)"
+            throw ServeError("\(error)\(hint)")
+        }
         context.refresh.seed((try? await context.store.lastRefreshes()) ?? [])
         if context.configuration.refreshAtStart || context.configuration.refreshIntervalMs != nil {
             context.refresh.start(immediately: context.configuration.refreshAtStart)

@@ -23,13 +23,15 @@ public struct ServeConfiguration: Sendable {
     public var marketCacheTTLMs: Int64
     /// The most tries per inference request.
     public var maxAttempts: Int
+    /// Serve HTTPS with this certificate and key; nil serves plain HTTP.
+    public var tls: HTTPServerConfiguration.TLSIdentity?
 
     /// A configuration: `127.0.0.1:8080`, refresh every hour (and at start), 10 s grace, no keys,
     /// a thread per connection, a 1 s market cache, 4 attempts.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, refreshIntervalMs: Int64? = 3_600_000, refreshAtStart: Bool = true,
         gracePeriodMs: Int = 10_000, keys: [APIKey] = [], threadModel: HTTPServerConfiguration.ThreadModel = .threadPerConnection,
-        marketCacheTTLMs: Int64 = 1_000, maxAttempts: Int = 4
+        marketCacheTTLMs: Int64 = 1_000, maxAttempts: Int = 4, tls: HTTPServerConfiguration.TLSIdentity? = nil
     ) {
         self.host = host
         self.port = port
@@ -40,6 +42,7 @@ public struct ServeConfiguration: Sendable {
         self.threadModel = threadModel
         self.marketCacheTTLMs = marketCacheTTLMs
         self.maxAttempts = maxAttempts
+        self.tls = tls
     }
 
     /// Whether `host` is a loopback address (`127.0.0.0/8`, `::1`).
