@@ -11,6 +11,48 @@ struct OpenRouterSimulatorTests {
         return try OpenRouterAdapter(entry: entry, context: OAITest.context(token: token))
     }
 
+    func endpointsAdapter(_ sim: ProviderSimulator) throws -> OpenRouterAdapter {
+        let entry = OAITest.entry(
+            key: "openrouter", adapter: "openrouter", base: sim.url("/api/v1"), options: ["endpoints": true],
+            pricing: PricingConfig(unit: .usdPerToken))
+        return try OpenRouterAdapter(entry: entry, context: OAITest.context(token: nil))
+    }
+
+    @Test func endpointsListEachUpstreamWithItsOwnPriceAndSkipWhatIsDownOrUnreadable() async throws {
+        let sim = try OAITest.simulator { fixtures in
+            fixtures.openRouterModels[1].endpoints = [
+                OpenRouterEndpoint(providerName: "Fireworks AI", contextLength: 65_536, prompt: "0.0000009", completion: "0.0000009"),
+                OpenRouterEndpoint(providerName: "Lambda", prompt: "0.0000001", completion: "0.0000001", status: -2),
+            ]
+        }
+        defer { sim.stop() }
+        // The Qwen model's endpoints fail: it keeps its OpenRouter listing only.
+        sim.inject(.status(500, body: "{}"), pathPrefix: "/api/v1/models/qwen/", count: 10)
+        let catalog = try await endpointsAdapter(sim).listModels()
+        let llama8 = catalog.models.filter { $0.id == "meta-llama/llama-3.1-8b-instruct" }
+        #expect(llama8.map(\.servedBy) == ["openrouter", "deepinfra", "together"])
+        #expect(llama8.first { $0.servedBy == "together" }?.price == OAITest.price(180_000, 180_000))
+        #expect(llama8.first { $0.servedBy == "deepinfra" }?.price == OAITest.price(20_000, 50_000))
+        let llama70 = catalog.models.filter { $0.id == "meta-llama/llama-3.3-70b-instruct" }
+        #expect(llama70.map(\.servedBy) == ["openrouter", "fireworks-ai"])
+        #expect(llama70.last?.contextLength == 65_536)
+        #expect(llama70.last?.price == OAITest.price(900_000, 900_000))
+        #expect(catalog.models.filter { $0.id == "qwen/qwen-2.5-72b-instruct" }.map(\.servedBy) == ["openrouter"])
+        #expect(catalog.skipped["upstream endpoint down"] == 1)
+        #expect(catalog.skipped["upstream endpoints unavailable"] == 1)
+        #expect(catalog.requests == 1 + 5)
+        // Prices come from the same read: quotes carry every upstream.
+        let quotes = try await endpointsAdapter(sim).getPricing()
+        #expect(Set(quotes.compactMap(\.servedBy)).isSuperset(of: ["openrouter", "deepinfra", "together", "fireworks-ai"]))
+    }
+
+    @Test func endpointsOptionMustBeABoolean() {
+        let entry = OAITest.entry(key: "openrouter", adapter: "openrouter", base: "https://openrouter.test/api/v1", options: ["endpoints": "yes"])
+        #expect(OpenRouterAdapter.validate(entry).map(\.path) == ["options.endpoints"])
+        let other = OAITest.entry(key: "openrouter", adapter: "openrouter", base: "https://openrouter.test/api/v1", options: ["sort": "price"])
+        #expect(OpenRouterAdapter.validate(other).map(\.path) == ["options.sort"])
+    }
+
     @Test func listsWithExactPricesFreeAndUnknown() async throws {
         let sim = try OAITest.simulator()
         defer { sim.stop() }

@@ -3,7 +3,10 @@ import ProviderInterface
 /// OpenRouter (<https://openrouter.ai/docs>): an aggregator with an OpenAI-compatible API.
 ///
 /// `listModels()` reads `{base}/models` (no credential needed) with exact per-token prices;
-/// every listing is served by `openrouter`. Chat goes to `{base}/chat/completions`; when the
+/// each listing is served by `openrouter` (OpenRouter picks the upstream). With the option
+/// `"endpoints": true` it also reads each model's `{base}/models/{id}/endpoints`, and lists
+/// every upstream that is up as its own offer, with that upstream's price and context
+/// (`served_by` `deepinfra`, `together`, …). Chat goes to `{base}/chat/completions`; when the
 /// broker pins an upstream (`request.servedBy`), it is passed as OpenRouter's provider
 /// preferences `{"order":[upstream],"allow_fallbacks":false}` so no other upstream answers.
 public struct OpenRouterAdapter: ProviderInterface {
@@ -12,9 +15,13 @@ public struct OpenRouterAdapter: ProviderInterface {
     let entry: ProviderEntry
     let client: OpenAIStyleClient
     let recent = RecentCatalog()
+    /// Whether each model's upstream endpoints are read too (option `endpoints`).
+    let readsEndpoints: Bool
 
     /// The most list pages followed through `links.next`.
     static let maxPages = 100
+    /// Endpoint lists fetched at once.
+    static let endpointConcurrency = 8
 
     /// The adapter kind `openrouter`.
     public static let kind = AdapterKind(
@@ -29,11 +36,19 @@ public struct OpenRouterAdapter: ProviderInterface {
         self.key = entry.key
         self.entry = entry
         self.client = OpenAIStyleClient(entry: entry, context: context, chatPath: "/chat/completions")
+        self.readsEndpoints = entry.options["endpoints"]?.boolValue ?? false
     }
 
-    /// OpenRouter takes no options: any option is reported (most likely a misplaced one).
+    /// OpenRouter takes one option, `endpoints` (a boolean); any other is reported (most likely
+    /// a misplaced one).
     static func validate(_ entry: ProviderEntry) -> [AdapterIssue] {
-        entry.options.keys.map { AdapterIssue(path: "options.\($0)", message: "unknown option; adapter openrouter takes no options") }
+        entry.options.keys.compactMap { name in
+            if name == "endpoints" {
+                return entry.options[name]?.boolValue == nil
+                    ? AdapterIssue(path: "options.endpoints", message: "must be true or false") : nil
+            }
+            return AdapterIssue(path: "options.\(name)", message: "unknown option; adapter openrouter takes only 'endpoints'")
+        }
     }
 
     public func listModels() async throws(ProviderError) -> ModelCatalog {
@@ -56,7 +71,51 @@ public struct OpenRouterAdapter: ProviderInterface {
             }
             url = next
         }
+        if readsEndpoints { result = await withEndpoints(result, parser: parser) }
         recent.remember(result)
+        return result
+    }
+
+    /// `catalog` plus a listing per upstream endpoint of each model, read a few models at a
+    /// time. A model whose endpoints cannot be read keeps its OpenRouter listing and is
+    /// counted in `skipped`; so is an endpoint that is down.
+    func withEndpoints(_ catalog: ModelCatalog, parser: OpenRouterCatalog) async -> ModelCatalog {
+        var result = catalog
+        let models = catalog.models
+        let client = self.client
+        let base = entry.baseURL
+        await withTaskGroup(of: (Int, Result<([ModelListing], [String: Int]), ProviderError>).self) { group in
+            var next = 0
+            func start() {
+                guard next < models.count else { return }
+                let index = next
+                let model = models[index]
+                next += 1
+                group.addTask {
+                    let url = EndpointURL.join(base, "/models/\(model.id)/endpoints")
+                    do throws(ProviderError) {
+                        return (index, .success(try parser.parseEndpoints(try await client.getJSON(url), of: model)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            for _ in 0..<Self.endpointConcurrency { start() }
+            var found: [(Int, [ModelListing])] = []
+            for await (index, outcome) in group {
+                result.requests += 1
+                switch outcome {
+                case .success(let (listings, skipped)):
+                    found.append((index, listings))
+                    result.skipped.merge(skipped, uniquingKeysWith: +)
+                case .failure:
+                    result.skipped["upstream endpoints unavailable", default: 0] += 1
+                }
+                start()
+            }
+            // In the order of the models, whatever order the answers came in.
+            for (_, listings) in found.sorted(by: { $0.0 < $1.0 }) { result.models += listings }
+        }
         return result
     }
 
@@ -109,6 +168,6 @@ public struct OpenRouterAdapter: ProviderInterface {
     static func servedBy(request: InferenceRequest, reported: String?, key: String) -> String {
         if let pinned = pinnedUpstream(request, key: key) { return pinned }
         guard let reported, !reported.isEmpty else { return OpenRouterCatalog.servedBy }
-        return String(reported.lowercased().map { $0 == " " ? "-" : $0 })
+        return OpenRouterCatalog.upstreamKey(reported)
     }
 }

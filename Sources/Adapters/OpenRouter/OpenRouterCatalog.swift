@@ -47,6 +47,42 @@ struct OpenRouterCatalog: Sendable {
         return ModelCatalog(models: models, skipped: skipped, requests: 1)
     }
 
+    /// The upstream listings of `model` from its endpoints
+    /// (`GET {base}/models/{id}/endpoints`, `{"data":{"endpoints":[…]}}`): one per endpoint
+    /// that is up (`status` ≥ 0), served by the upstream's key (``upstreamKey(_:)``), with its
+    /// own price and context length. Endpoints that are down are counted, not listed.
+    func parseEndpoints(_ body: JSONValue, of model: ModelListing) throws(ProviderError) -> ([ModelListing], [String: Int]) {
+        guard let endpoints = body["data"]?["endpoints"]?.arrayValue else {
+            throw ProviderError(
+                .malformedResponse, provider: provider, message: "OpenRouter endpoints of \(model.id) have no \"endpoints\" array")
+        }
+        var listings: [ModelListing] = []
+        var skipped: [String: Int] = [:]
+        let row = reader.override(for: model.id)
+        for endpoint in endpoints {
+            guard let name = endpoint["provider_name"]?.nonEmptyString else {
+                skipped["upstream endpoint without a provider name", default: 0] += 1
+                continue
+            }
+            if let status = endpoint["status"]?.intValue, status < 0 {
+                skipped["upstream endpoint down", default: 0] += 1
+                continue
+            }
+            var listing = model
+            listing.servedBy = Self.upstreamKey(name)
+            listing.price = row?.price ?? reader.tokenPrice(input: endpoint["pricing"]?["prompt"], output: endpoint["pricing"]?["completion"])
+            listing.contextLength = endpoint["context_length"]?.looseIntValue ?? model.contextLength
+            listings.append(listing)
+        }
+        return (listings, skipped)
+    }
+
+    /// The broker's key for an upstream OpenRouter names: `"DeepInfra"` → `deepinfra`,
+    /// `"Fireworks AI"` → `fireworks-ai`. The same key names the upstream a request pins.
+    static func upstreamKey(_ providerName: String) -> String {
+        String(providerName.lowercased().map { $0 == " " ? "-" : $0 })
+    }
+
     /// The next page's URL from `links.next`, when the list is paged and it stays on `origin`.
     static func nextPage(_ body: JSONValue, origin: String) -> String? {
         guard let next = body["links"]?["next"]?.nonEmptyString else { return nil }
