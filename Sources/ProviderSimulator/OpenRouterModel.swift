@@ -66,7 +66,8 @@ public struct OpenRouterEndpoint: Sendable {
         quantization: String? = "fp8", status: Int = 0, uptimeLast30m: String? = "99.5"
     ) {
         self.providerName = providerName
-        self.tag = tag ?? providerName.lowercased()
+        // OpenRouter's tags are provider slugs, optionally with a variant: `deepinfra/fp8`.
+        self.tag = tag ?? providerName.lowercased().replacingOccurrences(of: " ", with: "-")
         self.contextLength = contextLength
         self.pricing = [("prompt", prompt), ("completion", completion), ("request", "0"), ("image", "0")]
         self.quantization = quantization

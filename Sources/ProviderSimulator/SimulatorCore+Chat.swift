@@ -104,9 +104,14 @@ extension SimulatorCore {
                 return .failure(Refusal(response: .json(#"{"error":{"message":"\#(requested) is not a valid model ID","code":400}}"#, status: 400)))
             }
             let wanted = (body["provider"]?["order"] ?? body["provider"]?["only"])?.arrayValue?.compactMap(\.stringValue) ?? []
-            let names = entry.endpoints.map(\.providerName)
-            let preferred = wanted.lazy.compactMap { w in names.first { $0.lowercased() == w.lowercased() } }.first
-            let chosen = preferred ?? names.first ?? "Simulator"
+            // `order` names providers by slug (an endpoint's tag, without its variant) or by name.
+            let preferred = wanted.lazy.compactMap { w in
+                entry.endpoints.first { endpoint in
+                    endpoint.providerName.lowercased() == w.lowercased()
+                        || endpoint.tag.split(separator: "/").first.map(String.init) == w.lowercased()
+                }?.providerName
+            }.first
+            let chosen = preferred ?? entry.endpoints.first?.providerName ?? "Simulator"
             return .success((requested, chosen))
         case .compatible(let prefix):
             let models = fixtures.compatibleProviders[prefix]?.models ?? []

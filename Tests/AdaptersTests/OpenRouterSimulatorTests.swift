@@ -22,6 +22,7 @@ struct OpenRouterSimulatorTests {
         let sim = try OAITest.simulator { fixtures in
             fixtures.openRouterModels[1].endpoints = [
                 OpenRouterEndpoint(providerName: "Fireworks AI", contextLength: 65_536, prompt: "0.0000009", completion: "0.0000009"),
+                OpenRouterEndpoint(providerName: "Nebius AI Studio", tag: "nebius/fast", prompt: "0.0000003", completion: "0.0000003"),
                 OpenRouterEndpoint(providerName: "Lambda", prompt: "0.0000001", completion: "0.0000001", status: -2),
             ]
         }
@@ -34,9 +35,10 @@ struct OpenRouterSimulatorTests {
         #expect(llama8.first { $0.servedBy == "together" }?.price == OAITest.price(180_000, 180_000))
         #expect(llama8.first { $0.servedBy == "deepinfra" }?.price == OAITest.price(20_000, 50_000))
         let llama70 = catalog.models.filter { $0.id == "meta-llama/llama-3.3-70b-instruct" }
-        #expect(llama70.map(\.servedBy) == ["openrouter", "fireworks-ai"])
-        #expect(llama70.last?.contextLength == 65_536)
-        #expect(llama70.last?.price == OAITest.price(900_000, 900_000))
+        // Served by the slug OpenRouter's provider.order takes: the tag without its variant.
+        #expect(llama70.map(\.servedBy) == ["openrouter", "fireworks-ai", "nebius"])
+        #expect(llama70[1].contextLength == 65_536)
+        #expect(llama70[1].price == OAITest.price(900_000, 900_000))
         #expect(catalog.models.filter { $0.id == "qwen/qwen-2.5-72b-instruct" }.map(\.servedBy) == ["openrouter"])
         #expect(catalog.skipped["upstream endpoint down"] == 1)
         #expect(catalog.skipped["upstream endpoints unavailable"] == 1)

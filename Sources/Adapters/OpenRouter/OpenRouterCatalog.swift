@@ -49,8 +49,10 @@ struct OpenRouterCatalog: Sendable {
 
     /// The upstream listings of `model` from its endpoints
     /// (`GET {base}/models/{id}/endpoints`, `{"data":{"endpoints":[…]}}`): one per endpoint
-    /// that is up (`status` ≥ 0), served by the upstream's key (``upstreamKey(_:)``), with its
-    /// own price and context length. Endpoints that are down are counted, not listed.
+    /// that is up (`status` ≥ 0), served by the upstream's slug (the endpoint's `tag` without
+    /// its variant, which is what OpenRouter's `provider.order` takes; else ``upstreamKey(_:)``
+    /// of its name), with its own price and context length. Endpoints that are down are
+    /// counted, not listed.
     func parseEndpoints(_ body: JSONValue, of model: ModelListing) throws(ProviderError) -> ([ModelListing], [String: Int]) {
         guard let endpoints = body["data"]?["endpoints"]?.arrayValue else {
             throw ProviderError(
@@ -69,12 +71,20 @@ struct OpenRouterCatalog: Sendable {
                 continue
             }
             var listing = model
-            listing.servedBy = Self.upstreamKey(name)
+            listing.servedBy = Self.slug(tag: endpoint["tag"]?.nonEmptyString) ?? Self.upstreamKey(name)
             listing.price = row?.price ?? reader.tokenPrice(input: endpoint["pricing"]?["prompt"], output: endpoint["pricing"]?["completion"])
             listing.contextLength = endpoint["context_length"]?.looseIntValue ?? model.contextLength
             listings.append(listing)
         }
         return (listings, skipped)
+    }
+
+    /// The provider slug of an endpoint tag (`deepinfra/fp8` → `deepinfra`), if it is one.
+    static func slug(tag: String?) -> String? {
+        guard let base = tag?.split(separator: "/").first, !base.isEmpty,
+            base.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" })
+        else { return nil }
+        return String(base)
     }
 
     /// The broker's key for an upstream OpenRouter names: `"DeepInfra"` → `deepinfra`,
