@@ -65,31 +65,3 @@ extension MarketplaceStore {
         return MeasuredLatency(attempts: rows)
     }
 }
-
-/// How a ``UsageRecord`` maps to the `usage` table.
-enum UsageColumns {
-    /// The columns an insert lists, in parameter order.
-    static let names = [
-        "request_id", "attempt", "at", "provider", "served_by", "model", "task", "input_tokens", "output_tokens",
-        "cost_pico", "latency_ms", "first_token_ms", "outcome", "http_status", "error",
-    ]
-
-    /// Appends `record` to `rows` as the parameters of an insert of ``names``.
-    static func encode(_ record: UsageRecord, into rows: inout EncodedRows) {
-        rows.text(record.requestID)
-        rows.integer(Int64(record.attempt))
-        rows.integer(record.at)
-        rows.text(record.provider)
-        rows.text(record.servedBy)
-        rows.text(record.model)
-        rows.text(record.task.rawValue)
-        rows.integer(record.inputTokens)
-        rows.integer(record.outputTokens)
-        rows.integer(record.costPicoUSD)
-        rows.integer(record.latencyMs)
-        rows.integer(record.firstTokenMs)
-        rows.text(record.outcome)
-        rows.integer(record.httpStatus.map(Int64.init))
-        rows.text(record.error)
-    }
-}

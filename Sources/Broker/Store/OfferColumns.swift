@@ -30,9 +30,6 @@ enum OfferColumns {
         + writtenNames.enumerated().map { "\($1) = ?\($0 + 1)" }.joined(separator: ", ")
         + " WHERE id = ?\(writtenNames.count + 1)"
 
-    /// The parameter of ``updateSQL`` that names the row.
-    static let updateIDParameter = Int32(writtenNames.count + 1)
-
     /// `blended_sort` for an unknown price: after every real one.
     static let unknownBlended = Int64.max
 

@@ -67,12 +67,6 @@ public final class Statement {
         try check(rc)
     }
 
-    /// Binds an integer when there is one; leaves the parameter as it is (NULL after a
-    /// reset) for `nil`.
-    public func bindIfPresent(_ value: Int64?, at index: Int32) throws {
-        if let value { try check(sqlite3_bind_int64(handle, index, value)) }
-    }
-
     /// Binds NULL.
     public func bindNull(at index: Int32) throws {
         try check(sqlite3_bind_null(handle, index))
