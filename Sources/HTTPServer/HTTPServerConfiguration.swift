@@ -35,6 +35,11 @@ public struct HTTPServerConfiguration: Sendable {
     public var logErrors: Bool
     /// Serve HTTPS with this certificate and key instead of plain HTTP; nil (the default) serves HTTP.
     public var tls: TLSIdentity?
+    /// Called on a connection's thread after a response has been sent in full, with the
+    /// connection's socket, before the server waits for the next request on it: a hook for a
+    /// brief busy-poll (see `BusyPoll` in ProviderInterface). Must return soon and must not read
+    /// from the socket. Only called with ``ThreadModel/threadPerConnection``; nil by default.
+    public var beforeIdleWait: (@Sendable (Int32) -> Void)?
 
     /// A certificate chain and its private key, both PEM text, for serving HTTPS.
     public struct TLSIdentity: Sendable, Hashable {

@@ -23,7 +23,7 @@ enum MHDBridge {
                 MHDBridge.access(cls, connection, method, version, uploadData, uploadSize, conCls)
             },
             cls,
-            { _, _, conCls, _ in MHDBridge.completed(conCls) },
+            { cls, connection, conCls, code in MHDBridge.completed(cls, connection, conCls, code) },
             { cls, connection, socketContext, code in MHDBridge.notify(cls, socketContext, code) },
             { _, uri, _ in MHDBridge.uriLog(uri) },
             UInt32(clamping: max(0, configuration.idleTimeoutSeconds)),
@@ -38,11 +38,19 @@ enum MHDBridge {
         return Unmanaged.passRetained(RequestState(target: target)).toOpaque()
     }
 
-    /// Releases the request state when libmicrohttpd is done with a request (answered or not).
-    static func completed(_ conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
+    /// Releases the request state when libmicrohttpd is done with a request (answered or not),
+    /// then, after a response sent in full, runs the configuration's idle-wait hook.
+    static func completed(
+        _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,
+        _ conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ code: MHD_RequestTerminationCode
+    ) {
         guard let conCls, let raw = conCls.pointee else { return }
         Unmanaged<RequestState>.fromOpaque(raw).release()
         conCls.pointee = nil
+        guard code == .REQUEST_TERMINATED_COMPLETED_OK, let cls, let connection else { return }
+        let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
+        guard let hook = core.beforeIdleWait, !core.stopSignal.isFired else { return }
+        hook(shim_MHD_connection_fd(connection))
     }
 
     /// Numbers each new connection; the number lives in the socket context (no allocation).

@@ -12,6 +12,7 @@ final class ServerCore: Sendable {
     let stopSignal = StopSignal()
     let maxRequestBodyBytes: Int
     let streamBlockSize: Int
+    let beforeIdleWait: (@Sendable (Int32) -> Void)?
     /// The HTTPS key and certificate as C strings, alive as long as the daemon (which keeps
     /// pointers to them); nil for plain HTTP.
     nonisolated(unsafe) let tlsKey: UnsafeMutablePointer<CChar>?
@@ -22,6 +23,11 @@ final class ServerCore: Sendable {
         self.handler = handler
         self.maxRequestBodyBytes = max(0, configuration.maxRequestBodyBytes)
         self.streamBlockSize = max(1024, configuration.streamBlockSize)
+        if case .threadPerConnection = configuration.threadModel {
+            beforeIdleWait = configuration.beforeIdleWait
+        } else {
+            beforeIdleWait = nil
+        }
         tlsKey = configuration.tls.flatMap { strdup($0.privateKeyPEM) }
         tlsCertificate = configuration.tls.flatMap { strdup($0.certificatePEM) }
     }

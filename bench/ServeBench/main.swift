@@ -7,7 +7,7 @@
 // Also reports the broker's resident memory idle and under load.
 //
 //   swift build -c release --product broker && swift build -c release --product ServeBench
-//   .build/release/ServeBench [--broker PATH] [--duration SECONDS]     ($WRK, $CURL override /usr/bin/wrk, /usr/bin/curl)
+//   .build/release/ServeBench [--broker PATH] [--duration SECONDS] [--hold SECONDS] [--busy-poll US|off]     ($WRK, $CURL override /usr/bin/wrk, /usr/bin/curl)
 import Foundation
 import ProviderSimulator
 
@@ -151,6 +151,7 @@ _ = try shell(brokerPath, ["refresh"], environment: environment)
 let serve = Process()
 serve.executableURL = URL(fileURLWithPath: brokerPath)
 serve.arguments = ["serve", "--port", "0", "--no-initial-refresh", "--refresh-every", "off"]
+    + (argument("--busy-poll").map { ["--busy-poll", $0] } ?? [])
 serve.environment = environment
 let errPipe = Pipe()
 serve.standardError = errPipe
@@ -179,6 +180,14 @@ try """
 _ = try wrk(url: directURL, script: script, connections: 4, seconds: 2)
 _ = try wrk(url: brokerURL, script: script, connections: 4, seconds: 2)
 let idle = rssKiB(serve.processIdentifier)
+
+// `--hold SECONDS`: keep both servers up with no load, for profiling them by hand
+// (perf, strace, wrk with other options), then go on with the runs.
+if let hold = Int(argument("--hold") ?? "") {
+    print("holding \(hold) s: broker pid \(serve.processIdentifier) at \(brokerURL), simulator at \(directURL), wrk script \(script)")
+    FileHandle.standardOutput.synchronizeFile()
+    sleep(UInt32(hold))
+}
 
 print("ServeBench: wrk, \(duration) s per run, chat via the HF router path of the simulator, broker pid \(serve.processIdentifier)")
 print("conc  path     p50 ms   p75 ms   p90 ms   p99 ms      req/s  steal%  errors")

@@ -1,4 +1,5 @@
 import CCurl
+import ProviderInterface
 import Synchronization
 
 #if canImport(Glibc)
@@ -52,6 +53,7 @@ final class CurlInlineRunner: @unchecked Sendable {
         else {
             return .failure(TransportError(.other, "\(transfer.hop.context): libcurl refused the request options"))
         }
+        var spins = 0
         while true {
             var running: Int32 = 0
             _ = curl_multi_perform(multi, &running)
@@ -75,8 +77,19 @@ final class CurlInlineRunner: @unchecked Sendable {
                 }
                 waitMs = Int32(min(1_000, (transfer.firstByteDeadline - now + 999_999) / 1_000_000))
             }
+            // Lightly loaded: watch the socket for the answer rather than sleep until it comes.
+            if spins < 8, BusyPoll.shared.spin(maxInFlight: 1, until: { ready() }) {
+                spins += 1
+                continue
+            }
             _ = curl_multi_poll(multi, nil, 0, waitMs, nil)
         }
+    }
+
+    /// Whether a socket of this runner's transfers has something to read, without waiting.
+    private func ready() -> Bool {
+        var events: Int32 = 0
+        return curl_multi_wait(multi, nil, 0, 0, &events) == CURLM_OK && events > 0
     }
 
     // MARK: The calling thread's runner

@@ -35,9 +35,26 @@ enum ServeCommand: BrokerCommand {
             .value("--max-attempts", "N", "Most tries per inference (default 4)."),
             .value("--tls-cert", "PATH", "Serve HTTPS with this certificate chain (PEM); needs --tls-key."),
             .value("--tls-key", "PATH", "The certificate's private key (unencrypted PEM)."),
+            .value(
+                "--busy-poll", "MICROSECONDS",
+                "While at most one request is in flight, poll a socket this long before sleeping on it (default \(defaultBusyPollMicroseconds)us; 'off' for none)."),
         ],
         printsResults: false
     )
+
+    /// `--busy-poll` when not given: long enough to see a local upstream's answer or a scripted
+    /// client's next request without sleeping (ServeBench, concurrency 1).
+    static let defaultBusyPollMicroseconds = 300
+
+    /// Microseconds from `--busy-poll`: `off`, `0`, `50`, `50us`; at most 10 ms.
+    static func busyPoll(_ text: String) throws(UsageError) -> Int {
+        if text == "off" { return 0 }
+        let digits = text.hasSuffix("us") ? String(text.dropLast(2)) : text
+        guard let value = Int(digits), (0...10_000).contains(value) else {
+            throw UsageError("--busy-poll must be a number of microseconds from 0 to 10000 such as 50us, or 'off' (got '\(text)')")
+        }
+        return value
+    }
 
     static func run(_ context: CLIContext) async throws -> Int32 {
         let args = context.arguments
@@ -64,6 +81,7 @@ enum ServeCommand: BrokerCommand {
         configuration.maxAttempts = try args.int("--max-attempts", range: 1...20) ?? 4
         configuration.keys = try keys(context)
         configuration.tls = try tlsIdentity(context)
+        configuration.busyPollMicroseconds = try args.value("--busy-poll").map(busyPoll) ?? defaultBusyPollMicroseconds
         if let refusal = configuration.bindRefusal { throw UsageError(refusal) }
 
         let registry = try context.loadRegistry()

@@ -28,6 +28,10 @@ public final class BrokerServer: Sendable {
             host: configuration.host, port: configuration.port, threadModel: configuration.threadModel,
             idleTimeoutSeconds: 120, maxRequestBodyBytes: 32 << 20)
         http.tls = configuration.tls
+        if configuration.busyPollMicroseconds > 0 {
+            BusyPoll.shared.windowMicroseconds = configuration.busyPollMicroseconds
+            http.beforeIdleWait = { socket in BusyPoll.shared.spin(fd: socket, maxInFlight: 0) }
+        }
         self.http = HTTPServer(configuration: http) { request in service.handle(request) }
     }
 

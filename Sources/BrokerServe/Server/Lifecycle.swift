@@ -1,3 +1,4 @@
+import ProviderInterface
 import Synchronization
 
 /// Counts requests in flight (streamed bodies until they end) and turns new requests away
@@ -15,11 +16,15 @@ final class Lifecycle: Sendable {
             count.subtract(1, ordering: .sequentiallyConsistent)
             return false
         }
+        BusyPoll.shared.requestStarted()
         return true
     }
 
     /// A request (or its streamed body) is done.
-    func leave() { count.subtract(1, ordering: .sequentiallyConsistent) }
+    func leave() {
+        BusyPoll.shared.requestEnded()
+        count.subtract(1, ordering: .sequentiallyConsistent)
+    }
 
     /// Stops admitting requests.
     func beginDraining() { draining.store(true, ordering: .sequentiallyConsistent) }

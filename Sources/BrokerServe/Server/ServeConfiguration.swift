@@ -25,6 +25,11 @@ public struct ServeConfiguration: Sendable {
     public var maxAttempts: Int
     /// Serve HTTPS with this certificate and key; nil serves plain HTTP.
     public var tls: HTTPServerConfiguration.TLSIdentity?
+    /// How long a connection thread busy-polls its socket (an upstream's answer, a client's next
+    /// request) before sleeping on it, in microseconds, while at most one request is in flight;
+    /// 0 (the default here; `broker serve` uses 300) turns it off. Trades CPU that would be idle
+    /// for the wake-up latency of a sleeping thread. Process-wide (see `BusyPoll`).
+    public var busyPollMicroseconds: Int = 0
 
     /// A configuration: `127.0.0.1:8080`, refresh every hour (and at start), 10 s grace, no keys,
     /// a thread per connection, a 1 s market cache, 4 attempts.

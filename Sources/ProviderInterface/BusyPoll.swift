@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Brief busy-polling of a socket before a thread blocks on it, for a lightly loaded server.
+///
+/// A thread that blocks in `poll` is put to sleep, and the kernel must wake it (often on an
+/// idle CPU, which on a virtual machine means an inter-processor interrupt and a halted vCPU
+/// coming back) when the answer arrives. A thread that keeps polling for a few tens of
+/// microseconds sees an answer that arrives in that window at once. The broker uses it in two
+/// places: waiting for an upstream's answer, and waiting for a client's next request on a
+/// kept-alive connection.
+///
+/// It costs CPU, so it is off by default (window 0), and it only spins while the process has
+/// at most one request in flight (see ``requestStarted()``), stops as soon as another request
+/// comes in, and no more threads spin than the machine has cores less one: under load,
+/// threads block as usual. The window and the count are process-wide.
+public final class BusyPoll: Sendable {
+    /// The process-wide policy.
+    public static let shared = BusyPoll()
+
+    private let windowNanoseconds = Atomic<Int>(0)
+    private let inFlight = Atomic<Int>(0)
+    private let spinners = Atomic<Int>(0)
+    private let maxSpinners: Int
+
+    /// A policy of its own, off (window 0); the broker uses ``shared``.
+    public init() {
+        maxSpinners = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1)
+    }
+
+    /// How long one wait may spin before blocking, in microseconds; 0 turns busy-polling off.
+    public var windowMicroseconds: Int {
+        get { windowNanoseconds.load(ordering: .relaxed) / 1_000 }
+        set { windowNanoseconds.store(max(0, newValue) * 1_000, ordering: .relaxed) }
+    }
+
+    /// A request has begun (the load the policy looks at).
+    public func requestStarted() { inFlight.add(1, ordering: .relaxed) }
+
+    /// A request has ended.
+    public func requestEnded() { inFlight.subtract(1, ordering: .relaxed) }
+
+    /// Polls `fd` for input without sleeping until it is readable (or has an error or hang-up)
+    /// or the window has passed, when the policy allows: at most `maxInFlight` requests in
+    /// flight and a spinner slot free.
+    /// - Returns: whether the socket became ready while spinning (false when it did not spin).
+    @discardableResult
+    public func spin(fd: Int32, maxInFlight: Int) -> Bool {
+        guard fd >= 0 else { return false }
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return spin(maxInFlight: maxInFlight) { poll(&entry, 1, 0) != 0 }
+    }
+
+    /// Calls `ready` (a non-blocking check) again and again until it returns true or the window
+    /// has passed, when the policy allows (see ``spin(fd:maxInFlight:)``).
+    /// - Returns: whether `ready` returned true (false when it did not spin).
+    public func spin(maxInFlight: Int, until ready: () -> Bool) -> Bool {
+        let window = windowNanoseconds.load(ordering: .relaxed)
+        guard window > 0, inFlight.load(ordering: .relaxed) <= maxInFlight else { return false }
+        guard spinners.add(1, ordering: .acquiring).newValue <= maxSpinners else {
+            spinners.subtract(1, ordering: .releasing)
+            return false
+        }
+        defer { spinners.subtract(1, ordering: .releasing) }
+        let deadline = Self.now() + window
+        repeat {
+            if ready() { return true }
+            // Another request has come in: give the CPU back rather than spin beside it.
+            if inFlight.load(ordering: .relaxed) > maxInFlight { return false }
+        } while Self.now() < deadline
+        return false
+    }
+
+    private static func now() -> Int {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return ts.tv_sec * 1_000_000_000 + ts.tv_nsec
+    }
+}

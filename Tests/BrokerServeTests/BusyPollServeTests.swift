@@ -1,0 +1,61 @@
+import Adapters
+import BrokerServe
+import Foundation
+import ProviderInterface
+import ProviderSimulator
+import Testing
+
+/// Busy-polling (`--busy-poll`) changes how a connection thread waits, never what it answers.
+@Suite("broker serve with busy-polling")
+struct BusyPollServeTests {
+    @Test("with busy-polling on, a kept-alive client's plain and streamed chats are all answered in order")
+    func answersWithBusyPolling() async throws {
+        let h = try await ServeHarness(configure: { $0.busyPollMicroseconds = 300 })
+        #expect(BusyPoll.shared.windowMicroseconds == 300)
+        for i in 0..<20 {
+            let response = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8", "turn \(i)"))
+            #expect(response.status == 200)
+            #expect(response.text.contains("turn \(i)"), "\(response.text)")
+        }
+        let streamed = try await h.send(
+            "POST", "/v1/chat/completions", json: ServeHarness.chat("l8", "streamed turn", extra: ["stream": true]))
+        #expect(streamed.status == 200)
+        #expect(streamed.text.contains("data: [DONE]"))
+        await h.stop()
+    }
+
+    @Test("broker serve --busy-poll takes microseconds or 'off', and names itself when the value is wrong (64)")
+    func cliFlag() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-busy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let environment = [
+            "PATH": "/usr/bin:/bin", "HOME": dir.path, "BROKER_STORE": dir.appendingPathComponent("m.sqlite3").path,
+            "BROKER_REGISTRY": BrokerServeProcess.repositoryRoot.appendingPathComponent("provider_registry.json").path,
+        ]
+        let flags = ["--no-initial-refresh", "--refresh-every", "off"]
+        for wrong in ["fast", "20000"] {
+            let (code, text) = try await onOwnThread { () throws -> (Int32, String) in
+                let process = Process()
+                process.executableURL = BrokerServeProcess.executable
+                process.arguments = ["serve", "--port", "0"] + flags + ["--busy-poll", wrong]
+                process.environment = environment
+                let err = Pipe()
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = err
+                try process.run()
+                let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                return (process.terminationStatus, text)
+            }
+            #expect(code == 64 && text.contains("--busy-poll") && text.contains(wrong), "\(wrong): \(code) \(text)")
+        }
+        for good in ["off", "50us", "0"] {
+            let server = try await onOwnThread { try BrokerServeProcess(flags + ["--busy-poll", good], environment: environment) }
+            let health = try await CurlTransport.shared.send(HTTPRequest(url: "http://127.0.0.1:\(server.port)/health"))
+            #expect(health.status == 200, "--busy-poll \(good)")
+            let (code, _) = try await onOwnThread { server.terminate() }
+            #expect(code == 0)
+        }
+    }
+}
