@@ -16,7 +16,8 @@ import Synchronization
 ///
 /// It costs CPU, so it is off by default (window 0), and it only spins while the process has
 /// at most one request in flight (see ``requestStarted()``), stops as soon as another request
-/// comes in, and no more threads spin than the machine has cores less one: under load,
+/// comes in, and no more threads spin than the process has cores less one (none on one core; see
+/// ``useCores(_:)``): under load,
 /// threads block as usual. The window and the count are process-wide.
 public final class BusyPoll: Sendable {
     /// The process-wide policy.
@@ -25,12 +26,17 @@ public final class BusyPoll: Sendable {
     private let windowNanoseconds = Atomic<Int>(0)
     private let inFlight = Atomic<Int>(0)
     private let spinners = Atomic<Int>(0)
-    private let maxSpinners: Int
+    private let maxSpinners: Atomic<Int>
 
     /// A policy of its own, off (window 0); the broker uses ``shared``.
     public init() {
-        maxSpinners = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1)
+        maxSpinners = Atomic(max(0, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1))
     }
+
+    /// Leaves one of `cores` (the cores the process may use, which a container or `taskset`
+    /// narrows) for the other side to answer on: at most `cores − 1` threads spin at once, and
+    /// none on a single core. The default counts the machine's online cores.
+    public func useCores(_ cores: Int) { maxSpinners.store(max(0, cores - 1), ordering: .relaxed) }
 
     /// How long one wait may spin before blocking, in microseconds; 0 turns busy-polling off.
     public var windowMicroseconds: Int {
@@ -61,7 +67,7 @@ public final class BusyPoll: Sendable {
     public func spin(maxInFlight: Int, until ready: () -> Bool) -> Bool {
         let window = windowNanoseconds.load(ordering: .relaxed)
         guard window > 0, inFlight.load(ordering: .relaxed) <= maxInFlight else { return false }
-        guard spinners.add(1, ordering: .acquiring).newValue <= maxSpinners else {
+        guard spinners.add(1, ordering: .acquiring).newValue <= maxSpinners.load(ordering: .relaxed) else {
             spinners.subtract(1, ordering: .releasing)
             return false
         }

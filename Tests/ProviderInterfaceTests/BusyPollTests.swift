@@ -26,6 +26,19 @@ struct BusyPollTests {
         #expect(!policy.spin(fd: a, maxInFlight: 1))
     }
 
+    @Test("on a single core it never spins: the other side needs that core to answer")
+    func singleCore() throws {
+        let (a, b) = try Self.socketPair()
+        defer { close(a); close(b) }
+        _ = write(b, "x", 1)
+        let policy = BusyPoll()
+        policy.windowMicroseconds = 1_000
+        policy.useCores(2)
+        #expect(policy.spin(fd: a, maxInFlight: 0))
+        policy.useCores(1)
+        #expect(!policy.spin(fd: a, maxInFlight: 0))
+    }
+
     @Test("sees data already waiting and data that arrives within the window; gives up when none comes")
     func seesData() async throws {
         let (a, b) = try Self.socketPair()

@@ -30,6 +30,7 @@ public final class BrokerServer: Sendable {
         http.tls = configuration.tls
         if configuration.busyPollMicroseconds > 0 {
             BusyPoll.shared.windowMicroseconds = configuration.busyPollMicroseconds
+            BusyPoll.shared.useCores(UsableCores.count())
             http.beforeIdleWait = { socket in BusyPoll.shared.spin(fd: socket, maxInFlight: 0) }
         }
         self.http = HTTPServer(configuration: http) { request in service.handle(request) }
