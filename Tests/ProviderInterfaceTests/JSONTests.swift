@@ -22,6 +22,16 @@ struct JSONTests {
         #expect(again == value)
     }
 
+    @Test("the writer escapes quotes, backslashes and control bytes, and copies everything else as it is")
+    func writerEscapes() {
+        let text = "plain \"quoted\" back\\slash\nline\ttab\u{01}\u{1f} é😀 end"
+        #expect(JSONWriter.string(.string(text)) == #""plain \"quoted\" back\\slash\nline\ttab\u0001\u001f é😀 end""#)
+        #expect(JSONWriter.string(.string("")) == #""""#)
+        #expect(JSONWriter.string(.string("\"")) == #""\"""#)
+        let long = String(repeating: "abcdefgh", count: 200) + "\n"
+        #expect(JSONWriter.string(.string(long)) == "\"" + String(repeating: "abcdefgh", count: 200) + "\\n\"")
+    }
+
     @Test("malformed documents report the byte offset", arguments: ["{", "[1,]", "{\"a\" 1}", "nul", "[1] x", "\"abc", "01", "-", "{\"a\":1,}"])
     func malformed(text: String) {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }

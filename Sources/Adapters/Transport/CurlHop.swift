@@ -30,7 +30,7 @@ struct CurlHop: Sendable {
         guard !method.isEmpty, method.utf8.allSatisfy(Self.isTokenByte) else {
             throw TransportError(.other, "the method is not a valid HTTP token")
         }
-        let url = try TransportURL(request.url)
+        let url = try TransportURL.parsed(request.url)
         for header in request.headers {
             guard !header.name.isEmpty, header.name.utf8.allSatisfy(Self.isTokenByte) else {
                 throw TransportError(.other, "a header name is not a valid HTTP token")

@@ -1,4 +1,5 @@
 import CCurl
+import Synchronization
 
 /// A URL split by libcurl's own parser — the parser that will connect — so the host
 /// checked for loopback and for redirects is the host actually contacted.
@@ -23,6 +24,21 @@ struct TransportURL: Sendable, Hashable {
         }
         try self.init(handle: handle)
     }
+
+    /// ``init(_:)``, remembered: a broker sends most requests to a handful of URLs, and
+    /// parsing one with libcurl costs a dozen allocations. Failures are not remembered.
+    static func parsed(_ text: String) throws(TransportError) -> TransportURL {
+        if let known = recent.withLock({ $0[text] }) { return known }
+        let url = try TransportURL(text)
+        recent.withLock { cache in
+            if cache.count >= 256 { cache.removeAll(keepingCapacity: true) }
+            cache[text] = url
+        }
+        return url
+    }
+
+    /// The URLs parsed lately, by their text.
+    private static let recent = Mutex<[String: TransportURL]>([:])
 
     /// Resolves a `Location` header value (absolute or relative) against this URL.
     func resolving(_ location: String) throws(TransportError) -> TransportURL {
