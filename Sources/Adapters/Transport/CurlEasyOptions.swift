@@ -7,7 +7,7 @@ enum CurlEasyOptions {
     static func configure(_ easy: UnsafeMutableRawPointer, for hop: CurlHop, userData: UnsafeMutableRawPointer) -> Bool {
         var ok = shim_curl_setopt_str(easy, CURLOPT_URL, hop.url.text) == CURLE_OK
         ok = ok && shim_curl_setopt_str(easy, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK
-        if TransportURL.isLoopback(hop.url.host) {
+        if hop.url.isLoopback {
             // "" disables any proxy from the environment: loopback is never proxied.
             ok = ok && shim_curl_setopt_str(easy, CURLOPT_PROXY, "") == CURLE_OK
         }

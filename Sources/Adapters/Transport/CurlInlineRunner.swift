@@ -110,14 +110,3 @@ final class CurlInlineRunner: @unchecked Sendable {
         if let raw { Unmanaged<CurlInlineRunner>.fromOpaque(raw).release() }
     }
 }
-
-/// A pthread key, created once.
-private final class ThreadSlot: Sendable {
-    let key: pthread_key_t
-
-    init(destructor: (@convention(c) (UnsafeMutableRawPointer?) -> Void)?) {
-        var key = pthread_key_t()
-        pthread_key_create(&key, destructor)
-        self.key = key
-    }
-}

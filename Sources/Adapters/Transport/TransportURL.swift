@@ -1,5 +1,4 @@
 import CCurl
-import Synchronization
 
 /// A URL split by libcurl's own parser — the parser that will connect — so the host
 /// checked for loopback and for redirects is the host actually contacted.
@@ -14,6 +13,8 @@ struct TransportURL: Sendable, Hashable {
     var port: Int
     /// The path, without query or fragment.
     var path: String
+    /// Whether the host is a loopback address (see ``isLoopback(_:)``), worked out once.
+    var isLoopback: Bool
 
     /// Parses an absolute URL; only `https`, or `http` to a loopback host, is accepted.
     init(_ text: String) throws(TransportError) {
@@ -25,20 +26,28 @@ struct TransportURL: Sendable, Hashable {
         try self.init(handle: handle)
     }
 
-    /// ``init(_:)``, remembered: a broker sends most requests to a handful of URLs, and
-    /// parsing one with libcurl costs a dozen allocations. Failures are not remembered.
+    /// ``init(_:)``, remembered per thread: a broker sends most requests to a handful of URLs,
+    /// and parsing one with libcurl costs a dozen allocations. Per thread, because a lock
+    /// shared by 64 connection threads costs more than the parse. Failures are not remembered.
     static func parsed(_ text: String) throws(TransportError) -> TransportURL {
-        if let known = recent.withLock({ $0[text] }) { return known }
+        let cache = recent.current { RecentURLs() }
+        if let known = cache?.urls[text] { return known }
         let url = try TransportURL(text)
-        recent.withLock { cache in
-            if cache.count >= 256 { cache.removeAll(keepingCapacity: true) }
-            cache[text] = url
+        if let cache {
+            if cache.urls.count >= 64 { cache.urls.removeAll(keepingCapacity: true) }
+            cache.urls[text] = url
         }
         return url
     }
 
-    /// The URLs parsed lately, by their text.
-    private static let recent = Mutex<[String: TransportURL]>([:])
+    /// One thread's parsed URLs, by their text.
+    private final class RecentURLs {
+        var urls: [String: TransportURL] = [:]
+    }
+
+    private static let recent = ThreadSlot { raw in
+        if let raw { Unmanaged<RecentURLs>.fromOpaque(raw).release() }
+    }
 
     /// Resolves a `Location` header value (absolute or relative) against this URL.
     func resolving(_ location: String) throws(TransportError) -> TransportURL {
@@ -64,7 +73,8 @@ struct TransportURL: Sendable, Hashable {
         self.host = host
         self.port = port
         self.path = Self.part(handle, CURLUPART_PATH, 0) ?? "/"
-        guard scheme == "https" || (scheme == "http" && Self.isLoopback(host)) else {
+        self.isLoopback = Self.isLoopback(host)
+        guard scheme == "https" || (scheme == "http" && isLoopback) else {
             throw TransportError(.insecureURL, "\(redacted) is not https and not a loopback address")
         }
     }
