@@ -1,4 +1,5 @@
 import Adapters
+import Broker
 import Foundation
 import ProviderSimulator
 import Testing
@@ -89,4 +90,37 @@ struct MarketplaceAPITests {
         #expect(healed["status"] as? String == "ok")
         await h.stop()
     }
+    @Test("while another process holds the store, answered chats are still billed: /health says the ledger is retrying, /metrics counts the failed commits, and /v1/usage has every request once the store is free")
+    func ledgerSurvivesLockedStore() async throws {
+        let h = try await ServeHarness(storeBusyTimeoutMs: 50)
+        let other = try SQLiteConnection(path: h.storePath, busyTimeoutMs: 50)
+        try other.execute("BEGIN EXCLUSIVE")
+        for i in 0..<3 {
+            let answer = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8", "locked \(i)"))
+            #expect(answer.status == 200)
+        }
+        var health: [String: Any] = [:]
+        for _ in 0..<200 {
+            health = try #require(ServeHarness.json(try await h.send("GET", "/health")) as? [String: Any])
+            if (health["ledger"] as? [String: Any])?["status"] as? String == "retrying" { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let ledger = try #require(health["ledger"] as? [String: Any])
+        #expect(health["status"] as? String == "degraded")
+        #expect(ledger["status"] as? String == "retrying")
+        #expect((ledger["failed_commits"] as? Int ?? 0) >= 1)
+        #expect((ledger["last_error"] as? String)?.contains("locked") == true, "\(ledger)")
+        let metrics = try await h.send("GET", "/metrics").text
+        #expect(!metrics.contains("broker_ledger_failed_commits_total 0\n"), "\(metrics)")
+        #expect(metrics.contains("broker_ledger_dropped_total{what=\"attempts\"} 0"))
+
+        try other.execute("COMMIT")
+        let usage = try #require(ServeHarness.json(try await h.send("GET", "/v1/usage")) as? [[String: Any]])
+        #expect(usage.first { $0["provider"] as? String == "hf" }?["requests"] as? Int == 3)
+        let healed = try #require(ServeHarness.json(try await h.send("GET", "/health")) as? [String: Any])
+        #expect(healed["status"] as? String == "ok")
+        #expect((healed["ledger"] as? [String: Any])?["queued_attempts"] as? Int == 0)
+        await h.stop()
+    }
 }
+

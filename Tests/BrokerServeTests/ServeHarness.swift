@@ -19,7 +19,8 @@ final class ServeHarness: Sendable {
 
     init(
         fixtures: SimulatorFixtures = SimulatorFixtures(), configure: (inout ServeConfiguration) -> Void = { _ in },
-        refresh: Bool = true, editRegistry: (String) -> String = { $0 }, directory: URL? = nil
+        refresh: Bool = true, editRegistry: (String) -> String = { $0 }, directory: URL? = nil,
+        storeBusyTimeoutMs: Int32 = 5_000
     ) async throws {
         var fixtures = fixtures
         fixtures.requiredToken = nil
@@ -32,7 +33,7 @@ final class ServeHarness: Sendable {
         storePath = dir.appendingPathComponent("market.sqlite3").path
         try editRegistry(Self.registryText(simulator)).write(toFile: registryPath, atomically: true, encoding: .utf8)
         let registry = try RegistryLoader().load(path: registryPath)
-        let store = try MarketplaceStore(path: storePath)
+        let store = try MarketplaceStore(path: storePath, busyTimeoutMs: storeBusyTimeoutMs)
         var configuration = ServeConfiguration(port: 0, refreshIntervalMs: nil, refreshAtStart: false, gracePeriodMs: 5_000)
         configure(&configuration)
         let environment = Self.environment

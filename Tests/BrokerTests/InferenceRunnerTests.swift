@@ -207,6 +207,78 @@ struct LedgerWriterTests {
         #expect(try await store.usage(sinceMs: 0, by: .provider).first?.requests == 1)
     }
 
+    static func attempt(_ i: Int) -> UsageRecord {
+        UsageRecord(
+            requestID: "r\(i)", attempt: 1, at: Int64(i), provider: "a", model: "m", task: .conversational,
+            inputTokens: 1, outputTokens: 1, costPicoUSD: 1_000, latencyMs: 1)
+    }
+
+    @Test("a commit that fails while another process holds the store loses nothing: the attempts and charges are written once it is free, once")
+    func failedCommitIsRetried() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
+        let path = dir.appendingPathComponent("m.sqlite3").path
+        let store = try MarketplaceStore(path: path, busyTimeoutMs: 20)
+        let other = try SQLiteConnection(path: path, busyTimeoutMs: 20)
+        try other.execute("BEGIN EXCLUSIVE")
+        let writer = LedgerWriter(store: store, delayMs: 1)
+        writer.charge(keyName: "team", pico: 1_500)
+        for i in 0..<5 { writer.enqueue(Self.attempt(i)) }
+        #expect(await writer.flush(attempts: 2) == false, "the store is locked: flush gives up after two failed commits")
+        let failing = writer.health
+        #expect(failing.failedCommits >= 2)
+        #expect(failing.retrying)
+        #expect(failing.queued == 5)
+        #expect(failing.lastFailure?.contains("locked") == true, "\(failing.lastFailure ?? "nil")")
+        // Meanwhile more traffic, then the other process lets go.
+        writer.enqueue(Self.attempt(5))
+        writer.charge(keyName: "team", pico: 500)
+        try other.execute("COMMIT")
+        #expect(await writer.flush())
+        #expect(try await store.usage(sinceMs: 0, by: .provider).first?.requests == 6)
+        #expect(try await store.keySpending() == ["team": 2_000])
+        let healthy = writer.health
+        #expect(!healthy.retrying)
+        #expect(healthy.queued == 0)
+        #expect(healthy.droppedAttempts == 0 && healthy.droppedCharges == 0)
+    }
+
+    @Test("while the store keeps failing, at most maxQueued attempts wait (the oldest are given up and counted)")
+    func queueIsBounded() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
+        let path = dir.appendingPathComponent("m.sqlite3").path
+        let store = try MarketplaceStore(path: path, busyTimeoutMs: 10)
+        let other = try SQLiteConnection(path: path, busyTimeoutMs: 10)
+        try other.execute("BEGIN EXCLUSIVE")
+        let writer = LedgerWriter(store: store, delayMs: 1, maxBatch: 4, maxQueued: 10)
+        for i in 0..<25 { await writer.record(Self.attempt(i)) }
+        #expect(await writer.flush(attempts: 1) == false)
+        let health = writer.health
+        #expect(health.queued == 10)
+        #expect(health.droppedAttempts == 15)
+        try other.execute("COMMIT")
+        #expect(await writer.flush())
+        // The newest ten were kept.
+        let written = try await store.usage(sinceMs: 15, by: .provider).first?.requests
+        #expect(written == 10)
+        #expect(try await store.usage(sinceMs: 0, by: .provider).first?.requests == 10)
+    }
+
+    @Test("a charge that would take a key past 2^63 pico-USD is given up and counted; the attempts and other keys' charges are written")
+    func overflowingChargeIsGivenUp() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
+        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+        try await store.addKeySpending(["team": Int64.max - 10], nowMs: 1)
+        let writer = LedgerWriter(store: store, delayMs: 1)
+        writer.charge(keyName: "team", pico: 100)
+        writer.charge(keyName: "ci", pico: 5)
+        writer.enqueue(Self.attempt(1))
+        #expect(await writer.flush())
+        #expect(try await store.keySpending() == ["team": Int64.max - 10, "ci": 5])
+        #expect(try await store.usage(sinceMs: 0, by: .provider).first?.requests == 1)
+        #expect(writer.health.droppedCharges == 1)
+        #expect(writer.health.failedCommits == 1)
+    }
+
     @Test("a batch of attempts, written 32 to a statement, skips those already recorded, in the batch or before")
     func batchSkipsRecorded() async throws {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")

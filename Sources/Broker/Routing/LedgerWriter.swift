@@ -15,6 +15,12 @@ import Synchronization
 /// ``enqueue(_:)`` queues without entering the actor, into one of several inboxes chosen by
 /// the calling thread, so a busy server's connection threads neither wait for the actor nor
 /// queue on one lock.
+///
+/// A commit that fails (the store locked past its busy timeout, a full disk) loses nothing:
+/// its attempts and charges go back in the queue and are written again, after 50 ms, then
+/// twice as long each time up to 5 s, and ``health`` says so. Only two things are given up,
+/// and counted: attempts beyond ``maxQueued`` while the store keeps failing (the oldest first),
+/// and a key's charge that would take its spending past 2^63 pico-USD.
 public actor LedgerWriter {
     private struct Queued {
         var records: [UsageRecord] = []
@@ -36,13 +42,24 @@ public actor LedgerWriter {
     private var pendingCharges: [String: Int64] = [:]
     private var scheduled = false
     private var writing: Task<Void, Never>? = nil
+    /// A failed commit's retry is waiting out its back-off.
+    private var backingOff = false
+    private var consecutiveFailures = 0
+    private nonisolated let state = Mutex(LedgerHealth())
+    /// The most attempts kept queued while the store keeps failing.
+    public nonisolated let maxQueued: Int
 
-    /// A writer over `store` that commits at most every `delayMs`, or at once past `maxBatch` rows.
-    public init(store: MarketplaceStore, delayMs: Int = 5, maxBatch: Int = 512) {
+    /// A writer over `store` that commits at most every `delayMs`, or at once past `maxBatch`
+    /// rows, and keeps up to `maxQueued` attempts while the store fails.
+    public init(store: MarketplaceStore, delayMs: Int = 5, maxBatch: Int = 512, maxQueued: Int = 1_000_000) {
         self.store = store
         self.delayMs = delayMs
         self.maxBatch = maxBatch
+        self.maxQueued = max(maxBatch, maxQueued)
     }
+
+    /// Failed commits, what is queued and what was given up: for `/health` and `/metrics`.
+    public nonisolated var health: LedgerHealth { state.withLock { $0 } }
 
     /// Queues one attempt.
     public func record(_ record: UsageRecord) {
@@ -110,35 +127,95 @@ public actor LedgerWriter {
         startWrite()
     }
 
-    /// Writes everything queued and waits until it is in the store.
-    public func flush() async {
+    /// Writes everything queued and waits until it is in the store, or until `attempts`
+    /// commits have failed (what is left stays queued and is retried later).
+    /// - Returns: whether nothing is left queued.
+    @discardableResult
+    public func flush(attempts: Int = 3) async -> Bool {
         takeInbox()
-        while !pending.isEmpty || !pendingCharges.isEmpty || writing != nil {
+        let failedBefore = state.withLock { $0.failedCommits }
+        while true {
             if let writing {
                 await writing.value
-            } else {
-                startWrite()
+                continue
             }
+            if pending.isEmpty && pendingCharges.isEmpty { return true }
+            if state.withLock({ $0.failedCommits }) - failedBefore >= attempts { return false }
+            backingOff = false
+            startWrite()
         }
     }
 
     private func startWrite() {
         scheduled = false
-        guard writing == nil, !pending.isEmpty || !pendingCharges.isEmpty else { return }
+        guard writing == nil, !backingOff, !pending.isEmpty || !pendingCharges.isEmpty else { return }
         let batch = pending
         let charges = pendingCharges
         pending.removeAll(keepingCapacity: true)
         pendingCharges.removeAll()
         let store = self.store
         writing = Task {
-            _ = try? await store.recordUsage(batch: batch, charges: charges)
-            self.finishedWrite()
+            var failure: (any Error)? = nil
+            do {
+                try await store.recordUsage(batch: batch, charges: charges)
+            } catch {
+                failure = error
+            }
+            // A charge that cannot be added is given up rather than failing every commit after.
+            var keep = charges
+            if let storeError = failure as? StoreError, storeError.code == .overflow,
+                let spent = try? await store.keySpending()
+            {
+                keep = charges.filter { !(spent[$0.key] ?? 0).addingReportingOverflow($0.value).overflow }
+            }
+            await self.finishedWrite(batch: batch, charges: keep, given: charges.count - keep.count, failure: failure)
         }
     }
 
-    private func finishedWrite() {
+    private func finishedWrite(batch: [UsageRecord], charges: [String: Int64], given: Int, failure: (any Error)?) {
         writing = nil
-        if !pending.isEmpty || !pendingCharges.isEmpty { startWrite() }
+        guard let failure else {
+            consecutiveFailures = 0
+            state.withLock {
+                $0.queued = pending.count
+                $0.retrying = false
+            }
+            if !pending.isEmpty || !pendingCharges.isEmpty { startWrite() }
+            return
+        }
+        // Nothing of the batch was written (one transaction): queue it again, in front.
+        consecutiveFailures += 1
+        pending = batch + pending
+        var dropped = 0
+        if pending.count > maxQueued {
+            dropped = pending.count - maxQueued
+            pending.removeFirst(dropped)
+        }
+        var overflowed = given
+        for (name, amount) in charges {
+            let (sum, overflow) = pendingCharges[name, default: 0].addingReportingOverflow(amount)
+            if overflow { overflowed += 1 } else { pendingCharges[name] = sum }
+        }
+        let queued = pending.count
+        state.withLock {
+            $0.failedCommits += 1
+            $0.lastFailure = String(describing: failure)
+            $0.queued = queued
+            $0.retrying = true
+            $0.droppedAttempts += dropped
+            $0.droppedCharges += overflowed
+        }
+        backingOff = true
+        let waitMs = min(5_000, 50 << min(consecutiveFailures - 1, 7))
+        Task {
+            try? await Task.sleep(for: .milliseconds(waitMs))
+            await self.retry()
+        }
+    }
+
+    private func retry() {
+        backingOff = false
+        startWrite()
     }
 }
 

@@ -109,6 +109,12 @@ enum ServeCommand: BrokerCommand {
         let left = await server.shutdown()
         trap.cancel()
         context.err(left == 0 ? "broker serve: stopped" : "broker serve: stopped with \(left) request(s) cut off after the grace period")
+        let ledger = server.ledgerHealth
+        if ledger.retrying {
+            context.err(
+                "broker serve: \(ledger.queued) usage attempt(s) could not be written to the store \(context.storePath): \(ledger.lastFailure ?? "unknown error")")
+            return ExitCode.failure
+        }
         return left == 0 ? ExitCode.success : ExitCode.failure
     }
 

@@ -2,8 +2,9 @@ import Broker
 import HTTPServer
 import ProviderInterface
 
-/// `GET /health`: whether the store answers, each provider's last refresh, and `degraded`
-/// when any enabled provider has failed twice in a row (503 when the store is unreachable).
+/// `GET /health`: whether the store answers, each provider's last refresh, the usage ledger's
+/// writes, and `degraded` when any enabled provider has failed twice in a row or the ledger's
+/// last commit failed (503 when the store is unreachable).
 struct HealthEndpoint: Sendable {
     let context: ServeContext
 
@@ -13,18 +14,32 @@ struct HealthEndpoint: Sendable {
         let enabled = Set(context.registry.enabled.map(\.key))
         let status = context.refresh.status
         let failing = status.filter { enabled.contains($0.run.provider) && $0.consecutiveFailures >= 2 }.map(\.run.provider)
-        let overall = !reachable ? "down" : failing.isEmpty ? "ok" : "degraded"
+        let ledger = context.ledger.health
+        let overall = !reachable ? "down" : failing.isEmpty && !ledger.retrying ? "ok" : "degraded"
         var object = JSONObject([
             ("status", .string(overall)),
             ("store", .string(reachable ? "ok" : "unreachable")),
             ("degraded_providers", .array(failing.map(JSONValue.string))),
             ("providers", .array(status.map { Self.refreshObject($0.run, failures: $0.consecutiveFailures, redactor: context.routing.redactor) })),
             ("refresh_rounds", .integer(context.refresh.rounds)),
+            ("ledger", Self.ledgerObject(ledger, redactor: context.routing.redactor)),
             ("in_flight", .integer(context.lifecycle.inFlight)),
             ("draining", .bool(context.lifecycle.isDraining)),
         ])
         object["refresh_every_ms"] = context.refresh.interval.map { .integer($0) } ?? .null
         return JSONResponse.make(.object(object), status: reachable ? 200 : 503)
+    }
+
+    /// The usage ledger's writes: failed commits (each retried), what waits, what was given up.
+    static func ledgerObject(_ health: LedgerHealth, redactor: Redactor) -> JSONValue {
+        .object(JSONObject([
+            ("status", .string(health.retrying ? "retrying" : "ok")),
+            ("failed_commits", .integer(health.failedCommits)),
+            ("queued_attempts", .integer(health.queued)),
+            ("last_error", health.lastFailure.map { .string(redactor.redact($0)) } ?? .null),
+            ("dropped_attempts", .integer(health.droppedAttempts)),
+            ("dropped_charges", .integer(health.droppedCharges)),
+        ]))
     }
 
     /// One provider's last refresh.

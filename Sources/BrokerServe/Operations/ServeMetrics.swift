@@ -1,3 +1,4 @@
+import Broker
 import ProviderInterface
 import Synchronization
 
@@ -82,7 +83,7 @@ final class ServeMetrics: Sendable {
     }
 
     /// The exposition text.
-    func render(openBreakers: Int, inFlight: Int, offers: Int?) -> String {
+    func render(openBreakers: Int, inFlight: Int, offers: Int?, ledger: LedgerHealth = LedgerHealth()) -> String {
         var s = State()
         for shard in state.snapshots() { s.merge(shard) }
         var lines: [String] = []
@@ -131,6 +132,13 @@ final class ServeMetrics: Sendable {
         lines.append("broker_circuit_breakers_open \(openBreakers)")
         header("broker_in_flight_requests", "gauge", "Requests being served, streamed bodies included.")
         lines.append("broker_in_flight_requests \(inFlight)")
+        header("broker_ledger_failed_commits_total", "counter", "Usage-ledger commits that failed; their rows were queued again.")
+        lines.append("broker_ledger_failed_commits_total \(ledger.failedCommits)")
+        header("broker_ledger_queued_attempts", "gauge", "Attempts waiting for a ledger commit after the last write.")
+        lines.append("broker_ledger_queued_attempts \(ledger.queued)")
+        header("broker_ledger_dropped_total", "counter", "What the ledger gave up: attempts past its queue limit, charges past 2^63 pico-USD.")
+        lines.append("broker_ledger_dropped_total{what=\"attempts\"} \(ledger.droppedAttempts)")
+        lines.append("broker_ledger_dropped_total{what=\"charges\"} \(ledger.droppedCharges)")
         if let offers {
             header("broker_offers", "gauge", "Fresh offers in the marketplace.")
             lines.append("broker_offers \(offers)")

@@ -72,6 +72,9 @@ public final class BrokerServer: Sendable {
     @discardableResult
     public func refreshNow() async -> [RefreshResult] { await service.context.refresh.runOnce() }
 
+    /// How the usage ledger's writes are going (failed commits are retried; see ``LedgerHealth``).
+    public var ledgerHealth: LedgerHealth { service.context.ledger.health }
+
     /// Requests being served now (streamed bodies until they end).
     public var inFlight: Int { service.context.lifecycle.inFlight }
 
@@ -88,7 +91,8 @@ public final class BrokerServer: Sendable {
             try? await Task.sleep(for: .milliseconds(10))
         }
         let left = context.lifecycle.inFlight
-        await context.ledger.flush()
+        // Three tries; what still fails is reported by ``ledgerHealth`` (the caller says so).
+        await context.ledger.flush(attempts: 3)
         let http = self.http
         // Stopping joins libmicrohttpd's threads: do it off the cooperative pool.
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
