@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages broker builds against, when they are missing.
 # `bootstrap.sh --tests` also installs what the test suite needs (a headless browser and the
-# official Python clients for the broker serve tests).
+# official Python clients for the broker serve tests, nghttpx as an HTTP/2 frontend).
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 tests=0
@@ -10,8 +10,9 @@ tests=0
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 packages=(libcurl4-openssl-dev libsqlite3-dev libmicrohttpd-dev pkg-config)
-# python3: the exec-plugin example and tests; chromium and python3-venv: the broker serve tests.
-[ "$tests" = 1 ] && packages+=(python3 python3-venv chromium)
+# python3: the exec-plugin example and tests; chromium and python3-venv: the broker serve tests;
+# nghttp2-proxy (nghttpx): the HTTP/2 tests, in front of the simulator.
+[ "$tests" = 1 ] && packages+=(python3 python3-venv chromium nghttp2-proxy)
 for pkg in "${packages[@]}"; do
   have_pkg "$pkg" || need+=("$pkg")
 done

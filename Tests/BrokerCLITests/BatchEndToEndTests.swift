@@ -80,7 +80,8 @@ struct BatchEndToEndTests {
         let count = 40
         let inURL = try input(market, (1...count).map { #"{"id": "k\#($0)", "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
         let outURL = market.dir.appendingPathComponent("out.jsonl")
-        market.simulator.inject(.slowFirstByte(ms: 60), pathPrefix: "/v1/chat/completions", count: 10_000)
+        // Slow enough that the whole batch (20 rounds of two) outlasts a test task delayed by a busy suite.
+        market.simulator.inject(.slowFirstByte(ms: 250), pathPrefix: "/v1/chat/completions", count: 10_000)
         for _ in 0..<2 {
             let process = Process()
             process.executableURL = BrokerProcess.executable
