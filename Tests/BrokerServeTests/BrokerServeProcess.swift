@@ -1,4 +1,5 @@
 import Foundation
+import ProviderSimulator
 
 /// `broker serve` as a child process, the way a user starts it: the real binary, flags and
 /// environment, its address read from its first stderr line.
@@ -33,6 +34,36 @@ final class BrokerServeProcess: @unchecked Sendable {
         try process.run()
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// Runs `broker args…` to its exit on a thread of its own: the status and stderr (for
+    /// flags that must be refused).
+    static func runToExit(_ args: [String], environment: [String: String]) async throws -> (Int32, String) {
+        try await onOwnThread {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = args
+            process.environment = environment
+            let err = Pipe()
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = err
+            try process.run()
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+    }
+
+    /// A scratch directory and the environment of a `broker` with the shipped registry and a
+    /// store in that directory; the caller removes the directory.
+    static func scratch(_ label: String) throws -> (URL, [String: String]) {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let environment = [
+            "PATH": "/usr/bin:/bin", "HOME": dir.path, "BROKER_STORE": dir.appendingPathComponent("m.sqlite3").path,
+            "BROKER_REGISTRY": repositoryRoot.appendingPathComponent("provider_registry.json").path,
+        ]
+        return (dir, environment)
     }
 
     /// Starts `broker serve --port 0 …` and waits for its "listening on" line.

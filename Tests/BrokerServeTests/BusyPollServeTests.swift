@@ -26,28 +26,12 @@ struct BusyPollServeTests {
 
     @Test("broker serve --busy-poll takes microseconds or 'off', and names itself when the value is wrong (64)")
     func cliFlag() async throws {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-busy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (dir, environment) = try BrokerServeProcess.scratch("busy")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let environment = [
-            "PATH": "/usr/bin:/bin", "HOME": dir.path, "BROKER_STORE": dir.appendingPathComponent("m.sqlite3").path,
-            "BROKER_REGISTRY": BrokerServeProcess.repositoryRoot.appendingPathComponent("provider_registry.json").path,
-        ]
         let flags = ["--no-initial-refresh", "--refresh-every", "off"]
         for wrong in ["fast", "20000"] {
-            let (code, text) = try await onOwnThread { () throws -> (Int32, String) in
-                let process = Process()
-                process.executableURL = BrokerServeProcess.executable
-                process.arguments = ["serve", "--port", "0"] + flags + ["--busy-poll", wrong]
-                process.environment = environment
-                let err = Pipe()
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = err
-                try process.run()
-                let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                return (process.terminationStatus, text)
-            }
+            let (code, text) = try await BrokerServeProcess.runToExit(
+                ["serve", "--port", "0"] + flags + ["--busy-poll", wrong], environment: environment)
             #expect(code == 64 && text.contains("--busy-poll") && text.contains(wrong), "\(wrong): \(code) \(text)")
         }
         for good in ["off", "50us", "0"] {

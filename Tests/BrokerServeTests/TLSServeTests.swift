@@ -44,32 +44,14 @@ struct TLSServeTests {
 
     @Test("broker serve --tls-cert/--tls-key listens on https; a missing or wrong file is named (65), and one flag alone is refused (64)")
     func cliFlags() async throws {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (dir, environment) = try BrokerServeProcess.scratch("tls")
         defer { try? FileManager.default.removeItem(at: dir) }
         let cert = try Self.bundle(in: dir)
         let key = dir.appendingPathComponent("key.pem").path
         try Self.privateKey.write(toFile: key, atomically: true, encoding: .utf8)
-        let environment = [
-            "PATH": "/usr/bin:/bin", "HOME": dir.path, "BROKER_STORE": dir.appendingPathComponent("m.sqlite3").path,
-            "BROKER_REGISTRY": BrokerServeProcess.repositoryRoot.appendingPathComponent("provider_registry.json").path,
-        ]
         let base = ["serve", "--port", "0", "--no-initial-refresh", "--refresh-every", "off"]
-        /// Runs `broker` to its exit: the status and stderr.
         func broker(_ args: [String]) async throws -> (Int32, String) {
-            try await onOwnThread {
-                let process = Process()
-                process.executableURL = BrokerServeProcess.executable
-                process.arguments = args
-                process.environment = environment
-                let err = Pipe()
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = err
-                try process.run()
-                let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                return (process.terminationStatus, text)
-            }
+            try await BrokerServeProcess.runToExit(args, environment: environment)
         }
         let alone = try await broker(base + ["--tls-cert", cert])
         #expect(alone.0 == 64 && alone.1.contains("--tls-cert and --tls-key go together"), "\(alone)")

@@ -207,6 +207,17 @@ struct LedgerWriterTests {
         #expect(try await store.usage(sinceMs: 0, by: .provider).first?.requests == 1)
     }
 
+    /// A fresh store that gives up on a lock after `busyTimeoutMs`, and another connection
+    /// holding it exclusively (another process writing) until it commits.
+    static func lockedStore(busyTimeoutMs: Int32) throws -> (MarketplaceStore, SQLiteConnection) {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
+        let path = dir.appendingPathComponent("m.sqlite3").path
+        let store = try MarketplaceStore(path: path, busyTimeoutMs: busyTimeoutMs)
+        let other = try SQLiteConnection(path: path, busyTimeoutMs: busyTimeoutMs)
+        try other.execute("BEGIN EXCLUSIVE")
+        return (store, other)
+    }
+
     static func attempt(_ i: Int) -> UsageRecord {
         UsageRecord(
             requestID: "r\(i)", attempt: 1, at: Int64(i), provider: "a", model: "m", task: .conversational,
@@ -215,11 +226,7 @@ struct LedgerWriterTests {
 
     @Test("a commit that fails while another process holds the store loses nothing: the attempts and charges are written once it is free, once")
     func failedCommitIsRetried() async throws {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
-        let path = dir.appendingPathComponent("m.sqlite3").path
-        let store = try MarketplaceStore(path: path, busyTimeoutMs: 20)
-        let other = try SQLiteConnection(path: path, busyTimeoutMs: 20)
-        try other.execute("BEGIN EXCLUSIVE")
+        let (store, other) = try Self.lockedStore(busyTimeoutMs: 20)
         let writer = LedgerWriter(store: store, delayMs: 1)
         writer.charge(keyName: "team", pico: 1_500)
         for i in 0..<5 { writer.enqueue(Self.attempt(i)) }
@@ -244,11 +251,7 @@ struct LedgerWriterTests {
 
     @Test("while the store keeps failing, at most maxQueued attempts wait (the oldest are given up and counted)")
     func queueIsBounded() async throws {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
-        let path = dir.appendingPathComponent("m.sqlite3").path
-        let store = try MarketplaceStore(path: path, busyTimeoutMs: 10)
-        let other = try SQLiteConnection(path: path, busyTimeoutMs: 10)
-        try other.execute("BEGIN EXCLUSIVE")
+        let (store, other) = try Self.lockedStore(busyTimeoutMs: 10)
         let writer = LedgerWriter(store: store, delayMs: 1, maxBatch: 4, maxQueued: 10)
         for i in 0..<25 { await writer.record(Self.attempt(i)) }
         #expect(await writer.flush(attempts: 1) == false)
