@@ -9,7 +9,8 @@ struct LifecycleTests {
     func gracefulShutdown() async throws {
         var fixtures = SimulatorFixtures()
         fixtures.chatAnswers[ServeHarness.llama8B] = "a b c d e f g h"
-        fixtures.streamChunkDelayMs = 60
+        // Long enough (8 × 150 ms) that a test task delayed by a busy suite still sees the draining.
+        fixtures.streamChunkDelayMs = 150
         let h = try await ServeHarness(fixtures: fixtures)
         let inFlight = Task {
             try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8", extra: ["stream": true]))
