@@ -120,4 +120,42 @@ struct RefreshReliabilityTests {
         #expect(process.terminationStatus == 0)
         #expect(text.contains("refresh: stopped"))
     }
+    @Test("--every refreshes a provider whose refresh_every is shorter on its own interval, the others on the loop's")
+    func everyHonoursEntryIntervals() async throws {
+        let market = try await market(models: 2, price: "0.1")
+        defer { market.stop() }
+        // acme asks for every second; hf keeps the default hour, so the 30 s loop decides for it.
+        let registry = market.simulator.testRegistryJSON()
+            .replacingOccurrences(of: #""auth_env": "ACME_KEY","#, with: #""auth_env": "ACME_KEY", "refresh_every": "1s","#)
+        try registry.write(to: market.registry, atomically: true, encoding: .utf8)
+        let (process, err) = try start(market, ["refresh", "--provider", "acme", "--provider", "hf", "--every", "30s"])
+        let handle = err.fileHandleForReading
+        var text = try await onOwnThread {
+            let deadline = Date().addingTimeInterval(20)
+            var text = ""
+            while Date() < deadline, !text.contains("refresh round 3") {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                text += String(decoding: data, as: UTF8.self)
+            }
+            return text
+        }
+        kill(process.processIdentifier, SIGTERM)
+        text += try await onOwnThread {
+            process.waitUntilExit()
+            return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        }
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("refresh round 1: 2 ok"), "\(text)")
+        #expect(text.contains("refresh round 2: 1 ok"), "\(text)")
+        #expect(text.contains("refresh round 3: 1 ok"), "\(text)")
+        let db = try SQLiteConnection(path: market.store.path)
+        let runs = try db.rows("SELECT provider, COUNT(*) FROM refresh_runs GROUP BY provider ORDER BY provider") {
+            ($0.text(0), Int($0.int64(1)))
+        }
+        let byProvider = Dictionary(runs, uniquingKeysWith: +)
+        #expect((byProvider["acme"] ?? 0) >= 3, "\(runs)")
+        #expect(byProvider["hf"] == 1, "\(runs)")
+    }
 }
+

@@ -44,13 +44,22 @@ enum RefreshCommand: BrokerCommand {
         let redactor = context.redactor(registry)
         let showProgress = context.stderrIsTerminal
 
+        let scheduled = keys.isEmpty ? registry.enabled : registry.entries.filter { keys.contains($0.key) }
         let work = Task { () -> Int32 in
             var round = 0
             var lastCode = ExitCode.success
+            var schedule = interval.map { RefreshSchedule(intervalMs: $0, entries: scheduled) }
             while !Task.isCancelled {
-                round += 1
                 let started = Timestamp.nowMs()
-                let results = await refresher.refreshOnce(keys: keys) { result in
+                // With --every, each round takes the providers that are due (see RefreshSchedule).
+                let due = schedule?.due(atMs: started) ?? keys
+                if let waiting = schedule, due.isEmpty {
+                    do { try await Task.sleep(for: .milliseconds(max(100, waiting.sleepMs(atMs: started)))) } catch { break }
+                    continue
+                }
+                round += 1
+                schedule?.ran(due, atMs: started)
+                let results = await refresher.refreshOnce(keys: due) { result in
                     if showProgress { context.err(progressLine(result, redactor: redactor)) }
                 }
                 if Task.isCancelled && results.allSatisfy({ $0.run.status == .failed }) { break }
@@ -66,8 +75,10 @@ enum RefreshCommand: BrokerCommand {
                     return lastCode
                 }
                 context.err(roundLine(round: round, results: printable, durationMs: Timestamp.nowMs() - started))
-                guard let interval else { break }
-                do { try await Task.sleep(for: .milliseconds(interval)) } catch { break }
+                guard let schedule else { break }
+                // At least a tenth of a second between rounds, however the schedule falls.
+                let wait = max(100, schedule.sleepMs(atMs: Timestamp.nowMs()))
+                do { try await Task.sleep(for: .milliseconds(wait)) } catch { break }
             }
             context.err("refresh: stopped")
             return lastCode

@@ -51,14 +51,28 @@ final class RefreshLoop: Sendable {
         }
     }
 
-    /// Starts the background loop: a round now when `immediately`, then one per interval.
+    /// Starts the background loop: a round now when `immediately`, then each provider at
+    /// least every interval and at least as often as its own `refresh_every` (see
+    /// ``RefreshSchedule``).
     func start(immediately: Bool) {
         let task = Task { [self] in
-            if immediately { await runOnce() }
-            guard let intervalMs else { return }
-            while !Task.isCancelled {
-                do { try await Task.sleep(for: .milliseconds(intervalMs)) } catch { return }
+            var schedule = intervalMs.map { RefreshSchedule(intervalMs: $0, entries: refresher.registry.enabled) }
+            if immediately {
+                let started = Timestamp.nowMs()
                 await runOnce()
+                schedule?.ran(refresher.registry.enabled.map(\.key), atMs: started)
+            } else {
+                schedule?.ran(refresher.registry.enabled.map(\.key), atMs: Timestamp.nowMs())
+            }
+            guard var schedule else { return }
+            while !Task.isCancelled {
+                let wait = max(100, schedule.sleepMs(atMs: Timestamp.nowMs()))
+                do { try await Task.sleep(for: .milliseconds(wait)) } catch { return }
+                let started = Timestamp.nowMs()
+                let due = schedule.due(atMs: started)
+                guard !due.isEmpty else { continue }
+                schedule.ran(due, atMs: started)
+                await runOnce(keys: due)
             }
         }
         state.withLock { $0.task = task }
@@ -72,10 +86,10 @@ final class RefreshLoop: Sendable {
         }
     }
 
-    /// One round over every enabled provider.
+    /// One round over every enabled provider (or just `keys`).
     @discardableResult
-    func runOnce() async -> [RefreshResult] {
-        let results = await refresher.refreshOnce { [self] result in
+    func runOnce(keys: [String] = []) async -> [RefreshResult] {
+        let results = await refresher.refreshOnce(keys: keys) { [self] result in
             state.withLock { s in
                 s.last[result.run.provider] = result.run
                 if result.run.status == .failed {
