@@ -33,6 +33,21 @@ struct RefreshReliabilityTests {
         return (process, err)
     }
 
+    /// What a running `refresh --every` wrote to stderr, up to a line containing `marker` (or
+    /// until it closed, or `seconds` passed), read on a thread of its own.
+    static func read(_ handle: FileHandle, until marker: String, seconds: Double) async throws -> String {
+        try await onOwnThread {
+            let deadline = Date().addingTimeInterval(seconds)
+            var text = ""
+            while Date() < deadline, !text.contains(marker) {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                text += String(decoding: data, as: UTF8.self)
+            }
+            return text
+        }
+    }
+
     /// Opens the store after a kill: it must pass integrity_check and hold one whole catalog.
     func checkStore(_ market: SimulatedMarket, models: Int) async throws -> Set<Int64> {
         let db = try SQLiteConnection(path: market.store.path)
@@ -97,16 +112,7 @@ struct RefreshReliabilityTests {
         defer { market.stop() }
         let (process, err) = try start(market, ["refresh", "--provider", "acme", "--every", "1s"])
         let handle = err.fileHandleForReading
-        var text = try await onOwnThread {
-            let deadline = Date().addingTimeInterval(15)
-            var text = ""
-            while Date() < deadline, !text.contains("refresh round 2") {
-                let data = handle.availableData
-                if data.isEmpty { break }
-                text += String(decoding: data, as: UTF8.self)
-            }
-            return text
-        }
+        var text = try await Self.read(handle, until: "refresh round 2", seconds: 15)
         #expect(text.contains("refresh round 1: 1 ok; offers 3 new, 0 changed, 0 gone"), "\(text)")
         // The second round finds the same catalog and writes nothing.
         #expect(text.contains("refresh round 2: 1 ok; offers 0 new, 0 changed, 0 gone"), "\(text)")
@@ -130,16 +136,7 @@ struct RefreshReliabilityTests {
         try registry.write(to: market.registry, atomically: true, encoding: .utf8)
         let (process, err) = try start(market, ["refresh", "--provider", "acme", "--provider", "hf", "--every", "30s"])
         let handle = err.fileHandleForReading
-        var text = try await onOwnThread {
-            let deadline = Date().addingTimeInterval(20)
-            var text = ""
-            while Date() < deadline, !text.contains("refresh round 3") {
-                let data = handle.availableData
-                if data.isEmpty { break }
-                text += String(decoding: data, as: UTF8.self)
-            }
-            return text
-        }
+        var text = try await Self.read(handle, until: "refresh round 3", seconds: 20)
         kill(process.processIdentifier, SIGTERM)
         text += try await onOwnThread {
             process.waitUntilExit()
