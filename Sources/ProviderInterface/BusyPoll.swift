@@ -14,11 +14,11 @@ import Synchronization
 /// places: waiting for an upstream's answer, and waiting for a client's next request on a
 /// kept-alive connection.
 ///
-/// It costs CPU, so it is off by default (window 0), and it only spins while the process has
-/// at most one request in flight (see ``requestStarted()``), stops as soon as another request
-/// comes in, and no more threads spin than the process has cores less one (none on one core; see
-/// ``useCores(_:)``): under load,
-/// threads block as usual. The window and the count are process-wide.
+/// It costs CPU, so it is off by default (window 0). It only spins while the process has at
+/// most one request in flight (see ``requestStarted()``), stops as soon as another request
+/// comes in, and lets no more threads spin than the process has cores less one (none on one
+/// core; see ``useCores(_:)``): under load, threads block as usual. The window and the count
+/// are process-wide.
 public final class BusyPoll: Sendable {
     /// The process-wide policy.
     public static let shared = BusyPoll()

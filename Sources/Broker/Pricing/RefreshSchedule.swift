@@ -5,8 +5,8 @@ import ProviderInterface
 /// registry `refresh_every`, so no provider's offers go stale (stale is two of its own
 /// intervals) because the loop runs less often than the provider asks.
 ///
-/// A value type: the loop asks ``due(atMs:)``, refreshes those, calls ``ran(_:atMs:)`` and
-/// sleeps ``sleepMs(atMs:)``.
+/// A value type: the loop calls ``takeDue(atMs:)``, refreshes what it returns and sleeps
+/// ``sleepMs(atMs:)``.
 public struct RefreshSchedule: Sendable {
     /// The loop's interval in milliseconds.
     public let intervalMs: Int64
@@ -32,6 +32,13 @@ public struct RefreshSchedule: Sendable {
     /// Records that `keys` were refreshed in a round that started at `startedMs`.
     public mutating func ran(_ keys: [String], atMs startedMs: Int64) {
         for key in keys { lastRunMs[key] = startedMs }
+    }
+
+    /// The providers due at `nowMs`, recorded as refreshed in a round that starts then.
+    public mutating func takeDue(atMs nowMs: Int64) -> [String] {
+        let keys = due(atMs: nowMs)
+        ran(keys, atMs: nowMs)
+        return keys
     }
 
     /// How long from `nowMs` until the next provider is due (0 when one is due now).

@@ -52,13 +52,12 @@ enum RefreshCommand: BrokerCommand {
             while !Task.isCancelled {
                 let started = Timestamp.nowMs()
                 // With --every, each round takes the providers that are due (see RefreshSchedule).
-                let due = schedule?.due(atMs: started) ?? keys
+                let due = schedule?.takeDue(atMs: started) ?? keys
                 if let waiting = schedule, due.isEmpty {
                     do { try await Task.sleep(for: .milliseconds(max(100, waiting.sleepMs(atMs: started)))) } catch { break }
                     continue
                 }
                 round += 1
-                schedule?.ran(due, atMs: started)
                 let results = await refresher.refreshOnce(keys: due) { result in
                     if showProgress { context.err(progressLine(result, redactor: redactor)) }
                 }

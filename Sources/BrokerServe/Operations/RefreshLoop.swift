@@ -57,22 +57,15 @@ final class RefreshLoop: Sendable {
     func start(immediately: Bool) {
         let task = Task { [self] in
             var schedule = intervalMs.map { RefreshSchedule(intervalMs: $0, entries: refresher.registry.enabled) }
-            if immediately {
-                let started = Timestamp.nowMs()
-                await runOnce()
-                schedule?.ran(refresher.registry.enabled.map(\.key), atMs: started)
-            } else {
-                schedule?.ran(refresher.registry.enabled.map(\.key), atMs: Timestamp.nowMs())
-            }
+            // Everyone counts as refreshed now: by this round, or by the last process's.
+            let first = schedule?.takeDue(atMs: Timestamp.nowMs())
+            if immediately { await runOnce(keys: first ?? []) }
             guard var schedule else { return }
             while !Task.isCancelled {
                 let wait = max(100, schedule.sleepMs(atMs: Timestamp.nowMs()))
                 do { try await Task.sleep(for: .milliseconds(wait)) } catch { return }
-                let started = Timestamp.nowMs()
-                let due = schedule.due(atMs: started)
-                guard !due.isEmpty else { continue }
-                schedule.ran(due, atMs: started)
-                await runOnce(keys: due)
+                let due = schedule.takeDue(atMs: Timestamp.nowMs())
+                if !due.isEmpty { await runOnce(keys: due) }
             }
         }
         state.withLock { $0.task = task }

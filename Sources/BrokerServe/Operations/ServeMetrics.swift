@@ -83,7 +83,7 @@ final class ServeMetrics: Sendable {
     }
 
     /// The exposition text.
-    func render(openBreakers: Int, inFlight: Int, offers: Int?, ledger: LedgerHealth = LedgerHealth()) -> String {
+    func render(openBreakers: Int, inFlight: Int, offers: Int?, ledger: LedgerHealth) -> String {
         var s = State()
         for shard in state.snapshots() { s.merge(shard) }
         var lines: [String] = []
