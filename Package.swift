@@ -20,16 +20,21 @@ let package = Package(
             name: "CMicroHTTPD", pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]),
 
+        // Linux's epoll and eventfd headers (part of libc).
+        .systemLibrary(name: "CEpoll"),
+
+        // One-thread event loops (epoll reactor and task executor) for the server and the transport.
+        .target(name: "EventLoops", dependencies: ["CEpoll"]),
         // The protocol and its value types: no C, no I/O.
         .target(name: "ProviderInterface"),
         // The one HTTP server layer (simulator now, `broker serve` later).
-        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "EventLoops"]),
         // Provider adapters and the libcurl transport.
-        .target(name: "Adapters", dependencies: ["ProviderInterface", "CCurl"], exclude: ["ADDING_A_PROVIDER.md"]),
+        .target(name: "Adapters", dependencies: ["ProviderInterface", "EventLoops", "CCurl"], exclude: ["ADDING_A_PROVIDER.md"]),
         // Registry, store, refresher, routing, ledger; knows adapters only through the protocol.
         .target(name: "Broker", dependencies: ["ProviderInterface", "CSQLite"]),
         // `broker serve`: the OpenAI-compatible endpoint, marketplace API and web page.
-        .target(name: "BrokerServe", dependencies: ["Broker", "HTTPServer", "ProviderInterface"]),
+        .target(name: "BrokerServe", dependencies: ["Broker", "HTTPServer", "ProviderInterface", "EventLoops"]),
         // The `broker` executable.
         .executableTarget(
             name: "BrokerCLI",
@@ -41,7 +46,7 @@ let package = Package(
             resources: [.copy("Fixtures")]),
 
         .testTarget(name: "ProviderInterfaceTests", dependencies: ["ProviderInterface"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Adapters", "ProviderSimulator"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoops", "Adapters", "ProviderSimulator"]),
         .testTarget(
             name: "AdaptersTests",
             dependencies: ["Adapters", "ProviderInterface", "ProviderSimulator"]),

@@ -21,6 +21,18 @@ static inline CURLcode shim_curl_getinfo_str(CURL *h, CURLINFO i, char **v) { re
 static inline CURLcode shim_curl_getinfo_ptr(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 
 static inline CURLMcode shim_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+/* libcurl's socket API (a multi handle whose sockets an event loop watches). */
+typedef int (*shim_curl_socket_cb)(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp);
+typedef int (*shim_curl_timer_cb)(CURLM *multi, long timeout_ms, void *userp);
+static inline CURLMcode shim_curl_multi_socket_callback(CURLM *m, shim_curl_socket_cb cb, void *userp) {
+    CURLMcode code = curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, cb);
+    return code != CURLM_OK ? code : curl_multi_setopt(m, CURLMOPT_SOCKETDATA, userp);
+}
+static inline CURLMcode shim_curl_multi_timer_callback(CURLM *m, shim_curl_timer_cb cb, void *userp) {
+    CURLMcode code = curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, cb);
+    return code != CURLM_OK ? code : curl_multi_setopt(m, CURLMOPT_TIMERDATA, userp);
+}
+static inline curl_socket_t shim_curl_socket_timeout(void) { return CURL_SOCKET_TIMEOUT; }
 /* Additions for the transport (Sources/Adapters/Transport). */
 static inline long shim_curl_global_default(void) { return CURL_GLOBAL_DEFAULT; }
 /* The result code of a finished transfer (CURLMsg's union is awkward from Swift). */

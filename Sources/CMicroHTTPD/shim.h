@@ -14,6 +14,16 @@
 /** The URI log callback: its return value becomes the request's initial `*con_cls`. */
 typedef void *(*shim_MHD_UriLogCallback)(void *cls, const char *uri, struct MHD_Connection *connection);
 
+static inline struct MHD_Daemon *shim_MHD_start_daemon_reusing(
+    unsigned int flags, const struct sockaddr *address,
+    MHD_AccessHandlerCallback access_handler, void *cls,
+    MHD_RequestCompletedCallback completed,
+    MHD_NotifyConnectionCallback notify_connection,
+    shim_MHD_UriLogCallback uri_log,
+    unsigned int connection_timeout_s, unsigned int connection_limit,
+    unsigned int thread_pool_size, size_t connection_memory_limit,
+    const char *tls_key_pem, const char *tls_cert_pem, int reuse_port);
+
 /**
  * Starts a daemon bound to `address` (an IPv4 or IPv6 socket address; port 0 = ephemeral) with the
  * access handler, the request-completed, connection-notify and URI-log callbacks sharing one `cls`.
@@ -33,8 +43,31 @@ static inline struct MHD_Daemon *shim_MHD_start_daemon(
     unsigned int thread_pool_size, size_t connection_memory_limit,
     const char *tls_key_pem, const char *tls_cert_pem)
 {
-    struct MHD_OptionItem options[8];
+    return shim_MHD_start_daemon_reusing(
+        flags, address, access_handler, cls, completed, notify_connection, uri_log, connection_timeout_s,
+        connection_limit, thread_pool_size, connection_memory_limit, tls_key_pem, tls_cert_pem, 0);
+}
+
+/** As shim_MHD_start_daemon; `reuse_port` non-zero sets SO_REUSEPORT, so several daemons (one per
+    event loop) can listen on one port and the kernel spreads new connections among them. */
+static inline struct MHD_Daemon *shim_MHD_start_daemon_reusing(
+    unsigned int flags, const struct sockaddr *address,
+    MHD_AccessHandlerCallback access_handler, void *cls,
+    MHD_RequestCompletedCallback completed,
+    MHD_NotifyConnectionCallback notify_connection,
+    shim_MHD_UriLogCallback uri_log,
+    unsigned int connection_timeout_s, unsigned int connection_limit,
+    unsigned int thread_pool_size, size_t connection_memory_limit,
+    const char *tls_key_pem, const char *tls_cert_pem, int reuse_port)
+{
+    struct MHD_OptionItem options[9];
     int n = 0;
+    if (reuse_port) {
+        options[n].option = MHD_OPTION_LISTENING_ADDRESS_REUSE;
+        options[n].value = 1;
+        options[n].ptr_value = NULL;
+        n++;
+    }
     options[n].option = MHD_OPTION_CONNECTION_TIMEOUT;
     options[n].value = (intptr_t)connection_timeout_s;
     options[n].ptr_value = NULL;
@@ -85,6 +118,22 @@ static inline uint16_t shim_MHD_daemon_port(struct MHD_Daemon *daemon)
 {
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
     return info ? info->port : 0;
+}
+
+/** The epoll descriptor of a daemon started with MHD_USE_EPOLL and no internal thread, or -1:
+    readable when MHD_run has work. */
+static inline int shim_MHD_daemon_epoll_fd(struct MHD_Daemon *daemon)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_EPOLL_FD);
+    return info ? info->epoll_fd : -1;
+}
+
+/** Milliseconds until MHD_run must be called even without I/O (0: now), or -1 for no limit. */
+static inline long long shim_MHD_timeout_ms(struct MHD_Daemon *daemon)
+{
+    MHD_UNSIGNED_LONG_LONG timeout = 0;
+    if (MHD_get_timeout(daemon, &timeout) != MHD_YES) return -1;
+    return timeout > 0x7fffffff ? 0x7fffffff : (long long)timeout;
 }
 
 /** The socket context set by the connection-notify callback, or NULL. */

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CMicroHTTPD
+import EventLoops
 import Synchronization
 
 /// An HTTP/1.1 server on libmicrohttpd: persistent connections, request bodies collected in
@@ -22,11 +23,14 @@ public final class HTTPServer: Sendable {
     /// The configuration the server was created with.
     public let configuration: HTTPServerConfiguration
     private let handler: @Sendable (ServerRequest) -> ServerResponse
+    private let asyncHandler: (@Sendable (ServerRequest) async -> ServerResponse)?
     private let state = Mutex<State>(State())
 
-    /// The daemon of the current run. The pointer is only used under the lock, to stop it.
+    /// The daemon (or, with event loops, the loops and their daemons) of the current run. The
+    /// pointer is only used under the lock, to stop it.
     private struct Running: @unchecked Sendable {
-        let daemon: OpaquePointer
+        let daemon: OpaquePointer?
+        let loops: [LoopDaemon]
         let core: ServerCore
     }
 
@@ -42,6 +46,20 @@ public final class HTTPServer: Sendable {
     ) {
         self.configuration = configuration
         self.handler = handler
+        self.asyncHandler = nil
+    }
+
+    /// A server with both forms of one handler: ``HTTPServerConfiguration/ThreadModel/eventLoops(threads:)``
+    /// runs `asyncHandler` as a task on the connection's loop; the other models call `handler`
+    /// on the connection's thread.
+    public init(
+        configuration: HTTPServerConfiguration,
+        handler: @escaping @Sendable (ServerRequest) -> ServerResponse,
+        asyncHandler: @escaping @Sendable (ServerRequest) async -> ServerResponse
+    ) {
+        self.configuration = configuration
+        self.handler = handler
+        self.asyncHandler = asyncHandler
     }
 
     deinit { stop() }
@@ -60,45 +78,102 @@ public final class HTTPServer: Sendable {
     public func start() throws(HTTPServerError) -> Int {
         let where_ = "\(configuration.host):\(configuration.port)"
         guard (0...65535).contains(configuration.port) else { throw .invalidAddress(where_) }
-        let core = ServerCore(handler: handler, configuration: configuration)
-        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_AUTO.rawValue
-        if case .threadPerConnection = configuration.threadModel { flags |= MHD_USE_THREAD_PER_CONNECTION.rawValue }
+        let core = ServerCore(handler: handler, asyncHandler: asyncHandler, configuration: configuration)
+        var flags: UInt32 = 0
+        var loopCount = 0
+        switch configuration.threadModel {
+        case .threadPerConnection:
+            flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_AUTO.rawValue | MHD_USE_THREAD_PER_CONNECTION.rawValue
+        case .pool:
+            flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_AUTO.rawValue
+        case .eventLoops(let threads):
+            flags = MHD_USE_EPOLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
+            loopCount = max(1, threads)
+        }
         if configuration.logErrors { flags |= MHD_USE_ERROR_LOG.rawValue }
 
         return try state.withLock { (state: inout State) throws(HTTPServerError) -> Int in
             guard state.running == nil else { throw .alreadyRunning(where_) }
-            let daemon: OpaquePointer?
-            if configuration.host.contains(":") {
-                var address = sockaddr_in6()
-                address.sin6_family = sa_family_t(AF_INET6)
-                address.sin6_port = in_port_t(UInt16(configuration.port).bigEndian)
-                guard inet_pton(AF_INET6, configuration.host, &address.sin6_addr) == 1 else {
-                    throw .invalidAddress(where_)
+            guard loopCount > 0 else {
+                let daemon = try bind(flags: flags, port: configuration.port, core: core)
+                state.running = Running(daemon: daemon, loops: [], core: core)
+                state.port = Int(shim_MHD_daemon_port(daemon))
+                return state.port
+            }
+            // One daemon per loop, all on one port (SO_REUSEPORT): the first picks an ephemeral port.
+            var loops: [LoopDaemon] = []
+            var port = configuration.port
+            func abandon() {
+                for loop in loops { loop.daemon.map(MHD_stop_daemon) }
+            }
+            for _ in 0..<loopCount {
+                guard let loop = EventLoop() else {
+                    abandon()
+                    throw .startFailed(where_)
                 }
-                daemon = withUnsafePointer(to: &address) { pointer in
-                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        MHDBridge.startDaemon(
-                            flags: flags | MHD_USE_IPv6.rawValue, address: $0, core: core, configuration: configuration)
-                    }
+                loop.spinBeforeWait = configuration.loopSpin
+                let daemon: OpaquePointer
+                do throws(HTTPServerError) {
+                    daemon = try bind(flags: flags, port: port, core: core)
+                } catch {
+                    abandon()
+                    throw error
                 }
-            } else {
-                var address = sockaddr_in()
-                address.sin_family = sa_family_t(AF_INET)
-                address.sin_port = in_port_t(UInt16(configuration.port).bigEndian)
-                guard inet_pton(AF_INET, configuration.host, &address.sin_addr) == 1 else {
-                    throw .invalidAddress(where_)
+                let served = LoopDaemon(loop: loop, core: core)
+                guard served.adopt(daemon) else {
+                    MHD_stop_daemon(daemon)
+                    abandon()
+                    throw .startFailed(where_)
                 }
-                daemon = withUnsafePointer(to: &address) { pointer in
-                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        MHDBridge.startDaemon(flags: flags, address: $0, core: core, configuration: configuration)
-                    }
+                loops.append(served)
+                port = Int(shim_MHD_daemon_port(daemon))
+            }
+            for (index, served) in loops.enumerated() where !served.loop.start(name: "http-loop-\(index)") {
+                for started in loops[..<index] {
+                    started.loop.stop()
+                    started.loop.join()
+                }
+                for unstarted in loops[index...] { unstarted.daemon.map(MHD_stop_daemon) }
+                throw .startFailed(where_)
+            }
+            state.running = Running(daemon: nil, loops: loops, core: core)
+            state.port = port
+            return port
+        }
+    }
+
+    /// Starts one daemon bound to the configured host and `port`.
+    private func bind(flags: UInt32, port: Int, core: ServerCore) throws(HTTPServerError) -> OpaquePointer {
+        let where_ = "\(configuration.host):\(configuration.port)"
+        let daemon: OpaquePointer?
+        if configuration.host.contains(":") {
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET6, configuration.host, &address.sin6_addr) == 1 else {
+                throw .invalidAddress(where_)
+            }
+            daemon = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    MHDBridge.startDaemon(
+                        flags: flags | MHD_USE_IPv6.rawValue, address: $0, core: core, configuration: configuration)
                 }
             }
-            guard let daemon else { throw .startFailed(where_) }
-            state.running = Running(daemon: daemon, core: core)
-            state.port = Int(shim_MHD_daemon_port(daemon))
-            return state.port
+        } else {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET, configuration.host, &address.sin_addr) == 1 else {
+                throw .invalidAddress(where_)
+            }
+            daemon = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    MHDBridge.startDaemon(flags: flags, address: $0, core: core, configuration: configuration)
+                }
+            }
         }
+        guard let daemon else { throw .startFailed(where_) }
+        return daemon
     }
 
     /// Stops listening, ends waits on the ``StopSignal``, closes every connection and waits for
@@ -110,7 +185,10 @@ public final class HTTPServer: Sendable {
             return state.running
         }) else { return }
         running.core.stopSignal.fire()
-        MHD_stop_daemon(running.daemon)
+        if let daemon = running.daemon { MHD_stop_daemon(daemon) }
+        // Each loop stops its daemon on its own thread (see LoopDaemon), then ends.
+        for served in running.loops { served.loop.stop() }
+        for served in running.loops { served.loop.join() }
         withExtendedLifetime(running.core) {}
     }
 }

@@ -12,6 +12,14 @@ public struct HTTPServerConfiguration: Sendable {
         /// A fixed pool of event-loop threads (epoll on Linux) sharing all connections. Scales to many
         /// connections, but a handler or producer that blocks stalls every connection on its thread.
         case pool(threads: Int)
+        /// Event loops, one thread each, every connection on one of them (the kernel spreads new
+        /// connections): with an async handler (``HTTPServer/init(configuration:handler:asyncHandler:)``)
+        /// each request's handler runs as a task on its connection's loop while the connection is
+        /// suspended, so a handler may await (an upstream call, say) without holding a thread, and
+        /// a transport that joins the loop (the broker's libcurl transport does) keeps the whole
+        /// request on one thread. A streamed body should offer ``ResponseStream/poll``. Neither the
+        /// sync handler nor ``ResponseStream/next`` may block here.
+        case eventLoops(threads: Int)
     }
 
     /// The address to bind: an IPv4 or IPv6 literal. Defaults to loopback (`127.0.0.1`).
@@ -40,6 +48,10 @@ public struct HTTPServerConfiguration: Sendable {
     /// brief busy-poll (see `BusyPoll` in ProviderInterface). Must return soon and must not read
     /// from the socket. Only called with ``ThreadModel/threadPerConnection``; nil by default.
     public var beforeIdleWait: (@Sendable (Int32) -> Void)?
+    /// Called by an event loop (``ThreadModel/eventLoops(threads:)``) instead of blocking at once
+    /// when it has nothing to do: spins on `ready` and returns whether it became true (see
+    /// `BusyPoll`). Nil by default.
+    public var loopSpin: (@Sendable (_ ready: () -> Bool) -> Bool)?
 
     /// A certificate chain and its private key, both PEM text, for serving HTTPS.
     public struct TLSIdentity: Sendable, Hashable {

@@ -12,12 +12,16 @@ enum MHDBridge {
     ) -> OpaquePointer? {
         let cls = Unmanaged.passUnretained(core).toOpaque()
         let poolSize: Int
+        var reusePort: Int32 = 0
         switch configuration.threadModel {
         case .threadPerConnection: poolSize = 0
         case .pool(let threads): poolSize = threads
+        case .eventLoops:
+            poolSize = 0
+            reusePort = 1
         }
         let tls = core.tlsKey != nil && core.tlsCertificate != nil
-        return shim_MHD_start_daemon(
+        return shim_MHD_start_daemon_reusing(
             tls ? flags | MHD_USE_TLS.rawValue : flags, address,
             { cls, connection, url, method, version, uploadData, uploadSize, conCls in
                 MHDBridge.access(cls, connection, method, version, uploadData, uploadSize, conCls)
@@ -29,7 +33,7 @@ enum MHDBridge {
             UInt32(clamping: max(0, configuration.idleTimeoutSeconds)),
             UInt32(clamping: max(0, configuration.connectionLimit)),
             UInt32(clamping: max(0, poolSize)),
-            max(0, configuration.connectionMemoryBytes), core.tlsKey, core.tlsCertificate)
+            max(0, configuration.connectionMemoryBytes), core.tlsKey, core.tlsCertificate, reusePort)
     }
 
     /// Records the raw request target; the returned state becomes the request's `*con_cls`.
@@ -97,6 +101,12 @@ enum MHDBridge {
             return .YES
         }
         if state.bodyTooLarge { return queue(tooLarge(core), on: connection, core: core) }
+        // Event loops: the handler's task has answered and the connection was resumed.
+        if let answer = state.answer {
+            state.answer = nil
+            return queue(answer, on: connection, core: core)
+        }
+        if state.waitingForHandler { return .YES }
 
         _ = MHD_get_connection_values(
             connection, .HEADER_KIND,
@@ -113,6 +123,10 @@ enum MHDBridge {
             stopSignal: core.stopSignal)
         state.body = []
         state.headers = []
+        if let asyncHandler = core.asyncHandler, let daemon = LoopDaemon.current {
+            daemon.start(request, state: state, connection: connection, handler: asyncHandler)
+            return .YES
+        }
         return queue(core.handler(request), on: connection, core: core)
     }
 
@@ -132,7 +146,8 @@ enum MHDBridge {
                     buffer.count, UnsafeMutableRawPointer(mutating: buffer.baseAddress), .RESPMEM_MUST_COPY)
             }
         case .stream(let stream):
-            let state = Unmanaged.passRetained(StreamState(stream: stream, stopSignal: core.stopSignal))
+            let state = Unmanaged.passRetained(
+                StreamState(stream: stream, stopSignal: core.stopSignal, daemon: LoopDaemon.current, connection: connection))
             let size = stream.contentLength.map { UInt64(max(0, $0)) } ?? UInt64.max
             created = MHD_create_response_from_callback(
                 size, core.streamBlockSize,

@@ -22,6 +22,11 @@ public struct ResponseStream: Sendable {
     public var contentLength: Int?
     /// Produces the next piece; called repeatedly until it returns ``StreamEvent/end`` or ``StreamEvent/abort``.
     public var next: @Sendable (StopSignal) -> StreamEvent
+    /// The non-blocking form of ``next``, which the event-loop model uses when it is set: returns
+    /// the next piece if it is ready, or nil after arranging for the given waker to be called
+    /// (once, from any thread) when it may be. Without it an event loop calls ``next``, which
+    /// then must not block.
+    public var poll: (@Sendable (_ wake: @escaping @Sendable () -> Void) -> StreamEvent?)?
     /// Called once when the server is done with the body: after ``StreamEvent/end`` or
     /// ``StreamEvent/abort``, or when the client went away mid-body (so a producer can cancel
     /// its upstream work and release what it holds).
@@ -30,10 +35,12 @@ public struct ResponseStream: Sendable {
     /// A stream from a producer.
     public init(
         contentLength: Int? = nil, onFinish: (@Sendable () -> Void)? = nil,
+        poll: (@Sendable (_ wake: @escaping @Sendable () -> Void) -> StreamEvent?)? = nil,
         next: @escaping @Sendable (StopSignal) -> StreamEvent
     ) {
         self.contentLength = contentLength
         self.onFinish = onFinish
+        self.poll = poll
         self.next = next
     }
 

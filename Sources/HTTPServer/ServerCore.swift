@@ -9,6 +9,8 @@ import Synchronization
 /// the daemon has stopped.
 final class ServerCore: Sendable {
     let handler: @Sendable (ServerRequest) -> ServerResponse
+    /// The handler event loops run as a task (see ``LoopDaemon``); nil runs ``handler`` inline.
+    let asyncHandler: (@Sendable (ServerRequest) async -> ServerResponse)?
     let stopSignal = StopSignal()
     let maxRequestBodyBytes: Int
     let streamBlockSize: Int
@@ -19,8 +21,12 @@ final class ServerCore: Sendable {
     nonisolated(unsafe) let tlsCertificate: UnsafeMutablePointer<CChar>?
     private let connectionCounter = Atomic<Int>(0)
 
-    init(handler: @escaping @Sendable (ServerRequest) -> ServerResponse, configuration: HTTPServerConfiguration) {
+    init(
+        handler: @escaping @Sendable (ServerRequest) -> ServerResponse,
+        asyncHandler: (@Sendable (ServerRequest) async -> ServerResponse)?, configuration: HTTPServerConfiguration
+    ) {
         self.handler = handler
+        self.asyncHandler = asyncHandler
         self.maxRequestBodyBytes = max(0, configuration.maxRequestBodyBytes)
         self.streamBlockSize = max(1024, configuration.streamBlockSize)
         if case .threadPerConnection = configuration.threadModel {
@@ -42,29 +48,45 @@ final class ServerCore: Sendable {
 }
 
 /// One request in progress, created by the URI-log callback and held in libmicrohttpd's
-/// `*con_cls` until the request-completed callback releases it. Used only on its connection's thread.
-final class RequestState {
+/// `*con_cls` until the request-completed callback releases it. Used only on its connection's
+/// thread (with event loops: its loop's thread), hence `@unchecked Sendable`.
+final class RequestState: @unchecked Sendable {
     let target: String
     var headersSeen = false
     var body: [UInt8] = []
     var bodyTooLarge = false
     var headers: [(name: String, value: String)] = []
+    /// Event loops: the suspended connection, while its handler runs.
+    var connection: OpaquePointer?
+    /// Event loops: the handler is running and the connection is suspended.
+    var waitingForHandler = false
+    /// Event loops: the handler's response, queued when libmicrohttpd calls back after the resume.
+    var answer: ServerResponse?
 
     init(target: String) { self.target = target }
 }
 
 /// A streamed body in progress, held by libmicrohttpd's response until its free callback.
-/// Used only on its connection's thread.
+/// Used only on its connection's thread (with event loops: its loop's thread).
 final class StreamState {
     private let stream: ResponseStream
     private let stopSignal: StopSignal
     private var pending: [UInt8] = []
     private var offset = 0
+    /// Event loops: the daemon and connection, for parking the body while its producer has nothing.
+    private let daemon: LoopDaemon?
+    let connection: OpaquePointer?
+    private var abandoned = false
 
-    init(stream: ResponseStream, stopSignal: StopSignal) {
+    init(stream: ResponseStream, stopSignal: StopSignal, daemon: LoopDaemon? = nil, connection: OpaquePointer? = nil) {
         self.stream = stream
         self.stopSignal = stopSignal
+        self.daemon = daemon
+        self.connection = connection
     }
+
+    /// The server is stopping: the next call ends the body with an error.
+    func abandon() { abandoned = true }
 
     deinit { stream.onFinish?() }
 
@@ -80,7 +102,19 @@ final class StreamState {
                 offset += n
                 return n
             }
-            switch stream.next(stopSignal) {
+            let event: StreamEvent
+            if let daemon, let connection, let poll = stream.poll {
+                if abandoned || stopSignal.isFired { return MHD_CONTENT_READER_END_WITH_ERROR }
+                guard let ready = poll(daemon.waker(for: self, connection: connection)) else {
+                    // Nothing yet: park the connection; the waker resumes it and libmicrohttpd asks again.
+                    daemon.park(self, connection: connection)
+                    return 0
+                }
+                event = ready
+            } else {
+                event = stream.next(stopSignal)
+            }
+            switch event {
             case .data(let bytes):
                 pending = bytes
                 offset = 0

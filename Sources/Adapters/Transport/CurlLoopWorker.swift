@@ -81,24 +81,11 @@ final class CurlLoopWorker {
     /// Fails transfers that got no byte in time; returns how long the loop may sleep.
     private func enforceFirstByteDeadlines() -> Int32 {
         guard !active.isEmpty else { return Self.idleWaitMs }
-        let now = MonotonicTime.nanoseconds()
-        var earliest = UInt64.max
-        var expired: [(UnsafeMutableRawPointer, CurlTransfer)] = []
-        for (easy, transfer) in active where !transfer.sawFirstByte {
-            if transfer.firstByteDeadline <= now {
-                expired.append((easy, transfer))
-            } else {
-                earliest = min(earliest, transfer.firstByteDeadline)
-            }
-        }
+        let (expired, waitMs) = FirstByteWatch.check(active, now: MonotonicTime.nanoseconds())
         for (easy, transfer) in expired {
-            end(transfer, easy: easy) {
-                $0.deliver(TransportError(.firstByteTimeout, "\($0.hop.context): no response within \($0.hop.firstByteMs) ms"))
-            }
+            end(transfer, easy: easy) { $0.deliver(FirstByteWatch.timeout($0)) }
         }
-        guard earliest != .max else { return 1_000 }
-        let waitNs = earliest - now
-        return Int32(min(1_000, (waitNs + 999_999) / 1_000_000))
+        return waitMs ?? 1_000
     }
 
     /// Removes the transfer from curl, lets `outcome` resume its task, and recycles the handle.

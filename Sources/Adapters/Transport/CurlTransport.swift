@@ -1,3 +1,4 @@
+import EventLoops
 import ProviderInterface
 
 /// The libcurl ``HTTPTransport``: async/await over one long-lived curl multi handle
@@ -67,11 +68,23 @@ public final class CurlTransport: HTTPTransport {
         }
     }
 
-    /// Runs one hop on the loop thread; the calling task waits without blocking a thread
-    /// (or, where ``BlockingThread/isAllowed``, on the calling thread: see ``CurlInlineRunner``).
+    /// Runs one hop on the loop thread; the calling task waits without blocking a thread. On an
+    /// event loop a buffered hop runs on that loop instead (see ``CurlLoopDriver``), and where
+    /// ``BlockingThread/isAllowed`` on the calling thread (see ``CurlInlineRunner``).
     private func perform(_ hop: CurlHop, streaming: Bool) async throws(TransportError) -> CurlHopOutcome {
         guard !Task.isCancelled else { throw TransportError(.cancelled, "\(hop.context): cancelled") }
         let transfer = CurlTransfer(hop: hop, streaming: streaming)
+        if !streaming, let driver = CurlLoopDriver.forCurrentLoop() {
+            let result = await withTaskCancellationHandler {
+                await withCheckedContinuation { (completion: CurlTransfer.Completion) in
+                    transfer.completion = completion
+                    driver.start(transfer)
+                }
+            } onCancel: {
+                driver.cancel(transfer)
+            }
+            return try result.get()
+        }
         if !streaming, BlockingThread.isAllowed, let runner = CurlInlineRunner.forCurrentThread() {
             let result = await withTaskCancellationHandler {
                 runner.perform(transfer)

@@ -36,6 +36,9 @@ enum ServeCommand: BrokerCommand {
             .value("--tls-cert", "PATH", "Serve HTTPS with this certificate chain (PEM); needs --tls-key."),
             .value("--tls-key", "PATH", "The certificate's private key (unencrypted PEM)."),
             .value(
+                "--event-loops", "N",
+                "Serve on N event loops, each connection's requests on one thread (default: one per usable core); 'off' for a thread per connection."),
+            .value(
                 "--busy-poll", "MICROSECONDS",
                 "While at most one request is in flight, poll a socket this long before sleeping on it (default \(defaultBusyPollMicroseconds)us; 'off' for none)."),
         ],
@@ -54,6 +57,17 @@ enum ServeCommand: BrokerCommand {
             throw UsageError("--busy-poll must be a number of microseconds from 0 to 10000 such as 50us, or 'off' (got '\(text)')")
         }
         return value
+    }
+
+    /// The thread model from `--event-loops`: `off` (a thread per connection), a count from 1 to
+    /// 64, or, when not given, one loop per usable core.
+    static func threadModel(_ text: String?) throws(UsageError) -> HTTPServerConfiguration.ThreadModel {
+        guard let text else { return .eventLoops(threads: UsableCores.count()) }
+        if text == "off" { return .threadPerConnection }
+        guard let count = Int(text), (1...64).contains(count) else {
+            throw UsageError("--event-loops must be a number of loops from 1 to 64, or 'off' for a thread per connection (got '\(text)')")
+        }
+        return .eventLoops(threads: count)
     }
 
     static func run(_ context: CLIContext) async throws -> Int32 {
@@ -82,6 +96,7 @@ enum ServeCommand: BrokerCommand {
         configuration.keys = try keys(context)
         configuration.tls = try tlsIdentity(context)
         configuration.busyPollMicroseconds = try args.value("--busy-poll").map(busyPoll) ?? defaultBusyPollMicroseconds
+        configuration.threadModel = try threadModel(args.value("--event-loops"))
         if let refusal = configuration.bindRefusal { throw UsageError(refusal) }
 
         let registry = try context.loadRegistry()

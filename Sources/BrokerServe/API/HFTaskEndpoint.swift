@@ -9,7 +9,7 @@ import ProviderInterface
 struct HFTaskEndpoint: Sendable {
     let context: ServeContext
 
-    func handle(_ request: ServerRequest, path: String, key: APIKey?) throws(APIError) -> ServerResponse {
+    func handle(_ request: ServerRequest, path: String, key: APIKey?) async throws(APIError) -> ServerResponse {
         let started = Monotonic.nanos()
         let (model, pipeline) = try Self.target(path, registry: context.registry)
         var inference = InferenceRequest(model: model, task: pipeline ?? .textClassification)
@@ -28,24 +28,18 @@ struct HFTaskEndpoint: Sendable {
             inference.binaryContentType = contentType
         }
         let routed = RoutedRun(context: context, key: key, route: "hf_inference")
-        let trace = RequestTrace()
-        let cache = context.cache
-        let routing = context.routing
-        let prepared = inference
-        let outcome = AsyncBridge.wait { () async -> Result<RunResult, APIError> in
-            let view = await cache.view(model)
-            guard !view.offers.isEmpty else { return .failure(.modelNotFound(model)) }
-            let task = pipeline ?? view.offers.first { !$0.task.isChat }?.task ?? view.offers[0].task
-            var request = prepared
-            request.task = task
-            var route = RouteRequest(model: model, task: task)
-            route.allowUnpriced = true
-            let plan = routing.plan(route, market: view)
-            guard !plan.candidates.isEmpty else { return .failure(.noOfferFits(model, plan)) }
-            return await routed.run(request, plan: plan, trace: trace, requestID: RoutedRun.requestID(), startedNanos: started)
-        }
+        let view = await context.cache.view(model)
+        guard !view.offers.isEmpty else { throw APIError.modelNotFound(model) }
+        let task = pipeline ?? view.offers.first { !$0.task.isChat }?.task ?? view.offers[0].task
+        inference.task = task
+        var route = RouteRequest(model: model, task: task)
+        route.allowUnpriced = true
+        let plan = context.routing.plan(route, market: view)
+        guard !plan.candidates.isEmpty else { throw APIError.noOfferFits(model, plan) }
+        let outcome = await routed.run(
+            inference, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started)
         switch outcome {
-        case .success(let result)?:
+        case .success(let result):
             let headers = ChatCompletionJSON.headers(result)
             switch result.response.output {
             case .binary(let bytes, let type):
@@ -55,8 +49,7 @@ struct HFTaskEndpoint: Sendable {
             case .text(let text):
                 return JSONResponse.make(Self.textShape(text, task: result.offer.task), headers: headers)
             }
-        case .failure(let error)?: throw error
-        case nil: throw APIError.internalError("the request was lost")
+        case .failure(let error): throw error
         }
     }
 

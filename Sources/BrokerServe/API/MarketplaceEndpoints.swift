@@ -7,7 +7,7 @@ struct MarketplaceEndpoints: Sendable {
     let context: ServeContext
 
     /// The offers that match the `broker market` filters in the query string, as the market JSON contract.
-    func offers(_ request: ServerRequest) throws(APIError) -> ServerResponse {
+    func offers(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
         let query: MarketQuery
         do {
             query = try MarketFilters(queryItems: request.queryItems).query(registry: context.registry, nowMs: context.now())
@@ -15,17 +15,13 @@ struct MarketplaceEndpoints: Sendable {
             throw APIError.badRequest("\(error.filter.replacingDashes) \(error.message)", param: error.filter.replacingDashes)
         }
         let store = context.store
-        let found = AsyncBridge.wait { () async -> Result<([Offer], [OfferKey: MeasuredLatency]), StoreFailure> in
-            do {
-                let offers = try await store.queryOffers(query)
-                return .success((offers, (try? await store.measuredFigures()) ?? [:]))
-            } catch {
-                return .failure(StoreFailure(message: "\(error)"))
-            }
-        }
-        guard case .success(let (offers, measured))? = found else {
+        let offers: [Offer]
+        do {
+            offers = try await store.queryOffers(query)
+        } catch {
             throw APIError.internalError("the marketplace store could not be read")
         }
+        let measured = (try? await store.measuredFigures()) ?? [:]
         return JSONResponse.make(.array(offers.map {
             .object(OfferJSON.object($0, stale: query.isStale($0), measured: measured[OfferKey($0)]))
         }))
@@ -48,7 +44,7 @@ struct MarketplaceEndpoints: Sendable {
     }
 
     /// Ledger totals like `broker usage`: `?since=24h&by=provider|model|day`.
-    func usage(_ request: ServerRequest) throws(APIError) -> ServerResponse {
+    func usage(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
         var since: Int64 = 0
         var grouping = UsageGrouping.provider
         for (name, value) in request.queryItems {
@@ -66,20 +62,10 @@ struct MarketplaceEndpoints: Sendable {
             default: break
             }
         }
-        let store = context.store
-        let ledger = context.ledger
-        let found = AsyncBridge.wait { [since, grouping] () async -> [UsageRow]? in
-            await ledger.flush()  // answers include every request served so far
-            return try? await store.usage(sinceMs: since, by: grouping)
-        }
-        guard let rows = found ?? nil else { throw APIError.internalError("the usage ledger could not be read") }
+        await context.ledger.flush()  // answers include every request served so far
+        guard let rows = try? await context.store.usage(sinceMs: since, by: grouping) else { throw APIError.internalError("the usage ledger could not be read") }
         return JSONResponse.make(.array(rows.map { .object(UsageJSON.object($0, grouping: grouping)) }))
     }
-}
-
-/// A store error carried out of a task (its text is shown only in logs).
-struct StoreFailure: Error, Sendable {
-    var message: String
 }
 
 extension String {

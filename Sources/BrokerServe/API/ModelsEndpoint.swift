@@ -8,12 +8,10 @@ import ProviderInterface
 struct ModelsEndpoint: Sendable {
     let context: ServeContext
 
-    func handle() throws(APIError) -> ServerResponse {
+    func handle() async throws(APIError) -> ServerResponse {
         var query = context.marketQuery()
         query.sort = .price
-        let store = context.store
-        let found = AsyncBridge.wait { [query] () async -> [Offer]? in try? await store.queryOffers(query) }
-        guard let offers = found ?? nil else { throw APIError.internalError("the marketplace store could not be read") }
+        guard let offers = try? await context.store.queryOffers(query) else { throw APIError.internalError("the marketplace store could not be read") }
         return JSONResponse.make(.object(JSONObject([("object", .string("list")), ("data", .array(Self.models(offers)))])))
     }
 

@@ -6,40 +6,24 @@ import ProviderInterface
 struct ChatEndpoint: Sendable {
     let context: ServeContext
 
-    func handle(_ request: ServerRequest, key: APIKey?) throws(APIError) -> ServerResponse {
+    func handle(_ request: ServerRequest, key: APIKey?) async throws(APIError) -> ServerResponse {
         let started = Monotonic.nanos()
         let chat = try ChatCompletionRequest.parse(request.body, registry: context.registry)
         let routed = RoutedRun(context: context, key: key, route: "chat")
-        if chat.stream { return try stream(chat, routed: routed, started: started, stop: request.stopSignal) }
-        let trace = RequestTrace()
-        let outcome = AsyncBridge.wait { () async -> Result<RunResult, APIError> in
-            switch await routed.plan(selectors: chat.selectors, route: chat.route, requested: chat.requestedModel) {
-            case .failure(let error): return .failure(error)
-            case .success(let plan):
-                return await routed.run(chat.request, plan: plan, trace: trace, requestID: RoutedRun.requestID(), startedNanos: started)
-            }
-        }
-        switch outcome {
-        case .success(let result)?:
-            return JSONResponse.make(
-                ChatCompletionJSON.completion(result, createdSeconds: context.now() / 1000), headers: ChatCompletionJSON.headers(result))
-        case .failure(let error)?: throw error
-        case nil: throw APIError.internalError("the request was lost")
-        }
+        let plan = try await routed.plan(selectors: chat.selectors, route: chat.route, requested: chat.requestedModel).get()
+        if chat.stream { return try await stream(chat, plan: plan, routed: routed, started: started, stop: request.stopSignal) }
+        let result = try await routed.run(
+            chat.request, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
+        ).get()
+        return JSONResponse.make(
+            ChatCompletionJSON.completion(result, createdSeconds: context.now() / 1000), headers: ChatCompletionJSON.headers(result))
     }
 
     /// Starts the run, waits for its first output (or its failure, answered with an error
     /// status since nothing was sent yet), then streams the rest as SSE.
-    private func stream(_ chat: ChatCompletionRequest, routed: RoutedRun, started: UInt64, stop: StopSignal) throws(APIError) -> ServerResponse {
-        let planned = AsyncBridge.wait {
-            await routed.plan(selectors: chat.selectors, route: chat.route, requested: chat.requestedModel)
-        }
-        let plan: RoutePlan
-        switch planned {
-        case .success(let p)?: plan = p
-        case .failure(let error)?: throw error
-        case nil: throw APIError.internalError("the request was lost")
-        }
+    private func stream(
+        _ chat: ChatCompletionRequest, plan: RoutePlan, routed: RoutedRun, started: UInt64, stop: StopSignal
+    ) async throws(APIError) -> ServerResponse {
         let channel = StreamChannel()
         let trace = RequestTrace()
         let requestID = RoutedRun.requestID()
@@ -50,7 +34,10 @@ struct ChatEndpoint: Sendable {
                 onDelta: { channel.push($0) })
             channel.finish(result)
         }
-        guard let first = channel.next(stop: stop) else {
+        // A connection thread may wait here, and ends the wait when the server stops; on an event
+        // loop the task is suspended instead (the loop answers it if the server stops first).
+        let waited = BlockingThread.isAllowed ? channel.next(stop: stop) : await channel.first()
+        guard let first = waited else {
             task.cancel()
             throw APIError.shuttingDown()
         }
@@ -70,6 +57,7 @@ struct ChatEndpoint: Sendable {
         }
         return ServerResponse(
             status: 200, headers: headers,
-            body: .stream(ResponseStream(onFinish: { task.cancel() }, next: { stop in writer.next(stop) })))
+            body: .stream(ResponseStream(
+                onFinish: { task.cancel() }, poll: { wake in writer.poll(wake) }, next: { stop in writer.next(stop) })))
     }
 }

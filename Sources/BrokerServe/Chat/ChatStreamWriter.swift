@@ -31,8 +31,25 @@ final class ChatStreamWriter: Sendable {
         self.state = Mutex(State(first: first))
     }
 
-    /// The next piece of the body (called on the connection thread).
+    /// The next piece of the body, waiting for it (called on the connection thread).
     func next(_ stop: StopSignal) -> StreamEvent {
+        step { channel.next(stop: stop).map(Take.batch) ?? .stopped } ?? .abort
+    }
+
+    /// The next piece of the body if it is ready; otherwise nil, and `wake` is called when it may
+    /// be (called on an event loop).
+    func poll(_ wake: @escaping @Sendable () -> Void) -> StreamEvent? {
+        step { channel.poll(wake: wake).map(Take.batch) ?? .notYet }
+    }
+
+    /// What a wait on the channel gave.
+    private enum Take {
+        case batch(StreamChannel.Batch)
+        case notYet
+        case stopped
+    }
+
+    private func step(_ take: () -> Take) -> StreamEvent? {
         let (phase, first) = state.withLock { s -> (Phase, StreamChannel.Batch?) in
             defer { s.first = nil }
             return (s.phase, s.first)
@@ -43,8 +60,11 @@ final class ChatStreamWriter: Sendable {
             if let first { out += render(first) }
             return .data(out)
         case .body:
-            guard let batch = channel.next(stop: stop) else { return .abort }
-            return .data(render(batch))
+            switch take() {
+            case .batch(let batch): return .data(render(batch))
+            case .notYet: return nil
+            case .stopped: return .abort
+            }
         case .done:
             state.withLock { $0.phase = .finished }
             return .end

@@ -3,8 +3,9 @@ import Dispatch
 import HTTPServer
 import Synchronization
 
-/// Hands streamed text and the final result from the run's task to the connection thread
-/// that writes the SSE body.
+/// Hands streamed text and the final result from the run's task to what writes the SSE body:
+/// a connection thread that blocks (``next(stop:)``), or an event loop that polls and is woken
+/// (``poll(wake:)``).
 final class StreamChannel: Sendable {
     /// What has arrived since the last take.
     struct Batch: Sendable {
@@ -15,6 +16,8 @@ final class StreamChannel: Sendable {
     private struct State {
         var pieces: [String] = []
         var result: Result<RunResult, APIError>?
+        /// Called (once) when something arrives; set by ``poll(wake:)``.
+        var waker: (@Sendable () -> Void)?
     }
 
     private let state = Mutex(State())
@@ -22,14 +25,45 @@ final class StreamChannel: Sendable {
 
     /// A piece of text (from the runner's `onDelta`).
     func push(_ piece: String) {
-        state.withLock { $0.pieces.append(piece) }
+        let waker = state.withLock { s in
+            s.pieces.append(piece)
+            return s.waker.take()
+        }
         signal.signal()
+        waker?()
     }
 
     /// The run is over.
     func finish(_ result: Result<RunResult, APIError>) {
-        state.withLock { $0.result = result }
+        let waker = state.withLock { s in
+            s.result = result
+            return s.waker.take()
+        }
         signal.signal()
+        waker?()
+    }
+
+    /// What has arrived, without waiting; when nothing has, nil, and `wake` is called once
+    /// something does.
+    func poll(wake: @escaping @Sendable () -> Void) -> Batch? {
+        state.withLock { s in
+            guard s.pieces.isEmpty, s.result == nil else {
+                defer { s.pieces.removeAll(keepingCapacity: true) }
+                return Batch(pieces: s.pieces, result: s.result)
+            }
+            s.waker = wake
+            return nil
+        }
+    }
+
+    /// Suspends the calling task until text or the result is there.
+    func first() async -> Batch {
+        while true {
+            let batch: Batch? = await withCheckedContinuation { continuation in
+                if let ready = poll(wake: { continuation.resume(returning: nil) }) { continuation.resume(returning: ready) }
+            }
+            if let batch { return batch }
+        }
     }
 
     /// Blocks until text or the result is there; `nil` when the server is stopping.

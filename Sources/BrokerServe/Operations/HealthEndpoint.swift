@@ -8,9 +8,8 @@ import ProviderInterface
 struct HealthEndpoint: Sendable {
     let context: ServeContext
 
-    func handle() -> ServerResponse {
-        let store = context.store
-        let reachable = AsyncBridge.wait { () async -> Bool in (try? await store.lastRefreshes()) != nil } ?? false
+    func handle() async -> ServerResponse {
+        let reachable = (try? await context.store.lastRefreshes()) != nil
         let enabled = Set(context.registry.enabled.map(\.key))
         let status = context.refresh.status
         let failing = status.filter { enabled.contains($0.run.provider) && $0.consecutiveFailures >= 2 }.map(\.run.provider)

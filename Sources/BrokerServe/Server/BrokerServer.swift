@@ -32,8 +32,12 @@ public final class BrokerServer: Sendable {
             BusyPoll.shared.windowMicroseconds = configuration.busyPollMicroseconds
             BusyPoll.shared.useCores(UsableCores.count())
             http.beforeIdleWait = { socket in BusyPoll.shared.spin(fd: socket, maxInFlight: 0) }
+            // An event loop with at most one request in flight: waiting for the client or the upstream.
+            http.loopSpin = { ready in BusyPoll.shared.spin(maxInFlight: 1, until: ready) }
         }
-        self.http = HTTPServer(configuration: http) { request in service.handle(request) }
+        self.http = HTTPServer(
+            configuration: http, handler: { request in service.handle(request) },
+            asyncHandler: { request in await service.respond(request) })
     }
 
     /// Binds, starts serving and starts the background refresh.

@@ -19,14 +19,20 @@ public final class BrokerService: Sendable {
             configuration: configuration, registry: registry, store: store, environment: environment, factory: factory, now: now)
     }
 
-    /// Answers one request (called on libmicrohttpd's threads).
+    /// Answers one request on the calling thread, which waits for it (libmicrohttpd's connection
+    /// threads; the request's task runs on that thread, see ``AsyncBridge``).
     public func handle(_ request: ServerRequest) -> ServerResponse {
+        AsyncBridge.wait { await self.respond(request) } ?? APIError.internalError("the request was lost").response
+    }
+
+    /// Answers one request (on an event loop, as a task on the connection's loop).
+    public func respond(_ request: ServerRequest) async -> ServerResponse {
         guard context.lifecycle.enter() else { return APIError.shuttingDown().response }
         let started = Monotonic.nanos()
         var response: ServerResponse
         let route = Self.routeName(request.path)
         do {
-            response = try dispatch(request)
+            response = try await dispatch(request)
         } catch {
             response = error.response
             if !error.counted {
@@ -48,7 +54,7 @@ public final class BrokerService: Sendable {
         return response
     }
 
-    private func dispatch(_ request: ServerRequest) throws(APIError) -> ServerResponse {
+    private func dispatch(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
         let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
         let method = request.method
         switch path {
@@ -57,7 +63,7 @@ public final class BrokerService: Sendable {
             return WebPage.response
         case "/health":
             try expect(method, "GET", path)
-            return HealthEndpoint(context: context).handle()
+            return await HealthEndpoint(context: context).handle()
         case "/favicon.ico":
             return ServerResponse(status: 204)
         default: break
@@ -72,19 +78,19 @@ public final class BrokerService: Sendable {
         switch path {
         case "/v1/chat/completions", "/chat/completions":
             try expect(method, "POST", path)
-            return try ChatEndpoint(context: context).handle(request, key: key)
+            return try await ChatEndpoint(context: context).handle(request, key: key)
         case "/v1/models", "/models":
             try expect(method, "GET", path)
-            return counted(try ModelsEndpoint(context: context).handle())
+            return counted(try await ModelsEndpoint(context: context).handle())
         case "/v1/marketplace/offers":
             try expect(method, "GET", path)
-            return counted(try MarketplaceEndpoints(context: context).offers(request))
+            return counted(try await MarketplaceEndpoints(context: context).offers(request))
         case "/v1/marketplace/providers":
             try expect(method, "GET", path)
             return counted(MarketplaceEndpoints(context: context).providers(environment: environment))
         case "/v1/usage":
             try expect(method, "GET", path)
-            return counted(try MarketplaceEndpoints(context: context).usage(request))
+            return counted(try await MarketplaceEndpoints(context: context).usage(request))
         case "/metrics":
             try expect(method, "GET", path)
             let text = context.metrics.render(
@@ -94,7 +100,7 @@ public final class BrokerService: Sendable {
         default:
             if path.hasPrefix("/hf-inference/models/") || path.hasPrefix("/models/") {
                 try expect(method, "POST", path)
-                return try HFTaskEndpoint(context: context).handle(request, path: path, key: key)
+                return try await HFTaskEndpoint(context: context).handle(request, path: path, key: key)
             }
             throw APIError.notFound(path)
         }

@@ -3,8 +3,8 @@ import Foundation
 /// The cores this process may run on: the affinity mask (`Cpus_allowed` in
 /// `/proc/self/status`, which `taskset` and container CPU sets narrow) when it can be read,
 /// never more than Foundation's active processor count.
-enum UsableCores {
-    static func count() -> Int {
+public enum UsableCores {
+    public static func count() -> Int {
         let active = max(1, ProcessInfo.processInfo.activeProcessorCount)
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") })

@@ -1,0 +1,147 @@
+import CMicroHTTPD
+import EventLoops
+
+/// One libmicrohttpd daemon driven by one ``EventLoop`` (the ``HTTPServerConfiguration/ThreadModel/eventLoops(threads:)``
+/// model): the daemon's epoll descriptor is watched by the loop, each request's handler runs as a
+/// task on the loop, and the connection is suspended until the task answers.
+///
+/// Everything here runs on the loop's thread: libmicrohttpd's callbacks come from `MHD_run`,
+/// which only the loop calls, and answers from other threads are posted to the loop.
+final class LoopDaemon: @unchecked Sendable {
+    let loop: EventLoop
+    let core: ServerCore
+    private(set) var daemon: OpaquePointer?
+    /// Requests whose handler is running, by state.
+    private var waiting: [ObjectIdentifier: RequestState] = [:]
+    /// Streamed bodies waiting for their producer.
+    private var parkedStreams: [ObjectIdentifier: StreamState] = [:]
+    /// A connection was resumed: `MHD_run` must run before the loop waits (libmicrohttpd's
+    /// external-epoll mode does not make its descriptor readable for a resume).
+    private var resumed = false
+
+    init(loop: EventLoop, core: ServerCore) {
+        self.loop = loop
+        self.core = core
+    }
+
+    /// The daemon of the loop running on the calling thread, if any.
+    static var current: LoopDaemon? { EventLoop.current?.attachment(LoopDaemon.self) { nil } }
+
+    /// Takes `daemon` over: registers with the loop (before it starts) so that its I/O, timeouts
+    /// and shutdown run there.
+    func adopt(_ daemon: OpaquePointer) -> Bool {
+        let fd = shim_MHD_daemon_epoll_fd(daemon)
+        guard fd >= 0 else { return false }
+        self.daemon = daemon
+        _ = loop.attachment(LoopDaemon.self) { self }
+        loop.watch(fd, events: EventLoop.readable) { [unowned self] _ in
+            if let daemon = self.daemon { _ = MHD_run(daemon) }
+        }
+        loop.addTicker { [unowned self] in
+            guard let daemon = self.daemon else { return -1 }
+            var timeout = shim_MHD_timeout_ms(daemon)
+            if timeout == 0 || self.resumed {
+                self.resumed = false
+                _ = MHD_run(daemon)
+                timeout = shim_MHD_timeout_ms(daemon)
+            }
+            return Int(timeout)
+        }
+        loop.onStop { [unowned self] in self.shutdown(epollFD: fd) }
+        return true
+    }
+
+    // MARK: Requests
+
+    /// Suspends the connection and runs the server's async handler for `request` as a task on
+    /// this loop; its answer resumes the connection (see ``MHDBridge/access``).
+    func start(
+        _ request: ServerRequest, state: RequestState, connection: OpaquePointer,
+        handler: @escaping @Sendable (ServerRequest) async -> ServerResponse
+    ) {
+        MHD_suspend_connection(connection)
+        state.connection = connection
+        state.waitingForHandler = true
+        waiting[ObjectIdentifier(state)] = state
+        let loop = self.loop
+        Task(executorPreference: loop) {
+            let response = await handler(request)
+            if loop.inLoop {
+                self.answer(state, with: response)
+            } else if !loop.execute({ self.answer(state, with: response) }) {
+                Self.discard(response)
+            }
+        }
+    }
+
+    /// Resumes the connection with `response`; a response for a request that was already
+    /// answered (the server stopped meanwhile) is discarded.
+    private func answer(_ state: RequestState, with response: ServerResponse) {
+        guard state.waitingForHandler, let connection = state.connection else {
+            Self.discard(response)
+            return
+        }
+        state.waitingForHandler = false
+        state.answer = response
+        waiting.removeValue(forKey: ObjectIdentifier(state))
+        MHD_resume_connection(connection)
+        resumed = true
+    }
+
+    /// Lets a response that will never be sent release what it holds.
+    private static func discard(_ response: ServerResponse) {
+        if case .stream(let stream) = response.body { stream.onFinish?() }
+    }
+
+    // MARK: Streams
+
+    /// Suspends a streamed body's connection until its producer calls the returned waker.
+    func park(_ stream: StreamState, connection: OpaquePointer) {
+        MHD_suspend_connection(connection)
+        parkedStreams[ObjectIdentifier(stream)] = stream
+    }
+
+    /// A waker for `stream` (any thread): resumes its connection on the loop.
+    func waker(for stream: StreamState, connection: OpaquePointer) -> @Sendable () -> Void {
+        let box = UncheckedBox((stream, connection))
+        return { [loop] in
+            _ = loop.execute { self.unpark(box.value.0, connection: box.value.1) }
+        }
+    }
+
+    private func unpark(_ stream: StreamState, connection: OpaquePointer) {
+        guard parkedStreams.removeValue(forKey: ObjectIdentifier(stream)) != nil else { return }
+        MHD_resume_connection(connection)
+        resumed = true
+    }
+
+    // MARK: Shutdown
+
+    /// Answers what is still waiting (503, or a dropped stream), then stops the daemon.
+    private func shutdown(epollFD: Int32) {
+        guard let daemon else { return }
+        for state in waiting.values {
+            state.waitingForHandler = false
+            state.answer = ServerResponse(
+                status: 503, headers: [("Content-Type", "text/plain; charset=utf-8"), ("Connection", "close")],
+                bytes: Array("the server is stopping\n".utf8))
+            if let connection = state.connection { MHD_resume_connection(connection) }
+        }
+        waiting.removeAll()
+        for (_, stream) in parkedStreams {
+            stream.abandon()
+            if let connection = stream.connection { MHD_resume_connection(connection) }
+        }
+        parkedStreams.removeAll()
+        _ = MHD_run(daemon)
+        loop.unwatch(epollFD)
+        self.daemon = nil
+        MHD_stop_daemon(daemon)
+    }
+}
+
+/// Carries a loop-confined reference into a `@Sendable` closure that only uses it on the loop.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

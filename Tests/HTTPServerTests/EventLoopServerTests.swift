@@ -1,0 +1,188 @@
+import Dispatch
+import EventLoops
+import HTTPServer
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Starts a server on event loops with an async handler, runs `body` with its port, stops it.
+func withLoopServer<T>(
+    loops: Int = 1, _ handler: @escaping @Sendable (ServerRequest) async -> ServerResponse, _ body: (Int) throws -> T
+) throws -> T {
+    let server = HTTPServer(
+        configuration: HTTPServerConfiguration(threadModel: .eventLoops(threads: loops)),
+        handler: { _ in .text("sync handler called", status: 500) }, asyncHandler: handler)
+    let port = try server.start()
+    defer { server.stop() }
+    return try body(port)
+}
+
+/// A streamed body fed from outside: pieces pushed from any thread, read without blocking.
+final class PushedBody: Sendable {
+    private struct State {
+        var pieces: [[UInt8]] = []
+        var ended = false
+        var waker: (@Sendable () -> Void)?
+    }
+    private let state = Mutex(State())
+
+    func push(_ piece: String) { update { $0.pieces.append(Array(piece.utf8)) } }
+    func end() { update { $0.ended = true } }
+
+    private func update(_ change: (inout State) -> Void) {
+        let waker = state.withLock { s in
+            change(&s)
+            return s.waker.take()
+        }
+        waker?()
+    }
+
+    var stream: ResponseStream {
+        ResponseStream(
+            poll: { wake in
+                self.state.withLock { s -> StreamEvent? in
+                    if !s.pieces.isEmpty { return .data(s.pieces.removeFirst()) }
+                    if s.ended { return .end }
+                    s.waker = wake
+                    return nil
+                }
+            },
+            next: { _ in .abort })
+    }
+}
+
+@Suite struct EventLoopServerTests {
+    @Test func aHandlerThatAwaitsHoldsNoOtherConnectionBack() throws {
+        try withLoopServer({ request in
+            let onLoop = EventLoop.current != nil
+            if request.path == "/slow" { try? await Task.sleep(for: .milliseconds(400)) }
+            return .text("\(request.path) on loop: \(onLoop)")
+        }) { port in
+            let slow = try RawHTTPClient(port: port)
+            try slow.send(Array("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            let begin = RawHTTPClient.nowMs()
+            let fast = try RawHTTPClient(port: port).request("GET", "/fast")
+            #expect(fast.text == "/fast on loop: true")
+            #expect(RawHTTPClient.nowMs() - begin < 300, "one loop, and the fast request did not wait for the slow one")
+            #expect(try slow.readResponse().text == "/slow on loop: true")
+        }
+    }
+
+    @Test func keptAliveConnectionsAndUploadsWorkAcrossLoops() throws {
+        let body = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        try withLoopServer(loops: 2, { request in
+            .text("\(request.connectionID) \(request.method) \(request.body.count) \(request.body == body)")
+        }) { port in
+            let client = try RawHTTPClient(port: port)
+            let a = try client.request("POST", "/a", body: body).text
+            let b = try client.request("GET", "/b").text
+            #expect(a.hasSuffix(" POST 200000 true"))
+            #expect(a.split(separator: " ").first == b.split(separator: " ").first, "the same connection")
+            // Many connections at once: every one is answered, whichever loop takes it.
+            let answers = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 24) { index in
+                let text = (try? RawHTTPClient(port: port).request("GET", "/c\(index)").text) ?? "failed"
+                answers.withLock { $0.append(text) }
+            }
+            let all = answers.withLock { $0 }
+            #expect(all.count == 24)
+            #expect(all.allSatisfy { $0.hasSuffix(" GET 0 false") })
+            #expect(Set(all.map { $0.split(separator: " ").first }).count == 24, "24 distinct connections")
+        }
+    }
+
+    @Test func aPolledStreamParksUntilItsProducerWakesIt() throws {
+        let body = PushedBody()
+        try withLoopServer({ _ in ServerResponse(body: .stream(body.stream)) }) { port in
+            DispatchQueue.global().async {
+                for piece in ["one ", "two ", "three"] {
+                    usleep(80_000)
+                    body.push(piece)
+                }
+                usleep(80_000)
+                body.end()
+            }
+            let response = try RawHTTPClient(port: port).request("GET", "/stream")
+            #expect(response.text == "one two three")
+            #expect(response.complete)
+            #expect(response.pieces.count >= 3, "each piece was sent as it came")
+            // The loop stayed free while the body was parked.
+            #expect(try RawHTTPClient(port: port).request("GET", "/").status == 200)
+        }
+    }
+
+    @Test func stoppingAnswersWaitingRequestsAndCutsParkedStreams() throws {
+        let body = PushedBody()
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(threadModel: .eventLoops(threads: 1)), handler: { _ in .text("") },
+            asyncHandler: { request in
+                if request.path == "/stream" { return ServerResponse(body: .stream(body.stream)) }
+                try? await Task.sleep(for: .seconds(30))
+                return .text("late")
+            })
+        let port = try server.start()
+        let waiting = try RawHTTPClient(port: port)
+        try waiting.send(Array("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        let streaming = try RawHTTPClient(port: port)
+        try streaming.send(Array("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        body.push("A")
+        usleep(200_000)
+        let begin = RawHTTPClient.nowMs()
+        server.stop()
+        #expect(RawHTTPClient.nowMs() - begin < 2000, "stop does not wait for the handler's task")
+        let answered = try waiting.readResponse()
+        #expect(answered.status == 503)
+        let cut = try streaming.readResponse()
+        #expect(cut.text == "A")
+        #expect(!cut.complete)
+    }
+
+    @Test func bothLoopsServeOnePort() throws {
+        let loops = Mutex<Set<String>>([])
+        try withLoopServer(loops: 2, { _ in
+            // Which loop ran the handler, by its identity.
+            let id = EventLoop.current.map { "\(ObjectIdentifier($0).hashValue)" } ?? "none"
+            loops.withLock { _ = $0.insert(id) }
+            return .text(id)
+        }) { port in
+            var clients: [RawHTTPClient] = []
+            for _ in 0..<32 {
+                let client = try RawHTTPClient(port: port)
+                _ = try client.request("GET", "/")
+                clients.append(client)
+            }
+        }
+        let seen = loops.withLock { $0 }
+        #expect(!seen.contains("none"))
+        #expect(seen.count == 2, "32 connections over SO_REUSEPORT reach both loops")
+    }
+}
+
+final class QueueExecutorForTest: SerialExecutor, @unchecked Sendable {
+    private let queue = DispatchQueue(label: "test")
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        let executor = asUnownedSerialExecutor()
+        queue.async { unowned.runSynchronously(on: executor) }
+    }
+    func asUnownedSerialExecutor() -> UnownedSerialExecutor { UnownedSerialExecutor(ordinary: self) }
+}
+
+actor QueueActorForTest {
+    private let executor = QueueExecutorForTest()
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+    func value() -> Int { 42 }
+}
+
+@Suite struct EventLoopHopTests {
+    @Test func aHandlerAwaitingAnActorOnAQueueIsAnswered() throws {
+        let holder = QueueActorForTest()
+        try withLoopServer({ _ in .text("\(await holder.value())") }) { port in
+            let answer = try RawHTTPClient(port: port, timeoutSeconds: 3).request("GET", "/")
+            #expect(answer.text == "42")
+        }
+    }
+}
