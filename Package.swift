@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoops", "Adapters", "ProviderSimulator"]),
         .testTarget(
             name: "AdaptersTests",
-            dependencies: ["Adapters", "ProviderInterface", "ProviderSimulator"]),
+            dependencies: ["Adapters", "ProviderInterface", "EventLoops", "ProviderSimulator"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "ProviderInterface"]),
         .testTarget(
             name: "BrokerServeTests",

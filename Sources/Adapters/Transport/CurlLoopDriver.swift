@@ -53,6 +53,9 @@ final class CurlLoopDriver: @unchecked Sendable {
         return driver
     }
 
+    /// Easy handles kept for the next transfers (for tests).
+    var idleHandles: Int { pool.count }
+
     /// Starts `transfer` (its completion set); its task is resumed from this loop.
     func start(_ transfer: CurlTransfer) {
         if transfer.cancelRequested.load(ordering: .acquiring) {

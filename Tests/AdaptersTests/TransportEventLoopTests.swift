@@ -1,0 +1,116 @@
+import EventLoops
+import ProviderInterface
+import ProviderSimulator
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@testable import Adapters
+
+/// `CurlTransport` called from a task on an ``EventLoop`` (as `broker serve`'s requests are):
+/// the transfer runs on that loop's own multi handle, and timeouts, cancellation and the loop's
+/// end behave as on the transport's thread.
+@Suite struct TransportEventLoopTests {
+    /// Runs `body` as a task on a fresh loop, then stops the loop.
+    static func onLoop<T: Sendable>(_ body: @escaping @Sendable (EventLoop) async throws -> T) async throws -> T {
+        let loop = try #require(EventLoop())
+        #expect(loop.start(name: "test-loop"))
+        defer {
+            loop.stop()
+            loop.join()
+        }
+        return try await Task(executorPreference: loop) { try await body(loop) }.value
+    }
+
+    @Test func burstsRunOnTheLoopAndKeepTheirConnectionsForTheNext() async throws {
+        let sim = try TransportFixture.simulator()
+        defer { sim.stop() }
+        sim.route("GET", "/item") { request in
+            usleep(20_000)  // so a burst's requests overlap and each needs a connection of its own
+            return .json("\"\(request.query)\"")
+        }
+        let transport = CurlTransport()
+        let (rounds, stayedOnLoop, pooled) = try await Self.onLoop { loop in
+            var rounds: [[Int: String]] = []
+            var stayed = true
+            for _ in 0..<2 {
+                let answers = try await withThrowingTaskGroup(of: (Int, String, Bool).self) { group in
+                    for index in 0..<12 {
+                        group.addTask {
+                            let text = try await transport.send(HTTPRequest(url: sim.url("/item?i=\(index)"))).text
+                            return (index, text, EventLoop.current === loop)
+                        }
+                    }
+                    return try await group.reduce(into: [Int: (String, Bool)]()) { $0[$1.0] = ($1.1, $1.2) }
+                }
+                stayed = stayed && answers.values.allSatisfy(\.1)
+                rounds.append(answers.mapValues(\.0))
+            }
+            return (rounds, stayed, CurlLoopDriver.forCurrentLoop()?.idleHandles ?? 0)
+        }
+        for round in rounds {
+            #expect(round.count == 12)
+            #expect(round.allSatisfy { $0.value == "\"i=\($0.key)\"" })
+        }
+        #expect(stayedOnLoop, "every request resumed on the loop")
+        #expect(pooled > 0, "the loop's own multi handle ran the transfers")
+        let connections = sim.requests.map(\.connectionID)
+        let first = Set(connections.prefix(12))
+        let second = Set(connections.dropFirst(12))
+        #expect(first.count > 1, "the burst ran concurrently")
+        #expect(first.union(second).count <= 12, "never more connections than requests at once: the first burst's were reused")
+    }
+
+    @Test func anUpstreamThatSendsNothingTimesOutOnTheLoop() async throws {
+        let sim = try TransportFixture.simulator()
+        defer { sim.stop() }
+        sim.route("GET", "/silent") { _ in
+            usleep(1_500_000)
+            return .json("{}")
+        }
+        let transport = CurlTransport()
+        let (error, elapsedMs) = try await Self.onLoop { _ in
+            let begin = MonotonicTime.nanoseconds()
+            let error = await TransportFixture.error {
+                try await transport.send(HTTPRequest(
+                    url: sim.url("/silent"), timeouts: HTTPTimeouts(connectMs: 1_000, firstByteMs: 200, totalMs: 5_000)))
+            }
+            return (error, (MonotonicTime.nanoseconds() - begin) / 1_000_000)
+        }
+        #expect(error?.code == .firstByteTimeout)
+        #expect(elapsedMs < 1_000)
+    }
+
+    @Test func cancellingTheTaskOrStoppingTheLoopEndsTheTransfer() async throws {
+        let sim = try TransportFixture.simulator()
+        defer { sim.stop() }
+        sim.route("GET", "/slow") { _ in
+            usleep(2_000_000)
+            return .json("{}")
+        }
+        let transport = CurlTransport()
+        let cancelled = try await Self.onLoop { _ in
+            let task = Task { await TransportFixture.error { try await transport.send(HTTPRequest(url: sim.url("/slow"))) } }
+            try await Task.sleep(for: .milliseconds(100))
+            task.cancel()
+            return await task.value
+        }
+        #expect(cancelled?.code == .cancelled)
+
+        // A loop that stops (a server shutting down) ends what its transfers were waiting for.
+        let loop = try #require(EventLoop())
+        #expect(loop.start(name: "test-loop"))
+        let begin = MonotonicTime.nanoseconds()
+        let pending = Task(executorPreference: loop) {
+            await TransportFixture.error { try await transport.send(HTTPRequest(url: sim.url("/slow"))) }
+        }
+        try await Task.sleep(for: .milliseconds(150))
+        loop.stop()
+        loop.join()
+        let stopped = await pending.value
+        #expect(stopped?.code == .cancelled)
+        #expect((MonotonicTime.nanoseconds() - begin) / 1_000_000 < 1_500)
+    }
+}
