@@ -50,6 +50,9 @@ public final class BusyPoll: Sendable {
     /// A request has ended.
     public func requestEnded() { inFlight.subtract(1, ordering: .relaxed) }
 
+    /// The requests in flight now (as counted by ``requestStarted()`` and ``requestEnded()``).
+    public var requestsInFlight: Int { inFlight.load(ordering: .relaxed) }
+
     /// Polls `fd` for input without sleeping until it is readable (or has an error or hang-up)
     /// or the window has passed, when the policy allows: at most `maxInFlight` requests in
     /// flight and a spinner slot free.

@@ -93,16 +93,20 @@ struct RefreshReliabilityTests {
         let market = try await market(models: models, price: "0.3")
         defer { market.stop() }
         market.simulator.inject(.slowDrip(chunkDelayMs: 1), pathPrefix: "/together/v1/models", count: 2)
-        let (first, _) = try start(market, ["refresh", "--provider", "acme"])
-        let (second, _) = try start(market, ["refresh", "--provider", "acme"])
+        let (first, firstErr) = try start(market, ["refresh", "--provider", "acme"])
+        let (second, secondErr) = try start(market, ["refresh", "--provider", "acme"])
         let query = try await market.broker(["market", "--format", "json", "--limit", "1"])
         #expect(query.code == 0)
-        try await onOwnThread {
+        let (firstText, secondText) = try await onOwnThread {
+            let texts = (
+                String(decoding: firstErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                String(decoding: secondErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
             first.waitUntilExit()
             second.waitUntilExit()
+            return texts
         }
-        #expect(first.terminationStatus == 0)
-        #expect(second.terminationStatus == 0)
+        #expect(first.terminationStatus == 0, "\(firstText)")
+        #expect(second.terminationStatus == 0, "\(secondText)")
         #expect(try await checkStore(market, models: models) == [300_000])
     }
 

@@ -5,9 +5,9 @@ import Testing
 
 @Suite("broker serve: chat completions, plain and streamed")
 struct ChatCompletionTests {
-    @Test("a plain chat is routed like broker run, billed exactly and named in the headers")
-    func plainChat() async throws {
-        let h = try await ServeHarness()
+    @Test("a plain chat is routed like broker run, billed exactly and named in the headers", arguments: ServeModel.allCases)
+    func plainChat(_ model: ServeModel) async throws {
+        let h = try await ServeHarness(model: model)
         let response = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
         #expect(response.status == 200, "\(response.text)")
         let object = try #require(ServeHarness.json(response) as? [String: Any])
@@ -33,9 +33,9 @@ struct ChatCompletionTests {
         await h.stop()
     }
 
-    @Test("the model field takes :served_by and :policy suffixes, aliases and a broker object")
-    func modelSelection() async throws {
-        let h = try await ServeHarness()
+    @Test("the model field takes :served_by and :policy suffixes, aliases and a broker object", arguments: ServeModel.allCases)
+    func modelSelection(_ model: ServeModel) async throws {
+        let h = try await ServeHarness(model: model)
         // Before the broker has figures of its own, fastest goes by the providers' (groq: 120 ms to first token).
         let fastest = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8:fastest"))
         #expect(fastest.header("x-broker-served-by") == "groq")
@@ -53,11 +53,11 @@ struct ChatCompletionTests {
         await h.stop()
     }
 
-    @Test("stream: true answers OpenAI SSE chunks, usage last when asked, then [DONE]")
-    func streamedChat() async throws {
+    @Test("stream: true answers OpenAI SSE chunks, usage last when asked, then [DONE]", arguments: ServeModel.allCases)
+    func streamedChat(_ model: ServeModel) async throws {
         var fixtures = SimulatorFixtures()
         fixtures.chatAnswers[ServeHarness.llama8B] = "one two three four five"
-        let h = try await ServeHarness(fixtures: fixtures)
+        let h = try await ServeHarness(fixtures: fixtures, model: model)
         let response = try await h.send(
             "POST", "/v1/chat/completions",
             json: ServeHarness.chat("l8", extra: ["stream": true, "stream_options": ["include_usage": true]]))

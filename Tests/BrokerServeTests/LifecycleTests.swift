@@ -5,13 +5,13 @@ import Testing
 
 @Suite("broker serve: clean shutdown and background refresh")
 struct LifecycleTests {
-    @Test("shutdown lets a stream in flight finish, turns new requests away with 503, and stops")
-    func gracefulShutdown() async throws {
+    @Test("shutdown lets a stream in flight finish, turns new requests away with 503, and stops", arguments: ServeModel.allCases)
+    func gracefulShutdown(_ model: ServeModel) async throws {
         var fixtures = SimulatorFixtures()
         fixtures.chatAnswers[ServeHarness.llama8B] = "a b c d e f g h"
         // Long enough (8 × 150 ms) that a test task delayed by a busy suite still sees the draining.
         fixtures.streamChunkDelayMs = 150
-        let h = try await ServeHarness(fixtures: fixtures)
+        let h = try await ServeHarness(fixtures: fixtures, model: model)
         let inFlight = Task {
             try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8", extra: ["stream": true]))
         }

@@ -2,8 +2,10 @@ import Adapters
 import Broker
 import BrokerServe
 import Foundation
+import HTTPServer
 import ProviderInterface
 import ProviderSimulator
+import Testing
 
 /// A simulator, a registry pointing at it, a fresh store and `BrokerServer` in process, with
 /// a small HTTP client for the server's API.
@@ -18,7 +20,8 @@ final class ServeHarness: Sendable {
     static let llama8B = "meta-llama/Llama-3.1-8B-Instruct"
 
     init(
-        fixtures: SimulatorFixtures = SimulatorFixtures(), configure: (inout ServeConfiguration) -> Void = { _ in },
+        fixtures: SimulatorFixtures = SimulatorFixtures(), model: ServeModel = .eventLoops,
+        configure: (inout ServeConfiguration) -> Void = { _ in },
         refresh: Bool = true, editRegistry: (String) -> String = { $0 }, directory: URL? = nil,
         storeBusyTimeoutMs: Int32 = 5_000
     ) async throws {
@@ -35,6 +38,7 @@ final class ServeHarness: Sendable {
         let registry = try RegistryLoader().load(path: registryPath)
         let store = try MarketplaceStore(path: storePath, busyTimeoutMs: storeBusyTimeoutMs)
         var configuration = ServeConfiguration(port: 0, refreshIntervalMs: nil, refreshAtStart: false, gracePeriodMs: 5_000)
+        configuration.threadModel = model.threadModel
         configure(&configuration)
         let environment = Self.environment
         let context = AdapterContext(environment: environment, transport: CurlTransport.shared)
@@ -87,4 +91,21 @@ final class ServeHarness: Sendable {
         for (k, v) in extra { body[k] = v }
         return body
     }
+}
+
+/// The server's two ways of running requests, for tests that must hold on both.
+enum ServeModel: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    /// Two event loops (the default of `broker serve` on this machine).
+    case eventLoops
+    /// A thread per connection (`--event-loops off`).
+    case connectionThreads
+
+    var threadModel: HTTPServerConfiguration.ThreadModel {
+        switch self {
+        case .eventLoops: .eventLoops(threads: 2)
+        case .connectionThreads: .threadPerConnection
+        }
+    }
+
+    var testDescription: String { rawValue }
 }

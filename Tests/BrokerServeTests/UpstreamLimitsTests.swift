@@ -16,9 +16,9 @@ struct UpstreamLimitsTests {
         }
     }
 
-    @Test("an upstream that sends nothing within the first-byte timeout is given up on in time and the next offer answers")
-    func slowFirstByteFailsOver() async throws {
-        let h = try await ServeHarness(editRegistry: Self.firstByteTimeout(300))
+    @Test("an upstream that sends nothing within the first-byte timeout is given up on in time and the next offer answers", arguments: ServeModel.allCases)
+    func slowFirstByteFailsOver(_ model: ServeModel) async throws {
+        let h = try await ServeHarness(model: model, editRegistry: Self.firstByteTimeout(300))
         h.simulator.inject(.slowFirstByte(ms: 3_000), pathPrefix: "/v1/chat/completions", count: 1)
         let started = Date()
         let response = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
@@ -29,9 +29,9 @@ struct UpstreamLimitsTests {
         await h.stop()
     }
 
-    @Test("every upstream too slow is a 503 that names the timeout, well before the slow answers would have come")
-    func everyUpstreamTooSlow() async throws {
-        let h = try await ServeHarness(editRegistry: Self.firstByteTimeout(200))
+    @Test("every upstream too slow is a 503 that names the timeout, well before the slow answers would have come", arguments: ServeModel.allCases)
+    func everyUpstreamTooSlow(_ model: ServeModel) async throws {
+        let h = try await ServeHarness(model: model, editRegistry: Self.firstByteTimeout(200))
         h.simulator.inject(.slowFirstByte(ms: 2_500), pathPrefix: "/v1/chat/completions", count: 10)
         let started = Date()
         let response = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
@@ -42,9 +42,9 @@ struct UpstreamLimitsTests {
         await h.stop()
     }
 
-    @Test("24 clients at once are all answered, each under its own request id")
-    func concurrentClients() async throws {
-        let h = try await ServeHarness()
+    @Test("24 clients at once are all answered, each under its own request id", arguments: ServeModel.allCases)
+    func concurrentClients(_ model: ServeModel) async throws {
+        let h = try await ServeHarness(model: model)
         let prompts = (0..<24).map { "prompt number \($0)" }
         let answers = try await withThrowingTaskGroup(of: (String, Int, String?).self) { group in
             for prompt in prompts {

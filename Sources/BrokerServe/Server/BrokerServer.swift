@@ -32,8 +32,15 @@ public final class BrokerServer: Sendable {
             BusyPoll.shared.windowMicroseconds = configuration.busyPollMicroseconds
             BusyPoll.shared.useCores(UsableCores.count())
             http.beforeIdleWait = { socket in BusyPoll.shared.spin(fd: socket, maxInFlight: 0) }
-            // An event loop with at most one request in flight: waiting for the client or the upstream.
-            http.loopSpin = { ready in BusyPoll.shared.spin(maxInFlight: 1, until: ready) }
+            // An event loop with at most one request in flight waits for the client's next request
+            // (one window, as a connection thread does) or for the provider's answer (up to eight
+            // windows, as the transport's inline runner does: an answer a little slower than one
+            // window would otherwise pay the whole wake-up).
+            http.loopSpin = { ready in
+                let windows = BusyPoll.shared.requestsInFlight == 0 ? 1 : 8
+                for _ in 0..<windows where BusyPoll.shared.spin(maxInFlight: 1, until: ready) { return true }
+                return false
+            }
         }
         self.http = HTTPServer(
             configuration: http, handler: { request in service.handle(request) },

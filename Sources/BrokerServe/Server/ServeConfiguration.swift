@@ -17,7 +17,9 @@ public struct ServeConfiguration: Sendable {
     public var gracePeriodMs: Int
     /// The client keys; empty means no access control (loopback only).
     public var keys: [APIKey]
-    /// The server's threading model.
+    /// The server's threading model. Defaults to a thread per connection; `broker serve` uses
+    /// one event loop per usable core (``UsableCores``), where a request and its provider call
+    /// run on its connection's loop without blocking it.
     public var threadModel: HTTPServerConfiguration.ThreadModel
     /// How long one model's offers, latency figures and breaker state are reused between requests.
     public var marketCacheTTLMs: Int64

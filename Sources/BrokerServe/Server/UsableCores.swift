@@ -4,6 +4,7 @@ import Foundation
 /// `/proc/self/status`, which `taskset` and container CPU sets narrow) when it can be read,
 /// never more than Foundation's active processor count.
 public enum UsableCores {
+    /// How many cores this process may use (at least 1).
     public static func count() -> Int {
         let active = max(1, ProcessInfo.processInfo.activeProcessorCount)
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
