@@ -43,7 +43,7 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     private let epollFD: Int32
     private let wakeFD: Int32
     // Loop-thread state.
-    private var watchers: [Int32: Handler] = [:]
+    private var watchers: [Int32: (events: UInt32, handler: Handler)] = [:]
     private var tickers: [(id: Int, tick: Ticker)] = []
     private var nextTickerID = 0
     private var stopHooks: [() -> Void] = []
@@ -88,13 +88,21 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     // MARK: Loop-thread API
 
     /// Calls `handler` on the loop thread whenever `fd` has any of `events` (level-triggered
-    /// epoll flags: ``readable``, ``writable``); replaces an earlier watch of `fd`.
+    /// epoll flags: ``readable``, ``writable``); replaces an earlier watch of `fd`. Watching a
+    /// descriptor again with the same events only swaps the handler (no system call).
+    ///
+    /// A descriptor closed while watched leaves the epoll set by itself; watching a new one that
+    /// got the same number works.
     public func watch(_ fd: Int32, events: UInt32, _ handler: @escaping Handler) {
+        let previous = watchers.updateValue((events, handler), forKey: fd)
+        if let previous, previous.events == events { return }
         var event = epoll_event(events: events, data: epoll_data_t(fd: fd))
-        if watchers.updateValue(handler, forKey: fd) == nil {
+        if previous == nil {
+            if epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) != 0, errno == EEXIST {
+                epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
+            }
+        } else if epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event) != 0, errno == ENOENT {
             epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event)
-        } else {
-            epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
         }
     }
 
@@ -249,8 +257,8 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
                 if fd == wakeFD {
                     var value: UInt64 = 0
                     _ = read(wakeFD, &value, 8)
-                } else if let handler = watchers[fd] {
-                    handler(events[index].events)
+                } else if let watcher = watchers[fd] {
+                    watcher.handler(events[index].events)
                 }
             }
         }

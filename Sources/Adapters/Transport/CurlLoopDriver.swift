@@ -92,7 +92,10 @@ final class CurlLoopDriver: @unchecked Sendable {
     private func socketChanged(_ socket: curl_socket_t, what: Int32) {
         guard !closed else { return }
         if what == CURL_POLL_REMOVE {
-            loop.unwatch(socket)
+            // An idle kept-alive connection: stay registered for reading (no system call now or
+            // when the next transfer takes it, which curl announces as reading or writing), and
+            // let go only if the peer closes it meanwhile, so the loop does not spin on it.
+            loop.watch(socket, events: EventLoop.readable) { [loop] _ in loop.unwatch(socket) }
             return
         }
         var events: UInt32 = 0
