@@ -30,7 +30,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var threadModel: ThreadModel
     /// Seconds a connection may stay idle before the server closes it; 0 = never. Defaults to 60.
     public var idleTimeoutSeconds: Int
-    /// The most simultaneous connections; 0 keeps libmicrohttpd's default (the descriptor limit).
+    /// The most simultaneous connections (with event loops, shared out evenly among the loops);
+    /// 0 keeps libmicrohttpd's default (the descriptor limit).
     public var connectionLimit: Int
     /// The largest request body accepted; a larger one is answered 413. Defaults to 64 MiB.
     public var maxRequestBodyBytes: Int

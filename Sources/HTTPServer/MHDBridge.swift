@@ -13,12 +13,15 @@ enum MHDBridge {
         let cls = Unmanaged.passUnretained(core).toOpaque()
         let poolSize: Int
         var reusePort: Int32 = 0
+        var connectionLimit = max(0, configuration.connectionLimit)
         switch configuration.threadModel {
         case .threadPerConnection: poolSize = 0
         case .pool(let threads): poolSize = threads
-        case .eventLoops:
+        case .eventLoops(let loops):
             poolSize = 0
             reusePort = 1
+            // One daemon per loop: each takes its share of the limit.
+            if connectionLimit > 0 { connectionLimit = (connectionLimit + max(1, loops) - 1) / max(1, loops) }
         }
         let tls = core.tlsKey != nil && core.tlsCertificate != nil
         return shim_MHD_start_daemon_reusing(
@@ -31,7 +34,7 @@ enum MHDBridge {
             { cls, connection, socketContext, code in MHDBridge.notify(cls, socketContext, code) },
             { _, uri, _ in MHDBridge.uriLog(uri) },
             UInt32(clamping: max(0, configuration.idleTimeoutSeconds)),
-            UInt32(clamping: max(0, configuration.connectionLimit)),
+            UInt32(clamping: connectionLimit),
             UInt32(clamping: max(0, poolSize)),
             max(0, configuration.connectionMemoryBytes), core.tlsKey, core.tlsCertificate, reusePort)
     }

@@ -3,8 +3,8 @@ import Foundation
 import ProviderSimulator
 import Testing
 
-/// A served chat request makes its provider call on its own connection thread (not on the
-/// transport's loop thread): the provider's limits must hold there exactly as elsewhere.
+/// A served chat request makes its provider call on its own connection thread or event loop
+/// (not on the transport's loop thread): the provider's limits must hold there exactly as elsewhere.
 @Suite("broker serve: provider timeouts and size limits on the serving path")
 struct UpstreamLimitsTests {
     /// The test registry with the `hf` provider's first-byte timeout set to `ms`.
