@@ -14,16 +14,6 @@
 /** The URI log callback: its return value becomes the request's initial `*con_cls`. */
 typedef void *(*shim_MHD_UriLogCallback)(void *cls, const char *uri, struct MHD_Connection *connection);
 
-static inline struct MHD_Daemon *shim_MHD_start_daemon_reusing(
-    unsigned int flags, const struct sockaddr *address,
-    MHD_AccessHandlerCallback access_handler, void *cls,
-    MHD_RequestCompletedCallback completed,
-    MHD_NotifyConnectionCallback notify_connection,
-    shim_MHD_UriLogCallback uri_log,
-    unsigned int connection_timeout_s, unsigned int connection_limit,
-    unsigned int thread_pool_size, size_t connection_memory_limit,
-    const char *tls_key_pem, const char *tls_cert_pem, int reuse_port);
-
 /**
  * Starts a daemon bound to `address` (an IPv4 or IPv6 socket address; port 0 = ephemeral) with the
  * access handler, the request-completed, connection-notify and URI-log callbacks sharing one `cls`.
@@ -31,26 +21,11 @@ static inline struct MHD_Daemon *shim_MHD_start_daemon_reusing(
  * `connection_timeout_s` 0 means no idle timeout; `connection_limit` 0 keeps MHD's default;
  * `connection_memory_limit` 0 keeps MHD's default (32 KiB, which bounds the request header size).
  * `tls_key_pem` and `tls_cert_pem` (NUL-terminated PEM, both or neither) serve HTTPS: the caller adds
- * MHD_USE_TLS to `flags` and keeps both strings alive until the daemon stops.
+ * MHD_USE_TLS to `flags` and keeps both strings alive until the daemon stops. `reuse_port` non-zero
+ * sets SO_REUSEPORT, so several daemons (one per event loop) listen on one port and the kernel spreads
+ * new connections among them.
  */
 static inline struct MHD_Daemon *shim_MHD_start_daemon(
-    unsigned int flags, const struct sockaddr *address,
-    MHD_AccessHandlerCallback access_handler, void *cls,
-    MHD_RequestCompletedCallback completed,
-    MHD_NotifyConnectionCallback notify_connection,
-    shim_MHD_UriLogCallback uri_log,
-    unsigned int connection_timeout_s, unsigned int connection_limit,
-    unsigned int thread_pool_size, size_t connection_memory_limit,
-    const char *tls_key_pem, const char *tls_cert_pem)
-{
-    return shim_MHD_start_daemon_reusing(
-        flags, address, access_handler, cls, completed, notify_connection, uri_log, connection_timeout_s,
-        connection_limit, thread_pool_size, connection_memory_limit, tls_key_pem, tls_cert_pem, 0);
-}
-
-/** As shim_MHD_start_daemon; `reuse_port` non-zero sets SO_REUSEPORT, so several daemons (one per
-    event loop) can listen on one port and the kernel spreads new connections among them. */
-static inline struct MHD_Daemon *shim_MHD_start_daemon_reusing(
     unsigned int flags, const struct sockaddr *address,
     MHD_AccessHandlerCallback access_handler, void *cls,
     MHD_RequestCompletedCallback completed,

@@ -153,12 +153,7 @@ public final class HTTPServer: Sendable {
             guard inet_pton(AF_INET6, configuration.host, &address.sin6_addr) == 1 else {
                 throw .invalidAddress(where_)
             }
-            daemon = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    MHDBridge.startDaemon(
-                        flags: flags | MHD_USE_IPv6.rawValue, address: $0, core: core, configuration: configuration)
-                }
-            }
+            daemon = start(&address, flags: flags | MHD_USE_IPv6.rawValue, core: core)
         } else {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
@@ -166,14 +161,19 @@ public final class HTTPServer: Sendable {
             guard inet_pton(AF_INET, configuration.host, &address.sin_addr) == 1 else {
                 throw .invalidAddress(where_)
             }
-            daemon = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    MHDBridge.startDaemon(flags: flags, address: $0, core: core, configuration: configuration)
-                }
-            }
+            daemon = start(&address, flags: flags, core: core)
         }
         guard let daemon else { throw .startFailed(where_) }
         return daemon
+    }
+
+    /// Starts one daemon on `address` (a `sockaddr_in` or `sockaddr_in6`).
+    private func start<Address>(_ address: inout Address, flags: UInt32, core: ServerCore) -> OpaquePointer? {
+        withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                MHDBridge.startDaemon(flags: flags, address: $0, core: core, configuration: configuration)
+            }
+        }
     }
 
     /// Stops listening, ends waits on the ``StopSignal``, closes every connection and waits for

@@ -24,7 +24,7 @@ enum MHDBridge {
             if connectionLimit > 0 { connectionLimit = (connectionLimit + max(1, loops) - 1) / max(1, loops) }
         }
         let tls = core.tlsKey != nil && core.tlsCertificate != nil
-        return shim_MHD_start_daemon_reusing(
+        return shim_MHD_start_daemon(
             tls ? flags | MHD_USE_TLS.rawValue : flags, address,
             { cls, connection, url, method, version, uploadData, uploadSize, conCls in
                 MHDBridge.access(cls, connection, method, version, uploadData, uploadSize, conCls)

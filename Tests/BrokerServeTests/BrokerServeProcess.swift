@@ -1,5 +1,7 @@
+import Adapters
 import Foundation
 import ProviderSimulator
+import Testing
 
 /// `broker serve` as a child process, the way a user starts it: the real binary, flags and
 /// environment, its address read from its first stderr line.
@@ -51,6 +53,28 @@ final class BrokerServeProcess: @unchecked Sendable {
             let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
             return (process.terminationStatus, text)
+        }
+    }
+
+    /// Checks a `broker serve` option: each `wrong` value is refused with exit 64 and a message
+    /// naming the option and the value; with each `good` value the server starts, answers
+    /// `/health` and every path of `paths` with 200, and stops cleanly.
+    static func expectOption(_ option: String, wrong: [String], good: [String], paths: [String] = []) async throws {
+        let (dir, environment) = try scratch("option")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let flags = ["--no-initial-refresh", "--refresh-every", "off"]
+        for value in wrong {
+            let (code, text) = try await runToExit(["serve", "--port", "0"] + flags + [option, value], environment: environment)
+            #expect(code == 64 && text.contains(option) && text.contains(value), "\(option) \(value): \(code) \(text)")
+        }
+        for value in good {
+            let server = try await onOwnThread { try BrokerServeProcess(flags + [option, value], environment: environment) }
+            for path in ["/health"] + paths {
+                let answer = try await CurlTransport.shared.send(HTTPRequest(url: "http://127.0.0.1:\(server.port)\(path)"))
+                #expect(answer.status == 200, "\(option) \(value): \(path)")
+            }
+            let (code, _) = try await onOwnThread { server.terminate() }
+            #expect(code == 0, "\(option) \(value)")
         }
     }
 

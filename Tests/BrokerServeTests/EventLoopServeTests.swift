@@ -34,22 +34,7 @@ struct EventLoopServeTests {
 
     @Test("broker serve --event-loops takes a count or 'off', and names itself when the value is wrong (64)")
     func cliFlag() async throws {
-        let (dir, environment) = try BrokerServeProcess.scratch("loops")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let flags = ["--no-initial-refresh", "--refresh-every", "off"]
-        for wrong in ["0", "many", "65"] {
-            let (code, text) = try await BrokerServeProcess.runToExit(
-                ["serve", "--port", "0"] + flags + ["--event-loops", wrong], environment: environment)
-            #expect(code == 64 && text.contains("--event-loops") && text.contains(wrong), "\(wrong): \(code) \(text)")
-        }
-        for good in ["off", "1", "3"] {
-            let server = try await onOwnThread { try BrokerServeProcess(flags + ["--event-loops", good], environment: environment) }
-            let health = try await CurlTransport.shared.send(HTTPRequest(url: "http://127.0.0.1:\(server.port)/health"))
-            #expect(health.status == 200, "--event-loops \(good)")
-            let models = try await CurlTransport.shared.send(HTTPRequest(url: "http://127.0.0.1:\(server.port)/v1/models"))
-            #expect(models.status == 200, "--event-loops \(good)")
-            let (code, _) = try await onOwnThread { server.terminate() }
-            #expect(code == 0)
-        }
+        try await BrokerServeProcess.expectOption(
+            "--event-loops", wrong: ["0", "many", "65"], good: ["off", "1", "3"], paths: ["/v1/models"])
     }
 }

@@ -12,12 +12,10 @@ import EventLoops
 final class CurlLoopDriver: @unchecked Sendable {
     private let loop: EventLoop
     private let multi: UnsafeMutableRawPointer
-    private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
-    private var pool: [UnsafeMutableRawPointer] = []
+    private let transfers: CurlTransferSet
     /// When libcurl wants `CURL_SOCKET_TIMEOUT` handled (monotonic ns); nil: no timer.
     private var timerDeadline: UInt64?
     private var closed = false
-    private static let poolLimit = 64
     /// The most idle connections kept for reuse per loop.
     private static let keptConnections = 256
 
@@ -25,6 +23,7 @@ final class CurlLoopDriver: @unchecked Sendable {
         guard CurlGlobal.isReady, let multi = curl_multi_init() else { return nil }
         self.loop = loop
         self.multi = multi
+        transfers = CurlTransferSet(multi: multi)
         let me = Unmanaged.passUnretained(self).toOpaque()
         _ = shim_curl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
         // libcurl keeps 4 idle connections per transfer running at the time: when a burst ends, it
@@ -54,25 +53,11 @@ final class CurlLoopDriver: @unchecked Sendable {
     }
 
     /// Easy handles kept for the next transfers (for tests).
-    var idleHandles: Int { pool.count }
+    var idleHandles: Int { transfers.idleHandles }
 
     /// Starts `transfer` (its completion set); its task is resumed from this loop.
     func start(_ transfer: CurlTransfer) {
-        if transfer.cancelRequested.load(ordering: .acquiring) {
-            transfer.deliver(TransportError(.cancelled, "\(transfer.hop.context): cancelled"))
-            return
-        }
-        guard let easy = pool.popLast() ?? curl_easy_init() else {
-            transfer.deliver(TransportError(.other, "\(transfer.hop.context): cannot create a curl handle"))
-            return
-        }
-        guard transfer.attach(easy, now: MonotonicTime.nanoseconds()), curl_multi_add_handle(multi, easy) == CURLM_OK
-        else {
-            transfer.deliver(TransportError(.other, "\(transfer.hop.context): libcurl refused the request options"))
-            recycle(transfer.detach())
-            return
-        }
-        active[easy] = transfer
+        guard transfers.start(transfer) else { return }
         // Send now rather than on the loop's next round.
         timerDeadline = nil
         act(shim_curl_socket_timeout(), 0)
@@ -81,10 +66,7 @@ final class CurlLoopDriver: @unchecked Sendable {
     /// Stops `transfer` with ``TransportError/Code/cancelled`` (from any thread).
     func cancel(_ transfer: CurlTransfer) {
         transfer.cancelRequested.store(true, ordering: .releasing)
-        loop.execute { [self] in
-            guard let easy = transfer.easy, active[easy] === transfer else { return }
-            end(transfer, easy: easy) { $0.deliver(TransportError(.cancelled, "\($0.hop.context): cancelled")) }
-        }
+        loop.execute { [self] in transfers.cancel(transfer) }
     }
 
     // MARK: libcurl's callbacks
@@ -120,32 +102,19 @@ final class CurlLoopDriver: @unchecked Sendable {
     private func act(_ socket: curl_socket_t, _ flags: Int32) {
         var running: Int32 = 0
         _ = curl_multi_socket_action(multi, socket, flags, &running)
-        var left: Int32 = 0
-        while let message = curl_multi_info_read(multi, &left) {
-            guard shim_curl_msg_is_done(message) != 0, let easy = message.pointee.easy_handle, let transfer = active[easy]
-            else { continue }
-            let code = shim_curl_msg_result(message)
-            end(transfer, easy: easy) { $0.finish(code) }
-        }
+        transfers.collectFinished()
     }
 
     /// Runs libcurl's due timer and the first-byte timeouts; returns how long the loop may wait.
     private func tick() -> Int {
-        guard !active.isEmpty || timerDeadline != nil else { return -1 }
+        guard !transfers.isEmpty || timerDeadline != nil else { return -1 }
         var now = MonotonicTime.nanoseconds()
         if let deadline = timerDeadline, deadline <= now {
             timerDeadline = nil
             act(shim_curl_socket_timeout(), 0)
             now = MonotonicTime.nanoseconds()
         }
-        var waitMs = -1
-        if !active.isEmpty {
-            let (expired, firstByteWaitMs) = FirstByteWatch.check(active, now: now)
-            for (easy, transfer) in expired {
-                end(transfer, easy: easy) { $0.deliver(FirstByteWatch.timeout($0)) }
-            }
-            if let firstByteWaitMs { waitMs = Int(firstByteWaitMs) }
-        }
+        var waitMs = transfers.expireFirstBytes().map(Int.init) ?? -1
         if let deadline = timerDeadline {
             let timerMs = deadline <= now ? 0 : Int((deadline - now + 999_999) / 1_000_000)
             waitMs = waitMs < 0 ? timerMs : min(waitMs, timerMs)
@@ -153,32 +122,11 @@ final class CurlLoopDriver: @unchecked Sendable {
         return waitMs
     }
 
-    /// Removes the transfer from curl, lets `outcome` resume its task, and recycles the handle.
-    private func end(_ transfer: CurlTransfer, easy: UnsafeMutableRawPointer, _ outcome: (CurlTransfer) -> Void) {
-        _ = curl_multi_remove_handle(multi, easy)
-        active.removeValue(forKey: easy)
-        outcome(transfer)
-        recycle(transfer.detach())
-    }
-
-    private func recycle(_ easy: UnsafeMutableRawPointer?) {
-        guard let easy else { return }
-        if pool.count < Self.poolLimit, !closed {
-            curl_easy_reset(easy)
-            pool.append(easy)
-        } else {
-            curl_easy_cleanup(easy)
-        }
-    }
-
     /// The loop is stopping: ends what runs, frees the handles.
     private func shutdown() {
-        for (easy, transfer) in Array(active) {
-            end(transfer, easy: easy) { $0.deliver(TransportError(.cancelled, "\($0.hop.context): the server is stopping")) }
-        }
+        transfers.endAll { TransportError(.cancelled, "\($0.hop.context): the server is stopping") }
         closed = true
-        for easy in pool { curl_easy_cleanup(easy) }
-        pool.removeAll()
+        transfers.freePool()
         curl_multi_cleanup(multi)
     }
 }
