@@ -10,9 +10,11 @@ import Synchronization
 /// An HTTP/1.1 server on libmicrohttpd: persistent connections, request bodies collected in
 /// full, complete or streamed responses.
 ///
-/// The handler is synchronous and runs on libmicrohttpd's threads, outside any actor; it must
-/// not touch main-actor state. With ``HTTPServerConfiguration/ThreadModel/threadPerConnection``
-/// a handler or streaming producer may block without delaying other connections.
+/// The handler runs on libmicrohttpd's threads, outside any actor; it must not touch main-actor
+/// state. With ``HTTPServerConfiguration/ThreadModel/threadPerConnection`` a handler or streaming
+/// producer may block without delaying other connections. With
+/// ``HTTPServerConfiguration/ThreadModel/eventLoops(threads:)`` the async form of the handler
+/// runs as a task on the connection's loop and may await anything, but must not block.
 ///
 /// ```swift
 /// let server = HTTPServer { request in .text("hello \(request.path)") }

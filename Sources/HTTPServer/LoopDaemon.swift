@@ -101,16 +101,17 @@ final class LoopDaemon: @unchecked Sendable {
         parkedStreams[ObjectIdentifier(stream)] = stream
     }
 
-    /// A waker for `stream` (any thread): resumes its connection on the loop.
-    func waker(for stream: StreamState, connection: OpaquePointer) -> @Sendable () -> Void {
-        let box = UncheckedBox((stream, connection))
+    /// A waker for `stream` (any thread): resumes its connection on the loop. It names the
+    /// stream without holding it, so the stream may keep its waker.
+    func waker(for stream: StreamState) -> @Sendable () -> Void {
+        let id = ObjectIdentifier(stream)
         return { [loop] in
-            _ = loop.execute { self.unpark(box.value.0, connection: box.value.1) }
+            _ = loop.execute { self.unpark(id) }
         }
     }
 
-    private func unpark(_ stream: StreamState, connection: OpaquePointer) {
-        guard parkedStreams.removeValue(forKey: ObjectIdentifier(stream)) != nil else { return }
+    private func unpark(_ id: ObjectIdentifier) {
+        guard let stream = parkedStreams.removeValue(forKey: id), let connection = stream.connection else { return }
         MHD_resume_connection(connection)
         resumed = true
     }
@@ -138,10 +139,4 @@ final class LoopDaemon: @unchecked Sendable {
         self.daemon = nil
         MHD_stop_daemon(daemon)
     }
-}
-
-/// Carries a loop-confined reference into a `@Sendable` closure that only uses it on the loop.
-struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

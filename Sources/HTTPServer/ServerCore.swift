@@ -77,6 +77,8 @@ final class StreamState {
     private let daemon: LoopDaemon?
     let connection: OpaquePointer?
     private var abandoned = false
+    /// Event loops: resumes the parked connection (made once, on the first park).
+    private var waker: (@Sendable () -> Void)?
 
     init(stream: ResponseStream, stopSignal: StopSignal, daemon: LoopDaemon? = nil, connection: OpaquePointer? = nil) {
         self.stream = stream
@@ -105,7 +107,9 @@ final class StreamState {
             let event: StreamEvent
             if let daemon, let connection, let poll = stream.poll {
                 if abandoned || stopSignal.isFired { return MHD_CONTENT_READER_END_WITH_ERROR }
-                guard let ready = poll(daemon.waker(for: self, connection: connection)) else {
+                let wake = waker ?? daemon.waker(for: self)
+                waker = wake
+                guard let ready = poll(wake) else {
                     // Nothing yet: park the connection; the waker resumes it and libmicrohttpd asks again.
                     daemon.park(self, connection: connection)
                     return 0
