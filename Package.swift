@@ -22,6 +22,8 @@ let package = Package(
 
         // Linux's epoll and eventfd headers (part of libc).
         .systemLibrary(name: "CEpoll"),
+        // posix_spawn's GNU file actions (part of libc), for the test support's child processes.
+        .systemLibrary(name: "CSpawn"),
 
         // One-thread event loops (epoll reactor and task executor) for the server and the transport.
         .target(name: "EventLoops", dependencies: ["CEpoll"]),
@@ -42,7 +44,7 @@ let package = Package(
         // Test support: the loopback provider simulator and fakes.
         .target(
             name: "ProviderSimulator",
-            dependencies: ["HTTPServer", "ProviderInterface"],
+            dependencies: ["HTTPServer", "ProviderInterface", "CSpawn"],
             resources: [.copy("Fixtures")]),
 
         .testTarget(name: "ProviderInterfaceTests", dependencies: ["ProviderInterface"]),

@@ -83,13 +83,10 @@ struct BatchEndToEndTests {
         // Slow enough that the whole batch (20 rounds of two) outlasts a test task delayed by a busy suite.
         market.simulator.inject(.slowFirstByte(ms: 250), pathPrefix: "/v1/chat/completions", count: 10_000)
         for _ in 0..<2 {
-            let process = Process()
-            process.executableURL = BrokerProcess.executable
-            process.arguments = ["batch", inURL.path, "--output", outURL.path, "--concurrency", "2"]
-            process.environment = market.environment.merging(["PATH": "/usr/bin:/bin", "HOME": market.dir.path]) { a, _ in a }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let child = try ChildProcess(
+                BrokerProcess.executable.path, ["batch", inURL.path, "--output", outURL.path, "--concurrency", "2"],
+                environment: market.environment.merging(["PATH": "/usr/bin:/bin", "HOME": market.dir.path]) { a, _ in a },
+                output: .null, errors: .null)
             // Kill it part-way: once some results are written, before all are.
             let deadline = Date().addingTimeInterval(10)
             while Date() < deadline {
@@ -97,9 +94,9 @@ struct BatchEndToEndTests {
                 if done >= 4 { break }
                 try await Task.sleep(for: .milliseconds(20))
             }
-            kill(process.processIdentifier, SIGKILL)
-            try await onOwnThread { process.waitUntilExit() }
-            #expect(process.terminationReason == .uncaughtSignal)
+            child.send(SIGKILL)
+            let ended = try await onOwnThread { child.wait() }
+            #expect(ended == .signal(SIGKILL))
         }
         let partial = try results(outURL).count
         #expect(partial < count)

@@ -30,36 +30,24 @@ struct BrokerProcess {
     private static func runBlocking(
         _ args: [String], environment: [String: String], stdin: String?, cwd: URL?
     ) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = args
         var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        if let cwd { process.currentDirectoryURL = cwd }
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
+        let child = try ChildProcess(executable.path, args, environment: env, directory: cwd?.path, input: .pipe)
+        if let stdin { child.input?.writeAllRetryingInterrupts(Data(stdin.utf8)) }
+        try child.input?.close()
         // Read both pipes concurrently so a full pipe never blocks the child.
         let group = DispatchGroup()
         nonisolated(unsafe) var outData = Data()
         nonisolated(unsafe) var errData = Data()
         group.enter()
         DispatchQueue.global().async {
-            outData = out.fileHandleForReading.readDataToEndOfFile()
+            outData = child.output?.readAllRetryingInterrupts() ?? Data()
             group.leave()
         }
-        errData = err.fileHandleForReading.readDataToEndOfFile()
+        errData = child.errors?.readAllRetryingInterrupts() ?? Data()
         group.wait()
-        process.waitUntilExit()
         return Result(
-            code: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            code: child.wait().code, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
     }
 

@@ -58,20 +58,15 @@ struct HTTP2Tests {
 
         let backend = try #require(URL(string: market.simulator.baseURL)?.port)
         let port = try Self.freePort()
-        let proxy = Process()
-        proxy.executableURL = URL(fileURLWithPath: Self.nghttpx)
-        proxy.arguments = [
-            "--conf=/dev/null", "--single-process", "--frontend=127.0.0.1,\(port)", "--backend=127.0.0.1,\(backend)", "--workers=1",
-            "--errorlog-file=\(market.dir.path)/nghttpx.log", "--accesslog-file=/dev/null", key, cert,
-        ]
-        proxy.standardOutput = FileHandle.nullDevice
-        proxy.standardError = FileHandle.nullDevice
-        try proxy.run()
-        let pid = proxy.processIdentifier
-        defer {
-            // SIGKILL: the test process's blocked signals are inherited, SIGTERM may not land.
-            kill(pid, SIGKILL)
-        }
+        let proxy = try ChildProcess(
+            Self.nghttpx,
+            [
+                "--conf=/dev/null", "--single-process", "--frontend=127.0.0.1,\(port)", "--backend=127.0.0.1,\(backend)",
+                "--workers=1", "--errorlog-file=\(market.dir.path)/nghttpx.log", "--accesslog-file=/dev/null", key, cert,
+            ],
+            environment: ["PATH": "/usr/bin:/bin"], output: .null, errors: .null)
+        // SIGKILL on every way out (an early throw included); the normal end also reaps it.
+        defer { proxy.send(SIGKILL) }
         var up = false
         for _ in 0..<500 where !up {
             up = Self.accepts(port)
@@ -99,7 +94,7 @@ struct HTTP2Tests {
         #expect(chats.count >= 2)
         #expect(chats.allSatisfy { $0.header("via")?.hasPrefix("2 ") == true }, "\(chats.map { $0.header("via") ?? "none" })")
         #expect(market.simulator.requests.allSatisfy { $0.header("via")?.hasPrefix("2 ") == true })
-        kill(pid, SIGKILL)
-        try await onOwnThread { proxy.waitUntilExit() }
+        proxy.send(SIGKILL)
+        try await onOwnThread { proxy.wait() }
     }
 }

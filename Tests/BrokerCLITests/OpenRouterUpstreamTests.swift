@@ -45,5 +45,19 @@ struct OpenRouterUpstreamTests {
         let provider = try #require(body["provider"] as? [String: Any])
         #expect(provider["order"] as? [String] == ["together"])
         #expect(provider["allow_fallbacks"] as? Bool == false)
+
+        // Unpinned, OpenRouter picks the upstream and names it: that is who served the answer,
+        // while the attempt stays on the offer the broker chose.
+        let unpinned = try await market.broker(
+            ["run", "--provider", "or:openrouter", "--model", "meta-llama/llama-3.1-8b-instruct", "--prompt", "anyone",
+             "--format", "json"])
+        #expect(unpinned.code == 0, "\(unpinned.stderr)")
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(unpinned.stdout.utf8)) as? [String: Any])
+        let upstreamBody = try #require(market.simulator.requests.last { $0.path == "/api/v1/chat/completions" }?.body)
+        let upstreamRequest = try #require(try JSONSerialization.jsonObject(with: Data(upstreamBody)) as? [String: Any])
+        #expect((upstreamRequest["provider"] as? [String: Any])?["order"] == nil, "nothing pinned")
+        #expect(answer["served_by"] as? String == "deepinfra")
+        let attempts = try #require(answer["attempts"] as? [[String: Any]])
+        #expect(attempts.map { $0["served_by"] as? String } == ["openrouter"])
     }
 }

@@ -21,16 +21,12 @@ struct RefreshReliabilityTests {
         return try SimulatedMarket(fixtures: fixtures)
     }
 
-    func start(_ market: SimulatedMarket, _ args: [String]) throws -> (Process, Pipe) {
-        let process = Process()
-        process.executableURL = BrokerProcess.executable
-        process.arguments = args
-        process.environment = market.environment.merging(["PATH": "/usr/bin:/bin", "HOME": market.dir.path]) { a, _ in a }
-        let err = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = err
-        try process.run()
-        return (process, err)
+    /// Starts `broker args…` in `market`'s environment; its stderr is the child's `errors`.
+    func start(_ market: SimulatedMarket, _ args: [String]) throws -> ChildProcess {
+        try ChildProcess(
+            BrokerProcess.executable.path, args,
+            environment: market.environment.merging(["PATH": "/usr/bin:/bin", "HOME": market.dir.path]) { a, _ in a },
+            output: .null)
     }
 
     /// What a running `refresh --every` wrote to stderr, up to a line containing `marker` (or
@@ -40,7 +36,7 @@ struct RefreshReliabilityTests {
             let deadline = Date().addingTimeInterval(seconds)
             var text = ""
             while Date() < deadline, !text.contains(marker) {
-                let data = handle.availableData
+                let data = handle.readSomeRetryingInterrupts()
                 if data.isEmpty { break }
                 text += String(decoding: data, as: UTF8.self)
             }
@@ -71,10 +67,10 @@ struct RefreshReliabilityTests {
         for round in 0..<12 {
             // Stretch the download so kills land before, during and after the write.
             market.simulator.inject(.slowDrip(chunkDelayMs: 1), pathPrefix: "/together/v1/models", count: 1)
-            let (process, _) = try start(market, ["refresh", "--provider", "acme"])
+            let process = try start(market, ["refresh", "--provider", "acme"])
             try await Task.sleep(for: .milliseconds(50 + round * 60))
-            kill(process.processIdentifier, SIGKILL)
-            try await onOwnThread { process.waitUntilExit() }
+            process.send(SIGKILL)
+            try await onOwnThread { process.wait() }
             let prices = try await checkStore(market, models: models)
             #expect(prices.count == 1, "round \(round): a mix of prices \(prices)")
             if prices == [100_000] { sawOld = true }
@@ -93,20 +89,16 @@ struct RefreshReliabilityTests {
         let market = try await market(models: models, price: "0.3")
         defer { market.stop() }
         market.simulator.inject(.slowDrip(chunkDelayMs: 1), pathPrefix: "/together/v1/models", count: 2)
-        let (first, firstErr) = try start(market, ["refresh", "--provider", "acme"])
-        let (second, secondErr) = try start(market, ["refresh", "--provider", "acme"])
+        let first = try start(market, ["refresh", "--provider", "acme"])
+        let second = try start(market, ["refresh", "--provider", "acme"])
         let query = try await market.broker(["market", "--format", "json", "--limit", "1"])
         #expect(query.code == 0)
         let (firstText, secondText) = try await onOwnThread {
-            let texts = (
-                String(decoding: firstErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-                String(decoding: secondErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-            first.waitUntilExit()
-            second.waitUntilExit()
-            return texts
+            (String(decoding: first.errors?.readAllRetryingInterrupts() ?? Data(), as: UTF8.self),
+             String(decoding: second.errors?.readAllRetryingInterrupts() ?? Data(), as: UTF8.self))
         }
-        #expect(first.terminationStatus == 0, "\(firstText)")
-        #expect(second.terminationStatus == 0, "\(secondText)")
+        #expect(first.wait() == .exit(0), "\(firstText)")
+        #expect(second.wait() == .exit(0), "\(secondText)")
         #expect(try await checkStore(market, models: models) == [300_000])
     }
 
@@ -114,20 +106,16 @@ struct RefreshReliabilityTests {
     func everyStopsOnSignal() async throws {
         let market = try await market(models: 3, price: "0.1")
         defer { market.stop() }
-        let (process, err) = try start(market, ["refresh", "--provider", "acme", "--every", "1s"])
-        let handle = err.fileHandleForReading
+        let process = try start(market, ["refresh", "--provider", "acme", "--every", "1s"])
+        let handle = try #require(process.errors)
         var text = try await Self.read(handle, until: "refresh round 2", seconds: 15)
         #expect(text.contains("refresh round 1: 1 ok; offers 3 new, 0 changed, 0 gone"), "\(text)")
         // The second round finds the same catalog and writes nothing.
         #expect(text.contains("refresh round 2: 1 ok; offers 0 new, 0 changed, 0 gone"), "\(text)")
         #expect(text.contains("refresh round 2"))
-        kill(process.processIdentifier, SIGTERM)
-        text += try await onOwnThread {
-            process.waitUntilExit()
-            return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
-        }
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
+        process.send(SIGTERM)
+        text += try await onOwnThread { String(decoding: handle.readAllRetryingInterrupts(), as: UTF8.self) }
+        #expect(process.wait() == .exit(0))
         #expect(text.contains("refresh: stopped"))
     }
     @Test("--every refreshes a provider whose refresh_every is shorter on its own interval, the others on the loop's")
@@ -138,15 +126,12 @@ struct RefreshReliabilityTests {
         let registry = market.simulator.testRegistryJSON()
             .replacingOccurrences(of: #""auth_env": "ACME_KEY","#, with: #""auth_env": "ACME_KEY", "refresh_every": "1s","#)
         try registry.write(to: market.registry, atomically: true, encoding: .utf8)
-        let (process, err) = try start(market, ["refresh", "--provider", "acme", "--provider", "hf", "--every", "30s"])
-        let handle = err.fileHandleForReading
+        let process = try start(market, ["refresh", "--provider", "acme", "--provider", "hf", "--every", "30s"])
+        let handle = try #require(process.errors)
         var text = try await Self.read(handle, until: "refresh round 3", seconds: 20)
-        kill(process.processIdentifier, SIGTERM)
-        text += try await onOwnThread {
-            process.waitUntilExit()
-            return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
-        }
-        #expect(process.terminationStatus == 0, "\(text)")
+        process.send(SIGTERM)
+        text += try await onOwnThread { String(decoding: handle.readAllRetryingInterrupts(), as: UTF8.self) }
+        #expect(process.wait() == .exit(0), "\(text)")
         #expect(text.contains("refresh round 1: 2 ok"), "\(text)")
         #expect(text.contains("refresh round 2: 1 ok"), "\(text)")
         #expect(text.contains("refresh round 3: 1 ok"), "\(text)")

@@ -6,9 +6,8 @@ import Testing
 /// `broker serve` as a child process, the way a user starts it: the real binary, flags and
 /// environment, its address read from its first stderr line.
 final class BrokerServeProcess: @unchecked Sendable {
-    let process = Process()
+    let child: ChildProcess
     let port: Int
-    private let stderrPipe = Pipe()
 
     /// The `broker` binary next to the test bundle.
     static var executable: URL {
@@ -27,32 +26,16 @@ final class BrokerServeProcess: @unchecked Sendable {
 
     /// Runs `broker args…` to completion (for `refresh`).
     static func run(_ args: [String], environment: [String: String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = args
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try ChildProcess(executable.path, args, environment: environment, output: .null, errors: .null).wait().code
     }
 
     /// Runs `broker args…` to its exit on a thread of its own: the status and stderr (for
     /// flags that must be refused).
     static func runToExit(_ args: [String], environment: [String: String]) async throws -> (Int32, String) {
         try await onOwnThread {
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = args
-            process.environment = environment
-            let err = Pipe()
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = err
-            try process.run()
-            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, text)
+            let child = try ChildProcess(executable.path, args, environment: environment, output: .null)
+            let text = String(decoding: child.errors?.readAllRetryingInterrupts() ?? Data(), as: UTF8.self)
+            return (child.wait().code, text)
         }
     }
 
@@ -92,23 +75,18 @@ final class BrokerServeProcess: @unchecked Sendable {
 
     /// Starts `broker serve --port 0 …` and waits for its "listening on" line.
     init(_ args: [String], environment: [String: String]) throws {
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--port", "0"] + args
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = stderrPipe
-        try process.run()
+        child = try ChildProcess(Self.executable.path, ["serve", "--port", "0"] + args, environment: environment, output: .null)
         var text = ""
-        let handle = stderrPipe.fileHandleForReading
         while !text.contains("\n") {
-            let data = handle.availableData
+            let data = child.errors?.readSomeRetryingInterrupts() ?? Data()
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
         }
         guard let range = text.range(of: "://127.0.0.1:"),
             let port = Int(text[range.upperBound...].prefix { $0.isNumber })
         else {
-            process.terminate()
+            child.send(SIGTERM)
+            child.wait()
             throw ProcessFailure(message: "broker serve did not start: \(text)")
         }
         self.port = port
@@ -118,10 +96,9 @@ final class BrokerServeProcess: @unchecked Sendable {
 
     /// Sends SIGTERM and waits; returns the exit status and the rest of stderr.
     func terminate() -> (Int32, String) {
-        kill(process.processIdentifier, SIGTERM)
-        let rest = stderrPipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: rest, as: UTF8.self))
+        child.send(SIGTERM)
+        let rest = child.errors?.readAllRetryingInterrupts() ?? Data()
+        return (child.wait().code, String(decoding: rest, as: UTF8.self))
     }
 
     struct ProcessFailure: Error, CustomStringConvertible {

@@ -79,23 +79,26 @@ struct OfficialClientTests {
     private static func runClients(_ python: URL, server: BrokerServeProcess, home: URL) throws
         -> (Int32, Data, String, Int32, String)
     {
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [
-            BrokerServeProcess.repositoryRoot.appendingPathComponent("scripts/serve_clients.py").path, server.baseURL, Self.key,
-            ServeHarness.llama8B, "facebook/bart-large-cnn", "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
-        ]
-        process.environment = ["PATH": "/usr/bin:/bin", "HF_HUB_DISABLE_TELEMETRY": "1", "HOME": home.path, "NO_PROXY": "127.0.0.1"]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let child = try ChildProcess(
+            python.path,
+            [
+                BrokerServeProcess.repositoryRoot.appendingPathComponent("scripts/serve_clients.py").path, server.baseURL, Self.key,
+                ServeHarness.llama8B, "facebook/bart-large-cnn", "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
+            ],
+            environment: ["PATH": "/usr/bin:/bin", "HF_HUB_DISABLE_TELEMETRY": "1", "HOME": home.path, "NO_PROXY": "127.0.0.1"])
+        // Standard error is read on its own thread, so a full pipe never blocks the clients.
+        let errorsRead = DispatchGroup()
+        nonisolated(unsafe) var stderrData = Data()
+        errorsRead.enter()
+        DispatchQueue.global().async {
+            stderrData = child.errors?.readAllRetryingInterrupts() ?? Data()
+            errorsRead.leave()
+        }
+        let stdout = child.output?.readAllRetryingInterrupts() ?? Data()
+        errorsRead.wait()
+        let status = child.wait().code
         let (code, serveLog) = server.terminate()
-        return (process.terminationStatus, stdout, stderr, code, serveLog)
+        return (status, stdout, String(decoding: stderrData, as: UTF8.self), code, serveLog)
     }
 
 

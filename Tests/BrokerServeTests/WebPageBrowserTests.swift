@@ -27,19 +27,15 @@ struct WebPageBrowserTests {
     }
 
     private static func runBlocking(_ chromium: String, _ arguments: [String], profile: URL) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: chromium)
-        process.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--user-data-dir=\(profile.path)", "--virtual-time-budget=10000",
-        ] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let child = try ChildProcess(
+            chromium,
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--user-data-dir=\(profile.path)", "--virtual-time-budget=10000",
+            ] + arguments,
+            environment: ProcessInfo.processInfo.environment, errors: .null)
+        let data = child.output?.readAllRetryingInterrupts() ?? Data()
+        return (child.wait().code, String(decoding: data, as: UTF8.self))
     }
 
     @Test("filtered to region EU by the URL, the page shows only EU offers as cards, with prices and badges")

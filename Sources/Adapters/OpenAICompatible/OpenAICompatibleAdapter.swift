@@ -54,8 +54,12 @@ public struct OpenAICompatibleAdapter: ProviderInterface {
         return OpenAICompatibleCatalog.quotes(try await listModels())
     }
 
+    /// A direct provider serves its own offers: a `provider` member in its answer (the field
+    /// OpenRouter uses to name an upstream) says nothing about who served, so it is dropped.
     public func runInference(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
-        try await client.chat(request)
+        var response = try await client.chat(request)
+        response.servedBy = nil
+        return response
     }
 
     public func streamInference(_ request: InferenceRequest) async throws(ProviderError)

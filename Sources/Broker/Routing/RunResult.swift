@@ -32,6 +32,15 @@ public struct RunResult: Sendable, Hashable {
     public var firstTokenMs: Int64?
     /// Every try, in order.
     public var attempts: [AttemptRecord]
+
+    /// Who served the answer: the upstream the adapter reports (an aggregator's answer to an
+    /// offer that pins none names the upstream that took it, as OpenRouter does), else the
+    /// offer's `served_by`. The ledger and the attempts stay keyed by the offer, which the
+    /// circuit breaker and the measured latency read.
+    public var servedBy: String {
+        guard let reported = response.servedBy, !reported.isEmpty else { return offer.servedBy }
+        return reported
+    }
 }
 
 /// A request that got no answer.

@@ -78,7 +78,7 @@ struct RunOutput: Sendable {
     func summary(_ r: RunResult) -> String {
         let usage = r.response.usage.map { "\($0.inputTokens) in / \($0.outputTokens) out tokens" } ?? "usage not reported"
         let cost = r.cost.map { "$" + DecimalText.format($0.value, fractionDigits: 12) } ?? "cost unknown"
-        return "[\(r.offer.provider)/\(r.offer.servedBy) \(r.offer.model) · \(usage) · \(cost) · \(r.latencyMs) ms · \(r.attempts.count) attempt\(r.attempts.count == 1 ? "" : "s")]"
+        return "[\(r.offer.provider)/\(r.servedBy) \(r.offer.model) · \(usage) · \(cost) · \(r.latencyMs) ms · \(r.attempts.count) attempt\(r.attempts.count == 1 ? "" : "s")]"
     }
 
     func outputValue(_ output: InferenceOutput) -> JSONValue {
@@ -93,7 +93,7 @@ struct RunOutput: Sendable {
     static func resultObject(_ r: RunResult, output: JSONValue) -> JSONObject {
         JSONObject([
             ("provider", .string(r.offer.provider)),
-            ("served_by", .string(r.offer.servedBy)),
+            ("served_by", .string(r.servedBy)),
             ("model", .string(r.offer.model)),
             ("hf_id", r.offer.hfID.map(JSONValue.string) ?? .null),
             ("task", .string(r.offer.task.rawValue)),

@@ -65,7 +65,7 @@ enum ChatCompletionJSON {
     static func brokerInfo(_ result: RunResult) -> JSONObject {
         JSONObject([
             ("provider", .string(result.offer.provider)),
-            ("served_by", .string(result.offer.servedBy)),
+            ("served_by", .string(result.servedBy)),
             ("model", .string(result.offer.model)),
             ("cost_nano_usd", result.cost.map { .integer($0.roundedNanoUSD) } ?? .null),
             ("latency_ms", .integer(result.latencyMs)),
@@ -86,7 +86,7 @@ enum ChatCompletionJSON {
     static func headers(_ result: RunResult) -> [(name: String, value: String)] {
         [
             ("x-broker-provider", result.offer.provider),
-            ("x-broker-served-by", result.offer.servedBy),
+            ("x-broker-served-by", result.servedBy),
             ("x-broker-model", result.offer.model),
             ("x-broker-cost-nano-usd", result.cost.map { String($0.roundedNanoUSD) } ?? "unknown"),
             ("x-broker-request-id", result.requestID),
