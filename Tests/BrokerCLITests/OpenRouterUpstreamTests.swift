@@ -59,5 +59,11 @@ struct OpenRouterUpstreamTests {
         #expect(answer["served_by"] as? String == "deepinfra")
         let attempts = try #require(answer["attempts"] as? [[String: Any]])
         #expect(attempts.map { $0["served_by"] as? String } == ["openrouter"])
+
+        // The ledger keeps both: usage by served_by shows who answered, by provider the offer's key.
+        let (_, usageByServer) = try await market.json(["usage", "--by", "served_by", "--format", "json"])
+        let servers = try #require(usageByServer as? [[String: Any]])
+        #expect(Set(servers.compactMap { $0["served_by"] as? String }).isSuperset(of: ["deepinfra", "together"]))
+        #expect(!servers.contains { $0["served_by"] as? String == "openrouter" })
     }
 }

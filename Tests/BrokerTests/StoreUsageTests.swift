@@ -87,6 +87,32 @@ struct StoreUsageTests {
         #expect(try await store.usage(sinceMs: 0, by: .model).first?.costPicoUSD == 13)
     }
 
+    @Test("usage by served_by counts who answered: an aggregator's named upstream, else the offer's served_by")
+    func groupingByServedBy() async throws {
+        let dir = try StoreTempDirectory()
+        let store = try MarketplaceStore(path: dir.file())
+        // Two answers of OpenRouter's own offer, one from each upstream it picked; a pinned one; a failure.
+        var picked = record("a", provider: "or", cost: 10)
+        picked.servedBy = "openrouter"
+        picked.upstream = "deepinfra"
+        var other = record("b", provider: "or", cost: 20)
+        other.servedBy = "openrouter"
+        other.upstream = "together"
+        var pinned = record("c", provider: "or", cost: 40)
+        pinned.servedBy = "together"
+        var failed = record("d", provider: "or", cost: nil, outcome: "timeout")
+        failed.servedBy = "openrouter"
+        for r in [picked, other, pinned, failed] { try await store.recordUsage(r) }
+
+        let rows = try await store.usage(sinceMs: 0, by: .servedBy)
+        #expect(rows.map(\.key) == ["deepinfra", "openrouter", "together"])
+        #expect(rows.map(\.requests) == [1, 1, 2])
+        #expect(rows.map(\.costPicoUSD) == [10, nil, 60])
+        // The offer's own figures (the breaker's and the measured latency's) still count every answer.
+        #expect(try await store.usage(sinceMs: 0, by: .provider).map(\.requests) == [4])
+        #expect(try await store.measuredLatency(provider: "or", servedBy: "openrouter", model: "m")?.samples == 2)
+    }
+
     @Test("measured latency comes from successful attempts of that offer only")
     func measuredLatency() async throws {
         let dir = try StoreTempDirectory()

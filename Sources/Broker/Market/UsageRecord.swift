@@ -36,6 +36,11 @@ public struct UsageRecord: Sendable, Hashable {
     public var httpStatus: Int?
     /// The error message (already redacted), when the attempt failed.
     public var error: String?
+    /// Who answered, when the provider names someone other than ``servedBy``: the upstream an
+    /// aggregator chose for an offer that pins none (OpenRouter's pick for its `openrouter`
+    /// offer). ``servedBy`` stays the offer's, which the circuit breaker and the measured
+    /// latency read.
+    public var upstream: String?
 
     /// The outcome of a successful attempt.
     public static let okOutcome = "ok"
@@ -45,7 +50,7 @@ public struct UsageRecord: Sendable, Hashable {
         requestID: String, attempt: Int = 0, at: Int64, provider: String, servedBy: String? = nil, model: String,
         task: ModelTask, inputTokens: Int64? = nil, outputTokens: Int64? = nil, costPicoUSD: Int64? = nil,
         latencyMs: Int64, firstTokenMs: Int64? = nil, outcome: String = UsageRecord.okOutcome,
-        httpStatus: Int? = nil, error: String? = nil
+        httpStatus: Int? = nil, error: String? = nil, upstream: String? = nil
     ) {
         self.requestID = requestID
         self.attempt = attempt
@@ -62,6 +67,7 @@ public struct UsageRecord: Sendable, Hashable {
         self.outcome = outcome
         self.httpStatus = httpStatus
         self.error = error
+        self.upstream = upstream
     }
 
     /// Whether the attempt succeeded.

@@ -8,6 +8,8 @@ public enum UsageGrouping: String, Sendable, Hashable, CaseIterable {
     case model
     /// By UTC calendar day (`2025-06-01`).
     case day
+    /// By who answered: the upstream an aggregator named, else the offer's `served_by`.
+    case servedBy = "served_by"
 }
 
 /// One row of the `usage` report: totals for one group key.

@@ -167,7 +167,8 @@ public struct InferenceRunner: Sendable {
             model: offer.model, task: offer.task, inputTokens: response?.usage?.inputTokens,
             outputTokens: response?.usage?.outputTokens, costPicoUSD: cost?.value, latencyMs: latency,
             firstTokenMs: firstTokenMs, outcome: error?.code.rawValue ?? UsageRecord.okOutcome, httpStatus: error?.status,
-            error: error.map { redactor.redact($0.description) })
+            error: error.map { redactor.redact($0.description) },
+            upstream: response?.servedBy.flatMap { $0.isEmpty || $0 == offer.servedBy ? nil : $0 })
         if let ledgerWriter {
             ledgerWriter.enqueue(record)
         } else {

@@ -36,6 +36,7 @@ extension MarketplaceStore {
             case .provider: "provider"
             case .model: "model"
             case .day: "strftime('%Y-%m-%d', at / 1000, 'unixepoch')"
+            case .servedBy: "coalesce(upstream, served_by)"
             }
         return try db.rows(
             """

@@ -135,5 +135,11 @@ enum StoreSchema {
                 updated_at INTEGER NOT NULL
             );
             """),
+        Migration("9-usage-upstream", sql: """
+            -- Who answered an attempt when the provider named someone other than its offer's
+            -- served_by (the upstream OpenRouter chose for its `openrouter` offer); NULL
+            -- otherwise. served_by stays the offer's: the circuit breaker reads it.
+            ALTER TABLE usage ADD COLUMN upstream TEXT;
+            """),
     ]
 }

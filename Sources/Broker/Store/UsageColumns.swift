@@ -5,7 +5,7 @@ enum UsageColumns {
     /// The columns an insert lists, in parameter order.
     static let names = [
         "request_id", "attempt", "at", "provider", "served_by", "model", "task", "input_tokens", "output_tokens",
-        "cost_pico", "latency_ms", "first_token_ms", "outcome", "http_status", "error",
+        "cost_pico", "latency_ms", "first_token_ms", "outcome", "http_status", "error", "upstream",
     ]
 
     /// Appends `record` to `rows` as the parameters of an insert of ``names``.
@@ -25,5 +25,6 @@ enum UsageColumns {
         rows.text(record.outcome)
         rows.integer(record.httpStatus.map(Int64.init))
         rows.text(record.error)
+        rows.text(record.upstream)
     }
 }

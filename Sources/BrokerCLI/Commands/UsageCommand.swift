@@ -13,7 +13,7 @@ enum UsageCommand: BrokerCommand {
             """,
         options: [
             .value("--since", "DURATION", "Only the last DURATION (e.g. 24h, 7d; default: everything)."),
-            .value("--by", "provider|model|day", "Group rows by this key (default provider)."),
+            .value("--by", "provider|model|day|served_by", "Group rows by this key (default provider); served_by is who answered."),
         ]
     )
 
@@ -25,7 +25,7 @@ enum UsageCommand: BrokerCommand {
         }
         let grouping: UsageGrouping
         if let by = context.arguments.value("--by") {
-            guard let g = UsageGrouping(rawValue: by) else { throw UsageError("--by must be provider, model or day (got '\(by)')") }
+            guard let g = UsageGrouping(rawValue: by) else { throw UsageError("--by must be provider, model, day or served_by (got '\(by)')") }
             grouping = g
         } else {
             grouping = .provider

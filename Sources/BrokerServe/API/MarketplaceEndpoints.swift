@@ -43,7 +43,7 @@ struct MarketplaceEndpoints: Sendable {
         return JSONResponse.make(.array(rows))
     }
 
-    /// Ledger totals like `broker usage`: `?since=24h&by=provider|model|day`.
+    /// Ledger totals like `broker usage`: `?since=24h&by=provider|model|day|served_by`.
     func usage(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
         var since: Int64 = 0
         var grouping = UsageGrouping.provider
@@ -56,7 +56,7 @@ struct MarketplaceEndpoints: Sendable {
                 since = context.now() - ms
             case "by":
                 guard let g = UsageGrouping(rawValue: value) else {
-                    throw APIError.badRequest("by must be provider, model or day (got '\(value)')", param: "by")
+                    throw APIError.badRequest("by must be provider, model, day or served_by (got '\(value)')", param: "by")
                 }
                 grouping = g
             default: break
