@@ -140,6 +140,21 @@ final class PushedBody: Sendable {
         #expect(!cut.complete)
     }
 
+    @Test func anIdleKeptAliveConnectionIsClosedAfterTheIdleTimeout() throws {
+        let configuration = HTTPServerConfiguration(threadModel: .eventLoops(threads: 1), idleTimeoutSeconds: 1)
+        let server = HTTPServer(configuration: configuration, handler: { _ in .text("") }, asyncHandler: { _ in .text("ok") })
+        let port = try server.start()
+        defer { server.stop() }
+        let idle = try RawHTTPClient(port: port)
+        #expect(try idle.request("GET", "/").text == "ok")
+        let begin = RawHTTPClient.nowMs()
+        // The loop wakes for libmicrohttpd's timeout without any I/O, and closes the connection.
+        #expect(idle.waitForClose(timeoutMs: 4000))
+        #expect(RawHTTPClient.nowMs() - begin >= 500)
+        // The server goes on answering new connections.
+        #expect(try RawHTTPClient(port: port).request("GET", "/").text == "ok")
+    }
+
     @Test func bothLoopsServeOnePort() throws {
         let loops = Mutex<Set<String>>([])
         try withLoopServer(loops: 2, { _ in
