@@ -44,10 +44,11 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     private let wakeFD: Int32
     // Loop-thread state.
     private var watchers: [Int32: (events: UInt32, handler: Handler)] = [:]
-    private var tickers: [(id: Int, tick: Ticker)] = []
-    private var nextTickerID = 0
+    private var tickers: [Ticker] = []
     private var stopHooks: [() -> Void] = []
     private var attachments: [ObjectIdentifier: AnyObject] = [:]
+    /// The loop has left its loop and runs its stop hooks and last jobs: nothing new may join it.
+    private var winding = false
     private var thread: pthread_t?
     private var name = "event-loop"
 
@@ -112,24 +113,18 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
         epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
     }
 
-    /// Adds a ticker, called before every wait; returns its id for ``removeTicker(_:)``.
-    @discardableResult
-    public func addTicker(_ tick: @escaping Ticker) -> Int {
-        nextTickerID += 1
-        tickers.append((nextTickerID, tick))
-        return nextTickerID
-    }
-
-    /// Removes a ticker.
-    public func removeTicker(_ id: Int) { tickers.removeAll { $0.id == id } }
+    /// Adds a ticker, called before every wait for as long as the loop runs.
+    public func addTicker(_ tick: @escaping Ticker) { tickers.append(tick) }
 
     /// Runs `hook` on the loop thread when the loop stops, before it ends (in the order added).
     public func onStop(_ hook: @escaping () -> Void) { stopHooks.append(hook) }
 
     /// A per-loop object of type `T` (a transport's driver, say), created by `make` on first use.
+    /// Once the loop is stopping none is created (nil): its stop hooks have run, so a newcomer's
+    /// would not, and nothing would drive it.
     public func attachment<T: AnyObject>(_ type: T.Type, make: () -> T?) -> T? {
         if let found = attachments[ObjectIdentifier(type)] as? T { return found }
-        guard let made = make() else { return nil }
+        guard !winding, let made = make() else { return nil }
         attachments[ObjectIdentifier(type)] = made
         return made
     }
@@ -194,6 +189,17 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
         if wake { signal() }
     }
 
+    /// Lets go of what a loop that never started was given (watchers, tickers, stop hooks and
+    /// attachments, which may hold the loop in turn), so that all of it can be freed: for a start
+    /// that failed part-way. Does nothing to a loop that was started.
+    public func discard() {
+        guard thread == nil else { return }
+        watchers.removeAll()
+        tickers.removeAll()
+        stopHooks.removeAll()
+        attachments.removeAll()
+    }
+
     /// Waits for the loop's thread to end (after ``stop()``); not from the loop itself.
     public func join() {
         guard let thread, !inLoop else { return }
@@ -231,7 +237,7 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
 
             var waitMs = -1
             for ticker in tickers {
-                let limit = ticker.tick()
+                let limit = ticker()
                 if limit >= 0 { waitMs = waitMs < 0 ? limit : min(waitMs, limit) }
             }
             var count: Int32 = 0
@@ -262,6 +268,7 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
                 }
             }
         }
+        winding = true
         for hook in stopHooks { hook() }
         stopHooks.removeAll()
         // What the hooks and the last jobs queued runs here; later jobs go to the global executor.

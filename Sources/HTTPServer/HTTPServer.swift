@@ -103,10 +103,11 @@ public final class HTTPServer: Sendable {
                 return state.port
             }
             // One daemon per loop, all on one port (SO_REUSEPORT): the first picks an ephemeral port.
+            if configuration.port != 0, try !portIsFree(configuration.port) { throw .startFailed(where_) }
             var loops: [LoopDaemon] = []
             var port = configuration.port
             func abandon() {
-                for loop in loops { loop.daemon.map(MHD_stop_daemon) }
+                for served in loops { served.abandon() }
             }
             for _ in 0..<loopCount {
                 guard let loop = EventLoop() else {
@@ -135,7 +136,7 @@ public final class HTTPServer: Sendable {
                     started.loop.stop()
                     started.loop.join()
                 }
-                for unstarted in loops[index...] { unstarted.daemon.map(MHD_stop_daemon) }
+                for unstarted in loops[index...] { unstarted.abandon() }
                 throw .startFailed(where_)
             }
             state.running = Running(daemon: nil, loops: loops, core: core)
@@ -146,36 +147,55 @@ public final class HTTPServer: Sendable {
 
     /// Starts one daemon bound to the configured host and `port`.
     private func bind(flags: UInt32, port: Int, core: ServerCore) throws(HTTPServerError) -> OpaquePointer {
+        let daemon = try withAddress(port: port) { address, _, ipv6 in
+            MHDBridge.startDaemon(
+                flags: ipv6 ? flags | MHD_USE_IPv6.rawValue : flags, address: address, core: core, configuration: configuration)
+        }
+        guard let daemon else { throw .startFailed("\(configuration.host):\(configuration.port)") }
+        return daemon
+    }
+
+    /// Whether nothing listens on the configured host and `port`: a plain bind succeeds. The
+    /// event loops' daemons share their port with `SO_REUSEPORT`, which would as gladly share it
+    /// with another process of the same user (a second `broker serve` on the same port would
+    /// start and take half the connections); this check keeps "address in use" an error.
+    private func portIsFree(_ port: Int) throws(HTTPServerError) -> Bool {
+        try withAddress(port: port) { address, length, ipv6 in
+            let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+            guard fd >= 0 else { return false }
+            defer { close(fd) }
+            // Like the daemons: connections in TIME_WAIT do not count as in use, listeners do.
+            var one: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            return Glibc.bind(fd, address, length) == 0
+        }
+    }
+
+    /// Calls `body` with the socket address of the configured host and `port`, its length, and
+    /// whether it is IPv6.
+    private func withAddress<T>(
+        port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t, Bool) -> T
+    ) throws(HTTPServerError) -> T {
         let where_ = "\(configuration.host):\(configuration.port)"
-        let daemon: OpaquePointer?
+        func call<Address>(_ address: inout Address, ipv6: Bool) -> T {
+            withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    body($0, socklen_t(MemoryLayout<Address>.size), ipv6)
+                }
+            }
+        }
         if configuration.host.contains(":") {
             var address = sockaddr_in6()
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET6, configuration.host, &address.sin6_addr) == 1 else {
-                throw .invalidAddress(where_)
-            }
-            daemon = start(&address, flags: flags | MHD_USE_IPv6.rawValue, core: core)
-        } else {
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET, configuration.host, &address.sin_addr) == 1 else {
-                throw .invalidAddress(where_)
-            }
-            daemon = start(&address, flags: flags, core: core)
+            guard inet_pton(AF_INET6, configuration.host, &address.sin6_addr) == 1 else { throw .invalidAddress(where_) }
+            return call(&address, ipv6: true)
         }
-        guard let daemon else { throw .startFailed(where_) }
-        return daemon
-    }
-
-    /// Starts one daemon on `address` (a `sockaddr_in` or `sockaddr_in6`).
-    private func start<Address>(_ address: inout Address, flags: UInt32, core: ServerCore) -> OpaquePointer? {
-        withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                MHDBridge.startDaemon(flags: flags, address: $0, core: core, configuration: configuration)
-            }
-        }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        guard inet_pton(AF_INET, configuration.host, &address.sin_addr) == 1 else { throw .invalidAddress(where_) }
+        return call(&address, ipv6: false)
     }
 
     /// Stops listening, ends waits on the ``StopSignal``, closes every connection and waits for

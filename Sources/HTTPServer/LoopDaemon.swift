@@ -51,6 +51,16 @@ final class LoopDaemon: @unchecked Sendable {
         return true
     }
 
+    /// Gives up a daemon whose loop never started (a server start that failed part-way): stops
+    /// the daemon and drops the loop's hold on this object.
+    func abandon() {
+        if let daemon {
+            self.daemon = nil
+            MHD_stop_daemon(daemon)
+        }
+        loop.discard()
+    }
+
     // MARK: Requests
 
     /// Suspends the connection and runs the server's async handler for `request` as a task on
@@ -96,7 +106,8 @@ final class LoopDaemon: @unchecked Sendable {
     // MARK: Streams
 
     /// Suspends a streamed body's connection until its producer calls the returned waker.
-    func park(_ stream: StreamState, connection: OpaquePointer) {
+    func park(_ stream: StreamState) {
+        guard let connection = stream.connection else { return }
         MHD_suspend_connection(connection)
         parkedStreams[ObjectIdentifier(stream)] = stream
     }

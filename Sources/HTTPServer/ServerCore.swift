@@ -111,7 +111,7 @@ final class StreamState {
                 waker = wake
                 guard let ready = poll(wake) else {
                     // Nothing yet: park the connection; the waker resumes it and libmicrohttpd asks again.
-                    daemon.park(self, connection: connection)
+                    daemon.park(self)
                     return 0
                 }
                 event = ready

@@ -1,6 +1,7 @@
 import EventLoops
 import ProviderInterface
 import ProviderSimulator
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -113,4 +114,31 @@ import Glibc
         #expect(stopped?.code == .cancelled)
         #expect((MonotonicTime.nanoseconds() - begin) / 1_000_000 < 1_500)
     }
+
+    @Test func aTransferStartedWhileTheLoopWindsDownGoesToTheTransportsOwnThread() async throws {
+        let sim = try TransportFixture.simulator()
+        defer { sim.stop() }
+        sim.route("GET", "/late") { _ in .json(#""late""#) }
+        let transport = CurlTransport()
+        let loop = try #require(EventLoop())
+        let answer = LateAnswer()
+        // A request task whose first step runs after the loop's stop hooks (a server stopping with
+        // requests in flight): no driver of the loop would ever send it.
+        loop.onStop {
+            Task(executorPreference: loop) {
+                let text = (try? await transport.send(HTTPRequest(url: sim.url("/late"))).text) ?? "failed"
+                answer.text.withLock { $0 = text }
+            }
+        }
+        #expect(loop.start(name: "test-loop"))
+        loop.stop()
+        loop.join()
+        for _ in 0..<500 where answer.text.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(answer.text.withLock { $0 } == #""late""#)
+    }
+}
+
+/// What a task started from a stop hook got back.
+private final class LateAnswer: Sendable {
+    let text = Mutex<String?>(nil)
 }

@@ -155,6 +155,23 @@ final class PushedBody: Sendable {
         #expect(try RawHTTPClient(port: port).request("GET", "/").text == "ok")
     }
 
+    @Test func aPortInUseIsRefusedThoughTheLoopsShareTheirOwn() throws {
+        let loops = HTTPServerConfiguration(threadModel: .eventLoops(threads: 2))
+        let first = HTTPServer(configuration: loops, handler: { _ in .text("") }, asyncHandler: { _ in .text("first") })
+        let port = try first.start()
+        // SO_REUSEPORT would let a second server of the same user bind it and take half the connections.
+        var again = loops
+        again.port = port
+        let second = HTTPServer(configuration: again, handler: { _ in .text("") }, asyncHandler: { _ in .text("second") })
+        #expect(throws: HTTPServerError.startFailed("")) { try second.start() }
+        #expect(try RawHTTPClient(port: port).request("GET", "/").text == "first")
+        // Once the first has stopped, the port is free again.
+        first.stop()
+        #expect(try second.start() == port)
+        #expect(try RawHTTPClient(port: port).request("GET", "/").text == "second")
+        second.stop()
+    }
+
     @Test func bothLoopsServeOnePort() throws {
         let loops = Mutex<Set<String>>([])
         try withLoopServer(loops: 2, { _ in
