@@ -30,7 +30,7 @@ let package = Package(
         // The protocol and its value types: no C, no I/O.
         .target(name: "ProviderInterface"),
         // The one HTTP server layer (simulator now, `broker serve` later).
-        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "EventLoops"]),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CEpoll", "EventLoops"]),
         // Provider adapters and the libcurl transport.
         .target(name: "Adapters", dependencies: ["ProviderInterface", "EventLoops", "CCurl"], exclude: ["ADDING_A_PROVIDER.md"]),
         // Registry, store, refresher, routing, ledger; knows adapters only through the protocol.
@@ -71,7 +71,7 @@ let package = Package(
             path: "bench/CatalogBench"),
         .executableTarget(
             name: "ServeBench",
-            dependencies: ["BrokerServe", "Broker", "Adapters", "ProviderSimulator"],
+            dependencies: ["BrokerServe", "Broker", "Adapters", "HTTPServer", "ProviderSimulator"],
             path: "bench/ServeBench"),
         .executableTarget(
             name: "MarketBench",

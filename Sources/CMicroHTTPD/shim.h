@@ -21,9 +21,9 @@ typedef void *(*shim_MHD_UriLogCallback)(void *cls, const char *uri, struct MHD_
  * `connection_timeout_s` 0 means no idle timeout; `connection_limit` 0 keeps MHD's default;
  * `connection_memory_limit` 0 keeps MHD's default (32 KiB, which bounds the request header size).
  * `tls_key_pem` and `tls_cert_pem` (NUL-terminated PEM, both or neither) serve HTTPS: the caller adds
- * MHD_USE_TLS to `flags` and keeps both strings alive until the daemon stops. `reuse_port` non-zero
- * sets SO_REUSEPORT, so several daemons (one per event loop) listen on one port and the kernel spreads
- * new connections among them.
+ * MHD_USE_TLS to `flags` and keeps both strings alive until the daemon stops. With
+ * MHD_USE_NO_LISTEN_SOCKET in `flags` nothing is bound (`address` is unused): connections come from
+ * MHD_add_connection (the event loops' shared listener).
  */
 static inline struct MHD_Daemon *shim_MHD_start_daemon(
     unsigned int flags, const struct sockaddr *address,
@@ -33,16 +33,10 @@ static inline struct MHD_Daemon *shim_MHD_start_daemon(
     shim_MHD_UriLogCallback uri_log,
     unsigned int connection_timeout_s, unsigned int connection_limit,
     unsigned int thread_pool_size, size_t connection_memory_limit,
-    const char *tls_key_pem, const char *tls_cert_pem, int reuse_port)
+    const char *tls_key_pem, const char *tls_cert_pem)
 {
-    struct MHD_OptionItem options[9];
+    struct MHD_OptionItem options[8];
     int n = 0;
-    if (reuse_port) {
-        options[n].option = MHD_OPTION_LISTENING_ADDRESS_REUSE;
-        options[n].value = 1;
-        options[n].ptr_value = NULL;
-        n++;
-    }
     options[n].option = MHD_OPTION_CONNECTION_TIMEOUT;
     options[n].value = (intptr_t)connection_timeout_s;
     options[n].ptr_value = NULL;

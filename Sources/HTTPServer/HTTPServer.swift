@@ -33,6 +33,7 @@ public final class HTTPServer: Sendable {
     private struct Running: @unchecked Sendable {
         let daemon: OpaquePointer?
         let loops: [LoopDaemon]
+        let listener: LoopListener?
         let core: ServerCore
     }
 
@@ -98,16 +99,18 @@ public final class HTTPServer: Sendable {
             guard state.running == nil else { throw .alreadyRunning(where_) }
             guard loopCount > 0 else {
                 let daemon = try bind(flags: flags, port: configuration.port, core: core)
-                state.running = Running(daemon: daemon, loops: [], core: core)
+                state.running = Running(daemon: daemon, loops: [], listener: nil, core: core)
                 state.port = Int(shim_MHD_daemon_port(daemon))
                 return state.port
             }
-            // One daemon per loop, all on one port (SO_REUSEPORT): the first picks an ephemeral port.
-            if configuration.port != 0, try !portIsFree(configuration.port) { throw .startFailed(where_) }
+            // One listening socket; one daemon per loop, each given connections by the listener.
+            guard let listener = try withAddress(port: configuration.port, { address, length, ipv6 in
+                LoopListener.listen(on: address, length: length, ipv6: ipv6)
+            }) else { throw .startFailed(where_) }
             var loops: [LoopDaemon] = []
-            var port = configuration.port
             func abandon() {
                 for served in loops { served.abandon() }
+                listener.close()
             }
             for _ in 0..<loopCount {
                 guard let loop = EventLoop() else {
@@ -117,31 +120,34 @@ public final class HTTPServer: Sendable {
                 loop.spinBeforeWait = configuration.loopSpin
                 let daemon: OpaquePointer
                 do throws(HTTPServerError) {
-                    daemon = try bind(flags: flags, port: port, core: core)
+                    daemon = try bind(flags: flags | MHD_USE_NO_LISTEN_SOCKET.rawValue, port: 0, core: core)
                 } catch {
+                    loop.discard()
                     abandon()
                     throw error
                 }
                 let served = LoopDaemon(loop: loop, core: core)
                 guard served.adopt(daemon) else {
                     MHD_stop_daemon(daemon)
+                    loop.discard()
                     abandon()
                     throw .startFailed(where_)
                 }
                 loops.append(served)
-                port = Int(shim_MHD_daemon_port(daemon))
             }
+            listener.serve(loops)
             for (index, served) in loops.enumerated() where !served.loop.start(name: "http-loop-\(index)") {
                 for started in loops[..<index] {
                     started.loop.stop()
                     started.loop.join()
                 }
                 for unstarted in loops[index...] { unstarted.abandon() }
+                listener.close()
                 throw .startFailed(where_)
             }
-            state.running = Running(daemon: nil, loops: loops, core: core)
-            state.port = port
-            return port
+            state.running = Running(daemon: nil, loops: loops, listener: listener, core: core)
+            state.port = listener.port
+            return listener.port
         }
     }
 
@@ -153,22 +159,6 @@ public final class HTTPServer: Sendable {
         }
         guard let daemon else { throw .startFailed("\(configuration.host):\(configuration.port)") }
         return daemon
-    }
-
-    /// Whether nothing listens on the configured host and `port`: a plain bind succeeds. The
-    /// event loops' daemons share their port with `SO_REUSEPORT`, which would as gladly share it
-    /// with another process of the same user (a second `broker serve` on the same port would
-    /// start and take half the connections); this check keeps "address in use" an error.
-    private func portIsFree(_ port: Int) throws(HTTPServerError) -> Bool {
-        try withAddress(port: port) { address, length, ipv6 in
-            let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
-            guard fd >= 0 else { return false }
-            defer { close(fd) }
-            // Like the daemons: connections in TIME_WAIT do not count as in use, listeners do.
-            var one: Int32 = 1
-            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-            return Glibc.bind(fd, address, length) == 0
-        }
     }
 
     /// Calls `body` with the socket address of the configured host and `port`, its length, and
@@ -211,6 +201,7 @@ public final class HTTPServer: Sendable {
         // Each loop stops its daemon on its own thread (see LoopDaemon), then ends.
         for served in running.loops { served.loop.stop() }
         for served in running.loops { served.loop.join() }
+        running.listener?.close()
         withExtendedLifetime(running.core) {}
     }
 }

@@ -1,5 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CMicroHTTPD
 import EventLoops
+import Synchronization
 
 /// One libmicrohttpd daemon driven by one ``EventLoop`` (the ``HTTPServerConfiguration/ThreadModel/eventLoops(threads:)``
 /// model): the daemon's epoll descriptor is watched by the loop, each request's handler runs as a
@@ -18,6 +24,13 @@ final class LoopDaemon: @unchecked Sendable {
     /// A connection was resumed: `MHD_run` must run before the loop waits (libmicrohttpd's
     /// external-epoll mode does not make its descriptor readable for a resume).
     private var resumed = false
+    /// Connections the daemon serves (libmicrohttpd's connection notifications count them).
+    private let open = Atomic<Int>(0)
+    /// Connections handed over by a listener on another loop, not yet added to the daemon.
+    private let arriving = Atomic<Int>(0)
+    /// The listening socket this loop stopped watching for a moment (out of descriptors), the
+    /// handler to watch it with again, and when (monotonic nanoseconds).
+    private var acceptPause: (fd: Int32, handler: EventLoop.Handler, until: UInt64)?
 
     init(loop: EventLoop, core: ServerCore) {
         self.loop = loop
@@ -45,6 +58,15 @@ final class LoopDaemon: @unchecked Sendable {
                 _ = MHD_run(daemon)
                 timeout = shim_MHD_timeout_ms(daemon)
             }
+            if let pause = self.acceptPause {
+                let now = Self.monotonicNanos()
+                guard now >= pause.until else {
+                    let left = Int((pause.until - now) / 1_000_000) + 1
+                    return timeout < 0 ? left : min(Int(timeout), left)
+                }
+                self.acceptPause = nil
+                self.loop.watch(pause.fd, events: EventLoop.readable, pause.handler)
+            }
             return Int(timeout)
         }
         loop.onStop { [unowned self] in self.shutdown(epollFD: fd) }
@@ -59,6 +81,60 @@ final class LoopDaemon: @unchecked Sendable {
             MHD_stop_daemon(daemon)
         }
         loop.discard()
+    }
+
+    // MARK: Connections
+
+    /// Connections served and on their way here: what a listener balances on (any thread).
+    var load: Int { open.load(ordering: .relaxed) + arriving.load(ordering: .relaxed) }
+
+    /// Takes a connection a listener accepted (any thread): added to the daemon on this loop.
+    func handOver(_ connection: AcceptedConnection) {
+        arriving.add(1, ordering: .relaxed)
+        if loop.inLoop {
+            add(connection)
+        } else if !loop.execute({ self.add(connection) }) {
+            close(connection.fd)
+            arriving.subtract(1, ordering: .relaxed)
+        }
+    }
+
+    private func add(_ connection: AcceptedConnection) {
+        arriving.subtract(1, ordering: .relaxed)
+        guard let daemon else {
+            close(connection.fd)  // the server is stopping
+            return
+        }
+        var address = connection.address
+        // libmicrohttpd owns (and closes) the socket from here, whatever the outcome; over the
+        // connection limit it closes it at once, as it does with connections it accepts itself.
+        _ = withUnsafePointer(to: &address) { storage in
+            storage.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                MHD_add_connection(daemon, connection.fd, $0, connection.length)
+            }
+        }
+        // External epoll: the new connection's request may already be waiting.
+        resumed = true
+    }
+
+    /// libmicrohttpd started serving a connection (on this loop).
+    func connectionOpened() { open.add(1, ordering: .relaxed) }
+
+    /// libmicrohttpd closed a connection (on this loop).
+    func connectionClosed() { open.subtract(1, ordering: .relaxed) }
+
+    /// Stops watching the listening socket `fd` for 100 ms, then watches it again with `handler`:
+    /// when accepting fails for want of descriptors or memory, the connection stays queued
+    /// rather than the loop spinning on the error.
+    func pauseAccepting(_ fd: Int32, handler: @escaping EventLoop.Handler) {
+        loop.unwatch(fd)
+        acceptPause = (fd, handler, Self.monotonicNanos() + 100_000_000)
+    }
+
+    private static func monotonicNanos() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
     }
 
     // MARK: Requests

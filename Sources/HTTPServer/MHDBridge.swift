@@ -12,15 +12,13 @@ enum MHDBridge {
     ) -> OpaquePointer? {
         let cls = Unmanaged.passUnretained(core).toOpaque()
         let poolSize: Int
-        var reusePort: Int32 = 0
         var connectionLimit = max(0, configuration.connectionLimit)
         switch configuration.threadModel {
         case .threadPerConnection: poolSize = 0
         case .pool(let threads): poolSize = threads
         case .eventLoops(let loops):
             poolSize = 0
-            reusePort = 1
-            // One daemon per loop: each takes its share of the limit.
+            // One daemon per loop, connections balanced among them: each takes its share of the limit.
             if connectionLimit > 0 { connectionLimit = (connectionLimit + max(1, loops) - 1) / max(1, loops) }
         }
         let tls = core.tlsKey != nil && core.tlsCertificate != nil
@@ -36,7 +34,7 @@ enum MHDBridge {
             UInt32(clamping: max(0, configuration.idleTimeoutSeconds)),
             UInt32(clamping: connectionLimit),
             UInt32(clamping: max(0, poolSize)),
-            max(0, configuration.connectionMemoryBytes), core.tlsKey, core.tlsCertificate, reusePort)
+            max(0, configuration.connectionMemoryBytes), core.tlsKey, core.tlsCertificate)
     }
 
     /// Records the raw request target; the returned state becomes the request's `*con_cls`.
@@ -60,11 +58,15 @@ enum MHDBridge {
         hook(shim_MHD_connection_fd(connection))
     }
 
-    /// Numbers each new connection; the number lives in the socket context (no allocation).
+    /// Numbers each new connection; the number lives in the socket context (no allocation). On
+    /// event loops, also counts the loop's connections (what its listener balances on).
     static func notify(
         _ cls: UnsafeMutableRawPointer?, _ socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
         _ code: MHD_ConnectionNotificationCode
     ) {
+        if let daemon = LoopDaemon.current {
+            if code == .CONNECTION_NOTIFY_STARTED { daemon.connectionOpened() } else { daemon.connectionClosed() }
+        }
         guard code == .CONNECTION_NOTIFY_STARTED, let cls, let socketContext else { return }
         let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
         socketContext.pointee = UnsafeMutableRawPointer(bitPattern: core.nextConnectionID())

@@ -24,11 +24,18 @@ public final class ProviderSimulator: Sendable {
 
     /// A simulator serving `fixtures` (the small default catalog unless given); call ``start()``.
     /// With `tls`, it speaks HTTPS, as real providers do (a provider behind a private CA).
-    public init(fixtures: SimulatorFixtures = SimulatorFixtures(), tls: HTTPServerConfiguration.TLSIdentity? = nil) {
+    /// `threadModel` defaults to a thread per connection, which injected delays need; a benchmark
+    /// that injects none may pick ``HTTPServerConfiguration/ThreadModel/pool(threads:)`` so that the
+    /// simulator's own threads take less of the machine from what is measured.
+    public init(
+        fixtures: SimulatorFixtures = SimulatorFixtures(), tls: HTTPServerConfiguration.TLSIdentity? = nil,
+        threadModel: HTTPServerConfiguration.ThreadModel = .threadPerConnection
+    ) {
         let core = SimulatorCore(fixtures: fixtures)
         self.core = core
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0, idleTimeoutSeconds: 30)
         configuration.tls = tls
+        configuration.threadModel = threadModel
         scheme = tls == nil ? "http" : "https"
         self.server = HTTPServer(configuration: configuration) { core.handle($0) }
     }
