@@ -142,10 +142,13 @@ public enum OpenAIChat {
 
     /// `base` and `path` joined with exactly one `/`.
     public static func joinURL(_ base: String, _ path: String) -> String {
-        var base = Substring(base)
-        while base.hasSuffix("/") { base = base.dropLast() }
-        guard !path.isEmpty else { return String(base) }
-        return path.hasPrefix("/") ? base + path : base + "/" + path
+        let slash = UInt8(ascii: "/")
+        let bytes = base.utf8
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == slash { end = bytes.index(before: end) }
+        let trimmed = end == bytes.endIndex ? base : String(base[..<end])
+        guard let first = path.utf8.first else { return trimmed }
+        return first == slash ? trimmed + path : trimmed + "/" + path
     }
 
     /// `timeouts` with the request's own bounds applied.

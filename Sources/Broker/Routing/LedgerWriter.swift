@@ -78,9 +78,11 @@ public actor LedgerWriter {
     /// Queues one attempt from any context, without waiting for the actor.
     public nonisolated func enqueue(_ record: UsageRecord) {
         let inbox = currentInbox()
+        // An inbox holds up to a whole batch: with a few busy threads (event loops) each fills
+        // its own, and a smaller share made commits of a few dozen rows at a time.
         let full = inbox.queued.withLock { queued -> Bool in
             queued.records.append(record)
-            return queued.records.count >= maxBatch / inboxes.count
+            return queued.records.count >= maxBatch
         }
         scheduleTake(full: full)
     }

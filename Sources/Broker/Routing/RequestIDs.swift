@@ -11,7 +11,7 @@ import Synchronization
 /// at a random page of it, so a group commit rewrites a few pages rather than one per row.
 /// (Reading the system's generator for each id cost two system calls per request.)
 public final class RequestIDs: Sendable {
-    private let tag: String
+    private let tag: UInt64
     private let key: UInt64
     private let now: @Sendable () -> Int64
     private let counter = Atomic<UInt64>(0)
@@ -24,7 +24,7 @@ public final class RequestIDs: Sendable {
 
     /// Ids with the given tag and key, stamped by `now` (Unix milliseconds; tests inject it).
     public init(tag: UInt16, key: UInt64, now: @escaping @Sendable () -> Int64 = { Timestamp.nowMs() }) {
-        self.tag = Self.hex(UInt64(tag), digits: 4)
+        self.tag = UInt64(tag)
         self.key = key
         self.now = now
     }
@@ -33,7 +33,25 @@ public final class RequestIDs: Sendable {
     public func next() -> String {
         let n = counter.add(1, ordering: .relaxed).newValue
         let ms = UInt64(clamping: max(0, now())) & 0xFFFF_FFFF_FFFF
-        return "req_" + Self.hex(ms, digits: 12) + tag + Self.hex(Self.mix(n ^ key), digits: 16)
+        let mixed = Self.mix(n ^ key)
+        // Written in place: one allocation per id (String(radix:) and concatenation made five).
+        return String(unsafeUninitializedCapacity: 36) { out in
+            let digits: StaticString = "0123456789abcdef"
+            func put(_ value: UInt64, count: Int, at start: Int) {
+                for i in 0..<count {
+                    let nibble = Int((value >> UInt64(4 * (count - 1 - i))) & 0xF)
+                    out[start + i] = digits.utf8Start[nibble]
+                }
+            }
+            out[0] = UInt8(ascii: "r")
+            out[1] = UInt8(ascii: "e")
+            out[2] = UInt8(ascii: "q")
+            out[3] = UInt8(ascii: "_")
+            put(ms, count: 12, at: 4)
+            put(tag, count: 4, at: 16)
+            put(mixed, count: 16, at: 20)
+            return 36
+        }
     }
 
     /// A bijection of 64-bit values: distinct inputs give distinct outputs.
@@ -42,12 +60,6 @@ public final class RequestIDs: Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
-    }
-
-    /// `value` in lowercase hex, zero-padded to `digits`.
-    static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, digits - text.count)) + text
     }
 
     /// The ids of this process.
