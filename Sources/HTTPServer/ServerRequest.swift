@@ -27,9 +27,10 @@ public struct ServerRequest: Sendable {
     ) {
         self.method = method
         self.target = target
-        if let q = target.firstIndex(of: "?") {
+        // Searched as bytes: a Character search walks grapheme clusters, several times slower.
+        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             path = String(target[..<q])
-            query = String(target[target.index(after: q)...])
+            query = String(target[target.utf8.index(after: q)...])
         } else {
             path = target
             query = ""

@@ -73,9 +73,16 @@ public struct JSONObject: Sendable, Hashable, Sequence {
 
     /// An object from ordered members; a later duplicate key replaces the earlier value.
     public init(_ members: [(String, JSONValue)] = []) {
-        self.members = []
-        self.members.reserveCapacity(members.count)
-        for (k, v) in members { self[k] = v }
+        var list: [(key: String, value: JSONValue)] = []
+        list.reserveCapacity(members.count)
+        next: for (key, value) in members {
+            for index in list.indices where list[index].key == key {
+                list[index].value = value
+                continue next
+            }
+            list.append((key, value))
+        }
+        self.members = list
     }
 
     /// The member named `key`; setting `nil` removes it.

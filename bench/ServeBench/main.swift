@@ -147,10 +147,12 @@ try """
       {"key": "hf", "adapter": "huggingface", "base_url": "\(base)", "urls": {"hub": "\(base)"},
        "auth_env": "BENCH_HF_TOKEN", "timeout": "10s", "served_by": {"groq": {"region": "unknown"}}}]}
     """.write(to: registry, atomically: true, encoding: .utf8)
-let environment = [
+var environment = [
     "PATH": "/usr/bin:/bin", "HOME": dir.path, "BENCH_HF_TOKEN": "hf_benchTOKEN0123456789",
     "BROKER_REGISTRY": registry.path, "BROKER_STORE": dir.appendingPathComponent("market.sqlite3").path,
 ]
+// `BENCH_GLIBC_TUNABLES` becomes the broker's GLIBC_TUNABLES (not the simulator's): for trying allocator settings.
+if let tunables = ProcessInfo.processInfo.environment["BENCH_GLIBC_TUNABLES"] { environment["GLIBC_TUNABLES"] = tunables }
 _ = try shell(brokerPath, ["refresh"], environment: environment)
 
 let serve = Process()

@@ -40,7 +40,7 @@ enum HFChat {
 
     /// The model id without a `:suffix`.
     static func baseModel(_ model: String) -> String {
-        guard let colon = model.lastIndex(of: ":") else { return model }
+        guard let colon = model.utf8.lastIndex(of: UInt8(ascii: ":")) else { return model }
         return String(model[..<colon])
     }
 }

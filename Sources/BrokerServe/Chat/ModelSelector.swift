@@ -15,9 +15,10 @@ struct ModelSelector: Sendable, Hashable {
     /// suffix is tried as part of the id first (some ids contain `:`), then as a serving endpoint.
     static func readings(_ text: String, registry: Registry) -> [ModelSelector] {
         let whole = ModelSelector(model: registry.resolveAlias(text))
-        guard let colon = text.lastIndex(of: ":"), colon != text.startIndex else { return [whole] }
+        // Searched as bytes: a Character search walks grapheme clusters, several times slower.
+        guard let colon = text.utf8.lastIndex(of: UInt8(ascii: ":")), colon != text.startIndex else { return [whole] }
         let base = registry.resolveAlias(String(text[..<colon]))
-        let suffix = String(text[text.index(after: colon)...])
+        let suffix = String(text[text.utf8.index(after: colon)...])
         guard !suffix.isEmpty else { return [whole] }
         if let policy = RoutePolicy(rawValue: suffix) { return [ModelSelector(model: base, policy: policy)] }
         return [whole, ModelSelector(model: base, servedBy: suffix)]
