@@ -5,6 +5,29 @@ import Testing
 
 @Suite("OpenAIChat request building and parsing")
 struct OpenAIChatTests {
+    @Test func theBodyWrittenDirectlyIsTheBodyOfTheTree() {
+        let request = InferenceRequest(
+            model: "m", task: .conversational,
+            messages: [ChatMessage(role: "system", content: "be \\ brief"), ChatMessage(role: "user", content: "tab\there")],
+            parameters: JSONObject([
+                ("max_tokens", 16), ("stream", true), ("provider", ["order": ["a"]]), ("temperature", .number("0.2")),
+            ]))
+        let extras: [JSONObject] = [
+            JSONObject(),
+            JSONObject([("provider", ["only": ["groq"]])]),  // wins over the parameter, in its place
+            JSONObject([("transforms", []), ("provider", nil)]),
+            JSONObject([("model", "replaced")]),  // an owned member: the tree's rules apply
+        ]
+        for extra in extras {
+            for stream in [false, true] {
+                let direct = OpenAIChat.body(model: "org/name:p", request: request, stream: stream, extraBody: extra)
+                let tree = JSONWriter.bytes(
+                    .object(OpenAIChat.bodyObject(model: "org/name:p", request: request, stream: stream, extraBody: extra)))
+                #expect(String(decoding: direct, as: UTF8.self) == String(decoding: tree, as: UTF8.self))
+            }
+        }
+    }
+
     @Test func requestCarriesModelMessagesParametersAndStreamOptions() throws {
         var request = InferenceRequest(
             model: "meta-llama/Llama-3.1-8B-Instruct", task: .conversational,

@@ -29,6 +29,63 @@ public enum OpenAIChat {
         baseURL: String, path: String, model: String, request: InferenceRequest, stream: Bool,
         headers: [HTTPHeader] = [], timeouts: HTTPTimeouts = HTTPTimeouts(), extraBody: JSONObject = JSONObject()
     ) -> HTTPRequest {
+        var allHeaders = [
+            HTTPHeader("Content-Type", "application/json"),
+            HTTPHeader("Accept", stream ? "text/event-stream" : "application/json"),
+        ]
+        allHeaders.append(contentsOf: headers)
+        return HTTPRequest(
+            method: "POST", url: joinURL(baseURL, path), headers: allHeaders,
+            body: body(model: model, request: request, stream: stream, extraBody: extraBody),
+            timeouts: applying(request, to: timeouts))
+    }
+
+    /// The request body of ``makeRequest(baseURL:path:model:request:stream:headers:timeouts:extraBody:)``,
+    /// written straight to bytes (the same bytes as ``bodyObject(model:request:stream:extraBody:)``).
+    static func body(model: String, request: InferenceRequest, stream: Bool, extraBody: JSONObject) -> [UInt8] {
+        // An extra member named like an owned one would replace it in place: the general path.
+        if extraBody.contains(where: { reservedBodyKeys.contains($0.key) }) {
+            return JSONWriter.bytes(.object(bodyObject(model: model, request: request, stream: stream, extraBody: extraBody)))
+        }
+        var out = JSONOutput(capacity: 256 + request.messages.reduce(0) { $0 + $1.content.utf8.count + 40 })
+        out.beginObject()
+        out.key("model")
+        out.string(model)
+        out.key("messages")
+        out.beginArray()
+        for message in request.messages {
+            out.beginObject()
+            out.key("role")
+            out.string(message.role)
+            out.key("content")
+            out.string(message.content)
+            out.endObject()
+        }
+        out.endArray()
+        for member in request.parameters where !reservedBodyKeys.contains(member.key) {
+            out.key(member.key)
+            out.value(extraBody[member.key] ?? member.value)  // an extra member wins, in the parameter's place
+        }
+        for member in extraBody where request.parameters[member.key] == nil {
+            out.key(member.key)
+            out.value(member.value)
+        }
+        if stream {
+            out.key("stream")
+            out.bool(true)
+            out.key("stream_options")
+            out.beginObject()
+            out.key("include_usage")
+            out.bool(true)
+            out.endObject()
+        }
+        out.endObject()
+        return out.bytes
+    }
+
+    /// The request body as a tree: `{"model", "messages", …parameters, …extraBody}`, then the
+    /// stream members. Later members of the same name replace earlier ones in place.
+    static func bodyObject(model: String, request: InferenceRequest, stream: Bool, extraBody: JSONObject) -> JSONObject {
         var body = JSONObject()
         body["model"] = .string(model)
         body["messages"] = .array(
@@ -41,14 +98,7 @@ public enum OpenAIChat {
             body["stream"] = .bool(true)
             body["stream_options"] = .object(JSONObject([("include_usage", .bool(true))]))
         }
-        var allHeaders = [
-            HTTPHeader("Content-Type", "application/json"),
-            HTTPHeader("Accept", stream ? "text/event-stream" : "application/json"),
-        ]
-        allHeaders.append(contentsOf: headers)
-        return HTTPRequest(
-            method: "POST", url: joinURL(baseURL, path), headers: allHeaders, body: JSONWriter.bytes(.object(body)),
-            timeouts: applying(request, to: timeouts))
+        return body
     }
 
     /// Parses a whole (non-streamed) answer.

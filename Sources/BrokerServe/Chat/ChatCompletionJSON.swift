@@ -30,6 +30,92 @@ enum ChatCompletionJSON {
         return .object(object)
     }
 
+    /// The bytes of ``completion(_:createdSeconds:)``, written without building the tree first
+    /// (the server's hot path).
+    static func completionBytes(_ result: RunResult, createdSeconds: Int64) -> [UInt8] {
+        let text: String
+        switch result.response.output {
+        case .text(let t): text = t
+        case .json(let v): text = JSONWriter.string(v)
+        case .binary: text = ""
+        }
+        var out = JSONOutput(capacity: 512 + text.utf8.count)
+        out.beginObject()
+        out.key("id")
+        out.string("chatcmpl-" + result.requestID)
+        out.key("object")
+        out.string("chat.completion")
+        out.key("created")
+        out.integer(createdSeconds)
+        out.key("model")
+        out.string(modelName(result.offer))
+        out.key("choices")
+        out.beginArray()
+        out.beginObject()
+        out.key("index")
+        out.integer(0)
+        out.key("message")
+        out.beginObject()
+        out.key("role")
+        out.string("assistant")
+        out.key("content")
+        out.string(text)
+        out.endObject()
+        out.key("logprobs")
+        out.null()
+        out.key("finish_reason")
+        out.string(result.response.finishReason ?? "stop")
+        out.endObject()
+        out.endArray()
+        out.key("usage")
+        if let usage = result.response.usage {
+            out.beginObject()
+            out.key("prompt_tokens")
+            out.integer(usage.inputTokens)
+            out.key("completion_tokens")
+            out.integer(usage.outputTokens)
+            out.key("total_tokens")
+            out.integer(usage.inputTokens + usage.outputTokens)
+            out.endObject()
+        } else {
+            out.null()
+        }
+        out.key("broker")
+        out.beginObject()
+        out.key("provider")
+        out.string(result.offer.provider)
+        out.key("served_by")
+        out.string(result.servedBy)
+        out.key("model")
+        out.string(result.offer.model)
+        out.key("cost_nano_usd")
+        if let cost = result.cost { out.integer(cost.roundedNanoUSD) } else { out.null() }
+        out.key("latency_ms")
+        out.integer(result.latencyMs)
+        out.key("request_id")
+        out.string(result.requestID)
+        out.key("attempts")
+        out.beginArray()
+        for attempt in result.attempts {
+            out.beginObject()
+            out.key("provider")
+            out.string(attempt.provider)
+            out.key("served_by")
+            out.string(attempt.servedBy)
+            out.key("outcome")
+            out.string(attempt.outcome)
+            out.key("status")
+            if let status = attempt.status { out.integer(status) } else { out.null() }
+            out.key("latency_ms")
+            out.integer(attempt.latencyMs)
+            out.endObject()
+        }
+        out.endArray()
+        out.endObject()
+        out.endObject()
+        return out.bytes
+    }
+
     /// One streamed chunk (`chat.completion.chunk`).
     static func chunk(
         id: String, model: String, createdSeconds: Int64, delta: JSONObject?, finishReason: String?, usage: TokenUsage? = nil,

@@ -15,8 +15,9 @@ struct ChatEndpoint: Sendable {
         let result = try await routed.run(
             chat.request, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
         ).get()
-        return JSONResponse.make(
-            ChatCompletionJSON.completion(result, createdSeconds: context.now() / 1000), headers: ChatCompletionJSON.headers(result))
+        return ServerResponse(
+            status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
+            bytes: ChatCompletionJSON.completionBytes(result, createdSeconds: context.now() / 1000))
     }
 
     /// Starts the run, waits for its first output (or its failure, answered with an error

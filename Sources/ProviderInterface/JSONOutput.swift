@@ -1,0 +1,116 @@
+/// Writes a JSON document straight to bytes, member by member, for the hot paths (a chat
+/// request sent upstream, a chat answer sent back) where building a ``JSONValue`` tree first
+/// cost more than the writing. The bytes are what ``JSONWriter`` writes for the same tree:
+/// compact, members in the order written.
+///
+/// ```swift
+/// var out = JSONOutput()
+/// out.beginObject()
+/// out.key("model"); out.string("m")
+/// out.key("n"); out.integer(2)
+/// out.endObject()
+/// // out.bytes == Array(#"{"model":"m","n":2}"#.utf8)
+/// ```
+///
+/// Commas are placed for the caller; it is the caller's job to pair `begin`/`end` and to give
+/// every key a value.
+public struct JSONOutput: Sendable {
+    /// The document so far.
+    public private(set) var bytes: [UInt8]
+    /// A value was written at this level: the next key or element needs a comma.
+    private var needsComma = false
+
+    /// An empty document, with room for `capacity` bytes.
+    public init(capacity: Int = 512) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// `{`
+    public mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    /// `}`
+    public mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    /// `[`
+    public mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+
+    /// `]`
+    public mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// A member name and its colon; the value comes next.
+    public mutating func key(_ name: String) {
+        separate()
+        JSONWriter.writeString(name, into: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// A string value.
+    public mutating func string(_ value: String) {
+        separate()
+        JSONWriter.writeString(value, into: &bytes)
+        needsComma = true
+    }
+
+    /// An integer value, in decimal.
+    public mutating func integer<I: BinaryInteger>(_ value: I) {
+        separate()
+        if value == 0 {
+            bytes.append(UInt8(ascii: "0"))
+        } else {
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            var magnitude = value.magnitude
+            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 24 digits, written backwards
+            var count = 0
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                while magnitude > 0, count < buffer.count {
+                    buffer[buffer.count - 1 - count] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
+                    magnitude /= 10
+                    count += 1
+                }
+                bytes.append(contentsOf: buffer[(buffer.count - count)...])
+            }
+        }
+        needsComma = true
+    }
+
+    /// `null`
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        needsComma = true
+    }
+
+    /// A boolean value.
+    public mutating func bool(_ value: Bool) {
+        separate()
+        JSONWriter.write(.bool(value), into: &bytes)
+        needsComma = true
+    }
+
+    /// Any value, as ``JSONWriter`` writes it.
+    public mutating func value(_ value: JSONValue) {
+        separate()
+        JSONWriter.write(value, into: &bytes)
+        needsComma = true
+    }
+
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+}
