@@ -68,25 +68,29 @@ public struct JSONOutput: Sendable {
     }
 
     /// An integer value, in decimal.
-    public mutating func integer<I: BinaryInteger>(_ value: I) {
+    public mutating func integer(_ value: Int64) {
         separate()
-        if value == 0 {
-            bytes.append(UInt8(ascii: "0"))
-        } else {
-            if value < 0 { bytes.append(UInt8(ascii: "-")) }
-            var magnitude = value.magnitude
-            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 24 digits, written backwards
-            var count = 0
-            withUnsafeMutableBytes(of: &digits) { buffer in
-                while magnitude > 0, count < buffer.count {
-                    buffer[buffer.count - 1 - count] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
-                    magnitude /= 10
-                    count += 1
-                }
-                bytes.append(contentsOf: buffer[(buffer.count - count)...])
-            }
-        }
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(value.magnitude)
         needsComma = true
+    }
+
+    /// An integer value, in decimal.
+    public mutating func integer(_ value: Int) { integer(Int64(value)) }
+
+    /// The decimal digits of `value` (at most 20).
+    private mutating func appendDigits(_ value: UInt64) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, filled from the end
+        var rest = value
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                count += 1
+                buffer[buffer.count - count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            bytes.append(contentsOf: buffer[(buffer.count - count)...])
+        }
     }
 
     /// `null`

@@ -36,7 +36,10 @@ struct JSONOutputTests {
             #expect(String(decoding: out.bytes, as: UTF8.self) == String(value))
         }
         var out = JSONOutput()
-        out.integer(UInt64.max)
-        #expect(String(decoding: out.bytes, as: UTF8.self) == "18446744073709551615")
+        out.beginArray()
+        out.integer(Int.min)
+        out.integer(42)
+        out.endArray()
+        #expect(String(decoding: out.bytes, as: UTF8.self) == "[\(Int.min),42]")
     }
 }

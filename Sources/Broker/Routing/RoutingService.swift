@@ -16,6 +16,11 @@ public struct RoutingService: Sendable {
     public let breaker: CircuitBreaker
     /// Removes credentials from error text.
     public let redactor: Redactor
+    /// Each enabled provider's place in the registry (the last tie-break), computed once.
+    private let registryOrder: [String: Int]
+    /// Why a provider's offers cannot be used now (its credential variable is not set), by
+    /// provider key; computed once, as the environment is fixed for the service's life.
+    private let unusableProviders: [String: String]
 
     /// A service.
     public init(
@@ -28,6 +33,16 @@ public struct RoutingService: Sendable {
         self.providers = ProviderCache(registry: registry, factory: factory)
         self.breaker = breaker
         self.redactor = Redactor(secrets: registry.entries.compactMap { $0.authEnv.flatMap { environment[$0] } })
+        var order: [String: Int] = [:]
+        for entry in registry.entries where entry.enabled { order[entry.key] = entry.index }
+        self.registryOrder = order
+        var unusable: [String: String] = [:]
+        var seen = Set<String>()
+        for entry in registry.entries where seen.insert(entry.key).inserted {
+            guard let name = entry.authEnv, (environment[name] ?? "").isEmpty else { continue }
+            unusable[entry.key] = "credential variable \(name) is not set"
+        }
+        self.unusableProviders = unusable
     }
 
     /// A runner over this service's providers; with `ledgerWriter`, ledger rows are group-committed.
@@ -78,17 +93,11 @@ public struct RoutingService: Sendable {
 
     /// Routes `route` over an already-read market view.
     public func plan(_ route: RouteRequest, market: MarketView) -> RoutePlan {
-        var order: [String: Int] = [:]
-        for entry in registry.entries where entry.enabled { order[entry.key] = entry.index }
-        let environment = self.environment
-        let entries = Dictionary(registry.entries.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let query = market.query
+        let unusable = unusableProviders
         return Router.plan(
-            route, offers: market.offers, registryOrder: order, measured: market.measured, isStale: { query.isStale($0) },
-            isOpen: { market.open.contains(OfferKey($0)) },
-            unusable: { offer in
-                guard let name = entries[offer.provider]?.authEnv else { return nil }
-                return (environment[name] ?? "").isEmpty ? "credential variable \(name) is not set" : nil
-            })
+            route, offers: market.offers, registryOrder: registryOrder, measured: market.measured,
+            isStale: { query.isStale($0) }, isOpen: { market.open.contains(OfferKey($0)) },
+            unusable: { unusable[$0.provider] })
     }
 }
