@@ -167,7 +167,11 @@ enum MHDBridge {
         }
         guard let mhdResponse = created else { return .NO }
         for header in response.headers where !QueryString.asciiCaseInsensitiveEqual(header.name, "Content-Length") {
-            _ = MHD_add_response_header(mhdResponse, header.name, header.value)
+            // withCString lends the string's own bytes; passing a String straight to a C
+            // parameter copies it into a new array each time (two allocations a header).
+            _ = header.name.withCString { name in
+                header.value.withCString { value in MHD_add_response_header(mhdResponse, name, value) }
+            }
         }
         let result = MHD_queue_response(connection, UInt32(clamping: response.status), mhdResponse)
         MHD_destroy_response(mhdResponse)

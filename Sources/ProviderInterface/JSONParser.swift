@@ -88,6 +88,8 @@ public enum JSONParser {
                 index += 1
                 return .object(object)
             }
+            // Room for a typical object at once: growing from empty took three allocations.
+            object.reserveCapacity(8)
             while true {
                 skipSpace()
                 guard index < buffer.count, buffer[index] == UInt8(ascii: "\"") else {
@@ -122,6 +124,7 @@ public enum JSONParser {
                 index += 1
                 return .array(elements)
             }
+            elements.reserveCapacity(4)
             while true {
                 skipSpace()
                 elements.append(try parseValue(depth: depth + 1))

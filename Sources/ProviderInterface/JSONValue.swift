@@ -100,6 +100,9 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         }
     }
 
+    /// Makes room for `count` members (the parser's guess, saving regrowths).
+    mutating func reserveCapacity(_ count: Int) { members.reserveCapacity(count) }
+
     /// Appends without checking for a duplicate key (the parser's fast path).
     mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
         members.append((key, value))

@@ -5,11 +5,13 @@ enum CurlEasyOptions {
     /// URL, protocol, timeouts, size limit, encodings and the two callbacks.
     /// `userData` is the unretained ``CurlTransfer``; the loop keeps it alive while curl runs.
     static func configure(_ easy: UnsafeMutableRawPointer, for hop: CurlHop, userData: UnsafeMutableRawPointer) -> Bool {
-        var ok = shim_curl_setopt_str(easy, CURLOPT_URL, hop.url.text) == CURLE_OK
-        ok = ok && shim_curl_setopt_str(easy, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK
+        // Strings go to libcurl (which copies them) through withCString / setString: a String
+        // passed straight to a C parameter is first copied into a new array.
+        var ok = setString(easy, CURLOPT_URL, hop.url.text)
+        ok = ok && setString(easy, CURLOPT_PROTOCOLS_STR, "http,https")
         if hop.url.isLoopback {
             // "" disables any proxy from the environment: loopback is never proxied.
-            ok = ok && shim_curl_setopt_str(easy, CURLOPT_PROXY, "") == CURLE_OK
+            ok = ok && setString(easy, CURLOPT_PROXY, "")
         }
         ok = ok && setLong(easy, CURLOPT_NOSIGNAL, 1)
         ok = ok && setLong(easy, CURLOPT_FOLLOWLOCATION, 0)
@@ -20,14 +22,14 @@ enum CurlEasyOptions {
         ok = ok && setLong(easy, CURLOPT_TIMEOUT_MS, hop.totalMs)
         ok = ok && shim_curl_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(hop.maxResponseBytes)) == CURLE_OK
         // "" = every encoding this libcurl was built with (gzip, deflate, br, zstd); decoded on arrival.
-        ok = ok && shim_curl_setopt_str(easy, CURLOPT_ACCEPT_ENCODING, "") == CURLE_OK
+        ok = ok && setString(easy, CURLOPT_ACCEPT_ENCODING, "")
         ok = ok && shim_curl_setopt_data_cb(easy, CURLOPT_WRITEFUNCTION, onBody) == CURLE_OK
         ok = ok && shim_curl_setopt_ptr(easy, CURLOPT_WRITEDATA, userData) == CURLE_OK
         ok = ok && shim_curl_setopt_data_cb(easy, CURLOPT_HEADERFUNCTION, onHeader) == CURLE_OK
         ok = ok && shim_curl_setopt_ptr(easy, CURLOPT_HEADERDATA, userData) == CURLE_OK
         if let bundle = hop.caBundlePath {
             // curl copies the path. Certificates are still verified, against this file's authorities.
-            ok = ok && shim_curl_setopt_str(easy, CURLOPT_CAINFO, bundle) == CURLE_OK
+            ok = ok && setString(easy, CURLOPT_CAINFO, bundle)
         }
         return ok
     }
@@ -38,7 +40,7 @@ enum CurlEasyOptions {
     static func headerList(for hop: CurlHop) -> UnsafeMutablePointer<curl_slist>? {
         var list: UnsafeMutablePointer<curl_slist>?
         func append(_ line: String) {
-            if let grown = curl_slist_append(list, line) { list = grown }
+            if let grown = line.withCString({ curl_slist_append(list, $0) }) { list = grown }
         }
         for header in hop.headers {
             // "Name;" is libcurl's spelling of a header sent with an empty value.
@@ -51,12 +53,17 @@ enum CurlEasyOptions {
         return list
     }
 
+    /// Sets a string option (libcurl keeps its own copy).
+    static func setString(_ easy: UnsafeMutableRawPointer, _ option: CURLoption, _ value: String) -> Bool {
+        value.withCString { shim_curl_setopt_str(easy, option, $0) } == CURLE_OK
+    }
+
     /// Sends `count` bytes at `bytes` (owned by the transfer) with `method`.
     static func setBody(_ easy: UnsafeMutableRawPointer, _ bytes: UnsafeMutableRawPointer?, count: Int, method: String) -> Bool {
         var ok = setLong(easy, CURLOPT_POST, 1)
         ok = ok && shim_curl_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(count)) == CURLE_OK
         ok = ok && shim_curl_setopt_ptr(easy, CURLOPT_POSTFIELDS, bytes) == CURLE_OK
-        if method != "POST" { ok = ok && shim_curl_setopt_str(easy, CURLOPT_CUSTOMREQUEST, method) == CURLE_OK }
+        if method != "POST" { ok = ok && setString(easy, CURLOPT_CUSTOMREQUEST, method) }
         return ok
     }
 
@@ -65,7 +72,7 @@ enum CurlEasyOptions {
         switch method {
         case "GET": return setLong(easy, CURLOPT_HTTPGET, 1)
         case "HEAD": return setLong(easy, CURLOPT_NOBODY, 1)
-        default: return shim_curl_setopt_str(easy, CURLOPT_CUSTOMREQUEST, method) == CURLE_OK
+        default: return setString(easy, CURLOPT_CUSTOMREQUEST, method)
         }
     }
 
