@@ -65,7 +65,10 @@ public struct RouteRequest: Sendable, Hashable {
     }
 
     /// Rough prompt-token estimate from text: one token per four UTF-8 bytes, at least one.
-    public static func estimateTokens(_ text: String) -> Int64 { Int64(text.utf8.count / 4 + 1) }
+    public static func estimateTokens(_ text: String) -> Int64 { estimateTokens(utf8Count: text.utf8.count) }
+
+    /// ``estimateTokens(_:)`` of a text of `utf8Count` bytes.
+    public static func estimateTokens(utf8Count: Int) -> Int64 { Int64(utf8Count / 4 + 1) }
 }
 
 /// An offer the router set aside, and why (shown when nothing matches).

@@ -50,7 +50,9 @@ struct ChatCompletionRequest: Sendable {
 
         var route = RouteRequest(model: model)
         try RoutingOptions.apply(object["broker"], to: &route, registry: registry)
-        route.estimatedInputTokens = RouteRequest.estimateTokens(messages.map(\.content).joined(separator: "\n"))
+        // The messages joined by newlines, counted without building the joined text.
+        let inputBytes = messages.reduce(max(0, messages.count - 1)) { $0 + $1.content.utf8.count }
+        route.estimatedInputTokens = RouteRequest.estimateTokens(utf8Count: inputBytes)
         let maxTokens = parameters["max_completion_tokens"]?.intValue ?? parameters["max_tokens"]?.intValue
         route.estimatedOutputTokens = Int64(maxTokens ?? 256)
         return ChatCompletionRequest(
