@@ -7,7 +7,9 @@
 // Also reports the broker's resident memory idle and under load.
 //
 //   swift build -c release --product broker && swift build -c release --product ServeBench
-//   .build/release/ServeBench [--broker PATH] [--duration SECONDS] [--hold SECONDS] [--busy-poll US|off]     ($WRK, $CURL override /usr/bin/wrk, /usr/bin/curl)
+//   .build/release/ServeBench [--broker PATH] [--duration SECONDS] [--hold SECONDS] [--busy-poll US|off]
+//                             [--event-loops N|off] [--simulator-threads N]
+//   ($WRK, $CURL override /usr/bin/wrk, /usr/bin/curl; $BENCH_GLIBC_TUNABLES becomes the broker's GLIBC_TUNABLES)
 import Foundation
 import HTTPServer
 import ProviderSimulator
