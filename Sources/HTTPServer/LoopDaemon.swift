@@ -31,6 +31,11 @@ final class LoopDaemon: @unchecked Sendable {
     /// The listening socket this loop stopped watching for a moment (out of descriptors), the
     /// handler to watch it with again, and when (monotonic nanoseconds).
     private var acceptPause: (fd: Int32, handler: EventLoop.Handler, until: UInt64)?
+    /// When the waiting requests' clients were last looked at (monotonic nanoseconds).
+    private var lastClientCheck: UInt64 = 0
+    /// A request waits this long for its handler before its client is looked at, and clients are
+    /// looked at this often: short answers never cost a system call for it.
+    static let clientCheckNanos: UInt64 = 500_000_000
 
     init(loop: EventLoop, core: ServerCore) {
         self.loop = loop
@@ -57,6 +62,14 @@ final class LoopDaemon: @unchecked Sendable {
                 self.resumed = false
                 _ = MHD_run(daemon)
                 timeout = shim_MHD_timeout_ms(daemon)
+            }
+            if !self.waiting.isEmpty {
+                // Wake in time to look at the waiting requests' clients again.
+                let now = Self.monotonicNanos()
+                if now &- self.lastClientCheck >= Self.clientCheckNanos { self.cancelAbandoned(now: now) }
+                let next = self.lastClientCheck &+ Self.clientCheckNanos
+                let left = Int64(next > now ? (next - now) / 1_000_000 + 1 : 1)
+                timeout = timeout < 0 ? left : min(timeout, left)
             }
             if let pause = self.acceptPause {
                 let now = Self.monotonicNanos()
@@ -148,9 +161,11 @@ final class LoopDaemon: @unchecked Sendable {
         MHD_suspend_connection(connection)
         state.connection = connection
         state.waitingForHandler = true
+        state.socket = shim_MHD_connection_fd(connection)
+        state.startedNanos = Self.monotonicNanos()
         waiting[ObjectIdentifier(state)] = state
         let loop = self.loop
-        Task(executorPreference: loop) {
+        state.task = Task(executorPreference: loop) {
             let response = await handler(request)
             if loop.inLoop {
                 self.answer(state, with: response)
@@ -169,6 +184,7 @@ final class LoopDaemon: @unchecked Sendable {
         }
         state.waitingForHandler = false
         state.answer = response
+        state.task = nil
         waiting.removeValue(forKey: ObjectIdentifier(state))
         MHD_resume_connection(connection)
         resumed = true
@@ -177,6 +193,29 @@ final class LoopDaemon: @unchecked Sendable {
     /// Lets a response that will never be sent release what it holds.
     private static func discard(_ response: ServerResponse) {
         if case .stream(let stream) = response.body { stream.onFinish?() }
+    }
+
+    /// Cancels the handler of each request that has waited a while and whose client has gone
+    /// (closed or reset its connection): an upstream call nobody will read is not worth paying
+    /// for. The handler's answer, if it still gives one, is dropped with the connection.
+    private func cancelAbandoned(now: UInt64) {
+        lastClientCheck = now
+        for state in waiting.values where state.task != nil && now &- state.startedNanos >= Self.clientCheckNanos {
+            guard state.socket >= 0, Self.peerHasClosed(state.socket) else { continue }
+            state.task?.cancel()
+            state.task = nil
+        }
+    }
+
+    /// Whether the peer of `socket` has closed or reset it: a look at its next byte without
+    /// taking it (a pipelined request waiting there is not a close). Over TLS a client's
+    /// close_notify reads as data, so only the TCP close is seen.
+    private static func peerHasClosed(_ socket: Int32) -> Bool {
+        var byte: UInt8 = 0
+        let count = recv(socket, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT))
+        if count == 0 { return true }
+        if count < 0 { return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR }
+        return false
     }
 
     // MARK: Streams

@@ -32,6 +32,49 @@ struct EventLoopServeTests {
         await h.stop()
     }
 
+    @Test("a client that hangs up while its provider is slow stops the provider call: one failed attempt is billed, no other offer is tried")
+    func clientHangUpCancelsTheUpstreamCall() async throws {
+        let h = try await ServeHarness(configure: { $0.threadModel = .eventLoops(threads: 1) })
+        h.simulator.inject(.slowFirstByte(ms: 8_000), pathPrefix: "/v1/chat/completions", count: 5)
+        let body = try JSONSerialization.data(withJSONObject: ServeHarness.chat("l8", "nobody will read this"))
+        let started = Date()
+        try Self.sendAndHangUp(port: h.server.port, target: "/v1/chat/completions", body: [UInt8](body), afterMs: 200)
+        // The ledger has the attempt once the broker has given up on it (/v1/usage flushes it).
+        var rows: [[String: Any]] = []
+        while Date().timeIntervalSince(started) < 6 {
+            rows = try #require(ServeHarness.json(try await h.send("GET", "/v1/usage")) as? [[String: Any]])
+            if rows.contains(where: { ($0["errors"] as? Int ?? 0) > 0 }) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let gaveUpAfter = Date().timeIntervalSince(started)
+        #expect(gaveUpAfter < 4, "the broker gave up on the provider after \(gaveUpAfter) s; its answer was 8 s away")
+        try await Task.sleep(for: .milliseconds(500))
+        rows = try #require(ServeHarness.json(try await h.send("GET", "/v1/usage")) as? [[String: Any]])
+        #expect(rows.reduce(0) { $0 + ($1["requests"] as? Int ?? 0) } == 1, "\(rows)")
+        #expect(rows.reduce(0) { $0 + ($1["errors"] as? Int ?? 0) } == 1, "\(rows)")
+        await h.stop()
+    }
+
+    /// Sends one request on a raw socket, waits `afterMs`, and closes the connection unread.
+    static func sendAndHangUp(port: Int, target: String, body: [UInt8], afterMs: Int) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw CocoaError(.fileNoSuchFile) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(connected == 0)
+        let head = "POST \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+        let bytes = Array(head.utf8) + body
+        let sent = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        #expect(sent == bytes.count)
+        usleep(UInt32(afterMs * 1_000))
+    }
+
     @Test("broker serve --event-loops takes a count or 'off', and names itself when the value is wrong (64)")
     func cliFlag() async throws {
         try await BrokerServeProcess.expectOption(

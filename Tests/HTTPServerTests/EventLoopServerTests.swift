@@ -172,6 +172,45 @@ final class PushedBody: Sendable {
         second.stop()
     }
 
+    @Test func aClientThatHangsUpCancelsItsWaitingHandler() throws {
+        let seen = Mutex<(cancelled: Bool, afterMs: Double)?>(nil)
+        try withLoopServer({ _ in
+            let start = RawHTTPClient.nowMs()
+            try? await Task.sleep(for: .seconds(10))  // an upstream call that takes long
+            seen.withLock { $0 = (Task.isCancelled, RawHTTPClient.nowMs() - start) }
+            return .text("late")
+        }) { port in
+            do {
+                let client = try RawHTTPClient(port: port)
+                try client.send(Array("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+                usleep(100_000)
+            }  // the client closes its connection
+            var waitedMs = 0
+            while seen.withLock({ $0 == nil }), waitedMs < 5_000 {
+                usleep(20_000)
+                waitedMs += 20
+            }
+        }
+        let outcome = try #require(seen.withLock { $0 }, "the handler was neither cancelled nor done within 5 s")
+        #expect(outcome.cancelled)
+        // Looked at after half a second of waiting, then every half second.
+        #expect(outcome.afterMs < 2_000, "cancelled after \(outcome.afterMs) ms")
+    }
+
+    @Test func aClientStillConnectedGetsItsSlowAnswer() throws {
+        try withLoopServer({ _ in
+            try? await Task.sleep(for: .milliseconds(1_300))  // past two looks at the client
+            return .text(Task.isCancelled ? "cancelled" : "answered")
+        }) { port in
+            let client = try RawHTTPClient(port: port)
+            #expect(try client.request("GET", "/slow").text == "answered")
+            // A request pipelined behind a slow one is data on the socket, not a close.
+            try client.send(Array("GET /a HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+            #expect(try client.readResponse().text == "answered")
+            #expect(try client.readResponse().text == "answered")
+        }
+    }
+
     @Test func connectionsAreSharedEvenlyAmongTheLoops() throws {
         try withLoopServer(loops: 2, { _ in
             // Which loop ran the handler, by its identity.
