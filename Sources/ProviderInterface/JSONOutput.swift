@@ -60,6 +60,18 @@ public struct JSONOutput: Sendable {
         needsComma = false
     }
 
+    /// A member with a string value.
+    public mutating func member(_ name: String, _ value: String) {
+        key(name)
+        string(value)
+    }
+
+    /// A member with an integer value, or `null` when there is none.
+    public mutating func member(_ name: String, integer value: Int64?) {
+        key(name)
+        if let value { integer(value) } else { null() }
+    }
+
     /// A string value.
     public mutating func string(_ value: String) {
         separate()

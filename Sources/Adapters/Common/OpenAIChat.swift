@@ -49,16 +49,13 @@ public enum OpenAIChat {
         }
         var out = JSONOutput(capacity: 256 + request.messages.reduce(0) { $0 + $1.content.utf8.count + 40 })
         out.beginObject()
-        out.key("model")
-        out.string(model)
+        out.member("model", model)
         out.key("messages")
         out.beginArray()
         for message in request.messages {
             out.beginObject()
-            out.key("role")
-            out.string(message.role)
-            out.key("content")
-            out.string(message.content)
+            out.member("role", message.role)
+            out.member("content", message.content)
             out.endObject()
         }
         out.endArray()
