@@ -29,13 +29,13 @@ final class LoopDaemon: @unchecked Sendable {
     /// Connections handed over by a listener on another loop, not yet added to the daemon.
     private let arriving = Atomic<Int>(0)
     /// The listening socket this loop stopped watching for a moment (out of descriptors), the
-    /// handler to watch it with again, and when (monotonic nanoseconds).
-    private var acceptPause: (fd: Int32, handler: EventLoop.Handler, until: UInt64)?
-    /// When the waiting requests' clients were last looked at (monotonic nanoseconds).
-    private var lastClientCheck: UInt64 = 0
+    /// handler to watch it with again, and when (monotonic milliseconds).
+    private var acceptPause: (fd: Int32, handler: EventLoop.Handler, until: Int)?
+    /// When the waiting requests' clients were last looked at (monotonic milliseconds).
+    private var lastClientCheck = 0
     /// A request waits this long for its handler before its client is looked at, and clients are
     /// looked at this often: short answers never cost a system call for it.
-    static let clientCheckNanos: UInt64 = 500_000_000
+    static let clientCheckMs = 500
 
     init(loop: EventLoop, core: ServerCore) {
         self.loop = loop
@@ -65,16 +65,15 @@ final class LoopDaemon: @unchecked Sendable {
             }
             if !self.waiting.isEmpty {
                 // Wake in time to look at the waiting requests' clients again.
-                let now = Self.monotonicNanos()
-                if now &- self.lastClientCheck >= Self.clientCheckNanos { self.cancelAbandoned(now: now) }
-                let next = self.lastClientCheck &+ Self.clientCheckNanos
-                let left = Int64(next > now ? (next - now) / 1_000_000 + 1 : 1)
+                let now = StopSignal.monotonicMilliseconds()
+                if now - self.lastClientCheck >= Self.clientCheckMs { self.cancelAbandoned(now: now) }
+                let left = Int64(max(1, self.lastClientCheck + Self.clientCheckMs - now))
                 timeout = timeout < 0 ? left : min(timeout, left)
             }
             if let pause = self.acceptPause {
-                let now = Self.monotonicNanos()
+                let now = StopSignal.monotonicMilliseconds()
                 guard now >= pause.until else {
-                    let left = Int((pause.until - now) / 1_000_000) + 1
+                    let left = pause.until - now
                     return timeout < 0 ? left : min(Int(timeout), left)
                 }
                 self.acceptPause = nil
@@ -141,13 +140,7 @@ final class LoopDaemon: @unchecked Sendable {
     /// rather than the loop spinning on the error.
     func pauseAccepting(_ fd: Int32, handler: @escaping EventLoop.Handler) {
         loop.unwatch(fd)
-        acceptPause = (fd, handler, Self.monotonicNanos() + 100_000_000)
-    }
-
-    private static func monotonicNanos() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+        acceptPause = (fd, handler, StopSignal.monotonicMilliseconds() + 100)
     }
 
     // MARK: Requests
@@ -162,7 +155,7 @@ final class LoopDaemon: @unchecked Sendable {
         state.connection = connection
         state.waitingForHandler = true
         state.socket = shim_MHD_connection_fd(connection)
-        state.startedNanos = Self.monotonicNanos()
+        state.startedMs = StopSignal.monotonicMilliseconds()
         waiting[ObjectIdentifier(state)] = state
         let loop = self.loop
         state.task = Task(executorPreference: loop) {
@@ -198,9 +191,9 @@ final class LoopDaemon: @unchecked Sendable {
     /// Cancels the handler of each request that has waited a while and whose client has gone
     /// (closed or reset its connection): an upstream call nobody will read is not worth paying
     /// for. The handler's answer, if it still gives one, is dropped with the connection.
-    private func cancelAbandoned(now: UInt64) {
+    private func cancelAbandoned(now: Int) {
         lastClientCheck = now
-        for state in waiting.values where state.task != nil && now &- state.startedNanos >= Self.clientCheckNanos {
+        for state in waiting.values where state.task != nil && now - state.startedMs >= Self.clientCheckMs {
             guard state.socket >= 0, Self.peerHasClosed(state.socket) else { continue }
             state.task?.cancel()
             state.task = nil

@@ -63,10 +63,10 @@ final class RequestState: @unchecked Sendable {
     /// Event loops: the handler's response, queued when libmicrohttpd calls back after the resume.
     var answer: ServerResponse?
     /// Event loops: the handler's task (cancelled when the client goes away), its connection's
-    /// socket, and when it started (monotonic nanoseconds).
+    /// socket, and when it started (monotonic milliseconds).
     var task: Task<Void, Never>?
     var socket: Int32 = -1
-    var startedNanos: UInt64 = 0
+    var startedMs = 0
 
     init(target: String) { self.target = target }
 }

@@ -5,33 +5,8 @@ import ProviderInterface
 /// The OpenAI chat-completion objects the server answers with, plus a `broker` member
 /// saying who answered and what it cost.
 enum ChatCompletionJSON {
-    /// The whole answer (`chat.completion`).
-    static func completion(_ result: RunResult, createdSeconds: Int64) -> JSONValue {
-        let text: String
-        switch result.response.output {
-        case .text(let t): text = t
-        case .json(let v): text = JSONWriter.string(v)
-        case .binary: text = ""
-        }
-        var object = JSONObject([
-            ("id", .string("chatcmpl-" + result.requestID)),
-            ("object", .string("chat.completion")),
-            ("created", .integer(createdSeconds)),
-            ("model", .string(modelName(result.offer))),
-            ("choices", .array([.object(JSONObject([
-                ("index", .integer(0)),
-                ("message", .object(JSONObject([("role", .string("assistant")), ("content", .string(text))]))),
-                ("logprobs", .null),
-                ("finish_reason", .string(result.response.finishReason ?? "stop")),
-            ]))])),
-        ])
-        object["usage"] = usage(result.response.usage)
-        object["broker"] = .object(brokerInfo(result))
-        return .object(object)
-    }
-
-    /// The bytes of ``completion(_:createdSeconds:)``, written without building the tree first
-    /// (the server's hot path).
+    /// The whole answer (`chat.completion`), written straight to bytes (the server's hot path):
+    /// OpenAI's fields, then `usage` as ``usage(_:)`` gives it and `broker` as ``brokerInfo(_:)``.
     static func completionBytes(_ result: RunResult, createdSeconds: Int64) -> [UInt8] {
         let text: String
         switch result.response.output {
