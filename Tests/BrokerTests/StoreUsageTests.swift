@@ -34,6 +34,43 @@ struct StoreUsageTests {
         #expect(rows[0].requests == 3 && rows[0].inputTokens == 30 && rows[0].outputTokens == 60)
     }
 
+    @Test("a server's ledger keeps a small page cache however many attempts it records")
+    func ledgerPageCacheStaysSmall() async throws {
+        let dir = try StoreTempDirectory()
+        let store = try MarketplaceStore(path: dir.file())
+        // 100,000 attempts over 200 offers: about 23 MiB of table and index pages, all written
+        // through the one connection a server keeps open for days.
+        for batch in 0..<200 {
+            let records = (0..<500).map { i in
+                let n = batch * 500 + i
+                return record(
+                    "req-\(n)-0123456789abcdef", at: testNow + Int64(n), provider: "provider-\(n % 20)",
+                    model: "org/model-\(n % 10)", cost: Int64(n))
+            }
+            #expect(try await store.recordUsage(batch: records) == 500)
+        }
+        let limit = SQLiteConnection.defaultPageCacheKiB * 1024
+        let used = await store.pageCacheBytes
+        #expect(used <= limit + limit / 8, "page cache holds \(used) bytes")
+        let rows = try await store.usage(sinceMs: 0, by: .provider)
+        #expect(rows.map(\.requests).reduce(0, +) == 100_000)
+    }
+
+    @Test("a catalog replacement gives its big page cache back when it is done")
+    func replacementReturnsItsPageCache() async throws {
+        let dir = try StoreTempDirectory()
+        let store = try MarketplaceStore(path: dir.file())
+        // 60,000 offers with long names: about 16 MiB of table and index pages, twice the default cache.
+        let offers = (0..<60_000).map { i in
+            offer("p", "an-organisation-with-a-long-name/a-model-with-a-long-name-too-\(i)", servedBy: "host-\(i % 7)", region: i % 2 == 0 ? euFR : usOnly, context: 8_192)
+        }
+        let outcome = try await store.replaceOffers(provider: "p", offers: offers, nowMs: testNow)
+        #expect(outcome.inserted == 60_000)
+        let limit = SQLiteConnection.defaultPageCacheKiB * 1024
+        let used = await store.pageCacheBytes
+        #expect(used <= limit + limit / 8, "page cache holds \(used) bytes")
+    }
+
     @Test("nano-USD is rounded half up from the exact pico-USD total")
     func nanoRounding() {
         func nano(_ pico: Int64?) -> Int64? {

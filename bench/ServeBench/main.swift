@@ -8,8 +8,9 @@
 //
 //   swift build -c release --product broker && swift build -c release --product ServeBench
 //   .build/release/ServeBench [--broker PATH] [--duration SECONDS] [--hold SECONDS] [--busy-poll US|off]
-//                             [--event-loops N|off] [--simulator-threads N]
-//   ($WRK, $CURL override /usr/bin/wrk, /usr/bin/curl; $BENCH_GLIBC_TUNABLES becomes the broker's GLIBC_TUNABLES)
+//                             [--event-loops N|off] [--simulator-threads N] [--rounds N] [--concurrency 1,64]
+//   ($WRK, $CURL override /usr/bin/wrk, /usr/bin/curl; $BENCH_GLIBC_TUNABLES and $BENCH_LD_PRELOAD become
+//   the broker's GLIBC_TUNABLES and LD_PRELOAD)
 import Foundation
 import HTTPServer
 import ProviderSimulator
@@ -135,8 +136,8 @@ let brokerPath = argument("--broker")
     ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("broker").path
 // `--simulator-threads N` serves the simulator from N epoll threads instead of a thread per
 // connection: a cheaper stand-in for a remote provider, leaving more of the 2 cores to what is measured.
-let simulatorModel: HTTPServerConfiguration.ThreadModel =
-    Int(argument("--simulator-threads") ?? "").map { .pool(threads: $0) } ?? .threadPerConnection
+let simulatorThreads = Int(argument("--simulator-threads") ?? "")
+let simulatorModel: HTTPServerConfiguration.ThreadModel = simulatorThreads.map { .pool(threads: $0) } ?? .threadPerConnection
 let simulator = ProviderSimulator(threadModel: simulatorModel)
 try simulator.start()
 simulator.isRecording = false
@@ -155,6 +156,8 @@ var environment = [
 ]
 // `BENCH_GLIBC_TUNABLES` becomes the broker's GLIBC_TUNABLES (not the simulator's): for trying allocator settings.
 if let tunables = ProcessInfo.processInfo.environment["BENCH_GLIBC_TUNABLES"] { environment["GLIBC_TUNABLES"] = tunables }
+// `BENCH_LD_PRELOAD` becomes the broker's LD_PRELOAD: for trying another allocator (jemalloc, tcmalloc).
+if let preload = ProcessInfo.processInfo.environment["BENCH_LD_PRELOAD"] { environment["LD_PRELOAD"] = preload }
 _ = try shell(brokerPath, ["refresh"], environment: environment)
 
 let serve = Process()
@@ -199,37 +202,80 @@ if let hold = Int(argument("--hold") ?? "") {
     sleep(UInt32(hold))
 }
 
-print("ServeBench: wrk, \(duration) s per run, chat via the HF router path of the simulator, broker pid \(serve.processIdentifier)")
-print("conc  path     p50 ms   p75 ms   p90 ms   p99 ms      req/s  steal%  errors")
+// `--rounds N` runs direct and broker N times each, alternately, at each concurrency, and
+// reports every round and the median of each column: one 5-second p99 moves by a third between
+// runs on this shared 2-core machine, and a slow phase of the host lands in one round, not in all.
+let rounds = max(1, Int(argument("--rounds") ?? "") ?? 1)
+let concurrencies = (argument("--concurrency") ?? "1,64").split(separator: ",").compactMap { Int($0) }
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.filter { !$0.isNaN }.sorted()
+    guard !sorted.isEmpty else { return .nan }
+    let mid = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+func printRow(_ connections: Int, _ name: String, _ r: WrkResult, steal: Double) {
+    print(String(format: "%4d  %-7@ %8.3f %8.3f %8.3f %8.3f %10.0f  %6.1f  %@", connections, name as NSString, r.p50, r.p75, r.p90, r.p99,
+        r.rps, steal, r.errors as NSString))
+}
+
+func printAdded(_ connections: Int, _ label: String, broker: WrkResult, direct: WrkResult) {
+    print(String(format: "%4d  %-7@ %8.3f %8.3f %8.3f %8.3f", connections, label as NSString, broker.p50 - direct.p50,
+        broker.p75 - direct.p75, broker.p90 - direct.p90, broker.p99 - direct.p99))
+}
+
+func medianResult(_ results: [WrkResult]) -> WrkResult {
+    WrkResult(p50: median(results.map(\.p50)), p75: median(results.map(\.p75)), p90: median(results.map(\.p90)),
+        p99: median(results.map(\.p99)), rps: median(results.map(\.rps)), requests: results.map(\.requests).reduce(0, +), errors: "")
+}
+
+print("ServeBench: wrk, \(duration) s per run, \(rounds) round(s), chat via the HF router path of the simulator "
+    + "(\(simulatorThreads.map { "simulator on \($0) epoll threads" } ?? "simulator on a thread per connection")), broker pid \(serve.processIdentifier)")
+print("conc  path      p50 ms   p75 ms   p90 ms   p99 ms      req/s  steal%  errors")
 var peak = idle
 var snapshot = try histograms(port: port)
-for connections in [1, 64] {
-    let directTicks = machineTicks()
-    let direct = try wrk(url: directURL, script: script, connections: connections, seconds: duration)
-    let brokerTicks = machineTicks()
-    let sampler = Task.detached { () -> Int in
-        var high = 0
-        while !Task.isCancelled {
-            high = max(high, rssKiB(serve.processIdentifier))
-            try? await Task.sleep(for: .milliseconds(100))
+for connections in concurrencies {
+    var directs: [WrkResult] = [], brokers: [WrkResult] = []
+    var cpuUsed = 0.0
+    for round in 1...rounds {
+        let directTicks = machineTicks()
+        let direct = try wrk(url: directURL, script: script, connections: connections, seconds: duration)
+        let brokerTicks = machineTicks()
+        let sampler = Task.detached { () -> Int in
+            var high = 0
+            while !Task.isCancelled {
+                high = max(high, rssKiB(serve.processIdentifier))
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            return high
         }
-        return high
+        let cpuBefore = cpuSeconds(serve.processIdentifier)
+        let broker = try wrk(url: brokerURL, script: script, connections: connections, seconds: duration)
+        cpuUsed += cpuSeconds(serve.processIdentifier) - cpuBefore
+        let endTicks = machineTicks()
+        sampler.cancel()
+        peak = max(peak, await sampler.value)
+        let tag = rounds > 1 ? "#\(round)" : ""
+        printRow(connections, "direct" + tag, direct, steal: stealPercent(directTicks, brokerTicks))
+        printRow(connections, "broker" + tag, broker, steal: stealPercent(brokerTicks, endTicks))
+        printAdded(connections, "added" + tag, broker: broker, direct: direct)
+        directs.append(direct)
+        brokers.append(broker)
+        FileHandle.standardOutput.synchronizeFile()
     }
-    let cpuBefore = cpuSeconds(serve.processIdentifier)
-    let broker = try wrk(url: brokerURL, script: script, connections: connections, seconds: duration)
-    let cpuUsed = cpuSeconds(serve.processIdentifier) - cpuBefore
-    let endTicks = machineTicks()
-    let steal = ["direct": stealPercent(directTicks, brokerTicks), "broker": stealPercent(brokerTicks, endTicks)]
-    sampler.cancel()
-    peak = max(peak, await sampler.value)
-    for (name, r) in [("direct", direct), ("broker", broker)] {
-        print(String(format: "%4d  %-6@ %8.3f %8.3f %8.3f %8.3f %10.0f  %6.1f  %@", connections, name as NSString, r.p50, r.p75, r.p90, r.p99, r.rps,
-            steal[name] ?? .nan, r.errors as NSString))
+    if rounds > 1 {
+        let direct = medianResult(directs), broker = medianResult(brokers)
+        printRow(connections, "direct~", direct, steal: .nan)
+        printRow(connections, "broker~", broker, steal: .nan)
+        printAdded(connections, "added~", broker: broker, direct: direct)
+        print(String(format: "%4d  added p99 per round: %@ (median %.3f ms)", connections,
+            zip(brokers, directs).map { String(format: "%.2f", $0.p99 - $1.p99) }.joined(separator: " ") as NSString,
+            median(zip(brokers, directs).map { $0.p99 - $1.p99 })))
     }
-    print(String(format: "%4d  added  %8.3f %8.3f %8.3f %8.3f", connections, broker.p50 - direct.p50, broker.p75 - direct.p75,
-        broker.p90 - direct.p90, broker.p99 - direct.p99))
+    let requests = brokers.map(\.requests).reduce(0, +)
     print(String(format: "%4d  broker CPU: %.1f µs per request (%.2f s over %.0f requests)", connections,
-        cpuUsed / broker.requests * 1e6, cpuUsed, broker.requests))
+        cpuUsed / requests * 1e6, cpuUsed, requests))
     let now = try histograms(port: port)
     report(snapshot, now, label: "c\(connections)")
     snapshot = now

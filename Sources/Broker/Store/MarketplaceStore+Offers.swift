@@ -16,19 +16,23 @@ extension MarketplaceStore {
     /// disk error — the transaction rolls back and the old offers stay.
     @discardableResult
     public func replaceOffers(provider: String, offers: [Offer], nowMs: Int64) throws -> ReplaceOutcome {
-        // Offers are read in place, through pointers: copying each of 100,000 offers out
-        // of the array would cost a dozen reference counts apiece.
-        try offers.withUnsafeBufferPointer { buffer in
-            try db.inTransaction(.immediate) {
-                let expected = try db.firstRow("SELECT offers FROM providers WHERE key = ?", [.text(provider)]) {
-                    $0.int64(0)
+        // A refresh rewrites index pages all over the file: a page cache big enough for a
+        // whole provider's catalog keeps the transaction from spilling before its commit.
+        try db.withPageCache(kibibytes: 65_536) {
+            // Offers are read in place, through pointers: copying each of 100,000 offers out
+            // of the array would cost a dozen reference counts apiece.
+            try offers.withUnsafeBufferPointer { buffer in
+                try db.inTransaction(.immediate) {
+                    let expected = try db.firstRow("SELECT offers FROM providers WHERE key = ?", [.text(provider)]) {
+                        $0.int64(0)
+                    }
+                    let old = try StoredOffers(provider: provider, expected: Int(expected ?? 0), db: db)
+                    try db.run(
+                        "INSERT INTO providers (key, offers, replaced_at) VALUES (?, 0, ?) ON CONFLICT(key) DO NOTHING",
+                        [.text(provider), .integer(nowMs)])
+                    guard let base = buffer.baseAddress else { return try clear(provider: provider, old: old, nowMs: nowMs) }
+                    return try replace(provider: provider, old: old, offers: buffer, base: base, nowMs: nowMs)
                 }
-                let old = try StoredOffers(provider: provider, expected: Int(expected ?? 0), db: db)
-                try db.run(
-                    "INSERT INTO providers (key, offers, replaced_at) VALUES (?, 0, ?) ON CONFLICT(key) DO NOTHING",
-                    [.text(provider), .integer(nowMs)])
-                guard let base = buffer.baseAddress else { return try clear(provider: provider, old: old, nowMs: nowMs) }
-                return try replace(provider: provider, old: old, offers: buffer, base: base, nowMs: nowMs)
             }
         }
     }

@@ -42,6 +42,10 @@ public actor MarketplaceStore {
         try Migrator.appliedMigrations(db)
     }
 
+    /// The bytes the connection's page cache holds now (bounded by
+    /// ``SQLiteConnection/defaultPageCacheKiB`` outside a catalog replacement).
+    var pageCacheBytes: Int { db.pageCacheBytes }
+
     /// Copies the write-ahead log into the database file and truncates it, so the file
     /// alone holds everything (for backups and size figures).
     public func checkpoint() throws {

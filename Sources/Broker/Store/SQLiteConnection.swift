@@ -41,13 +41,39 @@ public final class SQLiteConnection {
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=NORMAL")
         try execute("PRAGMA foreign_keys=ON")
-        // A refresh rewrites index pages all over the file: a page cache big enough for
-        // a whole provider's catalog keeps it from spilling mid-transaction, and mapping
-        // the file saves a read() per page on queries that scan.
-        try execute("PRAGMA cache_size=-65536")
+        // A small page cache by default: the usage ledger only appends, so a big cache would
+        // fill with rows never read again (a server's heap grew by 64 MiB that way). A
+        // catalog replacement takes a big one for its transaction (``withPageCache(kibibytes:_:)``).
+        // Mapping the file saves a read() per page on queries that scan.
+        try setPageCache(kibibytes: Self.defaultPageCacheKiB)
         try execute("PRAGMA mmap_size=268435456")
         // Sorts and RETURNING results in memory, not in temporary files.
         try execute("PRAGMA temp_store=MEMORY")
+    }
+
+    /// The page cache a connection keeps between catalog replacements, in KiB.
+    public static let defaultPageCacheKiB = 8_192
+
+    /// Sets the most memory the connection's page cache may hold; lowering it frees the
+    /// pages over the new limit at once.
+    public func setPageCache(kibibytes: Int) throws {
+        try execute("PRAGMA cache_size=-\(max(1, kibibytes))")
+    }
+
+    /// The bytes the connection's page cache holds now.
+    public var pageCacheBytes: Int {
+        var current: Int32 = 0
+        var highest: Int32 = 0
+        sqlite3_db_status(handle, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0)
+        return Int(current)
+    }
+
+    /// Runs `body` with a page cache of up to `kibibytes`, then returns to the default (the
+    /// cache's memory is given back even when `body` throws).
+    public func withPageCache<T>(kibibytes: Int, _ body: () throws -> T) throws -> T {
+        try setPageCache(kibibytes: kibibytes)
+        defer { try? setPageCache(kibibytes: Self.defaultPageCacheKiB) }
+        return try body()
     }
 
     /// Process-wide settings, applied once before the first connection opens.
