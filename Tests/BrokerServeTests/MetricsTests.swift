@@ -10,6 +10,24 @@ struct MetricsTests {
         text.split(separator: "\n").first { $0.hasPrefix(prefix + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
     }
 
+    @Test("the broker binary runs on mimalloc, and its /metrics says so in broker_build_info")
+    func buildInfoNamesTheAllocator() async throws {
+        let (dir, environment) = try BrokerServeProcess.scratch("build-info")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let server = try await onOwnThread {
+            try BrokerServeProcess(["--no-initial-refresh", "--refresh-every", "off"], environment: environment)
+        }
+        let answer = try await CurlTransport.shared.send(HTTPRequest(url: server.baseURL + "/metrics"))
+        let text = String(decoding: answer.body, as: UTF8.self)
+        let line = text.split(separator: "\n").first { $0.hasPrefix("broker_build_info{") }.map(String.init) ?? ""
+        // "mimalloc" only when a block from malloc lies in mimalloc's heap: "libc" here means the
+        // link order let glibc's malloc win.
+        #expect(line.contains("allocator=\"mimalloc 2."), "\(line)")
+        #expect(line.contains("version=\"") && line.hasSuffix("} 1"), "\(line)")
+        let (code, _) = try await onOwnThread { server.terminate() }
+        #expect(code == 0)
+    }
+
     @Test("/metrics counts requests by route, provider and outcome, latency, tokens, cost, refreshes and open breakers")
     func metrics() async throws {
         let h = try await ServeHarness()

@@ -73,6 +73,7 @@ enum ServeCommand: BrokerCommand {
     static func run(_ context: CLIContext) async throws -> Int32 {
         let args = context.arguments
         var configuration = ServeConfiguration()
+        configuration.buildInfo = [("version", BrokerMain.version), ("allocator", Allocator.name)]
         if let host = args.value("--host") { configuration.host = host == "localhost" ? "127.0.0.1" : host }
         configuration.port = try args.int("--port", range: 0...65535) ?? 8080
         if let every = args.value("--refresh-every") {

@@ -83,7 +83,9 @@ final class ServeMetrics: Sendable {
     }
 
     /// The exposition text.
-    func render(openBreakers: Int, inFlight: Int, offers: Int?, ledger: LedgerHealth) -> String {
+    func render(
+        openBreakers: Int, inFlight: Int, offers: Int?, ledger: LedgerHealth, buildInfo: [(name: String, value: String)] = []
+    ) -> String {
         var s = State()
         for shard in state.snapshots() { s.merge(shard) }
         var lines: [String] = []
@@ -139,6 +141,10 @@ final class ServeMetrics: Sendable {
         header("broker_ledger_dropped_total", "counter", "What the ledger gave up: attempts past its queue limit, charges past 2^63 pico-USD.")
         lines.append("broker_ledger_dropped_total{what=\"attempts\"} \(ledger.droppedAttempts)")
         lines.append("broker_ledger_dropped_total{what=\"charges\"} \(ledger.droppedCharges)")
+        if !buildInfo.isEmpty {
+            header("broker_build_info", "gauge", "Always 1; the labels say what this broker is built with (version, allocator).")
+            lines.append("broker_build_info{" + buildInfo.map { "\($0.name)=\"\(esc($0.value))\"" }.joined(separator: ",") + "} 1")
+        }
         if let offers {
             header("broker_offers", "gauge", "Fresh offers in the marketplace.")
             lines.append("broker_offers \(offers)")

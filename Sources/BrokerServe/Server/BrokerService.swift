@@ -95,7 +95,7 @@ public final class BrokerService: Sendable {
             try expect(method, "GET", path)
             let text = context.metrics.render(
                 openBreakers: context.cache.openBreakers.count, inFlight: context.lifecycle.inFlight, offers: nil,
-                ledger: context.ledger.health)
+                ledger: context.ledger.health, buildInfo: context.configuration.buildInfo)
             return ServerResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], bytes: Array(text.utf8))
         default:
             if path.hasPrefix("/hf-inference/models/") || path.hasPrefix("/models/") {

@@ -32,6 +32,9 @@ public struct ServeConfiguration: Sendable {
     /// 0 (the default here; `broker serve` uses 300) turns it off. Trades CPU that would be idle
     /// for the wake-up latency of a sleeping thread. Process-wide (see `BusyPoll`).
     public var busyPollMicroseconds: Int = 0
+    /// The labels of `/metrics`' `broker_build_info` gauge (the CLI sets `version` and
+    /// `allocator`); none by default.
+    public var buildInfo: [(name: String, value: String)] = []
 
     /// A configuration: `127.0.0.1:8080`, refresh every hour (and at start), 10 s grace, no keys,
     /// a thread per connection, a 1 s market cache, 4 attempts.
