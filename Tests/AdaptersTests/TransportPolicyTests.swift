@@ -1,3 +1,4 @@
+import CCurl
 import Testing
 
 @testable import Adapters
@@ -46,6 +47,40 @@ import Testing
         } catch {
             #expect(!error.message.contains("Evil"))
         }
+    }
+
+    @Test(arguments: ["Bad Name", "Bad:Name", "X-Ünicode", "", "Name\u{7F}", "(comment)"])
+    func headerNameThatIsNotATokenIsRefused(name: String) {
+        #expect(throws: TransportError.self) {
+            try CurlHop(HTTPRequest(url: "https://example.com/", headers: [HTTPHeader(name, "v")]))
+        }
+    }
+
+    @Test func everyTokenCharacterIsAcceptedInAHeaderName() throws {
+        // RFC 9110 tchar: letters, digits and !#$%&'*+-.^_`|~
+        let name = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+        let hop = try CurlHop(HTTPRequest(method: "m-1.x", url: "https://example.com/", headers: [HTTPHeader(name, "v")]))
+        #expect(hop.headers.map(\.name) == [name])
+        #expect(hop.method == "M-1.X")
+    }
+
+    @Test func theCallersOwnContentTypeAndExpectAreKeptWhateverTheirCase() throws {
+        func lines(_ headers: [HTTPHeader]) throws -> [String] {
+            let hop = try CurlHop(HTTPRequest(method: "POST", url: "https://example.com/", headers: headers, body: Array("x".utf8)))
+            var result: [String] = []
+            var node = CurlEasyOptions.headerList(for: hop)
+            let head = node
+            while let current = node {
+                result.append(String(cString: current.pointee.data))
+                node = current.pointee.next
+            }
+            curl_slist_free_all(head)
+            return result
+        }
+        // libcurl would add a form content type and "Expect: 100-continue": blanked unless given.
+        #expect(try lines([HTTPHeader("Accept", "*/*")]) == ["Accept: */*", "Expect:", "Content-Type:"])
+        #expect(try lines([HTTPHeader("CONTENT-type", "text/csv"), HTTPHeader("expect", "")]) == ["CONTENT-type: text/csv", "expect;"])
+        #expect(try lines([HTTPHeader("Content-Typo", "x")]) == ["Content-Typo: x", "Expect:", "Content-Type:"])
     }
 
     static func hop(method: String = "POST", url: String = "https://api.example.com/v1/chat?x=1") throws(TransportError) -> CurlHop {

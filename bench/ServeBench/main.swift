@@ -8,7 +8,8 @@
 //
 //   swift build -c release --product broker && swift build -c release --product ServeBench
 //   .build/release/ServeBench [--broker PATH] [--duration SECONDS] [--hold SECONDS] [--busy-poll US|off]
-//                             [--event-loops N|off] [--simulator-threads N] [--rounds N] [--concurrency 1,64]
+//                             [--event-loops N|off] [--simulator-threads N] [--rounds N] [--quiet-steal PERCENT]
+//                             [--concurrency 1,64]
 //   ($WRK, $CURL override /usr/bin/wrk, /usr/bin/curl; $BENCH_GLIBC_TUNABLES and $BENCH_LD_PRELOAD become
 //   the broker's GLIBC_TUNABLES and LD_PRELOAD)
 import Foundation
@@ -206,6 +207,11 @@ if let hold = Int(argument("--hold") ?? "") {
 // reports every round and the median of each column: one 5-second p99 moves by a third between
 // runs on this shared 2-core machine, and a slow phase of the host lands in one round, not in all.
 let rounds = max(1, Int(argument("--rounds") ?? "") ?? 1)
+// `--quiet-steal PERCENT` (default 3): the medians count only rounds in which the host took at
+// most this share of the machine in both phases; every round is still printed, the noisy ones
+// marked. A busy neighbour during the direct phase makes "added" look small, during the broker
+// phase large: either way the round measures the host.
+let quietSteal = Double(argument("--quiet-steal") ?? "") ?? 3
 let concurrencies = (argument("--concurrency") ?? "1,64").split(separator: ",").compactMap { Int($0) }
 
 func median(_ values: [Double]) -> Double {
@@ -236,7 +242,7 @@ print("conc  path      p50 ms   p75 ms   p90 ms   p99 ms      req/s  steal%  err
 var peak = idle
 var snapshot = try histograms(port: port)
 for connections in concurrencies {
-    var directs: [WrkResult] = [], brokers: [WrkResult] = []
+    var directs: [WrkResult] = [], brokers: [WrkResult] = [], quiet: [Bool] = []
     var cpuUsed = 0.0
     for round in 1...rounds {
         let directTicks = machineTicks()
@@ -256,22 +262,31 @@ for connections in concurrencies {
         let endTicks = machineTicks()
         sampler.cancel()
         peak = max(peak, await sampler.value)
-        let tag = rounds > 1 ? "#\(round)" : ""
-        printRow(connections, "direct" + tag, direct, steal: stealPercent(directTicks, brokerTicks))
-        printRow(connections, "broker" + tag, broker, steal: stealPercent(brokerTicks, endTicks))
+        let directSteal = stealPercent(directTicks, brokerTicks), brokerSteal = stealPercent(brokerTicks, endTicks)
+        let isQuiet = directSteal <= quietSteal && brokerSteal <= quietSteal
+        let tag = rounds > 1 ? "#\(round)" + (isQuiet ? "" : "*") : ""
+        printRow(connections, "direct" + tag, direct, steal: directSteal)
+        printRow(connections, "broker" + tag, broker, steal: brokerSteal)
         printAdded(connections, "added" + tag, broker: broker, direct: direct)
         directs.append(direct)
         brokers.append(broker)
+        quiet.append(isQuiet)
         FileHandle.standardOutput.synchronizeFile()
     }
     if rounds > 1 {
-        let direct = medianResult(directs), broker = medianResult(brokers)
+        // Medians over the quiet rounds (all rounds when none was quiet, said so).
+        let counted = quiet.contains(true) ? quiet : quiet.map { _ in true }
+        let quietDirects = zip(directs, counted).filter(\.1).map(\.0)
+        let quietBrokers = zip(brokers, counted).filter(\.1).map(\.0)
+        let direct = medianResult(quietDirects), broker = medianResult(quietBrokers)
+        print("      medians of \(quietBrokers.count) of \(rounds) rounds "
+            + (quiet.contains(true) ? "(steal ≤ \(quietSteal)% in both phases; * marks the others)" : "(none was quiet: all of them)"))
         printRow(connections, "direct~", direct, steal: .nan)
         printRow(connections, "broker~", broker, steal: .nan)
         printAdded(connections, "added~", broker: broker, direct: direct)
-        print(String(format: "%4d  added p99 per round: %@ (median %.3f ms)", connections,
-            zip(brokers, directs).map { String(format: "%.2f", $0.p99 - $1.p99) }.joined(separator: " ") as NSString,
-            median(zip(brokers, directs).map { $0.p99 - $1.p99 })))
+        let added = zip(quietBrokers, quietDirects).map { $0.p99 - $1.p99 }
+        print(String(format: "%4d  added p99 per counted round: %@ (median %.3f ms)", connections,
+            added.map { String(format: "%.2f", $0) }.joined(separator: " ") as NSString, median(added)))
     }
     let requests = brokers.map(\.requests).reduce(0, +)
     print(String(format: "%4d  broker CPU: %.1f µs per request (%.2f s over %.0f requests)", connections,

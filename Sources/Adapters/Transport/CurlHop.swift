@@ -61,19 +61,30 @@ struct CurlHop: Sendable {
     /// Method and redacted URL: the context of every error message.
     var context: String { "\(method) \(url.redacted)" }
 
-    /// Whether the header named `lowercasedName` is present.
+    /// Whether the header named `lowercasedName` is present (names compare case-insensitively,
+    /// byte by byte: header names are ASCII tokens).
     func hasHeader(_ lowercasedName: String) -> Bool {
-        headers.contains { $0.name.lowercased() == lowercasedName }
+        headers.contains { header in
+            header.name.utf8.count == lowercasedName.utf8.count
+                && zip(header.name.utf8, lowercasedName.utf8).allSatisfy { a, b in
+                    (a >= 65 && a <= 90 ? a | 0x20 : a) == b
+                }
+        }
     }
 
     /// RFC 9110 `tchar`.
     private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
+        let mask = byte < 64 ? tokenBytes.0 : tokenBytes.1
+        return byte < 128 && mask & (1 << UInt64(byte & 63)) != 0
     }
+
+    /// The `tchar` bytes as two 64-bit masks: a lookup instead of a search per byte of every
+    /// header name of every request.
+    private static let tokenBytes: (UInt64, UInt64) = {
+        var masks: (UInt64, UInt64) = (0, 0)
+        for byte in "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8 {
+            if byte < 64 { masks.0 |= 1 << UInt64(byte) } else { masks.1 |= 1 << UInt64(byte - 64) }
+        }
+        return masks
+    }()
 }
