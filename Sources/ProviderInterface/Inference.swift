@@ -94,17 +94,21 @@ public struct InferenceResponse: Sendable, Hashable {
     public var computeTimeMs: Int64?
     /// Why generation stopped (`stop`, `length`, …), when known.
     public var finishReason: String?
+    /// The HTTP status the answer came with (200), or `nil` for a provider that does not
+    /// answer over HTTP (an exec plugin).
+    public var httpStatus: Int?
 
     /// A response.
     public init(
         output: InferenceOutput, usage: TokenUsage? = nil, servedBy: String? = nil, computeTimeMs: Int64? = nil,
-        finishReason: String? = nil
+        finishReason: String? = nil, httpStatus: Int? = nil
     ) {
         self.output = output
         self.usage = usage
         self.servedBy = servedBy
         self.computeTimeMs = computeTimeMs
         self.finishReason = finishReason
+        self.httpStatus = httpStatus
     }
 }
 

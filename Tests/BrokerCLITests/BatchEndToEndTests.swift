@@ -44,6 +44,7 @@ struct BatchEndToEndTests {
         #expect(r3["output"] as? String == "hello 3")
         #expect(r3["provider"] as? String == "hf")
         #expect(r3["cost_nano_usd"] is Int)
+        #expect((r3["attempts"] as? [[String: Any]])?.map { $0["status"] as? Int } == [200])
         let bad = rows.filter { $0["ok"] as? Bool == false }
         #expect(bad.count == 4)
         #expect(bad.contains { ($0["error"] as? String)?.contains("in.jsonl:7: not JSON") == true })

@@ -51,7 +51,9 @@ struct ProvidersCommandTests {
         for command in [["providers"], ["providers", "check"], ["refresh"], ["market"], ["run"], ["batch"], ["usage"]] {
             let result = try await BrokerProcess.run(command + ["--help"])
             #expect(result.code == 0, "\(command)")
-            #expect(result.stdout.contains("USAGE: broker \(command.joined(separator: " "))"), "\(command)")
+            // DESIGN.md's synopsis: global options first, then the command words.
+            #expect(result.stdout.contains("USAGE: broker [--registry PATH] [--store PATH] "), "\(command)")
+            #expect(result.stdout.contains("] \(command.joined(separator: " "))"), "\(command)")
         }
         let market = try await BrokerProcess.run(["market", "--help"])
         #expect(market.stdout.contains("--max-input-price USD_PER_MTOK"))

@@ -32,6 +32,7 @@ struct RunEndToEndTests {
         let pico = input * 50_000 + output * 80_000
         #expect(object["cost_nano_usd"] as? Int == (pico + 500) / 1000)
         #expect((object["attempts"] as? [[String: Any]])?.count == 1)
+        #expect((object["attempts"] as? [[String: Any]])?.first?["status"] as? Int == 200)
         // The request went to the router pinned to the served-by provider, with the token.
         let chat = try #require(market.simulator.requests.last { $0.path == "/v1/chat/completions" })
         #expect(String(decoding: chat.body, as: UTF8.self).contains("\(Self.llama8B):groq"))
@@ -57,11 +58,26 @@ struct RunEndToEndTests {
         #expect(attempts[0]["served_by"] as? String == "groq")
         #expect(attempts[0]["status"] as? Int == 502)
         #expect(attempts[1]["outcome"] as? String == "ok")
+        #expect(attempts[1]["status"] as? Int == 200)  // what happened, not null
         #expect(object["served_by"] as? String == "nscale")  // the next cheapest
+        // One request that took two attempts, one of them failed, billed once.
         let (_, usage) = try await market.json(["usage", "--by", "provider"])
         let row = try #require((usage as? [[String: Any]])?.first)
-        #expect(row["requests"] as? Int == 2)
+        #expect(row["requests"] as? Int == 1)
+        #expect(row["attempts"] as? Int == 2)
         #expect(row["errors"] as? Int == 1)
+        #expect(row["cost_nano_usd"] as? Int == object["cost_nano_usd"] as? Int)
+        // By who served: each endpoint saw the request once; the total counts it once.
+        let (_, served) = try await market.json(["usage", "--by", "served_by"])
+        let rows = try #require(served as? [[String: Any]])
+        #expect(rows.map { $0["served_by"] as? String } == ["groq", "nscale"])
+        #expect(rows.map { $0["requests"] as? Int } == [1, 1])
+        #expect(rows.map { $0["attempts"] as? Int } == [1, 1])
+        #expect(rows.map { $0["errors"] as? Int } == [1, 0])
+        #expect(rows[0]["cost_nano_usd"] is NSNull)
+        let table = try await market.broker(["usage", "--by", "served_by", "--format", "table"])
+        let total = try #require(table.stdout.split(separator: "\n").last { $0.hasPrefix("total") })
+        #expect(total.split(separator: " ").prefix(4) == ["total", "1", "2", "1"], "\(table.stdout)")
     }
 
     @Test("a short Retry-After is waited out on the same offer")

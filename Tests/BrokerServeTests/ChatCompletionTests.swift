@@ -33,6 +33,25 @@ struct ChatCompletionTests {
         await h.stop()
     }
 
+    @Test("a request that fails over is one request of two attempts and one error in /v1/usage, billed once")
+    func failoverInUsage() async throws {
+        let h = try await ServeHarness()
+        h.simulator.inject(.serverError(502), pathPrefix: "/v1/chat/completions", count: 1)
+        let response = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
+        #expect(response.status == 200, "\(response.text)")
+        let broker = try #require((ServeHarness.json(response) as? [String: Any])?["broker"] as? [String: Any])
+        let attempts = try #require(broker["attempts"] as? [[String: Any]])
+        #expect(attempts.map { $0["status"] as? Int } == [502, 200])
+        #expect(attempts.last?["outcome"] as? String == "ok")
+        let rows = try #require(ServeHarness.json(try await h.send("GET", "/v1/usage?by=provider")) as? [[String: Any]])
+        let hf = try #require(rows.first { $0["provider"] as? String == "hf" })
+        #expect(hf["requests"] as? Int == 1)
+        #expect(hf["attempts"] as? Int == 2)
+        #expect(hf["errors"] as? Int == 1)
+        #expect(hf["cost_nano_usd"] as? Int == broker["cost_nano_usd"] as? Int)
+        await h.stop()
+    }
+
     @Test("the model field takes :served_by and :policy suffixes, aliases and a broker object", arguments: ServeModel.allCases)
     func modelSelection(_ model: ServeModel) async throws {
         let h = try await ServeHarness(model: model)

@@ -51,6 +51,82 @@ struct RouterTests {
         #expect(Router.plan(request, offers: offers, registryOrder: order, measured: measured).candidates.map(\.provider) == ["b", "a", "c"])
     }
 
+    /// An offer with the provider's published speed figures.
+    static func timed(_ provider: String, ttft: Int?, tps: Int?) -> Offer {
+        var o = offer(provider, input: 1, output: 1, ttft: ttft)
+        o.throughputTokensPerSecond = tps
+        return o
+    }
+
+    static func measured(samples: Int, firstTokenMs: Int64?, tps: Int64?, latencyMs: Int64 = 1_000) -> MeasuredLatency {
+        MeasuredLatency(
+            samples: samples, medianLatencyMs: latencyMs, averageLatencyMs: latencyMs, medianFirstTokenMs: firstTokenMs,
+            medianOutputTokensPerSecond: tps)
+    }
+
+    func fastestOrder(_ offers: [Offer], maxTokens: Int64, measured: [OfferKey: MeasuredLatency] = [:]) -> [String] {
+        let request = RouteRequest(model: "m", policy: .fastest, estimatedOutputTokens: maxTokens)
+        let order = ["quick": 0, "steady": 1, "partial": 2, "blind": 3]
+        return Router.plan(request, offers: offers, registryOrder: order, measured: measured).candidates.map(\.provider)
+    }
+
+    @Test("fastest: time to first token plus output tokens over throughput, so a short answer goes to the quick starter and a long one to the high throughput")
+    func fastestWhenFirstTokenAndThroughputDisagree() {
+        // quick: 100 ms to first token, 50 tokens/s; steady: 900 ms, 500 tokens/s.
+        let offers = [
+            Self.timed("blind", ttft: nil, tps: nil), Self.timed("partial", ttft: 50, tps: nil),
+            Self.timed("steady", ttft: 900, tps: 500), Self.timed("quick", ttft: 100, tps: 50),
+        ]
+        // 16 tokens: quick 100 + 320 = 420 ms, steady 900 + 32 = 932 ms.
+        #expect(fastestOrder(offers, maxTokens: 16) == ["quick", "steady", "partial", "blind"])
+        // 1,000 tokens: quick 100 + 20,000 ms, steady 900 + 2,000 ms.
+        #expect(fastestOrder(offers, maxTokens: 1_000) == ["steady", "quick", "partial", "blind"])
+        // The default estimate (256 tokens): quick 5,220 ms, steady 1,412 ms.
+        #expect(fastestOrder(offers, maxTokens: RouteRequest(model: "m").estimatedOutputTokens) == ["steady", "quick", "partial", "blind"])
+        // The crossover: 100 + 20n = 900 + 2n at n ≈ 44 tokens.
+        #expect(fastestOrder(offers, maxTokens: 40).first == "quick")
+        #expect(fastestOrder(offers, maxTokens: 50).first == "steady")
+    }
+
+    @Test("fastest: the broker's own medians replace the published figures once it has measured enough requests")
+    func fastestWithMeasuredHistory() {
+        let offers = [Self.timed("steady", ttft: 900, tps: 500), Self.timed("quick", ttft: 100, tps: 50)]
+        let quick = OfferKey(offers[1])
+        // Measured, quick really starts in 1,500 ms and runs at 1,000 tokens/s:
+        // 16 tokens: 1,516 ms (steady 932 ms); 1,000 tokens: 2,500 ms (steady 2,900 ms).
+        let enough = [quick: Self.measured(samples: ExpectedCompletion.minimumMeasuredSamples, firstTokenMs: 1_500, tps: 1_000)]
+        #expect(fastestOrder(offers, maxTokens: 16, measured: enough) == ["steady", "quick"])
+        #expect(fastestOrder(offers, maxTokens: 1_000, measured: enough) == ["quick", "steady"])
+        // Too few measured requests: the provider's figures still decide.
+        let few = [quick: Self.measured(samples: ExpectedCompletion.minimumMeasuredSamples - 1, firstTokenMs: 1_500, tps: 1_000)]
+        #expect(fastestOrder(offers, maxTokens: 16, measured: few) == ["quick", "steady"])
+        #expect(fastestOrder(offers, maxTokens: 1_000, measured: few) == ["steady", "quick"])
+        // Unstreamed history has no first-token time: its throughput is over the whole call.
+        let whole = [quick: Self.measured(samples: 20, firstTokenMs: nil, tps: 400)]
+        #expect(fastestOrder(offers, maxTokens: 1_000, measured: whole) == ["quick", "steady"])  // 2,500 ms
+        // A few measurements of an offer that publishes nothing rank after complete estimates,
+        // ahead of an offer with nothing known at all.
+        let unpublished = [Self.timed("blind", ttft: nil, tps: nil), Self.timed("partial", ttft: nil, tps: nil)] + offers
+        let thin = [OfferKey(unpublished[1]): Self.measured(samples: 2, firstTokenMs: 10, tps: 10_000)]
+        #expect(fastestOrder(unpublished, maxTokens: 16, measured: thin) == ["quick", "steady", "partial", "blind"])
+    }
+
+    @Test("explain says where each fastest estimate comes from")
+    func explainFastest() {
+        let offers = [Self.timed("steady", ttft: 900, tps: 500), Self.timed("quick", ttft: 100, tps: 50), Self.timed("blind", ttft: nil, tps: nil)]
+        let request = RouteRequest(model: "m", policy: .fastest, estimatedOutputTokens: 1_000)
+        let measured = [OfferKey(offers[1]): Self.measured(samples: 12, firstTokenMs: 1_500, tps: 1_000)]
+        let order = ["quick": 0, "steady": 1, "blind": 2]
+        let plan = Router.plan(request, offers: offers, registryOrder: order, measured: measured)
+        let lines = Router.explain(request, plan: plan, registryOrder: order, measured: measured)
+        #expect(lines == [
+            "policy fastest: 3 candidates",
+            "  1. quick/quick m: expected 2500 ms for 1000 output tokens: the broker's medians over 12 requests (first token 1500 ms, 1000 tokens/s)",
+            "  2. steady/steady m: expected 2900 ms for 1000 output tokens: the provider's figures (first token 900 ms, 500 tokens/s)",
+            "  3. blind/blind m: no speed figures, measured or published: tried last",
+        ])
+    }
+
     @Test("preferred follows registry order")
     func preferred() {
         let offers = [Self.offer("c", input: 1, output: 1), Self.offer("a", input: 9, output: 9), Self.offer("b", input: 5, output: 5)]

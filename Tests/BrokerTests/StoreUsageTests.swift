@@ -74,7 +74,7 @@ struct StoreUsageTests {
     @Test("nano-USD is rounded half up from the exact pico-USD total")
     func nanoRounding() {
         func nano(_ pico: Int64?) -> Int64? {
-            UsageRow(key: "k", requests: 1, errors: 0, inputTokens: 0, outputTokens: 0, costPicoUSD: pico).costNanoUSD
+            UsageRow(key: "k", requests: 1, attempts: 1, errors: 0, inputTokens: 0, outputTokens: 0, costPicoUSD: pico).costNanoUSD
         }
         #expect(nano(1_500) == 2)
         #expect(nano(1_499) == 1)
@@ -97,10 +97,17 @@ struct StoreUsageTests {
         let unpriced = try #require(rows.first { $0.key == "free-text" })
         #expect(unpriced.costPicoUSD == nil && unpriced.costNanoUSD == nil)
         let p = try #require(rows.first { $0.key == "p" })
-        #expect(p.requests == 2)
+        // Request "a" failed over once: 1 request, 2 attempts, 1 error, billed once.
+        #expect(p.requests == 1)
+        #expect(p.attempts == 2)
         #expect(p.errors == 1)
         #expect(p.costPicoUSD == 1_234)
         #expect(p.costNanoUSD == 1)
+        // The total counts each request once: "u1" and "a".
+        let total = try #require(try await store.usageTotal(sinceMs: 0))
+        #expect(total.key == "total")
+        #expect((total.requests, total.attempts, total.errors) == (2, 3, 1))
+        #expect(try await store.usageTotal(sinceMs: Int64.max) == nil)
     }
 
     @Test("usage groups by model and by UTC day, from the given time on")

@@ -14,13 +14,16 @@ public enum UsageGrouping: String, Sendable, Hashable, CaseIterable {
 
 /// One row of the `usage` report: totals for one group key.
 ///
-/// Each ledger record is one attempt sent to a provider: ``requests`` counts attempts
-/// and ``errors`` those whose outcome was not `ok`.
+/// Each ledger record is one attempt sent to a provider: ``requests`` counts request ids,
+/// ``attempts`` records and ``errors`` those whose outcome was not `ok`. A request that
+/// failed over once is 1 request, 2 attempts and 1 error, billed once.
 public struct UsageRow: Sendable, Hashable {
     /// The group key: a provider key, a model id or a UTC day.
     public var key: String
-    /// Attempts recorded in the group.
+    /// Requests with at least one attempt in the group, each counted once.
     public var requests: Int
+    /// Attempts recorded in the group (every try, failed ones included).
+    public var attempts: Int
     /// Attempts that did not succeed.
     public var errors: Int
     /// Input tokens, summed exactly.
@@ -31,9 +34,12 @@ public struct UsageRow: Sendable, Hashable {
     public var costPicoUSD: Int64?
 
     /// A row.
-    public init(key: String, requests: Int, errors: Int, inputTokens: Int64, outputTokens: Int64, costPicoUSD: Int64?) {
+    public init(
+        key: String, requests: Int, attempts: Int, errors: Int, inputTokens: Int64, outputTokens: Int64, costPicoUSD: Int64?
+    ) {
         self.key = key
         self.requests = requests
+        self.attempts = attempts
         self.errors = errors
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens

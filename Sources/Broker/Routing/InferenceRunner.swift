@@ -62,7 +62,7 @@ public struct InferenceRunner: Sendable {
             switch outcome {
             case .success(let (response, firstTokenMs)):
                 let cost = response.usage.flatMap { offer.price.cost(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens) }
-                attempts.append(AttemptRecord(provider: offer.provider, servedBy: offer.servedBy, outcome: "ok", status: nil, latencyMs: latency))
+                attempts.append(AttemptRecord(provider: offer.provider, servedBy: offer.servedBy, outcome: "ok", status: response.httpStatus, latencyMs: latency))
                 await ledger(requestID, attempts.count, offer, request, response: response, cost: cost, latency: latency,
                     firstTokenMs: firstTokenMs, error: nil)
                 return .success(RunResult(
@@ -166,7 +166,7 @@ public struct InferenceRunner: Sendable {
             requestID: requestID, attempt: attempt, at: now(), provider: offer.provider, servedBy: offer.servedBy,
             model: offer.model, task: offer.task, inputTokens: response?.usage?.inputTokens,
             outputTokens: response?.usage?.outputTokens, costPicoUSD: cost?.value, latencyMs: latency,
-            firstTokenMs: firstTokenMs, outcome: error?.code.rawValue ?? UsageRecord.okOutcome, httpStatus: error?.status,
+            firstTokenMs: firstTokenMs, outcome: error?.code.rawValue ?? UsageRecord.okOutcome, httpStatus: error?.status ?? response?.httpStatus,
             error: error.map { redactor.redact($0.description) },
             upstream: response?.servedBy.flatMap { $0.isEmpty || $0 == offer.servedBy ? nil : $0 })
         if let ledgerWriter {

@@ -4,7 +4,9 @@ import ProviderInterface
 public enum RoutePolicy: String, Sendable, Hashable, CaseIterable {
     /// Lowest expected cost for this request's token estimate.
     case cheapest
-    /// Best measured latency and throughput (the broker's own history, else the provider's figures).
+    /// Lowest expected completion time: time to first token plus the expected output tokens
+    /// over throughput (``ExpectedCompletion``), from the broker's own medians where it has
+    /// enough, else the provider's figures.
     case fastest
     /// Registry order.
     case preferred

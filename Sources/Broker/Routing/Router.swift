@@ -34,9 +34,12 @@ public enum Router {
                 compare(cost(a, request), cost(b, request)) ?? tieBreak(a, b, registryOrder)
             }
         case .fastest:
-            ordered = fits.sorted { a, b in
-                compare(speed(a, measured), speed(b, measured)) ?? tieBreak(a, b, registryOrder)
+            let expected = fits.map {
+                ExpectedCompletion(offer: $0, measured: measured[OfferKey($0)], outputTokens: request.estimatedOutputTokens)
             }
+            ordered = fits.indices.sorted { i, j in
+                expected[i].isFaster(than: expected[j]) ?? tieBreak(fits[i], fits[j], registryOrder)
+            }.map { fits[$0] }
         case .preferred:
             ordered = fits.sorted { a, b in tieBreak(a, b, registryOrder) }
         }
@@ -90,15 +93,6 @@ public enum Router {
     /// Expected cost at the request's token estimate; `nil` when unknown.
     static func cost(_ offer: Offer, _ request: RouteRequest) -> PicoUSD? {
         offer.price.cost(inputTokens: request.estimatedInputTokens, outputTokens: request.estimatedOutputTokens)
-    }
-
-    /// A latency figure to minimise: measured median first, else the provider's first-token
-    /// figure, else derived from its throughput; `nil` when nothing is known.
-    static func speed(_ offer: Offer, _ measured: [OfferKey: MeasuredLatency]) -> Int64? {
-        if let m = measured[OfferKey(offer)] { return m.medianFirstTokenMs ?? m.medianLatencyMs }
-        if let ttft = offer.firstTokenLatencyMs { return Int64(ttft) }
-        if let tps = offer.throughputTokensPerSecond, tps > 0 { return 256_000 / Int64(tps) }
-        return nil
     }
 
     /// Orders known values ascending, unknown last; `nil` when equal.

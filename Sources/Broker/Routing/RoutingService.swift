@@ -91,6 +91,12 @@ public struct RoutingService: Sendable {
         return MarketView(offers: offers, measured: measured, open: open, query: query)
     }
 
+    /// Why `plan` (made from `market`) orders its candidates as it does, one line each
+    /// (``Router/explain(_:plan:registryOrder:measured:)``).
+    public func explain(_ route: RouteRequest, plan: RoutePlan, market: MarketView) -> [String] {
+        Router.explain(route, plan: plan, registryOrder: registryOrder, measured: market.measured)
+    }
+
     /// Routes `route` over an already-read market view.
     public func plan(_ route: RouteRequest, market: MarketView) -> RoutePlan {
         let query = market.query

@@ -28,8 +28,10 @@ extension MarketplaceStore {
 
     /// Ledger totals since `sinceMs`, one row per group key, ordered by key.
     ///
-    /// Tokens and costs are summed as SQLite integers, exactly (an overflow is an error,
-    /// never a wrapped value); the nano-USD figure is rounded once, from the pico sum.
+    /// `requests` counts request ids (a request that failed over is one request in the
+    /// group of each offer it tried), `attempts` every ledger row and `errors` the failed
+    /// ones. Tokens and costs are summed as SQLite integers, exactly (an overflow is an
+    /// error, never a wrapped value); the nano-USD figure is rounded once, from the pico sum.
     public func usage(sinceMs: Int64, by grouping: UsageGrouping) throws -> [UsageRow] {
         let key =
             switch grouping {
@@ -38,16 +40,26 @@ extension MarketplaceStore {
             case .day: "strftime('%Y-%m-%d', at / 1000, 'unixepoch')"
             case .servedBy: "coalesce(upstream, served_by)"
             }
-        return try db.rows(
+        return try usageRows(key: key, sinceMs: sinceMs)
+    }
+
+    /// The whole ledger since `sinceMs` as one row keyed `total`, or `nil` when it is empty.
+    /// Its `requests` counts each request once, however many groups its attempts fall in.
+    public func usageTotal(sinceMs: Int64) throws -> UsageRow? {
+        try usageRows(key: "'total'", sinceMs: sinceMs).first
+    }
+
+    private func usageRows(key: String, sinceMs: Int64) throws -> [UsageRow] {
+        try db.rows(
             """
-            SELECT \(key) AS k, count(*), sum(outcome <> 'ok'), coalesce(sum(input_tokens), 0),
-                coalesce(sum(output_tokens), 0), sum(cost_pico)
+            SELECT \(key) AS k, count(DISTINCT request_id), count(*), sum(outcome <> 'ok'),
+                coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), sum(cost_pico)
             FROM usage WHERE at >= ? GROUP BY k ORDER BY k
             """, [.integer(sinceMs)]
         ) { s in
             UsageRow(
-                key: s.text(0), requests: Int(s.int64(1)), errors: Int(s.int64(2)), inputTokens: s.int64(3),
-                outputTokens: s.int64(4), costPicoUSD: s.optionalInt64(5))
+                key: s.text(0), requests: Int(s.int64(1)), attempts: Int(s.int64(2)), errors: Int(s.int64(3)),
+                inputTokens: s.int64(4), outputTokens: s.int64(5), costPicoUSD: s.optionalInt64(6))
         }
     }
 

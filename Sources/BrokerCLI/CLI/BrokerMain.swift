@@ -28,10 +28,15 @@ enum BrokerMain {
     )
 
     /// Runs the command line; returns the process exit code.
+    ///
+    /// Global options (``GlobalOptions``) may come before, between or after the command
+    /// words: `broker --store S providers check` and `broker providers --store S check` are
+    /// `broker providers check --store S`. Bad usage is one line on stderr.
     static func run(_ argv: [String], environment: [String: String]) async -> Int32 {
         let args = Array(argv.dropFirst())
+        let scan = CommandWords.scan(args)
+        let words = scan.words.map(\.word)
         // The longest command path that matches the leading words.
-        let words = args.prefix { !$0.hasPrefix("-") }
         var selected: (any BrokerCommand.Type)? = nil
         for command in commands {
             let path = command.configuration.path
@@ -44,25 +49,26 @@ enum BrokerMain {
                 Console.out("broker \(version)\n")
                 return ExitCode.success
             }
-            if words.isEmpty {
-                let text = HelpFormatter.help(for: root, subcommands: commands.map { $0.configuration })
-                if args.contains("--help") || args.contains("-h") {
-                    Console.out(text)
-                    return ExitCode.success
-                }
-                Console.err(text)
-                return ExitCode.usage
+            if words.isEmpty, args.contains("--help") || args.contains("-h") {
+                Console.out(HelpFormatter.help(for: root, subcommands: commands.map { $0.configuration }))
+                return ExitCode.success
             }
-            Console.err("broker: unknown command '\(words.joined(separator: " "))' (see 'broker --help')\n")
+            let reason =
+                if let first = words.first {
+                    "unknown command '\(first)'"
+                } else if let option = scan.stoppedAt {
+                    "unknown option '\(option)' before the command"
+                } else {
+                    "no command given"
+                }
+            Console.err("broker: \(reason) (see 'broker --help')\n")
             return ExitCode.usage
         }
         let configuration = command.configuration
         let name = (["broker"] + configuration.path).joined(separator: " ")
-        var rest = args
-        // Remove the command words (the first occurrences, in order).
-        for word in configuration.path {
-            if let i = rest.firstIndex(of: word) { rest.remove(at: i) }
-        }
+        // The command's own words go; every other argument, global options included, is parsed.
+        let commandIndices = Set(scan.words.prefix(configuration.path.count).map(\.index))
+        let rest = args.indices.filter { !commandIndices.contains($0) }.map { args[$0] }
         do {
             let parsed = try ParsedArguments.parse(rest, options: configuration.options, arguments: configuration.arguments)
             if parsed.has("--help") {

@@ -52,7 +52,7 @@ enum GlobalOptions {
     static let specs: [OptionSpec] = [
         .value("--registry", "PATH", "The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json)."),
         .value("--store", "PATH", "The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3)."),
-        .value("--format", "table|json|csv", "Output format (default: table on a terminal, json otherwise)."),
+        .value("--format", "F", "Output format: table, json or csv (default: table on a terminal, json otherwise)."),
         .flag("--help", "Show help for the command.", short: "h"),
     ]
 }

@@ -1,13 +1,15 @@
 /// Generates help text from the same declarations the parser reads, so they cannot drift.
 enum HelpFormatter {
     static func help(for configuration: CommandConfiguration, subcommands: [CommandConfiguration] = []) -> String {
-        let command = (["broker"] + configuration.path).joined(separator: " ")
-        var usage = "USAGE: \(command)"
+        let globals = GlobalOptions.specs.filter { $0.valueName != nil && (configuration.printsResults || $0.name != "--format") }
+        // The synopsis of DESIGN.md: global options first, then the command.
+        let words = configuration.path.isEmpty ? ["COMMAND"] : configuration.path
+        var usage = "USAGE: " + (["broker"] + globals.map { "[\($0.name) \($0.valueName ?? "")]" } + words).joined(separator: " ")
         for argument in configuration.arguments {
             usage += argument.optional ? " [\(argument.name)]" : " \(argument.name)"
         }
-        if !subcommands.isEmpty { usage += " <subcommand>" }
-        if !configuration.options.isEmpty { usage += " [options]" }
+        if !subcommands.isEmpty, !configuration.path.isEmpty { usage += " [<subcommand>]" }
+        if !configuration.options.isEmpty { usage += configuration.path.isEmpty ? " …" : " [options]" }
         var lines = ["OVERVIEW: \(configuration.abstract)", "", usage]
         if !configuration.discussion.isEmpty {
             lines += ["", configuration.discussion]
@@ -25,9 +27,8 @@ enum HelpFormatter {
             lines += subcommands.map { row($0.path.dropFirst(configuration.path.count).joined(separator: " "), $0.abstract) }
             lines += ["", "  See 'broker <subcommand> --help' for details."]
         }
-        let globals = GlobalOptions.specs.filter { configuration.printsResults || $0.name != "--format" }
-        lines += ["", "GLOBAL OPTIONS:"]
-        lines += globals.map { row(label($0), $0.help) }
+        lines += ["", "GLOBAL OPTIONS (before, between or after the command words):"]
+        lines += GlobalOptions.specs.filter { configuration.printsResults || $0.name != "--format" }.map { row(label($0), $0.help) }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -38,6 +38,7 @@ enum RunCommand: BrokerCommand {
             .flag("--allow-unpriced", "Let the cheapest policy use offers whose price is unknown (last)."),
             .flag("--include-stale", "Allow offers older than twice their refresh interval."),
             .flag("--stream", "Print the answer as it arrives; summary on stderr."),
+            .flag("--explain", "Print on stderr the candidates in the order they are tried and why (fastest: the expected time and its source)."),
         ]
     )
 
@@ -46,7 +47,11 @@ enum RunCommand: BrokerCommand {
         let spec = try RunSpec.parse(context.arguments, registry: registry, readStdin: { readAllStdin() })
         let store = try context.openStore()
         let session = context.routingService(registry: registry, store: store)
-        let plan = await session.plan(spec.route)
+        let market = await session.marketView(spec.route.model)
+        let plan = session.plan(spec.route, market: market)
+        if context.arguments.has("--explain") {
+            for line in session.explain(spec.route, plan: plan, market: market) { context.err("explain: " + line) }
+        }
         guard !plan.candidates.isEmpty else {
             throw CommandFailure(ExitCode.noOffer, RunOutput.noOfferMessage(spec.route, plan))
         }

@@ -6,10 +6,13 @@ import ProviderInterface
 enum UsageCommand: BrokerCommand {
     static let configuration = CommandConfiguration(
         path: ["usage"],
-        abstract: "The usage ledger: requests, tokens and cost.",
+        abstract: "The usage ledger: requests, attempts, tokens and cost.",
         discussion: """
-            Every attempt is a ledger row (failed tries count as errors and cost nothing). Costs are
-            exact sums of the integer pico-USD costs, reported in nano-USD (cost_nano_usd) and USD.
+            Every attempt is a ledger row. REQUESTS counts each request once, however many attempts
+            it took; ATTEMPTS counts every try and ERRORS the failed ones (which cost nothing), so a
+            request that failed over once is 1 request, 2 attempts, 1 error, billed once. A request
+            that tried two providers counts in both groups, and once in the total. Costs are exact
+            sums of the integer pico-USD costs, reported in nano-USD (cost_nano_usd) and USD.
             """,
         options: [
             .value("--since", "DURATION", "Only the last DURATION (e.g. 24h, 7d; default: everything)."),
@@ -33,23 +36,26 @@ enum UsageCommand: BrokerCommand {
         let store = try context.openStore()
         let rows = try await store.usage(sinceMs: since, by: grouping)
         let objects = rows.map { UsageJSON.object($0, grouping: grouping) }
-        var table = rows.map { row in
-            [row.key, String(row.requests), String(row.errors), String(row.inputTokens), String(row.outputTokens), usd(row.costPicoUSD)]
-        }
-        if rows.count > 1 {
-            let total = rows.reduce((0, 0, Int64(0), Int64(0), Int64?.none)) { acc, r in
-                (acc.0 + r.requests, acc.1 + r.errors, acc.2 + r.inputTokens, acc.3 + r.outputTokens,
-                 r.costPicoUSD.map { (acc.4 ?? 0) + $0 } ?? acc.4)
-            }
-            table.append(["total", String(total.0), String(total.1), String(total.2), String(total.3), usd(total.4)])
+        var table = rows.map(tableRow)
+        // The total is the ledger's, not the rows' sum: a request in two groups is one request.
+        if rows.count > 1, context.format == .table, let total = try await store.usageTotal(sinceMs: since) {
+            table.append(tableRow(total))
         }
         context.emit(
             objects,
             table: ResultTable(
-                columns: [grouping.rawValue.uppercased(), "REQUESTS", "ERRORS", "IN TOKENS", "OUT TOKENS", "COST USD"], rows: table,
-                rightAligned: [1, 2, 3, 4, 5]),
+                columns: [
+                    grouping.rawValue.uppercased(), "REQUESTS", "ATTEMPTS", "ERRORS", "IN TOKENS", "OUT TOKENS", "COST USD",
+                ], rows: table, rightAligned: [1, 2, 3, 4, 5, 6]),
             emptyNote: "no usage recorded\(since > 0 ? " in that period" : "")")
         return ExitCode.success
+    }
+
+    static func tableRow(_ row: UsageRow) -> [String] {
+        [
+            row.key, String(row.requests), String(row.attempts), String(row.errors), String(row.inputTokens),
+            String(row.outputTokens), usd(row.costPicoUSD),
+        ]
     }
 
     static func usd(_ pico: Int64?) -> String {

@@ -1,0 +1,107 @@
+/// How long an offer is expected to take to answer a request in full: the `fastest` policy's
+/// figure.
+///
+/// Time to first token plus the expected output tokens over the throughput. The broker's
+/// own medians (``MeasuredLatency``) are used once an offer has
+/// ``minimumMeasuredSamples`` recent successful requests; otherwise the provider's
+/// published `first_token_latency_ms` and throughput. So a high-throughput offer wins long
+/// answers and a low-latency one wins short answers.
+public struct ExpectedCompletion: Sendable, Hashable {
+    /// Where the figure comes from.
+    public enum Basis: String, Sendable, Hashable {
+        /// The broker's own medians over enough recent successful requests.
+        case measured
+        /// The provider's published time to first token and throughput.
+        case published
+        /// Only part of the picture: one published figure, or too few measured requests.
+        case partial
+        /// Nothing known.
+        case unknown
+
+        /// The order `fastest` ranks estimates in: complete ones (measured or published) compete
+        /// on time alone; a partial one cannot be compared fairly with them and comes after;
+        /// an offer with nothing known goes last.
+        var rank: Int {
+            switch self {
+            case .measured, .published: 0
+            case .partial: 1
+            case .unknown: 2
+            }
+        }
+    }
+
+    /// Successful requests the broker must have measured before its own figures are used.
+    public static let minimumMeasuredSamples = 5
+
+    /// The expected milliseconds to the whole answer; `nil` when nothing is known.
+    public var milliseconds: Int64?
+    /// Where ``milliseconds`` comes from.
+    public var basis: Basis
+    /// What the figure is made of, for `--explain` (`the broker's medians over 12 requests: …`).
+    public var detail: String
+
+    /// The expected completion time of `offer` for `outputTokens` output tokens, with the
+    /// broker's own figures for it when it has any.
+    public init(offer: Offer, measured: MeasuredLatency?, outputTokens: Int64) {
+        let tokens = max(0, outputTokens)
+        if let m = measured, m.samples >= Self.minimumMeasuredSamples {
+            (milliseconds, detail) = Self.fromMeasurement(m, tokens: tokens)
+            basis = .measured
+            return
+        }
+        let ttft = offer.firstTokenLatencyMs.map(Int64.init)
+        let tps = offer.throughputTokensPerSecond.map(Int64.init).flatMap { $0 > 0 ? $0 : nil }
+        switch (ttft, tps) {
+        case (let first?, let rate?):
+            milliseconds = first + tokens * 1000 / rate
+            basis = .published
+            detail = "the provider's figures (first token \(first) ms, \(rate) tokens/s)"
+        case (let first?, nil):
+            milliseconds = first
+            basis = .partial
+            detail = "the provider publishes its first-token time (\(first) ms) but no throughput"
+        case (nil, let rate?):
+            milliseconds = tokens * 1000 / rate
+            basis = .partial
+            detail = "the provider publishes its throughput (\(rate) tokens/s) but no first-token time"
+        case (nil, nil):
+            if let m = measured {
+                let (ms, text) = Self.fromMeasurement(m, tokens: tokens)
+                milliseconds = ms
+                basis = .partial
+                detail = text + ", fewer than \(Self.minimumMeasuredSamples); nothing published"
+            } else {
+                milliseconds = nil
+                basis = .unknown
+                detail = "no speed figures, measured or published"
+            }
+        }
+    }
+
+    /// The broker's medians: first token (from streamed requests) plus tokens over the median
+    /// throughput (after the first token when streamed, else over the whole call, which then
+    /// includes the wait for it); without a throughput, the median whole-answer time.
+    private static func fromMeasurement(_ m: MeasuredLatency, tokens: Int64) -> (Int64, String) {
+        let over = "the broker's medians over \(m.samples) request\(m.samples == 1 ? "" : "s")"
+        guard let rate = m.medianOutputTokensPerSecond, rate > 0 else {
+            return (m.medianLatencyMs, over + " (whole answer \(m.medianLatencyMs) ms)")
+        }
+        let first = m.medianFirstTokenMs
+        let parts = (first.map { ["first token \($0) ms"] } ?? []) + ["\(rate) tokens/s"]
+        return ((first ?? 0) + tokens * 1000 / rate, over + " (\(parts.joined(separator: ", ")))")
+    }
+
+    /// Whether `self` should be tried before `other`: complete estimates first, by time; then
+    /// partial ones, by time; unknown last. `nil` when they rank the same.
+    public func isFaster(than other: ExpectedCompletion) -> Bool? {
+        if basis.rank != other.basis.rank { return basis.rank < other.basis.rank }
+        return Router.compare(milliseconds, other.milliseconds)
+    }
+
+    /// One line for `--explain`: `expected 1340 ms for 256 output tokens: the broker's medians …`.
+    public func description(outputTokens: Int64) -> String {
+        guard let milliseconds else { return detail + ": tried last" }
+        let after = basis == .partial ? " (after the offers with complete figures)" : ""
+        return "expected \(milliseconds) ms for \(outputTokens) output tokens: \(detail)\(after)"
+    }
+}
