@@ -80,6 +80,49 @@ struct RunEndToEndTests {
         #expect(total.split(separator: " ").prefix(4) == ["total", "1", "2", "1"], "\(table.stdout)")
     }
 
+    @Test("fastest: a short answer goes to the quick starter, a long one to the high throughput, until the broker's own figures say otherwise")
+    func fastestByExpectedCompletion() async throws {
+        var fixtures = SimulatorFixtures()
+        let i = try #require(fixtures.routerModels.firstIndex { $0.id == Self.llama8B })
+        // together starts in 50 ms but makes 20 tokens/s; scaleway starts in 800 ms and makes 1,000.
+        fixtures.routerModels[i].providers = [
+            RouterProvider(provider: "together", inputPrice: "0.18", outputPrice: "0.18", firstTokenLatencyMs: 50, throughput: "20"),
+            RouterProvider(provider: "scaleway", inputPrice: "0.2", outputPrice: "0.2", firstTokenLatencyMs: 800, throughput: "1000"),
+            RouterProvider(provider: "nscale", inputPrice: "0.03", outputPrice: "0.09"),
+        ]
+        // Every answer reports 500 output tokens, so the broker measures a high throughput.
+        fixtures.chatUsage[Self.llama8B] = SimulatedUsage(promptTokens: 5, completionTokens: 500)
+        let market = try await refreshed(fixtures)
+        defer { market.stop() }
+        func fastest(_ maxTokens: Int, explain: Bool = false) async throws -> (String?, String) {
+            let (result, json) = try await market.json(
+                ["run", "--model", "l8", "--prompt", "hi", "--policy", "fastest", "--param", "max_tokens=\(maxTokens)"]
+                    + (explain ? ["--explain"] : []))
+            #expect(result.code == 0, "\(result.stderr)")
+            return ((json as? [String: Any])?["served_by"] as? String, result.stderr)
+        }
+        // 4 tokens: together 50 + 200 ms, scaleway 800 + 4 ms.
+        #expect(try await fastest(4).0 == "together")
+        // 2,000 tokens: together 50 + 100,000 ms, scaleway 800 + 2,000 ms.
+        let (long, explained) = try await fastest(2_000, explain: true)
+        #expect(long == "scaleway")
+        #expect(explained.contains(
+            "explain:   1. hf/scaleway \(Self.llama8B): expected 2800 ms for 2000 output tokens: the provider's figures (first token 800 ms, 1000 tokens/s)"),
+            "\(explained)")
+        #expect(explained.contains("hf/nscale \(Self.llama8B): no speed figures, measured or published: tried last"), "\(explained)")
+        // Six answers measured from together (the short one above and five more; 500 tokens in a
+        // few ms each on the loopback): its own medians now replace the published 20 tokens/s,
+        // and it wins the long answer too.
+        for _ in 0..<5 {
+            let (result, _) = try await market.json(["run", "--model", Self.llama8B, "--provider", "hf:together", "--prompt", "hi"])
+            #expect(result.code == 0, "\(result.stderr)")
+        }
+        let (measured, note) = try await fastest(2_000, explain: true)
+        #expect(measured == "together", "\(note)")
+        #expect(note.contains("1. hf/together \(Self.llama8B): expected "), "\(note)")
+        #expect(note.contains("the broker's medians over 6 requests"), "\(note)")
+    }
+
     @Test("a short Retry-After is waited out on the same offer")
     func retryAfter() async throws {
         let market = try await refreshed()
