@@ -87,6 +87,12 @@ struct GlobalOptionsTests {
         let providers = try await expectSameEverywhere(market, ["providers"])
         #expect(providers.code == 0, "\(providers.stderr)")
         #expect(providers.stdout.contains("\"hf\""))
+        // The `--name=value` spelling works before the command too.
+        let inline = try await BrokerProcess.run(
+            ["--registry=\(market.registry.path)", "--store=\(market.store.path)", "--format=json", "providers"],
+            environment: ["TEST_HF_TOKEN": SimulatedMarket.hfToken, "ACME_KEY": SimulatedMarket.acmeKey])
+        #expect(inline.code == 0, "\(inline.stderr)")
+        #expect(Self.normalized(inline.stdout) == providers.stdout)
         let check = try await expectSameEverywhere(market, ["providers", "check"])
         #expect(check.code == 0, "\(check.stderr)")
         #expect(check.stdout.contains(market.registry.lastPathComponent))
