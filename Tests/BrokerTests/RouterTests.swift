@@ -83,6 +83,8 @@ struct RouterTests {
         #expect(fastestOrder(offers, maxTokens: 1_000) == ["steady", "quick", "partial", "blind"])
         // The default estimate (256 tokens): quick 5,220 ms, steady 1,412 ms.
         #expect(fastestOrder(offers, maxTokens: RouteRequest(model: "m").estimatedOutputTokens) == ["steady", "quick", "partial", "blind"])
+        // An absurd max_tokens saturates instead of trapping; the order still holds.
+        #expect(fastestOrder(offers, maxTokens: Int64.max / 10).prefix(2) == ["steady", "quick"])
         // The crossover: 100 + 20n = 900 + 2n at n ≈ 44 tokens.
         #expect(fastestOrder(offers, maxTokens: 40).first == "quick")
         #expect(fastestOrder(offers, maxTokens: 50).first == "steady")

@@ -53,7 +53,7 @@ public struct ExpectedCompletion: Sendable, Hashable {
         let tps = offer.throughputTokensPerSecond.map(Int64.init).flatMap { $0 > 0 ? $0 : nil }
         switch (ttft, tps) {
         case (let first?, let rate?):
-            milliseconds = first + tokens * 1000 / rate
+            milliseconds = Self.plus(first, Self.generation(tokens, rate))
             basis = .published
             detail = "the provider's figures (first token \(first) ms, \(rate) tokens/s)"
         case (let first?, nil):
@@ -61,7 +61,7 @@ public struct ExpectedCompletion: Sendable, Hashable {
             basis = .partial
             detail = "the provider publishes its first-token time (\(first) ms) but no throughput"
         case (nil, let rate?):
-            milliseconds = tokens * 1000 / rate
+            milliseconds = Self.generation(tokens, rate)
             basis = .partial
             detail = "the provider publishes its throughput (\(rate) tokens/s) but no first-token time"
         case (nil, nil):
@@ -88,7 +88,19 @@ public struct ExpectedCompletion: Sendable, Hashable {
         }
         let first = m.medianFirstTokenMs
         let parts = (first.map { ["first token \($0) ms"] } ?? []) + ["\(rate) tokens/s"]
-        return ((first ?? 0) + tokens * 1000 / rate, over + " (\(parts.joined(separator: ", ")))")
+        return (Self.plus(first ?? 0, Self.generation(tokens, rate)), over + " (\(parts.joined(separator: ", ")))")
+    }
+
+    /// Milliseconds to generate `tokens` at `rate` tokens per second, saturating rather than
+    /// trapping on an absurd `max_tokens`.
+    private static func generation(_ tokens: Int64, _ rate: Int64) -> Int64 {
+        let (product, overflow) = tokens.multipliedReportingOverflow(by: 1000)
+        return overflow ? Int64.max / max(1, rate) : product / max(1, rate)
+    }
+
+    private static func plus(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? Int64.max : sum
     }
 
     /// Whether `self` should be tried before `other`: complete estimates first, by time; then
