@@ -37,58 +37,80 @@ public struct ExpectedCompletion: Sendable, Hashable {
     public var milliseconds: Int64?
     /// Where ``milliseconds`` comes from.
     public var basis: Basis
-    /// What the figure is made of, for `--explain` (`the broker's medians over 12 requests: …`).
-    public var detail: String
+    /// The time to first token used, in milliseconds (a median when measured).
+    public var firstTokenMs: Int64?
+    /// The output tokens per second used (a median when measured).
+    public var tokensPerSecond: Int64?
+    /// How many of the broker's own requests the figures are over; `nil` for published figures.
+    public var measuredRequests: Int?
+    /// The median whole-answer time used when the measured requests reported no output tokens.
+    public var wholeAnswerMs: Int64?
 
     /// The expected completion time of `offer` for `outputTokens` output tokens, with the
     /// broker's own figures for it when it has any.
     public init(offer: Offer, measured: MeasuredLatency?, outputTokens: Int64) {
         let tokens = max(0, outputTokens)
-        if let m = measured, m.samples >= Self.minimumMeasuredSamples {
-            (milliseconds, detail) = Self.fromMeasurement(m, tokens: tokens)
-            basis = .measured
+        let published = (
+            first: offer.firstTokenLatencyMs.map(Int64.init),
+            rate: offer.throughputTokensPerSecond.map(Int64.init).flatMap { $0 > 0 ? $0 : nil }
+        )
+        if let m = measured, m.samples >= Self.minimumMeasuredSamples || (published.first == nil && published.rate == nil) {
+            // The broker's medians: first token (from streamed requests) plus tokens over the
+            // median throughput (after the first token when streamed, else over the whole
+            // call, which then includes the wait for it); without a throughput, the median
+            // whole-answer time. Too few of them, and nothing published: still the best guess.
+            basis = m.samples >= Self.minimumMeasuredSamples ? .measured : .partial
+            measuredRequests = m.samples
+            firstTokenMs = m.medianFirstTokenMs
+            if let rate = m.medianOutputTokensPerSecond, rate > 0 {
+                tokensPerSecond = rate
+                milliseconds = Self.plus(m.medianFirstTokenMs ?? 0, Self.generation(tokens, rate))
+            } else {
+                wholeAnswerMs = m.medianLatencyMs
+                milliseconds = m.medianLatencyMs
+            }
             return
         }
-        let ttft = offer.firstTokenLatencyMs.map(Int64.init)
-        let tps = offer.throughputTokensPerSecond.map(Int64.init).flatMap { $0 > 0 ? $0 : nil }
-        switch (ttft, tps) {
+        firstTokenMs = published.first
+        tokensPerSecond = published.rate
+        switch (published.first, published.rate) {
         case (let first?, let rate?):
-            milliseconds = Self.plus(first, Self.generation(tokens, rate))
             basis = .published
-            detail = "the provider's figures (first token \(first) ms, \(rate) tokens/s)"
+            milliseconds = Self.plus(first, Self.generation(tokens, rate))
         case (let first?, nil):
+            basis = .partial
             milliseconds = first
-            basis = .partial
-            detail = "the provider publishes its first-token time (\(first) ms) but no throughput"
         case (nil, let rate?):
-            milliseconds = Self.generation(tokens, rate)
             basis = .partial
-            detail = "the provider publishes its throughput (\(rate) tokens/s) but no first-token time"
+            milliseconds = Self.generation(tokens, rate)
         case (nil, nil):
-            if let m = measured {
-                let (ms, text) = Self.fromMeasurement(m, tokens: tokens)
-                milliseconds = ms
-                basis = .partial
-                detail = text + ", fewer than \(Self.minimumMeasuredSamples); nothing published"
-            } else {
-                milliseconds = nil
-                basis = .unknown
-                detail = "no speed figures, measured or published"
-            }
+            basis = .unknown
+            milliseconds = nil
         }
     }
 
-    /// The broker's medians: first token (from streamed requests) plus tokens over the median
-    /// throughput (after the first token when streamed, else over the whole call, which then
-    /// includes the wait for it); without a throughput, the median whole-answer time.
-    private static func fromMeasurement(_ m: MeasuredLatency, tokens: Int64) -> (Int64, String) {
-        let over = "the broker's medians over \(m.samples) request\(m.samples == 1 ? "" : "s")"
-        guard let rate = m.medianOutputTokensPerSecond, rate > 0 else {
-            return (m.medianLatencyMs, over + " (whole answer \(m.medianLatencyMs) ms)")
+    /// Whether `self` should be tried before `other`: complete estimates first, by time; then
+    /// partial ones, by time; unknown last. `nil` when they rank the same.
+    public func isFaster(than other: ExpectedCompletion) -> Bool? {
+        if basis.rank != other.basis.rank { return basis.rank < other.basis.rank }
+        return Router.compare(milliseconds, other.milliseconds)
+    }
+
+    /// One line for `--explain`: `expected 1340 ms for 256 output tokens: the broker's medians …`.
+    public func description(outputTokens: Int64) -> String {
+        guard let milliseconds else { return "no speed figures, measured or published: tried last" }
+        var figures = firstTokenMs.map { ["first token \($0) ms"] } ?? []
+        if let tokensPerSecond { figures.append("\(tokensPerSecond) tokens/s") }
+        if let wholeAnswerMs { figures.append("whole answer \(wholeAnswerMs) ms") }
+        let source: String
+        if let measuredRequests {
+            source = "the broker's medians over \(measuredRequests) request\(measuredRequests == 1 ? "" : "s")"
+                + (basis == .partial ? " (fewer than \(Self.minimumMeasuredSamples); nothing published)" : "")
+        } else {
+            source = basis == .partial ? "the provider's only published figure" : "the provider's figures"
         }
-        let first = m.medianFirstTokenMs
-        let parts = (first.map { ["first token \($0) ms"] } ?? []) + ["\(rate) tokens/s"]
-        return (Self.plus(first ?? 0, Self.generation(tokens, rate)), over + " (\(parts.joined(separator: ", ")))")
+        let after = basis == .partial ? "; after the offers with complete figures" : ""
+        return "expected \(milliseconds) ms for \(outputTokens) output tokens: \(source) (\(figures.joined(separator: ", ")))\(after)"
     }
 
     /// Milliseconds to generate `tokens` at `rate` tokens per second, saturating rather than
@@ -101,19 +123,5 @@ public struct ExpectedCompletion: Sendable, Hashable {
     private static func plus(_ a: Int64, _ b: Int64) -> Int64 {
         let (sum, overflow) = a.addingReportingOverflow(b)
         return overflow ? Int64.max : sum
-    }
-
-    /// Whether `self` should be tried before `other`: complete estimates first, by time; then
-    /// partial ones, by time; unknown last. `nil` when they rank the same.
-    public func isFaster(than other: ExpectedCompletion) -> Bool? {
-        if basis.rank != other.basis.rank { return basis.rank < other.basis.rank }
-        return Router.compare(milliseconds, other.milliseconds)
-    }
-
-    /// One line for `--explain`: `expected 1340 ms for 256 output tokens: the broker's medians …`.
-    public func description(outputTokens: Int64) -> String {
-        guard let milliseconds else { return detail + ": tried last" }
-        let after = basis == .partial ? " (after the offers with complete figures)" : ""
-        return "expected \(milliseconds) ms for \(outputTokens) output tokens: \(detail)\(after)"
     }
 }
