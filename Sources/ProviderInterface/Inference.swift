@@ -88,27 +88,26 @@ public struct InferenceResponse: Sendable, Hashable {
     public var output: InferenceOutput
     /// Token usage, when the provider reported it.
     public var usage: TokenUsage?
+    /// The HTTP status the whole answer came with (200); `nil` when it did not come over HTTP
+    /// (an exec plugin) or came as a stream.
+    public var httpStatus: Int? = nil
     /// Who served it, when the provider says (aggregators).
     public var servedBy: String?
     /// Compute time billed, in milliseconds (hf-inference `x-compute-time`).
     public var computeTimeMs: Int64?
     /// Why generation stopped (`stop`, `length`, …), when known.
     public var finishReason: String?
-    /// The HTTP status the answer came with (200), or `nil` for a provider that does not
-    /// answer over HTTP (an exec plugin).
-    public var httpStatus: Int?
 
     /// A response.
     public init(
         output: InferenceOutput, usage: TokenUsage? = nil, servedBy: String? = nil, computeTimeMs: Int64? = nil,
-        finishReason: String? = nil, httpStatus: Int? = nil
+        finishReason: String? = nil
     ) {
         self.output = output
         self.usage = usage
         self.servedBy = servedBy
         self.computeTimeMs = computeTimeMs
         self.finishReason = finishReason
-        self.httpStatus = httpStatus
     }
 }
 

@@ -40,6 +40,8 @@ struct ExecPluginEndToEndTests {
         #expect(result["output"] as? String == "HELLO PLUGIN")
         // 2 input and 2 output tokens at $0.10 / $0.20 per million: 600,000 pico = 600 nano-USD.
         #expect(result["cost_nano_usd"] as? Int == 600)
+        // A plugin answers over stdout, not HTTP: its attempt has no status to report.
+        #expect((result["attempts"] as? [[String: Any]])?.first?["status"] is NSNull)
         let stream = try await BrokerProcess.run(
             ["run", "--model", "example-org/Echo-Small", "--prompt", "two words", "--stream", "--format", "table"], environment: env)
         #expect(stream.stdout == "TWO WORDS\n")

@@ -40,6 +40,7 @@ struct OpenRouterUpstreamTests {
         #expect(run.code == 0, "\(run.stderr)")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(result["served_by"] as? String == "together")
+        #expect((result["attempts"] as? [[String: Any]])?.map { $0["status"] as? Int } == [200])  // the OpenAI-style client's answer
         let chat = try #require(market.simulator.requests.last { $0.path == "/api/v1/chat/completions" })
         let body = try #require(try JSONSerialization.jsonObject(with: Data(chat.body)) as? [String: Any])
         let provider = try #require(body["provider"] as? [String: Any])

@@ -128,7 +128,7 @@ public enum OpenAIChat {
         }
         return InferenceResponse(
             output: .text(text), usage: usage(value["usage"]), servedBy: value["provider"]?.stringValue,
-            finishReason: choice["finish_reason"]?.stringValue, httpStatus: response.status)
+            finishReason: choice["finish_reason"]?.stringValue)
     }
 
     /// One streamed chunk's contents.

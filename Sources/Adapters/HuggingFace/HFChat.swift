@@ -35,6 +35,7 @@ enum HFChat {
         if let error = HFErrorMapping.check(response, provider: provider, redactor: redactor) { throw error }
         var answer = try OpenAIChat.parseResponse(response, provider: provider, redactor: redactor)
         answer.servedBy = request.servedBy ?? response.header("x-inference-provider") ?? answer.servedBy
+        answer.httpStatus = response.status
         return answer
     }
 

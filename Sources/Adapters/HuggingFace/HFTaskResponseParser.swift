@@ -35,7 +35,7 @@ enum HFTaskResponseParser {
             let type = contentType.isEmpty ? "application/octet-stream" : contentType
             return InferenceResponse(
                 output: .binary(response.body, contentType: type), servedBy: HuggingFaceAdapter.hfInference,
-                computeTimeMs: computeTime, httpStatus: response.status)
+                computeTimeMs: computeTime)
         }
         let value: JSONValue
         do {
@@ -47,9 +47,7 @@ enum HFTaskResponseParser {
         guard let output = canonical(value, task: task, inputIsList: inputIsList) else {
             throw malformed(task, "not a \(task) answer", response, provider)
         }
-        return InferenceResponse(
-            output: .json(output), servedBy: HuggingFaceAdapter.hfInference, computeTimeMs: computeTime,
-            httpStatus: response.status)
+        return InferenceResponse(output: .json(output), servedBy: HuggingFaceAdapter.hfInference, computeTimeMs: computeTime)
     }
 
     /// The canonical shape of a task's answer, or `nil` when the answer has none of the

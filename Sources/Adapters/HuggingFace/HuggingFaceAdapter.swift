@@ -137,8 +137,11 @@ public struct HuggingFaceAdapter: ProviderInterface {
         let http = try HFTaskInference.makeRequest(
             routerURL: options.routerURL, request: request, headers: headers, timeouts: timeouts, provider: key)
         let inputIsList = request.input?.arrayValue != nil
-        return try HFTaskResponseParser.parse(
-            try await send(http), task: request.task, provider: key, redactor: redactor, inputIsList: inputIsList)
+        let response = try await send(http)
+        var answer = try HFTaskResponseParser.parse(
+            response, task: request.task, provider: key, redactor: redactor, inputIsList: inputIsList)
+        answer.httpStatus = response.status
+        return answer
     }
 
     /// Streams chat from the router (SSE); other tasks answer whole, as one event.

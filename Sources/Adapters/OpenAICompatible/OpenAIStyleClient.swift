@@ -61,7 +61,9 @@ struct OpenAIStyleClient: Sendable {
     func chat(_ request: InferenceRequest, extraBody: JSONObject = JSONObject()) async throws(ProviderError) -> InferenceResponse {
         try Self.requireChat(request, provider: provider)
         let response = try await send(makeChat(request, stream: false, extraBody: extraBody))
-        return try OpenAIChat.parseResponse(response, provider: provider, redactor: credential.redactor)
+        var answer = try OpenAIChat.parseResponse(response, provider: provider, redactor: credential.redactor)
+        answer.httpStatus = response.status
+        return answer
     }
 
     /// Runs one chat request as a stream of events.
