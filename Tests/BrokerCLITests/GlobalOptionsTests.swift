@@ -19,7 +19,8 @@ struct GlobalOptionsTests {
             "after": words + arguments + flat,
         ]
         if globals.count >= 3 {
-            result["split"] = globals[0] + [words[0]] + globals[1] + words.dropFirst() + arguments + globals[2...].flatMap { $0 }
+            result["split"] =
+                globals[0] + [words[0]] + globals[1] + words.dropFirst() + arguments + globals[2...].flatMap { $0 }
         }
         return result
     }
@@ -31,7 +32,9 @@ struct GlobalOptionsTests {
                 return String(line)
             }
             let cleaned = strip(value)
-            guard let out = try? JSONSerialization.data(withJSONObject: cleaned, options: [.sortedKeys]) else { return String(line) }
+            guard let out = try? JSONSerialization.data(withJSONObject: cleaned, options: [.sortedKeys]) else {
+                return String(line)
+            }
             return String(decoding: out, as: UTF8.self)
         }.joined(separator: "\n")
     }
@@ -56,15 +59,19 @@ struct GlobalOptionsTests {
         _ market: SimulatedMarket, _ words: [String], _ arguments: [String] = [], format: String? = "json",
         registry: URL? = nil, before: (() throws -> Void)? = nil, output: URL? = nil
     ) async throws -> BrokerProcess.Result {
-        let globals = [["--registry", (registry ?? market.registry).path], ["--store", market.store.path]]
+        let globals =
+            [["--registry", (registry ?? market.registry).path], ["--store", market.store.path]]
             + (format.map { [["--format", $0]] } ?? [])
         let environment = ["TEST_HF_TOKEN": SimulatedMarket.hfToken, "ACME_KEY": SimulatedMarket.acmeKey]
         var seen: [(String, Int32, String, String)] = []
-        for (placement, args) in Self.placements(words: words, arguments: arguments, globals: globals).sorted(by: { $0.key < $1.key }) {
+        for (placement, args) in Self.placements(words: words, arguments: arguments, globals: globals).sorted(by: {
+            $0.key < $1.key
+        }) {
             try before?()
             let result = try await BrokerProcess.run(args, environment: environment)
             let written = try output.map { try String(contentsOf: $0, encoding: .utf8) } ?? ""
-            seen.append((placement, result.code, Self.normalized(result.stdout + written), Self.withoutTimings(result.stderr)))
+            seen.append(
+                (placement, result.code, Self.normalized(result.stdout + written), Self.withoutTimings(result.stderr)))
         }
         let first = try #require(seen.first)
         for other in seen.dropFirst() {
@@ -103,10 +110,12 @@ struct GlobalOptionsTests {
         let table = try await expectSameEverywhere(market, ["market"], ["--model", Self.llama8B], format: "csv")
         #expect(table.stdout.hasPrefix("provider,"))
 
-        let run = try await expectSameEverywhere(market, ["run"], ["--model", Self.llama8B, "--prompt", "hello globals"])
+        let run = try await expectSameEverywhere(
+            market, ["run"], ["--model", Self.llama8B, "--prompt", "hello globals"])
         #expect(run.code == 0, "\(run.stderr)")
         #expect(run.stdout.contains("\"output\":\"hello globals\""))
-        let plain = try await expectSameEverywhere(market, ["run"], ["--model", Self.llama8B, "--prompt", "plain"], format: "table")
+        let plain = try await expectSameEverywhere(
+            market, ["run"], ["--model", Self.llama8B, "--prompt", "plain"], format: "table")
         #expect(plain.stdout == "plain\n")
 
         let input = market.dir.appendingPathComponent("in.jsonl")
@@ -147,13 +156,18 @@ struct GlobalOptionsTests {
             (["--store", store, "market", "--no-such-flag"], "unknown option '--no-such-flag'"),
             (["market", "--format", "xml"], "--format must be table, json or csv"),
             (["providers", "check", "extra"], "unexpected argument 'extra'"),
-            (["--store", store, "run", "--model", "m", "--prompt", "hi", "--policy", "slowest"], "--policy must be cheapest, fastest or preferred"),
+            (
+                ["--store", store, "run", "--model", "m", "--prompt", "hi", "--policy", "slowest"],
+                "--policy must be cheapest, fastest or preferred"
+            ),
         ]
         for (args, reason) in cases {
             let result = try await BrokerProcess.run(args)
             #expect(result.code == 64, "\(args)")
             #expect(result.stdout.isEmpty, "\(args): \(result.stdout)")
-            #expect(result.stderr.hasSuffix("\n") && result.stderr.split(separator: "\n").count == 1, "\(args): \(result.stderr)")
+            #expect(
+                result.stderr.hasSuffix("\n") && result.stderr.split(separator: "\n").count == 1,
+                "\(args): \(result.stderr)")
             #expect(result.stderr.contains(reason), "\(args): \(result.stderr)")
         }
     }
@@ -174,4 +188,3 @@ struct GlobalOptionsTests {
         #expect(after.stdout.contains("USAGE: broker [--registry PATH] [--store PATH] providers check"))
     }
 }
-

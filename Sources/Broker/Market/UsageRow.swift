@@ -35,7 +35,8 @@ public struct UsageRow: Sendable, Hashable {
 
     /// A row.
     public init(
-        key: String, requests: Int, attempts: Int, errors: Int, inputTokens: Int64, outputTokens: Int64, costPicoUSD: Int64?
+        key: String, requests: Int, attempts: Int, errors: Int, inputTokens: Int64, outputTokens: Int64,
+        costPicoUSD: Int64?
     ) {
         self.key = key
         self.requests = requests

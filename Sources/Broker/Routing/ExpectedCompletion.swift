@@ -54,7 +54,9 @@ public struct ExpectedCompletion: Sendable, Hashable {
             first: offer.firstTokenLatencyMs.map(Int64.init),
             rate: offer.throughputTokensPerSecond.map(Int64.init).flatMap { $0 > 0 ? $0 : nil }
         )
-        if let m = measured, m.samples >= Self.minimumMeasuredSamples || (published.first == nil && published.rate == nil) {
+        if let m = measured,
+            m.samples >= Self.minimumMeasuredSamples || (published.first == nil && published.rate == nil)
+        {
             // The broker's medians: first token (from streamed requests) plus tokens over the
             // median throughput (after the first token when streamed, else over the whole
             // call, which then includes the wait for it); without a throughput, the median
@@ -104,13 +106,15 @@ public struct ExpectedCompletion: Sendable, Hashable {
         if let wholeAnswerMs { figures.append("whole answer \(wholeAnswerMs) ms") }
         let source: String
         if let measuredRequests {
-            source = "the broker's medians over \(measuredRequests) request\(measuredRequests == 1 ? "" : "s")"
+            source =
+                "the broker's medians over \(measuredRequests) request\(measuredRequests == 1 ? "" : "s")"
                 + (basis == .partial ? " (fewer than \(Self.minimumMeasuredSamples); nothing published)" : "")
         } else {
             source = basis == .partial ? "the provider's only published figure" : "the provider's figures"
         }
         let after = basis == .partial ? "; after the offers with complete figures" : ""
-        return "expected \(milliseconds) ms for \(outputTokens) output tokens: \(source) (\(figures.joined(separator: ", ")))\(after)"
+        return
+            "expected \(milliseconds) ms for \(outputTokens) output tokens: \(source) (\(figures.joined(separator: ", ")))\(after)"
     }
 
     /// Milliseconds to generate `tokens` at `rate` tokens per second, saturating rather than

@@ -6,15 +6,19 @@ extension Router {
     /// whether it comes from the broker's measurements or the provider's figures (`fastest`),
     /// or the registry position (`preferred`). For `run --explain`.
     public static func explain(
-        _ request: RouteRequest, plan: RoutePlan, registryOrder: [String: Int], measured: [OfferKey: MeasuredLatency] = [:]
+        _ request: RouteRequest, plan: RoutePlan, registryOrder: [String: Int],
+        measured: [OfferKey: MeasuredLatency] = [:]
     ) -> [String] {
-        var lines = ["policy \(request.policy.rawValue): \(plan.candidates.count) candidate\(plan.candidates.count == 1 ? "" : "s")"]
+        var lines = [
+            "policy \(request.policy.rawValue): \(plan.candidates.count) candidate\(plan.candidates.count == 1 ? "" : "s")"
+        ]
         for (i, offer) in plan.candidates.enumerated() {
             let why: String
             switch request.policy {
             case .cheapest:
                 let tokens = "\(request.estimatedInputTokens) input + \(request.estimatedOutputTokens) output tokens"
-                why = cost(offer, request).map { "expected cost \($0.roundedNanoUSD) nano-USD for \(tokens)" }
+                why =
+                    cost(offer, request).map { "expected cost \($0.roundedNanoUSD) nano-USD for \(tokens)" }
                     ?? "price unknown (allowed; after the priced offers)"
             case .fastest:
                 why = ExpectedCompletion(
@@ -26,7 +30,9 @@ extension Router {
             lines.append("  \(i + 1). \(offer.provider)/\(offer.servedBy) \(offer.model): \(why)")
         }
         for exclusion in plan.excluded {
-            lines.append("  set aside \(exclusion.offer.provider)/\(exclusion.offer.servedBy) \(exclusion.offer.model): \(exclusion.reason)")
+            lines.append(
+                "  set aside \(exclusion.offer.provider)/\(exclusion.offer.servedBy) \(exclusion.offer.model): \(exclusion.reason)"
+            )
         }
         return lines
     }

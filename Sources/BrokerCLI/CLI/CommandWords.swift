@@ -23,7 +23,9 @@ struct CommandWords: Sendable {
                 continue
             }
             let name = arg.split(separator: "=", maxSplits: 1).first.map(String.init) ?? arg
-            let spec = GlobalOptions.specs.first { $0.name == name || (name.count == 2 && $0.short.map { "-\($0)" } == name) }
+            let spec = GlobalOptions.specs.first {
+                $0.name == name || (name.count == 2 && $0.short.map { "-\($0)" } == name)
+            }
             guard let spec else {
                 result.stoppedAt = name
                 break

@@ -1,10 +1,11 @@
 /// Generates help text from the same declarations the parser reads, so they cannot drift.
 enum HelpFormatter {
     static func help(for configuration: CommandConfiguration, subcommands: [CommandConfiguration] = []) -> String {
-        let globals = GlobalOptions.specs.filter { $0.valueName != nil && (configuration.printsResults || $0.name != "--format") }
+        let globals = GlobalOptions.specs.filter { configuration.printsResults || $0.name != "--format" }
         // The synopsis of DESIGN.md: global options first, then the command.
+        let synopsis = globals.compactMap { spec in spec.valueName.map { "[\(spec.name) \($0)]" } }
         let words = configuration.path.isEmpty ? ["COMMAND"] : configuration.path
-        var usage = "USAGE: " + (["broker"] + globals.map { "[\($0.name) \($0.valueName ?? "")]" } + words).joined(separator: " ")
+        var usage = "USAGE: " + (["broker"] + synopsis + words).joined(separator: " ")
         for argument in configuration.arguments {
             usage += argument.optional ? " [\(argument.name)]" : " \(argument.name)"
         }
@@ -28,7 +29,7 @@ enum HelpFormatter {
             lines += ["", "  See 'broker <subcommand> --help' for details."]
         }
         lines += ["", "GLOBAL OPTIONS (before, between or after the command words):"]
-        lines += GlobalOptions.specs.filter { configuration.printsResults || $0.name != "--format" }.map { row(label($0), $0.help) }
+        lines += globals.map { row(label($0), $0.help) }
         return lines.joined(separator: "\n") + "\n"
     }
 
