@@ -112,4 +112,32 @@ struct BatchEndToEndTests {
         let text = try String(contentsOf: outURL, encoding: .utf8)
         #expect(text.split(separator: "\n").count == count)
     }
+
+    @Test("CRLF line endings and a UTF-8 BOM: every line runs, an unreadable line gets its own numbered result, no_offer names file:line")
+    func crlfAndBOM() async throws {
+        let market = try await refreshed()
+        defer { market.stop() }
+        var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let good = (1...6).map { #"{"id": "c\#($0)", "model": "\#(Self.llama8B)", "prompt": "crlf \#($0)"}"# }
+        for line in good.prefix(3) { bytes += Array(line.utf8) + [0x0D, 0x0A] }
+        bytes += Array(#"{"id": "latin1", "prompt": "caf"#.utf8) + [0xE9] + Array(#""}"#.utf8) + [0x0D, 0x0A]   // line 4
+        bytes += Array(#"{"id": "nowhere", "model": "no/such-model", "prompt": "x"}"#.utf8) + [0x0D, 0x0A]  // line 5
+        for line in good.suffix(3) { bytes += Array(line.utf8) + [0x0D, 0x0A] }
+        let inURL = market.dir.appendingPathComponent("in.jsonl")
+        try Data(bytes).write(to: inURL)
+        let outURL = market.dir.appendingPathComponent("out.jsonl")
+        let result = try await market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "2"])
+        let rows = try results(outURL)
+        #expect(rows.count == 8, "\(result.stderr)")
+        let ok = rows.filter { $0["ok"] as? Bool == true }
+        #expect(Set(ok.compactMap { $0["id"] as? String }) == Set((1...6).map { "c\($0)" }))
+        #expect(ok.first { $0["id"] as? String == "c1" }?["output"] as? String == "crlf 1")
+        let unreadable = try #require(rows.first { $0["line"] as? Int == 4 })
+        #expect(unreadable["ok"] as? Bool == false)
+        #expect((unreadable["error"] as? String)?.contains("in.jsonl:4: not UTF-8") == true)
+        let noOffer = try #require(rows.first { $0["id"] as? String == "nowhere" })
+        #expect(noOffer["line"] as? Int == 5)
+        #expect(noOffer["kind"] as? String == "no_offer")
+        #expect((noOffer["error"] as? String)?.contains("in.jsonl:5: no offer") == true)
+    }
 }

@@ -54,7 +54,7 @@ enum BatchCommand: BrokerCommand {
         guard let data = FileManager.default.contents(atPath: inputPath) else {
             throw CommandFailure(ExitCode.dataError, "cannot read \(inputPath)")
         }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = BatchInputLines.split(Array(data))
         let output: BatchOutputFile
         do { output = try BatchOutputFile(path: outputPath) } catch {
             throw CommandFailure(ExitCode.failure, "\(error)")
@@ -67,12 +67,13 @@ enum BatchCommand: BrokerCommand {
         var seen = Set<String>()
         var badLines = 0
         var skipped = 0
-        for (index, raw) in lines.enumerated() {
-            let number = index + 1
-            let text = String(raw).trimmingSpaces
-            if text.isEmpty { continue }
+        for line in lines {
+            let number = line.number
+            let text = line.text?.trimmingSpaces
+            if text?.isEmpty == true { continue }
             var id: JSONValue = .null
             do throws(UsageError) {
+                guard let text else { throw UsageError("not UTF-8 text") }
                 let value: JSONValue
                 do { value = try JSONParser.parse(Array(text.utf8)) } catch { throw UsageError("not JSON: \(error)") }
                 id = BatchLine.id(value)
@@ -166,7 +167,7 @@ struct BatchJob: Sendable {
         guard !plan.candidates.isEmpty else {
             head["ok"] = false
             head["kind"] = "no_offer"
-            head["error"] = .string(RunOutput.noOfferMessage(job.spec.route, plan))
+            head["error"] = .string("\(inputPath):\(job.line): " + RunOutput.noOfferMessage(job.spec.route, plan))
             return head
         }
         let result = await runner.run(job.spec.request, plan: plan, requestID: RequestIDs.shared.next())
