@@ -16,6 +16,8 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         public static let connectTimeout = Code(rawValue: "connect_timeout")
         /// No byte of the response arrived within the first-byte timeout.
         public static let firstByteTimeout = Code(rawValue: "first_byte_timeout")
+        /// A response that had begun fell silent for longer than its idle bound.
+        public static let idleTimeout = Code(rawValue: "idle_timeout")
         /// The total timeout expired.
         public static let totalTimeout = Code(rawValue: "total_timeout")
         /// The connection broke before the response was complete.
@@ -46,7 +48,7 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
     /// This failure as the provider error adapters throw.
     public func providerError(provider: String?) -> ProviderError {
         switch code {
-        case .connectTimeout, .firstByteTimeout, .totalTimeout:
+        case .connectTimeout, .firstByteTimeout, .idleTimeout, .totalTimeout:
             return ProviderError(.timeout, provider: provider, message: message)
         case .tooLarge:
             return ProviderError(.tooLarge, provider: provider, message: message)

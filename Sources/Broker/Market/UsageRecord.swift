@@ -41,6 +41,9 @@ public struct UsageRecord: Sendable, Hashable {
     /// offer). ``servedBy`` stays the offer's, which the circuit breaker and the measured
     /// latency read.
     public var upstream: String?
+    /// Whether the tokens (and so the cost) were estimated from the text rather than reported
+    /// by the provider: a stream that broke after delivering output, before its usage came.
+    public var tokensEstimated: Bool = false
 
     /// The outcome of a successful attempt.
     public static let okOutcome = "ok"

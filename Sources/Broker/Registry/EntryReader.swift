@@ -8,7 +8,7 @@ struct EntryReader {
 
     static let knownFields: Set<String> = [
         "key", "adapter", "enabled", "base_url", "urls", "auth_env", "region", "served_by", "refresh_every",
-        "timeout", "first_byte_timeout", "pricing", "options", "comment", "name",
+        "timeout", "first_byte_timeout", "max_duration", "pricing", "options", "comment", "name",
     ]
 
     init(path: String, directory: String) {
@@ -83,6 +83,7 @@ struct EntryReader {
         let refresh = duration(object, "refresh_every", default: 3_600_000)
         let timeout = duration(object, "timeout", default: 60_000)
         let firstByte = duration(object, "first_byte_timeout", default: 30_000)
+        let maxDuration = object["max_duration"] == nil ? nil : duration(object, "max_duration", default: 0)
         let pricing = object["pricing"].map { readPricing($0) } ?? PricingConfig()
         var options = JSONObject()
         if let optionsValue = object["options"] {
@@ -92,7 +93,7 @@ struct EntryReader {
             key: key, adapter: adapter, enabled: enabled, baseURL: baseURL, urls: urls, authEnv: authEnv,
             region: region, servedByRegions: servedBy, refreshIntervalSeconds: Int(refresh / 1000),
             timeoutMs: Int(timeout), firstByteTimeoutMs: Int(firstByte), pricing: pricing, options: options,
-            index: index)
+            index: index, maxDurationMs: maxDuration.flatMap { $0 > 0 ? Int($0) : nil })
     }
 
     // MARK: Fields

@@ -74,13 +74,19 @@ public struct InferenceRunner: Sendable {
                 attempts.append(AttemptRecord(
                     provider: offer.provider, servedBy: offer.servedBy, outcome: error.code.rawValue, status: error.status,
                     latencyMs: latency, error: message))
-                await ledger(requestID, attempts.count, offer, request, response: nil, cost: nil, latency: latency,
-                    firstTokenMs: nil, error: error)
+                // Output that reached the caller before a stream broke was delivered: it is billed,
+                // from the provider's usage if it came, else estimated from the text.
+                let delivered = failure.delivered.map { Self.billable($0, request: request) }
+                let cost = delivered.flatMap { offer.price.cost(inputTokens: $0.usage.inputTokens, outputTokens: $0.usage.outputTokens) }
+                await ledger(requestID, attempts.count, offer, request,
+                    response: delivered.map { InferenceResponse(output: .text(""), usage: $0.usage) }, cost: cost,
+                    latency: latency, firstTokenMs: failure.firstTokenMs, error: error, estimated: delivered?.estimated ?? false)
                 lastError = error
                 if failure.outputStarted {
                     return .failure(RunFailure(
                         kind: .fatal, message: "the stream broke after output had started: \(message)", attempts: attempts,
-                        requestID: requestID))
+                        requestID: requestID, delivered: delivered?.usage, deliveredCost: cost,
+                        deliveredEstimated: delivered?.estimated ?? false))
                 }
                 guard error.isRetryable else {
                     let kind: RunFailure.Kind = error.code == .badInput ? .badInput : .fatal
@@ -107,6 +113,23 @@ public struct InferenceRunner: Sendable {
     struct AttemptFailure: Error {
         var error: ProviderError
         var outputStarted: Bool
+        /// What a broken stream delivered before it broke: its text, and the provider's usage if it came.
+        var delivered: (text: String, usage: TokenUsage?)? = nil
+        var firstTokenMs: Int64? = nil
+    }
+
+    /// The tokens to bill for what a broken stream delivered: the provider's usage when it
+    /// came, else an estimate from the prompt and the delivered text (`estimated`).
+    static func billable(_ delivered: (text: String, usage: TokenUsage?), request: InferenceRequest)
+        -> (usage: TokenUsage, estimated: Bool)
+    {
+        if let usage = delivered.usage { return (usage, false) }
+        let prompt = request.messages.reduce(0) { $0 + $1.content.utf8.count + 1 }
+            + (request.input.map { JSONWriter.string($0).utf8.count } ?? 0)
+        let usage = TokenUsage(
+            inputTokens: RouteRequest.estimateTokens(utf8Count: prompt),
+            outputTokens: RouteRequest.estimateTokens(utf8Count: delivered.text.utf8.count))
+        return (usage, true)
     }
 
     private func attempt(
@@ -153,22 +176,25 @@ public struct InferenceRunner: Sendable {
         } catch {
             let providerError = (error as? ProviderError)
                 ?? ProviderError(.malformedResponse, provider: offer.provider, message: "\(error)")
-            return .failure(AttemptFailure(error: providerError, outputStarted: firstTokenMs != nil))
+            return .failure(AttemptFailure(
+                error: providerError, outputStarted: firstTokenMs != nil,
+                delivered: firstTokenMs == nil ? nil : (text, usage), firstTokenMs: firstTokenMs))
         }
         return .success((InferenceResponse(output: .text(text), usage: usage, servedBy: offer.servedBy, finishReason: finish), firstTokenMs))
     }
 
     private func ledger(
         _ requestID: String, _ attempt: Int, _ offer: Offer, _ request: InferenceRequest, response: InferenceResponse?,
-        cost: PicoUSD?, latency: Int64, firstTokenMs: Int64?, error: ProviderError?
+        cost: PicoUSD?, latency: Int64, firstTokenMs: Int64?, error: ProviderError?, estimated: Bool = false
     ) async {
-        let record = UsageRecord(
+        var record = UsageRecord(
             requestID: requestID, attempt: attempt, at: now(), provider: offer.provider, servedBy: offer.servedBy,
             model: offer.model, task: offer.task, inputTokens: response?.usage?.inputTokens,
             outputTokens: response?.usage?.outputTokens, costPicoUSD: cost?.value, latencyMs: latency,
             firstTokenMs: firstTokenMs, outcome: error?.code.rawValue ?? UsageRecord.okOutcome, httpStatus: error?.status,
             error: error.map { redactor.redact($0.description) },
             upstream: response?.servedBy.flatMap { $0.isEmpty || $0 == offer.servedBy ? nil : $0 })
+        record.tokensEstimated = estimated
         if let ledgerWriter {
             ledgerWriter.enqueue(record)
         } else {

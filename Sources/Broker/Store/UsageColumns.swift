@@ -6,6 +6,7 @@ enum UsageColumns {
     static let names = [
         "request_id", "attempt", "at", "provider", "served_by", "model", "task", "input_tokens", "output_tokens",
         "cost_pico", "latency_ms", "first_token_ms", "outcome", "http_status", "error", "upstream",
+        "tokens_estimated",
     ]
 
     /// Appends `record` to `rows` as the parameters of an insert of ``names``.
@@ -26,5 +27,6 @@ enum UsageColumns {
         rows.integer(record.httpStatus.map(Int64.init))
         rows.text(record.error)
         rows.text(record.upstream)
+        rows.integer(record.tokensEstimated ? 1 : nil)
     }
 }
