@@ -124,10 +124,8 @@ public struct InferenceRunner: Sendable {
         -> (usage: TokenUsage, estimated: Bool)
     {
         if let usage = delivered.usage { return (usage, false) }
-        let prompt = request.messages.reduce(0) { $0 + $1.content.utf8.count + 1 }
-            + (request.input.map { JSONWriter.string($0).utf8.count } ?? 0)
         let usage = TokenUsage(
-            inputTokens: RouteRequest.estimateTokens(utf8Count: prompt),
+            inputTokens: OutputTokenLimit.estimatedInputTokens(request),
             outputTokens: RouteRequest.estimateTokens(utf8Count: delivered.text.utf8.count))
         return (usage, true)
     }

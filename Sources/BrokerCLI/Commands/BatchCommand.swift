@@ -166,6 +166,11 @@ struct BatchJob: Sendable {
         var head = JSONObject([("id", job.id), ("line", .integer(job.line))])
         guard !plan.candidates.isEmpty else {
             head["ok"] = false
+            if let invalid = job.spec.outputLimitError(plan) {
+                head["kind"] = "bad_input"
+                head["error"] = .string("\(inputPath):\(job.line): " + BatchLine.fieldNames(invalid.message))
+                return head
+            }
             head["kind"] = "no_offer"
             head["error"] = .string("\(inputPath):\(job.line): " + RunOutput.noOfferMessage(job.spec.route, plan))
             return head

@@ -48,6 +48,7 @@ enum RunCommand: BrokerCommand {
         let session = context.routingService(registry: registry, store: store)
         let plan = await session.plan(spec.route)
         guard !plan.candidates.isEmpty else {
+            if let invalid = spec.outputLimitError(plan) { throw invalid }
             throw CommandFailure(ExitCode.noOffer, RunOutput.noOfferMessage(spec.route, plan))
         }
         let stream = context.arguments.has("--stream")

@@ -10,7 +10,9 @@ struct ChatEndpoint: Sendable {
         let started = Monotonic.nanos()
         let chat = try ChatCompletionRequest.parse(request.body, registry: context.registry)
         let routed = RoutedRun(context: context, key: key, route: "chat")
-        let plan = try await routed.plan(selectors: chat.selectors, route: chat.route, requested: chat.requestedModel).get()
+        let plan = try await routed.plan(
+            selectors: chat.selectors, route: chat.route, requested: chat.requestedModel, outputLimit: chat.outputLimit
+        ).get()
         if chat.stream { return try await stream(chat, plan: plan, routed: routed, started: started, stop: request.stopSignal) }
         let result = try await routed.run(
             chat.request, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
