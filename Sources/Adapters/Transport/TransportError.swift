@@ -26,6 +26,10 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         public static let tooLarge = Code(rawValue: "too_large")
         /// A redirect could not be followed (too many, or no usable `Location`).
         public static let badRedirect = Code(rawValue: "bad_redirect")
+        /// A host the request was redirected to (without its credential) refused it (401, 403).
+        public static let redirectRefused = Code(rawValue: "redirect_refused")
+        /// The server's reply is not HTTP.
+        public static let badReply = Code(rawValue: "bad_reply")
         /// The request was cancelled.
         public static let cancelled = Code(rawValue: "cancelled")
         /// Any other failure.
@@ -52,6 +56,10 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
             return ProviderError(.timeout, provider: provider, message: message)
         case .tooLarge:
             return ProviderError(.tooLarge, provider: provider, message: message)
+        case .redirectRefused:
+            return ProviderError(.auth, provider: provider, message: message)
+        case .badReply:
+            return ProviderError(.malformedResponse, provider: provider, message: message)
         case .insecureURL:
             return ProviderError(.badInput, provider: provider, message: message)
         default:
