@@ -39,7 +39,11 @@ struct ChatEndpoint: Sendable {
         }
         // A connection thread may wait here, and ends the wait when the server stops; on an event
         // loop the task is suspended instead (the loop answers it if the server stops first).
-        let waited = BlockingThread.isAllowed ? channel.next(stop: stop) : await channel.first()
+        // The run is a task of its own (it outlives this handler while the body streams), so a
+        // cancelled handler — its client hung up before the first byte — cancels it explicitly.
+        let waited = BlockingThread.isAllowed
+            ? channel.next(stop: stop)
+            : await withTaskCancellationHandler { await channel.first() } onCancel: { task.cancel() }
         guard let first = waited else {
             task.cancel()
             throw APIError.shuttingDown()
