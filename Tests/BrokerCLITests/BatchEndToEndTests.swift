@@ -140,4 +140,20 @@ struct BatchEndToEndTests {
         #expect(noOffer["kind"] as? String == "no_offer")
         #expect((noOffer["error"] as? String)?.contains("in.jsonl:5: no offer") == true)
     }
+
+    @Test("six concurrent requests to a plain-HTTP upstream with a 2 s first byte finish together, not one behind another")
+    func plainHTTPRunsConcurrently() async throws {
+        let market = try await refreshed()
+        defer { market.stop() }
+        let inURL = try input(market, (1...6).map { #"{"id": "h\#($0)", "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
+        let outURL = market.dir.appendingPathComponent("out.jsonl")
+        market.simulator.inject(.slowFirstByte(ms: 2_000), pathPrefix: "/v1/chat/completions", count: 6)
+        let started = Date()
+        let result = try await market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "6"])
+        let seconds = Date().timeIntervalSince(started)
+        #expect(result.code == 0, "\(result.stderr)")
+        #expect(try results(outURL).filter { $0["ok"] as? Bool == true }.count == 6)
+        // Together: about 2 s. Behind the first one's headers, the others waited 2 s more.
+        #expect(seconds < 3.5, "six 2 s requests took \(seconds) s")
+    }
 }
