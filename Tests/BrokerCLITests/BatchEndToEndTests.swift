@@ -156,4 +156,30 @@ struct BatchEndToEndTests {
         // Together: about 2 s. Behind the first one's headers, the others waited 2 s more.
         #expect(seconds < 3.5, "six 2 s requests took \(seconds) s")
     }
+
+    @Test("calls made by a batch killed with SIGKILL show in usage as unknown outcomes, not nowhere")
+    func killedCallsAreUnknownOutcomes() async throws {
+        let market = try await refreshed()
+        defer { market.stop() }
+        let inURL = try input(market, (1...4).map { #"{"id": "u\#($0)", "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
+        let outURL = market.dir.appendingPathComponent("out.jsonl")
+        market.simulator.inject(.slowFirstByte(ms: 5_000), pathPrefix: "/v1/chat/completions", count: 100)
+        let child = try ChildProcess(
+            BrokerProcess.executable.path, ["batch", inURL.path, "--output", outURL.path, "--concurrency", "2"],
+            environment: market.environment.merging(["PATH": "/usr/bin:/bin", "HOME": market.dir.path]) { a, _ in a },
+            output: .null, errors: .null)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, market.simulator.requests.filter({ $0.path == "/v1/chat/completions" }).count < 2 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        child.send(SIGKILL)
+        #expect(try await onOwnThread { child.wait() } == .signal(SIGKILL))
+        let calls = market.simulator.requests.filter { $0.path == "/v1/chat/completions" }.count
+        #expect(calls == 2)
+        market.simulator.clearFaults()
+        let usage = try await market.broker(["usage", "--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(usage.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.reduce(0) { $0 + ($1["unknown_outcome"] as? Int ?? 0) } == calls, "\(rows)")
+        #expect(usage.stderr.contains("unknown outcome"))
+    }
 }

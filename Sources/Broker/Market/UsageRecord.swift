@@ -47,6 +47,9 @@ public struct UsageRecord: Sendable, Hashable {
 
     /// The outcome of a successful attempt.
     public static let okOutcome = "ok"
+    /// The outcome of an attempt recorded before it was sent and not (yet) completed: in flight,
+    /// or made by a process that was killed (an unknown outcome).
+    public static let sentOutcome = "sent"
 
     /// A record; optional fields default to unknown, the outcome to `ok`.
     public init(

@@ -32,6 +32,8 @@ public struct RunResult: Sendable, Hashable {
     public var firstTokenMs: Int64?
     /// Every try, in order.
     public var attempts: [AttemptRecord]
+    /// Why the answer's ledger row could not be recorded (the store named), if it could not.
+    public var ledgerError: String? = nil
 
     /// Who served the answer: the upstream the adapter reports (an aggregator's answer to an
     /// offer that pins none names the upstream that took it, as OpenRouter does), else the
@@ -72,6 +74,8 @@ public struct RunFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public var deliveredCost: PicoUSD?
     /// Whether ``delivered`` was estimated from the text (the provider's usage never came).
     public var deliveredEstimated: Bool
+    /// Why the last attempt's ledger row could not be recorded (the store named), if it could not.
+    public var ledgerError: String? = nil
 
     /// A failure; the delivered-output fields default to none.
     public init(

@@ -106,6 +106,7 @@ enum BatchCommand: BrokerCommand {
         let next = Locked(0)
         let runner = session.runner(maxAttempts: 4)
         let stop = Locked(false)
+        let ledgerError = Locked<String?>(nil)
         let signals = SignalTrap(signals: [SIGINT, SIGTERM]) { stop.withLock { $0 = true } }
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<min(concurrency, max(queue.count, 1)) {
@@ -121,7 +122,9 @@ enum BatchCommand: BrokerCommand {
                         let plan = session.plan(job.spec.route, market: view)
                         var oneRunner = runner
                         oneRunner.maxAttempts = job.spec.maxAttempts
-                        let object = await BatchJob.result(job, plan: plan, runner: oneRunner, inputPath: inputPath)
+                        let object = await BatchJob.result(
+                            job, plan: plan, runner: oneRunner, inputPath: inputPath,
+                            onLedgerError: { message in ledgerError.withLock { $0 = $0 ?? message } })
                         output.append(object)
                         progress.record(object)
                     }
@@ -132,6 +135,10 @@ enum BatchCommand: BrokerCommand {
         progress.finish()
         let summary = progress.summary(badLines: badLines)
         context.err(summary.text)
+        if let message = ledgerError.value {
+            context.err("batch: \(message); the results in \(outputPath) stand, but some are not in the ledger")
+            return ExitCode.temporaryFailure
+        }
         if stop.value {
             context.err("batch: interrupted; rerun the same command to finish the remaining lines")
             return ExitCode.temporaryFailure
@@ -162,7 +169,10 @@ struct BatchJob: Sendable {
     var id: JSONValue
     var spec: RunSpec
 
-    static func result(_ job: BatchJob, plan: RoutePlan, runner: InferenceRunner, inputPath: String) async -> JSONObject {
+    static func result(
+        _ job: BatchJob, plan: RoutePlan, runner: InferenceRunner, inputPath: String,
+        onLedgerError: @Sendable (String) -> Void = { _ in }
+    ) async -> JSONObject {
         var head = JSONObject([("id", job.id), ("line", .integer(job.line))])
         guard !plan.candidates.isEmpty else {
             head["ok"] = false
@@ -176,6 +186,10 @@ struct BatchJob: Sendable {
             return head
         }
         let result = await runner.run(job.spec.request, plan: plan, requestID: RequestIDs.shared.next())
+        switch result {
+        case .success(let done): if let message = done.ledgerError { onLedgerError(message) }
+        case .failure(let failure): if let message = failure.ledgerError { onLedgerError(message) }
+        }
         switch result {
         case .success(let done):
             head["ok"] = true

@@ -43,6 +43,10 @@ enum UsageCommand: BrokerCommand {
             }
             table.append(["total", String(total.0), String(total.1), String(total.2), String(total.3), usd(total.4)])
         }
+        let unknown = rows.reduce(0) { $0 + $1.unknownOutcomes }
+        if unknown > 0 {
+            context.err("usage: \(unknown) attempt(s) have an unknown outcome: sent, and never completed (in flight now, or made by a process that was killed); counted as errors")
+        }
         context.emit(
             objects,
             table: ResultTable(
