@@ -48,7 +48,8 @@ struct CostParameterServeTests {
         #expect(error(big)?["code"] as? String == "insufficient_quota")
         #expect(h.simulator.requests.isEmpty)
         // Six at once, each slow to answer: only two reservations fit.
-        h.simulator.inject(.slowFirstByte(ms: 600), pathPrefix: "/v1/chat/completions", count: 6)
+        // Slow enough that all six are in flight together even on a busy machine.
+        h.simulator.inject(.slowFirstByte(ms: 3_000), pathPrefix: "/v1/chat/completions", count: 6)
         let request = HTTPRequest(
             method: "POST", url: h.baseURL + "/v1/chat/completions",
             headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Authorization", "Bearer \(Self.key)")],

@@ -43,7 +43,9 @@ struct ServeDurabilityTests {
             headers: [HTTPHeader("Content-Type", "application/json")],
             body: Array(try JSONSerialization.data(withJSONObject: ServeHarness.chat("l8", "answered means recorded"))),
             timeouts: HTTPTimeouts(connectMs: 2_000, firstByteMs: 5_000, totalMs: 5_000))
-        let clients = (0..<8).map { _ in
+        // Four clients: load enough for group commits of several rows, without taking a busy
+        // machine from the tests running beside this one.
+        let clients = (0..<4).map { _ in
             Task.detached {
                 while !load.stopped {
                     do {
@@ -51,19 +53,20 @@ struct ServeDurabilityTests {
                         if response.status == 200 { load.answer() } else { load.problem("HTTP \(response.status): \(response.text)") }
                     } catch {
                         load.problem("\(error)")
+                        try? await Task.sleep(for: .milliseconds(20))
                     }
                 }
             }
         }
         // Kill it mid-stream of answers, once a good number have gone out (a busy machine is slow).
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, load.answered < 200 { try await Task.sleep(for: .milliseconds(5)) }
+        while Date() < deadline, load.answered < 100 { try await Task.sleep(for: .milliseconds(5)) }
         server.child.send(SIGKILL)
         _ = server.child.wait()
         load.stop()
         for client in clients { await client.value }
         let answers = load.answered
-        #expect(answers >= 200, "last problem: \(load.lastProblem)")
+        #expect(answers >= 100, "last problem: \(load.lastProblem)")
 
         let finalEnvironment = environment
         let (code, output) = try await onOwnThread { () throws -> (Int32, String) in
