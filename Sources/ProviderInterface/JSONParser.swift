@@ -10,7 +10,8 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
 
 /// A strict JSON parser (RFC 8259) that keeps numbers as text.
 public enum JSONParser {
-    /// Parses one JSON document; trailing non-space bytes are an error.
+    /// Parses one JSON document; trailing non-space bytes are an error. A member repeated in
+    /// one object keeps its last value.
     public static func parse<Bytes: Collection>(_ bytes: Bytes) throws(JSONParseError) -> JSONValue
     where Bytes.Element == UInt8 {
         let result: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
@@ -21,13 +22,23 @@ public enum JSONParser {
         return try array.withUnsafeBufferPointer { Self.parseBuffer($0) }.get()
     }
 
+    /// ``parse(_:)`` for documents a person edits (the registry): a member repeated in one
+    /// object, which would otherwise silently replace the first, is an error naming its path
+    /// (`providers[2].timeout`).
+    public static func parseRejectingDuplicates(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { Self.parseBuffer($0, rejectingDuplicates: true) }.get()
+    }
+
     /// Parses a JSON document held in a string.
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))
     }
 
-    private static func parseBuffer(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONParseError> {
+    private static func parseBuffer(_ buffer: UnsafeBufferPointer<UInt8>, rejectingDuplicates: Bool = false)
+        -> Result<JSONValue, JSONParseError>
+    {
         var reader = Reader(buffer: buffer)
+        reader.path = rejectingDuplicates ? [] : nil
         do throws(JSONParseError) {
             reader.skipSpace()
             let value = try reader.parseValue(depth: 0)
@@ -43,6 +54,8 @@ public enum JSONParser {
         let buffer: UnsafeBufferPointer<UInt8>
         var index = 0
         static let maxDepth = 512
+        /// The path to the value being read, kept only when duplicates are rejected.
+        var path: [String]? = nil
 
         func error(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
 
@@ -95,13 +108,23 @@ public enum JSONParser {
                 guard index < buffer.count, buffer[index] == UInt8(ascii: "\"") else {
                     throw error("expected a member name")
                 }
+                let keyOffset = index
                 let key = try parseString()
                 skipSpace()
                 guard index < buffer.count, buffer[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 index += 1
                 skipSpace()
+                if let depthSoFar = path?.count { path?.append(depthSoFar == 0 ? key : "." + key) }
                 let value = try parseValue(depth: depth + 1)
-                if object[key] != nil { object[key] = value } else { object.appendUnchecked(key, value) }
+                if object[key] != nil {
+                    if let path {
+                        throw JSONParseError(offset: keyOffset, reason: "duplicate member \(path.joined()) (a repeated member would silently replace the first)")
+                    }
+                    object[key] = value
+                } else {
+                    object.appendUnchecked(key, value)
+                }
+                path?.removeLast()
                 skipSpace()
                 guard index < buffer.count else { throw error("unexpected end of document in an object") }
                 if buffer[index] == UInt8(ascii: ",") {
@@ -127,7 +150,9 @@ public enum JSONParser {
             elements.reserveCapacity(4)
             while true {
                 skipSpace()
+                path?.append("[\(elements.count)]")
                 elements.append(try parseValue(depth: depth + 1))
+                path?.removeLast()
                 skipSpace()
                 guard index < buffer.count else { throw error("unexpected end of document in an array") }
                 if buffer[index] == UInt8(ascii: ",") {

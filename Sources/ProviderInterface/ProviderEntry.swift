@@ -21,8 +21,11 @@ public struct ProviderEntry: Sendable, Hashable {
     public var servedByRegions: [String: RegionRecord]
     /// How often to refresh, in seconds.
     public var refreshIntervalSeconds: Int
-    /// Bound on each request, in milliseconds.
+    /// Bound on each request, in milliseconds. For a streamed answer it bounds the wait for
+    /// the first byte and the silence between chunks, never the stream's length.
     public var timeoutMs: Int
+    /// The cap on a streamed answer's whole length (`max_duration`), in milliseconds; `nil`: none.
+    public var maxDurationMs: Int?
     /// Bound on the time to the first byte of an answer, in milliseconds.
     public var firstByteTimeoutMs: Int
     /// How prices are read.
@@ -37,7 +40,8 @@ public struct ProviderEntry: Sendable, Hashable {
         key: String, adapter: String, enabled: Bool = true, baseURL: String, urls: [String: String] = [:],
         authEnv: String? = nil, region: RegionRecord = .unknown, servedByRegions: [String: RegionRecord] = [:],
         refreshIntervalSeconds: Int = 3600, timeoutMs: Int = 60_000, firstByteTimeoutMs: Int = 30_000,
-        pricing: PricingConfig = PricingConfig(), options: JSONObject = JSONObject(), index: Int = 0
+        pricing: PricingConfig = PricingConfig(), options: JSONObject = JSONObject(), index: Int = 0,
+        maxDurationMs: Int? = nil
     ) {
         self.key = key
         self.adapter = adapter
@@ -50,6 +54,7 @@ public struct ProviderEntry: Sendable, Hashable {
         self.refreshIntervalSeconds = refreshIntervalSeconds
         self.timeoutMs = timeoutMs
         self.firstByteTimeoutMs = firstByteTimeoutMs
+        self.maxDurationMs = maxDurationMs
         self.pricing = pricing
         self.options = options
         self.index = index

@@ -54,9 +54,12 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     /// Whether another offer may be tried after this failure (DESIGN.md's failover rule).
+    ///
+    /// A refused credential (401, 403) and an answer that cannot be parsed belong to one offer:
+    /// another provider, with its own credential and servers, may still answer.
     public var isRetryable: Bool {
         switch code {
-        case .rateLimited, .notServed, .unavailable, .transport, .timeout: return true
+        case .rateLimited, .notServed, .unavailable, .transport, .timeout, .auth, .malformedResponse: return true
         case .providerError: return status.map { $0 == 408 || $0 >= 500 } ?? true
         default: return false
         }

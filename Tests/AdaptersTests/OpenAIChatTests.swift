@@ -43,7 +43,10 @@ struct OpenAIChatTests {
         #expect(built.header("content-type") == "application/json")
         #expect(built.header("accept") == "text/event-stream")
         #expect(built.header("authorization") == "Bearer hf_secret")
-        #expect(built.timeouts.totalMs == 5000)
+        // A stream is bounded by silence, not length: the request's 5 s bounds the silence
+        // between chunks, and nothing caps the whole stream (no max_duration).
+        #expect(built.timeouts.idleMs == 5000)
+        #expect(built.timeouts.totalMs == HTTPTimeouts.unbounded)
         #expect(built.timeouts.firstByteMs == 700)
         let body = String(decoding: try #require(built.body), as: UTF8.self)
         #expect(

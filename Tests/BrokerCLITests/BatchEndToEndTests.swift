@@ -113,4 +113,85 @@ struct BatchEndToEndTests {
         let text = try String(contentsOf: outURL, encoding: .utf8)
         #expect(text.split(separator: "\n").count == count)
     }
+
+    @Test("CRLF line endings and a UTF-8 BOM: every line runs, an unreadable line gets its own numbered result, no_offer names file:line")
+    func crlfAndBOM() async throws {
+        let market = try await refreshed()
+        defer { market.stop() }
+        var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let good = (1...6).map { #"{"id": "c\#($0)", "model": "\#(Self.llama8B)", "prompt": "crlf \#($0)"}"# }
+        for line in good.prefix(3) { bytes += Array(line.utf8) + [0x0D, 0x0A] }
+        bytes += Array(#"{"id": "latin1", "prompt": "caf"#.utf8) + [0xE9] + Array(#""}"#.utf8) + [0x0D, 0x0A]   // line 4
+        bytes += Array(#"{"id": "nowhere", "model": "no/such-model", "prompt": "x"}"#.utf8) + [0x0D, 0x0A]  // line 5
+        for line in good.suffix(3) { bytes += Array(line.utf8) + [0x0D, 0x0A] }
+        let inURL = market.dir.appendingPathComponent("in.jsonl")
+        try Data(bytes).write(to: inURL)
+        let outURL = market.dir.appendingPathComponent("out.jsonl")
+        let result = try await market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "2"])
+        let rows = try results(outURL)
+        #expect(rows.count == 8, "\(result.stderr)")
+        let ok = rows.filter { $0["ok"] as? Bool == true }
+        #expect(Set(ok.compactMap { $0["id"] as? String }) == Set((1...6).map { "c\($0)" }))
+        #expect(ok.first { $0["id"] as? String == "c1" }?["output"] as? String == "crlf 1")
+        let unreadable = try #require(rows.first { $0["line"] as? Int == 4 })
+        #expect(unreadable["ok"] as? Bool == false)
+        #expect((unreadable["error"] as? String)?.contains("in.jsonl:4: not UTF-8") == true)
+        let noOffer = try #require(rows.first { $0["id"] as? String == "nowhere" })
+        #expect(noOffer["line"] as? Int == 5)
+        #expect(noOffer["kind"] as? String == "no_offer")
+        #expect((noOffer["error"] as? String)?.contains("in.jsonl:5: no offer") == true)
+    }
+
+    @Test("six concurrent requests to a plain-HTTP upstream with a 2 s first byte finish together, not one behind another")
+    func plainHTTPRunsConcurrently() async throws {
+        let market = try await refreshed()
+        defer { market.stop() }
+        let inURL = try input(market, (1...6).map { #"{"id": "h\#($0)", "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
+        let outURL = market.dir.appendingPathComponent("out.jsonl")
+        market.simulator.inject(.slowFirstByte(ms: 2_000), pathPrefix: "/v1/chat/completions", count: 6)
+        let batch = Task { try await market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "6"]) }
+        // When the provider receives them, timed from the first (the broker's own start-up, slow
+        // on a busy machine, is not counted).
+        var first: Date? = nil
+        var spread: Double? = nil
+        let deadline = Date().addingTimeInterval(30)
+        while spread == nil, Date() < deadline {
+            let arrived = market.simulator.requests.filter { $0.path == "/v1/chat/completions" }.count
+            if arrived >= 1, first == nil { first = Date() }
+            if arrived >= 6, let first { spread = Date().timeIntervalSince(first) }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let result = try await batch.value
+        #expect(result.code == 0, "\(result.stderr)")
+        #expect(try results(outURL).filter { $0["ok"] as? Bool == true }.count == 6)
+        // Together. Behind the first one's headers, the other five were sent 2 s later.
+        let seconds = try #require(spread)
+        #expect(seconds < 1.0, "the six requests reached the provider over \(seconds) s")
+    }
+
+    @Test("calls made by a batch killed with SIGKILL show in usage as unknown outcomes, not nowhere")
+    func killedCallsAreUnknownOutcomes() async throws {
+        let market = try await refreshed()
+        defer { market.stop() }
+        let inURL = try input(market, (1...4).map { #"{"id": "u\#($0)", "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
+        let outURL = market.dir.appendingPathComponent("out.jsonl")
+        market.simulator.inject(.slowFirstByte(ms: 5_000), pathPrefix: "/v1/chat/completions", count: 100)
+        let child = try ChildProcess(
+            BrokerProcess.executable.path, ["batch", inURL.path, "--output", outURL.path, "--concurrency", "2"],
+            environment: market.environment.merging(["PATH": "/usr/bin:/bin", "HOME": market.dir.path]) { a, _ in a },
+            output: .null, errors: .null)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, market.simulator.requests.filter({ $0.path == "/v1/chat/completions" }).count < 2 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        child.send(SIGKILL)
+        #expect(try await onOwnThread { child.wait() } == .signal(SIGKILL))
+        let calls = market.simulator.requests.filter { $0.path == "/v1/chat/completions" }.count
+        #expect(calls == 2)
+        market.simulator.clearFaults()
+        let usage = try await market.broker(["usage", "--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(usage.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.reduce(0) { $0 + ($1["unknown_outcome"] as? Int ?? 0) } == calls, "\(rows)")
+        #expect(usage.stderr.contains("unknown outcome"))
+    }
 }

@@ -212,7 +212,7 @@ struct RunEndToEndTests {
         defer { market.stop() }
         let echo = "{\"error\":{\"message\":\"token \(SimulatedMarket.hfToken) is not allowed\",\"type\":\"server_error\"}}"
         market.simulator.inject(.status(503, body: echo), pathPrefix: "/v1/chat/completions", count: 1)
-        market.simulator.inject(.status(401, body: echo), pathPrefix: "/v1/chat/completions", count: 1)
+        market.simulator.inject(.status(401, body: echo), pathPrefix: "/v1/chat/completions", count: 10)
         let result = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--format", "json"])
         #expect(result.code != 0)
         let usage = try await market.broker(["usage", "--format", "json"])

@@ -35,13 +35,20 @@ struct AccessControlTests {
         await h.stop()
     }
 
+    /// groq's Llama 8B offer alone ($0.05 in / $0.08 out per million tokens) with a short answer
+    /// cap: a request whose reservation (its maximum expected cost) is known.
+    static func small(_ prompt: String) -> [String: Any] {
+        ServeHarness.chat(ServeHarness.llama8B + ":groq", prompt, extra: ["max_tokens": 3])
+    }
+
     @Test("a key over its budget gets 429 insufficient_quota; other keys go on")
     func budget() async throws {
-        // One nano-dollar: the first request (a few hundred pico-USD… or more) spends it.
-        let keys = try APIKey.parseList("\(Self.keyA);budget_usd=0.000000001,\(Self.keyB)")
+        // One micro-dollar: the first request (7 × 50,000 + 3 × 80,000 pico-USD reserved) fits;
+        // then 256 tokens at $0.08 per million may cost more than is left.
+        let keys = try APIKey.parseList("\(Self.keyA);budget_usd=0.000001,\(Self.keyB)")
         let h = try await ServeHarness(configure: { $0.keys = keys })
-        let first = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8", "a longer prompt to cost more"), key: Self.keyA)
-        #expect(first.status == 200)
+        let first = try await h.send("POST", "/v1/chat/completions", json: Self.small("a longer prompt to cost more"), key: Self.keyA)
+        #expect(first.status == 200, "\(first.text)")
         let cost = Int(first.header("x-broker-cost-nano-usd") ?? "") ?? 0
         #expect(cost >= 1)
         let second = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"), key: Self.keyA)
@@ -54,20 +61,21 @@ struct AccessControlTests {
 
     @Test("a key's spending is kept in the store by its name: after a restart its budget goes on where it was")
     func budgetAcrossRestart() async throws {
-        // A budget of one request and a half: the first server spends one request's cost.
+        // A budget of two requests and a half: the first server spends one request's cost. (Each
+        // reserves 4 × 50,000 + 3 × 80,000 = 440,000 pico-USD and costs 3 × 50,000 + 3 × 80,000.)
         let probe = try await ServeHarness()
-        let price = try await probe.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8", "the same prompt"))
+        let price = try await probe.send("POST", "/v1/chat/completions", json: Self.small("the same prompt"))
         let costNano = try #require(Int(price.header("x-broker-cost-nano-usd") ?? ""))
         await probe.stop()
         #expect(costNano >= 2)
-        let budgetNano = String(costNano * 3 / 2)
+        let budgetNano = String(costNano * 5 / 2)
         let budget = "0." + String(repeating: "0", count: max(0, 9 - budgetNano.count)) + budgetNano
         let keys = try APIKey.parseList("\(Self.keyA);name=team;budget_usd=\(budget),\(Self.keyB);name=other")
         #expect(keys[0].budget != nil)
 
         let first = try await ServeHarness(configure: { $0.keys = keys })
         #expect(try await first.send(
-            "POST", "/v1/chat/completions", json: ServeHarness.chat("l8", "the same prompt"), key: Self.keyA).status == 200)
+            "POST", "/v1/chat/completions", json: Self.small("the same prompt"), key: Self.keyA).status == 200)
         await first.stop(keepFiles: true)
         // Kept by name, exactly what the ledger holds for that request, and nothing for the idle key.
         let store = try MarketplaceStore(path: first.storePath)
@@ -79,7 +87,7 @@ struct AccessControlTests {
         // The second server starts from what "team" spent: one more request fits, then none.
         let second = try await ServeHarness(configure: { $0.keys = keys }, directory: first.dir)
         #expect(try await second.send(
-            "POST", "/v1/chat/completions", json: ServeHarness.chat("l8", "the same prompt"), key: Self.keyA).status == 200)
+            "POST", "/v1/chat/completions", json: Self.small("the same prompt"), key: Self.keyA).status == 200)
         let over = try await second.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"), key: Self.keyA)
         #expect(over.status == 429)
         #expect(code(over) == "insufficient_quota")

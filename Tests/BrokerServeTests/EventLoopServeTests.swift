@@ -55,6 +55,39 @@ struct EventLoopServeTests {
         await h.stop()
     }
 
+    @Test("streamed requests whose clients hang up before the first byte stop their provider calls too: nothing is answered for nobody")
+    func clientHangUpCancelsStreams() async throws {
+        let h = try await ServeHarness(configure: { $0.threadModel = .eventLoops(threads: 1) })
+        let count = 5
+        h.simulator.inject(.slowFirstByte(ms: 8_000), pathPrefix: "/v1/chat/completions", count: count * 4)
+        let body = try JSONSerialization.data(
+            withJSONObject: ServeHarness.chat("l8", "nobody will read this stream", extra: ["stream": true]))
+        let started = Date()
+        let port = h.server.port
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<count {
+                group.addTask {
+                    try? Self.sendAndHangUp(port: port, target: "/v1/chat/completions", body: [UInt8](body), afterMs: 200)
+                }
+            }
+        }
+        var rows: [[String: Any]] = []
+        while Date().timeIntervalSince(started) < 6 {
+            rows = try #require(ServeHarness.json(try await h.send("GET", "/v1/usage")) as? [[String: Any]])
+            if rows.reduce(0, { $0 + ($1["errors"] as? Int ?? 0) }) >= count { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let gaveUpAfter = Date().timeIntervalSince(started)
+        #expect(gaveUpAfter < 4, "the broker gave up on the providers after \(gaveUpAfter) s; their answers were 8 s away")
+        try await Task.sleep(for: .milliseconds(500))
+        rows = try #require(ServeHarness.json(try await h.send("GET", "/v1/usage")) as? [[String: Any]])
+        // One attempt per stream, each failed and unbilled: no other offer was tried for nobody.
+        #expect(rows.reduce(0) { $0 + ($1["requests"] as? Int ?? 0) } == count, "\(rows)")
+        #expect(rows.reduce(0) { $0 + ($1["errors"] as? Int ?? 0) } == count, "\(rows)")
+        #expect(h.simulator.requests.filter { $0.path == "/v1/chat/completions" }.count <= count)
+        await h.stop()
+    }
+
     /// Sends one request on a raw socket, waits `afterMs`, and closes the connection unread.
     static func sendAndHangUp(port: Int, target: String, body: [UInt8], afterMs: Int) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -106,10 +106,20 @@ struct InferenceRunnerTests {
         #expect(billed == [expected])  // billed once
     }
 
-    @Test("bad input and auth are not retried elsewhere")
+    @Test("a refused credential on one offer moves on to the next: another provider has its own")
+    func authFailsOver() async {
+        let a = ScriptedProvider(key: "a", [.fail(ProviderError(.auth, status: 401, message: "token sekret-value refused"))])
+        let b = ScriptedProvider(key: "b", [.answer("other", nil)])
+        let result = await runner(["a": a, "b": b]).run(request, plan: plan(), requestID: "r-auth")
+        guard case .success(let done) = result else { Issue.record("expected an answer from b"); return }
+        #expect(done.offer.provider == "b")
+        #expect(done.attempts.first?.outcome == "auth")
+        #expect(done.attempts.allSatisfy { !($0.error ?? "").contains("sekret-value") })
+    }
+
+    @Test("bad input is not retried elsewhere")
     func noFailover() async {
-        for (error, kind) in [(ProviderError(.badInput, status: 422, message: "bad"), RunFailure.Kind.badInput),
-            (ProviderError(.auth, status: 401, message: "token sekret-value refused"), .fatal)] {
+        for (error, kind) in [(ProviderError(.badInput, status: 422, message: "bad sekret-value"), RunFailure.Kind.badInput)] {
             let a = ScriptedProvider(key: "a", [.fail(error)])
             let b = ScriptedProvider(key: "b", [])
             let result = await runner(["a": a, "b": b]).run(request, plan: plan(), requestID: "r-\(kind)")

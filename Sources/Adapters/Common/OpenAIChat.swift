@@ -37,7 +37,7 @@ public enum OpenAIChat {
         return HTTPRequest(
             method: "POST", url: joinURL(baseURL, path), headers: allHeaders,
             body: body(model: model, request: request, stream: stream, extraBody: extraBody),
-            timeouts: applying(request, to: timeouts))
+            timeouts: stream ? applying(request, to: timeouts).streaming : applying(request, to: timeouts))
     }
 
     /// The request body of ``makeRequest(baseURL:path:model:request:stream:headers:timeouts:extraBody:)``,

@@ -11,7 +11,9 @@ extension OpenAIChat {
     ///   whole and replayed as one delta.
     /// - Otherwise the SSE events yield `.delta`s in order; usage is kept from wherever it
     ///   appears (the last one wins) and yielded once before `.finished(reason:)`, which
-    ///   comes at `[DONE]` (or at the end of the body after a finish reason).
+    ///   comes at `[DONE]` (or at the end of the body after a finish reason). A stream that
+    ///   breaks after usage appeared yields that usage before its error, so what it delivered
+    ///   is billed from the provider's count.
     /// - An in-band `{"error":…}` chunk, a chunk that is not JSON, or a body that ends
     ///   before `[DONE]` with no finish reason throws a ``ProviderError`` from the stream.
     public static func events(
@@ -62,6 +64,25 @@ extension OpenAIChat {
             return false
         }
         var done = false
+        do throws(ProviderError) {
+            try await read(body, parser: &parser, provider: provider, redactor: redactor, handle: handle, done: &done)
+            guard done || finishReason != nil else {
+                throw ProviderError(.transport, provider: provider, message: "stream ended before [DONE]")
+            }
+        } catch {
+            if let lastUsage { continuation.yield(.usage(lastUsage)) }
+            throw error
+        }
+        if let lastUsage { continuation.yield(.usage(lastUsage)) }
+        continuation.yield(.finished(reason: finishReason))
+    }
+
+    /// Feeds `body` to `parser` and its events to `handle` until `[DONE]` or the end; throws
+    /// when the body breaks or ends before `[DONE]` without a finish reason.
+    private static func read(
+        _ body: AsyncThrowingStream<[UInt8], any Error>, parser: inout OpenAIChatSSEParser, provider: String?,
+        redactor: Redactor, handle: ([String]) throws(ProviderError) -> Bool, done: inout Bool
+    ) async throws(ProviderError) {
         do {
             for try await bytes in body {
                 if try handle(parser.feed(bytes)) {
@@ -79,11 +100,6 @@ extension OpenAIChat {
             throw ProviderError(.transport, provider: provider, message: "stream broke: \(redactor.redact("\(error)"))")
         }
         if !done { done = try handle(parser.finish()) }
-        guard done || finishReason != nil else {
-            throw ProviderError(.transport, provider: provider, message: "stream ended before [DONE]")
-        }
-        if let lastUsage { continuation.yield(.usage(lastUsage)) }
-        continuation.yield(.finished(reason: finishReason))
     }
 
     /// Reads a whole streamed body, up to `limit` bytes (the rest is dropped).

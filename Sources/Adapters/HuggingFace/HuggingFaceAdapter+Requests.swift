@@ -3,7 +3,9 @@ import ProviderInterface
 extension HuggingFaceAdapter {
     /// The entry's bounds on each request.
     var timeouts: HTTPTimeouts {
-        HTTPTimeouts(connectMs: min(10_000, entry.timeoutMs), firstByteMs: entry.firstByteTimeoutMs, totalMs: entry.timeoutMs)
+        HTTPTimeouts(
+            connectMs: min(10_000, entry.timeoutMs), firstByteMs: entry.firstByteTimeoutMs, totalMs: entry.timeoutMs,
+            maxStreamMs: entry.maxDurationMs)
     }
 
     /// `Authorization: Bearer …` when a token is set; for the Hub and router hosts only.

@@ -23,7 +23,8 @@ struct OpenAIStyleClient: Sendable {
         self.baseURL = entry.baseURL
         self.chatPath = chatPath
         self.credential = ProviderCredential(entry: entry, environment: context.environment, headerName: authHeader, prefix: authPrefix)
-        self.timeouts = HTTPTimeouts(firstByteMs: entry.firstByteTimeoutMs, totalMs: entry.timeoutMs)
+        self.timeouts = HTTPTimeouts(
+            firstByteMs: entry.firstByteTimeoutMs, totalMs: entry.timeoutMs, maxStreamMs: entry.maxDurationMs)
         self.transport = context.transport
     }
 

@@ -16,7 +16,10 @@ enum CurlEasyOptions {
         ok = ok && setLong(easy, CURLOPT_NOSIGNAL, 1)
         ok = ok && setLong(easy, CURLOPT_FOLLOWLOCATION, 0)
         ok = ok && setLong(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
-        ok = ok && setLong(easy, CURLOPT_PIPEWAIT, 1)
+        // Waiting for a connection that may multiplex pays only where one can: HTTP/2 is offered
+        // over TLS alone, so over cleartext HTTP/1.1 (a local vLLM, Ollama, llama.cpp) a request
+        // would wait behind the first one's headers only to open a connection of its own.
+        if hop.url.scheme == "https" { ok = ok && setLong(easy, CURLOPT_PIPEWAIT, 1) }
         ok = ok && setLong(easy, CURLOPT_TCP_KEEPALIVE, 1)
         ok = ok && setLong(easy, CURLOPT_CONNECTTIMEOUT_MS, hop.connectMs)
         ok = ok && setLong(easy, CURLOPT_TIMEOUT_MS, hop.totalMs)

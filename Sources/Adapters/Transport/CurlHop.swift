@@ -19,6 +19,8 @@ struct CurlHop: Sendable {
     var firstByteMs: Int
     /// Time allowed for this hop, body included (what is left of the request's total).
     var totalMs: Int
+    /// The longest silence allowed once the response has begun; nil: none.
+    var idleMs: Int?
     /// The largest response body accepted.
     var maxResponseBytes: Int
     /// The certificate authorities to trust instead of the system's, if any.
@@ -47,6 +49,7 @@ struct CurlHop: Sendable {
         self.connectMs = max(1, request.timeouts.connectMs)
         self.firstByteMs = max(1, request.timeouts.firstByteMs)
         self.totalMs = max(1, request.timeouts.totalMs)
+        self.idleMs = request.timeouts.idleMs.map { max(1, $0) }
         self.maxResponseBytes = max(0, request.maxResponseBytes)
         self.caBundlePath = request.caBundlePath ?? Self.environmentCABundle
     }

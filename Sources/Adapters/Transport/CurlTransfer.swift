@@ -42,6 +42,9 @@ final class CurlTransfer: @unchecked Sendable {
     private(set) var firstByteDeadline: UInt64 = 0
     /// Whether any response byte (header or body) has arrived.
     private(set) var sawFirstByte = false
+    /// When the silence timeout expires (``CurlHop/idleMs`` after the last byte); `.max` when
+    /// the hop has none or no byte came yet.
+    private(set) var silenceDeadline = UInt64.max
 
     /// A transfer for `hop`, not yet started.
     init(hop: CurlHop, streaming: Bool) {
@@ -128,6 +131,7 @@ final class CurlTransfer: @unchecked Sendable {
     /// A raw header line arrived. Returns false to abort.
     func receiveHeader(_ line: UnsafeRawBufferPointer) -> Bool {
         sawFirstByte = true
+        heardFrom()
         guard head.take(line), let easy else { return true }
         var code = 0
         _ = shim_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
@@ -148,6 +152,7 @@ final class CurlTransfer: @unchecked Sendable {
     /// Body bytes arrived (decoded). Returns false to abort.
     func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         sawFirstByte = true
+        heardFrom()
         received += bytes.count
         if received > hop.maxResponseBytes {
             abortError = TransportError(.tooLarge, "\(hop.context): the response is larger than \(hop.maxResponseBytes) bytes")
@@ -161,6 +166,12 @@ final class CurlTransfer: @unchecked Sendable {
             body.append(contentsOf: bytes)
         }
         return true
+    }
+
+    /// Moves the silence deadline on: a byte just arrived.
+    private func heardFrom() {
+        guard let idleMs = hop.idleMs else { return }
+        silenceDeadline = MonotonicTime.nanoseconds() &+ UInt64(idleMs) &* 1_000_000
     }
 
     private func deliverHead() {

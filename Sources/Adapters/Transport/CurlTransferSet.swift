@@ -57,23 +57,27 @@ final class CurlTransferSet {
         }
     }
 
-    /// Fails the transfers that got no byte before their first-byte deadline; returns the
-    /// milliseconds until the next deadline (at most 1,000; nil when none is waiting for a byte).
+    /// Fails the transfers that got no byte before their first-byte deadline, or fell silent
+    /// for longer than their ``CurlHop/idleMs`` once begun; returns the milliseconds until the
+    /// next deadline (at most 1,000; nil when none is waiting for a byte).
     func expireFirstBytes() -> Int32? {
         guard !active.isEmpty else { return nil }
         let now = MonotonicTime.nanoseconds()
         var earliest = UInt64.max
         var expired: [(UnsafeMutableRawPointer, CurlTransfer)] = []
-        for (easy, transfer) in active where !transfer.sawFirstByte {
-            if transfer.firstByteDeadline <= now {
+        for (easy, transfer) in active {
+            let deadline = transfer.sawFirstByte ? transfer.silenceDeadline : transfer.firstByteDeadline
+            if deadline <= now {
                 expired.append((easy, transfer))
             } else {
-                earliest = min(earliest, transfer.firstByteDeadline)
+                earliest = min(earliest, deadline)
             }
         }
         for (easy, transfer) in expired {
             end(transfer, easy: easy) {
-                $0.deliver(TransportError(.firstByteTimeout, "\($0.hop.context): no response within \($0.hop.firstByteMs) ms"))
+                $0.deliver($0.sawFirstByte
+                    ? TransportError(.idleTimeout, "\($0.hop.context): nothing more within \($0.hop.idleMs ?? 0) ms (the answer fell silent)")
+                    : TransportError(.firstByteTimeout, "\($0.hop.context): no response within \($0.hop.firstByteMs) ms"))
             }
         }
         guard earliest != .max else { return nil }

@@ -44,6 +44,7 @@ public final class CurlTransport: HTTPTransport {
             guard case .response(let response) = try await perform(hop, streaming: false) else {
                 throw TransportError(.other, "\(hop.context): unexpected transfer outcome")
             }
+            try redirects.checkNotRefusedElsewhere(hop, status: response.status)
             guard RedirectPolicy.isRedirect(response.status) else { return response }
             hop = try redirects.follow(hop, status: response.status, location: response.header("location"))
         }
@@ -59,6 +60,7 @@ public final class CurlTransport: HTTPTransport {
             hop.totalMs = try redirects.remainingMs(for: hop)
             switch try await perform(hop, streaming: true) {
             case .streaming(let response):
+                try redirects.checkNotRefusedElsewhere(hop, status: response.status)
                 return response
             case .redirect(let status, let location):
                 hop = try redirects.follow(hop, status: status, location: location)
@@ -125,11 +127,23 @@ private struct RedirectBudget {
     let totalMs: Int
     let startedAt = MonotonicTime.nanoseconds()
     var followed = 0
+    /// Whether the request carried a credential that a hop to another origin left behind.
+    var credentialLeftBehind = false
 
     init(_ request: HTTPRequest) {
         maxRedirects = request.maxRedirects
         sensitive = Set(request.sensitiveHeaderNames.map { $0.lowercased() })
         totalMs = max(1, request.timeouts.totalMs)
+    }
+
+    /// A 401 or 403 from a host the request was redirected to, without its credential (never
+    /// sent to another origin), says nothing about that credential: it is a refusal of the
+    /// redirect, reported as such rather than as the provider refusing the key.
+    func checkNotRefusedElsewhere(_ hop: CurlHop, status: Int) throws(TransportError) {
+        guard credentialLeftBehind, status == 401 || status == 403 else { return }
+        throw TransportError(
+            .redirectRefused,
+            "redirected to \(hop.url.redacted), which refused the request (HTTP \(status)); the credential is never sent to another host")
     }
 
     func remainingMs(for hop: CurlHop) throws(TransportError) -> Int {
@@ -143,6 +157,10 @@ private struct RedirectBudget {
             throw TransportError(.badRedirect, "\(hop.context): more than \(maxRedirects) redirects")
         }
         followed += 1
-        return try RedirectPolicy.nextHop(after: hop, status: status, location: location, sensitive: sensitive)
+        let next = try RedirectPolicy.nextHop(after: hop, status: status, location: location, sensitive: sensitive)
+        if next.url.origin != hop.url.origin, hop.headers.contains(where: { sensitive.contains($0.name.lowercased()) }) {
+            credentialLeftBehind = true
+        }
+        return next
     }
 }

@@ -71,12 +71,38 @@ public struct HTTPTimeouts: Sendable, Hashable {
     public var firstByteMs: Int
     /// Time for the whole exchange, body included.
     public var totalMs: Int
+    /// The longest silence allowed between two pieces of the response once it has begun;
+    /// `nil`: no bound but ``totalMs``.
+    public var idleMs: Int?
+    /// The cap on a stream's whole length (the registry's `max_duration`), used by ``streaming``;
+    /// `nil`: a stream that keeps sending is never cut.
+    public var maxStreamMs: Int?
+
+    /// A total that never expires in practice (about 24 days, libcurl's largest timeout).
+    public static let unbounded = Int(Int32.max)
 
     /// Bounds: 10 s to connect, 30 s to the first byte, 120 s in all, by default.
-    public init(connectMs: Int = 10_000, firstByteMs: Int = 30_000, totalMs: Int = 120_000) {
+    public init(
+        connectMs: Int = 10_000, firstByteMs: Int = 30_000, totalMs: Int = 120_000, idleMs: Int? = nil,
+        maxStreamMs: Int? = nil
+    ) {
         self.connectMs = connectMs
         self.firstByteMs = firstByteMs
         self.totalMs = totalMs
+        self.idleMs = idleMs
+        self.maxStreamMs = maxStreamMs
+    }
+
+    /// These bounds for a streamed answer: a stream is bounded by silence, not by length.
+    /// ``totalMs`` (the entry's or the request's `timeout`) becomes the bound on the wait for
+    /// the first byte and on the silence between chunks; the whole stream is capped only by
+    /// ``maxStreamMs`` when one is set.
+    public var streaming: HTTPTimeouts {
+        var result = self
+        result.firstByteMs = min(firstByteMs, totalMs)
+        result.idleMs = min(idleMs ?? totalMs, totalMs)
+        result.totalMs = maxStreamMs ?? Self.unbounded
+        return result
     }
 }
 

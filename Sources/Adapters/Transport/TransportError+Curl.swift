@@ -25,6 +25,12 @@ extension TransportError {
             return TransportError(.tooLarge, "\(context): the response is larger than allowed")
         case CURLE_ABORTED_BY_CALLBACK:
             return TransportError(.cancelled, "\(context): cancelled")
+        case CURLE_WEIRD_SERVER_REPLY:
+            return TransportError(.badReply, "\(context): the reply is not HTTP (\(reason))")
+        case CURLE_UNSUPPORTED_PROTOCOL where connected:
+            // A URL's scheme is checked before sending: once connected, this is the server
+            // answering without an HTTP status line (an "HTTP/0.9" reply).
+            return TransportError(.badReply, "\(context): the reply is not HTTP (\(reason))")
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
             return TransportError(.insecureURL, "\(context): \(reason)")
         default:

@@ -16,6 +16,8 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         public static let connectTimeout = Code(rawValue: "connect_timeout")
         /// No byte of the response arrived within the first-byte timeout.
         public static let firstByteTimeout = Code(rawValue: "first_byte_timeout")
+        /// A response that had begun fell silent for longer than its idle bound.
+        public static let idleTimeout = Code(rawValue: "idle_timeout")
         /// The total timeout expired.
         public static let totalTimeout = Code(rawValue: "total_timeout")
         /// The connection broke before the response was complete.
@@ -24,6 +26,10 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         public static let tooLarge = Code(rawValue: "too_large")
         /// A redirect could not be followed (too many, or no usable `Location`).
         public static let badRedirect = Code(rawValue: "bad_redirect")
+        /// A host the request was redirected to (without its credential) refused it (401, 403).
+        public static let redirectRefused = Code(rawValue: "redirect_refused")
+        /// The server's reply is not HTTP.
+        public static let badReply = Code(rawValue: "bad_reply")
         /// The request was cancelled.
         public static let cancelled = Code(rawValue: "cancelled")
         /// Any other failure.
@@ -46,10 +52,14 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
     /// This failure as the provider error adapters throw.
     public func providerError(provider: String?) -> ProviderError {
         switch code {
-        case .connectTimeout, .firstByteTimeout, .totalTimeout:
+        case .connectTimeout, .firstByteTimeout, .idleTimeout, .totalTimeout:
             return ProviderError(.timeout, provider: provider, message: message)
         case .tooLarge:
             return ProviderError(.tooLarge, provider: provider, message: message)
+        case .redirectRefused:
+            return ProviderError(.auth, provider: provider, message: message)
+        case .badReply:
+            return ProviderError(.malformedResponse, provider: provider, message: message)
         case .insecureURL:
             return ProviderError(.badInput, provider: provider, message: message)
         default:

@@ -41,9 +41,15 @@ public struct UsageRecord: Sendable, Hashable {
     /// offer). ``servedBy`` stays the offer's, which the circuit breaker and the measured
     /// latency read.
     public var upstream: String?
+    /// Whether the tokens (and so the cost) were estimated from the text rather than reported
+    /// by the provider: a stream that broke after delivering output, before its usage came.
+    public var tokensEstimated: Bool = false
 
     /// The outcome of a successful attempt.
     public static let okOutcome = "ok"
+    /// The outcome of an attempt recorded before it was sent and not (yet) completed: in flight,
+    /// or made by a process that was killed (an unknown outcome).
+    public static let sentOutcome = "sent"
 
     /// A record; optional fields default to unknown, the outcome to `ok`.
     public init(

@@ -32,6 +32,9 @@ public struct UsageRow: Sendable, Hashable {
     public var outputTokens: Int64
     /// The exact cost in pico-USD, or `nil` when every record in the group is unpriced.
     public var costPicoUSD: Int64?
+    /// Attempts recorded as sent that never recorded an outcome: still in flight, or made by a
+    /// process that was killed (counted among ``errors`` too).
+    public var unknownOutcomes: Int = 0
 
     /// A row.
     public init(

@@ -8,7 +8,7 @@ struct EntryReader {
 
     static let knownFields: Set<String> = [
         "key", "adapter", "enabled", "base_url", "urls", "auth_env", "region", "served_by", "refresh_every",
-        "timeout", "first_byte_timeout", "pricing", "options", "comment", "name",
+        "timeout", "first_byte_timeout", "max_duration", "pricing", "options", "comment", "name",
     ]
 
     init(path: String, directory: String) {
@@ -58,7 +58,12 @@ struct EntryReader {
 
         var authEnv: String? = nil
         if let authValue = object["auth_env"], !authValue.isNull {
-            if let name = authValue.stringValue, Self.isEnvName(name) {
+            if let name = authValue.stringValue, Self.isEnvName(name), Self.isNonCredentialVariable(name) {
+                issue(
+                    "auth_env",
+                    "names \(name), which holds no credential (its value would be sent to the provider as a key); name the variable that holds the key"
+                )
+            } else if let name = authValue.stringValue, Self.isEnvName(name) {
                 authEnv = name
             } else if let name = authValue.stringValue, Self.looksLikeSecret(name) {
                 issue(
@@ -83,6 +88,7 @@ struct EntryReader {
         let refresh = duration(object, "refresh_every", default: 3_600_000)
         let timeout = duration(object, "timeout", default: 60_000)
         let firstByte = duration(object, "first_byte_timeout", default: 30_000)
+        let maxDuration = object["max_duration"] == nil ? nil : duration(object, "max_duration", default: 0)
         let pricing = object["pricing"].map { readPricing($0) } ?? PricingConfig()
         var options = JSONObject()
         if let optionsValue = object["options"] {
@@ -92,7 +98,7 @@ struct EntryReader {
             key: key, adapter: adapter, enabled: enabled, baseURL: baseURL, urls: urls, authEnv: authEnv,
             region: region, servedByRegions: servedBy, refreshIntervalSeconds: Int(refresh / 1000),
             timeoutMs: Int(timeout), firstByteTimeoutMs: Int(firstByte), pricing: pricing, options: options,
-            index: index)
+            index: index, maxDurationMs: maxDuration.flatMap { $0 > 0 ? Int($0) : nil })
     }
 
     // MARK: Fields
@@ -128,6 +134,12 @@ struct EntryReader {
     }
 
     mutating func checkURL(_ url: String, field: String) {
+        // A credential written into a URL would be stored, logged and served with it: rejected
+        // without echoing the URL (nor the value).
+        if let problem = Self.credentialInURL(url) {
+            issue(field, "carries a credential (\(problem)); put the key in an environment variable named by auth_env")
+            return
+        }
         guard let parts = URLParts(url) else {
             issue(field, "must be an absolute http(s) URL (got '\(url)')")
             return
@@ -219,8 +231,17 @@ struct EntryReader {
                 issue("pricing.models", "must be an array")
                 return config
             }
+            var seen: [String: Int] = [:]
             for (i, row) in rows.enumerated() {
                 if let price = readStaticPrice(row, field: "pricing.models[\(i)]", unit: config.unit, zeroIsFree: config.zeroIsFree) {
+                    let identity = "\(price.model)\u{0}\(price.task.rawValue)"
+                    if let first = seen[identity] {
+                        issue(
+                            "pricing.models[\(i)]",
+                            "duplicate row for model '\(price.model)' (\(price.task.rawValue)); first at pricing.models[\(first)]")
+                        continue
+                    }
+                    seen[identity] = i
                     config.table.append(price)
                 }
             }
@@ -252,8 +273,18 @@ struct EntryReader {
             switch row[side] {
             case .none, .some(.null): parsed = .unknown
             case .some(.number(let text)), .some(.string(let text)):
-                guard let p = PriceValue.parse(text, unit: unit) else {
+                guard let scaled = DecimalText.scaled(text, by: unit.picoExponent), let p = PriceValue.parse(text, unit: unit) else {
                     issue("\(field).\(side)", "must be a decimal price in \(unit.rawValue) (got '\(text)')")
+                    return nil
+                }
+                guard scaled.value >= 0 else {
+                    issue("\(field).\(side)", "must not be negative (got '\(text)'; write null for an unknown price)")
+                    return nil
+                }
+                guard scaled.exact else {
+                    issue(
+                        "\(field).\(side)",
+                        "'\(text)' \(unit.rawValue) is finer than one pico-USD (1e-12 USD) per unit, which prices are counted in")
                     return nil
                 }
                 parsed = (p == .amount(.zero) && !zeroIsFree) ? .unknown : p
@@ -288,6 +319,42 @@ struct EntryReader {
         let prefixes = ["hf_", "sk-", "sk_", "gsk_", "Bearer ", "xai-", "nvapi-", "fw_", "csk-"]
         guard prefixes.contains(where: { s.hasPrefix($0) }), s.count >= 20 else { return false }
         return !s.contains(" ") || s.hasPrefix("Bearer ")
+    }
+
+    /// The query parameters that carry a credential.
+    static let credentialParameters: Set<String> = [
+        "key", "api_key", "apikey", "api-key", "token", "access_token", "auth", "auth_token", "secret", "password",
+        "client_secret", "sig", "signature", "x-api-key",
+    ]
+
+    /// What in `url` is a credential (user information, or a credential query parameter), or `nil`.
+    static func credentialInURL(_ url: String) -> String? {
+        guard let scheme = url.range(of: "://") else { return nil }
+        let rest = url[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        if rest[..<authorityEnd].contains("@") { return "user information before '@'" }
+        guard let question = rest.firstIndex(of: "?") else { return nil }
+        let query = rest[rest.index(after: question)...].prefix { $0 != "#" }
+        for pair in query.split(separator: "&") {
+            let name = pair.prefix { $0 != "=" }.lowercased()
+            if credentialParameters.contains(name) { return "the query parameter '\(name)'" }
+        }
+        return nil
+    }
+
+    /// Variables that hold no credential: naming one in `auth_env` would send its value (a
+    /// path, a user name) to the provider as a key.
+    static let nonCredentialVariables: Set<String> = [
+        "PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD", "OLDPWD", "LANG", "LANGUAGE", "TERM", "TZ", "TMPDIR",
+        "HOSTNAME", "DISPLAY", "EDITOR", "VISUAL", "PAGER", "MAIL", "SHLVL", "LD_LIBRARY_PATH", "LD_PRELOAD",
+        "SSH_AUTH_SOCK", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "BROKER_REGISTRY", "BROKER_STORE",
+        "BROKER_CA_BUNDLE", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "CURL_CA_BUNDLE", "SSL_CERT_FILE",
+        "SSL_CERT_DIR", "PYTHONPATH", "GOPATH", "JAVA_HOME", "CI",
+    ]
+
+    /// Whether `name` is a variable known to hold something other than a credential.
+    static func isNonCredentialVariable(_ name: String) -> Bool {
+        nonCredentialVariables.contains(name) || name.hasPrefix("LC_") || name.hasPrefix("XDG_")
     }
 
     static func isValidKey(_ key: String) -> Bool {

@@ -31,7 +31,7 @@ public struct RegistryLoader: Sendable {
     public func parse(_ bytes: [UInt8], file: String, directory: String) throws(RegistryError) -> Registry {
         let document: JSONValue
         do {
-            document = try JSONParser.parse(bytes)
+            document = try JSONParser.parseRejectingDuplicates(bytes)
         } catch {
             let line = Self.lineNumber(bytes, offset: error.offset)
             throw RegistryError(file: file, issues: [RegistryIssue(path: "(document)", message: "line \(line): \(error)")])

@@ -23,8 +23,13 @@ public struct InferenceRunner: Sendable {
     /// Removes credentials from error text.
     public var redactor: Redactor
     /// When set, ledger rows go through this group-committing writer instead of one
-    /// transaction per attempt (for `broker serve`; call its `flush()` before exiting).
+    /// transaction per attempt (for `broker serve`; call its `flush()` before exiting). The
+    /// row of an attempt that ends a request is committed before ``run(_:plan:requestID:onDelta:)``
+    /// returns, so an answer is only ever sent once it is recorded.
     public var ledgerWriter: LedgerWriter?
+    /// Without a ``ledgerWriter``: how long a ledger write that another process's lock holds up
+    /// is retried, with back-off, before the run reports the store as failed.
+    public var ledgerRetryMs: Int64 = 10_000
 
     /// A runner.
     public init(
@@ -57,34 +62,48 @@ public struct InferenceRunner: Sendable {
         while candidateIndex < plan.candidates.count, attempts.count < maxAttempts {
             let offer = plan.candidates[candidateIndex]
             let attemptStart = now()
+            await ledgerSent(requestID, attempts.count + 1, offer, at: attemptStart)
             let outcome = await attempt(offer, request, onDelta: onDelta, started: attemptStart)
             let latency = max(0, now() - attemptStart)
             switch outcome {
             case .success(let (response, firstTokenMs)):
                 let cost = response.usage.flatMap { offer.price.cost(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens) }
                 attempts.append(AttemptRecord(provider: offer.provider, servedBy: offer.servedBy, outcome: "ok", status: response.httpStatus, latencyMs: latency))
-                await ledger(requestID, attempts.count, offer, request, response: response, cost: cost, latency: latency,
-                    firstTokenMs: firstTokenMs, error: nil)
-                return .success(RunResult(
+                let recorded = await ledger(requestID, attempts.count, offer, request, response: response, cost: cost,
+                    latency: latency, firstTokenMs: firstTokenMs, error: nil, final: true)
+                var result = RunResult(
                     requestID: requestID, offer: offer, response: response, cost: cost, latencyMs: max(0, now() - started),
-                    firstTokenMs: firstTokenMs, attempts: attempts))
+                    firstTokenMs: firstTokenMs, attempts: attempts)
+                result.ledgerError = recorded
+                return .success(result)
             case .failure(let failure):
                 let error = failure.error
                 let message = redactor.redact(error.description)
                 attempts.append(AttemptRecord(
                     provider: offer.provider, servedBy: offer.servedBy, outcome: error.code.rawValue, status: error.status,
                     latencyMs: latency, error: message))
-                await ledger(requestID, attempts.count, offer, request, response: nil, cost: nil, latency: latency,
-                    firstTokenMs: nil, error: error)
+                // Output that reached the caller before a stream broke was delivered: it is billed,
+                // from the provider's usage if it came, else estimated from the text.
+                let delivered = failure.delivered.map { Self.billable($0, request: request) }
+                let cost = delivered.flatMap { offer.price.cost(inputTokens: $0.usage.inputTokens, outputTokens: $0.usage.outputTokens) }
+                let recorded = await ledger(requestID, attempts.count, offer, request,
+                    response: delivered.map { InferenceResponse(output: .text(""), usage: $0.usage) }, cost: cost,
+                    latency: latency, firstTokenMs: failure.firstTokenMs, error: error, estimated: delivered?.estimated ?? false,
+                    final: failure.outputStarted || !error.isRetryable)
                 lastError = error
                 if failure.outputStarted {
-                    return .failure(RunFailure(
+                    var broken = RunFailure(
                         kind: .fatal, message: "the stream broke after output had started: \(message)", attempts: attempts,
-                        requestID: requestID))
+                        requestID: requestID, delivered: delivered?.usage, deliveredCost: cost,
+                        deliveredEstimated: delivered?.estimated ?? false)
+                    broken.ledgerError = recorded
+                    return .failure(broken)
                 }
                 guard error.isRetryable else {
                     let kind: RunFailure.Kind = error.code == .badInput ? .badInput : .fatal
-                    return .failure(RunFailure(kind: kind, message: message, attempts: attempts, requestID: requestID))
+                    var refused = RunFailure(kind: kind, message: message, attempts: attempts, requestID: requestID)
+                    refused.ledgerError = recorded
+                    return .failure(refused)
                 }
                 if error.code == .rateLimited || error.code == .unavailable, let wait = error.retryAfterMs,
                     wait <= maxRetryWaitMs, !waitedOnThisOffer
@@ -107,6 +126,21 @@ public struct InferenceRunner: Sendable {
     struct AttemptFailure: Error {
         var error: ProviderError
         var outputStarted: Bool
+        /// What a broken stream delivered before it broke: its text, and the provider's usage if it came.
+        var delivered: (text: String, usage: TokenUsage?)? = nil
+        var firstTokenMs: Int64? = nil
+    }
+
+    /// The tokens to bill for what a broken stream delivered: the provider's usage when it
+    /// came, else an estimate from the prompt and the delivered text (`estimated`).
+    static func billable(_ delivered: (text: String, usage: TokenUsage?), request: InferenceRequest)
+        -> (usage: TokenUsage, estimated: Bool)
+    {
+        if let usage = delivered.usage { return (usage, false) }
+        let usage = TokenUsage(
+            inputTokens: OutputTokenLimit.estimatedInputTokens(request),
+            outputTokens: RouteRequest.estimateTokens(utf8Count: delivered.text.utf8.count))
+        return (usage, true)
     }
 
     private func attempt(
@@ -153,26 +187,67 @@ public struct InferenceRunner: Sendable {
         } catch {
             let providerError = (error as? ProviderError)
                 ?? ProviderError(.malformedResponse, provider: offer.provider, message: "\(error)")
-            return .failure(AttemptFailure(error: providerError, outputStarted: firstTokenMs != nil))
+            return .failure(AttemptFailure(
+                error: providerError, outputStarted: firstTokenMs != nil,
+                delivered: firstTokenMs == nil ? nil : (text, usage), firstTokenMs: firstTokenMs))
         }
         return .success((InferenceResponse(output: .text(text), usage: usage, servedBy: offer.servedBy, finishReason: finish), firstTokenMs))
     }
 
+    /// Records that attempt `attempt` is about to be sent (outcome `sent`), so a call made by a
+    /// process killed before it ends still shows in the ledger, as an unknown outcome. The
+    /// attempt's own row replaces it. Best effort: the call is not held back for it, and the
+    /// row that matters, the attempt's outcome, is retried.
+    private func ledgerSent(_ requestID: String, _ attempt: Int, _ offer: Offer, at: Int64) async {
+        let record = UsageRecord(
+            requestID: requestID, attempt: attempt, at: at, provider: offer.provider, servedBy: offer.servedBy,
+            model: offer.model, task: offer.task, latencyMs: 0, outcome: UsageRecord.sentOutcome)
+        if let ledgerWriter {
+            ledgerWriter.enqueue(record)
+        } else {
+            do { _ = try await store.recordUsage(record) } catch { /* the outcome row below is retried */ }
+        }
+    }
+
+    /// Records one attempt's outcome. `final`: the attempt ends the request, so its row is
+    /// committed before this returns (through the writer, or retried with back-off for up to
+    /// ``ledgerRetryMs`` while another process holds the store). Returns what went wrong when
+    /// it could not be recorded; `nil` once it is (or, not final, once it is queued).
+    @discardableResult
     private func ledger(
         _ requestID: String, _ attempt: Int, _ offer: Offer, _ request: InferenceRequest, response: InferenceResponse?,
-        cost: PicoUSD?, latency: Int64, firstTokenMs: Int64?, error: ProviderError?
-    ) async {
-        let record = UsageRecord(
+        cost: PicoUSD?, latency: Int64, firstTokenMs: Int64?, error: ProviderError?, estimated: Bool = false,
+        final: Bool = false
+    ) async -> String? {
+        var record = UsageRecord(
             requestID: requestID, attempt: attempt, at: now(), provider: offer.provider, servedBy: offer.servedBy,
             model: offer.model, task: offer.task, inputTokens: response?.usage?.inputTokens,
             outputTokens: response?.usage?.outputTokens, costPicoUSD: cost?.value, latencyMs: latency,
             firstTokenMs: firstTokenMs, outcome: error?.code.rawValue ?? UsageRecord.okOutcome, httpStatus: error?.status ?? response?.httpStatus,
             error: error.map { redactor.redact($0.description) },
             upstream: response?.servedBy.flatMap { $0.isEmpty || $0 == offer.servedBy ? nil : $0 })
+        record.tokensEstimated = estimated
         if let ledgerWriter {
-            ledgerWriter.enqueue(record)
-        } else {
-            _ = try? await store.recordUsage(record)
+            guard final else {
+                ledgerWriter.enqueue(record)
+                return nil
+            }
+            return await ledgerWriter.commit(record) ? nil : "the usage ledger in \(store.path) could not be written (\(ledgerWriter.health.lastFailure ?? "unknown"); kept queued and retried)"
+        }
+        let deadline = now() + ledgerRetryMs
+        var waitMs = 50
+        while true {
+            do {
+                _ = try await store.recordUsage(record)
+                return nil
+            } catch {
+                // Another process holding the store past the busy timeout: wait and try again.
+                guard now() < deadline, !Task.isCancelled else {
+                    return "the usage ledger in \(store.path) could not be written: \(error)"
+                }
+                try? await Task.sleep(for: .milliseconds(waitMs))
+                waitMs = min(1_000, waitMs * 2)
+            }
         }
     }
 }

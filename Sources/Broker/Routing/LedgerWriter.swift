@@ -42,6 +42,11 @@ public actor LedgerWriter {
     private var pendingCharges: [String: Int64] = [:]
     private var scheduled = false
     private var writing: Task<Void, Never>? = nil
+    /// ``commit(_:)`` callers waiting for their row: resumed when a write that holds it ends.
+    private var waiters: [(ticket: Int, continuation: CheckedContinuation<Bool, Never>)] = []
+    private var nextTicket = 0
+    /// The tickets whose rows the running write holds.
+    private var writingTickets: [Int] = []
     /// A failed commit's retry is waiting out its back-off.
     private var backingOff = false
     private var consecutiveFailures = 0
@@ -72,6 +77,25 @@ public actor LedgerWriter {
                 try? await Task.sleep(for: .milliseconds(delayMs))
                 self.startWrite()
             }
+        }
+    }
+
+    /// Writes one attempt and returns once it is committed (or its commit failed: it then stays
+    /// queued and is retried, and the result is `false`). What an answered request waits for
+    /// before its answer is sent, so answered means recorded.
+    ///
+    /// Group commit without a tick: a store that is idle commits at once, so one request at a
+    /// time pays one commit; under load, the rows that arrive while a commit runs go together
+    /// in the next.
+    @discardableResult
+    public func commit(_ record: UsageRecord) async -> Bool {
+        takeInbox(start: false)
+        pending.append(record)
+        let ticket = nextTicket
+        nextTicket += 1
+        return await withCheckedContinuation { continuation in
+            waiters.append((ticket, continuation))
+            startWrite()
         }
     }
 
@@ -112,8 +136,8 @@ public actor LedgerWriter {
         }
     }
 
-    /// Moves what ``enqueue(_:)`` queued into the actor and starts writing it.
-    private func takeInbox() {
+    /// Moves what ``enqueue(_:)`` queued into the actor and (unless `start` is false) starts writing it.
+    private func takeInbox(start: Bool = true) {
         takeScheduled.store(false, ordering: .sequentiallyConsistent)
         for inbox in inboxes {
             let queued = inbox.queued.withLock { queued -> Queued in
@@ -126,7 +150,7 @@ public actor LedgerWriter {
             pending += queued.records
             pendingCharges.merge(queued.charges, uniquingKeysWith: +)
         }
-        startWrite()
+        if start { startWrite() }
     }
 
     /// Writes everything queued and waits until it is in the store, or until `attempts`
@@ -153,6 +177,9 @@ public actor LedgerWriter {
         guard writing == nil, !backingOff, !pending.isEmpty || !pendingCharges.isEmpty else { return }
         let batch = pending
         let charges = pendingCharges
+        // Every waiter queued so far has its row in this batch (or in one that failed and went
+        // back in front of the queue).
+        writingTickets = waiters.map(\.ticket)
         pending.removeAll(keepingCapacity: true)
         pendingCharges.removeAll()
         let store = self.store
@@ -176,6 +203,13 @@ public actor LedgerWriter {
 
     private func finishedWrite(batch: [UsageRecord], charges: [String: Int64], given: Int, failure: (any Error)?) {
         writing = nil
+        let done = Set(writingTickets)
+        writingTickets = []
+        if !done.isEmpty {
+            let ok = failure == nil
+            for waiter in waiters where done.contains(waiter.ticket) { waiter.continuation.resume(returning: ok) }
+            waiters.removeAll { done.contains($0.ticket) }
+        }
         guard let failure else {
             consecutiveFailures = 0
             state.withLock {

@@ -32,6 +32,8 @@ public struct RunResult: Sendable, Hashable {
     public var firstTokenMs: Int64?
     /// Every try, in order.
     public var attempts: [AttemptRecord]
+    /// Why the answer's ledger row could not be recorded (the store named), if it could not.
+    public var ledgerError: String? = nil
 
     /// Who served the answer: the upstream the adapter reports (an aggregator's answer to an
     /// offer that pins none names the upstream that took it, as OpenRouter does), else the
@@ -66,6 +68,28 @@ public struct RunFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public var attempts: [AttemptRecord]
     /// The request id, when a request was made.
     public var requestID: String?
+    /// The tokens billed for output a stream delivered before it broke, if any.
+    public var delivered: TokenUsage?
+    /// Their exact cost in pico-USD; `nil` when unpriced or nothing was delivered.
+    public var deliveredCost: PicoUSD?
+    /// Whether ``delivered`` was estimated from the text (the provider's usage never came).
+    public var deliveredEstimated: Bool
+    /// Why the last attempt's ledger row could not be recorded (the store named), if it could not.
+    public var ledgerError: String? = nil
+
+    /// A failure; the delivered-output fields default to none.
+    public init(
+        kind: Kind, message: String, attempts: [AttemptRecord], requestID: String?, delivered: TokenUsage? = nil,
+        deliveredCost: PicoUSD? = nil, deliveredEstimated: Bool = false
+    ) {
+        self.kind = kind
+        self.message = message
+        self.attempts = attempts
+        self.requestID = requestID
+        self.delivered = delivered
+        self.deliveredCost = deliveredCost
+        self.deliveredEstimated = deliveredEstimated
+    }
 
     public var description: String { message }
 }

@@ -20,7 +20,7 @@ extension MarketplaceStore {
     func insertUsageRows(_ records: [UsageRecord]) throws -> Int {
         try db.insertPipelined(
             count: records.count, columns: UsageColumns.names.count,
-            sql: { SQLiteConnection.insertSQL(table: "usage", columns: UsageColumns.names, rows: $0, orIgnore: true) }
+            sql: { UsageColumns.insertSQL(rows: $0) }
         ) { range, rows in
             for record in records[range] { UsageColumns.encode(record, into: &rows) }
         }
@@ -53,13 +53,15 @@ extension MarketplaceStore {
         try db.rows(
             """
             SELECT \(key) AS k, count(DISTINCT request_id), count(*), sum(outcome <> 'ok'),
-                coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), sum(cost_pico)
+                coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), sum(cost_pico), sum(outcome = 'sent')
             FROM usage WHERE at >= ? GROUP BY k ORDER BY k
             """, [.integer(sinceMs)]
         ) { s in
-            UsageRow(
+            var row = UsageRow(
                 key: s.text(0), requests: Int(s.int64(1)), attempts: Int(s.int64(2)), errors: Int(s.int64(3)),
                 inputTokens: s.int64(4), outputTokens: s.int64(5), costPicoUSD: s.optionalInt64(6))
+            row.unknownOutcomes = Int(s.int64(7))
+            return row
         }
     }
 

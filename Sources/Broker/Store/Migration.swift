@@ -32,6 +32,11 @@ public struct Migrator: Sendable {
     /// Applies every migration not yet recorded; returns the names it applied.
     @discardableResult
     public func migrate(_ db: SQLiteConnection) throws -> [String] {
+        // A store that is up to date is only read: opening it needs no write lock, so a command
+        // does not wait on (or fail behind) another process that holds the store.
+        if let done = try? Set(Self.appliedMigrations(db)), migrations.allSatisfy({ done.contains($0.name) }) {
+            return []
+        }
         try db.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)"
         )

@@ -141,5 +141,11 @@ enum StoreSchema {
             -- otherwise. served_by stays the offer's: the circuit breaker reads it.
             ALTER TABLE usage ADD COLUMN upstream TEXT;
             """),
+        Migration("10-usage-estimated", sql: """
+            -- 1 when an attempt's tokens (and cost) were estimated from the delivered text, not
+            -- reported by the provider: a stream that broke after output began, before its
+            -- usage arrived, is still billed for what it delivered. NULL: reported (or none).
+            ALTER TABLE usage ADD COLUMN tokens_estimated INTEGER;
+            """),
     ]
 }

@@ -6,7 +6,18 @@ enum UsageColumns {
     static let names = [
         "request_id", "attempt", "at", "provider", "served_by", "model", "task", "input_tokens", "output_tokens",
         "cost_pico", "latency_ms", "first_token_ms", "outcome", "http_status", "error", "upstream",
+        "tokens_estimated",
     ]
+
+    /// A multi-row insert of `rows` records. A record replaces the `sent` placeholder of the
+    /// same attempt (written before the call); any other record already there stays, so
+    /// recording the same attempt twice stores it once.
+    static func insertSQL(rows: Int) -> String {
+        SQLiteConnection.insertSQL(table: "usage", columns: names, rows: rows)
+            + " ON CONFLICT (request_id, attempt) DO UPDATE SET "
+            + names.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            + " WHERE usage.outcome = '\(UsageRecord.sentOutcome)'"
+    }
 
     /// Appends `record` to `rows` as the parameters of an insert of ``names``.
     static func encode(_ record: UsageRecord, into rows: inout EncodedRows) {
@@ -26,5 +37,6 @@ enum UsageColumns {
         rows.integer(record.httpStatus.map(Int64.init))
         rows.text(record.error)
         rows.text(record.upstream)
+        rows.integer(record.tokensEstimated ? 1 : nil)
     }
 }

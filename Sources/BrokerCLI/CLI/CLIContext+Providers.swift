@@ -13,6 +13,9 @@ extension CLIContext {
     func openStore() throws(CommandFailure) -> MarketplaceStore {
         do {
             return try MarketplaceStore(path: storePath)
+        } catch let error as SQLiteError where error.isBusy {
+            // Another process holds the store (a migration needs its write lock): temporary.
+            throw CommandFailure(ExitCode.temporaryFailure, "the store \(storePath) is locked by another process: \(error)")
         } catch {
             throw CommandFailure(ExitCode.failure, "cannot open the store \(storePath): \(error)")
         }

@@ -54,7 +54,7 @@ enum BatchCommand: BrokerCommand {
         guard let data = FileManager.default.contents(atPath: inputPath) else {
             throw CommandFailure(ExitCode.dataError, "cannot read \(inputPath)")
         }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = BatchInputLines.split(Array(data))
         let output: BatchOutputFile
         do { output = try BatchOutputFile(path: outputPath) } catch {
             throw CommandFailure(ExitCode.failure, "\(error)")
@@ -67,12 +67,13 @@ enum BatchCommand: BrokerCommand {
         var seen = Set<String>()
         var badLines = 0
         var skipped = 0
-        for (index, raw) in lines.enumerated() {
-            let number = index + 1
-            let text = String(raw).trimmingSpaces
-            if text.isEmpty { continue }
+        for line in lines {
+            let number = line.number
+            let text = line.text?.trimmingSpaces
+            if text?.isEmpty == true { continue }
             var id: JSONValue = .null
             do throws(UsageError) {
+                guard let text else { throw UsageError("not UTF-8 text") }
                 let value: JSONValue
                 do { value = try JSONParser.parse(Array(text.utf8)) } catch { throw UsageError("not JSON: \(error)") }
                 id = BatchLine.id(value)
@@ -105,6 +106,7 @@ enum BatchCommand: BrokerCommand {
         let next = Locked(0)
         let runner = session.runner(maxAttempts: 4)
         let stop = Locked(false)
+        let ledgerError = Locked<String?>(nil)
         let signals = SignalTrap(signals: [SIGINT, SIGTERM]) { stop.withLock { $0 = true } }
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<min(concurrency, max(queue.count, 1)) {
@@ -120,7 +122,9 @@ enum BatchCommand: BrokerCommand {
                         let plan = session.plan(job.spec.route, market: view)
                         var oneRunner = runner
                         oneRunner.maxAttempts = job.spec.maxAttempts
-                        let object = await BatchJob.result(job, plan: plan, runner: oneRunner, inputPath: inputPath)
+                        let object = await BatchJob.result(
+                            job, plan: plan, runner: oneRunner, inputPath: inputPath,
+                            onLedgerError: { message in ledgerError.withLock { $0 = $0 ?? message } })
                         output.append(object)
                         progress.record(object)
                     }
@@ -131,6 +135,10 @@ enum BatchCommand: BrokerCommand {
         progress.finish()
         let summary = progress.summary(badLines: badLines)
         context.err(summary.text)
+        if let message = ledgerError.value {
+            context.err("batch: \(message); the results in \(outputPath) stand, but some are not in the ledger")
+            return ExitCode.temporaryFailure
+        }
         if stop.value {
             context.err("batch: interrupted; rerun the same command to finish the remaining lines")
             return ExitCode.temporaryFailure
@@ -161,15 +169,27 @@ struct BatchJob: Sendable {
     var id: JSONValue
     var spec: RunSpec
 
-    static func result(_ job: BatchJob, plan: RoutePlan, runner: InferenceRunner, inputPath: String) async -> JSONObject {
+    static func result(
+        _ job: BatchJob, plan: RoutePlan, runner: InferenceRunner, inputPath: String,
+        onLedgerError: @Sendable (String) -> Void = { _ in }
+    ) async -> JSONObject {
         var head = JSONObject([("id", job.id), ("line", .integer(job.line))])
         guard !plan.candidates.isEmpty else {
             head["ok"] = false
+            if let invalid = job.spec.outputLimitError(plan) {
+                head["kind"] = "bad_input"
+                head["error"] = .string("\(inputPath):\(job.line): " + BatchLine.fieldNames(invalid.message))
+                return head
+            }
             head["kind"] = "no_offer"
-            head["error"] = .string(RunOutput.noOfferMessage(job.spec.route, plan))
+            head["error"] = .string("\(inputPath):\(job.line): " + RunOutput.noOfferMessage(job.spec.route, plan))
             return head
         }
         let result = await runner.run(job.spec.request, plan: plan, requestID: RequestIDs.shared.next())
+        switch result {
+        case .success(let done): if let message = done.ledgerError { onLedgerError(message) }
+        case .failure(let failure): if let message = failure.ledgerError { onLedgerError(message) }
+        }
         switch result {
         case .success(let done):
             head["ok"] = true

@@ -53,6 +53,7 @@ enum RunCommand: BrokerCommand {
             for line in session.explain(spec.route, plan: plan, market: market) { context.err("explain: " + line) }
         }
         guard !plan.candidates.isEmpty else {
+            if let invalid = spec.outputLimitError(plan) { throw invalid }
             throw CommandFailure(ExitCode.noOffer, RunOutput.noOfferMessage(spec.route, plan))
         }
         let stream = context.arguments.has("--stream")
@@ -63,9 +64,16 @@ enum RunCommand: BrokerCommand {
             spec.request, plan: plan, requestID: RequestIDs.shared.next(), onDelta: onDelta)
         switch result {
         case .success(let done):
-            return try printer.success(done, streamed: stream)
+            let code = try printer.success(done, streamed: stream)
+            // The answer was shown; that it is not in the ledger is a store failure (temporary).
+            if let ledgerError = done.ledgerError {
+                context.err("broker run: \(ledgerError)")
+                return ExitCode.temporaryFailure
+            }
+            return code
         case .failure(let failure):
             printer.failure(failure)
+            if let ledgerError = failure.ledgerError { context.err("broker run: \(ledgerError)") }
             switch failure.kind {
             case .noOffer: return ExitCode.noOffer
             case .allFailed: return ExitCode.temporaryFailure

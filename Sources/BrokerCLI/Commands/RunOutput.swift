@@ -61,15 +61,26 @@ struct RunOutput: Sendable {
 
     func failure(_ failure: RunFailure) {
         if context.format == .json {
-            let object = JSONObject([
+            var object = JSONObject([
                 ("error", .string(failure.message)),
                 ("kind", .string(failure.kind.rawValue)),
                 ("request_id", failure.requestID.map(JSONValue.string) ?? .null),
                 ("attempts", .array(failure.attempts.map { .object(Self.attemptObject($0)) })),
             ])
+            if let u = failure.delivered {
+                object["usage"] = .object(JSONObject([
+                    ("input_tokens", .integer(u.inputTokens)), ("output_tokens", .integer(u.outputTokens)),
+                    ("estimated", .bool(failure.deliveredEstimated)),
+                ]))
+                object["cost_nano_usd"] = failure.deliveredCost.map { .integer($0.roundedNanoUSD) } ?? .null
+            }
             context.out(JSONWriter.string(.object(object)) + "\n")
         }
         context.err("broker run: \(failure.message)")
+        if let u = failure.delivered {
+            let cost = failure.deliveredCost.map { "$" + DecimalText.format($0.value, fractionDigits: 12) } ?? "cost unknown"
+            context.err("  billed for what was delivered: \(u.inputTokens) in / \(u.outputTokens) out tokens\(failure.deliveredEstimated ? " (estimated from the text)" : "") · \(cost)")
+        }
         for a in failure.attempts {
             context.err("  tried \(a.provider)/\(a.servedBy): \(a.outcome)\(a.status.map { " (HTTP \($0))" } ?? "") after \(a.latencyMs) ms")
         }

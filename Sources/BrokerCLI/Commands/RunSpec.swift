@@ -7,6 +7,13 @@ struct RunSpec: Sendable {
     var route: RouteRequest
     var maxAttempts: Int
     var outputFile: String?
+    /// The answer-length cap the parameters set (`max_tokens`, …), checked positive.
+    var outputLimit: (parameter: String, tokens: Int64)? = nil
+
+    /// The usage error when nothing fits `plan` because ``outputLimit`` exceeds every offer's context.
+    func outputLimitError(_ plan: RoutePlan) -> UsageError? {
+        OutputTokenLimit.exceedsEveryContext(outputLimit, route: route, plan: plan).map { UsageError("--param \($0.message)") }
+    }
 
     static func parse(_ args: ParsedArguments, registry: Registry, readStdin: () -> String?) throws(UsageError) -> RunSpec {
         guard let modelArg = args.value("--model") else { throw UsageError("--model is required") }
@@ -77,13 +84,15 @@ struct RunSpec: Sendable {
         route.includeStale = args.has("--include-stale")
         let promptText = request.messages.map(\.content).joined(separator: "\n") + (request.input.map(JSONWriter.string) ?? "")
         route.estimatedInputTokens = RouteRequest.estimateTokens(promptText)
-        route.estimatedOutputTokens = Int64(parameters["max_tokens"]?.intValue ?? parameters["max_new_tokens"]?.intValue ?? 256)
+        let outputLimit: (parameter: String, tokens: Int64)?
+        do { outputLimit = try OutputTokenLimit.validated(parameters) } catch { throw UsageError("--param \(error.message)") }
+        route.estimatedOutputTokens = outputLimit?.tokens ?? 256
         if task == .textToImage, args.value("--output-file") == nil {
             throw UsageError("text-to-image writes an image: name the file with --output-file PATH")
         }
         return RunSpec(
             request: request, route: route, maxAttempts: try args.int("--max-attempts", range: 1...20) ?? 4,
-            outputFile: args.value("--output-file"))
+            outputFile: args.value("--output-file"), outputLimit: outputLimit)
     }
 
     /// Chat messages from `--input`: an array of {role, content}, or {"messages": [...]}, or a string.

@@ -41,6 +41,10 @@ enum UsageCommand: BrokerCommand {
         if rows.count > 1, context.format == .table, let total = try await store.usageTotal(sinceMs: since) {
             table.append(tableRow(total))
         }
+        let unknown = rows.reduce(0) { $0 + $1.unknownOutcomes }
+        if unknown > 0 {
+            context.err("usage: \(unknown) attempt(s) have an unknown outcome: sent, and never completed (in flight now, or made by a process that was killed); counted as errors")
+        }
         context.emit(
             objects,
             table: ResultTable(

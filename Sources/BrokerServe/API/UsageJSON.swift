@@ -14,6 +14,7 @@ public enum UsageJSON {
             ("input_tokens", .integer(row.inputTokens)),
             ("output_tokens", .integer(row.outputTokens)),
             ("cost_nano_usd", row.costNanoUSD.map { .integer($0) } ?? .null),
+            ("unknown_outcome", .integer(row.unknownOutcomes)),
         ])
     }
 }

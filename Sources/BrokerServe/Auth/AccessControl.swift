@@ -10,6 +10,8 @@ import Synchronization
 final class AccessControl: Sendable {
     private struct Usage {
         var spent: Int64 = 0
+        /// What requests in flight may still cost: reserved before sending, settled after.
+        var reserved: Int64 = 0
         var tokens: Double
         var lastRefillMs: Int64
     }
@@ -79,6 +81,37 @@ final class AccessControl: Sendable {
         guard let key, let cost, cost.value > 0 else { return }
         usage.withLock { $0[key.name, default: Usage(tokens: 0, lastRefillMs: now())].spent += cost.value }
         onCharge(key.name, cost.value)
+    }
+
+    /// Reserves `amount` (a request's maximum expected cost) of `key`'s budget before the
+    /// request is sent, so concurrent requests cannot together overshoot it; refuses the request
+    /// when what is spent plus what is reserved plus `amount` exceeds the budget. Every
+    /// reservation is settled once with ``settle(_:_:cost:)``.
+    func reserve(_ key: APIKey?, _ amount: PicoUSD?) throws(APIError) -> PicoUSD {
+        guard let key, let budget = key.budget, let amount, amount.value > 0 else { return .zero }
+        let refused = usage.withLock { table -> Int64? in
+            var entry = table[key.name] ?? Usage(tokens: Double(key.requestsPerMinute ?? 0), lastRefillMs: now())
+            let left = budget.value - entry.spent - entry.reserved
+            guard amount.value <= left else { return max(0, left) }
+            entry.reserved += amount.value
+            table[key.name] = entry
+            return nil
+        }
+        if let left = refused {
+            throw APIError.insufficientQuota(
+                "the request may cost up to $\(DecimalText.format(amount.roundedNanoUSD, fractionDigits: 9)), more than is left of "
+                    + "the budget of key '\(key.name)' ($\(DecimalText.format(PicoUSD(left).roundedNanoUSD, fractionDigits: 9)), "
+                    + "requests in flight included); lower max_tokens or raise the budget")
+        }
+        return amount
+    }
+
+    /// Releases a reservation made by ``reserve(_:_:)`` and charges what the request really cost.
+    func settle(_ key: APIKey?, _ reservation: PicoUSD, cost: PicoUSD?) {
+        if let key, reservation.value > 0 {
+            usage.withLock { $0[key.name]?.reserved -= reservation.value }
+        }
+        charge(key, cost)
     }
 
     /// Sets what the configured keys have spent before (pico-USD by key name, from the

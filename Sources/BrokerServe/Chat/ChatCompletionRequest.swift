@@ -15,6 +15,8 @@ struct ChatCompletionRequest: Sendable {
     var stream: Bool
     /// Whether the final streamed chunk carries usage (`stream_options.include_usage`).
     var includeUsage: Bool
+    /// The answer-length cap (`max_completion_tokens` or `max_tokens`), checked positive.
+    var outputLimit: (parameter: String, tokens: Int64)? = nil
 
     /// Members handled by the broker rather than passed to the provider.
     static let ownKeys: Set<String> = ["model", "messages", "stream", "stream_options", "broker", "user", "n"]
@@ -53,11 +55,14 @@ struct ChatCompletionRequest: Sendable {
         // The messages joined by newlines, counted without building the joined text.
         let inputBytes = messages.reduce(max(0, messages.count - 1)) { $0 + $1.content.utf8.count }
         route.estimatedInputTokens = RouteRequest.estimateTokens(utf8Count: inputBytes)
-        let maxTokens = parameters["max_completion_tokens"]?.intValue ?? parameters["max_tokens"]?.intValue
-        route.estimatedOutputTokens = Int64(maxTokens ?? 256)
+        let outputLimit: (parameter: String, tokens: Int64)?
+        do { outputLimit = try OutputTokenLimit.validated(parameters) } catch {
+            throw APIError.badRequest(error.message, param: error.parameter)
+        }
+        route.estimatedOutputTokens = outputLimit?.tokens ?? 256
         return ChatCompletionRequest(
             requestedModel: model, selectors: ModelSelector.readings(model, registry: registry), request: request, route: route,
-            stream: stream, includeUsage: includeUsage)
+            stream: stream, includeUsage: includeUsage, outputLimit: outputLimit)
     }
 
     /// Message content: a string, `null` (empty), or text parts joined.

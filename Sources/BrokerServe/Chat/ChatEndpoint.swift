@@ -10,7 +10,9 @@ struct ChatEndpoint: Sendable {
         let started = Monotonic.nanos()
         let chat = try ChatCompletionRequest.parse(request.body, registry: context.registry)
         let routed = RoutedRun(context: context, key: key, route: "chat")
-        let plan = try await routed.plan(selectors: chat.selectors, route: chat.route, requested: chat.requestedModel).get()
+        let plan = try await routed.plan(
+            selectors: chat.selectors, route: chat.route, requested: chat.requestedModel, outputLimit: chat.outputLimit
+        ).get()
         if chat.stream { return try await stream(chat, plan: plan, routed: routed, started: started, stop: request.stopSignal) }
         let result = try await routed.run(
             chat.request, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
@@ -37,7 +39,11 @@ struct ChatEndpoint: Sendable {
         }
         // A connection thread may wait here, and ends the wait when the server stops; on an event
         // loop the task is suspended instead (the loop answers it if the server stops first).
-        let waited = BlockingThread.isAllowed ? channel.next(stop: stop) : await channel.first()
+        // The run is a task of its own (it outlives this handler while the body streams), so a
+        // cancelled handler — its client hung up before the first byte — cancels it explicitly.
+        let waited = BlockingThread.isAllowed
+            ? channel.next(stop: stop)
+            : await withTaskCancellationHandler { await channel.first() } onCancel: { task.cancel() }
         guard let first = waited else {
             task.cancel()
             throw APIError.shuttingDown()

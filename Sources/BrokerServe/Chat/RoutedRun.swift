@@ -10,7 +10,12 @@ struct RoutedRun: Sendable {
     let route: String
 
     /// The plan for the first reading of the model field that the marketplace knows.
-    func plan(selectors: [ModelSelector], route template: RouteRequest, requested: String) async -> Result<RoutePlan, APIError> {
+    /// When nothing fits only because `outputLimit` exceeds every offer's context, the answer is
+    /// a 400 naming that parameter.
+    func plan(
+        selectors: [ModelSelector], route template: RouteRequest, requested: String,
+        outputLimit: (parameter: String, tokens: Int64)? = nil
+    ) async -> Result<RoutePlan, APIError> {
         for selector in selectors {
             let view = await context.cache.view(selector.model)
             if view.offers.isEmpty { continue }
@@ -25,7 +30,12 @@ struct RoutedRun: Sendable {
             }
             if let policy = selector.policy { route.policy = policy }
             let plan = context.routing.plan(route, market: view)
-            if plan.candidates.isEmpty { return .failure(.noOfferFits(requested, plan)) }
+            if plan.candidates.isEmpty {
+                if let invalid = OutputTokenLimit.exceedsEveryContext(outputLimit, route: route, plan: plan) {
+                    return .failure(.badRequest(invalid.message, param: invalid.parameter))
+                }
+                return .failure(.noOfferFits(requested, plan))
+            }
             return .success(plan)
         }
         return .failure(.modelNotFound(requested))
@@ -37,13 +47,22 @@ struct RoutedRun: Sendable {
         onDelta: (@Sendable (String) -> Void)? = nil
     ) async -> Result<RunResult, APIError> {
         let runner = context.runner
+        let reservation: PicoUSD
+        do {
+            reservation = try context.access.reserve(key, OutputTokenLimit.maximumExpectedCost(request, plan: plan))
+        } catch {
+            return .failure(error)
+        }
         let result = await RequestTrace.$current.withValue(trace) {
             await runner.run(request, plan: plan, requestID: requestID, onDelta: onDelta)
+        }
+        switch result {
+        case .success(let done): context.access.settle(key, reservation, cost: done.cost)
+        case .failure(let failure): context.access.settle(key, reservation, cost: failure.deliveredCost)
         }
         let seconds = Double(Monotonic.nanos() &- startedNanos) / 1e9
         switch result {
         case .success(let done):
-            context.access.charge(key, done.cost)
             for a in done.attempts { context.metrics.attempt(provider: a.provider, servedBy: a.servedBy, outcome: a.outcome) }
             if done.attempts.count > 1 { await forgetViewsAfterFailures() }
             context.metrics.usage(provider: done.offer.provider, usage: done.response.usage, cost: done.cost)

@@ -1,0 +1,83 @@
+import Adapters
+import Foundation
+import ProviderInterface
+import ProviderSimulator
+import Synchronization
+import Testing
+
+/// A count and a stop flag shared by the load's clients.
+final class LoadState: Sendable {
+    private let state = Mutex((answered: 0, stop: false, lastProblem: ""))
+    func answer() { state.withLock { $0.answered += 1 } }
+    func problem(_ text: String) { state.withLock { $0.lastProblem = text } }
+    var lastProblem: String { state.withLock { $0.lastProblem } }
+    func stop() { state.withLock { $0.stop = true } }
+    var answered: Int { state.withLock { $0.answered } }
+    var stopped: Bool { state.withLock { $0.stop } }
+}
+
+/// Answered means recorded: `broker serve` sends an answer only once its ledger row is committed.
+@Suite("broker serve: answered means recorded")
+struct ServeDurabilityTests {
+    @Test("a SIGKILL of serve under load loses no answered request: every answer is in the ledger")
+    func sigkillUnderLoad() async throws {
+        let simulator = ProviderSimulator(fixtures: SimulatorFixtures())
+        try simulator.start()
+        defer { simulator.stop() }
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-durable-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let registry = dir.appendingPathComponent("provider_registry.json")
+        try ServeHarness.registryText(simulator).write(to: registry, atomically: true, encoding: .utf8)
+        var environment = ServeHarness.environment
+        environment["PATH"] = "/usr/bin:/bin"
+        environment["HOME"] = dir.path
+        environment["BROKER_REGISTRY"] = registry.path
+        environment["BROKER_STORE"] = dir.appendingPathComponent("market.sqlite3").path
+        #expect(try BrokerServeProcess.run(["refresh", "--provider", "hf"], environment: environment) == 0)
+        let server = try BrokerServeProcess(["--no-initial-refresh", "--refresh-every", "off"], environment: environment)
+
+        let load = LoadState()
+        let request = HTTPRequest(
+            method: "POST", url: server.baseURL + "/v1/chat/completions",
+            headers: [HTTPHeader("Content-Type", "application/json")],
+            body: Array(try JSONSerialization.data(withJSONObject: ServeHarness.chat("l8", "answered means recorded"))),
+            timeouts: HTTPTimeouts(connectMs: 2_000, firstByteMs: 5_000, totalMs: 5_000))
+        // Four clients: load enough for group commits of several rows, without taking a busy
+        // machine from the tests running beside this one.
+        let clients = (0..<4).map { _ in
+            Task.detached {
+                while !load.stopped {
+                    do {
+                        let response = try await CurlTransport.shared.send(request)
+                        if response.status == 200 { load.answer() } else { load.problem("HTTP \(response.status): \(response.text)") }
+                    } catch {
+                        load.problem("\(error)")
+                        try? await Task.sleep(for: .milliseconds(20))
+                    }
+                }
+            }
+        }
+        // Kill it mid-stream of answers, once a good number have gone out (a busy machine is slow).
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, load.answered < 100 { try await Task.sleep(for: .milliseconds(5)) }
+        server.child.send(SIGKILL)
+        _ = server.child.wait()
+        load.stop()
+        for client in clients { await client.value }
+        let answers = load.answered
+        #expect(answers >= 100, "last problem: \(load.lastProblem)")
+
+        let finalEnvironment = environment
+        let (code, output) = try await onOwnThread { () throws -> (Int32, String) in
+            let child = try ChildProcess(
+                BrokerServeProcess.executable.path, ["usage", "--format", "json"], environment: finalEnvironment, errors: .null)
+            let text = String(decoding: child.output?.readAllRetryingInterrupts() ?? Data(), as: UTF8.self)
+            return (child.wait().code, text)
+        }
+        #expect(code == 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])
+        let recordedOK = rows.reduce(0) { $0 + ($1["requests"] as? Int ?? 0) - ($1["errors"] as? Int ?? 0) }
+        #expect(recordedOK >= answers, "\(answers) answered, \(recordedOK) recorded as answered")
+    }
+}
