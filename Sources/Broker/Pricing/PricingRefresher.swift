@@ -80,7 +80,8 @@ public struct PricingRefresher: Sendable {
             store: store, name: "refresh:\(entry.key)", owner: owner, ttlMs: Int64(max(entry.timeoutMs, 60_000)) * 10)
         do {
             guard try await lease.acquire(nowMs: started) else {
-                let previous = (try? await store.offerCount(provider: entry.key)) ?? 0
+                let previous = ((try? await store.offerCount(provider: entry.key)) ?? 0)
+                    + ((try? await store.computeOfferCount(source: entry.key)) ?? 0)
                 return await record(
                     entry, .kept, models: 0, offers: previous, started: started,
                     error: "another refresh of this provider is running; its result will stand", persist: false)
@@ -98,6 +99,11 @@ public struct PricingRefresher: Sendable {
         let quotes: [PriceQuote]
         do {
             let provider = try factory(entry)
+            switch provider.catalogKind {
+            case .models: break
+            case .compute: return await refreshCompute(entry, provider: provider, started: started)
+            case .exchangeRates: return await refreshRates(entry, provider: provider, started: started)
+            }
             if entry.pricing.catalogIsTable {
                 catalog = try await provider.listModels()
                 quotes = []
@@ -144,7 +150,7 @@ public struct PricingRefresher: Sendable {
         return count
     }
 
-    private func record(
+    func record(
         _ entry: ProviderEntry, _ status: RefreshStatus, models: Int, offers: Int, started: Int64, error: String?,
         skipped: [String: Int] = [:], persist: Bool = true
     ) async -> RefreshResult {

@@ -141,5 +141,6 @@ enum StoreSchema {
             -- otherwise. served_by stays the offer's: the circuit breaker reads it.
             ALTER TABLE usage ADD COLUMN upstream TEXT;
             """),
+        Migration("12-compute-offers", sql: ComputeSchema.migration12),
     ]
 }

@@ -11,6 +11,7 @@ enum BrokerMain {
         ProvidersCheckCommand.self,
         RefreshCommand.self,
         MarketCommand.self,
+        GPUsCommand.self,
         RunCommand.self,
         BatchCommand.self,
         UsageCommand.self,
