@@ -4,7 +4,11 @@ extension ProviderSimulator {
     /// `gpuhunt-aws`, `gpuhunt-runpod`, `gpuhunt-azure` (whose catalog is outdated), `vast`,
     /// `scaleway-gpu` (2 products a page, so its catalog ends on a short page) and `ecb`.
     public func computeRegistryEntries(ecb: Bool = true) -> String {
-        let base = baseURL
+        Self.computeRegistryEntries(base: baseURL, ecb: ecb)
+    }
+
+    /// ``computeRegistryEntries(ecb:)`` for a simulator at `base` (its ``baseURL``).
+    public static func computeRegistryEntries(base: String, ecb: Bool = true) -> String {
         var text = """
             ,{"key": "hf-endpoints", "adapter": "hf-endpoints", "base_url": "\(base)", "timeout": "10s",
               "options": {"locations": {"aws/us-east-1": "US", "aws/eu-west-1": "IE", "gcp/us-east4": "US"}}}
