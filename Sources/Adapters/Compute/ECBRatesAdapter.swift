@@ -3,8 +3,8 @@ import ProviderInterface
 /// The European Central Bank's euro foreign exchange reference rates
 /// (<https://www.ecb.europa.eu/stats/policy_and_exchange_rates/euro_reference_exchange_rates/>):
 /// `GET {base}/stats/eurofxref/eurofxref-daily.xml`, `EUR 1 = rate` per currency, for one day.
-/// Rates are kept as their decimal text; a USD rate outside 0.5…2.5 is refused as an
-/// inverted or broken quote.
+/// Rates are kept as their decimal text; a USD rate outside 0.9…2.0 USD per EUR is refused
+/// as an inverted or broken quote.
 public struct ECBRatesAdapter: CatalogOnlySource {
     /// The registry key.
     public let key: String
@@ -51,7 +51,7 @@ public struct ECBRatesAdapter: CatalogOnlySource {
         guard let date, date.utf8.count == 10, !rates.isEmpty else {
             throw ProviderError(.malformedResponse, provider: key, message: "the reference rates document has no dated rates")
         }
-        if let usd = rates["USD"], let scaled = DecimalText.scaled(usd, by: 6), !(500_000...2_500_000).contains(scaled.value) {
+        if let usd = rates["USD"], let scaled = DecimalText.scaled(usd, by: 6), !(900_000...2_000_000).contains(scaled.value) {
             throw ProviderError(.malformedResponse, provider: key, message: "USD \(usd) per EUR is implausible (an inverted quote?)")
         }
         return ExchangeRates(date: date, perEuro: rates, source: "ecb")
