@@ -87,6 +87,10 @@ let package = Package(
             path: "bench/InferenceBench",
             exclude: ["openai_oneshot.py"]),
         .executableTarget(
+            name: "ComputeBench",
+            dependencies: ["Adapters", "Broker", "ProviderSimulator"],
+            path: "bench/ComputeBench"),
+        .executableTarget(
             name: "StoreBench",
             dependencies: ["Broker", "ProviderInterface"],
             path: "bench/StoreBench"),
