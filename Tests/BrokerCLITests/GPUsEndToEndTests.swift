@@ -183,3 +183,58 @@ struct GPUsEndToEndTests {
         #expect(eur.allSatisfy { $0["price_per_hour"] is NSNumber })
     }
 }
+
+@Suite("rent or call through broker quote")
+struct RentOrCallEndToEndTests {
+    @Test("quote --tokens-per-day: GPUs that fit the Hub's parameter count, their cost a day, and the break-even against the cheapest per-token offer")
+    func rentOrCall() async throws {
+        let market = try GPUsEndToEndTests().computeMarket()
+        defer { market.stop() }
+        _ = try await GPUsEndToEndTests().refresh(market, ["hf"] + GPUsEndToEndTests.sources)
+        let (result, json) = try await market.json(["quote", "--model", "l8", "--tokens-per-day", "100000000"])
+        #expect(result.code == 0, "\(result.stderr)")
+        let quote = try #require(json as? [String: Any])
+        let assumptions = try #require(quote["assumptions"] as? [String: Any])
+        // 8,030,261,248 parameters × 2 bytes (bf16) × 120 % = 17.95 GiB → 18 GiB.
+        #expect(assumptions["parameters"] as? Int == 8_030_261_248)
+        #expect(assumptions["memory_needed_gib"] as? Int == 18)
+        #expect(assumptions["throughput_per_gpu_tokens_per_s"] as? Int == 1000)
+        #expect(assumptions["utilisation_percent"] as? Int == 50)
+        #expect((assumptions["rule"] as? String ?? "").contains("× 2 bytes (bf16) × 120%"))
+        // The cheapest per-token offer: nscale at 0.03 in / 0.09 out, blended 0.045 per million.
+        let perToken = try #require(quote["per_token"] as? [String: Any])
+        #expect(perToken["served_by"] as? String == "nscale")
+        #expect(GPUsEndToEndTests.text(perToken["blended_usd_per_mtok"]) == "0.045")
+        #expect(GPUsEndToEndTests.text(perToken["usd_per_day"]) == "4.5")
+        let options = try #require(quote["dedicated"] as? [[String: Any]])
+        #expect(!options.isEmpty && options.count <= 5)
+        let perDay = options.compactMap { Decimal(string: GPUsEndToEndTests.text($0["usd_per_day"]) ?? "") }
+        #expect(perDay == perDay.sorted())
+        for option in options {
+            #expect((option["gpu_count"] as? Int ?? 0) * (option["gpu_memory_gib"] as? Int ?? 0) >= 18)
+            #expect(option["pricing_model"] as? String == "on-demand")
+        }
+        // Vast's Korean RTX 4090 at $0.168055555556/h: 43.2M tokens a day each, so 3 for 100M;
+        // one costs what 89,629,629 tokens a day cost per token.
+        let korea = try #require(options.first { $0["offer_id"] as? String == "vast/13489095/on-demand" })
+        #expect(korea["instances"] as? Int == 3)
+        #expect(korea["capacity_tokens_per_day"] as? Int == 43_200_000)
+        #expect(GPUsEndToEndTests.text(korea["usd_per_day"]) == "12.100000000032")
+        #expect(korea["break_even_tokens_per_day"] as? Int == 89_629_629)
+        #expect(korea["cheaper"] as? String == "call")
+
+        // Overrides: a 70B model in int4 needs 40 GiB; a busier GPU halves the instances.
+        let (big, bigJSON) = try await market.json([
+            "quote", "--model", "l8", "--tokens-per-day", "100000000", "--params", "70000000000", "--precision", "int4",
+            "--throughput-per-gpu", "2000", "--utilisation", "100",
+        ])
+        #expect(big.code == 0, "\(big.stderr)")
+        let bigQuote = try #require(bigJSON as? [String: Any])
+        #expect((bigQuote["assumptions"] as? [String: Any])?["memory_needed_gib"] as? Int == 40)
+        for option in (bigQuote["dedicated"] as? [[String: Any]]) ?? [] {
+            #expect((option["gpu_count"] as? Int ?? 0) * (option["gpu_memory_gib"] as? Int ?? 0) >= 40)
+        }
+        let bad = try await market.broker(["quote", "--model", "l8", "--tokens-per-day", "-5"])
+        #expect(bad.code == 64 && bad.stderr.contains("--tokens-per-day"))
+    }
+}

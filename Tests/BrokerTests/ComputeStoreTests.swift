@@ -146,8 +146,14 @@ struct ComputeStoreTests {
         // An older day's rates do not replace a newer day's.
         try await store.storeExchangeRates(ExchangeRates(date: "2026-07-08", perEuro: ["USD": "1.2"]), nowMs: testNow)
         #expect(try await store.exchangeRates()?.date == "2026-07-09")
-        // The GPU filter uses the index.
-        let plan = try await store.computeQueryPlan(ComputeQuery(nowMs: testNow, gpu: "H100"))
-        #expect(plan.contains { $0.contains("compute_offers_gpu") })
+        // Every part of a filtered, ordered query reads through an index, never a full scan.
+        let plan = try await store.computeQueryPlan(ComputeQuery(nowMs: testNow, gpu: "H100", region: .eu, limit: 20))
+        #expect(!plan.isEmpty && plan.allSatisfy { !$0.hasPrefix("SCAN compute_offers") || $0.contains("INDEX") }, "\(plan)")
+        // An unchanged offer is not rewritten; a changed one is, alone.
+        let offers = try await store.queryComputeOffers(ComputeQuery(nowMs: testNow)).map(\.offer)
+        var moved = offers
+        moved[0].availability = .low
+        let outcome = try await store.replaceComputeOffers(source: "s", offers: moved, version: nil, nowMs: testNow + 1)
+        #expect(outcome.inserted == 0 && outcome.rewritten == 1 && outcome.removed == 0 && outcome.priceChanges == 0)
     }
 }

@@ -68,14 +68,38 @@ t0 = clock.now
 let parsed = try await adapter.listComputeOffers(ComputeCatalogRequest())
 let parse = ms(clock.now - t0)
 print("  of which download + inflate + CSV + normalise: \(f2(parse)) ms")
-var replaceTimes: [Double] = []
-for round in 0..<5 {
-    t0 = clock.now
-    try await store.replaceComputeOffers(source: "gpuhunt-bench", offers: parsed.offers, version: "v\(round)", nowMs: Timestamp.nowMs())
-    replaceTimes.append(ms(clock.now - t0))
+func median(_ rounds: Int, _ body: (Int) async throws -> Double) async throws -> Double {
+    var times: [Double] = []
+    for round in 0..<rounds { times.append(try await body(round)) }
+    return times.sorted()[rounds / 2]
 }
-replaceTimes.sort()
-print("store replace of \(parsed.offers.count) offers: median \(f2(replaceTimes[2])) ms = \(Int(Double(parsed.offers.count) / replaceTimes[2] * 1000)) offers/s (5 rounds)")
+let n = Double(parsed.offers.count)
+// Into an empty store (a first refresh): a fresh file each round.
+let first = try await median(5) { round in
+    let fresh = try MarketplaceStore(path: dir.appendingPathComponent("fresh-\(round).sqlite3").path)
+    let t = clock.now
+    try await fresh.replaceComputeOffers(source: "gpuhunt-bench", offers: parsed.offers, version: "v", nowMs: Timestamp.nowMs())
+    return ms(clock.now - t)
+}
+print("store replace into an empty store: median \(f2(first)) ms = \(Int(n / first * 1000)) offers/s (5 rounds)")
+// Every price moved: every row rewritten, a history row each.
+let moved = try await median(5) { round in
+    let offers = parsed.offers.map { offer -> ComputeOffer in
+        var o = offer
+        o.pricePerHour = o.pricePerHour.map { $0 + Int64(round + 1) * 10_000_000_000 }
+        return o
+    }
+    let t = clock.now
+    try await store.replaceComputeOffers(source: "gpuhunt-bench", offers: offers, version: "m\(round)", nowMs: Timestamp.nowMs())
+    return ms(clock.now - t)
+}
+print("store replace with every price changed: median \(f2(moved)) ms = \(Int(n / moved * 1000)) offers/s (5 rounds)")
+let same = try await median(5) { round in
+    let t = clock.now
+    try await store.replaceComputeOffers(source: "gpuhunt-bench", offers: parsed.offers, version: "s\(round)", nowMs: Timestamp.nowMs())
+    return ms(clock.now - t)
+}
+print("store replace with nothing changed (after one that restores the prices): median \(f2(same)) ms = \(Int(n / same * 1000)) offers/s")
 try await store.replaceComputeOffers(source: "gpuhunt-bench", offers: parsed.offers, version: catalog.version, nowMs: Timestamp.nowMs())
 t0 = clock.now
 let unchanged = await refresher.refresh(registry.entries[0])

@@ -10,16 +10,48 @@ enum ComputeColumns {
         "currency", "price_pico", "price_per_gpu_pico", "availability",
     ]
 
+    /// The columns written: the read ones, the row's digest and its two sort keys.
+    static let writtenNames = names + ["row_hash", "price_sort", "per_gpu_sort"]
+
     /// The column list for a SELECT.
     static let selectList = names.joined(separator: ", ")
 
     /// Inserts `rows` offers.
     static func insertSQL(rows: Int) -> String {
-        SQLiteConnection.insertSQL(table: "compute_offers", columns: names, rows: rows)
+        SQLiteConnection.insertSQL(table: "compute_offers", columns: writtenNames, rows: rows)
+    }
+
+    /// Rewrites the stored offer whose id is the last parameter, with the insert's numbering.
+    static let updateSQL =
+        "UPDATE compute_offers SET " + writtenNames.enumerated().map { "\($1) = ?\($0 + 1)" }.joined(separator: ", ")
+        + " WHERE id = ?\(writtenNames.count + 1)"
+
+    /// `",eu-residency,gdpr,"`: the offer's compliance tags as stored (computed once per offer:
+    /// deriving them builds a set).
+    static func tagText(_ offer: ComputeOffer) -> String {
+        "," + offer.region.complianceTags.map(\.rawValue).joined(separator: ",") + (offer.region.complianceTags.isEmpty ? "" : ",")
+    }
+
+    /// A digest of every stored field of `offer` (stable across processes); `tags` is ``tagText(_:)``.
+    static func digest(_ offer: ComputeOffer, tags: String) -> Int64 {
+        var f = OfferFingerprint()
+        for text in [offer.provider, offer.kind.rawValue, offer.offerID, offer.instanceType, offer.gpuModel, offer.gpuModelRaw,
+            offer.location, offer.region.region.rawValue, offer.pricingModel.rawValue, offer.currency, offer.availability.rawValue]
+        {
+            f.add(text)
+        }
+        for country in offer.region.countries { f.add(country) }
+        f.add(tags)
+        let numbers: [Int64?] = [
+            Int64(offer.gpuCount), offer.gpuMemoryGiB.map(Int64.init), offer.vcpus.map(Int64.init),
+            offer.ramMiB.map(Int64.init), offer.pricePerHour,
+        ]
+        for number in numbers { f.add(number) }
+        return Int64(bitPattern: f.value)
     }
 
     /// Appends `offer` of `source` to `rows` as the parameters of ``insertSQL(rows:)``.
-    static func encode(_ offer: ComputeOffer, source: String, into rows: inout EncodedRows) {
+    static func encode(_ offer: ComputeOffer, source: String, digest: Int64, tags: String, into rows: inout EncodedRows) {
         rows.text(source)
         rows.text(offer.provider)
         rows.text(offer.kind.rawValue)
@@ -34,12 +66,15 @@ enum ComputeColumns {
         rows.text(offer.location)
         rows.text(offer.region.region.rawValue)
         rows.joined(offer.region.countries, separator: 0x2C, wrapped: true)
-        rows.joined(offer.region.complianceTags.lazy.map(\.rawValue), separator: 0x2C, wrapped: true)
+        rows.text(tags)
         rows.text(offer.pricingModel.rawValue)
         rows.text(offer.currency)
         rows.integer(offer.pricePerHour)
         rows.integer(offer.pricePerGPUHour)
         rows.text(offer.availability.rawValue)
+        rows.integer(digest)
+        rows.integer(offer.pricePerHour ?? Int64.max)
+        rows.integer(offer.pricePerGPUHour ?? Int64.max)
     }
 
     /// Reads one row of ``selectList``; values this version does not know read as unknown.

@@ -1,15 +1,23 @@
 import ProviderInterface
 
-/// Turns a ``ComputeQuery`` into one SELECT over `compute_offers` and its arguments.
+/// Turns a ``ComputeQuery`` into one SELECT per currency over `compute_offers`.
 ///
-/// Prices of other currencies are compared through the stored rate: a cap becomes the
-/// largest price in each currency whose conversion stays within it, and the order is an
-/// integer sort key (`price / 10^6 × factor`, see ``CurrencyConverter/sortFactor(from:to:)``).
+/// Each currency's query carries the filters, the price cap in that currency (the largest
+/// price whose conversion stays within the cap; a currency without a rate to the query's
+/// currency is left out when there is a cap) and, for the price orders, its own order and
+/// limit on the `(currency, price_sort)` index. The store merges the parts by converted price.
 struct ComputeQuerySQL {
-    var sql: String
-    var arguments: [SQLiteValue]
+    /// One currency's SELECT.
+    struct Part {
+        var currency: String
+        var sql: String
+        var arguments: [SQLiteValue]
+    }
 
-    /// The SELECT for `query`; `sources` holds each source's last refresh and currencies.
+    /// The SELECTs, in the order their rows rank on ties.
+    var parts: [Part]
+
+    /// The SELECTs for `query`; `sources` holds each source's last refresh and currencies.
     init(_ query: ComputeQuery, sources: [ComputeSourceState], converter: CurrencyConverter?) {
         var conditions: [String] = []
         var arguments: [SQLiteValue] = []
@@ -49,16 +57,6 @@ struct ComputeQuerySQL {
             conditions.append("(provider IN (\(marks)) OR source IN (\(marks)))")
             arguments += query.providers.map { .text($0) } + query.providers.map { .text($0) }
         }
-        let currencies = Set(sources.flatMap(\.currencies)).union([query.currency]).sorted()
-        if let cap = query.maxHourly {
-            var parts: [String] = []
-            for currency in currencies {
-                guard let limit = Self.cap(cap, in: currency, target: query.currency, converter: converter) else { continue }
-                parts.append("(currency = ? AND price_pico <= ?)")
-                arguments += [.text(currency), .integer(limit)]
-            }
-            conditions.append(parts.isEmpty ? "0" : "price_pico IS NOT NULL AND (" + parts.joined(separator: " OR ") + ")")
-        }
         if !query.includeStale {
             let stale = sources.filter { ($0.refreshedAt ?? 0) < query.staleBeforeMs(for: $0.key) }.map(\.key).sorted()
             if !stale.isEmpty {
@@ -67,34 +65,31 @@ struct ComputeQuerySQL {
             }
         }
 
-        var sql = "SELECT \(ComputeColumns.selectList) FROM compute_offers"
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        let priceColumn = query.sort == .pricePerGPU ? "price_per_gpu_pico" : "price_pico"
-        var cases: [String] = []
-        var sortArguments: [SQLiteValue] = []
-        for currency in currencies {
-            if currency == query.currency {
-                cases.append("WHEN ? THEN \(priceColumn)")
-                sortArguments.append(.text(currency))
-            } else if let factor = converter?.sortFactor(from: currency, to: query.currency) {
-                cases.append("WHEN ? THEN \(priceColumn) / 1000000 * ?")
-                sortArguments += [.text(currency), .integer(factor)]
+        let currencies = Set(sources.flatMap(\.currencies)).sorted()
+        // The query's own currency first: its rows rank first among unknown conversions.
+        let ordered = currencies.filter { $0 == query.currency } + currencies.filter { $0 != query.currency }
+        var parts: [Part] = []
+        for currency in ordered {
+            var where_ = conditions + ["currency = ?"]
+            var args = arguments + [.text(currency)]
+            if let cap = query.maxHourly {
+                guard let limit = Self.cap(cap, in: currency, target: query.currency, converter: converter) else { continue }
+                where_.append("price_pico <= ?")
+                args.append(.integer(limit))
             }
+            var sql = "SELECT \(ComputeColumns.selectList) FROM compute_offers WHERE " + where_.joined(separator: " AND ")
+            switch query.sort {
+            case .price: sql += " ORDER BY price_sort, id"
+            case .pricePerGPU: sql += " ORDER BY per_gpu_sort, id"
+            case .gpuMemory: sql += " ORDER BY id"
+            }
+            if let limit = query.limit, query.sort != .gpuMemory {
+                sql += " LIMIT ?"
+                args.append(.integer(Int64(max(0, limit))))
+            }
+            parts.append(Part(currency: currency, sql: sql, arguments: args))
         }
-        let key = cases.isEmpty ? "NULL" : "(CASE currency \(cases.joined(separator: " ")) ELSE NULL END)"
-        switch query.sort {
-        case .price, .pricePerGPU:
-            sql += " ORDER BY \(key) IS NULL, \(key), id"
-        case .gpuMemory:
-            sql += " ORDER BY gpu_memory_gib IS NULL, gpu_memory_gib DESC, \(key) IS NULL, \(key), id"
-        }
-        arguments += sortArguments + sortArguments
-        if let limit = query.limit {
-            sql += " LIMIT ?"
-            arguments.append(.integer(Int64(max(0, limit))))
-        }
-        self.sql = sql
-        self.arguments = arguments
+        self.parts = parts
     }
 
     /// The largest price in `currency` whose conversion to `target` is at most `cap`; `nil`

@@ -35,11 +35,19 @@ enum ComputeSchema {
             currency TEXT NOT NULL,
             price_pico INTEGER,
             price_per_gpu_pico INTEGER,
-            availability TEXT NOT NULL
+            availability TEXT NOT NULL,
+            row_hash INTEGER NOT NULL,
+            price_sort INTEGER NOT NULL,
+            per_gpu_sort INTEGER NOT NULL
         );
+        -- row_hash: a digest of the row's fields, so a refresh rewrites only changed offers.
+        -- price_sort / per_gpu_sort: the price, or the largest integer when unknown, so one
+        -- index per currency gives "cheapest first, unknown last" (currencies are merged
+        -- through the stored rate when read, never converted here).
         CREATE INDEX compute_offers_source ON compute_offers(source);
         CREATE INDEX compute_offers_gpu ON compute_offers(gpu_model, region);
-        CREATE INDEX compute_offers_region ON compute_offers(region, price_pico);
+        CREATE INDEX compute_offers_price ON compute_offers(currency, price_sort);
+        CREATE INDEX compute_offers_per_gpu ON compute_offers(currency, per_gpu_sort);
         -- A compute offer's price changes, by its source's offer id (NULL: unknown).
         CREATE TABLE compute_price_history (
             id INTEGER PRIMARY KEY,

@@ -12,51 +12,82 @@ public struct ComputeReplaceOutcome: Sendable, Hashable {
     public var appeared: Int
     /// Offer ids that are gone.
     public var removed: Int
+    /// Rows written for offers that were not stored.
+    public var inserted: Int
+    /// Stored rows rewritten because something about their offer changed.
+    public var rewritten: Int
 }
 
 extension MarketplaceStore {
     /// Replaces every compute offer of `source` with `offers`, all or nothing, in one
-    /// `BEGIN IMMEDIATE` transaction; records the catalog `version` and a price-history row
-    /// for each offer id whose price changed. An offer id listed twice is stored once (the
-    /// first wins). When anything throws the old offers stay.
+    /// `BEGIN IMMEDIATE` transaction, writing only what differs: each offer is matched with the
+    /// stored row of the same offer id by a digest of its fields, so unchanged rows are left
+    /// alone, changed ones rewritten, new ones inserted and missing ones deleted. Records the
+    /// catalog `version` and a price-history row for each offer id whose price changed. An offer
+    /// id listed twice is stored once (the first wins). When anything throws the old offers stay.
     @discardableResult
     public func replaceComputeOffers(source: String, offers: [ComputeOffer], version: String?, nowMs: Int64) throws
         -> ComputeReplaceOutcome
     {
         try db.withPageCache(kibibytes: 65_536) {
             try db.inTransaction(.immediate) {
-                var old: [String: (currency: String, price: Int64?)] = [:]
+                var old: [String: (id: Int64, hash: Int64, currency: String, price: Int64?)] = [:]
                 for row in try db.rows(
-                    "SELECT offer_id, currency, price_pico FROM compute_offers WHERE source = ?", [.text(source)],
-                    { ($0.text(0), $0.text(1), $0.optionalInt64(2)) })
+                    "SELECT offer_id, id, row_hash, currency, price_pico FROM compute_offers WHERE source = ?", [.text(source)],
+                    { ($0.text(0), $0.int64(1), $0.int64(2), $0.text(3), $0.optionalInt64(4)) })
                 {
-                    old[row.0] = (row.1, row.2)
+                    old[row.0] = (row.1, row.2, row.3, row.4)
                 }
+                var matched = Set<String>(minimumCapacity: old.count)
                 var seen = Set<String>(minimumCapacity: offers.count)
-                var kept: [ComputeOffer] = []
-                kept.reserveCapacity(offers.count)
+                var inserts: [Int] = []
+                var updates: [(index: Int, id: Int64)] = []
+                var digests = [Int64](repeating: 0, count: offers.count)
+                var tags = [String](repeating: "", count: offers.count)
                 var changes: [(offer: String, currency: String, old: Int64?, new: Int64?)] = []
-                var appeared = 0
                 var currencies = Set<String>()
                 for (index, offer) in offers.enumerated() {
                     try Self.validate(offer, index: index, source: source)
                     guard seen.insert(offer.offerID).inserted else { continue }
-                    kept.append(offer)
                     currencies.insert(offer.currency)
-                    if let previous = old[offer.offerID] {
-                        if previous.price != offer.pricePerHour || previous.currency != offer.currency {
-                            changes.append((offer.offerID, offer.currency, previous.price, offer.pricePerHour))
-                        }
-                    } else {
-                        appeared += 1
+                    tags[index] = ComputeColumns.tagText(offer)
+                    let digest = ComputeColumns.digest(offer, tags: tags[index])
+                    digests[index] = digest
+                    guard let previous = old[offer.offerID] else {
+                        inserts.append(index)
+                        continue
+                    }
+                    matched.insert(offer.offerID)
+                    if previous.hash != digest { updates.append((index, previous.id)) }
+                    if previous.price != offer.pricePerHour || previous.currency != offer.currency {
+                        changes.append((offer.offerID, offer.currency, previous.price, offer.pricePerHour))
                     }
                 }
-                let removed = old.keys.count { !seen.contains($0) }
-                try db.run("DELETE FROM compute_offers WHERE source = ?", [.text(source)])
-                let rows = kept
-                try db.insertPipelined(count: rows.count, columns: ComputeColumns.names.count, sql: ComputeColumns.insertSQL(rows:)) {
-                    range, encoded in
-                    for index in range { ComputeColumns.encode(rows[index], source: source, into: &encoded) }
+                let delete = try db.cachedStatement("DELETE FROM compute_offers WHERE id = ?")
+                var removed = 0
+                for (offerID, row) in old where !matched.contains(offerID) {
+                    try delete.bind(row.id, at: 1)
+                    try delete.execute()
+                    delete.reset()
+                    removed += 1
+                }
+                if !updates.isEmpty {
+                    let update = try db.cachedStatement(ComputeColumns.updateSQL)
+                    var row = EncodedRows(columns: ComputeColumns.writtenNames.count + 1, rowCapacity: 1)
+                    for (index, id) in updates {
+                        row.removeAll()
+                        ComputeColumns.encode(offers[index], source: source, digest: digests[index], tags: tags[index], into: &row)
+                        row.integer(id)
+                        try row.execute(rows: 0, count: 1, statement: update)
+                    }
+                }
+                let order = inserts
+                try db.insertPipelined(
+                    count: order.count, columns: ComputeColumns.writtenNames.count, sql: ComputeColumns.insertSQL(rows:)
+                ) { [digests, tags] range, encoded in
+                    for index in order[range] {
+                        ComputeColumns.encode(offers[index], source: source, digest: digests[index], tags: tags[index], into: &encoded)
+                    }
                 }
                 for change in changes {
                     try db.run(
@@ -69,10 +100,11 @@ extension MarketplaceStore {
                     ON CONFLICT(key) DO UPDATE SET offers = excluded.offers, version = excluded.version,
                         currencies = excluded.currencies, replaced_at = excluded.replaced_at
                     """,
-                    [.text(source), .int(kept.count), .text(version), .text("," + currencies.sorted().joined(separator: ",") + ","),
+                    [.text(source), .int(seen.count), .text(version), .text("," + currencies.sorted().joined(separator: ",") + ","),
                      .integer(nowMs)])
                 return ComputeReplaceOutcome(
-                    previousOffers: old.count, offers: kept.count, priceChanges: changes.count, appeared: appeared, removed: removed)
+                    previousOffers: old.count, offers: seen.count, priceChanges: changes.count, appeared: inserts.count,
+                    removed: removed, inserted: inserts.count, rewritten: updates.count)
             }
         }
     }
@@ -101,22 +133,48 @@ extension MarketplaceStore {
             [.text(source), .text(offerID)]) { ($0.int64(0), $0.text(1), $0.optionalInt64(2), $0.optionalInt64(3)) }
     }
 
-    /// The compute offers matching `query`, filtered and ordered in SQL, from one snapshot.
+    /// The compute offers matching `query`, from one snapshot: filtered in SQL, one ordered
+    /// query per currency (each walking its `(currency, price)` index, cut at the limit), merged
+    /// through the stored rate by the exact converted price.
     public func queryComputeOffers(_ query: ComputeQuery) throws -> [ComputeMarketOffer] {
         try db.inTransaction(.deferred) {
             let sources = try computeSources()
-            let rates = try readExchangeRates()
-            let built = ComputeQuerySQL(query, sources: sources, converter: rates.map(CurrencyConverter.init(rates:)))
+            let converter = try readExchangeRates().map(CurrencyConverter.init(rates:))
+            let built = ComputeQuerySQL(query, sources: sources, converter: converter)
             let refreshed = Dictionary(sources.map { ($0.key, $0.refreshedAt ?? 0) }, uniquingKeysWith: { a, _ in a })
-            return try db.rows(built.sql, built.arguments) { try ComputeColumns.read($0, refreshedAt: refreshed) }
+            var merged: [(key: Int64?, memory: Int?, currency: Int, position: Int, offer: ComputeMarketOffer)] = []
+            for (rank, part) in built.parts.enumerated() {
+                let rows = try db.rows(part.sql, part.arguments) { try ComputeColumns.read($0, refreshedAt: refreshed) }
+                for (position, row) in rows.enumerated() {
+                    let native = query.sort == .pricePerGPU ? row.pricePerGPUHour : row.offer.pricePerHour
+                    let key = native.flatMap { converter?.convert($0, from: row.offer.currency, to: query.currency) ?? (row.offer.currency == query.currency ? $0 : nil) }
+                    merged.append((key, row.offer.gpuMemoryGiB, rank, position, row))
+                }
+            }
+            merged.sort { a, b in
+                if query.sort == .gpuMemory, a.memory != b.memory {
+                    guard let x = a.memory else { return false }
+                    guard let y = b.memory else { return true }
+                    return x > y
+                }
+                switch (a.key, b.key) {
+                case (let x?, let y?) where x != y: return x < y
+                case (.some, .none): return true
+                case (.none, .some): return false
+                default: return (a.currency, a.position) < (b.currency, b.position)
+                }
+            }
+            let all = merged.map(\.offer)
+            return query.limit.map { Array(all.prefix(max(0, $0))) } ?? all
         }
     }
 
-    /// SQLite's plan for `query`, for benchmarks and tests that check an index is used.
+    /// SQLite's plans for `query` (one per currency queried), for benchmarks and tests that
+    /// check an index is used.
     public func computeQueryPlan(_ query: ComputeQuery) throws -> [String] {
         let built = ComputeQuerySQL(
             query, sources: try computeSources(), converter: try readExchangeRates().map(CurrencyConverter.init(rates:)))
-        return try db.rows("EXPLAIN QUERY PLAN " + built.sql, built.arguments) { $0.text(3) }
+        return try built.parts.flatMap { part in try db.rows("EXPLAIN QUERY PLAN " + part.sql, part.arguments) { $0.text(3) } }
     }
 
     func computeSources() throws -> [ComputeSourceState] {

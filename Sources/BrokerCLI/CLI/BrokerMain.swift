@@ -12,6 +12,7 @@ enum BrokerMain {
         RefreshCommand.self,
         MarketCommand.self,
         GPUsCommand.self,
+        QuoteCommand.self,
         RunCommand.self,
         BatchCommand.self,
         UsageCommand.self,
