@@ -1,23 +1,5 @@
 import ProviderInterface
 
-/// What ``MarketplaceStore/replaceComputeOffers(source:offers:version:nowMs:)`` changed.
-public struct ComputeReplaceOutcome: Sendable, Hashable {
-    /// Offers stored before.
-    public var previousOffers: Int
-    /// Offers stored now (an offer id listed twice counts once).
-    public var offers: Int
-    /// Offer ids whose price changed (a `compute_price_history` row each).
-    public var priceChanges: Int
-    /// Offer ids that were not there before.
-    public var appeared: Int
-    /// Offer ids that are gone.
-    public var removed: Int
-    /// Rows written for offers that were not stored.
-    public var inserted: Int
-    /// Stored rows rewritten because something about their offer changed.
-    public var rewritten: Int
-}
-
 extension MarketplaceStore {
     /// Replaces every compute offer of `source` with `offers`, all or nothing, in one
     /// `BEGIN IMMEDIATE` transaction, writing only what differs: each offer is matched with the
