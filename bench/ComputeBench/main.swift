@@ -21,6 +21,12 @@ func ms(_ d: Duration) -> Double {
     return Double(s) * 1000 + Double(a) / 1e15
 }
 func f2(_ x: Double) -> String { String(format: "%.2f", x) }
+/// CPU seconds used by the whole process so far: on a loaded, shared machine the steadier figure.
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
 
 // A catalog across GPUs, regions and pricing models, priced with float-like decimals.
 let gpus: [(String, Int)] = [("H100", 80), ("H100NVL", 94), ("A100", 80), ("A100", 40), ("L40S", 48), ("L4", 24), ("RTX4090", 24), ("H200", 141)]
@@ -68,10 +74,19 @@ t0 = clock.now
 let parsed = try await adapter.listComputeOffers(ComputeCatalogRequest())
 let parse = ms(clock.now - t0)
 print("  of which download + inflate + CSV + normalise: \(f2(parse)) ms")
-func median(_ rounds: Int, _ body: (Int) async throws -> Double) async throws -> Double {
+/// The median wall time of `rounds` runs, and the median process CPU time of the same runs.
+func median(_ rounds: Int, _ body: (Int) async throws -> Double) async throws -> (Double, Double) {
     var times: [Double] = []
-    for round in 0..<rounds { times.append(try await body(round)) }
-    return times.sorted()[rounds / 2]
+    var cpus: [Double] = []
+    for round in 0..<rounds {
+        let cpu0 = processCPUSeconds()
+        times.append(try await body(round))
+        cpus.append((processCPUSeconds() - cpu0) * 1000)
+    }
+    return (times.sorted()[rounds / 2], cpus.sorted()[rounds / 2])
+}
+func rate(_ label: String, _ figures: (Double, Double), _ n: Double) {
+    print("\(label): median \(f2(figures.0)) ms = \(Int(n / figures.0 * 1000)) offers/s; CPU \(f2(figures.1)) ms = \(Int(n / figures.1 * 1000)) offers per CPU-second")
 }
 let n = Double(parsed.offers.count)
 // Into an empty store (a first refresh): a fresh file each round.
@@ -81,7 +96,7 @@ let first = try await median(5) { round in
     try await fresh.replaceComputeOffers(source: "gpuhunt-bench", offers: parsed.offers, version: "v", nowMs: Timestamp.nowMs())
     return ms(clock.now - t)
 }
-print("store replace into an empty store: median \(f2(first)) ms = \(Int(n / first * 1000)) offers/s (5 rounds)")
+rate("store replace into an empty store (5 rounds)", first, n)
 // Every price moved: every row rewritten, a history row each.
 let moved = try await median(5) { round in
     let offers = parsed.offers.map { offer -> ComputeOffer in
@@ -93,13 +108,13 @@ let moved = try await median(5) { round in
     try await store.replaceComputeOffers(source: "gpuhunt-bench", offers: offers, version: "m\(round)", nowMs: Timestamp.nowMs())
     return ms(clock.now - t)
 }
-print("store replace with every price changed: median \(f2(moved)) ms = \(Int(n / moved * 1000)) offers/s (5 rounds)")
+rate("store replace with every price changed (5 rounds)", moved, n)
 let same = try await median(5) { round in
     let t = clock.now
     try await store.replaceComputeOffers(source: "gpuhunt-bench", offers: parsed.offers, version: "s\(round)", nowMs: Timestamp.nowMs())
     return ms(clock.now - t)
 }
-print("store replace with nothing changed (after one that restores the prices): median \(f2(same)) ms = \(Int(n / same * 1000)) offers/s")
+rate("store replace with nothing changed (after one that restores the prices)", same, n)
 try await store.replaceComputeOffers(source: "gpuhunt-bench", offers: parsed.offers, version: catalog.version, nowMs: Timestamp.nowMs())
 t0 = clock.now
 let unchanged = await refresher.refresh(registry.entries[0])

@@ -32,49 +32,58 @@ enum ComputeColumns {
         "," + offer.region.complianceTags.map(\.rawValue).joined(separator: ",") + (offer.region.complianceTags.isEmpty ? "" : ",")
     }
 
-    /// A digest of every stored field of `offer` (stable across processes); `tags` is ``tagText(_:)``.
-    static func digest(_ offer: ComputeOffer, tags: String) -> Int64 {
+    /// A digest of every stored field of `offer` (stable across processes); `tags` is
+    /// ``tagText(_:)``. Read in place: no copy of the offer, no arrays built.
+    static func digest(_ offer: UnsafePointer<ComputeOffer>, tags: String) -> Int64 {
         var f = OfferFingerprint()
-        for text in [offer.provider, offer.kind.rawValue, offer.offerID, offer.instanceType, offer.gpuModel, offer.gpuModelRaw,
-            offer.location, offer.region.region.rawValue, offer.pricingModel.rawValue, offer.currency, offer.availability.rawValue]
-        {
-            f.add(text)
-        }
-        for country in offer.region.countries { f.add(country) }
+        f.add(offer.pointee.provider)
+        f.add(offer.pointee.kind.rawValue)
+        f.add(offer.pointee.offerID)
+        f.add(offer.pointee.instanceType)
+        f.add(offer.pointee.gpuModel)
+        f.add(offer.pointee.gpuModelRaw)
+        f.add(offer.pointee.location)
+        f.add(offer.pointee.region.region.rawValue)
+        f.add(offer.pointee.pricingModel.rawValue)
+        f.add(offer.pointee.currency)
+        f.add(offer.pointee.availability.rawValue)
+        for country in offer.pointee.region.countries { f.add(country) }
         f.add(tags)
-        let numbers: [Int64?] = [
-            Int64(offer.gpuCount), offer.gpuMemoryGiB.map(Int64.init), offer.vcpus.map(Int64.init),
-            offer.ramMiB.map(Int64.init), offer.pricePerHour,
-        ]
-        for number in numbers { f.add(number) }
+        f.add(Int64(offer.pointee.gpuCount))
+        f.add(offer.pointee.gpuMemoryGiB.map(Int64.init))
+        f.add(offer.pointee.vcpus.map(Int64.init))
+        f.add(offer.pointee.ramMiB.map(Int64.init))
+        f.add(offer.pointee.pricePerHour)
         return Int64(bitPattern: f.value)
     }
 
     /// Appends `offer` of `source` to `rows` as the parameters of ``insertSQL(rows:)``.
-    static func encode(_ offer: ComputeOffer, source: String, digest: Int64, tags: String, into rows: inout EncodedRows) {
+    static func encode(
+        _ pointer: UnsafePointer<ComputeOffer>, source: String, digest: Int64, tags: String, into rows: inout EncodedRows
+    ) {
         rows.text(source)
-        rows.text(offer.provider)
-        rows.text(offer.kind.rawValue)
-        rows.text(offer.offerID)
-        rows.text(offer.instanceType)
-        rows.text(offer.gpuModel)
-        rows.text(offer.gpuModelRaw)
-        rows.integer(Int64(offer.gpuCount))
-        rows.integer(offer.gpuMemoryGiB.map(Int64.init))
-        rows.integer(offer.vcpus.map(Int64.init))
-        rows.integer(offer.ramMiB.map(Int64.init))
-        rows.text(offer.location)
-        rows.text(offer.region.region.rawValue)
-        rows.joined(offer.region.countries, separator: 0x2C, wrapped: true)
+        rows.text(pointer.pointee.provider)
+        rows.text(pointer.pointee.kind.rawValue)
+        rows.text(pointer.pointee.offerID)
+        rows.text(pointer.pointee.instanceType)
+        rows.text(pointer.pointee.gpuModel)
+        rows.text(pointer.pointee.gpuModelRaw)
+        rows.integer(Int64(pointer.pointee.gpuCount))
+        rows.integer(pointer.pointee.gpuMemoryGiB.map(Int64.init))
+        rows.integer(pointer.pointee.vcpus.map(Int64.init))
+        rows.integer(pointer.pointee.ramMiB.map(Int64.init))
+        rows.text(pointer.pointee.location)
+        rows.text(pointer.pointee.region.region.rawValue)
+        rows.joined(pointer.pointee.region.countries, separator: 0x2C, wrapped: true)
         rows.text(tags)
-        rows.text(offer.pricingModel.rawValue)
-        rows.text(offer.currency)
-        rows.integer(offer.pricePerHour)
-        rows.integer(offer.pricePerGPUHour)
-        rows.text(offer.availability.rawValue)
+        rows.text(pointer.pointee.pricingModel.rawValue)
+        rows.text(pointer.pointee.currency)
+        rows.integer(pointer.pointee.pricePerHour)
+        rows.integer(pointer.pointee.pricePerGPUHour)
+        rows.text(pointer.pointee.availability.rawValue)
         rows.integer(digest)
-        rows.integer(offer.pricePerHour ?? Int64.max)
-        rows.integer(offer.pricePerGPUHour ?? Int64.max)
+        rows.integer(pointer.pointee.pricePerHour ?? Int64.max)
+        rows.integer(pointer.pointee.pricePerGPUHour ?? Int64.max)
     }
 
     /// Reads one row of ``selectList``; values this version does not know read as unknown.

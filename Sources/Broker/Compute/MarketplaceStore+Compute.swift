@@ -28,21 +28,35 @@ extension MarketplaceStore {
                 var tags = [String](repeating: "", count: offers.count)
                 var changes: [(offer: String, currency: String, old: Int64?, new: Int64?)] = []
                 var currencies = Set<String>()
-                for (index, offer) in offers.enumerated() {
-                    try Self.validate(offer, index: index, source: source)
-                    guard seen.insert(offer.offerID).inserted else { continue }
-                    currencies.insert(offer.currency)
-                    tags[index] = ComputeColumns.tagText(offer)
-                    let digest = ComputeColumns.digest(offer, tags: tags[index])
-                    digests[index] = digest
-                    guard let previous = old[offer.offerID] else {
-                        inserts.append(index)
-                        continue
-                    }
-                    matched.insert(offer.offerID)
-                    if previous.hash != digest { updates.append((index, previous.id)) }
-                    if previous.price != offer.pricePerHour || previous.currency != offer.currency {
-                        changes.append((offer.offerID, offer.currency, previous.price, offer.pricePerHour))
+                // Offers share few region records: their tag text is derived once per record.
+                var tagTexts: [RegionRecord: String] = [:]
+                // Read in place: copying each offer out of the array costs a dozen reference counts.
+                try offers.withUnsafeBufferPointer { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    for index in buffer.indices {
+                        let offer = base + index
+                        try Self.validate(offer, index: index, source: source)
+                        guard seen.insert(offer.pointee.offerID).inserted else { continue }
+                        currencies.insert(offer.pointee.currency)
+                        let text: String
+                        if let known = tagTexts[offer.pointee.region] {
+                            text = known
+                        } else {
+                            text = ComputeColumns.tagText(offer.pointee)
+                            tagTexts[offer.pointee.region] = text
+                        }
+                        tags[index] = text
+                        let digest = ComputeColumns.digest(offer, tags: text)
+                        digests[index] = digest
+                        guard let previous = old[offer.pointee.offerID] else {
+                            inserts.append(index)
+                            continue
+                        }
+                        matched.insert(offer.pointee.offerID)
+                        if previous.hash != digest { updates.append((index, previous.id)) }
+                        if previous.price != offer.pointee.pricePerHour || previous.currency != offer.pointee.currency {
+                            changes.append((offer.pointee.offerID, offer.pointee.currency, previous.price, offer.pointee.pricePerHour))
+                        }
                     }
                 }
                 let delete = try db.cachedStatement("DELETE FROM compute_offers WHERE id = ?")
@@ -53,22 +67,35 @@ extension MarketplaceStore {
                     delete.reset()
                     removed += 1
                 }
-                if !updates.isEmpty {
-                    let update = try db.cachedStatement(ComputeColumns.updateSQL)
-                    var row = EncodedRows(columns: ComputeColumns.writtenNames.count + 1, rowCapacity: 1)
-                    for (index, id) in updates {
-                        row.removeAll()
-                        ComputeColumns.encode(offers[index], source: source, digest: digests[index], tags: tags[index], into: &row)
-                        row.integer(id)
-                        try row.execute(rows: 0, count: 1, statement: update)
+                try offers.withUnsafeBufferPointer { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    if !updates.isEmpty {
+                        let update = try db.cachedStatement(ComputeColumns.updateSQL)
+                        var row = EncodedRows(columns: ComputeColumns.writtenNames.count + 1, rowCapacity: 1)
+                        for (index, id) in updates {
+                            row.removeAll()
+                            ComputeColumns.encode(base + index, source: source, digest: digests[index], tags: tags[index], into: &row)
+                            row.integer(id)
+                            try row.execute(rows: 0, count: 1, statement: update)
+                        }
                     }
-                }
-                let order = inserts
-                try db.insertPipelined(
-                    count: order.count, columns: ComputeColumns.writtenNames.count, sql: ComputeColumns.insertSQL(rows:)
-                ) { [digests, tags] range, encoded in
-                    for index in order[range] {
-                        ComputeColumns.encode(offers[index], source: source, digest: digests[index], tags: tags[index], into: &encoded)
+                    // The offers are read on the encoding thread while this one inserts; the
+                    // buffer stays put and unchanged until insertPipelined returns.
+                    nonisolated(unsafe) let first = base
+                    // In the (currency, price) index's order, so that index only appends and the
+                    // per-GPU one, which mostly follows it, nearly so.
+                    let order = inserts.sorted { a, b in
+                        let x = base + a
+                        let y = base + b
+                        if x.pointee.currency != y.pointee.currency { return x.pointee.currency < y.pointee.currency }
+                        return (x.pointee.pricePerHour ?? Int64.max) < (y.pointee.pricePerHour ?? Int64.max)
+                    }
+                    try db.insertPipelined(
+                        count: order.count, columns: ComputeColumns.writtenNames.count, sql: ComputeColumns.insertSQL(rows:)
+                    ) { [digests, tags] range, encoded in
+                        for index in order[range] {
+                            ComputeColumns.encode(first + index, source: source, digest: digests[index], tags: tags[index], into: &encoded)
+                        }
                     }
                 }
                 for change in changes {
@@ -167,19 +194,19 @@ extension MarketplaceStore {
         }
     }
 
-    private static func validate(_ offer: ComputeOffer, index: Int, source: String) throws {
-        guard !offer.offerID.isEmpty, !offer.provider.isEmpty else {
+    private static func validate(_ pointer: UnsafePointer<ComputeOffer>, index: Int, source: String) throws {
+        guard !pointer.pointee.offerID.isEmpty, !pointer.pointee.provider.isEmpty else {
             throw StoreError(.invalidOffer, "compute offers[\(index)] of \"\(source)\" has an empty offer id or provider")
         }
-        guard offer.gpuCount > 0 else {
-            throw StoreError(.invalidOffer, "compute offers[\(index)] (\(offer.offerID)) of \"\(source)\" has no GPU")
+        guard pointer.pointee.gpuCount > 0 else {
+            throw StoreError(.invalidOffer, "compute offers[\(index)] (\(pointer.pointee.offerID)) of \"\(source)\" has no GPU")
         }
-        if let price = offer.pricePerHour, price < 0 {
-            throw StoreError(.invalidOffer, "compute offers[\(index)] (\(offer.offerID)) of \"\(source)\" has a negative price; use unknown")
+        if let price = pointer.pointee.pricePerHour, price < 0 {
+            throw StoreError(.invalidOffer, "compute offers[\(index)] (\(pointer.pointee.offerID)) of \"\(source)\" has a negative price; use unknown")
         }
-        let currency = offer.currency.utf8
+        let currency = pointer.pointee.currency.utf8
         guard currency.count == 3, currency.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else {
-            throw StoreError(.invalidOffer, "compute offers[\(index)] (\(offer.offerID)) of \"\(source)\" has currency \"\(offer.currency)\", not an ISO 4217 code")
+            throw StoreError(.invalidOffer, "compute offers[\(index)] (\(pointer.pointee.offerID)) of \"\(source)\" has currency \"\(pointer.pointee.currency)\", not an ISO 4217 code")
         }
     }
 }
