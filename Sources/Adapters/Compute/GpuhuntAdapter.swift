@@ -105,40 +105,59 @@ public struct GpuhuntAdapter: CatalogOnlySource {
         if let missing = required.first(where: { columns[$0] == nil }) {
             throw ProviderError(.malformedResponse, provider: key, message: "gpuhunt's \(provider).csv has no \"\(missing)\" column")
         }
+        // Column positions once; names, GPU models and locations repeat across rows, so their
+        // canonical forms and region records are derived once each.
+        let width = table.header.count
+        func position(_ name: String) -> Int { columns[name] ?? width }
+        let (countAt, priceAt, instanceAt, locationAt, gpuAt) = (
+            position("gpu_count"), position("price"), position("instance_name"), position("location"), position("gpu_name"))
+        let (memoryAt, spotAt, cpuAt, ramAt) = (position("gpu_memory"), position("spot"), position("cpu"), position("memory"))
+        var models: [String: [Int?: String]] = [:]
+        var places: [String: RegionRecord] = [:]
         var offers: [ComputeOffer] = []
         offers.reserveCapacity(table.rows.count)
         var skipped: [String: Int] = [:]
         for row in table.rows {
-            guard row.fields.count == table.header.count else {
+            guard row.fields.count == width else {
                 skipped["malformed row", default: 0] += 1
                 continue
             }
-            func field(_ name: String) -> String? {
-                columns[name].map { row.fields[$0] }.flatMap { $0.isEmpty ? nil : $0 }
-            }
-            guard let countText = field("gpu_count"), let count = ComputeUnits.whole(countText), count >= 0,
-                let priceText = field("price"), let price = ComputeUnits.picoPrice(priceText),
-                let instance = field("instance_name"), let location = field("location")
+            func field(_ at: Int) -> String? { at < width && !row.fields[at].isEmpty ? row.fields[at] : nil }
+            guard let countText = field(countAt), let count = ComputeUnits.whole(countText), count >= 0,
+                let priceText = field(priceAt), let price = ComputeUnits.picoPrice(priceText),
+                let instance = field(instanceAt), let location = field(locationAt)
             else {
                 skipped["malformed row", default: 0] += 1
                 continue
             }
-            guard count > 0, let gpuName = field("gpu_name") else {
+            guard count > 0, let gpuName = field(gpuAt) else {
                 skipped["no GPU", default: 0] += 1
                 continue
             }
-            let memory = field("gpu_memory").flatMap(ComputeUnits.whole)
-            let spot = field("spot")?.lowercased() == "true"
-            let pricing: ComputePricingModel = spot ? .spot : .onDemand
-            let model = GPUModelName.canonical(gpuName, memoryGiB: memory)
+            let memory = field(memoryAt).flatMap(ComputeUnits.whole)
+            let pricing: ComputePricingModel = field(spotAt).map { $0 == "True" || $0 == "true" } == true ? .spot : .onDemand
+            let model: String
+            if let known = models[gpuName]?[memory] {
+                model = known
+            } else {
+                model = GPUModelName.canonical(gpuName, memoryGiB: memory)
+                models[gpuName, default: [:]][memory] = model
+            }
+            let region: RegionRecord
+            if let known = places[location] {
+                region = known
+            } else {
+                region = locations.record(location)
+                places[location] = region
+            }
             offers.append(
                 ComputeOffer(
                     provider: provider, kind: offerKind,
                     offerID: "\(provider)/\(instance)/\(location)/x\(count)/\(pricing.rawValue)", instanceType: instance,
                     gpuModel: model, gpuModelRaw: gpuName, gpuCount: count, gpuMemoryGiB: memory ?? GPUModelName.nominalMemoryGiB[model],
-                    vcpus: field("cpu").flatMap(ComputeUnits.whole),
-                    ramMiB: field("memory").flatMap(ComputeUnits.mebibytes(gigabytes:)), location: location,
-                    region: locations.record(location), pricingModel: pricing, currency: "USD", pricePerHour: price,
+                    vcpus: field(cpuAt).flatMap(ComputeUnits.whole),
+                    ramMiB: field(ramAt).flatMap(ComputeUnits.mebibytes(gigabytes:)), location: location,
+                    region: region, pricingModel: pricing, currency: "USD", pricePerHour: price,
                     availability: .unknown))
         }
         return ComputeCatalog(offers: offers, skipped: skipped, requests: 1)
