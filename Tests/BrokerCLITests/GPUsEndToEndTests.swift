@@ -42,7 +42,8 @@ struct GPUsEndToEndTests {
         #expect((runs["gpuhunt-aws"]?["skipped"] as? [String: Int])?["no GPU"] == 1)
         // Azure's catalog was published 10 days ago: refused, nothing stored, the reason said.
         #expect(runs["gpuhunt-azure"]?["status"] as? String == "failed")
-        #expect(((runs["gpuhunt-azure"]?["error"] as? String) ?? "").contains("10 days ago"))
+        let azureError = (runs["gpuhunt-azure"]?["error"] as? String) ?? ""
+        #expect(azureError.contains("10 days ago"), "\(azureError)")
         #expect(runs["vast"]?["status"] as? String == "ok")
         #expect(runs["scaleway-gpu"]?["offers"] as? Int == 4)
         #expect(runs["ecb"]?["status"] as? String == "ok")
@@ -169,7 +170,8 @@ struct GPUsEndToEndTests {
         market.simulator.inject(.rateLimited(retryAfterSeconds: 60), pathPrefix: "/api/v0/bundles", count: 5)
         let limited = try await refresh(market, ["vast"])
         #expect(limited["vast"]?["status"] as? String == "failed")
-        #expect(((limited["vast"]?["error"] as? String) ?? "").contains("rate_limited"))
+        let vastError = (limited["vast"]?["error"] as? String) ?? ""
+        #expect(vastError.contains("rate_limited"), "\(vastError)")
         let vast = try await gpus(market, ["--provider", "vast"])
         #expect(vast.count == 9)  // 5 asks on demand, 4 with a bid floor
         market.simulator.clearFaults()
@@ -200,7 +202,8 @@ struct RentOrCallEndToEndTests {
         #expect(assumptions["memory_needed_gib"] as? Int == 18)
         #expect(assumptions["throughput_per_gpu_tokens_per_s"] as? Int == 1000)
         #expect(assumptions["utilisation_percent"] as? Int == 50)
-        #expect((assumptions["rule"] as? String ?? "").contains("× 2 bytes (bf16) × 120%"))
+        let rule = (assumptions["rule"] as? String) ?? ""
+        #expect(rule.contains("× 2 bytes (bf16) × 120%"), "\(rule)")
         // The cheapest per-token offer: nscale at 0.03 in / 0.09 out, blended 0.045 per million.
         let perToken = try #require(quote["per_token"] as? [String: Any])
         #expect(perToken["served_by"] as? String == "nscale")
@@ -236,5 +239,30 @@ struct RentOrCallEndToEndTests {
         }
         let bad = try await market.broker(["quote", "--model", "l8", "--tokens-per-day", "-5"])
         #expect(bad.code == 64 && bad.stderr.contains("--tokens-per-day"))
+    }
+}
+
+@Suite("ECB reference rates through broker refresh")
+struct ECBRatesEndToEndTests {
+    @Test("a holiday republishes the same day and changes nothing; a document missing a currency keeps the last rates")
+    func holidayAndMissingCurrency() async throws {
+        let market = try GPUsEndToEndTests().computeMarket()
+        defer { market.stop() }
+        var runs = try await GPUsEndToEndTests().refresh(market, ["ecb", "scaleway-gpu"])
+        #expect(runs["ecb"]?["status"] as? String == "ok" && runs["ecb"]?["offers"] as? Int == 5)
+        runs = try await GPUsEndToEndTests().refresh(market, ["ecb"])  // the same day again
+        #expect(runs["ecb"]?["status"] as? String == "ok")
+        market.simulator.updateFixtures { fixtures in
+            fixtures.compute.ecbXML = ComputeFixtures.defaultECB.replacingOccurrences(of: "2026-07-09", with: "2026-07-10")
+                .replacingOccurrences(of: "\t\t\t<Cube currency='USD' rate='1.1435'/>\n", with: "")
+        }
+        runs = try await GPUsEndToEndTests().refresh(market, ["ecb"])
+        #expect(runs["ecb"]?["status"] as? String == "kept")
+        let ecbError = (runs["ecb"]?["error"] as? String) ?? ""
+        #expect(ecbError.contains("lack USD"), "\(ecbError)")
+        let (_, json) = try await market.json(["gpus", "--provider", "scaleway", "--gpu", "L40S"])
+        let l40s = try #require((json as? [[String: Any]])?.first)
+        #expect(l40s["price_basis"] as? String == "ecb:2026-07-09")
+        #expect(GPUsEndToEndTests.text(l40s["usd_per_hour"]) == "1.6009")
     }
 }

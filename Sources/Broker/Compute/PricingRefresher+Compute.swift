@@ -56,10 +56,20 @@ extension PricingRefresher {
         return await record(entry, .ok, models: models, offers: outcome.offers, started: started, error: nil, skipped: catalog.skipped)
     }
 
-    /// Refreshes reference exchange rates: stores the day's rates; a failure keeps the last ones.
+    /// Refreshes reference exchange rates: stores the day's rates; a failure keeps the last ones,
+    /// and so does a document that lacks a currency the stored rates have (a broken or cut
+    /// publication), unless forced. A holiday republishes the same day: stored again, unchanged.
     func refreshRates(_ entry: ProviderEntry, provider: any ProviderInterface, started: Int64) async -> RefreshResult {
         do {
             let rates = try await provider.referenceRates()
+            if !force, let stored = try await store.exchangeRates() {
+                let missing = stored.perEuro.keys.filter { rates.perEuro[$0] == nil }.sorted()
+                if !missing.isEmpty {
+                    return await record(
+                        entry, .kept, models: 0, offers: stored.perEuro.count, started: started,
+                        error: "the rates of \(rates.date) lack \(missing.joined(separator: ", ")); kept the rates of \(stored.date) (use --force to accept)")
+                }
+            }
             try await store.storeExchangeRates(rates, nowMs: now())
             return await record(entry, .ok, models: 0, offers: rates.perEuro.count, started: started, error: nil)
         } catch {
