@@ -91,7 +91,7 @@ enum GPUsCommand: BrokerCommand {
         }
     }
 
-    /// `2.327 USD`, trimmed to cents-or-more for the table; `?` when unknown.
+    /// `$2.327`, `€1.4`: the exact decimal with its currency sign; `?` when unknown.
     static func money(_ value: JSONValue?, _ currency: String) -> String {
         guard let text = value?.numberText else { return "?" }
         let symbol = currency == "USD" ? "$" : currency == "EUR" ? "€" : currency + " "
