@@ -37,7 +37,7 @@ extension PricingRefresher {
             let days = (now() - published) / 86_400_000
             return await record(
                 entry, previous > 0 ? .kept : .failed, models: models, offers: previous, started: started,
-                error: "the source's catalog \(catalog.version ?? "") was published \(days) days ago, longer ago than it may be; "
+                error: "catalog \(catalog.version ?? "") was published \(days) days ago, more than the \(maxAge / 86_400_000) allowed; "
                     + (previous > 0 ? "kept the last \(previous) offers (they go stale)" : "nothing stored") + " (use --force to accept)",
                 skipped: catalog.skipped)
         }
