@@ -156,13 +156,17 @@ struct GPUsEndToEndTests {
         let paths = market.simulator.requests.map(\.path)
         #expect(paths.contains("/v3/aws/version"))
         #expect(!paths.contains { $0.hasSuffix("catalog.zip") })
+        // The table says what was written: nothing, for an unchanged version.
+        let table = try await market.broker(["refresh", "--provider", "gpuhunt-aws", "--format", "table"])
+        #expect(table.stdout.contains("unchanged"), "\(table.stdout)")
         // A new version is downloaded and replaces the catalog.
         market.simulator.updateFixtures { fixtures in
             fixtures.compute.gpuhunt["aws"]?.version = GpuhuntCatalogFixture.version(run: 99)
             fixtures.compute.gpuhunt["aws"]?.csv = ComputeFixtures.awsCSV.replacingOccurrences(of: "2.327", with: "2.5")
         }
         market.simulator.clearRequests()
-        _ = try await refresh(market, ["gpuhunt-aws"])
+        let changed = try await market.broker(["refresh", "--provider", "gpuhunt-aws", "--format", "table"])
+        #expect(changed.stdout.contains("0 new, 1 changed, 0 gone"), "\(changed.stdout)")
         #expect(market.simulator.requests.contains { $0.path.hasSuffix("catalog.zip") })
         let l40s = try await gpus(market, ["--gpu", "L40S", "--provider", "gpuhunt-aws", "--pricing", "on-demand"])
         #expect(Self.text(l40s.first?["price_per_hour"]) == "2.5")

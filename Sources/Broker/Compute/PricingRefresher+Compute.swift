@@ -30,6 +30,8 @@ extension PricingRefresher {
             }
             var result = await record(entry, .ok, models: 0, offers: previous, started: started, error: nil, skipped: catalog.skipped)
             result.skipped["unchanged catalog version \(catalog.version ?? known ?? "")", default: 0] += 1
+            result.computeChanges = ComputeReplaceOutcome(
+                previousOffers: previous, offers: previous, priceChanges: 0, appeared: 0, removed: 0, inserted: 0, rewritten: 0)
             return result
         }
         let models = Set(catalog.offers.map(\.gpuModel)).count
@@ -53,7 +55,9 @@ extension PricingRefresher {
         } catch {
             return await record(entry, .failed, models: models, offers: previous, started: started, error: "store: \(error)")
         }
-        return await record(entry, .ok, models: models, offers: outcome.offers, started: started, error: nil, skipped: catalog.skipped)
+        var result = await record(entry, .ok, models: models, offers: outcome.offers, started: started, error: nil, skipped: catalog.skipped)
+        result.computeChanges = outcome
+        return result
     }
 
     /// Refreshes reference exchange rates: stores the day's rates; a failure keeps the last ones,

@@ -12,6 +12,8 @@ public struct RefreshResult: Sendable, Hashable {
     public var skipped: [String: Int]
     /// What the replace wrote, when the offers were replaced (`ok`); nil otherwise.
     public var changes: ReplaceOutcome?
+    /// What a compute source's replace wrote (all zeros when its catalog was unchanged); nil otherwise.
+    public var computeChanges: ComputeReplaceOutcome?
 
     /// A result.
     public init(run: RefreshRun, skipped: [String: Int] = [:], changes: ReplaceOutcome? = nil) {
