@@ -113,4 +113,21 @@ struct ComputeSourceParsingTests {
         #expect(CountryJurisdiction.record(country: "eu") == .unknown)
         #expect(CountryJurisdiction.record(country: nil) == .unknown)
     }
+
+    @Test("registry entries of the compute kinds are validated with the field named")
+    func validation() {
+        func issues(_ adapter: String, _ options: JSONObject) -> [String] {
+            AdapterFactory.standard.validate(ProviderEntry(key: "x", adapter: adapter, baseURL: "https://example.com", options: options))
+                .map { "\($0.path): \($0.message)" }
+        }
+        #expect(issues("gpuhunt", JSONObject()).contains { $0.hasPrefix("options.provider: required") })
+        #expect(issues("gpuhunt", JSONObject([("provider", "aws"), ("offer_kind", "rack")])).contains { $0.hasPrefix("options.offer_kind:") })
+        #expect(issues("gpuhunt", JSONObject([("provider", "aws"), ("locations", ["eu-west-1": "Ireland"])]))
+            .contains { $0.hasPrefix("options.locations.eu-west-1:") })
+        let eleven = JSONValue.array((0..<11).map { .string("GPU \($0)") })
+        #expect(issues("vast", JSONObject([("gpus", eleven)])).contains { $0.contains("Vast allows 10 searches a minute") })
+        #expect(issues("scaleway-catalog", JSONObject([("page_size", 0)])).contains { $0.hasPrefix("options.page_size:") })
+        #expect(issues("hf-endpoints", JSONObject([("typo", true)])).contains { $0.hasPrefix("options.typo: unknown option") })
+        #expect(issues("gpuhunt", JSONObject([("provider", "runpod"), ("offer_kind", "pod"), ("country_locations", true)])).isEmpty)
+    }
 }
