@@ -13,7 +13,7 @@ public struct ECBRatesAdapter: CatalogOnlySource {
 
     /// The adapter kind `ecb-rates`.
     public static let kind = AdapterKind(
-        name: "ecb-rates", validate: { LocationTable.unknownOptions($0, kind: "ecb-rates", known: []) },
+        name: "ecb-rates", validate: { LocationTable.unknownOptions($0, kind: "ecb-rates", known: [], locations: false) },
         make: { entry, context throws(ProviderError) in ECBRatesAdapter(entry: entry, context: context) })
 
     /// Builds the adapter.

@@ -64,9 +64,10 @@ struct LocationTable: Sendable {
         return issues
     }
 
-    /// Issues for every option not in `known` (plus the location options).
-    static func unknownOptions(_ entry: ProviderEntry, kind: String, known: [String]) -> [AdapterIssue] {
-        let all = known + ["locations", "country_locations", "locations_source", "comment"]
+    /// Issues for every option not in `known` (plus the location options, when the kind reads a
+    /// location table).
+    static func unknownOptions(_ entry: ProviderEntry, kind: String, known: [String], locations: Bool = true) -> [AdapterIssue] {
+        let all = known + (locations ? ["locations", "country_locations", "locations_source"] : []) + ["comment"]
         return entry.options.keys.filter { !all.contains($0) }.map {
             AdapterIssue(path: "options.\($0)", message: "unknown option; adapter \(kind) takes \(all.joined(separator: ", "))")
         }

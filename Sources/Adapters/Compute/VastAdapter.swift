@@ -39,7 +39,7 @@ public struct VastAdapter: CatalogOnlySource {
     }
 
     static func validate(_ entry: ProviderEntry) -> [AdapterIssue] {
-        var issues = LocationTable.unknownOptions(entry, kind: "vast", known: ["gpus", "limit"])
+        var issues = LocationTable.unknownOptions(entry, kind: "vast", known: ["gpus", "limit"], locations: false)
         if let gpus = entry.options["gpus"] {
             let names = gpus.arrayValue?.compactMap(\.stringValue) ?? []
             if gpus.arrayValue == nil || names.count != gpus.arrayValue?.count {
