@@ -84,6 +84,7 @@ struct ComputeSourceParsingTests {
         #expect(!GPUModelName.matches("A100-40GB", query: "A100 80GB"))
         #expect(GPUModelName.snapMemory(mebibytes: 24564, model: "RTX4090") == 24)
         #expect(GPUModelName.snapMemory(mebibytes: 143771, model: "H200") == 141)
+        #expect(GPUModelName.canonical("A100 SXM4", memoryGiB: 80) == "A100-80GB")
         #expect(ScalewayCatalogAdapter.memoryGiB("L40S-1-48G") == 48)
         #expect(ScalewayCatalogAdapter.memoryGiB("NVIDIA H100 PCIe 80 GB") == 80)
     }

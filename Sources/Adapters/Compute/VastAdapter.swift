@@ -94,7 +94,8 @@ public struct VastAdapter: CatalogOnlySource {
                 skipped["malformed offer", default: 0] += 1
                 continue
             }
-            let model = GPUModelName.canonical(name)
+            // The measured size tells an A100 40 GB from an 80 GB one.
+            let model = GPUModelName.canonical(name, memoryGiB: ask["gpu_ram"]?.intValue.map { ($0 + 512) / 1024 })
             let memory = ask["gpu_ram"]?.intValue.map { GPUModelName.snapMemory(mebibytes: $0, model: model) }
             let effective = ComputeUnits.numberText(ask["cpu_cores_effective"]).flatMap { DecimalText.scaled($0, by: 3)?.value }
             var ram: Int? = nil
