@@ -21,6 +21,8 @@ let package = Package(
             providers: [.apt(["libmicrohttpd-dev"])]),
         // The `broker` executable's allocator: cheaper small allocations than glibc's malloc.
         .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
+        // zlib's inflate, for zipped price catalogs (gpuhunt's catalog.zip).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Linux's epoll and eventfd headers (part of libc).
         .systemLibrary(name: "CEpoll"),
@@ -34,7 +36,7 @@ let package = Package(
         // The one HTTP server layer (simulator now, `broker serve` later).
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CEpoll", "EventLoops"]),
         // Provider adapters and the libcurl transport.
-        .target(name: "Adapters", dependencies: ["ProviderInterface", "EventLoops", "CCurl"], exclude: ["ADDING_A_PROVIDER.md"]),
+        .target(name: "Adapters", dependencies: ["ProviderInterface", "EventLoops", "CCurl", "CZlib"], exclude: ["ADDING_A_PROVIDER.md"]),
         // Registry, store, refresher, routing, ledger; knows adapters only through the protocol.
         .target(name: "Broker", dependencies: ["ProviderInterface", "CSQLite"]),
         // `broker serve`: the OpenAI-compatible endpoint, marketplace API and web page.
@@ -46,7 +48,7 @@ let package = Package(
         // Test support: the loopback provider simulator and fakes.
         .target(
             name: "ProviderSimulator",
-            dependencies: ["HTTPServer", "ProviderInterface", "CSpawn"],
+            dependencies: ["HTTPServer", "ProviderInterface", "CSpawn", "CZlib"],
             resources: [.copy("Fixtures")]),
 
         .testTarget(name: "ProviderInterfaceTests", dependencies: ["ProviderInterface"]),
@@ -84,6 +86,10 @@ let package = Package(
             dependencies: ["ProviderSimulator"],
             path: "bench/InferenceBench",
             exclude: ["openai_oneshot.py"]),
+        .executableTarget(
+            name: "ComputeBench",
+            dependencies: ["Adapters", "Broker", "ProviderSimulator"],
+            path: "bench/ComputeBench"),
         .executableTarget(
             name: "StoreBench",
             dependencies: ["Broker", "ProviderInterface"],

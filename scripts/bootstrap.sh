@@ -9,7 +9,7 @@ tests=0
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-packages=(libcurl4-openssl-dev libsqlite3-dev libmicrohttpd-dev libmimalloc-dev pkg-config)
+packages=(libcurl4-openssl-dev libsqlite3-dev libmicrohttpd-dev libmimalloc-dev zlib1g-dev pkg-config)
 # python3: the exec-plugin example and tests; chromium and python3-venv: the broker serve tests;
 # nghttp2-proxy (nghttpx): the HTTP/2 tests, in front of the simulator.
 [ "$tests" = 1 ] && packages+=(python3 python3-venv chromium nghttp2-proxy)

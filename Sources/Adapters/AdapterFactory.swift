@@ -69,6 +69,11 @@ public struct AdapterFactory: Sendable {
         OpenAICompatibleAdapter.kind,
         OpenRouterAdapter.kind,
         ExecPluginAdapter.kind,
+        HFEndpointsAdapter.kind,
+        GpuhuntAdapter.kind,
+        VastAdapter.kind,
+        ScalewayCatalogAdapter.kind,
+        ECBRatesAdapter.kind,
     ]
 
     /// The known kind names, sorted (for error messages).

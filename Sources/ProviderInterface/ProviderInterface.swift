@@ -36,6 +36,17 @@ public protocol ProviderInterface: Sendable {
     /// Runs one chat request and streams the answer.
     func streamInference(_ request: InferenceRequest) async throws(ProviderError)
         -> AsyncThrowingStream<InferenceEvent, any Error>
+
+    /// What a refresh of this provider yields (default: model offers).
+    var catalogKind: CatalogKind { get }
+
+    /// GPU compute offers, for compute sources (default: unsupported). Prices are integer
+    /// pico-units of each offer's own currency per hour; GPU memory is per GPU; a location
+    /// not positively placed is region `unknown`. Every row of the source, or a throw.
+    func listComputeOffers(_ request: ComputeCatalogRequest) async throws(ProviderError) -> ComputeCatalog
+
+    /// Reference exchange rates, for rate sources (default: unsupported).
+    func referenceRates() async throws(ProviderError) -> ExchangeRates
 }
 
 extension ProviderInterface {
@@ -56,5 +67,27 @@ extension ProviderInterface {
             continuation.yield(.finished(reason: response.finishReason))
             continuation.finish()
         }
+    }
+}
+
+/// What a registry entry's refresh yields: model offers (every model provider), GPU compute
+/// offers (``ProviderInterface/listComputeOffers(_:)``) or reference exchange rates
+/// (``ProviderInterface/referenceRates()``).
+public enum CatalogKind: String, Sendable, Hashable {
+    case models, compute, exchangeRates = "exchange-rates"
+}
+
+extension ProviderInterface {
+    /// Model providers need not say: they yield model offers.
+    public var catalogKind: CatalogKind { .models }
+
+    /// Only compute sources list compute offers.
+    public func listComputeOffers(_ request: ComputeCatalogRequest) async throws(ProviderError) -> ComputeCatalog {
+        throw ProviderError(.unsupported, provider: key, message: "this provider publishes no GPU compute offers")
+    }
+
+    /// Only rate sources publish exchange rates.
+    public func referenceRates() async throws(ProviderError) -> ExchangeRates {
+        throw ProviderError(.unsupported, provider: key, message: "this provider publishes no exchange rates")
     }
 }

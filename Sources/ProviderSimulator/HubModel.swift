@@ -18,6 +18,9 @@ public struct HubModel: Sendable {
     public var gated: String?
     /// `library_name` (only with `expand[]=library_name`).
     public var libraryName: String?
+    /// The parameter count, `safetensors.total` (only with `expand[]=safetensors`); `nil` when
+    /// the repository has no safetensors weights.
+    public var parameters: Int64? = nil
 
     /// A Hub model.
     public init(

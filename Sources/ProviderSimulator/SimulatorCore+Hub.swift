@@ -3,7 +3,7 @@ import HTTPServer
 extension SimulatorCore {
     /// The fields `expand[]` can ask for, in the order they are written.
     static let expandableFields = [
-        "pipeline_tag", "downloads", "likes", "tags", "gated", "library_name", "inferenceProviderMapping",
+        "pipeline_tag", "downloads", "likes", "tags", "gated", "library_name", "safetensors", "inferenceProviderMapping",
     ]
 
     /// `GET /api/models`: a bare JSON array, paginated only through the `Link` header.
@@ -121,6 +121,16 @@ extension SimulatorCore {
                 out.key("gated")
                 if let gated = model.gated { out.string(gated) } else { out.bool(false) }
             case "library_name": if let library = model.libraryName { out.field("library_name", library) }
+            case "safetensors":
+                guard let parameters = model.parameters else { continue }
+                out.key("safetensors")
+                out.beginObject()
+                out.key("parameters")
+                out.beginObject()
+                out.field("BF16", int: Int(parameters))
+                out.endObject()
+                out.field("total", int: Int(parameters))
+                out.endObject()
             default:
                 out.key("inferenceProviderMapping")
                 mappingAsDict ? renderMappingDict(model.mappings, into: &out) : renderMappingList(model.mappings, into: &out)

@@ -20,6 +20,8 @@ final class SimulatorCore: Sendable {
         var bodyCacheBytes = 0
         /// Hub listing matches (indices into `hubModels`) of the current generation, by filter.
         var filterCache: [String: [Int]] = [:]
+        /// When each recent Vast search arrived (its per-minute rate limit).
+        var vastSearches: [ContinuousClock.Instant] = []
     }
 
     /// What one request sees of the state.
@@ -109,6 +111,7 @@ final class SimulatorCore: Sendable {
     private func route(_ request: RecordedRequest, _ snapshot: Snapshot) -> SimulatedResponse {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         let method = request.method.uppercased()
+        if let answer = computeRoute(request, segments: segments, method: method, snapshot) { return answer }
         let isCatalog = method == "GET" && Self.isPublicCatalog(segments)
         if let refusal = authorize(request, fixtures: snapshot.fixtures, isPublicCatalog: isCatalog) { return refusal }
 

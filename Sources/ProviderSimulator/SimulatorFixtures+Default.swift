@@ -74,6 +74,10 @@ extension SimulatorFixtures {
                     id: id, pipelineTag: task, mappings: [ProviderMapping(provider: "hf-inference", providerId: id, task: task)],
                     downloads: 100_000, likes: 500, tags: [task], libraryName: "transformers"))
         }
+        // Parameter counts as the Hub's `safetensors.total` reports them.
+        for index in models.indices {
+            models[index].parameters = [llama8B: 8_030_261_248, llama70B: 70_553_706_496][models[index].id]
+        }
         return models
     }
 

@@ -36,6 +36,8 @@ public struct SimulatorFixtures: Sendable {
     /// requests without a token while ``requiredToken`` is set, as the real hosts do. A wrong
     /// token is refused everywhere.
     public var catalogsArePublic: Bool
+    /// The GPU compute sources and exchange rates (public: no token needed).
+    public var compute = ComputeFixtures()
 
     /// Fixtures with nothing in them.
     public static var empty: SimulatorFixtures {

@@ -101,12 +101,15 @@ struct ShippedRegistryTests {
         let path = BrokerProcess.repositoryRoot.appendingPathComponent("provider_registry.json").path
         let result = try await BrokerProcess.run(["providers", "check", "--registry", path])
         #expect(result.code == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("ok (12 providers, 11 enabled"))
+        #expect(result.stdout.contains("ok (23 providers, 22 enabled"))
         let list = try await BrokerProcess.run(["providers", "--registry", path, "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
         let keys = rows.compactMap { $0["provider"] as? String }
         #expect(keys == ["huggingface", "openrouter", "together", "deepinfra", "cerebras", "novita", "groq", "fireworks",
-            "mistral", "scaleway", "ovhcloud", "ollama"])
+            "mistral", "scaleway", "ovhcloud", "ollama",
+            // GPU compute sources and the ECB's reference rates.
+            "hf-endpoints", "gpuhunt-aws", "gpuhunt-azure", "gpuhunt-gcp", "gpuhunt-runpod", "gpuhunt-lambdalabs",
+            "gpuhunt-nebius", "gpuhunt-verda", "vast", "scaleway-gpu", "ecb"])
         // Every default points at the real hosts over https (the local server excepted).
         #expect(rows.allSatisfy { ($0["base_url"] as? String)?.hasPrefix("https://") == true || $0["provider"] as? String == "ollama" })
     }

@@ -12,6 +12,8 @@ public struct RefreshResult: Sendable, Hashable {
     public var skipped: [String: Int]
     /// What the replace wrote, when the offers were replaced (`ok`); nil otherwise.
     public var changes: ReplaceOutcome?
+    /// What a compute source's replace wrote (all zeros when its catalog was unchanged); nil otherwise.
+    public var computeChanges: ComputeReplaceOutcome?
 
     /// A result.
     public init(run: RefreshRun, skipped: [String: Int] = [:], changes: ReplaceOutcome? = nil) {
@@ -80,7 +82,8 @@ public struct PricingRefresher: Sendable {
             store: store, name: "refresh:\(entry.key)", owner: owner, ttlMs: Int64(max(entry.timeoutMs, 60_000)) * 10)
         do {
             guard try await lease.acquire(nowMs: started) else {
-                let previous = (try? await store.offerCount(provider: entry.key)) ?? 0
+                let previous = ((try? await store.offerCount(provider: entry.key)) ?? 0)
+                    + ((try? await store.computeOfferCount(source: entry.key)) ?? 0)
                 return await record(
                     entry, .kept, models: 0, offers: previous, started: started,
                     error: "another refresh of this provider is running; its result will stand", persist: false)
@@ -98,6 +101,11 @@ public struct PricingRefresher: Sendable {
         let quotes: [PriceQuote]
         do {
             let provider = try factory(entry)
+            switch provider.catalogKind {
+            case .models: break
+            case .compute: return await refreshCompute(entry, provider: provider, started: started)
+            case .exchangeRates: return await refreshRates(entry, provider: provider, started: started)
+            }
             if entry.pricing.catalogIsTable {
                 catalog = try await provider.listModels()
                 quotes = []
@@ -144,7 +152,7 @@ public struct PricingRefresher: Sendable {
         return count
     }
 
-    private func record(
+    func record(
         _ entry: ProviderEntry, _ status: RefreshStatus, models: Int, offers: Int, started: Int64, error: String?,
         skipped: [String: Int] = [:], persist: Bool = true
     ) async -> RefreshResult {

@@ -147,5 +147,6 @@ enum StoreSchema {
             -- usage arrived, is still billed for what it delivered. NULL: reported (or none).
             ALTER TABLE usage ADD COLUMN tokens_estimated INTEGER;
             """),
+        Migration("12-compute-offers", sql: ComputeSchema.migration12),
     ]
 }

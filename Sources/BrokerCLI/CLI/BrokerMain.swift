@@ -11,6 +11,8 @@ enum BrokerMain {
         ProvidersCheckCommand.self,
         RefreshCommand.self,
         MarketCommand.self,
+        GPUsCommand.self,
+        QuoteCommand.self,
         RunCommand.self,
         BatchCommand.self,
         UsageCommand.self,

@@ -93,7 +93,7 @@ enum RefreshCommand: BrokerCommand {
         let rows = results.map { r in
             [
                 r.run.provider, r.run.status.rawValue, String(r.run.models), String(r.run.offers),
-                r.changes.map(changeText) ?? "", "\(r.run.durationMs) ms", r.run.error ?? "",
+                r.changes.map(changeText) ?? r.computeChanges.map(changeText) ?? "", "\(r.run.durationMs) ms", r.run.error ?? "",
             ]
         }
         context.emit(
@@ -107,6 +107,12 @@ enum RefreshCommand: BrokerCommand {
     static func changeText(_ c: ReplaceOutcome) -> String {
         c.inserted + c.rewritten + c.deleted == 0
             ? "unchanged" : "\(c.inserted) new, \(c.rewritten) changed, \(c.deleted) gone"
+    }
+
+    /// What a compute source's replace wrote, in the same words.
+    static func changeText(_ c: ComputeReplaceOutcome) -> String {
+        c.inserted + c.rewritten + c.removed == 0
+            ? "unchanged" : "\(c.inserted) new, \(c.rewritten) changed, \(c.removed) gone"
     }
 
     static func reportFailures(_ results: [RefreshResult], context: CLIContext) {

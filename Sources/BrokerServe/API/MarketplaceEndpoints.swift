@@ -27,6 +27,27 @@ struct MarketplaceEndpoints: Sendable {
         }))
     }
 
+    /// The compute offers that match the `broker gpus` filters in the query string, as the gpus JSON contract.
+    func gpus(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
+        let query: ComputeQuery
+        do {
+            query = try ComputeFilters(queryItems: request.queryItems).query(registry: context.registry, nowMs: context.now())
+        } catch {
+            throw APIError.badRequest("\(error.filter.replacingDashes) \(error.message)", param: error.filter.replacingDashes)
+        }
+        let offers: [ComputeMarketOffer]
+        let converter: CurrencyConverter?
+        do {
+            offers = try await context.store.queryComputeOffers(query)
+            converter = try await context.store.exchangeRates().map(CurrencyConverter.init(rates:))
+        } catch {
+            throw APIError.internalError("the marketplace store could not be read")
+        }
+        return JSONResponse.make(.array(offers.map {
+            .object(ComputeOfferJSON.object($0, stale: query.isStale($0), converter: converter))
+        }))
+    }
+
     /// The registry's providers with their region, whether their credential is set, and their last refresh.
     func providers(environment: [String: String]) -> ServerResponse {
         let status = Dictionary(context.refresh.status.map { ($0.run.provider, $0) }, uniquingKeysWith: { a, _ in a })

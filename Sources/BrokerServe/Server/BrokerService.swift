@@ -85,6 +85,9 @@ public final class BrokerService: Sendable {
         case "/v1/marketplace/offers":
             try expect(method, "GET", path)
             return counted(try await MarketplaceEndpoints(context: context).offers(request))
+        case "/v1/marketplace/gpus":
+            try expect(method, "GET", path)
+            return counted(try await MarketplaceEndpoints(context: context).gpus(request))
         case "/v1/marketplace/providers":
             try expect(method, "GET", path)
             return counted(MarketplaceEndpoints(context: context).providers(environment: environment))
@@ -116,6 +119,7 @@ public final class BrokerService: Sendable {
         case "/v1/chat/completions", "/chat/completions": "chat"
         case "/v1/models", "/models": "models"
         case "/v1/marketplace/offers": "offers"
+        case "/v1/marketplace/gpus": "gpus"
         case "/v1/marketplace/providers": "providers"
         case "/v1/usage": "usage"
         case "/metrics": "metrics"

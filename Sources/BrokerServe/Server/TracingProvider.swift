@@ -12,6 +12,14 @@ struct TracingProvider: ProviderInterface {
 
     func getPricing() async throws(ProviderError) -> [PriceQuote] { try await base.getPricing() }
 
+    var catalogKind: CatalogKind { base.catalogKind }
+
+    func listComputeOffers(_ request: ComputeCatalogRequest) async throws(ProviderError) -> ComputeCatalog {
+        try await base.listComputeOffers(request)
+    }
+
+    func referenceRates() async throws(ProviderError) -> ExchangeRates { try await base.referenceRates() }
+
     func runInference(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
         let trace = RequestTrace.current
         trace?.attemptStarted(OfferKey(provider: key, servedBy: request.servedBy ?? key, model: request.model))

@@ -7,6 +7,8 @@ import HTTPServer
 /// filters by provider, task, region and price and sorts on the client. Filters live in the
 /// URL (`/?region=eu&task=conversational&max_price=1&sort=price`), so a filtered view can be
 /// linked. When the server needs a key, the page asks for one and keeps it in `localStorage`.
+/// The "GPUs" view (`/?view=gpus&region=eu&gpu=H100`) shows GPU compute offers from
+/// `/v1/marketplace/gpus`, filtered by the server with `broker gpus`'s filters.
 enum WebPage {
     static let response = ServerResponse(
         status: 200,
@@ -50,13 +52,15 @@ enum WebPage {
         .badge.task { background:#ecfdf5; color:var(--ok); } .badge.stale { background:#fef2f2; color:var(--bad); }
         .meta { display:flex; gap:12px; color:var(--mute); font-size:12px; flex-wrap:wrap; }
         #empty, #keybox { padding:20px; color:var(--mute); }
-        #keybox[hidden], #empty[hidden] { display:none; }
+        #keybox[hidden], #empty[hidden], form[hidden] { display:none; }
+        nav a { color:#cbd5e1; margin-right:10px; text-decoration:none; } nav a.on { color:#fff; font-weight:600; border-bottom:2px solid #fff; }
+        .gpu .big { font-size:16px; font-weight:600; } .badge.kind { background:#fff7ed; color:var(--warn); }
         </style></head>
         """#
 
     static let body = #"""
         <body>
-        <header><h1>broker marketplace</h1><span id="count">loading…</span></header>
+        <header><h1>broker marketplace</h1><nav><a id="nav-models" href="/">Models</a><a id="nav-gpus" href="/?view=gpus">GPUs</a></nav><span id="count">loading…</span></header>
         <div id="status" aria-label="provider status"></div>
         <div id="keybox" hidden>This server needs an API key: <input id="key" type="password" placeholder="sk-…"> <button id="keygo" type="button">Use key</button></div>
         <form id="filters">
@@ -68,6 +72,15 @@ enum WebPage {
           <label>Sort<select name="sort">
             <option value="price">price (blended)</option><option value="context">context</option>
             <option value="latency">latency</option><option value="model">model</option></select></label>
+        </form>
+        <form id="gpufilters" hidden>
+          <label>GPU<input name="gpu" type="search" placeholder="H100, L40S…"></label>
+          <label>Region<select name="region"><option value="">all</option><option>eu</option><option>uk</option><option>ch</option><option>us</option><option>apac</option></select></label>
+          <label>Min GPUs<input name="min_gpus" type="number" min="1" step="1" placeholder="any"></label>
+          <label>Max per hour<input name="max_hourly" type="number" min="0" step="any" placeholder="any"></label>
+          <label>Currency<select name="currency"><option>USD</option><option>EUR</option></select></label>
+          <label>Pricing<select name="pricing"><option value="">any</option><option>on-demand</option><option>spot</option><option>bid</option></select></label>
+          <label>Sort<select name="sort"><option value="price">price</option><option value="price-per-gpu">price per GPU</option><option value="gpu-memory">GPU memory</option></select></label>
         </form>
         <div id="empty" hidden>No offers match these filters.</div>
         <main id="grid"></main>
@@ -170,9 +183,56 @@ enum WebPage {
           for (const [k, v] of params) if (form.elements[k]) form.elements[k].value = v;
           render();
         }
-        form.addEventListener("input", render);
-        $("#keygo").addEventListener("click", () => { localStorage.setItem("broker_key", $("#key").value); $("#keybox").hidden = true; load(); });
-        status(); load();
+        // The GPUs view: the server filters (the same filters as `broker gpus`), the page draws.
+        const gpuForm = $("#gpufilters");
+        const gpuFields = ["gpu", "region", "min_gpus", "max_hourly", "currency", "pricing", "sort"];
+        function money(v, currency) { return v === null ? "?" : (currency === "USD" ? "$" : currency === "EUR" ? "€" : currency + " ") + v; }
+        function gpuCard(o) {
+          const c = el("article", "card gpu");
+          c.dataset.provider = o.provider; c.dataset.region = o.region; c.dataset.gpu = o.gpu_model; c.dataset.currency = o.currency;
+          c.appendChild(el("h2", null, o.gpu_count + " × " + o.gpu_model + (o.gpu_memory_gib != null ? " · " + o.gpu_memory_gib + " GiB" : "")));
+          c.appendChild(el("div", "who", o.provider + " · " + o.instance_type + " · " + o.location));
+          const p = el("div", "prices");
+          const hour = el("span"); hour.append(el("b", null, money(o.price_per_hour, o.currency)), " /h");
+          const gpu = el("span"); gpu.append(el("b", null, money(o.price_per_gpu_hour, o.currency)), " /GPU-h");
+          p.append(hour, gpu);
+          if (o.currency !== "USD") p.append(el("span", "usd", o.usd_per_hour === null ? "USD ?" : "≈ $" + o.usd_per_hour + " (" + o.price_basis + ")"));
+          c.appendChild(p);
+          const b = el("div", "badges");
+          b.append(el("span", "badge region-" + o.region, o.region), el("span", "badge kind", o.offer_kind), el("span", "badge", o.pricing_model));
+          for (const t of o.compliance) b.appendChild(el("span", "badge", t));
+          if (o.stale) b.appendChild(el("span", "badge stale", "stale"));
+          c.appendChild(b);
+          const m = el("div", "meta");
+          m.append(el("span", null, (o.vcpus ?? "?") + " vCPU"), el("span", null, (o.ram_gib ?? "?") + " GiB RAM"),
+            el("span", null, o.availability), el("span", "age", "priced " + age(o.refreshed_at) + " ago · " + o.source));
+          c.appendChild(m);
+          return c;
+        }
+        async function loadGPUs() {
+          const q = new URLSearchParams();
+          for (const k of gpuFields) { const v = gpuForm.elements[k].value; if (v && !(k === "sort" && v === "price") && !(k === "currency" && v === "USD")) q.set(k, v); }
+          const r = await fetch("/v1/marketplace/gpus?" + q, { headers: headers() });
+          if (r.status === 401) { $("#keybox").hidden = false; $("#count").textContent = "API key needed"; return; }
+          const gpus = r.ok ? await r.json() : [];
+          $("#grid").replaceChildren(...gpus.slice(0, MAX_CARDS).map(gpuCard));
+          $("#empty").hidden = gpus.length > 0;
+          $("#count").textContent = (gpus.length > MAX_CARDS ? "first " + MAX_CARDS + " shown · " : "") + gpus.length + " GPU offers";
+          q.set("view", "gpus");
+          history.replaceState(null, "", "?" + q);
+          document.body.dataset.ready = "1";
+        }
+        const gpuView = params.get("view") === "gpus";
+        $(gpuView ? "#nav-gpus" : "#nav-models").className = "on";
+        if (gpuView) {
+          form.hidden = true; gpuForm.hidden = false;
+          for (const [k, v] of params) if (gpuForm.elements[k]) gpuForm.elements[k].value = v;
+          gpuForm.addEventListener("input", loadGPUs);
+        } else {
+          form.addEventListener("input", render);
+        }
+        $("#keygo").addEventListener("click", () => { localStorage.setItem("broker_key", $("#key").value); $("#keybox").hidden = true; gpuView ? loadGPUs() : load(); });
+        status(); gpuView ? loadGPUs() : load();
         </script></body></html>
         """#
 }

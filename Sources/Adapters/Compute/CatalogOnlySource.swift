@@ -1,0 +1,19 @@
+import ProviderInterface
+
+/// A registry entry that publishes a catalog but runs no models (GPU compute sources, the
+/// exchange-rate source): the model operations answer `unsupported`.
+protocol CatalogOnlySource: ProviderInterface {}
+
+extension CatalogOnlySource {
+    public func listModels() async throws(ProviderError) -> ModelCatalog {
+        throw ProviderError(.unsupported, provider: key, message: "this source lists no models")
+    }
+
+    public func getPricing() async throws(ProviderError) -> [PriceQuote] {
+        throw ProviderError(.unsupported, provider: key, message: "this source prices no models")
+    }
+
+    public func runInference(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
+        throw ProviderError(.unsupported, provider: key, message: "this source runs no models")
+    }
+}
