@@ -126,6 +126,21 @@ public struct JSONOutput: Sendable {
         needsComma = true
     }
 
+    /// Every member of `object`, in order, inside the object being written.
+    public mutating func members(_ object: JSONObject) {
+        for member in object {
+            key(member.key)
+            value(member.value)
+        }
+    }
+
+    /// Bytes around the document rather than in it (an SSE `data: ` prefix, a blank line):
+    /// appended as they are, with no separator.
+    public mutating func appendFraming<Bytes: Sequence>(_ framing: Bytes) where Bytes.Element == UInt8 {
+        bytes.append(contentsOf: framing)
+        needsComma = false
+    }
+
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }

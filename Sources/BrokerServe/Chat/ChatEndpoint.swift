@@ -32,7 +32,7 @@ struct ChatEndpoint: Sendable {
         let task = Task {
             let result = await routed.run(
                 request, plan: plan, trace: trace, requestID: requestID, startedNanos: started,
-                onDelta: { channel.push($0) })
+                onPiece: { channel.push($0) })
             channel.finish(result)
         }
         // A connection thread may wait here, and ends the wait when the server stops; on an event

@@ -31,14 +31,16 @@ struct RoutedRun: Sendable {
         return .failure(.modelNotFound(requested))
     }
 
-    /// Runs `request` through `plan`; `onDelta` streams.
+    /// Runs `request` through `plan`; `onPiece` streams (provider chunks as sent, or text).
     func run(
         _ request: InferenceRequest, plan: RoutePlan, trace: RequestTrace, requestID: String, startedNanos: UInt64,
-        onDelta: (@Sendable (String) -> Void)? = nil
+        onPiece: (@Sendable (StreamPiece) -> Void)? = nil
     ) async -> Result<RunResult, APIError> {
         let runner = context.runner
+        let onDelta = onPiece.map { push in { @Sendable (text: String) in push(.text(text)) } }
+        let onChunk = onPiece.map { push in { @Sendable (chunk: OpenAICompletion) in push(.chunk(chunk)) } }
         let result = await RequestTrace.$current.withValue(trace) {
-            await runner.run(request, plan: plan, requestID: requestID, onDelta: onDelta)
+            await runner.run(request, plan: plan, requestID: requestID, onDelta: onDelta, onChunk: onChunk)
         }
         let seconds = Double(Monotonic.nanos() &- startedNanos) / 1e9
         switch result {
@@ -48,7 +50,7 @@ struct RoutedRun: Sendable {
             if done.attempts.count > 1 { await forgetViewsAfterFailures() }
             context.metrics.usage(provider: done.offer.provider, usage: done.response.usage, cost: done.cost)
             context.metrics.request(route: route, provider: done.offer.provider, servedBy: done.offer.servedBy, outcome: "ok", seconds: seconds)
-            if onDelta == nil {
+            if onPiece == nil {
                 let wall = Monotonic.nanos() &- startedNanos
                 let upstream = min(trace.upstreamNanos, wall)
                 context.metrics.added(seconds: Double(wall &- upstream) / 1e9, upstreamSeconds: Double(upstream) / 1e9)
