@@ -77,10 +77,12 @@ public struct OpenAICompletionAccumulator: Sendable {
         return .object(object)
     }
 
-    /// The whole answer, with the index of each tool call dropped (whole answers carry none).
+    /// The whole answer: each message has `content` (`null` when no text came) and its tool
+    /// calls lose their stream `index` (whole answers carry none).
     public var result: OpenAICompletion {
         var whole = completion
         for i in whole.choices.indices {
+            if whole.choices[i].message?.content == nil { whole.choices[i].message?.content = .null }
             guard var calls = whole.choices[i].message?.toolCalls else { continue }
             for j in calls.indices { calls[j].index = nil }
             whole.choices[i].message?.toolCalls = calls
