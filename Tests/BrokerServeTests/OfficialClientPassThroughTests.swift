@@ -1,0 +1,51 @@
+import Foundation
+import ProviderSimulator
+import Testing
+
+@Suite("broker serve speaks what agents use, driven by the official openai client")
+struct OfficialClientPassThroughTests {
+    @Test("tool calls (plain, streamed, result sent back), n=2, logprobs and a vision message, each billed once")
+    func agentFeatures() async throws {
+        let python = BrokerServeProcess.repositoryRoot.appendingPathComponent(".venv-serve/bin/python")
+        guard FileManager.default.isExecutableFile(atPath: python.path) else {
+            Issue.record("the Python venv with openai is missing: run scripts/bootstrap.sh")
+            return
+        }
+        var fixtures = SimulatorFixtures()
+        fixtures.chatAnswers[ServeHarness.llama8B] = "It is sunny."
+        let (simulator, dir, server) = try await OfficialClientTests.start(fixtures: fixtures)
+        defer {
+            simulator.stop()
+            try? FileManager.default.removeItem(at: dir)
+        }
+        let (status, stdout, stderr, code, serveLog) = try await onOwnThread {
+            try OfficialClientTests.runClients(
+                python, script: "serve_passthrough_clients.py", arguments: ["l8"], server: server, home: dir)
+        }
+        #expect(status == 0, "\(stderr.suffix(3000))")
+        #expect(code == 0, "\(serveLog)")
+        let report = try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any], "\(stderr.suffix(2000))")
+        let arguments = #"{"query":"Weather in \"Paris\", Île-de-France?","unit":"celsius","days":3}"#
+        #expect(report["tool_finish_reason"] as? String == "tool_calls")
+        #expect(report["tool_name"] as? String == "get_weather")
+        #expect(report["tool_arguments"] as? String == arguments)
+        #expect(report["tool_content"] is NSNull)
+        let streamed = try #require(report["streamed_tool_calls"] as? [[String: Any]])
+        #expect(streamed.count == 1)
+        #expect(streamed.first?["arguments"] as? String == arguments, "byte-identical once the client joined the fragments")
+        #expect((streamed.first?["fragments"] as? Int ?? 0) > 3)
+        #expect(streamed.first?["name"] as? String == "get_weather")
+        #expect((streamed.first?["id"] as? String)?.hasPrefix("call_sim_") == true)
+        #expect(report["after_tool_finish_reason"] as? String == "stop")
+        #expect(report["after_tool_text"] as? String == "It is sunny.")
+        #expect(report["n2_indices"] as? [Int] == [0, 1])
+        #expect(report["logprob_tokens"] as? [String] == ["It ", "is ", "sunny."])
+        #expect((report["vision_text"] as? String)?.hasPrefix("I see 1 image.") == true)
+        #expect(report["billed_requests"] as? Int == 6, "\(report["usage_rows"] ?? "")")
+        // The tool call, the user and the image part went upstream as sent.
+        let bodies = simulator.requests.filter { $0.path == "/v1/chat/completions" }.compactMap(\.json)
+        #expect(bodies.contains { $0["user"] == "agent-7" && $0["tools"] != nil })
+        #expect(bodies.contains { $0["messages"]?.arrayValue?.last?["tool_call_id"]?.stringValue?.hasPrefix("call_sim_") == true })
+        #expect(bodies.contains { $0["messages"]?.arrayValue?.first?["content"]?.arrayValue?.count == 2 })
+    }
+}
