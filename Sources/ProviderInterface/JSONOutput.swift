@@ -105,6 +105,14 @@ public struct JSONOutput: Sendable {
         }
     }
 
+    /// A number given as its exact decimal text (`0.15`, `-1`, `3.5e-7`), written as is; the
+    /// caller vouches that it is a JSON number.
+    public mutating func number(_ text: String) {
+        separate()
+        bytes.append(contentsOf: text.utf8)
+        needsComma = true
+    }
+
     /// `null`
     public mutating func null() {
         separate()

@@ -174,11 +174,6 @@ public enum OpenAIChat {
         return events
     }
 
-    /// Token usage from an OpenAI `usage` object; `nil` when absent or null.
-    public static func usage(_ value: JSONValue?) -> TokenUsage? {
-        OpenAIUsage(parsing: value)?.tokenUsage
-    }
-
     /// `base` and `path` joined with exactly one `/`.
     public static func joinURL(_ base: String, _ path: String) -> String {
         let slash = UInt8(ascii: "/")
