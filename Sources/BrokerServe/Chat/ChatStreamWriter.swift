@@ -65,16 +65,19 @@ final class ChatStreamWriter: Sendable {
         }
         switch phase {
         case .head:
-            var out: [UInt8] = []
+            var out = JSONOutput(capacity: 1024)
             if case .chunk? = first?.pieces.first {
             } else {
-                out = event(textChunk(OpenAIMessage(role: "assistant", content: .string("")), finish: nil))
+                event(textChunk(OpenAIMessage(role: "assistant", content: .string("")), finish: nil), into: &out)
             }
-            if let first { out += render(first) }
-            return .data(out)
+            if let first { render(first, into: &out) }
+            return .data(out.bytes)
         case .body:
             switch take() {
-            case .batch(let batch): return .data(render(batch))
+            case .batch(let batch):
+                var out = JSONOutput(capacity: 256 * batch.pieces.count + 64)
+                render(batch, into: &out)
+                return .data(out.bytes)
             case .notYet: return nil
             case .stopped: return .abort
             }
@@ -87,58 +90,56 @@ final class ChatStreamWriter: Sendable {
     }
 
     /// The events for a batch; moves to `.done` when the batch carries the result.
-    private func render(_ batch: StreamChannel.Batch) -> [UInt8] {
-        var out: [UInt8] = []
+    private func render(_ batch: StreamChannel.Batch, into out: inout JSONOutput) {
+        var sawChunk = false
         for piece in batch.pieces {
             switch piece {
             case .text(let text) where !text.isEmpty:
-                out += event(textChunk(OpenAIMessage(content: .string(text)), finish: nil))
+                event(textChunk(OpenAIMessage(content: .string(text)), finish: nil), into: &out)
             case .text:
                 break
             case .chunk(var chunk):
-                state.withLock { $0.passedThrough = true }
+                sawChunk = true
                 // A chunk that only carried usage has nothing left to say: usage comes last.
                 if chunk.choices.isEmpty, chunk.extra.count == 0, chunk.systemFingerprint == nil { continue }
                 chunk.id = id
                 chunk.model = model
                 chunk.object = OpenAICompletion.chunkObject
                 if chunk.created == nil { chunk.created = createdSeconds }
-                out += event(chunk, omitUsage: true)
+                event(chunk, omitUsage: true, into: &out)
             }
         }
+        if sawChunk { state.withLock { $0.passedThrough = true } }
         switch batch.result {
         case nil:
             state.withLock { $0.phase = .body }
         case .success(let result)?:
-            let usage = result.response.completion?.usage ?? OpenAIUsage(result.response.usage ?? TokenUsage(inputTokens: 0, outputTokens: 0))
+            let usage = result.response.completion?.usage
+                ?? OpenAIUsage(result.response.usage ?? TokenUsage(inputTokens: 0, outputTokens: 0))
+            let brokerMember = { (out: inout JSONOutput) in
+                out.key("broker")
+                ChatCompletionJSON.writeBrokerInfo(result, to: &out)
+            }
             if state.withLock({ $0.passedThrough }) {
                 var last = OpenAICompletion(id: id, created: createdSeconds, model: model, isChunk: true)
                 if includeUsage { last.usage = usage }
-                out += event(last) { out in
-                    out.key("broker")
-                    ChatCompletionJSON.writeBrokerInfo(result, to: &out)
-                }
+                event(last, into: &out, members: brokerMember)
             } else {
-                out += event(textChunk(OpenAIMessage(), finish: result.response.finishReason ?? "stop")) { out in
-                    out.key("broker")
-                    ChatCompletionJSON.writeBrokerInfo(result, to: &out)
-                }
+                event(textChunk(OpenAIMessage(), finish: result.response.finishReason ?? "stop"), into: &out, members: brokerMember)
                 if includeUsage {
                     var last = OpenAICompletion(id: id, created: createdSeconds, model: model, isChunk: true)
                     last.usage = usage
-                    out += event(last)
+                    event(last, into: &out)
                 }
             }
-            out += Array("data: [DONE]\n\n".utf8)
+            out.appendFraming("data: [DONE]\n\n".utf8)
             state.withLock { $0.phase = .done }
         case .failure(let error)?:
-            var line = Array("data: ".utf8)
-            JSONWriter.write(error.json, into: &line)
-            out += line + [10, 10]
-            out += Array("data: [DONE]\n\n".utf8)
+            out.appendFraming("data: ".utf8)
+            out.value(error.json)
+            out.appendFraming("\n\ndata: [DONE]\n\n".utf8)
             state.withLock { $0.phase = .done }
         }
-        return out
     }
 
     /// A one-choice chunk of the broker's own (a provider that is not OpenAI-shaped).
@@ -150,12 +151,11 @@ final class ChatStreamWriter: Sendable {
 
     /// `data: {chunk}` and the blank line, written straight to bytes.
     private func event(
-        _ chunk: OpenAICompletion, omitUsage: Bool = false, members: (inout JSONOutput) -> Void = { _ in }
-    ) -> [UInt8] {
-        var out = JSONOutput(capacity: 256)
+        _ chunk: OpenAICompletion, omitUsage: Bool = false, into out: inout JSONOutput,
+        members: (inout JSONOutput) -> Void = { _ in }
+    ) {
         out.appendFraming("data: ".utf8)
         chunk.write(to: &out, omitUsage: omitUsage, members: members)
-        out.appendFraming([10, 10])
-        return out.bytes
+        out.appendFraming("\n\n".utf8)
     }
 }

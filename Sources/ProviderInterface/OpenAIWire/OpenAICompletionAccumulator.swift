@@ -3,8 +3,12 @@
 /// and `logprobs.content` kept; the last `usage` wins. What a client library does with a
 /// stream, for callers that want the whole answer (`broker run --stream --format json`).
 public struct OpenAICompletionAccumulator: Sendable {
-    /// The answer so far (a `chat.completion`).
-    public private(set) var completion = OpenAICompletion()
+    /// The answer so far, without its text (kept apart so appending does not copy it).
+    private var completion = OpenAICompletion()
+    /// Each choice's text so far, by choice index.
+    private var contents: [Int: String] = [:]
+    /// Each choice's refusal so far, by choice index.
+    private var refusals: [Int: String] = [:]
 
     /// An empty accumulator.
     public init() {}
@@ -29,39 +33,44 @@ public struct OpenAICompletionAccumulator: Sendable {
             completion.choices.sort { $0.index < $1.index }
             position = completion.choices.firstIndex { $0.index == piece.index } ?? 0
         }
-        var choice = completion.choices[position]
-        if let reason = piece.finishReason { choice.finishReason = reason }
-        if let logprobs = piece.logprobs, !logprobs.isNull { choice.logprobs = Self.merged(choice.logprobs, logprobs) }
-        for member in piece.extra { choice.extra[member.key] = member.value }
-        if let delta = piece.message {
-            var message = choice.message ?? OpenAIMessage(role: "assistant")
-            if let role = delta.role { message.role = role }
-            if let content = delta.content, !content.isNull {
-                message.content = .string((message.content?.stringValue ?? "") + delta.text)
-            } else if message.content == nil, delta.content != nil {
-                message.content = .null
-            }
-            if let refusal = delta.refusal?.stringValue {
-                message.refusal = .string((message.refusal?.stringValue ?? "") + refusal)
-            }
-            if let r = delta.reasoningContent { message.reasoningContent = (message.reasoningContent ?? "") + r }
-            if let r = delta.reasoning { message.reasoning = (message.reasoning ?? "") + r }
-            for call in delta.toolCalls ?? [] {
-                var calls = message.toolCalls ?? []
-                let callIndex = call.index ?? max(0, calls.count - (call.id == nil ? 1 : 0))
-                if let at = calls.firstIndex(where: { $0.index == callIndex }) {
-                    calls[at].append(call)
-                } else {
-                    var first = call
-                    first.index = callIndex
-                    calls.append(first)
-                }
-                message.toolCalls = calls
-            }
-            for member in delta.extra { message.extra[member.key] = member.value }
-            choice.message = message
+        // Everything below mutates the choice where it lies, so appended text is not copied.
+        if let reason = piece.finishReason { completion.choices[position].finishReason = reason }
+        if let logprobs = piece.logprobs, !logprobs.isNull {
+            completion.choices[position].logprobs = Self.merged(completion.choices[position].logprobs, logprobs)
         }
-        completion.choices[position] = choice
+        for member in piece.extra { completion.choices[position].extra[member.key] = member.value }
+        guard let delta = piece.message else { return }
+        if completion.choices[position].message == nil { completion.choices[position].message = OpenAIMessage(role: "assistant") }
+        if let role = delta.role { completion.choices[position].message?.role = role }
+        if let content = delta.content, !content.isNull {
+            contents[piece.index, default: ""].append(delta.text)
+        } else if delta.content != nil, contents[piece.index] == nil {
+            completion.choices[position].message?.content = .null
+        }
+        if let refusal = delta.refusal?.stringValue { refusals[piece.index, default: ""].append(refusal) }
+        if let r = delta.reasoningContent {
+            if completion.choices[position].message?.reasoningContent == nil {
+                completion.choices[position].message?.reasoningContent = ""
+            }
+            completion.choices[position].message?.reasoningContent?.append(r)
+        }
+        if let r = delta.reasoning {
+            if completion.choices[position].message?.reasoning == nil { completion.choices[position].message?.reasoning = "" }
+            completion.choices[position].message?.reasoning?.append(r)
+        }
+        for call in delta.toolCalls ?? [] {
+            let count = completion.choices[position].message?.toolCalls?.count ?? 0
+            let callIndex = call.index ?? max(0, count - (call.id == nil ? 1 : 0))
+            if let at = completion.choices[position].message?.toolCalls?.firstIndex(where: { $0.index == callIndex }) {
+                completion.choices[position].message?.toolCalls?[at].append(call)
+            } else {
+                var first = call
+                first.index = callIndex
+                if completion.choices[position].message?.toolCalls == nil { completion.choices[position].message?.toolCalls = [] }
+                completion.choices[position].message?.toolCalls?.append(first)
+            }
+        }
+        for member in delta.extra { completion.choices[position].message?.extra[member.key] = member.value }
     }
 
     /// `logprobs` with the new chunk's `content` (and `refusal`) entries appended.
@@ -82,6 +91,9 @@ public struct OpenAICompletionAccumulator: Sendable {
     public var result: OpenAICompletion {
         var whole = completion
         for i in whole.choices.indices {
+            let index = whole.choices[i].index
+            if let text = contents[index] { whole.choices[i].message?.content = .string(text) }
+            if let refusal = refusals[index] { whole.choices[i].message?.refusal = .string(refusal) }
             if whole.choices[i].message?.content == nil { whole.choices[i].message?.content = .null }
             guard var calls = whole.choices[i].message?.toolCalls else { continue }
             for j in calls.indices { calls[j].index = nil }
