@@ -3,7 +3,7 @@
 (plain, streamed and accumulated by the client, and the tool's result sent back), n=2,
 logprobs and a vision message; then reads /v1/usage.
 
-Usage: serve_passthrough_clients.py BASE_URL API_KEY CHAT_MODEL
+Usage: serve_passthrough_clients.py BASE_URL API_KEY CHAT_MODEL VISION_MODEL
 
 Prints one JSON object with what each call returned; exits non-zero on the first failure.
 """
@@ -26,7 +26,7 @@ TOOLS = [
 
 
 def main() -> int:
-    base, key, model = sys.argv[1:4]
+    base, key, model, vision_model = sys.argv[1:5]
     client = OpenAI(base_url=base + "/v1", api_key=key, max_retries=0)
     report = {}
     question = [{"role": "user", "content": 'Weather in "Paris", Île-de-France?'}]
@@ -69,7 +69,7 @@ def main() -> int:
     report["logprob_tokens"] = [t.token for t in scored.choices[0].logprobs.content]
 
     vision = client.chat.completions.create(
-        model=model,
+        model=vision_model,
         messages=[
             {
                 "role": "user",

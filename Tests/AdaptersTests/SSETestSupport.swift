@@ -9,24 +9,36 @@ struct SSEData: Sendable, Hashable {
 }
 
 extension HTTPStreamingResponse {
-    /// The body's events as the product reads them (``OpenAIChatSSEParser``), in order;
-    /// leaving the loop early cancels the transfer.
+    /// The body's events as the product reads them (``OpenAIChatSSEParser``), parsed as the
+    /// consumer pulls; leaving the loop early stops the transfer.
     func dataEvents() -> AsyncThrowingStream<SSEData, any Error> {
-        let body = self.body
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                var parser = OpenAIChatSSEParser()
-                do {
-                    for try await bytes in body {
-                        for data in parser.feed(bytes) { continuation.yield(SSEData(data: data)) }
-                    }
-                    for data in parser.finish() { continuation.yield(SSEData(data: data)) }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
+        let source = SSEDataSource(body)
+        return AsyncThrowingStream(unfolding: { try await source.next() })
+    }
+}
+
+/// The state behind ``HTTPStreamingResponse/dataEvents()``: `AsyncThrowingStream(unfolding:)`
+/// calls `next()` from one consuming task at a time, hence `@unchecked Sendable`.
+private final class SSEDataSource: @unchecked Sendable {
+    private var body: AsyncThrowingStream<[UInt8], any Error>.AsyncIterator
+    private var parser = OpenAIChatSSEParser()
+    private var ready: [String] = []
+    private var ended = false
+
+    init(_ body: AsyncThrowingStream<[UInt8], any Error>) {
+        self.body = body.makeAsyncIterator()
+    }
+
+    func next() async throws -> SSEData? {
+        while ready.isEmpty {
+            if ended { return nil }
+            if let chunk = try await body.next() {
+                ready = parser.feed(chunk)
+            } else {
+                ready = parser.finish()
+                ended = true
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
+        return SSEData(data: ready.removeFirst())
     }
 }

@@ -20,7 +20,7 @@ struct OfficialClientPassThroughTests {
         }
         let (status, stdout, stderr, code, serveLog) = try await onOwnThread {
             try OfficialClientTests.runClients(
-                python, script: "serve_passthrough_clients.py", arguments: ["l8"], server: server, home: dir)
+                python, script: "serve_passthrough_clients.py", arguments: ["l8", "mistralai/Mistral-Small-3.1-24B-Instruct-2503"], server: server, home: dir)
         }
         #expect(status == 0, "\(stderr.suffix(3000))")
         #expect(code == 0, "\(serveLog)")

@@ -129,9 +129,10 @@ struct PassThroughTests {
         #expect(ledger.arrayValue?.reduce(0) { $0 + ($1["requests"]?.intValue ?? 0) } == 2)
     }
 
-    @Test("a vision message's parts reach the provider as sent")
+    @Test("a vision message's parts reach a provider that takes images, as sent")
     func visionMessage() async throws {
         let h = try await ServeHarness()
+        let vision = "mistralai/Mistral-Small-3.1-24B-Instruct-2503"
         defer { Task { await h.stop() } }
         let content: [[String: Any]] = [
             ["type": "text", "text": "What is in this picture?"],
@@ -139,7 +140,7 @@ struct PassThroughTests {
         ]
         let response = try await h.send(
             "POST", "/v1/chat/completions",
-            json: ["model": "l8", "messages": [["role": "user", "content": content]], "max_tokens": 64])
+            json: ["model": vision, "messages": [["role": "user", "content": content]], "max_tokens": 64])
         #expect(response.status == 200, "\(response.text)")
         let answer = try JSONParser.parse(response.body)
         let text = try #require(answer["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue)
@@ -149,6 +150,20 @@ struct PassThroughTests {
         #expect(parts.count == 2)
         #expect(parts.last?["image_url"]?["url"] == "data:image/png;base64,iVBORw0KGgo=")
         #expect(parts.last?["image_url"]?["detail"] == "low")
+    }
+
+    @Test("an image for a model whose offers all lack image input is refused, naming vision")
+    func visionRefused() async throws {
+        let h = try await ServeHarness()
+        defer { Task { await h.stop() } }
+        let content: [[String: Any]] = [["type": "image_url", "image_url": ["url": "data:image/png;base64,AA=="]]]
+        let response = try await h.send(
+            "POST", "/v1/chat/completions", json: ["model": "l8", "messages": [["role": "user", "content": content]]])
+        #expect(response.status == 404, "\(response.text)")
+        let error = try JSONParser.parse(response.body)["error"]
+        #expect(error?["code"] == "no_offer_fits")
+        #expect(error?["message"]?.stringValue?.contains("does not support vision") == true, "\(response.text)")
+        #expect(!h.simulator.requests.contains { $0.path == "/v1/chat/completions" }, "nothing was sent")
     }
 
     @Test("a tool result goes back up and the answer is text again")

@@ -141,5 +141,10 @@ enum StoreSchema {
             -- otherwise. served_by stays the offer's: the circuit breaker reads it.
             ALTER TABLE usage ADD COLUMN upstream TEXT;
             """),
+        Migration("11-offer-vision", sql: """
+            -- Whether the offer takes image input: 1, 0, or NULL when nobody said (tools and
+            -- structured output have their columns since migration 1).
+            ALTER TABLE offers ADD COLUMN supports_vision INTEGER;
+            """),
     ]
 }

@@ -58,6 +58,7 @@ struct ChatCompletionRequest: Sendable {
         route.estimatedInputTokens = RouteRequest.estimateTokens(utf8Count: inputBytes)
         let maxTokens = parameters["max_completion_tokens"]?.intValue ?? parameters["max_tokens"]?.intValue
         route.estimatedOutputTokens = Int64(maxTokens ?? 256)
+        route.capabilities = RouteRequest.capabilities(parameters: parameters, messages: messages)
         return ChatCompletionRequest(
             requestedModel: model, selectors: ModelSelector.readings(model, registry: registry), request: request, route: route,
             stream: stream, includeUsage: includeUsage)
