@@ -3,7 +3,7 @@
 (plain, streamed and accumulated by the client, and the tool's result sent back), n=2,
 logprobs and a vision message; then reads /v1/usage.
 
-Usage: serve_passthrough_clients.py BASE_URL API_KEY CHAT_MODEL VISION_MODEL
+Usage: serve_passthrough_clients.py BASE_URL API_KEY CHAT_MODEL VISION_MODEL EMBEDDING_MODEL
 
 Prints one JSON object with what each call returned; exits non-zero on the first failure.
 """
@@ -26,7 +26,7 @@ TOOLS = [
 
 
 def main() -> int:
-    base, key, model, vision_model = sys.argv[1:5]
+    base, key, model, vision_model, embedding_model = sys.argv[1:6]
     client = OpenAI(base_url=base + "/v1", api_key=key, max_retries=0)
     report = {}
     question = [{"role": "user", "content": 'Weather in "Paris", Île-de-France?'}]
@@ -81,6 +81,16 @@ def main() -> int:
         ],
     )
     report["vision_text"] = vision.choices[0].message.content
+
+    # The client asks for base64 by default and decodes it; then floats, explicitly.
+    packed = client.embeddings.create(model=embedding_model, input=["one two", "three"])
+    plain = client.embeddings.create(model=embedding_model, input=["one two", "three"], encoding_format="float")
+    report["embedding_count"] = len(plain.data)
+    report["embedding_dimensions"] = len(plain.data[0].embedding)
+    report["embedding_usage"] = plain.usage.prompt_tokens
+    report["embeddings_agree"] = all(
+        abs(a - b) < 1e-6 for p, f in zip(packed.data, plain.data) for a, b in zip(p.embedding, f.embedding)
+    ) and len(packed.data) == len(plain.data)
 
     request = urllib.request.Request(base + "/v1/usage", headers={"Authorization": "Bearer " + key})
     with urllib.request.urlopen(request) as response:

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("broker serve speaks what agents use, driven by the official openai client")
 struct OfficialClientPassThroughTests {
-    @Test("tool calls (plain, streamed, result sent back), n=2, logprobs and a vision message, each billed once")
+    @Test("tool calls (plain, streamed, result sent back), n=2, logprobs, a vision message and embeddings, each billed once")
     func agentFeatures() async throws {
         let python = BrokerServeProcess.repositoryRoot.appendingPathComponent(".venv-serve/bin/python")
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
@@ -13,14 +13,15 @@ struct OfficialClientPassThroughTests {
         }
         var fixtures = SimulatorFixtures()
         fixtures.chatAnswers[ServeHarness.llama8B] = "It is sunny."
-        let (simulator, dir, server) = try await OfficialClientTests.start(fixtures: fixtures)
+        let (simulator, dir, server) = try await OfficialClientTests.start(fixtures: fixtures, embeddings: true)
         defer {
             simulator.stop()
             try? FileManager.default.removeItem(at: dir)
         }
         let (status, stdout, stderr, code, serveLog) = try await onOwnThread {
             try OfficialClientTests.runClients(
-                python, script: "serve_passthrough_clients.py", arguments: ["l8", "mistralai/Mistral-Small-3.1-24B-Instruct-2503"], server: server, home: dir)
+                python, script: "serve_passthrough_clients.py", arguments: ["l8", "mistralai/Mistral-Small-3.1-24B-Instruct-2503", SimulatorFixtures.embeddingModel],
+                server: server, home: dir)
         }
         #expect(status == 0, "\(stderr.suffix(3000))")
         #expect(code == 0, "\(serveLog)")
@@ -41,7 +42,11 @@ struct OfficialClientPassThroughTests {
         #expect(report["n2_indices"] as? [Int] == [0, 1])
         #expect(report["logprob_tokens"] as? [String] == ["It ", "is ", "sunny."])
         #expect((report["vision_text"] as? String)?.hasPrefix("I see 1 image.") == true)
-        #expect(report["billed_requests"] as? Int == 6, "\(report["usage_rows"] ?? "")")
+        #expect(report["embedding_count"] as? Int == 2)
+        #expect(report["embedding_dimensions"] as? Int == 8)
+        #expect(report["embedding_usage"] as? Int == 3)
+        #expect(report["embeddings_agree"] as? Bool == true, "base64 (the client's default) and float give the same vectors")
+        #expect(report["billed_requests"] as? Int == 8, "\(report["usage_rows"] ?? "")")
         // The tool call, the user and the image part went upstream as sent.
         let bodies = simulator.requests.filter { $0.path == "/v1/chat/completions" }.compactMap(\.json)
         #expect(bodies.contains { $0["user"] == "agent-7" && $0["tools"] != nil })

@@ -9,13 +9,13 @@ struct OfficialClientTests {
 
     /// A simulator in process, a registry pointing at it, a refreshed store, and `broker serve`,
     /// started on a thread of its own (see `onOwnThread`).
-    static func start(fixtures: SimulatorFixtures = SimulatorFixtures(), extraArgs: [String] = []) async throws
-        -> (ProviderSimulator, URL, BrokerServeProcess)
+    static func start(fixtures: SimulatorFixtures = SimulatorFixtures(), extraArgs: [String] = [], embeddings: Bool = false)
+        async throws -> (ProviderSimulator, URL, BrokerServeProcess)
     {
-        try await onOwnThread { try startBlocking(fixtures: fixtures, extraArgs: extraArgs) }
+        try await onOwnThread { try startBlocking(fixtures: fixtures, extraArgs: extraArgs, embeddings: embeddings) }
     }
 
-    private static func startBlocking(fixtures: SimulatorFixtures, extraArgs: [String]) throws
+    private static func startBlocking(fixtures: SimulatorFixtures, extraArgs: [String], embeddings: Bool) throws
         -> (ProviderSimulator, URL, BrokerServeProcess)
     {
         var fixtures = fixtures
@@ -25,7 +25,8 @@ struct OfficialClientTests {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-serve-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let registry = dir.appendingPathComponent("provider_registry.json")
-        try ServeHarness.registryText(simulator).write(to: registry, atomically: true, encoding: .utf8)
+        let extra = embeddings ? simulator.embeddingRegistryEntry() : ""
+        try simulator.testRegistryJSON(extraProviders: extra).write(to: registry, atomically: true, encoding: .utf8)
         var environment = ServeHarness.environment
         environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         environment["HOME"] = dir.path
