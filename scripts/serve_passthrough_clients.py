@@ -92,6 +92,52 @@ def main() -> int:
         abs(a - b) < 1e-6 for p, f in zip(packed.data, plain.data) for a, b in zip(p.embedding, f.embedding)
     ) and len(packed.data) == len(plain.data)
 
+    # The Responses API: text, a function call (plain and streamed), its output sent back.
+    answer = client.responses.create(model=model, input="hello responses", instructions="Be brief.")
+    report["responses_text"] = answer.output_text
+    report["responses_status"] = answer.status
+    report["responses_output_tokens"] = answer.usage.output_tokens
+    function_tools = [
+        {
+            "type": "function",
+            "name": "get_weather",
+            "description": "The weather in a city",
+            "parameters": {"type": "object", "properties": {"query": {"type": "string"}}},
+        }
+    ]
+    asked = [{"role": "user", "content": 'Weather in "Paris", Île-de-France?'}]
+    called = client.responses.create(model=model, input=asked, tools=function_tools)
+    call = [item for item in called.output if item.type == "function_call"][0]
+    report["responses_call_name"] = call.name
+    report["responses_call_arguments"] = call.arguments
+    types, streamed_arguments, completed = [], "", None
+    for event in client.responses.create(model=model, input=asked, tools=function_tools, stream=True):
+        if not types or types[-1] != event.type:
+            types.append(event.type)
+        if event.type == "response.function_call_arguments.delta":
+            streamed_arguments += event.delta
+        if event.type == "response.completed":
+            completed = event.response
+    report["responses_stream_events"] = types
+    report["responses_stream_arguments"] = streamed_arguments
+    report["responses_stream_final"] = [i.arguments for i in completed.output if i.type == "function_call"][0]
+    report["responses_stream_usage"] = completed.usage.output_tokens
+    follow = client.responses.create(
+        model=model,
+        input=asked
+        + [
+            {"type": "function_call", "call_id": call.call_id, "name": call.name, "arguments": call.arguments},
+            {"type": "function_call_output", "call_id": call.call_id, "output": "18 degrees"},
+        ],
+        tools=function_tools,
+    )
+    report["responses_after_call"] = follow.output_text
+    text_deltas = []
+    for event in client.responses.create(model=model, input="stream me", stream=True):
+        if event.type == "response.output_text.delta":
+            text_deltas.append(event.delta)
+    report["responses_stream_text"] = "".join(text_deltas)
+
     request = urllib.request.Request(base + "/v1/usage", headers={"Authorization": "Bearer " + key})
     with urllib.request.urlopen(request) as response:
         rows = json.load(response)

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("broker serve speaks what agents use, driven by the official openai client")
 struct OfficialClientPassThroughTests {
-    @Test("tool calls (plain, streamed, result sent back), n=2, logprobs, a vision message and embeddings, each billed once")
+    @Test("tool calls (plain, streamed, result sent back), n=2, logprobs, a vision message, embeddings and responses, each billed once")
     func agentFeatures() async throws {
         let python = BrokerServeProcess.repositoryRoot.appendingPathComponent(".venv-serve/bin/python")
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
@@ -46,7 +46,23 @@ struct OfficialClientPassThroughTests {
         #expect(report["embedding_dimensions"] as? Int == 8)
         #expect(report["embedding_usage"] as? Int == 3)
         #expect(report["embeddings_agree"] as? Bool == true, "base64 (the client's default) and float give the same vectors")
-        #expect(report["billed_requests"] as? Int == 8, "\(report["usage_rows"] ?? "")")
+        #expect(report["responses_text"] as? String == "It is sunny.")
+        #expect(report["responses_status"] as? String == "completed")
+        #expect(report["responses_output_tokens"] as? Int == 3)
+        #expect(report["responses_call_name"] as? String == "get_weather")
+        #expect(report["responses_call_arguments"] as? String == arguments)
+        #expect(report["responses_stream_arguments"] as? String == arguments)
+        #expect(report["responses_stream_final"] as? String == arguments)
+        #expect((report["responses_stream_usage"] as? Int ?? 0) > 0)
+        #expect(
+            report["responses_stream_events"] as? [String] == [
+                "response.created", "response.in_progress", "response.output_item.added",
+                "response.function_call_arguments.delta", "response.function_call_arguments.done", "response.output_item.done",
+                "response.completed",
+            ])
+        #expect(report["responses_after_call"] as? String == "It is sunny.")
+        #expect(report["responses_stream_text"] as? String == "It is sunny.")
+        #expect(report["billed_requests"] as? Int == 13, "\(report["usage_rows"] ?? "")")
         // The tool call, the user and the image part went upstream as sent.
         let bodies = simulator.requests.filter { $0.path == "/v1/chat/completions" }.compactMap(\.json)
         #expect(bodies.contains { $0["user"] == "agent-7" && $0["tools"] != nil })
