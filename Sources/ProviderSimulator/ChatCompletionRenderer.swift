@@ -21,6 +21,8 @@ struct ChatCompletionRenderer {
     var logprobs = false
     /// How the host streams a tool call's first delta.
     var dialect = ChatDialect.openAI
+    /// `system_fingerprint`, sent by OpenAI-style hosts.
+    var systemFingerprint: String?
 
     private func completion(chunk: Bool, choices: [OpenAIChoice], usage completionTokens: Int?) -> OpenAICompletion {
         var extra = JSONObject()
@@ -31,7 +33,8 @@ struct ChatCompletionRenderer {
                 totalTokens: Int64(self.usage.promptTokens + $0))
         }
         return OpenAICompletion(
-            id: id, created: created, model: model, choices: choices, usage: usage, extra: extra, isChunk: chunk)
+            id: id, created: created, model: model, choices: choices, usage: usage,
+            systemFingerprint: systemFingerprint.map(JSONValue.string), extra: extra, isChunk: chunk)
     }
 
     private func bytes(_ completion: OpenAICompletion) -> [UInt8] {

@@ -51,7 +51,11 @@ extension SimulatorCore {
         completion.choiceCount = min(8, max(1, body["n"]?.intValue ?? 1))
         completion.logprobs = body["logprobs"]?.boolValue == true
         completion.toolCall = Self.toolCall(body, messages: messages, number: number)
-        if case .compatible = flavor {} else { completion.dialect = .namedWithFirstFragment }
+        if case .compatible = flavor {
+            completion.systemFingerprint = "fp_sim_\(model.utf8.count)"
+        } else {
+            completion.dialect = .namedWithFirstFragment
+        }
         if body["reasoning_effort"] != nil || body["reasoning"] != nil {
             let key: String
             if case .openRouter = flavor { key = "reasoning" } else { key = "reasoning_content" }
@@ -71,7 +75,9 @@ extension SimulatorCore {
             pieces: pieces, finishReason: finishReason, placement: fixtures.placement(for: model),
             includeUsageRequested: includeUsageRequested)
         let prefix = fixtures.sseOmitsSpace ? "data:" : "data: "
-        let chunks = (events + [Array("[DONE]".utf8)]).map { Array(prefix.utf8) + $0 + [0x0A, 0x0A] }
+        var chunks = (events + [Array("[DONE]".utf8)]).map { Array(prefix.utf8) + $0 + [0x0A, 0x0A] }
+        // OpenRouter keeps a stream alive with SSE comments before the first chunk.
+        if case .openRouter = flavor { chunks.insert(Array(": OPENROUTER PROCESSING\n\n".utf8), at: 0) }
         return SimulatedResponse(
             status: 200, headers: SimulatedResponse.sseHeaders + headers,
             body: .chunks(chunks, delayMs: fixtures.streamChunkDelayMs))

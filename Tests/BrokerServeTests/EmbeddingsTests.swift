@@ -20,6 +20,22 @@ struct EmbeddingsTests {
         })
     }
 
+    @Test("a Hugging Face feature-extraction model answers in OpenAI's shape, one vector per input")
+    func huggingFaceFeatureExtraction() async throws {
+        let h = try await ServeHarness()
+        defer { Task { await h.stop() } }
+        let response = try await h.send(
+            "POST", "/v1/embeddings", json: ["model": "intfloat/multilingual-e5-large", "input": ["bonjour", "hello"]])
+        #expect(response.status == 200, "\(response.text)")
+        let answer = try JSONParser.parse(response.body)
+        let data = try #require(answer["data"]?.arrayValue)
+        #expect(data.map { $0["index"] } == [0, 1])
+        #expect(data.allSatisfy { $0["object"] == "embedding" && $0["embedding"]?.arrayValue?.count == 8 })
+        #expect(answer["broker"]?["served_by"] == "hf-inference")
+        let upstream = try #require(h.simulator.requests.last { $0.path.contains("intfloat/multilingual-e5-large") })
+        #expect(upstream.json?["inputs"]?.arrayValue?.count == 2)
+    }
+
     @Test("float and base64 vectors, an array input, usage billed per input token exactly, and the market lists the model")
     func embeddings() async throws {
         let h = try await Self.harness()
