@@ -22,5 +22,6 @@ public enum ModelCapability: String, Sendable, Hashable, CaseIterable, Comparabl
         }
     }
 
+    /// Ordered by name, so reasons list capabilities the same way every time.
     public static func < (a: ModelCapability, b: ModelCapability) -> Bool { a.rawValue < b.rawValue }
 }

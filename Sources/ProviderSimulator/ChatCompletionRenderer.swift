@@ -102,7 +102,8 @@ struct ChatCompletionRenderer {
                         var opening = OpenAIMessage(role: "assistant", content: .null, toolCalls: [call])
                         opening.toolCalls?[0].arguments = ""
                         deltas.append((opening, []))
-                        deltas.append((OpenAIMessage(toolCalls: [OpenAIToolCall(index: 0, arguments: fragment)]), [fragment]))
+                        deltas.append(
+                            (OpenAIMessage(toolCalls: [OpenAIToolCall(index: 0, arguments: fragment)]), [fragment]))
                         continue
                     }
                 }
@@ -133,7 +134,10 @@ struct ChatCompletionRenderer {
         }
         switch placement {
         case .finalEmptyDeltaChunk:
-            events.append(bytes(completion(chunk: true, choices: [OpenAIChoice(message: OpenAIMessage(), logprobs: .null)], usage: total)))
+            events.append(
+                bytes(
+                    completion(
+                        chunk: true, choices: [OpenAIChoice(message: OpenAIMessage(), logprobs: .null)], usage: total)))
         case .onlyWithIncludeUsage where includeUsageRequested:
             events.append(bytes(completion(chunk: true, choices: [], usage: total)))
         default: break

@@ -9,7 +9,8 @@ extension SimulatorCore {
             return Self.openAIError(400, "Could not parse the JSON body of your request.", param: nil, code: nil)
         }
         guard let model = body["model"]?.stringValue, provider.models.contains(where: { $0.id == model }) else {
-            return Self.openAIError(404, "The model does not exist or is not an embedding model.", param: "model", code: "model_not_found")
+            return Self.openAIError(
+                404, "The model does not exist or is not an embedding model.", param: "model", code: "model_not_found")
         }
         let inputs: [String]
         if let text = body["input"]?.stringValue {
@@ -17,7 +18,8 @@ extension SimulatorCore {
         } else if let list = body["input"]?.arrayValue, !list.isEmpty, list.allSatisfy({ $0.stringValue != nil }) {
             inputs = list.compactMap(\.stringValue)
         } else {
-            return Self.openAIError(400, "'input' must be a string or a non-empty array of strings", param: "input", code: nil)
+            return Self.openAIError(
+                400, "'input' must be a string or a non-empty array of strings", param: "input", code: nil)
         }
         let dimensions = min(8, max(1, body["dimensions"]?.intValue ?? 8))
         var items: [OpenAIEmbeddingList.Item] = []

@@ -57,7 +57,8 @@ struct EmbeddingsEndpoint: Sendable {
             ChatCompletionJSON.writeBrokerInfo(result, to: &out)
         }
         return ServerResponse(
-            status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result), bytes: out.bytes)
+            status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
+            bytes: out.bytes)
     }
 
     /// The texts of `input`: a string, or a non-empty array of strings; `nil` otherwise.

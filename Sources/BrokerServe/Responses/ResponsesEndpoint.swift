@@ -14,18 +14,22 @@ struct ResponsesEndpoint: Sendable {
         let responses = try ResponsesRequest.parse(request.body, registry: context.registry)
         let chat = responses.chat
         let routed = RoutedRun(context: context, key: key, route: "responses")
-        let plan = try await routed.plan(selectors: chat.selectors, route: chat.route, requested: chat.requestedModel).get()
+        let plan = try await routed.plan(selectors: chat.selectors, route: chat.route, requested: chat.requestedModel)
+            .get()
         let createdAt = context.now() / 1000
         if chat.stream {
             let (channel, first, task, trace, requestID) = try await ChatEndpoint.startStream(
                 chat.request, plan: plan, routed: routed, started: started, stop: request.stopSignal)
             let offer = trace.offer ?? plan.candidates.first.map(OfferKey.init)
-            let model = plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
+            let model =
+                plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
             let writer = ResponsesStreamWriter(
-                channel: channel, first: first, output: ResponsesOutput(id: "resp_" + requestID, model: model, createdAt: createdAt),
+                channel: channel, first: first,
+                output: ResponsesOutput(id: "resp_" + requestID, model: model, createdAt: createdAt),
                 echo: responses.echo)
             var headers: [(name: String, value: String)] = [
-                ("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache"), ("x-broker-request-id", requestID),
+                ("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache"),
+                ("x-broker-request-id", requestID),
             ]
             if let offer {
                 headers.append(("x-broker-provider", offer.provider))
@@ -34,8 +38,10 @@ struct ResponsesEndpoint: Sendable {
             }
             return ServerResponse(
                 status: 200, headers: headers,
-                body: .stream(ResponseStream(
-                    onFinish: { task.cancel() }, poll: { wake in writer.poll(wake) }, next: { stop in writer.next(stop) })))
+                body: .stream(
+                    ResponseStream(
+                        onFinish: { task.cancel() }, poll: { wake in writer.poll(wake) },
+                        next: { stop in writer.next(stop) })))
         }
         let result = try await routed.run(
             chat.request, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
@@ -56,6 +62,7 @@ struct ResponsesEndpoint: Sendable {
             ChatCompletionJSON.writeBrokerInfo(result, to: &out)
         }
         return ServerResponse(
-            status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result), bytes: out.bytes)
+            status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
+            bytes: out.bytes)
     }
 }

@@ -27,16 +27,20 @@ struct ResponsesOutput: Sendable {
     var usage: TokenUsage?
 
     /// The items of a whole chat answer's first choice.
-    init(id: String, model: String, createdAt: Int64, completion: OpenAICompletion?, text: String, finishReason: String?) {
+    init(
+        id: String, model: String, createdAt: Int64, completion: OpenAICompletion?, text: String, finishReason: String?
+    ) {
         self.id = id
         self.model = model
         self.createdAt = createdAt
         self.finishReason = finishReason
         if !text.isEmpty { items.append(Item(id: "msg_" + id.dropFirst(5), kind: .message(text: text))) }
         for (i, call) in (completion?.firstMessage?.toolCalls ?? []).enumerated() {
-            items.append(Item(
-                id: "fc_\(i)_" + id.dropFirst(5),
-                kind: .functionCall(callID: call.id ?? "call_\(i)", name: call.name ?? "", arguments: call.arguments ?? "")))
+            items.append(
+                Item(
+                    id: "fc_\(i)_" + id.dropFirst(5),
+                    kind: .functionCall(
+                        callID: call.id ?? "call_\(i)", name: call.name ?? "", arguments: call.arguments ?? "")))
         }
     }
 

@@ -62,7 +62,10 @@ struct ResponsesRequest: Sendable {
         parsed.includeUsage = true
 
         var echo = JSONObject()
-        for name in ["instructions", "max_output_tokens", "metadata", "parallel_tool_calls", "temperature", "top_p", "user", "tool_choice", "tools"] {
+        for name in [
+            "instructions", "max_output_tokens", "metadata", "parallel_tool_calls", "temperature", "top_p", "user",
+            "tool_choice", "tools",
+        ] {
             if let value = object[name] { echo[name] = value }
         }
         return ResponsesRequest(chat: parsed, echo: echo)
@@ -74,13 +77,20 @@ struct ResponsesRequest: Sendable {
         let type = item["type"]?.stringValue ?? (item["role"] != nil ? "message" : "")
         switch type {
         case "message":
-            guard var role = item["role"]?.stringValue else { throw APIError.badRequest("\(param).role is required", param: param) }
+            guard var role = item["role"]?.stringValue else {
+                throw APIError.badRequest("\(param).role is required", param: param)
+            }
             if role == "developer" { role = "system" }
             let content: JSONValue
             switch item["content"] {
             case .string(let text)?: content = .string(text)
-            case .array(let parts)?: content = .array(try parts.enumerated().map { j, part throws(APIError) in try Self.part(part, "\(param).content[\(j)]") })
-            default: throw APIError.badRequest("\(param).content must be text or an array of content parts", param: param)
+            case .array(let parts)?:
+                content = .array(
+                    try parts.enumerated().map { j, part throws(APIError) in
+                        try Self.part(part, "\(param).content[\(j)]")
+                    })
+            default:
+                throw APIError.badRequest("\(param).content must be text or an array of content parts", param: param)
             }
             messages.append(["role": .string(role), "content": content])
         case "function_call":
@@ -120,13 +130,15 @@ struct ResponsesRequest: Sendable {
             return ["type": "text", "text": part["text"] ?? ""]
         case "input_image"?:
             guard let url = part["image_url"]?.stringValue else {
-                throw APIError.badRequest("\(param): input_image needs image_url (file_id is not supported)", param: param)
+                throw APIError.badRequest(
+                    "\(param): input_image needs image_url (file_id is not supported)", param: param)
             }
             var image = JSONObject([("url", .string(url))])
             if let detail = part["detail"], !detail.isNull { image["detail"] = detail }
             return ["type": "image_url", "image_url": .object(image)]
         default:
-            throw APIError.badRequest("\(param): content parts of type '\(part["type"]?.stringValue ?? "?")' are not supported", param: param)
+            throw APIError.badRequest(
+                "\(param): content parts of type '\(part["type"]?.stringValue ?? "?")' are not supported", param: param)
         }
     }
 
@@ -137,7 +149,8 @@ struct ResponsesRequest: Sendable {
         for (i, tool) in list.enumerated() {
             guard tool["type"]?.stringValue == "function", let name = tool["name"]?.stringValue else {
                 throw APIError.badRequest(
-                    "tools[\(i)]: only function tools are supported (got '\(tool["type"]?.stringValue ?? "?")')", param: "tools")
+                    "tools[\(i)]: only function tools are supported (got '\(tool["type"]?.stringValue ?? "?")')",
+                    param: "tools")
             }
             var function = JSONObject([("name", .string(name))])
             for key in ["description", "parameters", "strict"] {

@@ -56,33 +56,35 @@ final class ResponsesStreamWriter: Sendable {
         let phase = state.withLock { $0.phase }
         switch phase {
         case .head:
-            return .data(state.withLock { s in
-                var out = JSONOutput(capacity: 2048)
-                let echo = self.echo
-                let output = s.output
-                Self.event("response.created", &s.sequence, &out) { out in
-                    out.key("response")
-                    output.write(to: &out, done: false, echo: echo)
-                }
-                Self.event("response.in_progress", &s.sequence, &out) { out in
-                    out.key("response")
-                    output.write(to: &out, done: false, echo: echo)
-                }
-                if let first = s.first {
-                    s.first = nil
-                    render(first, &s, &out)
-                }
-                if s.phase == .head { s.phase = .body }
-                return out.bytes
-            })
+            return .data(
+                state.withLock { s in
+                    var out = JSONOutput(capacity: 2048)
+                    let echo = self.echo
+                    let output = s.output
+                    Self.event("response.created", &s.sequence, &out) { out in
+                        out.key("response")
+                        output.write(to: &out, done: false, echo: echo)
+                    }
+                    Self.event("response.in_progress", &s.sequence, &out) { out in
+                        out.key("response")
+                        output.write(to: &out, done: false, echo: echo)
+                    }
+                    if let first = s.first {
+                        s.first = nil
+                        render(first, &s, &out)
+                    }
+                    if s.phase == .head { s.phase = .body }
+                    return out.bytes
+                })
         case .body:
             switch take() {
             case .batch(let batch):
-                return .data(state.withLock { s in
-                    var out = JSONOutput(capacity: 256 * batch.pieces.count + 64)
-                    render(batch, &s, &out)
-                    return out.bytes
-                })
+                return .data(
+                    state.withLock { s in
+                        var out = JSONOutput(capacity: 256 * batch.pieces.count + 64)
+                        render(batch, &s, &out)
+                        return out.bytes
+                    })
             case .notYet: return nil
             case .stopped: return .abort
             }
@@ -99,7 +101,9 @@ final class ResponsesStreamWriter: Sendable {
             switch piece {
             case .text(let text): appendText(text, &s, &out)
             case .chunk(let chunk):
-                guard let choice = chunk.choices.first(where: { $0.index == 0 }), let delta = choice.message else { continue }
+                guard let choice = chunk.choices.first(where: { $0.index == 0 }), let delta = choice.message else {
+                    continue
+                }
                 appendText(delta.text, &s, &out)
                 for call in delta.toolCalls ?? [] { appendCall(call, &s, &out) }
                 if let reason = choice.finishReason { s.output.finishReason = reason }
@@ -156,7 +160,9 @@ final class ResponsesStreamWriter: Sendable {
                 ResponsesOutput.writeTextPart("", to: &out)
             }
         }
-        if case .message(let earlier) = s.output.items[index].kind { s.output.items[index].kind = .message(text: earlier + text) }
+        if case .message(let earlier) = s.output.items[index].kind {
+            s.output.items[index].kind = .message(text: earlier + text)
+        }
         let itemID = s.output.items[index].id
         Self.event("response.output_text.delta", &s.sequence, &out) { out in
             out.member("item_id", itemID)

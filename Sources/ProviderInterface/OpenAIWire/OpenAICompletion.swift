@@ -31,8 +31,10 @@ public struct OpenAICompletion: Sendable, Hashable {
 
     /// An answer.
     public init(
-        id: String? = nil, object: String? = nil, created: Int64? = nil, model: String? = nil, choices: [OpenAIChoice] = [],
-        usage: OpenAIUsage? = nil, systemFingerprint: JSONValue? = nil, extra: JSONObject = JSONObject(), isChunk: Bool = false
+        id: String? = nil, object: String? = nil, created: Int64? = nil, model: String? = nil,
+        choices: [OpenAIChoice] = [],
+        usage: OpenAIUsage? = nil, systemFingerprint: JSONValue? = nil, extra: JSONObject = JSONObject(),
+        isChunk: Bool = false
     ) {
         self.id = id
         self.object = object ?? (isChunk ? Self.chunkObject : "chat.completion")
@@ -89,7 +91,8 @@ public struct OpenAICompletion: Sendable, Hashable {
 
     /// Writes the answer. `members` adds the caller's own members at the end (the broker's
     /// account); `usage` is left out when `omitUsage` is set.
-    public func write(to out: inout JSONOutput, omitUsage: Bool = false, members: (inout JSONOutput) -> Void = { _ in }) {
+    public func write(to out: inout JSONOutput, omitUsage: Bool = false, members: (inout JSONOutput) -> Void = { _ in })
+    {
         out.beginObject()
         if let id { out.member("id", id) }
         if let object { out.member("object", object) }

@@ -29,7 +29,8 @@ public struct OpenAICompletionAccumulator: Sendable {
         if let found = completion.choices.firstIndex(where: { $0.index == piece.index }) {
             position = found
         } else {
-            completion.choices.append(OpenAIChoice(index: piece.index, message: OpenAIMessage(role: "assistant"), logprobs: .null))
+            completion.choices.append(
+                OpenAIChoice(index: piece.index, message: OpenAIMessage(role: "assistant"), logprobs: .null))
             completion.choices.sort { $0.index < $1.index }
             position = completion.choices.firstIndex { $0.index == piece.index } ?? 0
         }
@@ -40,7 +41,9 @@ public struct OpenAICompletionAccumulator: Sendable {
         }
         for member in piece.extra { completion.choices[position].extra[member.key] = member.value }
         guard let delta = piece.message else { return }
-        if completion.choices[position].message == nil { completion.choices[position].message = OpenAIMessage(role: "assistant") }
+        if completion.choices[position].message == nil {
+            completion.choices[position].message = OpenAIMessage(role: "assistant")
+        }
         if let role = delta.role { completion.choices[position].message?.role = role }
         if let content = delta.content, !content.isNull {
             contents[piece.index, default: ""].append(delta.text)
@@ -55,7 +58,9 @@ public struct OpenAICompletionAccumulator: Sendable {
             completion.choices[position].message?.reasoningContent?.append(r)
         }
         if let r = delta.reasoning {
-            if completion.choices[position].message?.reasoning == nil { completion.choices[position].message?.reasoning = "" }
+            if completion.choices[position].message?.reasoning == nil {
+                completion.choices[position].message?.reasoning = ""
+            }
             completion.choices[position].message?.reasoning?.append(r)
         }
         for call in delta.toolCalls ?? [] {
@@ -66,7 +71,9 @@ public struct OpenAICompletionAccumulator: Sendable {
             } else {
                 var first = call
                 first.index = callIndex
-                if completion.choices[position].message?.toolCalls == nil { completion.choices[position].message?.toolCalls = [] }
+                if completion.choices[position].message?.toolCalls == nil {
+                    completion.choices[position].message?.toolCalls = []
+                }
                 completion.choices[position].message?.toolCalls?.append(first)
             }
         }

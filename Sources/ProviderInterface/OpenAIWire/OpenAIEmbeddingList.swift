@@ -61,7 +61,8 @@ public struct OpenAIEmbeddingList: Sendable, Hashable {
                 }
             case "object" where member.value.stringValue == "list": break
             case "model" where member.value.stringValue != nil: model = member.value.stringValue
-            case "usage" where member.value.objectValue != nil || member.value.isNull: usage = OpenAIUsage(parsing: member.value)
+            case "usage" where member.value.objectValue != nil || member.value.isNull:
+                usage = OpenAIUsage(parsing: member.value)
             default: extra.appendUnchecked(member.key, member.value)
             }
         }
@@ -115,8 +116,10 @@ public struct OpenAIEmbeddingList: Sendable, Hashable {
             bytes.reserveCapacity(numbers.count * 4)
             for number in numbers {
                 let bits = (number.numberText.flatMap(Float.init) ?? 0).bitPattern
-                bytes.append(contentsOf: [UInt8(truncatingIfNeeded: bits), UInt8(truncatingIfNeeded: bits >> 8),
-                                          UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24)])
+                bytes.append(contentsOf: [
+                    UInt8(truncatingIfNeeded: bits), UInt8(truncatingIfNeeded: bits >> 8),
+                    UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24),
+                ])
             }
             copy.data[i].embedding = .string(Base64.encode(bytes))
         }

@@ -45,7 +45,8 @@ public struct OpenAIMessage: Sendable, Hashable {
             case "refusal": refusal = value
             case "tool_calls" where value.arrayValue.map(Self.allToolCalls) == true:
                 toolCalls = value.arrayValue?.compactMap(OpenAIToolCall.init(parsing:))
-            case "reasoning_content" where value.stringValue != nil || value.isNull: reasoningContent = value.stringValue
+            case "reasoning_content" where value.stringValue != nil || value.isNull:
+                reasoningContent = value.stringValue
             case "reasoning" where value.stringValue != nil || value.isNull: reasoning = value.stringValue
             default: extra.appendUnchecked(member.key, value)
             }

@@ -50,8 +50,10 @@ public struct OpenAIToolCall: Sendable, Hashable {
                 hasFunction = true
                 for inner in value.objectValue ?? JSONObject() {
                     switch inner.key {
-                    case "name" where inner.value.stringValue != nil || inner.value.isNull: name = inner.value.stringValue
-                    case "arguments" where inner.value.stringValue != nil || inner.value.isNull: arguments = inner.value.stringValue
+                    case "name" where inner.value.stringValue != nil || inner.value.isNull:
+                        name = inner.value.stringValue
+                    case "arguments" where inner.value.stringValue != nil || inner.value.isNull:
+                        arguments = inner.value.stringValue
                     default: functionExtra.appendUnchecked(inner.key, inner.value)
                     }
                 }

@@ -13,7 +13,10 @@ public struct OpenAIUsage: Sendable, Hashable {
     public var extra: JSONObject
 
     /// A usage object.
-    public init(promptTokens: Int64? = nil, completionTokens: Int64? = nil, totalTokens: Int64? = nil, extra: JSONObject = JSONObject()) {
+    public init(
+        promptTokens: Int64? = nil, completionTokens: Int64? = nil, totalTokens: Int64? = nil,
+        extra: JSONObject = JSONObject()
+    ) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.totalTokens = totalTokens
