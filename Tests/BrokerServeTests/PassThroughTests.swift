@@ -191,6 +191,25 @@ struct PassThroughTests {
         #expect(sent[2]["tool_call_id"] == "call_1")
     }
 
+    @Test("a stream that breaks before any output fails over, and the client sees one clean stream from the next offer")
+    func failoverBeforeOutputLeavesNothingBehind() async throws {
+        var fixtures = SimulatorFixtures()
+        fixtures.chatAnswers[ServeHarness.llama8B] = "hi"
+        let h = try await ServeHarness(fixtures: fixtures)
+        defer { Task { await h.stop() } }
+        // The first try sends its role chunk, then the connection drops: no output yet.
+        h.simulator.inject(.truncatedStream, pathPrefix: "/v1/chat/completions", count: 1)
+        let response = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8", extra: ["stream": true]))
+        #expect(response.status == 200, "\(response.text)")
+        let chunks = try Self.chunks(response)
+        let roles = chunks.compactMap { $0["choices"]?.arrayValue?.first?["delta"]?["role"] }
+        #expect(roles == ["assistant"], "the failed try's role chunk was held back")
+        let text = chunks.compactMap { $0["choices"]?.arrayValue?.first?["delta"]?["content"]?.stringValue }.joined()
+        #expect(text == "hi")
+        #expect(chunks.last?["broker"]?["attempts"]?.arrayValue?.count == 2)
+        #expect(h.simulator.requests.filter { $0.path == "/v1/chat/completions" }.count == 2)
+    }
+
     @Test("a stream that breaks in the middle of a tool call ends with an error event, not a retry elsewhere")
     func faultMidToolCall() async throws {
         let h = try await ServeHarness()
