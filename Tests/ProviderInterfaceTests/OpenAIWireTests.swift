@@ -92,4 +92,21 @@ struct OpenAIWireTests {
         #expect(whole.usage?.tokenUsage == TokenUsage(inputTokens: 3, outputTokens: 2))
         #expect(whole.created == 5)
     }
+
+    @Test func anEmbeddingListRoundTripsAndPacksToBase64Float32() throws {
+        let text = #"{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.5,-2,1e-3],"x":1}],"model":"m","usage":{"prompt_tokens":3,"total_tokens":3},"id":"emb-1"}"#
+        let list = try #require(OpenAIEmbeddingList(parsing: try JSONParser.parse(text)))
+        var out = JSONOutput()
+        list.write(to: &out)
+        #expect(String(decoding: out.bytes, as: UTF8.self) == text)
+        #expect(OpenAIEmbeddingList(parsing: try JSONParser.parse(out.bytes)) == list)
+        #expect(list.extra["id"] == "emb-1" && list.data[0].extra["x"] == 1)
+        // 0.5, -2 and 0.001 as little-endian float32: 0x3F000000, 0xC0000000, 0x3A83126F.
+        #expect(list.base64Encoded.data[0].embedding == .string(Base64.encode([0, 0, 0, 0x3F, 0, 0, 0, 0xC0, 0x6F, 0x12, 0x83, 0x3A])))
+        #expect(Base64.encode(Array("any carnal pleas".utf8)) == "YW55IGNhcm5hbCBwbGVhcw==")
+        let nested = try #require(OpenAIEmbeddingList(featureExtraction: [[1, 2], [3, 4]]))
+        #expect(nested.data.map(\.index) == [0, 1])
+        #expect(OpenAIEmbeddingList(featureExtraction: [1, 2])?.data.count == 1)
+        #expect(OpenAIEmbeddingList(featureExtraction: ["a"]) == nil)
+    }
 }

@@ -4,7 +4,7 @@ import ProviderInterface
 
 /// `POST /v1/responses`: the Responses API, translated to a chat completion
 /// (``ResponsesRequest``) and routed exactly like `/v1/chat/completions`; the answer comes
-/// back as a `response` object (``ResponsesOutput``) or, with `stream: true`, as the
+/// back as a `response` object (``OpenAIResponse``) or, with `stream: true`, as the
 /// documented event sequence (``ResponsesStreamWriter``).
 struct ResponsesEndpoint: Sendable {
     let context: ServeContext
@@ -25,7 +25,7 @@ struct ResponsesEndpoint: Sendable {
                 plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
             let writer = ResponsesStreamWriter(
                 channel: channel, first: first,
-                output: ResponsesOutput(id: "resp_" + requestID, model: model, createdAt: createdAt),
+                output: OpenAIResponse(id: "resp_" + requestID, model: model, createdAt: createdAt),
                 echo: responses.echo)
             var headers: [(name: String, value: String)] = [
                 ("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache"),
@@ -52,7 +52,7 @@ struct ResponsesEndpoint: Sendable {
         case .json(let v): text = JSONWriter.string(v)
         case .binary: text = ""
         }
-        var output = ResponsesOutput(
+        var output = OpenAIResponse(
             id: "resp_" + result.requestID, model: ChatCompletionJSON.modelName(result.offer), createdAt: createdAt,
             completion: result.response.completion, text: text, finishReason: result.response.finishReason)
         output.usage = result.response.usage

@@ -18,7 +18,7 @@ final class ResponsesStreamWriter: Sendable {
     private struct State {
         var phase = Phase.head
         var first: StreamChannel.Batch?
-        var output: ResponsesOutput
+        var output: OpenAIResponse
         var sequence = 0
         /// The index in `output.items` of the message being written.
         var message: Int?
@@ -30,7 +30,7 @@ final class ResponsesStreamWriter: Sendable {
     private let echo: JSONObject
     private let state: Mutex<State>
 
-    init(channel: StreamChannel, first: StreamChannel.Batch, output: ResponsesOutput, echo: JSONObject) {
+    init(channel: StreamChannel, first: StreamChannel.Batch, output: OpenAIResponse, echo: JSONObject) {
         self.channel = channel
         self.echo = echo
         self.state = Mutex(State(first: first, output: output))
@@ -145,19 +145,19 @@ final class ResponsesStreamWriter: Sendable {
         } else {
             index = s.output.items.count
             s.message = index
-            let item = ResponsesOutput.Item(id: "msg_" + s.output.id.dropFirst(5), kind: .message(text: ""))
+            let item = OpenAIResponse.Item(id: "msg_" + s.output.id.dropFirst(5), kind: .message(text: ""))
             s.output.items.append(item)
             Self.event("response.output_item.added", &s.sequence, &out) { out in
                 out.member("output_index", integer: Int64(index))
                 out.key("item")
-                ResponsesOutput.write(item, done: false, to: &out)
+                OpenAIResponse.write(item, done: false, to: &out)
             }
             Self.event("response.content_part.added", &s.sequence, &out) { out in
                 out.member("item_id", item.id)
                 out.member("output_index", integer: Int64(index))
                 out.member("content_index", integer: 0)
                 out.key("part")
-                ResponsesOutput.writeTextPart("", to: &out)
+                OpenAIResponse.writeTextPart("", to: &out)
             }
         }
         if case .message(let earlier) = s.output.items[index].kind {
@@ -183,14 +183,14 @@ final class ResponsesStreamWriter: Sendable {
         } else {
             index = s.output.items.count
             s.calls[streamIndex] = index
-            let item = ResponsesOutput.Item(
+            let item = OpenAIResponse.Item(
                 id: "fc_\(streamIndex)_" + s.output.id.dropFirst(5),
                 kind: .functionCall(callID: piece.id ?? "call_\(streamIndex)", name: piece.name ?? "", arguments: ""))
             s.output.items.append(item)
             Self.event("response.output_item.added", &s.sequence, &out) { out in
                 out.member("output_index", integer: Int64(index))
                 out.key("item")
-                ResponsesOutput.write(item, done: false, to: &out)
+                OpenAIResponse.write(item, done: false, to: &out)
             }
         }
         guard let fragment = piece.arguments, !fragment.isEmpty,
@@ -224,7 +224,7 @@ final class ResponsesStreamWriter: Sendable {
                     out.member("output_index", integer: Int64(index))
                     out.member("content_index", integer: 0)
                     out.key("part")
-                    ResponsesOutput.writeTextPart(text, to: &out)
+                    OpenAIResponse.writeTextPart(text, to: &out)
                 }
             case .functionCall(_, let name, let arguments):
                 Self.event("response.function_call_arguments.done", &s.sequence, &out) { out in
@@ -237,7 +237,7 @@ final class ResponsesStreamWriter: Sendable {
             Self.event("response.output_item.done", &s.sequence, &out) { out in
                 out.member("output_index", integer: Int64(index))
                 out.key("item")
-                ResponsesOutput.write(item, done: true, to: &out)
+                OpenAIResponse.write(item, done: true, to: &out)
             }
         }
     }

@@ -1,33 +1,45 @@
-import Broker
-import ProviderInterface
-
-/// What a Responses API answer holds, built from a chat answer (whole, or chunk by chunk):
+/// A Responses API answer (`response` object), built from a chat answer (whole, or chunk by chunk):
 /// the assistant's text as one `message` item and each tool call as a `function_call` item,
 /// in the order they began; written as the `response` object.
 ///
 /// See <https://platform.openai.com/docs/api-reference/responses/object>.
-struct ResponsesOutput: Sendable {
+public struct OpenAIResponse: Sendable, Hashable {
     /// One output item.
-    struct Item: Sendable {
-        enum Kind: Sendable {
+    public struct Item: Sendable, Hashable {
+        /// What the item is.
+        public enum Kind: Sendable, Hashable {
+            /// An assistant `message` with one `output_text` part.
             case message(text: String)
+            /// A `function_call`.
             case functionCall(callID: String, name: String, arguments: String)
         }
-        var id: String
-        var kind: Kind
+        /// `msg_…` or `fc_…`.
+        public var id: String
+        /// What it holds.
+        public var kind: Kind
+
+        /// An item.
+        public init(id: String, kind: Kind) {
+            self.id = id
+            self.kind = kind
+        }
     }
 
     /// `resp_<request id>`.
-    var id: String
-    var model: String
-    var createdAt: Int64
-    var items: [Item] = []
-    /// `length` makes the response `incomplete`.
-    var finishReason: String?
-    var usage: TokenUsage?
+    public var id: String
+    /// `model`.
+    public var model: String
+    /// `created_at`, in Unix seconds.
+    public var createdAt: Int64
+    /// `output`, in the order the items began.
+    public var items: [Item] = []
+    /// The chat finish reason: `length` makes the response `incomplete`.
+    public var finishReason: String?
+    /// Token usage, when known.
+    public var usage: TokenUsage?
 
     /// The items of a whole chat answer's first choice.
-    init(
+    public init(
         id: String, model: String, createdAt: Int64, completion: OpenAICompletion?, text: String, finishReason: String?
     ) {
         self.id = id
@@ -45,20 +57,20 @@ struct ResponsesOutput: Sendable {
     }
 
     /// An empty output (a stream about to start).
-    init(id: String, model: String, createdAt: Int64) {
+    public init(id: String, model: String, createdAt: Int64) {
         self.id = id
         self.model = model
         self.createdAt = createdAt
     }
 
     /// `completed`, or `incomplete` when generation hit the token limit; `in_progress` while streaming.
-    func status(done: Bool) -> String {
+    public func status(done: Bool) -> String {
         guard done else { return "in_progress" }
         return finishReason == "length" ? "incomplete" : "completed"
     }
 
-    /// Writes one item.
-    static func write(_ item: Item, done: Bool, to out: inout JSONOutput) {
+    /// Writes one item (`done: false` gives the item as `response.output_item.added` shows it).
+    public static func write(_ item: Item, done: Bool, to out: inout JSONOutput) {
         out.beginObject()
         switch item.kind {
         case .message(let text):
@@ -82,7 +94,7 @@ struct ResponsesOutput: Sendable {
     }
 
     /// `{"type":"output_text","text","annotations":[]}`.
-    static func writeTextPart(_ text: String, to out: inout JSONOutput) {
+    public static func writeTextPart(_ text: String, to out: inout JSONOutput) {
         out.beginObject()
         out.member("type", "output_text")
         out.member("text", text)
@@ -94,7 +106,7 @@ struct ResponsesOutput: Sendable {
 
     /// Writes the `response` object; `echo` carries the request's parameters, `members` the
     /// broker's own (its account, when done).
-    func write(to out: inout JSONOutput, done: Bool, echo: JSONObject, members: (inout JSONOutput) -> Void = { _ in }) {
+    public func write(to out: inout JSONOutput, done: Bool, echo: JSONObject, members: (inout JSONOutput) -> Void = { _ in }) {
         out.beginObject()
         out.member("id", id)
         out.member("object", "response")
