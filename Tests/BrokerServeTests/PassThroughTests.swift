@@ -42,9 +42,11 @@ struct PassThroughTests {
         }
     }
 
-    @Test("a tool call comes back whole, plain and streamed, with byte-identical arguments", arguments: models)
-    func toolCall(_ model: String) async throws {
-        let h = try await ServeHarness()
+    @Test(
+        "a tool call comes back whole, plain and streamed, with byte-identical arguments",
+        arguments: [(models[0], ServeModel.eventLoops), (models[1], ServeModel.connectionThreads)])
+    func toolCall(_ model: String, _ serveModel: ServeModel) async throws {
+        let h = try await ServeHarness(model: serveModel)
         defer { Task { await h.stop() } }
         let prompt = #"Weather in "Paris", Île-de-France?"#
         let plain = try await h.send(

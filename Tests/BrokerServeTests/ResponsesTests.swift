@@ -6,11 +6,11 @@ import Testing
 
 @Suite("broker serve: POST /v1/responses, translated to chat completions")
 struct ResponsesTests {
-    @Test("a streamed text answer is the documented event sequence; the plain one a response object")
-    func textAnswer() async throws {
+    @Test("a streamed text answer is the documented event sequence; the plain one a response object", arguments: ServeModel.allCases)
+    func textAnswer(_ model: ServeModel) async throws {
         var fixtures = SimulatorFixtures()
         fixtures.chatAnswers[ServeHarness.llama8B] = "one two three"
-        let h = try await ServeHarness(fixtures: fixtures)
+        let h = try await ServeHarness(fixtures: fixtures, model: model)
         defer { Task { await h.stop() } }
         let plain = try await h.send(
             "POST", "/v1/responses",
