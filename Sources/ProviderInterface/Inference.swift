@@ -2,13 +2,18 @@
 public struct ChatMessage: Sendable, Hashable {
     /// `system`, `user`, `assistant` or `tool`.
     public var role: String
-    /// The text content.
+    /// The text content (the text parts of a multimodal message, joined).
     public var content: String
+    /// The whole message as the client sent it (content parts such as `image_url` and
+    /// `input_audio`, `tool_calls`, `tool_call_id`, `name`, …), sent upstream verbatim by
+    /// OpenAI-shaped adapters; `nil` for a message that is only `role` and text `content`.
+    public var wire: JSONObject?
 
     /// A message.
-    public init(role: String, content: String) {
+    public init(role: String, content: String, wire: JSONObject? = nil) {
         self.role = role
         self.content = content
+        self.wire = wire
     }
 }
 
@@ -95,19 +100,24 @@ public struct InferenceResponse: Sendable, Hashable {
     public var servedBy: String?
     /// Compute time billed, in milliseconds (hf-inference `x-compute-time`).
     public var computeTimeMs: Int64?
-    /// Why generation stopped (`stop`, `length`, …), when known.
+    /// Why generation stopped (`stop`, `length`, `tool_calls`, …), when known.
     public var finishReason: String?
+    /// The provider's whole chat answer, for OpenAI-shaped providers: every choice, tool
+    /// calls, `logprobs`, reasoning fields and unknown members, as the provider sent them
+    /// (for a streamed run, the chunks folded together).
+    public var completion: OpenAICompletion?
 
     /// A response.
     public init(
         output: InferenceOutput, usage: TokenUsage? = nil, servedBy: String? = nil, computeTimeMs: Int64? = nil,
-        finishReason: String? = nil
+        finishReason: String? = nil, completion: OpenAICompletion? = nil
     ) {
         self.output = output
         self.usage = usage
         self.servedBy = servedBy
         self.computeTimeMs = computeTimeMs
         self.finishReason = finishReason
+        self.completion = completion
     }
 }
 
@@ -115,8 +125,22 @@ public struct InferenceResponse: Sendable, Hashable {
 public enum InferenceEvent: Sendable, Hashable {
     /// A piece of generated text, in order.
     case delta(String)
+    /// One chunk of an OpenAI-shaped stream as the provider sent it (text, tool-call pieces,
+    /// reasoning, `logprobs`, several choices, unknown members); yielded instead of `.delta`
+    /// by adapters that speak that protocol. Its `usage`, if any, is also yielded as `.usage`.
+    case chunk(OpenAICompletion)
     /// Usage, when the provider reports it (may come more than once; the last one counts).
     case usage(TokenUsage)
     /// The stream ended normally with this finish reason.
     case finished(reason: String?)
+
+    /// The generated text this event carries (a delta, or a chunk's first choice); `nil` for
+    /// the other events.
+    public var text: String? {
+        switch self {
+        case .delta(let text): return text
+        case .chunk(let chunk): return chunk.text
+        case .usage, .finished: return nil
+        }
+    }
 }

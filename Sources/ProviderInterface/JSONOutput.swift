@@ -105,6 +105,14 @@ public struct JSONOutput: Sendable {
         }
     }
 
+    /// A number given as its exact decimal text (`0.15`, `-1`, `3.5e-7`), written as is; the
+    /// caller vouches that it is a JSON number.
+    public mutating func number(_ text: String) {
+        separate()
+        bytes.append(contentsOf: text.utf8)
+        needsComma = true
+    }
+
     /// `null`
     public mutating func null() {
         separate()
@@ -124,6 +132,21 @@ public struct JSONOutput: Sendable {
         separate()
         JSONWriter.write(value, into: &bytes)
         needsComma = true
+    }
+
+    /// Every member of `object`, in order, inside the object being written.
+    public mutating func members(_ object: JSONObject) {
+        for member in object {
+            key(member.key)
+            value(member.value)
+        }
+    }
+
+    /// Bytes around the document rather than in it (an SSE `data: ` prefix, a blank line):
+    /// appended as they are, with no separator.
+    public mutating func appendFraming<Bytes: Sequence>(_ framing: Bytes) where Bytes.Element == UInt8 {
+        bytes.append(contentsOf: framing)
+        needsComma = false
     }
 
     private mutating func separate() {

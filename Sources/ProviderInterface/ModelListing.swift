@@ -21,6 +21,9 @@ public struct ModelListing: Sendable, Hashable {
     public var name: String?
     /// The price when the listing carries it (OpenAI-compatible lists, OpenRouter).
     public var price: OfferPrice?
+    /// What the listing says the model supports (OpenRouter's `supported_parameters` and
+    /// `architecture.input_modalities`); a capability it does not mention is unknown.
+    public var capabilities: [ModelCapability: Bool] = [:]
 
     /// A listing; optional fields default to unknown.
     public init(
@@ -72,6 +75,8 @@ public struct PriceQuote: Sendable, Hashable {
     public var supportsTools: Bool?
     /// Whether structured output is supported, when published.
     public var supportsStructuredOutput: Bool?
+    /// Whether image input is supported, when published.
+    public var supportsImages: Bool?
     /// The provider's own time-to-first-token figure, in milliseconds.
     public var firstTokenLatencyMs: Int?
     /// The provider's own throughput figure, output tokens per second.

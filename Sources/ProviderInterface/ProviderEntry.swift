@@ -32,6 +32,9 @@ public struct ProviderEntry: Sendable, Hashable {
     public var pricing: PricingConfig
     /// Adapter-specific settings, validated by the adapter.
     public var options: JSONObject
+    /// Capabilities the registry declares for every model of this provider (`"capabilities":
+    /// {"tools": true, "vision": false}`); what a catalog publishes wins over them.
+    public var capabilities: [ModelCapability: Bool] = [:]
     /// Position in the registry (the `preferred` policy's order).
     public var index: Int
 

@@ -1,88 +1,78 @@
-/// Renders OpenAI chat completion bodies and stream chunks.
+import ProviderInterface
+
+/// Renders OpenAI chat completion bodies and stream chunks through the OpenAI wire types, in
+/// the dialect of the host that answers: several choices (`n`), a tool call (streamed as an
+/// id-and-name delta, then argument fragments), `logprobs`, and reasoning text under the name
+/// the host uses (`reasoning` on OpenRouter, `reasoning_content` elsewhere).
 struct ChatCompletionRenderer {
     let id: String
     let model: String
     /// OpenRouter's `"provider"` member, when set.
     let provider: String?
     let usage: SimulatedUsage
-    let created = 1_726_000_000
+    let created: Int64 = 1_726_000_000
+    /// How many choices (`n`).
+    var choiceCount = 1
+    /// A tool call to answer with instead of text.
+    var toolCall: SimulatedToolCall?
+    /// Reasoning to send before the answer: the member name and the text.
+    var reasoning: (key: String, text: String)?
+    /// Whether to send `logprobs` for each token.
+    var logprobs = false
+    /// How the host streams a tool call's first delta.
+    var dialect = ChatDialect.openAI
+    /// `system_fingerprint`, sent by OpenAI-style hosts.
+    var systemFingerprint: String?
 
-    private func header(_ out: inout JSONOut, object: String) {
-        out.field("id", id)
-        out.field("object", object)
-        out.field("created", int: created)
-        out.field("model", model)
-        if let provider { out.field("provider", provider) }
+    private func completion(chunk: Bool, choices: [OpenAIChoice], usage completionTokens: Int?) -> OpenAICompletion {
+        var extra = JSONObject()
+        if let provider { extra["provider"] = .string(provider) }
+        let usage = completionTokens.map {
+            OpenAIUsage(
+                promptTokens: Int64(self.usage.promptTokens), completionTokens: Int64($0),
+                totalTokens: Int64(self.usage.promptTokens + $0))
+        }
+        return OpenAICompletion(
+            id: id, created: created, model: model, choices: choices, usage: usage,
+            systemFingerprint: systemFingerprint.map(JSONValue.string), extra: extra, isChunk: chunk)
     }
 
-    private func usage(_ out: inout JSONOut, completionTokens: Int) {
-        out.key("usage")
-        out.beginObject()
-        out.field("prompt_tokens", int: usage.promptTokens)
-        out.field("completion_tokens", int: completionTokens)
-        out.field("total_tokens", int: usage.promptTokens + completionTokens)
-        out.endObject()
+    private func bytes(_ completion: OpenAICompletion) -> [UInt8] {
+        var out = JSONOutput(capacity: 256)
+        completion.write(to: &out)
+        return out.bytes
+    }
+
+    /// `logprobs` for these tokens (`nil` when not asked for).
+    private func logprobs(_ tokens: [String]) -> JSONValue? {
+        guard logprobs else { return nil }
+        let content: [JSONValue] = tokens.enumerated().map { i, token in
+            [
+                "token": .string(token), "logprob": .number("-0.\(i % 9 + 1)25"),
+                "bytes": .array(token.utf8.map { .integer($0) }), "top_logprobs": [],
+            ]
+        }
+        return ["content": .array(content), "refusal": nil]
     }
 
     /// A non-streamed `chat.completion`.
-    func full(answer: String, finishReason: String, includeUsage: Bool) -> [UInt8] {
-        var out = JSONOut(capacity: 256 + answer.utf8.count)
-        out.beginObject()
-        header(&out, object: "chat.completion")
-        out.key("choices")
-        out.beginArray()
-        out.beginObject()
-        out.field("index", int: 0)
-        out.key("message")
-        out.beginObject()
-        out.field("role", "assistant")
-        out.field("content", answer)
-        out.endObject()
-        out.key("logprobs")
-        out.null()
-        out.field("finish_reason", finishReason)
-        out.endObject()
-        out.endArray()
-        if includeUsage { usage(&out, completionTokens: usage.completionTokens) }
-        out.endObject()
-        return out.bytes
-    }
-
-    private enum Delta {
-        case role
-        case content(String)
-        case empty
-    }
-
-    private func chunk(_ delta: Delta?, finishReason: String?, usageTokens: Int?) -> [UInt8] {
-        var out = JSONOut(capacity: 256)
-        out.beginObject()
-        header(&out, object: "chat.completion.chunk")
-        out.key("choices")
-        out.beginArray()
-        if let delta {
-            out.beginObject()
-            out.field("index", int: 0)
-            out.key("delta")
-            out.beginObject()
-            switch delta {
-            case .role:
-                out.field("role", "assistant")
-                out.field("content", "")
-            case .content(let text): out.field("content", text)
-            case .empty: break
-            }
-            out.endObject()
-            out.key("logprobs")
-            out.null()
-            out.key("finish_reason")
-            if let finishReason { out.string(finishReason) } else { out.null() }
-            out.endObject()
+    func full(answer: String, pieces: [String], finishReason: String, includeUsage: Bool) -> [UInt8] {
+        var message = OpenAIMessage(role: "assistant", content: .string(answer))
+        var reason = finishReason
+        var tokens = pieces.count
+        if let toolCall {
+            message.content = .null
+            message.toolCalls = [
+                OpenAIToolCall(id: toolCall.id, type: "function", name: toolCall.name, arguments: toolCall.arguments)
+            ]
+            reason = "tool_calls"
+            tokens = toolCall.fragments.count
         }
-        out.endArray()
-        if let usageTokens { usage(&out, completionTokens: usageTokens) }
-        out.endObject()
-        return out.bytes
+        if let reasoning { message.extra[reasoning.key] = .string(reasoning.text) }
+        let choices = (0..<choiceCount).map { i in
+            OpenAIChoice(index: i, message: message, logprobs: logprobs(pieces) ?? .null, finishReason: reason)
+        }
+        return bytes(completion(chunk: false, choices: choices, usage: includeUsage ? tokens : nil))
     }
 
     /// The JSON of each `chat.completion.chunk` event, in order (without `[DONE]`).
@@ -90,20 +80,99 @@ struct ChatCompletionRenderer {
         -> [[UInt8]]
     {
         let every = placement == .everyChunk
-        var events: [[UInt8]] = []
-        events.reserveCapacity(pieces.count + 3)
-        events.append(chunk(.role, finishReason: nil, usageTokens: every ? 0 : nil))
-        for (i, piece) in pieces.enumerated() {
-            events.append(chunk(.content(piece), finishReason: nil, usageTokens: every ? i + 1 : nil))
+        var deltas: [(OpenAIMessage, tokens: [String])] = []
+        var reason = finishReason
+        if let reasoning {
+            for piece in SimulatorCore.pieces(of: reasoning.text) {
+                var delta = OpenAIMessage()
+                delta.extra[reasoning.key] = .string(piece)
+                deltas.append((delta, []))
+            }
         }
-        let total = usage.completionTokens
+        if let toolCall {
+            reason = "tool_calls"
+            for (i, fragment) in toolCall.fragments.enumerated() {
+                var call = OpenAIToolCall(index: 0, arguments: fragment)
+                if i == 0 {
+                    call.id = toolCall.id
+                    call.type = "function"
+                    call.name = toolCall.name
+                    if dialect == .openAI {
+                        // OpenAI names the call with empty arguments, then sends every fragment.
+                        var opening = OpenAIMessage(role: "assistant", content: .null, toolCalls: [call])
+                        opening.toolCalls?[0].arguments = ""
+                        deltas.append((opening, []))
+                        deltas.append(
+                            (OpenAIMessage(toolCalls: [OpenAIToolCall(index: 0, arguments: fragment)]), [fragment]))
+                        continue
+                    }
+                }
+                var delta = OpenAIMessage(toolCalls: [call])
+                if i == 0 { delta.role = "assistant" }
+                deltas.append((delta, [fragment]))
+            }
+        } else {
+            deltas.insert((OpenAIMessage(role: "assistant", content: ""), []), at: 0)
+            for piece in pieces { deltas.append((OpenAIMessage(content: .string(piece)), [piece])) }
+        }
+        var events: [[UInt8]] = []
+        events.reserveCapacity(deltas.count * choiceCount + 3)
+        var sent = 0
+        for (delta, tokens) in deltas {
+            sent += tokens.count
+            for i in 0..<choiceCount {
+                let choice = OpenAIChoice(index: i, message: delta, logprobs: logprobs(tokens) ?? .null)
+                events.append(bytes(completion(chunk: true, choices: [choice], usage: every ? sent : nil)))
+            }
+        }
+        let total = toolCall.map { $0.fragments.count } ?? usage.completionTokens
         let onLast = placement == .lastChunk || every
-        events.append(chunk(.empty, finishReason: finishReason, usageTokens: onLast ? total : nil))
+        for i in 0..<choiceCount {
+            let last = i == choiceCount - 1
+            let choice = OpenAIChoice(index: i, message: OpenAIMessage(), logprobs: .null, finishReason: reason)
+            events.append(bytes(completion(chunk: true, choices: [choice], usage: onLast && last ? total : nil)))
+        }
         switch placement {
-        case .finalEmptyDeltaChunk: events.append(chunk(.empty, finishReason: nil, usageTokens: total))
-        case .onlyWithIncludeUsage where includeUsageRequested: events.append(chunk(nil, finishReason: nil, usageTokens: total))
+        case .finalEmptyDeltaChunk:
+            events.append(
+                bytes(
+                    completion(
+                        chunk: true, choices: [OpenAIChoice(message: OpenAIMessage(), logprobs: .null)], usage: total)))
+        case .onlyWithIncludeUsage where includeUsageRequested:
+            events.append(bytes(completion(chunk: true, choices: [], usage: total)))
         default: break
         }
         return events
+    }
+}
+
+/// How a host streams a tool call's first delta.
+enum ChatDialect {
+    /// OpenAI (and OpenAI-compatible servers): id and name with empty arguments, then fragments.
+    case openAI
+    /// Hugging Face's router and OpenRouter: id, name and the first fragment in one delta.
+    case namedWithFirstFragment
+}
+
+/// The tool call the simulator answers with when a request offers tools.
+struct SimulatedToolCall {
+    var id: String
+    var name: String
+    /// The arguments' JSON text.
+    var arguments: String
+
+    /// The arguments in the pieces a stream sends them in (7 bytes, split on a character boundary).
+    var fragments: [String] {
+        var result: [String] = []
+        var current = ""
+        for character in arguments {
+            current.append(character)
+            if current.utf8.count >= 7 {
+                result.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty || result.isEmpty { result.append(current) }
+        return result
     }
 }

@@ -1,9 +1,11 @@
+import ProviderInterface
+
 extension SimulatorCore {
     /// `GET /v1/models`: the HF router catalog with prices (query ignored, as the router does).
     func routerCatalog(_ snapshot: Snapshot) -> SimulatedResponse {
         let models = snapshot.fixtures.routerModels
         let body = cachedBody("router", generation: snapshot.generation) {
-            var out = JSONOut(capacity: 64 + models.count * 900)
+            var out = JSONOutput(capacity: 64 + models.count * 900)
             out.beginObject()
             out.field("object", "list")
             out.key("data")
@@ -16,7 +18,7 @@ extension SimulatorCore {
         return .json(bytes: body)
     }
 
-    static func renderRouterModel(_ model: RouterModel, into out: inout JSONOut) {
+    static func renderRouterModel(_ model: RouterModel, into out: inout JSONOutput) {
         out.beginObject()
         out.field("id", model.id)
         out.field("object", "model")
@@ -59,7 +61,7 @@ extension SimulatorCore {
     func openRouterList(_ snapshot: Snapshot) -> SimulatedResponse {
         let models = snapshot.fixtures.openRouterModels
         let body = cachedBody("openrouter", generation: snapshot.generation) {
-            var out = JSONOut(capacity: 64 + models.count * 900)
+            var out = JSONOutput(capacity: 64 + models.count * 900)
             out.beginObject()
             out.key("data")
             out.beginArray()
@@ -71,7 +73,7 @@ extension SimulatorCore {
         return .json(bytes: body)
     }
 
-    static func renderOpenRouterModel(_ model: OpenRouterModel, into out: inout JSONOut) {
+    static func renderOpenRouterModel(_ model: OpenRouterModel, into out: inout JSONOutput) {
         out.beginObject()
         out.field("id", model.id)
         out.field("canonical_slug", model.id)
@@ -108,7 +110,7 @@ extension SimulatorCore {
         out.endObject()
     }
 
-    private static func renderPricing(_ pricing: [(name: String, value: String)], into out: inout JSONOut) {
+    private static func renderPricing(_ pricing: [(name: String, value: String)], into out: inout JSONOutput) {
         out.beginObject()
         for item in pricing { out.field(item.name, item.value) }
         out.endObject()
@@ -119,7 +121,7 @@ extension SimulatorCore {
         guard let model = snapshot.fixtures.openRouterModels.first(where: { $0.id == id }) else {
             return .json(#"{"error":{"message":"Model not found","code":404}}"#, status: 404)
         }
-        var out = JSONOut(capacity: 1024)
+        var out = JSONOutput(capacity: 1024)
         out.beginObject()
         out.key("data")
         out.beginObject()
@@ -163,7 +165,7 @@ extension SimulatorCore {
     /// `GET /{prefix}/v1/models`: `{"object":"list","data":[…]}` or a bare array.
     func compatibleList(prefix: String, provider: CompatibleProvider, _ snapshot: Snapshot) -> SimulatedResponse {
         let body = cachedBody("compatible/" + prefix, generation: snapshot.generation) {
-            var out = JSONOut(capacity: 64 + provider.models.count * 300)
+            var out = JSONOutput(capacity: 64 + provider.models.count * 300)
             if provider.listShape == .objectList {
                 out.beginObject()
                 out.field("object", "list")

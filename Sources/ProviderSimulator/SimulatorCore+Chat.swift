@@ -32,6 +32,9 @@ extension SimulatorCore {
         }
 
         var answer = fixtures.answer(for: model, lastUserMessage: Self.lastUserText(messages))
+        // A vision message: say how many images arrived, so a test sees the parts got here.
+        let images = Self.imageCount(messages.last(where: { $0["role"]?.stringValue == "user" }))
+        if images > 0 { answer = "I see \(images) image\(images == 1 ? "" : "s"). " + answer }
         var pieces = Self.pieces(of: answer)
         var finishReason = "stop"
         if let limit = body["max_tokens"]?.intValue ?? body["max_completion_tokens"]?.intValue, limit >= 0, pieces.count > limit {
@@ -41,22 +44,40 @@ extension SimulatorCore {
         }
         let usage = fixtures.chatUsage[model]
             ?? SimulatedUsage(promptTokens: max(1, Self.promptWords(messages)), completionTokens: pieces.count)
-        let completion = ChatCompletionRenderer(
-            id: "chatcmpl-sim-\(nextCompletionNumber())", model: model,
+        let number = nextCompletionNumber()
+        var completion = ChatCompletionRenderer(
+            id: "chatcmpl-sim-\(number)", model: model,
             provider: { if case .openRouter = flavor { return provider } else { return nil } }(), usage: usage)
+        completion.choiceCount = min(8, max(1, body["n"]?.intValue ?? 1))
+        completion.logprobs = body["logprobs"]?.boolValue == true
+        completion.toolCall = Self.toolCall(body, messages: messages, number: number)
+        if case .compatible = flavor {
+            completion.systemFingerprint = "fp_sim_\(model.utf8.count)"
+        } else {
+            completion.dialect = .namedWithFirstFragment
+        }
+        if body["reasoning_effort"] != nil || body["reasoning"] != nil {
+            let key: String
+            if case .openRouter = flavor { key = "reasoning" } else { key = "reasoning_content" }
+            completion.reasoning = (key, "Thinking it over first.")
+        }
         var headers: [(String, String)] = []
         if case .huggingFaceRouter = flavor { headers.append(("x-inference-provider", provider)) }
 
         guard body["stream"]?.boolValue == true else {
             let includeUsage = fixtures.placement(for: model) != .absent
-            return .json(bytes: completion.full(answer: answer, finishReason: finishReason, includeUsage: includeUsage), headers: headers)
+            return .json(
+                bytes: completion.full(answer: answer, pieces: pieces, finishReason: finishReason, includeUsage: includeUsage),
+                headers: headers)
         }
         let includeUsageRequested = body["stream_options"]?["include_usage"]?.boolValue == true
         let events = completion.streamEvents(
             pieces: pieces, finishReason: finishReason, placement: fixtures.placement(for: model),
             includeUsageRequested: includeUsageRequested)
         let prefix = fixtures.sseOmitsSpace ? "data:" : "data: "
-        let chunks = (events + [Array("[DONE]".utf8)]).map { Array(prefix.utf8) + $0 + [0x0A, 0x0A] }
+        var chunks = (events + [Array("[DONE]".utf8)]).map { Array(prefix.utf8) + $0 + [0x0A, 0x0A] }
+        // OpenRouter keeps a stream alive with SSE comments before the first chunk.
+        if case .openRouter = flavor { chunks.insert(Array(": OPENROUTER PROCESSING\n\n".utf8), at: 0) }
         return SimulatedResponse(
             status: 200, headers: SimulatedResponse.sseHeaders + headers,
             body: .chunks(chunks, delayMs: fixtures.streamChunkDelayMs))
@@ -130,12 +151,12 @@ extension SimulatorCore {
     static func openAIError(_ status: Int, _ message: String, param: String?, code: String?, type: String = "invalid_request_error")
         -> SimulatedResponse
     {
-        var out = JSONOut(capacity: 128)
+        var out = JSONOutput(capacity: 128)
         out.beginObject()
         out.key("error")
         out.beginObject()
-        out.field("message", message)
-        out.field("type", type)
+        out.member("message", message)
+        out.member("type", type)
         out.key("param")
         if let param { out.string(param) } else { out.null() }
         out.key("code")
@@ -143,6 +164,32 @@ extension SimulatorCore {
         out.endObject()
         out.endObject()
         return .json(bytes: out.bytes, status: status)
+    }
+
+    /// The tool call to answer with: when the request offers function tools, does not say
+    /// `tool_choice: "none"`, and its last message is not a tool's result. The function is the
+    /// one `tool_choice` names, else the first; the arguments quote the last user message.
+    static func toolCall(_ body: JSONObject, messages: [JSONValue], number: Int) -> SimulatedToolCall? {
+        guard let tools = body["tools"]?.arrayValue, !tools.isEmpty, body["tool_choice"]?.stringValue != "none",
+            messages.last?["role"]?.stringValue != "tool"
+        else { return nil }
+        guard let name = body["tool_choice"]?["function"]?["name"]?.stringValue
+            ?? tools.lazy.compactMap({ $0["function"]?["name"]?.stringValue }).first
+        else { return nil }
+        var arguments = JSONOutput(capacity: 96)
+        arguments.beginObject()
+        arguments.member("query", lastUserText(messages))
+        arguments.member("unit", "celsius")
+        arguments.key("days")
+        arguments.integer(3)
+        arguments.endObject()
+        return SimulatedToolCall(
+            id: "call_sim_\(number)", name: name, arguments: String(decoding: arguments.bytes, as: UTF8.self))
+    }
+
+    /// The `image_url` parts of a message's content.
+    static func imageCount(_ message: JSONValue?) -> Int {
+        message?["content"]?.arrayValue?.filter { $0["type"]?.stringValue == "image_url" }.count ?? 0
     }
 
     /// The text of the last `user` message (string content, or the text parts of an array).

@@ -1,3 +1,5 @@
+import ProviderInterface
+
 import HTTPServer
 
 extension SimulatorCore {
@@ -47,7 +49,7 @@ extension SimulatorCore {
         }
         let end = min(matches.count, offset + limit)
         let body = cachedBody("hub?" + request.query, generation: snapshot.generation) {
-            var out = JSONOut(capacity: max(2, end - offset) * 360)
+            var out = JSONOutput(capacity: max(2, end - offset) * 360)
             out.beginArray()
             if offset < end {
                 for index in matches[offset..<end] { Self.renderHubModel(models[index], expand: expand, mappingAsDict: false, into: &out) }
@@ -75,7 +77,7 @@ extension SimulatorCore {
         guard let model = fixtures.hubModels.first(where: { $0.id == id }) else {
             return .json(#"{"error":"Repository not found"}"#, status: 404, headers: [("X-Error-Code", "RepoNotFound")])
         }
-        var out = JSONOut(capacity: 512)
+        var out = JSONOutput(capacity: 512)
         Self.renderHubModel(model, expand: Self.expandSet(request.queryItems), mappingAsDict: true, into: &out)
         return .json(bytes: out.bytes)
     }
@@ -93,7 +95,7 @@ extension SimulatorCore {
 
     /// One model; with `expand` only those fields plus `_id` and `id`, else the Hub's default
     /// fields (which do not include `inferenceProviderMapping`).
-    static func renderHubModel(_ model: HubModel, expand: Set<String>?, mappingAsDict: Bool, into out: inout JSONOut) {
+    static func renderHubModel(_ model: HubModel, expand: Set<String>?, mappingAsDict: Bool, into out: inout JSONOutput) {
         out.beginObject()
         out.field("_id", model.objectID ?? objectID(for: model.id))
         out.field("id", model.id)
@@ -139,7 +141,7 @@ extension SimulatorCore {
         out.endObject()
     }
 
-    private static func renderMappingList(_ mappings: [ProviderMapping], into out: inout JSONOut) {
+    private static func renderMappingList(_ mappings: [ProviderMapping], into out: inout JSONOutput) {
         out.beginArray()
         for mapping in mappings {
             out.beginObject()
@@ -150,7 +152,7 @@ extension SimulatorCore {
         out.endArray()
     }
 
-    private static func renderMappingDict(_ mappings: [ProviderMapping], into out: inout JSONOut) {
+    private static func renderMappingDict(_ mappings: [ProviderMapping], into out: inout JSONOutput) {
         out.beginObject()
         for mapping in mappings {
             out.key(mapping.provider)
@@ -161,7 +163,7 @@ extension SimulatorCore {
         out.endObject()
     }
 
-    private static func renderMappingFields(_ mapping: ProviderMapping, into out: inout JSONOut) {
+    private static func renderMappingFields(_ mapping: ProviderMapping, into out: inout JSONOutput) {
         out.field("providerId", mapping.providerId)
         out.field("status", mapping.status)
         out.field("task", mapping.task)

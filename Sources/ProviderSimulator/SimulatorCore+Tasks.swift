@@ -23,7 +23,7 @@ extension SimulatorCore {
         if task == "automatic-speech-recognition" {
             guard !request.body.isEmpty else { return Self.validationError("Audio input is empty") }
             let text = fixtures.chatAnswers[id] ?? "hello world"
-            var out = JSONOut(capacity: 128)
+            var out = JSONOutput(capacity: 128)
             out.beginObject()
             out.field("text", text)
             if shape == .alternative {
@@ -46,7 +46,7 @@ extension SimulatorCore {
             return Self.validationError("Input should have a field `inputs`")
         }
         let text = inputs.stringValue ?? ""
-        var out = JSONOut(capacity: 256)
+        var out = JSONOutput(capacity: 256)
         switch task {
         case "summarization", "translation":
             let key = task == "summarization" ? "summary_text" : "translation_text"
@@ -141,7 +141,7 @@ extension SimulatorCore {
     }
 
     static func validationError(_ message: String) -> SimulatedResponse {
-        var out = JSONOut(capacity: 96)
+        var out = JSONOutput(capacity: 96)
         out.beginObject()
         out.field("error", message)
         out.field("error_type", "validation")
@@ -149,7 +149,7 @@ extension SimulatorCore {
         return .json(bytes: out.bytes, status: 422)
     }
 
-    private static func labels(_ pairs: [(String, String)], into out: inout JSONOut) {
+    private static func labels(_ pairs: [(String, String)], into out: inout JSONOutput) {
         out.beginArray()
         for (label, score) in pairs {
             out.beginObject()

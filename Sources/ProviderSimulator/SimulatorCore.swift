@@ -140,6 +140,9 @@ final class SimulatorCore: Sendable {
                 if method == "POST", segments.count == 4, segments[2] == "chat", segments[3] == "completions" {
                     return chat(request, snapshot, flavor: .compatible(prefix))
                 }
+                if method == "POST", segments.count == 3, segments[2] == "embeddings" {
+                    return embeddings(request, provider: provider)
+                }
             }
         default: break
         }

@@ -134,8 +134,22 @@ extension SimulatorFixtures {
         ]
     }
 
+    /// The embedding model of the `embedco` provider (Together-style list, `"type":"embedding"`,
+    /// $0.02 per million input tokens), which ``ProviderSimulator/embeddingRegistryEntry()`` names.
+    public static let embeddingModel = "BAAI/bge-base-en-v1.5"
+
     static var defaultCompatibleProviders: [String: CompatibleProvider] {
         [
+            "embedco": CompatibleProvider(
+                listShape: .bareArray, models: [
+                    together("meta-llama/Llama-3.2-3B-Instruct-Turbo", "Llama 3.2 3B", input: "0.06", output: "0.06"),
+                    CompatibleModel(
+                        id: embeddingModel, ownedBy: "BAAI",
+                        extra: [
+                            ("type", "embedding"), ("display_name", "BGE Base EN v1.5"), ("context_length", 512),
+                            ("pricing", ["input": .number("0.02"), "output": 0]),
+                        ]),
+                ]),
             "openai": CompatibleProvider(
                 listShape: .objectList, models: [
                     CompatibleModel(id: "gpt-4o-mini", created: 1_721_172_741, ownedBy: "system"),

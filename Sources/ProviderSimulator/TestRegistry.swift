@@ -10,6 +10,22 @@ extension ProviderSimulator {
     /// with EU, UK and unknown serving endpoints) and an OpenAI-compatible provider in the EU
     /// (`acme`, the simulator's Together-style catalog), plus `extraProviders` (entries, each
     /// starting with a comma).
+    /// A registry entry (with its leading comma) for `embedco`: an OpenAI-compatible provider
+    /// whose Together-style list types one model `embedding` (`feature-extraction`, served at
+    /// `/embeddings`), for ``testRegistryJSON(extraProviders:)``.
+    public func embeddingRegistryEntry() -> String { Self.embeddingRegistryEntry(baseURL: baseURL) }
+
+    /// ``embeddingRegistryEntry()`` for a simulator at `baseURL`.
+    public static func embeddingRegistryEntry(baseURL: String) -> String {
+        """
+        ,{"key": "embedco", "adapter": "openai-compatible", "base_url": "\(baseURL)/embedco/v1", "auth_env": "ACME_KEY",
+           "region": {"region": "us"}, "timeout": "10s",
+           "pricing": {"source": "api", "unit": "usd_per_mtok", "zero": "free"},
+           "options": {"list_envelope": "array", "price_input_field": "pricing.input", "price_output_field": "pricing.output",
+                       "type_field": "type", "chat_types": ["chat"], "embedding_types": ["embedding"]}}
+        """
+    }
+
     public func testRegistryJSON(extraProviders: String = "") -> String {
         let base = baseURL
         return """

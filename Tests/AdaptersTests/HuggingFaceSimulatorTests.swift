@@ -114,6 +114,7 @@ struct HuggingFaceSimulatorTests {
             for try await event in try await adapter.streamInference(request) {
                 switch event {
                 case .delta(let piece): text += piece
+                case .chunk(let chunk): text += chunk.text
                 case .usage(let u): usage = u
                 case .finished: finished = true
                 }

@@ -103,9 +103,9 @@ struct OpenAIChatTests {
         let events = try OpenAIChat.parseStreamChunk(
             data: #"{"choices":[{"delta":{"content":"He"}}],"usage":{"prompt_tokens":1,"completion_tokens":2}}"#,
             provider: "p")
-        #expect(events == [.delta("He"), .usage(TokenUsage(inputTokens: 1, outputTokens: 2))])
+        #expect(events.textDeltas == [.delta("He"), .usage(TokenUsage(inputTokens: 1, outputTokens: 2))])
         let empty = try OpenAIChat.parseStreamChunk(data: #"{"choices":[{"delta":{},"finish_reason":"stop"}]}"#, provider: "p")
-        #expect(empty.isEmpty)
+        #expect(empty.textDeltas.isEmpty)
         let chunk = try OpenAIChat.decodeStreamChunk(data: #"{"choices":[{"delta":{},"finish_reason":"stop"}]}"#, provider: "p")
         #expect(chunk.finishReason == "stop")
     }
@@ -137,7 +137,7 @@ struct OpenAIChatTests {
         let stream = try await OpenAIChat.events(from: sseResponse(events + ["[DONE]"]), provider: "p")
         var received: [InferenceEvent] = []
         for try await event in stream { received.append(event) }
-        #expect(received == [.delta("Hel"), .delta("lo"), .usage(TokenUsage(inputTokens: 5, outputTokens: 2)), .finished(reason: "stop")])
+        #expect(received.textDeltas == [.delta("Hel"), .delta("lo"), .usage(TokenUsage(inputTokens: 5, outputTokens: 2)), .finished(reason: "stop")])
     }
 
     @Test func streamEndingEarlyThrows() async throws {

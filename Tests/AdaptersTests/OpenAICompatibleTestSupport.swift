@@ -47,7 +47,7 @@ enum OAITest {
     }
 
     static func text(_ events: [InferenceEvent]) -> String {
-        events.compactMap { if case .delta(let d) = $0 { d } else { nil } }.joined()
+        events.compactMap(\.text).joined()
     }
 
     /// The error `body` throws, or `nil`.
@@ -62,5 +62,16 @@ enum OAITest {
 
     static func price(_ input: Int64, _ output: Int64) -> OfferPrice {
         OfferPrice(input: .amount(PicoUSD(input)), output: .amount(PicoUSD(output)))
+    }
+}
+
+extension Array where Element == InferenceEvent {
+    /// The events with each chunk reduced to its text as a `.delta` (chunks without text
+    /// dropped): what a text-only consumer sees.
+    var textDeltas: [InferenceEvent] {
+        compactMap { event in
+            guard case .chunk(let chunk) = event else { return event }
+            return chunk.text.isEmpty ? nil : .delta(chunk.text)
+        }
     }
 }

@@ -126,6 +126,26 @@ struct OpenRouterSimulatorTests {
         #expect(body["provider"]?["order"] == ["deepinfra"])
     }
 
+    @Test func aStreamedToolCallWithReasoningArrivesInOpenRoutersDialect() async throws {
+        let sim = try OAITest.simulator()
+        defer { sim.stop() }
+        var request = OAITest.chat("meta-llama/llama-3.1-8b-instruct", "weather in Paris")
+        request.parameters = JSONObject([
+            ("tools", [["type": "function", "function": ["name": "get_weather", "parameters": ["type": "object"]]]]),
+            ("reasoning", ["effort": "low"]),
+        ])
+        let events = try await OAITest.collect(adapter(sim).streamInference(request))
+        var whole = OpenAICompletionAccumulator()
+        for case .chunk(let chunk) in events { whole.add(chunk) }
+        let message = try #require(whole.result.firstMessage)
+        #expect(message.reasoning == "Thinking it over first.", "OpenRouter names it reasoning")
+        #expect(message.reasoningContent == nil)
+        #expect(message.toolCalls?.first?.name == "get_weather")
+        #expect(message.toolCalls?.first?.arguments == #"{"query":"weather in Paris","unit":"celsius","days":3}"#)
+        #expect(whole.result.extra["provider"] != nil, "OpenRouter's provider member is kept")
+        #expect(events.last == .finished(reason: "tool_calls"))
+    }
+
     @Test func unknownModelIsABadInputFromOpenRouter() async throws {
         let sim = try OAITest.simulator()
         defer { sim.stop() }

@@ -20,7 +20,7 @@ import Testing
             #expect(response.header("content-type") == "text/event-stream")
             var events: [String] = []
             var arrivals: [Duration] = []
-            for try await event in response.serverSentEvents() {
+            for try await event in response.dataEvents() {
                 events.append(event.data)
                 arrivals.append(ContinuousClock.now - started)
             }
@@ -129,7 +129,7 @@ import Testing
         var transport: CurlTransport? = CurlTransport()
         let loop = try #require(transport?.loop)
         if let response = try await transport?.stream(HTTPRequest(url: sim.url("/events"))) {
-            for try await event in response.serverSentEvents() where event.data == "2" { break }
+            for try await event in response.dataEvents() where event.data == "2" { break }
         }
         #expect(try await transport?.send(HTTPRequest(url: sim.url("/ping"))).status == 200)
         transport = nil

@@ -43,10 +43,10 @@ enum TransportFixture {
     }
 
     /// Reads server-sent events to the end; returns them and the error that ended them, if any.
-    static func events(_ response: HTTPStreamingResponse) async -> (events: [SSEEvent], error: TransportError?) {
-        var events: [SSEEvent] = []
+    static func events(_ response: HTTPStreamingResponse) async -> (events: [SSEData], error: TransportError?) {
+        var events: [SSEData] = []
         do {
-            for try await event in response.serverSentEvents() { events.append(event) }
+            for try await event in response.dataEvents() { events.append(event) }
             return (events, nil)
         } catch let error as TransportError {
             return (events, error)

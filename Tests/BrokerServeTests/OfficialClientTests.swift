@@ -9,13 +9,13 @@ struct OfficialClientTests {
 
     /// A simulator in process, a registry pointing at it, a refreshed store, and `broker serve`,
     /// started on a thread of its own (see `onOwnThread`).
-    static func start(fixtures: SimulatorFixtures = SimulatorFixtures(), extraArgs: [String] = []) async throws
-        -> (ProviderSimulator, URL, BrokerServeProcess)
+    static func start(fixtures: SimulatorFixtures = SimulatorFixtures(), extraArgs: [String] = [], embeddings: Bool = false)
+        async throws -> (ProviderSimulator, URL, BrokerServeProcess)
     {
-        try await onOwnThread { try startBlocking(fixtures: fixtures, extraArgs: extraArgs) }
+        try await onOwnThread { try startBlocking(fixtures: fixtures, extraArgs: extraArgs, embeddings: embeddings) }
     }
 
-    private static func startBlocking(fixtures: SimulatorFixtures, extraArgs: [String]) throws
+    private static func startBlocking(fixtures: SimulatorFixtures, extraArgs: [String], embeddings: Bool) throws
         -> (ProviderSimulator, URL, BrokerServeProcess)
     {
         var fixtures = fixtures
@@ -25,7 +25,8 @@ struct OfficialClientTests {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-serve-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let registry = dir.appendingPathComponent("provider_registry.json")
-        try ServeHarness.registryText(simulator).write(to: registry, atomically: true, encoding: .utf8)
+        let extra = embeddings ? simulator.embeddingRegistryEntry() : ""
+        try simulator.testRegistryJSON(extraProviders: extra).write(to: registry, atomically: true, encoding: .utf8)
         var environment = ServeHarness.environment
         environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         environment["HOME"] = dir.path
@@ -56,7 +57,12 @@ struct OfficialClientTests {
         }
         // The clients take seconds (Python imports): wait for them on a thread of their own.
         let (status, stdout, stderr, code, serveLog) = try await onOwnThread {
-            try Self.runClients(python, server: server, home: dir)
+            try Self.runClients(
+                python, script: "serve_clients.py",
+                arguments: [
+                    ServeHarness.llama8B, "facebook/bart-large-cnn", "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
+                ],
+                server: server, home: dir)
         }
         #expect(status == 0, "\(stderr.suffix(3000))")
         #expect(code == 0, "\(serveLog)")
@@ -74,17 +80,16 @@ struct OfficialClientTests {
         #expect(!simulator.requests.contains { ($0.header("Authorization") ?? "").contains(Self.key) })
     }
 
-    /// Runs the Python clients against `server` to completion, then stops the server:
-    /// the clients' exit status, stdout and stderr, and the server's.
-    private static func runClients(_ python: URL, server: BrokerServeProcess, home: URL) throws
+    /// Runs a Python client script (in `scripts/`, given the server's URL, the key and
+    /// `arguments`) against `server` to completion, then stops the server: the clients' exit
+    /// status, stdout and stderr, and the server's.
+    static func runClients(_ python: URL, script: String, arguments: [String], server: BrokerServeProcess, home: URL) throws
         -> (Int32, Data, String, Int32, String)
     {
         let child = try ChildProcess(
             python.path,
-            [
-                BrokerServeProcess.repositoryRoot.appendingPathComponent("scripts/serve_clients.py").path, server.baseURL, Self.key,
-                ServeHarness.llama8B, "facebook/bart-large-cnn", "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
-            ],
+            [BrokerServeProcess.repositoryRoot.appendingPathComponent("scripts/" + script).path, server.baseURL, Self.key]
+                + arguments,
             environment: ["PATH": "/usr/bin:/bin", "HF_HUB_DISABLE_TELEMETRY": "1", "HOME": home.path, "NO_PROXY": "127.0.0.1"])
         // Standard error is read on its own thread, so a full pipe never blocks the clients.
         let errorsRead = DispatchGroup()

@@ -68,7 +68,7 @@ enum TransportBench {
     static func transportFirstChunk(_ transport: CurlTransport, _ request: HTTPRequest) async throws -> (UInt64, UInt64) {
         let started = BenchClock.nanoseconds()
         let response = try await transport.stream(request)
-        var parser = SSEParser()
+        var parser = OpenAIChatSSEParser()
         var chunkAt: UInt64?
         var eventAt: UInt64?
         for try await chunk in response.body {

@@ -53,6 +53,10 @@ public enum OpenAIChat {
         out.key("messages")
         out.beginArray()
         for message in request.messages {
+            if let wire = message.wire {
+                out.value(.object(wire))
+                continue
+            }
             out.beginObject()
             out.member("role", message.role)
             out.member("content", message.content)
@@ -86,7 +90,9 @@ public enum OpenAIChat {
         var body = JSONObject()
         body["model"] = .string(model)
         body["messages"] = .array(
-            request.messages.map { .object(JSONObject([("role", .string($0.role)), ("content", .string($0.content))])) })
+            request.messages.map {
+                .object($0.wire ?? JSONObject([("role", .string($0.role)), ("content", .string($0.content))]))
+            })
         for member in request.parameters where !reservedBodyKeys.contains(member.key) {
             body[member.key] = member.value
         }
@@ -102,9 +108,10 @@ public enum OpenAIChat {
     ///
     /// A non-2xx status is mapped by ``ProviderErrorMapping``; a 200 whose body carries an
     /// `error` member throws that error; a 200 that is not a chat completion is
-    /// `.malformedResponse`. The output is the first choice's text (content parts joined),
-    /// `usage` comes from `prompt_tokens`/`completion_tokens`, `servedBy` from a `provider`
-    /// member when present (OpenRouter).
+    /// `.malformedResponse`. The whole answer is kept (``InferenceResponse/completion``);
+    /// the output is the first choice's text (content parts joined), `usage` comes from
+    /// `prompt_tokens`/`completion_tokens`, `servedBy` from a `provider` member when present
+    /// (OpenRouter).
     public static func parseResponse(
         _ response: HTTPResponse, provider: String?, redactor: Redactor = Redactor(secrets: [])
     ) throws(ProviderError) -> InferenceResponse {
@@ -117,37 +124,28 @@ public enum OpenAIChat {
                                 message: "chat answer is not JSON: \(error)")
         }
         if let error = ProviderErrorMapping.inBandError(value, provider: provider, redactor: redactor) { throw error }
-        guard let choice = value["choices"]?.arrayValue?.first, let message = choice["message"], message.objectValue != nil
-        else {
+        guard var completion = OpenAICompletion(parsing: value), let message = completion.firstMessage else {
             throw ProviderError(.malformedResponse, provider: provider, status: response.status,
                                 message: "chat answer has no choices[0].message")
         }
-        guard let text = contentText(message["content"]) else {
+        switch message.content {
+        case nil, .null?, .string?, .array?: break
+        default:
             throw ProviderError(.malformedResponse, provider: provider, status: response.status,
                                 message: "choices[0].message.content is neither text, parts nor null")
         }
+        completion.isChunk = false
         return InferenceResponse(
-            output: .text(text), usage: usage(value["usage"]), servedBy: value["provider"]?.stringValue,
-            finishReason: choice["finish_reason"]?.stringValue)
+            output: .text(completion.text), usage: completion.usage?.tokenUsage, servedBy: completion.extra["provider"]?.stringValue,
+            finishReason: completion.finishReason, completion: completion)
     }
 
-    /// One streamed chunk's contents.
-    public struct Chunk: Sendable, Hashable {
-        /// The text delta of the first choice; empty when the chunk has none.
-        public var text: String
-        /// Usage, when this chunk carries it.
-        public var usage: TokenUsage?
-        /// The finish reason, when this chunk carries one.
-        public var finishReason: String?
-        /// The upstream named by the chunk (`provider`), when present.
-        public var servedBy: String?
-    }
-
-    /// Parses one SSE `data:` payload (not `[DONE]`). Throws the error of an in-band
-    /// `{"error":…}` chunk, and `.malformedResponse` for text that is not a JSON object.
+    /// Parses one SSE `data:` payload (not `[DONE]`) into the chunk as sent. Throws the error
+    /// of an in-band `{"error":…}` chunk, and `.malformedResponse` for text that is not a
+    /// chat completion chunk.
     public static func decodeStreamChunk(
         data: String, provider: String?, redactor: Redactor = Redactor(secrets: [])
-    ) throws(ProviderError) -> Chunk {
+    ) throws(ProviderError) -> OpenAICompletion {
         let value: JSONValue
         do {
             value = try JSONParser.parse(data)
@@ -158,33 +156,22 @@ public enum OpenAIChat {
             throw ProviderError(.malformedResponse, provider: provider, message: "stream chunk is not a JSON object")
         }
         if let error = ProviderErrorMapping.inBandError(value, provider: provider, redactor: redactor) { throw error }
-        let choice = value["choices"]?.arrayValue?.first
-        let text = contentText(choice?["delta"]?["content"]) ?? ""
-        return Chunk(
-            text: text, usage: usage(value["usage"]), finishReason: choice?["finish_reason"]?.stringValue,
-            servedBy: value["provider"]?.stringValue)
+        guard let chunk = OpenAICompletion(parsing: value, chunk: true) else {
+            throw ProviderError(.malformedResponse, provider: provider, message: "stream chunk has no choices array")
+        }
+        return chunk
     }
 
-    /// Parses one SSE `data:` payload into events: a `.delta` for non-empty text, then a
-    /// `.usage` when the chunk carries one. The finish reason is not an event here (usage may
-    /// still follow); ``events(from:provider:redactor:)`` emits `.finished` at the end.
+    /// Parses one SSE `data:` payload into events: the `.chunk` itself, then a `.usage` when
+    /// the chunk carries one. The finish reason is not an event here (usage may still
+    /// follow); ``events(from:provider:redactor:)`` emits `.finished` at the end.
     public static func parseStreamChunk(
         data: String, provider: String?, redactor: Redactor = Redactor(secrets: [])
     ) throws(ProviderError) -> [InferenceEvent] {
         let chunk = try decodeStreamChunk(data: data, provider: provider, redactor: redactor)
-        var events: [InferenceEvent] = []
-        if !chunk.text.isEmpty { events.append(.delta(chunk.text)) }
-        if let usage = chunk.usage { events.append(.usage(usage)) }
+        var events: [InferenceEvent] = [.chunk(chunk)]
+        if let usage = chunk.usage?.tokenUsage { events.append(.usage(usage)) }
         return events
-    }
-
-    /// Token usage from an OpenAI `usage` object; `nil` when absent or null.
-    public static func usage(_ value: JSONValue?) -> TokenUsage? {
-        guard let value, value.objectValue != nil else { return nil }
-        let input = value["prompt_tokens"]?.intValue ?? value["input_tokens"]?.intValue
-        let output = value["completion_tokens"]?.intValue ?? value["output_tokens"]?.intValue
-        guard input != nil || output != nil else { return nil }
-        return TokenUsage(inputTokens: Int64(input ?? 0), outputTokens: Int64(output ?? 0))
     }
 
     /// `base` and `path` joined with exactly one `/`.
@@ -204,17 +191,5 @@ public enum OpenAIChat {
         if let total = request.timeoutMs { result.totalMs = total }
         if let firstByte = request.firstByteTimeoutMs { result.firstByteMs = firstByte }
         return result
-    }
-
-    /// Message content as text: a string, `null` (empty), or a list of parts whose `text`
-    /// members are joined. `nil` for anything else.
-    static func contentText(_ value: JSONValue?) -> String? {
-        switch value {
-        case nil, .null?: return ""
-        case .string(let text)?: return text
-        case .array(let parts)?:
-            return parts.compactMap { $0["text"]?.stringValue ?? $0.stringValue }.joined()
-        default: return nil
-        }
     }
 }

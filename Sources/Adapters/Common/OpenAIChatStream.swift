@@ -8,12 +8,13 @@ extension OpenAIChat {
     ///
     /// - A non-2xx status throws the mapped error before any event (the body is read first).
     /// - A 2xx answer with a JSON content type (a server that ignored `stream`) is parsed
-    ///   whole and replayed as one delta.
-    /// - Otherwise the SSE events yield `.delta`s in order; usage is kept from wherever it
-    ///   appears (the last one wins) and yielded once before `.finished(reason:)`, which
-    ///   comes at `[DONE]` (or at the end of the body after a finish reason). A stream that
-    ///   breaks after usage appeared yields that usage before its error, so what it delivered
-    ///   is billed from the provider's count.
+    ///   whole and replayed as one chunk (``OpenAICompletion/asChunk``).
+    /// - Otherwise every SSE event yields its `.chunk` as sent, in order; usage is kept from
+    ///   wherever it appears (the last one wins) and yielded once before
+    ///   `.finished(reason:)`, which comes at `[DONE]` (or at the end of the body after a
+    ///   finish reason). A stream that breaks
+    ///   after usage appeared yields that usage before its error, so what it delivered is
+    ///   billed from the provider's count.
     /// - An in-band `{"error":…}` chunk, a chunk that is not JSON, or a body that ends
     ///   before `[DONE]` with no finish reason throws a ``ProviderError`` from the stream.
     public static func events(
@@ -25,7 +26,7 @@ extension OpenAIChat {
             let whole = HTTPResponse(status: response.status, headers: response.headers, body: body)
             let answer = try parseResponse(whole, provider: provider, redactor: redactor)
             return AsyncThrowingStream { continuation in
-                if case .text(let text) = answer.output, !text.isEmpty { continuation.yield(.delta(text)) }
+                if let completion = answer.completion { continuation.yield(.chunk(completion.asChunk)) }
                 if let usage = answer.usage { continuation.yield(.usage(usage)) }
                 continuation.yield(.finished(reason: answer.finishReason))
                 continuation.finish()
@@ -57,8 +58,8 @@ extension OpenAIChat {
                 if OpenAIChatText.trimmed(data) == "[DONE]" { return true }
                 if OpenAIChatText.trimmed(data).isEmpty { continue }
                 let chunk = try decodeStreamChunk(data: data, provider: provider, redactor: redactor)
-                if !chunk.text.isEmpty { continuation.yield(.delta(chunk.text)) }
-                if let usage = chunk.usage { lastUsage = usage }
+                continuation.yield(.chunk(chunk))
+                if let usage = chunk.usage?.tokenUsage { lastUsage = usage }
                 if let reason = chunk.finishReason { finishReason = reason }
             }
             return false

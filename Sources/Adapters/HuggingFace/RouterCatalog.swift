@@ -75,11 +75,14 @@ enum RouterCatalog {
             guard try scanner.peekKind() == .object else { throw Failure("data[\(i)] is not an object") }
             var id: String?
             var offers: [PriceQuote] = []
+            var images: Bool?
             var hasMember = try scanner.beginObject()
             while hasMember {
                 let key = try scanner.key()
                 if scanner.key(key, is: "id"), try scanner.peekKind() == .string {
                     id = try scanner.string()
+                } else if scanner.key(key, is: "architecture"), try scanner.peekKind() == .object {
+                    images = try readTakesImages(&scanner)
                 } else if scanner.key(key, is: "providers"), try scanner.peekKind() == .array {
                     offers = try readProviders(&scanner, model: id ?? "data[\(i)]", rules: rules)
                 } else {
@@ -90,12 +93,38 @@ enum RouterCatalog {
             guard let id, !id.isEmpty else { throw Failure("data[\(i)] has no id") }
             for var offer in offers {
                 offer.model = id
+                offer.supportsImages = images
                 quotes.append(offer)
             }
             i += 1
             more = try scanner.nextElement()
         }
         return quotes
+    }
+
+    /// Whether `architecture.input_modalities` lists `image`; `nil` when there is no such list.
+    static func readTakesImages(_ scanner: inout HFJSONScanner) throws(Failure) -> Bool? {
+        var images: Bool?
+        var more = try scanner.beginObject()
+        while more {
+            let key = try scanner.key()
+            if scanner.key(key, is: "input_modalities"), try scanner.peekKind() == .array {
+                images = false
+                var element = try scanner.beginArray()
+                while element {
+                    if try scanner.peekKind() == .string {
+                        if try scanner.string() == "image" { images = true }
+                    } else {
+                        try scanner.skipValue()
+                    }
+                    element = try scanner.nextElement()
+                }
+            } else {
+                try scanner.skipValue()
+            }
+            more = try scanner.nextMember()
+        }
+        return images
     }
 
     /// One model's `providers` list: a quote per live, known provider.

@@ -57,6 +57,7 @@ public struct OpenAICompatibleAdapter: ProviderInterface {
     /// A direct provider serves its own offers: a `provider` member in its answer (the field
     /// OpenRouter uses to name an upstream) says nothing about who served, so it is dropped.
     public func runInference(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
+        if request.task == .featureExtraction { return try await client.embeddings(request) }
         var response = try await client.chat(request)
         response.servedBy = nil
         return response

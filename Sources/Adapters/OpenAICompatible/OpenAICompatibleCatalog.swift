@@ -46,9 +46,12 @@ struct OpenAICompatibleCatalog: Sendable {
                 skipped["item without an id", default: 0] += 1
                 continue
             }
+            var task: ModelTask?
             if let typeField = options.typeField {
                 let type = item.value(at: typeField)?.stringValue ?? "none"
-                guard options.chatTypes.contains(type) else {
+                if options.embeddingTypes.contains(type) {
+                    task = .featureExtraction
+                } else if !options.chatTypes.contains(type) {
                     skipped["type \(type)", default: 0] += 1
                     continue
                 }
@@ -62,7 +65,7 @@ struct OpenAICompatibleCatalog: Sendable {
                 ModelListing(
                     id: id,
                     hfID: options.hfIDField.flatMap { item.value(at: $0)?.nonEmptyString } ?? row?.hfID,
-                    task: row?.task ?? options.defaultTask,
+                    task: row?.task ?? task ?? options.defaultTask,
                     contextLength: item.value(at: options.contextField)?.looseIntValue ?? row?.contextLength,
                     name: item["name"]?.nonEmptyString ?? item["display_name"]?.nonEmptyString,
                     price: price(item: item, row: row, reader: reader)))

@@ -36,6 +36,9 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
     var typeField: FieldPath?
     /// The item types to keep (Together: `["chat"]`).
     var chatTypes: [String] = []
+    /// The item types listed as embedding models (`feature-extraction`, served through
+    /// `/embeddings`; Together: `["embedding"]`), with ``typeField``.
+    var embeddingTypes: [String] = []
     /// The task of every listed model (`conversational`).
     var defaultTask = ModelTask.conversational
 
@@ -43,6 +46,7 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
     static let names: [String] = [
         "models_path", "chat_path", "auth_header", "auth_prefix", "list_envelope", "price_input_field",
         "price_output_field", "context_field", "hf_id_field", "type_field", "chat_types", "default_task",
+        "embedding_types",
     ]
 
     /// The defaults.
@@ -62,6 +66,7 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
         hfIDField = options["hf_id_field"]?.nonEmptyString.map(FieldPath.init)
         typeField = options["type_field"]?.nonEmptyString.map(FieldPath.init)
         chatTypes = options["chat_types"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        embeddingTypes = options["embedding_types"]?.arrayValue?.compactMap(\.stringValue) ?? []
         if let s = options["default_task"]?.nonEmptyString { defaultTask = ModelTask(userInput: s) }
     }
 
@@ -74,7 +79,7 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
         for key in options.keys where !names.contains(key) {
             issue(key, "unknown option for adapter openai-compatible; known options: \(names.joined(separator: ", "))")
         }
-        for key in names where key != "chat_types" {
+        for key in names where key != "chat_types" && key != "embedding_types" {
             guard let value = options[key] else { continue }
             guard let text = value.stringValue else { issue(key, "must be a string"); continue }
             if text.isEmpty, key != "auth_prefix" { issue(key, "must not be empty") }
@@ -99,6 +104,12 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
             if options["type_field"] == nil { issue("chat_types", "needs type_field (the item field holding the type)") }
         } else if options["type_field"] != nil {
             issue("type_field", "needs chat_types (the types to keep, e.g. [\"chat\"])")
+        }
+        if let types = options["embedding_types"] {
+            if types.arrayValue?.allSatisfy({ $0.stringValue != nil }) != true {
+                issue("embedding_types", "must be an array of strings")
+            }
+            if options["type_field"] == nil { issue("embedding_types", "needs type_field (the item field holding the type)") }
         }
         if entry.pricing.catalogIsTable, entry.pricing.table.isEmpty {
             issues.append(AdapterIssue(path: "pricing.models", message: "catalog 'table' needs at least one model row"))

@@ -82,6 +82,46 @@ struct OpenAIStyleClient: Sendable {
         return try await OpenAIChat.events(from: response, provider: provider, redactor: credential.redactor)
     }
 
+    /// `POST {base}/embeddings` with `{"model", "input", …parameters}`.
+    func makeEmbeddings(_ request: InferenceRequest) -> HTTPRequest {
+        let url = EndpointURL.join(baseURL, "/embeddings")
+        var out = JSONOutput(capacity: 256)
+        out.beginObject()
+        out.member("model", request.model)
+        out.key("input")
+        out.value(request.input ?? .string(request.messages.map(\.content).joined(separator: "\n")))
+        for member in request.parameters where member.key != "model" && member.key != "input" {
+            out.key(member.key)
+            out.value(member.value)
+        }
+        out.endObject()
+        return HTTPRequest(
+            method: "POST", url: url,
+            headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Accept", "application/json")]
+                + credential.headers(for: url),
+            body: out.bytes, timeouts: OpenAIChat.applying(request, to: timeouts),
+            sensitiveHeaderNames: credential.sensitiveHeaderNames)
+    }
+
+    /// Runs one embeddings request: the output is the provider's answer as sent
+    /// (``OpenAIEmbeddingList`` reads it), usage its `prompt_tokens`.
+    func embeddings(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
+        let response = try await send(makeEmbeddings(request))
+        if let error = ProviderErrorMapping.check(response, provider: provider, redactor: credential.redactor) { throw error }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(response.body)
+        } catch {
+            throw ProviderError(.malformedResponse, provider: provider, status: response.status, message: "embeddings are not JSON: \(error)")
+        }
+        if let error = ProviderErrorMapping.inBandError(value, provider: provider, redactor: credential.redactor) { throw error }
+        guard let list = OpenAIEmbeddingList(parsing: value) else {
+            throw ProviderError(.malformedResponse, provider: provider, status: response.status, message: "embeddings answer has no data list")
+        }
+        let usage = list.usage?.tokenUsage.map { TokenUsage(inputTokens: $0.inputTokens, outputTokens: 0) }
+        return InferenceResponse(output: .json(value), usage: usage)
+    }
+
     private func send(_ request: HTTPRequest) async throws(ProviderError) -> HTTPResponse {
         do {
             return try await transport.send(request)

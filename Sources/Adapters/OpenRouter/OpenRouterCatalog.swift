@@ -35,14 +35,15 @@ struct OpenRouterCatalog: Sendable {
             let modalities = Self.modalities(item["architecture"])
             let row = reader.override(for: id)
             let price = row?.price ?? reader.tokenPrice(input: item["pricing"]?["prompt"], output: item["pricing"]?["completion"])
-            models.append(
-                ModelListing(
+            var listing = ModelListing(
                     id: id, hfID: item["hugging_face_id"]?.nonEmptyString ?? row?.hfID, servedBy: Self.servedBy,
                     task: row?.task ?? Self.task(input: modalities.input, output: modalities.output),
                     contextLength: item["context_length"]?.looseIntValue
                         ?? item["top_provider"]?["context_length"]?.looseIntValue ?? row?.contextLength,
                     inputModalities: modalities.input, outputModalities: modalities.output,
-                    name: item["name"]?.nonEmptyString, price: price))
+                    name: item["name"]?.nonEmptyString, price: price)
+            listing.capabilities = Self.capabilities(item)
+            models.append(listing)
         }
         return ModelCatalog(models: models, skipped: skipped, requests: 1)
     }
@@ -77,6 +78,22 @@ struct OpenRouterCatalog: Sendable {
             listings.append(listing)
         }
         return (listings, skipped)
+    }
+
+    /// What a model entry says it supports: `tools` and `structured_outputs` in
+    /// `supported_parameters` (when the list is published, a missing one is known absent), image
+    /// input in `architecture.input_modalities` (or `modality`).
+    static func capabilities(_ item: JSONValue) -> [ModelCapability: Bool] {
+        var result: [ModelCapability: Bool] = [:]
+        if let parameters = item["supported_parameters"]?.arrayValue?.compactMap(\.stringValue) {
+            result[.tools] = parameters.contains("tools")
+            result[.jsonSchema] = parameters.contains("structured_outputs")
+        }
+        let architecture = item["architecture"]
+        if architecture?["input_modalities"]?.arrayValue != nil || architecture?["modality"]?.stringValue != nil {
+            result[.vision] = modalities(architecture).input.contains("image")
+        }
+        return result
     }
 
     /// The provider slug of an endpoint tag (`deepinfra/fp8` → `deepinfra`), if it is one.

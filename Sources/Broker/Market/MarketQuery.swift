@@ -41,6 +41,8 @@ public struct MarketQuery: Sendable, Hashable {
     public var limit: Int?
     /// Whether stale offers are returned too.
     public var includeStale: Bool
+    /// Only offers known to support every one of these.
+    public var supports: Set<ModelCapability> = []
     /// The current time in Unix milliseconds, against which staleness is judged.
     public var nowMs: Int64
     /// Refresh interval per provider, in milliseconds (from the registry).

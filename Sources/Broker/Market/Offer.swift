@@ -33,6 +33,8 @@ public struct Offer: Sendable, Hashable {
     public var supportsTools: Bool?
     /// Whether structured output is supported, when published.
     public var supportsStructuredOutput: Bool?
+    /// Whether image input is supported, when published or declared.
+    public var supportsImages: Bool?
     /// The provider's own time-to-first-token figure, in milliseconds.
     public var firstTokenLatencyMs: Int?
     /// The provider's own throughput figure, output tokens per second.
@@ -78,6 +80,20 @@ public struct Offer: Sendable, Hashable {
         region = record.region
         countries = record.countries
         compliance = record.complianceTags
+    }
+
+    /// Whether the offer supports `capability`: `nil` when nobody said.
+    public func supports(_ capability: ModelCapability) -> Bool? {
+        switch capability {
+        case .tools: return supportsTools
+        case .jsonSchema: return supportsStructuredOutput
+        case .vision: return supportsImages
+        }
+    }
+
+    /// The capabilities the offer is known to support, in order.
+    public var knownCapabilities: [ModelCapability] {
+        ModelCapability.allCases.filter { supports($0) == true }
     }
 
     /// Whether the offer carries `tag`.

@@ -29,6 +29,9 @@ public enum OfferJSON {
         }
         object["served_model_id"] = offer.servedModelID.map(JSONValue.string) ?? .null
         object["supports_tools"] = offer.supportsTools.map(JSONValue.bool) ?? .null
+        object["supports_json_schema"] = offer.supportsStructuredOutput.map(JSONValue.bool) ?? .null
+        object["supports_vision"] = offer.supportsImages.map(JSONValue.bool) ?? .null
+        object["capabilities"] = .array(offer.knownCapabilities.map { .string($0.name) })
         object["first_token_latency_ms"] = offer.firstTokenLatencyMs.map { .integer($0) } ?? .null
         object["throughput_tokens_per_s"] = offer.throughputTokensPerSecond.map { .integer($0) } ?? .null
         object["measured_requests"] = .integer(measured?.samples ?? 0)

@@ -110,10 +110,13 @@ public enum OfferAssembler {
                 servedModelID: listing.pointee.servedModelID, hfID: listing.pointee.hfID ?? row?.hfID,
                 task: listing.pointee.task, price: price,
                 contextLength: listing.pointee.contextLength ?? quote?.contextLength ?? row?.contextLength,
-                supportsTools: quote?.supportsTools, supportsStructuredOutput: quote?.supportsStructuredOutput,
+                supportsTools: quote?.supportsTools ?? listing.pointee.capabilities[.tools] ?? entry.capabilities[.tools],
+                supportsStructuredOutput: quote?.supportsStructuredOutput ?? listing.pointee.capabilities[.jsonSchema]
+                    ?? entry.capabilities[.jsonSchema],
                 firstTokenLatencyMs: quote?.firstTokenLatencyMs,
                 throughputTokensPerSecond: quote?.throughputTokensPerSecond, curated: curated, priceTaken: taken,
                 refreshedAt: nowMs)
+            offer.supportsImages = quote?.supportsImages ?? listing.pointee.capabilities[.vision] ?? entry.capabilities[.vision]
             (offer.region, offer.countries, offer.compliance) = regions.region(of: entry, servedBy: servedBy)
             return offer
         }

@@ -9,6 +9,7 @@ struct EntryReader {
     static let knownFields: Set<String> = [
         "key", "adapter", "enabled", "base_url", "urls", "auth_env", "region", "served_by", "refresh_every",
         "timeout", "first_byte_timeout", "max_duration", "pricing", "options", "comment", "name",
+        "capabilities",
     ]
 
     init(path: String, directory: String) {
@@ -94,11 +95,36 @@ struct EntryReader {
         if let optionsValue = object["options"] {
             if let o = optionsValue.objectValue { options = o } else { issue("options", "must be an object") }
         }
-        return ProviderEntry(
+        var entry = ProviderEntry(
             key: key, adapter: adapter, enabled: enabled, baseURL: baseURL, urls: urls, authEnv: authEnv,
             region: region, servedByRegions: servedBy, refreshIntervalSeconds: Int(refresh / 1000),
             timeoutMs: Int(timeout), firstByteTimeoutMs: Int(firstByte), pricing: pricing, options: options,
             index: index, maxDurationMs: maxDuration.flatMap { $0 > 0 ? Int($0) : nil })
+        if let declared = object["capabilities"] { entry.capabilities = readCapabilities(declared) }
+        return entry
+    }
+
+    /// `{"tools": true, "json-schema": false, "vision": true}`: what every model of the entry
+    /// supports (true) or lacks (false).
+    mutating func readCapabilities(_ value: JSONValue) -> [ModelCapability: Bool] {
+        guard let object = value.objectValue else {
+            issue("capabilities", "must be an object such as {\"tools\": true, \"vision\": false}")
+            return [:]
+        }
+        var result: [ModelCapability: Bool] = [:]
+        for member in object {
+            guard let capability = ModelCapability(name: member.key) else {
+                let known = ModelCapability.allCases.map(\.name).joined(separator: ", ")
+                issue("capabilities.\(member.key)", "unknown capability (known: \(known))")
+                continue
+            }
+            guard let supported = member.value.boolValue else {
+                issue("capabilities.\(member.key)", "must be true or false")
+                continue
+            }
+            result[capability] = supported
+        }
+        return result
     }
 
     // MARK: Fields

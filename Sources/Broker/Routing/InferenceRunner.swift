@@ -46,10 +46,13 @@ public struct InferenceRunner: Sendable {
     }
 
     /// Runs `request` (its model and served-by are set per offer) through `plan`.
-    /// With `onDelta`, streams: text goes to `onDelta` as it arrives.
+    /// With `onDelta`, streams: text goes to `onDelta` as it arrives. With `onChunk`, an
+    /// OpenAI-shaped provider's chunks go to `onChunk` as sent instead (other providers' text
+    /// still goes to `onDelta`); chunks that carry no output yet (a role) are held back until
+    /// output comes, so a failover leaves nothing of the failed try behind.
     public func run(
         _ request: InferenceRequest, plan: RoutePlan, requestID: String,
-        onDelta: (@Sendable (String) -> Void)? = nil
+        onDelta: (@Sendable (String) -> Void)? = nil, onChunk: (@Sendable (OpenAICompletion) -> Void)? = nil
     ) async -> Result<RunResult, RunFailure> {
         let started = now()
         var attempts: [AttemptRecord] = []
@@ -63,7 +66,7 @@ public struct InferenceRunner: Sendable {
             let offer = plan.candidates[candidateIndex]
             let attemptStart = now()
             await ledgerSent(requestID, attempts.count + 1, offer, at: attemptStart)
-            let outcome = await attempt(offer, request, onDelta: onDelta, started: attemptStart)
+            let outcome = await attempt(offer, request, onDelta: onDelta, onChunk: onChunk, started: attemptStart)
             let latency = max(0, now() - attemptStart)
             switch outcome {
             case .success(let (response, firstTokenMs)):
@@ -144,7 +147,8 @@ public struct InferenceRunner: Sendable {
     }
 
     private func attempt(
-        _ offer: Offer, _ template: InferenceRequest, onDelta: (@Sendable (String) -> Void)?, started: Int64
+        _ offer: Offer, _ template: InferenceRequest, onDelta: (@Sendable (String) -> Void)?,
+        onChunk: (@Sendable (OpenAICompletion) -> Void)?, started: Int64
     ) async -> Result<(InferenceResponse, Int64?), AttemptFailure> {
         var request = template
         request.model = offer.model
@@ -156,7 +160,7 @@ public struct InferenceRunner: Sendable {
         } catch {
             return .failure(AttemptFailure(error: error, outputStarted: false))
         }
-        guard let onDelta else {
+        guard onDelta != nil || onChunk != nil else {
             do {
                 return .success((try await provider.runInference(request), nil))
             } catch {
@@ -173,17 +177,39 @@ public struct InferenceRunner: Sendable {
         var usage: TokenUsage? = nil
         var finish: String? = nil
         var firstTokenMs: Int64? = nil
+        var whole: OpenAICompletionAccumulator? = nil
+        var heldBack: [OpenAICompletion] = []
         do {
             for try await event in stream {
                 switch event {
                 case .delta(let piece):
                     if firstTokenMs == nil { firstTokenMs = max(0, now() - started) }
                     text += piece
-                    onDelta(piece)
+                    onDelta?(piece)
+                case .chunk(let chunk):
+                    if whole == nil { whole = OpenAICompletionAccumulator() }
+                    whole?.add(chunk)
+                    let piece = chunk.text
+                    text += piece
+                    if firstTokenMs == nil {
+                        guard chunk.choices.contains(where: { $0.message?.hasOutput == true }) else {
+                            heldBack.append(chunk)
+                            continue
+                        }
+                        firstTokenMs = max(0, now() - started)
+                    }
+                    if let onChunk {
+                        for held in heldBack { onChunk(held) }
+                        heldBack.removeAll()
+                        onChunk(chunk)
+                    } else if !piece.isEmpty {
+                        onDelta?(piece)
+                    }
                 case .usage(let u): usage = u
                 case .finished(let reason): finish = reason
                 }
             }
+            if let onChunk { for held in heldBack { onChunk(held) } }
         } catch {
             let providerError = (error as? ProviderError)
                 ?? ProviderError(.malformedResponse, provider: offer.provider, message: "\(error)")
@@ -191,7 +217,12 @@ public struct InferenceRunner: Sendable {
                 error: providerError, outputStarted: firstTokenMs != nil,
                 delivered: firstTokenMs == nil ? nil : (text, usage), firstTokenMs: firstTokenMs))
         }
-        return .success((InferenceResponse(output: .text(text), usage: usage, servedBy: offer.servedBy, finishReason: finish), firstTokenMs))
+        let completion = whole?.result
+        return .success((
+            InferenceResponse(
+                output: .text(text), usage: usage, servedBy: offer.servedBy, finishReason: finish ?? completion?.finishReason,
+                completion: completion),
+            firstTokenMs))
     }
 
     /// Records that attempt `attempt` is about to be sent (outcome `sent`), so a call made by a

@@ -42,6 +42,9 @@ public struct RouteRequest: Sendable, Hashable {
     public var estimatedOutputTokens: Int64
     /// The most the request may cost, in pico-USD, at the estimate.
     public var maxCost: PicoUSD?
+    /// What the request uses that not every offer supports (tools, a JSON schema, images):
+    /// offers known to lack one are excluded, offers known to support all come first.
+    public var capabilities: Set<ModelCapability> = []
 
     /// A request; only the model is required.
     public init(
@@ -64,6 +67,19 @@ public struct RouteRequest: Sendable, Hashable {
         self.estimatedInputTokens = estimatedInputTokens
         self.estimatedOutputTokens = estimatedOutputTokens
         self.maxCost = maxCost
+    }
+
+    /// The capabilities a chat request uses: `tools` (a non-empty `tools` list), `json-schema`
+    /// (`response_format.type` is `json_schema`) and `vision` (an `image_url` part in a message).
+    public static func capabilities(parameters: JSONObject, messages: [ChatMessage]) -> Set<ModelCapability> {
+        var used: Set<ModelCapability> = []
+        if let tools = parameters["tools"]?.arrayValue, !tools.isEmpty { used.insert(.tools) }
+        if parameters["response_format"]?["type"]?.stringValue == "json_schema" { used.insert(.jsonSchema) }
+        let hasImage = messages.contains { message in
+            message.wire?["content"]?.arrayValue?.contains { $0["type"]?.stringValue == "image_url" } == true
+        }
+        if hasImage { used.insert(.vision) }
+        return used
     }
 
     /// Rough prompt-token estimate from text: one token per four UTF-8 bytes, at least one.

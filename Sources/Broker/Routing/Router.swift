@@ -43,7 +43,11 @@ public enum Router {
         case .preferred:
             ordered = fits.sorted { a, b in tieBreak(a, b, registryOrder) }
         }
-        return RoutePlan(candidates: ordered, excluded: excluded)
+        guard !request.capabilities.isEmpty else { return RoutePlan(candidates: ordered, excluded: excluded) }
+        // Known support first, unknown after, each in policy order (offers known to lack one are excluded).
+        let known = ordered.filter { offer in request.capabilities.allSatisfy { offer.supports($0) == true } }
+        let unknown = ordered.filter { offer in !request.capabilities.allSatisfy { offer.supports($0) == true } }
+        return RoutePlan(candidates: known + unknown, excluded: excluded)
     }
 
     /// Why `offer` cannot serve `request`, or `nil` when it can.
@@ -63,6 +67,9 @@ public enum Router {
             return offer.region == .unknown ? "region unknown (not positively \(region.rawValue))" : "region is \(offer.region.rawValue)"
         }
         if let tag = request.compliance, !offer.compliance.contains(tag) { return "not known to carry \(tag.rawValue)" }
+        for capability in request.capabilities.sorted() where offer.supports(capability) == false {
+            return "does not support \(capability.name) (the request uses it)"
+        }
         let needed = request.estimatedInputTokens + request.estimatedOutputTokens
         if let context = offer.contextLength, Int64(context) < needed {
             return "context \(context) tokens < \(needed) needed"

@@ -51,6 +51,13 @@ struct MarketQuerySQL {
             conditions.append("output_pico IS NOT NULL AND output_pico <= ?")
             arguments.append(.integer(cap.value))
         }
+        for capability in query.supports.sorted() {
+            switch capability {
+            case .tools: conditions.append("supports_tools = 1")
+            case .jsonSchema: conditions.append("supports_structured_output = 1")
+            case .vision: conditions.append("supports_vision = 1")
+            }
+        }
         if !query.includeStale {
             let stale = refreshedAt.filter { $0.value < query.staleBeforeMs(for: $0.key) }.keys.sorted()
             if !stale.isEmpty {

@@ -112,6 +112,8 @@ struct OfferFingerprint {
         f.add(offer.pointee.throughputTokensPerSecond.map(Int64.init))
         f.add(Int64?(offer.pointee.curated ? 1 : 0))
         f.add(offer.pointee.priceTaken)
+        // Added later: only a known value enters, so digests of offers without one did not change.
+        if let images = offer.pointee.supportsImages { f.add(Int64?(images ? 1 : 0)) }
         return Digests(endpoint: endpoint, identity: identity, content: Int64(bitPattern: f.value))
     }
 }

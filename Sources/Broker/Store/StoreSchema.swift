@@ -148,5 +148,10 @@ enum StoreSchema {
             ALTER TABLE usage ADD COLUMN tokens_estimated INTEGER;
             """),
         Migration("12-compute-offers", sql: ComputeSchema.migration12),
+        Migration("11-offer-vision", sql: """
+            -- Whether the offer takes image input: 1, 0, or NULL when nobody said (tools and
+            -- structured output have their columns since migration 1).
+            ALTER TABLE offers ADD COLUMN supports_vision INTEGER;
+            """),
     ]
 }

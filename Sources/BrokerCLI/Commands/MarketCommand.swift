@@ -24,6 +24,7 @@ enum MarketCommand: BrokerCommand {
             .value("--max-input-price", "USD_PER_MTOK", "At most this input price per million tokens."),
             .value("--max-output-price", "USD_PER_MTOK", "At most this output price per million tokens."),
             .value("--sort", "price|context|model", "Order (price: blended 3:1 input:output, unknown last)."),
+            .value("--supports", "LIST", "Only offers known to support these (tools, json-schema, vision; comma list)."),
             .value("--limit", "N", "At most N offers."),
             .flag("--include-stale", "Include offers older than twice their refresh interval."),
             .flag("--history", "Show the price history of the matching models instead."),
@@ -76,6 +77,7 @@ enum MarketCommand: BrokerCommand {
         filters.sort = args.value("--sort")
         filters.limit = args.value("--limit")
         filters.includeStale = args.has("--include-stale")
+        filters.supports = args.value("--supports")
         do {
             return try filters.query(registry: registry, nowMs: Timestamp.nowMs())
         } catch {

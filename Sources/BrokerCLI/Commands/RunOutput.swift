@@ -50,7 +50,11 @@ struct RunOutput: Sendable {
             context.out(CSVRenderer.render([flat(object)]))
         case .table:
             switch result.response.output {
-            case .text(let text): context.out(text.hasSuffix("\n") ? text : text + "\n")
+            case .text(let text):
+                if !text.isEmpty || Self.toolCalls(result).isEmpty { context.out(text.hasSuffix("\n") ? text : text + "\n") }
+                for call in Self.toolCalls(result) {
+                    context.out("tool call \(call.name ?? "?")(\(call.arguments ?? ""))\(call.id.map { " id=\($0)" } ?? "")\n")
+                }
             case .json(let value): context.out(JSONWriter.string(value) + "\n")
             case .binary: context.out("wrote \(spec.outputFile ?? "")\n")
             }
@@ -117,7 +121,22 @@ struct RunOutput: Sendable {
             ("attempts", .array(r.attempts.map { .object(attemptObject($0)) })),
             ("request_id", .string(r.requestID)),
             ("finish_reason", r.response.finishReason.map(JSONValue.string) ?? .null),
+            ("tool_calls", toolCalls(r).isEmpty ? .null : message(r)?["tool_calls"] ?? .null),
+            ("message", message(r) ?? .null),
         ])
+    }
+
+    /// The first choice's whole message as the provider sent it (OpenAI-shaped providers).
+    static func message(_ r: RunResult) -> JSONValue? {
+        guard let message = r.response.completion?.firstMessage else { return nil }
+        var out = JSONOutput()
+        message.write(to: &out)
+        return try? JSONParser.parse(out.bytes)
+    }
+
+    /// The tool calls of the first choice.
+    static func toolCalls(_ r: RunResult) -> [OpenAIToolCall] {
+        r.response.completion?.firstMessage?.toolCalls ?? []
     }
 
     static func attemptObject(_ a: AttemptRecord) -> JSONObject {

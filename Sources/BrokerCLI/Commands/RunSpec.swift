@@ -87,6 +87,7 @@ struct RunSpec: Sendable {
         let outputLimit: (parameter: String, tokens: Int64)?
         do { outputLimit = try OutputTokenLimit.validated(parameters) } catch { throw UsageError("--param \(error.message)") }
         route.estimatedOutputTokens = outputLimit?.tokens ?? 256
+        route.capabilities = RouteRequest.capabilities(parameters: parameters, messages: request.messages)
         if task == .textToImage, args.value("--output-file") == nil {
             throw UsageError("text-to-image writes an image: name the file with --output-file PATH")
         }
@@ -102,10 +103,22 @@ struct RunSpec: Sendable {
         guard let list else { throw UsageError("--input for chat must be a messages array, {\"messages\": […]} or a string") }
         var out: [ChatMessage] = []
         for (i, item) in list.enumerated() {
-            guard let role = item["role"]?.stringValue, let content = item["content"]?.stringValue else {
-                throw UsageError("--input messages[\(i)] needs string \"role\" and \"content\"")
+            guard let role = item["role"]?.stringValue else {
+                throw UsageError("--input messages[\(i)] needs a string \"role\"")
             }
-            out.append(ChatMessage(role: role, content: content))
+            if let content = item["content"]?.stringValue, item.objectValue?.count == 2 {
+                out.append(ChatMessage(role: role, content: content))
+                continue
+            }
+            // Content parts (text, image_url, input_audio), tool calls, tool results: sent as written.
+            let parts = item["content"]?.arrayValue
+            guard item["content"]?.stringValue != nil || item["content"] == nil || item["content"]?.isNull == true
+                || parts?.allSatisfy({ $0.objectValue != nil }) == true
+            else {
+                throw UsageError("--input messages[\(i)].content must be text, null or an array of content parts")
+            }
+            let text = item["content"]?.stringValue ?? parts?.compactMap { $0["text"]?.stringValue }.joined() ?? ""
+            out.append(ChatMessage(role: role, content: text, wire: item.objectValue))
         }
         return out
     }

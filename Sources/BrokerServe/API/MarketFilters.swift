@@ -27,6 +27,8 @@ public struct MarketFilters: Sendable, Hashable {
     public var limit: String?
     /// `--include-stale` / `include_stale`.
     public var includeStale = false
+    /// `--supports` / `supports`: a comma list of capabilities (tools, json-schema, vision).
+    public var supports: String?
 
     /// No filters.
     public init() {}
@@ -47,6 +49,7 @@ public struct MarketFilters: Sendable, Hashable {
             case "sort": sort = value
             case "limit": limit = value
             case "include_stale": includeStale = value.isEmpty || value == "1" || value == "true"
+            case "supports": supports = value
             default: break
             }
         }
@@ -83,6 +86,13 @@ public struct MarketFilters: Sendable, Hashable {
             query.limit = n
         }
         query.includeStale = includeStale
+        for name in (supports ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let capability = ModelCapability(name: name) else {
+                let known = ModelCapability.allCases.map(\.name).joined(separator: ", ")
+                throw MarketFilterError(filter: "supports", message: "takes a comma list of \(known) (got '\(name)')")
+            }
+            query.supports.insert(capability)
+        }
         query.refreshIntervalsMs = Dictionary(
             registry.entries.map { ($0.key, Int64($0.refreshIntervalSeconds) * 1000) }, uniquingKeysWith: { a, _ in a })
         return query

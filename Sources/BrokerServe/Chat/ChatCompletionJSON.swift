@@ -5,46 +5,50 @@ import ProviderInterface
 /// The OpenAI chat-completion objects the server answers with, plus a `broker` member
 /// saying who answered and what it cost.
 enum ChatCompletionJSON {
-    /// The whole answer (`chat.completion`), written straight to bytes (the server's hot path):
-    /// OpenAI's fields, then `usage` as ``usage(_:)`` gives it and `broker` as ``brokerInfo(_:)``.
+    /// The whole answer (`chat.completion`), written straight to bytes (the server's hot path).
+    ///
+    /// An OpenAI-shaped provider's answer passes through as it came (every choice, tool calls,
+    /// `logprobs`, reasoning fields, unknown members) with only `id` and `model` rewritten;
+    /// another provider's output becomes one choice. `usage` is the provider's (or `null`),
+    /// and `broker` as ``brokerInfo(_:)`` gives it comes last.
     static func completionBytes(_ result: RunResult, createdSeconds: Int64) -> [UInt8] {
+        var completion = result.response.completion ?? synthesized(result.response)
+        completion.isChunk = false
+        completion.id = "chatcmpl-" + result.requestID
+        completion.object = "chat.completion"
+        completion.model = modelName(result.offer)
+        if completion.created == nil { completion.created = createdSeconds }
+        if completion.usage == nil { completion.usage = result.response.usage.map(OpenAIUsage.init) }
+        let hasUsage = completion.usage != nil
+        var out = JSONOutput(capacity: 640 + completion.text.utf8.count)
+        completion.write(to: &out) { out in
+            if !hasUsage {
+                out.key("usage")
+                out.null()
+            }
+            out.key("broker")
+            writeBrokerInfo(result, to: &out)
+        }
+        return out.bytes
+    }
+
+    /// A one-choice answer for a provider that is not OpenAI-shaped (its text, or its JSON as text).
+    static func synthesized(_ response: InferenceResponse) -> OpenAICompletion {
         let text: String
-        switch result.response.output {
+        switch response.output {
         case .text(let t): text = t
         case .json(let v): text = JSONWriter.string(v)
         case .binary: text = ""
         }
-        var out = JSONOutput(capacity: 512 + text.utf8.count)
-        out.beginObject()
-        out.member("id", "chatcmpl-" + result.requestID)
-        out.member("object", "chat.completion")
-        out.member("created", integer: createdSeconds)
-        out.member("model", modelName(result.offer))
-        out.key("choices")
-        out.beginArray()
-        out.beginObject()
-        out.member("index", integer: 0)
-        out.key("message")
-        out.beginObject()
-        out.member("role", "assistant")
-        out.member("content", text)
-        out.endObject()
-        out.key("logprobs")
-        out.null()
-        out.member("finish_reason", result.response.finishReason ?? "stop")
-        out.endObject()
-        out.endArray()
-        out.key("usage")
-        if let usage = result.response.usage {
-            out.beginObject()
-            out.member("prompt_tokens", integer: usage.inputTokens)
-            out.member("completion_tokens", integer: usage.outputTokens)
-            out.member("total_tokens", integer: usage.inputTokens + usage.outputTokens)
-            out.endObject()
-        } else {
-            out.null()
-        }
-        out.key("broker")
+        return OpenAICompletion(choices: [
+            OpenAIChoice(
+                index: 0, message: OpenAIMessage(role: "assistant", content: .string(text)), logprobs: .null,
+                finishReason: response.finishReason ?? "stop")
+        ])
+    }
+
+    /// The broker's own account of the request, written as an object (``brokerInfo(_:)``).
+    static func writeBrokerInfo(_ result: RunResult, to out: inout JSONOutput) {
         out.beginObject()
         out.member("provider", result.offer.provider)
         out.member("served_by", result.servedBy)
@@ -65,57 +69,6 @@ enum ChatCompletionJSON {
         }
         out.endArray()
         out.endObject()
-        out.endObject()
-        return out.bytes
-    }
-
-    /// One streamed chunk (`chat.completion.chunk`).
-    static func chunk(
-        id: String, model: String, createdSeconds: Int64, delta: JSONObject?, finishReason: String?, usage: TokenUsage? = nil,
-        broker: JSONObject? = nil
-    ) -> JSONValue {
-        var object = JSONObject([
-            ("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", .integer(createdSeconds)),
-            ("model", .string(model)),
-        ])
-        if let delta {
-            object["choices"] = .array([.object(JSONObject([
-                ("index", .integer(0)), ("delta", .object(delta)), ("logprobs", .null),
-                ("finish_reason", finishReason.map(JSONValue.string) ?? .null),
-            ]))])
-        } else {
-            object["choices"] = .array([])
-        }
-        if let usage { object["usage"] = self.usage(usage) }
-        if let broker { object["broker"] = .object(broker) }
-        return .object(object)
-    }
-
-    /// `usage` in OpenAI's names; `null` when unknown.
-    static func usage(_ usage: TokenUsage?) -> JSONValue {
-        guard let usage else { return .null }
-        return .object(JSONObject([
-            ("prompt_tokens", .integer(usage.inputTokens)), ("completion_tokens", .integer(usage.outputTokens)),
-            ("total_tokens", .integer(usage.inputTokens + usage.outputTokens)),
-        ]))
-    }
-
-    /// The broker's own account of the request.
-    static func brokerInfo(_ result: RunResult) -> JSONObject {
-        JSONObject([
-            ("provider", .string(result.offer.provider)),
-            ("served_by", .string(result.servedBy)),
-            ("model", .string(result.offer.model)),
-            ("cost_nano_usd", result.cost.map { .integer($0.roundedNanoUSD) } ?? .null),
-            ("latency_ms", .integer(result.latencyMs)),
-            ("request_id", .string(result.requestID)),
-            ("attempts", .array(result.attempts.map { a in
-                .object(JSONObject([
-                    ("provider", .string(a.provider)), ("served_by", .string(a.servedBy)), ("outcome", .string(a.outcome)),
-                    ("status", a.status.map { .integer($0) } ?? .null), ("latency_ms", .integer(a.latencyMs)),
-                ]))
-            })),
-        ])
     }
 
     /// The model name shown to clients: the Hugging Face id when known.

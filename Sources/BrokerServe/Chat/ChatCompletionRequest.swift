@@ -18,8 +18,9 @@ struct ChatCompletionRequest: Sendable {
     /// The answer-length cap (`max_completion_tokens` or `max_tokens`), checked positive.
     var outputLimit: (parameter: String, tokens: Int64)? = nil
 
-    /// Members handled by the broker rather than passed to the provider.
-    static let ownKeys: Set<String> = ["model", "messages", "stream", "stream_options", "broker", "user", "n"]
+    /// Members handled by the broker rather than passed to the provider (every other member,
+    /// `n`, `user`, `tools` and `logprobs` included, goes upstream as sent).
+    static let ownKeys: Set<String> = ["model", "messages", "stream", "stream_options", "broker"]
 
     static func parse(_ body: [UInt8], registry: Registry) throws(APIError) -> ChatCompletionRequest {
         let object = try JSONResponse.object(body)
@@ -35,11 +36,13 @@ struct ChatCompletionRequest: Sendable {
                 throw APIError.badRequest("messages[\(i)].role must be a string", param: "messages")
             }
             guard let content = text(item["content"]) else {
-                throw APIError.badRequest("messages[\(i)].content must be text or an array of text parts", param: "messages")
+                throw APIError.badRequest(
+                    "messages[\(i)].content must be text, null or an array of content parts", param: "messages")
             }
-            messages.append(ChatMessage(role: role, content: content))
+            // Anything beyond role and text content (parts, tool calls, tool_call_id) goes upstream as sent.
+            let plain = item.objectValue?.count == 2 && item["content"]?.stringValue != nil
+            messages.append(ChatMessage(role: role, content: content, wire: plain ? nil : item.objectValue))
         }
-        if let n = object["n"]?.intValue, n != 1 { throw APIError.badRequest("only n = 1 is supported", param: "n") }
         var stream = false
         if let value = object["stream"], !value.isNull {
             guard let b = value.boolValue else { throw APIError.badRequest("'stream' must be true or false", param: "stream") }
@@ -60,14 +63,17 @@ struct ChatCompletionRequest: Sendable {
             throw APIError.badRequest(error.message, param: error.parameter)
         }
         route.estimatedOutputTokens = outputLimit?.tokens ?? 256
+        route.capabilities = RouteRequest.capabilities(parameters: parameters, messages: messages)
         return ChatCompletionRequest(
             requestedModel: model, selectors: ModelSelector.readings(model, registry: registry), request: request, route: route,
             stream: stream, includeUsage: includeUsage, outputLimit: outputLimit)
     }
 
-    /// Message content: a string, `null` (empty), or text parts joined.
+    /// Message content as text, for token estimates and for providers that take text: a
+    /// string, `null` or absent (an assistant's tool call) as empty, or the text parts of an
+    /// array joined (image and audio parts count no text). `nil` for anything else.
     static func text(_ value: JSONValue?) -> String? {
-        guard let value else { return nil }
+        guard let value else { return "" }
         if let s = value.stringValue { return s }
         if value.isNull { return "" }
         guard let parts = value.arrayValue else { return nil }
@@ -77,7 +83,7 @@ struct ChatCompletionRequest: Sendable {
                 out += s
             } else if let s = part["text"]?.stringValue {
                 out += s
-            } else {
+            } else if part.objectValue == nil {
                 return nil
             }
         }

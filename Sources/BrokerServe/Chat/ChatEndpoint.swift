@@ -27,28 +27,8 @@ struct ChatEndpoint: Sendable {
     private func stream(
         _ chat: ChatCompletionRequest, plan: RoutePlan, routed: RoutedRun, started: UInt64, stop: StopSignal
     ) async throws(APIError) -> ServerResponse {
-        let channel = StreamChannel()
-        let trace = RequestTrace()
-        let requestID = RoutedRun.requestID()
-        let request = chat.request
-        let task = Task {
-            let result = await routed.run(
-                request, plan: plan, trace: trace, requestID: requestID, startedNanos: started,
-                onDelta: { channel.push($0) })
-            channel.finish(result)
-        }
-        // A connection thread may wait here, and ends the wait when the server stops; on an event
-        // loop the task is suspended instead (the loop answers it if the server stops first).
-        // The run is a task of its own (it outlives this handler while the body streams), so a
-        // cancelled handler — its client hung up before the first byte — cancels it explicitly.
-        let waited = BlockingThread.isAllowed
-            ? channel.next(stop: stop)
-            : await withTaskCancellationHandler { await channel.first() } onCancel: { task.cancel() }
-        guard let first = waited else {
-            task.cancel()
-            throw APIError.shuttingDown()
-        }
-        if first.pieces.isEmpty, case .failure(let error)? = first.result { throw error }
+        let (channel, first, task, trace, requestID) = try await Self.startStream(
+            chat.request, plan: plan, routed: routed, started: started, stop: stop)
         let offer = trace.offer ?? plan.candidates.first.map(OfferKey.init)
         let model = plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
         let writer = ChatStreamWriter(
@@ -66,5 +46,34 @@ struct ChatEndpoint: Sendable {
             status: 200, headers: headers,
             body: .stream(ResponseStream(
                 onFinish: { task.cancel() }, poll: { wake in writer.poll(wake) }, next: { stop in writer.next(stop) })))
+    }
+
+    /// Starts a streamed run and waits for its first output; its failure before any output is
+    /// thrown (answered with an error status, since nothing was sent yet).
+    static func startStream(
+        _ request: InferenceRequest, plan: RoutePlan, routed: RoutedRun, started: UInt64, stop: StopSignal
+    ) async throws(APIError) -> (StreamChannel, StreamChannel.Batch, Task<Void, Never>, RequestTrace, String) {
+        let channel = StreamChannel()
+        let trace = RequestTrace()
+        let requestID = RoutedRun.requestID()
+        let task = Task {
+            let result = await routed.run(
+                request, plan: plan, trace: trace, requestID: requestID, startedNanos: started,
+                onPiece: { channel.push($0) })
+            channel.finish(result)
+        }
+        // A connection thread may wait here, and ends the wait when the server stops; on an event
+        // loop the task is suspended instead (the loop answers it if the server stops first).
+        // The run is a task of its own (it outlives this handler while the body streams), so a
+        // cancelled handler — its client hung up before the first byte — cancels it explicitly.
+        let waited = BlockingThread.isAllowed
+            ? channel.next(stop: stop)
+            : await withTaskCancellationHandler { await channel.first() } onCancel: { task.cancel() }
+        guard let first = waited else {
+            task.cancel()
+            throw APIError.shuttingDown()
+        }
+        if first.pieces.isEmpty, case .failure(let error)? = first.result { throw error }
+        return (channel, first, task, trace, requestID)
     }
 }

@@ -3,16 +3,25 @@ import HTTPServer
 import ProviderInterface
 import Synchronization
 
-/// Writes a chat stream as OpenAI's SSE: a role chunk, one chunk per piece of text, a final
-/// chunk with the finish reason (and the broker's account), a usage chunk when asked
-/// (`stream_options.include_usage`), then `data: [DONE]`. A failure after output has
-/// started is sent as an `error` event before `[DONE]`.
+/// Writes a chat stream as OpenAI's SSE, every chunk through ``JSONOutput``.
+///
+/// - An OpenAI-shaped provider's chunks pass through as sent (several choices, tool-call
+///   deltas, `logprobs`, reasoning, unknown members) with `id` and `model` rewritten and
+///   `usage` held back; a last chunk with no choices carries `usage` when asked
+///   (`stream_options.include_usage`) and the broker's account.
+/// - Another provider's text becomes a role chunk, one chunk per piece, a final chunk with
+///   the finish reason and the broker's account, and a usage chunk when asked.
+///
+/// Then `data: [DONE]`. A failure after output has started is sent as an `error` event
+/// before `[DONE]`.
 final class ChatStreamWriter: Sendable {
     private enum Phase { case head, body, done, finished }
 
     private struct State {
         var phase = Phase.head
         var first: StreamChannel.Batch?
+        /// Whether the provider's own chunks were passed through.
+        var passedThrough = false
     }
 
     private let channel: StreamChannel
@@ -56,12 +65,19 @@ final class ChatStreamWriter: Sendable {
         }
         switch phase {
         case .head:
-            var out = event(chunk(delta: JSONObject([("role", .string("assistant")), ("content", .string(""))]), finish: nil))
-            if let first { out += render(first) }
-            return .data(out)
+            var out = JSONOutput(capacity: 1024)
+            if case .chunk? = first?.pieces.first {
+            } else {
+                event(textChunk(OpenAIMessage(role: "assistant", content: .string("")), finish: nil), into: &out)
+            }
+            if let first { render(first, into: &out) }
+            return .data(out.bytes)
         case .body:
             switch take() {
-            case .batch(let batch): return .data(render(batch))
+            case .batch(let batch):
+                var out = JSONOutput(capacity: 256 * batch.pieces.count + 64)
+                render(batch, into: &out)
+                return .data(out.bytes)
             case .notYet: return nil
             case .stopped: return .abort
             }
@@ -74,41 +90,72 @@ final class ChatStreamWriter: Sendable {
     }
 
     /// The events for a batch; moves to `.done` when the batch carries the result.
-    private func render(_ batch: StreamChannel.Batch) -> [UInt8] {
-        var out: [UInt8] = []
-        for piece in batch.pieces where !piece.isEmpty {
-            out += event(chunk(delta: JSONObject([("content", .string(piece))]), finish: nil))
+    private func render(_ batch: StreamChannel.Batch, into out: inout JSONOutput) {
+        var sawChunk = false
+        for piece in batch.pieces {
+            switch piece {
+            case .text(let text) where !text.isEmpty:
+                event(textChunk(OpenAIMessage(content: .string(text)), finish: nil), into: &out)
+            case .text:
+                break
+            case .chunk(var chunk):
+                sawChunk = true
+                // A chunk that only carried usage has nothing left to say: usage comes last.
+                if chunk.choices.isEmpty, chunk.extra.count == 0, chunk.systemFingerprint == nil { continue }
+                chunk.id = id
+                chunk.model = model
+                chunk.object = OpenAICompletion.chunkObject
+                if chunk.created == nil { chunk.created = createdSeconds }
+                event(chunk, omitUsage: true, into: &out)
+            }
         }
+        if sawChunk { state.withLock { $0.passedThrough = true } }
         switch batch.result {
         case nil:
             state.withLock { $0.phase = .body }
         case .success(let result)?:
-            out += event(ChatCompletionJSON.chunk(
-                id: id, model: model, createdSeconds: createdSeconds, delta: JSONObject(),
-                finishReason: result.response.finishReason ?? "stop", broker: ChatCompletionJSON.brokerInfo(result)))
-            if includeUsage {
-                out += event(ChatCompletionJSON.chunk(
-                    id: id, model: model, createdSeconds: createdSeconds, delta: nil, finishReason: nil,
-                    usage: result.response.usage ?? TokenUsage(inputTokens: 0, outputTokens: 0)))
+            let usage = result.response.completion?.usage
+                ?? OpenAIUsage(result.response.usage ?? TokenUsage(inputTokens: 0, outputTokens: 0))
+            let brokerMember = { (out: inout JSONOutput) in
+                out.key("broker")
+                ChatCompletionJSON.writeBrokerInfo(result, to: &out)
             }
-            out += Array("data: [DONE]\n\n".utf8)
+            if state.withLock({ $0.passedThrough }) {
+                var last = OpenAICompletion(id: id, created: createdSeconds, model: model, isChunk: true)
+                if includeUsage { last.usage = usage }
+                event(last, into: &out, members: brokerMember)
+            } else {
+                event(textChunk(OpenAIMessage(), finish: result.response.finishReason ?? "stop"), into: &out, members: brokerMember)
+                if includeUsage {
+                    var last = OpenAICompletion(id: id, created: createdSeconds, model: model, isChunk: true)
+                    last.usage = usage
+                    event(last, into: &out)
+                }
+            }
+            out.appendFraming("data: [DONE]\n\n".utf8)
             state.withLock { $0.phase = .done }
         case .failure(let error)?:
-            out += event(error.json)
-            out += Array("data: [DONE]\n\n".utf8)
+            out.appendFraming("data: ".utf8)
+            out.value(error.json)
+            out.appendFraming("\n\ndata: [DONE]\n\n".utf8)
             state.withLock { $0.phase = .done }
         }
-        return out
     }
 
-    private func chunk(delta: JSONObject, finish: String?) -> JSONValue {
-        ChatCompletionJSON.chunk(id: id, model: model, createdSeconds: createdSeconds, delta: delta, finishReason: finish)
+    /// A one-choice chunk of the broker's own (a provider that is not OpenAI-shaped).
+    private func textChunk(_ delta: OpenAIMessage, finish: String?) -> OpenAICompletion {
+        OpenAICompletion(
+            id: id, created: createdSeconds, model: model,
+            choices: [OpenAIChoice(index: 0, message: delta, logprobs: .null, finishReason: finish)], isChunk: true)
     }
 
-    private func event(_ value: JSONValue) -> [UInt8] {
-        var out = Array("data: ".utf8)
-        JSONWriter.write(value, into: &out)
-        out += [10, 10]
-        return out
+    /// `data: {chunk}` and the blank line, written straight to bytes.
+    private func event(
+        _ chunk: OpenAICompletion, omitUsage: Bool = false, into out: inout JSONOutput,
+        members: (inout JSONOutput) -> Void = { _ in }
+    ) {
+        out.appendFraming("data: ".utf8)
+        chunk.write(to: &out, omitUsage: omitUsage, members: members)
+        out.appendFraming("\n\n".utf8)
     }
 }

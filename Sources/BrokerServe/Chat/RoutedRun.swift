@@ -41,10 +41,10 @@ struct RoutedRun: Sendable {
         return .failure(.modelNotFound(requested))
     }
 
-    /// Runs `request` through `plan`; `onDelta` streams.
+    /// Runs `request` through `plan`; `onPiece` streams (provider chunks as sent, or text).
     func run(
         _ request: InferenceRequest, plan: RoutePlan, trace: RequestTrace, requestID: String, startedNanos: UInt64,
-        onDelta: (@Sendable (String) -> Void)? = nil
+        onPiece: (@Sendable (StreamPiece) -> Void)? = nil
     ) async -> Result<RunResult, APIError> {
         let runner = context.runner
         let reservation: PicoUSD
@@ -53,8 +53,10 @@ struct RoutedRun: Sendable {
         } catch {
             return .failure(error)
         }
+        let onDelta = onPiece.map { push in { @Sendable (text: String) in push(.text(text)) } }
+        let onChunk = onPiece.map { push in { @Sendable (chunk: OpenAICompletion) in push(.chunk(chunk)) } }
         let result = await RequestTrace.$current.withValue(trace) {
-            await runner.run(request, plan: plan, requestID: requestID, onDelta: onDelta)
+            await runner.run(request, plan: plan, requestID: requestID, onDelta: onDelta, onChunk: onChunk)
         }
         switch result {
         case .success(let done): context.access.settle(key, reservation, cost: done.cost)
@@ -67,7 +69,7 @@ struct RoutedRun: Sendable {
             if done.attempts.count > 1 { await forgetViewsAfterFailures() }
             context.metrics.usage(provider: done.offer.provider, usage: done.response.usage, cost: done.cost)
             context.metrics.request(route: route, provider: done.offer.provider, servedBy: done.offer.servedBy, outcome: "ok", seconds: seconds)
-            if onDelta == nil {
+            if onPiece == nil {
                 let wall = Monotonic.nanos() &- startedNanos
                 let upstream = min(trace.upstreamNanos, wall)
                 context.metrics.added(seconds: Double(wall &- upstream) / 1e9, upstreamSeconds: Double(upstream) / 1e9)

@@ -1,20 +1,29 @@
 import Broker
 import Dispatch
+import ProviderInterface
 import HTTPServer
 import Synchronization
 
-/// Hands streamed text and the final result from the run's task to what writes the SSE body:
+/// One streamed piece: a provider's chunk as sent (OpenAI-shaped providers), or text.
+enum StreamPiece: Sendable {
+    /// Text from a provider that is not OpenAI-shaped.
+    case text(String)
+    /// A chunk as the provider sent it.
+    case chunk(OpenAICompletion)
+}
+
+/// Hands streamed pieces and the final result from the run's task to what writes the SSE body:
 /// a connection thread that blocks (``next(stop:)``), or an event loop that polls and is woken
 /// (``poll(wake:)``).
 final class StreamChannel: Sendable {
     /// What has arrived since the last take.
     struct Batch: Sendable {
-        var pieces: [String]
+        var pieces: [StreamPiece]
         var result: Result<RunResult, APIError>?
     }
 
     private struct State {
-        var pieces: [String] = []
+        var pieces: [StreamPiece] = []
         var result: Result<RunResult, APIError>?
         /// Called (once) when something arrives; set by ``poll(wake:)``.
         var waker: (@Sendable () -> Void)?
@@ -23,8 +32,8 @@ final class StreamChannel: Sendable {
     private let state = Mutex(State())
     private let signal = DispatchSemaphore(value: 0)
 
-    /// A piece of text (from the runner's `onDelta`).
-    func push(_ piece: String) {
+    /// A piece (from the runner's `onDelta` or `onChunk`).
+    func push(_ piece: StreamPiece) {
         let waker = state.withLock { s in
             s.pieces.append(piece)
             return s.waker.take()

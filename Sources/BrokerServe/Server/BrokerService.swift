@@ -79,6 +79,12 @@ public final class BrokerService: Sendable {
         case "/v1/chat/completions", "/chat/completions":
             try expect(method, "POST", path)
             return try await ChatEndpoint(context: context).handle(request, key: key)
+        case "/v1/responses", "/responses":
+            try expect(method, "POST", path)
+            return try await ResponsesEndpoint(context: context).handle(request, key: key)
+        case "/v1/embeddings", "/embeddings":
+            try expect(method, "POST", path)
+            return try await EmbeddingsEndpoint(context: context).handle(request, key: key)
         case "/v1/models", "/models":
             try expect(method, "GET", path)
             return counted(try await ModelsEndpoint(context: context).handle())
@@ -117,6 +123,8 @@ public final class BrokerService: Sendable {
     static func routeName(_ path: String) -> String {
         switch path {
         case "/v1/chat/completions", "/chat/completions": "chat"
+        case "/v1/embeddings", "/embeddings": "embeddings"
+        case "/v1/responses", "/responses": "responses"
         case "/v1/models", "/models": "models"
         case "/v1/marketplace/offers": "offers"
         case "/v1/marketplace/gpus": "gpus"

@@ -50,6 +50,7 @@ enum WebPage {
         .badge { font-size:11px; border-radius:4px; padding:1px 6px; background:#eef2f7; color:#334155; }
         .badge.region-eu { background:#dbeafe; color:var(--eu); } .badge.region-uk { background:#ede9fe; color:#6d28d9; }
         .badge.task { background:#ecfdf5; color:var(--ok); } .badge.stale { background:#fef2f2; color:var(--bad); }
+        .badge.cap { background:#fff7ed; color:#9a3412; }
         .meta { display:flex; gap:12px; color:var(--mute); font-size:12px; flex-wrap:wrap; }
         #empty, #keybox { padding:20px; color:var(--mute); }
         #keybox[hidden], #empty[hidden], form[hidden] { display:none; }
@@ -145,6 +146,7 @@ enum WebPage {
           const b = el("div", "badges");
           b.append(el("span", "badge task", o.task), el("span", "badge region-" + o.region, o.region));
           for (const t of o.compliance) b.appendChild(el("span", "badge", t));
+          for (const c of (o.capabilities || [])) b.appendChild(el("span", "badge cap", c));
           if (o.stale) b.appendChild(el("span", "badge stale", "stale"));
           c.appendChild(b);
           const m = el("div", "meta");

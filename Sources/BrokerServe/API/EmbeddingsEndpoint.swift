@@ -1,0 +1,71 @@
+import Broker
+import HTTPServer
+import ProviderInterface
+
+/// `POST /v1/embeddings`: routed like chat over `feature-extraction` offers (OpenAI-compatible
+/// providers' `/embeddings`, Hugging Face's feature-extraction), billed per input token.
+/// `input` is a string or an array of strings; `encoding_format`, `dimensions`, `user` and any
+/// other member go upstream as sent. A provider's OpenAI answer passes through (with `model`
+/// rewritten); Hugging Face's nested floats become OpenAI's list. With `encoding_format:
+/// base64` the vectors are base64 float32, as OpenAI sends them, whoever computed them.
+struct EmbeddingsEndpoint: Sendable {
+    let context: ServeContext
+
+    /// Members the broker reads rather than passes on.
+    static let ownKeys: Set<String> = ["model", "input", "broker"]
+
+    func handle(_ request: ServerRequest, key: APIKey?) async throws(APIError) -> ServerResponse {
+        let started = Monotonic.nanos()
+        let object = try JSONResponse.object(request.body)
+        guard let model = object["model"]?.stringValue, !model.isEmpty else {
+            throw APIError.badRequest("'model' is required (an embedding model id or alias)", param: "model")
+        }
+        guard let input = object["input"], let texts = Self.texts(input) else {
+            throw APIError.badRequest("'input' must be a string or a non-empty array of strings", param: "input")
+        }
+        let format = object["encoding_format"]?.stringValue ?? "float"
+        guard format == "float" || format == "base64" else {
+            throw APIError.badRequest("'encoding_format' must be float or base64", param: "encoding_format")
+        }
+        var parameters = JSONObject()
+        for member in object where !Self.ownKeys.contains(member.key) { parameters[member.key] = member.value }
+        let inference = InferenceRequest(model: model, task: .featureExtraction, input: input, parameters: parameters)
+        var route = RouteRequest(model: model, task: .featureExtraction)
+        try RoutingOptions.apply(object["broker"], to: &route, registry: context.registry)
+        route.estimatedInputTokens = texts.reduce(0) { $0 + RouteRequest.estimateTokens(utf8Count: $1.utf8.count) }
+        route.estimatedOutputTokens = 0
+        let routed = RoutedRun(context: context, key: key, route: "embeddings")
+        let plan = try await routed.plan(
+            selectors: ModelSelector.readings(model, registry: context.registry), route: route, requested: model
+        ).get()
+        let result = try await routed.run(
+            inference, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
+        ).get()
+        guard case .json(let value) = result.response.output,
+            var list = OpenAIEmbeddingList(parsing: value) ?? OpenAIEmbeddingList(featureExtraction: value)
+        else {
+            throw APIError.internalError("the provider's answer is not a list of embeddings")
+        }
+        list.model = ChatCompletionJSON.modelName(result.offer)
+        if list.usage == nil, let usage = result.response.usage {
+            list.usage = OpenAIUsage(promptTokens: usage.inputTokens, totalTokens: usage.inputTokens)
+        }
+        if format == "base64" { list = list.base64Encoded }
+        var out = JSONOutput(capacity: 1024)
+        list.write(to: &out) { out in
+            out.key("broker")
+            ChatCompletionJSON.writeBrokerInfo(result, to: &out)
+        }
+        return ServerResponse(
+            status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
+            bytes: out.bytes)
+    }
+
+    /// The texts of `input`: a string, or a non-empty array of strings; `nil` otherwise.
+    static func texts(_ input: JSONValue) -> [String]? {
+        if let text = input.stringValue { return [text] }
+        guard let list = input.arrayValue, !list.isEmpty else { return nil }
+        let texts = list.compactMap(\.stringValue)
+        return texts.count == list.count ? texts : nil
+    }
+}

@@ -1,0 +1,68 @@
+import Broker
+import HTTPServer
+import ProviderInterface
+
+/// `POST /v1/responses`: the Responses API, translated to a chat completion
+/// (``ResponsesRequest``) and routed exactly like `/v1/chat/completions`; the answer comes
+/// back as a `response` object (``OpenAIResponse``) or, with `stream: true`, as the
+/// documented event sequence (``ResponsesStreamWriter``).
+struct ResponsesEndpoint: Sendable {
+    let context: ServeContext
+
+    func handle(_ request: ServerRequest, key: APIKey?) async throws(APIError) -> ServerResponse {
+        let started = Monotonic.nanos()
+        let responses = try ResponsesRequest.parse(request.body, registry: context.registry)
+        let chat = responses.chat
+        let routed = RoutedRun(context: context, key: key, route: "responses")
+        let plan = try await routed.plan(selectors: chat.selectors, route: chat.route, requested: chat.requestedModel)
+            .get()
+        let createdAt = context.now() / 1000
+        if chat.stream {
+            let (channel, first, task, trace, requestID) = try await ChatEndpoint.startStream(
+                chat.request, plan: plan, routed: routed, started: started, stop: request.stopSignal)
+            let offer = trace.offer ?? plan.candidates.first.map(OfferKey.init)
+            let model =
+                plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
+            let writer = ResponsesStreamWriter(
+                channel: channel, first: first,
+                output: OpenAIResponse(id: "resp_" + requestID, model: model, createdAt: createdAt),
+                echo: responses.echo)
+            var headers: [(name: String, value: String)] = [
+                ("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache"),
+                ("x-broker-request-id", requestID),
+            ]
+            if let offer {
+                headers.append(("x-broker-provider", offer.provider))
+                headers.append(("x-broker-served-by", offer.servedBy))
+                headers.append(("x-broker-model", offer.model))
+            }
+            return ServerResponse(
+                status: 200, headers: headers,
+                body: .stream(
+                    ResponseStream(
+                        onFinish: { task.cancel() }, poll: { wake in writer.poll(wake) },
+                        next: { stop in writer.next(stop) })))
+        }
+        let result = try await routed.run(
+            chat.request, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
+        ).get()
+        let text: String
+        switch result.response.output {
+        case .text(let t): text = t
+        case .json(let v): text = JSONWriter.string(v)
+        case .binary: text = ""
+        }
+        var output = OpenAIResponse(
+            id: "resp_" + result.requestID, model: ChatCompletionJSON.modelName(result.offer), createdAt: createdAt,
+            completion: result.response.completion, text: text, finishReason: result.response.finishReason)
+        output.usage = result.response.usage
+        var out = JSONOutput(capacity: 1024 + text.utf8.count)
+        output.write(to: &out, done: true, echo: responses.echo) { out in
+            out.key("broker")
+            ChatCompletionJSON.writeBrokerInfo(result, to: &out)
+        }
+        return ServerResponse(
+            status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
+            bytes: out.bytes)
+    }
+}
