@@ -59,7 +59,7 @@ struct ChatCompletionRenderer {
     func full(answer: String, pieces: [String], finishReason: String, includeUsage: Bool) -> [UInt8] {
         var message = OpenAIMessage(role: "assistant", content: .string(answer))
         var reason = finishReason
-        var tokens = pieces.count
+        var tokens = usage.completionTokens
         if let toolCall {
             message.content = .null
             message.toolCalls = [
