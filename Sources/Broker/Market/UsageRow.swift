@@ -27,18 +27,35 @@ public struct UsageRow: Sendable, Hashable {
     public var inputTokens: Int64
     /// Output tokens, summed exactly.
     public var outputTokens: Int64
-    /// The exact cost in pico-USD, or `nil` when every record in the group is unpriced.
+    /// The cost in pico-USD: the exact sum for USD rows; for another currency the sum of
+    /// each attempt's converted figure, or `nil` when any priced attempt had no rate. `nil`
+    /// when every record in the group is unpriced.
     public var costPicoUSD: Int64?
+    /// The currency of this row's costs: a group keeps one row per currency.
+    public var currency: String
+    /// The exact cost in pico-units of ``currency``, or `nil` when every record is unpriced.
+    public var costPico: Int64?
+    /// The rate dates used for ``costPicoUSD`` (`native`, `ecb:2026-12-04`, …), sorted.
+    public var priceBases: [String]
 
     /// A row.
-    public init(key: String, requests: Int, errors: Int, inputTokens: Int64, outputTokens: Int64, costPicoUSD: Int64?) {
+    public init(
+        key: String, requests: Int, errors: Int, inputTokens: Int64, outputTokens: Int64, costPicoUSD: Int64?,
+        currency: String = "USD", costPico: Int64? = nil, priceBases: [String] = []
+    ) {
         self.key = key
         self.requests = requests
         self.errors = errors
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.costPicoUSD = costPicoUSD
+        self.currency = currency
+        self.costPico = costPico ?? (currency == "USD" ? costPicoUSD : nil)
+        self.priceBases = priceBases
     }
+
+    /// The exact cost in nano-units of ``currency`` (`cost_nano`), rounded half up once.
+    public var costNano: Int64? { costPico.map { PicoUSD($0).roundedNanoUSD } }
 
     /// The cost in nano-USD (`cost_nano_usd`), rounded half up from the exact pico-USD sum.
     public var costNanoUSD: Int64? { costPicoUSD.map { PicoUSD($0).roundedNanoUSD } }

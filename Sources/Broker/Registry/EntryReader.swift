@@ -246,7 +246,7 @@ struct EntryReader {
             issue("\(field).model", "required: the provider-side model id")
             return nil
         }
-        var price = OfferPrice()
+        var price = OfferPrice(currency: unit.currency)
         for side in ["input", "output"] {
             let parsed: PriceValue
             switch row[side] {

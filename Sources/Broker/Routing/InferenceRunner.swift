@@ -61,20 +61,25 @@ public struct InferenceRunner: Sendable {
             let latency = max(0, now() - attemptStart)
             switch outcome {
             case .success(let (response, firstTokenMs)):
-                let cost = response.usage.flatMap { offer.price.cost(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens) }
+                let native = response.usage.flatMap { offer.price.cost(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens) }
+                let usd = native.flatMap { offer.price.usdCost($0, plan.rates) }
                 attempts.append(AttemptRecord(provider: offer.provider, servedBy: offer.servedBy, outcome: "ok", status: nil, latencyMs: latency))
-                await ledger(requestID, attempts.count, offer, request, response: response, cost: cost, latency: latency,
+                await ledger(requestID, attempts.count, offer, request, response: response, cost: native, usd: usd, latency: latency,
                     firstTokenMs: firstTokenMs, error: nil)
-                return .success(RunResult(
-                    requestID: requestID, offer: offer, response: response, cost: cost, latencyMs: max(0, now() - started),
-                    firstTokenMs: firstTokenMs, attempts: attempts))
+                var result = RunResult(
+                    requestID: requestID, offer: offer, response: response, cost: usd?.cost, latencyMs: max(0, now() - started),
+                    firstTokenMs: firstTokenMs, attempts: attempts)
+                result.nativeCost = native
+                result.currency = offer.price.currency
+                result.priceBasis = usd?.basis
+                return .success(result)
             case .failure(let failure):
                 let error = failure.error
                 let message = redactor.redact(error.description)
                 attempts.append(AttemptRecord(
                     provider: offer.provider, servedBy: offer.servedBy, outcome: error.code.rawValue, status: error.status,
                     latencyMs: latency, error: message))
-                await ledger(requestID, attempts.count, offer, request, response: nil, cost: nil, latency: latency,
+                await ledger(requestID, attempts.count, offer, request, response: nil, cost: nil, usd: nil, latency: latency,
                     firstTokenMs: nil, error: error)
                 lastError = error
                 if failure.outputStarted {
@@ -160,15 +165,18 @@ public struct InferenceRunner: Sendable {
 
     private func ledger(
         _ requestID: String, _ attempt: Int, _ offer: Offer, _ request: InferenceRequest, response: InferenceResponse?,
-        cost: PicoUSD?, latency: Int64, firstTokenMs: Int64?, error: ProviderError?
+        cost: PicoUSD?, usd: (cost: PicoUSD, basis: String)?, latency: Int64, firstTokenMs: Int64?, error: ProviderError?
     ) async {
-        let record = UsageRecord(
+        var record = UsageRecord(
             requestID: requestID, attempt: attempt, at: now(), provider: offer.provider, servedBy: offer.servedBy,
             model: offer.model, task: offer.task, inputTokens: response?.usage?.inputTokens,
-            outputTokens: response?.usage?.outputTokens, costPicoUSD: cost?.value, latencyMs: latency,
+            outputTokens: response?.usage?.outputTokens, costPicoUSD: usd?.cost.value, latencyMs: latency,
             firstTokenMs: firstTokenMs, outcome: error?.code.rawValue ?? UsageRecord.okOutcome, httpStatus: error?.status,
             error: error.map { redactor.redact($0.description) },
             upstream: response?.servedBy.flatMap { $0.isEmpty || $0 == offer.servedBy ? nil : $0 })
+        record.currency = offer.price.currency
+        record.costPico = cost?.value
+        record.priceBasis = usd?.basis
         if let ledgerWriter {
             ledgerWriter.enqueue(record)
         } else {

@@ -26,10 +26,11 @@ extension MarketplaceStore {
         }
     }
 
-    /// Ledger totals since `sinceMs`, one row per group key, ordered by key.
+    /// Ledger totals since `sinceMs`, one row per group key and currency, ordered by key
+    /// then currency: euros are never added to dollars.
     ///
     /// Tokens and costs are summed as SQLite integers, exactly (an overflow is an error,
-    /// never a wrapped value); the nano-USD figure is rounded once, from the pico sum.
+    /// never a wrapped value); the nano figures are rounded once, from the pico sums.
     public func usage(sinceMs: Int64, by grouping: UsageGrouping) throws -> [UsageRow] {
         let key =
             switch grouping {
@@ -40,14 +41,18 @@ extension MarketplaceStore {
             }
         return try db.rows(
             """
-            SELECT \(key) AS k, count(*), sum(outcome <> 'ok'), coalesce(sum(input_tokens), 0),
-                coalesce(sum(output_tokens), 0), sum(cost_pico)
-            FROM usage WHERE at >= ? GROUP BY k ORDER BY k
+            SELECT k, count(*), sum(outcome <> 'ok'), coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
+                CASE WHEN count(cost_pico) = count(native) THEN sum(cost_pico) END, currency, sum(native),
+                group_concat(DISTINCT price_basis)
+            FROM (SELECT \(key) AS k, *, coalesce(cost_native_pico, CASE WHEN currency = 'USD' THEN cost_pico END) AS native
+                FROM usage WHERE at >= ?)
+            GROUP BY k, currency ORDER BY k, currency
             """, [.integer(sinceMs)]
         ) { s in
             UsageRow(
                 key: s.text(0), requests: Int(s.int64(1)), errors: Int(s.int64(2)), inputTokens: s.int64(3),
-                outputTokens: s.int64(4), costPicoUSD: s.optionalInt64(5))
+                outputTokens: s.int64(4), costPicoUSD: s.optionalInt64(5), currency: s.text(6), costPico: s.optionalInt64(7),
+                priceBases: (s.optionalText(8) ?? "").split(separator: ",").map(String.init).sorted())
         }
     }
 

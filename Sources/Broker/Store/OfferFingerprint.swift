@@ -100,6 +100,7 @@ struct OfferFingerprint {
         f.add(offer.pointee.price.input.amount?.value)
         f.add(offer.pointee.price.output.amount?.value)
         f.add(offer.pointee.price.unit.amount?.value)
+        if !offer.pointee.price.isUSD { f.add(offer.pointee.price.currency) }
         f.add(offer.pointee.region.rawValue)
         f.add(UInt64(offer.pointee.countries.count))
         for country in offer.pointee.countries { f.add(country) }

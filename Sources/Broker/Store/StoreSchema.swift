@@ -142,5 +142,20 @@ enum StoreSchema {
             ALTER TABLE usage ADD COLUMN upstream TEXT;
             """),
         Migration("12-compute-offers", sql: ComputeSchema.migration12),
+        Migration("13-currencies", sql: """
+            -- Prices and costs stay in the currency the provider publishes: offers and price
+            -- history carry it (pico-units of it in the *_pico columns; blended_sort too), and
+            -- the ledger keeps each attempt's exact cost in it (cost_native_pico) beside the USD
+            -- figure (cost_pico, NULL when no rate was stored) and the rate that made it
+            -- (price_basis: native, or ecb:YYYY-MM-DD). Older rows are USD.
+            ALTER TABLE offers ADD COLUMN currency TEXT NOT NULL DEFAULT 'USD';
+            -- Only rows in another currency than USD: a market query asks it which other
+            -- currencies there are, at no cost to a store of dollars.
+            CREATE INDEX offers_foreign_currency ON offers(currency) WHERE currency <> 'USD';
+            ALTER TABLE price_history ADD COLUMN currency TEXT NOT NULL DEFAULT 'USD';
+            ALTER TABLE usage ADD COLUMN currency TEXT NOT NULL DEFAULT 'USD';
+            ALTER TABLE usage ADD COLUMN cost_native_pico INTEGER;
+            ALTER TABLE usage ADD COLUMN price_basis TEXT;
+            """),
     ]
 }

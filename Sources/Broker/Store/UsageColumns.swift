@@ -6,6 +6,7 @@ enum UsageColumns {
     static let names = [
         "request_id", "attempt", "at", "provider", "served_by", "model", "task", "input_tokens", "output_tokens",
         "cost_pico", "latency_ms", "first_token_ms", "outcome", "http_status", "error", "upstream",
+        "currency", "cost_native_pico", "price_basis",
     ]
 
     /// Appends `record` to `rows` as the parameters of an insert of ``names``.
@@ -26,5 +27,8 @@ enum UsageColumns {
         rows.integer(record.httpStatus.map(Int64.init))
         rows.text(record.error)
         rows.text(record.upstream)
+        rows.text(record.currency)
+        rows.integer(record.nativeCostPico)
+        rows.text(record.priceBasis ?? (record.currency == "USD" && record.costPicoUSD != nil ? "native" : nil))
     }
 }

@@ -9,7 +9,12 @@ enum MarketCommand: BrokerCommand {
         abstract: "Query the marketplace: offers by provider, task, region and price.",
         discussion: """
             Prices are USD per million tokens, printed exactly; unknown prices print as '?' (null in
-            JSON) and are never treated as free. Region and compliance filters match only offers
+            JSON) and are never treated as free. A price published in another currency (EUR) is kept
+            as published (currency, input_per_mtok, output_per_mtok in JSON) and its USD figures are
+            converted with the stored European Central Bank rate (price_basis ecb:DATE); with no rate
+            stored they print as the native price with its currency, and price caps and the price
+            order (which compare USD) cannot include it. --currency EUR shows only offers priced in
+            euros, with caps and order in euros. Region and compliance filters match only offers
             positively known to qualify. Offers older than twice their provider's refresh interval
             are stale and hidden unless --include-stale. --history shows each recorded price change
             of the models that match instead.
@@ -23,6 +28,7 @@ enum MarketCommand: BrokerCommand {
             .value("--model", "TEXT", "Model id or Hugging Face id contains TEXT (case-insensitive)."),
             .value("--max-input-price", "USD_PER_MTOK", "At most this input price per million tokens."),
             .value("--max-output-price", "USD_PER_MTOK", "At most this output price per million tokens."),
+            .value("--currency", "CODE", "Only offers priced in CODE (EUR); caps and order then in CODE."),
             .value("--sort", "price|context|model", "Order (price: blended 3:1 input:output, unknown last)."),
             .value("--limit", "N", "At most N offers."),
             .flag("--include-stale", "Include offers older than twice their refresh interval."),
@@ -39,12 +45,15 @@ enum MarketCommand: BrokerCommand {
         }
         let offers = try await store.queryOffers(query)
         let measured = (try? await store.measuredFigures()) ?? [:]
-        let objects = offers.map { OfferJSON.object($0, stale: query.isStale($0), measured: measured[OfferKey($0)]) }
+        let rates = try await store.exchangeRates()
+        let objects = offers.map {
+            OfferJSON.object($0, stale: query.isStale($0), measured: measured[OfferKey($0)], rates: rates)
+        }
         let rows = offers.map { offer -> [String] in
             let who = offer.servedBy == offer.provider ? offer.provider : "\(offer.provider)/\(offer.servedBy)"
             return [
                 offer.model, who, offer.task.rawValue, offer.region.rawValue,
-                priceCell(offer.price, input: true), priceCell(offer.price, input: false),
+                priceCell(offer.price, input: true, rates: rates), priceCell(offer.price, input: false, rates: rates),
                 offer.contextLength.map(String.init) ?? "-",
                 age(offer.refreshedAt, now: query.nowMs) + (offer.curated ? "*" : "") + (query.isStale(offer) ? "!" : ""),
             ]
@@ -74,6 +83,7 @@ enum MarketCommand: BrokerCommand {
         filters.maxInputPrice = args.value("--max-input-price")
         filters.maxOutputPrice = args.value("--max-output-price")
         filters.sort = args.value("--sort")
+        filters.currency = args.value("--currency")
         filters.limit = args.value("--limit")
         filters.includeStale = args.has("--include-stale")
         do {
@@ -91,11 +101,16 @@ enum MarketCommand: BrokerCommand {
         return amount
     }
 
-    static func priceCell(_ price: OfferPrice, input: Bool) -> String {
-        guard price.billing == .token else { return input ? price.billing.rawValue : "" }
-        let value = input ? price.input : price.output
+    /// A price cell in USD per million tokens: converted (marked `~`) for another currency
+    /// with a stored rate, else the native price with its currency.
+    static func priceCell(_ native: OfferPrice, input: Bool, rates: ExchangeRates? = nil) -> String {
+        guard native.billing == .token else { return input ? native.billing.rawValue : "" }
+        let shown = native.inUSD(rates)?.price ?? native
+        let value = input ? shown.input : shown.output
         guard let amount = value.amount else { return "?" }
-        return amount.value == 0 ? "free" : amount.usdPerMillionTokensText
+        if amount.value == 0 { return "free" }
+        if !shown.isUSD { return "\(amount.usdPerMillionTokensText) \(shown.currency)" }
+        return (native.isUSD ? "" : "~") + amount.usdPerMillionTokensText
     }
 
     static func age(_ refreshedAt: Int64, now: Int64) -> String {

@@ -9,7 +9,10 @@ enum UsageCommand: BrokerCommand {
         abstract: "The usage ledger: requests, tokens and cost.",
         discussion: """
             Every attempt is a ledger row (failed tries count as errors and cost nothing). Costs are
-            exact sums of the integer pico-USD costs, reported in nano-USD (cost_nano_usd) and USD.
+            exact sums of the integer pico-unit costs in the currency each offer was priced in: a
+            group has one row per currency (cost_nano, exact) and euros are never added to dollars.
+            cost_nano_usd is the USD figure: exact for USD, converted at the ECB rate of the day
+            for another currency (price_basis), or null when no rate was stored.
             """,
         options: [
             .value("--since", "DURATION", "Only the last DURATION (e.g. 24h, 7d; default: everything)."),
@@ -34,26 +37,33 @@ enum UsageCommand: BrokerCommand {
         let rows = try await store.usage(sinceMs: since, by: grouping)
         let objects = rows.map { UsageJSON.object($0, grouping: grouping) }
         var table = rows.map { row in
-            [row.key, String(row.requests), String(row.errors), String(row.inputTokens), String(row.outputTokens), usd(row.costPicoUSD)]
+            [row.key, String(row.requests), String(row.errors), String(row.inputTokens), String(row.outputTokens),
+             money(row.costPico, row.currency), row.currency == "USD" ? "" : money(row.costPicoUSD, "USD")]
         }
         if rows.count > 1 {
-            let total = rows.reduce((0, 0, Int64(0), Int64(0), Int64?.none)) { acc, r in
-                (acc.0 + r.requests, acc.1 + r.errors, acc.2 + r.inputTokens, acc.3 + r.outputTokens,
-                 r.costPicoUSD.map { (acc.4 ?? 0) + $0 } ?? acc.4)
+            // One total per currency.
+            for currency in Set(rows.map(\.currency)).sorted() {
+                let group = rows.filter { $0.currency == currency }
+                let total = group.reduce((0, 0, Int64(0), Int64(0), Int64?.none)) { acc, r in
+                    (acc.0 + r.requests, acc.1 + r.errors, acc.2 + r.inputTokens, acc.3 + r.outputTokens,
+                     r.costPico.map { (acc.4 ?? 0) + $0 } ?? acc.4)
+                }
+                table.append(["total", String(total.0), String(total.1), String(total.2), String(total.3), money(total.4, currency), ""])
             }
-            table.append(["total", String(total.0), String(total.1), String(total.2), String(total.3), usd(total.4)])
         }
         context.emit(
             objects,
             table: ResultTable(
-                columns: [grouping.rawValue.uppercased(), "REQUESTS", "ERRORS", "IN TOKENS", "OUT TOKENS", "COST USD"], rows: table,
-                rightAligned: [1, 2, 3, 4, 5]),
+                columns: [grouping.rawValue.uppercased(), "REQUESTS", "ERRORS", "IN TOKENS", "OUT TOKENS", "COST", "AS USD"], rows: table,
+                rightAligned: [1, 2, 3, 4, 5, 6]),
             emptyNote: "no usage recorded\(since > 0 ? " in that period" : "")")
         return ExitCode.success
     }
 
-    static func usd(_ pico: Int64?) -> String {
+    /// An exact amount to the nano-unit: `$0.000123` for USD, `0.000123 EUR` otherwise.
+    static func money(_ pico: Int64?, _ currency: String) -> String {
         guard let pico else { return "?" }
-        return "$" + DecimalText.format(PicoUSD(pico).roundedNanoUSD, fractionDigits: 9)
+        let text = DecimalText.format(PicoUSD(pico).roundedNanoUSD, fractionDigits: 9)
+        return currency == "USD" ? "$" + text : "\(text) \(currency)"
     }
 }

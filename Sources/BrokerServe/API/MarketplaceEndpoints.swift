@@ -16,14 +16,16 @@ struct MarketplaceEndpoints: Sendable {
         }
         let store = context.store
         let offers: [Offer]
+        let rates: ExchangeRates?
         do {
             offers = try await store.queryOffers(query)
+            rates = try await store.exchangeRates()
         } catch {
             throw APIError.internalError("the marketplace store could not be read")
         }
         let measured = (try? await store.measuredFigures()) ?? [:]
         return JSONResponse.make(.array(offers.map {
-            .object(OfferJSON.object($0, stale: query.isStale($0), measured: measured[OfferKey($0)]))
+            .object(OfferJSON.object($0, stale: query.isStale($0), measured: measured[OfferKey($0)], rates: rates))
         }))
     }
 

@@ -5,8 +5,11 @@ import ProviderInterface
 /// `GET /v1/usage`.
 public enum UsageJSON {
     /// The row's grouping key under its grouping's name, then `requests`, `errors`, tokens and `cost_nano_usd`.
+    /// A group has one row per currency: `currency` and `cost_nano` (exact, in it) say which;
+    /// `cost_nano_usd` is then the USD figure (converted for another currency, with the
+    /// rate dates in `price_basis`) or `null`.
     public static func object(_ row: UsageRow, grouping: UsageGrouping) -> JSONObject {
-        JSONObject([
+        var object = JSONObject([
             (grouping.rawValue, .string(row.key)),
             ("requests", .integer(row.requests)),
             ("errors", .integer(row.errors)),
@@ -14,5 +17,9 @@ public enum UsageJSON {
             ("output_tokens", .integer(row.outputTokens)),
             ("cost_nano_usd", row.costNanoUSD.map { .integer($0) } ?? .null),
         ])
+        object["currency"] = .string(row.currency)
+        object["cost_nano"] = row.costNano.map { .integer($0) } ?? .null
+        object["price_basis"] = .array(row.priceBases.map(JSONValue.string))
+        return object
     }
 }
