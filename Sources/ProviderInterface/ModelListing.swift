@@ -21,6 +21,11 @@ public struct ModelListing: Sendable, Hashable {
     public var name: String?
     /// The price when the listing carries it (OpenAI-compatible lists, OpenRouter).
     public var price: OfferPrice?
+    /// ISO country codes where the provider says it processes requests for this model
+    /// (an OpenRouter-format feed's `datacenters`); empty when not published.
+    public var countries: [String] = []
+    /// The day the provider retires the model (`2026-08-16`), when announced.
+    public var retiresAt: String? = nil
 
     /// A listing; optional fields default to unknown.
     public init(

@@ -49,6 +49,12 @@ public enum OfferJSON {
         object["measured_tokens_per_s"] = measured?.medianOutputTokensPerSecond.map { .integer($0) } ?? .null
         object["curated"] = .bool(offer.curated)
         object["price_taken"] = offer.priceTaken.map(JSONValue.string) ?? .null
+        let now = Timestamp.nowMs()
+        let age = offer.priceAgeDays(nowMs: now)
+        object["price_age_days"] = age.map { .integer(Int($0)) } ?? .null
+        object["price_outdated"] = .bool((age ?? 0) > Offer.curatedPriceMaxAgeDays)
+        object["retires_at"] = offer.retiresAt.map(JSONValue.string) ?? .null
+        object["retired"] = .bool(offer.isRetired(nowMs: now))
         return object
     }
 

@@ -102,6 +102,9 @@ public struct RoutingService: Sendable {
         return Router.plan(
             route, offers: market.offers, registryOrder: registryOrder, measured: market.measured,
             isStale: { query.isStale($0) }, isOpen: { market.open.contains(OfferKey($0)) },
-            unusable: { unusable[$0.provider] }, rates: market.rates)
+            unusable: { offer in
+                if offer.isRetired(nowMs: query.nowMs) { return "retired by the provider on \(offer.retiresAt ?? "")" }
+                return unusable[offer.provider]
+            }, rates: market.rates)
     }
 }

@@ -8,7 +8,7 @@ enum OfferColumns {
         "provider", "served_by", "model", "served_model_id", "hf_id", "task", "billing", "price_state",
         "input_pico", "output_pico", "unit_pico", "blended_sort", "region", "countries", "compliance",
         "context_length", "supports_tools", "supports_structured_output", "first_token_latency_ms",
-        "throughput_tps", "curated", "price_taken", "changed_at", "currency",
+        "throughput_tps", "curated", "price_taken", "changed_at", "currency", "retires_at",
     ]
 
     /// The columns written: the read ones, the row's content digest, and when its
@@ -84,6 +84,7 @@ enum OfferColumns {
         rows.text(offer.pointee.priceTaken)
         rows.integer(changedAt)
         rows.text(offer.pointee.price.currency)
+        rows.text(offer.pointee.retiresAt)
         rows.integer(digest)
         rows.integer(appearedAt)
     }
@@ -99,7 +100,7 @@ enum OfferColumns {
         let price = OfferPrice(
             billing: billing, input: priceValue(s.optionalInt64(8)), output: priceValue(s.optionalInt64(9)),
             unit: priceValue(s.optionalInt64(10)), currency: s.text(23))
-        return Offer(
+        var offer = Offer(
             provider: s.text(0), servedBy: s.text(1), model: s.text(2), servedModelID: s.optionalText(3),
             hfID: s.optionalText(4), task: ModelTask(s.text(5)), price: price,
             // A region this version does not know cannot be vouched for.
@@ -109,6 +110,8 @@ enum OfferColumns {
             supportsStructuredOutput: s.optionalBool(17), firstTokenLatencyMs: s.optionalInt(18),
             throughputTokensPerSecond: s.optionalInt(19), curated: s.int64(20) != 0, priceTaken: s.optionalText(21),
             refreshedAt: s.int64(22))
+        offer.retiresAt = s.optionalText(24)
+        return offer
     }
 
     /// `NULL` is unknown; any integer is an amount (0 is free).

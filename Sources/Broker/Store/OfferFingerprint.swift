@@ -113,6 +113,7 @@ struct OfferFingerprint {
         f.add(offer.pointee.throughputTokensPerSecond.map(Int64.init))
         f.add(Int64?(offer.pointee.curated ? 1 : 0))
         f.add(offer.pointee.priceTaken)
+        if let retiresAt = offer.pointee.retiresAt { f.add(retiresAt) }
         return Digests(endpoint: endpoint, identity: identity, content: Int64(bitPattern: f.value))
     }
 }

@@ -157,5 +157,10 @@ enum StoreSchema {
             ALTER TABLE usage ADD COLUMN cost_native_pico INTEGER;
             ALTER TABLE usage ADD COLUMN price_basis TEXT;
             """),
+        Migration("13-retirement", sql: """
+            -- The day a provider retires a model (YYYY-MM-DD), from its feed or the curated
+            -- table; NULL when none is announced. Retired offers are not routed to.
+            ALTER TABLE offers ADD COLUMN retires_at TEXT;
+            """),
     ]
 }
