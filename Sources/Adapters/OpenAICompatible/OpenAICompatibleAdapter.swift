@@ -52,7 +52,8 @@ public struct OpenAICompatibleAdapter: ProviderInterface {
     static let maxFeedPages = 100
 
     /// The catalog from the entry's price feed; a paged feed (Scaleway) is read a page of
-    /// 100 at a time until a short page. The entry's static table still overrides a price.
+    /// 100 at a time until a short page. The entry's table rows add Hugging Face ids and
+    /// context lengths, and a price only where the feed has none.
     func feedCatalog(_ feed: PriceFeed, url: String) async throws(ProviderError) -> ModelCatalog {
         var catalog = ModelCatalog(models: [], requests: 0)
         let pageSize = 100
@@ -77,7 +78,11 @@ public struct OpenAICompatibleAdapter: ProviderInterface {
         let reader = PriceReader(entry.pricing)
         for i in catalog.models.indices {
             if let row = reader.override(for: catalog.models[i].id) {
-                catalog.models[i].price = row.price
+                // For a feed the curated row is the fallback: the live price wins when it has one.
+                if (catalog.models[i].price?.state ?? .unknown) == .unknown, row.price.state != .unknown {
+                    catalog.models[i].price = row.price
+                }
+                catalog.models[i].retiresAt = catalog.models[i].retiresAt ?? row.retiresAt
                 catalog.models[i].hfID = catalog.models[i].hfID ?? row.hfID
                 catalog.models[i].contextLength = catalog.models[i].contextLength ?? row.contextLength
             }
