@@ -151,4 +151,39 @@ struct CurrencyEndToEndTests {
         let table = try await market.broker(["usage", "--format", "table"])
         #expect(table.stdout.contains("EUR"), "\(table.stdout)")
     }
+
+    @Test("quote gives the exact cost of a request on every fitting offer, cheapest first in USD, in the offer's currency and in USD")
+    func quote() async throws {
+        let market = try market()
+        defer { market.stop() }
+        try await refresh(market)
+        let (result, json) = try await market.json(["quote", "--model", Self.model, "--input-tokens", "1000", "--output-tokens", "2000"])
+        #expect(result.code == 0, "\(result.stderr)")
+        let lines = try #require(json as? [[String: Any]], "\(result.stdout)")
+        #expect(lines.map { $0["provider"] as? String } == ["euro", "acme"])
+        // 1,000 × €0.75/M + 2,000 × €0.70/M = €0.00215 exactly; × 1.1435 = $0.002458525.
+        #expect(result.stdout.contains("\"cost\":0.00215,"), "\(result.stdout)")
+        #expect(lines[0]["currency"] as? String == "EUR")
+        #expect(lines[0]["cost_nano"] as? Int == 2_150_000)
+        #expect(result.stdout.contains("\"cost_usd\":0.002458525,"), "\(result.stdout)")
+        #expect(lines[0]["cost_nano_usd"] as? Int == 2_458_525)
+        #expect(lines[0]["price_basis"] as? String == "ecb:2026-07-09")
+        #expect(lines[0]["input_tokens"] as? Int == 1000)
+        // 3,000 tokens × $0.88/M = $0.00264.
+        #expect(lines[1]["currency"] as? String == "USD")
+        #expect(lines[1]["cost_nano"] as? Int == 2_640_000)
+        #expect(lines[1]["cost_nano_usd"] as? Int == 2_640_000)
+        #expect(lines[1]["price_basis"] as? String == "native")
+
+        let (_, euros) = try await market.json(["quote", "--model", Self.model, "--input-tokens", "1", "--output-tokens", "1", "--currency", "EUR"])
+        #expect((euros as? [[String: Any]])?.map { $0["provider"] as? String } == ["euro"])
+        let (_, capped) = try await market.json(
+            ["quote", "--model", Self.model, "--input-tokens", "1", "--output-tokens", "1", "--max-input-price", "0.86", "--provider", "acme"])
+        #expect((capped as? [[String: Any]])?.isEmpty ?? true)
+        let none = try await market.broker(["quote", "--model", "no/such-model", "--input-tokens", "1", "--output-tokens", "1"])
+        #expect(none.code == 69)
+        let bad = try await market.broker(["quote", "--model", Self.model, "--input-tokens", "many", "--output-tokens", "1"])
+        #expect(bad.code == 64)
+        #expect(bad.stderr.contains("--input-tokens"), "\(bad.stderr)")
+    }
 }

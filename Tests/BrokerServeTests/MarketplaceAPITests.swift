@@ -122,5 +122,42 @@ struct MarketplaceAPITests {
         #expect((healed["ledger"] as? [String: Any])?["queued_attempts"] as? Int == 0)
         await h.stop()
     }
-}
 
+    @Test("POST /v1/marketplace/quote prices a request on every fitting offer in the offer's currency and USD, cheapest first")
+    func quote() async throws {
+        let h = try await ServeHarness(editRegistry: { text in
+            // A euro-priced provider beside the simulator's own, and the ECB's rates.
+            guard let start = text.range(of: "\"base_url\": \"")?.upperBound,
+                let end = text[start...].firstIndex(of: "\"")
+            else { return text }
+            let base = String(text[start..<end])
+            let extra = """
+                ,{"key": "euro", "adapter": "openai-compatible", "base_url": "\(base)/together/v1", "auth_env": "ACME_KEY",
+                  "region": {"region": "eu", "countries": ["FR"]}, "timeout": "10s",
+                  "pricing": {"source": "static", "catalog": "table", "unit": "eur_per_mtok", "taken": "2026-12-01",
+                    "source_url": "https://example.eu/pricing",
+                    "models": [{"model": "meta-llama/Llama-3.3-70B-Instruct-Turbo", "input": "0.75", "output": "0.70"}]}}
+                ,{"key": "ecb", "adapter": "ecb-rates", "base_url": "\(base)", "timeout": "10s"}
+                """
+            guard let close = text.range(of: "]", options: .backwards) else { return text }
+            return text.replacingCharacters(in: close.lowerBound..<close.lowerBound, with: extra + "\n")
+        })
+        let body: [String: Any] = [
+            "model": "meta-llama/Llama-3.3-70B-Instruct-Turbo", "input_tokens": 1000, "output_tokens": 2000,
+        ]
+        let response = try await h.send("POST", "/v1/marketplace/quote", json: body)
+        #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
+        let lines = try #require(ServeHarness.json(response) as? [[String: Any]])
+        #expect(lines.map { $0["provider"] as? String } == ["euro", "acme"])
+        #expect(lines.first?["cost_nano"] as? Int == 2_150_000)
+        #expect(lines.first?["cost_nano_usd"] as? Int == 2_458_525)
+        #expect(lines.first?["currency"] as? String == "EUR")
+        let bad = try await h.send("POST", "/v1/marketplace/quote", json: ["model": "x", "input_tokens": -1, "output_tokens": 1])
+        #expect(bad.status == 400)
+        let none = try await h.send("POST", "/v1/marketplace/quote", json: ["model": "no/such", "input_tokens": 1, "output_tokens": 1])
+        #expect(none.status == 404)
+        let get = try await h.send("GET", "/v1/marketplace/quote")
+        #expect(get.status == 405)
+        await h.stop()
+    }
+}

@@ -15,6 +15,7 @@ enum BrokerMain {
         RunCommand.self,
         BatchCommand.self,
         UsageCommand.self,
+        QuoteCommand.self,
         ServeCommand.self,
     ]
 

@@ -29,6 +29,35 @@ struct MarketplaceEndpoints: Sendable {
         }))
     }
 
+    /// `POST /v1/marketplace/quote`: the `broker quote` request as a JSON body
+    /// (`{"model", "input_tokens", "output_tokens", "region"?, "currency"?, …}`), answered with
+    /// the quote JSON, cheapest first; 404 `no_offer_fits` with the reasons when none fits.
+    func quote(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
+        let body: JSONValue
+        do {
+            body = try JSONParser.parse(request.body)
+        } catch {
+            throw APIError.badRequest("the request body is not JSON: \(error)")
+        }
+        guard body.objectValue != nil else { throw APIError.badRequest("the request body must be a JSON object") }
+        let route: RouteRequest
+        do {
+            route = try QuoteFilters(body: body).route(registry: context.registry)
+        } catch {
+            throw APIError.badRequest("\(error.filter.replacingDashes) \(error.message)", param: error.filter.replacingDashes)
+        }
+        let quoted: (lines: [QuoteLine], plan: RoutePlan)
+        do {
+            quoted = try await Quoter.quote(route, store: context.store, registry: context.registry, nowMs: context.now())
+        } catch {
+            throw APIError.internalError("the marketplace store could not be read")
+        }
+        guard !quoted.lines.isEmpty else { throw APIError.noOfferFits(route.model, quoted.plan) }
+        return JSONResponse.make(.array(quoted.lines.map {
+            .object(QuoteJSON.object($0, inputTokens: route.estimatedInputTokens, outputTokens: route.estimatedOutputTokens))
+        }))
+    }
+
     /// The compute offers that match the `broker gpus` filters in the query string, as the gpus JSON contract.
     func gpus(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
         let query: ComputeQuery
