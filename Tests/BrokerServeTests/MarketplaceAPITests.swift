@@ -160,4 +160,19 @@ struct MarketplaceAPITests {
         #expect(get.status == 405)
         await h.stop()
     }
+
+    @Test("GET /v1/marketplace/audit answers broker audit prices' findings; offers carry price_disputed")
+    func audit() async throws {
+        let h = try await ServeHarness()
+        let response = try await h.send("GET", "/v1/marketplace/audit")
+        #expect(response.status == 200)
+        // The simulator's sources agree (or price different endpoints): no findings.
+        #expect((ServeHarness.json(response) as? [Any])?.isEmpty == true)
+        let offers = try await h.send("GET", "/v1/marketplace/offers?model=llama-3.1-8b")
+        let rows = try #require(ServeHarness.json(offers) as? [[String: Any]])
+        #expect(!rows.isEmpty && rows.allSatisfy { $0["price_disputed"] as? Bool == false })
+        let bad = try await h.send("GET", "/v1/marketplace/audit?tolerance_pct=much")
+        #expect(bad.status == 400)
+        await h.stop()
+    }
 }

@@ -10,7 +10,7 @@ public enum OfferJSON {
     /// `rates` (labelled in `price_basis`), or `null` when no rate is stored; `currency`,
     /// `input_per_mtok` and `output_per_mtok` always hold the price as published.
     public static func object(
-        _ offer: Offer, stale: Bool, measured: MeasuredLatency? = nil, rates: ExchangeRates? = nil
+        _ offer: Offer, stale: Bool, measured: MeasuredLatency? = nil, rates: ExchangeRates? = nil, disputed: Bool = false
     ) -> JSONObject {
         let native = offer.price
         let converted = native.inUSD(rates)
@@ -55,6 +55,7 @@ public enum OfferJSON {
         object["price_outdated"] = .bool((age ?? 0) > Offer.curatedPriceMaxAgeDays)
         object["retires_at"] = offer.retiresAt.map(JSONValue.string) ?? .null
         object["retired"] = .bool(offer.isRetired(nowMs: now))
+        object["price_disputed"] = .bool(disputed)
         return object
     }
 

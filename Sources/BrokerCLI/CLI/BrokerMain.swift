@@ -16,6 +16,7 @@ enum BrokerMain {
         BatchCommand.self,
         UsageCommand.self,
         QuoteCommand.self,
+        AuditPricesCommand.self,
         ServeCommand.self,
     ]
 

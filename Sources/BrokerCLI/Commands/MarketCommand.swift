@@ -46,8 +46,10 @@ enum MarketCommand: BrokerCommand {
         let offers = try await store.queryOffers(query)
         let measured = (try? await store.measuredFigures()) ?? [:]
         let rates = try await store.exchangeRates()
+        let disputed = try await store.disputedOffers(among: offers)
         let objects = offers.map {
-            OfferJSON.object($0, stale: query.isStale($0), measured: measured[OfferKey($0)], rates: rates)
+            OfferJSON.object(
+                $0, stale: query.isStale($0), measured: measured[OfferKey($0)], rates: rates, disputed: disputed.contains(OfferKey($0)))
         }
         let rows = offers.map { offer -> [String] in
             let who = offer.servedBy == offer.provider ? offer.provider : "\(offer.provider)/\(offer.servedBy)"

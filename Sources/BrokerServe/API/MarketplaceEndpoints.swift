@@ -17,15 +17,18 @@ struct MarketplaceEndpoints: Sendable {
         let store = context.store
         let offers: [Offer]
         let rates: ExchangeRates?
+        let disputed: Set<OfferKey>
         do {
             offers = try await store.queryOffers(query)
             rates = try await store.exchangeRates()
+            disputed = try await store.disputedOffers(among: offers)
         } catch {
             throw APIError.internalError("the marketplace store could not be read")
         }
         let measured = (try? await store.measuredFigures()) ?? [:]
         return JSONResponse.make(.array(offers.map {
-            .object(OfferJSON.object($0, stale: query.isStale($0), measured: measured[OfferKey($0)], rates: rates))
+            .object(OfferJSON.object(
+                $0, stale: query.isStale($0), measured: measured[OfferKey($0)], rates: rates, disputed: disputed.contains(OfferKey($0))))
         }))
     }
 
@@ -56,6 +59,23 @@ struct MarketplaceEndpoints: Sendable {
         return JSONResponse.make(.array(quoted.lines.map {
             .object(QuoteJSON.object($0, inputTokens: route.estimatedInputTokens, outputTokens: route.estimatedOutputTokens))
         }))
+    }
+
+    /// `GET /v1/marketplace/audit`: `broker audit prices` (`tolerance_pct`, default 5).
+    func audit(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
+        var tolerance = PriceAudit.defaultToleranceBasisPoints
+        if let text = request.queryItems.first(where: { $0.name == "tolerance_pct" })?.value {
+            guard let bp = AuditReport.toleranceBasisPoints(text) else {
+                throw APIError.badRequest("tolerance_pct must be a percentage such as 5 or 2.5 (got '\(text)')", param: "tolerance_pct")
+            }
+            tolerance = bp
+        }
+        do {
+            let report = try await AuditReport.make(store: context.store, registry: context.registry, toleranceBasisPoints: tolerance)
+            return JSONResponse.make(.array(report.objects(nowMs: context.now()).map(JSONValue.object)))
+        } catch {
+            throw APIError.internalError("the marketplace store could not be read")
+        }
     }
 
     /// The compute offers that match the `broker gpus` filters in the query string, as the gpus JSON contract.
