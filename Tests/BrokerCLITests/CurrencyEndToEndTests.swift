@@ -186,4 +186,28 @@ struct CurrencyEndToEndTests {
         #expect(bad.code == 64)
         #expect(bad.stderr.contains("--input-tokens"), "\(bad.stderr)")
     }
+
+    @Test("usage --by region and audit requests record where each request was processed, as its offer stood then")
+    func processingRecord() async throws {
+        let market = try market()
+        defer { market.stop() }
+        try await refresh(market)
+        #expect(try await market.broker(["run", "--model", Self.model, "--prompt", "one"]).code == 0)  // euro, FR
+        #expect(try await market.broker(["run", "--model", Self.model, "--prompt", "two", "--provider", "acme"]).code == 0)  // acme, DE
+        let (_, usage) = try await market.json(["usage", "--by", "region"])
+        let rows = try #require(usage as? [[String: Any]])
+        #expect(rows.map { $0["region"] as? String } == ["eu", "eu"])
+        #expect(Set(rows.compactMap { $0["currency"] as? String }) == ["EUR", "USD"])
+
+        let (audit, json) = try await market.json(["audit", "requests", "--since", "30d"])
+        #expect(audit.code == 0, "\(audit.stderr)")
+        let attempts = try #require(json as? [[String: Any]])
+        #expect(attempts.map { $0["provider"] as? String } == ["euro", "acme"])
+        #expect(attempts.map { $0["countries"] as? [String] } == [["FR"], ["DE"]])
+        #expect(attempts.allSatisfy { $0["region"] as? String == "eu" && ($0["compliance"] as? [String])?.contains("gdpr") == true })
+        #expect(attempts.first?["currency"] as? String == "EUR")
+        #expect(attempts.allSatisfy { $0["request_id"] is String && $0["outcome"] as? String == "ok" })
+        let csv = try await market.broker(["audit", "requests", "--format", "csv"])
+        #expect(csv.stdout.hasPrefix("request_id,attempt,at,provider,served_by,upstream,model"), "\(csv.stdout)")
+    }
 }

@@ -35,6 +35,13 @@ public struct UsageRecord: Sendable, Hashable {
     /// How ``costPicoUSD`` was obtained: `native`, or `ecb:YYYY-MM-DD`; `nil` when unknown.
     public var priceBasis: String? = nil
 
+    /// The region of the offer when the attempt was made (`nil`: not recorded).
+    public var region: Region? = nil
+    /// The offer's processing countries when the attempt was made.
+    public var countries: [String] = []
+    /// The offer's compliance tags when the attempt was made.
+    public var compliance: [ComplianceTag] = []
+
     /// The exact cost in the record's own currency.
     public var nativeCostPico: Int64? { costPico ?? (currency == "USD" ? costPicoUSD : nil) }
     /// Time to the whole answer, in milliseconds.

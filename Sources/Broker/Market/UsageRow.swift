@@ -10,6 +10,9 @@ public enum UsageGrouping: String, Sendable, Hashable, CaseIterable {
     case day
     /// By who answered: the upstream an aggregator named, else the offer's `served_by`.
     case servedBy = "served_by"
+    /// By the region the attempt was processed in, as its offer stood then (`unknown` for
+    /// attempts recorded before regions were).
+    case region
 }
 
 /// One row of the `usage` report: totals for one group key.

@@ -177,6 +177,9 @@ public struct InferenceRunner: Sendable {
         record.currency = offer.price.currency
         record.costPico = cost?.value
         record.priceBasis = usd?.basis
+        record.region = offer.region
+        record.countries = offer.countries
+        record.compliance = offer.compliance
         if let ledgerWriter {
             ledgerWriter.enqueue(record)
         } else {

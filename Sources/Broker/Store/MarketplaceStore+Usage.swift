@@ -38,6 +38,7 @@ extension MarketplaceStore {
             case .model: "model"
             case .day: "strftime('%Y-%m-%d', at / 1000, 'unixepoch')"
             case .servedBy: "coalesce(upstream, served_by)"
+            case .region: "coalesce(region, 'unknown')"
             }
         return try db.rows(
             """

@@ -162,5 +162,13 @@ enum StoreSchema {
             -- table; NULL when none is announced. Retired offers are not routed to.
             ALTER TABLE offers ADD COLUMN retires_at TEXT;
             """),
+        Migration("13-usage-region", sql: """
+            -- Where each attempt was processed, as the offer's region record stood then (a
+            -- data-protection record): region, countries (",FR,"-style list) and compliance
+            -- tags (",gdpr,eu-residency,"). NULL for attempts recorded before.
+            ALTER TABLE usage ADD COLUMN region TEXT;
+            ALTER TABLE usage ADD COLUMN countries TEXT;
+            ALTER TABLE usage ADD COLUMN compliance TEXT;
+            """),
     ]
 }

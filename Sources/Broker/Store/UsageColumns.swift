@@ -6,7 +6,7 @@ enum UsageColumns {
     static let names = [
         "request_id", "attempt", "at", "provider", "served_by", "model", "task", "input_tokens", "output_tokens",
         "cost_pico", "latency_ms", "first_token_ms", "outcome", "http_status", "error", "upstream",
-        "currency", "cost_native_pico", "price_basis",
+        "currency", "cost_native_pico", "price_basis", "region", "countries", "compliance",
     ]
 
     /// Appends `record` to `rows` as the parameters of an insert of ``names``.
@@ -30,5 +30,8 @@ enum UsageColumns {
         rows.text(record.currency)
         rows.integer(record.nativeCostPico)
         rows.text(record.priceBasis ?? (record.currency == "USD" && record.costPicoUSD != nil ? "native" : nil))
+        rows.text(record.region?.rawValue)
+        rows.text(record.region == nil ? nil : "," + record.countries.joined(separator: ",") + ",")
+        rows.text(record.region == nil ? nil : OfferColumns.encodeTags(record.compliance))
     }
 }

@@ -17,6 +17,7 @@ enum BrokerMain {
         UsageCommand.self,
         QuoteCommand.self,
         AuditPricesCommand.self,
+        AuditRequestsCommand.self,
         ServeCommand.self,
     ]
 

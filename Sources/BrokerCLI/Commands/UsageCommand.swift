@@ -16,7 +16,7 @@ enum UsageCommand: BrokerCommand {
             """,
         options: [
             .value("--since", "DURATION", "Only the last DURATION (e.g. 24h, 7d; default: everything)."),
-            .value("--by", "provider|model|day|served_by", "Group rows by this key (default provider); served_by is who answered."),
+            .value("--by", "provider|model|day|served_by|region", "Group rows by this key (default provider); served_by is who answered."),
         ]
     )
 
@@ -28,7 +28,7 @@ enum UsageCommand: BrokerCommand {
         }
         let grouping: UsageGrouping
         if let by = context.arguments.value("--by") {
-            guard let g = UsageGrouping(rawValue: by) else { throw UsageError("--by must be provider, model, day or served_by (got '\(by)')") }
+            guard let g = UsageGrouping(rawValue: by) else { throw UsageError("--by must be provider, model, day, served_by or region (got '\(by)')") }
             grouping = g
         } else {
             grouping = .provider

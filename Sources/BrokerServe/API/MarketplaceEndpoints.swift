@@ -128,7 +128,7 @@ struct MarketplaceEndpoints: Sendable {
                 since = context.now() - ms
             case "by":
                 guard let g = UsageGrouping(rawValue: value) else {
-                    throw APIError.badRequest("by must be provider, model, day or served_by (got '\(value)')", param: "by")
+                    throw APIError.badRequest("by must be provider, model, day, served_by or region (got '\(value)')", param: "by")
                 }
                 grouping = g
             default: break
