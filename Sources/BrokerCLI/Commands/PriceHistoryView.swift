@@ -9,26 +9,7 @@ enum PriceHistoryView {
         }
         let provider = query.providers.count == 1 ? query.providers.first : nil
         let changes = try await store.priceHistory(model: model, provider: provider)
-        let objects = changes.map { change in
-            // A price in another currency is shown as published, never as dollars.
-            let usd = change.currency == "USD"
-            var object = JSONObject([
-                ("provider", .string(change.provider)),
-                ("served_by", .string(change.servedBy)),
-                ("model", .string(change.model)),
-                ("at", .string(Timestamp.iso8601(ms: change.at))),
-                ("old_input_usd_per_mtok", usd ? change.oldInput.map(OfferJSON.perMillion) ?? .null : .null),
-                ("old_output_usd_per_mtok", usd ? change.oldOutput.map(OfferJSON.perMillion) ?? .null : .null),
-                ("input_usd_per_mtok", usd ? OfferJSON.perMillion(change.newInput) : .null),
-                ("output_usd_per_mtok", usd ? OfferJSON.perMillion(change.newOutput) : .null),
-            ])
-            object["currency"] = .string(change.currency)
-            object["old_input_per_mtok"] = change.oldInput.map(OfferJSON.perMillion) ?? .null
-            object["old_output_per_mtok"] = change.oldOutput.map(OfferJSON.perMillion) ?? .null
-            object["input_per_mtok"] = OfferJSON.perMillion(change.newInput)
-            object["output_per_mtok"] = OfferJSON.perMillion(change.newOutput)
-            return object
-        }
+        let objects = changes.map(PriceHistoryJSON.object)
         func cell(_ v: PriceValue?) -> String {
             guard let v else { return "new" }
             return v.amount.map(\.usdPerMillionTokensText) ?? "?"

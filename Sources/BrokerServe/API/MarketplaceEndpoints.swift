@@ -61,6 +61,27 @@ struct MarketplaceEndpoints: Sendable {
         }))
     }
 
+    /// `GET /v1/marketplace/history?model=M`: the recorded price changes of every offer whose
+    /// model id or Hugging Face id is `M` (each at its own provider-side id), oldest first.
+    func history(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
+        guard let model = request.queryItems.first(where: { $0.name == "model" })?.value, !model.isEmpty else {
+            throw APIError.badRequest("model is required", param: "model")
+        }
+        let id = context.registry.resolveAlias(model)
+        do {
+            let offers = try await context.store.queryOffers(MarketQuery(nowMs: context.now(), modelID: id, sort: .model, includeStale: true))
+            var seen = Set<String>()
+            var changes: [PriceChange] = []
+            for offer in offers where seen.insert(offer.provider + "\u{0}" + offer.model).inserted {
+                changes += try await context.store.priceHistory(model: offer.model, provider: offer.provider)
+            }
+            changes.sort { ($0.at, $0.provider, $0.servedBy) < ($1.at, $1.provider, $1.servedBy) }
+            return JSONResponse.make(.array(changes.map { .object(PriceHistoryJSON.object($0)) }))
+        } catch {
+            throw APIError.internalError("the marketplace store could not be read")
+        }
+    }
+
     /// `GET /v1/marketplace/audit`: `broker audit prices` (`tolerance_pct`, default 5).
     func audit(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
         var tolerance = PriceAudit.defaultToleranceBasisPoints

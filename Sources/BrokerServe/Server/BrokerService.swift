@@ -88,6 +88,9 @@ public final class BrokerService: Sendable {
         case "/v1/marketplace/gpus":
             try expect(method, "GET", path)
             return counted(try await MarketplaceEndpoints(context: context).gpus(request))
+        case "/v1/marketplace/history":
+            try expect(method, "GET", path)
+            return counted(try await MarketplaceEndpoints(context: context).history(request))
         case "/v1/marketplace/audit":
             try expect(method, "GET", path)
             return counted(try await MarketplaceEndpoints(context: context).audit(request))
@@ -129,6 +132,7 @@ public final class BrokerService: Sendable {
         case "/v1/marketplace/providers": "providers"
         case "/v1/marketplace/quote": "quote"
         case "/v1/marketplace/audit": "audit"
+        case "/v1/marketplace/history": "history"
         case "/v1/usage": "usage"
         case "/metrics": "metrics"
         case "/health": "health"
