@@ -210,4 +210,33 @@ struct CurrencyEndToEndTests {
         let csv = try await market.broker(["audit", "requests", "--format", "csv"])
         #expect(csv.stdout.hasPrefix("request_id,attempt,at,provider,served_by,upstream,model"), "\(csv.stdout)")
     }
+
+    @Test("usage --savings compares what each answered request cost with the cheapest offer that fitted it then, for the same tokens, in USD")
+    func savings() async throws {
+        let market = try market()
+        defer { market.stop() }
+        try await refresh(market)
+        // cheapest: the euro offer, nothing overpaid.
+        #expect(try await market.broker(["run", "--model", Self.model, "--prompt", "one"]).code == 0)
+        // preferred: acme comes first in the registry, while the euro offer was cheaper.
+        let (run, json) = try await market.json(["run", "--model", Self.model, "--prompt", "two", "--policy", "preferred"])
+        #expect(run.code == 0, "\(run.stderr)")
+        let object = try #require(json as? [String: Any])
+        #expect(object["provider"] as? String == "acme")
+        let usage = try #require(object["usage"] as? [String: Any])
+        let (input, output) = (Int64(try #require(usage["input_tokens"] as? Int)), Int64(try #require(usage["output_tokens"] as? Int)))
+        let paid = (input + output) * 880_000
+        let cheapest = ((input * 750_000 + output * 700_000) * 11435 + 5000) / 10000
+        let (result, savingsJSON) = try await market.json(["usage", "--savings"])
+        #expect(result.code == 0, "\(result.stderr)")
+        let rows = try #require(savingsJSON as? [[String: Any]])
+        let acme = try #require(rows.first { $0["provider"] as? String == "acme" })
+        #expect(acme["requests"] as? Int == 1)
+        #expect(acme["paid_nano_usd"] as? Int == Int((paid + 500) / 1000))
+        #expect(acme["cheapest_nano_usd"] as? Int == Int((cheapest + 500) / 1000))
+        #expect(acme["overpaid_nano_usd"] as? Int == Int((paid - cheapest + 500) / 1000))
+        let euro = try #require(rows.first { $0["provider"] as? String == "euro" })
+        #expect(euro["overpaid_nano_usd"] as? Int == 0)
+        #expect(rows.last?["provider"] as? String == "total")
+    }
 }

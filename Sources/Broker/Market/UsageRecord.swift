@@ -42,6 +42,12 @@ public struct UsageRecord: Sendable, Hashable {
     /// The offer's compliance tags when the attempt was made.
     public var compliance: [ComplianceTag] = []
 
+    /// For an answered attempt, what the cheapest offer that fitted the same request would
+    /// have cost for the same tokens, in pico-USD; `nil` when none was known.
+    public var cheapestPicoUSD: Int64? = nil
+    /// That offer, as `provider/served_by/model`.
+    public var cheapestOffer: String? = nil
+
     /// The exact cost in the record's own currency.
     public var nativeCostPico: Int64? { costPico ?? (currency == "USD" ? costPicoUSD : nil) }
     /// Time to the whole answer, in milliseconds.

@@ -65,7 +65,7 @@ public struct InferenceRunner: Sendable {
                 let usd = native.flatMap { offer.price.usdCost($0, plan.rates) }
                 attempts.append(AttemptRecord(provider: offer.provider, servedBy: offer.servedBy, outcome: "ok", status: nil, latencyMs: latency))
                 await ledger(requestID, attempts.count, offer, request, response: response, cost: native, usd: usd, latency: latency,
-                    firstTokenMs: firstTokenMs, error: nil)
+                    firstTokenMs: firstTokenMs, error: nil, cheapest: response.usage.flatMap { Self.cheapest(plan, usage: $0) })
                 var result = RunResult(
                     requestID: requestID, offer: offer, response: response, cost: usd?.cost, latencyMs: max(0, now() - started),
                     firstTokenMs: firstTokenMs, attempts: attempts)
@@ -107,6 +107,20 @@ public struct InferenceRunner: Sendable {
         return .failure(RunFailure(
             kind: .allFailed, message: "every candidate failed (\(attempts.count) attempts); last: \(summary)", attempts: attempts,
             requestID: requestID))
+    }
+
+    /// The cheapest of the plan's candidates — the offers that fitted the request at that
+    /// moment — for the tokens the answer used, in USD at the plan's rates; `nil` when no
+    /// candidate's USD cost is known. `usage --savings` compares what was paid with it.
+    static func cheapest(_ plan: RoutePlan, usage: TokenUsage) -> (cost: PicoUSD, offer: Offer)? {
+        var best: (cost: PicoUSD, offer: Offer)? = nil
+        for offer in plan.candidates {
+            guard let native = offer.price.cost(inputTokens: usage.inputTokens, outputTokens: usage.outputTokens),
+                let usd = offer.price.usdCost(native, plan.rates)?.cost
+            else { continue }
+            if best.map({ usd < $0.cost }) ?? true { best = (usd, offer) }
+        }
+        return best
     }
 
     struct AttemptFailure: Error {
@@ -165,7 +179,8 @@ public struct InferenceRunner: Sendable {
 
     private func ledger(
         _ requestID: String, _ attempt: Int, _ offer: Offer, _ request: InferenceRequest, response: InferenceResponse?,
-        cost: PicoUSD?, usd: (cost: PicoUSD, basis: String)?, latency: Int64, firstTokenMs: Int64?, error: ProviderError?
+        cost: PicoUSD?, usd: (cost: PicoUSD, basis: String)?, latency: Int64, firstTokenMs: Int64?, error: ProviderError?,
+        cheapest: (cost: PicoUSD, offer: Offer)? = nil
     ) async {
         var record = UsageRecord(
             requestID: requestID, attempt: attempt, at: now(), provider: offer.provider, servedBy: offer.servedBy,
@@ -180,6 +195,8 @@ public struct InferenceRunner: Sendable {
         record.region = offer.region
         record.countries = offer.countries
         record.compliance = offer.compliance
+        record.cheapestPicoUSD = cheapest?.cost.value
+        record.cheapestOffer = cheapest.map { "\($0.offer.provider)/\($0.offer.servedBy)/\($0.offer.model)" }
         if let ledgerWriter {
             ledgerWriter.enqueue(record)
         } else {

@@ -26,20 +26,42 @@ extension MarketplaceStore {
         }
     }
 
+    /// The SQL key of a grouping.
+    static func groupKey(_ grouping: UsageGrouping) -> String {
+        switch grouping {
+        case .provider: "provider"
+        case .model: "model"
+        case .day: "strftime('%Y-%m-%d', at / 1000, 'unixepoch')"
+        case .servedBy: "coalesce(upstream, served_by)"
+        case .region: "coalesce(region, 'unknown')"
+        }
+    }
+
+    /// Answered requests since `sinceMs`, per group key: what they cost against the cheapest
+    /// offer that fitted each at the time, for the same tokens, in pico-USD, summed exactly.
+    public func savings(sinceMs: Int64, by grouping: UsageGrouping) throws -> [SavingsRow] {
+        try db.rows(
+            """
+            SELECT \(Self.groupKey(grouping)) AS k,
+                sum(cost_pico IS NOT NULL AND cheapest_pico IS NOT NULL),
+                coalesce(sum(CASE WHEN cheapest_pico IS NOT NULL THEN cost_pico END), 0),
+                coalesce(sum(CASE WHEN cost_pico IS NOT NULL THEN cheapest_pico END), 0),
+                sum(cost_pico IS NULL OR cheapest_pico IS NULL)
+            FROM usage WHERE at >= ? AND outcome = 'ok' GROUP BY k ORDER BY k
+            """, [.integer(sinceMs)]
+        ) { s in
+            SavingsRow(
+                key: s.text(0), requests: Int(s.int64(1)), paidPicoUSD: s.int64(2), cheapestPicoUSD: s.int64(3), unknown: Int(s.int64(4)))
+        }
+    }
+
     /// Ledger totals since `sinceMs`, one row per group key and currency, ordered by key
     /// then currency: euros are never added to dollars.
     ///
     /// Tokens and costs are summed as SQLite integers, exactly (an overflow is an error,
     /// never a wrapped value); the nano figures are rounded once, from the pico sums.
     public func usage(sinceMs: Int64, by grouping: UsageGrouping) throws -> [UsageRow] {
-        let key =
-            switch grouping {
-            case .provider: "provider"
-            case .model: "model"
-            case .day: "strftime('%Y-%m-%d', at / 1000, 'unixepoch')"
-            case .servedBy: "coalesce(upstream, served_by)"
-            case .region: "coalesce(region, 'unknown')"
-            }
+        let key = Self.groupKey(grouping)
         return try db.rows(
             """
             SELECT k, count(*), sum(outcome <> 'ok'), coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),

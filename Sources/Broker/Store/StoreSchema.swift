@@ -170,5 +170,13 @@ enum StoreSchema {
             ALTER TABLE usage ADD COLUMN countries TEXT;
             ALTER TABLE usage ADD COLUMN compliance TEXT;
             """),
+        Migration("13-usage-cheapest", sql: """
+            -- For an answered attempt: what the cheapest offer that fitted the same request at
+            -- that moment would have cost for the same tokens, in pico-USD (prices in other
+            -- currencies converted at that moment's ECB rate), and which offer that was
+            -- (provider/served_by/model); NULL when no fitting offer's USD cost was known.
+            ALTER TABLE usage ADD COLUMN cheapest_pico INTEGER;
+            ALTER TABLE usage ADD COLUMN cheapest_offer TEXT;
+            """),
     ]
 }

@@ -7,6 +7,7 @@ enum UsageColumns {
         "request_id", "attempt", "at", "provider", "served_by", "model", "task", "input_tokens", "output_tokens",
         "cost_pico", "latency_ms", "first_token_ms", "outcome", "http_status", "error", "upstream",
         "currency", "cost_native_pico", "price_basis", "region", "countries", "compliance",
+        "cheapest_pico", "cheapest_offer",
     ]
 
     /// Appends `record` to `rows` as the parameters of an insert of ``names``.
@@ -33,5 +34,7 @@ enum UsageColumns {
         rows.text(record.region?.rawValue)
         rows.text(record.region == nil ? nil : "," + record.countries.joined(separator: ",") + ",")
         rows.text(record.region == nil ? nil : OfferColumns.encodeTags(record.compliance))
+        rows.integer(record.cheapestPicoUSD)
+        rows.text(record.cheapestOffer)
     }
 }

@@ -16,6 +16,7 @@ enum UsageCommand: BrokerCommand {
             """,
         options: [
             .value("--since", "DURATION", "Only the last DURATION (e.g. 24h, 7d; default: everything)."),
+            .flag("--savings", "What answered requests cost against the cheapest offer that fitted each at the time, in USD."),
             .value("--by", "provider|model|day|served_by|region", "Group rows by this key (default provider); served_by is who answered."),
         ]
     )
@@ -34,6 +35,9 @@ enum UsageCommand: BrokerCommand {
             grouping = .provider
         }
         let store = try context.openStore()
+        if context.arguments.has("--savings") {
+            return try await savings(context, store: store, since: since, grouping: grouping)
+        }
         let rows = try await store.usage(sinceMs: since, by: grouping)
         let objects = rows.map { UsageJSON.object($0, grouping: grouping) }
         var table = rows.map { row in
@@ -57,6 +61,40 @@ enum UsageCommand: BrokerCommand {
                 columns: [grouping.rawValue.uppercased(), "REQUESTS", "ERRORS", "IN TOKENS", "OUT TOKENS", "COST", "AS USD"], rows: table,
                 rightAligned: [1, 2, 3, 4, 5, 6]),
             emptyNote: "no usage recorded\(since > 0 ? " in that period" : "")")
+        return ExitCode.success
+    }
+
+    /// `usage --savings`: paid against the cheapest fitting offer, per group and in total.
+    static func savings(_ context: CLIContext, store: MarketplaceStore, since: Int64, grouping: UsageGrouping) async throws -> Int32 {
+        let rows = try await store.savings(sinceMs: since, by: grouping)
+        func nano(_ pico: Int64) -> JSONValue { .integer(Int(PicoUSD(pico).roundedNanoUSD)) }
+        var all = rows
+        if rows.count > 1 {
+            all.append(rows.reduce(SavingsRow(key: "total", requests: 0, paidPicoUSD: 0, cheapestPicoUSD: 0, unknown: 0)) { acc, r in
+                SavingsRow(
+                    key: "total", requests: acc.requests + r.requests, paidPicoUSD: acc.paidPicoUSD + r.paidPicoUSD,
+                    cheapestPicoUSD: acc.cheapestPicoUSD + r.cheapestPicoUSD, unknown: acc.unknown + r.unknown)
+            })
+        }
+        let objects = all.map { r in
+            JSONObject([
+                (grouping.rawValue, .string(r.key)),
+                ("requests", .integer(r.requests)),
+                ("paid_nano_usd", nano(r.paidPicoUSD)),
+                ("cheapest_nano_usd", nano(r.cheapestPicoUSD)),
+                ("overpaid_nano_usd", nano(r.overpaidPicoUSD)),
+                ("unknown", .integer(r.unknown)),
+            ])
+        }
+        let table = all.map { r in
+            [r.key, String(r.requests), money(r.paidPicoUSD, "USD"), money(r.cheapestPicoUSD, "USD"), money(r.overpaidPicoUSD, "USD"), String(r.unknown)]
+        }
+        context.emit(
+            objects,
+            table: ResultTable(
+                columns: [grouping.rawValue.uppercased(), "REQUESTS", "PAID", "CHEAPEST", "OVERPAID", "UNKNOWN"], rows: table,
+                rightAligned: [1, 2, 3, 4, 5]),
+            emptyNote: "no answered requests recorded\(since > 0 ? " in that period" : "")")
         return ExitCode.success
     }
 
