@@ -239,4 +239,40 @@ struct CurrencyEndToEndTests {
         #expect(euro["overpaid_nano_usd"] as? Int == 0)
         #expect(rows.last?["provider"] as? String == "total")
     }
+
+    @Test("a new ECB rate converts from its day on; a holiday (the same day's file again) keeps the last rate and its date; an older file never replaces a newer rate")
+    func ecbDays() async throws {
+        let market = try market()
+        defer { market.stop() }
+        try await refresh(market)
+        func euro() async throws -> [String: Any]? { try await offers(market, ["--provider", "euro"]).first }
+        #expect(try await euro()?["price_basis"] as? String == "ecb:2026-07-09")
+        let next = SimulatorFixtures.ecb(day: "2026-07-10", usd: "1.15")
+        market.simulator.updateFixtures { $0.compute.ecbXML = next }
+        #expect(try await market.broker(["refresh", "--provider", "ecb"]).code == 0)
+        #expect(try await euro()?["price_basis"] as? String == "ecb:2026-07-10")
+        let (raw, _) = try await market.json(["market", "--model", Self.model, "--provider", "euro"])
+        #expect(raw.stdout.contains("\"input_usd_per_mtok\":0.8625"), "\(raw.stdout)")  // 0.75 × 1.15
+        // A holiday: no new rate, the ECB serves the last business day's file again.
+        let holiday = try await market.broker(["refresh", "--provider", "ecb"])
+        #expect(holiday.code == 0, "\(holiday.stderr)")
+        #expect(try await euro()?["price_basis"] as? String == "ecb:2026-07-10")
+        // An older file (a stale mirror) does not replace the newer rate.
+        market.simulator.updateFixtures { $0.compute.ecbXML = ComputeFixtures.defaultECB }
+        _ = try await market.broker(["refresh", "--provider", "ecb"])
+        #expect(try await euro()?["price_basis"] as? String == "ecb:2026-07-10")
+    }
+}
+
+extension SimulatorFixtures {
+    /// The ECB's daily file for `day` with one USD rate.
+    static func ecb(day: String, usd: String) -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref">
+        <gesmes:subject>Reference rates</gesmes:subject>
+        <Cube><Cube time='\(day)'><Cube currency='USD' rate='\(usd)'/><Cube currency='GBP' rate='0.85363'/></Cube></Cube>
+        </gesmes:Envelope>
+        """
+    }
 }
