@@ -155,4 +155,48 @@ struct WebPageBrowserTests {
         }
         await h.stop()
     }
+
+    @Test("the usage view shows spend per day by provider in each currency, and what was paid against the cheapest fitting offer")
+    func usageView() async throws {
+        guard let chromium = Self.chromium() else {
+            Issue.record("chromium is not installed: run scripts/bootstrap.sh (apt-get install chromium) or set $CHROMIUM")
+            return
+        }
+        let model = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
+        let h = try await ServeHarness(editRegistry: { text in
+            guard let start = text.range(of: "\"base_url\": \"")?.upperBound, let end = text[start...].firstIndex(of: "\""),
+                let close = text.range(of: "]", options: .backwards)
+            else { return text }
+            let base = String(text[start..<end])
+            let extra = """
+                ,{"key": "euro", "adapter": "openai-compatible", "base_url": "\(base)/together/v1", "auth_env": "ACME_KEY",
+                  "region": {"region": "eu", "countries": ["FR"]}, "timeout": "10s",
+                  "pricing": {"source": "static", "catalog": "table", "unit": "eur_per_mtok", "taken": "2026-12-01",
+                    "source_url": "https://example.eu/pricing", "models": [{"model": "\(model)", "input": "0.75", "output": "0.70"}]}}
+                ,{"key": "ecb", "adapter": "ecb-rates", "base_url": "\(base)", "timeout": "10s"}
+                """
+            return text.replacingCharacters(in: close.lowerBound..<close.lowerBound, with: extra + "\n")
+        })
+        // The cheapest (the euro offer), then the registry's first (acme, in dollars, dearer).
+        let cheap = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat(model))
+        #expect(cheap.status == 200)
+        let preferred = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat(model, extra: ["broker": ["policy": "preferred"]]))
+        #expect(preferred.status == 200)
+        _ = try await h.send("GET", "/v1/usage")  // flushes the group-committed ledger
+        let profile = h.dir.appendingPathComponent("chromium-profile")
+        let (code, dom) = try await Self.run(chromium, ["--dump-dom", h.baseURL + "/?view=usage"], profile: profile)
+        #expect(code == 0)
+        #expect(dom.contains("data-ready=\"1\""), "the page's script did not finish: \(dom.prefix(400))")
+        let rows = dom.components(separatedBy: "<tr class=\"usage-row\"").dropFirst()
+        #expect(rows.count == 2, "\(dom)")
+        let euros = try #require(rows.first { $0.contains("data-provider=\"euro\"") })
+        #expect(euros.contains("data-currency=\"EUR\"") && euros.contains("€0.") && euros.contains("≈ $0."))
+        let dollars = try #require(rows.first { $0.contains("data-provider=\"acme\"") })
+        #expect(dollars.contains("data-currency=\"USD\""))
+        let savings = dom.components(separatedBy: "<tr class=\"savings-row\"").dropFirst()
+        let acme = try #require(savings.first { $0.contains("data-provider=\"acme\"") })
+        let overpaid = acme.components(separatedBy: "<td class=\"overpaid\">").dropFirst().first?.prefix { $0 != "<" } ?? ""
+        #expect(overpaid.hasPrefix("$0.") && overpaid != "$0", "\(acme)")
+        await h.stop()
+    }
 }

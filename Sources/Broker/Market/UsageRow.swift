@@ -38,6 +38,8 @@ public struct UsageRow: Sendable, Hashable {
     public var currency: String
     /// The exact cost in pico-units of ``currency``, or `nil` when every record is unpriced.
     public var costPico: Int64?
+    /// The second group key, when the usage was split by two (day, then provider).
+    public var subkey: String? = nil
     /// The rate dates used for ``costPicoUSD`` (`native`, `ecb:2026-12-04`, …), sorted.
     public var priceBases: [String]
 

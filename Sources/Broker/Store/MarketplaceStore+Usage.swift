@@ -60,22 +60,28 @@ extension MarketplaceStore {
     ///
     /// Tokens and costs are summed as SQLite integers, exactly (an overflow is an error,
     /// never a wrapped value); the nano figures are rounded once, from the pico sums.
-    public func usage(sinceMs: Int64, by grouping: UsageGrouping) throws -> [UsageRow] {
+    /// With `then`, each group is split again by a second key (``UsageRow/subkey``): spend per
+    /// day by provider.
+    public func usage(sinceMs: Int64, by grouping: UsageGrouping, then: UsageGrouping? = nil) throws -> [UsageRow] {
         let key = Self.groupKey(grouping)
+        let second = then.map(Self.groupKey) ?? "''"
         return try db.rows(
             """
             SELECT k, count(*), sum(outcome <> 'ok'), coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
                 CASE WHEN count(cost_pico) = count(native) THEN sum(cost_pico) END, currency, sum(native),
-                group_concat(DISTINCT price_basis)
-            FROM (SELECT \(key) AS k, *, coalesce(cost_native_pico, CASE WHEN currency = 'USD' THEN cost_pico END) AS native
+                group_concat(DISTINCT price_basis), k2
+            FROM (SELECT \(key) AS k, \(second) AS k2, *,
+                    coalesce(cost_native_pico, CASE WHEN currency = 'USD' THEN cost_pico END) AS native
                 FROM usage WHERE at >= ?)
-            GROUP BY k, currency ORDER BY k, currency
+            GROUP BY k, k2, currency ORDER BY k, k2, currency
             """, [.integer(sinceMs)]
         ) { s in
-            UsageRow(
+            var row = UsageRow(
                 key: s.text(0), requests: Int(s.int64(1)), errors: Int(s.int64(2)), inputTokens: s.int64(3),
                 outputTokens: s.int64(4), costPicoUSD: s.optionalInt64(5), currency: s.text(6), costPico: s.optionalInt64(7),
                 priceBases: (s.optionalText(8) ?? "").split(separator: ",").map(String.init).sorted())
+            row.subkey = then == nil ? nil : s.text(9)
+            return row
         }
     }
 

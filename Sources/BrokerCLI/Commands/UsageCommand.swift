@@ -67,7 +67,6 @@ enum UsageCommand: BrokerCommand {
     /// `usage --savings`: paid against the cheapest fitting offer, per group and in total.
     static func savings(_ context: CLIContext, store: MarketplaceStore, since: Int64, grouping: UsageGrouping) async throws -> Int32 {
         let rows = try await store.savings(sinceMs: since, by: grouping)
-        func nano(_ pico: Int64) -> JSONValue { .integer(Int(PicoUSD(pico).roundedNanoUSD)) }
         var all = rows
         if rows.count > 1 {
             all.append(rows.reduce(SavingsRow(key: "total", requests: 0, paidPicoUSD: 0, cheapestPicoUSD: 0, unknown: 0)) { acc, r in
@@ -76,16 +75,7 @@ enum UsageCommand: BrokerCommand {
                     cheapestPicoUSD: acc.cheapestPicoUSD + r.cheapestPicoUSD, unknown: acc.unknown + r.unknown)
             })
         }
-        let objects = all.map { r in
-            JSONObject([
-                (grouping.rawValue, .string(r.key)),
-                ("requests", .integer(r.requests)),
-                ("paid_nano_usd", nano(r.paidPicoUSD)),
-                ("cheapest_nano_usd", nano(r.cheapestPicoUSD)),
-                ("overpaid_nano_usd", nano(r.overpaidPicoUSD)),
-                ("unknown", .integer(r.unknown)),
-            ])
-        }
+        let objects = all.map { UsageJSON.savings($0, grouping: grouping) }
         let table = all.map { r in
             [r.key, String(r.requests), money(r.paidPicoUSD, "USD"), money(r.cheapestPicoUSD, "USD"), money(r.overpaidPicoUSD, "USD"), String(r.unknown)]
         }

@@ -140,6 +140,8 @@ struct MarketplaceEndpoints: Sendable {
     func usage(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
         var since: Int64 = 0
         var grouping = UsageGrouping.provider
+        var then: UsageGrouping? = nil
+        var savings = false
         for (name, value) in request.queryItems {
             switch name {
             case "since":
@@ -152,12 +154,24 @@ struct MarketplaceEndpoints: Sendable {
                     throw APIError.badRequest("by must be provider, model, day, served_by or region (got '\(value)')", param: "by")
                 }
                 grouping = g
+            case "then":
+                guard let g = UsageGrouping(rawValue: value) else {
+                    throw APIError.badRequest("then must be provider, model, day, served_by or region (got '\(value)')", param: "then")
+                }
+                then = g
+            case "savings": savings = value.isEmpty || value == "1" || value == "true"
             default: break
             }
         }
         await context.ledger.flush()  // answers include every request served so far
-        guard let rows = try? await context.store.usage(sinceMs: since, by: grouping) else { throw APIError.internalError("the usage ledger could not be read") }
-        return JSONResponse.make(.array(rows.map { .object(UsageJSON.object($0, grouping: grouping)) }))
+        if savings {
+            guard let rows = try? await context.store.savings(sinceMs: since, by: grouping) else {
+                throw APIError.internalError("the usage ledger could not be read")
+            }
+            return JSONResponse.make(.array(rows.map { .object(UsageJSON.savings($0, grouping: grouping)) }))
+        }
+        guard let rows = try? await context.store.usage(sinceMs: since, by: grouping, then: then) else { throw APIError.internalError("the usage ledger could not be read") }
+        return JSONResponse.make(.array(rows.map { .object(UsageJSON.object($0, grouping: grouping, then: then)) }))
     }
 }
 

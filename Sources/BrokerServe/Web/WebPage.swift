@@ -12,7 +12,9 @@ import HTTPServer
 /// view (`/?view=model&model=meta-llama/Llama-3.3-70B-Instruct`, linked from each card's
 /// title) sets the same model's offers side by side — price in its own currency and in USD,
 /// region, capabilities, measured latency, audit flags — with an SVG chart of its price
-/// history from `/v1/marketplace/history`.
+/// history from `/v1/marketplace/history`. The usage view (`/?view=usage`) shows spend per day
+/// by provider and currency from `/v1/usage?by=day&then=provider`, and the savings against the
+/// cheapest fitting offer from `/v1/usage?savings=1` (behind the API key when keys are set).
 enum WebPage {
     static let response = ServerResponse(
         status: 200,
@@ -62,6 +64,10 @@ enum WebPage {
         .card h2 a { color:inherit; text-decoration:none; } .card h2 a:hover { text-decoration:underline; }
         #modelview { padding:8px 20px 24px; } #modelview[hidden] { display:none; }
         #modelview h2 { font-size:16px; margin:6px 0 10px; word-break:break-all; }
+        #usageview { padding:8px 20px 24px; } #usageview[hidden] { display:none; } #usageview h2 { font-size:15px; margin:14px 0 8px; }
+        table.grid { border-collapse:collapse; background:#fff; width:100%; font-variant-numeric:tabular-nums; }
+        table.grid th, table.grid td { border-bottom:1px solid var(--line); padding:6px 8px; text-align:left; font-size:13px; }
+        table.grid th { color:var(--mute); font-weight:500; font-size:12px; }
         #sidebyside { border-collapse:collapse; background:#fff; width:100%; font-variant-numeric:tabular-nums; }
         #sidebyside th, #sidebyside td { border-bottom:1px solid var(--line); padding:6px 8px; text-align:left; font-size:13px; }
         #sidebyside th { color:var(--mute); font-weight:500; font-size:12px; }
@@ -74,7 +80,7 @@ enum WebPage {
 
     static let body = #"""
         <body>
-        <header><h1>broker marketplace</h1><nav><a id="nav-models" href="/">Models</a><a id="nav-gpus" href="/?view=gpus">GPUs</a><a id="nav-model" hidden>Model</a></nav><span id="count">loading…</span></header>
+        <header><h1>broker marketplace</h1><nav><a id="nav-models" href="/">Models</a><a id="nav-gpus" href="/?view=gpus">GPUs</a><a id="nav-model" hidden>Model</a><a id="nav-usage" href="/?view=usage">Usage</a></nav><span id="count">loading…</span></header>
         <div id="status" aria-label="provider status"></div>
         <div id="keybox" hidden>This server needs an API key: <input id="key" type="password" placeholder="sk-…"> <button id="keygo" type="button">Use key</button></div>
         <form id="filters">
@@ -102,6 +108,14 @@ enum WebPage {
             <th>Capabilities</th><th>Latency</th><th>Flags</th></tr></thead><tbody></tbody></table>
           <figure><svg id="history" width="760" height="260" viewBox="0 0 760 260" role="img" aria-label="price history"></svg>
             <figcaption>Input price per million tokens over time, in each offer's own currency (recorded at each refresh).</figcaption></figure>
+        </section>
+        <section id="usageview" hidden>
+          <h2>Spend per day, by provider and currency</h2>
+          <table id="spend" class="grid"><thead><tr><th>Day</th><th>Provider</th><th>Requests</th><th>Errors</th>
+            <th>Tokens in / out</th><th>Cost</th><th>In USD</th></tr></thead><tbody></tbody></table>
+          <h2>Savings against the cheapest offer that fitted each request</h2>
+          <table id="savings" class="grid"><thead><tr><th>Provider</th><th>Requests</th><th>Paid</th><th>Cheapest</th>
+            <th>Overpaid</th></tr></thead><tbody></tbody></table>
         </section>
         <div id="empty" hidden>No offers match these filters.</div>
         <main id="grid"></main>
@@ -325,10 +339,44 @@ enum WebPage {
           $("#count").textContent = rows.length + " offers of this model";
           document.body.dataset.ready = "1";
         }
+        // The usage view: the ledger per day, provider and currency (never adding euros to
+        // dollars), and what was paid against the cheapest offer that fitted each request.
+        function nanoMoney(n, currency) {
+          if (n === null || n === undefined) return "?";
+          const s = (n / 1e9).toFixed(9).replace(/0+$/, "").replace(/\.$/, "");
+          return money(s, currency);
+        }
+        function usageRow(u) {
+          const tr = el("tr", "usage-row");
+          tr.dataset.day = u.day; tr.dataset.provider = u.provider; tr.dataset.currency = u.currency;
+          tr.append(el("td", null, u.day), el("td", null, u.provider), el("td", null, String(u.requests)), el("td", null, String(u.errors)),
+            el("td", null, u.input_tokens + " / " + u.output_tokens), el("td", "cost", nanoMoney(u.cost_nano, u.currency)),
+            el("td", null, u.currency === "USD" ? "—" : u.cost_nano_usd === null ? "no rate" : "≈ " + nanoMoney(u.cost_nano_usd, "USD")));
+          return tr;
+        }
+        function savingsRow(s) {
+          const tr = el("tr", "savings-row"); tr.dataset.provider = s.provider;
+          tr.append(el("td", null, s.provider), el("td", null, String(s.requests)), el("td", null, nanoMoney(s.paid_nano_usd, "USD")),
+            el("td", null, nanoMoney(s.cheapest_nano_usd, "USD")), el("td", "overpaid", nanoMoney(s.overpaid_nano_usd, "USD")));
+          return tr;
+        }
+        async function loadUsage() {
+          const [u, s] = await Promise.all([fetch("/v1/usage?by=day&then=provider", { headers: headers() }),
+            fetch("/v1/usage?by=provider&savings=1", { headers: headers() })]);
+          if (u.status === 401) { $("#keybox").hidden = false; $("#count").textContent = "API key needed"; return; }
+          const rows = u.ok ? await u.json() : [], saved = s.ok ? await s.json() : [];
+          $("#spend tbody").replaceChildren(...rows.map(usageRow));
+          $("#savings tbody").replaceChildren(...saved.map(savingsRow));
+          $("#count").textContent = rows.reduce((n, r) => n + r.requests, 0) + " attempts recorded";
+          document.body.dataset.ready = "1";
+        }
         const gpuView = params.get("view") === "gpus";
         const modelView = params.get("view") === "model";
-        $(gpuView ? "#nav-gpus" : modelView ? "#nav-model" : "#nav-models").className = "on";
-        if (modelView) {
+        const usageView = params.get("view") === "usage";
+        $(gpuView ? "#nav-gpus" : modelView ? "#nav-model" : usageView ? "#nav-usage" : "#nav-models").className = "on";
+        if (usageView) {
+          form.hidden = true; $("#usageview").hidden = false;
+        } else if (modelView) {
           form.hidden = true; $("#modelview").hidden = false; $("#nav-model").hidden = false;
         } else if (gpuView) {
           form.hidden = true; gpuForm.hidden = false;
@@ -337,7 +385,7 @@ enum WebPage {
         } else {
           form.addEventListener("input", render);
         }
-        const loadView = () => modelView ? loadModel() : gpuView ? loadGPUs() : load();
+        const loadView = () => usageView ? loadUsage() : modelView ? loadModel() : gpuView ? loadGPUs() : load();
         $("#keygo").addEventListener("click", () => { localStorage.setItem("broker_key", $("#key").value); $("#keybox").hidden = true; loadView(); });
         status(); loadView();
         </script></body></html>
