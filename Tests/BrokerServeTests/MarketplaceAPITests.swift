@@ -158,6 +158,17 @@ struct MarketplaceAPITests {
         #expect(none.status == 404)
         let get = try await h.send("GET", "/v1/marketplace/quote")
         #expect(get.status == 405)
+        // A chat answered by the euro offer says so in its broker member and headers.
+        let chat = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("meta-llama/Llama-3.3-70B-Instruct-Turbo"))
+        #expect(chat.status == 200)
+        #expect(chat.header("x-broker-provider") == "euro")
+        #expect(chat.header("x-broker-currency") == "EUR")
+        let broker = try #require((ServeHarness.json(chat) as? [String: Any])?["broker"] as? [String: Any])
+        #expect(broker["currency"] as? String == "EUR")
+        #expect(broker["price_basis"] as? String == "ecb:2026-07-09")
+        let nano = try #require(broker["cost_nano"] as? Int)
+        #expect(chat.header("x-broker-cost-nano") == String(nano))
+        #expect(broker["cost_nano_usd"] is Int)  // converted from the exact pico-euro cost
         await h.stop()
     }
 

@@ -34,6 +34,11 @@ public struct RunResult: Sendable, Hashable {
     public var currency: String = "USD"
     /// How ``cost`` was obtained: `native`, or `ecb:YYYY-MM-DD`; `nil` when it is unknown.
     public var priceBasis: String? = nil
+
+    /// The exact cost in ``currency`` (`cost_nano`): ``nativeCost``, or ``cost`` for a USD price.
+    public var costInCurrency: PicoUSD? { nativeCost ?? (currency == "USD" ? cost : nil) }
+    /// ``priceBasis``, or `native` for a known USD cost.
+    public var costBasis: String? { priceBasis ?? (currency == "USD" && cost != nil ? "native" : nil) }
     /// Wall time of the whole request, failed tries included.
     public var latencyMs: Int64
     /// Time to the first streamed text, when streamed.

@@ -79,7 +79,7 @@ struct RunOutput: Sendable {
         let usage = r.response.usage.map { "\($0.inputTokens) in / \($0.outputTokens) out tokens" } ?? "usage not reported"
         var cost = r.cost.map { "$" + DecimalText.format($0.value, fractionDigits: 12) } ?? "cost unknown"
         if r.currency != "USD" {
-            let native = r.nativeCost.map { DecimalText.format($0.value, fractionDigits: 12) + " \(r.currency)" } ?? "cost unknown"
+            let native = r.costInCurrency.map { DecimalText.format($0.value, fractionDigits: 12) + " \(r.currency)" } ?? "cost unknown"
             cost = native + (r.cost.map { " (≈ $" + DecimalText.format($0.value, fractionDigits: 12) + ", \(r.priceBasis ?? ""))" } ?? "")
         }
         return "[\(r.offer.provider)/\(r.servedBy) \(r.offer.model) · \(usage) · \(cost) · \(r.latencyMs) ms · \(r.attempts.count) attempt\(r.attempts.count == 1 ? "" : "s")]"
@@ -113,8 +113,8 @@ struct RunOutput: Sendable {
             ("finish_reason", r.response.finishReason.map(JSONValue.string) ?? .null),
         ])
         object["currency"] = .string(r.currency)
-        object["cost_nano"] = r.nativeCost.map { .integer($0.roundedNanoUSD) } ?? .null
-        object["price_basis"] = r.priceBasis.map(JSONValue.string) ?? .null
+        object["cost_nano"] = r.costInCurrency.map { .integer($0.roundedNanoUSD) } ?? .null
+        object["price_basis"] = r.costBasis.map(JSONValue.string) ?? .null
         return object
     }
 
