@@ -149,4 +149,34 @@ struct PriceFeedEndToEndTests {
         #expect(qwen["price_state"] as? String == "unknown")  // "-1" is a sentinel, never a price
         #expect(try await offers(market, ["--provider", "feedco", "--region", "eu"]).count == 1)
     }
+
+    @Test("a price feed the adapter does not know, or one without its URL, is a registry error naming the field")
+    func badFeedOptions() async throws {
+        let market = try SimulatedMarket()
+        defer { market.stop() }
+        let base = market.simulator.baseURL
+        let extra = """
+            ,{"key": "bad", "adapter": "openai-compatible", "base_url": "\(base)/scw/v1", "pricing": {"source": "api"},
+              "options": {"price_feed": "csv-page", "price_feed_url": "\(base)/x"}}
+            ,{"key": "half", "adapter": "openai-compatible", "base_url": "\(base)/scw/v1", "pricing": {"source": "api"},
+              "options": {"price_feed": "ovh-catalog"}}
+            """
+        try market.simulator.testRegistryJSON(extraProviders: extra).write(to: market.registry, atomically: true, encoding: .utf8)
+        let check = try await market.broker(["providers", "check"])
+        #expect(check.code == 65)
+        #expect(check.stderr.contains("options.price_feed"), "\(check.stderr)")
+        #expect(check.stderr.contains("scaleway-catalog, ovh-catalog, openrouter-feed"), "\(check.stderr)")
+        #expect(check.stderr.contains("price_feed and price_feed_url go together"), "\(check.stderr)")
+    }
+
+    @Test("the market table marks converted euro prices and says which rate converted them")
+    func tableNote() async throws {
+        let market = try market()
+        defer { market.stop() }
+        #expect(try await market.broker(["refresh", "--provider", "ovh", "--provider", "ecb"]).code == 0)
+        let table = try await market.broker(["market", "--provider", "ovh", "--format", "table"])
+        #expect(table.code == 0)
+        #expect(table.stdout.contains("~0.766145"), "\(table.stdout)")  // €0.67 × 1.1435
+        #expect(table.stderr.contains("EUR price converted to USD with the ECB rate of 2026-07-09"), "\(table.stderr)")
+    }
 }

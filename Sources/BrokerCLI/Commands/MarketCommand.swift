@@ -66,6 +66,12 @@ enum MarketCommand: BrokerCommand {
                 columns: ["MODEL", "PROVIDER", "TASK", "REGION", "$/M IN", "$/M OUT", "CONTEXT", "AGE"], rows: rows,
                 rightAligned: [4, 5, 6, 7]),
             emptyNote: "no offers match (run 'broker refresh' to fill the marketplace, or relax the filters)")
+        if context.format == .table, let foreign = offers.first(where: { !$0.price.isUSD }) {
+            let basis = rates.map { "the ECB rate of \($0.date)" } ?? "no stored rate (refresh the ecb entry)"
+            context.err(
+                "~ \(foreign.price.currency) price converted to USD with \(basis); price caps and --sort price compare USD"
+                    + " (--currency \(foreign.price.currency) compares natively)")
+        }
         if context.format == .table, offers.contains(where: \.curated) {
             context.err("* curated price table from the registry (see 'broker providers' for the date it was taken)")
         }
