@@ -24,6 +24,11 @@ public struct ModelListing: Sendable, Hashable {
     /// What the listing says the model supports (OpenRouter's `supported_parameters` and
     /// `architecture.input_modalities`); a capability it does not mention is unknown.
     public var capabilities: [ModelCapability: Bool] = [:]
+    /// ISO country codes where the provider says it processes requests for this model
+    /// (an OpenRouter-format feed's `datacenters`); empty when not published.
+    public var countries: [String] = []
+    /// The day the provider retires the model (`2026-08-16`), when announced.
+    public var retiresAt: String? = nil
 
     /// A listing; optional fields default to unknown.
     public init(

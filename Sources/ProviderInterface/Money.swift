@@ -1,5 +1,9 @@
 /// An amount of money in pico-USD (1e-12 USD): the one internal price unit.
 ///
+/// A price published in another currency keeps its own pico-units in this type, with the
+/// currency beside it (``OfferPrice/currency``); such an amount is never read as dollars
+/// without a labelled conversion (``OfferPrice/inUSD(_:)``).
+///
 /// A per-token price of $0.88 per million tokens is `PicoUSD(880_000)`. Costs are exact
 /// products and sums of these integers; nothing in a price or cost path is floating point.
 public struct PicoUSD: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
@@ -46,12 +50,24 @@ public enum PriceUnit: String, Sendable, Hashable, Codable, CaseIterable {
     case tenThousandthUSDPerMillionTokens = "usd_1e-4_per_mtok"
     /// USD per unit of a non-token billing (per second, per image, per request).
     case usdPerUnit = "usd_per_unit"
+    /// EUR per million tokens (Scaleway's and OVHcloud's published tables): `0.9`.
+    case eurPerMillionTokens = "eur_per_mtok"
+    /// EUR per token: `"0.0000009"`.
+    case eurPerToken = "eur_per_token"
+
+    /// The ISO 4217 currency of this unit; the amount it parses to is in pico-units of it.
+    public var currency: String {
+        switch self {
+        case .usdPerToken, .usdPerMillionTokens, .tenThousandthUSDPerMillionTokens, .usdPerUnit: "USD"
+        case .eurPerMillionTokens, .eurPerToken: "EUR"
+        }
+    }
 
     /// `x` in this unit equals `x × 10^picoExponent` pico-USD per token (or per unit).
     public var picoExponent: Int {
         switch self {
-        case .usdPerToken, .usdPerUnit: 12
-        case .usdPerMillionTokens: 6
+        case .usdPerToken, .usdPerUnit, .eurPerToken: 12
+        case .usdPerMillionTokens, .eurPerMillionTokens: 6
         case .tenThousandthUSDPerMillionTokens: 2
         }
     }

@@ -47,16 +47,50 @@ public struct OfferPrice: Sendable, Hashable {
     public var output: PriceValue
     /// Price per unit for non-token billing (per second, image or request).
     public var unit: PriceValue
+    /// The ISO 4217 currency the amounts are in, as the provider publishes them (`USD`,
+    /// `EUR`): every amount is in pico-units of it.
+    public var currency: String
 
-    /// A price; every field defaults to unknown.
+    /// A price; every field defaults to unknown, the currency to USD.
     public init(
         billing: Billing = .token, input: PriceValue = .unknown, output: PriceValue = .unknown,
-        unit: PriceValue = .unknown
+        unit: PriceValue = .unknown, currency: String = "USD"
     ) {
         self.billing = billing
         self.input = input
         self.output = output
         self.unit = unit
+        self.currency = currency
+    }
+
+    /// Whether the amounts are US dollars.
+    public var isUSD: Bool { currency == "USD" }
+
+    /// This price in USD, with the basis of the figure: itself and `native` for a USD price,
+    /// converted with `rates` (half up, exact) and `rates.basis` (`ecb:2026-12-04`) for
+    /// another currency; `nil` when no rate for the currency is stored. Unknown parts stay
+    /// unknown, free stays free.
+    public func inUSD(_ rates: ExchangeRates?) -> (price: OfferPrice, basis: String)? {
+        if isUSD { return (self, "native") }
+        guard let rates else { return nil }
+        let converter = CurrencyConverter(rates: rates)
+        guard converter.rational(currency) != nil, converter.rational("USD") != nil else { return nil }
+        func convert(_ value: PriceValue) -> PriceValue? {
+            guard let amount = value.amount else { return .unknown }
+            return converter.convert(amount.value, from: currency, to: "USD").map { .amount(PicoUSD($0)) }
+        }
+        guard let i = convert(input), let o = convert(output), let u = convert(unit) else { return nil }
+        return (OfferPrice(billing: billing, input: i, output: o, unit: u, currency: "USD"), rates.basis)
+    }
+
+    /// A request's cost converted to USD with `rates` (see ``inUSD(_:)``): the exact
+    /// native cost converted once, half up; `nil` without a rate.
+    public func usdCost(_ native: PicoUSD, _ rates: ExchangeRates?) -> (cost: PicoUSD, basis: String)? {
+        if isUSD { return (native, "native") }
+        guard let rates, let usd = CurrencyConverter(rates: rates).convert(native.value, from: currency, to: "USD") else {
+            return nil
+        }
+        return (PicoUSD(usd), rates.basis)
     }
 
     /// An unknown token price.
@@ -76,8 +110,8 @@ public struct OfferPrice: Sendable, Hashable {
         }
     }
 
-    /// The exact cost of a token-billed request; `nil` when the price is unknown (or the
-    /// product does not fit in 64 bits).
+    /// The exact cost of a token-billed request in pico-units of ``currency``; `nil` when
+    /// the price is unknown (or the product does not fit in 64 bits).
     public func cost(inputTokens: Int64, outputTokens: Int64) -> PicoUSD? {
         guard billing == .token, let i = input.amount, let o = output.amount else { return nil }
         // An absurd published price must not crash the broker: a cost past 64 bits is unknown.

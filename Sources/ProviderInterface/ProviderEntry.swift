@@ -125,6 +125,12 @@ public struct StaticPrice: Sendable, Hashable {
     public var contextLength: Int?
     /// The price.
     public var price: OfferPrice
+    /// The day the provider retires the model (`2026-08-16`), when announced.
+    public var retiresAt: String? = nil
+    /// The day this row's price was taken, when it differs from the table's.
+    public var taken: String? = nil
+    /// The page this row's price was taken from, when it differs from the table's.
+    public var sourceURL: String? = nil
 
     /// A row.
     public init(model: String, hfID: String? = nil, task: ModelTask = .conversational, contextLength: Int? = nil, price: OfferPrice) {

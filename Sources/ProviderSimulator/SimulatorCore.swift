@@ -111,6 +111,7 @@ final class SimulatorCore: Sendable {
     private func route(_ request: RecordedRequest, _ snapshot: Snapshot) -> SimulatedResponse {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         let method = request.method.uppercased()
+        if let answer = priceFeedRoute(request, segments: segments, method: method, snapshot) { return answer }
         if let answer = computeRoute(request, segments: segments, method: method, snapshot) { return answer }
         let isCatalog = method == "GET" && Self.isPublicCatalog(segments)
         if let refusal = authorize(request, fixtures: snapshot.fixtures, isPublicCatalog: isCatalog) { return refusal }

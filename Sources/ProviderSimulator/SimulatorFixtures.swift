@@ -38,6 +38,8 @@ public struct SimulatorFixtures: Sendable {
     public var catalogsArePublic: Bool
     /// The GPU compute sources and exchange rates (public: no token needed).
     public var compute = ComputeFixtures()
+    /// The public price feeds (Scaleway, OVHcloud, OpenRouter-format; no token needed).
+    public var priceFeeds = PriceFeedFixtures()
 
     /// Fixtures with nothing in them.
     public static var empty: SimulatorFixtures {

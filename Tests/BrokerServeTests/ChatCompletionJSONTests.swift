@@ -27,6 +27,7 @@ struct ChatCompletionJSONTests {
             "usage": ["prompt_tokens": 12, "completion_tokens": 3, "total_tokens": 15],
             "broker": [
                 "provider": "hf", "served_by": "groq", "model": "meta-llama/Llama-3.1-8B-Instruct", "cost_nano_usd": 1_234_567,
+                "currency": "USD", "cost_nano": 1_234_567, "price_basis": "native",
                 "latency_ms": 42, "request_id": "req_0123",
                 "attempts": [
                     ["provider": "hf", "served_by": "together", "outcome": "rate_limited", "status": 429, "latency_ms": 7],

@@ -122,5 +122,68 @@ struct MarketplaceAPITests {
         #expect((healed["ledger"] as? [String: Any])?["queued_attempts"] as? Int == 0)
         await h.stop()
     }
-}
 
+    @Test("POST /v1/marketplace/quote prices a request on every fitting offer in the offer's currency and USD, cheapest first")
+    func quote() async throws {
+        let h = try await ServeHarness(editRegistry: { text in
+            // A euro-priced provider beside the simulator's own, and the ECB's rates.
+            guard let start = text.range(of: "\"base_url\": \"")?.upperBound,
+                let end = text[start...].firstIndex(of: "\"")
+            else { return text }
+            let base = String(text[start..<end])
+            let extra = """
+                ,{"key": "euro", "adapter": "openai-compatible", "base_url": "\(base)/together/v1", "auth_env": "ACME_KEY",
+                  "region": {"region": "eu", "countries": ["FR"]}, "timeout": "10s",
+                  "pricing": {"source": "static", "catalog": "table", "unit": "eur_per_mtok", "taken": "2026-12-01",
+                    "source_url": "https://example.eu/pricing",
+                    "models": [{"model": "meta-llama/Llama-3.3-70B-Instruct-Turbo", "input": "0.75", "output": "0.70"}]}}
+                ,{"key": "ecb", "adapter": "ecb-rates", "base_url": "\(base)", "timeout": "10s"}
+                """
+            guard let close = text.range(of: "]", options: .backwards) else { return text }
+            return text.replacingCharacters(in: close.lowerBound..<close.lowerBound, with: extra + "\n")
+        })
+        let body: [String: Any] = [
+            "model": "meta-llama/Llama-3.3-70B-Instruct-Turbo", "input_tokens": 1000, "output_tokens": 2000,
+        ]
+        let response = try await h.send("POST", "/v1/marketplace/quote", json: body)
+        #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
+        let lines = try #require(ServeHarness.json(response) as? [[String: Any]])
+        #expect(lines.map { $0["provider"] as? String } == ["euro", "acme"])
+        #expect(lines.first?["cost_nano"] as? Int == 2_150_000)
+        #expect(lines.first?["cost_nano_usd"] as? Int == 2_458_525)
+        #expect(lines.first?["currency"] as? String == "EUR")
+        let bad = try await h.send("POST", "/v1/marketplace/quote", json: ["model": "x", "input_tokens": -1, "output_tokens": 1])
+        #expect(bad.status == 400)
+        let none = try await h.send("POST", "/v1/marketplace/quote", json: ["model": "no/such", "input_tokens": 1, "output_tokens": 1])
+        #expect(none.status == 404)
+        let get = try await h.send("GET", "/v1/marketplace/quote")
+        #expect(get.status == 405)
+        // A chat answered by the euro offer says so in its broker member and headers.
+        let chat = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("meta-llama/Llama-3.3-70B-Instruct-Turbo"))
+        #expect(chat.status == 200)
+        #expect(chat.header("x-broker-provider") == "euro")
+        #expect(chat.header("x-broker-currency") == "EUR")
+        let broker = try #require((ServeHarness.json(chat) as? [String: Any])?["broker"] as? [String: Any])
+        #expect(broker["currency"] as? String == "EUR")
+        #expect(broker["price_basis"] as? String == "ecb:2026-07-09")
+        let nano = try #require(broker["cost_nano"] as? Int)
+        #expect(chat.header("x-broker-cost-nano") == String(nano))
+        #expect(broker["cost_nano_usd"] is Int)  // converted from the exact pico-euro cost
+        await h.stop()
+    }
+
+    @Test("GET /v1/marketplace/audit answers broker audit prices' findings; offers carry price_disputed")
+    func audit() async throws {
+        let h = try await ServeHarness()
+        let response = try await h.send("GET", "/v1/marketplace/audit")
+        #expect(response.status == 200)
+        // The simulator's sources agree (or price different endpoints): no findings.
+        #expect((ServeHarness.json(response) as? [Any])?.isEmpty == true)
+        let offers = try await h.send("GET", "/v1/marketplace/offers?model=llama-3.1-8b")
+        let rows = try #require(ServeHarness.json(offers) as? [[String: Any]])
+        #expect(!rows.isEmpty && rows.allSatisfy { $0["price_disputed"] as? Bool == false })
+        let bad = try await h.send("GET", "/v1/marketplace/audit?tolerance_pct=much")
+        #expect(bad.status == 400)
+        await h.stop()
+    }
+}

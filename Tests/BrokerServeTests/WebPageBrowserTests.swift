@@ -91,4 +91,112 @@ struct WebPageBrowserTests {
         #expect((Int(matching) ?? 0) > 500)
         await h.stop()
     }
+
+    @Test("the model view sets one model's offers side by side, in euros and dollars with their flags, and draws its price history as SVG")
+    func modelView() async throws {
+        guard let chromium = Self.chromium() else {
+            Issue.record("chromium is not installed: run scripts/bootstrap.sh (apt-get install chromium) or set $CHROMIUM")
+            return
+        }
+        // OVHcloud's own euro catalog beside the Hugging Face router's offers of Llama 3.1 8B, and the ECB's rates.
+        let h = try await ServeHarness(editRegistry: { text in
+            guard let start = text.range(of: "\"base_url\": \"")?.upperBound, let end = text[start...].firstIndex(of: "\""),
+                let close = text.range(of: "]", options: .backwards)
+            else { return text }
+            let base = String(text[start..<end])
+            let extra = """
+                ,{"key": "ovhcloud", "adapter": "openai-compatible", "base_url": "\(base)/together/v1", "auth_env": "ACME_KEY",
+                  "region": {"region": "eu", "countries": ["FR"]}, "timeout": "10s",
+                  "pricing": {"source": "api", "unit": "eur_per_mtok", "taken": "2026-12-01", "source_url": "https://example.eu/ovh",
+                    "models": [{"model": "Llama-3.1-8B-Instruct", "hf_id": "meta-llama/Llama-3.1-8B-Instruct", "input": "0.10", "output": "0.10"}]},
+                  "options": {"price_feed": "ovh-catalog", "price_feed_url": "\(base)/ovh/rest/v1/models_v2"}}
+                ,{"key": "ecb", "adapter": "ecb-rates", "base_url": "\(base)", "timeout": "10s"}
+                """
+            return text.replacingCharacters(in: close.lowerBound..<close.lowerBound, with: extra + "\n")
+        })
+        // Together's price on the router rises: a second point in its history.
+        try await Task.sleep(for: .milliseconds(1100))
+        h.simulator.updateFixtures { f in
+            if let i = f.routerModels.firstIndex(where: { $0.id == ServeHarness.llama8B }),
+                let j = f.routerModels[i].providers.firstIndex(where: { $0.provider == "together" })
+            {
+                f.routerModels[i].providers[j].inputPrice = "0.25"
+            }
+        }
+        _ = await h.server.refreshNow()
+        let profile = h.dir.appendingPathComponent("chromium-profile")
+        let url = h.baseURL + "/?view=model&model=" + ServeHarness.llama8B.replacingOccurrences(of: "/", with: "%2F")
+        let (code, dom) = try await Self.run(chromium, ["--dump-dom", url], profile: profile)
+        #expect(code == 0)
+        #expect(dom.contains("data-ready=\"1\""), "the page's script did not finish: \(dom.prefix(400))")
+        let rows = dom.components(separatedBy: "<tr class=\"offer-row\"").dropFirst()
+        #expect(rows.count == 5, "\(dom)")  // the router's four serving providers and OVHcloud's own offer
+        let ovh = try #require(rows.first { $0.contains("data-provider=\"ovhcloud\"") })
+        #expect(ovh.contains("data-currency=\"EUR\"") && ovh.contains("€0.1"))
+        #expect(ovh.contains("≈ $0.11435 / $0.11435 (ecb:2026-07-09)"))
+        #expect(ovh.contains("eu (FR)"))
+        #expect(rows.contains { $0.contains("data-served-by=\"together\"") && $0.contains("$0.25") })
+        // The chart: one series per offer, drawn inline as SVG; Together's has two recorded prices.
+        #expect(dom.contains("<svg id=\"history\""))
+        let series = dom.components(separatedBy: "<polyline class=\"series\"").dropFirst()
+        #expect(series.count == 5)
+        #expect(dom.contains("data-series=\"hf · together\"") && dom.contains("ovhcloud (EUR)"))
+        let together = try #require(series.first { $0.contains("data-series=\"hf · together\"") })
+        let points = together.components(separatedBy: "points=\"").dropFirst().first?.prefix { $0 != "\"" } ?? ""
+        #expect(points.split(separator: " ").count == 4, "\(points)")  // two prices as steps, then on to now
+
+        let shot = h.dir.appendingPathComponent("model.png")
+        _ = try await Self.run(chromium, ["--screenshot=\(shot.path)", "--window-size=1280,800", "--hide-scrollbars", url], profile: profile)
+        let png = try Data(contentsOf: shot)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        if let keep = ProcessInfo.processInfo.environment["BROKER_MODEL_SCREENSHOT_TO"] {
+            try? FileManager.default.removeItem(atPath: keep)
+            try FileManager.default.copyItem(at: shot, to: URL(fileURLWithPath: keep))
+        }
+        await h.stop()
+    }
+
+    @Test("the usage view shows spend per day by provider in each currency, and what was paid against the cheapest fitting offer")
+    func usageView() async throws {
+        guard let chromium = Self.chromium() else {
+            Issue.record("chromium is not installed: run scripts/bootstrap.sh (apt-get install chromium) or set $CHROMIUM")
+            return
+        }
+        let model = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
+        let h = try await ServeHarness(editRegistry: { text in
+            guard let start = text.range(of: "\"base_url\": \"")?.upperBound, let end = text[start...].firstIndex(of: "\""),
+                let close = text.range(of: "]", options: .backwards)
+            else { return text }
+            let base = String(text[start..<end])
+            let extra = """
+                ,{"key": "euro", "adapter": "openai-compatible", "base_url": "\(base)/together/v1", "auth_env": "ACME_KEY",
+                  "region": {"region": "eu", "countries": ["FR"]}, "timeout": "10s",
+                  "pricing": {"source": "static", "catalog": "table", "unit": "eur_per_mtok", "taken": "2026-12-01",
+                    "source_url": "https://example.eu/pricing", "models": [{"model": "\(model)", "input": "0.75", "output": "0.70"}]}}
+                ,{"key": "ecb", "adapter": "ecb-rates", "base_url": "\(base)", "timeout": "10s"}
+                """
+            return text.replacingCharacters(in: close.lowerBound..<close.lowerBound, with: extra + "\n")
+        })
+        // The cheapest (the euro offer), then the registry's first (acme, in dollars, dearer).
+        let cheap = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat(model))
+        #expect(cheap.status == 200)
+        let preferred = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat(model, extra: ["broker": ["policy": "preferred"]]))
+        #expect(preferred.status == 200)
+        _ = try await h.send("GET", "/v1/usage")  // flushes the group-committed ledger
+        let profile = h.dir.appendingPathComponent("chromium-profile")
+        let (code, dom) = try await Self.run(chromium, ["--dump-dom", h.baseURL + "/?view=usage"], profile: profile)
+        #expect(code == 0)
+        #expect(dom.contains("data-ready=\"1\""), "the page's script did not finish: \(dom.prefix(400))")
+        let rows = dom.components(separatedBy: "<tr class=\"usage-row\"").dropFirst()
+        #expect(rows.count == 2, "\(dom)")
+        let euros = try #require(rows.first { $0.contains("data-provider=\"euro\"") })
+        #expect(euros.contains("data-currency=\"EUR\"") && euros.contains("€0.") && euros.contains("≈ $0."))
+        let dollars = try #require(rows.first { $0.contains("data-provider=\"acme\"") })
+        #expect(dollars.contains("data-currency=\"USD\""))
+        let savings = dom.components(separatedBy: "<tr class=\"savings-row\"").dropFirst()
+        let acme = try #require(savings.first { $0.contains("data-provider=\"acme\"") })
+        let overpaid = acme.components(separatedBy: "<td class=\"overpaid\">").dropFirst().first?.prefix { $0 != "<" } ?? ""
+        #expect(overpaid.hasPrefix("$0.") && overpaid != "$0", "\(acme)")
+        await h.stop()
+    }
 }

@@ -18,6 +18,43 @@ struct RouterTests {
 
     let order = ["a": 0, "b": 1, "c": 2]
 
+    @Test("cheapest compares euro prices by their USD value at the stored rate; without a rate they come after comparable prices and before unknown ones; caps and the budget are in USD unless a currency is asked for")
+    func currencies() {
+        var euro = Self.offer("a", input: 1000, output: 1000)  // €0.001/M each way
+        euro.price.currency = "EUR"
+        let dollar = Self.offer("b", input: 1100, output: 1100)  // $0.0011/M
+        let unknown = Self.offer("c", input: nil, output: nil)
+        var request = RouteRequest(model: "m", allowUnpriced: true, estimatedInputTokens: 10, estimatedOutputTokens: 10)
+        let rates = ExchangeRates(date: "2026-12-04", perEuro: ["USD": "1.2"])  // €0.001 = $0.0012 > $0.0011
+        #expect(Router.plan(request, offers: [euro, dollar, unknown], registryOrder: order, rates: rates).candidates.map(\.provider) == ["b", "a", "c"])
+        let cheaper = ExchangeRates(date: "2026-12-04", perEuro: ["USD": "1.05"])  // $0.00105 < $0.0011
+        let plan = Router.plan(request, offers: [dollar, unknown, euro], registryOrder: order, rates: cheaper)
+        #expect(plan.candidates.map(\.provider) == ["a", "b", "c"])
+        #expect(plan.rates?.basis == "ecb:2026-12-04")
+        // No rate: the euro price is still a price (not skipped as unknown), but cannot be compared.
+        #expect(Router.plan(request, offers: [euro, dollar, unknown], registryOrder: order).candidates.map(\.provider) == ["b", "a", "c"])
+        request.allowUnpriced = false
+        #expect(Router.plan(request, offers: [euro, unknown], registryOrder: order).candidates.map(\.provider) == ["a"])
+        // A USD cap: converted value, and refused without a rate.
+        request.maxInputPrice = PicoUSD(1100)
+        #expect(Router.plan(request, offers: [euro], registryOrder: order, rates: cheaper).candidates.count == 1)
+        #expect(Router.plan(request, offers: [euro], registryOrder: order, rates: rates).excluded.first?.reason.contains("(converted from EUR)") == true)
+        #expect(Router.plan(request, offers: [euro], registryOrder: order).excluded.first?.reason.contains("no stored EUR/USD rate") == true)
+        // --currency EUR: only euro prices, the cap in euros.
+        request.currency = "EUR"
+        request.maxInputPrice = PicoUSD(1000)
+        let native = Router.plan(request, offers: [euro, dollar], registryOrder: order)
+        #expect(native.candidates.map(\.provider) == ["a"])
+        #expect(native.excluded.first?.reason == "priced in USD, not EUR")
+        // A USD budget is checked on the converted cost: 20 tokens × 1,050 pico-USD = 21,000.
+        request.currency = nil
+        request.maxInputPrice = nil
+        request.maxCost = PicoUSD(20_999)
+        #expect(Router.plan(request, offers: [euro], registryOrder: order, rates: cheaper).candidates.isEmpty)
+        request.maxCost = PicoUSD(21_000)
+        #expect(Router.plan(request, offers: [euro], registryOrder: order, rates: cheaper).candidates.count == 1)
+    }
+
     @Test("cheapest orders by expected cost at the token estimate; unknown prices are skipped")
     func cheapest() {
         let offers = [

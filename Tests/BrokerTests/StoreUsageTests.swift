@@ -104,10 +104,10 @@ struct StoreUsageTests {
         #expect(p.costPicoUSD == 1_234)
         #expect(p.costNanoUSD == 1)
         // The total counts each request once: "u1" and "a".
-        let total = try #require(try await store.usageTotal(sinceMs: 0))
+        let total = try #require(try await store.usageTotal(sinceMs: 0).first)
         #expect(total.key == "total")
         #expect((total.requests, total.attempts, total.errors) == (2, 3, 1))
-        #expect(try await store.usageTotal(sinceMs: Int64.max) == nil)
+        #expect(try await store.usageTotal(sinceMs: Int64.max).isEmpty)
     }
 
     @Test("usage groups by model and by UTC day, from the given time on")

@@ -92,4 +92,26 @@ struct ComplianceTests {
         #expect(ModelTask(userInput: "chat") == .conversational)
         #expect(ModelTask(userInput: "Summarization") == .summarization)
     }
+
+    @Test("a euro price converts to USD half up with its ECB basis; without a rate it stays unconverted, never unknown or zero")
+    func euroPriceInUSD() throws {
+        // €0.001 per million tokens = 1,000 pico-EUR per token; × 1.1435 = 1,143.5 → 1,144 (half up).
+        let price = OfferPrice(
+            input: try #require(PriceValue.parse("0.001", unit: .eurPerMillionTokens)),
+            output: try #require(PriceValue.parse("0.000999", unit: .eurPerMillionTokens)), currency: PriceUnit.eurPerMillionTokens.currency)
+        #expect(price.currency == "EUR")
+        let rates = ExchangeRates(date: "2026-12-04", perEuro: ["USD": "1.1435"])
+        let usd = try #require(price.inUSD(rates))
+        #expect(usd.basis == "ecb:2026-12-04")
+        #expect(usd.price.currency == "USD")
+        #expect(usd.price.input.amount == PicoUSD(1_144))
+        #expect(usd.price.output.amount == PicoUSD(1_142))  // 999 × 1.1435 = 1,142.3565 → 1,142
+        // A cost converts once, from the exact euro total: 3,000 pico-EUR → 3,430.5 → 3,431.
+        #expect(price.usdCost(PicoUSD(3_000), rates)?.cost == PicoUSD(3_431))
+        #expect(price.inUSD(nil) == nil)
+        #expect(price.inUSD(ExchangeRates(date: "2026-12-04", perEuro: ["JPY": "185.72"])) == nil)
+        #expect(price.state == .priced)
+        // A dollar price is its own USD figure.
+        #expect(OfferPrice.free.inUSD(nil)?.basis == "native")
+    }
 }

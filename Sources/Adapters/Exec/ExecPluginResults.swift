@@ -45,14 +45,14 @@ struct ExecPluginResults: Sendable {
             }
             let billingText = item["billing"]?.stringValue ?? "token"
             guard let billing = Billing(rawValue: billingText) else { throw malformed("\(path).billing: unknown billing '\(billingText)'") }
-            var price = OfferPrice(billing: billing)
+            var price = OfferPrice(billing: billing, currency: unit.currency)
             if billing == .token {
                 price.input = try value(item["input"], unit: unit, path: "\(path).input")
                 price.output = try value(item["output"], unit: unit, path: "\(path).output")
             } else {
                 price.unit = try value(item["price"], unit: unit, path: "\(path).price")
             }
-            if !pricing.zeroIsFree, price.state == .free { price = OfferPrice(billing: billing) }
+            if !pricing.zeroIsFree, price.state == .free { price = OfferPrice(billing: billing, currency: unit.currency) }
             if let row = overrides.override(for: model) { price = row.price }
             quotes.append(
                 PriceQuote(

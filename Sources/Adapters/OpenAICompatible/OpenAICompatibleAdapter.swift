@@ -41,10 +41,66 @@ public struct OpenAICompatibleAdapter: ProviderInterface {
 
     public func listModels() async throws(ProviderError) -> ModelCatalog {
         let catalog = OpenAICompatibleCatalog(entry: entry, options: options)
+        if let feed = options.priceFeed, let url = options.priceFeedURL { return try await feedCatalog(feed, url: url) }
         if entry.pricing.catalogIsTable { return catalog.tableCatalog() }
         let listed = try catalog.parse(await client.getJSON(modelsURL))
         recent.remember(listed)
         return listed
+    }
+
+    /// The most pages of a paged feed read.
+    static let maxFeedPages = 100
+
+    /// The catalog from the entry's price feed; a paged feed (Scaleway) is read a page of
+    /// 100 at a time until a short page. The entry's table rows add Hugging Face ids and
+    /// context lengths, and a price only where the feed has none.
+    func feedCatalog(_ feed: PriceFeed, url: String) async throws(ProviderError) -> ModelCatalog {
+        var catalog = ModelCatalog(models: [], requests: 0)
+        let pageSize = 100
+        for page in 1...Self.maxFeedPages {
+            let pageURL = feed.pages ? url + (url.contains("?") ? "&" : "?") + "page=\(page)&page_size=\(pageSize)" : url
+            let body = try await client.getJSON(pageURL)
+            var parsed = try feed.parse(body, provider: key)
+            let count = feed.pages ? body["products"]?.arrayValue?.count ?? 0 : 0
+            catalog.requests += 1
+            catalog.skipped.merge(parsed.skipped, uniquingKeysWith: +)
+            // A model whose SKUs straddle pages: the later page's listing completes it.
+            for listing in parsed.models {
+                if let i = catalog.models.firstIndex(where: { $0.id == listing.id }) {
+                    catalog.models[i] = Self.merged(catalog.models[i], listing)
+                } else {
+                    catalog.models.append(listing)
+                }
+            }
+            parsed.models = []
+            if !feed.pages || count < pageSize { break }
+        }
+        let reader = PriceReader(entry.pricing)
+        for i in catalog.models.indices {
+            if let row = reader.override(for: catalog.models[i].id) {
+                // For a feed the curated row is the fallback: the live price wins when it has one.
+                if (catalog.models[i].price?.state ?? .unknown) == .unknown, row.price.state != .unknown {
+                    catalog.models[i].price = row.price
+                }
+                catalog.models[i].retiresAt = catalog.models[i].retiresAt ?? row.retiresAt
+                catalog.models[i].hfID = catalog.models[i].hfID ?? row.hfID
+                catalog.models[i].contextLength = catalog.models[i].contextLength ?? row.contextLength
+            }
+        }
+        recent.remember(catalog)
+        return catalog
+    }
+
+    /// Two listings of one model from different pages: known prices win.
+    static func merged(_ a: ModelListing, _ b: ModelListing) -> ModelListing {
+        var out = a
+        if var price = a.price, let other = b.price, price.currency == other.currency {
+            if price.input == .unknown { price.input = other.input }
+            if price.output == .unknown { price.output = other.output }
+            out.price = price
+        }
+        out.retiresAt = [a.retiresAt, b.retiresAt].compactMap { $0 }.min()
+        return out
     }
 
     /// The prices of the listed models: from the catalog `listModels()` just fetched when

@@ -41,12 +41,17 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
     var embeddingTypes: [String] = []
     /// The task of every listed model (`conversational`).
     var defaultTask = ModelTask.conversational
+    /// A public price feed that is the catalog (see ``PriceFeed``), read from ``priceFeedURL``.
+    var priceFeed: PriceFeed?
+    /// The feed's URL (absolute).
+    var priceFeedURL: String?
 
     /// Every option name this kind accepts.
     static let names: [String] = [
         "models_path", "chat_path", "auth_header", "auth_prefix", "list_envelope", "price_input_field",
         "price_output_field", "context_field", "hf_id_field", "type_field", "chat_types", "default_task",
         "embedding_types",
+        "price_feed", "price_feed_url",
     ]
 
     /// The defaults.
@@ -68,6 +73,8 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
         chatTypes = options["chat_types"]?.arrayValue?.compactMap(\.stringValue) ?? []
         embeddingTypes = options["embedding_types"]?.arrayValue?.compactMap(\.stringValue) ?? []
         if let s = options["default_task"]?.nonEmptyString { defaultTask = ModelTask(userInput: s) }
+        priceFeed = options["price_feed"]?.stringValue.flatMap(PriceFeed.init(rawValue:))
+        priceFeedURL = options["price_feed_url"]?.nonEmptyString
     }
 
     /// Every problem with an entry's options, with paths relative to the entry.
@@ -110,6 +117,15 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
                 issue("embedding_types", "must be an array of strings")
             }
             if options["type_field"] == nil { issue("embedding_types", "needs type_field (the item field holding the type)") }
+        }
+        if let text = options["price_feed"]?.stringValue, PriceFeed(rawValue: text) == nil {
+            issue("price_feed", "must be one of \(PriceFeed.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(text)')")
+        }
+        if (options["price_feed"] == nil) != (options["price_feed_url"] == nil) {
+            issue(options["price_feed"] == nil ? "price_feed" : "price_feed_url", "price_feed and price_feed_url go together")
+        }
+        if let url = options["price_feed_url"]?.nonEmptyString, !EndpointURL.isAbsolute(url) {
+            issue("price_feed_url", "must be an absolute http(s) URL")
         }
         if entry.pricing.catalogIsTable, entry.pricing.table.isEmpty {
             issues.append(AdapterIssue(path: "pricing.models", message: "catalog 'table' needs at least one model row"))

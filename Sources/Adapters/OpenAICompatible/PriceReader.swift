@@ -37,8 +37,8 @@ struct PriceReader: Sendable {
     /// a price whose parts are all zero is unknown; a single zero part next to a real price
     /// stands (a free prompt with a priced completion is a real offer).
     func tokenPrice(input: JSONValue?, output: JSONValue?) -> OfferPrice {
-        var price = OfferPrice(billing: .token, input: value(input), output: value(output))
-        if !zeroIsFree, price.state == .free { price = .unknown }
+        var price = OfferPrice(billing: .token, input: value(input), output: value(output), currency: unit.currency)
+        if !zeroIsFree, price.state == .free { price = OfferPrice(currency: unit.currency) }
         return price
     }
 

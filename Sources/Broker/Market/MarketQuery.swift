@@ -31,7 +31,13 @@ public struct MarketQuery: Sendable, Hashable {
     public var modelText: String?
     /// Exactly this model id or Hugging Face id (what `run --model` routes over).
     public var modelID: String?
-    /// Input price cap per token: excludes unknown prices, includes free ones.
+    /// Only offers priced in this currency (`EUR`); caps and the price order then compare
+    /// native amounts. Without it, caps and the price order compare USD: other currencies
+    /// by their value converted with the stored reference rate (no rate: excluded by a cap,
+    /// ordered after every comparable price and before unknown ones).
+    public var currency: String?
+    /// Input price cap per token (pico-USD, or pico-units of ``currency``): excludes unknown
+    /// prices, includes free ones.
     public var maxInputPrice: PicoUSD?
     /// Output price cap per token: excludes unknown prices, includes free ones.
     public var maxOutputPrice: PicoUSD?
@@ -73,6 +79,11 @@ public struct MarketQuery: Sendable, Hashable {
         self.includeStale = includeStale
         self.refreshIntervalsMs = refreshIntervalsMs
         self.defaultRefreshIntervalMs = defaultRefreshIntervalMs
+    }
+
+    /// Whether answering needs the other currencies' conversion to USD.
+    var comparesInUSD: Bool {
+        currency == nil && (sort == .price || maxInputPrice != nil || maxOutputPrice != nil)
     }
 
     /// The refresh interval of `provider`, in milliseconds.

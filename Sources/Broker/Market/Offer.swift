@@ -45,6 +45,9 @@ public struct Offer: Sendable, Hashable {
     public var priceTaken: String?
     /// When the offer was last refreshed, in Unix milliseconds.
     public var refreshedAt: Int64
+    /// The day the provider retires the model (`2026-08-16`), when announced: from that
+    /// day on the offer is not routed to.
+    public var retiresAt: String? = nil
 
     /// An offer; `servedBy` defaults to `provider` (a direct provider), the rest to unknown.
     public init(
@@ -94,6 +97,22 @@ public struct Offer: Sendable, Hashable {
     /// The capabilities the offer is known to support, in order.
     public var knownCapabilities: [ModelCapability] {
         ModelCapability.allCases.filter { supports($0) == true }
+    }
+
+    /// Whether the model is retired on the UTC day of `nowMs` (its `retiresAt` is that day or earlier).
+    public func isRetired(nowMs: Int64) -> Bool {
+        guard let retiresAt else { return false }
+        return retiresAt <= Timestamp.day(ms: nowMs)
+    }
+
+    /// A curated table older than this many days is flagged (`price_age_days`) and warned about.
+    public static let curatedPriceMaxAgeDays: Int64 = 90
+
+    /// Days since the curated price was taken, on the UTC day of `nowMs`; `nil` for prices
+    /// read from the provider's API or feed.
+    public func priceAgeDays(nowMs: Int64) -> Int64? {
+        guard curated, let priceTaken else { return nil }
+        return Timestamp.daysSince(day: priceTaken, nowMs: nowMs)
     }
 
     /// Whether the offer carries `tag`.

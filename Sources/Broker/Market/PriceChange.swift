@@ -24,13 +24,16 @@ public struct PriceChange: Sendable, Hashable {
     public var newOutput: PriceValue
     /// The new per-unit price.
     public var newUnit: PriceValue
+    /// The currency of the new price (pico-units of it); a change of currency is a change.
+    public var currency: String
 
     /// A change.
     public init(
         provider: String, servedBy: String, model: String, at: Int64, billing: Billing = .token,
         oldInput: PriceValue?, oldOutput: PriceValue?, oldUnit: PriceValue? = nil, newInput: PriceValue,
-        newOutput: PriceValue, newUnit: PriceValue = .unknown
+        newOutput: PriceValue, newUnit: PriceValue = .unknown, currency: String = "USD"
     ) {
+        self.currency = currency
         self.provider = provider
         self.servedBy = servedBy
         self.model = model

@@ -24,8 +24,32 @@ public struct UsageRecord: Sendable, Hashable {
     public var inputTokens: Int64?
     /// Output tokens, when reported.
     public var outputTokens: Int64?
-    /// The exact cost in pico-USD, or `nil` when the offer is unpriced or nothing was billed.
+    /// The cost in pico-USD — exact for a USD price, converted for another currency — or
+    /// `nil` when the offer is unpriced, nothing was billed, or no rate was stored.
     public var costPicoUSD: Int64?
+    /// The currency the offer was priced in.
+    public var currency: String = "USD"
+    /// The exact cost in pico-units of ``currency``; for a USD record left `nil`, it is
+    /// ``costPicoUSD``.
+    public var costPico: Int64? = nil
+    /// How ``costPicoUSD`` was obtained: `native`, or `ecb:YYYY-MM-DD`; `nil` when unknown.
+    public var priceBasis: String? = nil
+
+    /// The region of the offer when the attempt was made (`nil`: not recorded).
+    public var region: Region? = nil
+    /// The offer's processing countries when the attempt was made.
+    public var countries: [String] = []
+    /// The offer's compliance tags when the attempt was made.
+    public var compliance: [ComplianceTag] = []
+
+    /// For an answered attempt, what the cheapest offer that fitted the same request would
+    /// have cost for the same tokens, in pico-USD; `nil` when none was known.
+    public var cheapestPicoUSD: Int64? = nil
+    /// That offer, as `provider/served_by/model`.
+    public var cheapestOffer: String? = nil
+
+    /// The exact cost in the record's own currency.
+    public var nativeCostPico: Int64? { costPico ?? (currency == "USD" ? costPicoUSD : nil) }
     /// Time to the whole answer, in milliseconds.
     public var latencyMs: Int64
     /// Time to the first byte of output, in milliseconds, when streamed.

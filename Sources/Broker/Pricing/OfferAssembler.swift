@@ -114,11 +114,26 @@ public enum OfferAssembler {
                 supportsStructuredOutput: quote?.supportsStructuredOutput ?? listing.pointee.capabilities[.jsonSchema]
                     ?? entry.capabilities[.jsonSchema],
                 firstTokenLatencyMs: quote?.firstTokenLatencyMs,
-                throughputTokensPerSecond: quote?.throughputTokensPerSecond, curated: curated, priceTaken: taken,
-                refreshedAt: nowMs)
+                throughputTokensPerSecond: quote?.throughputTokensPerSecond, curated: curated,
+                priceTaken: row?.taken ?? taken, refreshedAt: nowMs)
             offer.supportsImages = quote?.supportsImages ?? listing.pointee.capabilities[.vision] ?? entry.capabilities[.vision]
+            offer.retiresAt = listing.pointee.retiresAt ?? row?.retiresAt
             (offer.region, offer.countries, offer.compliance) = regions.region(of: entry, servedBy: servedBy)
+            if !listing.pointee.countries.isEmpty {
+                offer.apply(Self.record(countries: listing.pointee.countries, declared: entry.regionRecord(servedBy: servedBy).declared))
+            }
             return offer
+        }
+
+        /// The region of a model whose feed names the countries it is processed in: one
+        /// region when every country lies in it, else `unknown` (never guessed).
+        static func record(countries: [String], declared: [ComplianceTag]) -> RegionRecord {
+            let codes = Array(Set(countries.map { $0.uppercased() })).sorted()
+            let regions = Set(codes.map { CountryJurisdiction.region(of: $0) })
+            guard regions.count == 1, let region = regions.first, region != .unknown else {
+                return RegionRecord(region: .unknown, countries: codes)
+            }
+            return RegionRecord(region: region, countries: codes, declared: declared, source: "price feed datacenters")
         }
     }
 

@@ -293,7 +293,7 @@ struct EntryReader {
             issue("\(field).model", "required: the provider-side model id")
             return nil
         }
-        var price = OfferPrice()
+        var price = OfferPrice(currency: unit.currency)
         for side in ["input", "output"] {
             let parsed: PriceValue
             switch row[side] {
@@ -325,7 +325,24 @@ struct EntryReader {
             if let n = c.intValue, n > 0 { context = n } else { issue("\(field).context_length", "must be a positive integer") }
         }
         let task = row["task"]?.stringValue.map { ModelTask(userInput: $0) } ?? .conversational
-        return StaticPrice(model: model, hfID: row["hf_id"]?.stringValue, task: task, contextLength: context, price: price)
+        var result = StaticPrice(model: model, hfID: row["hf_id"]?.stringValue, task: task, contextLength: context, price: price)
+        for key in ["retires_at", "taken"] {
+            guard let value = row[key], !value.isNull else { continue }
+            guard let text = value.stringValue, Self.isDay(text) else {
+                issue("\(field).\(key)", "must be a day as YYYY-MM-DD")
+                continue
+            }
+            if key == "retires_at" { result.retiresAt = text } else { result.taken = text }
+        }
+        result.sourceURL = row["source_url"]?.stringValue
+        return result
+    }
+
+    /// Whether `text` is a day written `YYYY-MM-DD`.
+    static func isDay(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return false }
+        return bytes.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || ($0.element >= 0x30 && $0.element <= 0x39) }
     }
 
     /// Any string anywhere in the entry that looks like a literal credential is an error.

@@ -70,14 +70,19 @@ public struct InferenceRunner: Sendable {
             let latency = max(0, now() - attemptStart)
             switch outcome {
             case .success(let (response, firstTokenMs)):
-                let cost = response.usage.flatMap { offer.price.cost(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens) }
+                let native = response.usage.flatMap { offer.price.cost(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens) }
+                let usd = native.flatMap { offer.price.usdCost($0, plan.rates) }
                 attempts.append(AttemptRecord(provider: offer.provider, servedBy: offer.servedBy, outcome: "ok", status: response.httpStatus, latencyMs: latency))
-                let recorded = await ledger(requestID, attempts.count, offer, request, response: response, cost: cost,
-                    latency: latency, firstTokenMs: firstTokenMs, error: nil, final: true)
+                let recorded = await ledger(requestID, attempts.count, offer, request, response: response, cost: native, usd: usd,
+                    latency: latency, firstTokenMs: firstTokenMs, error: nil,
+                    cheapest: response.usage.flatMap { Self.cheapest(plan, usage: $0) }, final: true)
                 var result = RunResult(
-                    requestID: requestID, offer: offer, response: response, cost: cost, latencyMs: max(0, now() - started),
+                    requestID: requestID, offer: offer, response: response, cost: usd?.cost, latencyMs: max(0, now() - started),
                     firstTokenMs: firstTokenMs, attempts: attempts)
                 result.ledgerError = recorded
+                result.nativeCost = native
+                result.currency = offer.price.currency
+                result.priceBasis = usd?.basis
                 return .success(result)
             case .failure(let failure):
                 let error = failure.error
@@ -88,9 +93,11 @@ public struct InferenceRunner: Sendable {
                 // Output that reached the caller before a stream broke was delivered: it is billed,
                 // from the provider's usage if it came, else estimated from the text.
                 let delivered = failure.delivered.map { Self.billable($0, request: request) }
-                let cost = delivered.flatMap { offer.price.cost(inputTokens: $0.usage.inputTokens, outputTokens: $0.usage.outputTokens) }
+                let native = delivered.flatMap { offer.price.cost(inputTokens: $0.usage.inputTokens, outputTokens: $0.usage.outputTokens) }
+                let usd = native.flatMap { offer.price.usdCost($0, plan.rates) }
+                let cost = usd?.cost
                 let recorded = await ledger(requestID, attempts.count, offer, request,
-                    response: delivered.map { InferenceResponse(output: .text(""), usage: $0.usage) }, cost: cost,
+                    response: delivered.map { InferenceResponse(output: .text(""), usage: $0.usage) }, cost: native, usd: usd,
                     latency: latency, firstTokenMs: failure.firstTokenMs, error: error, estimated: delivered?.estimated ?? false,
                     final: failure.outputStarted || !error.isRetryable)
                 lastError = error
@@ -124,6 +131,20 @@ public struct InferenceRunner: Sendable {
         return .failure(RunFailure(
             kind: .allFailed, message: "every candidate failed (\(attempts.count) attempts); last: \(summary)", attempts: attempts,
             requestID: requestID))
+    }
+
+    /// The cheapest of the plan's candidates — the offers that fitted the request at that
+    /// moment — for the tokens the answer used, in USD at the plan's rates; `nil` when no
+    /// candidate's USD cost is known. `usage --savings` compares what was paid with it.
+    static func cheapest(_ plan: RoutePlan, usage: TokenUsage) -> (cost: PicoUSD, offer: Offer)? {
+        var best: (cost: PicoUSD, offer: Offer)? = nil
+        for offer in plan.candidates {
+            guard let native = offer.price.cost(inputTokens: usage.inputTokens, outputTokens: usage.outputTokens),
+                let usd = offer.price.usdCost(native, plan.rates)?.cost
+            else { continue }
+            if best.map({ usd < $0.cost }) ?? true { best = (usd, offer) }
+        }
+        return best
     }
 
     struct AttemptFailure: Error {
@@ -230,9 +251,10 @@ public struct InferenceRunner: Sendable {
     /// attempt's own row replaces it. Best effort: the call is not held back for it, and the
     /// row that matters, the attempt's outcome, is retried.
     private func ledgerSent(_ requestID: String, _ attempt: Int, _ offer: Offer, at: Int64) async {
-        let record = UsageRecord(
+        var record = UsageRecord(
             requestID: requestID, attempt: attempt, at: at, provider: offer.provider, servedBy: offer.servedBy,
             model: offer.model, task: offer.task, latencyMs: 0, outcome: UsageRecord.sentOutcome)
+        record.currency = offer.price.currency
         if let ledgerWriter {
             ledgerWriter.enqueue(record)
         } else {
@@ -247,17 +269,25 @@ public struct InferenceRunner: Sendable {
     @discardableResult
     private func ledger(
         _ requestID: String, _ attempt: Int, _ offer: Offer, _ request: InferenceRequest, response: InferenceResponse?,
-        cost: PicoUSD?, latency: Int64, firstTokenMs: Int64?, error: ProviderError?, estimated: Bool = false,
-        final: Bool = false
+        cost: PicoUSD?, usd: (cost: PicoUSD, basis: String)?, latency: Int64, firstTokenMs: Int64?, error: ProviderError?,
+        estimated: Bool = false, cheapest: (cost: PicoUSD, offer: Offer)? = nil, final: Bool = false
     ) async -> String? {
         var record = UsageRecord(
             requestID: requestID, attempt: attempt, at: now(), provider: offer.provider, servedBy: offer.servedBy,
             model: offer.model, task: offer.task, inputTokens: response?.usage?.inputTokens,
-            outputTokens: response?.usage?.outputTokens, costPicoUSD: cost?.value, latencyMs: latency,
+            outputTokens: response?.usage?.outputTokens, costPicoUSD: usd?.cost.value, latencyMs: latency,
             firstTokenMs: firstTokenMs, outcome: error?.code.rawValue ?? UsageRecord.okOutcome, httpStatus: error?.status ?? response?.httpStatus,
             error: error.map { redactor.redact($0.description) },
             upstream: response?.servedBy.flatMap { $0.isEmpty || $0 == offer.servedBy ? nil : $0 })
         record.tokensEstimated = estimated
+        record.currency = offer.price.currency
+        record.costPico = cost?.value
+        record.priceBasis = usd?.basis
+        record.region = offer.region
+        record.countries = offer.countries
+        record.compliance = offer.compliance
+        record.cheapestPicoUSD = cheapest?.cost.value
+        record.cheapestOffer = cheapest.map { "\($0.offer.provider)/\($0.offer.servedBy)/\($0.offer.model)" }
         if let ledgerWriter {
             guard final else {
                 ledgerWriter.enqueue(record)

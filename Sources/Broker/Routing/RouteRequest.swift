@@ -22,6 +22,10 @@ public struct RouteRequest: Sendable, Hashable {
     public var region: Region?
     /// Only offers known to carry this tag.
     public var compliance: ComplianceTag?
+    /// Only offers priced in this currency (`EUR`): the caps, the budget and the
+    /// `cheapest` order are then in it. Without it they are in USD, other currencies
+    /// compared by their value converted with the stored reference rate.
+    public var currency: String?
     /// Price caps per token.
     public var maxInputPrice: PicoUSD?
     /// Price caps per token.
@@ -103,10 +107,14 @@ public struct RoutePlan: Sendable, Hashable {
     public var candidates: [Offer]
     /// Offers for the same model that did not fit, with the reason.
     public var excluded: [Exclusion]
+    /// The reference rates the plan compared prices with, which also convert the cost
+    /// of the answer to USD; `nil` when none are stored.
+    public var rates: ExchangeRates?
 
     /// A plan.
-    public init(candidates: [Offer], excluded: [Exclusion] = []) {
+    public init(candidates: [Offer], excluded: [Exclusion] = [], rates: ExchangeRates? = nil) {
         self.candidates = candidates
         self.excluded = excluded
+        self.rates = rates
     }
 }

@@ -11,15 +11,19 @@ public enum Router {
     ///   - isStale: whether an offer is stale.
     ///   - isOpen: whether an offer's circuit breaker is open (recent repeated failures).
     ///   - unusable: any other reason an offer cannot be used now (a credential not set).
+    ///   - rates: the stored reference rates, with which prices in other currencies are
+    ///     compared in USD (caps, budget, `cheapest`); without them such offers cannot be
+    ///     compared and come after every comparable priced one.
     public static func plan(
         _ request: RouteRequest, offers: [Offer], registryOrder: [String: Int],
         measured: [OfferKey: MeasuredLatency] = [:], isStale: (Offer) -> Bool = { _ in false },
-        isOpen: (Offer) -> Bool = { _ in false }, unusable: (Offer) -> String? = { _ in nil }
+        isOpen: (Offer) -> Bool = { _ in false }, unusable: (Offer) -> String? = { _ in nil },
+        rates: ExchangeRates? = nil
     ) -> RoutePlan {
         var fits: [Offer] = []
         var excluded: [Exclusion] = []
         for offer in offers {
-            if let reason = exclusion(offer, request, registryOrder: registryOrder, isStale: isStale, isOpen: isOpen)
+            if let reason = exclusion(offer, request, registryOrder: registryOrder, isStale: isStale, isOpen: isOpen, rates: rates)
                 ?? unusable(offer)
             {
                 excluded.append(Exclusion(offer: offer, reason: reason))
@@ -31,7 +35,7 @@ public enum Router {
         switch request.policy {
         case .cheapest:
             ordered = fits.sorted { a, b in
-                compare(cost(a, request), cost(b, request)) ?? tieBreak(a, b, registryOrder)
+                compareCost(a, b, request, rates) ?? tieBreak(a, b, registryOrder)
             }
         case .fastest:
             let expected = fits.map {
@@ -43,17 +47,17 @@ public enum Router {
         case .preferred:
             ordered = fits.sorted { a, b in tieBreak(a, b, registryOrder) }
         }
-        guard !request.capabilities.isEmpty else { return RoutePlan(candidates: ordered, excluded: excluded) }
+        guard !request.capabilities.isEmpty else { return RoutePlan(candidates: ordered, excluded: excluded, rates: rates) }
         // Known support first, unknown after, each in policy order (offers known to lack one are excluded).
         let known = ordered.filter { offer in request.capabilities.allSatisfy { offer.supports($0) == true } }
         let unknown = ordered.filter { offer in !request.capabilities.allSatisfy { offer.supports($0) == true } }
-        return RoutePlan(candidates: known + unknown, excluded: excluded)
+        return RoutePlan(candidates: known + unknown, excluded: excluded, rates: rates)
     }
 
     /// Why `offer` cannot serve `request`, or `nil` when it can.
     static func exclusion(
         _ offer: Offer, _ request: RouteRequest, registryOrder: [String: Int], isStale: (Offer) -> Bool,
-        isOpen: (Offer) -> Bool
+        isOpen: (Offer) -> Bool, rates: ExchangeRates? = nil
     ) -> String? {
         if registryOrder[offer.provider] == nil { return "provider '\(offer.provider)' is not enabled in the registry" }
         if let provider = request.provider, offer.provider != provider { return "not the pinned provider '\(provider)'" }
@@ -74,22 +78,37 @@ public enum Router {
         if let context = offer.contextLength, Int64(context) < needed {
             return "context \(context) tokens < \(needed) needed"
         }
-        if let cap = request.maxInputPrice {
-            guard let input = offer.price.input.amount else { return "input price unknown (cap set)" }
-            if input > cap { return "input price \(input.usdPerMillionTokensText) > cap \(cap.usdPerMillionTokensText) $/M" }
+        if let currency = request.currency, offer.price.currency != currency {
+            return "priced in \(offer.price.currency), not \(currency)"
         }
-        if let cap = request.maxOutputPrice {
-            guard let output = offer.price.output.amount else { return "output price unknown (cap set)" }
-            if output > cap { return "output price \(output.usdPerMillionTokensText) > cap \(cap.usdPerMillionTokensText) $/M" }
+        // Caps and budget compare in the request's currency: USD unless it names another.
+        let unit = request.currency ?? "USD"
+        let compared = request.currency == nil ? offer.price.inUSD(rates)?.price : offer.price
+        for (side, cap, value) in [
+            ("input", request.maxInputPrice, compared?.input), ("output", request.maxOutputPrice, compared?.output),
+        ] {
+            guard let cap else { continue }
+            let native = side == "input" ? offer.price.input : offer.price.output
+            guard native.amount != nil else { return "\(side) price unknown (cap set)" }
+            guard let amount = value?.amount else {
+                return "\(side) price in \(offer.price.currency) with no stored \(offer.price.currency)/USD rate (cap set)"
+            }
+            if amount > cap {
+                return "\(side) price \(amount.usdPerMillionTokensText) > cap \(cap.usdPerMillionTokensText) \(unit)/M"
+                    + (offer.price.currency == unit ? "" : " (converted from \(offer.price.currency))")
+            }
         }
-        let expected = cost(offer, request)
-        if expected == nil, offer.price.billing == .token, !request.allowUnpriced, request.policy == .cheapest {
+        let nativeCost = cost(offer, request)
+        if nativeCost == nil, offer.price.billing == .token, !request.allowUnpriced, request.policy == .cheapest {
             return "price unknown (use --allow-unpriced)"
         }
         if let budget = request.maxCost {
-            guard let expected else { return "price unknown, cannot check the budget" }
+            guard let nativeCost else { return "price unknown, cannot check the budget" }
+            guard let expected = request.currency == nil ? offer.price.usdCost(nativeCost, rates)?.cost : nativeCost else {
+                return "priced in \(offer.price.currency) with no stored rate, cannot check the budget"
+            }
             if expected > budget {
-                return "expected cost \(expected.roundedNanoUSD) nano-USD > budget \(budget.roundedNanoUSD) nano-USD"
+                return "expected cost \(expected.roundedNanoUSD) nano-\(unit) > budget \(budget.roundedNanoUSD) nano-\(unit)"
             }
         }
         if !request.includeStale, isStale(offer) { return "stale (last refreshed \(Timestamp.iso8601(ms: offer.refreshedAt)))" }
@@ -97,9 +116,24 @@ public enum Router {
         return nil
     }
 
-    /// Expected cost at the request's token estimate; `nil` when unknown.
+    /// Expected cost at the request's token estimate, in the offer's currency; `nil` when unknown.
     static func cost(_ offer: Offer, _ request: RouteRequest) -> PicoUSD? {
         offer.price.cost(inputTokens: request.estimatedInputTokens, outputTokens: request.estimatedOutputTokens)
+    }
+
+    /// The `cheapest` order: expected cost in USD (another currency converted with
+    /// `rates`), or natively when the request names a currency; then priced offers that
+    /// cannot be converted; unknown prices last. `nil` when equal.
+    static func compareCost(_ a: Offer, _ b: Offer, _ request: RouteRequest, _ rates: ExchangeRates?) -> Bool? {
+        func key(_ offer: Offer) -> (tier: Int, cost: Int64) {
+            guard let native = cost(offer, request) else { return (2, 0) }
+            if request.currency != nil { return (0, native.value) }
+            guard let usd = offer.price.usdCost(native, rates) else { return (1, 0) }
+            return (0, usd.cost.value)
+        }
+        let (ka, kb) = (key(a), key(b))
+        if ka.tier != kb.tier { return ka.tier < kb.tier }
+        return ka.cost == kb.cost ? nil : ka.cost < kb.cost
     }
 
     /// Orders known values ascending, unknown last; `nil` when equal.

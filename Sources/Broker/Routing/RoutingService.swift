@@ -63,6 +63,8 @@ public struct RoutingService: Sendable {
         public var open: Set<OfferKey>
         /// The query used (for staleness).
         public var query: MarketQuery
+        /// The stored reference rates, for prices in other currencies than USD.
+        public var rates: ExchangeRates? = nil
     }
 
     /// Routes `route` over the store's offers for its model.
@@ -88,7 +90,9 @@ public struct RoutingService: Sendable {
                 provider: offer.provider, servedBy: offer.servedBy, model: offer.model, limit: breaker.threshold)) ?? []
             if breaker.isOpen(recent: recent, nowMs: now) { open.insert(key) }
         }
-        return MarketView(offers: offers, measured: measured, open: open, query: query)
+        // Only a model offered in another currency needs the rates.
+        let rates = offers.contains { !$0.price.isUSD } ? (try? await store.exchangeRates()) ?? nil : nil
+        return MarketView(offers: offers, measured: measured, open: open, query: query, rates: rates)
     }
 
     /// Why `plan` (made from `market`) orders its candidates as it does, one line each
@@ -104,6 +108,9 @@ public struct RoutingService: Sendable {
         return Router.plan(
             route, offers: market.offers, registryOrder: registryOrder, measured: market.measured,
             isStale: { query.isStale($0) }, isOpen: { market.open.contains(OfferKey($0)) },
-            unusable: { unusable[$0.provider] })
+            unusable: { offer in
+                if offer.isRetired(nowMs: query.nowMs) { return "retired by the provider on \(offer.retiresAt ?? "")" }
+                return unusable[offer.provider]
+            }, rates: market.rates)
     }
 }

@@ -24,8 +24,21 @@ public struct RunResult: Sendable, Hashable {
     public var offer: Offer
     /// The answer.
     public var response: InferenceResponse
-    /// The exact cost in pico-USD; `nil` when the price or the usage is unknown.
+    /// The cost in pico-USD: exact for a USD price, converted (half up, labelled in
+    /// ``priceBasis``) for another currency; `nil` when the price or the usage is unknown,
+    /// or no rate for the offer's currency is stored.
     public var cost: PicoUSD?
+    /// The exact cost in pico-units of ``currency``; `nil` when the price or the usage is unknown.
+    public var nativeCost: PicoUSD? = nil
+    /// The currency the offer is priced in.
+    public var currency: String = "USD"
+    /// How ``cost`` was obtained: `native`, or `ecb:YYYY-MM-DD`; `nil` when it is unknown.
+    public var priceBasis: String? = nil
+
+    /// The exact cost in ``currency`` (`cost_nano`): ``nativeCost``, or ``cost`` for a USD price.
+    public var costInCurrency: PicoUSD? { nativeCost ?? (currency == "USD" ? cost : nil) }
+    /// ``priceBasis``, or `native` for a known USD cost.
+    public var costBasis: String? { priceBasis ?? (currency == "USD" && cost != nil ? "native" : nil) }
     /// Wall time of the whole request, failed tries included.
     public var latencyMs: Int64
     /// Time to the first streamed text, when streamed.

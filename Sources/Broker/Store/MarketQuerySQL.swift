@@ -1,3 +1,5 @@
+import ProviderInterface
+
 /// Turns a ``MarketQuery`` into one SELECT over `offers` and its arguments.
 ///
 /// The SQL text depends only on which filters are set (and how many providers and
@@ -7,8 +9,10 @@ struct MarketQuerySQL {
     var arguments: [SQLiteValue]
 
     /// The SELECT for `query`; `refreshedAt` holds each provider's last refresh (a
-    /// provider's offers are stale together, when that refresh is too old).
-    init(_ query: MarketQuery, refreshedAt: [String: Int64]) {
+    /// provider's offers are stale together, when that refresh is too old). `foreign` are
+    /// the currencies other than USD that stored offers use, converted with `rates` where
+    /// the query compares prices in USD.
+    init(_ query: MarketQuery, refreshedAt: [String: Int64], foreign: [String] = [], rates: ExchangeRates? = nil) {
         var conditions: [String] = []
         var arguments: [SQLiteValue] = []
 
@@ -43,13 +47,29 @@ struct MarketQuerySQL {
             conditions.append("(model = ? OR hf_id = ?)")
             arguments += [.text(id), .text(id)]
         }
-        if let cap = query.maxInputPrice {
-            conditions.append("input_pico IS NOT NULL AND input_pico <= ?")
-            arguments.append(.integer(cap.value))
+        if let currency = query.currency {
+            conditions.append("currency = ?")
+            arguments.append(.text(currency))
         }
-        if let cap = query.maxOutputPrice {
-            conditions.append("output_pico IS NOT NULL AND output_pico <= ?")
+        let converted = query.currency == nil && !foreign.isEmpty
+        for (column, cap) in [("input_pico", query.maxInputPrice), ("output_pico", query.maxOutputPrice)] {
+            guard let cap else { continue }
+            guard converted else {
+                conditions.append("\(column) IS NOT NULL AND \(column) <= ?")
+                arguments.append(.integer(cap.value))
+                continue
+            }
+            // A USD cap is, for each other currency with a rate, the largest native amount
+            // that converts to at most the cap; a currency without a rate cannot be shown
+            // to be under it.
+            var alternatives = ["(currency = 'USD' AND \(column) <= ?)"]
             arguments.append(.integer(cap.value))
+            for currency in foreign {
+                guard let threshold = Self.nativeCap(cap.value, currency: currency, rates: rates) else { continue }
+                alternatives.append("(currency = ? AND \(column) <= ?)")
+                arguments += [.text(currency), .integer(threshold)]
+            }
+            conditions.append("\(column) IS NOT NULL AND (\(alternatives.joined(separator: " OR ")))")
         }
         for capability in query.supports.sorted() {
             switch capability {
@@ -69,6 +89,19 @@ struct MarketQuerySQL {
         var sql = "SELECT \(OfferColumns.selectList) FROM offers"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         switch query.sort {
+        case .price where converted:
+            // Mixed currencies: each currency's blended price times its rate to USD (an
+            // integer order key, pico-USD per four tokens); priced offers without a rate
+            // after every comparable one, unknown prices last.
+            var cases = "WHEN currency = 'USD' THEN blended_sort"
+            for currency in foreign {
+                if let factor = rates.flatMap({ CurrencyConverter(rates: $0).sortFactor(from: currency, to: "USD") }) {
+                    cases += " WHEN currency = ? THEN blended_sort * ? / 1000000"
+                    arguments += [.text(currency), .integer(factor)]
+                }
+            }
+            sql += " ORDER BY CASE WHEN blended_sort = \(OfferColumns.unknownBlended) THEN blended_sort \(cases)"
+            sql += " ELSE \(OfferColumns.unknownBlended - 1) END, id"
         case .price:
             // Matches the (task, region, blended_sort) index, whose rows end in id.
             sql += " ORDER BY blended_sort, id"
@@ -83,6 +116,19 @@ struct MarketQuerySQL {
         }
         self.sql = sql
         self.arguments = arguments
+    }
+
+    /// The largest amount in pico-`currency` that converts (half up) to at most `cap`
+    /// pico-USD with `rates`; `nil` without a rate.
+    static func nativeCap(_ cap: Int64, currency: String, rates: ExchangeRates?) -> Int64? {
+        guard let rates else { return nil }
+        let converter = CurrencyConverter(rates: rates)
+        guard var n = converter.convert(cap, from: "USD", to: currency),
+            converter.convert(n, from: currency, to: "USD") != nil
+        else { return nil }
+        while n > 0, let usd = converter.convert(n, from: currency, to: "USD"), usd > cap { n -= 1 }
+        while n < Int64.max, let usd = converter.convert(n + 1, from: currency, to: "USD"), usd <= cap { n += 1 }
+        return n
     }
 
     static func asciiLowercased(_ text: String) -> String {

@@ -26,41 +26,73 @@ extension MarketplaceStore {
         }
     }
 
-    /// Ledger totals since `sinceMs`, one row per group key, ordered by key.
+    /// The SQL key of a grouping.
+    static func groupKey(_ grouping: UsageGrouping) -> String {
+        switch grouping {
+        case .provider: "provider"
+        case .model: "model"
+        case .day: "strftime('%Y-%m-%d', at / 1000, 'unixepoch')"
+        case .servedBy: "coalesce(upstream, served_by)"
+        case .region: "coalesce(region, 'unknown')"
+        }
+    }
+
+    /// Answered requests since `sinceMs`, per group key: what they cost against the cheapest
+    /// offer that fitted each at the time, for the same tokens, in pico-USD, summed exactly.
+    public func savings(sinceMs: Int64, by grouping: UsageGrouping) throws -> [SavingsRow] {
+        try db.rows(
+            """
+            SELECT \(Self.groupKey(grouping)) AS k,
+                sum(cost_pico IS NOT NULL AND cheapest_pico IS NOT NULL),
+                coalesce(sum(CASE WHEN cheapest_pico IS NOT NULL THEN cost_pico END), 0),
+                coalesce(sum(CASE WHEN cost_pico IS NOT NULL THEN cheapest_pico END), 0),
+                sum(cost_pico IS NULL OR cheapest_pico IS NULL)
+            FROM usage WHERE at >= ? AND outcome = 'ok' GROUP BY k ORDER BY k
+            """, [.integer(sinceMs)]
+        ) { s in
+            SavingsRow(
+                key: s.text(0), requests: Int(s.int64(1)), paidPicoUSD: s.int64(2), cheapestPicoUSD: s.int64(3), unknown: Int(s.int64(4)))
+        }
+    }
+
+    /// Ledger totals since `sinceMs`, one row per group key and currency, ordered by key
+    /// then currency: euros are never added to dollars.
     ///
     /// `requests` counts request ids (a request that failed over is one request in the
     /// group of each offer it tried), `attempts` every ledger row and `errors` the failed
     /// ones. Tokens and costs are summed as SQLite integers, exactly (an overflow is an
-    /// error, never a wrapped value); the nano-USD figure is rounded once, from the pico sum.
-    public func usage(sinceMs: Int64, by grouping: UsageGrouping) throws -> [UsageRow] {
-        let key =
-            switch grouping {
-            case .provider: "provider"
-            case .model: "model"
-            case .day: "strftime('%Y-%m-%d', at / 1000, 'unixepoch')"
-            case .servedBy: "coalesce(upstream, served_by)"
-            }
-        return try usageRows(key: key, sinceMs: sinceMs)
+    /// error, never a wrapped value); the nano figures are rounded once, from the pico sums.
+    /// With `then`, each group is split again by a second key (``UsageRow/subkey``): spend per
+    /// day by provider.
+    public func usage(sinceMs: Int64, by grouping: UsageGrouping, then: UsageGrouping? = nil) throws -> [UsageRow] {
+        try usageRows(key: Self.groupKey(grouping), second: then.map(Self.groupKey), sinceMs: sinceMs)
     }
 
-    /// The whole ledger since `sinceMs` as one row keyed `total`, or `nil` when it is empty.
-    /// Its `requests` counts each request once, however many groups its attempts fall in.
-    public func usageTotal(sinceMs: Int64) throws -> UsageRow? {
-        try usageRows(key: "'total'", sinceMs: sinceMs).first
+    /// The whole ledger since `sinceMs` keyed `total`, one row per currency (empty when the
+    /// ledger is). Its `requests` counts each request once, however many groups its attempts
+    /// fall in.
+    public func usageTotal(sinceMs: Int64) throws -> [UsageRow] {
+        try usageRows(key: "'total'", second: nil, sinceMs: sinceMs)
     }
 
-    private func usageRows(key: String, sinceMs: Int64) throws -> [UsageRow] {
+    private func usageRows(key: String, second: String?, sinceMs: Int64) throws -> [UsageRow] {
         try db.rows(
             """
-            SELECT \(key) AS k, count(DISTINCT request_id), count(*), sum(outcome <> 'ok'),
-                coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), sum(cost_pico), sum(outcome = 'sent')
-            FROM usage WHERE at >= ? GROUP BY k ORDER BY k
+            SELECT k, count(DISTINCT request_id), count(*), sum(outcome <> 'ok'), coalesce(sum(input_tokens), 0),
+                coalesce(sum(output_tokens), 0), CASE WHEN count(cost_pico) = count(native) THEN sum(cost_pico) END,
+                currency, sum(native), group_concat(DISTINCT price_basis), k2, sum(outcome = 'sent')
+            FROM (SELECT \(key) AS k, \(second ?? "''") AS k2, *,
+                    coalesce(cost_native_pico, CASE WHEN currency = 'USD' THEN cost_pico END) AS native
+                FROM usage WHERE at >= ?)
+            GROUP BY k, k2, currency ORDER BY k, k2, currency
             """, [.integer(sinceMs)]
         ) { s in
             var row = UsageRow(
                 key: s.text(0), requests: Int(s.int64(1)), attempts: Int(s.int64(2)), errors: Int(s.int64(3)),
-                inputTokens: s.int64(4), outputTokens: s.int64(5), costPicoUSD: s.optionalInt64(6))
-            row.unknownOutcomes = Int(s.int64(7))
+                inputTokens: s.int64(4), outputTokens: s.int64(5), costPicoUSD: s.optionalInt64(6), currency: s.text(7),
+                costPico: s.optionalInt64(8), priceBases: (s.optionalText(9) ?? "").split(separator: ",").map(String.init).sorted())
+            row.subkey = second == nil ? nil : s.text(10)
+            row.unknownOutcomes = Int(s.int64(11))
             return row
         }
     }

@@ -8,7 +8,7 @@ enum OfferColumns {
         "provider", "served_by", "model", "served_model_id", "hf_id", "task", "billing", "price_state",
         "input_pico", "output_pico", "unit_pico", "blended_sort", "region", "countries", "compliance",
         "context_length", "supports_tools", "supports_structured_output", "first_token_latency_ms",
-        "throughput_tps", "curated", "price_taken", "changed_at", "supports_vision",
+        "throughput_tps", "curated", "price_taken", "changed_at", "supports_vision", "currency", "retires_at",
     ]
 
     /// The columns written: the read ones, the row's content digest, and when its
@@ -33,7 +33,8 @@ enum OfferColumns {
     /// `blended_sort` for an unknown price: after every real one.
     static let unknownBlended = Int64.max
 
-    /// 3 × input + output (pico-USD per four tokens), clamped below the unknown sentinel.
+    /// 3 × input + output (pico-units of the price's currency per four tokens), clamped
+    /// below the unknown sentinel.
     static func blendedSortKey(_ price: OfferPrice) -> Int64 {
         guard price.billing == .token, let input = price.input.amount?.value, let output = price.output.amount?.value
         else { return unknownBlended }
@@ -83,6 +84,8 @@ enum OfferColumns {
         rows.text(offer.pointee.priceTaken)
         rows.integer(changedAt)
         rows.integer(offer.pointee.supportsImages.map { $0 ? 1 : 0 })
+        rows.text(offer.pointee.price.currency)
+        rows.text(offer.pointee.retiresAt)
         rows.integer(digest)
         rows.integer(appearedAt)
     }
@@ -97,7 +100,7 @@ enum OfferColumns {
         }
         let price = OfferPrice(
             billing: billing, input: priceValue(s.optionalInt64(8)), output: priceValue(s.optionalInt64(9)),
-            unit: priceValue(s.optionalInt64(10)))
+            unit: priceValue(s.optionalInt64(10)), currency: s.text(24))
         var offer = Offer(
             provider: s.text(0), servedBy: s.text(1), model: s.text(2), servedModelID: s.optionalText(3),
             hfID: s.optionalText(4), task: ModelTask(s.text(5)), price: price,
@@ -109,6 +112,7 @@ enum OfferColumns {
             throughputTokensPerSecond: s.optionalInt(19), curated: s.int64(20) != 0, priceTaken: s.optionalText(21),
             refreshedAt: s.int64(22))
         offer.supportsImages = s.optionalBool(23)
+        offer.retiresAt = s.optionalText(25)
         return offer
     }
 

@@ -100,6 +100,7 @@ struct OfferFingerprint {
         f.add(offer.pointee.price.input.amount?.value)
         f.add(offer.pointee.price.output.amount?.value)
         f.add(offer.pointee.price.unit.amount?.value)
+        if !offer.pointee.price.isUSD { f.add(offer.pointee.price.currency) }
         f.add(offer.pointee.region.rawValue)
         f.add(UInt64(offer.pointee.countries.count))
         for country in offer.pointee.countries { f.add(country) }
@@ -114,6 +115,7 @@ struct OfferFingerprint {
         f.add(offer.pointee.priceTaken)
         // Added later: only a known value enters, so digests of offers without one did not change.
         if let images = offer.pointee.supportsImages { f.add(Int64?(images ? 1 : 0)) }
+        if let retiresAt = offer.pointee.retiresAt { f.add(retiresAt) }
         return Digests(endpoint: endpoint, identity: identity, content: Int64(bitPattern: f.value))
     }
 }

@@ -5,7 +5,7 @@ enum PriceHistoryColumns {
     /// The columns an insert lists, in bind order.
     static let names = [
         "provider", "served_by", "model", "at", "billing", "appeared",
-        "old_input_pico", "old_output_pico", "old_unit_pico", "new_input_pico", "new_output_pico", "new_unit_pico",
+        "old_input_pico", "old_output_pico", "old_unit_pico", "new_input_pico", "new_output_pico", "new_unit_pico", "currency",
     ]
 
     /// Inserts `rows` changes: row `r`'s parameters start after `r` × ``names``.count.
@@ -15,7 +15,7 @@ enum PriceHistoryColumns {
 
     static let selectList = """
         provider, served_by, model, at, billing, appeared,
-        old_input_pico, old_output_pico, old_unit_pico, new_input_pico, new_output_pico, new_unit_pico
+        old_input_pico, old_output_pico, old_unit_pico, new_input_pico, new_output_pico, new_unit_pico, currency
         """
 
     /// Appends the row recording that `offer`'s (served-by, model) went from price `old`
@@ -36,6 +36,7 @@ enum PriceHistoryColumns {
         rows.integer(new.input)
         rows.integer(new.output)
         rows.integer(new.unit)
+        rows.text(new.currency)
     }
 
     /// The pending appearances (see ``MarketplaceStore/priceHistory(model:provider:)``) of
@@ -43,7 +44,7 @@ enum PriceHistoryColumns {
     /// ``selectList``: each endpoint's first row stands for it.
     static func pendingAppearances(where condition: String) -> String {
         """
-        SELECT provider, served_by, model, appeared_at, billing, 1, NULL, NULL, NULL, input_pico, output_pico, unit_pico
+        SELECT provider, served_by, model, appeared_at, billing, 1, NULL, NULL, NULL, input_pico, output_pico, unit_pico, currency
         FROM offers WHERE id IN (
             SELECT min(id) FROM offers WHERE appeared_at IS NOT NULL AND \(condition) GROUP BY provider, served_by, model)
         """
@@ -70,6 +71,6 @@ enum PriceHistoryColumns {
             oldInput: old(6), oldOutput: old(7), oldUnit: old(8),
             newInput: OfferColumns.priceValue(s.optionalInt64(9)),
             newOutput: OfferColumns.priceValue(s.optionalInt64(10)),
-            newUnit: OfferColumns.priceValue(s.optionalInt64(11)))
+            newUnit: OfferColumns.priceValue(s.optionalInt64(11)), currency: s.text(12))
     }
 }

@@ -153,5 +153,41 @@ enum StoreSchema {
             -- structured output have their columns since migration 1).
             ALTER TABLE offers ADD COLUMN supports_vision INTEGER;
             """),
+        Migration("13-currencies", sql: """
+            -- Prices and costs stay in the currency the provider publishes: offers and price
+            -- history carry it (pico-units of it in the *_pico columns; blended_sort too), and
+            -- the ledger keeps each attempt's exact cost in it (cost_native_pico) beside the USD
+            -- figure (cost_pico, NULL when no rate was stored) and the rate that made it
+            -- (price_basis: native, or ecb:YYYY-MM-DD). Older rows are USD.
+            ALTER TABLE offers ADD COLUMN currency TEXT NOT NULL DEFAULT 'USD';
+            -- Only rows in another currency than USD: a market query asks it which other
+            -- currencies there are, at no cost to a store of dollars.
+            CREATE INDEX offers_foreign_currency ON offers(currency) WHERE currency <> 'USD';
+            ALTER TABLE price_history ADD COLUMN currency TEXT NOT NULL DEFAULT 'USD';
+            ALTER TABLE usage ADD COLUMN currency TEXT NOT NULL DEFAULT 'USD';
+            ALTER TABLE usage ADD COLUMN cost_native_pico INTEGER;
+            ALTER TABLE usage ADD COLUMN price_basis TEXT;
+            """),
+        Migration("13-retirement", sql: """
+            -- The day a provider retires a model (YYYY-MM-DD), from its feed or the curated
+            -- table; NULL when none is announced. Retired offers are not routed to.
+            ALTER TABLE offers ADD COLUMN retires_at TEXT;
+            """),
+        Migration("13-usage-region", sql: """
+            -- Where each attempt was processed, as the offer's region record stood then (a
+            -- data-protection record): region, countries (",FR,"-style list) and compliance
+            -- tags (",gdpr,eu-residency,"). NULL for attempts recorded before.
+            ALTER TABLE usage ADD COLUMN region TEXT;
+            ALTER TABLE usage ADD COLUMN countries TEXT;
+            ALTER TABLE usage ADD COLUMN compliance TEXT;
+            """),
+        Migration("13-usage-cheapest", sql: """
+            -- For an answered attempt: what the cheapest offer that fitted the same request at
+            -- that moment would have cost for the same tokens, in pico-USD (prices in other
+            -- currencies converted at that moment's ECB rate), and which offer that was
+            -- (provider/served_by/model); NULL when no fitting offer's USD cost was known.
+            ALTER TABLE usage ADD COLUMN cheapest_pico INTEGER;
+            ALTER TABLE usage ADD COLUMN cheapest_offer TEXT;
+            """),
     ]
 }

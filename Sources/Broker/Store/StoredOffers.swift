@@ -25,7 +25,7 @@ struct StoredOffers {
     var count: Int { rows.count }
 
     static let selectSQL = """
-        SELECT id, served_by, model, task, row_hash, billing, input_pico, output_pico, unit_pico, appeared_at
+        SELECT id, served_by, model, task, row_hash, billing, input_pico, output_pico, unit_pico, appeared_at, currency
         FROM offers WHERE provider = ?
         """
 
@@ -49,7 +49,7 @@ struct StoredOffers {
                     id: statement.int64(0), content: statement.optionalInt64(4), endpoint: endpoint,
                     price: StoredPrice(
                         billing: statement.text(5), input: statement.optionalInt64(6),
-                        output: statement.optionalInt64(7), unit: statement.optionalInt64(8)),
+                        output: statement.optionalInt64(7), unit: statement.optionalInt64(8), currency: statement.text(10)),
                     appearedAt: statement.optionalInt64(9)))
             identities.append(f.value)
         }

@@ -7,6 +7,8 @@ enum UsageColumns {
         "request_id", "attempt", "at", "provider", "served_by", "model", "task", "input_tokens", "output_tokens",
         "cost_pico", "latency_ms", "first_token_ms", "outcome", "http_status", "error", "upstream",
         "tokens_estimated",
+        "currency", "cost_native_pico", "price_basis", "region", "countries", "compliance",
+        "cheapest_pico", "cheapest_offer",
     ]
 
     /// A multi-row insert of `rows` records. A record replaces the `sent` placeholder of the
@@ -38,5 +40,13 @@ enum UsageColumns {
         rows.text(record.error)
         rows.text(record.upstream)
         rows.integer(record.tokensEstimated ? 1 : nil)
+        rows.text(record.currency)
+        rows.integer(record.nativeCostPico)
+        rows.text(record.priceBasis ?? (record.currency == "USD" && record.costPicoUSD != nil ? "native" : nil))
+        rows.text(record.region?.rawValue)
+        rows.text(record.region == nil ? nil : "," + record.countries.joined(separator: ",") + ",")
+        rows.text(record.region == nil ? nil : OfferColumns.encodeTags(record.compliance))
+        rows.integer(record.cheapestPicoUSD)
+        rows.text(record.cheapestOffer)
     }
 }

@@ -17,6 +17,29 @@ public enum Timestamp {
     /// The UTC date `YYYY-MM-DD` of a Unix time in milliseconds.
     public static func day(ms: Int64) -> String { String(iso8601(ms: ms).prefix(10)) }
 
+    /// Days since 1970-01-01 of a day written `YYYY-MM-DD` (Hinnant's days-from-civil);
+    /// `nil` when it is not one.
+    public static func daysSinceEpoch(day text: String) -> Int64? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.utf8.count == 10, parts.count == 3, let y0 = Int64(parts[0]), let m = Int64(parts[1]), let d = Int64(parts[2]),
+            (1...12).contains(m), (1...31).contains(d)
+        else { return nil }
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// Whole days from the day `text` (`YYYY-MM-DD`) to the UTC day of `nowMs`; `nil` when
+    /// `text` is not a day.
+    public static func daysSince(day text: String, nowMs: Int64) -> Int64? {
+        guard let then = daysSinceEpoch(day: text) else { return nil }
+        let today = (nowMs >= 0 ? nowMs : nowMs - 86_399_999) / 86_400_000
+        return today - then
+    }
+
     /// Howard Hinnant's days-to-civil algorithm.
     static func civilDate(daysSinceEpoch z0: Int64) -> (Int64, Int64, Int64) {
         let z = z0 + 719_468

@@ -16,6 +16,9 @@ enum BrokerMain {
         RunCommand.self,
         BatchCommand.self,
         UsageCommand.self,
+        QuoteCommand.self,
+        AuditPricesCommand.self,
+        AuditRequestsCommand.self,
         ServeCommand.self,
     ]
 

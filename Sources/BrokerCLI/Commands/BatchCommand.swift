@@ -36,6 +36,7 @@ enum BatchCommand: BrokerCommand {
             .value("--max-input-price", "USD_PER_MTOK", "At most this input price per million tokens."),
             .value("--max-output-price", "USD_PER_MTOK", "At most this output price per million tokens."),
             .value("--max-cost", "USD", "Refuse a line whose expected cost exceeds this."),
+            .value("--currency", "CODE", "Only offers priced in CODE (EUR); caps, budget and cheapest then in CODE."),
             .value("--param", "K=V", "A parameter for every line (a line's own parameters win).", repeatable: true),
             .value("--timeout", "DURATION", "Bound on each attempt."),
             .value("--max-attempts", "N", "Most tries per line (default 4)."),

@@ -29,7 +29,7 @@ enum BatchLine {
         }
         var args = ParsedArguments()
         for name in ["--policy", "--provider", "--region", "--compliance", "--max-input-price", "--max-output-price",
-            "--max-cost", "--timeout", "--max-attempts", "--task"] {
+            "--max-cost", "--timeout", "--max-attempts", "--task", "--currency"] {
             if let v = defaults.values[name] { args.values[name] = v }
         }
         for flag in ["--allow-unpriced", "--include-stale"] where defaults.has(flag) { args.flags.insert(flag) }

@@ -9,28 +9,17 @@ enum PriceHistoryView {
         }
         let provider = query.providers.count == 1 ? query.providers.first : nil
         let changes = try await store.priceHistory(model: model, provider: provider)
-        let objects = changes.map { change in
-            JSONObject([
-                ("provider", .string(change.provider)),
-                ("served_by", .string(change.servedBy)),
-                ("model", .string(change.model)),
-                ("at", .string(Timestamp.iso8601(ms: change.at))),
-                ("old_input_usd_per_mtok", change.oldInput.map(OfferJSON.perMillion) ?? .null),
-                ("old_output_usd_per_mtok", change.oldOutput.map(OfferJSON.perMillion) ?? .null),
-                ("input_usd_per_mtok", OfferJSON.perMillion(change.newInput)),
-                ("output_usd_per_mtok", OfferJSON.perMillion(change.newOutput)),
-            ])
-        }
+        let objects = changes.map(PriceHistoryJSON.object)
         func cell(_ v: PriceValue?) -> String {
             guard let v else { return "new" }
             return v.amount.map(\.usdPerMillionTokensText) ?? "?"
         }
         let rows = changes.map { c in
             [Timestamp.iso8601(ms: c.at), c.model, "\(c.provider)/\(c.servedBy)", "\(cell(c.oldInput)) → \(cell(c.newInput))",
-             "\(cell(c.oldOutput)) → \(cell(c.newOutput))"]
+             "\(cell(c.oldOutput)) → \(cell(c.newOutput))", c.currency]
         }
         context.emit(
-            objects, table: ResultTable(columns: ["AT", "MODEL", "PROVIDER", "$/M IN", "$/M OUT"], rows: rows),
+            objects, table: ResultTable(columns: ["AT", "MODEL", "PROVIDER", "/M IN", "/M OUT", "CUR"], rows: rows),
             emptyNote: "no recorded price changes for '\(model)'")
         return ExitCode.success
     }

@@ -13,6 +13,13 @@ enum ProvidersCommand: BrokerCommand {
         options: [.flag("--enabled", "Only enabled providers.")]
     )
 
+    /// Where an entry's prices come from: `api`, `feed:<format>`, `table` (curated), `none`.
+    static func priceSource(_ entry: ProviderEntry) -> String {
+        if let feed = entry.options["price_feed"]?.stringValue { return "feed:\(feed)" }
+        if entry.pricing.source == .static || entry.pricing.catalogIsTable { return "table" }
+        return entry.pricing.source.rawValue
+    }
+
     static func run(_ context: CLIContext) async throws -> Int32 {
         let registry = try context.loadRegistry()
         let refreshes = await ProviderStatus.lastRefreshes(context)
@@ -35,6 +42,11 @@ enum ProvidersCommand: BrokerCommand {
                 ("refresh_every", .string(DurationText.format(milliseconds: Int64(entry.refreshIntervalSeconds) * 1000))),
                 ("last_refresh", last?.json ?? .null),
             ]))
+            let age = PriceTableAudit.ageDays(entry, nowMs: now)
+            objects[objects.count - 1]["price_source"] = .string(Self.priceSource(entry))
+            objects[objects.count - 1]["price_taken"] = age == nil ? .null : entry.pricing.taken.map(JSONValue.string) ?? .null
+            objects[objects.count - 1]["price_age_days"] = age.map { .integer(Int($0)) } ?? .null
+            objects[objects.count - 1]["price_outdated"] = .bool((age ?? 0) > Offer.curatedPriceMaxAgeDays)
             let region = entry.region.countries.isEmpty
                 ? entry.region.region.rawValue : "\(entry.region.region.rawValue) (\(entry.region.countries.joined(separator: ",")))"
             let credential = entry.authEnv == nil ? "-" : context.credentialState(entry)
@@ -64,6 +76,9 @@ enum ProvidersCheckCommand: BrokerCommand {
 
     static func run(_ context: CLIContext) async throws -> Int32 {
         let registry = try context.loadRegistry()
+        for warning in PriceTableAudit.warnings(registry, nowMs: Timestamp.nowMs()) {
+            context.err("warning: \(warning)")
+        }
         let enabled = registry.enabled.count
         context.out("\(registry.path): ok (\(registry.entries.count) providers, \(enabled) enabled, \(registry.aliases.count) aliases)\n")
         return ExitCode.success

@@ -1,181 +1,78 @@
-import Adapters
 import Broker
 import BrokerServe
 import ProviderInterface
 
-/// `broker quote --model M --tokens-per-day N`: rent or call — the cheapest dedicated GPU
-/// offers that fit the model against the cheapest per-token offer for it.
+/// `broker quote`: the exact cost of a request on every fitting offer.
 enum QuoteCommand: BrokerCommand {
     static let configuration = CommandConfiguration(
         path: ["quote"],
-        abstract: "Rent or call: dedicated GPUs that fit a model against its cheapest per-token offer, at a daily volume.",
+        abstract: "The exact cost of a request on every offer that fits; with --tokens-per-day, renting GPUs against calling.",
         discussion: """
-            The model's size is its parameter count from the Hugging Face Hub's safetensors metadata
-            (or --params). Rule: GPU memory needed = parameters × bytes per parameter of --precision
-            (bf16/fp16 2, fp8/int8 1, int4 0.5) × (100 + --headroom)%, over all GPUs of one instance.
-            An instance serves --throughput-per-gpu tokens a second per GPU for --utilisation percent
-            of the day; enough instances are rented for the volume. Per-token cost uses the
-            market's blended price (3 parts input to 1 part output). Only on-demand GPU offers with
-            a USD price (native, or converted with the stored ECB rate) are considered. The
-            break-even volume is where one instance costs what the same tokens cost per token.
+            Offers are filtered as 'broker run' filters them and listed cheapest first, as the cheapest
+            policy would try them: in USD, a price in another currency converted with the stored ECB rate
+            (price_basis ecb:DATE), then priced offers with no rate, then unknown prices. Each cost is
+            exact in the offer's own currency (cost, cost_nano) and in USD (cost_usd, cost_nano_usd, or
+            null without a rate). Exit 69 when no offer fits.
+
+            \(RentOrCallQuote.discussion)
             """,
         options: [
-            .value("--model", "M", "The model (id, Hugging Face id or alias)."),
-            .value("--tokens-per-day", "N", "Tokens a day, input and output together."),
-            .value("--precision", "bf16|fp16|fp8|int8|int4", "Weight precision (default bf16)."),
-            .value("--headroom", "PERCENT", "GPU memory beyond the weights, in percent (default 20)."),
-            .value("--throughput-per-gpu", "TOKENS_PER_S", "Tokens a second one GPU serves (default 1000)."),
-            .value("--utilisation", "PERCENT", "Share of the day the GPUs are busy (default 50)."),
-            .value("--params", "N", "The parameter count, instead of asking the Hub."),
-            .value("--region", "R", "Only offers (per-token and GPU) known to run in R."),
+            .value("--model", "M", "The model id, Hugging Face id or alias."),
+            .value("--input-tokens", "N", "Input (prompt) tokens."),
+            .value("--output-tokens", "K", "Output (completion) tokens."),
+            .value("--task", "T", "The task (default chat)."),
+            .value("--provider", "KEY[:SERVED_BY]", "Only this provider (and serving endpoint)."),
+            .value("--region", "R", "Only offers known to run in region R."),
             .value("--compliance", "TAG", "Only offers known to carry TAG."),
-            .value("--limit", "N", "At most N dedicated options (default 5)."),
-        ]
+            .value("--currency", "CODE", "Only offers priced in CODE (EUR); caps and order then in CODE."),
+            .value("--max-input-price", "PER_MTOK", "At most this input price per million tokens (USD, or --currency)."),
+            .value("--max-output-price", "PER_MTOK", "At most this output price per million tokens (USD, or --currency)."),
+            .flag("--include-stale", "Include offers older than twice their refresh interval."),
+        ] + RentOrCallQuote.options
     )
 
     static func run(_ context: CLIContext) async throws -> Int32 {
         let args = context.arguments
-        guard let modelText = args.value("--model") else { throw UsageError("--model is required") }
-        guard let tokensText = args.value("--tokens-per-day") else {
-            throw UsageError("--tokens-per-day is required (quotes of one request come with the price work of #20)")
+        if args.value("--tokens-per-day") != nil { return try await RentOrCallQuote.run(context) }
+        if let option = RentOrCallQuote.options.first(where: { args.value($0.name) != nil }) {
+            throw UsageError("\(option.name) needs --tokens-per-day (the rent-or-call quote)")
         }
-        guard let tokens = Int64(tokensText), tokens > 0 else {
-            throw UsageError("--tokens-per-day must be a whole number above 0 (got '\(tokensText)')")
-        }
-        let precision = args.value("--precision")?.lowercased() ?? "bf16"
-        guard RentOrCallAssumptions.milliBytes[precision] != nil else {
-            throw UsageError("--precision must be one of \(RentOrCallAssumptions.milliBytes.keys.sorted().joined(separator: ", ")) (got '\(precision)')")
-        }
-        let headroom = try args.int("--headroom", range: 0...1000) ?? 20
-        let throughput = try args.int("--throughput-per-gpu", range: 1...10_000_000) ?? 1_000
-        let utilisation = try args.int("--utilisation", range: 1...100) ?? 50
-        let limit = try args.int("--limit", range: 1...1000) ?? 5
         let registry = try context.loadRegistry()
-        let model = registry.resolveAlias(modelText)
-        let now = Timestamp.nowMs()
-
-        var filters = MarketFilters()
+        var filters = QuoteFilters()
+        filters.model = args.value("--model")
+        filters.inputTokens = args.value("--input-tokens")
+        filters.outputTokens = args.value("--output-tokens")
+        filters.task = args.value("--task")
+        filters.provider = args.value("--provider")
         filters.region = args.value("--region")
         filters.compliance = args.value("--compliance")
-        var gpuFilters = ComputeFilters()
-        gpuFilters.region = args.value("--region")
-        gpuFilters.compliance = args.value("--compliance")
-        gpuFilters.pricing = "on-demand"
-        var tokenQuery: MarketQuery
-        let gpuQuery: ComputeQuery
+        filters.currency = args.value("--currency")
+        filters.maxInputPrice = args.value("--max-input-price")
+        filters.maxOutputPrice = args.value("--max-output-price")
+        filters.includeStale = args.has("--include-stale")
+        let route: RouteRequest
         do {
-            tokenQuery = try filters.query(registry: registry, nowMs: now)
-            gpuQuery = try gpuFilters.query(registry: registry, nowMs: now)
+            route = try filters.route(registry: registry)
         } catch {
             throw UsageError("--\(error.filter) \(error.message)")
         }
-        tokenQuery.modelID = model
         let store = try context.openStore()
-        let tokenOffers: [Offer]
-        let computeOffers: [ComputeMarketOffer]
-        let converter: CurrencyConverter?
-        do {
-            tokenOffers = try await store.queryOffers(tokenQuery).filter { $0.price.billing == .token }
-            computeOffers = try await store.queryComputeOffers(gpuQuery)
-            converter = try await store.exchangeRates().map(CurrencyConverter.init(rates:))
-        } catch {
-            throw CommandFailure(ExitCode.failure, "cannot read the store \(context.storePath): \(error)")
+        let (lines, plan) = try await Quoter.quote(route, store: store, registry: registry, nowMs: Timestamp.nowMs())
+        guard !lines.isEmpty else {
+            context.err(RunOutput.noOfferMessage(route, plan))
+            return ExitCode.noOffer
         }
-
-        let parameters: Int64
-        if let given = args.value("--params") {
-            guard let n = Int64(given), n > 0 else { throw UsageError("--params must be a whole number above 0 (got '\(given)')") }
-            parameters = n
-        } else {
-            let hfID = tokenOffers.compactMap(\.hfID).first ?? model
-            let hub = registry.entries.first { $0.adapter == "huggingface" }?.urls["hub"] ?? "https://huggingface.co"
-            let found: Int64?
-            do {
-                found = try await HubModelSize.parameters(hubURL: hub, model: hfID, transport: CurlTransport.shared)
-            } catch {
-                throw CommandFailure(ExitCode.temporaryFailure, "cannot read the size of \(hfID) from the Hub: \(error) (give it with --params)")
-            }
-            guard let found else {
-                throw CommandFailure(ExitCode.dataError, "the Hub publishes no safetensors size for \(hfID); give it with --params")
-            }
-            parameters = found
+        let objects = lines.map { QuoteJSON.object($0, inputTokens: route.estimatedInputTokens, outputTokens: route.estimatedOutputTokens) }
+        let rows = lines.map { line -> [String] in
+            let who = line.offer.servedBy == line.offer.provider ? line.offer.provider : "\(line.offer.provider)/\(line.offer.servedBy)"
+            let native = line.cost.map { DecimalText.format($0.value, fractionDigits: 12) + " " + line.offer.price.currency } ?? "?"
+            let usd = line.costUSD.map { "$" + DecimalText.format($0.value, fractionDigits: 12) } ?? "?"
+            return [line.offer.model, who, line.offer.region.rawValue, native, line.offer.price.isUSD ? "" : usd, line.priceBasis ?? "-"]
         }
-        let assumptions = RentOrCallAssumptions(
-            parameters: parameters, precision: precision, headroomPercent: headroom, throughputPerGPU: throughput,
-            utilisationPercent: utilisation)
-        let plan = RentOrCallPlan(
-            tokensPerDay: tokens, assumptions: assumptions, tokenOffers: tokenOffers, computeOffers: computeOffers,
-            converter: converter, limit: limit)
-        emit(plan, model: model, converter: converter, context: context)
-        return plan.perToken == nil && plan.dedicated.isEmpty ? ExitCode.noOffer : ExitCode.success
-    }
-
-    static func usd(_ pico: Int64?) -> JSONValue { ComputeOfferJSON.money(pico) }
-
-    static func object(_ plan: RentOrCallPlan, model: String, converter: CurrencyConverter?) -> JSONObject {
-        let a = plan.assumptions
-        var perToken: JSONValue = .null
-        if let offer = plan.perToken, let blended = plan.perTokenBlendedPerFour {
-            perToken = .object(JSONObject([
-                ("provider", .string(offer.provider)), ("served_by", .string(offer.servedBy)), ("model", .string(offer.model)),
-                ("blended_usd_per_mtok", .number(DecimalText.format(blended * 1_000_000 / 4, fractionDigits: 12))),
-                ("usd_per_day", usd(plan.perTokenUSDPerDay)),
-            ]))
-        }
-        let options = plan.dedicated.map { option -> JSONValue in
-            var o = ComputeOfferJSON.object(option.offer, stale: false, converter: converter)
-            o["instances"] = .integer(option.instances)
-            o["capacity_tokens_per_day"] = .integer(option.capacityPerInstance)
-            o["usd_per_day"] = usd(option.usdPerDay)
-            o["break_even_tokens_per_day"] = option.breakEvenTokensPerDay.map { .integer($0) } ?? .null
-            o["cheaper"] = plan.perTokenUSDPerDay.map { .string(option.usdPerDay < $0 ? "rent" : "call") } ?? .string("rent")
-            return .object(o)
-        }
-        return JSONObject([
-            ("model", .string(model)), ("tokens_per_day", .integer(plan.tokensPerDay)),
-            ("assumptions", .object(JSONObject([
-                ("parameters", .integer(a.parameters)), ("precision", .string(a.precision)),
-                ("bytes_per_parameter", .number(DecimalText.format(a.milliBytesPerParameter, fractionDigits: 3))),
-                ("headroom_percent", .integer(a.headroomPercent)), ("memory_needed_gib", .integer(a.memoryNeededGiB)),
-                ("throughput_per_gpu_tokens_per_s", .integer(a.throughputPerGPU)),
-                ("utilisation_percent", .integer(a.utilisationPercent)), ("input_output_mix", "3:1"), ("rule", .string(a.rule)),
-            ]))),
-            ("per_token", perToken), ("dedicated", .array(options)),
-        ])
-    }
-
-    static func emit(_ plan: RentOrCallPlan, model: String, converter: CurrencyConverter?, context: CLIContext) {
-        let object = object(plan, model: model, converter: converter)
-        switch context.format {
-        case .json:
-            context.out(JSONWriter.string(.object(object)) + "\n")
-        case .csv:
-            let rows = (object["dedicated"]?.arrayValue ?? []).compactMap(\.objectValue)
-            context.out(CSVRenderer.render(rows))
-        case .table:
-            let a = plan.assumptions
-            var text = "\(model): \(plan.tokensPerDay) tokens a day; \(a.parameters) parameters\n"
-            text += "assumptions: \(a.rule)\n"
-            if let offer = plan.perToken, let perDay = plan.perTokenUSDPerDay {
-                let who = offer.servedBy == offer.provider ? offer.provider : "\(offer.provider)/\(offer.servedBy)"
-                text += "call: \(who) at $\(DecimalText.format(perDay, fractionDigits: 12)) a day\n"
-            } else {
-                text += "call: no priced per-token offer for this model\n"
-            }
-            context.out(text)
-            let rows = plan.dedicated.map { o -> [String] in
-                [
-                    "\(o.offer.offer.gpuCount)x \(o.offer.offer.gpuModel)", o.offer.offer.provider, o.offer.offer.instanceType,
-                    o.offer.offer.region.region.rawValue, "\(o.instances)", "$" + DecimalText.format(o.usdPerDay, fractionDigits: 12),
-                    o.breakEvenTokensPerDay.map(String.init) ?? "-",
-                    plan.perTokenUSDPerDay.map { o.usdPerDay < $0 ? "rent" : "call" } ?? "rent",
-                ]
-            }
-            context.out(TableRenderer.render(
-                ResultTable(
-                    columns: ["GPUS", "PROVIDER", "INSTANCE", "REGION", "INSTANCES", "$/DAY", "BREAK-EVEN TOKENS/DAY", "CHEAPER"],
-                    rows: rows, rightAligned: [4, 5, 6]), width: context.terminalWidth))
-            if rows.isEmpty { context.err("no GPU compute offer fits \(a.memoryNeededGiB) GiB (run 'broker refresh', or relax the filters)") }
-        }
+        context.emit(
+            objects,
+            table: ResultTable(columns: ["MODEL", "PROVIDER", "REGION", "COST", "AS USD", "BASIS"], rows: rows, rightAligned: [3, 4]),
+            emptyNote: "no offer fits")
+        return ExitCode.success
     }
 }

@@ -31,6 +31,7 @@ enum RunCommand: BrokerCommand {
             .value("--max-input-price", "USD_PER_MTOK", "At most this input price per million tokens."),
             .value("--max-output-price", "USD_PER_MTOK", "At most this output price per million tokens."),
             .value("--max-cost", "USD", "Refuse before sending when the expected cost exceeds this."),
+            .value("--currency", "CODE", "Only offers priced in CODE (EUR); caps, budget and cheapest then in CODE."),
             .value("--param", "K=V", "A parameter (max_tokens=64, temperature=0.2; JSON values accepted).", repeatable: true),
             .value("--timeout", "DURATION", "Bound on each attempt (default: the registry entry's)."),
             .value("--max-attempts", "N", "Most tries in all (default 4)."),

@@ -92,7 +92,11 @@ struct RunOutput: Sendable {
 
     func summary(_ r: RunResult) -> String {
         let usage = r.response.usage.map { "\($0.inputTokens) in / \($0.outputTokens) out tokens" } ?? "usage not reported"
-        let cost = r.cost.map { "$" + DecimalText.format($0.value, fractionDigits: 12) } ?? "cost unknown"
+        var cost = r.cost.map { "$" + DecimalText.format($0.value, fractionDigits: 12) } ?? "cost unknown"
+        if r.currency != "USD" {
+            let native = r.costInCurrency.map { DecimalText.format($0.value, fractionDigits: 12) + " \(r.currency)" } ?? "cost unknown"
+            cost = native + (r.cost.map { " (≈ $" + DecimalText.format($0.value, fractionDigits: 12) + ", \(r.priceBasis ?? ""))" } ?? "")
+        }
         return "[\(r.offer.provider)/\(r.servedBy) \(r.offer.model) · \(usage) · \(cost) · \(r.latencyMs) ms · \(r.attempts.count) attempt\(r.attempts.count == 1 ? "" : "s")]"
     }
 
@@ -104,9 +108,10 @@ struct RunOutput: Sendable {
         }
     }
 
-    /// The `run` JSON contract.
+    /// The `run` JSON contract; `currency`, `cost_nano` (exact, in that currency) and
+    /// `price_basis` say how `cost_nano_usd` was obtained.
     static func resultObject(_ r: RunResult, output: JSONValue) -> JSONObject {
-        JSONObject([
+        var object = JSONObject([
             ("provider", .string(r.offer.provider)),
             ("served_by", .string(r.servedBy)),
             ("model", .string(r.offer.model)),
@@ -124,6 +129,10 @@ struct RunOutput: Sendable {
             ("tool_calls", toolCalls(r).isEmpty ? .null : message(r)?["tool_calls"] ?? .null),
             ("message", message(r) ?? .null),
         ])
+        object["currency"] = .string(r.currency)
+        object["cost_nano"] = r.costInCurrency.map { .integer($0.roundedNanoUSD) } ?? .null
+        object["price_basis"] = r.costBasis.map(JSONValue.string) ?? .null
+        return object
     }
 
     /// The first choice's whole message as the provider sent it (OpenAI-shaped providers).

@@ -72,6 +72,13 @@ struct RunSpec: Sendable {
             guard let policy = RoutePolicy(rawValue: p) else { throw UsageError("--policy must be cheapest, fastest or preferred (got '\(p)')") }
             route.policy = policy
         }
+        if let c = args.value("--currency") {
+            let code = c.uppercased()
+            guard code.utf8.count == 3, code.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else {
+                throw UsageError("--currency must be an ISO 4217 code such as USD or EUR (got '\(c)')")
+            }
+            route.currency = code
+        }
         route.maxInputPrice = try MarketCommand.price(args, "--max-input-price")
         route.maxOutputPrice = try MarketCommand.price(args, "--max-output-price")
         if let c = args.value("--max-cost") {

@@ -12,11 +12,15 @@ enum UsageCommand: BrokerCommand {
             it took; ATTEMPTS counts every try and ERRORS the failed ones (which cost nothing), so a
             request that failed over once is 1 request, 2 attempts, 1 error, billed once. A request
             that tried two providers counts in both groups, and once in the total. Costs are exact
-            sums of the integer pico-USD costs, reported in nano-USD (cost_nano_usd) and USD.
+            sums of the integer pico-unit costs in the currency each offer was priced in: a group has
+            one row per currency (cost_nano, exact) and euros are never added to dollars.
+            cost_nano_usd is the USD figure: exact for USD, converted at the ECB rate of the day for
+            another currency (price_basis), or null when no rate was stored.
             """,
         options: [
             .value("--since", "DURATION", "Only the last DURATION (e.g. 24h, 7d; default: everything)."),
-            .value("--by", "provider|model|day|served_by", "Group rows by this key (default provider); served_by is who answered."),
+            .flag("--savings", "What answered requests cost against the cheapest offer that fitted each at the time, in USD."),
+            .value("--by", "provider|model|day|served_by|region", "Group rows by this key (default provider); served_by is who answered."),
         ]
     )
 
@@ -28,18 +32,22 @@ enum UsageCommand: BrokerCommand {
         }
         let grouping: UsageGrouping
         if let by = context.arguments.value("--by") {
-            guard let g = UsageGrouping(rawValue: by) else { throw UsageError("--by must be provider, model, day or served_by (got '\(by)')") }
+            guard let g = UsageGrouping(rawValue: by) else { throw UsageError("--by must be provider, model, day, served_by or region (got '\(by)')") }
             grouping = g
         } else {
             grouping = .provider
         }
         let store = try context.openStore()
+        if context.arguments.has("--savings") {
+            return try await savings(context, store: store, since: since, grouping: grouping)
+        }
         let rows = try await store.usage(sinceMs: since, by: grouping)
         let objects = rows.map { UsageJSON.object($0, grouping: grouping) }
         var table = rows.map(tableRow)
-        // The total is the ledger's, not the rows' sum: a request in two groups is one request.
-        if rows.count > 1, context.format == .table, let total = try await store.usageTotal(sinceMs: since) {
-            table.append(tableRow(total))
+        // The totals are the ledger's, one per currency, not the rows' sums: a request in two
+        // groups is one request.
+        if rows.count > 1, context.format == .table {
+            table += try await store.usageTotal(sinceMs: since).map(tableRow)
         }
         let unknown = rows.reduce(0) { $0 + $1.unknownOutcomes }
         if unknown > 0 {
@@ -49,8 +57,9 @@ enum UsageCommand: BrokerCommand {
             objects,
             table: ResultTable(
                 columns: [
-                    grouping.rawValue.uppercased(), "REQUESTS", "ATTEMPTS", "ERRORS", "IN TOKENS", "OUT TOKENS", "COST USD",
-                ], rows: table, rightAligned: [1, 2, 3, 4, 5, 6]),
+                    grouping.rawValue.uppercased(), "REQUESTS", "ATTEMPTS", "ERRORS", "IN TOKENS", "OUT TOKENS", "COST",
+                    "AS USD",
+                ], rows: table, rightAligned: [1, 2, 3, 4, 5, 6, 7]),
             emptyNote: "no usage recorded\(since > 0 ? " in that period" : "")")
         return ExitCode.success
     }
@@ -58,12 +67,39 @@ enum UsageCommand: BrokerCommand {
     static func tableRow(_ row: UsageRow) -> [String] {
         [
             row.key, String(row.requests), String(row.attempts), String(row.errors), String(row.inputTokens),
-            String(row.outputTokens), usd(row.costPicoUSD),
+            String(row.outputTokens), money(row.costPico, row.currency),
+            row.currency == "USD" ? "" : money(row.costPicoUSD, "USD"),
         ]
     }
 
-    static func usd(_ pico: Int64?) -> String {
+    /// `usage --savings`: paid against the cheapest fitting offer, per group and in total.
+    static func savings(_ context: CLIContext, store: MarketplaceStore, since: Int64, grouping: UsageGrouping) async throws -> Int32 {
+        let rows = try await store.savings(sinceMs: since, by: grouping)
+        var all = rows
+        if rows.count > 1 {
+            all.append(rows.reduce(SavingsRow(key: "total", requests: 0, paidPicoUSD: 0, cheapestPicoUSD: 0, unknown: 0)) { acc, r in
+                SavingsRow(
+                    key: "total", requests: acc.requests + r.requests, paidPicoUSD: acc.paidPicoUSD + r.paidPicoUSD,
+                    cheapestPicoUSD: acc.cheapestPicoUSD + r.cheapestPicoUSD, unknown: acc.unknown + r.unknown)
+            })
+        }
+        let objects = all.map { UsageJSON.savings($0, grouping: grouping) }
+        let table = all.map { r in
+            [r.key, String(r.requests), money(r.paidPicoUSD, "USD"), money(r.cheapestPicoUSD, "USD"), money(r.overpaidPicoUSD, "USD"), String(r.unknown)]
+        }
+        context.emit(
+            objects,
+            table: ResultTable(
+                columns: [grouping.rawValue.uppercased(), "REQUESTS", "PAID", "CHEAPEST", "OVERPAID", "UNKNOWN"], rows: table,
+                rightAligned: [1, 2, 3, 4, 5]),
+            emptyNote: "no answered requests recorded\(since > 0 ? " in that period" : "")")
+        return ExitCode.success
+    }
+
+    /// An exact amount to the nano-unit: `$0.000123` for USD, `0.000123 EUR` otherwise.
+    static func money(_ pico: Int64?, _ currency: String) -> String {
         guard let pico else { return "?" }
-        return "$" + DecimalText.format(PicoUSD(pico).roundedNanoUSD, fractionDigits: 9)
+        let text = DecimalText.format(PicoUSD(pico).roundedNanoUSD, fractionDigits: 9)
+        return currency == "USD" ? "$" + text : "\(text) \(currency)"
     }
 }

@@ -21,6 +21,9 @@ public struct MarketFilters: Sendable, Hashable {
     public var maxInputPrice: String?
     /// `--max-output-price` / `max_output_price`, USD per million tokens.
     public var maxOutputPrice: String?
+    /// `--currency` / `currency`: only offers priced in this currency, compared natively
+    /// (the price caps are then in it too).
+    public var currency: String?
     /// `--sort` / `sort`: price, context or model.
     public var sort: String?
     /// `--limit` / `limit`.
@@ -47,6 +50,7 @@ public struct MarketFilters: Sendable, Hashable {
             case "max_input_price": maxInputPrice = value
             case "max_output_price": maxOutputPrice = value
             case "sort": sort = value
+            case "currency": currency = value
             case "limit": limit = value
             case "include_stale": includeStale = value.isEmpty || value == "1" || value == "true"
             case "supports": supports = value
@@ -71,6 +75,13 @@ public struct MarketFilters: Sendable, Hashable {
         }
         query.compliance = compliance.flatMap { $0.isEmpty ? nil : ComplianceTag($0.lowercased()) }
         query.modelText = model.flatMap { $0.isEmpty ? nil : registry.resolveAlias($0) }
+        if let c = currency, !c.isEmpty {
+            let code = c.uppercased()
+            guard code.utf8.count == 3, code.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else {
+                throw MarketFilterError(filter: "currency", message: "must be an ISO 4217 code such as USD or EUR (got '\(c)')")
+            }
+            query.currency = code
+        }
         query.maxInputPrice = try Self.price(maxInputPrice, "max-input-price")
         query.maxOutputPrice = try Self.price(maxOutputPrice, "max-output-price")
         if let s = sort, !s.isEmpty {
@@ -101,7 +112,8 @@ public struct MarketFilters: Sendable, Hashable {
     static func price(_ text: String?, _ name: String) throws(MarketFilterError) -> PicoUSD? {
         guard let text, !text.isEmpty else { return nil }
         guard let amount = PicoUSD(decimal: text, unit: .usdPerMillionTokens), amount.value >= 0 else {
-            throw MarketFilterError(filter: name, message: "must be a price in USD per million tokens such as 0.5 (got '\(text)')")
+            throw MarketFilterError(
+                filter: name, message: "must be a price per million tokens (USD, or --currency) such as 0.5 (got '\(text)')")
         }
         return amount
     }

@@ -16,15 +16,87 @@ struct MarketplaceEndpoints: Sendable {
         }
         let store = context.store
         let offers: [Offer]
+        let rates: ExchangeRates?
+        let disputed: Set<OfferKey>
         do {
             offers = try await store.queryOffers(query)
+            rates = try await store.exchangeRates()
+            disputed = try await store.disputedOffers(among: offers)
         } catch {
             throw APIError.internalError("the marketplace store could not be read")
         }
         let measured = (try? await store.measuredFigures()) ?? [:]
         return JSONResponse.make(.array(offers.map {
-            .object(OfferJSON.object($0, stale: query.isStale($0), measured: measured[OfferKey($0)]))
+            .object(OfferJSON.object(
+                $0, stale: query.isStale($0), measured: measured[OfferKey($0)], rates: rates, disputed: disputed.contains(OfferKey($0))))
         }))
+    }
+
+    /// `POST /v1/marketplace/quote`: the `broker quote` request as a JSON body
+    /// (`{"model", "input_tokens", "output_tokens", "region"?, "currency"?, …}`), answered with
+    /// the quote JSON, cheapest first; 404 `no_offer_fits` with the reasons when none fits.
+    func quote(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
+        let body: JSONValue
+        do {
+            body = try JSONParser.parse(request.body)
+        } catch {
+            throw APIError.badRequest("the request body is not JSON: \(error)")
+        }
+        guard body.objectValue != nil else { throw APIError.badRequest("the request body must be a JSON object") }
+        let route: RouteRequest
+        do {
+            route = try QuoteFilters(body: body).route(registry: context.registry)
+        } catch {
+            throw APIError.badRequest("\(error.filter.replacingDashes) \(error.message)", param: error.filter.replacingDashes)
+        }
+        let quoted: (lines: [QuoteLine], plan: RoutePlan)
+        do {
+            quoted = try await Quoter.quote(route, store: context.store, registry: context.registry, nowMs: context.now())
+        } catch {
+            throw APIError.internalError("the marketplace store could not be read")
+        }
+        guard !quoted.lines.isEmpty else { throw APIError.noOfferFits(route.model, quoted.plan) }
+        return JSONResponse.make(.array(quoted.lines.map {
+            .object(QuoteJSON.object($0, inputTokens: route.estimatedInputTokens, outputTokens: route.estimatedOutputTokens))
+        }))
+    }
+
+    /// `GET /v1/marketplace/history?model=M`: the recorded price changes of every offer whose
+    /// model id or Hugging Face id is `M` (each at its own provider-side id), oldest first.
+    func history(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
+        guard let model = request.queryItems.first(where: { $0.name == "model" })?.value, !model.isEmpty else {
+            throw APIError.badRequest("model is required", param: "model")
+        }
+        let id = context.registry.resolveAlias(model)
+        do {
+            let offers = try await context.store.queryOffers(MarketQuery(nowMs: context.now(), modelID: id, sort: .model, includeStale: true))
+            var seen = Set<String>()
+            var changes: [PriceChange] = []
+            for offer in offers where seen.insert(offer.provider + "\u{0}" + offer.model).inserted {
+                changes += try await context.store.priceHistory(model: offer.model, provider: offer.provider)
+            }
+            changes.sort { ($0.at, $0.provider, $0.servedBy) < ($1.at, $1.provider, $1.servedBy) }
+            return JSONResponse.make(.array(changes.map { .object(PriceHistoryJSON.object($0)) }))
+        } catch {
+            throw APIError.internalError("the marketplace store could not be read")
+        }
+    }
+
+    /// `GET /v1/marketplace/audit`: `broker audit prices` (`tolerance_pct`, default 5).
+    func audit(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
+        var tolerance = PriceAudit.defaultToleranceBasisPoints
+        if let text = request.queryItems.first(where: { $0.name == "tolerance_pct" })?.value {
+            guard let bp = AuditReport.toleranceBasisPoints(text) else {
+                throw APIError.badRequest("tolerance_pct must be a percentage such as 5 or 2.5 (got '\(text)')", param: "tolerance_pct")
+            }
+            tolerance = bp
+        }
+        do {
+            let report = try await AuditReport.make(store: context.store, registry: context.registry, toleranceBasisPoints: tolerance)
+            return JSONResponse.make(.array(report.objects(nowMs: context.now()).map(JSONValue.object)))
+        } catch {
+            throw APIError.internalError("the marketplace store could not be read")
+        }
     }
 
     /// The compute offers that match the `broker gpus` filters in the query string, as the gpus JSON contract.
@@ -68,6 +140,8 @@ struct MarketplaceEndpoints: Sendable {
     func usage(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
         var since: Int64 = 0
         var grouping = UsageGrouping.provider
+        var then: UsageGrouping? = nil
+        var savings = false
         for (name, value) in request.queryItems {
             switch name {
             case "since":
@@ -77,15 +151,27 @@ struct MarketplaceEndpoints: Sendable {
                 since = context.now() - ms
             case "by":
                 guard let g = UsageGrouping(rawValue: value) else {
-                    throw APIError.badRequest("by must be provider, model, day or served_by (got '\(value)')", param: "by")
+                    throw APIError.badRequest("by must be provider, model, day, served_by or region (got '\(value)')", param: "by")
                 }
                 grouping = g
+            case "then":
+                guard let g = UsageGrouping(rawValue: value) else {
+                    throw APIError.badRequest("then must be provider, model, day, served_by or region (got '\(value)')", param: "then")
+                }
+                then = g
+            case "savings": savings = value.isEmpty || value == "1" || value == "true"
             default: break
             }
         }
         await context.ledger.flush()  // answers include every request served so far
-        guard let rows = try? await context.store.usage(sinceMs: since, by: grouping) else { throw APIError.internalError("the usage ledger could not be read") }
-        return JSONResponse.make(.array(rows.map { .object(UsageJSON.object($0, grouping: grouping)) }))
+        if savings {
+            guard let rows = try? await context.store.savings(sinceMs: since, by: grouping) else {
+                throw APIError.internalError("the usage ledger could not be read")
+            }
+            return JSONResponse.make(.array(rows.map { .object(UsageJSON.savings($0, grouping: grouping)) }))
+        }
+        guard let rows = try? await context.store.usage(sinceMs: since, by: grouping, then: then) else { throw APIError.internalError("the usage ledger could not be read") }
+        return JSONResponse.make(.array(rows.map { .object(UsageJSON.object($0, grouping: grouping, then: then)) }))
     }
 }
 

@@ -54,6 +54,9 @@ enum ChatCompletionJSON {
         out.member("served_by", result.servedBy)
         out.member("model", result.offer.model)
         out.member("cost_nano_usd", integer: result.cost.map { $0.roundedNanoUSD })
+        out.member("currency", result.currency)
+        out.member("cost_nano", integer: result.costInCurrency.map { $0.roundedNanoUSD })
+        if let basis = result.costBasis { out.member("price_basis", basis) } else { out.key("price_basis"); out.null() }
         out.member("latency_ms", integer: result.latencyMs)
         out.member("request_id", result.requestID)
         out.key("attempts")
@@ -81,6 +84,8 @@ enum ChatCompletionJSON {
             ("x-broker-served-by", result.servedBy),
             ("x-broker-model", result.offer.model),
             ("x-broker-cost-nano-usd", result.cost.map { String($0.roundedNanoUSD) } ?? "unknown"),
+            ("x-broker-currency", result.currency),
+            ("x-broker-cost-nano", result.costInCurrency.map { String($0.roundedNanoUSD) } ?? "unknown"),
             ("x-broker-request-id", result.requestID),
             ("x-broker-attempts", String(result.attempts.count)),
             ("x-broker-latency-ms", String(result.latencyMs)),

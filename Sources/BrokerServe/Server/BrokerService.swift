@@ -94,6 +94,15 @@ public final class BrokerService: Sendable {
         case "/v1/marketplace/gpus":
             try expect(method, "GET", path)
             return counted(try await MarketplaceEndpoints(context: context).gpus(request))
+        case "/v1/marketplace/history":
+            try expect(method, "GET", path)
+            return counted(try await MarketplaceEndpoints(context: context).history(request))
+        case "/v1/marketplace/audit":
+            try expect(method, "GET", path)
+            return counted(try await MarketplaceEndpoints(context: context).audit(request))
+        case "/v1/marketplace/quote":
+            try expect(method, "POST", path)
+            return counted(try await MarketplaceEndpoints(context: context).quote(request))
         case "/v1/marketplace/providers":
             try expect(method, "GET", path)
             return counted(MarketplaceEndpoints(context: context).providers(environment: environment))
@@ -129,6 +138,9 @@ public final class BrokerService: Sendable {
         case "/v1/marketplace/offers": "offers"
         case "/v1/marketplace/gpus": "gpus"
         case "/v1/marketplace/providers": "providers"
+        case "/v1/marketplace/quote": "quote"
+        case "/v1/marketplace/audit": "audit"
+        case "/v1/marketplace/history": "history"
         case "/v1/usage": "usage"
         case "/metrics": "metrics"
         case "/health": "health"

@@ -8,7 +8,13 @@ import HTTPServer
 /// URL (`/?region=eu&task=conversational&max_price=1&sort=price`), so a filtered view can be
 /// linked. When the server needs a key, the page asks for one and keeps it in `localStorage`.
 /// The "GPUs" view (`/?view=gpus&region=eu&gpu=H100`) shows GPU compute offers from
-/// `/v1/marketplace/gpus`, filtered by the server with `broker gpus`'s filters.
+/// `/v1/marketplace/gpus`, filtered by the server with `broker gpus`'s filters. The model
+/// view (`/?view=model&model=meta-llama/Llama-3.3-70B-Instruct`, linked from each card's
+/// title) sets the same model's offers side by side — price in its own currency and in USD,
+/// region, capabilities, measured latency, audit flags — with an SVG chart of its price
+/// history from `/v1/marketplace/history`. The usage view (`/?view=usage`) shows spend per day
+/// by provider and currency from `/v1/usage?by=day&then=provider`, and the savings against the
+/// cheapest fitting offer from `/v1/usage?savings=1` (behind the API key when keys are set).
 enum WebPage {
     static let response = ServerResponse(
         status: 200,
@@ -56,12 +62,26 @@ enum WebPage {
         #keybox[hidden], #empty[hidden], form[hidden] { display:none; }
         nav a { color:#cbd5e1; margin-right:10px; text-decoration:none; } nav a.on { color:#fff; font-weight:600; border-bottom:2px solid #fff; }
         .gpu .big { font-size:16px; font-weight:600; } .badge.kind { background:#fff7ed; color:var(--warn); }
+        .card h2 a { color:inherit; text-decoration:none; } .card h2 a:hover { text-decoration:underline; }
+        #modelview { padding:8px 20px 24px; } #modelview[hidden] { display:none; }
+        #modelview h2 { font-size:16px; margin:6px 0 10px; word-break:break-all; }
+        #usageview { padding:8px 20px 24px; } #usageview[hidden] { display:none; } #usageview h2 { font-size:15px; margin:14px 0 8px; }
+        table.grid { border-collapse:collapse; background:#fff; width:100%; font-variant-numeric:tabular-nums; }
+        table.grid th, table.grid td { border-bottom:1px solid var(--line); padding:6px 8px; text-align:left; font-size:13px; }
+        table.grid th { color:var(--mute); font-weight:500; font-size:12px; }
+        #sidebyside { border-collapse:collapse; background:#fff; width:100%; font-variant-numeric:tabular-nums; }
+        #sidebyside th, #sidebyside td { border-bottom:1px solid var(--line); padding:6px 8px; text-align:left; font-size:13px; }
+        #sidebyside th { color:var(--mute); font-weight:500; font-size:12px; }
+        .badge.flag { background:#fef3c7; color:var(--warn); }
+        figure { margin:16px 0 0; background:#fff; border:1px solid var(--line); border-radius:10px; padding:10px; }
+        figcaption { color:var(--mute); font-size:12px; }
+        #history text { font-size:11px; fill:#475569; }
         </style></head>
         """#
 
     static let body = #"""
         <body>
-        <header><h1>broker marketplace</h1><nav><a id="nav-models" href="/">Models</a><a id="nav-gpus" href="/?view=gpus">GPUs</a></nav><span id="count">loading…</span></header>
+        <header><h1>broker marketplace</h1><nav><a id="nav-models" href="/">Models</a><a id="nav-gpus" href="/?view=gpus">GPUs</a><a id="nav-model" hidden>Model</a><a id="nav-usage" href="/?view=usage">Usage</a></nav><span id="count">loading…</span></header>
         <div id="status" aria-label="provider status"></div>
         <div id="keybox" hidden>This server needs an API key: <input id="key" type="password" placeholder="sk-…"> <button id="keygo" type="button">Use key</button></div>
         <form id="filters">
@@ -83,6 +103,21 @@ enum WebPage {
           <label>Pricing<select name="pricing"><option value="">any</option><option>on-demand</option><option>spot</option><option>bid</option></select></label>
           <label>Sort<select name="sort"><option value="price">price</option><option value="price-per-gpu">price per GPU</option><option value="gpu-memory">GPU memory</option></select></label>
         </form>
+        <section id="modelview" hidden>
+          <h2 id="mv-title"></h2>
+          <table id="sidebyside"><thead><tr><th>Provider</th><th>Region</th><th>Input /M</th><th>Output /M</th><th>In USD</th>
+            <th>Capabilities</th><th>Latency</th><th>Flags</th></tr></thead><tbody></tbody></table>
+          <figure><svg id="history" width="760" height="260" viewBox="0 0 760 260" role="img" aria-label="price history"></svg>
+            <figcaption>Input price per million tokens over time, in each offer's own currency (recorded at each refresh).</figcaption></figure>
+        </section>
+        <section id="usageview" hidden>
+          <h2>Spend per day, by provider and currency</h2>
+          <table id="spend" class="grid"><thead><tr><th>Day</th><th>Provider</th><th>Requests</th><th>Errors</th>
+            <th>Tokens in / out</th><th>Cost</th><th>In USD</th></tr></thead><tbody></tbody></table>
+          <h2>Savings against the cheapest offer that fitted each request</h2>
+          <table id="savings" class="grid"><thead><tr><th>Provider</th><th>Requests</th><th>Paid</th><th>Cheapest</th>
+            <th>Overpaid</th></tr></thead><tbody></tbody></table>
+        </section>
         <div id="empty" hidden>No offers match these filters.</div>
         <main id="grid"></main>
         """#
@@ -137,7 +172,8 @@ enum WebPage {
         function card(o) {
           const c = el("article", "card");
           c.dataset.provider = o.provider; c.dataset.servedBy = o.served_by; c.dataset.task = o.task; c.dataset.region = o.region;
-          c.appendChild(el("h2", null, o.hf_id || o.model));
+          const title = el("h2"); const link = el("a", null, o.hf_id || o.model);
+          link.href = "/?view=model&model=" + encodeURIComponent(o.hf_id || o.model); title.appendChild(link); c.appendChild(title);
           c.appendChild(el("div", "who", o.served_by === o.provider ? o.provider : o.provider + " · served by " + o.served_by));
           const p = el("div", "prices");
           const pin = el("span"); pin.append(el("b", null, price(o.input_usd_per_mtok, o.billing)), " /M in");
@@ -224,17 +260,136 @@ enum WebPage {
           history.replaceState(null, "", "?" + q);
           document.body.dataset.ready = "1";
         }
+        // The model view: one model across every provider, side by side, and its price history.
+        function native(v, currency) { return v === null ? "?" : v === 0 ? "free" : money(v, currency); }
+        function row(o) {
+          const tr = el("tr", "offer-row");
+          tr.dataset.provider = o.provider; tr.dataset.servedBy = o.served_by; tr.dataset.currency = o.currency;
+          tr.append(el("td", null, o.served_by === o.provider ? o.provider : o.provider + " · " + o.served_by));
+          tr.append(el("td", null, o.region + (o.countries && o.countries.length ? " (" + o.countries.join(",") + ")" : "")));
+          tr.append(el("td", "in", native(o.input_per_mtok, o.currency)), el("td", "out", native(o.output_per_mtok, o.currency)));
+          tr.append(el("td", "usd", o.currency === "USD" ? "—" : o.input_usd_per_mtok === null ? "no rate"
+            : "≈ $" + o.input_usd_per_mtok + " / $" + o.output_usd_per_mtok + " (" + o.price_basis + ")"));
+          tr.append(el("td", null, [o.task, o.supports_tools === true ? "tools" : o.supports_tools === false ? "no tools" : null,
+            o.context_length ? "ctx " + o.context_length : null].filter(Boolean).join(" · ")));
+          tr.append(el("td", null, o.measured_requests > 0 ? o.measured_latency_ms + " ms measured"
+            : o.first_token_latency_ms != null ? o.first_token_latency_ms + " ms published" : "?"));
+          const flags = el("td");
+          const flag = (t) => flags.appendChild(el("span", "badge flag", t));
+          if (o.price_disputed) flag("price disputed");
+          if (o.retired) flag("retired"); else if (o.retires_at) flag("retires " + o.retires_at);
+          if (o.price_outdated) flag("table " + o.price_age_days + " days old");
+          if (o.stale) flag("stale");
+          if (o.price_state === "unknown") flag("price unknown");
+          tr.append(flags);
+          return tr;
+        }
+        function svg(tag, attrs, text) {
+          const e = document.createElementNS("http://www.w3.org/2000/svg", tag);
+          for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+          if (text != null) e.textContent = text;
+          return e;
+        }
+        function chart(changes) {
+          const box = $("#history"); box.replaceChildren();
+          const W = 760, H = 260, L = 56, R = 170, T = 12, B = 30;
+          const series = new Map();
+          for (const c of changes) {
+            if (c.input_per_mtok === null) continue;
+            const key = c.provider === c.served_by ? c.provider : c.provider + " · " + c.served_by;
+            if (!series.has(key)) series.set(key, { currency: c.currency, points: [] });
+            series.get(key).points.push([Date.parse(c.at), c.input_per_mtok]);
+          }
+          const now = Date.now();
+          const xs = [...series.values()].flatMap(s => s.points.map(p => p[0])).concat([now]);
+          const ys = [...series.values()].flatMap(s => s.points.map(p => p[1]));
+          // The recorded span (at least a minute), with a margin on each side.
+          const first = Math.min(...xs), span = Math.max(60e3, now - first);
+          const x0 = first - span * 0.15, x1 = now + span * 0.05, y1 = Math.max(0.01, ...ys) * 1.15;
+          const when = (t) => { const d = new Date(t).toISOString(); return span < 2 * 86400e3 ? d.slice(5, 16).replace("T", " ") : d.slice(0, 10); };
+          const x = (t) => L + (t - x0) / (x1 - x0) * (W - L - R), y = (v) => T + (1 - v / y1) * (H - T - B);
+          box.append(svg("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: "#94a3b8" }), svg("line", { x1: L, y1: T, x2: L, y2: H - B, stroke: "#94a3b8" }));
+          for (const v of [0, y1 / 2, y1]) box.append(svg("text", { x: 4, y: y(v) + 4 }, v.toFixed(3)));
+          box.append(svg("text", { x: x(first) - 20, y: H - 8 }, when(first)), svg("text", { x: x(now) - 10, y: H - 8 }, "now"));
+          const colors = ["#1d4ed8", "#b91c1c", "#15803d", "#b45309", "#6d28d9", "#0f766e", "#be185d", "#334155"];
+          let i = 0;
+          for (const [key, s] of series) {
+            const color = colors[i % colors.length];
+            const pts = []; let last = null;
+            for (const [t, v] of s.points) { if (last !== null) pts.push([x(t), y(last)]); pts.push([x(t), y(v)]); last = v; }
+            pts.push([x(now), y(last)]);
+            box.append(svg("polyline", { class: "series", "data-series": key, fill: "none", stroke: color, "stroke-width": 2,
+              points: pts.map(p => p[0].toFixed(1) + "," + p[1].toFixed(1)).join(" ") }));
+            for (const [t, v] of s.points) box.append(svg("circle", { cx: x(t).toFixed(1), cy: y(v).toFixed(1), r: 3, fill: color }));
+            box.append(svg("text", { x: W - R + 8, y: T + 14 + 16 * i, style: "fill:" + color }, key + " (" + s.currency + ")"));
+            i++;
+          }
+          if (series.size === 0) box.append(svg("text", { x: L + 10, y: H / 2 }, "no price history recorded"));
+        }
+        async function loadModel() {
+          const model = params.get("model") || "";
+          $("#mv-title").textContent = model;
+          const enc = encodeURIComponent(model);
+          const [r, h] = await Promise.all([
+            fetch("/v1/marketplace/offers?include_stale=1&sort=price&model=" + enc, { headers: headers() }),
+            fetch("/v1/marketplace/history?model=" + enc, { headers: headers() })]);
+          if (r.status === 401) { $("#keybox").hidden = false; $("#count").textContent = "API key needed"; return; }
+          const rows = (r.ok ? await r.json() : []).filter(o => o.model === model || o.hf_id === model);
+          $("#sidebyside tbody").replaceChildren(...rows.map(row));
+          chart(h.ok ? await h.json() : []);
+          $("#empty").hidden = rows.length > 0;
+          $("#count").textContent = rows.length + " offers of this model";
+          document.body.dataset.ready = "1";
+        }
+        // The usage view: the ledger per day, provider and currency (never adding euros to
+        // dollars), and what was paid against the cheapest offer that fitted each request.
+        function nanoMoney(n, currency) {
+          if (n === null || n === undefined) return "?";
+          const s = (n / 1e9).toFixed(9).replace(/0+$/, "").replace(/\.$/, "");
+          return money(s, currency);
+        }
+        function usageRow(u) {
+          const tr = el("tr", "usage-row");
+          tr.dataset.day = u.day; tr.dataset.provider = u.provider; tr.dataset.currency = u.currency;
+          tr.append(el("td", null, u.day), el("td", null, u.provider), el("td", null, String(u.requests)), el("td", null, String(u.errors)),
+            el("td", null, u.input_tokens + " / " + u.output_tokens), el("td", "cost", nanoMoney(u.cost_nano, u.currency)),
+            el("td", null, u.currency === "USD" ? "—" : u.cost_nano_usd === null ? "no rate" : "≈ " + nanoMoney(u.cost_nano_usd, "USD")));
+          return tr;
+        }
+        function savingsRow(s) {
+          const tr = el("tr", "savings-row"); tr.dataset.provider = s.provider;
+          tr.append(el("td", null, s.provider), el("td", null, String(s.requests)), el("td", null, nanoMoney(s.paid_nano_usd, "USD")),
+            el("td", null, nanoMoney(s.cheapest_nano_usd, "USD")), el("td", "overpaid", nanoMoney(s.overpaid_nano_usd, "USD")));
+          return tr;
+        }
+        async function loadUsage() {
+          const [u, s] = await Promise.all([fetch("/v1/usage?by=day&then=provider", { headers: headers() }),
+            fetch("/v1/usage?by=provider&savings=1", { headers: headers() })]);
+          if (u.status === 401) { $("#keybox").hidden = false; $("#count").textContent = "API key needed"; return; }
+          const rows = u.ok ? await u.json() : [], saved = s.ok ? await s.json() : [];
+          $("#spend tbody").replaceChildren(...rows.map(usageRow));
+          $("#savings tbody").replaceChildren(...saved.map(savingsRow));
+          $("#count").textContent = rows.reduce((n, r) => n + r.requests, 0) + " attempts recorded";
+          document.body.dataset.ready = "1";
+        }
         const gpuView = params.get("view") === "gpus";
-        $(gpuView ? "#nav-gpus" : "#nav-models").className = "on";
-        if (gpuView) {
+        const modelView = params.get("view") === "model";
+        const usageView = params.get("view") === "usage";
+        $(gpuView ? "#nav-gpus" : modelView ? "#nav-model" : usageView ? "#nav-usage" : "#nav-models").className = "on";
+        if (usageView) {
+          form.hidden = true; $("#usageview").hidden = false;
+        } else if (modelView) {
+          form.hidden = true; $("#modelview").hidden = false; $("#nav-model").hidden = false;
+        } else if (gpuView) {
           form.hidden = true; gpuForm.hidden = false;
           for (const [k, v] of params) if (gpuForm.elements[k]) gpuForm.elements[k].value = v;
           gpuForm.addEventListener("input", loadGPUs);
         } else {
           form.addEventListener("input", render);
         }
-        $("#keygo").addEventListener("click", () => { localStorage.setItem("broker_key", $("#key").value); $("#keybox").hidden = true; gpuView ? loadGPUs() : load(); });
-        status(); gpuView ? loadGPUs() : load();
+        const loadView = () => usageView ? loadUsage() : modelView ? loadModel() : gpuView ? loadGPUs() : load();
+        $("#keygo").addEventListener("click", () => { localStorage.setItem("broker_key", $("#key").value); $("#keybox").hidden = true; loadView(); });
+        status(); loadView();
         </script></body></html>
         """#
 }
