@@ -63,8 +63,8 @@ final class LoopDaemon: @unchecked Sendable {
                 _ = MHD_run(daemon)
                 timeout = shim_MHD_timeout_ms(daemon)
             }
-            if !self.waiting.isEmpty {
-                // Wake in time to look at the waiting requests' clients again.
+            if !self.waiting.isEmpty || !self.parkedStreams.isEmpty {
+                // Wake in time to look at the clients of waiting requests and parked streams again.
                 let now = StopSignal.monotonicMilliseconds()
                 if now - self.lastClientCheck >= Self.clientCheckMs { self.cancelAbandoned(now: now) }
                 let left = Int64(max(1, self.lastClientCheck + Self.clientCheckMs - now))
@@ -190,25 +190,26 @@ final class LoopDaemon: @unchecked Sendable {
 
     /// Cancels the handler of each request that has waited a while and whose client has gone
     /// (closed or reset its connection): an upstream call nobody will read is not worth paying
-    /// for. The handler's answer, if it still gives one, is dropped with the connection.
+    /// for. The handler's answer, if it still gives one, is dropped with the connection. A
+    /// streamed body parked until its producer has more is ended the same way (its stream's
+    /// ``ResponseStream/onFinish`` then stops the producer), rather than when the producer
+    /// next writes, which a silent upstream may put off for long.
     private func cancelAbandoned(now: Int) {
         lastClientCheck = now
         for state in waiting.values where state.task != nil && now - state.startedMs >= Self.clientCheckMs {
-            guard state.socket >= 0, Self.peerHasClosed(state.socket) else { continue }
+            guard HangUpWatch.peerHasClosed(state.socket) else { continue }
             state.task?.cancel()
             state.task = nil
         }
-    }
-
-    /// Whether the peer of `socket` has closed or reset it: a look at its next byte without
-    /// taking it (a pipelined request waiting there is not a close). Over TLS a client's
-    /// close_notify reads as data, so only the TCP close is seen.
-    private static func peerHasClosed(_ socket: Int32) -> Bool {
-        var byte: UInt8 = 0
-        let count = recv(socket, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT))
-        if count == 0 { return true }
-        if count < 0 { return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR }
-        return false
+        for (id, stream) in parkedStreams {
+            guard let connection = stream.connection, HangUpWatch.peerHasClosed(shim_MHD_connection_fd(connection)) else {
+                continue
+            }
+            parkedStreams.removeValue(forKey: id)
+            stream.abandon()
+            MHD_resume_connection(connection)
+            resumed = true
+        }
     }
 
     // MARK: Streams

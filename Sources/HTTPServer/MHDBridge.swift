@@ -121,18 +121,24 @@ enum MHDBridge {
                 state.headers.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
                 return .YES
             }, raw)
+        // Blocking models: the handler blocks this thread, and the watch looks at its client meanwhile.
+        let hangUp = core.hangUps.map { _ in ClientHangUp() }
         let request = ServerRequest(
             method: method.map { String(cString: $0) } ?? "GET", target: state.target,
             version: version.map { String(cString: $0) } ?? "HTTP/1.1", headers: state.headers, body: state.body,
             connectionID: Int(bitPattern: shim_MHD_connection_socket_context(connection)),
-            stopSignal: core.stopSignal)
+            stopSignal: core.stopSignal, hangUp: hangUp)
         state.body = []
         state.headers = []
         if let asyncHandler = core.asyncHandler, let daemon = LoopDaemon.current {
             daemon.start(request, state: state, connection: connection, handler: asyncHandler)
             return .YES
         }
-        return queue(core.handler(request), on: connection, core: core)
+        guard let hangUps = core.hangUps, let hangUp else { return queue(core.handler(request), on: connection, core: core) }
+        let token = hangUps.watch(socket: shim_MHD_connection_fd(connection), hangUp: hangUp)
+        let response = core.handler(request)
+        hangUps.forget(token)
+        return queue(response, on: connection, core: core)
     }
 
     private static func tooLarge(_ core: ServerCore) -> ServerResponse {
@@ -152,7 +158,9 @@ enum MHDBridge {
             }
         case .stream(let stream):
             let state = Unmanaged.passRetained(
-                StreamState(stream: stream, stopSignal: core.stopSignal, daemon: LoopDaemon.current, connection: connection))
+                StreamState(
+                    stream: stream, stopSignal: core.stopSignal, daemon: LoopDaemon.current, connection: connection,
+                    hangUps: core.hangUps))
             let size = stream.contentLength.map { UInt64(max(0, $0)) } ?? UInt64.max
             created = MHD_create_response_from_callback(
                 size, core.streamBlockSize,

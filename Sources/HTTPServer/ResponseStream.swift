@@ -29,7 +29,8 @@ public struct ResponseStream: Sendable {
     public var poll: (@Sendable (_ wake: @escaping @Sendable () -> Void) -> StreamEvent?)?
     /// Called once when the server is done with the body: after ``StreamEvent/end`` or
     /// ``StreamEvent/abort``, or when the client went away mid-body (so a producer can cancel
-    /// its upstream work and release what it holds).
+    /// its upstream work and release what it holds) — also while ``next`` or ``poll`` waits
+    /// for a producer with nothing to send, which may then be asked once more.
     public var onFinish: (@Sendable () -> Void)?
 
     /// A stream from a producer.

@@ -15,6 +15,9 @@ final class ServerCore: Sendable {
     let maxRequestBodyBytes: Int
     let streamBlockSize: Int
     let beforeIdleWait: (@Sendable (Int32) -> Void)?
+    /// Blocking models: watches the clients of running handlers (nil on event loops, where a
+    /// gone client's handler task is cancelled instead).
+    let hangUps: HangUpWatch?
     /// The HTTPS key and certificate as C strings, alive as long as the daemon (which keeps
     /// pointers to them); nil for plain HTTP.
     nonisolated(unsafe) let tlsKey: UnsafeMutablePointer<CChar>?
@@ -33,6 +36,11 @@ final class ServerCore: Sendable {
             beforeIdleWait = configuration.beforeIdleWait
         } else {
             beforeIdleWait = nil
+        }
+        if case .eventLoops = configuration.threadModel {
+            hangUps = nil
+        } else {
+            hangUps = HangUpWatch()
         }
         tlsKey = configuration.tls.flatMap { strdup($0.privateKeyPEM) }
         tlsCertificate = configuration.tls.flatMap { strdup($0.certificatePEM) }
@@ -84,18 +92,28 @@ final class StreamState {
     private var abandoned = false
     /// Event loops: resumes the parked connection (made once, on the first park).
     private var waker: (@Sendable () -> Void)?
+    /// Blocking models: watches the client while the producer blocks for its next piece.
+    private let hangUps: HangUpWatch?
+    /// The stream's ``ResponseStream/onFinish``, run once: when the body is done, or earlier
+    /// when the watch sees the client go while the producer blocks.
+    private let finish: FinishOnce
 
-    init(stream: ResponseStream, stopSignal: StopSignal, daemon: LoopDaemon? = nil, connection: OpaquePointer? = nil) {
+    init(
+        stream: ResponseStream, stopSignal: StopSignal, daemon: LoopDaemon? = nil, connection: OpaquePointer? = nil,
+        hangUps: HangUpWatch? = nil
+    ) {
         self.stream = stream
         self.stopSignal = stopSignal
         self.daemon = daemon
         self.connection = connection
+        self.hangUps = hangUps
+        self.finish = FinishOnce(stream.onFinish)
     }
 
-    /// The server is stopping: the next call ends the body with an error.
+    /// The server is stopping, or the client has gone: the next call ends the body with an error.
     func abandon() { abandoned = true }
 
-    deinit { stream.onFinish?() }
+    deinit { finish.run() }
 
     /// Copies up to `capacity` bytes of the next piece into `buffer`; returns the count, or
     /// libmicrohttpd's end-of-stream / end-with-error markers.
@@ -120,6 +138,15 @@ final class StreamState {
                     return 0
                 }
                 event = ready
+            } else if let hangUps, let connection {
+                // The producer may block for long (a silent upstream): a client that goes meanwhile
+                // finishes the stream at once, so its producer stops.
+                let hangUp = ClientHangUp()
+                let finish = self.finish
+                hangUp.onHangUp { finish.run() }
+                let token = hangUps.watch(socket: shim_MHD_connection_fd(connection), hangUp: hangUp)
+                event = stream.next(stopSignal)
+                hangUps.forget(token)
             } else {
                 event = stream.next(stopSignal)
             }
@@ -131,5 +158,19 @@ final class StreamState {
             case .abort: return MHD_CONTENT_READER_END_WITH_ERROR
             }
         }
+    }
+}
+
+/// Runs an action at most once, from whichever thread asks first.
+final class FinishOnce: Sendable {
+    private let action: (@Sendable () -> Void)?
+    private let done = Atomic<Bool>(false)
+
+    init(_ action: (@Sendable () -> Void)?) { self.action = action }
+
+    /// Runs the action, unless it has run already.
+    func run() {
+        guard let action, !done.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        action()
     }
 }

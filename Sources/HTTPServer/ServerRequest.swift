@@ -19,11 +19,15 @@ public struct ServerRequest: Sendable {
     public var connectionID: Int
     /// Fires when the server stops; handlers that wait should wait on it (``StopSignal/sleep(milliseconds:)``).
     public var stopSignal: StopSignal
+    /// With the thread-per-connection and pool models, fires when the client hangs up while the
+    /// handler still runs, so a blocking handler can stop work nobody will read; `nil` on event
+    /// loops (the async handler's task is cancelled instead) and in requests built by hand.
+    public var hangUp: ClientHangUp?
 
     /// A request value (the server builds these; tests may too).
     public init(
         method: String, target: String, version: String = "HTTP/1.1", headers: [(name: String, value: String)] = [],
-        body: [UInt8] = [], connectionID: Int = 0, stopSignal: StopSignal = StopSignal()
+        body: [UInt8] = [], connectionID: Int = 0, stopSignal: StopSignal = StopSignal(), hangUp: ClientHangUp? = nil
     ) {
         self.method = method
         self.target = target
@@ -40,6 +44,7 @@ public struct ServerRequest: Sendable {
         self.body = body
         self.connectionID = connectionID
         self.stopSignal = stopSignal
+        self.hangUp = hangUp
     }
 
     /// The first value of the header `name`, compared case-insensitively.

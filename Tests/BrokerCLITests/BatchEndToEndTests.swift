@@ -193,5 +193,15 @@ struct BatchEndToEndTests {
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(usage.stdout.utf8)) as? [[String: Any]])
         #expect(rows.reduce(0) { $0 + ($1["unknown_outcome"] as? Int ?? 0) } == calls, "\(rows)")
         #expect(usage.stderr.contains("unknown outcome"))
+        // The table shows them too, in a column of their own on the provider's row.
+        let table = try await market.broker(["usage", "--format", "table"])
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        let header = try #require(lines.first)
+        #expect(header.contains("UNKNOWN OUTCOME"), "\(table.stdout)")
+        let columns = header.split(separator: "  ", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
+        let hf = try #require(lines.first { $0.hasPrefix("hf ") }).split(separator: " ").map(String.init)
+        let index = try #require(columns.firstIndex(of: "UNKNOWN OUTCOME"))
+        // Every column up to it is filled (AS USD, last, is blank for a dollar row).
+        #expect(hf.count > index && hf[index] == String(calls), "\(table.stdout)")
     }
 }

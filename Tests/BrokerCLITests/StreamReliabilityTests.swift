@@ -40,6 +40,65 @@ struct StreamReliabilityTests {
         #expect(attempts.first?["outcome"] as? String == "timeout")
     }
 
+    @Test("a stream dripping for 65 s, a chunk every 2 s, runs to its end with the entries' default timeout (HF router, OpenAI-compatible, exec plugin)")
+    func sixtyFiveSecondStreams() async throws {
+        // A plugin that streams 34 words 2 s apart (66 s in all), then answers.
+        let plugin = #"""
+            #!/usr/bin/env python3
+            import json, sys, time
+            rid = json.loads(sys.stdin.readline())["id"]
+            def send(message):
+                sys.stdout.write(json.dumps(message) + "\n")
+                sys.stdout.flush()
+            for i in range(34):
+                if i:
+                    time.sleep(2)
+                send({"id": rid, "event": {"delta": "w%d%s" % (i, " " if i < 33 else "")}})
+            send({"id": rid, "ok": True, "result": {"usage": {"input_tokens": 1, "output_tokens": 34}, "finish_reason": "stop"}})
+            """#
+        let drip = #"""
+            , {"key": "drip", "adapter": "exec", "region": {"region": "eu"}, "options": {"command": "drip.py"},
+               "pricing": {"source": "static", "catalog": "table", "unit": "usd_per_mtok", "taken": "2026-12-01",
+                 "models": [{"model": "drip-echo", "context_length": 8192, "input": "0.1", "output": "0.2"}]}}
+            """#
+        let market = try SimulatedMarket(extraProviders: drip)
+        defer { market.stop() }
+        let script = market.dir.appendingPathComponent("drip.py")
+        try plugin.write(to: script, atomically: true, encoding: .utf8)
+        chmod(script.path, 0o755)
+        // Every entry keeps its default timeout (60 s): the simulated ones lose their "10s".
+        let text = try String(contentsOf: market.registry, encoding: .utf8)
+        #expect(text.components(separatedBy: #""timeout": "10s""#).count == 3)
+        try text.replacingOccurrences(of: #""timeout": "10s""#, with: #""enabled": true"#)
+            .write(to: market.registry, atomically: true, encoding: .utf8)
+        for provider in ["hf", "acme", "drip"] {
+            let refresh = try await market.broker(["refresh", "--provider", provider])
+            #expect(refresh.code == 0, "\(refresh.stderr)")
+        }
+        // 31 words: role, 31 word chunks, finish and [DONE] are 34 chunks, 33 gaps of 2 s.
+        let prompt = (1...31).map { "word\($0)" }.joined(separator: " ")
+        market.simulator.inject(.slowDrip(chunkDelayMs: 2_000), pathPrefix: "/v1/chat/completions", count: 1)
+        market.simulator.inject(.slowDrip(chunkDelayMs: 2_000), pathPrefix: "/together/v1/chat/completions", count: 1)
+        func timedRun(_ provider: String, _ model: String) async throws -> (BrokerProcess.Result, Double) {
+            let started = Date()
+            let result = try await market.broker(
+                ["run", "--provider", provider, "--model", model, "--prompt", prompt, "--stream", "--format", "table"])
+            return (result, Date().timeIntervalSince(started))
+        }
+        async let hf = timedRun("hf", Self.llama8B)
+        async let acme = timedRun("acme", "meta-llama/Llama-3.3-70B-Instruct-Turbo")
+        async let exec = timedRun("drip", "drip-echo")
+        let words = (0..<34).map { "w\($0)" }.joined(separator: " ")
+        for (name, (result, seconds), expected) in [("hf", try await hf, prompt), ("acme", try await acme, prompt), ("drip", try await exec, words)] {
+            #expect(result.code == 0, "\(name): \(result.stderr)")
+            #expect(result.stdout == expected + "\n", "\(name)")
+            #expect(seconds > 62, "\(name): the stream really outlasted 60 s (\(seconds) s)")
+        }
+        let (_, rows) = try await market.json(["usage", "--by", "provider"])
+        let table = try #require(rows as? [[String: Any]])
+        #expect(table.count == 3 && table.allSatisfy { $0["errors"] as? Int == 0 && $0["requests"] as? Int == 1 }, "\(table)")
+    }
+
     @Test("a stream that falls silent for longer than the timeout fails over before any output")
     func silentStreamFailsOver() async throws {
         let market = try await market(#""timeout": "1s""#)

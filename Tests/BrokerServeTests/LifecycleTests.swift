@@ -36,6 +36,98 @@ struct LifecycleTests {
         h.simulator.stop()
     }
 
+    @Test(
+        "SIGTERM while streams whose clients hung up (before the first byte, or mid-stream while the provider is silent) are in flight: serve stops at once and cleanly (exit 0)",
+        arguments: ServeModel.allCases)
+    func shutdownWithHungUpStreams(_ model: ServeModel) async throws {
+        let simulator = ProviderSimulator(fixtures: SimulatorFixtures())
+        try simulator.start()
+        defer { simulator.stop() }
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-hangups-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let registry = dir.appendingPathComponent("provider_registry.json")
+        try ServeHarness.registryText(simulator).write(to: registry, atomically: true, encoding: .utf8)
+        var environment = ServeHarness.environment
+        environment["PATH"] = "/usr/bin:/bin"
+        environment["HOME"] = dir.path
+        environment["BROKER_REGISTRY"] = registry.path
+        environment["BROKER_STORE"] = dir.appendingPathComponent("market.sqlite3").path
+        #expect(try BrokerServeProcess.run(["refresh", "--provider", "hf"], environment: environment) == 0)
+        let loops = model == .eventLoops ? "2" : "off"
+        // A grace period shorter than the provider's answers: streams still running at its end
+        // are cut off, and serve exits 1 for them.
+        let server = try BrokerServeProcess(
+            ["--no-initial-refresh", "--refresh-every", "off", "--event-loops", loops, "--grace", "4s"], environment: environment)
+        let body = try JSONSerialization.data(
+            withJSONObject: ServeHarness.chat("l8", "nobody will read this stream", extra: ["stream": true]))
+        let port = server.port
+        // Clients and the shutdown on threads of their own: a busy test process delays neither.
+        // Two clients read their stream's first word (5 s in) and hang up; the provider's next is 5 s away.
+        simulator.inject(.slowDrip(chunkDelayMs: 5_000), pathPrefix: "/v1/chat/completions", count: 2)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    let read = try await onOwnThread { try Self.readUntil("nobody", port: port, body: [UInt8](body)) }
+                    #expect(read, "the stream's first word arrived before the client hung up")
+                }
+            }
+            try await group.waitForAll()
+        }
+        // Ten more hang up before their first byte; every provider call would take 8 s.
+        simulator.inject(.slowFirstByte(ms: 8_000), pathPrefix: "/v1/chat/completions", count: 100)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<10 {
+                group.addTask {
+                    try await onOwnThread {
+                        try EventLoopServeTests.sendAndHangUp(port: port, target: "/v1/chat/completions", body: [UInt8](body), afterMs: 200)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        // The clients are gone and their streams still wait for a first byte: stop the server now.
+        let (code, stderr, took) = try await onOwnThread { () -> (Int32, String, Double) in
+            let started = Date()
+            let (code, stderr) = server.terminate()
+            return (code, stderr, Date().timeIntervalSince(started))
+        }
+        #expect(code == 0, "\(stderr)")
+        #expect(stderr.contains("broker serve: stopped\n"), "\(stderr)")
+        #expect(took < 3, "the shutdown waited \(took) s for answers nobody will read")
+        // One provider call per stream at most: none failed over to another offer for nobody.
+        #expect(simulator.requests.filter { $0.path == "/v1/chat/completions" }.count <= 12)
+    }
+
+    /// Sends a streamed chat request on a raw socket, reads until `text` arrives (or 20 s pass),
+    /// and closes the connection; whether `text` arrived.
+    static func readUntil(_ text: String, port: Int, body: [UInt8]) throws -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw CocoaError(.fileNoSuchFile) }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return false }
+        let head = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+        let bytes = Array(head.utf8) + body
+        guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else { return false }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !String(decoding: received, as: UTF8.self).contains(text) {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            guard count > 0 else { return false }
+            received += buffer[0..<count]
+        }
+        return true
+    }
+
     @Test("a background refresh runs while requests are served, and none of them fails")
     func refreshWhileServing() async throws {
         let h = try await ServeHarness(configure: { $0.refreshIntervalMs = 150; $0.marketCacheTTLMs = 0 })

@@ -7,7 +7,8 @@ import Synchronization
 /// Each operation starts one process, so a plugin that crashes affects only that operation.
 /// The plugin sees only `PATH`, `HOME`, `LANG`, the entry's `auth_env` and the variables
 /// named in `options.env`. It is stopped (SIGTERM to its process group, then SIGKILL) when
-/// the entry's timeout expires; every failure is a ``ProviderError`` that quotes the tail of
+/// the entry's timeout expires (for a streamed answer: when it writes nothing for that long,
+/// or runs past the entry's `max_duration`); every failure is a ``ProviderError`` that quotes the tail of
 /// its stderr with the credential removed.
 public struct ExecPluginAdapter: ProviderInterface {
     /// The registry key.
@@ -121,10 +122,16 @@ public struct ExecPluginAdapter: ProviderInterface {
             throw ProviderError(.providerError, provider: key, message: "plugin command '\(options.command)' not found in the registry's directory or PATH")
         }
         let id = Self.ids.wrappingAdd(1, ordering: .relaxed).newValue
-        let invocation = PluginInvocation(
+        let timeoutMs = request?.timeoutMs ?? entry.timeoutMs
+        var invocation = PluginInvocation(
             executable: executable, arguments: options.args, environment: environment, directory: directory,
             input: ExecPluginProtocol.requestLine(id: id, operation: operation, request: request, stream: stream),
-            timeoutMs: request?.timeoutMs ?? entry.timeoutMs)
+            timeoutMs: timeoutMs)
+        if stream {
+            // As for HTTP streams: the timeout bounds the silence, `max_duration` (if any) the length.
+            invocation.silenceMs = timeoutMs
+            invocation.timeoutMs = entry.maxDurationMs ?? HTTPTimeouts.unbounded
+        }
         return (ExecPluginCall(invocation: invocation, id: id, provider: key, redactor: redactor), PluginCancellation())
     }
 }

@@ -66,6 +66,9 @@ struct ExecPluginCall: Sendable {
             switch exit.reason {
             case .timedOut:
                 error = ProviderError(.timeout, provider: provider, message: "plugin \(invocation.executable) gave no answer within \(seconds) s and was stopped")
+            case .fellSilent:
+                let silence = DecimalText.format(Int64(invocation.silenceMs ?? 0), fractionDigits: 3)
+                error = ProviderError(.timeout, provider: provider, message: "plugin \(invocation.executable) fell silent for \(silence) s and was stopped")
             case .cancelled:
                 error = ProviderError(.transport, provider: provider, message: "plugin run cancelled")
             case .lineTooLong:

@@ -19,6 +19,10 @@ struct PluginInvocation: Sendable, Hashable {
     var input: [UInt8]
     /// Bound on the whole run, in milliseconds.
     var timeoutMs: Int
+    /// For a streamed answer, the longest silence allowed on stdout (before the first line and
+    /// between lines), in milliseconds: a stream is bounded by silence, not by length, and
+    /// ``timeoutMs`` is then only its `max_duration`. `nil`: no bound but ``timeoutMs``.
+    var silenceMs: Int? = nil
     /// The longest stdout line accepted, in bytes.
     var maxLineBytes: Int = 32 << 20
 

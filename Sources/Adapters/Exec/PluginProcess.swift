@@ -24,6 +24,8 @@ struct PluginExit: Sendable, Hashable {
         case signaled(Int32)
         /// The time bound expired; the plugin was terminated.
         case timedOut
+        /// A stream's plugin wrote nothing for longer than its silence bound; it was terminated.
+        case fellSilent
         /// The caller cancelled; the plugin was terminated.
         case cancelled
         /// The reader stopped (``PluginLineVerdict/finish`` or ``PluginLineVerdict/abort``).
@@ -68,7 +70,14 @@ enum PluginProcess {
         case .success(let c): child = c
         case .failure(let error): return .failure(error)
         }
-        let deadline = PluginClock.nowMs() + invocation.timeoutMs
+        let started = PluginClock.nowMs()
+        var deadline = started &+ invocation.timeoutMs
+        var silentFrom = started
+        /// The earlier of the run's deadline and, for a stream, the end of the allowed silence.
+        func nextDeadline() -> (at: Int, silence: Bool) {
+            guard let silence = invocation.silenceMs, silentFrom &+ silence < deadline else { return (deadline, false) }
+            return (silentFrom &+ silence, true)
+        }
         var pipes = PluginPipes(input: child.stdin, output: child.stdout, errors: child.stderr)
         var written = 0
         if invocation.input.isEmpty { pipes.closeInput() }
@@ -79,8 +88,9 @@ enum PluginProcess {
 
         loop: while true {
             if cancellation.isCancelled { reason = .cancelled; break }
-            let remaining = deadline - PluginClock.nowMs()
-            if remaining <= 0 { reason = .timedOut; break }
+            let next = nextDeadline()
+            let remaining = next.at - PluginClock.nowMs()
+            if remaining <= 0 { reason = next.silence ? .fellSilent : .timedOut; break }
             var fds = pipes.pollSet()
             if fds.isEmpty { break }
             if poll(&fds, nfds_t(fds.count), Int32(min(remaining, 100))) <= 0 { continue }
@@ -90,6 +100,7 @@ enum PluginProcess {
                     if written >= invocation.input.count { pipes.closeInput() }
                 } else if pfd.fd == pipes.output {
                     let (bytes, open) = pipes.read(pipes.output)
+                    if !bytes.isEmpty { silentFrom = PluginClock.nowMs() }
                     line.append(contentsOf: bytes)
                     if !open {
                         pipes.closeOutput()
@@ -122,9 +133,11 @@ enum PluginProcess {
         var status: Int32?
         switch reason {
         case nil:  // stdout ended: the plugin should exit now
-            status = wait(child.pid, withinMs: max(0, deadline - PluginClock.nowMs()), draining: &pipes, into: &tail)
-            if status == nil { reason = .timedOut }
+            let next = nextDeadline()
+            status = wait(child.pid, withinMs: max(0, next.at - PluginClock.nowMs()), draining: &pipes, into: &tail)
+            if status == nil { reason = next.silence ? .fellSilent : .timedOut }
         case .stopped? where graceful:
+            deadline = nextDeadline().at
             status = wait(child.pid, withinMs: min(exitGraceMs, max(0, deadline - PluginClock.nowMs())), draining: &pipes, into: &tail)
         default: break
         }

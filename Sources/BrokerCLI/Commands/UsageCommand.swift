@@ -43,33 +43,34 @@ enum UsageCommand: BrokerCommand {
         }
         let rows = try await store.usage(sinceMs: since, by: grouping)
         let objects = rows.map { UsageJSON.object($0, grouping: grouping) }
-        var table = rows.map(tableRow)
+        // The UNKNOWN OUTCOME column appears when some attempt has one (as unknown_outcome does in JSON).
+        let unknown = rows.reduce(0) { $0 + $1.unknownOutcomes }
+        var table = rows.map { tableRow($0, unknownColumn: unknown > 0) }
         // The totals are the ledger's, one per currency, not the rows' sums: a request in two
         // groups is one request.
         if rows.count > 1, context.format == .table {
-            table += try await store.usageTotal(sinceMs: since).map(tableRow)
+            table += try await store.usageTotal(sinceMs: since).map { tableRow($0, unknownColumn: unknown > 0) }
         }
-        let unknown = rows.reduce(0) { $0 + $1.unknownOutcomes }
         if unknown > 0 {
             context.err("usage: \(unknown) attempt(s) have an unknown outcome: sent, and never completed (in flight now, or made by a process that was killed); counted as errors")
         }
+        var columns = [grouping.rawValue.uppercased(), "REQUESTS", "ATTEMPTS", "ERRORS"]
+        if unknown > 0 { columns.append("UNKNOWN OUTCOME") }
+        columns += ["IN TOKENS", "OUT TOKENS", "COST", "AS USD"]
         context.emit(
-            objects,
-            table: ResultTable(
-                columns: [
-                    grouping.rawValue.uppercased(), "REQUESTS", "ATTEMPTS", "ERRORS", "IN TOKENS", "OUT TOKENS", "COST",
-                    "AS USD",
-                ], rows: table, rightAligned: [1, 2, 3, 4, 5, 6, 7]),
+            objects, table: ResultTable(columns: columns, rows: table, rightAligned: Set(1..<columns.count)),
             emptyNote: "no usage recorded\(since > 0 ? " in that period" : "")")
         return ExitCode.success
     }
 
-    static func tableRow(_ row: UsageRow) -> [String] {
-        [
-            row.key, String(row.requests), String(row.attempts), String(row.errors), String(row.inputTokens),
-            String(row.outputTokens), money(row.costPico, row.currency),
-            row.currency == "USD" ? "" : money(row.costPicoUSD, "USD"),
-        ]
+    /// One table row; with `unknownColumn`, the attempts of unknown outcome follow the errors.
+    static func tableRow(_ row: UsageRow, unknownColumn: Bool) -> [String] {
+        [row.key, String(row.requests), String(row.attempts), String(row.errors)]
+            + (unknownColumn ? [String(row.unknownOutcomes)] : [])
+            + [
+                String(row.inputTokens), String(row.outputTokens), money(row.costPico, row.currency),
+                row.currency == "USD" ? "" : money(row.costPicoUSD, "USD"),
+            ]
     }
 
     /// `usage --savings`: paid against the cheapest fitting offer, per group and in total.

@@ -75,8 +75,11 @@ final class StreamChannel: Sendable {
         }
     }
 
-    /// Blocks until text or the result is there; `nil` when the server is stopping.
-    func next(stop: StopSignal) -> Batch? {
+    /// Blocks until text or the result is there; `nil` when the server is stopping. When the
+    /// calling task is cancelled meanwhile (its client hung up), calls `onCancel` once and goes
+    /// on waiting for what the cancelled run ends with.
+    func next(stop: StopSignal, onCancel: () -> Void = {}) -> Batch? {
+        var cancelled = false
         while true {
             let batch = state.withLock { s -> Batch in
                 defer { s.pieces.removeAll(keepingCapacity: true) }
@@ -84,6 +87,10 @@ final class StreamChannel: Sendable {
             }
             if !batch.pieces.isEmpty || batch.result != nil { return batch }
             if stop.isFired { return nil }
+            if !cancelled, Task.isCancelled {
+                cancelled = true
+                onCancel()
+            }
             _ = signal.wait(timeout: .now() + .milliseconds(100))
         }
     }

@@ -22,7 +22,8 @@ public final class BrokerService: Sendable {
     /// Answers one request on the calling thread, which waits for it (libmicrohttpd's connection
     /// threads; the request's task runs on that thread, see ``AsyncBridge``).
     public func handle(_ request: ServerRequest) -> ServerResponse {
-        AsyncBridge.wait { await self.respond(request) } ?? APIError.internalError("the request was lost").response
+        AsyncBridge.wait(hangUp: request.hangUp) { await self.respond(request) }
+            ?? APIError.internalError("the request was lost").response
     }
 
     /// Answers one request (on an event loop, as a task on the connection's loop).
