@@ -119,7 +119,7 @@ struct ExecPluginFailureTests {
         #expect(error?.code == .timeout)
         #expect(error?.message.contains("within 0.3 s") == true)
         #expect(error?.message.contains("warming up the model") == true)
-        #expect(elapsed < .seconds(10))  // the plugin would sleep 30 s; generous for a loaded machine
+        #expect(elapsed < .seconds(25))  // the plugin would sleep 30 s; generous for a loaded machine (14 s seen with the whole suite on 2 busy cores)
         let pid = try #require(Int32(String(contentsOfFile: sandbox.directory + "/pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(!ExecPluginTest.isAlive(pid))
     }
@@ -151,7 +151,7 @@ struct ExecPluginFailureTests {
         #expect(error?.code == .malformedResponse)
         #expect(error?.message.contains("not JSON: Hello, I am not JSON") == true)
         #expect(error?.message.contains("DeprecationWarning: something") == true)
-        #expect(ContinuousClock.now - start < .seconds(10))  // not the 30 s the plugin sleeps
+        #expect(ContinuousClock.now - start < .seconds(25))  // not the 30 s the plugin sleeps (14 s seen on 2 busy cores)
     }
 
     @Test func answerForAnotherIdIsMalformed() async throws {

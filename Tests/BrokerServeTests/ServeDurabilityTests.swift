@@ -66,7 +66,9 @@ struct ServeDurabilityTests {
         load.stop()
         for client in clients { await client.value }
         let answers = load.answered
-        #expect(answers >= 100, "last problem: \(load.lastProblem)")
+        // Enough answers that the kill lands among group commits; the property checked is below:
+        // every one of them is in the ledger (a busy CI machine may answer fewer than 100 in 30 s).
+        #expect(answers >= 20, "last problem: \(load.lastProblem)")
 
         let finalEnvironment = environment
         let (code, output) = try await onOwnThread { () throws -> (Int32, String) in
