@@ -74,8 +74,7 @@ public struct RoutingService: Sendable {
     public func marketView(_ model: String) async -> MarketView {
         let now = Timestamp.nowMs()
         var query = MarketQuery(nowMs: now, modelID: model, sort: .model, includeStale: true)
-        query.refreshIntervalsMs = Dictionary(
-            registry.entries.map { ($0.key, Int64($0.refreshIntervalSeconds) * 1000) }, uniquingKeysWith: { a, _ in a })
+        query.refreshIntervalsMs = registry.refreshIntervalsMs
         let offers = (try? await store.queryOffers(query)) ?? []
         var measured: [OfferKey: MeasuredLatency] = [:]
         var open = Set<OfferKey>()

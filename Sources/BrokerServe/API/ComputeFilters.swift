@@ -100,15 +100,9 @@ public struct ComputeFilters: Sendable, Hashable {
             }
             query.sort = parsed
         }
-        if let l = limit, !l.isEmpty {
-            guard let n = Int(l), (1...1_000_000).contains(n) else {
-                throw MarketFilterError(filter: "limit", message: "must be a whole number in 1...1000000 (got '\(l)')")
-            }
-            query.limit = n
-        }
+        query.limit = try MarketFilters.limit(limit)
         query.includeStale = includeStale
-        query.refreshIntervalsMs = Dictionary(
-            registry.entries.map { ($0.key, Int64($0.refreshIntervalSeconds) * 1000) }, uniquingKeysWith: { a, _ in a })
+        query.refreshIntervalsMs = registry.refreshIntervalsMs
         return query
     }
 
