@@ -63,7 +63,9 @@ public enum Router {
             return offer.region == .unknown ? "region unknown (not positively \(region.rawValue))" : "region is \(offer.region.rawValue)"
         }
         if let tag = request.compliance, !offer.compliance.contains(tag) { return "not known to carry \(tag.rawValue)" }
-        let needed = request.estimatedInputTokens + request.estimatedOutputTokens
+        // Saturating: max_tokens may be as large as JSON allows, and must not trap here.
+        let (sum, overflow) = request.estimatedInputTokens.addingReportingOverflow(request.estimatedOutputTokens)
+        let needed = overflow ? Int64.max : sum
         if let context = offer.contextLength, Int64(context) < needed {
             return "context \(context) tokens < \(needed) needed"
         }
