@@ -9,10 +9,11 @@ enum UsageCommand: BrokerCommand {
         abstract: "The usage ledger: requests, attempts, tokens and cost.",
         discussion: """
             Every attempt is a ledger row. REQUESTS counts each request once, however many attempts
-            it took; ATTEMPTS counts every try and ERRORS the failed ones (which cost nothing), so a
-            request that failed over once is 1 request, 2 attempts, 1 error, billed once. A request
-            that tried two providers counts in both groups, and once in the total. Costs are exact
-            sums of the integer pico-USD costs, reported in nano-USD (cost_nano_usd) and USD.
+            it took; ATTEMPTS counts every try and ERRORS the failed ones (which cost nothing, except
+            the output a stream delivered before it broke), so a request that failed over once is
+            1 request, 2 attempts, 1 error, billed once. A request that tried two providers counts
+            in both groups, and once in the total. Costs are exact sums of the integer pico-USD
+            costs, reported in nano-USD (cost_nano_usd) and USD.
             """,
         options: [
             .value("--since", "DURATION", "Only the last DURATION (e.g. 24h, 7d; default: everything)."),
