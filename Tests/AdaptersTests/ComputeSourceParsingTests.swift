@@ -128,6 +128,9 @@ struct ComputeSourceParsingTests {
         let eleven = JSONValue.array((0..<11).map { .string("GPU \($0)") })
         #expect(issues("vast", JSONObject([("gpus", eleven)])).contains { $0.contains("Vast allows 10 searches a minute") })
         #expect(issues("scaleway-catalog", JSONObject([("page_size", 0)])).contains { $0.hasPrefix("options.page_size:") })
+        // Days past what milliseconds hold once crashed the refresh; now the field is named.
+        #expect(issues("gpuhunt", JSONObject([("provider", "aws"), ("max_age_days", .integer(Int.max))]))
+            .contains { $0.hasPrefix("options.max_age_days: must be a whole number of days in 1...36500") })
         #expect(issues("hf-endpoints", JSONObject([("typo", true)])).contains { $0.hasPrefix("options.typo: unknown option") })
         #expect(issues("gpuhunt", JSONObject([("provider", "runpod"), ("offer_kind", "pod"), ("country_locations", true)])).isEmpty)
     }
