@@ -53,6 +53,10 @@ public struct ComputeFilters: Sendable, Hashable {
         }
     }
 
+    /// The regions `--region` accepts: jurisdictions an offer can be positively placed in
+    /// (`unknown` never matches a region filter; `global` and `local` place no machine).
+    public static let regions: [Region] = [.eu, .uk, .ch, .us, .apac]
+
     /// The currencies `--currency` accepts.
     public static let currencies = ["USD", "EUR"]
 
@@ -64,14 +68,14 @@ public struct ComputeFilters: Sendable, Hashable {
         query.minGPUs = try Self.whole(minGPUs, "min-gpus")
         query.minGPUMemoryGiB = try Self.whole(minGPUMemory, "min-gpu-memory")
         if let r = region, !r.isEmpty {
-            if let parsed = Region(rawValue: r.lowercased()) {
+            if let parsed = Region(rawValue: r.lowercased()), Self.regions.contains(parsed) {
                 query.region = parsed
             } else if r.utf8.count == 2, r.utf8.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }) {
                 query.country = r.uppercased()
             } else {
                 throw MarketFilterError(
                     filter: "region",
-                    message: "must be one of \(Region.allCases.map(\.rawValue).joined(separator: ", ")) or a country code such as DE (got '\(r)')")
+                    message: "must be one of \(Self.regions.map(\.rawValue).joined(separator: ", ")) or a country code such as DE (got '\(r)')")
             }
         }
         query.compliance = compliance.flatMap { $0.isEmpty ? nil : ComplianceTag($0.lowercased()) }
