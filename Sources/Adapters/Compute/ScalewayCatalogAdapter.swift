@@ -27,9 +27,7 @@ public struct ScalewayCatalogAdapter: CatalogOnlySource {
 
     /// Builds the adapter; throws `.badInput` when the entry's options are invalid.
     public init(entry: ProviderEntry, context: AdapterContext) throws(ProviderError) {
-        if let first = Self.validate(entry).first {
-            throw ProviderError(.badInput, provider: entry.key, message: "\(first.path): \(first.message)")
-        }
+        try AdapterIssue.refuseFirst(Self.validate(entry), entry: entry)
         key = entry.key
         self.entry = entry
         fetcher = CatalogFetcher(entry: entry, context: context)
