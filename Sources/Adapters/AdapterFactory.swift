@@ -13,6 +13,13 @@ public struct AdapterIssue: Sendable, Hashable {
         self.path = path
         self.message = message
     }
+
+    /// How an adapter's init refuses an entry whose options its kind's validation faulted:
+    /// the first of `issues` as `.badInput`, naming the field.
+    static func refuseFirst(_ issues: [AdapterIssue], entry: ProviderEntry) throws(ProviderError) {
+        guard let first = issues.first else { return }
+        throw ProviderError(.badInput, provider: entry.key, message: "\(first.path): \(first.message)")
+    }
 }
 
 /// What every adapter is built with: the environment it may read credentials from, and

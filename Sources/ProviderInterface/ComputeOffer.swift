@@ -95,7 +95,8 @@ public struct ComputeOffer: Sendable, Hashable {
     /// `nil` when the price is unknown.
     public var pricePerGPUHour: Int64? {
         guard let price = pricePerHour, gpuCount > 0 else { return nil }
-        let count = Int64(gpuCount)
-        return (price + count / 2) / count
+        let count = Int128(gpuCount)
+        // In 128 bits: a price near Int64.max from a broken catalog must not trap.
+        return Int64(exactly: (Int128(price) + count / 2) / count)
     }
 }

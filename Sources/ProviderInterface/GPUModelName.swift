@@ -59,6 +59,8 @@ public enum GPUModelName {
     /// Snaps a measured size (a Vast card's 24564 MB) to the model's nominal GiB when within 7 %,
     /// else rounds it to whole GiB.
     public static func snapMemory(mebibytes: Int, model: String) -> Int {
+        // Beyond any card (1 PiB): rounded without the arithmetic below, which could overflow.
+        guard (0...(1 << 30)).contains(mebibytes) else { return mebibytes / 1024 }
         let measured = (mebibytes + 512) / 1024
         if let nominal = nominalMemoryGiB[model], abs(mebibytes - nominal * 1024) * 100 <= nominal * 1024 * 7 {
             return nominal
@@ -76,11 +78,12 @@ public enum GPUModelName {
                 var j = i
                 var n = 0
                 while j < upper.count, upper[j] >= 0x30, upper[j] <= 0x39 {
-                    n = n * 10 + Int(upper[j] - 0x30)
+                    // Saturates: a run of digits too long to be a size must not trap.
+                    n = n < 1_000_000_000 ? n * 10 + Int(upper[j] - 0x30) : Int.max
                     j += 1
                 }
                 if j + 1 < upper.count, upper[j] == 0x47, upper[j + 1] == 0x42, i > 0, !(upper[i - 1] >= 0x41 && upper[i - 1] <= 0x5A) {
-                    return n
+                    return n == Int.max ? nil : n
                 }
                 i = j
             } else {

@@ -128,7 +128,36 @@ struct ComputeSourceParsingTests {
         let eleven = JSONValue.array((0..<11).map { .string("GPU \($0)") })
         #expect(issues("vast", JSONObject([("gpus", eleven)])).contains { $0.contains("Vast allows 10 searches a minute") })
         #expect(issues("scaleway-catalog", JSONObject([("page_size", 0)])).contains { $0.hasPrefix("options.page_size:") })
+        // Days past what milliseconds hold once crashed the refresh; now the field is named.
+        #expect(issues("gpuhunt", JSONObject([("provider", "aws"), ("max_age_days", .integer(Int.max))]))
+            .contains { $0.hasPrefix("options.max_age_days: must be a whole number of days in 1...36500") })
         #expect(issues("hf-endpoints", JSONObject([("typo", true)])).contains { $0.hasPrefix("options.typo: unknown option") })
         #expect(issues("gpuhunt", JSONObject([("provider", "runpod"), ("offer_kind", "pod"), ("country_locations", true)])).isEmpty)
+    }
+
+    @Test("numbers no card or price has (sizes, counts and prices near the largest integer) are skipped or unknown, never a crash of the refresh")
+    func absurdNumbers() throws {
+        let context = AdapterContext(environment: [:], transport: CurlTransport.shared)
+        let vast = try VastAdapter(entry: ProviderEntry(key: "vast", adapter: "vast", baseURL: "http://127.0.0.1:1"), context: context)
+        let asks = try JSONParser.parse(
+            #"{"offers": [{"id": 1, "gpu_name": "RTX 4090", "num_gpus": 3, "gpu_ram": 9223372036854775807, "cpu_cores": 1, "cpu_cores_effective": 9000000000000000, "cpu_ram": 9223372036854775807, "dph_total": 9223372.036854775807, "geolocation": "Bavaria, DE", "rentable": true}]}"#)
+        let offer = try #require(try vast.parse(asks).offers.first)
+        #expect(offer.pricePerHour == Int64.max)
+        #expect(offer.pricePerGPUHour == 3_074_457_345_618_258_602)  // (2^63) / 3, rounded half up
+        #expect(offer.gpuMemoryGiB == nil && offer.ramMiB == nil)
+
+        let scaleway = try ScalewayCatalogAdapter(
+            entry: ProviderEntry(key: "scaleway-gpu", adapter: "scaleway-catalog", baseURL: "http://127.0.0.1:1"), context: context)
+        let product = try JSONParser.parse(
+            ComputeFixtures.defaultScalewayProducts[1].replacingOccurrences(of: #""nanos": 400000000"#, with: #""nanos": 9223372036854775807"#))
+        #expect(scaleway.parse([product]).skipped == ["malformed product": 1])
+
+        let hf = HFEndpointsAdapter(entry: ProviderEntry(key: "hf-endpoints", adapter: "hf-endpoints", baseURL: "http://127.0.0.1:1"), context: context)
+        let vendors = try JSONParser.parse(
+            #"{"vendors": [{"name": "aws", "regions": [{"name": "us-east-1", "computes": [{"accelerator": "gpu", "instanceType": "nvidia-l4", "instanceSize": "x2", "numAccelerators": 2, "gpuMemoryGb": 9223372036854775807, "memoryGb": 9e15, "pricePerHour": 1.6}]}]}]}"#)
+        let endpoint = try #require(try hf.parse(vendors).offers.first)
+        #expect(endpoint.gpuMemoryGiB == 24 && endpoint.ramMiB == nil)  // the L4's nominal size; RAM unknown
+
+        #expect(GPUModelName.canonical("Tesla 99999999999999999999999GB") == GPUModelName.canonical("Tesla"))
     }
 }

@@ -18,6 +18,7 @@ struct CostParameterTests {
             ("max_tokens", "1.5", "positive integer"), ("max_tokens", "lots", "positive integer"),
             ("max_completion_tokens", "-5", "positive integer"),
             ("max_tokens", "100000000", "does not fit the context"),
+            ("max_tokens", "9223372036854775807", "does not fit the context"),  // once an overflow trap
         ]
         for (name, value, reason) in cases {
             let result = try await market.broker([

@@ -63,4 +63,27 @@ struct StoreContentionTests {
         #expect(result.stdout == "never recorded\n")
         #expect(result.stderr.contains(market.store.path), "\(result.stderr)")
     }
+
+    @Test("a store whose offers cannot be read is a store failure naming the store, not 'no offer' (run exits 1, a batch line fails and is retried on rerun)")
+    func unreadableOffers() async throws {
+        let market = try SimulatedMarket()
+        defer { market.stop() }
+        #expect(try await market.broker(["refresh", "--provider", "hf"]).code == 0)
+        // Stands for a damaged store: the offers can no longer be read.
+        let connection = try SQLiteConnection(path: market.store.path, busyTimeoutMs: 1_000)
+        try connection.execute("ALTER TABLE offers RENAME TO offers_lost")
+        let run = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "hello"])
+        #expect(run.code == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("cannot read the store \(market.store.path)"), "\(run.stderr)")
+        #expect(!run.stderr.contains("no offer"), "\(run.stderr)")
+
+        let input = market.dir.appendingPathComponent("in.jsonl")
+        try #"{"id": "a", "model": "\#(Self.llama8B)", "prompt": "hello"}"#.write(to: input, atomically: true, encoding: .utf8)
+        let output = market.dir.appendingPathComponent("out.jsonl")
+        let batch = try await market.broker(["batch", input.path, "--output", output.path])
+        #expect(batch.code == 75, "\(batch.stderr)")
+        let line = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any])
+        #expect(line["ok"] as? Bool == false && line["kind"] as? String == "store_error" && line["retryable"] as? Bool == true)
+        #expect((line["error"] as? String ?? "").contains(market.store.path))
+    }
 }

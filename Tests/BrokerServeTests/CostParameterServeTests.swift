@@ -21,7 +21,7 @@ struct CostParameterServeTests {
         let h = try await ServeHarness()
         h.simulator.clearRequests()
         for (name, value) in [("max_tokens", -1 as Any), ("max_tokens", 2.5 as Any), ("max_completion_tokens", 0 as Any),
-            ("max_tokens", "many" as Any), ("max_tokens", 100_000_000 as Any)] {
+            ("max_tokens", "many" as Any), ("max_tokens", 100_000_000 as Any), ("max_tokens", Int64.max as Any)] {
             for stream in [false, true] {
                 let response = try await h.send(
                     "POST", "/v1/chat/completions", json: ServeHarness.chat("l8", extra: [name: value, "stream": stream]))

@@ -39,6 +39,10 @@ struct GPUsAPITests {
         let bad = try await h.send("GET", "/v1/marketplace/gpus?sort=cheapest")
         #expect(bad.status == 400)
         #expect(String(decoding: bad.body, as: UTF8.self).contains("sort"))
+        // `unknown` never matches a region filter: asking for it is a bad filter, not the unplaced offers.
+        let unknown = try await h.send("GET", "/v1/marketplace/gpus?region=unknown")
+        #expect(unknown.status == 400)
+        #expect(String(decoding: unknown.body, as: UTF8.self).contains("eu, uk, ch, us, apac or a country code"))
         // A cap in EUR with a pricing model.
         let capped = try await h.send("GET", "/v1/marketplace/gpus?max_hourly=1&currency=EUR&pricing=on-demand")
         let cheap = try #require(ServeHarness.json(capped) as? [[String: Any]])

@@ -160,4 +160,12 @@ struct ComputeStoreTests {
         let outcome = try await store.replaceComputeOffers(source: "s", offers: moved, version: nil, nowMs: testNow + 1)
         #expect(outcome.inserted == 0 && outcome.rewritten == 1 && outcome.removed == 0 && outcome.priceChanges == 0)
     }
+
+    @Test("a price cap as large as a price can be, through a rate of exactly 1, is the whole range rather than a crash")
+    func capAtTheLargestPrice() {
+        let parity = CurrencyConverter(rates: ExchangeRates(date: "2026-07-09", perEuro: ["USD": "1"]))
+        #expect(ComputeQuerySQL.cap(Int64.max, in: "EUR", target: "USD", converter: parity) == Int64.max)
+        let euro = CurrencyConverter(rates: ExchangeRates(date: "2026-07-09", perEuro: ["USD": "1.1435"]))
+        #expect(ComputeQuerySQL.cap(2_287_000_000_000, in: "EUR", target: "USD", converter: euro) == 2_000_000_000_000)
+    }
 }

@@ -21,8 +21,10 @@ enum ComputeUnits {
 
     /// Decimal GB (or GiB) text → whole MiB, rounded half up (`"30.0"` → 30720).
     static func mebibytes(gigabytes text: String) -> Int? {
-        guard let milli = DecimalText.scaled(text, by: 3), milli.value >= 0 else { return nil }
-        return Int((milli.value * 1024 + 500) / 1000)
+        guard let milli = DecimalText.scaled(text, by: 3), milli.value >= 0,
+            case let (product, overflow) = milli.value.multipliedReportingOverflow(by: 1024), !overflow
+        else { return nil }
+        return Int(product / 1000 + (product % 1000 >= 500 ? 1 : 0))
     }
 
     /// Decimal text rounded half up to a whole number.

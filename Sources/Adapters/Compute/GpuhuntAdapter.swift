@@ -27,9 +27,7 @@ public struct GpuhuntAdapter: CatalogOnlySource {
 
     /// Builds the adapter; throws `.badInput` when the entry's options are invalid.
     public init(entry: ProviderEntry, context: AdapterContext) throws(ProviderError) {
-        if let first = Self.validate(entry).first {
-            throw ProviderError(.badInput, provider: entry.key, message: "\(first.path): \(first.message)")
-        }
+        try AdapterIssue.refuseFirst(Self.validate(entry), entry: entry)
         key = entry.key
         self.entry = entry
         fetcher = CatalogFetcher(entry: entry, context: context)
@@ -49,8 +47,9 @@ public struct GpuhuntAdapter: CatalogOnlySource {
         if let kind = entry.options["offer_kind"], kind.stringValue.flatMap(ComputeOfferKind.init(rawValue:)) == nil {
             issues.append(AdapterIssue(path: "options.offer_kind", message: "must be one of \(ComputeOfferKind.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
-        if let age = entry.options["max_age_days"], (age.intValue ?? 0) < 1 {
-            issues.append(AdapterIssue(path: "options.max_age_days", message: "must be a whole number of days, at least 1"))
+        // Bounded: the age is turned into milliseconds, which a huge number of days would overflow.
+        if let age = entry.options["max_age_days"], !(1...36_500).contains(age.intValue ?? 0) {
+            issues.append(AdapterIssue(path: "options.max_age_days", message: "must be a whole number of days in 1...36500"))
         }
         return issues
     }

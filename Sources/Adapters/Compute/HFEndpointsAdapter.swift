@@ -75,7 +75,8 @@ public struct HFEndpointsAdapter: CatalogOnlySource {
         guard let priceText = ComputeUnits.numberText(compute["pricePerHour"]), let price = ComputeUnits.picoPrice(priceText) else {
             return .failure(Skip(text: "malformed price"))
         }
-        let total = compute["gpuMemoryGb"]?.intValue
+        // The total over all GPUs; a size beyond any machine is not one (and must not overflow below).
+        let total = compute["gpuMemoryGb"]?.intValue.flatMap { (0...(1 << 30)).contains($0) ? $0 : nil }
         let perGPU = total.map { ($0 + count / 2) / count }
         let raw = compute["architecture"]?.stringValue ?? type
         let model = GPUModelName.canonical(type, memoryGiB: perGPU)

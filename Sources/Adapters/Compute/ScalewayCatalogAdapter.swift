@@ -27,9 +27,7 @@ public struct ScalewayCatalogAdapter: CatalogOnlySource {
 
     /// Builds the adapter; throws `.badInput` when the entry's options are invalid.
     public init(entry: ProviderEntry, context: AdapterContext) throws(ProviderError) {
-        if let first = Self.validate(entry).first {
-            throw ProviderError(.badInput, provider: entry.key, message: "\(first.path): \(first.message)")
-        }
+        try AdapterIssue.refuseFirst(Self.validate(entry), entry: entry)
         key = entry.key
         self.entry = entry
         fetcher = CatalogFetcher(entry: entry, context: context)
@@ -96,9 +94,10 @@ public struct ScalewayCatalogAdapter: CatalogOnlySource {
                 continue
             }
             let per = Int64(max(1, measure?["size"]?.intValue ?? 1))
+            // Money in units and nanos (|nanos| < 10^9), exactly; what does not fit is malformed, not a trap.
             let (whole, o1) = Int64(units).multipliedReportingOverflow(by: 1_000_000_000_000)
-            let (pico, o2) = whole.addingReportingOverflow(Int64(nanos) * 1000)
-            guard !o1, !o2 else {
+            let (pico, o2) = whole.addingReportingOverflow(Int64(nanos % 1_000_000_000) * 1000)
+            guard !o1, !o2, (-999_999_999...999_999_999).contains(nanos) else {
                 skipped["malformed product", default: 0] += 1
                 continue
             }
@@ -116,7 +115,7 @@ public struct ScalewayCatalogAdapter: CatalogOnlySource {
                     vcpus: cpu?["virtual"]?["count"]?.intValue ?? cpu?["threads"]?.intValue,
                     ramMiB: hardware?["ram"]?["size"]?.intValue.map { $0 / 1_048_576 }, location: zone,
                     region: locations.record(zone), pricingModel: .onDemand, currency: currency,
-                    pricePerHour: pico > 0 ? (pico + per / 2) / per : nil,
+                    pricePerHour: pico > 0 ? Int64(exactly: (Int128(pico) + Int128(per) / 2) / Int128(per)) : nil,
                     availability: status == "end_of_life" ? .none : .unknown))
         }
         return ComputeCatalog(offers: offers, skipped: skipped)

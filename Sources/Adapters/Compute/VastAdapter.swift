@@ -28,9 +28,7 @@ public struct VastAdapter: CatalogOnlySource {
 
     /// Builds the adapter; throws `.badInput` when the entry's options are invalid.
     public init(entry: ProviderEntry, context: AdapterContext) throws(ProviderError) {
-        if let first = Self.validate(entry).first {
-            throw ProviderError(.badInput, provider: entry.key, message: "\(first.path): \(first.message)")
-        }
+        try AdapterIssue.refuseFirst(Self.validate(entry), entry: entry)
         key = entry.key
         self.entry = entry
         fetcher = CatalogFetcher(entry: entry, context: context)
@@ -95,12 +93,17 @@ public struct VastAdapter: CatalogOnlySource {
                 continue
             }
             // The measured size tells an A100 40 GB from an 80 GB one.
-            let model = GPUModelName.canonical(name, memoryGiB: ask["gpu_ram"]?.intValue.map { ($0 + 512) / 1024 })
-            let memory = ask["gpu_ram"]?.intValue.map { GPUModelName.snapMemory(mebibytes: $0, model: model) }
+            // MB per GPU; a size beyond any card (1 PiB) is not one, and must not overflow below.
+            let ramMB = ask["gpu_ram"]?.intValue.flatMap { (1...(1 << 30)).contains($0) ? $0 : nil }
+            let model = GPUModelName.canonical(name, memoryGiB: ramMB.map { ($0 + 512) / 1024 })
+            let memory = ramMB.map { GPUModelName.snapMemory(mebibytes: $0, model: model) }
             let effective = ComputeUnits.numberText(ask["cpu_cores_effective"]).flatMap { DecimalText.scaled($0, by: 3)?.value }
             var ram: Int? = nil
             if let machine = ask["cpu_ram"]?.intValue, let cores = ask["cpu_cores"]?.intValue, cores > 0, let effective {
-                ram = Int((Int64(machine) * effective + Int64(cores) * 500) / (Int64(cores) * 1000))
+                // The offer's share of the machine, in 128 bits: absurd figures must not trap.
+                let share: Int128 = Int128(machine) * Int128(effective) + Int128(cores) * 500
+                let divisor: Int128 = Int128(cores) * 1000
+                ram = Int(exactly: share / divisor)
             }
             let location = ask["geolocation"]?.stringValue ?? ""
             let country = location.split(separator: ",").last.map { String($0).trimmingSpaces }

@@ -29,9 +29,7 @@ public struct ExecPluginAdapter: ProviderInterface {
 
     /// Builds the adapter; throws `.badInput` when the entry's options are invalid.
     public init(entry: ProviderEntry, context: AdapterContext) throws(ProviderError) {
-        if let first = ExecPluginOptions.validate(entry).first {
-            throw ProviderError(.badInput, provider: entry.key, message: "\(first.path): \(first.message)")
-        }
+        try AdapterIssue.refuseFirst(ExecPluginOptions.validate(entry), entry: entry)
         self.key = entry.key
         self.entry = entry
         self.options = ExecPluginOptions(entry.options)

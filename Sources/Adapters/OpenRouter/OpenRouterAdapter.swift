@@ -30,9 +30,7 @@ public struct OpenRouterAdapter: ProviderInterface {
 
     /// Builds the adapter; throws `.badInput` when the entry's options are invalid.
     public init(entry: ProviderEntry, context: AdapterContext) throws(ProviderError) {
-        if let first = Self.validate(entry).first {
-            throw ProviderError(.badInput, provider: entry.key, message: "\(first.path): \(first.message)")
-        }
+        try AdapterIssue.refuseFirst(Self.validate(entry), entry: entry)
         self.key = entry.key
         self.entry = entry
         self.client = OpenAIStyleClient(entry: entry, context: context, chatPath: "/chat/completions")

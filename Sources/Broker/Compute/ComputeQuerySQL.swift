@@ -99,7 +99,7 @@ struct ComputeQuerySQL {
         guard let converter, var limit = converter.convert(cap, from: target, to: currency) else { return nil }
         // The conversion rounds: step to the exact boundary.
         while limit > 0, let back = converter.convert(limit, from: currency, to: target), back > cap { limit -= 1 }
-        while let back = converter.convert(limit + 1, from: currency, to: target), back <= cap { limit += 1 }
+        while limit < Int64.max, let back = converter.convert(limit + 1, from: currency, to: target), back <= cap { limit += 1 }
         return limit
     }
 }

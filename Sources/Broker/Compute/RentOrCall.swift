@@ -41,7 +41,9 @@ public struct RentOrCallAssumptions: Sendable, Hashable {
 
     /// Tokens one instance with `gpus` GPUs serves in a day at the assumed throughput and utilisation.
     public func capacityPerDay(gpus: Int) -> Int64 {
-        Int64(throughputPerGPU) * Int64(gpus) * 86_400 * Int64(utilisationPercent) / 100
+        // In 128 bits, saturating: a catalog's absurd GPU count must not trap.
+        let tokens = Int128(throughputPerGPU) * Int128(gpus) * 86_400 * Int128(utilisationPercent) / 100
+        return Int64(exactly: tokens) ?? Int64.max
     }
 
     /// The rule, in words.
@@ -102,20 +104,21 @@ public struct RentOrCallPlan: Sendable, Hashable {
         var options: [DedicatedOption] = []
         for market in computeOffers where market.offer.pricingModel == .onDemand {
             let offer = market.offer
-            guard let memory = offer.gpuMemoryGiB, memory * offer.gpuCount >= needed, let price = offer.pricePerHour,
+            guard let memory = offer.gpuMemoryGiB, Int128(memory) * Int128(offer.gpuCount) >= Int128(needed), let price = offer.pricePerHour,
                 let usd = offer.currency == "USD" ? price : converter?.convert(price, from: offer.currency, to: "USD")
             else { continue }
             let capacity = assumptions.capacityPerDay(gpus: offer.gpuCount)
             guard capacity > 0 else { continue }
-            let instances = Int(max(1, (tokensPerDay + capacity - 1) / capacity))
-            guard let perDay = Int64(exactly: Int128(usd) * 24 * Int128(instances)) else { continue }
+            // In 128 bits: a volume near Int64.max must not trap while rounding up.
+            let instances = max(1, (Int128(tokensPerDay) + Int128(capacity) - 1) / Int128(capacity))
+            guard let count = Int(exactly: instances), let perDay = Int64(exactly: Int128(usd) * 24 * instances) else { continue }
             var breakEven: Int64? = nil
             if let blended = cheapest?.1, blended > 0 {
                 breakEven = Int64(exactly: Int128(usd) * 24 * 4 / Int128(blended))
             }
             options.append(
                 DedicatedOption(
-                    offer: market, usdPerHour: usd, instances: instances, capacityPerInstance: capacity, usdPerDay: perDay,
+                    offer: market, usdPerHour: usd, instances: count, capacityPerInstance: capacity, usdPerDay: perDay,
                     breakEvenTokensPerDay: breakEven))
         }
         options.sort { ($0.usdPerDay, $0.offer.offer.offerID) < ($1.usdPerDay, $1.offer.offer.offerID) }

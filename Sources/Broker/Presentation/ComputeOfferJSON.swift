@@ -27,7 +27,7 @@ public enum ComputeOfferJSON {
             ("gpu_count", .integer(offer.gpuCount)),
             ("gpu_memory_gib", offer.gpuMemoryGiB.map { .integer($0) } ?? .null),
             ("vcpus", offer.vcpus.map { .integer($0) } ?? .null),
-            ("ram_gib", offer.ramMiB.map { .number(DecimalText.format(Int64($0) * 9_765_625, fractionDigits: 10)) } ?? .null),
+            ("ram_gib", ramGiB(offer.ramMiB)),
             ("region", .string(offer.region.region.rawValue)),
             ("location", .string(offer.location)),
             ("countries", .array(offer.region.countries.map(JSONValue.string))),
@@ -45,6 +45,14 @@ public enum ComputeOfferJSON {
         object["offer_id"] = .string(offer.offerID)
         object["gpu_model_raw"] = .string(offer.gpuModelRaw)
         return object
+    }
+
+    /// MiB as exact GiB (1/1024 is 9,765,625 × 10^-10); `null` when unknown, or beyond any
+    /// machine (a catalog's absurd figure, which must not trap the listing).
+    static func ramGiB(_ mebibytes: Int?) -> JSONValue {
+        guard let mebibytes, case let (scaled, overflow) = Int64(mebibytes).multipliedReportingOverflow(by: 9_765_625), !overflow
+        else { return .null }
+        return .number(DecimalText.format(scaled, fractionDigits: 10))
     }
 
     /// Pico-units as an exact decimal number of units; `null` when unknown.

@@ -22,6 +22,12 @@ public struct Registry: Sendable, Hashable {
     /// The enabled entries.
     public var enabled: [ProviderEntry] { entries.filter(\.enabled) }
 
+    /// Each entry's refresh interval in milliseconds, by key: what staleness is judged against
+    /// (twice the interval) for model offers and compute offers alike.
+    public var refreshIntervalsMs: [String: Int64] {
+        Dictionary(entries.map { ($0.key, Int64($0.refreshIntervalSeconds) * 1000) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// The full model id for an alias, or the text itself.
     public func resolveAlias(_ model: String) -> String { aliases[model] ?? model }
 }

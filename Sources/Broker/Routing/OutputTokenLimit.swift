@@ -44,7 +44,8 @@ public enum OutputTokenLimit {
             guard let context = exclusion.offer.contextLength else { return nil }
             largest = max(largest ?? 0, context)
         }
-        guard let largest, Int64(largest) < route.estimatedInputTokens + limit.tokens else { return nil }
+        let (needed, overflow) = route.estimatedInputTokens.addingReportingOverflow(limit.tokens)
+        guard let largest, overflow || Int64(largest) < needed else { return nil }
         return Invalid(
             parameter: limit.parameter,
             message: "\(limit.parameter) \(limit.tokens) does not fit the context of any offer of '\(route.model)' "

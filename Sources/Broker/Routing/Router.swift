@@ -74,7 +74,9 @@ public enum Router {
         for capability in request.capabilities.sorted() where offer.supports(capability) == false {
             return "does not support \(capability.name) (the request uses it)"
         }
-        let needed = request.estimatedInputTokens + request.estimatedOutputTokens
+        // Saturating: max_tokens may be as large as JSON allows, and must not trap here.
+        let (sum, overflow) = request.estimatedInputTokens.addingReportingOverflow(request.estimatedOutputTokens)
+        let needed = overflow ? Int64.max : sum
         if let context = offer.contextLength, Int64(context) < needed {
             return "context \(context) tokens < \(needed) needed"
         }

@@ -72,13 +72,26 @@ public struct RoutingService: Sendable {
         plan(route, market: await marketView(route.model))
     }
 
-    /// Reads the offers of `model` with their measured latency and breaker state.
+    /// Reads the offers of `model` with their measured latency and breaker state; a store that
+    /// cannot be read gives no offers (``readMarketView(_:)`` says why instead).
     public func marketView(_ model: String) async -> MarketView {
+        do {
+            return try await readMarketView(model)
+        } catch {
+            var query = MarketQuery(nowMs: Timestamp.nowMs(), modelID: model, sort: .model, includeStale: true)
+            query.refreshIntervalsMs = registry.refreshIntervalsMs
+            return MarketView(offers: [], measured: [:], open: [], query: query)
+        }
+    }
+
+    /// Reads the offers of `model` with their measured latency and breaker state.
+    /// - Throws: the store's error when its offers cannot be read: a store failure, never
+    ///   "no offer" (latency figures and breaker state stay best effort).
+    public func readMarketView(_ model: String) async throws -> MarketView {
         let now = Timestamp.nowMs()
         var query = MarketQuery(nowMs: now, modelID: model, sort: .model, includeStale: true)
-        query.refreshIntervalsMs = Dictionary(
-            registry.entries.map { ($0.key, Int64($0.refreshIntervalSeconds) * 1000) }, uniquingKeysWith: { a, _ in a })
-        let offers = (try? await store.queryOffers(query)) ?? []
+        query.refreshIntervalsMs = registry.refreshIntervalsMs
+        let offers = try await store.queryOffers(query)
         var measured: [OfferKey: MeasuredLatency] = [:]
         var open = Set<OfferKey>()
         for offer in offers {

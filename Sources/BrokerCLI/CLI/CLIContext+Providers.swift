@@ -13,12 +13,19 @@ extension CLIContext {
     func openStore() throws(CommandFailure) -> MarketplaceStore {
         do {
             return try MarketplaceStore(path: storePath)
-        } catch let error as SQLiteError where error.isBusy {
-            // Another process holds the store (a migration needs its write lock): temporary.
-            throw CommandFailure(ExitCode.temporaryFailure, "the store \(storePath) is locked by another process: \(error)")
         } catch {
-            throw CommandFailure(ExitCode.failure, "cannot open the store \(storePath): \(error)")
+            throw storeFailure(error, doing: "open")
         }
+    }
+
+    /// The failure for a store that could not be opened or read (`doing`: `open`, `read`):
+    /// temporary (75) while another process holds it, else 1; the store named either way.
+    func storeFailure(_ error: any Error, doing: String) -> CommandFailure {
+        if let error = error as? SQLiteError, error.isBusy {
+            // Another process holds the store (a migration needs its write lock): temporary.
+            return CommandFailure(ExitCode.temporaryFailure, "the store \(storePath) is locked by another process: \(error)")
+        }
+        return CommandFailure(ExitCode.failure, "cannot \(doing) the store \(storePath): \(error)")
     }
 
     /// Redacts every credential the registry names from text about to be shown.

@@ -104,6 +104,7 @@ enum BatchCommand: BrokerCommand {
         let queue = jobs
         let progress = BatchProgress(total: jobs.count, showBar: context.stderrIsTerminal, context: context)
         let views = MarketViews(session: session)
+        let storeFailure = { @Sendable (error: any Error) in context.storeFailure(error, doing: "read") }
         let next = Locked(0)
         let runner = session.runner(maxAttempts: 4)
         let stop = Locked(false)
@@ -119,7 +120,19 @@ enum BatchCommand: BrokerCommand {
                         }
                         guard i < queue.count else { return }
                         let job = queue[i]
-                        let view = await views.view(job.spec.route.model, policy: job.spec.route.policy)
+                        let view: RoutingService.MarketView
+                        do {
+                            view = try await views.view(job.spec.route.model, policy: job.spec.route.policy)
+                        } catch {
+                            // A store that cannot be read is a failed request (retried on rerun), never "no offer".
+                            let object = JSONObject([
+                                ("id", job.id), ("line", .integer(job.line)), ("ok", false), ("kind", "store_error"),
+                                ("error", .string(storeFailure(error).message)), ("retryable", true),
+                            ])
+                            output.append(object)
+                            progress.record(object)
+                            continue
+                        }
                         let plan = session.plan(job.spec.route, market: view)
                         var oneRunner = runner
                         oneRunner.maxAttempts = job.spec.maxAttempts
@@ -156,9 +169,9 @@ actor MarketViews {
     var cache: [String: RoutingService.MarketView] = [:]
     init(session: RoutingService) { self.session = session }
 
-    func view(_ model: String, policy: RoutePolicy) async -> RoutingService.MarketView {
+    func view(_ model: String, policy: RoutePolicy) async throws -> RoutingService.MarketView {
         if let v = cache[model] { return v }
-        let v = await session.marketView(model)
+        let v = try await session.readMarketView(model)
         cache[model] = v
         return v
     }

@@ -48,7 +48,12 @@ enum RunCommand: BrokerCommand {
         let spec = try RunSpec.parse(context.arguments, registry: registry, readStdin: { readAllStdin() })
         let store = try context.openStore()
         let session = context.routingService(registry: registry, store: store)
-        let market = await session.marketView(spec.route.model)
+        let market: RoutingService.MarketView
+        do {
+            market = try await session.readMarketView(spec.route.model)
+        } catch {
+            throw context.storeFailure(error, doing: "read")
+        }
         let plan = session.plan(spec.route, market: market)
         if context.arguments.has("--explain") {
             for line in session.explain(spec.route, plan: plan, market: market) { context.err("explain: " + line) }

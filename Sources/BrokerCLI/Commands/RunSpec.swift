@@ -89,8 +89,7 @@ struct RunSpec: Sendable {
         }
         route.allowUnpriced = args.has("--allow-unpriced")
         route.includeStale = args.has("--include-stale")
-        let promptText = request.messages.map(\.content).joined(separator: "\n") + (request.input.map(JSONWriter.string) ?? "")
-        route.estimatedInputTokens = RouteRequest.estimateTokens(promptText)
+        route.estimatedInputTokens = OutputTokenLimit.estimatedInputTokens(request)
         let outputLimit: (parameter: String, tokens: Int64)?
         do { outputLimit = try OutputTokenLimit.validated(parameters) } catch { throw UsageError("--param \(error.message)") }
         route.estimatedOutputTokens = outputLimit?.tokens ?? 256

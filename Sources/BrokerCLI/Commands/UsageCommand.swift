@@ -9,9 +9,10 @@ enum UsageCommand: BrokerCommand {
         abstract: "The usage ledger: requests, attempts, tokens and cost.",
         discussion: """
             Every attempt is a ledger row. REQUESTS counts each request once, however many attempts
-            it took; ATTEMPTS counts every try and ERRORS the failed ones (which cost nothing), so a
-            request that failed over once is 1 request, 2 attempts, 1 error, billed once. A request
-            that tried two providers counts in both groups, and once in the total. Costs are exact
+            it took; ATTEMPTS counts every try and ERRORS the failed ones (which cost nothing, except
+            the output a stream delivered before it broke), so a request that failed over once is
+            1 request, 2 attempts, 1 error, billed once. A request that tried two providers counts
+            in both groups, and once in the total. Costs are exact
             sums of the integer pico-unit costs in the currency each offer was priced in: a group has
             one row per currency (cost_nano, exact) and euros are never added to dollars.
             cost_nano_usd is the USD figure: exact for USD, converted at the ECB rate of the day for

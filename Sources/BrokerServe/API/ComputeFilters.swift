@@ -53,6 +53,10 @@ public struct ComputeFilters: Sendable, Hashable {
         }
     }
 
+    /// The regions `--region` accepts: jurisdictions an offer can be positively placed in
+    /// (`unknown` never matches a region filter; `global` and `local` place no machine).
+    public static let regions: [Region] = [.eu, .uk, .ch, .us, .apac]
+
     /// The currencies `--currency` accepts.
     public static let currencies = ["USD", "EUR"]
 
@@ -64,14 +68,14 @@ public struct ComputeFilters: Sendable, Hashable {
         query.minGPUs = try Self.whole(minGPUs, "min-gpus")
         query.minGPUMemoryGiB = try Self.whole(minGPUMemory, "min-gpu-memory")
         if let r = region, !r.isEmpty {
-            if let parsed = Region(rawValue: r.lowercased()) {
+            if let parsed = Region(rawValue: r.lowercased()), Self.regions.contains(parsed) {
                 query.region = parsed
             } else if r.utf8.count == 2, r.utf8.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }) {
                 query.country = r.uppercased()
             } else {
                 throw MarketFilterError(
                     filter: "region",
-                    message: "must be one of \(Region.allCases.map(\.rawValue).joined(separator: ", ")) or a country code such as DE (got '\(r)')")
+                    message: "must be one of \(Self.regions.map(\.rawValue).joined(separator: ", ")) or a country code such as DE (got '\(r)')")
             }
         }
         query.compliance = compliance.flatMap { $0.isEmpty ? nil : ComplianceTag($0.lowercased()) }
@@ -100,15 +104,9 @@ public struct ComputeFilters: Sendable, Hashable {
             }
             query.sort = parsed
         }
-        if let l = limit, !l.isEmpty {
-            guard let n = Int(l), (1...1_000_000).contains(n) else {
-                throw MarketFilterError(filter: "limit", message: "must be a whole number in 1...1000000 (got '\(l)')")
-            }
-            query.limit = n
-        }
+        query.limit = try MarketFilters.limit(limit)
         query.includeStale = includeStale
-        query.refreshIntervalsMs = Dictionary(
-            registry.entries.map { ($0.key, Int64($0.refreshIntervalSeconds) * 1000) }, uniquingKeysWith: { a, _ in a })
+        query.refreshIntervalsMs = registry.refreshIntervalsMs
         return query
     }
 

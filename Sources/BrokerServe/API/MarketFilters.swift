@@ -90,12 +90,7 @@ public struct MarketFilters: Sendable, Hashable {
             }
             query.sort = parsed
         }
-        if let l = limit, !l.isEmpty {
-            guard let n = Int(l), (1...1_000_000).contains(n) else {
-                throw MarketFilterError(filter: "limit", message: "must be a whole number in 1...1000000 (got '\(l)')")
-            }
-            query.limit = n
-        }
+        query.limit = try Self.limit(limit)
         query.includeStale = includeStale
         for name in (supports ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
             guard let capability = ModelCapability(name: name) else {
@@ -104,9 +99,17 @@ public struct MarketFilters: Sendable, Hashable {
             }
             query.supports.insert(capability)
         }
-        query.refreshIntervalsMs = Dictionary(
-            registry.entries.map { ($0.key, Int64($0.refreshIntervalSeconds) * 1000) }, uniquingKeysWith: { a, _ in a })
+        query.refreshIntervalsMs = registry.refreshIntervalsMs
         return query
+    }
+
+    /// The `limit` filter (of offers and GPUs alike): a whole number in 1...1000000, or `nil` when not set.
+    static func limit(_ text: String?) throws(MarketFilterError) -> Int? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let n = Int(text), (1...1_000_000).contains(n) else {
+            throw MarketFilterError(filter: "limit", message: "must be a whole number in 1...1000000 (got '\(text)')")
+        }
+        return n
     }
 
     static func price(_ text: String?, _ name: String) throws(MarketFilterError) -> PicoUSD? {

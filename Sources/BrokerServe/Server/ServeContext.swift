@@ -52,8 +52,7 @@ final class ServeContext: Sendable {
     /// The market query for staleness, with the registry's refresh intervals.
     func marketQuery() -> MarketQuery {
         var query = MarketQuery(nowMs: now())
-        query.refreshIntervalsMs = Dictionary(
-            registry.entries.map { ($0.key, Int64($0.refreshIntervalSeconds) * 1000) }, uniquingKeysWith: { a, _ in a })
+        query.refreshIntervalsMs = registry.refreshIntervalsMs
         return query
     }
 }
