@@ -28,7 +28,12 @@ struct HFTaskEndpoint: Sendable {
             inference.binaryContentType = contentType
         }
         let routed = RoutedRun(context: context, key: key, route: "hf_inference")
-        let view = await context.cache.view(model)
+        let view: RoutingService.MarketView
+        do {
+            view = try await context.cache.view(model)
+        } catch {
+            throw APIError.storeUnavailable(error, path: context.store.path)
+        }
         guard !view.offers.isEmpty else { throw APIError.modelNotFound(model) }
         let task = pipeline ?? view.offers.first { !$0.task.isChat }?.task ?? view.offers[0].task
         inference.task = task

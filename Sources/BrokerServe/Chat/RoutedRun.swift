@@ -11,13 +11,19 @@ struct RoutedRun: Sendable {
 
     /// The plan for the first reading of the model field that the marketplace knows.
     /// When nothing fits only because `outputLimit` exceeds every offer's context, the answer is
-    /// a 400 naming that parameter.
+    /// a 400 naming that parameter; a store whose offers cannot be read is a 503 naming it.
     func plan(
         selectors: [ModelSelector], route template: RouteRequest, requested: String,
         outputLimit: (parameter: String, tokens: Int64)? = nil
     ) async -> Result<RoutePlan, APIError> {
         for selector in selectors {
-            let view = await context.cache.view(selector.model)
+            let view: RoutingService.MarketView
+            do {
+                view = try await context.cache.view(selector.model)
+            } catch {
+                // A store that cannot be read is a store failure, never "model not found".
+                return .failure(.storeUnavailable(error, path: context.store.path))
+            }
             if view.offers.isEmpty { continue }
             var route = template
             route.model = selector.model
