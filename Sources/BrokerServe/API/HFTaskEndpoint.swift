@@ -39,8 +39,13 @@ struct HFTaskEndpoint: Sendable {
         inference.task = task
         var route = RouteRequest(model: model, task: task)
         route.allowUnpriced = true
-        let plan = context.routing.plan(route, market: view)
-        guard !plan.candidates.isEmpty else { throw APIError.noOfferFits(model, plan) }
+        let routedPlan = context.routing.plan(route, market: view)
+        guard !routedPlan.candidates.isEmpty else { throw APIError.noOfferFits(model, routedPlan) }
+        let plan: RoutePlan
+        switch routed.budgeted(routedPlan, requested: model) {
+        case .success(let kept): plan = kept
+        case .failure(let error): throw error
+        }
         let outcome = await routed.run(
             inference, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started)
         switch outcome {
