@@ -93,8 +93,9 @@ public struct InferenceResponse: Sendable, Hashable {
     public var output: InferenceOutput
     /// Token usage, when the provider reported it.
     public var usage: TokenUsage?
-    /// The HTTP status the whole answer came with (200); `nil` when it did not come over HTTP
-    /// (an exec plugin) or came as a stream.
+    /// The HTTP status the answer came with (200; for a stream, the status of its response
+    /// head, ``InferenceEvent/opened(httpStatus:)``); `nil` when it did not come over HTTP
+    /// (an exec plugin).
     public var httpStatus: Int? = nil
     /// Who served it, when the provider says (aggregators).
     public var servedBy: String?
@@ -123,6 +124,9 @@ public struct InferenceResponse: Sendable, Hashable {
 
 /// One event of a streamed inference.
 public enum InferenceEvent: Sendable, Hashable {
+    /// The response head arrived with this HTTP status (2xx), before any other event; yielded
+    /// by adapters whose stream comes over HTTP (not by exec plugins).
+    case opened(httpStatus: Int)
     /// A piece of generated text, in order.
     case delta(String)
     /// One chunk of an OpenAI-shaped stream as the provider sent it (text, tool-call pieces,
@@ -140,7 +144,7 @@ public enum InferenceEvent: Sendable, Hashable {
         switch self {
         case .delta(let text): return text
         case .chunk(let chunk): return chunk.text
-        case .usage, .finished: return nil
+        case .opened, .usage, .finished: return nil
         }
     }
 }

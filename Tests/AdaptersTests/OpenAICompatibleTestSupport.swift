@@ -67,9 +67,10 @@ enum OAITest {
 
 extension Array where Element == InferenceEvent {
     /// The events with each chunk reduced to its text as a `.delta` (chunks without text
-    /// dropped): what a text-only consumer sees.
+    /// and the response head's `.opened` dropped): what a text-only consumer sees.
     var textDeltas: [InferenceEvent] {
         compactMap { event in
+            if case .opened = event { return nil }
             guard case .chunk(let chunk) = event else { return event }
             return chunk.text.isEmpty ? nil : .delta(chunk.text)
         }

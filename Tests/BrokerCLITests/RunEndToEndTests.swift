@@ -45,6 +45,22 @@ struct RunEndToEndTests {
         #expect((short as? [String: Any])?["served_by"] as? String == "nscale")
     }
 
+    @Test("a streamed run's successful attempt carries its HTTP status (200), not null, beside the failed one's 502")
+    func streamedAttemptStatus() async throws {
+        let market = try await refreshed()
+        defer { market.stop() }
+        market.simulator.inject(.serverError(502), pathPrefix: "/v1/chat/completions", count: 1)
+        let result = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "hi there", "--stream", "--format", "json"])
+        #expect(result.code == 0, "\(result.stderr)")
+        // {"delta": …} lines, then the result object.
+        let last = try #require(result.stdout.split(separator: "\n").last, "\(result.stdout)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], "\(result.stdout)")
+        #expect(result.stdout.contains("{\"delta\""))
+        let attempts = try #require(object["attempts"] as? [[String: Any]])
+        #expect(attempts.last?["outcome"] as? String == "ok")
+        #expect(attempts.map { $0["status"] as? Int } == [502, 200], "\(attempts)")
+    }
+
     @Test("a 502 fails over to the next offer and both attempts are recorded")
     func failover() async throws {
         let market = try await refreshed()

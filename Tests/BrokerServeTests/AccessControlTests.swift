@@ -59,6 +59,39 @@ struct AccessControlTests {
         await h.stop()
     }
 
+    @Test("a key with a budget routes only to offers whose cost counts against it: an unknown price is 429 insufficient_quota naming why; keys without budgets may use it")
+    func budgetSkipsUnknownPrices() async throws {
+        let keys = try APIKey.parseList("\(Self.keyA);budget_usd=1,\(Self.keyB)")
+        let h = try await ServeHarness(configure: { $0.keys = keys })
+        // Scaleway's Llama 70B has no published price: its cost would never be charged.
+        let unpriced = ServeHarness.chat(
+            "meta-llama/Llama-3.3-70B-Instruct:scaleway", extra: ["broker": ["allow_unpriced": true], "max_tokens": 3])
+        let budgeted = try await h.send("POST", "/v1/chat/completions", json: unpriced, key: Self.keyA)
+        #expect(budgeted.status == 429, "\(budgeted.text)")
+        #expect(code(budgeted) == "insufficient_quota")
+        let message = ((ServeHarness.json(budgeted) as? [String: Any])?["error"] as? [String: Any])?["message"] as? String ?? ""
+        #expect(message.contains("scaleway") && message.contains("price unknown") && message.contains("budget of key"), "\(message)")
+        #expect(!h.simulator.requests.contains { $0.path.contains("chat") }, "nothing was sent upstream")
+        let free = try await h.send("POST", "/v1/chat/completions", json: unpriced, key: Self.keyB)
+        #expect(free.status == 200, "\(free.text)")
+        // Routing on the fastest offer with a budget skips the unknown price instead of refusing.
+        let fastest = try await h.send(
+            "POST", "/v1/chat/completions",
+            json: ServeHarness.chat("meta-llama/Llama-3.3-70B-Instruct", extra: ["broker": ["policy": "fastest"], "max_tokens": 3]),
+            key: Self.keyA)
+        #expect(fastest.status == 200, "\(fastest.text)")
+        #expect(fastest.header("x-broker-served-by") != "scaleway")
+        #expect(fastest.header("x-broker-cost-nano-usd") != "unknown")
+        // The task API's offers are billed per second of compute, which is never charged.
+        let task = try await h.send("POST", "/hf-inference/models/facebook/bart-large-cnn", json: ["inputs": "a long text"], key: Self.keyA)
+        #expect(task.status == 429, "\(task.text)")
+        #expect(code(task) == "insufficient_quota")
+        let unbudgetedTask = try await h.send(
+            "POST", "/hf-inference/models/facebook/bart-large-cnn", json: ["inputs": "a long text"], key: Self.keyB)
+        #expect(unbudgetedTask.status == 200, "\(unbudgetedTask.text)")
+        await h.stop()
+    }
+
     @Test("a key's spending is kept in the store by its name: after a restart its budget goes on where it was")
     func budgetAcrossRestart() async throws {
         // A budget of two requests and a half: the first server spends one request's cost. (Each

@@ -105,4 +105,20 @@ struct ChatCompletionTests {
         #expect(plain.text.hasSuffix("data: [DONE]\n\n"))
         await h.stop()
     }
+
+    @Test("a streamed answer's broker member says what each attempt got: the failed one's 502 and the answer's 200, not null")
+    func streamedAttemptStatus() async throws {
+        let h = try await ServeHarness()
+        h.simulator.inject(.serverError(502), pathPrefix: "/v1/chat/completions", count: 1)
+        let response = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8", extra: ["stream": true]))
+        #expect(response.status == 200, "\(response.text)")
+        let chunks = response.text.components(separatedBy: "\n\n").compactMap { event -> [String: Any]? in
+            guard event.hasPrefix("data: {") else { return nil }
+            return try? JSONSerialization.jsonObject(with: Data(event.dropFirst(6).utf8)) as? [String: Any]
+        }
+        let broker = try #require(chunks.compactMap { $0["broker"] as? [String: Any] }.last, "\(response.text)")
+        let attempts = try #require(broker["attempts"] as? [[String: Any]])
+        #expect(attempts.map { $0["status"] as? Int } == [502, 200], "\(attempts)")
+        await h.stop()
+    }
 }

@@ -1,4 +1,6 @@
 import Adapters
+import Broker
+@testable import BrokerServe
 import Foundation
 import ProviderSimulator
 import Testing
@@ -78,5 +80,39 @@ struct ErrorMappingTests {
         #expect(response.status == 502)
         #expect(error(response)?["code"] as? String == "upstream_failed")
         await h.stop()
+    }
+
+    @Test("a store whose offers cannot be read is 503 store_unavailable naming the store, not 404 model_not_found")
+    func unreadableStore() async throws {
+        // No cached views: every request reads the store.
+        let h = try await ServeHarness(configure: { $0.marketCacheTTLMs = 0 })
+        #expect(try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8")).status == 200)
+        let other = try SQLiteConnection(path: h.storePath, busyTimeoutMs: 1_000)
+        // Stands for a damaged store: the offers can no longer be read. Not temporary.
+        try other.execute("ALTER TABLE offers RENAME TO offers_lost")
+        for path in ["/v1/chat/completions", "/hf-inference/models/\(ServeHarness.llama8B)"] {
+            let body: [String: Any] = path.hasPrefix("/hf") ? ["inputs": "hello"] : ServeHarness.chat("l8")
+            let damaged = try await h.send("POST", path, json: body)
+            #expect(damaged.status == 503, "\(path): \(damaged.text)")
+            #expect(error(damaged)?["code"] as? String == "store_unavailable")
+            #expect((error(damaged)?["message"] as? String)?.contains("cannot read the store \(h.storePath)") == true, "\(damaged.text)")
+            #expect(damaged.header("Retry-After") == nil)
+            #expect(!damaged.text.contains(ServeHarness.acmeKey) && !damaged.text.contains(ServeHarness.hfToken))
+        }
+        await h.stop()
+    }
+
+    @Test("a store held by another process past the busy timeout is a temporary 503 with Retry-After; other store failures have none")
+    func lockedStoreIsTemporary() {
+        // SQLITE_BUSY, as a read that waited out the busy timeout gets it (a WAL store's
+        // readers are not blocked by a writer, so an end-to-end lock cannot stand for it).
+        let busy = APIError.storeUnavailable(SQLiteError(extendedCode: 5, message: "database is locked"), path: "/data/market.sqlite3")
+        #expect(busy.status == 503 && busy.code == "store_unavailable")
+        #expect(busy.response.headers.contains { $0.name == "Retry-After" && $0.value == "1" })
+        #expect(busy.message.contains("the store /data/market.sqlite3 is locked by another process"))
+        let damaged = APIError.storeUnavailable(SQLiteError(extendedCode: 1, message: "no such table: offers"), path: "/data/market.sqlite3")
+        #expect(damaged.status == 503 && damaged.retryAfterSeconds == nil)
+        #expect(!damaged.response.headers.contains { $0.name == "Retry-After" })
+        #expect(damaged.message.contains("cannot read the store /data/market.sqlite3"))
     }
 }

@@ -6,6 +6,7 @@ extension OpenAIChat {
 
     /// Turns a streamed chat answer into events.
     ///
+    /// - A 2xx answer first yields `.opened(httpStatus:)` with the status of its response head.
     /// - A non-2xx status throws the mapped error before any event (the body is read first).
     /// - A 2xx answer with a JSON content type (a server that ignored `stream`) is parsed
     ///   whole and replayed as one chunk (``OpenAICompletion/asChunk``).
@@ -26,6 +27,7 @@ extension OpenAIChat {
             let whole = HTTPResponse(status: response.status, headers: response.headers, body: body)
             let answer = try parseResponse(whole, provider: provider, redactor: redactor)
             return AsyncThrowingStream { continuation in
+                continuation.yield(.opened(httpStatus: response.status))
                 if let completion = answer.completion { continuation.yield(.chunk(completion.asChunk)) }
                 if let usage = answer.usage { continuation.yield(.usage(usage)) }
                 continuation.yield(.finished(reason: answer.finishReason))
@@ -33,7 +35,9 @@ extension OpenAIChat {
             }
         }
         let body = response.body
+        let status = response.status
         return AsyncThrowingStream { continuation in
+            continuation.yield(.opened(httpStatus: status))
             let task = Task {
                 do throws(ProviderError) {
                     try await pump(body, provider: provider, redactor: redactor, into: continuation)

@@ -195,6 +195,7 @@ public struct InferenceRunner: Sendable {
             return .failure(AttemptFailure(error: error, outputStarted: false))
         }
         var text = ""
+        var httpStatus: Int? = nil
         var usage: TokenUsage? = nil
         var finish: String? = nil
         var firstTokenMs: Int64? = nil
@@ -203,6 +204,7 @@ public struct InferenceRunner: Sendable {
         do {
             for try await event in stream {
                 switch event {
+                case .opened(let status): httpStatus = status
                 case .delta(let piece):
                     if firstTokenMs == nil { firstTokenMs = max(0, now() - started) }
                     text += piece
@@ -239,11 +241,11 @@ public struct InferenceRunner: Sendable {
                 delivered: firstTokenMs == nil ? nil : (text, usage), firstTokenMs: firstTokenMs))
         }
         let completion = whole?.result
-        return .success((
-            InferenceResponse(
-                output: .text(text), usage: usage, servedBy: offer.servedBy, finishReason: finish ?? completion?.finishReason,
-                completion: completion),
-            firstTokenMs))
+        var response = InferenceResponse(
+            output: .text(text), usage: usage, servedBy: offer.servedBy, finishReason: finish ?? completion?.finishReason,
+            completion: completion)
+        response.httpStatus = httpStatus
+        return .success((response, firstTokenMs))
     }
 
     /// Records that attempt `attempt` is about to be sent (outcome `sent`), so a call made by a

@@ -59,12 +59,15 @@ public enum OutputTokenLimit {
     }
 
     /// The most `request` may cost on any of `plan`'s candidates: its prompt estimate plus its
-    /// answer-length cap (256 tokens when it sets none) at each offer's price. What a budget
-    /// reserves before sending; `nil` when no candidate has a known cost.
+    /// answer-length cap (256 tokens when it sets none) at each offer's price, in pico-USD. What a
+    /// budget reserves before sending; `nil` when no candidate has a cost known in USD.
     public static func maximumExpectedCost(_ request: InferenceRequest, plan: RoutePlan) -> PicoUSD? {
         let input = estimatedInputTokens(request)
         // The parameters were validated when the request was read; an invalid cap never gets here.
         let output = (try? validated(request.parameters))?.tokens ?? 256
-        return plan.candidates.compactMap { $0.price.cost(inputTokens: input, outputTokens: output) }.max()
+        // In USD, as budgets count: a euro price is converted at the plan's rates, not read as dollars.
+        return plan.candidates.compactMap { offer in
+            offer.price.cost(inputTokens: input, outputTokens: output).flatMap { offer.price.usdCost($0, plan.rates)?.cost }
+        }.max()
     }
 }

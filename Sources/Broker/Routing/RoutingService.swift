@@ -68,20 +68,9 @@ public struct RoutingService: Sendable {
     }
 
     /// Routes `route` over the store's offers for its model.
-    public func plan(_ route: RouteRequest) async -> RoutePlan {
-        plan(route, market: await marketView(route.model))
-    }
-
-    /// Reads the offers of `model` with their measured latency and breaker state; a store that
-    /// cannot be read gives no offers (``readMarketView(_:)`` says why instead).
-    public func marketView(_ model: String) async -> MarketView {
-        do {
-            return try await readMarketView(model)
-        } catch {
-            var query = MarketQuery(nowMs: Timestamp.nowMs(), modelID: model, sort: .model, includeStale: true)
-            query.refreshIntervalsMs = registry.refreshIntervalsMs
-            return MarketView(offers: [], measured: [:], open: [], query: query)
-        }
+    /// - Throws: the store's error when its offers cannot be read (never an empty plan).
+    public func plan(_ route: RouteRequest) async throws -> RoutePlan {
+        plan(route, market: try await readMarketView(route.model))
     }
 
     /// Reads the offers of `model` with their measured latency and breaker state.

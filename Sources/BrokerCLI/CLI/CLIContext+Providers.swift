@@ -21,11 +21,9 @@ extension CLIContext {
     /// The failure for a store that could not be opened or read (`doing`: `open`, `read`):
     /// temporary (75) while another process holds it, else 1; the store named either way.
     func storeFailure(_ error: any Error, doing: String) -> CommandFailure {
-        if let error = error as? SQLiteError, error.isBusy {
-            // Another process holds the store (a migration needs its write lock): temporary.
-            return CommandFailure(ExitCode.temporaryFailure, "the store \(storePath) is locked by another process: \(error)")
-        }
-        return CommandFailure(ExitCode.failure, "cannot \(doing) the store \(storePath): \(error)")
+        // Another process holds the store (a migration needs its write lock): temporary.
+        let code = MarketplaceStore.isTemporaryFailure(error) ? ExitCode.temporaryFailure : ExitCode.failure
+        return CommandFailure(code, MarketplaceStore.failureMessage(error, path: storePath, doing: doing))
     }
 
     /// Redacts every credential the registry names from text about to be shown.

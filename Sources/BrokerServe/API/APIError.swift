@@ -56,6 +56,16 @@ struct APIError: Error, Sendable {
         APIError(status: 503, type: "server_error", code: "shutting_down", message: "the server is shutting down", retryAfterSeconds: 1)
     }
 
+    /// The store's offers could not be read: 503 naming the store (a store failure, never
+    /// "model not found"), with `Retry-After` while another process holds it past the busy timeout.
+    static func storeUnavailable(_ error: any Error, path: String) -> APIError {
+        let temporary = MarketplaceStore.isTemporaryFailure(error)
+        return APIError(
+            status: 503, type: "server_error", code: "store_unavailable",
+            message: MarketplaceStore.failureMessage(error, path: path, doing: "read"),
+            retryAfterSeconds: temporary ? 1 : nil)
+    }
+
     static func internalError(_ message: String) -> APIError {
         APIError(status: 500, type: "server_error", code: "internal_error", message: message)
     }

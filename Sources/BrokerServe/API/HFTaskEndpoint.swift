@@ -28,14 +28,24 @@ struct HFTaskEndpoint: Sendable {
             inference.binaryContentType = contentType
         }
         let routed = RoutedRun(context: context, key: key, route: "hf_inference")
-        let view = await context.cache.view(model)
+        let view: RoutingService.MarketView
+        do {
+            view = try await context.cache.view(model)
+        } catch {
+            throw APIError.storeUnavailable(error, path: context.store.path)
+        }
         guard !view.offers.isEmpty else { throw APIError.modelNotFound(model) }
         let task = pipeline ?? view.offers.first { !$0.task.isChat }?.task ?? view.offers[0].task
         inference.task = task
         var route = RouteRequest(model: model, task: task)
         route.allowUnpriced = true
-        let plan = context.routing.plan(route, market: view)
-        guard !plan.candidates.isEmpty else { throw APIError.noOfferFits(model, plan) }
+        let routedPlan = context.routing.plan(route, market: view)
+        guard !routedPlan.candidates.isEmpty else { throw APIError.noOfferFits(model, routedPlan) }
+        let plan: RoutePlan
+        switch routed.budgeted(routedPlan, requested: model) {
+        case .success(let kept): plan = kept
+        case .failure(let error): throw error
+        }
         let outcome = await routed.run(
             inference, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started)
         switch outcome {

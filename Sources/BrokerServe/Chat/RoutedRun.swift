@@ -11,13 +11,21 @@ struct RoutedRun: Sendable {
 
     /// The plan for the first reading of the model field that the marketplace knows.
     /// When nothing fits only because `outputLimit` exceeds every offer's context, the answer is
-    /// a 400 naming that parameter.
+    /// a 400 naming that parameter; a store whose offers cannot be read is a 503 naming it. A key
+    /// with a budget routes only to offers whose cost can be counted against it (429
+    /// `insufficient_quota` naming why when none can).
     func plan(
         selectors: [ModelSelector], route template: RouteRequest, requested: String,
         outputLimit: (parameter: String, tokens: Int64)? = nil
     ) async -> Result<RoutePlan, APIError> {
         for selector in selectors {
-            let view = await context.cache.view(selector.model)
+            let view: RoutingService.MarketView
+            do {
+                view = try await context.cache.view(selector.model)
+            } catch {
+                // A store that cannot be read is a store failure, never "model not found".
+                return .failure(.storeUnavailable(error, path: context.store.path))
+            }
             if view.offers.isEmpty { continue }
             var route = template
             route.model = selector.model
@@ -29,7 +37,11 @@ struct RoutedRun: Sendable {
                 }
             }
             if let policy = selector.policy { route.policy = policy }
-            let plan = context.routing.plan(route, market: view)
+            let plan: RoutePlan
+            switch budgeted(context.routing.plan(route, market: view), requested: requested) {
+            case .success(let kept): plan = kept
+            case .failure(let error): return .failure(error)
+            }
             if plan.candidates.isEmpty {
                 if let invalid = OutputTokenLimit.exceedsEveryContext(outputLimit, route: route, plan: plan) {
                     return .failure(.badRequest(invalid.message, param: invalid.parameter))
@@ -39,6 +51,21 @@ struct RoutedRun: Sendable {
             return .success(plan)
         }
         return .failure(.modelNotFound(requested))
+    }
+
+    /// `plan` for this request's key: a key with a budget routes only to offers whose cost is
+    /// counted against it (a known token price, free included, in USD or convertible to it),
+    /// since an unknown price is never charged; 429 `insufficient_quota` naming why when it
+    /// leaves none of the fitting offers. Keys without budgets keep the plan.
+    func budgeted(_ plan: RoutePlan, requested: String) -> Result<RoutePlan, APIError> {
+        guard let key, key.budget != nil else { return .success(plan) }
+        let kept = plan.countable(against: "the budget of key '\(key.name)'")
+        guard kept.candidates.isEmpty, !plan.candidates.isEmpty else { return .success(kept) }
+        let reasons = kept.excluded.prefix(min(plan.candidates.count, 20))
+            .map { "\($0.offer.provider)/\($0.offer.servedBy): \($0.reason)" }
+        return .failure(.insufficientQuota(
+            "key '\(key.name)' has a budget, and no offer of '\(requested)' that fits has a price that can be counted against it: "
+                + reasons.joined(separator: "; ")))
     }
 
     /// Runs `request` through `plan`; `onPiece` streams (provider chunks as sent, or text).

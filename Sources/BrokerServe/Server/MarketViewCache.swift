@@ -28,9 +28,11 @@ final class MarketViewCache: Sendable {
     /// The view of `model`, from the cache while fresh. An expired view is still answered
     /// while one background task re-reads it, so no request waits for the store except the
     /// first for a model (or the first after ``invalidate(_:)`` / ``invalidateAll()``).
-    func view(_ model: String) async -> RoutingService.MarketView {
+    /// - Throws: the store's error when `model`'s offers cannot be read and no view is kept (a
+    ///   failed background renewal keeps the last good view and is tried again by the next request).
+    func view(_ model: String) async throws -> RoutingService.MarketView {
         let nowMs = now()
-        guard ttlMs > 0 else { return await routing.marketView(model) }
+        guard ttlMs > 0 else { return try await routing.readMarketView(model) }
         // The common case, a fresh view, under the shared read lock; the write lock only to
         // claim the renewal of an expired one.
         let fresh = entries.read { table -> RoutingService.MarketView? in
@@ -46,16 +48,23 @@ final class MarketViewCache: Sendable {
             return (entry.view, true)
         }
         if let cached {
-            if renew { Task.detached { await self.read(model, atMs: nowMs) } }
+            if renew { Task.detached { try? await self.read(model, atMs: nowMs) } }
             return cached
         }
-        return await read(model, atMs: nowMs)
+        return try await read(model, atMs: nowMs)
     }
 
-    /// Reads `model`'s view from the store and keeps it.
+    /// Reads `model`'s view from the store and keeps it; a failed read keeps nothing (and lets
+    /// the next request renew the last good view again).
     @discardableResult
-    private func read(_ model: String, atMs: Int64) async -> RoutingService.MarketView {
-        let view = await routing.marketView(model)
+    private func read(_ model: String, atMs: Int64) async throws -> RoutingService.MarketView {
+        let view: RoutingService.MarketView
+        do {
+            view = try await routing.readMarketView(model)
+        } catch {
+            entries.write { table in table[model]?.renewing = false }
+            throw error
+        }
         entries.write { table in
             if table.count > 4096 { table.removeAll() }
             table[model] = Entry(atMs: atMs, view: view)
