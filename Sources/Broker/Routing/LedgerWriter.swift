@@ -89,7 +89,6 @@ public actor LedgerWriter {
     /// in the next.
     @discardableResult
     public func commit(_ record: UsageRecord) async -> Bool {
-        takeInbox(start: false)
         pending.append(record)
         let ticket = nextTicket
         nextTicket += 1
@@ -137,8 +136,12 @@ public actor LedgerWriter {
     }
 
     /// Moves what ``enqueue(_:)`` queued into the actor and (unless `start` is false) starts writing it.
+    ///
+    /// `start` false is a write taking the inboxes along: it leaves the scheduled take's flag
+    /// alone, so the take already on its way stays the only one (clearing it made every
+    /// request's `sent` row schedule a take of its own, a timer and two thread wake-ups each).
     private func takeInbox(start: Bool = true) {
-        takeScheduled.store(false, ordering: .sequentiallyConsistent)
+        if start { takeScheduled.store(false, ordering: .sequentiallyConsistent) }
         for inbox in inboxes {
             let queued = inbox.queued.withLock { queued -> Queued in
                 defer {
@@ -174,7 +177,11 @@ public actor LedgerWriter {
 
     private func startWrite() {
         scheduled = false
-        guard writing == nil, !backingOff, !pending.isEmpty || !pendingCharges.isEmpty else { return }
+        guard writing == nil, !backingOff else { return }
+        // What ``enqueue(_:)`` queued (`sent` rows, charges) rides along with this commit
+        // instead of waiting for a commit of its own.
+        takeInbox(start: false)
+        guard !pending.isEmpty || !pendingCharges.isEmpty else { return }
         let batch = pending
         let charges = pendingCharges
         // Every waiter queued so far has its row in this batch (or in one that failed and went
@@ -216,7 +223,8 @@ public actor LedgerWriter {
                 $0.queued = pending.count
                 $0.retrying = false
             }
-            if !pending.isEmpty || !pendingCharges.isEmpty { startWrite() }
+            // Whatever queued meanwhile (commits, or `sent` rows in the inboxes) goes now, together.
+            startWrite()
             return
         }
         // Nothing of the batch was written (one transaction): queue it again, in front.

@@ -15,6 +15,14 @@ enum UsageColumns {
     /// same attempt (written before the call); any other record already there stays, so
     /// recording the same attempt twice stores it once.
     static func insertSQL(rows: Int) -> String {
+        rows >= 1 && rows <= insertSQLs.count ? insertSQLs[rows - 1] : buildInsertSQL(rows: rows)
+    }
+
+    /// ``insertSQL(rows:)`` for every statement size a batch insert uses, built once: the
+    /// ledger commits a few rows at a time, and building the text cost more than binding them.
+    private static let insertSQLs = (1...SQLiteConnection.insertBatchRows).map { buildInsertSQL(rows: $0) }
+
+    private static func buildInsertSQL(rows: Int) -> String {
         SQLiteConnection.insertSQL(table: "usage", columns: names, rows: rows)
             + " ON CONFLICT (request_id, attempt) DO UPDATE SET "
             + names.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
