@@ -6,8 +6,10 @@ import Darwin
 import Synchronization
 
 /// Group commit for the usage ledger: attempts are queued and written a batch per
-/// transaction, a few milliseconds apart, so a busy server answers without waiting for a
-/// SQLite commit per request.
+/// transaction. ``commit(_:)`` (an answered attempt) waits until its row is in a committed
+/// transaction; an idle writer commits at once, and whatever queues meanwhile goes in the
+/// next one, so a busy server pays one commit per batch, not per request. ``enqueue(_:)``
+/// (`sent` rows, failed attempts) rides along with the next commit, or the next scheduled write.
 ///
 /// Used by `broker serve`; `flush()` on shutdown writes what is queued. One-shot commands
 /// write each attempt directly (nothing is lost if the process is killed right after).

@@ -9,7 +9,7 @@ final class ServeContext: Sendable {
     let store: MarketplaceStore
     let routing: RoutingService
     let runner: InferenceRunner
-    /// Ledger rows are group-committed so answers never wait for a SQLite commit.
+    /// Ledger rows are group-committed; an answer waits for its own row's commit (answered means recorded).
     let ledger: LedgerWriter
     let cache: MarketViewCache
     let access: AccessControl
