@@ -1,9 +1,13 @@
-/// Standard padded base64 (RFC 4648 §4), for embeddings sent with `encoding_format: base64`.
+/// Base64 (RFC 4648): standard and padded (§4) for embeddings sent with
+/// `encoding_format: base64`, or URL-safe and unpadded (§5) for opaque cursors.
 public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let urlAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// The base64 text of `bytes`, padded with `=`.
-    public static func encode(_ bytes: [UInt8]) -> String {
+    /// The base64 text of `bytes`: padded with `=`, or with `urlSafe` in the URL alphabet
+    /// (`-`, `_`) without padding.
+    public static func encode(_ bytes: [UInt8], urlSafe: Bool = false) -> String {
+        let alphabet = urlSafe ? urlAlphabet : alphabet
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
         var i = 0
@@ -14,8 +18,8 @@ public enum Base64 {
             let n = b0 << 16 | b1 << 8 | b2
             out.append(alphabet[Int(n >> 18 & 63)])
             out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(i + 1 < bytes.count ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "="))
-            out.append(i + 2 < bytes.count ? alphabet[Int(n & 63)] : UInt8(ascii: "="))
+            if i + 1 < bytes.count { out.append(alphabet[Int(n >> 6 & 63)]) } else if !urlSafe { out.append(UInt8(ascii: "=")) }
+            if i + 2 < bytes.count { out.append(alphabet[Int(n & 63)]) } else if !urlSafe { out.append(UInt8(ascii: "=")) }
             i += 3
         }
         return String(decoding: out, as: UTF8.self)

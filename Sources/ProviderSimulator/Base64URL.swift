@@ -1,24 +1,9 @@
+import ProviderInterface
+
 /// Unpadded base64url, for the Hub-style opaque pagination cursor (`eyJ…`).
 enum Base64URL {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i < bytes.count {
-            let b0 = UInt32(bytes[i])
-            let b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0
-            let b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
-            let n = b0 << 16 | b1 << 8 | b2
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            if i + 1 < bytes.count { out.append(alphabet[Int(n >> 6 & 63)]) }
-            if i + 2 < bytes.count { out.append(alphabet[Int(n & 63)]) }
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    /// The unpadded base64url text of `bytes` (the product's one encoder).
+    static func encode(_ bytes: [UInt8]) -> String { Base64.encode(bytes, urlSafe: true) }
 
     static func decode(_ text: String) -> [UInt8]? {
         var values: [UInt32] = []

@@ -104,6 +104,9 @@ struct OpenAIWireTests {
         // 0.5, -2 and 0.001 as little-endian float32: 0x3F000000, 0xC0000000, 0x3A83126F.
         #expect(list.base64Encoded.data[0].embedding == .string(Base64.encode([0, 0, 0, 0x3F, 0, 0, 0, 0xC0, 0x6F, 0x12, 0x83, 0x3A])))
         #expect(Base64.encode(Array("any carnal pleas".utf8)) == "YW55IGNhcm5hbCBwbGVhcw==")
+        // The same encoder, URL-safe and unpadded (the simulator's Hub cursors): `-` and `_`, no `=`.
+        #expect(Base64.encode([0xFB, 0xFF]) == "+/8=")
+        #expect(Base64.encode([0xFB, 0xFF], urlSafe: true) == "-_8")
         let nested = try #require(OpenAIEmbeddingList(featureExtraction: [[1, 2], [3, 4]]))
         #expect(nested.data.map(\.index) == [0, 1])
         #expect(OpenAIEmbeddingList(featureExtraction: [1, 2])?.data.count == 1)
