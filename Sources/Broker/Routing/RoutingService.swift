@@ -74,8 +74,8 @@ public struct RoutingService: Sendable {
     }
 
     /// Reads the offers of `model` with their measured latency and breaker state.
-    /// - Throws: the store's error when its offers cannot be read: a store failure, never
-    ///   "no offer" (latency figures and breaker state stay best effort).
+    /// - Throws: the store's error when its offers or exchange rates cannot be read: a store
+    ///   failure, never "no offer" (latency figures and breaker state stay best effort).
     public func readMarketView(_ model: String) async throws -> MarketView {
         let now = Timestamp.nowMs()
         var query = MarketQuery(nowMs: now, modelID: model, sort: .model, includeStale: true)
@@ -92,8 +92,9 @@ public struct RoutingService: Sendable {
                 provider: offer.provider, servedBy: offer.servedBy, model: offer.model, limit: breaker.threshold)) ?? []
             if breaker.isOpen(recent: recent, nowMs: now) { open.insert(key) }
         }
-        // Only a model offered in another currency needs the rates.
-        let rates = offers.contains { !$0.price.isUSD } ? (try? await store.exchangeRates()) ?? nil : nil
+        // Only a model offered in another currency needs the rates. Read like the offers: a
+        // store failure here would silently demote every euro price to "cannot be compared".
+        let rates = offers.contains { !$0.price.isUSD } ? try await store.exchangeRates() : nil
         return MarketView(offers: offers, measured: measured, open: open, query: query, rates: rates)
     }
 
