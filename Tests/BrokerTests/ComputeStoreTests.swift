@@ -79,6 +79,46 @@ struct ComputeStoreTests {
         #expect(try await store.computeCatalogVersion(source: "s") == "v2")
     }
 
+    @Test("a refresh that moves prices, alone or with other fields, stores the new values, re-sorts by them and records each change")
+    func priceMoves() async throws {
+        try await store.replaceComputeOffers(
+            source: "s",
+            offers: [gpuOffer("a"), gpuOffer("b", price: 25_000_000_000_000), gpuOffer("c", price: 22_000_000_000_000), gpuOffer("d")],
+            version: "v1", nowMs: testNow)
+        // a: the price alone; b: the price, the GPU count and the memory; c: nothing; d: the price becomes unknown.
+        let moved = try await store.replaceComputeOffers(
+            source: "s",
+            offers: [
+                gpuOffer("a", price: 30_000_000_000_000), gpuOffer("b", count: 4, price: 10_000_000_000_000, memory: 94),
+                gpuOffer("c", price: 22_000_000_000_000), gpuOffer("d", price: nil),
+            ],
+            version: "v2", nowMs: testNow + 1)
+        #expect(moved.priceChanges == 3 && moved.rewritten == 3 && moved.appeared == 0 && moved.removed == 0)
+        let stored = try await store.queryComputeOffers(ComputeQuery(nowMs: testNow))
+        #expect(stored.map(\.offer.offerID) == ["b", "c", "a", "d"])
+        #expect(stored[0].offer.gpuCount == 4 && stored[0].offer.gpuMemoryGiB == 94 && stored[0].pricePerGPUHour == 2_500_000_000_000)
+        #expect(stored[2].offer.pricePerHour == 30_000_000_000_000 && stored[2].pricePerGPUHour == 3_750_000_000_000)
+        #expect(stored[3].offer.pricePerHour == nil && stored[3].pricePerGPUHour == nil)
+        let perGPU = try await store.queryComputeOffers(ComputeQuery(nowMs: testNow, sort: .pricePerGPU))
+        #expect(perGPU.map(\.offer.offerID) == ["b", "c", "a", "d"])
+        for (id, old, new) in [("a", 20_000_000_000_000, 30_000_000_000_000), ("b", 25_000_000_000_000, 10_000_000_000_000)] as [(String, Int64, Int64)] {
+            let history = try await store.computePriceHistory(source: "s", offerID: id)
+            #expect(history.count == 1 && history[0].old == old && history[0].new == new && history[0].at == testNow + 1)
+        }
+        let unknown = try await store.computePriceHistory(source: "s", offerID: "d")
+        #expect(unknown.count == 1 && unknown[0].old == 20_000_000_000_000 && unknown[0].new == nil)
+        #expect(try await store.computePriceHistory(source: "s", offerID: "c").isEmpty)
+        // The same catalog again changes nothing.
+        let again = try await store.replaceComputeOffers(
+            source: "s",
+            offers: [
+                gpuOffer("a", price: 30_000_000_000_000), gpuOffer("b", count: 4, price: 10_000_000_000_000, memory: 94),
+                gpuOffer("c", price: 22_000_000_000_000), gpuOffer("d", price: nil),
+            ],
+            version: "v3", nowMs: testNow + 2)
+        #expect(again.priceChanges == 0 && again.rewritten == 0)
+    }
+
     @Test("the refresher keeps the last good offers on a failure, a collapse, or an outdated catalog, and confirms an unchanged version")
     func refresherRules() async throws {
         let source = FakeComputeSource(key: "gpu")

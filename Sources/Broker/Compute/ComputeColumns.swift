@@ -26,6 +26,27 @@ enum ComputeColumns {
         "UPDATE compute_offers SET " + writtenNames.enumerated().map { "\($1) = ?\($0 + 1)" }.joined(separator: ", ")
         + " WHERE id = ?\(writtenNames.count + 1)"
 
+    /// Rewrites only the price columns and the digest of the stored offer whose id is the last
+    /// parameter: most refreshes move prices and nothing else.
+    static let priceUpdateSQL =
+        "UPDATE compute_offers SET price_pico = ?1, price_per_gpu_pico = ?2, row_hash = ?3, price_sort = ?4, per_gpu_sort = ?5 WHERE id = ?6"
+
+    /// The parameters of one ``priceUpdateSQL`` row.
+    static let priceUpdateColumns = 6
+
+    /// The columns of a `compute_price_history` row, in bind order.
+    static let historyNames = ["source", "offer_id", "at", "currency", "old_price_pico", "new_price_pico"]
+
+    /// The full-batch history INSERT, built once.
+    private static let historyInsertBatch = SQLiteConnection.insertSQL(
+        table: "compute_price_history", columns: historyNames, rows: SQLiteConnection.insertBatchRows)
+
+    /// Inserts `rows` price-history rows.
+    static func historyInsertSQL(rows: Int) -> String {
+        rows == SQLiteConnection.insertBatchRows
+            ? historyInsertBatch : SQLiteConnection.insertSQL(table: "compute_price_history", columns: historyNames, rows: rows)
+    }
+
     /// `",eu-residency,gdpr,"`: the offer's compliance tags as stored (computed once per offer:
     /// deriving them builds a set).
     static func tagText(_ offer: ComputeOffer) -> String {
@@ -35,6 +56,12 @@ enum ComputeColumns {
     /// A digest of every stored field of `offer` (stable across processes); `tags` is
     /// ``tagText(_:)``. Read in place: no copy of the offer, no arrays built.
     static func digest(_ offer: UnsafePointer<ComputeOffer>, tags: String) -> Int64 {
+        digest(offer, tags: tags, price: offer.pointee.pricePerHour)
+    }
+
+    /// The digest ``digest(_:tags:)`` would give `offer` were its price per hour `price`: equal
+    /// to a stored row's digest when the price is all that changed.
+    static func digest(_ offer: UnsafePointer<ComputeOffer>, tags: String, price: Int64?) -> Int64 {
         var f = OfferFingerprint()
         f.add(offer.pointee.provider)
         f.add(offer.pointee.kind.rawValue)
@@ -53,7 +80,7 @@ enum ComputeColumns {
         f.add(offer.pointee.gpuMemoryGiB.map(Int64.init))
         f.add(offer.pointee.vcpus.map(Int64.init))
         f.add(offer.pointee.ramMiB.map(Int64.init))
-        f.add(offer.pointee.pricePerHour)
+        f.add(price)
         return Int64(bitPattern: f.value)
     }
 

@@ -24,6 +24,7 @@ extension MarketplaceStore {
                 var seen = Set<String>(minimumCapacity: offers.count)
                 var inserts: [Int] = []
                 var updates: [(index: Int, id: Int64)] = []
+                var priceUpdates: [(index: Int, id: Int64)] = []
                 var digests = [Int64](repeating: 0, count: offers.count)
                 var tags = [String](repeating: "", count: offers.count)
                 var changes: [(offer: String, currency: String, old: Int64?, new: Int64?)] = []
@@ -53,7 +54,15 @@ extension MarketplaceStore {
                             continue
                         }
                         matched.insert(offer.pointee.offerID)
-                        if previous.hash != digest { updates.append((index, previous.id)) }
+                        if previous.hash != digest {
+                            if previous.price != offer.pointee.pricePerHour,
+                                ComputeColumns.digest(offer, tags: text, price: previous.price) == previous.hash
+                            {
+                                priceUpdates.append((index, previous.id))
+                            } else {
+                                updates.append((index, previous.id))
+                            }
+                        }
                         if previous.price != offer.pointee.pricePerHour || previous.currency != offer.pointee.currency {
                             changes.append((offer.pointee.offerID, offer.pointee.currency, previous.price, offer.pointee.pricePerHour))
                         }
@@ -79,6 +88,21 @@ extension MarketplaceStore {
                             try row.execute(rows: 0, count: 1, statement: update)
                         }
                     }
+                    if !priceUpdates.isEmpty {
+                        let update = try db.cachedStatement(ComputeColumns.priceUpdateSQL)
+                        var row = EncodedRows(columns: ComputeColumns.priceUpdateColumns, rowCapacity: 1)
+                        for (index, id) in priceUpdates {
+                            let offer = base + index
+                            row.removeAll()
+                            row.integer(offer.pointee.pricePerHour)
+                            row.integer(offer.pointee.pricePerGPUHour)
+                            row.integer(digests[index])
+                            row.integer(offer.pointee.pricePerHour ?? Int64.max)
+                            row.integer(offer.pointee.pricePerGPUHour ?? Int64.max)
+                            row.integer(id)
+                            try row.execute(rows: 0, count: 1, statement: update)
+                        }
+                    }
                     // The offers are read on the encoding thread while this one inserts; the
                     // buffer stays put and unchanged until insertPipelined returns.
                     nonisolated(unsafe) let first = base
@@ -98,10 +122,19 @@ extension MarketplaceStore {
                         }
                     }
                 }
-                for change in changes {
-                    try db.run(
-                        "INSERT INTO compute_price_history (source, offer_id, at, currency, old_price_pico, new_price_pico) VALUES (?, ?, ?, ?, ?, ?)",
-                        [.text(source), .text(change.offer), .integer(nowMs), .text(change.currency), .integer(change.old), .integer(change.new)])
+                // One multi-row INSERT per 32 changes: a catalog whose every price moved writes
+                // as many history rows as offers.
+                try db.insertPipelined(
+                    count: changes.count, columns: ComputeColumns.historyNames.count, sql: ComputeColumns.historyInsertSQL(rows:)
+                ) { [changes] range, encoded in
+                    for change in changes[range] {
+                        encoded.text(source)
+                        encoded.text(change.offer)
+                        encoded.integer(nowMs)
+                        encoded.text(change.currency)
+                        encoded.integer(change.old)
+                        encoded.integer(change.new)
+                    }
                 }
                 try db.run(
                     """
@@ -113,7 +146,7 @@ extension MarketplaceStore {
                      .integer(nowMs)])
                 return ComputeReplaceOutcome(
                     previousOffers: old.count, offers: seen.count, priceChanges: changes.count, appeared: inserts.count,
-                    removed: removed, inserted: inserts.count, rewritten: updates.count)
+                    removed: removed, inserted: inserts.count, rewritten: updates.count + priceUpdates.count)
             }
         }
     }
