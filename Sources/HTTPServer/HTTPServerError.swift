@@ -20,6 +20,7 @@ public struct HTTPServerError: Error, Sendable, Hashable, CustomStringConvertibl
     /// ``HTTPServer/start()`` was called on a running server.
     public static func alreadyRunning(_ context: String) -> HTTPServerError { .init(.alreadyRunning, context) }
 
+    /// What went wrong, for a person to read; never holds a credential.
     public var description: String {
         switch code {
         case .invalidAddress: "cannot bind \(context): not an IP address and port"
@@ -28,6 +29,8 @@ public struct HTTPServerError: Error, Sendable, Hashable, CustomStringConvertibl
         }
     }
 
+    /// Equal when the codes are: errors are told apart by code; the context is for people.
     public static func == (lhs: HTTPServerError, rhs: HTTPServerError) -> Bool { lhs.code == rhs.code }
+    /// Hashes the code, as equality compares it.
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }

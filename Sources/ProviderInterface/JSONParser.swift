@@ -5,6 +5,7 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
     /// What was wrong.
     public var reason: String
 
+    /// The text printed for this value.
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 

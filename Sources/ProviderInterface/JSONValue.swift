@@ -113,15 +113,18 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     /// The number of members.
     public var count: Int { members.count }
 
+    /// The members, in their order.
     public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> {
         members.makeIterator()
     }
 
+    /// Equal when the members are, in the same order.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members.count == rhs.members.count
             && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 
+    /// Hashes the members in their order, as equality compares them.
     public func hash(into hasher: inout Hasher) {
         for member in members {
             hasher.combine(member.key)
@@ -133,10 +136,16 @@ public struct JSONObject: Sendable, Hashable, Sequence {
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByIntegerLiteral
 {
+    /// A JSON value from a Swift literal.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// A JSON value from a Swift literal.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// A JSON value from a Swift literal.
     public init(nilLiteral: ()) { self = .null }
+    /// A JSON value from a Swift literal.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// A JSON value from a Swift literal.
     public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(JSONObject(elements)) }
+    /// A JSON value from a Swift literal.
     public init(integerLiteral value: Int) { self = .number(String(value)) }
 }

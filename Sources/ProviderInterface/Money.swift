@@ -31,12 +31,15 @@ public struct PicoUSD: Sendable, Hashable, Comparable, Codable, CustomStringConv
     /// This per-token price as USD per million tokens, as exact decimal text (`"0.88"`).
     public var usdPerMillionTokensText: String { DecimalText.format(value, fractionDigits: 6) }
 
+    /// Orders by amount.
     public static func < (lhs: PicoUSD, rhs: PicoUSD) -> Bool { lhs.value < rhs.value }
+    /// The exact sum.
     public static func + (lhs: PicoUSD, rhs: PicoUSD) -> PicoUSD { PicoUSD(lhs.value + rhs.value) }
 
     /// `tokens × price`, exactly.
     public static func * (tokens: Int64, price: PicoUSD) -> PicoUSD { PicoUSD(tokens * price.value) }
 
+    /// The text printed for this value.
     public var description: String { "\(value) pico-USD" }
 }
 

@@ -3,8 +3,11 @@
 public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of failure; its raw value is the `outcome` recorded for an attempt.
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The text form, as written in messages and JSON.
         public var rawValue: String
+        /// The value of this text.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code's text.
         public var description: String { rawValue }
 
         /// The request was invalid for this provider (400, 422). Not retried elsewhere.
@@ -65,6 +68,7 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
         }
     }
 
+    /// What went wrong, for a person to read; never holds a credential.
     public var description: String {
         var parts: [String] = []
         if let provider { parts.append(provider) }
@@ -75,6 +79,7 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
         return text
     }
 
+    /// Equal when every field is.
     public static func == (lhs: ProviderError, rhs: ProviderError) -> Bool {
         lhs.code == rhs.code && lhs.provider == rhs.provider && lhs.status == rhs.status
             && lhs.message == rhs.message && lhs.retryAfterMs == rhs.retryAfterMs

@@ -60,9 +60,13 @@ public struct RegionRecord: Sendable, Hashable {
 
 /// A compliance tag such as `gdpr` or `zdr`.
 public struct ComplianceTag: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The text form, as written in messages and JSON.
     public var rawValue: String
+    /// The value of this text.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The value of this text (unlabelled).
     public init(_ rawValue: String) { self.rawValue = rawValue }
+    /// The text printed for this value.
     public var description: String { rawValue }
 
     /// Processing under the GDPR (EU/EEA and UK).

@@ -40,6 +40,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// A child that could not be started.
     public struct SpawnFailure: Error, CustomStringConvertible {
+        /// The text printed for this value.
         public var description: String
     }
 

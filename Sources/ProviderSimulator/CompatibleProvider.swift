@@ -11,7 +11,9 @@ public struct CompatibleProvider: Sendable {
         case bareArray
     }
 
+    /// How the model list is enveloped (an array, or `{"data": …}`).
     public var listShape: ListShape
+    /// The models listed.
     public var models: [CompatibleModel]
 
     /// A provider.
@@ -23,8 +25,11 @@ public struct CompatibleProvider: Sendable {
 
 /// One model of a ``CompatibleProvider``: `{"id","object":"model","created","owned_by", …extra}`.
 public struct CompatibleModel: Sendable {
+    /// The model id.
     public var id: String
+    /// Unix seconds of creation, as listed.
     public var created: Int
+    /// The `owned_by` member.
     public var ownedBy: String
     /// Provider-specific members appended after the standard ones (e.g. Together's
     /// `"pricing":{"input":0.18,"output":0.18}`, `"context_length"`, `"type":"chat"`).

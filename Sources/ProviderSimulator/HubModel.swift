@@ -54,6 +54,7 @@ public struct ProviderMapping: Sendable, Hashable {
     public var task: String
     /// Optional LoRA adapter fields, as the Hub sends them for adapter mappings.
     public var adapter: String?
+    /// A LoRA adapter's weights file, listed among the siblings (none when nil).
     public var adapterWeightsPath: String?
     /// Optional mapping type (`single-model`, `tag-filter`).
     public var type: String?

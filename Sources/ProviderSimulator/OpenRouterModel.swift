@@ -2,20 +2,31 @@
 public struct OpenRouterModel: Sendable {
     /// `author/slug`.
     public var id: String
+    /// The listing's name, as the real API sends it.
     public var name: String
+    /// The listing's created, as the real API sends it.
     public var created: Int
+    /// The listing's description, as the real API sends it.
     public var description: String
+    /// The listing's context length, as the real API sends it.
     public var contextLength: Int?
     /// `architecture.modality`, e.g. `text->text`.
     public var modality: String
+    /// The listing's input modalities, as the real API sends it.
     public var inputModalities: [String]
+    /// The listing's output modalities, as the real API sends it.
     public var outputModalities: [String]
+    /// The listing's tokenizer, as the real API sends it.
     public var tokenizer: String
     /// `pricing` members in order, values as decimal strings in USD per token (`"0"` free, `"-1"` variable).
     public var pricing: [(name: String, value: String)]
+    /// The listing's top provider context length, as the real API sends it.
     public var topProviderContextLength: Int?
+    /// The listing's max completion tokens, as the real API sends it.
     public var maxCompletionTokens: Int?
+    /// The listing's is moderated, as the real API sends it.
     public var isModerated: Bool
+    /// The listing's supported parameters, as the real API sends it.
     public var supportedParameters: [String]
     /// The per-provider endpoints (`GET /api/v1/models/{author}/{slug}/endpoints`).
     public var endpoints: [OpenRouterEndpoint]
@@ -50,14 +61,19 @@ public struct OpenRouterModel: Sendable {
 
 /// One provider endpoint of an ``OpenRouterModel``.
 public struct OpenRouterEndpoint: Sendable {
+    /// The listing's provider name, as the real API sends it.
     public var providerName: String
+    /// The listing's tag, as the real API sends it.
     public var tag: String
+    /// The listing's context length, as the real API sends it.
     public var contextLength: Int?
     /// `pricing` members, decimal strings in USD per token.
     public var pricing: [(name: String, value: String)]
+    /// The listing's quantization, as the real API sends it.
     public var quantization: String?
     /// 0 = ok; negative = degraded/down.
     public var status: Int
+    /// The listing's uptime last30m, as the real API sends it.
     public var uptimeLast30m: String?
 
     /// An endpoint.

@@ -46,6 +46,7 @@ public struct PriceFeedFixtures: Sendable, Hashable {
             """
     }
 
+    /// Scaleway's Product Catalog sample: generative API SKUs in EUR.
     public static let defaultScaleway: [String] = [
         scaleway("llama-3.3-70b-instruct", token: "input_token", nanos: 900_000),
         scaleway("llama-3.3-70b-instruct", token: "output_token", nanos: 900_000),
@@ -60,6 +61,7 @@ public struct PriceFeedFixtures: Sendable, Hashable {
         scaleway("qwen3-coder-30b-a3b-instruct", token: "output_token", nanos: 800_000, currency: nil),
     ]
 
+    /// OVHcloud's AI Endpoints catalog sample, in EUR.
     public static let defaultOVH = """
         [
           {"id": "5d1c7a0e-0001", "name": "Meta-Llama-3_3-70B-Instruct", "available": true, "category": "Assistant",
@@ -84,6 +86,7 @@ public struct PriceFeedFixtures: Sendable, Hashable {
         ]
         """
 
+    /// A provider feed in the OpenRouter shape, with data-centre countries.
     public static let defaultOpenRouterFeed = """
         {"data": [
           {"id": "meta-llama/Llama-3.3-70B-Instruct", "hugging_face_id": "meta-llama/Llama-3.3-70B-Instruct",

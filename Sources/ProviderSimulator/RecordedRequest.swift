@@ -3,6 +3,7 @@ import ProviderInterface
 
 /// A request the simulator received, as it arrived.
 public struct RecordedRequest: Sendable {
+    /// The HTTP method.
     public var method: String
     /// The path without the query (not percent-decoded).
     public var path: String
@@ -10,6 +11,7 @@ public struct RecordedRequest: Sendable {
     public var query: String
     /// Header fields in arrival order.
     public var headers: [(name: String, value: String)]
+    /// The request body as received.
     public var body: [UInt8]
     /// Same number = same TCP connection (keep-alive evidence).
     public var connectionID: Int

@@ -30,20 +30,27 @@ public struct RouterModel: Sendable {
 /// One provider of a ``RouterModel``. Optional fields are omitted from the JSON when `nil`,
 /// as the router omits what it does not know (missing pricing means unknown, not free).
 public struct RouterProvider: Sendable, Hashable {
+    /// The listing's provider, as the real API sends it.
     public var provider: String
     /// `live` or `error`.
     public var status: String
+    /// The listing's context length, as the real API sends it.
     public var contextLength: Int?
     /// USD per million input tokens, as decimal text written as a JSON number (`"0.15"`).
     public var inputPrice: String?
     /// USD per million output tokens, as decimal text written as a JSON number.
     public var outputPrice: String?
+    /// The listing's is free, as the real API sends it.
     public var isFree: Bool?
+    /// The listing's supports tools, as the real API sends it.
     public var supportsTools: Bool?
+    /// The listing's supports structured output, as the real API sends it.
     public var supportsStructuredOutput: Bool?
+    /// The listing's first token latency ms, as the real API sends it.
     public var firstTokenLatencyMs: Int?
     /// Output tokens per second, as decimal text written as a JSON number.
     public var throughput: String?
+    /// The listing's is model author, as the real API sends it.
     public var isModelAuthor: Bool?
 
     /// A router provider entry; pass `inputPrice`/`outputPrice` `nil` for "pricing unknown".

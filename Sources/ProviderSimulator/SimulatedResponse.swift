@@ -8,8 +8,11 @@ public struct SimulatedResponse: Sendable {
         case chunks([[UInt8]], delayMs: Int)
     }
 
+    /// The HTTP status.
     public var status: Int
+    /// The response headers, in order.
     public var headers: [(String, String)]
+    /// The response body.
     public var body: Body
 
     /// A response.

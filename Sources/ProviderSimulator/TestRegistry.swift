@@ -26,6 +26,7 @@ extension ProviderSimulator {
         """
     }
 
+    /// The test registry as JSON text, with `extraProviders` entries appended.
     public func testRegistryJSON(extraProviders: String = "") -> String {
         let base = baseURL
         return """

@@ -25,7 +25,9 @@ public enum TaskShape: Sendable, Hashable {
 
 /// Token counts to report for a model instead of the word counts the simulator computes.
 public struct SimulatedUsage: Sendable, Hashable {
+    /// The prompt tokens reported.
     public var promptTokens: Int
+    /// The completion tokens reported.
     public var completionTokens: Int
 
     /// Fixed counts.

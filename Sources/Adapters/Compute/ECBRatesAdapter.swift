@@ -23,8 +23,10 @@ public struct ECBRatesAdapter: CatalogOnlySource {
         fetcher = CatalogFetcher(entry: entry, context: context)
     }
 
+    /// What this source's catalog lists.
     public var catalogKind: CatalogKind { .exchangeRates }
 
+    /// Reads the day's ECB euro reference rates.
     public func referenceRates() async throws(ProviderError) -> ExchangeRates {
         let url = EndpointURL.join(entry.baseURL, "/stats/eurofxref/eurofxref-daily.xml")
         let response = try await fetcher.send(fetcher.get(url, accept: "application/xml, text/xml"))

@@ -54,8 +54,10 @@ public struct GpuhuntAdapter: CatalogOnlySource {
         return issues
     }
 
+    /// What this source's catalog lists.
     public var catalogKind: CatalogKind { .compute }
 
+    /// Downloads and normalises the catalog into compute offers (unchanged when its version is the known one).
     public func listComputeOffers(_ request: ComputeCatalogRequest) async throws(ProviderError) -> ComputeCatalog {
         let base = EndpointURL.join(entry.baseURL, "/v3/\(provider)")
         let versionResponse = try await fetcher.send(fetcher.get(base + "/version", accept: "text/plain"))

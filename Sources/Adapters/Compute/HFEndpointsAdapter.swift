@@ -29,8 +29,10 @@ public struct HFEndpointsAdapter: CatalogOnlySource {
         locations = LocationTable(entry: entry)
     }
 
+    /// What this source's catalog lists.
     public var catalogKind: CatalogKind { .compute }
 
+    /// Downloads and normalises the catalog into compute offers (unchanged when its version is the known one).
     public func listComputeOffers(_ request: ComputeCatalogRequest) async throws(ProviderError) -> ComputeCatalog {
         let response = try await fetcher.send(fetcher.get(EndpointURL.join(entry.baseURL, "/v2/provider")))
         return try parse(try fetcher.json(response, what: "the endpoints catalog"))

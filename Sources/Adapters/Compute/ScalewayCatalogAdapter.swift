@@ -43,6 +43,7 @@ public struct ScalewayCatalogAdapter: CatalogOnlySource {
         return issues
     }
 
+    /// What this source's catalog lists.
     public var catalogKind: CatalogKind { .compute }
 
     /// The URL of page `page`.
@@ -51,6 +52,7 @@ public struct ScalewayCatalogAdapter: CatalogOnlySource {
             + "?page=\(page)&page_size=\(pageSize)&product_types=instance"
     }
 
+    /// Downloads and normalises the catalog into compute offers (unchanged when its version is the known one).
     public func listComputeOffers(_ request: ComputeCatalogRequest) async throws(ProviderError) -> ComputeCatalog {
         var catalog = ComputeCatalog(offers: [], requests: 0)
         var read = 0

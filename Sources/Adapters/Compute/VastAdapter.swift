@@ -52,6 +52,7 @@ public struct VastAdapter: CatalogOnlySource {
         return issues
     }
 
+    /// What this source's catalog lists.
     public var catalogKind: CatalogKind { .compute }
 
     /// The search body for one GPU name (or every GPU).
@@ -64,6 +65,7 @@ public struct VastAdapter: CatalogOnlySource {
         return .object(body)
     }
 
+    /// Downloads and normalises the catalog into compute offers (unchanged when its version is the known one).
     public func listComputeOffers(_ request: ComputeCatalogRequest) async throws(ProviderError) -> ComputeCatalog {
         let url = EndpointURL.join(entry.baseURL, "/api/v0/bundles/")
         var catalog = ComputeCatalog(offers: [], requests: 0)

@@ -39,20 +39,24 @@ public struct ExecPluginAdapter: ProviderInterface {
         self.results = ExecPluginResults(provider: entry.key, pricing: entry.pricing)
     }
 
+    /// The models the provider lists, as offers to price.
     public func listModels() async throws(ProviderError) -> ModelCatalog {
         if entry.pricing.catalogIsTable { return OpenAICompatibleCatalog(entry: entry, options: .init()).tableCatalog() }
         return try results.models(await call(.listModels))
     }
 
+    /// The price of each listed model, in the currency published.
     public func getPricing() async throws(ProviderError) -> [PriceQuote] {
         if entry.pricing.catalogIsTable { return OpenAICompatibleCatalog.quotes(try await listModels()) }
         return try results.prices(await call(.getPricing))
     }
 
+    /// Runs one request and returns the whole answer.
     public func runInference(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
         try results.inference(await call(.runInference, request: request))
     }
 
+    /// Runs one request and returns its answer as it comes.
     public func streamInference(_ request: InferenceRequest) async throws(ProviderError)
         -> AsyncThrowingStream<InferenceEvent, any Error>
     {

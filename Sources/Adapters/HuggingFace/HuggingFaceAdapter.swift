@@ -16,6 +16,7 @@ public struct HuggingFaceAdapter: ProviderInterface {
         name: "huggingface", validate: { HuggingFaceOptions.validate($0) },
         make: { entry, context throws(ProviderError) in HuggingFaceAdapter(entry: entry, context: context) })
 
+    /// The registry key of the entry this adapter serves.
     public let key: String
     /// The settings read from the entry.
     public let options: HuggingFaceOptions

@@ -39,6 +39,7 @@ public struct OpenAICompatibleAdapter: ProviderInterface {
     /// The URL of the model list.
     var modelsURL: String { EndpointURL.join(entry.baseURL, options.modelsPath) }
 
+    /// The models the provider lists, as offers to price.
     public func listModels() async throws(ProviderError) -> ModelCatalog {
         let catalog = OpenAICompatibleCatalog(entry: entry, options: options)
         if let feed = options.priceFeed, let url = options.priceFeedURL { return try await feedCatalog(feed, url: url) }
@@ -119,6 +120,7 @@ public struct OpenAICompatibleAdapter: ProviderInterface {
         return response
     }
 
+    /// Runs one request and returns its answer as it comes.
     public func streamInference(_ request: InferenceRequest) async throws(ProviderError)
         -> AsyncThrowingStream<InferenceEvent, any Error>
     {

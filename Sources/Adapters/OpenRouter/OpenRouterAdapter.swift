@@ -49,6 +49,7 @@ public struct OpenRouterAdapter: ProviderInterface {
         }
     }
 
+    /// The models the provider lists, as offers to price.
     public func listModels() async throws(ProviderError) -> ModelCatalog {
         let parser = OpenRouterCatalog(entry: entry)
         var url = EndpointURL.join(entry.baseURL, "/models")
@@ -124,12 +125,14 @@ public struct OpenRouterAdapter: ProviderInterface {
         return OpenAICompatibleCatalog.quotes(try await listModels())
     }
 
+    /// Runs one request and returns the whole answer.
     public func runInference(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
         var response = try await client.chat(request, extraBody: Self.extraBody(request, key: key))
         response.servedBy = Self.servedBy(request: request, reported: response.servedBy, key: key)
         return response
     }
 
+    /// Runs one request and returns its answer as it comes.
     public func streamInference(_ request: InferenceRequest) async throws(ProviderError)
         -> AsyncThrowingStream<InferenceEvent, any Error>
     {

@@ -4,8 +4,11 @@ import ProviderInterface
 public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of failure.
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The text form, as written in messages and JSON.
         public var rawValue: String
+        /// The value of this text.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code's text.
         public var description: String { rawValue }
 
         /// The URL is not `https` and its host is not loopback, or it cannot be parsed.
@@ -47,6 +50,7 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         self.message = message
     }
 
+    /// What went wrong, for a person to read; never holds a credential.
     public var description: String { "\(code.rawValue): \(message)" }
 
     /// This failure as the provider error adapters throw.

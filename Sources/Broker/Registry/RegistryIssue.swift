@@ -11,6 +11,7 @@ public struct RegistryIssue: Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// What went wrong, for a person to read; never holds a credential.
     public var description: String { "\(path): \(message)" }
 }
 
@@ -27,6 +28,7 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
         self.issues = issues
     }
 
+    /// What went wrong, for a person to read; never holds a credential.
     public var description: String {
         let count = issues.count == 1 ? "1 problem" : "\(issues.count) problems"
         return "\(file): \(count)\n" + issues.map { "  \($0)" }.joined(separator: "\n")

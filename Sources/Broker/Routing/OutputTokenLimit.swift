@@ -15,6 +15,7 @@ public enum OutputTokenLimit {
         public var parameter: String
         /// What is wrong with it.
         public var message: String
+        /// The text printed for this value.
         public var description: String { message }
     }
 

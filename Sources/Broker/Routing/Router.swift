@@ -158,8 +158,11 @@ public enum Router {
 
 /// Identifies one offer: provider, serving endpoint, model.
 public struct OfferKey: Sendable, Hashable {
+    /// The provider's registry key.
     public var provider: String
+    /// Who serves the model behind the provider (the provider itself when direct).
     public var servedBy: String
+    /// The model id as the provider names it.
     public var model: String
 
     /// The key of an offer.

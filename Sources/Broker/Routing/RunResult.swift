@@ -104,5 +104,6 @@ public struct RunFailure: Error, Sendable, Hashable, CustomStringConvertible {
         self.deliveredEstimated = deliveredEstimated
     }
 
+    /// The text printed for this value.
     public var description: String { message }
 }

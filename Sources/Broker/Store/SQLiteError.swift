@@ -42,6 +42,7 @@ public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A constraint (unique, not null, foreign key, check) was violated.
     public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
 
+    /// What went wrong, for a person to read; never holds a credential.
     public var description: String {
         var text = "SQLite error \(extendedCode) (\(String(cString: sqlite3_errstr(extendedCode)))): \(message)"
         if let sql { text += " — while running `\(sql)`" }

@@ -6,8 +6,11 @@
 public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure.
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The text form, as written in messages and JSON.
         public var rawValue: String
+        /// The value of this text.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code's text.
         public var description: String { rawValue }
 
         /// The store's directory or file could not be created.
@@ -34,9 +37,12 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         self.errno = errno
     }
 
+    /// Equal when the codes are: errors are told apart by code; the context is for people.
     public static func == (lhs: StoreError, rhs: StoreError) -> Bool { lhs.code == rhs.code }
+    /// Hashes the code, as equality compares it.
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
+    /// What went wrong, for a person to read; never holds a credential.
     public var description: String {
         var text = "\(code): \(context)"
         if let errno { text += " (errno \(errno))" }

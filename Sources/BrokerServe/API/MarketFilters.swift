@@ -128,5 +128,6 @@ public struct MarketFilterError: Error, Sendable, Hashable, CustomStringConverti
     public var filter: String
     /// What it accepts.
     public var message: String
+    /// The text printed for this value.
     public var description: String { "\(filter) \(message)" }
 }

@@ -70,5 +70,6 @@ public struct APIKeyListError: Error, Sendable, Hashable, CustomStringConvertibl
     /// What is wrong, naming the entry by position.
     public var message: String
     init(_ message: String) { self.message = message }
+    /// The text printed for this value.
     public var description: String { "API keys: \(message)" }
 }

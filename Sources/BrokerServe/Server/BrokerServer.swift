@@ -121,5 +121,6 @@ public struct ServeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     public var message: String
     init(_ message: String) { self.message = message }
+    /// The text printed for this value.
     public var description: String { message }
 }
