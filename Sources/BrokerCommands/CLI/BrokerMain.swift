@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Dispatches `broker …` to its command.
-enum BrokerMain {
+public enum BrokerMain {
     static let version = "0.1.0"
 
     static let commands: [any BrokerCommand.Type] = [
@@ -37,7 +37,7 @@ enum BrokerMain {
     /// Global options (``GlobalOptions``) may come before, between or after the command
     /// words: `broker --store S providers check` and `broker providers --store S check` are
     /// `broker providers check --store S`. Bad usage is one line on stderr.
-    static func run(_ argv: [String], environment: [String: String]) async -> Int32 {
+    public static func run(_ argv: [String], environment: [String: String]) async -> Int32 {
         let args = Array(argv.dropFirst())
         let scan = CommandWords.scan(args)
         let words = scan.words.map(\.word)

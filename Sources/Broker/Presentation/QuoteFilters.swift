@@ -1,4 +1,3 @@
-import Broker
 import ProviderInterface
 
 /// The request of `broker quote` (from its flags) and `POST /v1/marketplace/quote` (from its

@@ -1,6 +1,5 @@
 import Adapters
 import Broker
-import BrokerServe
 import ProviderInterface
 
 /// `broker quote --model M --tokens-per-day N`: rent or call — the cheapest dedicated GPU

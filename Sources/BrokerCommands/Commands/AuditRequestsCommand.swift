@@ -1,5 +1,4 @@
 import Broker
-import BrokerServe
 import ProviderInterface
 
 /// `broker audit requests`: where each request was processed, for a data-protection record.

@@ -1,4 +1,3 @@
-import Broker
 import ProviderInterface
 
 /// The `usage` JSON contract (DESIGN.md): one object per group, shared by `broker usage` and

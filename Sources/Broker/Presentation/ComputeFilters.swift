@@ -1,4 +1,3 @@
-import Broker
 import ProviderInterface
 
 /// The filters of `broker gpus`, by name, turned into a ``ComputeQuery``: shared by the CLI

@@ -1,5 +1,4 @@
 import Broker
-import BrokerServe
 import ProviderInterface
 
 /// `broker quote`: the exact cost of a request on every fitting offer.

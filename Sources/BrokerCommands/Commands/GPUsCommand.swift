@@ -1,5 +1,4 @@
 import Broker
-import BrokerServe
 import ProviderInterface
 
 /// `broker gpus`: GPU compute offers from the store.

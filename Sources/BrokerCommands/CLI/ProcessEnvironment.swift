@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// Reads the process environment once, without Foundation.
-enum ProcessEnvironment {
-    static func current() -> [String: String] {
+public enum ProcessEnvironment {
+    public static func current() -> [String: String] {
         var result: [String: String] = [:]
         var pointer = environ
         while let entry = pointer.pointee {

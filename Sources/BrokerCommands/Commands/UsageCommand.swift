@@ -1,5 +1,4 @@
 import Broker
-import BrokerServe
 import ProviderInterface
 
 /// `broker usage`: the ledger's totals.

@@ -1,4 +1,3 @@
-import Broker
 import ProviderInterface
 
 /// The filters of `broker market`, by name, turned into a ``MarketQuery``: shared by the CLI

@@ -1,5 +1,4 @@
 import Broker
-import BrokerServe
 import ProviderInterface
 
 /// `broker audit prices`: where sources disagree on a price, and registry models missing
