@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(
             name: "BrokerServeTests",
             dependencies: ["BrokerServe", "Broker", "Adapters", "ProviderSimulator", "HTTPServer"]),
-        .testTarget(name: "BrokerCommandsTests", dependencies: ["BrokerCommands"]),
+        .testTarget(name: "BrokerCommandsTests", dependencies: ["BrokerCommands", "Broker", "ProviderInterface", "HTTPServer"]),
         .testTarget(
             name: "BrokerCLITests",
             dependencies: ["BrokerCLI", "Broker", "ProviderSimulator"]),

@@ -4,7 +4,9 @@ import Glibc
 
 /// Dispatches `broker …` to its command.
 public enum BrokerMain {
-    static let version = "0.1.0"
+    static let versionText = "0.1.0"
+    /// `broker --version`.
+    static let version = Flag("--version", "Print the version.")
 
     static let commands: [any BrokerCommand.Type] = [
         ProvidersCommand.self,
@@ -16,7 +18,6 @@ public enum BrokerMain {
         RunCommand.self,
         BatchCommand.self,
         UsageCommand.self,
-        QuoteCommand.self,
         AuditPricesCommand.self,
         AuditRequestsCommand.self,
         ServeCommand.self,
@@ -29,8 +30,17 @@ public enum BrokerMain {
             Exit codes: 0 success; 64 bad usage; 65 bad input data; 69 no offer matches;
             75 every candidate failed (temporary) or a refresh had a failure; 1 anything else.
             """,
-        options: [.flag("--version", "Print the version.")]
+        options: [version.spec]
     )
+
+    /// The `--help` text of a command (or of `broker` itself, for ``root``), with the
+    /// commands one word below it.
+    static func help(for configuration: CommandConfiguration) -> String {
+        let children = commands.map { $0.configuration }.filter {
+            configuration.path.isEmpty || ($0.path.count == configuration.path.count + 1 && $0.path.starts(with: configuration.path))
+        }
+        return HelpFormatter.help(for: configuration, subcommands: children)
+    }
 
     /// Runs the command line; returns the process exit code.
     ///
@@ -50,12 +60,13 @@ public enum BrokerMain {
             }
         }
         guard let command = selected else {
-            if args.contains("--version") {
-                Console.out("broker \(version)\n")
+            if args.contains(version.spec.name) {
+                Console.out("broker \(versionText)\n")
                 return ExitCode.success
             }
-            if words.isEmpty, args.contains("--help") || args.contains("-h") {
-                Console.out(HelpFormatter.help(for: root, subcommands: commands.map { $0.configuration }))
+            let helpSpec = GlobalOptions.help.spec
+            if words.isEmpty, args.contains(helpSpec.name) || helpSpec.short.map({ args.contains("-\($0)") }) == true {
+                Console.out(help(for: root))
                 return ExitCode.success
             }
             let reason =
@@ -76,20 +87,18 @@ public enum BrokerMain {
         let rest = args.indices.filter { !commandIndices.contains($0) }.map { args[$0] }
         do {
             let parsed = try ParsedArguments.parse(rest, options: configuration.options, arguments: configuration.arguments)
-            if parsed.has("--help") {
-                let children = commands.map { $0.configuration }.filter {
-                    $0.path.count == configuration.path.count + 1 && $0.path.starts(with: configuration.path)
-                }
-                Console.out(HelpFormatter.help(for: configuration, subcommands: children))
+            if parsed.has(GlobalOptions.help) {
+                Console.out(help(for: configuration))
                 return ExitCode.success
             }
+            let global = try GlobalOptions(parsing: parsed)
             let stdoutTTY = isatty(1) == 1
             let context = CLIContext(
-                environment: environment, arguments: parsed,
-                format: try OutputFormat.resolve(parsed.value("--format"), isTerminal: stdoutTTY),
+                environment: environment, global: global,
+                format: global.format ?? (stdoutTTY ? .table : .json),
                 stdoutIsTerminal: stdoutTTY, stderrIsTerminal: isatty(2) == 1,
                 terminalWidth: Int(environment["COLUMNS"] ?? "") ?? 100)
-            let code = try await command.run(context)
+            let code = try await command.execute(parsed, context: context)
             return code
         } catch let error as UsageError {
             Console.err("\(name): \(error.message) (see '\(name) --help')\n")

@@ -6,7 +6,8 @@ import ProviderInterface
 /// Everything a command needs from its surroundings, read once.
 struct CLIContext: Sendable {
     var environment: [String: String]
-    var arguments: ParsedArguments
+    /// `--registry`, `--store`, `--format`, `--help`.
+    var global: GlobalOptions
     var format: OutputFormat
     var stdoutIsTerminal: Bool
     var stderrIsTerminal: Bool
@@ -14,12 +15,12 @@ struct CLIContext: Sendable {
 
     /// `--registry`, else `$BROKER_REGISTRY`, else `./provider_registry.json`.
     var registryPath: String {
-        arguments.value("--registry") ?? environment["BROKER_REGISTRY"] ?? "provider_registry.json"
+        global.registry ?? environment["BROKER_REGISTRY"] ?? "provider_registry.json"
     }
 
     /// `--store`, else `$BROKER_STORE`, else `${XDG_DATA_HOME:-~/.local/share}/broker/market.sqlite3`.
     var storePath: String {
-        if let path = arguments.value("--store") ?? environment["BROKER_STORE"] { return path }
+        if let path = global.store ?? environment["BROKER_STORE"] { return path }
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? ".") + "/.local/share")
         return dataHome + "/broker/market.sqlite3"
     }

@@ -10,6 +10,8 @@ struct OptionSpec: Sendable {
     var repeatable: Bool = false
     /// A one-letter short form (`-n`), if any.
     var short: Character? = nil
+    /// The default as help shows it (`4`, `1h`, `$BROKER_STORE, else …`); `nil` when none.
+    var defaultText: String? = nil
 
     var isFlag: Bool { valueName == nil }
 
@@ -17,10 +19,11 @@ struct OptionSpec: Sendable {
         OptionSpec(name: name, valueName: nil, help: help, short: short)
     }
 
-    static func value(_ name: String, _ valueName: String, _ help: String, repeatable: Bool = false, short: Character? = nil)
-        -> OptionSpec
-    {
-        OptionSpec(name: name, valueName: valueName, help: help, repeatable: repeatable, short: short)
+    static func value(
+        _ name: String, _ valueName: String, _ help: String, repeatable: Bool = false, short: Character? = nil,
+        default shown: String? = nil
+    ) -> OptionSpec {
+        OptionSpec(name: name, valueName: valueName, help: help, repeatable: repeatable, short: short, defaultText: shown)
     }
 }
 
@@ -45,14 +48,4 @@ struct CommandConfiguration: Sendable {
     var arguments: [ArgumentSpec] = []
     /// Whether the command prints results (and so takes `--format`).
     var printsResults: Bool = true
-}
-
-/// Options every command accepts.
-enum GlobalOptions {
-    static let specs: [OptionSpec] = [
-        .value("--registry", "PATH", "The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json)."),
-        .value("--store", "PATH", "The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3)."),
-        .value("--format", "F", "Output format: table, json or csv (default: table on a terminal, json otherwise)."),
-        .flag("--help", "Show help for the command.", short: "h"),
-    ]
 }

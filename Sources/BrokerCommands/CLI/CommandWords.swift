@@ -23,7 +23,7 @@ struct CommandWords: Sendable {
                 continue
             }
             let name = arg.split(separator: "=", maxSplits: 1).first.map(String.init) ?? arg
-            let spec = GlobalOptions.specs.first {
+            let spec = GlobalOptions.options.first {
                 $0.name == name || (name.count == 2 && $0.short.map { "-\($0)" } == name)
             }
             guard let spec else {

@@ -1,7 +1,7 @@
 /// Generates help text from the same declarations the parser reads, so they cannot drift.
 enum HelpFormatter {
     static func help(for configuration: CommandConfiguration, subcommands: [CommandConfiguration] = []) -> String {
-        let globals = GlobalOptions.specs.filter { configuration.printsResults || $0.name != "--format" }
+        let globals = GlobalOptions.options.filter { configuration.printsResults || $0.name != GlobalOptions.format.spec.name }
         // The synopsis of DESIGN.md: global options first, then the command.
         let synopsis = globals.compactMap { spec in spec.valueName.map { "[\(spec.name) \($0)]" } }
         let words = configuration.path.isEmpty ? ["COMMAND"] : configuration.path
@@ -21,7 +21,7 @@ enum HelpFormatter {
         }
         if !configuration.options.isEmpty {
             lines += ["", "OPTIONS:"]
-            lines += configuration.options.map { row(label($0), $0.help) }
+            lines += configuration.options.map { row(label($0), text($0)) }
         }
         if !subcommands.isEmpty {
             lines += ["", "SUBCOMMANDS:"]
@@ -29,7 +29,7 @@ enum HelpFormatter {
             lines += ["", "  See 'broker <subcommand> --help' for details."]
         }
         lines += ["", "GLOBAL OPTIONS (before, between or after the command words):"]
-        lines += globals.map { row(label($0), $0.help) }
+        lines += globals.map { row(label($0), text($0)) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -39,6 +39,15 @@ enum HelpFormatter {
         if let value = spec.valueName { text += " \(value)" }
         if spec.repeatable { text += " ..." }
         return text
+    }
+
+    /// The help line with its default, from the declaration: `Most tries per request (default: 4).`,
+    /// `Port (0 picks a free one; default: 8080).`
+    static func text(_ spec: OptionSpec) -> String {
+        guard let shown = spec.defaultText else { return spec.help }
+        let sentence = spec.help.hasSuffix(".") ? String(spec.help.dropLast()) : spec.help
+        if sentence.hasSuffix(")") { return "\(sentence.dropLast()); default: \(shown))." }
+        return "\(sentence) (default: \(shown))."
     }
 
     static func row(_ left: String, _ right: String) -> String {

@@ -1,33 +1,42 @@
-/// A command line parsed against a command's declared options.
+/// A command line parsed against a command's declared options: the text of each option given,
+/// read back only through the typed declarations (``Option``, ``Flag``), never by name.
 struct ParsedArguments: Sendable {
-    /// Values by option name (`--provider` → every value given, in order).
-    var values: [String: [String]] = [:]
+    /// Texts by option name (`--provider` → every text given, in order).
+    private var values: [String: [String]] = [:]
     /// Flags given.
-    var flags: Set<String> = []
+    private var flags: Set<String> = []
     /// Positional arguments in order.
     var positionals: [String] = []
 
-    /// The last value of an option.
-    func value(_ name: String) -> String? { values[name]?.last }
-    /// Every value of a repeatable option.
-    func all(_ name: String) -> [String] { values[name] ?? [] }
-    /// Whether a flag was given.
-    func has(_ name: String) -> Bool { flags.contains(name) }
-
-    /// An integer option, with a usage error naming the option when it is not one.
-    func int(_ name: String, range: ClosedRange<Int> = 0...Int.max) throws(UsageError) -> Int? {
-        guard let text = value(name) else { return nil }
-        guard let n = Int(text), range.contains(n) else {
-            throw UsageError("\(name) must be a whole number in \(range.lowerBound)...\(range.upperBound) (got '\(text)')")
-        }
-        return n
+    /// The option's value: its last occurrence parsed, or `nil` when not given.
+    func value<Value>(_ option: Option<Value>) throws(UsageError) -> Value? {
+        guard let text = values[option.spec.name]?.last else { return nil }
+        return try option.parse(text)
     }
+
+    /// The option's value, or its default when not given.
+    func value<Value>(_ option: OptionWithDefault<Value>) throws(UsageError) -> Value {
+        try value(option.option) ?? option.defaultValue
+    }
+
+    /// Every value of a repeatable option, in order.
+    func values<Value>(_ option: Option<Value>) throws(UsageError) -> [Value] {
+        var result: [Value] = []
+        for text in values[option.spec.name] ?? [] { result.append(try option.parse(text)) }
+        return result
+    }
+
+    /// Whether a flag was given.
+    func has(_ flag: Flag) -> Bool { flags.contains(flag.spec.name) }
+
+    /// Whether an option was given at all (for options that only make sense together).
+    func isGiven(_ spec: OptionSpec) -> Bool { values[spec.name] != nil || flags.contains(spec.name) }
 
     /// Parses `arguments` (after the command words) against `options` plus the global options.
     static func parse(_ arguments: [String], options: [OptionSpec], arguments positional: [ArgumentSpec])
         throws(UsageError) -> ParsedArguments
     {
-        let specs = options + GlobalOptions.specs
+        let specs = options + GlobalOptions.options
         var result = ParsedArguments()
         var i = 0
         var onlyPositionals = false
@@ -71,12 +80,12 @@ struct ParsedArguments: Sendable {
                 value = arguments[i]
                 i += 1
             }
-            if !spec.repeatable, result.values[spec.name] != nil, spec.name != "--format" {
+            if !spec.repeatable, result.values[spec.name] != nil, spec.name != GlobalOptions.format.spec.name {
                 throw UsageError("\(spec.name) may be given only once")
             }
             result.values[spec.name, default: []].append(value)
         }
-        if !result.has("--help") {
+        if !result.flags.contains(GlobalOptions.help.spec.name) {
             let required = positional.filter { !$0.optional }
             if result.positionals.count < required.count {
                 throw UsageError("missing argument \(required[result.positionals.count].name)")

@@ -16,20 +16,28 @@ enum AuditPricesCommand: BrokerCommand {
             price_disputed. Also lists models of a registry table that the provider's live catalog no
             longer has. Run 'broker refresh' first.
             """,
-        options: [
-            .value("--tolerance", "PCT", "Allowed spread in percent (default 5)."),
-        ]
+        options: Options.options
     )
 
-    static func run(_ context: CLIContext) async throws -> Int32 {
-        let registry = try context.loadRegistry()
-        var tolerance = PriceAudit.defaultToleranceBasisPoints
-        if let text = context.arguments.value("--tolerance") {
-            guard let bp = AuditReport.toleranceBasisPoints(text) else {
-                throw UsageError("--tolerance must be a percentage such as 5 or 2.5 (got '\(text)')")
-            }
-            tolerance = bp
+    /// `audit prices`' options.
+    struct Options: OptionGroup {
+        static let tolerance = Option<Int64>(
+            "--tolerance", "PCT", "Allowed spread in percent.", expected: "a percentage such as 5 or 2.5",
+            read: AuditReport.toleranceBasisPoints
+        ).defaulting(
+            to: PriceAudit.defaultToleranceBasisPoints,
+            shown: DecimalText.format(PriceAudit.defaultToleranceBasisPoints, fractionDigits: 2))
+        static let options = [tolerance.spec]
+        /// The tolerance in basis points (5% = 500).
+        var toleranceBasisPoints: Int64
+        init(parsing arguments: ParsedArguments) throws(UsageError) {
+            toleranceBasisPoints = try arguments.value(Self.tolerance)
         }
+    }
+
+    static func run(_ options: Options, context: CLIContext) async throws -> Int32 {
+        let registry = try context.loadRegistry()
+        let tolerance = options.toleranceBasisPoints
         let store = try context.openStore()
         let report = try await AuditReport.make(store: store, registry: registry, toleranceBasisPoints: tolerance)
         let now = Timestamp.nowMs()

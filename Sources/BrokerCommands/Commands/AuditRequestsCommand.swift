@@ -13,17 +13,11 @@ enum AuditRequestsCommand: BrokerCommand {
             attempt was made (region null for attempts recorded before this version), with the cost in
             the offer's currency and in USD.
             """,
-        options: [
-            .value("--since", "DURATION", "Only the last DURATION (e.g. 30d; default: everything)."),
-        ]
+        options: PeriodOptions.options
     )
 
-    static func run(_ context: CLIContext) async throws -> Int32 {
-        var since: Int64 = 0
-        if let text = context.arguments.value("--since") {
-            guard let ms = DurationText.milliseconds(text) else { throw UsageError("--since must be a duration such as 30d (got '\(text)')") }
-            since = Timestamp.nowMs() - ms
-        }
+    static func run(_ options: PeriodOptions, context: CLIContext) async throws -> Int32 {
+        let since = options.start(nowMs: Timestamp.nowMs())
         let store = try context.openStore()
         let records = try await store.requestAttempts(sinceMs: since)
         let objects = records.map { r in

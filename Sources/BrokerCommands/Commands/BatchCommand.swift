@@ -25,32 +25,38 @@ enum BatchCommand: BrokerCommand {
             retried). Exit 0 when every line succeeded, 65 when any line was bad input, 75 when any
             request failed.
             """,
-        options: [
-            .value("--output", "OUT.jsonl", "Where results are written (required; appended to on resume)."),
-            .value("--concurrency", "N", "Requests in flight at once (default 8)."),
-            .value("--policy", "cheapest|fastest|preferred", "Default policy for lines that set none."),
-            .value("--provider", "KEY[:SERVED_BY]", "Default pin for lines that set none."),
-            .value("--region", "R", "Default region for lines that set none."),
-            .value("--compliance", "TAG", "Only offers carrying TAG."),
-            .value("--task", "T", "Default task for lines that set none."),
-            .value("--max-input-price", "USD_PER_MTOK", "At most this input price per million tokens."),
-            .value("--max-output-price", "USD_PER_MTOK", "At most this output price per million tokens."),
-            .value("--max-cost", "USD", "Refuse a line whose expected cost exceeds this."),
-            .value("--currency", "CODE", "Only offers priced in CODE (EUR); caps, budget and cheapest then in CODE."),
-            .value("--param", "K=V", "A parameter for every line (a line's own parameters win).", repeatable: true),
-            .value("--timeout", "DURATION", "Bound on each attempt."),
-            .value("--max-attempts", "N", "Most tries per line (default 4)."),
-            .flag("--allow-unpriced", "Let the cheapest policy use offers whose price is unknown."),
-            .flag("--include-stale", "Allow stale offers."),
-        ],
+        options: Options.options,
         arguments: [ArgumentSpec(name: "IN.jsonl", help: "One request per line.")]
     )
 
-    static func run(_ context: CLIContext) async throws -> Int32 {
-        let args = context.arguments
-        guard let outputPath = args.value("--output") else { throw UsageError("--output OUT.jsonl is required") }
-        let inputPath = args.positionals[0]
-        let concurrency = try args.int("--concurrency", range: 1...1024) ?? 8
+    /// `batch`'s options: the input, the output, and the routing and filters lines default to.
+    struct Options: OptionGroup {
+        static let output = Option<String>.text("--output", "OUT.jsonl", "Where results are written (required; appended to on resume).")
+        static let concurrency = Option<Int>.integer("--concurrency", "N", "Requests in flight at once.", range: 1...1024)
+            .defaulting(to: 8, shown: "8")
+        static let options = [output.spec, concurrency.spec] + RoutingOptions.options + OfferFilterOptions.options
+
+        /// IN.jsonl.
+        var inputPath: String
+        var outputPath: String
+        var concurrency: Int
+        /// What a line that sets none of them runs with: the filters and routing given here.
+        var defaults: RunOptions
+
+        init(parsing arguments: ParsedArguments) throws(UsageError) {
+            guard let inputPath = arguments.positionals.first else { throw UsageError("missing argument IN.jsonl") }
+            guard let outputPath = try arguments.value(Self.output) else { throw UsageError("--output OUT.jsonl is required") }
+            self.inputPath = inputPath
+            self.outputPath = outputPath
+            concurrency = try arguments.value(Self.concurrency)
+            defaults = RunOptions(filters: try OfferFilterOptions(parsing: arguments), routing: try RoutingOptions(parsing: arguments))
+        }
+    }
+
+    static func run(_ options: Options, context: CLIContext) async throws -> Int32 {
+        let outputPath = options.outputPath
+        let inputPath = options.inputPath
+        let concurrency = options.concurrency
         let registry = try context.loadRegistry()
         guard let data = FileManager.default.contents(atPath: inputPath) else {
             throw CommandFailure(ExitCode.dataError, "cannot read \(inputPath)")
@@ -84,7 +90,7 @@ enum BatchCommand: BrokerCommand {
                     continue
                 }
                 guard seen.insert(key).inserted else { throw UsageError("duplicate id \(JSONWriter.string(id))") }
-                let spec = try BatchLine.spec(value, defaults: args, registry: registry)
+                let spec = try BatchLine.spec(value, defaults: options.defaults, registry: registry)
                 jobs.append(BatchJob(line: number, id: id, spec: spec))
             } catch {
                 let key = id.isNull ? "line:\(number)" : "id:" + JSONWriter.string(id)

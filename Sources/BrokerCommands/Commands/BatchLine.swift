@@ -18,8 +18,10 @@ enum BatchLine {
         }
     }
 
-    /// Builds the run for one line; command-line routing flags apply where the line sets none.
-    static func spec(_ value: JSONValue, defaults: ParsedArguments, registry: Registry) throws(UsageError) -> RunSpec {
+    /// Builds the run for one line; the batch's routing options apply where the line sets none.
+    /// A line's field is checked by its option's declaration, so the refusals are the same
+    /// (with field names for flags).
+    static func spec(_ value: JSONValue, defaults: RunOptions, registry: Registry) throws(UsageError) -> RunSpec {
         guard let object = value.objectValue else { throw UsageError("a line must be a JSON object") }
         for key in object.keys where !fields.contains(key) {
             throw UsageError("unknown field \"\(key)\" (known: \(fields.sorted().joined(separator: ", ")))")
@@ -27,30 +29,28 @@ enum BatchLine {
         guard object["id"]?.stringValue != nil || object["id"]?.numberText != nil else {
             throw UsageError("\"id\" is required (a string or a number)")
         }
-        var args = ParsedArguments()
-        for name in ["--policy", "--provider", "--region", "--compliance", "--max-input-price", "--max-output-price",
-            "--max-cost", "--timeout", "--max-attempts", "--task", "--currency"] {
-            if let v = defaults.values[name] { args.values[name] = v }
-        }
-        for flag in ["--allow-unpriced", "--include-stale"] where defaults.has(flag) { args.flags.insert(flag) }
-        args.values["--param"] = defaults.all("--param")
         func string(_ field: String) throws(UsageError) -> String? {
             guard let v = object[field], !v.isNull else { return nil }
             guard let s = v.stringValue else { throw UsageError("\"\(field)\" must be a string") }
             return s
         }
-        for (field, flag) in [("model", "--model"), ("task", "--task"), ("prompt", "--prompt"), ("system", "--system"),
-            ("policy", "--policy"), ("provider", "--provider"), ("region", "--region"), ("compliance", "--compliance")] {
-            if let s = try string(field) { args.values[flag] = [s] }
-        }
-        if let messages = object["messages"] { args.values["--input"] = [JSONWriter.string(messages)] }
-        if let input = object["input"] { args.values["--input"] = [JSONWriter.string(input)] }
-        if let parameters = object["parameters"] {
-            guard let p = parameters.objectValue else { throw UsageError("\"parameters\" must be an object") }
-            args.values["--param", default: []] += p.map { "\($0.key)=\(JSONWriter.string($0.value))" }
-        }
-        do {
-            return try RunSpec.parse(args, registry: registry, readStdin: { nil })
+        var options = defaults
+        do throws(UsageError) {
+            if let s = try string("model") { options.model = try RunOptions.model.parse(s) }
+            if let s = try string("task") { options.filters.task = try OfferFilterOptions.task.parse(s) }
+            if let s = try string("prompt") { options.prompt = try RunOptions.prompt.parse(s) }
+            if let s = try string("system") { options.system = try RunOptions.system.parse(s) }
+            if let s = try string("policy") { options.routing.policy = try RoutingOptions.policy.option.parse(s) }
+            if let s = try string("provider") { options.routing.provider = try RoutingOptions.provider.parse(s) }
+            if let s = try string("region") { options.filters.region = try OfferFilterOptions.region.parse(s) }
+            if let s = try string("compliance") { options.filters.compliance = try OfferFilterOptions.compliance.parse(s) }
+            if let messages = object["messages"] { options.input = messages }
+            if let input = object["input"] { options.input = input }
+            if let parameters = object["parameters"] {
+                guard let p = parameters.objectValue else { throw UsageError("\"parameters\" must be an object") }
+                options.routing.parameters += p.map { RunParameter(key: $0.key, value: $0.value) }
+            }
+            return try RunSpec.make(options, registry: registry, readStdin: { nil })
         } catch {
             throw UsageError(fieldNames(error.message))
         }

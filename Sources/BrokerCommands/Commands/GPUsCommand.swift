@@ -15,25 +15,57 @@ enum GPUsCommand: BrokerCommand {
             also takes a country code (DE). Offers of sources older than twice their refresh
             interval are stale and hidden unless --include-stale.
             """,
-        options: [
-            .value("--gpu", "NAME", "Only this GPU model or its variants (H100, A100-80GB, L40S, RTX4090)."),
-            .value("--min-gpus", "N", "At least N GPUs per instance."),
-            .value("--min-gpu-memory", "GIB", "At least GIB of memory per GPU."),
-            .value("--region", "R", "Only offers known to run in R (eu, uk, ch, us, apac) or country R (DE)."),
-            .value("--compliance", "TAG", "Only offers known to carry TAG (gdpr, eu-residency)."),
-            .value("--max-hourly", "PRICE", "At most PRICE per instance-hour, in --currency."),
-            .value("--currency", "USD|EUR", "The currency of --max-hourly and of the price order (default USD)."),
-            .value("--pricing", "on-demand|spot|bid|any", "Only this pricing model (default any)."),
-            .value("--provider", "KEY", "Only offers of this provider or source.", repeatable: true),
-            .value("--sort", "price|price-per-gpu|gpu-memory", "Order (default price; unknown prices last)."),
-            .value("--limit", "N", "At most N offers."),
-            .flag("--include-stale", "Include offers of sources older than twice their refresh interval."),
-        ]
+        options: Options.options
     )
 
-    static func run(_ context: CLIContext) async throws -> Int32 {
+    /// `gpus`' options; the checks are ``ComputeFilters``'s, the same as `GET /v1/marketplace/gpus`'s.
+    struct Options: OptionGroup {
+        static let gpu = Option<String>.text("--gpu", "NAME", "Only this GPU model or its variants (H100, A100-80GB, L40S, RTX4090).")
+        static let minGPUs = Option<Int>("--min-gpus", "N", "At least N GPUs per instance.") { text throws(MarketFilterError) in
+            try ComputeFilters.whole(text, "min-gpus")
+        }
+        static let minGPUMemory = Option<Int>("--min-gpu-memory", "GIB", "At least GIB of memory per GPU.") {
+            text throws(MarketFilterError) in try ComputeFilters.whole(text, "min-gpu-memory")
+        }
+        static let region = Option<ComputeFilters.Place>(
+            "--region", "R", "Only offers known to run in R (eu, uk, ch, us, apac) or country R (DE).", filter: ComputeFilters.place)
+        static let maxHourly = Option<Int64>(
+            "--max-hourly", "PRICE", "At most PRICE per instance-hour, in --currency.", filter: ComputeFilters.hourly)
+        static let currency = Option<String>(
+            "--currency", "USD|EUR", "The currency of --max-hourly and of the price order.", default: "USD", filter: ComputeFilters.currency)
+        static let pricing = Option<ComputePricingModel?>(
+            "--pricing", "on-demand|spot|bid|any", "Only this pricing model.", default: "any", filter: ComputeFilters.pricing)
+        static let sort = Option<ComputeQuery.Sort>(
+            "--sort", "price|price-per-gpu|gpu-memory", "Order (unknown prices last).", default: "price", filter: ComputeFilters.sort)
+
+        static let options = [
+            gpu.spec, minGPUs.spec, minGPUMemory.spec, region.spec, OfferFilterOptions.compliance.spec, maxHourly.spec, currency.spec,
+            pricing.spec, ListingOptions.provider.spec, sort.spec, ListingOptions.limit.spec, OfferFilterOptions.includeStale.spec,
+        ]
+
+        /// The filters, typed.
+        var filters = ComputeFilters()
+
+        init(parsing arguments: ParsedArguments) throws(UsageError) {
+            filters.gpu = try arguments.value(Self.gpu)
+            filters.minGPUs = try arguments.value(Self.minGPUs)
+            filters.minGPUMemory = try arguments.value(Self.minGPUMemory)
+            filters.region = try arguments.value(Self.region)
+            filters.compliance = try arguments.value(OfferFilterOptions.compliance)
+            filters.maxHourly = try arguments.value(Self.maxHourly)
+            filters.currency = try arguments.value(Self.currency)
+            filters.pricing = try arguments.value(Self.pricing) ?? nil
+            let listing = try ListingOptions(parsing: arguments)
+            filters.providers = listing.providers
+            filters.sort = try arguments.value(Self.sort)
+            filters.limit = listing.limit
+            filters.includeStale = arguments.has(OfferFilterOptions.includeStale)
+        }
+    }
+
+    static func run(_ options: Options, context: CLIContext) async throws -> Int32 {
         let registry = try context.loadRegistry()
-        let query = try makeQuery(context, registry: registry)
+        let query = options.filters.query(registry: registry, nowMs: Timestamp.nowMs())
         let store = try context.openStore()
         let offers: [ComputeMarketOffer]
         let converter: CurrencyConverter?
@@ -65,29 +97,6 @@ enum GPUsCommand: BrokerCommand {
             context.err("USD/HOUR converted with the \(converter.rates.basis) reference rate")
         }
         return ExitCode.success
-    }
-
-    /// The query for the flags, through the same ``ComputeFilters`` that `GET /v1/marketplace/gpus` uses.
-    static func makeQuery(_ context: CLIContext, registry: Registry) throws(UsageError) -> ComputeQuery {
-        let args = context.arguments
-        var filters = ComputeFilters()
-        filters.gpu = args.value("--gpu")
-        filters.minGPUs = args.value("--min-gpus")
-        filters.minGPUMemory = args.value("--min-gpu-memory")
-        filters.region = args.value("--region")
-        filters.compliance = args.value("--compliance")
-        filters.maxHourly = args.value("--max-hourly")
-        filters.currency = args.value("--currency")
-        filters.pricing = args.value("--pricing")
-        filters.providers = args.all("--provider")
-        filters.sort = args.value("--sort")
-        filters.limit = args.value("--limit")
-        filters.includeStale = args.has("--include-stale")
-        do {
-            return try filters.query(registry: registry, nowMs: Timestamp.nowMs())
-        } catch {
-            throw UsageError("--\(error.filter) \(error.message)")
-        }
     }
 
     /// `$2.327`, `€1.4`: the exact decimal with its currency sign; `?` when unknown.

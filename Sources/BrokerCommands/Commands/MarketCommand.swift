@@ -18,29 +18,49 @@ enum MarketCommand: BrokerCommand {
             are stale and hidden unless --include-stale. --history shows each recorded price change
             of the models that match instead.
             """,
-        options: [
-            .value("--provider", "P", "Only offers of this provider.", repeatable: true),
-            .value("--served-by", "S", "Only offers served by S."),
-            .value("--task", "T", "Only this task (chat = conversational)."),
-            .value("--region", "R", "Only offers known to run in R (eu, uk, ch, us, apac, global, local)."),
-            .value("--compliance", "TAG", "Only offers known to carry TAG (gdpr, eu-residency, zdr, local, …)."),
-            .value("--model", "TEXT", "Model id or Hugging Face id contains TEXT (case-insensitive)."),
-            .value("--max-input-price", "USD_PER_MTOK", "At most this input price per million tokens."),
-            .value("--max-output-price", "USD_PER_MTOK", "At most this output price per million tokens."),
-            .value("--currency", "CODE", "Only offers priced in CODE (EUR); caps and order then in CODE."),
-            .value("--sort", "price|context|model", "Order (price: blended 3:1 input:output, unknown last)."),
-            .value("--supports", "LIST", "Only offers known to support these (tools, json-schema, vision; comma list)."),
-            .value("--limit", "N", "At most N offers."),
-            .flag("--include-stale", "Include offers older than twice their refresh interval."),
-            .flag("--history", "Show the price history of the matching models instead."),
-        ]
+        options: Options.options
     )
 
-    static func run(_ context: CLIContext) async throws -> Int32 {
+    /// `market`'s options: the listing, the offer filters, and the market's own.
+    struct Options: OptionGroup {
+        static let servedBy = Option<String>.text("--served-by", "S", "Only offers served by S.")
+        static let model = Option<String>.text("--model", "TEXT", "Model id or Hugging Face id contains TEXT (case-insensitive).")
+        static let sort = Option<MarketQuery.Sort>(
+            "--sort", "price|context|model", "Order (price: blended 3:1 input:output, unknown last).", default: "price",
+            filter: MarketFilters.sort)
+        static let supports = Option<Set<ModelCapability>>(
+            "--supports", "LIST", "Only offers known to support these (tools, json-schema, vision; comma list).",
+            filter: MarketFilters.supports)
+        static let history = Flag("--history", "Show the price history of the matching models instead.")
+
+        static let options =
+            [ListingOptions.provider.spec, servedBy.spec, model.spec] + OfferFilterOptions.options
+            + [sort.spec, supports.spec, ListingOptions.limit.spec, history.spec]
+
+        var listing: ListingOptions
+        var filters: OfferFilterOptions
+        var servedBy: String?
+        var model: String?
+        var sort: MarketQuery.Sort?
+        var supports: Set<ModelCapability>
+        var history: Bool
+
+        init(parsing arguments: ParsedArguments) throws(UsageError) {
+            listing = try ListingOptions(parsing: arguments)
+            filters = try OfferFilterOptions(parsing: arguments)
+            servedBy = try arguments.value(Self.servedBy)
+            model = try arguments.value(Self.model)
+            sort = try arguments.value(Self.sort)
+            supports = try arguments.value(Self.supports) ?? []
+            history = arguments.has(Self.history)
+        }
+    }
+
+    static func run(_ options: Options, context: CLIContext) async throws -> Int32 {
         let registry = try context.loadRegistry()
-        let query = try makeQuery(context, registry: registry)
+        let query = makeQuery(options, registry: registry)
         let store = try context.openStore()
-        if context.arguments.has("--history") {
+        if options.history {
             return try await PriceHistoryView.run(context, store: store, query: query)
         }
         let offers = try await store.queryOffers(query)
@@ -78,36 +98,17 @@ enum MarketCommand: BrokerCommand {
         return ExitCode.success
     }
 
-    /// The query for the flags, through the same ``MarketFilters`` that `GET /v1/marketplace/offers` uses.
-    static func makeQuery(_ context: CLIContext, registry: Registry) throws(UsageError) -> MarketQuery {
-        let args = context.arguments
+    /// The query for the options, through the same ``MarketFilters`` that `GET /v1/marketplace/offers` uses.
+    static func makeQuery(_ options: Options, registry: Registry) -> MarketQuery {
         var filters = MarketFilters()
-        filters.providers = args.all("--provider")
-        filters.servedBy = args.value("--served-by")
-        filters.task = args.value("--task")
-        filters.region = args.value("--region")
-        filters.compliance = args.value("--compliance")
-        filters.model = args.value("--model")
-        filters.maxInputPrice = args.value("--max-input-price")
-        filters.maxOutputPrice = args.value("--max-output-price")
-        filters.sort = args.value("--sort")
-        filters.currency = args.value("--currency")
-        filters.limit = args.value("--limit")
-        filters.includeStale = args.has("--include-stale")
-        filters.supports = args.value("--supports")
-        do {
-            return try filters.query(registry: registry, nowMs: Timestamp.nowMs())
-        } catch {
-            throw UsageError("--\(error.filter) \(error.message)")
-        }
-    }
-
-    static func price(_ args: ParsedArguments, _ name: String) throws(UsageError) -> PicoUSD? {
-        guard let text = args.value(name) else { return nil }
-        guard let amount = PicoUSD(decimal: text, unit: .usdPerMillionTokens), amount.value >= 0 else {
-            throw UsageError("\(name) must be a price in USD per million tokens such as 0.5 (got '\(text)')")
-        }
-        return amount
+        filters.providers = options.listing.providers
+        filters.servedBy = options.servedBy
+        filters.model = options.model
+        options.filters.apply(to: &filters)
+        filters.sort = options.sort
+        filters.limit = options.listing.limit
+        filters.supports = options.supports
+        return filters.query(registry: registry, nowMs: Timestamp.nowMs())
     }
 
     /// A price cell in USD per million tokens: converted (marked `~`) for another currency

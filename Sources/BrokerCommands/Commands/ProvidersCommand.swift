@@ -10,8 +10,17 @@ enum ProvidersCommand: BrokerCommand {
             KEY says whether the entry's credential variable (auth_env, listed in the JSON output) is
             set, never its value; REFRESHED is the last refresh's status and age.
             """,
-        options: [.flag("--enabled", "Only enabled providers.")]
+        options: Options.options
     )
+
+    /// `providers`' options.
+    struct Options: OptionGroup {
+        static let enabled = Flag("--enabled", "Only enabled providers.")
+        static let options = [enabled.spec]
+        /// `--enabled`: only enabled entries.
+        var enabledOnly: Bool
+        init(parsing arguments: ParsedArguments) { enabledOnly = arguments.has(Self.enabled) }
+    }
 
     /// Where an entry's prices come from: `api`, `feed:<format>`, `table` (curated), `none`.
     static func priceSource(_ entry: ProviderEntry) -> String {
@@ -20,13 +29,13 @@ enum ProvidersCommand: BrokerCommand {
         return entry.pricing.source.rawValue
     }
 
-    static func run(_ context: CLIContext) async throws -> Int32 {
+    static func run(_ options: Options, context: CLIContext) async throws -> Int32 {
         let registry = try context.loadRegistry()
         let refreshes = await ProviderStatus.lastRefreshes(context)
         var objects: [JSONObject] = []
         var rows: [[String]] = []
         let now = Timestamp.nowMs()
-        for entry in registry.entries where entry.enabled || !context.arguments.has("--enabled") {
+        for entry in registry.entries where entry.enabled || !options.enabledOnly {
             let last = refreshes[entry.key]
             let tags = entry.region.complianceTags.map(\.rawValue)
             objects.append(JSONObject([
@@ -74,7 +83,7 @@ enum ProvidersCheckCommand: BrokerCommand {
         printsResults: false
     )
 
-    static func run(_ context: CLIContext) async throws -> Int32 {
+    static func run(_ options: NoOptions, context: CLIContext) async throws -> Int32 {
         let registry = try context.loadRegistry()
         for warning in PriceTableAudit.warnings(registry, nowMs: Timestamp.nowMs()) {
             context.err("warning: \(warning)")

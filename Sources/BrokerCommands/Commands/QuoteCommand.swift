@@ -15,43 +15,54 @@ enum QuoteCommand: BrokerCommand {
 
             \(RentOrCallQuote.discussion)
             """,
-        options: [
-            .value("--model", "M", "The model id, Hugging Face id or alias."),
-            .value("--input-tokens", "N", "Input (prompt) tokens."),
-            .value("--output-tokens", "K", "Output (completion) tokens."),
-            .value("--task", "T", "The task (default chat)."),
-            .value("--provider", "KEY[:SERVED_BY]", "Only this provider (and serving endpoint)."),
-            .value("--region", "R", "Only offers known to run in region R."),
-            .value("--compliance", "TAG", "Only offers known to carry TAG."),
-            .value("--currency", "CODE", "Only offers priced in CODE (EUR); caps and order then in CODE."),
-            .value("--max-input-price", "PER_MTOK", "At most this input price per million tokens (USD, or --currency)."),
-            .value("--max-output-price", "PER_MTOK", "At most this output price per million tokens (USD, or --currency)."),
-            .flag("--include-stale", "Include offers older than twice their refresh interval."),
-        ] + RentOrCallQuote.options
+        options: Options.options
     )
 
-    static func run(_ context: CLIContext) async throws -> Int32 {
-        let args = context.arguments
-        if args.value("--tokens-per-day") != nil { return try await RentOrCallQuote.run(context) }
-        if let option = RentOrCallQuote.options.first(where: { args.value($0.name) != nil }) {
-            throw UsageError("\(option.name) needs --tokens-per-day (the rent-or-call quote)")
+    /// `quote`'s options: the request's size, its filters, and the rent-or-call form's.
+    struct Options: OptionGroup {
+        static let inputTokens = Option<Int64>("--input-tokens", "N", "Input (prompt) tokens.") { text throws(MarketFilterError) in
+            try QuoteFilters.tokens(text, "input-tokens")
         }
-        let registry = try context.loadRegistry()
+        static let outputTokens = Option<Int64>("--output-tokens", "K", "Output (completion) tokens.") {
+            text throws(MarketFilterError) in try QuoteFilters.tokens(text, "output-tokens")
+        }
+        static let options =
+            [RunOptions.model.spec, inputTokens.spec, outputTokens.spec, RoutingOptions.provider.spec] + OfferFilterOptions.options
+            + RentOrCallQuote.Options.options
+
+        /// The model, as given (aliases resolve against the registry).
+        var model: String?
+        /// The one-request quote, typed (`QuoteFilters` checks what is required).
         var filters = QuoteFilters()
-        filters.model = args.value("--model")
-        filters.inputTokens = args.value("--input-tokens")
-        filters.outputTokens = args.value("--output-tokens")
-        filters.task = args.value("--task")
-        filters.provider = args.value("--provider")
-        filters.region = args.value("--region")
-        filters.compliance = args.value("--compliance")
-        filters.currency = args.value("--currency")
-        filters.maxInputPrice = args.value("--max-input-price")
-        filters.maxOutputPrice = args.value("--max-output-price")
-        filters.includeStale = args.has("--include-stale")
+        /// The offer filters (rent or call applies region and compliance to both sides).
+        var offerFilters: OfferFilterOptions
+        /// The rent-or-call form's options; it runs when `tokensPerDay` is set.
+        var rentOrCall: RentOrCallQuote.Options
+
+        init(parsing arguments: ParsedArguments) throws(UsageError) {
+            model = try arguments.value(RunOptions.model)
+            offerFilters = try OfferFilterOptions(parsing: arguments)
+            rentOrCall = try RentOrCallQuote.Options(parsing: arguments)
+            if rentOrCall.tokensPerDay == nil,
+                let given = RentOrCallQuote.Options.options.first(where: { arguments.isGiven($0) })
+            {
+                throw UsageError("\(given.name) needs --tokens-per-day (the rent-or-call quote)")
+            }
+            filters.model = model
+            filters.inputTokens = try arguments.value(Self.inputTokens)
+            filters.outputTokens = try arguments.value(Self.outputTokens)
+            filters.task = offerFilters.task
+            filters.provider = try arguments.value(RoutingOptions.provider)
+            offerFilters.apply(to: &filters.market)
+        }
+    }
+
+    static func run(_ options: Options, context: CLIContext) async throws -> Int32 {
+        if options.rentOrCall.tokensPerDay != nil { return try await RentOrCallQuote.run(options, context: context) }
+        let registry = try context.loadRegistry()
         let route: RouteRequest
         do {
-            route = try filters.route(registry: registry)
+            route = try options.filters.route(registry: registry)
         } catch {
             throw UsageError("--\(error.filter) \(error.message)")
         }

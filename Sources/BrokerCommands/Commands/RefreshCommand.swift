@@ -17,29 +17,41 @@ enum RefreshCommand: BrokerCommand {
             failed or kept). Exit 0 when every provider is ok or kept, 75 when any failed.
             With --every, a line per round goes to stderr until SIGINT or SIGTERM.
             """,
-        options: [
-            .value("--provider", "KEY", "Only this provider (repeatable; may name a disabled one).", repeatable: true),
-            .value("--every", "DURATION", "Keep refreshing on this interval (e.g. 1h) until stopped."),
-            .flag("--force", "Accept a catalog that is empty or shrank by more than half."),
-        ]
+        options: Options.options
     )
 
-    static func run(_ context: CLIContext) async throws -> Int32 {
+    /// `refresh`'s options.
+    struct Options: OptionGroup {
+        static let provider = Option<String>.text(
+            "--provider", "KEY", "Only this provider (may name a disabled one).", repeatable: true, default: "every enabled one")
+        static let every = Option<Int64>.duration(
+            "--every", "Keep refreshing on this interval until stopped.", example: "30m or 1h", minimumMs: 1000, default: "once")
+        static let force = Flag("--force", "Accept a catalog that is empty or shrank by more than half.")
+        static let options = [provider.spec, every.spec, force.spec]
+
+        /// The providers to refresh; empty for every enabled one.
+        var providers: [String]
+        /// The interval with `--every`; `nil` to refresh once.
+        var intervalMs: Int64?
+        var force: Bool
+
+        init(parsing arguments: ParsedArguments) throws(UsageError) {
+            providers = try arguments.values(Self.provider)
+            intervalMs = try arguments.value(Self.every)
+            force = arguments.has(Self.force)
+        }
+    }
+
+    static func run(_ options: Options, context: CLIContext) async throws -> Int32 {
         let registry = try context.loadRegistry()
-        let keys = context.arguments.all("--provider")
+        let keys = options.providers
         for key in keys where registry.entry(key) == nil {
             throw UsageError("unknown provider '\(key)'; known: \(registry.entries.map(\.key).joined(separator: ", "))")
         }
-        var interval: Int64? = nil
-        if let every = context.arguments.value("--every") {
-            guard let ms = DurationText.milliseconds(every), ms >= 1000 else {
-                throw UsageError("--every must be a duration of at least 1s such as 30m or 1h (got '\(every)')")
-            }
-            interval = ms
-        }
+        let interval = options.intervalMs
         let store = try context.openStore()
         let refresher = PricingRefresher(
-            store: store, registry: registry, factory: context.providerFactory, force: context.arguments.has("--force"),
+            store: store, registry: registry, factory: context.providerFactory, force: options.force,
             owner: "pid-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let redactor = context.redactor(registry)
         let showProgress = context.stderrIsTerminal

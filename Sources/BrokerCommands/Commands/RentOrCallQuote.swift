@@ -6,15 +6,52 @@ import ProviderInterface
 /// offers that fit the model against the cheapest per-token offer for it.
 enum RentOrCallQuote {
     /// The options only this form of `broker quote` takes.
-    static let options: [OptionSpec] = [
-        .value("--tokens-per-day", "N", "Rent or call: tokens a day, input and output together."),
-        .value("--precision", "bf16|fp16|fp8|int8|int4", "Rent or call: weight precision (default bf16)."),
-        .value("--headroom", "PERCENT", "Rent or call: GPU memory beyond the weights, in percent (default 20)."),
-        .value("--throughput-per-gpu", "TOKENS_PER_S", "Rent or call: tokens a second one GPU serves (default 1000)."),
-        .value("--utilisation", "PERCENT", "Rent or call: share of the day the GPUs are busy (default 50)."),
-        .value("--params", "N", "Rent or call: the parameter count, instead of asking the Hub."),
-        .value("--limit", "N", "Rent or call: at most N dedicated options (default 5)."),
-    ]
+    struct Options: OptionGroup {
+        static let tokensPerDay = Option<Int64>(
+            "--tokens-per-day", "N", "Rent or call: tokens a day, input and output together.", expected: "a whole number above 0"
+        ) { text in Int64(text).flatMap { $0 > 0 ? $0 : nil } }
+        static let precision = Option<String>(
+            "--precision", "bf16|fp16|fp8|int8|int4", "Rent or call: weight precision.",
+            expected: "one of \(RentOrCallAssumptions.milliBytes.keys.sorted().joined(separator: ", "))"
+        ) { text in RentOrCallAssumptions.milliBytes[text.lowercased()] != nil ? text.lowercased() : nil }
+            .defaulting(to: "bf16", shown: "bf16")
+        static let headroom = Option<Int>.integer(
+            "--headroom", "PERCENT", "Rent or call: GPU memory beyond the weights, in percent.", range: 0...1000
+        ).defaulting(to: 20, shown: "20")
+        static let throughputPerGPU = Option<Int>.integer(
+            "--throughput-per-gpu", "TOKENS_PER_S", "Rent or call: tokens a second one GPU serves.", range: 1...10_000_000
+        ).defaulting(to: 1_000, shown: "1000")
+        static let utilisation = Option<Int>.integer(
+            "--utilisation", "PERCENT", "Rent or call: share of the day the GPUs are busy.", range: 1...100
+        ).defaulting(to: 50, shown: "50")
+        static let params = Option<Int64>(
+            "--params", "N", "Rent or call: the parameter count, instead of asking the Hub.", expected: "a whole number above 0"
+        ) { text in Int64(text).flatMap { $0 > 0 ? $0 : nil } }
+        static let limit = Option<Int>.integer("--limit", "N", "Rent or call: at most N dedicated options.", range: 1...1000)
+            .defaulting(to: 5, shown: "5")
+
+        static let options = [
+            tokensPerDay.spec, precision.spec, headroom.spec, throughputPerGPU.spec, utilisation.spec, params.spec, limit.spec,
+        ]
+
+        var tokensPerDay: Int64?
+        var precision: String
+        var headroomPercent: Int
+        var throughputPerGPU: Int
+        var utilisationPercent: Int
+        var parameters: Int64?
+        var limit: Int
+
+        init(parsing arguments: ParsedArguments) throws(UsageError) {
+            tokensPerDay = try arguments.value(Self.tokensPerDay)
+            precision = try arguments.value(Self.precision)
+            headroomPercent = try arguments.value(Self.headroom)
+            throughputPerGPU = try arguments.value(Self.throughputPerGPU)
+            utilisationPercent = try arguments.value(Self.utilisation)
+            parameters = try arguments.value(Self.params)
+            limit = try arguments.value(Self.limit)
+        }
+    }
 
     /// The rule the dedicated option follows, for `--help`.
     static let discussion = """
@@ -28,40 +65,25 @@ enum RentOrCallQuote {
         break-even volume is where one instance costs what the same tokens cost per token.
         """
 
-    static func run(_ context: CLIContext) async throws -> Int32 {
-        let args = context.arguments
-        guard let modelText = args.value("--model") else { throw UsageError("--model is required") }
-        guard let tokensText = args.value("--tokens-per-day") else { throw UsageError("--tokens-per-day is required") }
-        guard let tokens = Int64(tokensText), tokens > 0 else {
-            throw UsageError("--tokens-per-day must be a whole number above 0 (got '\(tokensText)')")
-        }
-        let precision = args.value("--precision")?.lowercased() ?? "bf16"
-        guard RentOrCallAssumptions.milliBytes[precision] != nil else {
-            throw UsageError("--precision must be one of \(RentOrCallAssumptions.milliBytes.keys.sorted().joined(separator: ", ")) (got '\(precision)')")
-        }
-        let headroom = try args.int("--headroom", range: 0...1000) ?? 20
-        let throughput = try args.int("--throughput-per-gpu", range: 1...10_000_000) ?? 1_000
-        let utilisation = try args.int("--utilisation", range: 1...100) ?? 50
-        let limit = try args.int("--limit", range: 1...1000) ?? 5
+    static func run(_ options: QuoteCommand.Options, context: CLIContext) async throws -> Int32 {
+        guard let modelText = options.model else { throw UsageError("--model is required") }
+        let r = options.rentOrCall
+        guard let tokens = r.tokensPerDay else { throw UsageError("--tokens-per-day is required") }
         let registry = try context.loadRegistry()
         let model = registry.resolveAlias(modelText)
         let now = Timestamp.nowMs()
 
         var filters = MarketFilters()
-        filters.region = args.value("--region")
-        filters.compliance = args.value("--compliance")
+        filters.region = options.offerFilters.region
+        filters.compliance = options.offerFilters.compliance
         var gpuFilters = ComputeFilters()
-        gpuFilters.region = args.value("--region")
-        gpuFilters.compliance = args.value("--compliance")
-        gpuFilters.pricing = "on-demand"
-        var tokenQuery: MarketQuery
-        let gpuQuery: ComputeQuery
-        do {
-            tokenQuery = try filters.query(registry: registry, nowMs: now)
-            gpuQuery = try gpuFilters.query(registry: registry, nowMs: now)
-        } catch {
-            throw UsageError("--\(error.filter) \(error.message)")
+        if let region = options.offerFilters.region {
+            do { gpuFilters.region = try ComputeFilters.place(region.rawValue) } catch { throw UsageError("--region \(error.message)") }
         }
+        gpuFilters.compliance = options.offerFilters.compliance
+        gpuFilters.pricing = .onDemand
+        var tokenQuery = filters.query(registry: registry, nowMs: now)
+        let gpuQuery = gpuFilters.query(registry: registry, nowMs: now)
         tokenQuery.modelID = model
         let store = try context.openStore()
         let tokenOffers: [Offer]
@@ -76,9 +98,8 @@ enum RentOrCallQuote {
         }
 
         let parameters: Int64
-        if let given = args.value("--params") {
-            guard let n = Int64(given), n > 0 else { throw UsageError("--params must be a whole number above 0 (got '\(given)')") }
-            parameters = n
+        if let given = r.parameters {
+            parameters = given
         } else {
             let hfID = tokenOffers.compactMap(\.hfID).first ?? model
             let hub = registry.entries.first { $0.adapter == "huggingface" }?.urls["hub"] ?? "https://huggingface.co"
@@ -94,11 +115,11 @@ enum RentOrCallQuote {
             parameters = found
         }
         let assumptions = RentOrCallAssumptions(
-            parameters: parameters, precision: precision, headroomPercent: headroom, throughputPerGPU: throughput,
-            utilisationPercent: utilisation)
+            parameters: parameters, precision: r.precision, headroomPercent: r.headroomPercent, throughputPerGPU: r.throughputPerGPU,
+            utilisationPercent: r.utilisationPercent)
         let plan = RentOrCallPlan(
             tokensPerDay: tokens, assumptions: assumptions, tokenOffers: tokenOffers, computeOffers: computeOffers,
-            converter: converter, limit: limit)
+            converter: converter, limit: r.limit)
         emit(plan, model: model, converter: converter, context: context)
         return plan.perToken == nil && plan.dedicated.isEmpty ? ExitCode.noOffer : ExitCode.success
     }

@@ -18,34 +18,12 @@ enum RunCommand: BrokerCommand {
             object with every attempt. Exit 69 when no offer fits (with the reason for each near miss),
             75 when every candidate failed.
             """,
-        options: [
-            .value("--model", "M", "Model id, Hugging Face id or alias (required)."),
-            .value("--task", "T", "Task (default: chat)."),
-            .value("--prompt", "TEXT", "The prompt (else --input, else stdin)."),
-            .value("--input", "JSON", "The task input as JSON (chat: a messages array)."),
-            .value("--system", "TEXT", "A system message (chat)."),
-            .value("--policy", "cheapest|fastest|preferred", "How to choose among offers (default cheapest)."),
-            .value("--provider", "KEY[:SERVED_BY]", "Pin a provider (and serving endpoint)."),
-            .value("--region", "R", "Only offers known to run in region R."),
-            .value("--compliance", "TAG", "Only offers known to carry TAG."),
-            .value("--max-input-price", "USD_PER_MTOK", "At most this input price per million tokens."),
-            .value("--max-output-price", "USD_PER_MTOK", "At most this output price per million tokens."),
-            .value("--max-cost", "USD", "Refuse before sending when the expected cost exceeds this."),
-            .value("--currency", "CODE", "Only offers priced in CODE (EUR); caps, budget and cheapest then in CODE."),
-            .value("--param", "K=V", "A parameter (max_tokens=64, temperature=0.2; JSON values accepted).", repeatable: true),
-            .value("--timeout", "DURATION", "Bound on each attempt (default: the registry entry's)."),
-            .value("--max-attempts", "N", "Most tries in all (default 4)."),
-            .value("--output-file", "PATH", "Where binary output (text-to-image) is written."),
-            .flag("--allow-unpriced", "Let the cheapest policy use offers whose price is unknown (last)."),
-            .flag("--include-stale", "Allow offers older than twice their refresh interval."),
-            .flag("--stream", "Print the answer as it arrives; summary on stderr."),
-            .flag("--explain", "Print on stderr the candidates in the order they are tried and why (fastest: the expected time and its source)."),
-        ]
+        options: RunOptions.options
     )
 
-    static func run(_ context: CLIContext) async throws -> Int32 {
+    static func run(_ options: RunOptions, context: CLIContext) async throws -> Int32 {
         let registry = try context.loadRegistry()
-        let spec = try RunSpec.parse(context.arguments, registry: registry, readStdin: { readAllStdin() })
+        let spec = try RunSpec.make(options, registry: registry, readStdin: { readAllStdin() })
         let store = try context.openStore()
         let session = context.routingService(registry: registry, store: store)
         let market: RoutingService.MarketView
@@ -55,14 +33,14 @@ enum RunCommand: BrokerCommand {
             throw context.storeFailure(error, doing: "read")
         }
         let plan = session.plan(spec.route, market: market)
-        if context.arguments.has("--explain") {
+        if options.explain {
             for line in session.explain(spec.route, plan: plan, market: market) { context.err("explain: " + line) }
         }
         guard !plan.candidates.isEmpty else {
             if let invalid = spec.outputLimitError(plan) { throw invalid }
             throw CommandFailure(ExitCode.noOffer, RunOutput.noOfferMessage(spec.route, plan))
         }
-        let stream = context.arguments.has("--stream")
+        let stream = options.stream
         let printer = RunOutput(context: context, spec: spec)
         var onDelta: (@Sendable (String) -> Void)? = nil
         if stream { onDelta = { @Sendable piece in printer.delta(piece) } }

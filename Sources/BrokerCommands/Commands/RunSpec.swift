@@ -15,27 +15,20 @@ struct RunSpec: Sendable {
         OutputTokenLimit.exceedsEveryContext(outputLimit, route: route, plan: plan).map { UsageError("--param \($0.message)") }
     }
 
-    static func parse(_ args: ParsedArguments, registry: Registry, readStdin: () -> String?) throws(UsageError) -> RunSpec {
-        guard let modelArg = args.value("--model") else { throw UsageError("--model is required") }
+    /// The run for typed options (`run`'s, or a batch line's); the input comes from `--prompt`,
+    /// else `--input`, else `readStdin`.
+    static func make(_ options: RunOptions, registry: Registry, readStdin: () -> String?) throws(UsageError) -> RunSpec {
+        guard let modelArg = options.model else { throw UsageError("--model is required") }
         let model = registry.resolveAlias(modelArg)
-        let task = args.value("--task").map(ModelTask.init(userInput:))
+        let task = options.filters.task
         var parameters = JSONObject()
-        for pair in args.all("--param") {
-            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
-                throw UsageError("--param must be KEY=VALUE (got '\(pair)')")
-            }
-            let key = String(pair[..<eq])
-            let text = String(pair[pair.index(after: eq)...])
-            parameters[key] = (try? JSONParser.parse(text)) ?? .string(text)
-        }
+        for parameter in options.routing.parameters { parameters[parameter.key] = parameter.value }
         var request = InferenceRequest(model: model, task: task ?? .conversational, parameters: parameters)
         let isChat = task?.isChat ?? true
-        if let system = args.value("--system") { request.messages.append(ChatMessage(role: "system", content: system)) }
-        if let prompt = args.value("--prompt") {
+        if let system = options.system { request.messages.append(ChatMessage(role: "system", content: system)) }
+        if let prompt = options.prompt {
             if isChat { request.messages.append(ChatMessage(role: "user", content: prompt)) } else { request.input = .string(prompt) }
-        } else if let inputText = args.value("--input") {
-            let input: JSONValue
-            do { input = try JSONParser.parse(inputText) } catch { throw UsageError("--input is not valid JSON: \(error)") }
+        } else if let input = options.input {
             if isChat {
                 request.messages += try messages(from: input)
             } else {
@@ -47,59 +40,31 @@ struct RunSpec: Sendable {
         } else {
             throw UsageError("give the input with --prompt, --input or on stdin")
         }
-        if let t = args.value("--timeout") {
-            guard let ms = DurationText.milliseconds(t), ms > 0 else { throw UsageError("--timeout must be a duration such as 30s (got '\(t)')") }
-            request.timeoutMs = Int(ms)
-        }
+        if let timeoutMs = options.routing.timeoutMs { request.timeoutMs = Int(timeoutMs) }
 
         var route = RouteRequest(model: model, task: task)
-        if let pin = args.value("--provider") {
-            let parts = pin.split(separator: ":", maxSplits: 1).map(String.init)
-            route.provider = parts.first
-            route.servedBy = parts.count > 1 ? parts[1] : nil
-            if let p = route.provider, registry.entry(p) == nil {
-                throw UsageError("unknown provider '\(p)'; known: \(registry.entries.map(\.key).joined(separator: ", "))")
+        if let pin = options.routing.provider {
+            guard registry.entry(pin.key) != nil else {
+                throw UsageError("unknown provider '\(pin.key)'; known: \(registry.entries.map(\.key).joined(separator: ", "))")
             }
+            route.provider = pin.key
+            route.servedBy = pin.servedBy
         }
-        if let r = args.value("--region") {
-            guard let region = Region(rawValue: r.lowercased()) else {
-                throw UsageError("--region must be one of \(Region.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(r)')")
-            }
-            route.region = region
-        }
-        route.compliance = args.value("--compliance").map { ComplianceTag($0.lowercased()) }
-        if let p = args.value("--policy") {
-            guard let policy = RoutePolicy(rawValue: p) else { throw UsageError("--policy must be cheapest, fastest or preferred (got '\(p)')") }
-            route.policy = policy
-        }
-        if let c = args.value("--currency") {
-            let code = c.uppercased()
-            guard code.utf8.count == 3, code.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else {
-                throw UsageError("--currency must be an ISO 4217 code such as USD or EUR (got '\(c)')")
-            }
-            route.currency = code
-        }
-        route.maxInputPrice = try MarketCommand.price(args, "--max-input-price")
-        route.maxOutputPrice = try MarketCommand.price(args, "--max-output-price")
-        if let c = args.value("--max-cost") {
-            guard let cost = PicoUSD(decimal: c, unit: .usdPerUnit), cost.value >= 0 else {
-                throw UsageError("--max-cost must be an amount in USD such as 0.01 (got '\(c)')")
-            }
-            route.maxCost = cost
-        }
-        route.allowUnpriced = args.has("--allow-unpriced")
-        route.includeStale = args.has("--include-stale")
+        options.filters.apply(to: &route)
+        route.policy = options.routing.policy
+        route.maxCost = options.routing.maxCost
+        route.allowUnpriced = options.routing.allowUnpriced
         route.estimatedInputTokens = OutputTokenLimit.estimatedInputTokens(request)
         let outputLimit: (parameter: String, tokens: Int64)?
         do { outputLimit = try OutputTokenLimit.validated(parameters) } catch { throw UsageError("--param \(error.message)") }
         route.estimatedOutputTokens = outputLimit?.tokens ?? 256
         route.capabilities = RouteRequest.capabilities(parameters: parameters, messages: request.messages)
-        if task == .textToImage, args.value("--output-file") == nil {
+        if task == .textToImage, options.outputFile == nil {
             throw UsageError("text-to-image writes an image: name the file with --output-file PATH")
         }
         return RunSpec(
-            request: request, route: route, maxAttempts: try args.int("--max-attempts", range: 1...20) ?? 4,
-            outputFile: args.value("--output-file"), outputLimit: outputLimit)
+            request: request, route: route, maxAttempts: options.routing.maxAttempts, outputFile: options.outputFile,
+            outputLimit: outputLimit)
     }
 
     /// Chat messages from `--input`: an array of {role, content}, or {"messages": [...]}, or a string.

@@ -25,25 +25,75 @@ enum ServeCommand: BrokerCommand {
             beyond loopback should: client keys then never cross the network in clear text.
             SIGINT/SIGTERM stop admitting requests and wait up to --grace for those in flight.
             """,
-        options: [
-            .value("--host", "ADDR", "Address to bind (default 127.0.0.1)."),
-            .value("--port", "N", "Port (default 8080; 0 picks a free one)."),
-            .value("--refresh-every", "DURATION", "Background refresh interval (default 1h; 'off' for none)."),
-            .flag("--no-initial-refresh", "Do not refresh at start-up (serve what the store holds)."),
-            .value("--grace", "DURATION", "How long shutdown waits for requests in flight (default 10s)."),
-            .value("--keys-file", "PATH", "Client keys, one per line (default: $BROKER_API_KEYS_FILE)."),
-            .value("--max-attempts", "N", "Most tries per inference (default 4)."),
-            .value("--tls-cert", "PATH", "Serve HTTPS with this certificate chain (PEM); needs --tls-key."),
-            .value("--tls-key", "PATH", "The certificate's private key (unencrypted PEM)."),
-            .value(
-                "--event-loops", "N",
-                "Serve on N event loops, each connection's requests on one thread (default: one per usable core); 'off' for a thread per connection."),
-            .value(
-                "--busy-poll", "MICROSECONDS",
-                "While at most one request is in flight, poll a socket this long before sleeping on it (default \(defaultBusyPollMicroseconds)us; 'off' for none)."),
-        ],
+        options: Options.options,
         printsResults: false
     )
+
+    /// `serve`'s options; defaults not shown here are ``ServeConfiguration``'s.
+    struct Options: OptionGroup {
+        static let defaults = ServeConfiguration()
+        static let host = Option<String>(
+            "--host", "ADDR", "Address to bind.", default: defaults.host, expected: "an address"
+        ) { $0.isEmpty ? nil : $0 == "localhost" ? "127.0.0.1" : $0 }.defaulting(to: defaults.host, shown: defaults.host)
+        static let port = Option<Int>.integer("--port", "N", "Port (0 picks a free one).", range: 0...65535)
+            .defaulting(to: defaults.port, shown: String(defaults.port))
+        static let refreshEvery = Option<Int64?>(
+            "--refresh-every", "DURATION", "Background refresh interval ('off' for none)."
+        ) { text throws(UsageError) in
+            if text == "off" || text == "0" { return nil }
+            guard let ms = DurationText.milliseconds(text), ms >= 1000 else {
+                throw UsageError("--refresh-every must be a duration of at least 1s such as 30m or 1h, or 'off' (got '\(text)')")
+            }
+            return ms
+        }.defaulting(to: defaults.refreshIntervalMs, shown: defaults.refreshIntervalMs.map { DurationText.format(milliseconds: $0) } ?? "off")
+        static let noInitialRefresh = Flag("--no-initial-refresh", "Do not refresh at start-up (serve what the store holds).")
+        static let grace = Option<Int64>.duration("--grace", "How long shutdown waits for requests in flight.", example: "10s")
+            .defaulting(to: Int64(defaults.gracePeriodMs), shown: DurationText.format(milliseconds: Int64(defaults.gracePeriodMs)))
+        static let keysFile = Option<String>.text("--keys-file", "PATH", "Client keys, one per line.", default: "$BROKER_API_KEYS_FILE")
+        static let tlsCert = Option<String>.text("--tls-cert", "PATH", "Serve HTTPS with this certificate chain (PEM); needs --tls-key.")
+        static let tlsKey = Option<String>.text("--tls-key", "PATH", "The certificate's private key (unencrypted PEM).")
+        static let eventLoops = Option<HTTPServerConfiguration.ThreadModel>(
+            "--event-loops", "N",
+            "Serve on N event loops, each connection's requests on one thread; 'off' for a thread per connection.",
+            default: "one per usable core", parse: ServeCommand.threadModel)
+        static let busyPoll = Option<Int>(
+            "--busy-poll", "MICROSECONDS", "While at most one request is in flight, poll a socket this long before sleeping on it ('off' for none).",
+            parse: ServeCommand.busyPoll
+        ).defaulting(to: ServeCommand.defaultBusyPollMicroseconds, shown: "\(ServeCommand.defaultBusyPollMicroseconds)us")
+
+        static let options = [
+            host.spec, port.spec, refreshEvery.spec, noInitialRefresh.spec, grace.spec, keysFile.spec,
+            RoutingOptions.maxAttempts.spec, tlsCert.spec, tlsKey.spec, eventLoops.spec, busyPoll.spec,
+        ]
+
+        var host: String
+        var port: Int
+        /// `nil` for no background refresh.
+        var refreshIntervalMs: Int64?
+        var initialRefresh: Bool
+        var graceMs: Int64
+        var keysFile: String?
+        var maxAttempts: Int
+        var tlsCert: String?
+        var tlsKey: String?
+        /// `nil`: one event loop per usable core.
+        var threadModel: HTTPServerConfiguration.ThreadModel?
+        var busyPollMicroseconds: Int
+
+        init(parsing arguments: ParsedArguments) throws(UsageError) {
+            host = try arguments.value(Self.host)
+            port = try arguments.value(Self.port)
+            refreshIntervalMs = try arguments.value(Self.refreshEvery)
+            initialRefresh = !arguments.has(Self.noInitialRefresh)
+            graceMs = try arguments.value(Self.grace)
+            keysFile = try arguments.value(Self.keysFile)
+            maxAttempts = try arguments.value(RoutingOptions.maxAttempts)
+            tlsCert = try arguments.value(Self.tlsCert)
+            tlsKey = try arguments.value(Self.tlsKey)
+            threadModel = try arguments.value(Self.eventLoops)
+            busyPollMicroseconds = try arguments.value(Self.busyPoll)
+        }
+    }
 
     /// `--busy-poll` when not given: long enough to see a local upstream's answer or a scripted
     /// client's next request without sleeping (ServeBench, concurrency 1).
@@ -59,10 +109,8 @@ enum ServeCommand: BrokerCommand {
         return value
     }
 
-    /// The thread model from `--event-loops`: `off` (a thread per connection), a count from 1 to
-    /// 64, or, when not given, one loop per usable core.
-    static func threadModel(_ text: String?) throws(UsageError) -> HTTPServerConfiguration.ThreadModel {
-        guard let text else { return .eventLoops(threads: UsableCores.count()) }
+    /// The thread model from `--event-loops`: `off` (a thread per connection) or a count from 1 to 64.
+    static func threadModel(_ text: String) throws(UsageError) -> HTTPServerConfiguration.ThreadModel {
         if text == "off" { return .threadPerConnection }
         guard let count = Int(text), (1...64).contains(count) else {
             throw UsageError("--event-loops must be a number of loops from 1 to 64, or 'off' for a thread per connection (got '\(text)')")
@@ -70,34 +118,19 @@ enum ServeCommand: BrokerCommand {
         return .eventLoops(threads: count)
     }
 
-    static func run(_ context: CLIContext) async throws -> Int32 {
-        let args = context.arguments
+    static func run(_ options: Options, context: CLIContext) async throws -> Int32 {
         var configuration = ServeConfiguration()
-        configuration.buildInfo = [("version", BrokerMain.version), ("allocator", Allocator.name)]
-        if let host = args.value("--host") { configuration.host = host == "localhost" ? "127.0.0.1" : host }
-        configuration.port = try args.int("--port", range: 0...65535) ?? 8080
-        if let every = args.value("--refresh-every") {
-            if every == "off" || every == "0" {
-                configuration.refreshIntervalMs = nil
-            } else {
-                guard let ms = DurationText.milliseconds(every), ms >= 1000 else {
-                    throw UsageError("--refresh-every must be a duration of at least 1s such as 30m or 1h, or 'off' (got '\(every)')")
-                }
-                configuration.refreshIntervalMs = ms
-            }
-        }
-        configuration.refreshAtStart = !args.has("--no-initial-refresh")
-        if let grace = args.value("--grace") {
-            guard let ms = DurationText.milliseconds(grace), ms >= 0 else {
-                throw UsageError("--grace must be a duration such as 10s (got '\(grace)')")
-            }
-            configuration.gracePeriodMs = Int(ms)
-        }
-        configuration.maxAttempts = try args.int("--max-attempts", range: 1...20) ?? 4
-        configuration.keys = try keys(context)
-        configuration.tls = try tlsIdentity(context)
-        configuration.busyPollMicroseconds = try args.value("--busy-poll").map(busyPoll) ?? defaultBusyPollMicroseconds
-        configuration.threadModel = try threadModel(args.value("--event-loops"))
+        configuration.buildInfo = [("version", BrokerMain.versionText), ("allocator", Allocator.name)]
+        configuration.host = options.host
+        configuration.port = options.port
+        configuration.refreshIntervalMs = options.refreshIntervalMs
+        configuration.refreshAtStart = options.initialRefresh
+        configuration.gracePeriodMs = Int(options.graceMs)
+        configuration.maxAttempts = options.maxAttempts
+        configuration.keys = try keys(options.keysFile, environment: context.environment)
+        configuration.tls = try tlsIdentity(certPath: options.tlsCert, keyPath: options.tlsKey)
+        configuration.busyPollMicroseconds = options.busyPollMicroseconds
+        configuration.threadModel = options.threadModel ?? .eventLoops(threads: UsableCores.count())
         if let refusal = configuration.bindRefusal { throw UsageError(refusal) }
 
         let registry = try context.loadRegistry()
@@ -136,9 +169,7 @@ enum ServeCommand: BrokerCommand {
 
     /// The HTTPS identity from --tls-cert and --tls-key (both or neither), read and checked
     /// for PEM blocks so a wrong file is named here rather than failing inside the TLS library.
-    static func tlsIdentity(_ context: CLIContext) throws -> HTTPServerConfiguration.TLSIdentity? {
-        let certPath = context.arguments.value("--tls-cert")
-        let keyPath = context.arguments.value("--tls-key")
+    static func tlsIdentity(certPath: String?, keyPath: String?) throws -> HTTPServerConfiguration.TLSIdentity? {
         guard certPath != nil || keyPath != nil else { return nil }
         guard let certPath, let keyPath else { throw UsageError("--tls-cert and --tls-key go together") }
         guard let cert = readFile(certPath) else { throw CommandFailure(ExitCode.dataError, "cannot read the TLS certificate \(certPath)") }
@@ -156,9 +187,9 @@ enum ServeCommand: BrokerCommand {
     }
 
     /// Keys from --keys-file, $BROKER_API_KEYS_FILE or $BROKER_API_KEYS (all of them, combined).
-    static func keys(_ context: CLIContext) throws -> [APIKey] {
-        var text = context.environment["BROKER_API_KEYS"] ?? ""
-        if let path = context.arguments.value("--keys-file") ?? context.environment["BROKER_API_KEYS_FILE"] {
+    static func keys(_ keysFile: String?, environment: [String: String]) throws -> [APIKey] {
+        var text = environment["BROKER_API_KEYS"] ?? ""
+        if let path = keysFile ?? environment["BROKER_API_KEYS_FILE"] {
             guard let contents = readFile(path) else { throw CommandFailure(ExitCode.dataError, "cannot read the keys file \(path)") }
             text += "\n" + contents
         }

@@ -17,28 +17,33 @@ enum UsageCommand: BrokerCommand {
             cost_nano_usd is the USD figure: exact for USD, converted at the ECB rate of the day for
             another currency (price_basis), or null when no rate was stored.
             """,
-        options: [
-            .value("--since", "DURATION", "Only the last DURATION (e.g. 24h, 7d; default: everything)."),
-            .flag("--savings", "What answered requests cost against the cheapest offer that fitted each at the time, in USD."),
-            .value("--by", "provider|model|day|served_by|region", "Group rows by this key (default provider); served_by is who answered."),
-        ]
+        options: Options.options
     )
 
-    static func run(_ context: CLIContext) async throws -> Int32 {
-        var since: Int64 = 0
-        if let text = context.arguments.value("--since") {
-            guard let ms = DurationText.milliseconds(text) else { throw UsageError("--since must be a duration such as 24h or 7d (got '\(text)')") }
-            since = Timestamp.nowMs() - ms
+    /// `usage`'s options.
+    struct Options: OptionGroup {
+        static let savings = Flag(
+            "--savings", "What answered requests cost against the cheapest offer that fitted each at the time, in USD.")
+        static let by = Option<UsageGrouping>.choice("--by", "Group rows by this key; served_by is who answered.")
+            .defaulting(to: .provider, shown: UsageGrouping.provider.rawValue)
+        static let options = PeriodOptions.options + [savings.spec, by.spec]
+        var period: PeriodOptions
+        /// `--savings`: the savings report instead of the totals.
+        var savings: Bool
+        /// `--by`.
+        var grouping: UsageGrouping
+        init(parsing arguments: ParsedArguments) throws(UsageError) {
+            period = try PeriodOptions(parsing: arguments)
+            savings = arguments.has(Self.savings)
+            grouping = try arguments.value(Self.by)
         }
-        let grouping: UsageGrouping
-        if let by = context.arguments.value("--by") {
-            guard let g = UsageGrouping(rawValue: by) else { throw UsageError("--by must be provider, model, day, served_by or region (got '\(by)')") }
-            grouping = g
-        } else {
-            grouping = .provider
-        }
+    }
+
+    static func run(_ options: Options, context: CLIContext) async throws -> Int32 {
+        let since = options.period.start(nowMs: Timestamp.nowMs())
+        let grouping = options.grouping
         let store = try context.openStore()
-        if context.arguments.has("--savings") {
+        if options.savings {
             return try await savings(context, store: store, since: since, grouping: grouping)
         }
         let rows = try await store.usage(sinceMs: since, by: grouping)
