@@ -30,10 +30,12 @@ import Testing
         let o = try options(
             RunCommand.self,
             [
-                "--model", "m", "--prompt", "hi", "--policy", "fastest", "--provider", "acme:scaleway", "--region", "EU",
+                "--model", "m", "--prompt", "hi", "--policy", "fastest", "--provider", "acme:scaleway", "--region",
+                "EU",
                 "--compliance", "GDPR", "--currency", "eur", "--max-input-price", "0.5", "--max-output-price=2",
                 "--max-cost", "0.01", "--param", "max_tokens=64", "--param", "stop=[\"x\"]", "--param", "user=ann",
-                "--timeout", "30s", "--max-attempts", "2", "--allow-unpriced", "--include-stale", "--task", "chat", "--stream",
+                "--timeout", "30s", "--max-attempts", "2", "--allow-unpriced", "--include-stale", "--task", "chat",
+                "--stream",
             ])
         #expect(o.model == "m")
         #expect(o.prompt == "hi")
@@ -47,7 +49,8 @@ import Testing
         #expect(o.routing.maxCost == PicoUSD(10_000_000_000))
         #expect(
             o.routing.parameters == [
-                RunParameter(key: "max_tokens", value: .integer(64)), RunParameter(key: "stop", value: .array([.string("x")])),
+                RunParameter(key: "max_tokens", value: .integer(64)),
+                RunParameter(key: "stop", value: .array([.string("x")])),
                 RunParameter(key: "user", value: .string("ann")),
             ])
         #expect(o.routing.timeoutMs == 30_000)
@@ -74,7 +77,9 @@ import Testing
         #expect(audit.toleranceBasisPoints == PriceAudit.defaultToleranceBasisPoints)
         let quote = try options(QuoteCommand.self, ["--model", "m", "--tokens-per-day", "1000000"])
         #expect(quote.rentOrCall.precision == "bf16" && quote.rentOrCall.headroomPercent == 20)
-        #expect(quote.rentOrCall.throughputPerGPU == 1_000 && quote.rentOrCall.utilisationPercent == 50 && quote.rentOrCall.limit == 5)
+        #expect(
+            quote.rentOrCall.throughputPerGPU == 1_000 && quote.rentOrCall.utilisationPercent == 50
+                && quote.rentOrCall.limit == 5)
     }
 
     @Test("durations, enums, 'off' and the inline --name=value form")
@@ -85,23 +90,27 @@ import Testing
         #expect(usage.period.start(nowMs: 10 * 86_400_000) == 3 * 86_400_000)
         #expect(usage.grouping == .servedBy && usage.savings)
         let serve = try options(
-            ServeCommand.self, ["--refresh-every", "off", "--event-loops", "off", "--busy-poll", "50us", "--host", "localhost"])
+            ServeCommand.self,
+            ["--refresh-every", "off", "--event-loops", "off", "--busy-poll", "50us", "--host", "localhost"])
         #expect(serve.refreshIntervalMs == nil)
         #expect(serve.threadModel == .threadPerConnection)
         #expect(serve.busyPollMicroseconds == 50)
         #expect(serve.host == "127.0.0.1")
-        let refresh = try options(RefreshCommand.self, ["--provider", "a", "--provider", "b", "--every", "30m", "--force"])
+        let refresh = try options(
+            RefreshCommand.self, ["--provider", "a", "--provider", "b", "--every", "30m", "--force"])
         #expect(refresh.providers == ["a", "b"] && refresh.intervalMs == 1_800_000 && refresh.force)
     }
 
     @Test("market and gpus fill the filters the HTTP API shares")
     func filters() throws {
         let market = try options(
-            MarketCommand.self, ["--provider", "a", "--supports", "tools, vision", "--sort", "context", "--limit", "3", "--history"])
+            MarketCommand.self,
+            ["--provider", "a", "--supports", "tools, vision", "--sort", "context", "--limit", "3", "--history"])
         #expect(market.listing.providers == ["a"] && market.listing.limit == 3)
         #expect(market.supports == [.tools, .vision] && market.sort == .context && market.history)
         let gpus = try options(
-            GPUsCommand.self, ["--region", "de", "--pricing", "any", "--currency", "eur", "--max-hourly", "2.5", "--min-gpus", "8"])
+            GPUsCommand.self,
+            ["--region", "de", "--pricing", "any", "--currency", "eur", "--max-hourly", "2.5", "--min-gpus", "8"])
         #expect(gpus.filters.region == .country("DE"))
         #expect(gpus.filters.pricing == nil)
         #expect(gpus.filters.currency == "EUR")
@@ -109,15 +118,23 @@ import Testing
         #expect(gpus.filters.minGPUs == 8)
         let spot = try options(GPUsCommand.self, ["--pricing", "spot", "--region", "eu"])
         #expect(spot.filters.pricing == .spot && spot.filters.region == .region(.eu))
-        let quote = try options(QuoteCommand.self, ["--model", "m", "--input-tokens", "100", "--output-tokens", "20", "--region", "uk"])
-        #expect(quote.filters.inputTokens == 100 && quote.filters.outputTokens == 20 && quote.filters.market.region == .uk)
+        let quote = try options(
+            QuoteCommand.self, ["--model", "m", "--input-tokens", "100", "--output-tokens", "20", "--region", "uk"])
+        #expect(
+            quote.filters.inputTokens == 100 && quote.filters.outputTokens == 20 && quote.filters.market.region == .uk)
     }
 
     @Test("a bad value is one line naming the option and what it takes")
     func badValues() {
         let cases: [(String?, String)] = [
-            (refusal(RunCommand.self, ["--policy", "slowest"]), "--policy must be cheapest, fastest or preferred (got 'slowest')"),
-            (refusal(RunCommand.self, ["--max-attempts", "0"]), "--max-attempts must be a whole number in 1...20 (got '0')"),
+            (
+                refusal(RunCommand.self, ["--policy", "slowest"]),
+                "--policy must be cheapest, fastest or preferred (got 'slowest')"
+            ),
+            (
+                refusal(RunCommand.self, ["--max-attempts", "0"]),
+                "--max-attempts must be a whole number in 1...20 (got '0')"
+            ),
             (refusal(RunCommand.self, ["--timeout", "soon"]), "--timeout must be a duration such as 30s (got 'soon')"),
             (
                 refusal(RunCommand.self, ["--max-input-price", "cheap"]),
@@ -128,9 +145,18 @@ import Testing
                 "--region must be one of eu, uk, ch, us, apac, global, local, unknown (got 'mars')"
             ),
             (refusal(RunCommand.self, ["--param", "=1"]), "--param must be KEY=VALUE (got '=1')"),
-            (refusal(RunCommand.self, ["--max-cost", "-1"]), "--max-cost must be an amount in USD such as 0.01 (got '-1')"),
-            (refusal(RunCommand.self, ["--currency", "euro"]), "--currency must be an ISO 4217 code such as USD or EUR (got 'euro')"),
-            (refusal(UsageCommand.self, ["--since", "forever"]), "--since must be a duration such as 24h or 7d (got 'forever')"),
+            (
+                refusal(RunCommand.self, ["--max-cost", "-1"]),
+                "--max-cost must be an amount in USD such as 0.01 (got '-1')"
+            ),
+            (
+                refusal(RunCommand.self, ["--currency", "euro"]),
+                "--currency must be an ISO 4217 code such as USD or EUR (got 'euro')"
+            ),
+            (
+                refusal(UsageCommand.self, ["--since", "forever"]),
+                "--since must be a duration such as 24h or 7d (got 'forever')"
+            ),
             (
                 refusal(UsageCommand.self, ["--by", "week"]),
                 "--by must be provider, model, day, served_by or region (got 'week')"
@@ -139,7 +165,10 @@ import Testing
                 refusal(RefreshCommand.self, ["--every", "0s"]),
                 "--every must be a duration of at least 1s such as 30m or 1h (got '0s')"
             ),
-            (refusal(ServeCommand.self, ["--port", "70000"]), "--port must be a whole number in 0...65535 (got '70000')"),
+            (
+                refusal(ServeCommand.self, ["--port", "70000"]),
+                "--port must be a whole number in 0...65535 (got '70000')"
+            ),
             (refusal(GPUsCommand.self, ["--currency", "GBP"]), "--currency must be USD or EUR (got 'GBP')"),
             (
                 refusal(GPUsCommand.self, ["--region", "europe"]),
@@ -151,7 +180,10 @@ import Testing
                 refusal(MarketCommand.self, ["--supports", "tools,telepathy"]),
                 "--supports takes a comma list of tools, json-schema, vision (got 'telepathy')"
             ),
-            (refusal(QuoteCommand.self, ["--headroom", "30"]), "--headroom needs --tokens-per-day (the rent-or-call quote)"),
+            (
+                refusal(QuoteCommand.self, ["--headroom", "30"]),
+                "--headroom needs --tokens-per-day (the rent-or-call quote)"
+            ),
             (
                 refusal(QuoteCommand.self, ["--tokens-per-day", "1", "--precision", "fp4"]),
                 "--precision must be one of bf16, fp16, fp32, fp8, int4, int8 (got 'fp4')"
@@ -160,7 +192,10 @@ import Testing
                 refusal(QuoteCommand.self, ["--input-tokens", "many"]),
                 "--input-tokens must be a whole number of tokens in 0...1000000000 (got 'many')"
             ),
-            (refusal(AuditPricesCommand.self, ["--tolerance", "lots"]), "--tolerance must be a percentage such as 5 or 2.5 (got 'lots')"),
+            (
+                refusal(AuditPricesCommand.self, ["--tolerance", "lots"]),
+                "--tolerance must be a percentage such as 5 or 2.5 (got 'lots')"
+            ),
         ]
         for (got, expected) in cases {
             #expect(got == expected)

@@ -113,7 +113,9 @@ public struct ComputeFilters: Sendable, Hashable {
         }
         throw MarketFilterError(
             filter: "region",
-            message: "must be one of \(regions.map(\.rawValue).joined(separator: ", ")) or a country code such as DE (got '\(text)')")
+            message:
+                "must be one of \(regions.map(\.rawValue).joined(separator: ", ")) or a country code such as DE (got '\(text)')"
+        )
     }
 
     /// One of ``currencies`` (any case), upper-cased.
@@ -127,7 +129,8 @@ public struct ComputeFilters: Sendable, Hashable {
     /// A price per instance-hour, exact, in pico-units.
     public static func hourly(_ text: String) throws(MarketFilterError) -> Int64 {
         guard let scaled = DecimalText.scaled(text, by: 12), scaled.value >= 0 else {
-            throw MarketFilterError(filter: "max-hourly", message: "must be a price per hour such as 2.5 (got '\(text)')")
+            throw MarketFilterError(
+                filter: "max-hourly", message: "must be a price per hour such as 2.5 (got '\(text)')")
         }
         return scaled.value
     }
@@ -144,7 +147,8 @@ public struct ComputeFilters: Sendable, Hashable {
     /// The order: price, price-per-gpu or gpu-memory.
     public static func sort(_ text: String) throws(MarketFilterError) -> ComputeQuery.Sort {
         guard let parsed = ComputeQuery.Sort(rawValue: text) else {
-            throw MarketFilterError(filter: "sort", message: "must be price, price-per-gpu or gpu-memory (got '\(text)')")
+            throw MarketFilterError(
+                filter: "sort", message: "must be price, price-per-gpu or gpu-memory (got '\(text)')")
         }
         return parsed
     }

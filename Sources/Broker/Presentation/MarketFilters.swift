@@ -90,7 +90,8 @@ public struct MarketFilters: Sendable, Hashable {
     public static func region(_ text: String) throws(MarketFilterError) -> Region {
         guard let parsed = Region(rawValue: text.lowercased()) else {
             throw MarketFilterError(
-                filter: "region", message: "must be one of \(Region.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(text)')")
+                filter: "region",
+                message: "must be one of \(Region.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(text)')")
         }
         return parsed
     }
@@ -104,7 +105,8 @@ public struct MarketFilters: Sendable, Hashable {
     public static func currency(_ text: String) throws(MarketFilterError) -> String {
         let code = text.uppercased()
         guard code.utf8.count == 3, code.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else {
-            throw MarketFilterError(filter: "currency", message: "must be an ISO 4217 code such as USD or EUR (got '\(text)')")
+            throw MarketFilterError(
+                filter: "currency", message: "must be an ISO 4217 code such as USD or EUR (got '\(text)')")
         }
         return code
     }
@@ -113,7 +115,8 @@ public struct MarketFilters: Sendable, Hashable {
     public static func price(_ text: String, _ name: String) throws(MarketFilterError) -> PicoUSD {
         guard let amount = PicoUSD(decimal: text, unit: .usdPerMillionTokens), amount.value >= 0 else {
             throw MarketFilterError(
-                filter: name, message: "must be a price per million tokens (USD, or --currency) such as 0.5 (got '\(text)')")
+                filter: name,
+                message: "must be a price per million tokens (USD, or --currency) such as 0.5 (got '\(text)')")
         }
         return amount
     }

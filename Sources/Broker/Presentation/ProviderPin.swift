@@ -6,6 +6,7 @@ public struct ProviderPin: Sendable, Hashable, CustomStringConvertible {
     /// The serving endpoint behind it, when named.
     public var servedBy: String?
 
+    /// The pin to `key` (and, when given, its endpoint `servedBy`).
     public init(key: String, servedBy: String? = nil) {
         self.key = key
         self.servedBy = servedBy
@@ -19,5 +20,6 @@ public struct ProviderPin: Sendable, Hashable, CustomStringConvertible {
         servedBy = parts.count > 1 && !parts[1].isEmpty ? parts[1] : nil
     }
 
+    /// `KEY` or `KEY:SERVED_BY`, as given.
     public var description: String { servedBy.map { "\(key):\($0)" } ?? key }
 }

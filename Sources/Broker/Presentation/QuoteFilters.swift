@@ -48,7 +48,8 @@ public struct QuoteFilters: Sendable, Hashable {
     /// A token count in 0...1000000000; `name` is the filter's (`input-tokens`).
     public static func tokens(_ text: String, _ name: String) throws(MarketFilterError) -> Int64 {
         guard let n = Int64(text), (0...1_000_000_000).contains(n) else {
-            throw MarketFilterError(filter: name, message: "must be a whole number of tokens in 0...1000000000 (got '\(text)')")
+            throw MarketFilterError(
+                filter: name, message: "must be a whole number of tokens in 0...1000000000 (got '\(text)')")
         }
         return n
     }

@@ -1,4 +1,4 @@
-/// One option a command accepts; help text and parsing both come from this declaration.
+/// The text side of an ``Option`` or ``Flag``: what the parser matches and what help prints.
 struct OptionSpec: Sendable {
     /// The long name, with dashes (`--provider`).
     var name: String
@@ -18,13 +18,6 @@ struct OptionSpec: Sendable {
     static func flag(_ name: String, _ help: String, short: Character? = nil) -> OptionSpec {
         OptionSpec(name: name, valueName: nil, help: help, short: short)
     }
-
-    static func value(
-        _ name: String, _ valueName: String, _ help: String, repeatable: Bool = false, short: Character? = nil,
-        default shown: String? = nil
-    ) -> OptionSpec {
-        OptionSpec(name: name, valueName: valueName, help: help, repeatable: repeatable, short: short, defaultText: shown)
-    }
 }
 
 /// A positional argument.
@@ -42,7 +35,7 @@ struct CommandConfiguration: Sendable {
     var abstract: String
     /// Further paragraphs for `--help`.
     var discussion: String = ""
-    /// Options specific to the command.
+    /// The command's options: its ``BrokerCommand/Options``' declarations.
     var options: [OptionSpec] = []
     /// Positional arguments.
     var arguments: [ArgumentSpec] = []

@@ -3,7 +3,8 @@ struct GlobalOptions: OptionGroup {
     static let registry = Option<String>.text(
         "--registry", "PATH", "The provider registry.", default: "$BROKER_REGISTRY, else ./provider_registry.json")
     static let store = Option<String>.text(
-        "--store", "PATH", "The marketplace store.", default: "$BROKER_STORE, else ~/.local/share/broker/market.sqlite3")
+        "--store", "PATH", "The marketplace store.", default: "$BROKER_STORE, else ~/.local/share/broker/market.sqlite3"
+    )
     static let format = Option<OutputFormat>(
         "--format", "F", "Output format: table, json or csv.", default: "table on a terminal, json otherwise",
         expected: "table, json or csv"
@@ -20,12 +21,6 @@ struct GlobalOptions: OptionGroup {
     var format: OutputFormat?
     /// `--help`.
     var help = false
-
-    init(registry: String? = nil, store: String? = nil, format: OutputFormat? = nil) {
-        self.registry = registry
-        self.store = store
-        self.format = format
-    }
 
     init(parsing arguments: ParsedArguments) throws(UsageError) {
         registry = try arguments.value(Self.registry)

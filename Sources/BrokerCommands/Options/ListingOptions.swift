@@ -2,7 +2,8 @@ import Broker
 
 /// The provider list and the row limit that `market` and `gpus` share.
 struct ListingOptions: OptionGroup {
-    static let provider = Option<String>.text("--provider", "KEY", "Only offers of this provider or source.", repeatable: true)
+    static let provider = Option<String>.text(
+        "--provider", "KEY", "Only offers of this provider or source.", repeatable: true)
     static let limit = Option<Int>("--limit", "N", "At most N offers.", filter: MarketFilters.limit)
 
     static let options = [provider.spec, limit.spec]

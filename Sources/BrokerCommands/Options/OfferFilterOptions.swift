@@ -10,9 +10,11 @@ struct OfferFilterOptions: OptionGroup {
         expected: "a task such as chat or text-to-image"
     ) { $0.isEmpty ? nil : ModelTask(userInput: $0) }
     static let region = Option<Region>(
-        "--region", "R", "Only offers known to run in R (eu, uk, ch, us, apac, global, local).", filter: MarketFilters.region)
+        "--region", "R", "Only offers known to run in R (eu, uk, ch, us, apac, global, local).",
+        filter: MarketFilters.region)
     static let compliance = Option<ComplianceTag>(
-        "--compliance", "TAG", "Only offers known to carry TAG (gdpr, eu-residency, zdr, local, …).", expected: "a tag such as gdpr"
+        "--compliance", "TAG", "Only offers known to carry TAG (gdpr, eu-residency, zdr, local, …).",
+        expected: "a tag such as gdpr"
     ) { $0.isEmpty ? nil : MarketFilters.compliance($0) }
     static let currency = Option<String>(
         "--currency", "CODE", "Only offers priced in CODE (EUR); price caps, order and budget are then in CODE.",
@@ -26,7 +28,8 @@ struct OfferFilterOptions: OptionGroup {
     static let includeStale = Flag("--include-stale", "Include offers older than twice their refresh interval.")
 
     static let options = [
-        task.spec, region.spec, compliance.spec, currency.spec, maxInputPrice.spec, maxOutputPrice.spec, includeStale.spec,
+        task.spec, region.spec, compliance.spec, currency.spec, maxInputPrice.spec, maxOutputPrice.spec,
+        includeStale.spec,
     ]
 
     var task: ModelTask?

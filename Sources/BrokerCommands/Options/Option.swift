@@ -31,7 +31,9 @@ struct Option<Value: Sendable>: Sendable {
     ) {
         spec = OptionSpec(name: name, valueName: valueName, help: help, repeatable: repeatable, defaultText: shown)
         parse = { text throws(UsageError) in
-            do throws(MarketFilterError) { return try filter(text) } catch { throw UsageError("\(name) \(error.message)") }
+            do throws(MarketFilterError) { return try filter(text) } catch {
+                throw UsageError("\(name) \(error.message)")
+            }
         }
     }
 
@@ -53,26 +55,13 @@ struct Option<Value: Sendable>: Sendable {
     }
 }
 
-/// An option with a typed default, used when it is not given.
-struct OptionWithDefault<Value: Sendable>: Sendable {
-    var option: Option<Value>
-    var defaultValue: Value
-    var spec: OptionSpec { option.spec }
-}
-
-/// A flag: present or not.
-struct Flag: Sendable {
-    var spec: OptionSpec
-    init(_ name: String, _ help: String, short: Character? = nil) {
-        spec = .flag(name, help, short: short)
-    }
-}
-
 // MARK: - The kinds of value the commands take
 
 extension Option where Value == String {
     /// Any text (a path, a key, a substring).
-    static func text(_ name: String, _ valueName: String, _ help: String, repeatable: Bool = false, default shown: String? = nil)
+    static func text(
+        _ name: String, _ valueName: String, _ help: String, repeatable: Bool = false, default shown: String? = nil
+    )
         -> Option<String>
     {
         Option(name, valueName, help, repeatable: repeatable, default: shown, expected: "text") { $0 }
@@ -81,10 +70,15 @@ extension Option where Value == String {
 
 extension Option where Value == Int {
     /// A whole number in `range`.
-    static func integer(_ name: String, _ valueName: String, _ help: String, range: ClosedRange<Int>, default shown: String? = nil)
+    static func integer(
+        _ name: String, _ valueName: String, _ help: String, range: ClosedRange<Int>, default shown: String? = nil
+    )
         -> Option<Int>
     {
-        Option(name, valueName, help, default: shown, expected: "a whole number in \(range.lowerBound)...\(range.upperBound)") { text in
+        Option(
+            name, valueName, help, default: shown,
+            expected: "a whole number in \(range.lowerBound)...\(range.upperBound)"
+        ) { text in
             Int(text).flatMap { range.contains($0) ? $0 : nil }
         }
     }
@@ -92,31 +86,35 @@ extension Option where Value == Int {
 
 extension Option where Value == Int64 {
     /// A duration (`30s`, `15m`, `24h`, `7d`) in milliseconds, at least `minimumMs`.
-    static func duration(_ name: String, _ help: String, example: String, minimumMs: Int64 = 0, default shown: String? = nil)
+    static func duration(
+        _ name: String, _ help: String, example: String, minimumMs: Int64 = 0, default shown: String? = nil
+    )
         -> Option<Int64>
     {
         let least = minimumMs > 0 ? "of at least \(DurationText.format(milliseconds: minimumMs)) " : ""
-        return Option(name, "DURATION", help, default: shown, expected: "a duration \(least)such as \(example)") { text in
+        return Option(name, "DURATION", help, default: shown, expected: "a duration \(least)such as \(example)") {
+            text in
             DurationText.milliseconds(text).flatMap { $0 >= minimumMs ? $0 : nil }
         }
     }
 }
 
-extension Option where Value: RawRepresentable & CaseIterable, Value.RawValue == String {
-    /// One of an enumeration's raw values; its placeholder lists them (`cheapest|fastest|preferred`).
-    static func choice(_ name: String, _ help: String, lowercased: Bool = false, default shown: String? = nil) -> Option<Value> {
-        let names = Value.allCases.map(\.rawValue)
-        return Option(name, names.joined(separator: "|"), help, default: shown, expected: OptionValues.list(names)) { text in
-            Value(rawValue: lowercased ? text.lowercased() : text)
-        }
-    }
-}
-
-/// How the refusals list what an option accepts.
-enum OptionValues {
-    /// `a, b or c`.
+extension Option {
+    /// How the refusals list what an option accepts: `a, b or c`.
     static func list(_ names: [String]) -> String {
         guard names.count > 1 else { return names.first ?? "" }
         return names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+    }
+}
+
+extension Option where Value: RawRepresentable & CaseIterable, Value.RawValue == String {
+    /// One of an enumeration's raw values; its placeholder lists them (`cheapest|fastest|preferred`).
+    static func choice(_ name: String, _ help: String, lowercased: Bool = false, default shown: String? = nil)
+        -> Option<Value>
+    {
+        let names = Value.allCases.map(\.rawValue)
+        return Option(name, names.joined(separator: "|"), help, default: shown, expected: Self.list(names)) { text in
+            Value(rawValue: lowercased ? text.lowercased() : text)
+        }
     }
 }

@@ -6,9 +6,3 @@ protocol OptionGroup: Sendable {
     /// The typed values of a parsed command line; a bad value is a usage error naming its option.
     init(parsing arguments: ParsedArguments) throws(UsageError)
 }
-
-/// A command without options of its own.
-struct NoOptions: OptionGroup {
-    static let options: [OptionSpec] = []
-    init(parsing arguments: ParsedArguments) {}
-}

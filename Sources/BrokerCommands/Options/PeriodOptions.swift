@@ -2,7 +2,8 @@ import Broker
 
 /// `--since`: the ledger window of `usage` and `audit requests`.
 struct PeriodOptions: OptionGroup {
-    static let since = Option<Int64>.duration("--since", "Only the last DURATION.", example: "24h or 7d", default: "everything")
+    static let since = Option<Int64>.duration(
+        "--since", "Only the last DURATION.", example: "24h or 7d", default: "everything")
     static let options = [since.spec]
 
     /// The window's length in milliseconds; `nil` for everything.

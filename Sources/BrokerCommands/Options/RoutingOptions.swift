@@ -7,19 +7,23 @@ struct RoutingOptions: OptionGroup {
     static let policy = Option<RoutePolicy>.choice("--policy", "How to choose among offers.")
         .defaulting(to: .cheapest, shown: RoutePolicy.cheapest.rawValue)
     static let provider = Option<ProviderPin>(
-        "--provider", "KEY[:SERVED_BY]", "Pin a provider (and serving endpoint).", expected: "KEY or KEY:SERVED_BY", read: ProviderPin.init)
+        "--provider", "KEY[:SERVED_BY]", "Pin a provider (and serving endpoint).", expected: "KEY or KEY:SERVED_BY",
+        read: ProviderPin.init)
     static let maxCost = Option<PicoUSD>(
-        "--max-cost", "USD", "Refuse before sending when the expected cost exceeds this.", expected: "an amount in USD such as 0.01"
+        "--max-cost", "USD", "Refuse before sending when the expected cost exceeds this.",
+        expected: "an amount in USD such as 0.01"
     ) { text in PicoUSD(decimal: text, unit: .usdPerUnit).flatMap { $0.value >= 0 ? $0 : nil } }
     static let param = Option<RunParameter>(
         "--param", "K=V", "A parameter (max_tokens=64, temperature=0.2; JSON values accepted; a batch line's own win).",
         repeatable: true, expected: "KEY=VALUE", read: RunParameter.init)
     static let timeout = Option<Int64>(
-        "--timeout", "DURATION", "Bound on each attempt.", default: "the registry entry's", expected: "a duration such as 30s"
+        "--timeout", "DURATION", "Bound on each attempt.", default: "the registry entry's",
+        expected: "a duration such as 30s"
     ) { text in DurationText.milliseconds(text).flatMap { $0 > 0 ? $0 : nil } }
     static let maxAttempts = Option<Int>.integer("--max-attempts", "N", "Most tries per request.", range: 1...20)
         .defaulting(to: 4, shown: "4")
-    static let allowUnpriced = Flag("--allow-unpriced", "Let the cheapest policy use offers whose price is unknown (last).")
+    static let allowUnpriced = Flag(
+        "--allow-unpriced", "Let the cheapest policy use offers whose price is unknown (last).")
 
     static let options = [
         policy.spec, provider.spec, maxCost.spec, param.spec, timeout.spec, maxAttempts.spec, allowUnpriced.spec,
@@ -43,24 +47,5 @@ struct RoutingOptions: OptionGroup {
         timeoutMs = try arguments.value(Self.timeout)
         maxAttempts = try arguments.value(Self.maxAttempts)
         allowUnpriced = arguments.has(Self.allowUnpriced)
-    }
-}
-
-/// One `--param K=V`: the value as JSON when it parses, else as a string.
-struct RunParameter: Sendable, Hashable {
-    var key: String
-    var value: JSONValue
-
-    init(key: String, value: JSONValue) {
-        self.key = key
-        self.value = value
-    }
-
-    /// `KEY=VALUE` with a non-empty key; `nil` otherwise.
-    init?(_ text: String) {
-        guard let eq = text.firstIndex(of: "="), eq != text.startIndex else { return nil }
-        key = String(text[..<eq])
-        let valueText = String(text[text.index(after: eq)...])
-        do { value = try JSONParser.parse(valueText) } catch { value = .string(valueText) }
     }
 }

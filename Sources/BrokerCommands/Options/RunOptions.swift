@@ -11,10 +11,13 @@ struct RunOptions: OptionGroup {
         do { return try JSONParser.parse(text) } catch { throw UsageError("--input is not valid JSON: \(error)") }
     }
     static let system = Option<String>.text("--system", "TEXT", "A system message (chat).")
-    static let outputFile = Option<String>.text("--output-file", "PATH", "Where binary output (text-to-image) is written.")
+    static let outputFile = Option<String>.text(
+        "--output-file", "PATH", "Where binary output (text-to-image) is written.")
     static let stream = Flag("--stream", "Print the answer as it arrives; summary on stderr.")
     static let explain = Flag(
-        "--explain", "Print on stderr the candidates in the order they are tried and why (fastest: the expected time and its source).")
+        "--explain",
+        "Print on stderr the candidates in the order they are tried and why (fastest: the expected time and its source)."
+    )
 
     static let options =
         [model.spec, prompt.spec, input.spec, system.spec] + OfferFilterOptions.options + RoutingOptions.options
