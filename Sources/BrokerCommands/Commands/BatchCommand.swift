@@ -33,7 +33,7 @@ enum BatchCommand: BrokerCommand {
     struct Options: OptionGroup {
         static let output = Option<String>.text("--output", "OUT.jsonl", "Where results are written (required; appended to on resume).")
         static let concurrency = Option<Int>.integer("--concurrency", "N", "Requests in flight at once.", range: 1...1024)
-            .defaulting(to: 8, shown: "8")
+            .defaulting(to: 8)
         static let options = [output.spec, concurrency.spec] + RoutingOptions.options + OfferFilterOptions.options
 
         /// IN.jsonl.

@@ -14,21 +14,21 @@ enum RentOrCallQuote {
             "--precision", "bf16|fp16|fp8|int8|int4", "Rent or call: weight precision.",
             expected: "one of \(RentOrCallAssumptions.milliBytes.keys.sorted().joined(separator: ", "))"
         ) { text in RentOrCallAssumptions.milliBytes[text.lowercased()] != nil ? text.lowercased() : nil }
-            .defaulting(to: "bf16", shown: "bf16")
+            .defaulting(to: "bf16")
         static let headroom = Option<Int>.integer(
             "--headroom", "PERCENT", "Rent or call: GPU memory beyond the weights, in percent.", range: 0...1000
-        ).defaulting(to: 20, shown: "20")
+        ).defaulting(to: 20)
         static let throughputPerGPU = Option<Int>.integer(
             "--throughput-per-gpu", "TOKENS_PER_S", "Rent or call: tokens a second one GPU serves.", range: 1...10_000_000
-        ).defaulting(to: 1_000, shown: "1000")
+        ).defaulting(to: 1_000)
         static let utilisation = Option<Int>.integer(
             "--utilisation", "PERCENT", "Rent or call: share of the day the GPUs are busy.", range: 1...100
-        ).defaulting(to: 50, shown: "50")
+        ).defaulting(to: 50)
         static let params = Option<Int64>(
             "--params", "N", "Rent or call: the parameter count, instead of asking the Hub.", expected: "a whole number above 0"
         ) { text in Int64(text).flatMap { $0 > 0 ? $0 : nil } }
         static let limit = Option<Int>.integer("--limit", "N", "Rent or call: at most N dedicated options.", range: 1...1000)
-            .defaulting(to: 5, shown: "5")
+            .defaulting(to: 5)
 
         static let options = [
             tokensPerDay.spec, precision.spec, headroom.spec, throughputPerGPU.spec, utilisation.spec, params.spec, limit.spec,

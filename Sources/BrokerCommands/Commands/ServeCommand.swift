@@ -34,9 +34,9 @@ enum ServeCommand: BrokerCommand {
         static let defaults = ServeConfiguration()
         static let host = Option<String>(
             "--host", "ADDR", "Address to bind.", default: defaults.host, expected: "an address"
-        ) { $0.isEmpty ? nil : $0 == "localhost" ? "127.0.0.1" : $0 }.defaulting(to: defaults.host, shown: defaults.host)
+        ) { $0.isEmpty ? nil : $0 == "localhost" ? "127.0.0.1" : $0 }.defaulting(to: defaults.host)
         static let port = Option<Int>.integer("--port", "N", "Port (0 picks a free one).", range: 0...65535)
-            .defaulting(to: defaults.port, shown: String(defaults.port))
+            .defaulting(to: defaults.port)
         static let refreshEvery = Option<Int64?>(
             "--refresh-every", "DURATION", "Background refresh interval ('off' for none)."
         ) { text throws(UsageError) in
@@ -48,7 +48,7 @@ enum ServeCommand: BrokerCommand {
         }.defaulting(to: defaults.refreshIntervalMs, shown: defaults.refreshIntervalMs.map { DurationText.format(milliseconds: $0) } ?? "off")
         static let noInitialRefresh = Flag("--no-initial-refresh", "Do not refresh at start-up (serve what the store holds).")
         static let grace = Option<Int64>.duration("--grace", "How long shutdown waits for requests in flight.", example: "10s")
-            .defaulting(to: Int64(defaults.gracePeriodMs), shown: DurationText.format(milliseconds: Int64(defaults.gracePeriodMs)))
+            .defaulting(toMilliseconds: Int64(defaults.gracePeriodMs))
         static let keysFile = Option<String>.text("--keys-file", "PATH", "Client keys, one per line.", default: "$BROKER_API_KEYS_FILE")
         static let tlsCert = Option<String>.text("--tls-cert", "PATH", "Serve HTTPS with this certificate chain (PEM); needs --tls-key.")
         static let tlsKey = Option<String>.text("--tls-key", "PATH", "The certificate's private key (unencrypted PEM).")

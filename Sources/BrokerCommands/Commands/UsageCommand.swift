@@ -25,7 +25,7 @@ enum UsageCommand: BrokerCommand {
         static let savings = Flag(
             "--savings", "What answered requests cost against the cheapest offer that fitted each at the time, in USD.")
         static let by = Option<UsageGrouping>.choice("--by", "Group rows by this key; served_by is who answered.")
-            .defaulting(to: .provider, shown: UsageGrouping.provider.rawValue)
+            .defaulting(to: .provider)
         static let options = PeriodOptions.options + [savings.spec, by.spec]
         var period: PeriodOptions
         /// `--savings`: the savings report instead of the totals.

@@ -55,6 +55,27 @@ struct Option<Value: Sendable>: Sendable {
     }
 }
 
+extension Option where Value: LosslessStringConvertible {
+    /// The same option with a default shown as the value itself (`4`, `bf16`).
+    func defaulting(to value: Value) -> OptionWithDefault<Value> {
+        defaulting(to: value, shown: value.description)
+    }
+}
+
+extension Option where Value == Int64 {
+    /// A duration option with a default shown as a duration (`10s`).
+    func defaulting(toMilliseconds value: Int64) -> OptionWithDefault<Int64> {
+        defaulting(to: value, shown: DurationText.format(milliseconds: value))
+    }
+}
+
+extension Option where Value: RawRepresentable, Value.RawValue == String {
+    /// The same option with a default shown as its raw value (`cheapest`).
+    func defaulting(to value: Value) -> OptionWithDefault<Value> {
+        defaulting(to: value, shown: value.rawValue)
+    }
+}
+
 // MARK: - The kinds of value the commands take
 
 extension Option where Value == String {

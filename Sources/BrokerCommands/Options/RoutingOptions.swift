@@ -5,7 +5,7 @@ import ProviderInterface
 /// attempts (for `batch`, the defaults of lines that set none).
 struct RoutingOptions: OptionGroup {
     static let policy = Option<RoutePolicy>.choice("--policy", "How to choose among offers.")
-        .defaulting(to: .cheapest, shown: RoutePolicy.cheapest.rawValue)
+        .defaulting(to: .cheapest)
     static let provider = Option<ProviderPin>(
         "--provider", "KEY[:SERVED_BY]", "Pin a provider (and serving endpoint).", expected: "KEY or KEY:SERVED_BY",
         read: ProviderPin.init)
@@ -21,7 +21,7 @@ struct RoutingOptions: OptionGroup {
         expected: "a duration such as 30s"
     ) { text in DurationText.milliseconds(text).flatMap { $0 > 0 ? $0 : nil } }
     static let maxAttempts = Option<Int>.integer("--max-attempts", "N", "Most tries per request.", range: 1...20)
-        .defaulting(to: 4, shown: "4")
+        .defaulting(to: 4)
     static let allowUnpriced = Flag(
         "--allow-unpriced", "Let the cheapest policy use offers whose price is unknown (last).")
 
