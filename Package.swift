@@ -41,10 +41,13 @@ let package = Package(
         .target(name: "Broker", dependencies: ["ProviderInterface", "CSQLite"]),
         // `broker serve`: the OpenAI-compatible endpoint, marketplace API and web page.
         .target(name: "BrokerServe", dependencies: ["Broker", "HTTPServer", "ProviderInterface", "EventLoops"]),
-        // The `broker` executable.
-        .executableTarget(
-            name: "BrokerCLI",
+        // The `broker` commands: typed options, help and dispatch, in a library so tests parse argv directly.
+        // Only `serve` needs BrokerServe; the other commands reach the presentation types in Broker.
+        .target(
+            name: "BrokerCommands",
             dependencies: ["Broker", "Adapters", "ProviderInterface", "BrokerServe", "CMimalloc"]),
+        // The `broker` executable: main.swift calls BrokerCommands.
+        .executableTarget(name: "BrokerCLI", dependencies: ["BrokerCommands", "CMimalloc"]),
         // Test support: the loopback provider simulator and fakes.
         .target(
             name: "ProviderSimulator",
@@ -60,6 +63,7 @@ let package = Package(
         .testTarget(
             name: "BrokerServeTests",
             dependencies: ["BrokerServe", "Broker", "Adapters", "ProviderSimulator", "HTTPServer"]),
+        .testTarget(name: "BrokerCommandsTests", dependencies: ["BrokerCommands", "Broker", "ProviderInterface", "HTTPServer"]),
         .testTarget(
             name: "BrokerCLITests",
             dependencies: ["BrokerCLI", "Broker", "ProviderSimulator"]),

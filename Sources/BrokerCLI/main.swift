@@ -1,3 +1,5 @@
+import BrokerCommands
+
 #if canImport(Glibc)
 import Glibc
 #endif
