@@ -77,7 +77,14 @@ extension PricingRefresher {
             try await store.storeExchangeRates(rates, nowMs: now())
             return await record(entry, .ok, models: 0, offers: rates.perEuro.count, started: started, error: nil)
         } catch {
-            let kept = (try? await store.exchangeRates()).flatMap { $0 }
+            let kept: ExchangeRates?
+            do {
+                kept = try await store.exchangeRates()
+            } catch let storeError {
+                return await record(
+                    entry, .failed, models: 0, offers: 0, started: started,
+                    error: Self.adding(StoreFailure.message(storeError, path: store.path, doing: "read"), to: "\(error)"))
+            }
             return await record(
                 entry, .failed, models: 0, offers: kept?.perEuro.count ?? 0, started: started,
                 error: kept.map { "\(error); kept the rates of \($0.date)" } ?? "\(error)")

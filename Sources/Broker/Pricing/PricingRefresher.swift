@@ -82,8 +82,7 @@ public struct PricingRefresher: Sendable {
             store: store, name: "refresh:\(entry.key)", owner: owner, ttlMs: Int64(max(entry.timeoutMs, 60_000)) * 10)
         do {
             guard try await lease.acquire(nowMs: started) else {
-                let previous = ((try? await store.offerCount(provider: entry.key)) ?? 0)
-                    + ((try? await store.computeOfferCount(source: entry.key)) ?? 0)
+                let previous = try await store.offerCount(provider: entry.key) + store.computeOfferCount(source: entry.key)
                 return await record(
                     entry, .kept, models: 0, offers: previous, started: started,
                     error: "another refresh of this provider is running; its result will stand", persist: false)
@@ -91,9 +90,33 @@ public struct PricingRefresher: Sendable {
         } catch {
             return await record(entry, .failed, models: 0, offers: 0, started: started, error: "store: \(error)")
         }
-        let result = await refreshHoldingLease(entry, started: started)
-        await lease.release()
+        var result = await refreshHoldingLease(entry, started: started)
+        do {
+            try await lease.release()
+        } catch {
+            // Refreshes of this provider elsewhere now wait for the lease to expire: say so.
+            result.run.status = .failed
+            result.run.error = Self.adding(
+                "the refresh lease was not released: " + StoreFailure.message(error, path: store.path, doing: "write"),
+                to: result.run.error)
+        }
         return result
+    }
+
+    /// `note` after `error` (`; ` between), or `note` alone.
+    static func adding(_ note: String, to error: String?) -> String {
+        error.map { "\($0); \(note)" } ?? note
+    }
+
+    /// What a failed listing leaves: the offers `key` still has in the store, or why the store
+    /// could not tell (a store failure, never "no offers").
+    func kept(_ key: String, after error: any Error) async -> (offers: Int, error: String) {
+        do {
+            let previous = try await store.offerCount(provider: key)
+            return (previous, previous > 0 ? "\(error); kept the last \(previous) offers" : "\(error)")
+        } catch let storeError {
+            return (0, Self.adding(StoreFailure.message(storeError, path: store.path, doing: "read"), to: "\(error)"))
+        }
     }
 
     private func refreshHoldingLease(_ entry: ProviderEntry, started: Int64) async -> RefreshResult {
@@ -113,10 +136,8 @@ public struct PricingRefresher: Sendable {
                 (catalog, quotes) = try await provider.listModelsAndPricing()
             }
         } catch {
-            let previous = (try? await store.offerCount(provider: entry.key)) ?? 0
-            return await record(
-                entry, .failed, models: 0, offers: previous, started: started,
-                error: previous > 0 ? "\(error); kept the last \(previous) offers" : "\(error)")
+            let kept = await kept(entry.key, after: error)
+            return await record(entry, .failed, models: 0, offers: kept.offers, started: started, error: kept.error)
         }
         let offers = OfferAssembler.offers(entry: entry, catalog: catalog, quotes: quotes, nowMs: now())
         let models = Self.distinctModels(offers)
@@ -156,10 +177,19 @@ public struct PricingRefresher: Sendable {
         _ entry: ProviderEntry, _ status: RefreshStatus, models: Int, offers: Int, started: Int64, error: String?,
         skipped: [String: Int] = [:], persist: Bool = true
     ) async -> RefreshResult {
-        let run = RefreshRun(
+        var run = RefreshRun(
             provider: entry.key, status: status, models: models, offers: offers, durationMs: max(0, now() - started),
             error: error, startedAt: started)
-        if persist { try? await store.recordRefresh(run) }
+        if persist {
+            do {
+                try await store.recordRefresh(run)
+            } catch {
+                // What was refreshed stands, but `providers` and `serve` will not know: a failure.
+                run.status = .failed
+                run.error = Self.adding(
+                    "the refresh was not recorded: " + StoreFailure.message(error, path: store.path, doing: "write"), to: run.error)
+            }
+        }
         return RefreshResult(run: run, skipped: skipped)
     }
 }

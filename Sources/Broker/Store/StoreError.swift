@@ -3,7 +3,7 @@
 ///
 /// Descriptions name the place (path, provider, offer index, column) but never prices,
 /// prompts or credentials.
-public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct StoreError: StoreBackendError, Sendable, Hashable {
     /// What kind of failure.
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
         public var rawValue: String
@@ -33,6 +33,11 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         self.context = context
         self.errno = errno
     }
+
+    /// The store is named in ``context`` where it matters (a path failure).
+    public var store: String? { nil }
+    /// None of these go away by waiting.
+    public var isTemporary: Bool { false }
 
     public static func == (lhs: StoreError, rhs: StoreError) -> Bool { lhs.code == rhs.code }
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }

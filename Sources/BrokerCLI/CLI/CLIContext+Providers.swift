@@ -22,8 +22,8 @@ extension CLIContext {
     /// temporary (75) while another process holds it, else 1; the store named either way.
     func storeFailure(_ error: any Error, doing: String) -> CommandFailure {
         // Another process holds the store (a migration needs its write lock): temporary.
-        let code = MarketplaceStore.isTemporaryFailure(error) ? ExitCode.temporaryFailure : ExitCode.failure
-        return CommandFailure(code, MarketplaceStore.failureMessage(error, path: storePath, doing: doing))
+        let code = StoreFailure.isTemporary(error) ? ExitCode.temporaryFailure : ExitCode.failure
+        return CommandFailure(code, StoreFailure.message(error, path: storePath, doing: doing))
     }
 
     /// Redacts every credential the registry names from text about to be shown.

@@ -111,4 +111,15 @@ extension MarketplaceStore {
         ) { s in MeasuredAttempt(latencyMs: s.int64(0), firstTokenMs: s.optionalInt64(1), outputTokens: s.optionalInt64(2)) }
         return MeasuredLatency(attempts: rows)
     }
+
+    /// Records many attempts, and what client keys spent (pico-USD by key name), in one
+    /// transaction; attempts already recorded are skipped. Returns the attempts written.
+    @discardableResult
+    public func recordUsage(batch: [UsageRecord], charges: [String: Int64] = [:]) throws -> Int {
+        guard !batch.isEmpty || !charges.isEmpty else { return 0 }
+        return try db.inTransaction(.immediate) {
+            try addKeySpendingRows(charges, nowMs: Timestamp.nowMs())
+            return try insertUsageRows(batch)
+        }
+    }
 }

@@ -1,0 +1,58 @@
+import Broker
+import Foundation
+import ProviderSimulator
+import Testing
+
+/// A store that cannot be read is a store failure naming the store (exit 1), never an empty
+/// market, an empty ledger, providers that were never refreshed, or a refresh that seems recorded.
+@Suite("store failures through the broker command")
+struct StoreFailureEndToEndTests {
+    /// Renames `table` in the store at `path`: stands for a damaged store.
+    static func lose(_ table: String, in path: String) throws {
+        let connection = try SQLiteConnection(path: path, busyTimeoutMs: 1_000)
+        try connection.execute("ALTER TABLE \(table) RENAME TO \(table)_lost")
+    }
+
+    @Test("market and usage over a store whose offers or ledger cannot be read exit 1 naming the store, with nothing on stdout")
+    func unreadableMarketAndLedger() async throws {
+        let market = try SimulatedMarket()
+        defer { market.stop() }
+        #expect(try await market.broker(["refresh", "--provider", "hf"]).code == 0)
+        // The ledger alone lost: the market's measured figures cannot be read, so no market either.
+        try Self.lose("usage", in: market.store.path)
+        for args in [["market"], ["usage", "--by", "model"]] {
+            let result = try await market.broker(args)
+            #expect(result.code == 1, "\(args): \(result.stderr)")
+            #expect(result.stderr.contains("the store \(market.store.path)"), "\(args): \(result.stderr)")
+            #expect(result.stdout.isEmpty, "\(args): \(result.stdout)")
+        }
+        try Self.lose("offers", in: market.store.path)
+        let offers = try await market.broker(["market", "--model", "llama"])
+        #expect(offers.code == 1, "\(offers.stderr)")
+        #expect(offers.stderr.contains("the store \(market.store.path)") && !offers.stderr.contains("no offers match"), "\(offers.stderr)")
+    }
+
+    @Test("providers over a file that is not a database exits 1 naming it, instead of listing providers as never refreshed")
+    func providersOverAFileThatIsNotADatabase() async throws {
+        let market = try SimulatedMarket()
+        defer { market.stop() }
+        try Data(repeating: 0x5a, count: 8_192).write(to: market.store)
+        let result = try await market.broker(["providers"])
+        #expect(result.code == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("the store \(market.store.path)"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("a refresh whose run cannot be recorded fails (75) naming the store, though the offers were replaced")
+    func refreshNotRecorded() async throws {
+        let market = try SimulatedMarket()
+        defer { market.stop() }
+        #expect(try await market.broker(["refresh", "--provider", "hf"]).code == 0)
+        try Self.lose("refresh_runs", in: market.store.path)
+        let (result, json) = try await market.json(["refresh", "--provider", "hf"])
+        #expect(result.code == 75, "\(result.stderr)")
+        let run = try #require((json as? [[String: Any]])?.first)
+        #expect(run["status"] as? String == "failed")
+        #expect((run["error"] as? String ?? "").contains("the refresh was not recorded: cannot write the store \(market.store.path)"), "\(run)")
+    }
+}
