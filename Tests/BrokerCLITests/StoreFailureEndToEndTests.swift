@@ -56,3 +56,17 @@ struct StoreFailureEndToEndTests {
         #expect((run["error"] as? String ?? "").contains("the refresh was not recorded: cannot write the store \(market.store.path)"), "\(run)")
     }
 }
+
+extension StoreFailureEndToEndTests {
+    @Test("a run whose offers' ledger history cannot be read exits 1 naming the store, instead of routing as if no offer had a history")
+    func runOverAnUnreadableLedger() async throws {
+        let market = try SimulatedMarket()
+        defer { market.stop() }
+        #expect(try await market.broker(["refresh", "--provider", "hf"]).code == 0)
+        try Self.lose("usage", in: market.store.path)
+        let run = try await market.broker(["run", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--prompt", "hello", "--policy", "fastest"])
+        #expect(run.code == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("cannot read the store \(market.store.path)"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty, "no answer from a market that could not be read: \(run.stdout)")
+    }
+}
