@@ -27,7 +27,7 @@ public struct RefreshResult: Sendable, Hashable {
 ///
 /// Each provider's offers are replaced in one transaction; a provider that fails, or whose
 /// new catalog is implausible, keeps its last good offers. `refreshOnce` is one round;
-/// `run(every:)` repeats rounds until the task is cancelled.
+/// ``run(schedule:clock:immediately:progress:afterRound:)`` repeats rounds on a schedule until the task is cancelled.
 public struct PricingRefresher: Sendable {
     /// The store written to.
     public var store: MarketplaceStore
