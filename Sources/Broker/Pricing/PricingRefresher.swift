@@ -30,7 +30,7 @@ public struct RefreshResult: Sendable, Hashable {
 /// ``run(schedule:clock:immediately:progress:afterRound:)`` repeats rounds on a schedule until the task is cancelled.
 public struct PricingRefresher: Sendable {
     /// The store written to.
-    public var store: MarketplaceStore
+    public var store: any MarketStore
     /// The registry.
     public var registry: Registry
     /// Builds providers from entries.
@@ -44,7 +44,7 @@ public struct PricingRefresher: Sendable {
 
     /// A refresher.
     public init(
-        store: MarketplaceStore, registry: Registry, factory: @escaping ProviderFactory,
+        store: any MarketStore, registry: Registry, factory: @escaping ProviderFactory,
         now: @escaping @Sendable () -> Int64 = { Timestamp.nowMs() }, force: Bool = false, owner: String
     ) {
         self.store = store

@@ -8,7 +8,7 @@ import Glibc
 /// refresh killed with SIGKILL) is taken over at once rather than blocking refreshes until
 /// it expires.
 struct RefreshLease {
-    let store: MarketplaceStore
+    let store: any MarketStore
     let name: String
     let owner: String
     let ttlMs: Int64

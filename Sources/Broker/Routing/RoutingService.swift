@@ -7,7 +7,7 @@ public struct RoutingService: Sendable {
     /// The registry.
     public let registry: Registry
     /// The store.
-    public let store: MarketplaceStore
+    public let store: any MarketStore
     /// Providers built once per process.
     public let providers: ProviderCache
     /// Environment variables (only to tell whether a credential is set).
@@ -24,7 +24,7 @@ public struct RoutingService: Sendable {
 
     /// A service.
     public init(
-        registry: Registry, store: MarketplaceStore, environment: [String: String], factory: @escaping ProviderFactory,
+        registry: Registry, store: any MarketStore, environment: [String: String], factory: @escaping ProviderFactory,
         breaker: CircuitBreaker = CircuitBreaker()
     ) {
         self.registry = registry
@@ -74,7 +74,7 @@ public struct RoutingService: Sendable {
     }
 
     /// Reads the offers of `model` with their measured latency and breaker state: one store
-    /// call (``MarketplaceStore/marketSnapshot(_:attemptWindow:recent:)``), one snapshot.
+    /// call (``MarketStore/marketSnapshot(_:attemptWindow:recent:)``), one snapshot.
     /// - Throws: the store's error when any of it cannot be read: a store failure, never
     ///   "no offer" (nor an offer that looks unmeasured or closed because its history could not be read).
     public func readMarketView(_ model: String) async throws -> MarketView {

@@ -9,8 +9,9 @@ extension CLIContext {
         return { entry throws(ProviderError) in try AdapterFactory.standard.make(entry, context: context) }
     }
 
-    /// Opens the marketplace store (creating it, mode 0600, on first use).
-    func openStore() throws(CommandFailure) -> MarketplaceStore {
+    /// Opens the marketplace store (creating it, mode 0600, on first use): the SQLite
+    /// ``MarketplaceStore``, the one ``MarketStore`` this build has.
+    func openStore() throws(CommandFailure) -> any MarketStore {
         do {
             return try MarketplaceStore(path: storePath)
         } catch {

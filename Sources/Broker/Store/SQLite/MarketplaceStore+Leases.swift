@@ -23,12 +23,12 @@ extension MarketplaceStore {
     }
 
     /// Who holds the named lease, if anyone.
-    func leaseOwner(_ name: String) throws -> String? {
+    public func leaseOwner(_ name: String) throws -> String? {
         try db.firstRow("SELECT owner FROM leases WHERE name = ?", [.text(name)]) { $0.text(0) }
     }
 
     /// Removes the named lease if `holder` still holds it.
-    func breakLease(_ name: String, heldBy holder: String) throws {
+    public func breakLease(_ name: String, heldBy holder: String) throws {
         try db.inTransaction(.immediate) {
             try db.run("DELETE FROM leases WHERE name = ? AND owner = ?", [.text(name), .text(holder)])
         }
