@@ -70,3 +70,23 @@ extension StoreFailureEndToEndTests {
         #expect(run.stdout.isEmpty, "no answer from a market that could not be read: \(run.stdout)")
     }
 }
+
+extension StoreFailureEndToEndTests {
+    @Test("market and usage while another process holds the store past the busy timeout exit 75 (temporary) naming the store")
+    func lockedStoreIsTemporary() async throws {
+        let market = try SimulatedMarket()
+        defer { market.stop() }
+        #expect(try await market.broker(["refresh", "--provider", "hf"]).code == 0)
+        // In exclusive locking mode a writer keeps its lock after the commit, and WAL readers wait too.
+        let holder = try SQLiteConnection(path: market.store.path, busyTimeoutMs: 1_000)
+        try holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+        try holder.execute("CREATE TABLE held_by_the_test (x)")
+        for args in [["market"], ["usage"]] {
+            let result = try await market.broker(args)
+            #expect(result.code == 75, "\(args): \(result.stderr)")
+            #expect(result.stderr.contains("the store \(market.store.path) is locked by another process"), "\(args): \(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+        withExtendedLifetime(holder) {}
+    }
+}
