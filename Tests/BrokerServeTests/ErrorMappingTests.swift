@@ -102,7 +102,7 @@ struct ErrorMappingTests {
         await h.stop()
     }
 
-    @Test("/v1/models, the marketplace offers and /v1/usage over a store they cannot read are 503 store_unavailable naming the store, not 500 or an empty list")
+    @Test("/v1/models, the marketplace offers and /v1/usage over a store they cannot read are 503 store_unavailable naming the store, not 500 or an empty list; /health says why")
     func unreadableStoreOnReadRoutes() async throws {
         let h = try await ServeHarness(configure: { $0.marketCacheTTLMs = 0 })
         #expect(try await h.send("GET", "/v1/models").status == 200)
@@ -116,6 +116,12 @@ struct ErrorMappingTests {
             #expect((error(damaged)?["message"] as? String)?.contains("cannot read the store \(h.storePath)") == true, "\(damaged.text)")
         }
         try other.execute("ALTER TABLE offers RENAME TO offers_lost")
+        try other.execute("ALTER TABLE refresh_runs RENAME TO refresh_runs_lost")
+        let health = try await h.send("GET", "/health")
+        #expect(health.status == 503)
+        let healthJSON = try #require(ServeHarness.json(health) as? [String: Any])
+        #expect(healthJSON["store"] as? String == "unreachable")
+        #expect((healthJSON["store_error"] as? String)?.contains("cannot read the store \(h.storePath)") == true, "\(health.text)")
         let models = try await h.send("GET", "/v1/models")
         #expect(models.status == 503, "\(models.text)")
         #expect(error(models)?["code"] as? String == "store_unavailable")

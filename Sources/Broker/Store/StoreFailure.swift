@@ -1,14 +1,3 @@
-/// An error a store backend throws when its database cannot be used: it names the store
-/// and says whether waiting may help. ``SQLiteError`` and ``StoreError`` are ones; a second
-/// backend's error conforms too, so the CLI and the server report it the same way.
-public protocol StoreBackendError: Error, CustomStringConvertible {
-    /// The store the failure came from (a file path), when the error knows it.
-    var store: String? { get }
-    /// Whether the same call may succeed later: another process held the store past the
-    /// busy timeout.
-    var isTemporary: Bool { get }
-}
-
 /// How a store that could not be opened, read or written is reported, the one wording
 /// every command and `broker serve` share: a store failure naming the store, never
 /// "nothing found". Temporary failures exit 75 (and are a 503 with `Retry-After`), others 1.
