@@ -88,7 +88,7 @@ public struct PricingRefresher: Sendable {
                     error: "another refresh of this provider is running; its result will stand", persist: false)
             }
         } catch {
-            return await record(entry, .failed, models: 0, offers: 0, started: started, error: "store: \(error)")
+            return await record(entry, .failed, models: 0, offers: 0, started: started, error: storeFailure(error, doing: "write"))
         }
         var result = await refreshHoldingLease(entry, started: started)
         do {
@@ -97,10 +97,15 @@ public struct PricingRefresher: Sendable {
             // Refreshes of this provider elsewhere now wait for the lease to expire: say so.
             result.run.status = .failed
             result.run.error = Self.adding(
-                "the refresh lease was not released: " + StoreFailure.message(error, path: store.path, doing: "write"),
+                "the refresh lease was not released: " + storeFailure(error, doing: "write"),
                 to: result.run.error)
         }
         return result
+    }
+
+    /// How a refresh reports a store failure: naming the store, as every command does.
+    func storeFailure(_ error: any Error, doing: String) -> String {
+        StoreFailure.message(error, path: store.path, doing: doing)
     }
 
     /// `note` after `error` (`; ` between), or `note` alone.
@@ -115,7 +120,7 @@ public struct PricingRefresher: Sendable {
             let previous = try await store.offerCount(provider: key)
             return (previous, previous > 0 ? "\(error); kept the last \(previous) offers" : "\(error)")
         } catch let storeError {
-            return (0, Self.adding(StoreFailure.message(storeError, path: store.path, doing: "read"), to: "\(error)"))
+            return (0, Self.adding(storeFailure(storeError, doing: "read"), to: "\(error)"))
         }
     }
 
@@ -150,7 +155,7 @@ public struct PricingRefresher: Sendable {
             }
             changes = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: now())
         } catch {
-            return await record(entry, .failed, models: models, offers: 0, started: started, error: "store: \(error)")
+            return await record(entry, .failed, models: models, offers: 0, started: started, error: storeFailure(error, doing: "write"))
         }
         var result = await record(
             entry, .ok, models: models, offers: offers.count, started: started, error: nil, skipped: catalog.skipped)
@@ -187,7 +192,7 @@ public struct PricingRefresher: Sendable {
                 // What was refreshed stands, but `providers` and `serve` will not know: a failure.
                 run.status = .failed
                 run.error = Self.adding(
-                    "the refresh was not recorded: " + StoreFailure.message(error, path: store.path, doing: "write"), to: run.error)
+                    "the refresh was not recorded: " + storeFailure(error, doing: "write"), to: run.error)
             }
         }
         return RefreshResult(run: run, skipped: skipped)
