@@ -82,13 +82,15 @@ public struct PricingRefresher: Sendable {
             store: store, name: "refresh:\(entry.key)", owner: owner, ttlMs: Int64(max(entry.timeoutMs, 60_000)) * 10)
         do {
             guard try await lease.acquire(nowMs: started) else {
-                let previous = try await store.offerCount(provider: entry.key) + store.computeOfferCount(source: entry.key)
+                let previous =
+                    try await store.offerCount(provider: entry.key) + store.computeOfferCount(source: entry.key)
                 return await record(
                     entry, .kept, models: 0, offers: previous, started: started,
                     error: "another refresh of this provider is running; its result will stand", persist: false)
             }
         } catch {
-            return await record(entry, .failed, models: 0, offers: 0, started: started, error: storeFailure(error, doing: "write"))
+            return await record(
+                entry, .failed, models: 0, offers: 0, started: started, error: storeFailure(error, doing: "write"))
         }
         var result = await refreshHoldingLease(entry, started: started)
         do {
@@ -155,7 +157,8 @@ public struct PricingRefresher: Sendable {
             }
             changes = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: now())
         } catch {
-            return await record(entry, .failed, models: models, offers: 0, started: started, error: storeFailure(error, doing: "write"))
+            return await record(
+                entry, .failed, models: models, offers: 0, started: started, error: storeFailure(error, doing: "write"))
         }
         var result = await record(
             entry, .ok, models: models, offers: offers.count, started: started, error: nil, skipped: catalog.skipped)

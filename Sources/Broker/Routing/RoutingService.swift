@@ -83,8 +83,11 @@ public struct RoutingService: Sendable {
         query.refreshIntervalsMs = registry.refreshIntervalsMs
         let snapshot = try await store.marketSnapshot(query, attemptWindow: breaker.threshold)
         var open = Set<OfferKey>()
-        for (key, recent) in snapshot.recentAttempts where breaker.isOpen(recent: recent, nowMs: now) { open.insert(key) }
-        return MarketView(offers: snapshot.offers, measured: snapshot.measured, open: open, query: query, rates: snapshot.rates)
+        for (key, recent) in snapshot.recentAttempts where breaker.isOpen(recent: recent, nowMs: now) {
+            open.insert(key)
+        }
+        return MarketView(
+            offers: snapshot.offers, measured: snapshot.measured, open: open, query: query, rates: snapshot.rates)
     }
 
     /// Why `plan` (made from `market`) orders its candidates as it does, one line each
