@@ -102,6 +102,33 @@ struct ErrorMappingTests {
         await h.stop()
     }
 
+    @Test("/v1/models, the marketplace offers and /v1/usage over a store they cannot read are 503 store_unavailable naming the store, not 500 or an empty list; /health says why")
+    func unreadableStoreOnReadRoutes() async throws {
+        let h = try await ServeHarness(configure: { $0.marketCacheTTLMs = 0 })
+        #expect(try await h.send("GET", "/v1/models").status == 200)
+        let other = try SQLiteConnection(path: h.storePath, busyTimeoutMs: 1_000)
+        // The ledger lost: usage and the measured figures on the offers cannot be read.
+        try other.execute("ALTER TABLE usage RENAME TO usage_lost")
+        for path in ["/v1/usage", "/v1/usage?savings=1", "/v1/marketplace/offers"] {
+            let damaged = try await h.send("GET", path)
+            #expect(damaged.status == 503, "\(path): \(damaged.text)")
+            #expect(error(damaged)?["code"] as? String == "store_unavailable", "\(path)")
+            #expect((error(damaged)?["message"] as? String)?.contains("cannot read the store \(h.storePath)") == true, "\(damaged.text)")
+        }
+        try other.execute("ALTER TABLE offers RENAME TO offers_lost")
+        try other.execute("ALTER TABLE refresh_runs RENAME TO refresh_runs_lost")
+        let health = try await h.send("GET", "/health")
+        #expect(health.status == 503)
+        let healthJSON = try #require(ServeHarness.json(health) as? [String: Any])
+        #expect(healthJSON["store"] as? String == "unreachable")
+        #expect((healthJSON["store_error"] as? String)?.contains("cannot read the store \(h.storePath)") == true, "\(health.text)")
+        let models = try await h.send("GET", "/v1/models")
+        #expect(models.status == 503, "\(models.text)")
+        #expect(error(models)?["code"] as? String == "store_unavailable")
+        #expect((error(models)?["message"] as? String)?.contains("cannot read the store \(h.storePath)") == true, "\(models.text)")
+        await h.stop()
+    }
+
     @Test("a store held by another process past the busy timeout is a temporary 503 with Retry-After; other store failures have none")
     func lockedStoreIsTemporary() {
         // SQLITE_BUSY, as a read that waited out the busy timeout gets it (a WAL store's

@@ -1,5 +1,6 @@
 @testable import Broker
 import CSQLite
+import ProviderInterface
 import Testing
 
 #if canImport(Glibc)
@@ -136,5 +137,28 @@ struct StoreSQLiteTests {
         try blob.bind([UInt8]([1, 2, 3]), at: 1)
         #expect(try blob.step())
         #expect(blob.int64(0) == 3 && blob.text(1) == "blob")
+    }
+}
+
+@Suite("store failures")
+struct StoreFailureTests {
+    @Test("a write that waits past the busy timeout for another connection's lock is a temporary failure naming the store file")
+    func busyIsTemporaryAndNamed() throws {
+        let dir = try StoreTempDirectory()
+        let path = dir.file()
+        _ = try MarketplaceStore(path: path)
+        let holder = try SQLiteConnection(path: path, busyTimeoutMs: 100)
+        try holder.execute("BEGIN IMMEDIATE")
+        let waiter = try SQLiteConnection(path: path, busyTimeoutMs: 100)
+        let error = try #require(throws: SQLiteError.self) { try waiter.execute("BEGIN IMMEDIATE") }
+        try holder.execute("COMMIT")
+        #expect(StoreFailure.isStoreFailure(error) && StoreFailure.isTemporary(error))
+        #expect(error.store == path)
+        #expect(StoreFailure.message(error, doing: "write").hasPrefix("the store \(path) is locked by another process"))
+        // A damaged store is a store failure too, but not a temporary one.
+        let damaged = try #require(throws: SQLiteError.self) { try waiter.execute("SELECT * FROM no_such_table") }
+        #expect(StoreFailure.isStoreFailure(damaged) && !StoreFailure.isTemporary(damaged))
+        #expect(StoreFailure.message(damaged, doing: "read").hasPrefix("cannot read the store \(path): "))
+        #expect(!StoreFailure.isStoreFailure(ProviderError(.badInput, provider: "hf", message: "reset")))
     }
 }

@@ -202,3 +202,50 @@ struct StoreUsageTests {
         #expect(n == (try await store.measuredLatency(provider: "p", servedBy: "p", model: "n")))
     }
 }
+
+@Suite("Marketplace store: routing's market snapshot")
+struct MarketSnapshotTests {
+    func record(_ id: String, at: Int64, servedBy: String, outcome: String = "ok", latency: Int64 = 100) -> UsageRecord {
+        UsageRecord(
+            requestID: id, attempt: 0, at: at, provider: "p", servedBy: servedBy, model: "m", task: .conversational,
+            inputTokens: 10, outputTokens: 20, costPicoUSD: 1, latencyMs: latency, outcome: outcome,
+            httpStatus: outcome == "ok" ? 200 : 503)
+    }
+
+    @Test("one call gives a model's offers with each one's measured figures and latest attempts, as the per-offer reads give them")
+    func snapshotMatchesPerOfferReads() async throws {
+        let dir = try StoreTempDirectory()
+        let store = try MarketplaceStore(path: dir.file())
+        _ = try await store.replaceOffers(
+            provider: "p", offers: [offer("p", "m", servedBy: "a"), offer("p", "m", servedBy: "b"), offer("p", "other")], nowMs: testNow)
+        try await store.recordUsage(record("1", at: testNow + 1, servedBy: "a", latency: 300))
+        try await store.recordUsage(record("2", at: testNow + 2, servedBy: "a", outcome: "timeout"))
+        try await store.recordUsage(record("3", at: testNow + 3, servedBy: "a", outcome: "server_error"))
+        try await store.recordUsage(record("4", at: testNow + 4, servedBy: "b", latency: 50))
+
+        let query = MarketQuery(nowMs: testNow, modelID: "m", sort: .model, includeStale: true)
+        let snapshot = try await store.marketSnapshot(query, attemptWindow: 2)
+        #expect(snapshot.offers.map(\.servedBy) == ["a", "b"])
+        let a = OfferKey(provider: "p", servedBy: "a", model: "m")
+        let b = OfferKey(provider: "p", servedBy: "b", model: "m")
+        #expect(snapshot.measured[a]?.medianLatencyMs == 300 && snapshot.measured[b]?.medianLatencyMs == 50)
+        #expect(snapshot.measured[a] == (try await store.measuredLatency(provider: "p", servedBy: "a", model: "m")))
+        // Newest first, as many as the breaker needs.
+        #expect(snapshot.recentAttempts[a]?.map(\.at) == [testNow + 3, testNow + 2])
+        #expect(snapshot.recentAttempts[a]?.map(\.ok) == [false, false])
+        #expect(snapshot.recentAttempts[b]?.map(\.ok) == [true])
+        #expect(snapshot.rates == nil)
+    }
+
+    @Test("a ledger that cannot be read fails the snapshot, rather than every offer looking unmeasured and closed")
+    func unreadableLedgerFails() async throws {
+        let dir = try StoreTempDirectory()
+        let store = try MarketplaceStore(path: dir.file())
+        _ = try await store.replaceOffers(provider: "p", offers: [offer("p", "m")], nowMs: testNow)
+        let other = try SQLiteConnection(path: dir.file(), busyTimeoutMs: 1_000)
+        try other.execute("ALTER TABLE usage RENAME TO usage_lost")
+        let query = MarketQuery(nowMs: testNow, modelID: "m", sort: .model, includeStale: true)
+        let error = try await #require(throws: SQLiteError.self) { try await store.marketSnapshot(query, attemptWindow: 3) }
+        #expect(error.store == dir.file() && !error.isTemporary)
+    }
+}

@@ -1,7 +1,7 @@
 import ProviderInterface
 
 /// A query over the compute offers (`broker gpus`, `GET /v1/marketplace/gpus`), answered by
-/// ``MarketplaceStore/queryComputeOffers(_:)`` in SQL.
+/// ``MarketStore/queryComputeOffers(_:)`` in SQL.
 ///
 /// Every filter that is `nil` (or empty) is off. Region and compliance filters match only
 /// offers positively known to qualify: region `unknown` never matches. Prices in other

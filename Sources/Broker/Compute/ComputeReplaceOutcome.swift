@@ -1,4 +1,4 @@
-/// What ``MarketplaceStore/replaceComputeOffers(source:offers:version:nowMs:)`` changed.
+/// What ``MarketStore/replaceComputeOffers(source:offers:version:nowMs:)`` changed.
 public struct ComputeReplaceOutcome: Sendable, Hashable {
     /// Offers stored before.
     public var previousOffers: Int

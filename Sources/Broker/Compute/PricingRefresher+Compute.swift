@@ -12,7 +12,8 @@ extension PricingRefresher {
             previous = try await store.computeOfferCount(source: entry.key)
             known = previous > 0 ? try await store.computeCatalogVersion(source: entry.key) : nil
         } catch {
-            return await record(entry, .failed, models: 0, offers: 0, started: started, error: "store: \(error)")
+            return await record(
+                entry, .failed, models: 0, offers: 0, started: started, error: storeFailure(error, doing: "read"))
         }
         let catalog: ComputeCatalog
         do {
@@ -26,7 +27,8 @@ extension PricingRefresher {
             do {
                 try await store.confirmComputeOffers(source: entry.key, nowMs: now())
             } catch {
-                return await record(entry, .failed, models: 0, offers: previous, started: started, error: "store: \(error)")
+                return await record(
+                    entry, .failed, models: 0, offers: previous, started: started, error: storeFailure(error, doing: "write"))
             }
             var result = await record(entry, .ok, models: 0, offers: previous, started: started, error: nil, skipped: catalog.skipped)
             result.skipped["unchanged catalog version \(catalog.version ?? known ?? "")", default: 0] += 1
@@ -53,7 +55,8 @@ extension PricingRefresher {
             outcome = try await store.replaceComputeOffers(
                 source: entry.key, offers: catalog.offers, version: catalog.version, nowMs: now())
         } catch {
-            return await record(entry, .failed, models: models, offers: previous, started: started, error: "store: \(error)")
+            return await record(
+                entry, .failed, models: models, offers: previous, started: started, error: storeFailure(error, doing: "write"))
         }
         var result = await record(entry, .ok, models: models, offers: outcome.offers, started: started, error: nil, skipped: catalog.skipped)
         result.computeChanges = outcome
@@ -77,7 +80,14 @@ extension PricingRefresher {
             try await store.storeExchangeRates(rates, nowMs: now())
             return await record(entry, .ok, models: 0, offers: rates.perEuro.count, started: started, error: nil)
         } catch {
-            let kept = (try? await store.exchangeRates()).flatMap { $0 }
+            let kept: ExchangeRates?
+            do {
+                kept = try await store.exchangeRates()
+            } catch let storeError {
+                return await record(
+                    entry, .failed, models: 0, offers: 0, started: started,
+                    error: Self.adding(storeFailure(storeError, doing: "read"), to: "\(error)"))
+            }
             return await record(
                 entry, .failed, models: 0, offers: kept?.perEuro.count ?? 0, started: started,
                 error: kept.map { "\(error); kept the rates of \($0.date)" } ?? "\(error)")

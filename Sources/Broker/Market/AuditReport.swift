@@ -11,7 +11,7 @@ public struct AuditReport: Sendable {
     public var rates: ExchangeRates?
 
     /// The report over every stored offer.
-    public static func make(store: MarketplaceStore, registry: Registry, toleranceBasisPoints: Int64) async throws -> AuditReport {
+    public static func make(store: any MarketStore, registry: Registry, toleranceBasisPoints: Int64) async throws -> AuditReport {
         let offers = try await store.queryOffers(MarketQuery(nowMs: 0, sort: .model, includeStale: true))
         let rates = try await store.exchangeRates()
         return AuditReport(

@@ -1,7 +1,7 @@
 import ProviderInterface
 
 /// A market query: filters, an order and a staleness rule, answered by
-/// ``MarketplaceStore/queryOffers(_:)`` in SQL.
+/// ``MarketStore/queryOffers(_:)`` in SQL.
 ///
 /// Every filter that is `nil` (or empty) is off. Region and compliance filters match only
 /// offers positively known to qualify: an offer in region `unknown` never matches

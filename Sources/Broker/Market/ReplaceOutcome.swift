@@ -1,4 +1,4 @@
-/// What ``MarketplaceStore/replaceOffers(provider:offers:nowMs:)`` changed.
+/// What ``MarketStore/replaceOffers(provider:offers:nowMs:)`` changed.
 public struct ReplaceOutcome: Sendable, Hashable {
     /// The provider's registry key.
     public var provider: String

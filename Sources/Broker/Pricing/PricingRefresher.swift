@@ -27,10 +27,10 @@ public struct RefreshResult: Sendable, Hashable {
 ///
 /// Each provider's offers are replaced in one transaction; a provider that fails, or whose
 /// new catalog is implausible, keeps its last good offers. `refreshOnce` is one round;
-/// `run(every:)` repeats rounds until the task is cancelled.
+/// ``run(schedule:clock:immediately:progress:afterRound:)`` repeats rounds on a schedule until the task is cancelled.
 public struct PricingRefresher: Sendable {
     /// The store written to.
-    public var store: MarketplaceStore
+    public var store: any MarketStore
     /// The registry.
     public var registry: Registry
     /// Builds providers from entries.
@@ -44,7 +44,7 @@ public struct PricingRefresher: Sendable {
 
     /// A refresher.
     public init(
-        store: MarketplaceStore, registry: Registry, factory: @escaping ProviderFactory,
+        store: any MarketStore, registry: Registry, factory: @escaping ProviderFactory,
         now: @escaping @Sendable () -> Int64 = { Timestamp.nowMs() }, force: Bool = false, owner: String
     ) {
         self.store = store
@@ -82,18 +82,48 @@ public struct PricingRefresher: Sendable {
             store: store, name: "refresh:\(entry.key)", owner: owner, ttlMs: Int64(max(entry.timeoutMs, 60_000)) * 10)
         do {
             guard try await lease.acquire(nowMs: started) else {
-                let previous = ((try? await store.offerCount(provider: entry.key)) ?? 0)
-                    + ((try? await store.computeOfferCount(source: entry.key)) ?? 0)
+                let previous =
+                    try await store.offerCount(provider: entry.key) + store.computeOfferCount(source: entry.key)
                 return await record(
                     entry, .kept, models: 0, offers: previous, started: started,
                     error: "another refresh of this provider is running; its result will stand", persist: false)
             }
         } catch {
-            return await record(entry, .failed, models: 0, offers: 0, started: started, error: "store: \(error)")
+            return await record(
+                entry, .failed, models: 0, offers: 0, started: started, error: storeFailure(error, doing: "write"))
         }
-        let result = await refreshHoldingLease(entry, started: started)
-        await lease.release()
+        var result = await refreshHoldingLease(entry, started: started)
+        do {
+            try await lease.release()
+        } catch {
+            // Refreshes of this provider elsewhere now wait for the lease to expire: say so.
+            result.run.status = .failed
+            result.run.error = Self.adding(
+                "the refresh lease was not released: " + storeFailure(error, doing: "write"),
+                to: result.run.error)
+        }
         return result
+    }
+
+    /// How a refresh reports a store failure: naming the store, as every command does.
+    func storeFailure(_ error: any Error, doing: String) -> String {
+        StoreFailure.message(error, path: store.path, doing: doing)
+    }
+
+    /// `note` after `error` (`; ` between), or `note` alone.
+    static func adding(_ note: String, to error: String?) -> String {
+        error.map { "\($0); \(note)" } ?? note
+    }
+
+    /// What a failed listing leaves: the offers `key` still has in the store, or why the store
+    /// could not tell (a store failure, never "no offers").
+    func kept(_ key: String, after error: any Error) async -> (offers: Int, error: String) {
+        do {
+            let previous = try await store.offerCount(provider: key)
+            return (previous, previous > 0 ? "\(error); kept the last \(previous) offers" : "\(error)")
+        } catch let storeError {
+            return (0, Self.adding(storeFailure(storeError, doing: "read"), to: "\(error)"))
+        }
     }
 
     private func refreshHoldingLease(_ entry: ProviderEntry, started: Int64) async -> RefreshResult {
@@ -113,10 +143,8 @@ public struct PricingRefresher: Sendable {
                 (catalog, quotes) = try await provider.listModelsAndPricing()
             }
         } catch {
-            let previous = (try? await store.offerCount(provider: entry.key)) ?? 0
-            return await record(
-                entry, .failed, models: 0, offers: previous, started: started,
-                error: previous > 0 ? "\(error); kept the last \(previous) offers" : "\(error)")
+            let kept = await kept(entry.key, after: error)
+            return await record(entry, .failed, models: 0, offers: kept.offers, started: started, error: kept.error)
         }
         let offers = OfferAssembler.offers(entry: entry, catalog: catalog, quotes: quotes, nowMs: now())
         let models = Self.distinctModels(offers)
@@ -129,7 +157,8 @@ public struct PricingRefresher: Sendable {
             }
             changes = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: now())
         } catch {
-            return await record(entry, .failed, models: models, offers: 0, started: started, error: "store: \(error)")
+            return await record(
+                entry, .failed, models: models, offers: 0, started: started, error: storeFailure(error, doing: "write"))
         }
         var result = await record(
             entry, .ok, models: models, offers: offers.count, started: started, error: nil, skipped: catalog.skipped)
@@ -156,10 +185,19 @@ public struct PricingRefresher: Sendable {
         _ entry: ProviderEntry, _ status: RefreshStatus, models: Int, offers: Int, started: Int64, error: String?,
         skipped: [String: Int] = [:], persist: Bool = true
     ) async -> RefreshResult {
-        let run = RefreshRun(
+        var run = RefreshRun(
             provider: entry.key, status: status, models: models, offers: offers, durationMs: max(0, now() - started),
             error: error, startedAt: started)
-        if persist { try? await store.recordRefresh(run) }
+        if persist {
+            do {
+                try await store.recordRefresh(run)
+            } catch {
+                // What was refreshed stands, but `providers` and `serve` will not know: a failure.
+                run.status = .failed
+                run.error = Self.adding(
+                    "the refresh was not recorded: " + storeFailure(error, doing: "write"), to: run.error)
+            }
+        }
         return RefreshResult(run: run, skipped: skipped)
     }
 }

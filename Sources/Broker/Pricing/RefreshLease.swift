@@ -8,7 +8,7 @@ import Glibc
 /// refresh killed with SIGKILL) is taken over at once rather than blocking refreshes until
 /// it expires.
 struct RefreshLease {
-    let store: MarketplaceStore
+    let store: any MarketStore
     let name: String
     let owner: String
     let ttlMs: Int64
@@ -21,8 +21,10 @@ struct RefreshLease {
         return try await store.acquireLease(name, owner: owner, nowMs: nowMs, ttlMs: ttlMs)
     }
 
-    func release() async {
-        try? await store.releaseLease(name, owner: owner)
+    /// Gives the lease back.
+    /// - Throws: the store failure (refreshes elsewhere then wait for the lease to expire).
+    func release() async throws {
+        try await store.releaseLease(name, owner: owner)
     }
 
     /// Whether the process named in an owner string still runs on this machine.
@@ -30,19 +32,5 @@ struct RefreshLease {
         let parts = owner.split(separator: "-")
         guard parts.count >= 2, parts[0] == "pid", let pid = Int32(parts[1]), pid > 0 else { return true }
         return kill(pid, 0) == 0 || errno == EPERM
-    }
-}
-
-extension MarketplaceStore {
-    /// Who holds the named lease, if anyone.
-    func leaseOwner(_ name: String) throws -> String? {
-        try db.firstRow("SELECT owner FROM leases WHERE name = ?", [.text(name)]) { $0.text(0) }
-    }
-
-    /// Removes the named lease if `holder` still holds it.
-    func breakLease(_ name: String, heldBy holder: String) throws {
-        try db.inTransaction(.immediate) {
-            try db.run("DELETE FROM leases WHERE name = ? AND owner = ?", [.text(name), .text(holder)])
-        }
     }
 }

@@ -21,15 +21,3 @@ public struct CircuitBreaker: Sendable, Hashable {
         return nowMs - newest.at < cooldownMs
     }
 }
-
-extension MarketplaceStore {
-    /// The latest `limit` attempts of one offer, newest first.
-    public func recentAttempts(provider: String, servedBy: String, model: String, limit: Int) throws -> [(ok: Bool, at: Int64)] {
-        try db.rows(
-            """
-            SELECT outcome = 'ok', at FROM usage WHERE provider = ? AND served_by = ? AND model = ? AND outcome <> 'sent'
-            ORDER BY at DESC, attempt DESC LIMIT ?
-            """, [.text(provider), .text(servedBy), .text(model), .int(limit)]
-        ) { s in (ok: s.int64(0) != 0, at: s.int64(1)) }
-    }
-}

@@ -9,7 +9,7 @@ import Synchronization
 /// waited out once on the same offer; a longer one moves on.
 public struct InferenceRunner: Sendable {
     /// The store holding the ledger.
-    public var store: MarketplaceStore
+    public var store: any MarketStore
     /// Builds providers from entries.
     public var providers: ProviderCache
     /// The registry.
@@ -33,7 +33,7 @@ public struct InferenceRunner: Sendable {
 
     /// A runner.
     public init(
-        store: MarketplaceStore, providers: ProviderCache, registry: Registry, redactor: Redactor,
+        store: any MarketStore, providers: ProviderCache, registry: Registry, redactor: Redactor,
         now: @escaping @Sendable () -> Int64 = { Timestamp.nowMs() }, maxAttempts: Int = 4, maxRetryWaitMs: Int = 10_000
     ) {
         self.store = store

@@ -37,7 +37,7 @@ public actor LedgerWriter {
     private nonisolated let inboxes: [Inbox] = (0..<16).map { _ in Inbox() }
     /// A task is on its way to take the inboxes.
     private nonisolated let takeScheduled = Atomic<Bool>(false)
-    private let store: MarketplaceStore
+    private let store: any MarketStore
     private let delayMs: Int
     private let maxBatch: Int
     private var pending: [UsageRecord] = []
@@ -58,7 +58,7 @@ public actor LedgerWriter {
 
     /// A writer over `store` that commits at most every `delayMs`, or at once past `maxBatch`
     /// rows, and keeps up to `maxQueued` attempts while the store fails.
-    public init(store: MarketplaceStore, delayMs: Int = 5, maxBatch: Int = 512, maxQueued: Int = 1_000_000) {
+    public init(store: any MarketStore, delayMs: Int = 5, maxBatch: Int = 512, maxQueued: Int = 1_000_000) {
         self.store = store
         self.delayMs = delayMs
         self.maxBatch = maxBatch
@@ -262,18 +262,5 @@ public actor LedgerWriter {
     private func retry() {
         backingOff = false
         startWrite()
-    }
-}
-
-extension MarketplaceStore {
-    /// Records many attempts, and what client keys spent (pico-USD by key name), in one
-    /// transaction; attempts already recorded are skipped. Returns the attempts written.
-    @discardableResult
-    public func recordUsage(batch: [UsageRecord], charges: [String: Int64] = [:]) throws -> Int {
-        guard !batch.isEmpty || !charges.isEmpty else { return 0 }
-        return try db.inTransaction(.immediate) {
-            try addKeySpendingRows(charges, nowMs: Timestamp.nowMs())
-            return try insertUsageRows(batch)
-        }
     }
 }

@@ -21,7 +21,7 @@ public struct QuoteLine: Sendable, Hashable {
 public enum Quoter {
     /// The quote, and the router's plan (its exclusions say why other offers do not fit).
     public static func quote(
-        _ route: RouteRequest, store: MarketplaceStore, registry: Registry, nowMs: Int64
+        _ route: RouteRequest, store: any MarketStore, registry: Registry, nowMs: Int64
     ) async throws -> (lines: [QuoteLine], plan: RoutePlan) {
         var request = route
         request.policy = .cheapest

@@ -7,7 +7,7 @@ public struct RoutingService: Sendable {
     /// The registry.
     public let registry: Registry
     /// The store.
-    public let store: MarketplaceStore
+    public let store: any MarketStore
     /// Providers built once per process.
     public let providers: ProviderCache
     /// Environment variables (only to tell whether a credential is set).
@@ -24,7 +24,7 @@ public struct RoutingService: Sendable {
 
     /// A service.
     public init(
-        registry: Registry, store: MarketplaceStore, environment: [String: String], factory: @escaping ProviderFactory,
+        registry: Registry, store: any MarketStore, environment: [String: String], factory: @escaping ProviderFactory,
         breaker: CircuitBreaker = CircuitBreaker()
     ) {
         self.registry = registry
@@ -73,29 +73,21 @@ public struct RoutingService: Sendable {
         plan(route, market: try await readMarketView(route.model))
     }
 
-    /// Reads the offers of `model` with their measured latency and breaker state.
-    /// - Throws: the store's error when its offers or exchange rates cannot be read: a store
-    ///   failure, never "no offer" (latency figures and breaker state stay best effort).
+    /// Reads the offers of `model` with their measured latency and breaker state: one store
+    /// call (``MarketStore/marketSnapshot(_:attemptWindow:recent:)``), one snapshot.
+    /// - Throws: the store's error when any of it cannot be read: a store failure, never
+    ///   "no offer" (nor an offer that looks unmeasured or closed because its history could not be read).
     public func readMarketView(_ model: String) async throws -> MarketView {
         let now = Timestamp.nowMs()
         var query = MarketQuery(nowMs: now, modelID: model, sort: .model, includeStale: true)
         query.refreshIntervalsMs = registry.refreshIntervalsMs
-        let offers = try await store.queryOffers(query)
-        var measured: [OfferKey: MeasuredLatency] = [:]
+        let snapshot = try await store.marketSnapshot(query, attemptWindow: breaker.threshold)
         var open = Set<OfferKey>()
-        for offer in offers {
-            let key = OfferKey(offer)
-            if let m = try? await store.measuredLatency(provider: offer.provider, servedBy: offer.servedBy, model: offer.model) {
-                measured[key] = m
-            }
-            let recent = (try? await store.recentAttempts(
-                provider: offer.provider, servedBy: offer.servedBy, model: offer.model, limit: breaker.threshold)) ?? []
-            if breaker.isOpen(recent: recent, nowMs: now) { open.insert(key) }
+        for (key, recent) in snapshot.recentAttempts where breaker.isOpen(recent: recent, nowMs: now) {
+            open.insert(key)
         }
-        // Only a model offered in another currency needs the rates. Read like the offers: a
-        // store failure here would silently demote every euro price to "cannot be compared".
-        let rates = offers.contains { !$0.price.isUSD } ? try await store.exchangeRates() : nil
-        return MarketView(offers: offers, measured: measured, open: open, query: query, rates: rates)
+        return MarketView(
+            offers: snapshot.offers, measured: snapshot.measured, open: open, query: query, rates: snapshot.rates)
     }
 
     /// Why `plan` (made from `market`) orders its candidates as it does, one line each

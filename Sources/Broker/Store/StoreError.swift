@@ -3,7 +3,7 @@
 ///
 /// Descriptions name the place (path, provider, offer index, column) but never prices,
 /// prompts or credentials.
-public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct StoreError: StoreBackendError, Sendable, Hashable {
     /// What kind of failure.
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
         /// The text form, as written in messages and JSON.
@@ -36,6 +36,11 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         self.context = context
         self.errno = errno
     }
+
+    /// The store is named in ``context`` where it matters (a path failure).
+    public var store: String? { nil }
+    /// None of these go away by waiting.
+    public var isTemporary: Bool { false }
 
     /// Equal when the codes are: errors are told apart by code; the context is for people.
     public static func == (lhs: StoreError, rhs: StoreError) -> Bool { lhs.code == rhs.code }

@@ -1,3 +1,4 @@
+import Broker
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -106,6 +107,10 @@ public enum BrokerMain {
         } catch let failure as CommandFailure {
             Console.err("\(name): \(failure.message)\n")
             return failure.exitCode
+        } catch let error as any StoreBackendError {
+            // A store call a command did not wrap: still a store failure naming the store.
+            Console.err("\(name): \(StoreFailure.message(error, doing: "use"))\n")
+            return error.isTemporary ? ExitCode.temporaryFailure : ExitCode.failure
         } catch {
             Console.err("\(name): \(error)\n")
             return ExitCode.failure

@@ -9,8 +9,9 @@ extension CLIContext {
         return { entry throws(ProviderError) in try AdapterFactory.standard.make(entry, context: context) }
     }
 
-    /// Opens the marketplace store (creating it, mode 0600, on first use).
-    func openStore() throws(CommandFailure) -> MarketplaceStore {
+    /// Opens the marketplace store (creating it, mode 0600, on first use): the SQLite
+    /// ``MarketplaceStore``, the one ``MarketStore`` this build has.
+    func openStore() throws(CommandFailure) -> any MarketStore {
         do {
             return try MarketplaceStore(path: storePath)
         } catch {
@@ -22,8 +23,8 @@ extension CLIContext {
     /// temporary (75) while another process holds it, else 1; the store named either way.
     func storeFailure(_ error: any Error, doing: String) -> CommandFailure {
         // Another process holds the store (a migration needs its write lock): temporary.
-        let code = MarketplaceStore.isTemporaryFailure(error) ? ExitCode.temporaryFailure : ExitCode.failure
-        return CommandFailure(code, MarketplaceStore.failureMessage(error, path: storePath, doing: doing))
+        let code = StoreFailure.isTemporary(error) ? ExitCode.temporaryFailure : ExitCode.failure
+        return CommandFailure(code, StoreFailure.message(error, path: storePath, doing: doing))
     }
 
     /// Redacts every credential the registry names from text about to be shown.

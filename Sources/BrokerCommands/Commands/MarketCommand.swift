@@ -64,7 +64,7 @@ enum MarketCommand: BrokerCommand {
             return try await PriceHistoryView.run(context, store: store, query: query)
         }
         let offers = try await store.queryOffers(query)
-        let measured = (try? await store.measuredFigures()) ?? [:]
+        let measured = try await store.measuredFigures()
         let rates = try await store.exchangeRates()
         let disputed = try await store.disputedOffers(among: offers)
         let objects = offers.map {

@@ -3,7 +3,7 @@ import ProviderInterface
 
 /// `broker market --history`: each recorded price change of the matching models.
 enum PriceHistoryView {
-    static func run(_ context: CLIContext, store: MarketplaceStore, query: MarketQuery) async throws -> Int32 {
+    static func run(_ context: CLIContext, store: any MarketStore, query: MarketQuery) async throws -> Int32 {
         guard let model = query.modelText else {
             throw UsageError("--history needs --model")
         }

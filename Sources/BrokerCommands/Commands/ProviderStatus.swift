@@ -21,10 +21,12 @@ struct ProviderStatus: Sendable {
     }
 
     /// Last refreshes from the store, when the store exists (listing providers never creates one).
-    static func lastRefreshes(_ context: CLIContext) async -> [String: ProviderStatus] {
-        guard access(context.storePath, F_OK) == 0, let store = try? MarketplaceStore(path: context.storePath),
-            let runs = try? await store.lastRefreshes()
-        else { return [:] }
+    /// - Throws: the store failure when it exists but cannot be read (never "never refreshed").
+    static func lastRefreshes(_ context: CLIContext) async throws(CommandFailure) -> [String: ProviderStatus] {
+        guard access(context.storePath, F_OK) == 0 else { return [:] }
+        let store = try context.openStore()
+        let runs: [RefreshRun]
+        do { runs = try await store.lastRefreshes() } catch { throw context.storeFailure(error, doing: "read") }
         var result: [String: ProviderStatus] = [:]
         for run in runs {
             result[run.provider] = ProviderStatus(status: run.status.rawValue, atMs: run.startedAt, offers: run.offers, error: run.error)

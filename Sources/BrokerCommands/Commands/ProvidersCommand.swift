@@ -31,7 +31,7 @@ enum ProvidersCommand: BrokerCommand {
 
     static func run(_ options: Options, context: CLIContext) async throws -> Int32 {
         let registry = try context.loadRegistry()
-        let refreshes = await ProviderStatus.lastRefreshes(context)
+        let refreshes = try await ProviderStatus.lastRefreshes(context)
         var objects: [JSONObject] = []
         var rows: [[String]] = []
         let now = Timestamp.nowMs()

@@ -57,39 +57,39 @@ enum RefreshCommand: BrokerCommand {
         let showProgress = context.stderrIsTerminal
 
         let scheduled = keys.isEmpty ? registry.enabled : registry.entries.filter { keys.contains($0.key) }
+        let progress = { @Sendable (result: RefreshResult) in
+            if showProgress { context.err(progressLine(result, redactor: redactor)) }
+        }
+        let printable = { (results: [RefreshResult]) in
+            results.map { r in
+                var copy = r
+                copy.run.error = r.run.error.map(redactor.redact)
+                return copy
+            }
+        }
         let work = Task { () -> Int32 in
+            guard let interval else {
+                let results = await refresher.refreshOnce(keys: keys, progress: progress)
+                if Task.isCancelled && results.allSatisfy({ $0.run.status == .failed }) {
+                    context.err("refresh: stopped")
+                    return ExitCode.success
+                }
+                let shown = printable(results)
+                printResults(shown, context: context, compact: false)
+                reportFailures(shown, context: context)
+                return shown.contains { $0.run.status == .failed } ? ExitCode.temporaryFailure : ExitCode.success
+            }
             var round = 0
             var lastCode = ExitCode.success
-            var schedule = interval.map { RefreshSchedule(intervalMs: $0, entries: scheduled) }
-            while !Task.isCancelled {
-                let started = Timestamp.nowMs()
-                // With --every, each round takes the providers that are due (see RefreshSchedule).
-                let due = schedule?.takeDue(atMs: started) ?? keys
-                if let waiting = schedule, due.isEmpty {
-                    do { try await Task.sleep(for: .milliseconds(max(100, waiting.sleepMs(atMs: started)))) } catch { break }
-                    continue
-                }
+            // Each round takes the providers that are due (see RefreshSchedule), on the loop `serve` runs too.
+            await refresher.run(
+                schedule: RefreshSchedule(intervalMs: interval, entries: scheduled), clock: ContinuousClock(), progress: progress
+            ) { results, started in
                 round += 1
-                let results = await refresher.refreshOnce(keys: due) { result in
-                    if showProgress { context.err(progressLine(result, redactor: redactor)) }
-                }
-                if Task.isCancelled && results.allSatisfy({ $0.run.status == .failed }) { break }
-                let printable = results.map { r in
-                    var copy = r
-                    copy.run.error = r.run.error.map(redactor.redact)
-                    return copy
-                }
-                printResults(printable, context: context, compact: interval != nil)
-                lastCode = printable.contains { $0.run.status == .failed } ? ExitCode.temporaryFailure : ExitCode.success
-                if interval == nil {
-                    reportFailures(printable, context: context)
-                    return lastCode
-                }
-                context.err(roundLine(round: round, results: printable, durationMs: Timestamp.nowMs() - started))
-                guard let schedule else { break }
-                // At least a tenth of a second between rounds, however the schedule falls.
-                let wait = max(100, schedule.sleepMs(atMs: Timestamp.nowMs()))
-                do { try await Task.sleep(for: .milliseconds(wait)) } catch { break }
+                let shown = printable(results)
+                printResults(shown, context: context, compact: true)
+                lastCode = shown.contains { $0.run.status == .failed } ? ExitCode.temporaryFailure : ExitCode.success
+                context.err(roundLine(round: round, results: shown, durationMs: Timestamp.nowMs() - started))
             }
             context.err("refresh: stopped")
             return lastCode

@@ -79,7 +79,7 @@ enum UsageCommand: BrokerCommand {
     }
 
     /// `usage --savings`: paid against the cheapest fitting offer, per group and in total.
-    static func savings(_ context: CLIContext, store: MarketplaceStore, since: Int64, grouping: UsageGrouping) async throws -> Int32 {
+    static func savings(_ context: CLIContext, store: any MarketStore, since: Int64, grouping: UsageGrouping) async throws -> Int32 {
         let rows = try await store.savings(sinceMs: since, by: grouping)
         var all = rows
         if rows.count > 1 {

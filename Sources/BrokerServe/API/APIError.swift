@@ -59,10 +59,10 @@ struct APIError: Error, Sendable {
     /// The store's offers could not be read: 503 naming the store (a store failure, never
     /// "model not found"), with `Retry-After` while another process holds it past the busy timeout.
     static func storeUnavailable(_ error: any Error, path: String) -> APIError {
-        let temporary = MarketplaceStore.isTemporaryFailure(error)
+        let temporary = StoreFailure.isTemporary(error)
         return APIError(
             status: 503, type: "server_error", code: "store_unavailable",
-            message: MarketplaceStore.failureMessage(error, path: path, doing: "read"),
+            message: StoreFailure.message(error, path: path, doing: "read"),
             retryAfterSeconds: temporary ? 1 : nil)
     }
 

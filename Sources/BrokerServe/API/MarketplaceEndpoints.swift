@@ -18,14 +18,15 @@ struct MarketplaceEndpoints: Sendable {
         let offers: [Offer]
         let rates: ExchangeRates?
         let disputed: Set<OfferKey>
+        let measured: [OfferKey: MeasuredLatency]
         do {
             offers = try await store.queryOffers(query)
             rates = try await store.exchangeRates()
             disputed = try await store.disputedOffers(among: offers)
+            measured = try await store.measuredFigures()
         } catch {
-            throw APIError.internalError("the marketplace store could not be read")
+            throw APIError.storeUnavailable(error, path: context.store.path)
         }
-        let measured = (try? await store.measuredFigures()) ?? [:]
         return JSONResponse.make(.array(offers.map {
             .object(OfferJSON.object(
                 $0, stale: query.isStale($0), measured: measured[OfferKey($0)], rates: rates, disputed: disputed.contains(OfferKey($0))))
@@ -53,7 +54,7 @@ struct MarketplaceEndpoints: Sendable {
         do {
             quoted = try await Quoter.quote(route, store: context.store, registry: context.registry, nowMs: context.now())
         } catch {
-            throw APIError.internalError("the marketplace store could not be read")
+            throw APIError.storeUnavailable(error, path: context.store.path)
         }
         guard !quoted.lines.isEmpty else { throw APIError.noOfferFits(route.model, quoted.plan) }
         return JSONResponse.make(.array(quoted.lines.map {
@@ -78,7 +79,7 @@ struct MarketplaceEndpoints: Sendable {
             changes.sort { ($0.at, $0.provider, $0.servedBy) < ($1.at, $1.provider, $1.servedBy) }
             return JSONResponse.make(.array(changes.map { .object(PriceHistoryJSON.object($0)) }))
         } catch {
-            throw APIError.internalError("the marketplace store could not be read")
+            throw APIError.storeUnavailable(error, path: context.store.path)
         }
     }
 
@@ -95,7 +96,7 @@ struct MarketplaceEndpoints: Sendable {
             let report = try await AuditReport.make(store: context.store, registry: context.registry, toleranceBasisPoints: tolerance)
             return JSONResponse.make(.array(report.objects(nowMs: context.now()).map(JSONValue.object)))
         } catch {
-            throw APIError.internalError("the marketplace store could not be read")
+            throw APIError.storeUnavailable(error, path: context.store.path)
         }
     }
 
@@ -113,7 +114,7 @@ struct MarketplaceEndpoints: Sendable {
             offers = try await context.store.queryComputeOffers(query)
             converter = try await context.store.exchangeRates().map(CurrencyConverter.init(rates:))
         } catch {
-            throw APIError.internalError("the marketplace store could not be read")
+            throw APIError.storeUnavailable(error, path: context.store.path)
         }
         return JSONResponse.make(.array(offers.map {
             .object(ComputeOfferJSON.object($0, stale: query.isStale($0), converter: converter))
@@ -165,12 +166,16 @@ struct MarketplaceEndpoints: Sendable {
         }
         await context.ledger.flush()  // answers include every request served so far
         if savings {
-            guard let rows = try? await context.store.savings(sinceMs: since, by: grouping) else {
-                throw APIError.internalError("the usage ledger could not be read")
+            let rows: [SavingsRow]
+            do { rows = try await context.store.savings(sinceMs: since, by: grouping) } catch {
+                throw APIError.storeUnavailable(error, path: context.store.path)
             }
             return JSONResponse.make(.array(rows.map { .object(UsageJSON.savings($0, grouping: grouping)) }))
         }
-        guard let rows = try? await context.store.usage(sinceMs: since, by: grouping, then: then) else { throw APIError.internalError("the usage ledger could not be read") }
+        let rows: [UsageRow]
+        do { rows = try await context.store.usage(sinceMs: since, by: grouping, then: then) } catch {
+            throw APIError.storeUnavailable(error, path: context.store.path)
+        }
         return JSONResponse.make(.array(rows.map { .object(UsageJSON.object($0, grouping: grouping, then: then)) }))
     }
 }

@@ -11,7 +11,10 @@ struct ModelsEndpoint: Sendable {
     func handle() async throws(APIError) -> ServerResponse {
         var query = context.marketQuery()
         query.sort = .price
-        guard let offers = try? await context.store.queryOffers(query) else { throw APIError.internalError("the marketplace store could not be read") }
+        let offers: [Offer]
+        do { offers = try await context.store.queryOffers(query) } catch {
+            throw APIError.storeUnavailable(error, path: context.store.path)
+        }
         return JSONResponse.make(.object(JSONObject([("object", .string("list")), ("data", .array(Self.models(offers)))])))
     }
 

@@ -9,7 +9,12 @@ struct HealthEndpoint: Sendable {
     let context: ServeContext
 
     func handle() async -> ServerResponse {
-        let reachable = (try? await context.store.lastRefreshes()) != nil
+        // The store's failure is the answer here (503, and why), not an error to throw.
+        var storeError: String? = nil
+        do { _ = try await context.store.lastRefreshes() } catch {
+            storeError = context.routing.redactor.redact(StoreFailure.message(error, path: context.store.path, doing: "read"))
+        }
+        let reachable = storeError == nil
         let enabled = Set(context.registry.enabled.map(\.key))
         let status = context.refresh.status
         let failing = status.filter { enabled.contains($0.run.provider) && $0.consecutiveFailures >= 2 }.map(\.run.provider)
@@ -18,6 +23,7 @@ struct HealthEndpoint: Sendable {
         var object = JSONObject([
             ("status", .string(overall)),
             ("store", .string(reachable ? "ok" : "unreachable")),
+            ("store_error", storeError.map(JSONValue.string) ?? .null),
             ("degraded_providers", .array(failing.map(JSONValue.string))),
             ("providers", .array(status.map { Self.refreshObject($0.run, failures: $0.consecutiveFailures, redactor: context.routing.redactor) })),
             ("refresh_rounds", .integer(context.refresh.rounds)),

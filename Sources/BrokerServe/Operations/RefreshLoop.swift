@@ -56,17 +56,14 @@ final class RefreshLoop: Sendable {
     /// ``RefreshSchedule``).
     func start(immediately: Bool) {
         let task = Task { [self] in
-            var schedule = intervalMs.map { RefreshSchedule(intervalMs: $0, entries: refresher.registry.enabled) }
-            // Everyone counts as refreshed now: by this round, or by the last process's.
-            let first = schedule?.takeDue(atMs: Timestamp.nowMs())
-            if immediately { await runOnce(keys: first ?? []) }
-            guard var schedule else { return }
-            while !Task.isCancelled {
-                let wait = max(100, schedule.sleepMs(atMs: Timestamp.nowMs()))
-                do { try await Task.sleep(for: .milliseconds(wait)) } catch { return }
-                let due = schedule.takeDue(atMs: Timestamp.nowMs())
-                if !due.isEmpty { await runOnce(keys: due) }
+            guard let intervalMs else {
+                if immediately { await runOnce() }
+                return
             }
+            // The one refresh loop, as `broker refresh --every` runs it.
+            await refresher.run(
+                schedule: RefreshSchedule(intervalMs: intervalMs, entries: refresher.registry.enabled), clock: ContinuousClock(),
+                immediately: immediately, progress: { [self] in record($0) }, afterRound: { [self] _, _ in finishRound() })
         }
         state.withLock { $0.task = task }
     }
@@ -82,19 +79,26 @@ final class RefreshLoop: Sendable {
     /// One round over every enabled provider (or just `keys`).
     @discardableResult
     func runOnce(keys: [String] = []) async -> [RefreshResult] {
-        let results = await refresher.refreshOnce(keys: keys) { [self] result in
-            state.withLock { s in
-                s.last[result.run.provider] = result.run
-                if result.run.status == .failed {
-                    s.consecutiveFailures[result.run.provider, default: 0] += 1
-                } else {
-                    s.consecutiveFailures[result.run.provider] = 0
-                }
+        let results = await refresher.refreshOnce(keys: keys) { [self] in record($0) }
+        finishRound()
+        return results
+    }
+
+    /// Remembers one provider's result for `/health`.
+    private func record(_ result: RefreshResult) {
+        state.withLock { s in
+            s.last[result.run.provider] = result.run
+            if result.run.status == .failed {
+                s.consecutiveFailures[result.run.provider, default: 0] += 1
+            } else {
+                s.consecutiveFailures[result.run.provider] = 0
             }
-            onResult(result)
         }
+        onResult(result)
+    }
+
+    private func finishRound() {
         state.withLock { $0.rounds += 1 }
         onRound()
-        return results
     }
 }

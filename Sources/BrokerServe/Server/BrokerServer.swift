@@ -59,7 +59,7 @@ public final class BrokerServer: Sendable {
             do {
                 context.access.restore(spent: try await context.store.keySpending())
             } catch {
-                throw ServeError("cannot read what the API keys have spent from the store: \(error)")
+                throw ServeError("cannot read what the API keys have spent from the store \(context.store.path): \(error)")
             }
         }
         let port: Int
@@ -69,7 +69,11 @@ public final class BrokerServer: Sendable {
             let hint = context.configuration.tls == nil ? "" : " (with TLS: is the certificate valid, and does the key match it?)"
             throw ServeError("\(error)\(hint)")
         }
-        context.refresh.seed((try? await context.store.lastRefreshes()) ?? [])
+        do {
+            context.refresh.seed(try await context.store.lastRefreshes())
+        } catch {
+            throw ServeError(StoreFailure.message(error, path: context.store.path, doing: "read"))
+        }
         if context.configuration.refreshAtStart || context.configuration.refreshIntervalMs != nil {
             context.refresh.start(immediately: context.configuration.refreshAtStart)
         }

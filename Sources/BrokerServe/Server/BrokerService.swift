@@ -11,7 +11,7 @@ public final class BrokerService: Sendable {
     /// A service over `registry` and `store`; `factory` builds providers (the CLI passes the
     /// shipped adapters). `now` is Unix milliseconds.
     public init(
-        configuration: ServeConfiguration, registry: Registry, store: MarketplaceStore, environment: [String: String],
+        configuration: ServeConfiguration, registry: Registry, store: any MarketStore, environment: [String: String],
         factory: @escaping ProviderFactory, now: @escaping @Sendable () -> Int64 = { Timestamp.nowMs() }
     ) {
         self.environment = environment

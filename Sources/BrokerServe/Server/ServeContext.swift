@@ -6,7 +6,7 @@ import ProviderInterface
 final class ServeContext: Sendable {
     let configuration: ServeConfiguration
     let registry: Registry
-    let store: MarketplaceStore
+    let store: any MarketStore
     let routing: RoutingService
     let runner: InferenceRunner
     /// Ledger rows are group-committed; an answer waits for its own row's commit (answered means recorded).
@@ -19,7 +19,7 @@ final class ServeContext: Sendable {
     let now: @Sendable () -> Int64
 
     init(
-        configuration: ServeConfiguration, registry: Registry, store: MarketplaceStore, environment: [String: String],
+        configuration: ServeConfiguration, registry: Registry, store: any MarketStore, environment: [String: String],
         factory: @escaping ProviderFactory, now: @escaping @Sendable () -> Int64
     ) {
         self.configuration = configuration

@@ -1,5 +1,5 @@
-/// The marketplace store and usage ledger: one SQLite database, one connection, confined
-/// to this actor.
+/// The marketplace store and usage ledger on SQLite (the embedded ``MarketStore``): one
+/// database, one connection, confined to this actor.
 ///
 /// Several broker processes may use the same file at once: every write is a
 /// `BEGIN IMMEDIATE` transaction that waits out the other's lock (the busy timeout), and
@@ -7,7 +7,7 @@
 /// so those waits never block Swift's cooperative threads.
 ///
 /// Times are Unix milliseconds passed in by the caller, so tests control the clock.
-public actor MarketplaceStore {
+public actor MarketplaceStore: MarketStore {
     private let executor: SerialQueueExecutor
     /// The one connection; every operation runs on this actor.
     let db: SQLiteConnection

@@ -21,4 +21,16 @@ extension MarketplaceStore {
             try db.run("DELETE FROM leases WHERE name = ? AND owner = ?", [.text(name), .text(owner)])
         }
     }
+
+    /// Who holds the named lease, if anyone.
+    public func leaseOwner(_ name: String) throws -> String? {
+        try db.firstRow("SELECT owner FROM leases WHERE name = ?", [.text(name)]) { $0.text(0) }
+    }
+
+    /// Removes the named lease if `holder` still holds it.
+    public func breakLease(_ name: String, heldBy holder: String) throws {
+        try db.inTransaction(.immediate) {
+            try db.run("DELETE FROM leases WHERE name = ? AND owner = ?", [.text(name), .text(holder)])
+        }
+    }
 }

@@ -4,22 +4,25 @@ import CSQLite
 ///
 /// The description never contains bound values (prices, prompts, request ids): only the
 /// statement text with its `?` placeholders, so errors can be logged as they are.
-public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct SQLiteError: StoreBackendError, Sendable, Hashable {
     /// The extended result code (`SQLITE_CONSTRAINT_UNIQUE`, `SQLITE_BUSY_SNAPSHOT`, …).
     public var extendedCode: Int32
     /// SQLite's message for the failure (`sqlite3_errmsg`).
     public var message: String
     /// The SQL being prepared or run, when there was one.
     public var sql: String?
+    /// The database file of the connection that failed, when SQLite knows it.
+    public var store: String?
 
     /// The primary result code (`SQLITE_BUSY`, `SQLITE_CONSTRAINT`, …).
     public var code: Int32 { extendedCode & 0xff }
 
     /// An error from its parts.
-    public init(extendedCode: Int32, message: String, sql: String? = nil) {
+    public init(extendedCode: Int32, message: String, sql: String? = nil, store: String? = nil) {
         self.extendedCode = extendedCode
         self.message = message
         self.sql = sql
+        self.store = store
     }
 
     /// The error SQLite reports for `db` after a call returned `resultCode`.
@@ -34,11 +37,15 @@ public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
         } else {
             text = String(cString: sqlite3_errstr(resultCode))
         }
-        self.init(extendedCode: code, message: text, sql: sql)
+        // The file lets every caller name the store it failed on ("" for a temporary database).
+        let file = db.flatMap { sqlite3_db_filename($0, "main") }.map { String(cString: $0) }
+        self.init(extendedCode: code, message: text, sql: sql, store: file?.isEmpty == false ? file : nil)
     }
 
     /// Another connection held the lock past the busy timeout.
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
+    /// Busy is the one temporary store failure: waiting for the other process may help.
+    public var isTemporary: Bool { isBusy }
     /// A constraint (unique, not null, foreign key, check) was violated.
     public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
 

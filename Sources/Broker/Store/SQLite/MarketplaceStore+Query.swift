@@ -7,14 +7,17 @@ extension MarketplaceStore {
     public func queryOffers(_ query: MarketQuery) throws -> [Offer] {
         // One read transaction: the refresh times and the offers come from the same
         // snapshot even while another process commits a refresh.
-        try db.inTransaction(.deferred) {
-            let refreshed = try providerRefreshTimes()
-            let built = try marketQuerySQL(query, refreshedAt: refreshed)
-            return try db.rows(built.sql, built.arguments) { row in
-                var offer = try OfferColumns.read(row)
-                offer.refreshedAt = refreshed[offer.provider] ?? offer.refreshedAt
-                return offer
-            }
+        try db.inTransaction(.deferred) { try readOffers(query) }
+    }
+
+    /// The offers matching `query`, read in the caller's transaction.
+    func readOffers(_ query: MarketQuery) throws -> [Offer] {
+        let refreshed = try providerRefreshTimes()
+        let built = try marketQuerySQL(query, refreshedAt: refreshed)
+        return try db.rows(built.sql, built.arguments) { row in
+            var offer = try OfferColumns.read(row)
+            offer.refreshedAt = refreshed[offer.provider] ?? offer.refreshedAt
+            return offer
         }
     }
 

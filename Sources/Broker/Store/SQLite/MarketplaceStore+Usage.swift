@@ -102,13 +102,29 @@ extension MarketplaceStore {
     public func measuredLatency(
         provider: String, servedBy: String, model: String, recent: Int = 100
     ) throws -> MeasuredLatency? {
+        try readMeasuredLatency(OfferKey(provider: provider, servedBy: servedBy, model: model), recent: recent)
+    }
+
+    /// The figures of the offer `key`, read in the caller's transaction.
+    func readMeasuredLatency(_ key: OfferKey, recent: Int) throws -> MeasuredLatency? {
         let rows = try db.rows(
             """
             SELECT latency_ms, first_token_ms, output_tokens FROM usage
             WHERE provider = ? AND served_by = ? AND model = ? AND outcome = 'ok'
             ORDER BY at DESC, id DESC LIMIT ?
-            """, [.text(provider), .text(servedBy), .text(model), .int(max(1, recent))]
+            """, [.text(key.provider), .text(key.servedBy), .text(key.model), .int(max(1, recent))]
         ) { s in MeasuredAttempt(latencyMs: s.int64(0), firstTokenMs: s.optionalInt64(1), outputTokens: s.optionalInt64(2)) }
         return MeasuredLatency(attempts: rows)
+    }
+
+    /// Records many attempts, and what client keys spent (pico-USD by key name), in one
+    /// transaction; attempts already recorded are skipped. Returns the attempts written.
+    @discardableResult
+    public func recordUsage(batch: [UsageRecord], charges: [String: Int64] = [:]) throws -> Int {
+        guard !batch.isEmpty || !charges.isEmpty else { return 0 }
+        return try db.inTransaction(.immediate) {
+            try addKeySpendingRows(charges, nowMs: Timestamp.nowMs())
+            return try insertUsageRows(batch)
+        }
     }
 }
