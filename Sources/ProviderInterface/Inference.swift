@@ -7,14 +7,17 @@ public struct ChatMessage: Sendable, Hashable {
     /// The whole message as the client sent it (content parts such as `image_url` and
     /// `input_audio`, `tool_calls`, `tool_call_id`, `name`, …), sent upstream verbatim by
     /// OpenAI-shaped adapters; `nil` for a message that is only `role` and text `content`.
-    public var wire: JSONObject?
+    public var wire: OpenAIMessage?
 
     /// A message.
-    public init(role: String, content: String, wire: JSONObject? = nil) {
+    public init(role: String, content: String, wire: OpenAIMessage? = nil) {
         self.role = role
         self.content = content
         self.wire = wire
     }
+
+    /// The message as the OpenAI chat protocol spells it: the client's own, or `role` and text `content`.
+    public var openAI: OpenAIMessage { wire ?? OpenAIMessage(role: role, content: .string(content)) }
 }
 
 /// What to run: one value, so adding a field breaks no adapter.

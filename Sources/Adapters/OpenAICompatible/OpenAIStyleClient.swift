@@ -82,19 +82,14 @@ struct OpenAIStyleClient: Sendable {
         return try await OpenAIChat.events(from: response, provider: provider, redactor: credential.redactor)
     }
 
-    /// `POST {base}/embeddings` with `{"model", "input", …parameters}`.
+    /// `POST {base}/embeddings` with `{"model", "input", "encoding_format", …parameters}`.
     func makeEmbeddings(_ request: InferenceRequest) -> HTTPRequest {
         let url = EndpointURL.join(baseURL, "/embeddings")
+        let body = OpenAIEmbeddingRequest(
+            model: request.model, input: request.input ?? .string(request.messages.map(\.content).joined(separator: "\n")),
+            encodingFormat: request.parameters["encoding_format"]?.stringValue, parameters: request.parameters)
         var out = JSONOutput(capacity: 256)
-        out.beginObject()
-        out.member("model", request.model)
-        out.key("input")
-        out.value(request.input ?? .string(request.messages.map(\.content).joined(separator: "\n")))
-        for member in request.parameters where member.key != "model" && member.key != "input" {
-            out.key(member.key)
-            out.value(member.value)
-        }
-        out.endObject()
+        body.write(to: &out)
         return HTTPRequest(
             method: "POST", url: url,
             headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Accept", "application/json")]

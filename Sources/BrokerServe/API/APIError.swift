@@ -117,14 +117,9 @@ struct APIError: Error, Sendable {
         return error
     }
 
-    /// The error object.
-    var json: JSONValue {
-        var object = JSONObject([
-            ("message", .string(message)), ("type", .string(type)), ("param", param.map(JSONValue.string) ?? .null),
-            ("code", code.map(JSONValue.string) ?? .null),
-        ])
-        for member in extra { object[member.key] = member.value }
-        return .object(JSONObject([("error", .object(object))]))
+    /// The error body in the wire layer's shape.
+    var wire: OpenAIError {
+        OpenAIError(message: message, type: type, param: param, code: code.map(JSONValue.string), extra: extra)
     }
 
     /// The HTTP response.
@@ -132,6 +127,6 @@ struct APIError: Error, Sendable {
         var headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
         if let retryAfterSeconds { headers.append(("Retry-After", String(retryAfterSeconds))) }
         if code == "shutting_down" { headers.append(("Connection", "close")) }
-        return ServerResponse(status: status, headers: headers, bytes: JSONWriter.bytes(json))
+        return ServerResponse(status: status, headers: headers, bytes: wire.bytes)
     }
 }

@@ -136,7 +136,7 @@ final class ChatStreamWriter: Sendable {
             state.withLock { $0.phase = .done }
         case .failure(let error)?:
             out.appendFraming("data: ".utf8)
-            out.value(error.json)
+            error.wire.write(to: &out)
             out.appendFraming("\n\ndata: [DONE]\n\n".utf8)
             state.withLock { $0.phase = .done }
         }
