@@ -44,6 +44,10 @@ public struct InferenceRequest: Sendable, Hashable {
     public var timeoutMs: Int?
     /// Bound on the time to the first byte of the answer, in milliseconds.
     public var firstByteTimeoutMs: Int?
+    /// The client's Responses API request (`POST /v1/responses`), sent unchanged by adapters
+    /// whose provider serves `/responses` itself (the registry says so); the others run
+    /// ``messages`` and ``parameters``, its chat translation.
+    public var responses: OpenAIResponsesRequest? = nil
 
     /// A request; everything but the model and task defaults to empty.
     public init(
@@ -110,6 +114,9 @@ public struct InferenceResponse: Sendable, Hashable {
     /// calls, `logprobs`, reasoning fields and unknown members, as the provider sent them
     /// (for a streamed run, the chunks folded together).
     public var completion: OpenAICompletion?
+    /// The provider's own Responses API answer, when the request went to its `/responses`
+    /// (for a streamed run, the response of its last `response.*` event).
+    public var response: OpenAIResponse? = nil
 
     /// A response.
     public init(
@@ -136,6 +143,10 @@ public enum InferenceEvent: Sendable, Hashable {
     /// reasoning, `logprobs`, several choices, unknown members); yielded instead of `.delta`
     /// by adapters that speak that protocol. Its `usage`, if any, is also yielded as `.usage`.
     case chunk(OpenAICompletion)
+    /// One event of a provider's own Responses API stream, as sent; yielded by adapters that
+    /// sent the request to the provider's `/responses`. The usage of its final response is
+    /// also yielded as `.usage`.
+    case responseEvent(OpenAIResponseEvent)
     /// Usage, when the provider reports it (may come more than once; the last one counts).
     case usage(TokenUsage)
     /// The stream ended normally with this finish reason.
@@ -147,6 +158,7 @@ public enum InferenceEvent: Sendable, Hashable {
         switch self {
         case .delta(let text): return text
         case .chunk(let chunk): return chunk.text
+        case .responseEvent(let event): return event.type == "response.output_text.delta" ? event.delta : nil
         case .opened, .usage, .finished: return nil
         }
     }

@@ -113,6 +113,14 @@ struct APIError: Error, Sendable {
             error = APIError(status: 502, type: "server_error", code: "upstream_failed", message: failure.message)
         }
         error.extra["attempts"] = attempts
+        // A stream that broke after output: what was delivered is billed, and the client is told how.
+        if let delivered = failure.delivered {
+            error.extra["usage"] = .object(JSONObject([
+                ("input_tokens", .integer(delivered.inputTokens)), ("output_tokens", .integer(delivered.outputTokens)),
+                ("estimated", .bool(failure.deliveredEstimated)),
+            ]))
+            error.extra["cost_nano_usd"] = failure.deliveredCost.map { .integer($0.roundedNanoUSD) } ?? .null
+        }
         if let id = failure.requestID { error.extra["request_id"] = .string(id) }
         return error
     }

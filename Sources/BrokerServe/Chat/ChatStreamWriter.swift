@@ -107,6 +107,8 @@ final class ChatStreamWriter: Sendable {
                 chunk.object = OpenAICompletion.chunkObject
                 if chunk.created == nil { chunk.created = createdSeconds }
                 event(chunk, omitUsage: true, into: &out)
+            case .event:
+                break  // a Responses API event: chat requests never go to /responses
             }
         }
         if sawChunk { state.withLock { $0.passedThrough = true } }

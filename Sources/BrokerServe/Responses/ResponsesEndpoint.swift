@@ -15,7 +15,11 @@ struct ResponsesEndpoint: Sendable {
         let responses = OpenAIResponsesRequest(parsing: .object(object)) ?? OpenAIResponsesRequest()
         let translated: OpenAIChatRequest
         do { translated = try responses.chatRequest() } catch { throw APIError.badRequest(error.message, param: error.param) }
-        let chat = try ChatCompletionRequest.make(translated, registry: context.registry)
+        var chat = try ChatCompletionRequest.make(translated, registry: context.registry)
+        // Sent as is to providers that serve /responses themselves (the broker's member aside).
+        var native = responses
+        native.parameters["broker"] = nil
+        chat.request.responses = native
         let routed = RoutedRun(context: context, key: key, route: "responses")
         let plan = try await routed.plan(selectors: chat.selectors, route: chat.route, requested: chat.requestedModel)
             .get()
@@ -48,6 +52,17 @@ struct ResponsesEndpoint: Sendable {
         let result = try await routed.run(
             chat.request, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
         ).get()
+        if let own = result.response.response {
+            // The provider's own response object, as sent, with the broker's account.
+            var out = JSONOutput(capacity: 2048)
+            own.write(to: &out) { out in
+                out.key("broker")
+                ChatCompletionJSON.writeBrokerInfo(result, to: &out)
+            }
+            return ServerResponse(
+                status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
+                bytes: out.bytes)
+        }
         let text: String
         switch result.response.output {
         case .text(let t): text = t

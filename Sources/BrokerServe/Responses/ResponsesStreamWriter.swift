@@ -4,8 +4,9 @@ import ProviderInterface
 import Synchronization
 
 /// Streams a chat answer as the Responses API's event sequence: the channel plumbing around
-/// the wire layer's ``OpenAIResponseStream``, which writes the events. A failure after output
-/// has started is an `error` event; `response.completed` carries the broker's account.
+/// the wire layer's ``OpenAIResponseStream``, which writes the events. A provider that served
+/// `/responses` itself has its events passed on as sent instead. A failure after output has
+/// started is an `error` event; the final `response.completed` carries the broker's account.
 final class ResponsesStreamWriter: Sendable {
     private enum Phase { case head, body, done, finished }
 
@@ -13,6 +14,12 @@ final class ResponsesStreamWriter: Sendable {
         var phase = Phase.head
         var first: StreamChannel.Batch?
         var events: OpenAIResponseStream
+        /// Whether the provider's own events pass through (decided by the first batch).
+        var native = false
+        /// The provider's final event, held until the run's result gives the broker's account.
+        var terminal: OpenAIResponseEvent?
+        /// The provider's last `sequence_number`.
+        var lastSequence = -1
     }
 
     private let channel: StreamChannel
@@ -46,7 +53,8 @@ final class ResponsesStreamWriter: Sendable {
             return .data(
                 state.withLock { s in
                     var out = JSONOutput(capacity: 2048)
-                    s.events.start(to: &out)
+                    s.native = s.first?.pieces.contains { if case .event = $0 { return true } else { return false } } ?? false
+                    if !s.native { s.events.start(to: &out) }
                     if let first = s.first {
                         s.first = nil
                         render(first, &s, &out)
@@ -79,11 +87,30 @@ final class ResponsesStreamWriter: Sendable {
             switch piece {
             case .text(let text): s.events.add(text: text, to: &out)
             case .chunk(let chunk): s.events.add(chunk, to: &out)
+            case .event(let event):
+                if let n = event.sequenceNumber { s.lastSequence = n }
+                if event.isTerminal { s.terminal = event } else { event.writeEvent(to: &out) }
             }
         }
         switch batch.result {
         case nil:
             break
+        case .success(let result)? where s.native:
+            s.terminal?.writeEvent(to: &out) { out in
+                out.key("broker")
+                ChatCompletionJSON.writeBrokerInfo(result, to: &out)
+            }
+            s.phase = .done
+        case .failure(let error)? where s.native:
+            let wire = error.wire
+            var members = JSONObject([
+                ("code", wire.code ?? "error"), ("message", .string(wire.message)),
+                ("param", wire.param.map(JSONValue.string) ?? .null),
+            ])
+            for member in wire.extra { members[member.key] = member.value }
+            let event = OpenAIResponseEvent(type: "error", sequenceNumber: s.lastSequence + 1, extra: members)
+            event.writeEvent(to: &out)
+            s.phase = .done
         case .success(let result)?:
             s.events.complete(finishReason: result.response.finishReason, usage: result.response.usage, to: &out) { out in
                 out.key("broker")

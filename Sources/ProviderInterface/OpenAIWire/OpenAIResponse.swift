@@ -162,6 +162,31 @@ public struct OpenAIResponse: Sendable, Hashable {
         self = parsed
     }
 
+    /// The text of the output's messages (their `output_text` parts, joined), as the `openai`
+    /// SDK's `output_text` reads it.
+    public var outputText: String {
+        var text = ""
+        for item in items {
+            switch item.kind {
+            case .message(let t): text += t
+            case .other(type: "message"):
+                for part in item.extra["content"]?.arrayValue ?? [] where part["type"] == "output_text" {
+                    text += part["text"]?.stringValue ?? ""
+                }
+            default: break
+            }
+        }
+        return text
+    }
+
+    /// The chat finish reason this response amounts to: `length` when incomplete,
+    /// `tool_calls` when it calls a function, else `stop`.
+    public var chatFinishReason: String {
+        if status == "incomplete" { return "length" }
+        let calls = items.contains { if case .functionCall = $0.kind { return true } else { return false } }
+        return calls ? "tool_calls" : "stop"
+    }
+
     /// The billed token counts of ``usage`` (`input_tokens`, `output_tokens`).
     public var tokenUsage: TokenUsage? { OpenAIUsage(parsing: usage)?.tokenUsage }
 

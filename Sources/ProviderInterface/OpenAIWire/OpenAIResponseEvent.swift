@@ -49,14 +49,27 @@ public struct OpenAIResponseEvent: Sendable, Hashable {
         }
     }
 
-    /// Writes the `data` object: `type`, `sequence_number`, `response`, `item`, `delta`, then the rest.
-    public func write(to out: inout JSONOutput) {
+    /// The output an event delivers: the `delta` of a `….delta` event (text, function-call
+    /// arguments, a refusal, reasoning); `nil` for the others.
+    public var outputDelta: String? {
+        guard let delta, type.hasSuffix(".delta") else { return nil }
+        return delta
+    }
+
+    /// Whether this event ends the stream (`response.completed`, `response.incomplete`, `response.failed`).
+    public var isTerminal: Bool {
+        type == "response.completed" || type == "response.incomplete" || type == "response.failed"
+    }
+
+    /// Writes the `data` object: `type`, `sequence_number`, `response` (with `responseMembers`
+    /// added: the broker's account), `item`, `delta`, then the rest.
+    public func write(to out: inout JSONOutput, responseMembers: (inout JSONOutput) -> Void = { _ in }) {
         out.beginObject()
         out.member("type", type)
         if let sequenceNumber { out.member("sequence_number", integer: Int64(sequenceNumber)) }
         if let response {
             out.key("response")
-            response.write(to: &out)
+            response.write(to: &out, members: responseMembers)
         }
         if let item {
             out.key("item")
@@ -68,8 +81,8 @@ public struct OpenAIResponseEvent: Sendable, Hashable {
     }
 
     /// Writes the whole event: `event: TYPE`, `data: {…}` and the blank line.
-    public func writeEvent(to out: inout JSONOutput) {
-        Self.write(type, to: &out) { out in write(to: &out) }
+    public func writeEvent(to out: inout JSONOutput, responseMembers: (inout JSONOutput) -> Void = { _ in }) {
+        Self.write(type, to: &out) { out in write(to: &out, responseMembers: responseMembers) }
     }
 
     /// `event: TYPE`, `data: ` and what `data` writes (one JSON object), then the blank line:

@@ -168,7 +168,8 @@ public struct OpenAIResponseStream: Sendable {
         }
     }
 
-    /// The `error` event of a stream that failed after it started.
+    /// The `error` event of a stream that failed after it started: `code`, `message`, `param`,
+    /// then the error's other members (what was billed for the delivered part, the attempts).
     public mutating func fail(_ error: OpenAIError, to out: inout JSONOutput) {
         event("error", &out) { out in
             out.key("code")
@@ -176,6 +177,7 @@ public struct OpenAIResponseStream: Sendable {
             out.member("message", error.message)
             out.key("param")
             if let param = error.param { out.string(param) } else { out.null() }
+            out.members(error.extra)
         }
     }
 
