@@ -142,6 +142,12 @@ struct OpenAIWireRoundTripTests {
         #expect(response.tokenUsage == TokenUsage(inputTokens: 36, outputTokens: 87))
         #expect(response.extra["x_vendor"] == [1] && response.extra["service_tier"] == "default")
         #expect(try OpenAIResponse(bytes: response.bytes) == response)
+        // Members of an unexpected shape are kept, and written once.
+        let odd = try roundTrip(
+            #"{"id":"resp_2","object":"response","created_at":"soon","status":7,"model":null,"output":[{"no_type":1}],"usage":"n/a"}"#,
+            OpenAIResponse.init(parsing:)
+        ) { $0.write(to: &$1) }
+        #expect(odd.extra.keys == ["created_at", "status", "model", "output", "usage"])
 
         // One built from a chat answer round-trips too, and says incomplete at the length limit.
         let completion = OpenAICompletion(choices: [

@@ -192,19 +192,24 @@ public struct OpenAIResponse: Sendable, Hashable {
 
     /// Writes `id`, `object`, `created_at`, `status`, `model`, `output`, `usage` (`null` when
     /// unknown), the other members, then the caller's own (the broker's account).
+    /// A typed member whose value came in an unexpected shape is in ``extra`` and written from there, once.
     public func write(to out: inout JSONOutput, members: (inout JSONOutput) -> Void = { _ in }) {
         out.beginObject()
         out.member("id", id)
         if extra["object"] == nil { out.member("object", "response") }
-        out.member("created_at", integer: createdAt)
-        out.member("status", status)
-        out.member("model", model)
-        out.key("output")
-        out.beginArray()
-        for item in items { item.write(to: &out) }
-        out.endArray()
-        out.key("usage")
-        out.value(usage ?? .null)
+        if extra["created_at"] == nil { out.member("created_at", integer: createdAt) }
+        if extra["status"] == nil { out.member("status", status) }
+        if extra["model"] == nil { out.member("model", model) }
+        if extra["output"] == nil {
+            out.key("output")
+            out.beginArray()
+            for item in items { item.write(to: &out) }
+            out.endArray()
+        }
+        if extra["usage"] == nil {
+            out.key("usage")
+            out.value(usage ?? .null)
+        }
         out.members(extra)
         members(&out)
         out.endObject()
