@@ -3,7 +3,11 @@
 (plain, streamed and accumulated by the client, and the tool's result sent back), n=2,
 logprobs and a vision message; then reads /v1/usage.
 
-Usage: serve_passthrough_clients.py BASE_URL API_KEY CHAT_MODEL VISION_MODEL EMBEDDING_MODEL
+Usage: serve_passthrough_clients.py BASE_URL API_KEY CHAT_MODEL VISION_MODEL EMBEDDING_MODEL [NATIVE_MODEL]
+
+NATIVE_MODEL, when given, is served by a provider whose registry row says it speaks the
+Responses API itself: `responses.create` (plain, and streamed with a function call) goes there
+unchanged.
 
 Prints one JSON object with what each call returned; exits non-zero on the first failure.
 """
@@ -27,6 +31,7 @@ TOOLS = [
 
 def main() -> int:
     base, key, model, vision_model, embedding_model = sys.argv[1:6]
+    native_model = sys.argv[6] if len(sys.argv) > 6 else None
     client = OpenAI(base_url=base + "/v1", api_key=key, max_retries=0)
     report = {}
     question = [{"role": "user", "content": 'Weather in "Paris", Île-de-France?'}]
@@ -137,6 +142,26 @@ def main() -> int:
         if event.type == "response.output_text.delta":
             text_deltas.append(event.delta)
     report["responses_stream_text"] = "".join(text_deltas)
+
+    if native_model:
+        # A provider that serves /responses itself: its own answer and events come through.
+        native = client.responses.create(model=native_model, input="hello native", instructions="Be brief.")
+        report["native_id"] = native.id
+        report["native_text"] = native.output_text
+        report["native_item_types"] = [item.type for item in native.output]
+        report["native_output_tokens"] = native.usage.output_tokens
+        types, native_arguments, completed = [], "", None
+        for event in client.responses.create(model=native_model, input=asked, tools=function_tools, stream=True):
+            if not types or types[-1] != event.type:
+                types.append(event.type)
+            if event.type == "response.function_call_arguments.delta":
+                native_arguments += event.delta
+            if event.type == "response.completed":
+                completed = event.response
+        report["native_stream_events"] = types
+        report["native_stream_id"] = completed.id
+        report["native_stream_arguments"] = native_arguments
+        report["native_stream_usage"] = completed.usage.output_tokens
 
     request = urllib.request.Request(base + "/v1/usage", headers={"Authorization": "Bearer " + key})
     with urllib.request.urlopen(request) as response:

@@ -7,14 +7,17 @@ public struct ChatMessage: Sendable, Hashable {
     /// The whole message as the client sent it (content parts such as `image_url` and
     /// `input_audio`, `tool_calls`, `tool_call_id`, `name`, …), sent upstream verbatim by
     /// OpenAI-shaped adapters; `nil` for a message that is only `role` and text `content`.
-    public var wire: JSONObject?
+    public var wire: OpenAIMessage?
 
     /// A message.
-    public init(role: String, content: String, wire: JSONObject? = nil) {
+    public init(role: String, content: String, wire: OpenAIMessage? = nil) {
         self.role = role
         self.content = content
         self.wire = wire
     }
+
+    /// The message as the OpenAI chat protocol spells it: the client's own, or `role` and text `content`.
+    public var openAI: OpenAIMessage { wire ?? OpenAIMessage(role: role, content: .string(content)) }
 }
 
 /// What to run: one value, so adding a field breaks no adapter.
@@ -41,6 +44,10 @@ public struct InferenceRequest: Sendable, Hashable {
     public var timeoutMs: Int?
     /// Bound on the time to the first byte of the answer, in milliseconds.
     public var firstByteTimeoutMs: Int?
+    /// The client's Responses API request (`POST /v1/responses`), sent unchanged by adapters
+    /// whose provider serves `/responses` itself (the registry says so); the others run
+    /// ``messages`` and ``parameters``, its chat translation.
+    public var responses: OpenAIResponsesRequest? = nil
 
     /// A request; everything but the model and task defaults to empty.
     public init(
@@ -107,6 +114,9 @@ public struct InferenceResponse: Sendable, Hashable {
     /// calls, `logprobs`, reasoning fields and unknown members, as the provider sent them
     /// (for a streamed run, the chunks folded together).
     public var completion: OpenAICompletion?
+    /// The provider's own Responses API answer, when the request went to its `/responses`
+    /// (for a streamed run, the response of its last `response.*` event).
+    public var response: OpenAIResponse? = nil
 
     /// A response.
     public init(
@@ -133,6 +143,10 @@ public enum InferenceEvent: Sendable, Hashable {
     /// reasoning, `logprobs`, several choices, unknown members); yielded instead of `.delta`
     /// by adapters that speak that protocol. Its `usage`, if any, is also yielded as `.usage`.
     case chunk(OpenAICompletion)
+    /// One event of a provider's own Responses API stream, as sent; yielded by adapters that
+    /// sent the request to the provider's `/responses`. The usage of its final response is
+    /// also yielded as `.usage`.
+    case responseEvent(OpenAIResponseEvent)
     /// Usage, when the provider reports it (may come more than once; the last one counts).
     case usage(TokenUsage)
     /// The stream ended normally with this finish reason.
@@ -144,6 +158,7 @@ public enum InferenceEvent: Sendable, Hashable {
         switch self {
         case .delta(let text): return text
         case .chunk(let chunk): return chunk.text
+        case .responseEvent(let event): return event.type == "response.output_text.delta" ? event.delta : nil
         case .opened, .usage, .finished: return nil
         }
     }

@@ -1,7 +1,8 @@
 import ProviderInterface
 
-/// An OpenAI-compatible provider played under a path prefix: `GET /{prefix}/v1/models` and
-/// `POST /{prefix}/v1/chat/completions`.
+/// An OpenAI-compatible provider played under a path prefix: `GET /{prefix}/v1/models`,
+/// `POST /{prefix}/v1/chat/completions`, `/embeddings`, and `/responses` when it serves the
+/// Responses API itself.
 public struct CompatibleProvider: Sendable {
     /// How the model list is shaped.
     public enum ListShape: Sendable, Hashable {
@@ -15,11 +16,14 @@ public struct CompatibleProvider: Sendable {
     public var listShape: ListShape
     /// The models listed.
     public var models: [CompatibleModel]
+    /// Whether it answers `POST /{prefix}/v1/responses` (OpenAI's Responses API) itself.
+    public var servesResponses: Bool
 
     /// A provider.
-    public init(listShape: ListShape = .objectList, models: [CompatibleModel] = []) {
+    public init(listShape: ListShape = .objectList, models: [CompatibleModel] = [], servesResponses: Bool = false) {
         self.listShape = listShape
         self.models = models
+        self.servesResponses = servesResponses
     }
 }
 

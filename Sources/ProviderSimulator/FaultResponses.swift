@@ -33,7 +33,7 @@ enum FaultResponses {
             return .json(#"{"object":"list","data":[{"id":"broken-model","created":17"#, status: 200)
         case .oversizedBody(let count):
             return .json(bytes: paddedJSON(count), status: 200)
-        case .slowFirstByte, .slowDrip, .resetMidBody, .truncatedStream, .inBandStreamError:
+        case .slowFirstByte, .slowDrip, .resetMidBody, .truncatedStream, .inBandStreamError, .breakMidToolCall:
             return nil
         }
     }
@@ -85,6 +85,15 @@ enum FaultResponses {
                 chunks = Array(events.prefix(max(1, events.count - 2)))
             }
             return ServerResponse(status: 200, headers: headers, body: .stream(.chunks(chunks, ending: .abort)))
+        case .breakMidToolCall(let wanted):
+            guard case .chunks(let all, _) = normal.body else { return normal.serverResponse() }
+            var sent: [[UInt8]] = []
+            var fragments = 0
+            for chunk in withoutDone(all) where fragments < wanted {
+                sent.append(chunk)
+                if carriesArgumentFragment(chunk) { fragments += 1 }
+            }
+            return ServerResponse(status: 200, headers: headers, body: .stream(.chunks(sent, ending: .abort)))
         case .inBandStreamError(let message):
             var chunks: [[UInt8]] = []
             if case .chunks(let all, _) = normal.body { chunks = Array(withoutDone(all).prefix(2)) }
@@ -107,6 +116,17 @@ enum FaultResponses {
         guard !bytes.isEmpty else { return [] }
         let size = max(64, (bytes.count + 31) / 32)
         return stride(from: 0, to: bytes.count, by: size).map { Array(bytes[$0..<min($0 + size, bytes.count)]) }
+    }
+
+    /// Whether an SSE chunk carries a piece of tool-call arguments (chat or Responses API).
+    private static func carriesArgumentFragment(_ chunk: [UInt8]) -> Bool {
+        let text = String(decoding: chunk, as: UTF8.self)
+        guard let start = text.range(of: "data:")?.upperBound,
+            let value = try? JSONParser.parse(String(text[start...]).trimmingSpaces)
+        else { return false }
+        if value["type"] == "response.function_call_arguments.delta" { return true }
+        guard let chunk = OpenAICompletion(parsing: value, chunk: true) else { return false }
+        return chunk.choices.contains { $0.message?.toolCalls?.contains { !($0.arguments ?? "").isEmpty } == true }
     }
 
     /// SSE chunks without the final `[DONE]` event.

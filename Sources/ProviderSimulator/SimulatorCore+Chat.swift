@@ -15,29 +15,29 @@ extension SimulatorCore {
     /// An OpenAI chat completion, plain or streamed (SSE).
     func chat(_ request: RecordedRequest, _ snapshot: Snapshot, flavor: ChatFlavor) -> SimulatedResponse {
         let fixtures = snapshot.fixtures
-        guard let json = request.json, case .object(let body) = json else {
+        guard let json = request.json, let body = OpenAIChatRequest(parsing: json) else {
             return Self.openAIError(400, "Could not parse the JSON body of your request.", param: nil, code: nil)
         }
-        guard let requested = body["model"]?.stringValue, !requested.isEmpty else {
+        guard let requested = body.model, !requested.isEmpty else {
             return Self.openAIError(400, "you must provide a model parameter", param: "model", code: nil)
         }
-        guard let messages = body["messages"]?.arrayValue, !messages.isEmpty else {
+        guard let messages = body.messages, !messages.isEmpty else {
             return Self.openAIError(400, "'messages' is a required property", param: "messages", code: nil)
         }
         let model: String
         let provider: String
-        switch resolveModel(requested, flavor: flavor, body: body, fixtures: fixtures) {
+        switch resolveModel(requested, flavor: flavor, body: body.parameters, fixtures: fixtures) {
         case .success(let resolved): (model, provider) = resolved
         case .failure(let refusal): return refusal.response
         }
 
         var answer = fixtures.answer(for: model, lastUserMessage: Self.lastUserText(messages))
         // A vision message: say how many images arrived, so a test sees the parts got here.
-        let images = Self.imageCount(messages.last(where: { $0["role"]?.stringValue == "user" }))
+        let images = Self.imageCount(messages.last(where: { $0.role == "user" }))
         if images > 0 { answer = "I see \(images) image\(images == 1 ? "" : "s"). " + answer }
         var pieces = Self.pieces(of: answer)
         var finishReason = "stop"
-        if let limit = body["max_tokens"]?.intValue ?? body["max_completion_tokens"]?.intValue, limit >= 0, pieces.count > limit {
+        if let limit = body.maxTokens, limit >= 0, pieces.count > limit {
             pieces = Array(pieces.prefix(limit))
             answer = pieces.joined()
             finishReason = "length"
@@ -48,15 +48,15 @@ extension SimulatorCore {
         var completion = ChatCompletionRenderer(
             id: "chatcmpl-sim-\(number)", model: model,
             provider: { if case .openRouter = flavor { return provider } else { return nil } }(), usage: usage)
-        completion.choiceCount = min(8, max(1, body["n"]?.intValue ?? 1))
-        completion.logprobs = body["logprobs"]?.boolValue == true
+        completion.choiceCount = min(8, max(1, body.n ?? 1))
+        completion.logprobs = body.logprobs == true
         completion.toolCall = Self.toolCall(body, messages: messages, number: number)
         if case .compatible = flavor {
             completion.systemFingerprint = "fp_sim_\(model.utf8.count)"
         } else {
             completion.dialect = .namedWithFirstFragment
         }
-        if body["reasoning_effort"] != nil || body["reasoning"] != nil {
+        if body.parameters["reasoning_effort"] != nil || body.parameters["reasoning"] != nil {
             let key: String
             if case .openRouter = flavor { key = "reasoning" } else { key = "reasoning_content" }
             completion.reasoning = (key, "Thinking it over first.")
@@ -64,13 +64,13 @@ extension SimulatorCore {
         var headers: [(String, String)] = []
         if case .huggingFaceRouter = flavor { headers.append(("x-inference-provider", provider)) }
 
-        guard body["stream"]?.boolValue == true else {
+        guard body.stream == true else {
             let includeUsage = fixtures.placement(for: model) != .absent
             return .json(
                 bytes: completion.full(answer: answer, pieces: pieces, finishReason: finishReason, includeUsage: includeUsage),
                 headers: headers)
         }
-        let includeUsageRequested = body["stream_options"]?["include_usage"]?.boolValue == true
+        let includeUsageRequested = body.includeUsage
         let events = completion.streamEvents(
             pieces: pieces, finishReason: finishReason, placement: fixtures.placement(for: model),
             includeUsageRequested: includeUsageRequested)
@@ -151,29 +151,18 @@ extension SimulatorCore {
     static func openAIError(_ status: Int, _ message: String, param: String?, code: String?, type: String = "invalid_request_error")
         -> SimulatedResponse
     {
-        var out = JSONOutput(capacity: 128)
-        out.beginObject()
-        out.key("error")
-        out.beginObject()
-        out.member("message", message)
-        out.member("type", type)
-        out.key("param")
-        if let param { out.string(param) } else { out.null() }
-        out.key("code")
-        if let code { out.string(code) } else { out.null() }
-        out.endObject()
-        out.endObject()
-        return .json(bytes: out.bytes, status: status)
+        let error = OpenAIError(message: message, type: type, param: param, code: code.map(JSONValue.string))
+        return .json(bytes: error.bytes, status: status)
     }
 
     /// The tool call to answer with: when the request offers function tools, does not say
     /// `tool_choice: "none"`, and its last message is not a tool's result. The function is the
     /// one `tool_choice` names, else the first; the arguments quote the last user message.
-    static func toolCall(_ body: JSONObject, messages: [JSONValue], number: Int) -> SimulatedToolCall? {
-        guard let tools = body["tools"]?.arrayValue, !tools.isEmpty, body["tool_choice"]?.stringValue != "none",
-            messages.last?["role"]?.stringValue != "tool"
+    static func toolCall(_ body: OpenAIChatRequest, messages: [OpenAIMessage], number: Int) -> SimulatedToolCall? {
+        guard let tools = body.tools, !tools.isEmpty, body.toolChoice?.stringValue != "none",
+            messages.last?.role != "tool"
         else { return nil }
-        guard let name = body["tool_choice"]?["function"]?["name"]?.stringValue
+        guard let name = body.toolChoice?["function"]?["name"]?.stringValue
             ?? tools.lazy.compactMap({ $0["function"]?["name"]?.stringValue }).first
         else { return nil }
         var arguments = JSONOutput(capacity: 96)
@@ -188,14 +177,14 @@ extension SimulatorCore {
     }
 
     /// The `image_url` parts of a message's content.
-    static func imageCount(_ message: JSONValue?) -> Int {
-        message?["content"]?.arrayValue?.filter { $0["type"]?.stringValue == "image_url" }.count ?? 0
+    static func imageCount(_ message: OpenAIMessage?) -> Int {
+        message?.content?.arrayValue?.filter { $0["type"]?.stringValue == "image_url" }.count ?? 0
     }
 
     /// The text of the last `user` message (string content, or the text parts of an array).
-    static func lastUserText(_ messages: [JSONValue]) -> String {
-        guard let message = messages.last(where: { $0["role"]?.stringValue == "user" }) else { return "" }
-        return contentText(message["content"])
+    static func lastUserText(_ messages: [OpenAIMessage]) -> String {
+        guard let message = messages.last(where: { $0.role == "user" }) else { return "" }
+        return contentText(message.content)
     }
 
     static func contentText(_ content: JSONValue?) -> String {
@@ -203,8 +192,8 @@ extension SimulatorCore {
         return content?.arrayValue?.compactMap { $0["text"]?.stringValue }.joined(separator: " ") ?? ""
     }
 
-    static func promptWords(_ messages: [JSONValue]) -> Int {
-        messages.reduce(0) { $0 + pieces(of: contentText($1["content"])).count }
+    static func promptWords(_ messages: [OpenAIMessage]) -> Int {
+        messages.reduce(0) { $0 + pieces(of: contentText($1.content)).count }
     }
 
     /// Words with their trailing whitespace: the simulator's tokens.

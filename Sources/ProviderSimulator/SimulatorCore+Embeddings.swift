@@ -5,23 +5,18 @@ extension SimulatorCore {
     /// numbers per input (fewer with `dimensions`), base64 of little-endian float32 with
     /// `encoding_format: base64`, and `usage` counting the inputs' words.
     func embeddings(_ request: RecordedRequest, provider: CompatibleProvider) -> SimulatedResponse {
-        guard let json = request.json, case .object(let body) = json else {
+        guard let json = request.json, let body = OpenAIEmbeddingRequest(parsing: json) else {
             return Self.openAIError(400, "Could not parse the JSON body of your request.", param: nil, code: nil)
         }
-        guard let model = body["model"]?.stringValue, provider.models.contains(where: { $0.id == model }) else {
+        guard let model = body.model, provider.models.contains(where: { $0.id == model }) else {
             return Self.openAIError(
                 404, "The model does not exist or is not an embedding model.", param: "model", code: "model_not_found")
         }
-        let inputs: [String]
-        if let text = body["input"]?.stringValue {
-            inputs = [text]
-        } else if let list = body["input"]?.arrayValue, !list.isEmpty, list.allSatisfy({ $0.stringValue != nil }) {
-            inputs = list.compactMap(\.stringValue)
-        } else {
+        guard let inputs = body.texts else {
             return Self.openAIError(
                 400, "'input' must be a string or a non-empty array of strings", param: "input", code: nil)
         }
-        let dimensions = min(8, max(1, body["dimensions"]?.intValue ?? 8))
+        let dimensions = min(8, max(1, body.parameters["dimensions"]?.intValue ?? 8))
         var items: [OpenAIEmbeddingList.Item] = []
         for (index, text) in inputs.enumerated() {
             let numbers: [JSONValue] = (0..<dimensions).map { k in
@@ -33,7 +28,7 @@ extension SimulatorCore {
         let words = inputs.reduce(0) { $0 + Self.pieces(of: $1).count }
         var list = OpenAIEmbeddingList(
             data: items, model: model, usage: OpenAIUsage(promptTokens: Int64(words), totalTokens: Int64(words)))
-        if body["encoding_format"]?.stringValue == "base64" { list = list.base64Encoded }
+        if body.encodingFormat == "base64" { list = list.base64Encoded }
         var out = JSONOutput(capacity: 256 * inputs.count)
         list.write(to: &out)
         return .json(bytes: out.bytes)

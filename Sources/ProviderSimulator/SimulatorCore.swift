@@ -144,6 +144,9 @@ final class SimulatorCore: Sendable {
                 if method == "POST", segments.count == 3, segments[2] == "embeddings" {
                     return embeddings(request, provider: provider)
                 }
+                if method == "POST", segments.count == 3, segments[2] == "responses", provider.servesResponses {
+                    return responses(request, snapshot, provider: provider)
+                }
             }
         default: break
         }

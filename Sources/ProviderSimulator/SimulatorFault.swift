@@ -18,6 +18,11 @@ public enum SimulatorFault: Sendable {
     case malformedJSON
     /// An SSE stream that stops without `[DONE]` and drops the connection.
     case truncatedStream
+    /// A streamed tool call that breaks in the middle of its arguments: the stream up to and
+    /// including its `fragments`-th argument piece (a chat chunk with `function.arguments`, or a
+    /// Responses `response.function_call_arguments.delta` event), then the connection drops —
+    /// no usage, no `[DONE]`.
+    case breakMidToolCall(fragments: Int)
     /// 200 SSE: a couple of chunks, then `data: {"error":"…","error_type":"…"}`.
     case inBandStreamError(message: String)
     /// 200 with a valid JSON body of exactly this many bytes.

@@ -138,8 +138,17 @@ extension SimulatorFixtures {
     /// $0.02 per million input tokens), which ``ProviderSimulator/embeddingRegistryEntry()`` names.
     public static let embeddingModel = "BAAI/bge-base-en-v1.5"
 
+    /// The model of the `nativeco` provider, which serves the Responses API itself
+    /// (Together-style list, $0.05/$0.20 per million tokens), named by
+    /// ``ProviderSimulator/nativeResponsesRegistryEntry()``.
+    public static let nativeResponsesModel = "openai/gpt-oss-20b"
+
     static var defaultCompatibleProviders: [String: CompatibleProvider] {
         [
+            "nativeco": CompatibleProvider(
+                listShape: .bareArray,
+                models: [together(nativeResponsesModel, "OpenAI GPT-OSS 20B", input: "0.05", output: "0.2")],
+                servesResponses: true),
             "embedco": CompatibleProvider(
                 listShape: .bareArray, models: [
                     together("meta-llama/Llama-3.2-3B-Instruct-Turbo", "Llama 3.2 3B", input: "0.06", output: "0.06"),

@@ -26,6 +26,22 @@ extension ProviderSimulator {
         """
     }
 
+    /// A registry entry (with its leading comma) for `nativeco`: an OpenAI-compatible provider
+    /// whose registry row says it serves the Responses API itself (`"responses": "native"`),
+    /// so `POST /v1/responses` goes to its `/responses` unchanged.
+    public func nativeResponsesRegistryEntry() -> String { Self.nativeResponsesRegistryEntry(baseURL: baseURL) }
+
+    /// ``nativeResponsesRegistryEntry()`` for a simulator at `baseURL`.
+    public static func nativeResponsesRegistryEntry(baseURL: String) -> String {
+        """
+        ,{"key": "nativeco", "adapter": "openai-compatible", "base_url": "\(baseURL)/nativeco/v1", "auth_env": "ACME_KEY",
+           "region": {"region": "us"}, "timeout": "10s",
+           "pricing": {"source": "api", "unit": "usd_per_mtok", "zero": "free"},
+           "options": {"list_envelope": "array", "price_input_field": "pricing.input", "price_output_field": "pricing.output",
+                       "responses": "native"}}
+        """
+    }
+
     /// The test registry as JSON text, with `extraProviders` entries appended.
     public func testRegistryJSON(extraProviders: String = "") -> String {
         let base = baseURL

@@ -117,7 +117,7 @@ struct HuggingFaceSimulatorTests {
                 case .chunk(let chunk): text += chunk.text
                 case .usage(let u): usage = u
                 case .finished: finished = true
-                case .opened: break
+                case .opened, .responseEvent: break
                 }
             }
             #expect(text == "Bonjour tout le monde")

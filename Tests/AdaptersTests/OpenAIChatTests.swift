@@ -5,26 +5,31 @@ import Testing
 
 @Suite("OpenAIChat request building and parsing")
 struct OpenAIChatTests {
-    @Test func theBodyWrittenDirectlyIsTheBodyOfTheTree() {
+    @Test func extraMembersReplaceParametersInPlaceAndNeverTheOwnedOnes() {
         let request = InferenceRequest(
             model: "m", task: .conversational,
             messages: [ChatMessage(role: "system", content: "be \\ brief"), ChatMessage(role: "user", content: "tab\there")],
             parameters: JSONObject([
                 ("max_tokens", 16), ("stream", true), ("provider", ["order": ["a"]]), ("temperature", .number("0.2")),
             ]))
-        let extras: [JSONObject] = [
-            JSONObject(),
-            JSONObject([("provider", ["only": ["groq"]])]),  // wins over the parameter, in its place
-            JSONObject([("transforms", []), ("provider", nil)]),
-            JSONObject([("model", "replaced")]),  // an owned member: the tree's rules apply
+        let messages = #""messages":[{"role":"system","content":"be \\ brief"},{"role":"user","content":"tab\there"}]"#
+        let cases: [(JSONObject, Bool, String)] = [
+            (JSONObject(), false, #"{"model":"org/name:p","# + messages
+                + #","max_tokens":16,"provider":{"order":["a"]},"temperature":0.2}"#),
+            // An extra member wins over the parameter, in its place.
+            (JSONObject([("provider", ["only": ["groq"]])]), true, #"{"model":"org/name:p","# + messages
+                + #","max_tokens":16,"provider":{"only":["groq"]},"temperature":0.2,"stream":true,"#
+                + #""stream_options":{"include_usage":true}}"#),
+            (JSONObject([("transforms", []), ("provider", nil)]), false, #"{"model":"org/name:p","# + messages
+                + #","max_tokens":16,"provider":null,"temperature":0.2,"transforms":[]}"#),
+            // The model, messages and stream members are the builder's.
+            (JSONObject([("model", "replaced"), ("stream", false)]), true, #"{"model":"org/name:p","# + messages
+                + #","max_tokens":16,"provider":{"order":["a"]},"temperature":0.2,"stream":true,"#
+                + #""stream_options":{"include_usage":true}}"#),
         ]
-        for extra in extras {
-            for stream in [false, true] {
-                let direct = OpenAIChat.body(model: "org/name:p", request: request, stream: stream, extraBody: extra)
-                let tree = JSONWriter.bytes(
-                    .object(OpenAIChat.bodyObject(model: "org/name:p", request: request, stream: stream, extraBody: extra)))
-                #expect(String(decoding: direct, as: UTF8.self) == String(decoding: tree, as: UTF8.self))
-            }
+        for (extra, stream, expected) in cases {
+            let body = OpenAIChat.body(model: "org/name:p", request: request, stream: stream, extraBody: extra)
+            #expect(String(decoding: body, as: UTF8.self) == expected)
         }
     }
 

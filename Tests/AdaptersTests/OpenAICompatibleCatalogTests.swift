@@ -153,6 +153,10 @@ struct OpenAICompatibleOptionsTests {
         #expect(issues(["chat_types": ["chat"]]) == ["options.chat_types"])
         #expect(issues(["chat_types": "chat", "type_field": "type"]) == ["options.chat_types"])
         #expect(issues(["model_path": "/models"]) == ["options.model_path"])
+        #expect(issues(["responses": "natve"]) == ["options.responses"])
+        #expect(issues(["responses": true]) == ["options.responses"])
+        #expect(issues(["responses_path": "responses"]) == ["options.responses_path"])
+        #expect(issues(["responses": "native", "responses_path": "/v2/responses"]).isEmpty)
         #expect(issues([:], pricing: PricingConfig(source: .static, catalogIsTable: true)) == ["pricing.models"])
     }
 

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("broker serve speaks what agents use, driven by the official openai client")
 struct OfficialClientPassThroughTests {
-    @Test("tool calls (plain, streamed, result sent back), n=2, logprobs, a vision message, embeddings and responses, each billed once")
+    @Test("tool calls (plain, streamed, result sent back), n=2, logprobs, a vision message, embeddings and responses (translated and native), each billed once")
     func agentFeatures() async throws {
         let python = BrokerServeProcess.repositoryRoot.appendingPathComponent(".venv-serve/bin/python")
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
@@ -13,14 +13,18 @@ struct OfficialClientPassThroughTests {
         }
         var fixtures = SimulatorFixtures()
         fixtures.chatAnswers[ServeHarness.llama8B] = "It is sunny."
-        let (simulator, dir, server) = try await OfficialClientTests.start(fixtures: fixtures, embeddings: true)
+        let (simulator, dir, server) = try await OfficialClientTests.start(
+            fixtures: fixtures, embeddings: true, nativeResponses: true)
         defer {
             simulator.stop()
             try? FileManager.default.removeItem(at: dir)
         }
         let (status, stdout, stderr, code, serveLog) = try await onOwnThread {
             try OfficialClientTests.runClients(
-                python, script: "serve_passthrough_clients.py", arguments: ["l8", "mistralai/Mistral-Small-3.1-24B-Instruct-2503", SimulatorFixtures.embeddingModel],
+                python, script: "serve_passthrough_clients.py", arguments: [
+                    "l8", "mistralai/Mistral-Small-3.1-24B-Instruct-2503", SimulatorFixtures.embeddingModel,
+                    SimulatorFixtures.nativeResponsesModel,
+                ],
                 server: server, home: dir)
         }
         #expect(status == 0, "\(stderr.suffix(3000))")
@@ -62,7 +66,23 @@ struct OfficialClientPassThroughTests {
             ])
         #expect(report["responses_after_call"] as? String == "It is sunny.")
         #expect(report["responses_stream_text"] as? String == "It is sunny.")
-        #expect(report["billed_requests"] as? Int == 13, "\(report["usage_rows"] ?? "")")
+        // The native provider's own answer and events, not the broker's translation (ids are the simulator's).
+        #expect((report["native_id"] as? String)?.hasPrefix("resp_sim_") == true)
+        #expect(report["native_item_types"] as? [String] == ["reasoning", "message"])
+        #expect((report["native_text"] as? String)?.isEmpty == false)
+        #expect((report["native_output_tokens"] as? Int ?? 0) > 0)
+        #expect((report["native_stream_id"] as? String)?.hasPrefix("resp_sim_") == true)
+        #expect(report["native_stream_arguments"] as? String == arguments)
+        #expect((report["native_stream_usage"] as? Int ?? 0) > 0)
+        #expect(
+            report["native_stream_events"] as? [String] == [
+                "response.created", "response.in_progress", "response.output_item.added",
+                "response.function_call_arguments.delta", "response.function_call_arguments.done", "response.output_item.done",
+                "response.completed",
+            ])
+        #expect(report["billed_requests"] as? Int == 15, "\(report["usage_rows"] ?? "")")
+        #expect(simulator.requests.filter { $0.path == "/nativeco/v1/responses" }.count == 2)
+        #expect(simulator.requests.filter { $0.path == "/nativeco/v1/chat/completions" }.isEmpty)
         // The tool call, the user and the image part went upstream as sent.
         let bodies = simulator.requests.filter { $0.path == "/v1/chat/completions" }.compactMap(\.json)
         #expect(bodies.contains { $0["user"] == "agent-7" && $0["tools"] != nil })

@@ -9,13 +9,17 @@ struct OfficialClientTests {
 
     /// A simulator in process, a registry pointing at it, a refreshed store, and `broker serve`,
     /// started on a thread of its own (see `onOwnThread`).
-    static func start(fixtures: SimulatorFixtures = SimulatorFixtures(), extraArgs: [String] = [], embeddings: Bool = false)
-        async throws -> (ProviderSimulator, URL, BrokerServeProcess)
-    {
-        try await onOwnThread { try startBlocking(fixtures: fixtures, extraArgs: extraArgs, embeddings: embeddings) }
+    /// `embeddings` adds the `embedco` provider, `nativeResponses` the `nativeco` one (it serves `/responses` itself).
+    static func start(
+        fixtures: SimulatorFixtures = SimulatorFixtures(), extraArgs: [String] = [], embeddings: Bool = false,
+        nativeResponses: Bool = false
+    ) async throws -> (ProviderSimulator, URL, BrokerServeProcess) {
+        try await onOwnThread {
+            try startBlocking(fixtures: fixtures, extraArgs: extraArgs, embeddings: embeddings, nativeResponses: nativeResponses)
+        }
     }
 
-    private static func startBlocking(fixtures: SimulatorFixtures, extraArgs: [String], embeddings: Bool) throws
+    private static func startBlocking(fixtures: SimulatorFixtures, extraArgs: [String], embeddings: Bool, nativeResponses: Bool) throws
         -> (ProviderSimulator, URL, BrokerServeProcess)
     {
         var fixtures = fixtures
@@ -25,7 +29,8 @@ struct OfficialClientTests {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-serve-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let registry = dir.appendingPathComponent("provider_registry.json")
-        let extra = embeddings ? simulator.embeddingRegistryEntry() : ""
+        let extra = (embeddings ? simulator.embeddingRegistryEntry() : "")
+            + (nativeResponses ? simulator.nativeResponsesRegistryEntry() : "")
         try simulator.testRegistryJSON(extraProviders: extra).write(to: registry, atomically: true, encoding: .utf8)
         var environment = ServeHarness.environment
         environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

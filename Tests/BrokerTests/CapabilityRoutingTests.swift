@@ -49,10 +49,9 @@ struct CapabilityRoutingTests {
     @Test func aChatRequestSaysWhichCapabilitiesItUses() {
         let image = ChatMessage(
             role: "user", content: "what is this",
-            wire: JSONObject([
-                ("role", "user"),
-                ("content", [["type": "text", "text": "what is this"], ["type": "image_url", "image_url": ["url": "x"]]]),
-            ]))
+            wire: OpenAIMessage(
+                role: "user",
+                content: [["type": "text", "text": "what is this"], ["type": "image_url", "image_url": ["url": "x"]]]))
         let parameters = JSONObject([
             ("tools", [["type": "function", "function": ["name": "f"]]]),
             ("response_format", ["type": "json_schema", "json_schema": ["name": "s", "schema": [:]]]),

@@ -8,14 +8,15 @@ import ProviderInterface
 public enum OpenAIChat {
     /// Members of `InferenceRequest.parameters` that the request builder owns and a
     /// parameter may not replace.
-    public static let reservedBodyKeys: Set<String> = ["model", "messages", "stream", "stream_options"]
+    public static let reservedBodyKeys: Set<String> = OpenAIChatRequest.ownedKeys
 
     /// Builds `POST {baseURL}{path}`.
     ///
-    /// The body is `{"model", "messages", …request.parameters, …extraBody}`, then, when
-    /// `stream` is set, `"stream": true` and `"stream_options": {"include_usage": true}`.
-    /// Parameters named in ``reservedBodyKeys`` are ignored; `extraBody` (e.g. OpenRouter's
-    /// `provider` object) is added last and wins over a parameter of the same name.
+    /// The body is ``chatRequest(model:request:stream:extraBody:)`` written out:
+    /// `{"model", "messages", …request.parameters, …extraBody}`, then, when `stream` is set,
+    /// `"stream": true` and `"stream_options": {"include_usage": true}`. Parameters named in
+    /// ``reservedBodyKeys`` are ignored; `extraBody` (e.g. OpenRouter's `provider` object)
+    /// wins over a parameter of the same name.
     /// - Parameters:
     ///   - baseURL: `https://router.huggingface.co/v1`; a trailing `/` is dropped.
     ///   - path: `/chat/completions`.
@@ -40,68 +41,28 @@ public enum OpenAIChat {
             timeouts: stream ? applying(request, to: timeouts).streaming : applying(request, to: timeouts))
     }
 
-    /// The request body of ``makeRequest(baseURL:path:model:request:stream:headers:timeouts:extraBody:)``,
-    /// written straight to bytes (the same bytes as ``bodyObject(model:request:stream:extraBody:)``).
+    /// The request body of ``makeRequest(baseURL:path:model:request:stream:headers:timeouts:extraBody:)``
+    /// as the wire layer's value (see ``chatRequest(model:request:stream:extraBody:)``), written to bytes.
     static func body(model: String, request: InferenceRequest, stream: Bool, extraBody: JSONObject) -> [UInt8] {
-        // An extra member named like an owned one would replace it in place: the general path.
-        if extraBody.contains(where: { reservedBodyKeys.contains($0.key) }) {
-            return JSONWriter.bytes(.object(bodyObject(model: model, request: request, stream: stream, extraBody: extraBody)))
-        }
+        let chat = chatRequest(model: model, request: request, stream: stream, extraBody: extraBody)
         var out = JSONOutput(capacity: 256 + request.messages.reduce(0) { $0 + $1.content.utf8.count + 40 })
-        out.beginObject()
-        out.member("model", model)
-        out.key("messages")
-        out.beginArray()
-        for message in request.messages {
-            if let wire = message.wire {
-                out.value(.object(wire))
-                continue
-            }
-            out.beginObject()
-            out.member("role", message.role)
-            out.member("content", message.content)
-            out.endObject()
-        }
-        out.endArray()
-        for member in request.parameters where !reservedBodyKeys.contains(member.key) {
-            out.key(member.key)
-            out.value(extraBody[member.key] ?? member.value)  // an extra member wins, in the parameter's place
-        }
-        for member in extraBody where request.parameters[member.key] == nil {
-            out.key(member.key)
-            out.value(member.value)
-        }
-        if stream {
-            out.key("stream")
-            out.bool(true)
-            out.key("stream_options")
-            out.beginObject()
-            out.key("include_usage")
-            out.bool(true)
-            out.endObject()
-        }
-        out.endObject()
+        chat.write(to: &out)
         return out.bytes
     }
 
-    /// The request body as a tree: `{"model", "messages", …parameters, …extraBody}`, then the
-    /// stream members. Later members of the same name replace earlier ones in place.
-    static func bodyObject(model: String, request: InferenceRequest, stream: Bool, extraBody: JSONObject) -> JSONObject {
-        var body = JSONObject()
-        body["model"] = .string(model)
-        body["messages"] = .array(
-            request.messages.map {
-                .object($0.wire ?? JSONObject([("role", .string($0.role)), ("content", .string($0.content))]))
-            })
-        for member in request.parameters where !reservedBodyKeys.contains(member.key) {
-            body[member.key] = member.value
-        }
-        for member in extraBody { body[member.key] = member.value }
-        if stream {
-            body["stream"] = .bool(true)
-            body["stream_options"] = .object(JSONObject([("include_usage", .bool(true))]))
-        }
-        return body
+    /// The request to send: `model`, the messages (each as the client sent it, or role and
+    /// text), the request's parameters in order with `extraBody`'s members replacing those of
+    /// the same name in place (the rest appended), then, when `stream` is set, `"stream": true`
+    /// and `"stream_options": {"include_usage": true}`. Neither parameters nor `extraBody` can
+    /// replace a member the builder owns (``reservedBodyKeys``).
+    public static func chatRequest(
+        model: String, request: InferenceRequest, stream: Bool, extraBody: JSONObject = JSONObject()
+    ) -> OpenAIChatRequest {
+        var parameters = request.parameters
+        for member in extraBody where !reservedBodyKeys.contains(member.key) { parameters[member.key] = member.value }
+        return OpenAIChatRequest(
+            model: model, messages: request.messages.map(\.openAI), stream: stream ? true : nil,
+            streamOptions: stream ? JSONObject([("include_usage", .bool(true))]) : nil, parameters: parameters)
     }
 
     /// Parses a whole (non-streamed) answer.

@@ -164,10 +164,11 @@ struct ErrorBody {
         case .string(let text)?:
             message = text
         case .object(let object)?:
-            let inner = JSONValue.object(object)
-            message = inner["message"]?.stringValue
-            type = inner["type"]?.stringValue
-            code = inner["code"]?.stringValue
+            // OpenAI's shape, read by the wire layer; an object without a text message still gives its type and code.
+            let wire = OpenAIError(parsing: value)
+            message = wire?.message
+            type = wire?.type ?? object["type"]?.stringValue
+            code = wire?.code?.stringValue ?? object["code"]?.stringValue
         case .array(let items)?:
             message = items.compactMap(\.stringValue).joined(separator: "; ")
         default:

@@ -82,9 +82,10 @@ extension OpenAIChat {
         continuation.yield(.finished(reason: finishReason))
     }
 
-    /// Feeds `body` to `parser` and its events to `handle` until `[DONE]` or the end; throws
-    /// when the body breaks or ends before `[DONE]` without a finish reason.
-    private static func read(
+    /// Feeds `body` to `parser` and its events to `handle` until `handle` says the stream is
+    /// done (`[DONE]`, or a Responses stream's last event) or the body ends; throws when the
+    /// body breaks.
+    static func read(
         _ body: AsyncThrowingStream<[UInt8], any Error>, parser: inout OpenAIChatSSEParser, provider: String?,
         redactor: Redactor, handle: ([String]) throws(ProviderError) -> Bool, done: inout Bool
     ) async throws(ProviderError) {

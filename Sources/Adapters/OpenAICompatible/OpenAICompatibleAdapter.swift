@@ -115,6 +115,9 @@ public struct OpenAICompatibleAdapter: ProviderInterface {
     /// OpenRouter uses to name an upstream) says nothing about who served, so it is dropped.
     public func runInference(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
         if request.task == .featureExtraction { return try await client.embeddings(request) }
+        if request.responses != nil, options.responses == .native {
+            return try await client.responses(request, path: options.responsesPath)
+        }
         var response = try await client.chat(request)
         response.servedBy = nil
         return response
@@ -124,6 +127,9 @@ public struct OpenAICompatibleAdapter: ProviderInterface {
     public func streamInference(_ request: InferenceRequest) async throws(ProviderError)
         -> AsyncThrowingStream<InferenceEvent, any Error>
     {
-        try await client.streamChat(request)
+        if request.responses != nil, options.responses == .native {
+            return try await client.streamResponses(request, path: options.responsesPath)
+        }
+        return try await client.streamChat(request)
     }
 }

@@ -14,6 +14,14 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
         case auto
     }
 
+    /// How a `POST /v1/responses` reaches the provider.
+    enum ResponsesMode: String, Sendable, Hashable, CaseIterable {
+        /// Translated to chat completions (the default).
+        case chat
+        /// Sent unchanged to the provider's own `/responses` (``responsesPath``).
+        case native
+    }
+
     /// Path of the model list below the base URL, or an absolute URL (`/models`).
     var modelsPath = "/models"
     /// Path of chat completions below the base URL (`/chat/completions`).
@@ -45,13 +53,17 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
     var priceFeed: PriceFeed?
     /// The feed's URL (absolute).
     var priceFeedURL: String?
+    /// How Responses API requests reach the provider (`responses`: `chat` or `native`).
+    var responses = ResponsesMode.chat
+    /// Path of the provider's Responses API below the base URL, or an absolute URL (`/responses`).
+    var responsesPath = "/responses"
 
     /// Every option name this kind accepts.
     static let names: [String] = [
         "models_path", "chat_path", "auth_header", "auth_prefix", "list_envelope", "price_input_field",
         "price_output_field", "context_field", "hf_id_field", "type_field", "chat_types", "default_task",
         "embedding_types",
-        "price_feed", "price_feed_url",
+        "price_feed", "price_feed_url", "responses", "responses_path",
     ]
 
     /// The defaults.
@@ -75,6 +87,8 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
         if let s = options["default_task"]?.nonEmptyString { defaultTask = ModelTask(userInput: s) }
         priceFeed = options["price_feed"]?.stringValue.flatMap(PriceFeed.init(rawValue:))
         priceFeedURL = options["price_feed_url"]?.nonEmptyString
+        if let s = options["responses"]?.stringValue, let mode = ResponsesMode(rawValue: s) { responses = mode }
+        if let s = options["responses_path"]?.nonEmptyString { responsesPath = s }
     }
 
     /// Every problem with an entry's options, with paths relative to the entry.
@@ -91,7 +105,10 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
             guard let text = value.stringValue else { issue(key, "must be a string"); continue }
             if text.isEmpty, key != "auth_prefix" { issue(key, "must not be empty") }
         }
-        for key in ["models_path", "chat_path"] {
+        if let text = options["responses"]?.stringValue, ResponsesMode(rawValue: text) == nil {
+            issue("responses", "must be one of chat, native (got '\(text)')")
+        }
+        for key in ["models_path", "chat_path", "responses_path"] {
             if let path = options[key]?.nonEmptyString, !path.hasPrefix("/"), !EndpointURL.isAbsolute(path) {
                 issue(key, "must start with '/' (a path below base_url) or be an absolute http(s) URL")
             }

@@ -82,19 +82,43 @@ struct OpenAIStyleClient: Sendable {
         return try await OpenAIChat.events(from: response, provider: provider, redactor: credential.redactor)
     }
 
-    /// `POST {base}/embeddings` with `{"model", "input", …parameters}`.
+    /// `POST {base}{path}` with the client's Responses API request (see ``OpenAIResponses``).
+    func makeResponses(_ request: InferenceRequest, path: String, stream: Bool) -> HTTPRequest {
+        let url = EndpointURL.isAbsolute(path) ? path : EndpointURL.join(baseURL, path)
+        var http = OpenAIResponses.makeRequest(
+            url: url, model: request.model, request: request.responses ?? OpenAIResponsesRequest(), stream: stream,
+            headers: credential.headers(for: url), timeouts: OpenAIChat.applying(request, to: timeouts))
+        http.sensitiveHeaderNames = credential.sensitiveHeaderNames
+        return http
+    }
+
+    /// Runs one Responses API request on the provider's own `/responses`, whole.
+    func responses(_ request: InferenceRequest, path: String) async throws(ProviderError) -> InferenceResponse {
+        let response = try await send(makeResponses(request, path: path, stream: false))
+        return try OpenAIResponses.parseResponse(response, provider: provider, redactor: credential.redactor)
+    }
+
+    /// Runs one Responses API request on the provider's own `/responses`, streamed.
+    func streamResponses(_ request: InferenceRequest, path: String) async throws(ProviderError)
+        -> AsyncThrowingStream<InferenceEvent, any Error>
+    {
+        let response: HTTPStreamingResponse
+        do {
+            response = try await transport.stream(makeResponses(request, path: path, stream: true))
+        } catch {
+            throw error.providerError(provider: provider)
+        }
+        return try await OpenAIResponses.events(from: response, provider: provider, redactor: credential.redactor)
+    }
+
+    /// `POST {base}/embeddings` with `{"model", "input", "encoding_format", …parameters}`.
     func makeEmbeddings(_ request: InferenceRequest) -> HTTPRequest {
         let url = EndpointURL.join(baseURL, "/embeddings")
+        let body = OpenAIEmbeddingRequest(
+            model: request.model, input: request.input ?? .string(request.messages.map(\.content).joined(separator: "\n")),
+            encodingFormat: request.parameters["encoding_format"]?.stringValue, parameters: request.parameters)
         var out = JSONOutput(capacity: 256)
-        out.beginObject()
-        out.member("model", request.model)
-        out.key("input")
-        out.value(request.input ?? .string(request.messages.map(\.content).joined(separator: "\n")))
-        for member in request.parameters where member.key != "model" && member.key != "input" {
-            out.key(member.key)
-            out.value(member.value)
-        }
-        out.endObject()
+        body.write(to: &out)
         return HTTPRequest(
             method: "POST", url: url,
             headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Accept", "application/json")]

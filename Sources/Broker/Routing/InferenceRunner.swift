@@ -49,10 +49,12 @@ public struct InferenceRunner: Sendable {
     /// With `onDelta`, streams: text goes to `onDelta` as it arrives. With `onChunk`, an
     /// OpenAI-shaped provider's chunks go to `onChunk` as sent instead (other providers' text
     /// still goes to `onDelta`); chunks that carry no output yet (a role) are held back until
-    /// output comes, so a failover leaves nothing of the failed try behind.
+    /// output comes, so a failover leaves nothing of the failed try behind. With `onEvent`, a
+    /// provider's own Responses API events go to it as sent, held back the same way.
     public func run(
         _ request: InferenceRequest, plan: RoutePlan, requestID: String,
-        onDelta: (@Sendable (String) -> Void)? = nil, onChunk: (@Sendable (OpenAICompletion) -> Void)? = nil
+        onDelta: (@Sendable (String) -> Void)? = nil, onChunk: (@Sendable (OpenAICompletion) -> Void)? = nil,
+        onEvent: (@Sendable (OpenAIResponseEvent) -> Void)? = nil
     ) async -> Result<RunResult, RunFailure> {
         let started = now()
         var attempts: [AttemptRecord] = []
@@ -66,7 +68,8 @@ public struct InferenceRunner: Sendable {
             let offer = plan.candidates[candidateIndex]
             let attemptStart = now()
             await ledgerSent(requestID, attempts.count + 1, offer, at: attemptStart)
-            let outcome = await attempt(offer, request, onDelta: onDelta, onChunk: onChunk, started: attemptStart)
+            let outcome = await attempt(
+                offer, request, onDelta: onDelta, onChunk: onChunk, onEvent: onEvent, started: attemptStart)
             let latency = max(0, now() - attemptStart)
             switch outcome {
             case .success(let (response, firstTokenMs)):
@@ -151,25 +154,27 @@ public struct InferenceRunner: Sendable {
         var error: ProviderError
         var outputStarted: Bool
         /// What a broken stream delivered before it broke: its text, and the provider's usage if it came.
-        var delivered: (text: String, usage: TokenUsage?)? = nil
+        var delivered: (outputBytes: Int, usage: TokenUsage?)? = nil
         var firstTokenMs: Int64? = nil
     }
 
     /// The tokens to bill for what a broken stream delivered: the provider's usage when it
-    /// came, else an estimate from the prompt and the delivered text (`estimated`).
-    static func billable(_ delivered: (text: String, usage: TokenUsage?), request: InferenceRequest)
+    /// came, else an estimate from the prompt and the delivered output — text, tool-call
+    /// arguments, refusals, reasoning (`estimated`).
+    static func billable(_ delivered: (outputBytes: Int, usage: TokenUsage?), request: InferenceRequest)
         -> (usage: TokenUsage, estimated: Bool)
     {
         if let usage = delivered.usage { return (usage, false) }
         let usage = TokenUsage(
             inputTokens: OutputTokenLimit.estimatedInputTokens(request),
-            outputTokens: RouteRequest.estimateTokens(utf8Count: delivered.text.utf8.count))
+            outputTokens: RouteRequest.estimateTokens(utf8Count: delivered.outputBytes))
         return (usage, true)
     }
 
     private func attempt(
         _ offer: Offer, _ template: InferenceRequest, onDelta: (@Sendable (String) -> Void)?,
-        onChunk: (@Sendable (OpenAICompletion) -> Void)?, started: Int64
+        onChunk: (@Sendable (OpenAICompletion) -> Void)?, onEvent: (@Sendable (OpenAIResponseEvent) -> Void)?,
+        started: Int64
     ) async -> Result<(InferenceResponse, Int64?), AttemptFailure> {
         var request = template
         request.model = offer.model
@@ -181,7 +186,7 @@ public struct InferenceRunner: Sendable {
         } catch {
             return .failure(AttemptFailure(error: error, outputStarted: false))
         }
-        guard onDelta != nil || onChunk != nil else {
+        guard onDelta != nil || onChunk != nil || onEvent != nil else {
             do {
                 return .success((try await provider.runInference(request), nil))
             } catch {
@@ -195,12 +200,15 @@ public struct InferenceRunner: Sendable {
             return .failure(AttemptFailure(error: error, outputStarted: false))
         }
         var text = ""
+        var outputBytes = 0
         var httpStatus: Int? = nil
         var usage: TokenUsage? = nil
         var finish: String? = nil
         var firstTokenMs: Int64? = nil
         var whole: OpenAICompletionAccumulator? = nil
         var heldBack: [OpenAICompletion] = []
+        var heldEvents: [OpenAIResponseEvent] = []
+        var native: OpenAIResponse? = nil
         do {
             for try await event in stream {
                 switch event {
@@ -208,12 +216,14 @@ public struct InferenceRunner: Sendable {
                 case .delta(let piece):
                     if firstTokenMs == nil { firstTokenMs = max(0, now() - started) }
                     text += piece
+                    outputBytes += piece.utf8.count
                     onDelta?(piece)
                 case .chunk(let chunk):
                     if whole == nil { whole = OpenAICompletionAccumulator() }
                     whole?.add(chunk)
                     let piece = chunk.text
                     text += piece
+                    outputBytes += chunk.outputUTF8Count
                     if firstTokenMs == nil {
                         guard chunk.choices.contains(where: { $0.message?.hasOutput == true }) else {
                             heldBack.append(chunk)
@@ -228,23 +238,40 @@ public struct InferenceRunner: Sendable {
                     } else if !piece.isEmpty {
                         onDelta?(piece)
                     }
+                case .responseEvent(let event):
+                    if let response = event.response { native = response }
+                    let piece = event.outputDelta ?? ""
+                    outputBytes += piece.utf8.count
+                    if event.type == "response.output_text.delta" { text += piece }
+                    if firstTokenMs == nil {
+                        guard !piece.isEmpty else {
+                            heldEvents.append(event)
+                            continue
+                        }
+                        firstTokenMs = max(0, now() - started)
+                    }
+                    for held in heldEvents { onEvent?(held) }
+                    heldEvents.removeAll()
+                    onEvent?(event)
                 case .usage(let u): usage = u
                 case .finished(let reason): finish = reason
                 }
             }
             if let onChunk { for held in heldBack { onChunk(held) } }
+            if let onEvent { for held in heldEvents { onEvent(held) } }
         } catch {
             let providerError = (error as? ProviderError)
                 ?? ProviderError(.malformedResponse, provider: offer.provider, message: "\(error)")
             return .failure(AttemptFailure(
                 error: providerError, outputStarted: firstTokenMs != nil,
-                delivered: firstTokenMs == nil ? nil : (text, usage), firstTokenMs: firstTokenMs))
+                delivered: firstTokenMs == nil ? nil : (outputBytes, usage), firstTokenMs: firstTokenMs))
         }
         let completion = whole?.result
         var response = InferenceResponse(
             output: .text(text), usage: usage, servedBy: offer.servedBy, finishReason: finish ?? completion?.finishReason,
             completion: completion)
         response.httpStatus = httpStatus
+        response.response = native
         return .success((response, firstTokenMs))
     }
 

@@ -80,7 +80,7 @@ public struct RouteRequest: Sendable, Hashable {
         if let tools = parameters["tools"]?.arrayValue, !tools.isEmpty { used.insert(.tools) }
         if parameters["response_format"]?["type"]?.stringValue == "json_schema" { used.insert(.jsonSchema) }
         let hasImage = messages.contains { message in
-            message.wire?["content"]?.arrayValue?.contains { $0["type"]?.stringValue == "image_url" } == true
+            message.wire?.content?.arrayValue?.contains { $0["type"]?.stringValue == "image_url" } == true
         }
         if hasImage { used.insert(.vision) }
         return used

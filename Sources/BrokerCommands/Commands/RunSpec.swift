@@ -89,7 +89,7 @@ struct RunSpec: Sendable {
                 throw UsageError("--input messages[\(i)].content must be text, null or an array of content parts")
             }
             let text = item["content"]?.stringValue ?? parts?.compactMap { $0["text"]?.stringValue }.joined() ?? ""
-            out.append(ChatMessage(role: role, content: text, wire: item.objectValue))
+            out.append(ChatMessage(role: role, content: text, wire: OpenAIMessage(parsing: item)))
         }
         return out
     }

@@ -113,18 +113,21 @@ struct APIError: Error, Sendable {
             error = APIError(status: 502, type: "server_error", code: "upstream_failed", message: failure.message)
         }
         error.extra["attempts"] = attempts
+        // A stream that broke after output: what was delivered is billed, and the client is told how.
+        if let delivered = failure.delivered {
+            error.extra["usage"] = .object(JSONObject([
+                ("input_tokens", .integer(delivered.inputTokens)), ("output_tokens", .integer(delivered.outputTokens)),
+                ("estimated", .bool(failure.deliveredEstimated)),
+            ]))
+            error.extra["cost_nano_usd"] = failure.deliveredCost.map { .integer($0.roundedNanoUSD) } ?? .null
+        }
         if let id = failure.requestID { error.extra["request_id"] = .string(id) }
         return error
     }
 
-    /// The error object.
-    var json: JSONValue {
-        var object = JSONObject([
-            ("message", .string(message)), ("type", .string(type)), ("param", param.map(JSONValue.string) ?? .null),
-            ("code", code.map(JSONValue.string) ?? .null),
-        ])
-        for member in extra { object[member.key] = member.value }
-        return .object(JSONObject([("error", .object(object))]))
+    /// The error body in the wire layer's shape.
+    var wire: OpenAIError {
+        OpenAIError(message: message, type: type, param: param, code: code.map(JSONValue.string), extra: extra)
     }
 
     /// The HTTP response.
@@ -132,6 +135,6 @@ struct APIError: Error, Sendable {
         var headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
         if let retryAfterSeconds { headers.append(("Retry-After", String(retryAfterSeconds))) }
         if code == "shutting_down" { headers.append(("Connection", "close")) }
-        return ServerResponse(status: status, headers: headers, bytes: JSONWriter.bytes(json))
+        return ServerResponse(status: status, headers: headers, bytes: wire.bytes)
     }
 }

@@ -11,27 +11,28 @@ import ProviderInterface
 struct EmbeddingsEndpoint: Sendable {
     let context: ServeContext
 
-    /// Members the broker reads rather than passes on.
-    static let ownKeys: Set<String> = ["model", "input", "broker"]
-
     func handle(_ request: ServerRequest, key: APIKey?) async throws(APIError) -> ServerResponse {
         let started = Monotonic.nanos()
         let object = try JSONResponse.object(request.body)
-        guard let model = object["model"]?.stringValue, !model.isEmpty else {
+        var wire = OpenAIEmbeddingRequest(parsing: .object(object)) ?? OpenAIEmbeddingRequest()
+        guard let model = wire.model, !model.isEmpty else {
             throw APIError.badRequest("'model' is required (an embedding model id or alias)", param: "model")
         }
-        guard let input = object["input"], let texts = Self.texts(input) else {
+        guard let input = wire.input, let texts = wire.texts else {
             throw APIError.badRequest("'input' must be a string or a non-empty array of strings", param: "input")
         }
-        let format = object["encoding_format"]?.stringValue ?? "float"
-        guard format == "float" || format == "base64" else {
+        let format = wire.encodingFormat ?? "float"
+        guard format == "float" || format == "base64", (wire.parameters["encoding_format"] ?? .null).isNull else {
             throw APIError.badRequest("'encoding_format' must be float or base64", param: "encoding_format")
         }
-        var parameters = JSONObject()
-        for member in object where !Self.ownKeys.contains(member.key) { parameters[member.key] = member.value }
+        let brokerOptions = wire.parameters["broker"]
+        wire.parameters["broker"] = nil
+        // `encoding_format` goes upstream as sent (a provider may answer base64 itself).
+        var parameters = wire.parameters
+        if let encodingFormat = wire.encodingFormat { parameters["encoding_format"] = .string(encodingFormat) }
         let inference = InferenceRequest(model: model, task: .featureExtraction, input: input, parameters: parameters)
         var route = RouteRequest(model: model, task: .featureExtraction)
-        try RoutingOptions.apply(object["broker"], to: &route, registry: context.registry)
+        try RoutingOptions.apply(brokerOptions, to: &route, registry: context.registry)
         route.estimatedInputTokens = texts.reduce(0) { $0 + RouteRequest.estimateTokens(utf8Count: $1.utf8.count) }
         route.estimatedOutputTokens = 0
         let routed = RoutedRun(context: context, key: key, route: "embeddings")
@@ -59,13 +60,5 @@ struct EmbeddingsEndpoint: Sendable {
         return ServerResponse(
             status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
             bytes: out.bytes)
-    }
-
-    /// The texts of `input`: a string, or a non-empty array of strings; `nil` otherwise.
-    static func texts(_ input: JSONValue) -> [String]? {
-        if let text = input.stringValue { return [text] }
-        guard let list = input.arrayValue, !list.isEmpty else { return nil }
-        let texts = list.compactMap(\.stringValue)
-        return texts.count == list.count ? texts : nil
     }
 }

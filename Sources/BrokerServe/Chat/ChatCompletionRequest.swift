@@ -1,7 +1,8 @@
 import Broker
 import ProviderInterface
 
-/// A `POST /v1/chat/completions` body, read into what the runner and router need.
+/// A `POST /v1/chat/completions` body (the wire layer's ``OpenAIChatRequest``), read into what
+/// the runner and router need.
 struct ChatCompletionRequest: Sendable {
     /// The `model` field as sent.
     var requestedModel: String
@@ -18,43 +19,47 @@ struct ChatCompletionRequest: Sendable {
     /// The answer-length cap (`max_completion_tokens` or `max_tokens`), checked positive.
     var outputLimit: (parameter: String, tokens: Int64)? = nil
 
-    /// Members handled by the broker rather than passed to the provider (every other member,
-    /// `n`, `user`, `tools` and `logprobs` included, goes upstream as sent).
-    static let ownKeys: Set<String> = ["model", "messages", "stream", "stream_options", "broker"]
-
     static func parse(_ body: [UInt8], registry: Registry) throws(APIError) -> ChatCompletionRequest {
         let object = try JSONResponse.object(body)
-        guard let model = object["model"]?.stringValue, !model.isEmpty else {
+        return try make(OpenAIChatRequest(parsing: .object(object)) ?? OpenAIChatRequest(), registry: registry)
+    }
+
+    /// Reads a parsed request (from `/v1/chat/completions`, or translated from `/v1/responses`).
+    /// The `broker` member is the broker's routing options; `model`, `messages`, `stream` and
+    /// `stream_options` are the broker's to handle; every other parameter (`n`, `user`, `tools`,
+    /// `logprobs`, …) goes upstream as sent.
+    static func make(_ wire: OpenAIChatRequest, registry: Registry) throws(APIError) -> ChatCompletionRequest {
+        guard let model = wire.model, !model.isEmpty else {
             throw APIError.badRequest("'model' is required (a model id, org/name:provider, or an alias)", param: "model")
         }
-        guard let list = object["messages"]?.arrayValue, !list.isEmpty else {
+        guard let list = wire.messages, !list.isEmpty else {
             throw APIError.badRequest("'messages' must be a non-empty array", param: "messages")
         }
+        var parameters = wire.parameters
+        if parameters["stream"] != nil {
+            throw APIError.badRequest("'stream' must be true or false", param: "stream")
+        }
+        let brokerOptions = parameters["broker"]
+        if brokerOptions != nil { parameters["broker"] = nil }
         var messages: [ChatMessage] = []
+        messages.reserveCapacity(list.count)
         for (i, item) in list.enumerated() {
-            guard let role = item["role"]?.stringValue else {
+            guard let role = item.role else {
                 throw APIError.badRequest("messages[\(i)].role must be a string", param: "messages")
             }
-            guard let content = text(item["content"]) else {
+            guard let content = text(item.content) else {
                 throw APIError.badRequest(
                     "messages[\(i)].content must be text, null or an array of content parts", param: "messages")
             }
             // Anything beyond role and text content (parts, tool calls, tool_call_id) goes upstream as sent.
-            let plain = item.objectValue?.count == 2 && item["content"]?.stringValue != nil
-            messages.append(ChatMessage(role: role, content: content, wire: plain ? nil : item.objectValue))
+            let plain = item.content?.stringValue != nil && item.refusal == nil && item.toolCalls == nil
+                && item.reasoningContent == nil && item.reasoning == nil && item.extra.count == 0
+            messages.append(ChatMessage(role: role, content: content, wire: plain ? nil : item))
         }
-        var stream = false
-        if let value = object["stream"], !value.isNull {
-            guard let b = value.boolValue else { throw APIError.badRequest("'stream' must be true or false", param: "stream") }
-            stream = b
-        }
-        let includeUsage = object["stream_options"]?["include_usage"]?.boolValue ?? false
-        var parameters = JSONObject()
-        for member in object where !ownKeys.contains(member.key) { parameters[member.key] = member.value }
         let request = InferenceRequest(model: model, task: .conversational, messages: messages, parameters: parameters)
 
         var route = RouteRequest(model: model)
-        try RoutingOptions.apply(object["broker"], to: &route, registry: registry)
+        try RoutingOptions.apply(brokerOptions, to: &route, registry: registry)
         // The messages joined by newlines, counted without building the joined text.
         let inputBytes = messages.reduce(max(0, messages.count - 1)) { $0 + $1.content.utf8.count }
         route.estimatedInputTokens = RouteRequest.estimateTokens(utf8Count: inputBytes)
@@ -66,7 +71,7 @@ struct ChatCompletionRequest: Sendable {
         route.capabilities = RouteRequest.capabilities(parameters: parameters, messages: messages)
         return ChatCompletionRequest(
             requestedModel: model, selectors: ModelSelector.readings(model, registry: registry), request: request, route: route,
-            stream: stream, includeUsage: includeUsage, outputLimit: outputLimit)
+            stream: wire.stream ?? false, includeUsage: wire.includeUsage, outputLimit: outputLimit)
     }
 
     /// Message content as text, for token estimates and for providers that take text: a

@@ -107,6 +107,8 @@ final class ChatStreamWriter: Sendable {
                 chunk.object = OpenAICompletion.chunkObject
                 if chunk.created == nil { chunk.created = createdSeconds }
                 event(chunk, omitUsage: true, into: &out)
+            case .event:
+                break  // a Responses API event: chat requests never go to /responses
             }
         }
         if sawChunk { state.withLock { $0.passedThrough = true } }
@@ -136,7 +138,7 @@ final class ChatStreamWriter: Sendable {
             state.withLock { $0.phase = .done }
         case .failure(let error)?:
             out.appendFraming("data: ".utf8)
-            out.value(error.json)
+            error.wire.write(to: &out)
             out.appendFraming("\n\ndata: [DONE]\n\n".utf8)
             state.withLock { $0.phase = .done }
         }

@@ -82,8 +82,9 @@ struct RoutedRun: Sendable {
         }
         let onDelta = onPiece.map { push in { @Sendable (text: String) in push(.text(text)) } }
         let onChunk = onPiece.map { push in { @Sendable (chunk: OpenAICompletion) in push(.chunk(chunk)) } }
+        let onEvent = onPiece.map { push in { @Sendable (event: OpenAIResponseEvent) in push(.event(event)) } }
         let result = await RequestTrace.$current.withValue(trace) {
-            await runner.run(request, plan: plan, requestID: requestID, onDelta: onDelta, onChunk: onChunk)
+            await runner.run(request, plan: plan, requestID: requestID, onDelta: onDelta, onChunk: onChunk, onEvent: onEvent)
         }
         switch result {
         case .success(let done): context.access.settle(key, reservation, cost: done.cost)

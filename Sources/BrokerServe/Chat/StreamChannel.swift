@@ -10,6 +10,8 @@ enum StreamPiece: Sendable {
     case text(String)
     /// A chunk as the provider sent it.
     case chunk(OpenAICompletion)
+    /// A Responses API event as the provider sent it (a `/responses` pass-through).
+    case event(OpenAIResponseEvent)
 }
 
 /// Hands streamed pieces and the final result from the run's task to what writes the SSE body:

@@ -2,17 +2,24 @@ import Broker
 import HTTPServer
 import ProviderInterface
 
-/// `POST /v1/responses`: the Responses API, translated to a chat completion
-/// (``ResponsesRequest``) and routed exactly like `/v1/chat/completions`; the answer comes
+/// `POST /v1/responses`: the Responses API, translated to a chat completion by the wire
+/// layer (``OpenAIResponsesRequest/chatRequest()``) and routed exactly like `/v1/chat/completions`; the answer comes
 /// back as a `response` object (``OpenAIResponse``) or, with `stream: true`, as the
-/// documented event sequence (``ResponsesStreamWriter``).
+/// documented event sequence (``ResponsesStreamWriter`` around ``OpenAIResponseStream``).
 struct ResponsesEndpoint: Sendable {
     let context: ServeContext
 
     func handle(_ request: ServerRequest, key: APIKey?) async throws(APIError) -> ServerResponse {
         let started = Monotonic.nanos()
-        let responses = try ResponsesRequest.parse(request.body, registry: context.registry)
-        let chat = responses.chat
+        let object = try JSONResponse.object(request.body)
+        let responses = OpenAIResponsesRequest(parsing: .object(object)) ?? OpenAIResponsesRequest()
+        let translated: OpenAIChatRequest
+        do { translated = try responses.chatRequest() } catch { throw APIError.badRequest(error.message, param: error.param) }
+        var chat = try ChatCompletionRequest.make(translated, registry: context.registry)
+        // Sent as is to providers that serve /responses themselves (the broker's member aside).
+        var native = responses
+        native.parameters["broker"] = nil
+        chat.request.responses = native
         let routed = RoutedRun(context: context, key: key, route: "responses")
         let plan = try await routed.plan(selectors: chat.selectors, route: chat.route, requested: chat.requestedModel)
             .get()
@@ -25,8 +32,7 @@ struct ResponsesEndpoint: Sendable {
                 plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
             let writer = ResponsesStreamWriter(
                 channel: channel, first: first,
-                output: OpenAIResponse(id: "resp_" + requestID, model: model, createdAt: createdAt),
-                echo: responses.echo)
+                response: OpenAIResponse(id: "resp_" + requestID, model: model, createdAt: createdAt, echo: responses.echo))
             var headers: [(name: String, value: String)] = [
                 ("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache"),
                 ("x-broker-request-id", requestID),
@@ -46,18 +52,29 @@ struct ResponsesEndpoint: Sendable {
         let result = try await routed.run(
             chat.request, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
         ).get()
+        if let own = result.response.response {
+            // The provider's own response object, as sent, with the broker's account.
+            var out = JSONOutput(capacity: 2048)
+            own.write(to: &out) { out in
+                out.key("broker")
+                ChatCompletionJSON.writeBrokerInfo(result, to: &out)
+            }
+            return ServerResponse(
+                status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
+                bytes: out.bytes)
+        }
         let text: String
         switch result.response.output {
         case .text(let t): text = t
         case .json(let v): text = JSONWriter.string(v)
         case .binary: text = ""
         }
-        var output = OpenAIResponse(
+        let output = OpenAIResponse(
             id: "resp_" + result.requestID, model: ChatCompletionJSON.modelName(result.offer), createdAt: createdAt,
-            completion: result.response.completion, text: text, finishReason: result.response.finishReason)
-        output.usage = result.response.usage
+            echo: responses.echo, completion: result.response.completion, text: text,
+            finishReason: result.response.finishReason, usage: result.response.usage)
         var out = JSONOutput(capacity: 1024 + text.utf8.count)
-        output.write(to: &out, done: true, echo: responses.echo) { out in
+        output.write(to: &out) { out in
             out.key("broker")
             ChatCompletionJSON.writeBrokerInfo(result, to: &out)
         }

@@ -3,37 +3,31 @@ import HTTPServer
 import ProviderInterface
 import Synchronization
 
-/// Writes a streamed chat answer as the Responses API's event sequence:
-/// `response.created`, `response.in_progress`; per item `response.output_item.added`, then for
-/// text `response.content_part.added` and `response.output_text.delta`s, for a function call
-/// `response.function_call_arguments.delta`s; at the end each item's `…done` events and
-/// `response.output_item.done`, then `response.completed` with usage and the broker's account.
-/// Each event is `event: TYPE` and `data: {…,"type","sequence_number"}`. A failure after
-/// output has started is an `error` event.
-///
-/// See <https://platform.openai.com/docs/api-reference/responses-streaming>.
+/// Streams a chat answer as the Responses API's event sequence: the channel plumbing around
+/// the wire layer's ``OpenAIResponseStream``, which writes the events. A provider that served
+/// `/responses` itself has its events passed on as sent instead. A failure after output has
+/// started is an `error` event; the final `response.completed` carries the broker's account.
 final class ResponsesStreamWriter: Sendable {
     private enum Phase { case head, body, done, finished }
 
     private struct State {
         var phase = Phase.head
         var first: StreamChannel.Batch?
-        var output: OpenAIResponse
-        var sequence = 0
-        /// The index in `output.items` of the message being written.
-        var message: Int?
-        /// Tool-call stream index → index in `output.items`.
-        var calls: [Int: Int] = [:]
+        var events: OpenAIResponseStream
+        /// Whether the provider's own events pass through (decided by the first batch).
+        var native = false
+        /// The provider's final event, held until the run's result gives the broker's account.
+        var terminal: OpenAIResponseEvent?
+        /// The provider's last `sequence_number`.
+        var lastSequence = -1
     }
 
     private let channel: StreamChannel
-    private let echo: JSONObject
     private let state: Mutex<State>
 
-    init(channel: StreamChannel, first: StreamChannel.Batch, output: OpenAIResponse, echo: JSONObject) {
+    init(channel: StreamChannel, first: StreamChannel.Batch, response: OpenAIResponse) {
         self.channel = channel
-        self.echo = echo
-        self.state = Mutex(State(first: first, output: output))
+        self.state = Mutex(State(first: first, events: OpenAIResponseStream(response: response)))
     }
 
     /// The next piece of the body, waiting for it (called on the connection thread).
@@ -59,16 +53,8 @@ final class ResponsesStreamWriter: Sendable {
             return .data(
                 state.withLock { s in
                     var out = JSONOutput(capacity: 2048)
-                    let echo = self.echo
-                    let output = s.output
-                    Self.event("response.created", &s.sequence, &out) { out in
-                        out.key("response")
-                        output.write(to: &out, done: false, echo: echo)
-                    }
-                    Self.event("response.in_progress", &s.sequence, &out) { out in
-                        out.key("response")
-                        output.write(to: &out, done: false, echo: echo)
-                    }
+                    s.native = s.first?.pieces.contains { if case .event = $0 { return true } else { return false } } ?? false
+                    if !s.native { s.events.start(to: &out) }
                     if let first = s.first {
                         s.first = nil
                         render(first, &s, &out)
@@ -99,162 +85,41 @@ final class ResponsesStreamWriter: Sendable {
     private func render(_ batch: StreamChannel.Batch, _ s: inout State, _ out: inout JSONOutput) {
         for piece in batch.pieces {
             switch piece {
-            case .text(let text): appendText(text, &s, &out)
-            case .chunk(let chunk):
-                guard let choice = chunk.choices.first(where: { $0.index == 0 }), let delta = choice.message else {
-                    continue
-                }
-                appendText(delta.text, &s, &out)
-                for call in delta.toolCalls ?? [] { appendCall(call, &s, &out) }
-                if let reason = choice.finishReason { s.output.finishReason = reason }
+            case .text(let text): s.events.add(text: text, to: &out)
+            case .chunk(let chunk): s.events.add(chunk, to: &out)
+            case .event(let event):
+                if let n = event.sequenceNumber { s.lastSequence = n }
+                if event.isTerminal { s.terminal = event } else { event.writeEvent(to: &out) }
             }
         }
         switch batch.result {
         case nil:
             break
+        case .success(let result)? where s.native:
+            s.terminal?.writeEvent(to: &out) { out in
+                out.key("broker")
+                ChatCompletionJSON.writeBrokerInfo(result, to: &out)
+            }
+            s.phase = .done
+        case .failure(let error)? where s.native:
+            let wire = error.wire
+            var members = JSONObject([
+                ("code", wire.code ?? "error"), ("message", .string(wire.message)),
+                ("param", wire.param.map(JSONValue.string) ?? .null),
+            ])
+            for member in wire.extra { members[member.key] = member.value }
+            let event = OpenAIResponseEvent(type: "error", sequenceNumber: s.lastSequence + 1, extra: members)
+            event.writeEvent(to: &out)
+            s.phase = .done
         case .success(let result)?:
-            if s.output.finishReason == nil { s.output.finishReason = result.response.finishReason }
-            s.output.usage = result.response.usage
-            finish(&s, &out)
-            let echo = self.echo
-            let output = s.output
-            Self.event("response.completed", &s.sequence, &out) { out in
-                out.key("response")
-                output.write(to: &out, done: true, echo: echo) { out in
-                    out.key("broker")
-                    ChatCompletionJSON.writeBrokerInfo(result, to: &out)
-                }
+            s.events.complete(finishReason: result.response.finishReason, usage: result.response.usage, to: &out) { out in
+                out.key("broker")
+                ChatCompletionJSON.writeBrokerInfo(result, to: &out)
             }
             s.phase = .done
         case .failure(let error)?:
-            Self.event("error", &s.sequence, &out) { out in
-                out.member("code", error.code ?? "error")
-                out.member("message", error.message)
-                out.key("param")
-                out.null()
-            }
+            s.events.fail(error.wire, to: &out)
             s.phase = .done
         }
-    }
-
-    private func appendText(_ text: String, _ s: inout State, _ out: inout JSONOutput) {
-        guard !text.isEmpty else { return }
-        let index: Int
-        if let open = s.message {
-            index = open
-        } else {
-            index = s.output.items.count
-            s.message = index
-            let item = OpenAIResponse.Item(id: "msg_" + s.output.id.dropFirst(5), kind: .message(text: ""))
-            s.output.items.append(item)
-            Self.event("response.output_item.added", &s.sequence, &out) { out in
-                out.member("output_index", integer: Int64(index))
-                out.key("item")
-                OpenAIResponse.write(item, done: false, to: &out)
-            }
-            Self.event("response.content_part.added", &s.sequence, &out) { out in
-                out.member("item_id", item.id)
-                out.member("output_index", integer: Int64(index))
-                out.member("content_index", integer: 0)
-                out.key("part")
-                OpenAIResponse.writeTextPart("", to: &out)
-            }
-        }
-        if case .message(let earlier) = s.output.items[index].kind {
-            s.output.items[index].kind = .message(text: earlier + text)
-        }
-        let itemID = s.output.items[index].id
-        Self.event("response.output_text.delta", &s.sequence, &out) { out in
-            out.member("item_id", itemID)
-            out.member("output_index", integer: Int64(index))
-            out.member("content_index", integer: 0)
-            out.member("delta", text)
-            out.key("logprobs")
-            out.beginArray()
-            out.endArray()
-        }
-    }
-
-    private func appendCall(_ piece: OpenAIToolCall, _ s: inout State, _ out: inout JSONOutput) {
-        let streamIndex = piece.index ?? 0
-        let index: Int
-        if let known = s.calls[streamIndex] {
-            index = known
-        } else {
-            index = s.output.items.count
-            s.calls[streamIndex] = index
-            let item = OpenAIResponse.Item(
-                id: "fc_\(streamIndex)_" + s.output.id.dropFirst(5),
-                kind: .functionCall(callID: piece.id ?? "call_\(streamIndex)", name: piece.name ?? "", arguments: ""))
-            s.output.items.append(item)
-            Self.event("response.output_item.added", &s.sequence, &out) { out in
-                out.member("output_index", integer: Int64(index))
-                out.key("item")
-                OpenAIResponse.write(item, done: false, to: &out)
-            }
-        }
-        guard let fragment = piece.arguments, !fragment.isEmpty,
-            case .functionCall(let callID, let name, let arguments) = s.output.items[index].kind
-        else { return }
-        s.output.items[index].kind = .functionCall(callID: callID, name: name, arguments: arguments + fragment)
-        let itemID = s.output.items[index].id
-        Self.event("response.function_call_arguments.delta", &s.sequence, &out) { out in
-            out.member("item_id", itemID)
-            out.member("output_index", integer: Int64(index))
-            out.member("delta", fragment)
-        }
-    }
-
-    /// The `…done` events of every item, in order.
-    private func finish(_ s: inout State, _ out: inout JSONOutput) {
-        for (index, item) in s.output.items.enumerated() {
-            switch item.kind {
-            case .message(let text):
-                Self.event("response.output_text.done", &s.sequence, &out) { out in
-                    out.member("item_id", item.id)
-                    out.member("output_index", integer: Int64(index))
-                    out.member("content_index", integer: 0)
-                    out.member("text", text)
-                    out.key("logprobs")
-                    out.beginArray()
-                    out.endArray()
-                }
-                Self.event("response.content_part.done", &s.sequence, &out) { out in
-                    out.member("item_id", item.id)
-                    out.member("output_index", integer: Int64(index))
-                    out.member("content_index", integer: 0)
-                    out.key("part")
-                    OpenAIResponse.writeTextPart(text, to: &out)
-                }
-            case .functionCall(_, let name, let arguments):
-                Self.event("response.function_call_arguments.done", &s.sequence, &out) { out in
-                    out.member("item_id", item.id)
-                    out.member("output_index", integer: Int64(index))
-                    out.member("name", name)
-                    out.member("arguments", arguments)
-                }
-            }
-            Self.event("response.output_item.done", &s.sequence, &out) { out in
-                out.member("output_index", integer: Int64(index))
-                out.key("item")
-                OpenAIResponse.write(item, done: true, to: &out)
-            }
-        }
-    }
-
-    /// `event: TYPE` and `data: {"type", "sequence_number", …}`.
-    private static func event(
-        _ type: String, _ sequence: inout Int, _ out: inout JSONOutput, _ members: (inout JSONOutput) -> Void
-    ) {
-        out.appendFraming("event: ".utf8)
-        out.appendFraming(type.utf8)
-        out.appendFraming("\ndata: ".utf8)
-        out.beginObject()
-        out.member("type", type)
-        out.member("sequence_number", integer: Int64(sequence))
-        sequence += 1
-        members(&out)
-        out.endObject()
-        out.appendFraming("\n\n".utf8)
     }
 }

@@ -86,6 +86,25 @@ public struct OpenAICompletion: Sendable, Hashable {
     /// The text of the first choice.
     public var text: String { firstMessage?.text ?? "" }
 
+    /// The UTF-8 length of the output this answer (or chunk) carries, over every choice: text,
+    /// refusal, reasoning, tool-call names and arguments. What a broken stream delivered is
+    /// estimated from it when no usage came. Counts in place, without building any text.
+    public var outputUTF8Count: Int {
+        var count = 0
+        for choice in choices {
+            guard let message = choice.message else { continue }
+            switch message.content {
+            case .string(let text)?: count += text.utf8.count
+            case .array(let parts)?: for part in parts { count += part["text"]?.stringValue?.utf8.count ?? 0 }
+            default: break
+            }
+            count += message.refusal?.stringValue?.utf8.count ?? 0
+            count += (message.reasoningContent?.utf8.count ?? 0) + (message.reasoning?.utf8.count ?? 0)
+            for call in message.toolCalls ?? [] { count += (call.name?.utf8.count ?? 0) + (call.arguments?.utf8.count ?? 0) }
+        }
+        return count
+    }
+
     /// The finish reason of the first choice.
     public var finishReason: String? { choices.first { $0.index == 0 }?.finishReason ?? choices.first?.finishReason }
 
