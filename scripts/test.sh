@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh --tests
 swift build --build-tests
+./deploy/check.sh
 eval "$(./scripts/postgres-test-cluster.sh start)"
 trap './scripts/postgres-test-cluster.sh stop "$BROKER_TEST_POSTGRES_DIR"' EXIT
 swift test --skip-build
