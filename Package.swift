@@ -97,6 +97,10 @@ let package = Package(
             dependencies: ["Adapters", "Broker", "ProviderSimulator"],
             path: "bench/ComputeBench"),
         .executableTarget(
+            name: "LedgerBench",
+            dependencies: ["Broker", "PostgresClient", "ProviderInterface"],
+            path: "bench/LedgerBench"),
+        .executableTarget(
             name: "StoreBench",
             dependencies: ["Broker", "ProviderInterface"],
             path: "bench/StoreBench"),

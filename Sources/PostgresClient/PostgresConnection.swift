@@ -47,6 +47,9 @@ public final class PostgresConnection {
             PQfinish(connection)
             throw PostgresError(code: .connectionFailed, message: message, context: "connecting to \(uri)")
         }
+        // libpq prints the server's notices (NOTICE, WARNING) to stderr by default: they
+        // would land in the server's output. Statements that matter fail with errors instead.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         self.handle = connection
         self.uri = uri
     }
