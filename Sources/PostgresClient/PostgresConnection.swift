@@ -33,9 +33,10 @@ public final class PostgresConnection {
 
     /// Connects to the server `uri` names (see ``init(uri:)-(String)``).
     public init(uri: PostgresURI) throws {
-        // Options before the expanded URI are defaults the URI may override.
-        let keywords = ["connect_timeout", "fallback_application_name", "dbname"]
-        let values = [String(Self.defaultConnectTimeoutSeconds), "broker", uri.text]
+        // Options before the expanded URI are defaults the URI may override; the one after it
+        // is forced: text is UTF-8 (Swift's strings) whatever the database's own encoding.
+        let keywords = ["connect_timeout", "fallback_application_name", "dbname", "client_encoding"]
+        let values = [String(Self.defaultConnectTimeoutSeconds), "broker", uri.text, "UTF8"]
         let connection = Self.withCStrings(keywords) { k in
             Self.withCStrings(values) { v in PQconnectdbParams(k, v, 1) }
         }

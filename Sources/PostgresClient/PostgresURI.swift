@@ -7,7 +7,7 @@ import CLibPQ
 /// ``description`` names the user, host, port and database only, so it can go into logs,
 /// errors and `/health`. ``redact(_:)`` removes the password from any text, such as libpq's
 /// own messages.
-public struct PostgresURI: Sendable, Hashable, CustomStringConvertible {
+public struct PostgresURI: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The URI as given, password included: only for libpq, never for output.
     let text: String
     /// The user name, when the URI names one.
@@ -76,6 +76,12 @@ public struct PostgresURI: Sendable, Hashable, CustomStringConvertible {
         if let host, socketDirectory { out += "?host=\(host)" }
         return out
     }
+
+    /// The same as ``description``: `debugPrint` and string interpolation never show the password.
+    public var debugDescription: String { description }
+
+    /// Only the description: `dump` and debuggers never show the password.
+    public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
 
     /// `message` with every occurrence of the URI's password replaced by `***`.
     public func redact(_ message: String) -> String { Self.redact(message, secrets: secrets) }

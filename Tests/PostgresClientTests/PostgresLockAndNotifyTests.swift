@@ -1,3 +1,4 @@
+import Foundation
 import PostgresClient
 import Testing
 
@@ -76,23 +77,37 @@ struct PostgresLockAndNotifyTests {
     }
 
     @Test("a listener waiting for notifications wakes as soon as one is sent, within the 5 s the gateway allows")
-    func listenerWakes() async throws {
+    func listenerWakes() throws {
         let text = try PostgresTestCluster.requireURI()
         let channel = "refresh_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let listener = try PostgresConnection(uri: text)
         try listener.listen(channel)
-        let sender = Task.detached {
-            try await Task.sleep(for: .milliseconds(300))
-            let connection = try PostgresConnection(uri: text)
-            try connection.notify(channel, payload: "huggingface")
+        // The sender runs on a thread of its own: the listener blocks this one while it waits.
+        let sent = SenderOutcome()
+        Thread.detachNewThread {
+            usleep(300_000)
+            sent.finish {
+                let connection = try PostgresConnection(uri: text)
+                try connection.notify(channel, payload: "huggingface")
+            }
         }
         let clock = ContinuousClock()
         let started = clock.now
         let received = try listener.waitForNotifications(timeout: .seconds(10))
         let waited = clock.now - started
-        try await sender.value
         #expect(received.map(\.payload) == ["huggingface"])
         #expect(waited < .seconds(5), "waited \(waited)")
+        #expect(sent.error() == nil)
+    }
+
+    /// What the sender thread ended with.
+    final class SenderOutcome: @unchecked Sendable {
+        private let lock = NSLock()
+        private var failure: (any Error)?
+        func finish(_ body: () throws -> Void) {
+            do { try body() } catch { lock.withLock { failure = error } }
+        }
+        func error() -> (any Error)? { lock.withLock { failure } }
     }
 
     @Test("a listener whose connection is terminated gets a retryable connection-lost error, not silence")

@@ -12,6 +12,12 @@ struct PostgresURITests {
         #expect(uri.port == "5433")
         #expect(uri.database == "market")
         #expect(uri.description == "postgresql://broker@db.example:5433/market")
+        // Nor do its debug forms.
+        var dumped = ""
+        dump(uri, to: &dumped)
+        for text in [String(reflecting: uri), dumped, "\(uri)"] {
+            #expect(!text.contains("s3cr"), "\(text)")
+        }
         // Both the written and the decoded password are removed from any text.
         #expect(uri.redact("failed for s3cr%40t-pw and s3cr@t-pw") == "failed for *** and ***")
     }
