@@ -14,6 +14,8 @@
 set -euo pipefail
 
 die() { echo "postgres-test-cluster: $*" >&2; exit 1; }
+# The cluster's owner may not enter the caller's folder (say /root): work from /.
+cd /
 
 bindir() {
   local dir

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh --tests
 swift build --build-tests
 ./deploy/check.sh
-eval "$(./scripts/postgres-test-cluster.sh start)"
+# An assignment, not eval "$(…)", so that a cluster that fails to start stops the run here.
+postgres_env=$(./scripts/postgres-test-cluster.sh start)
+eval "$postgres_env"
 trap './scripts/postgres-test-cluster.sh stop "$BROKER_TEST_POSTGRES_DIR"' EXIT
 swift test --skip-build
