@@ -17,6 +17,10 @@ public final class PostgresConnection {
     let handle: OpaquePointer
     /// The URI it was opened with; its description and redaction serve every error.
     public let uri: PostgresURI
+    /// Server-side prepared statements by SQL and parameter types, named `broker_<n>`.
+    var preparedStatements: [PreparedStatementKey: String] = [:]
+    /// The number the next prepared statement's name takes.
+    var nextPreparedStatement = 0
 
     /// Seconds a connection attempt waits for the server, unless the URI sets `connect_timeout`.
     public static let defaultConnectTimeoutSeconds = 10
@@ -75,6 +79,8 @@ public final class PostgresConnection {
     ///
     /// - Throws: ``PostgresError/Code-swift.struct/connectionFailed`` while the server is still away.
     public func reconnect() throws {
+        // A new session has none of the old one's prepared statements.
+        preparedStatements.removeAll()
         PQreset(handle)
         guard PQstatus(handle) == CONNECTION_OK else {
             throw PostgresError(code: .connectionFailed, message: connectionMessage(), context: "reconnecting to \(uri)")
@@ -88,7 +94,9 @@ public final class PostgresConnection {
     }
 
     /// Runs `sql` with `arguments` and returns the rows it changed (0 for statements that
-    /// change none). Only one statement.
+    /// change none). Only one statement. Like ``rows(_:_:_:)`` and ``firstRow(_:_:_:)``, it
+    /// prepares `sql` on the server the first time and reuses the statement after (up to
+    /// ``preparedStatementLimit`` per connection): PostgreSQL parses and plans it once.
     @discardableResult
     public func run(_ sql: String, _ arguments: [PostgresValue] = []) throws -> Int {
         let result = try query(sql, arguments)
@@ -125,12 +133,32 @@ public final class PostgresConnection {
             texts.append(text)
         }
         let types = arguments.map(\.typeOID)
-        let raw = Self.withOptionalCStrings(texts) { values in
-            types.withUnsafeBufferPointer { types in
-                PQexecParams(handle, sql, Int32(arguments.count), types.baseAddress, values, nil, nil, 0)
+        let key = PreparedStatementKey(sql: sql, types: types)
+        guard let name = try preparedStatement(key) else {
+            // Not prepared (a failed transaction refuses even that): run it unnamed.
+            let raw = Self.withOptionalCStrings(texts) { values in
+                types.withUnsafeBufferPointer { types in
+                    PQexecParams(handle, sql, Int32(arguments.count), types.baseAddress, values, nil, nil, 0)
+                }
             }
+            return try check(raw, sql: sql)
         }
-        return try check(raw, sql: sql)
+        let execute = {
+            Self.withOptionalCStrings(texts) { values in PQexecPrepared(self.handle, name, Int32(arguments.count), values, nil, nil, 0) }
+        }
+        do {
+            return try check(execute(), sql: sql)
+        } catch let error as PostgresError where ["0A000", "26000"].contains(error.sqlState) && !isInTransaction {
+            // 0A000 "cached plan must not change result type": a migration changed a table
+            // under a prepared `SELECT *`; 26000: the statement is gone (`DISCARD ALL`). Prepare
+            // it again, once. Inside a transaction the error has already aborted it: the caller
+            // retries the transaction, which prepares afresh.
+            deallocate(key)
+            guard let name = try preparedStatement(key) else { throw error }
+            return try check(Self.withOptionalCStrings(texts) { values in
+                PQexecPrepared(handle, name, Int32(arguments.count), values, nil, nil, 0)
+            }, sql: sql)
+        }
     }
 
     /// Takes ownership of `raw` and throws when it reports a failure.
