@@ -14,11 +14,13 @@ extension PostgresConnection {
     /// - Returns: the rows inserted.
     @discardableResult
     public func insertRows(
-        into table: String, columns: [String], _ rows: [[PostgresValue]], suffix: String = "", rowsPerStatement: Int = 1_000
+        into table: String, columns: [String], _ rows: [[PostgresValue]], suffix: String = "",
+        rowsPerStatement: Int = 1_000
     ) throws -> Int {
         try checkShape(columns: columns, rows)
         guard !rows.isEmpty else { return 0 }
-        let head = "INSERT INTO \(try quotedIdentifier(table)) (\(try columns.map(quotedIdentifier).joined(separator: ", "))) VALUES "
+        let head =
+            "INSERT INTO \(try quotedIdentifier(table)) (\(try columns.map(quotedIdentifier).joined(separator: ", "))) VALUES "
         let perStatement = max(1, min(rowsPerStatement, Self.parameterLimit / columns.count))
         var inserted = 0
         var start = 0
@@ -51,7 +53,8 @@ extension PostgresConnection {
     public func copyRows(into table: String, columns: [String], _ rows: [[PostgresValue]]) throws -> Int {
         try checkShape(columns: columns, rows)
         guard !rows.isEmpty else { return 0 }
-        let sql = "COPY \(try quotedIdentifier(table)) (\(try columns.map(quotedIdentifier).joined(separator: ", "))) FROM STDIN"
+        let sql =
+            "COPY \(try quotedIdentifier(table)) (\(try columns.map(quotedIdentifier).joined(separator: ", "))) FROM STDIN"
         var buffer: [UInt8] = []
         buffer.reserveCapacity(Self.copyChunkBytes + 4_096)
         // Encode every row before the COPY starts, so a bad value never leaves it half sent.
@@ -71,7 +74,8 @@ extension PostgresConnection {
 
         let start = try check(PQexec(handle, sql), sql: sql)
         guard PQresultStatus(start.handle) == PGRES_COPY_IN else {
-            throw PostgresError(code: .server, message: "the server did not start the COPY", context: "running `\(sql)`")
+            throw PostgresError(
+                code: .server, message: "the server did not start the COPY", context: "running `\(sql)`")
         }
         for chunk in chunks {
             let sent = chunk.withUnsafeBufferPointer { bytes in
@@ -114,12 +118,14 @@ extension PostgresConnection {
         for (index, row) in rows.enumerated() {
             guard row.count == columns.count else {
                 throw PostgresError(
-                    code: .invalidArgument, message: "row \(index) has \(row.count) values for \(columns.count) columns",
+                    code: .invalidArgument,
+                    message: "row \(index) has \(row.count) values for \(columns.count) columns",
                     context: "inserting rows")
             }
             for case .text(let text) in row where text.utf8.contains(0) {
                 throw PostgresError(
-                    code: .invalidArgument, message: "row \(index) has text with a NUL character, which PostgreSQL text cannot hold",
+                    code: .invalidArgument,
+                    message: "row \(index) has text with a NUL character, which PostgreSQL text cannot hold",
                     context: "inserting rows")
             }
         }

@@ -71,7 +71,9 @@ extension PostgresConnection {
     /// `name` as a quoted SQL identifier (libpq's escaping, for the connection's encoding).
     func quotedIdentifier(_ name: String) throws -> String {
         guard !name.isEmpty, !name.utf8.contains(0) else {
-            throw PostgresError(code: .invalidArgument, message: "an identifier must be non-empty text without NUL", context: "quoting an identifier")
+            throw PostgresError(
+                code: .invalidArgument, message: "an identifier must be non-empty text without NUL",
+                context: "quoting an identifier")
         }
         guard let quoted = PQescapeIdentifier(handle, name, name.utf8.count) else {
             throw PostgresError(code: .invalidArgument, message: connectionMessage(), context: "quoting an identifier")

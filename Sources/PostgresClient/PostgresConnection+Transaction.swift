@@ -6,7 +6,9 @@ extension PostgresConnection {
     /// is thrown. A transaction that a failed statement aborted (one whose error `body` caught
     /// and went on) is not reported as committed: PostgreSQL answers its `COMMIT` with a
     /// rollback, and this throws. Transactions do not nest.
-    public func inTransaction<T>(_ isolation: PostgresIsolationLevel = .readCommitted, _ body: () throws -> T) throws -> T {
+    public func inTransaction<T>(_ isolation: PostgresIsolationLevel = .readCommitted, _ body: () throws -> T) throws
+        -> T
+    {
         try execute("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
         let result: T
         do {

@@ -45,7 +45,9 @@ public final class PostgresConnection {
             Self.withCStrings(values) { v in PQconnectdbParams(k, v, 1) }
         }
         guard let connection else {
-            throw PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection", context: "connecting to \(uri)")
+            throw PostgresError(
+                code: .connectionFailed, message: "libpq could not allocate a connection",
+                context: "connecting to \(uri)")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = uri.redact(PostgresURI.trimmed(String(cString: PQerrorMessage(connection))))
@@ -83,7 +85,8 @@ public final class PostgresConnection {
         preparedStatements.removeAll()
         PQreset(handle)
         guard PQstatus(handle) == CONNECTION_OK else {
-            throw PostgresError(code: .connectionFailed, message: connectionMessage(), context: "reconnecting to \(uri)")
+            throw PostgresError(
+                code: .connectionFailed, message: connectionMessage(), context: "reconnecting to \(uri)")
         }
     }
 
@@ -104,16 +107,22 @@ public final class PostgresConnection {
     }
 
     /// The rows of `sql` with `arguments`, each mapped by `row`.
-    public func rows<T>(_ sql: String, _ arguments: [PostgresValue] = [], _ row: (PostgresRow) throws -> T) throws -> [T] {
+    public func rows<T>(_ sql: String, _ arguments: [PostgresValue] = [], _ row: (PostgresRow) throws -> T) throws
+        -> [T]
+    {
         let result = try query(sql, arguments)
         var out: [T] = []
         out.reserveCapacity(Int(result.rowCount))
-        for index in 0..<result.rowCount { out.append(try row(PostgresRow(result: result.handle, index: index, sql: sql))) }
+        for index in 0..<result.rowCount {
+            out.append(try row(PostgresRow(result: result.handle, index: index, sql: sql)))
+        }
         return out
     }
 
     /// The first row of `sql` with `arguments`, mapped by `row`, or `nil` when there is none.
-    public func firstRow<T>(_ sql: String, _ arguments: [PostgresValue] = [], _ row: (PostgresRow) throws -> T) throws -> T? {
+    public func firstRow<T>(_ sql: String, _ arguments: [PostgresValue] = [], _ row: (PostgresRow) throws -> T) throws
+        -> T?
+    {
         let result = try query(sql, arguments)
         guard result.rowCount > 0 else { return nil }
         return try row(PostgresRow(result: result.handle, index: 0, sql: sql))
@@ -127,7 +136,8 @@ public final class PostgresConnection {
             let text = argument.textFormat
             if let text, text.utf8.contains(0) {
                 throw PostgresError(
-                    code: .invalidArgument, message: "parameter $\(index + 1) contains a NUL character, which PostgreSQL text cannot hold",
+                    code: .invalidArgument,
+                    message: "parameter $\(index + 1) contains a NUL character, which PostgreSQL text cannot hold",
                     context: "running `\(sql)`")
             }
             texts.append(text)
@@ -143,21 +153,21 @@ public final class PostgresConnection {
             }
             return try check(raw, sql: sql)
         }
-        let execute = {
-            Self.withOptionalCStrings(texts) { values in PQexecPrepared(self.handle, name, Int32(arguments.count), values, nil, nil, 0) }
+        func executePrepared(_ name: String) -> OpaquePointer? {
+            Self.withOptionalCStrings(texts) { values in
+                PQexecPrepared(handle, name, Int32(arguments.count), values, nil, nil, 0)
+            }
         }
         do {
-            return try check(execute(), sql: sql)
-        } catch let error as PostgresError where ["0A000", "26000"].contains(error.sqlState) && !isInTransaction {
+            return try check(executePrepared(name), sql: sql)
+        } catch let error as PostgresError where ["0A000", "26000"].contains(error.sqlState) {
             // 0A000 "cached plan must not change result type": a migration changed a table
-            // under a prepared `SELECT *`; 26000: the statement is gone (`DISCARD ALL`). Prepare
-            // it again, once. Inside a transaction the error has already aborted it: the caller
-            // retries the transaction, which prepares afresh.
+            // under a prepared `SELECT *`; 26000: the statement is gone (`DISCARD ALL`). Forget
+            // it and prepare it again. Inside a transaction the error has already aborted it:
+            // the caller's retry of the transaction prepares afresh.
             deallocate(key)
-            guard let name = try preparedStatement(key) else { throw error }
-            return try check(Self.withOptionalCStrings(texts) { values in
-                PQexecPrepared(handle, name, Int32(arguments.count), values, nil, nil, 0)
-            }, sql: sql)
+            guard !isInTransaction, let name = try preparedStatement(key) else { throw error }
+            return try check(executePrepared(name), sql: sql)
         }
     }
 
@@ -185,7 +195,8 @@ public final class PostgresConnection {
         }
         let lost = PQstatus(handle) == CONNECTION_BAD
         return PostgresError(
-            code: lost ? .connectionLost : .server, sqlState: sqlState, message: message ?? connectionMessage(), context: context)
+            code: lost ? .connectionLost : .server, sqlState: sqlState, message: message ?? connectionMessage(),
+            context: context)
     }
 
     /// libpq's last message for this connection, without the password.

@@ -33,6 +33,7 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
         /// An argument PostgreSQL cannot take (text with a NUL character, an empty channel name).
         public static let invalidArgument = Code(.invalidArgument)
 
+        /// The kind in words (`connection lost`).
         public var description: String { base.rawValue }
     }
 
@@ -69,6 +70,7 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
     /// Whether a unique constraint refused the statement (SQLSTATE 23505).
     public var isUniqueViolation: Bool { sqlState == "23505" }
 
+    /// `PostgreSQL <kind> (SQLSTATE x): <message> — while <context>`.
     public var description: String {
         var text = "PostgreSQL \(code)"
         if let sqlState { text += " (SQLSTATE \(sqlState))" }

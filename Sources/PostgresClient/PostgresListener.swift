@@ -43,7 +43,8 @@ public final class PostgresListener: Sendable {
     ///
     /// - Parameter retryDelay: the wait between connection attempts while the server is away.
     public init(
-        uri: PostgresURI, channels: [String], retryDelay: Duration = .seconds(1), onEvent: @escaping @Sendable (Event) -> Void
+        uri: PostgresURI, channels: [String], retryDelay: Duration = .seconds(1),
+        onEvent: @escaping @Sendable (Event) -> Void
     ) {
         let thread = Thread { [stopped, finished] in
             Self.run(uri: uri, channels: channels, retryDelay: retryDelay, stopped: stopped, onEvent: onEvent)

@@ -28,13 +28,17 @@ public struct PostgresMigrator: Sendable {
             // Under the lock: two instances creating the table at once would otherwise race
             // in PostgreSQL's catalog (a unique violation on pg_type) despite IF NOT EXISTS.
             try db.run("SELECT pg_advisory_xact_lock($1)", [.integer(Self.lockKey)])
-            try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (position bigserial, name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+            try db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (position bigserial, name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+            )
         }
         var applied: [String] = []
         for migration in migrations {
             let didApply = try db.inTransaction { () throws -> Bool in
                 try db.run("SELECT pg_advisory_xact_lock($1)", [.integer(Self.lockKey)])
-                let done = try db.firstRow("SELECT 1 FROM schema_migrations WHERE name = $1", [.text(migration.name)]) { _ in true }
+                let done = try db.firstRow("SELECT 1 FROM schema_migrations WHERE name = $1", [.text(migration.name)]) {
+                    _ in true
+                }
                 guard done == nil else { return false }
                 try migration.apply(db)
                 try db.run("INSERT INTO schema_migrations (name) VALUES ($1)", [.text(migration.name)])

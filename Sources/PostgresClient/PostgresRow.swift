@@ -54,11 +54,14 @@ public struct PostgresRow {
     private func value(_ column: Int32, as expected: String) throws -> String {
         guard column >= 0, column < columnCount else {
             throw PostgresError(
-                code: .decoding, message: "column \(column) asked for \(expected), but the row has \(columnCount) columns",
+                code: .decoding,
+                message: "column \(column) asked for \(expected), but the row has \(columnCount) columns",
                 context: "reading the rows of `\(sql)`")
         }
         guard !isNull(column), let text = PQgetvalue(result, index, column) else {
-            throw PostgresError(code: .decoding, message: "column \(columnName(column)) is NULL, not \(expected)", context: "reading the rows of `\(sql)`")
+            throw PostgresError(
+                code: .decoding, message: "column \(columnName(column)) is NULL, not \(expected)",
+                context: "reading the rows of `\(sql)`")
         }
         return String(cString: text)
     }
@@ -71,6 +74,7 @@ public struct PostgresRow {
     private func decoding(_ column: Int32, _ expected: String, found: String) -> PostgresError {
         let shown = found.count <= 32 ? "`\(found)`" : "\(found.utf8.count) bytes of text"
         return PostgresError(
-            code: .decoding, message: "column \(columnName(column)) holds \(shown), not \(expected)", context: "reading the rows of `\(sql)`")
+            code: .decoding, message: "column \(columnName(column)) holds \(shown), not \(expected)",
+            context: "reading the rows of `\(sql)`")
     }
 }

@@ -7,7 +7,8 @@ import CLibPQ
 /// ``description`` names the user, host, port and database only, so it can go into logs,
 /// errors and `/health`. ``redact(_:)`` removes the password from any text, such as libpq's
 /// own messages.
-public struct PostgresURI: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public struct PostgresURI: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable
+{
     /// The URI as given, password included: only for libpq, never for output.
     let text: String
     /// The user name, when the URI names one.

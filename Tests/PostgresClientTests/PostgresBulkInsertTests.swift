@@ -1,7 +1,9 @@
 import PostgresClient
 import Testing
 
-@Suite("PostgreSQL bulk inserts (the ledger's group commits)", .enabled(if: PostgresTestCluster.available, PostgresTestCluster.skipReason))
+@Suite(
+    "PostgreSQL bulk inserts (the ledger's group commits)",
+    .enabled(if: PostgresTestCluster.available, PostgresTestCluster.skipReason))
 struct PostgresBulkInsertTests {
     static let columns = ["request_id", "attempt", "pico", "note"]
 
@@ -16,18 +18,24 @@ struct PostgresBulkInsertTests {
 
     private func makeTable(_ db: PostgresConnection) throws {
         try db.execute(
-            "CREATE TABLE ledger (request_id text NOT NULL, attempt bigint NOT NULL, pico bigint, note text NOT NULL, PRIMARY KEY (request_id, attempt))")
+            "CREATE TABLE ledger (request_id text NOT NULL, attempt bigint NOT NULL, pico bigint, note text NOT NULL, PRIMARY KEY (request_id, attempt))"
+        )
     }
 
     private func readBack(_ db: PostgresConnection) throws -> [[PostgresValue]] {
         try db.rows("SELECT request_id, attempt, pico, note FROM ledger ORDER BY attempt, request_id COLLATE \"C\"") {
-            [.text(try $0.text(0)), .integer(try $0.int64(1)), .integer(try $0.optionalInt64(2)), .text(try $0.text(3))]
+            [
+                .text(try $0.text(0)), .integer(try $0.int64(1)), .integer(try $0.optionalInt64(2)),
+                .text(try $0.text(3)),
+            ]
         }
     }
 
     private func sorted(_ rows: [[PostgresValue]]) -> [[PostgresValue]] {
         rows.sorted {
-            guard case .integer(let a) = $0[1], case .integer(let b) = $1[1], case .text(let x) = $0[0], case .text(let y) = $1[0] else { return false }
+            guard case .integer(let a) = $0[1], case .integer(let b) = $1[1], case .text(let x) = $0[0],
+                case .text(let y) = $1[0]
+            else { return false }
             return a != b ? a < b : Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8))
         }
     }
@@ -73,7 +81,8 @@ struct PostgresBulkInsertTests {
         #expect(try readBack(db) == sorted(rows))
         // A retried group commit: the rows already written are skipped, the new ones land.
         let retried = Array(rows[19_990...]) + Self.rows(5, prefix: "new")
-        let second = try db.insertRows(into: "ledger", columns: Self.columns, retried, suffix: "ON CONFLICT (request_id, attempt) DO NOTHING")
+        let second = try db.insertRows(
+            into: "ledger", columns: Self.columns, retried, suffix: "ON CONFLICT (request_id, attempt) DO NOTHING")
         #expect(second == 5)
         #expect(try db.firstRow("SELECT count(*) FROM ledger") { try $0.int64(0) } == 20_005)
     }
@@ -90,7 +99,8 @@ struct PostgresBulkInsertTests {
         #expect(width?.code == .invalidArgument)
         #expect(width?.message.contains("row 1") == true)
         let nul = #expect(throws: PostgresError.self) {
-            try db.insertRows(into: "ledger", columns: Self.columns, [[.text("a\u{0}"), .integer(0), .null, .text("")]])
+            try db.insertRows(
+                into: "ledger", columns: Self.columns, [[.text("a\u{0}"), .integer(0), .null, .text("")]])
         }
         #expect(nul?.code == .invalidArgument)
         #expect(try db.firstRow("SELECT count(*) FROM ledger") { try $0.int64(0) } == 0)

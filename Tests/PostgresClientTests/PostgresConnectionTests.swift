@@ -9,7 +9,8 @@ struct PostgresConnectionTests {
         let db = try PostgresConnection(uri: text)
         #expect(db.isConnected)
         #expect(db.backendPID > 0)
-        let (user, database) = try #require(try db.firstRow("SELECT current_user, current_database()") { (try $0.text(0), try $0.text(1)) })
+        let (user, database) = try #require(
+            try db.firstRow("SELECT current_user, current_database()") { (try $0.text(0), try $0.text(1)) })
         #expect(user == db.uri.user)
         #expect(database == db.uri.database)
     }
@@ -21,7 +22,8 @@ struct PostgresConnectionTests {
         let db = try schema.connect()
         try db.execute("CREATE TABLE v (id bigint PRIMARY KEY, pico bigint, note text, flag boolean)")
         let notes: [String?] = [
-            "Grüße, 世界 🚀 e\u{0301}", "tab\there\nnewline\\back'quote\"", "", nil, String(repeating: "x", count: 100_000),
+            "Grüße, 世界 🚀 e\u{0301}", "tab\there\nnewline\\back'quote\"", "", nil,
+            String(repeating: "x", count: 100_000),
         ]
         let picos: [Int64?] = [Int64.max, Int64.min, -1, nil, 0]
         let flags: [Bool?] = [true, false, nil, true, false]
@@ -53,10 +55,14 @@ struct PostgresConnectionTests {
     @Test("reading a column as the wrong type, or NULL as a value, is a decoding error naming the column")
     func decodingErrors() throws {
         let db = try PostgresConnection(uri: try PostgresTestCluster.requireURI())
-        let text = #expect(throws: PostgresError.self) { try db.firstRow("SELECT 'abc'::text AS model") { try $0.int64(0) } }
+        let text = #expect(throws: PostgresError.self) {
+            try db.firstRow("SELECT 'abc'::text AS model") { try $0.int64(0) }
+        }
         #expect(text?.code == .decoding)
         #expect(text?.message.contains("\"model\"") == true)
-        let null = #expect(throws: PostgresError.self) { try db.firstRow("SELECT NULL::bigint AS price") { try $0.int64(0) } }
+        let null = #expect(throws: PostgresError.self) {
+            try db.firstRow("SELECT NULL::bigint AS price") { try $0.int64(0) }
+        }
         #expect(null?.code == .decoding)
         #expect(null?.message.contains("NULL") == true)
         let bool = #expect(throws: PostgresError.self) { try db.firstRow("SELECT 1 AS x") { try $0.bool(0) } }
@@ -68,7 +74,9 @@ struct PostgresConnectionTests {
     @Test("text with a NUL character is refused before it reaches the server")
     func nulRefused() throws {
         let db = try PostgresConnection(uri: try PostgresTestCluster.requireURI())
-        let error = #expect(throws: PostgresError.self) { try db.firstRow("SELECT $1::text", [.text("a\u{0}b")]) { try $0.text(0) } }
+        let error = #expect(throws: PostgresError.self) {
+            try db.firstRow("SELECT $1::text", [.text("a\u{0}b")]) { try $0.text(0) }
+        }
         #expect(error?.code == .invalidArgument)
         #expect(error?.message.contains("$1") == true)
     }
@@ -80,7 +88,9 @@ struct PostgresConnectionTests {
         let db = try schema.connect()
         try db.execute("CREATE TABLE k (request_id text PRIMARY KEY)")
         try db.run("INSERT INTO k VALUES ($1)", [.text("req-secretish-42")])
-        let error = #expect(throws: PostgresError.self) { try db.run("INSERT INTO k VALUES ($1)", [.text("req-secretish-42")]) }
+        let error = #expect(throws: PostgresError.self) {
+            try db.run("INSERT INTO k VALUES ($1)", [.text("req-secretish-42")])
+        }
         #expect(error?.code == .server)
         #expect(error?.sqlState == "23505")
         #expect(error?.isUniqueViolation == true)
@@ -97,7 +107,8 @@ struct PostgresConnectionTests {
         let good = try PostgresURI(try PostgresTestCluster.requireURI())
         let host = try #require(good.host)
         let port = try #require(good.port)
-        let wrong = "postgresql://\(good.user ?? "broker"):WrongHorseBattery9@\(host):\(port)/\(good.database ?? "postgres")"
+        let wrong =
+            "postgresql://\(good.user ?? "broker"):WrongHorseBattery9@\(host):\(port)/\(good.database ?? "postgres")"
         let error = #expect(throws: PostgresError.self) { try PostgresConnection(uri: wrong) }
         #expect(error?.code == .connectionFailed)
         let description = error.map { "\($0)" } ?? ""
@@ -124,7 +135,10 @@ struct PostgresConnectionTests {
         let text = try PostgresTestCluster.requireURI()
         let victim = try PostgresConnection(uri: text)
         let admin = try PostgresConnection(uri: text)
-        #expect(try admin.firstRow("SELECT pg_terminate_backend($1::int)", [.integer(Int64(victim.backendPID))]) { try $0.bool(0) } == true)
+        #expect(
+            try admin.firstRow("SELECT pg_terminate_backend($1::int)", [.integer(Int64(victim.backendPID))]) {
+                try $0.bool(0)
+            } == true)
         let error = #expect(throws: PostgresError.self) { try victim.firstRow("SELECT 1") { try $0.int64(0) } }
         #expect(error?.code == .connectionLost)
         #expect(error?.isRetryable == true)

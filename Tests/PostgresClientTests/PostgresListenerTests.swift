@@ -2,7 +2,8 @@ import Foundation
 import PostgresClient
 import Testing
 
-@Suite("PostgreSQL listener that reconnects", .enabled(if: PostgresTestCluster.available, PostgresTestCluster.skipReason))
+@Suite(
+    "PostgreSQL listener that reconnects", .enabled(if: PostgresTestCluster.available, PostgresTestCluster.skipReason))
 struct PostgresListenerTests {
     /// The events a listener reported, waited for by condition.
     final class Events: @unchecked Sendable {
@@ -39,7 +40,9 @@ struct PostgresListenerTests {
         let uri = try PostgresURI(try PostgresTestCluster.requireURI())
         let channel = "catalog_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let events = Events()
-        let listener = PostgresListener(uri: uri, channels: [channel], retryDelay: .milliseconds(100)) { events.append($0) }
+        let listener = PostgresListener(uri: uri, channels: [channel], retryDelay: .milliseconds(100)) {
+            events.append($0)
+        }
         defer { listener.stop() }
         let connected = events.first(within: 5) { if case .connected = $0 { true } else { false } }
         guard case .connected(let pid, let reconnected) = connected else {

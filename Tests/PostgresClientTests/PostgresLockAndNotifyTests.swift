@@ -3,19 +3,25 @@ import PostgresClient
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
-@Suite("PostgreSQL advisory locks and notifications", .enabled(if: PostgresTestCluster.available, PostgresTestCluster.skipReason))
+@Suite(
+    "PostgreSQL advisory locks and notifications",
+    .enabled(if: PostgresTestCluster.available, PostgresTestCluster.skipReason))
 struct PostgresLockAndNotifyTests {
     /// A key no other test (or test run sharing the database) uses.
-    private func freshKey() -> Int64 { PostgresConnection.advisoryKey(for: "test:\(UInt64.random(in: 0...UInt64.max))") }
+    private func freshKey() -> Int64 {
+        PostgresConnection.advisoryKey(for: "test:\(UInt64.random(in: 0...UInt64.max))")
+    }
 
     @Test("advisory-lock keys are FNV-1a: the same in every process")
     func stableKeys() {
         #expect(PostgresConnection.advisoryKey(for: "") == Int64(bitPattern: 0xcbf2_9ce4_8422_2325))
         #expect(PostgresConnection.advisoryKey(for: "a") == Int64(bitPattern: 0xaf63_dc4c_8601_ec8c))
-        #expect(PostgresConnection.advisoryKey(for: "refresh:openrouter") != PostgresConnection.advisoryKey(for: "refresh:huggingface"))
+        #expect(
+            PostgresConnection.advisoryKey(for: "refresh:openrouter")
+                != PostgresConnection.advisoryKey(for: "refresh:huggingface"))
     }
 
     @Test("one session at a time holds an advisory lock; closing the holder frees it")
@@ -67,10 +73,12 @@ struct PostgresLockAndNotifyTests {
         }
         try sender.inTransaction {
             try sender.notify(channel, payload: "openrouter 3")
-            #expect(try listener.waitForNotifications(timeout: .milliseconds(200)).isEmpty, "delivered before the commit")
+            #expect(
+                try listener.waitForNotifications(timeout: .milliseconds(200)).isEmpty, "delivered before the commit")
         }
         let received = try listener.waitForNotifications(timeout: .seconds(5))
-        #expect(received == [PostgresNotification(channel: channel, payload: "openrouter 3", senderPID: sender.backendPID)])
+        #expect(
+            received == [PostgresNotification(channel: channel, payload: "openrouter 3", senderPID: sender.backendPID)])
         try listener.unlisten(channel)
         try sender.notify(channel, payload: "after unlisten")
         #expect(try listener.waitForNotifications(timeout: .milliseconds(200)).isEmpty)

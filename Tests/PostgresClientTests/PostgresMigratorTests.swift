@@ -42,7 +42,9 @@ struct PostgresMigratorTests {
         defer { schema.drop() }
         // Each migration counts its runs: a second run would add a row (or fail to re-create).
         let migrations = (1...5).map { i in
-            PostgresMigration("\(i)-step", sql: "CREATE TABLE step\(i) (x bigint); INSERT INTO step\(i) VALUES (\(i)); SELECT pg_sleep(0.02)")
+            PostgresMigration(
+                "\(i)-step",
+                sql: "CREATE TABLE step\(i) (x bigint); INSERT INTO step\(i) VALUES (\(i)); SELECT pg_sleep(0.02)")
         }
         let instances = 4
         let (uri, name) = (schema.uri, schema.name)

@@ -4,7 +4,9 @@ import Testing
 @Suite("PostgreSQL prepared statements", .enabled(if: PostgresTestCluster.available, PostgresTestCluster.skipReason))
 struct PostgresPreparedStatementTests {
     private func preparedCount(_ db: PostgresConnection, _ sql: String) throws -> Int64? {
-        try db.firstRow("SELECT count(*) FROM pg_prepared_statements WHERE statement = $1", [.text(sql)]) { try $0.int64(0) }
+        try db.firstRow("SELECT count(*) FROM pg_prepared_statements WHERE statement = $1", [.text(sql)]) {
+            try $0.int64(0)
+        }
     }
 
     @Test("a statement run again is prepared once and reused, with new parameters each time")
@@ -46,6 +48,13 @@ struct PostgresPreparedStatementTests {
         let other = try schema.connect()
         try other.execute("ALTER TABLE t ADD COLUMN b text DEFAULT 'x'")
         #expect(try db.firstRow("SELECT * FROM t") { $0.columnCount } == 2)
+        // Inside a transaction the change aborts it; the transaction tried again succeeds.
+        try other.execute("ALTER TABLE t ADD COLUMN c bigint DEFAULT 7")
+        let aborted = #expect(throws: PostgresError.self) {
+            try db.inTransaction { try db.firstRow("SELECT * FROM t") { $0.columnCount } }
+        }
+        #expect(aborted?.sqlState == "0A000")
+        #expect(try db.inTransaction { try db.firstRow("SELECT * FROM t") { $0.columnCount } } == 3)
         try db.execute("DISCARD ALL")
         try db.execute("SET search_path TO \(schema.name)")
         #expect(try db.firstRow("SELECT * FROM t") { try $0.text(1) } == "x")

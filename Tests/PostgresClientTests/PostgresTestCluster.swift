@@ -2,7 +2,7 @@ import PostgresClient
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The PostgreSQL the tests run against: `$BROKER_TEST_POSTGRES`, a libpq URI that

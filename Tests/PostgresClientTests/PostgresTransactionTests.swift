@@ -70,7 +70,8 @@ struct PostgresTransactionTests {
         defer { schema.drop() }
         let a = try schema.connect()
         let b = try schema.connect()
-        try a.execute("CREATE TABLE budget (key text PRIMARY KEY, spent bigint NOT NULL); INSERT INTO budget VALUES ('k', 0)")
+        try a.execute(
+            "CREATE TABLE budget (key text PRIMARY KEY, spent bigint NOT NULL); INSERT INTO budget VALUES ('k', 0)")
         // Both read the same snapshot, then both write the row: the second to commit must fail.
         try a.execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
         _ = try a.firstRow("SELECT spent FROM budget WHERE key = 'k'") { try $0.int64(0) }

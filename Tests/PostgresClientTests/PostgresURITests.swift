@@ -42,7 +42,9 @@ struct PostgresURITests {
     @Test("a URI libpq cannot parse is an invalid-URI error naming why, without the password")
     func malformedURIKeepsSecret() {
         // libpq's own message quotes the malformed token: here, the password.
-        let badPassword = #expect(throws: PostgresError.self) { try PostgresURI("postgresql://broker:TopSecret%ZZ99@db.example:5432/market") }
+        let badPassword = #expect(throws: PostgresError.self) {
+            try PostgresURI("postgresql://broker:TopSecret%ZZ99@db.example:5432/market")
+        }
         #expect(badPassword?.code == .invalidURI)
         let text = badPassword.map { "\($0)" } ?? ""
         #expect(text.contains("percent-encoded"), "\(text)")

@@ -54,36 +54,45 @@ func records(_ count: Int, run: String) -> [UsageRecord] {
     return (0..<count).map { i in
         let (provider, servedBy) = providers[i % providers.count]
         return UsageRecord(
-            requestID: "\(run)-\(i)", attempt: 0, at: 1_765_000_000_000 + Int64(i), provider: provider, servedBy: servedBy,
+            requestID: "\(run)-\(i)", attempt: 0, at: 1_765_000_000_000 + Int64(i), provider: provider,
+            servedBy: servedBy,
             model: "meta-llama/Llama-3.1-8B-Instruct", task: .conversational, inputTokens: Int64(200 + i % 50),
-            outputTokens: Int64(100 + i % 30), costPicoUSD: Int64(18_000_000 + i % 1_000), latencyMs: Int64(300 + i % 200),
+            outputTokens: Int64(100 + i % 30), costPicoUSD: Int64(18_000_000 + i % 1_000),
+            latencyMs: Int64(300 + i % 200),
             firstTokenMs: Int64(90 + i % 40), httpStatus: 200)
     }
 }
 
 /// The columns the PostgreSQL table takes (the SQLite ledger's, with PostgreSQL types).
 let pgColumns: [(String, String)] = [
-    ("request_id", "text NOT NULL"), ("attempt", "bigint NOT NULL"), ("at", "bigint NOT NULL"), ("provider", "text NOT NULL"),
+    ("request_id", "text NOT NULL"), ("attempt", "bigint NOT NULL"), ("at", "bigint NOT NULL"),
+    ("provider", "text NOT NULL"),
     ("served_by", "text NOT NULL"), ("model", "text NOT NULL"), ("task", "text NOT NULL"), ("input_tokens", "bigint"),
-    ("output_tokens", "bigint"), ("cost_pico", "bigint"), ("latency_ms", "bigint NOT NULL"), ("first_token_ms", "bigint"),
+    ("output_tokens", "bigint"), ("cost_pico", "bigint"), ("latency_ms", "bigint NOT NULL"),
+    ("first_token_ms", "bigint"),
     ("outcome", "text NOT NULL"), ("http_status", "bigint"), ("error", "text"), ("upstream", "text"),
     ("tokens_estimated", "boolean NOT NULL"), ("currency", "text NOT NULL"), ("cost_native_pico", "bigint"),
-    ("price_basis", "text"), ("region", "text"), ("countries", "text"), ("compliance", "text"), ("cheapest_pico", "bigint"),
+    ("price_basis", "text"), ("region", "text"), ("countries", "text"), ("compliance", "text"),
+    ("cheapest_pico", "bigint"),
     ("cheapest_offer", "text"),
 ]
 
 func pgRow(_ r: UsageRecord) -> [PostgresValue] {
     [
         .text(r.requestID), .int(r.attempt), .integer(r.at), .text(r.provider), .text(r.servedBy), .text(r.model),
-        .text(r.task.rawValue), .integer(r.inputTokens), .integer(r.outputTokens), .integer(r.costPicoUSD), .integer(r.latencyMs),
-        .integer(r.firstTokenMs), .text(r.outcome), .int(r.httpStatus), .text(r.error), .text(r.upstream), .bool(r.tokensEstimated),
-        .text(r.currency), .integer(r.nativeCostPico), .text(r.priceBasis), .text(r.region?.rawValue), .text(r.countries.joined(separator: ",")),
+        .text(r.task.rawValue), .integer(r.inputTokens), .integer(r.outputTokens), .integer(r.costPicoUSD),
+        .integer(r.latencyMs),
+        .integer(r.firstTokenMs), .text(r.outcome), .int(r.httpStatus), .text(r.error), .text(r.upstream),
+        .bool(r.tokensEstimated),
+        .text(r.currency), .integer(r.nativeCostPico), .text(r.priceBasis), .text(r.region?.rawValue),
+        .text(r.countries.joined(separator: ",")),
         .text(r.compliance.map(\.rawValue).joined(separator: ",")), .integer(r.cheapestPicoUSD), .text(r.cheapestOffer),
     ]
 }
 
 let names = pgColumns.map(\.0)
-let upsert = "ON CONFLICT (request_id, attempt) DO UPDATE SET "
+let upsert =
+    "ON CONFLICT (request_id, attempt) DO UPDATE SET "
     + names.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ") + " WHERE usage.outcome = 'sent'"
 
 func freshPostgresTable(_ db: PostgresConnection, schema: String) throws {
@@ -97,7 +106,9 @@ func freshPostgresTable(_ db: PostgresConnection, schema: String) throws {
         """)
 }
 
-print("LedgerBench: \(totalRows) ledger rows per case, group commits of \(batchSizes.map(String.init).joined(separator: " and ")) rows")
+print(
+    "LedgerBench: \(totalRows) ledger rows per case, group commits of \(batchSizes.map(String.init).joined(separator: " and ")) rows"
+)
 let tmp = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-bench-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: tmp) }
@@ -118,11 +129,14 @@ for batch in batchSizes {
 let environment = ProcessInfo.processInfo.environment
 if let uri = environment["BROKER_BENCH_POSTGRES"] ?? environment["BROKER_TEST_POSTGRES"] {
     let db = try PostgresConnection(uri: uri)
-    let settings = try db.firstRow("SELECT current_setting('fsync'), current_setting('synchronous_commit'), version()") {
+    let settings = try db.firstRow("SELECT current_setting('fsync'), current_setting('synchronous_commit'), version()")
+    {
         (try $0.text(0), try $0.text(1), try $0.text(2))
     }
     if let settings {
-        print("PostgreSQL at \(db.uri): fsync=\(settings.0), synchronous_commit=\(settings.1); \(settings.2.prefix(while: { $0 != "," }))")
+        print(
+            "PostgreSQL at \(db.uri): fsync=\(settings.0), synchronous_commit=\(settings.1); \(settings.2.prefix(while: { $0 != "," }))"
+        )
     }
     for asyncCommit in [false, true] {
         try db.execute("SET synchronous_commit = \(asyncCommit ? "off" : "on")")
