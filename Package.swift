@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
         // zlib's inflate, for zipped price catalogs (gpuhunt's catalog.zip).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libpq, PostgreSQL's client library, for the shared store of several `broker serve` instances.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Linux's epoll and eventfd headers (part of libc).
         .systemLibrary(name: "CEpoll"),
@@ -35,6 +37,9 @@ let package = Package(
         .target(name: "ProviderInterface"),
         // The one HTTP server layer (simulator now, `broker serve` later).
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CEpoll", "EventLoops"]),
+        // A PostgreSQL client over libpq: connections, parameterised queries, transactions,
+        // LISTEN/NOTIFY, advisory locks, COPY. Knows no broker types; the store's backend uses it.
+        .target(name: "PostgresClient", dependencies: ["CLibPQ"]),
         // Provider adapters and the libcurl transport.
         .target(name: "Adapters", dependencies: ["ProviderInterface", "EventLoops", "CCurl", "CZlib"], exclude: ["ADDING_A_PROVIDER.md"]),
         // Registry, store, refresher, routing, ledger; knows adapters only through the protocol.
@@ -60,6 +65,7 @@ let package = Package(
             name: "AdaptersTests",
             dependencies: ["Adapters", "ProviderInterface", "EventLoops", "ProviderSimulator"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "ProviderInterface"]),
+        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient"]),
         .testTarget(
             name: "BrokerServeTests",
             dependencies: ["BrokerServe", "Broker", "Adapters", "ProviderSimulator", "HTTPServer"]),
@@ -94,6 +100,10 @@ let package = Package(
             name: "ComputeBench",
             dependencies: ["Adapters", "Broker", "ProviderSimulator"],
             path: "bench/ComputeBench"),
+        .executableTarget(
+            name: "LedgerBench",
+            dependencies: ["Broker", "PostgresClient", "ProviderInterface"],
+            path: "bench/LedgerBench"),
         .executableTarget(
             name: "StoreBench",
             dependencies: ["Broker", "ProviderInterface"],

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages broker builds against, when they are missing.
 # `bootstrap.sh --tests` also installs what the test suite needs (a headless browser and the
-# official Python clients for the broker serve tests, nghttpx as an HTTP/2 frontend).
+# official Python clients for the broker serve tests, nghttpx as an HTTP/2 frontend, a
+# PostgreSQL server for a throw-away cluster, promtool for the alert rules).
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 tests=0
@@ -9,10 +10,12 @@ tests=0
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-packages=(libcurl4-openssl-dev libsqlite3-dev libmicrohttpd-dev libmimalloc-dev zlib1g-dev pkg-config)
+packages=(libcurl4-openssl-dev libsqlite3-dev libmicrohttpd-dev libmimalloc-dev zlib1g-dev libpq-dev pkg-config)
 # python3: the exec-plugin example and tests; chromium and python3-venv: the broker serve tests;
-# nghttp2-proxy (nghttpx): the HTTP/2 tests, in front of the simulator.
-[ "$tests" = 1 ] && packages+=(python3 python3-venv chromium nghttp2-proxy)
+# nghttp2-proxy (nghttpx): the HTTP/2 tests, in front of the simulator; postgresql: the
+# PostgreSQL tests' throw-away cluster (scripts/postgres-test-cluster.sh); prometheus: its
+# promtool checks deploy/prometheus's alert rules.
+[ "$tests" = 1 ] && packages+=(python3 python3-venv chromium nghttp2-proxy postgresql prometheus)
 for pkg in "${packages[@]}"; do
   have_pkg "$pkg" || need+=("$pkg")
 done
@@ -29,6 +32,13 @@ if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   export DEBIAN_FRONTEND=noninteractive
+  # The tests start their own PostgreSQL and use only promtool from prometheus: keep apt
+  # from starting the packages' system-wide daemons, unless the machine has its own policy.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod 755 /usr/sbin/policy-rc.d
+    trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   $sudo apt-get update -qq >&2
   $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
 fi
