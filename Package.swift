@@ -43,7 +43,7 @@ let package = Package(
         // Provider adapters and the libcurl transport.
         .target(name: "Adapters", dependencies: ["ProviderInterface", "EventLoops", "CCurl", "CZlib"], exclude: ["ADDING_A_PROVIDER.md"]),
         // Registry, store, refresher, routing, ledger; knows adapters only through the protocol.
-        .target(name: "Broker", dependencies: ["ProviderInterface", "CSQLite"]),
+        .target(name: "Broker", dependencies: ["ProviderInterface", "CSQLite", "PostgresClient"]),
         // `broker serve`: the OpenAI-compatible endpoint, marketplace API and web page.
         .target(name: "BrokerServe", dependencies: ["Broker", "HTTPServer", "ProviderInterface", "EventLoops"]),
         // The `broker` commands: typed options, help and dispatch, in a library so tests parse argv directly.
@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(
             name: "AdaptersTests",
             dependencies: ["Adapters", "ProviderInterface", "EventLoops", "ProviderSimulator"]),
-        .testTarget(name: "BrokerTests", dependencies: ["Broker", "ProviderInterface"]),
+        .testTarget(name: "BrokerTests", dependencies: ["Broker", "PostgresClient", "ProviderInterface"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient"]),
         .testTarget(
             name: "BrokerServeTests",
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "BrokerCommandsTests", dependencies: ["BrokerCommands", "Broker", "ProviderInterface", "HTTPServer"]),
         .testTarget(
             name: "BrokerCLITests",
-            dependencies: ["BrokerCLI", "Broker", "ProviderSimulator"]),
+            dependencies: ["BrokerCLI", "Broker", "PostgresClient", "ProviderSimulator"]),
 
         // Benchmarks: built, never run by `swift test`.
         .executableTarget(

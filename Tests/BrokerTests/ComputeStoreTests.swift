@@ -45,21 +45,16 @@ func gpuOffer(
 
 @Suite("compute offers in the store and the refresher")
 struct ComputeStoreTests {
-    let dir: StoreTempDirectory
-    let store: MarketplaceStore
-    init() throws {
-        dir = try StoreTempDirectory()
-        store = try MarketplaceStore(path: dir.file())
-    }
-
-    func refresher(_ source: FakeComputeSource, now: Int64 = testNow, force: Bool = false) -> PricingRefresher {
+    func refresher(_ store: any MarketStore, _ source: FakeComputeSource, now: Int64 = testNow, force: Bool = false) -> PricingRefresher {
         let registry = Registry(path: "test", entries: [ProviderEntry(key: source.key, adapter: "fake", baseURL: "http://127.0.0.1")])
         return PricingRefresher(
             store: store, registry: registry, factory: { _ in source }, now: { now }, force: force, owner: "pid-\(1)-test")
     }
 
-    @Test("a replace stores each offer id once, records price changes in the history, and rolls back whole on a bad offer")
-    func replace() async throws {
+    @Test("a replace stores each offer id once, records price changes in the history, and rolls back whole on a bad offer", arguments: StoreBackend.all)
+    func replace(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let first = try await store.replaceComputeOffers(
             source: "s", offers: [gpuOffer("a"), gpuOffer("a", price: 1), gpuOffer("b", price: nil)], version: "v1", nowMs: testNow)
         #expect(first.offers == 2 && first.appeared == 2)
@@ -79,8 +74,10 @@ struct ComputeStoreTests {
         #expect(try await store.computeCatalogVersion(source: "s") == "v2")
     }
 
-    @Test("a refresh that moves prices, alone or with other fields, stores the new values, re-sorts by them and records each change")
-    func priceMoves() async throws {
+    @Test("a refresh that moves prices, alone or with other fields, stores the new values, re-sorts by them and records each change", arguments: StoreBackend.all)
+    func priceMoves(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         try await store.replaceComputeOffers(
             source: "s",
             offers: [gpuOffer("a"), gpuOffer("b", price: 25_000_000_000_000), gpuOffer("c", price: 22_000_000_000_000), gpuOffer("d")],
@@ -119,32 +116,34 @@ struct ComputeStoreTests {
         #expect(again.priceChanges == 0 && again.rewritten == 0)
     }
 
-    @Test("the refresher keeps the last good offers on a failure, a collapse, or an outdated catalog, and confirms an unchanged version")
-    func refresherRules() async throws {
+    @Test("the refresher keeps the last good offers on a failure, a collapse, or an outdated catalog, and confirms an unchanged version", arguments: StoreBackend.all)
+    func refresherRules(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let source = FakeComputeSource(key: "gpu")
         let offers = (0..<10).map { gpuOffer("o\($0)") }
         source.set(ComputeCatalog(offers: offers, version: "20260101-1"))
-        let ok = await refresher(source).refresh(ProviderEntry(key: "gpu", adapter: "fake", baseURL: "http://127.0.0.1"))
+        let ok = await refresher(store, source).refresh(ProviderEntry(key: "gpu", adapter: "fake", baseURL: "http://127.0.0.1"))
         #expect(ok.run.status == .ok && ok.run.offers == 10 && ok.run.models == 1)
         // Same version: the source is asked with it, answers unchanged, and the offers are confirmed at the new time.
         let later = testNow + 3_000_000
-        let same = await refresher(source, now: later).refresh(ProviderEntry(key: "gpu", adapter: "fake", baseURL: "http://127.0.0.1"))
+        let same = await refresher(store, source, now: later).refresh(ProviderEntry(key: "gpu", adapter: "fake", baseURL: "http://127.0.0.1"))
         #expect(same.run.status == .ok && same.run.offers == 10)
         #expect(source.state.withLock { $0.requests.last?.knownVersion } == "20260101-1")
         #expect(try await store.queryComputeOffers(ComputeQuery(nowMs: later)).first?.refreshedAt == later)
         // A failure keeps them.
         source.set(ComputeCatalog(offers: []), error: ProviderError(.transport, provider: "gpu", message: "down"))
-        let failed = await refresher(source).refresh(ProviderEntry(key: "gpu", adapter: "fake", baseURL: "http://127.0.0.1"))
+        let failed = await refresher(store, source).refresh(ProviderEntry(key: "gpu", adapter: "fake", baseURL: "http://127.0.0.1"))
         let failure = failed.run.error ?? ""
         #expect(failed.run.status == .failed)
         #expect(failure.contains("kept the last 10"), "\(failure)")
         // Shrinking by more than half is implausible.
         source.set(ComputeCatalog(offers: Array(offers.prefix(3)), version: "20260102-1"))
-        let shrunk = await refresher(source).refresh(ProviderEntry(key: "gpu", adapter: "fake", baseURL: "http://127.0.0.1"))
+        let shrunk = await refresher(store, source).refresh(ProviderEntry(key: "gpu", adapter: "fake", baseURL: "http://127.0.0.1"))
         #expect(shrunk.run.status == .kept)
         // Published too long ago: refused, offers kept (and they go stale).
         source.set(ComputeCatalog(offers: offers, version: "20260103-1", publishedAtMs: testNow - 5 * 86_400_000, maxAgeMs: 2 * 86_400_000))
-        let outdated = await refresher(source).refresh(ProviderEntry(key: "gpu", adapter: "fake", baseURL: "http://127.0.0.1"))
+        let outdated = await refresher(store, source).refresh(ProviderEntry(key: "gpu", adapter: "fake", baseURL: "http://127.0.0.1"))
         let outdatedError = outdated.run.error ?? ""
         #expect(outdated.run.status == .kept)
         #expect(outdatedError.contains("5 days ago"), "\(outdatedError)")
@@ -156,8 +155,10 @@ struct ComputeStoreTests {
         #expect(stale.count == 10 && ComputeQuery(nowMs: muchLater).isStale(stale[0]))
     }
 
-    @Test("queries: variants, memory, region never matching unknown, caps and order across currencies with the stored rate")
-    func queries() async throws {
+    @Test("queries: variants, memory, region never matching unknown, caps and order across currencies with the stored rate", arguments: StoreBackend.all)
+    func queries(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         try await store.replaceComputeOffers(source: "s", offers: [
             gpuOffer("sxm", model: "H100-SXM", count: 8, price: 24_000_000_000_000),
             gpuOffer("nvl", model: "H100-NVL", count: 1, price: 2_600_000_000_000, memory: 94),
@@ -190,9 +191,11 @@ struct ComputeStoreTests {
         // An older day's rates do not replace a newer day's.
         try await store.storeExchangeRates(ExchangeRates(date: "2026-07-08", perEuro: ["USD": "1.2"]), nowMs: testNow)
         #expect(try await store.exchangeRates()?.date == "2026-07-09")
-        // Every part of a filtered, ordered query reads through an index, never a full scan.
-        let plan = try await store.computeQueryPlan(ComputeQuery(nowMs: testNow, gpu: "H100", region: .eu, limit: 20))
-        #expect(!plan.isEmpty && plan.allSatisfy { !$0.hasPrefix("SCAN compute_offers") || $0.contains("INDEX") }, "\(plan)")
+        // Every part of a filtered, ordered query reads through an index, never a full scan (SQLite's plan).
+        if let sqlite = store as? MarketplaceStore {
+            let plan = try await sqlite.computeQueryPlan(ComputeQuery(nowMs: testNow, gpu: "H100", region: .eu, limit: 20))
+            #expect(!plan.isEmpty && plan.allSatisfy { !$0.hasPrefix("SCAN compute_offers") || $0.contains("INDEX") }, "\(plan)")
+        }
         // An unchanged offer is not rewritten; a changed one is, alone.
         let offers = try await store.queryComputeOffers(ComputeQuery(nowMs: testNow)).map(\.offer)
         var moved = offers

@@ -4,16 +4,16 @@ import Testing
 
 @Suite("Marketplace store: several writers and readers")
 struct StoreConcurrencyTests {
-    @Test("two connections writing at once lose nothing and double nothing")
-    func concurrentWriters() async throws {
-        let dir = try StoreTempDirectory()
-        // Separate connections on one file lock each other as separate processes do.
-        let first = try MarketplaceStore(path: dir.file())
-        let second = try MarketplaceStore(path: dir.file())
+    @Test("two connections writing at once lose nothing and double nothing", arguments: StoreBackend.all)
+    func concurrentWriters(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        // Separate connections on one store lock each other as separate processes do.
+        let first = fixture.store
+        let second = try fixture.reopen()
         let rounds = 20
         let usagePerWriter = 100
 
-        func writer(_ store: MarketplaceStore, provider: String) async throws {
+        func writer(_ store: any MarketStore, provider: String) async throws {
             for round in 0..<rounds {
                 let offers = (0..<200).map {
                     offer(provider, "model-\($0)", price: tokenPrice("\(round + 1)", "1"))

@@ -4,10 +4,10 @@ import Testing
 
 @Suite("Marketplace store: price history and refresh runs")
 struct StoreHistoryTests {
-    @Test("price history records an appearance and a change, never a non-change")
-    func priceHistory() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("price history records an appearance and a change, never a non-change", arguments: StoreBackend.all)
+    func priceHistory(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let cheap = tokenPrice("0.2", "0.6")
         try await store.replaceOffers(provider: "p", offers: [offer("p", "m", price: cheap), offer("p", "n")], nowMs: 1)
         // Same prices again: nothing new.
@@ -34,10 +34,10 @@ struct StoreHistoryTests {
         #expect(try await store.priceHistory(model: "m", provider: "other").isEmpty)
     }
 
-    @Test("history is kept per serving endpoint")
-    func historyPerEndpoint() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("history is kept per serving endpoint", arguments: StoreBackend.all)
+    func historyPerEndpoint(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         try await store.replaceOffers(
             provider: "hf",
             offers: [offer("hf", "m", servedBy: "a", price: tokenPrice("1", "1")), offer("hf", "m", servedBy: "b", price: tokenPrice("1", "1"))],
@@ -50,10 +50,10 @@ struct StoreHistoryTests {
         #expect(changes.map(\.servedBy) == ["b"])
     }
 
-    @Test("the last refresh of each provider is the latest one recorded")
-    func refreshRuns() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("the last refresh of each provider is the latest one recorded", arguments: StoreBackend.all)
+    func refreshRuns(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         #expect(try await store.lastRefresh(provider: "a") == nil)
         let runs = [
             RefreshRun(provider: "a", status: .ok, models: 10, offers: 12, durationMs: 300, startedAt: 100),
@@ -65,10 +65,10 @@ struct StoreHistoryTests {
         #expect(try await store.lastRefreshes() == [runs[2], runs[1]])
     }
 
-    @Test("a lease is held by one owner until it expires or is released")
-    func leases() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("a lease is held by one owner until it expires or is released", arguments: StoreBackend.all)
+    func leases(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         #expect(try await store.acquireLease("refresh:hf", owner: "one", nowMs: 0, ttlMs: 1_000))
         #expect(try await !store.acquireLease("refresh:hf", owner: "two", nowMs: 500, ttlMs: 1_000))
         #expect(try await store.acquireLease("refresh:hf", owner: "one", nowMs: 900, ttlMs: 1_000))

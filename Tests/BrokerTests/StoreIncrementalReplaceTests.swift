@@ -17,14 +17,14 @@ struct StoreIncrementalReplaceTests {
         }
     }
 
-    func everything(_ store: MarketplaceStore, now: Int64) async throws -> [Offer] {
+    func everything(_ store: any MarketStore, now: Int64) async throws -> [Offer] {
         try await store.queryOffers(MarketQuery(nowMs: now, sort: .model))
     }
 
-    @Test("a refresh in which nothing changed rewrites no row, yet every offer reads as refreshed then")
-    func unchangedRefresh() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("a refresh in which nothing changed rewrites no row, yet every offer reads as refreshed then", arguments: StoreBackend.all)
+    func unchangedRefresh(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let offers = catalog(500)
         let first = try await store.replaceOffers(provider: "p", offers: offers, nowMs: testNow)
         #expect(first.inserted == 500)
@@ -49,10 +49,10 @@ struct StoreIncrementalReplaceTests {
         #expect(try await store.queryOffers(query).isEmpty)
     }
 
-    @Test("only the offers that changed are written, and the store then holds exactly the new catalog")
-    func onlyChangesWritten() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("only the offers that changed are written, and the store then holds exactly the new catalog", arguments: StoreBackend.all)
+    func onlyChangesWritten(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         var offers = catalog(200)
         try await store.replaceOffers(provider: "p", offers: offers, nowMs: testNow)
 
@@ -128,10 +128,10 @@ struct StoreIncrementalReplaceTests {
         #expect(outcome.priceChanges == 0)
     }
 
-    @Test("an empty catalog forced through removes every offer")
-    func emptyCatalog() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("an empty catalog forced through removes every offer", arguments: StoreBackend.all)
+    func emptyCatalog(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         try await store.replaceOffers(provider: "p", offers: catalog(10), nowMs: testNow)
         let outcome = try await store.replaceOffers(provider: "p", offers: [], nowMs: testNow + 1)
         #expect(outcome.deleted == 10)

@@ -10,10 +10,10 @@ struct StoreOfferTests {
         return q
     }
 
-    @Test("an offer comes back with every field as stored, refreshed at the replace time")
-    func roundTrip() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("an offer comes back with every field as stored, refreshed at the replace time", arguments: StoreBackend.all)
+    func roundTrip(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         var full = Offer(
             provider: "hf", servedBy: "scaleway", model: "meta-llama/Llama-3.1-8B-Instruct",
             servedModelID: "llama-3.1-8b-instruct", hfID: "meta-llama/Llama-3.1-8B-Instruct", task: .conversational,
@@ -34,10 +34,10 @@ struct StoreOfferTests {
         #expect(stored.first { $0.servedBy == "scaleway" }?.compliance == [.euResidency, .gdpr, .zdr])
     }
 
-    @Test("replace is all or nothing: a bad offer mid-way keeps every old offer")
-    func replaceAllOrNothing() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("replace is all or nothing: a bad offer mid-way keeps every old offer", arguments: StoreBackend.all)
+    func replaceAllOrNothing(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let old = (0..<100).map { offer("p", "model-\($0)", price: tokenPrice("1", "2")) }
         try await store.replaceOffers(provider: "p", offers: old, nowMs: testNow)
         let historyBefore = try await store.priceHistory(model: "model-3")
@@ -60,10 +60,10 @@ struct StoreOfferTests {
         #expect(try await store.offerCount(provider: "p") == 100)
     }
 
-    @Test("replace swaps a provider's offers, leaves other providers alone and stores duplicates once")
-    func replaceSwaps() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("replace swaps a provider's offers, leaves other providers alone and stores duplicates once", arguments: StoreBackend.all)
+    func replaceSwaps(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         try await store.replaceOffers(provider: "a", offers: [offer("a", "x"), offer("a", "y")], nowMs: testNow)
         try await store.replaceOffers(provider: "b", offers: [offer("b", "x")], nowMs: testNow)
         let outcome = try await store.replaceOffers(
@@ -86,10 +86,10 @@ struct StoreOfferTests {
         #expect(try await store.offerCounts() == ["b": 1])
     }
 
-    @Test("region and compliance filters match only offers known to qualify")
-    func regionAndCompliance() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("region and compliance filters match only offers known to qualify", arguments: StoreBackend.all)
+    func regionAndCompliance(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         try await store.replaceOffers(
             provider: "hf",
             offers: [
@@ -113,10 +113,10 @@ struct StoreOfferTests {
         #expect(try await servedBy(query { $0.region = .eu; $0.servedBy = "nscale" }) == [])
     }
 
-    @Test("task, provider, served-by and model filters")
-    func otherFilters() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("task, provider, served-by and model filters", arguments: StoreBackend.all)
+    func otherFilters(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         try await store.replaceOffers(
             provider: "or",
             offers: [
@@ -142,10 +142,10 @@ struct StoreOfferTests {
         #expect(try await store.queryOffers(query { $0.limit = 2 }).count == 2)
     }
 
-    @Test("price sort is cheapest blended first, free before priced, unknown last")
-    func priceSort() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("price sort is cheapest blended first, free before priced, unknown last", arguments: StoreBackend.all)
+    func priceSort(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         try await store.replaceOffers(
             provider: "p",
             offers: [
@@ -162,10 +162,10 @@ struct StoreOfferTests {
         #expect(Set(order.suffix(3)) == ["unknown", "half-known", "image"])
     }
 
-    @Test("context sort is longest first with unknown last; model sort is by id")
-    func contextAndModelSort() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("context sort is longest first with unknown last; model sort is by id", arguments: StoreBackend.all)
+    func contextAndModelSort(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         try await store.replaceOffers(
             provider: "p",
             offers: [
@@ -176,10 +176,10 @@ struct StoreOfferTests {
         #expect(try await store.queryOffers(query { $0.sort = .model }).map(\.model) == ["a", "b", "c", "d"])
     }
 
-    @Test("price caps exclude unknown prices, include free ones and are inclusive")
-    func priceCaps() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("price caps exclude unknown prices, include free ones and are inclusive", arguments: StoreBackend.all)
+    func priceCaps(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         try await store.replaceOffers(
             provider: "p",
             offers: [
@@ -194,10 +194,10 @@ struct StoreOfferTests {
         #expect(try await store.queryOffers(query { $0.maxInputPrice = .zero }).map(\.model) == ["free"])
     }
 
-    @Test("offers older than two refresh intervals are stale and left out unless asked")
-    func staleness() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("offers older than two refresh intervals are stale and left out unless asked", arguments: StoreBackend.all)
+    func staleness(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let hour: Int64 = 3_600_000
         try await store.replaceOffers(provider: "slow", offers: [offer("slow", "s")], nowMs: testNow)
         try await store.replaceOffers(provider: "fast", offers: [offer("fast", "f")], nowMs: testNow)

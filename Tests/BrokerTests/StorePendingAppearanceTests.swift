@@ -8,15 +8,14 @@ import Testing
 struct StorePendingAppearanceTests {
     static let hour: Int64 = 3_600_000
 
-    func historyRows(_ dir: StoreTempDirectory) throws -> Int64 {
-        let raw = try SQLiteConnection(path: dir.file())
-        return try raw.firstRow("SELECT count(*) FROM price_history") { $0.int64(0) } ?? -1
+    func historyRows(_ fixture: TestStore) throws -> Int64 {
+        try fixture.rowCount("price_history")
     }
 
-    @Test("a first refresh writes no history rows, yet every offer's appearance reads back with its price and time")
-    func appearanceReadFromOffer() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("a first refresh writes no history rows, yet every offer's appearance reads back with its price and time", arguments: StoreBackend.all)
+    func appearanceReadFromOffer(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let outcome = try await store.replaceOffers(
             provider: "p",
             offers: [
@@ -26,7 +25,7 @@ struct StorePendingAppearanceTests {
             ],
             nowMs: testNow)
         #expect(outcome.appeared == 3)
-        #expect(try historyRows(dir) == 0)
+        #expect(try historyRows(fixture) == 0)
 
         let history = try await store.priceHistory(model: "m")
         #expect(history.map(\.servedBy).sorted() == ["a", "b"])
@@ -36,10 +35,10 @@ struct StorePendingAppearanceTests {
         #expect(try await store.priceHistory(model: "m", provider: "p").count == 2)
     }
 
-    @Test("the first price change writes the appearance out with the old price, once, then the change")
-    func changeWritesAppearance() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("the first price change writes the appearance out with the old price, once, then the change", arguments: StoreBackend.all)
+    func changeWritesAppearance(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         // One endpoint listed for two tasks, and a bystander.
         let first = [
             offer("p", "m", task: .conversational, price: tokenPrice("0.2", "0.6")),
@@ -64,14 +63,14 @@ struct StorePendingAppearanceTests {
         #expect(history[1].oldOutput == perMillion("0.6") && history[1].newOutput == perMillion("0.8"))
         #expect(history[2].oldInput == perMillion("0.2") && history[2].newInput == perMillion("0.1"))
         // Written out: the appearance and two changes of "m"; "other" is still pending.
-        #expect(try historyRows(dir) == 3)
+        #expect(try historyRows(fixture) == 3)
         #expect(try await store.priceHistory(model: "other").map(\.at) == [testNow])
     }
 
-    @Test("an offer that goes keeps its appearance in the history, and one that comes back appears again")
-    func goneKeepsAppearance() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("an offer that goes keeps its appearance in the history, and one that comes back appears again", arguments: StoreBackend.all)
+    func goneKeepsAppearance(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         try await store.replaceOffers(
             provider: "p", offers: [offer("p", "m", price: tokenPrice("1", "2")), offer("p", "n")], nowMs: testNow)
         let gone = try await store.replaceOffers(provider: "p", offers: [offer("p", "n")], nowMs: testNow + Self.hour)
@@ -90,10 +89,10 @@ struct StorePendingAppearanceTests {
         #expect(history.last?.newOutput == perMillion("4"))
     }
 
-    @Test("an empty catalog forced through, or a provider removed, keeps every appearance")
-    func clearKeepsAppearances() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("an empty catalog forced through, or a provider removed, keeps every appearance", arguments: StoreBackend.all)
+    func clearKeepsAppearances(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         try await store.replaceOffers(
             provider: "p", offers: [offer("p", "m", servedBy: "a"), offer("p", "m", servedBy: "b")], nowMs: testNow)
         try await store.replaceOffers(provider: "q", offers: [offer("q", "m")], nowMs: testNow + 1)
@@ -103,7 +102,7 @@ struct StorePendingAppearanceTests {
         let history = try await store.priceHistory(model: "m")
         #expect(history.map(\.at) == [testNow, testNow, testNow + 1])
         #expect(history.map(\.servedBy) == ["a", "b", "q"])
-        #expect(try historyRows(dir) == 3)
+        #expect(try historyRows(fixture) == 3)
     }
 
     @Test("a store from before pending appearances keeps its written appearances and never doubles them")

@@ -15,10 +15,10 @@ struct StoreUsageTests {
             outcome: outcome, httpStatus: outcome == "ok" ? 200 : 503)
     }
 
-    @Test("costs are summed exactly where floating point would drift")
-    func exactSums() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("costs are summed exactly where floating point would drift", arguments: StoreBackend.all)
+    func exactSums(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         // 2^53 + 1 pico-USD cannot be held by a Double; neither can the sum of three.
         let big: Int64 = 9_007_199_254_740_993
         for i in 0..<3 { try await store.recordUsage(record("r\(i)", cost: big)) }
@@ -84,10 +84,10 @@ struct StoreUsageTests {
         #expect(nano(nil) == nil)
     }
 
-    @Test("unpriced attempts make no cost; errors are counted; a repeated record is stored once")
-    func unpricedAndErrors() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("unpriced attempts make no cost; errors are counted; a repeated record is stored once", arguments: StoreBackend.all)
+    func unpricedAndErrors(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         try await store.recordUsage(record("u1", provider: "free-text", cost: nil))
         try await store.recordUsage(record("a", attempt: 0, cost: nil, outcome: "timeout"))
         try await store.recordUsage(record("a", attempt: 1, cost: 1_234))
@@ -110,10 +110,10 @@ struct StoreUsageTests {
         #expect(try await store.usageTotal(sinceMs: Int64.max).isEmpty)
     }
 
-    @Test("usage groups by model and by UTC day, from the given time on")
-    func grouping() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("usage groups by model and by UTC day, from the given time on", arguments: StoreBackend.all)
+    func grouping(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let day: Int64 = 86_400_000
         // 2025-06-15T23:59:59.999Z and 2025-06-16T00:00:00Z.
         let midnight: Int64 = 1_750_032_000_000
@@ -131,10 +131,10 @@ struct StoreUsageTests {
         #expect(try await store.usage(sinceMs: 0, by: .model).first?.costPicoUSD == 13)
     }
 
-    @Test("usage by served_by counts who answered: an aggregator's named upstream, else the offer's served_by")
-    func groupingByServedBy() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("usage by served_by counts who answered: an aggregator's named upstream, else the offer's served_by", arguments: StoreBackend.all)
+    func groupingByServedBy(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         // Two answers of OpenRouter's own offer, one from each upstream it picked; a pinned one; a failure.
         var picked = record("a", provider: "or", cost: 10)
         picked.servedBy = "openrouter"
@@ -157,10 +157,10 @@ struct StoreUsageTests {
         #expect(try await store.measuredLatency(provider: "or", servedBy: "openrouter", model: "m")?.samples == 2)
     }
 
-    @Test("measured latency comes from successful attempts of that offer only")
-    func measuredLatency() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("measured latency comes from successful attempts of that offer only", arguments: StoreBackend.all)
+    func measuredLatency(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         #expect(try await store.measuredLatency(provider: "p", servedBy: "p", model: "m") == nil)
         // Streamed: 100 tokens in (1100 - 100) ms = 100 tokens/s, and so on.
         try await store.recordUsage(record("1", output: 100, cost: 1, latency: 1_100, firstToken: 100))
@@ -177,10 +177,10 @@ struct StoreUsageTests {
         #expect(m.medianOutputTokensPerSecond == 100)
     }
 
-    @Test("the market's measured figures are true medians of each offer's latest attempts, as for one offer")
-    func measuredFiguresForAll() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("the market's measured figures are true medians of each offer's latest attempts, as for one offer", arguments: StoreBackend.all)
+    func measuredFiguresForAll(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         // One slow outlier: the median stays 200 where the mean would say 2,133.
         for (i, latency) in [200, 150, 6_000, 250, 100, 300].enumerated() {
             try await store.recordUsage(record("a\(i)", at: testNow + Int64(i), cost: 1, latency: Int64(latency)))
@@ -212,10 +212,10 @@ struct MarketSnapshotTests {
             httpStatus: outcome == "ok" ? 200 : 503)
     }
 
-    @Test("one call gives a model's offers with each one's measured figures and latest attempts, as the per-offer reads give them")
-    func snapshotMatchesPerOfferReads() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("one call gives a model's offers with each one's measured figures and latest attempts, as the per-offer reads give them", arguments: StoreBackend.all)
+    func snapshotMatchesPerOfferReads(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         _ = try await store.replaceOffers(
             provider: "p", offers: [offer("p", "m", servedBy: "a"), offer("p", "m", servedBy: "b"), offer("p", "other")], nowMs: testNow)
         try await store.recordUsage(record("1", at: testNow + 1, servedBy: "a", latency: 300))

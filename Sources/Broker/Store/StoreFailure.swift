@@ -17,6 +17,9 @@ public enum StoreFailure {
     /// (never a credential, which the store never holds).
     public static func message(_ error: any Error, path: String? = nil, doing: String) -> String {
         let store = path ?? (error as? any StoreBackendError)?.store ?? "(unnamed)"
+        if error is PostgresStoreError, isTemporary(error) {
+            return "the store \(store) is unavailable for now (the connection is re-opened on the next try): \(error)"
+        }
         if isTemporary(error) { return "the store \(store) is locked by another process: \(error)" }
         return "cannot \(doing) the store \(store): \(error)"
     }

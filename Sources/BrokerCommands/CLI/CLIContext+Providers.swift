@@ -9,11 +9,11 @@ extension CLIContext {
         return { entry throws(ProviderError) in try AdapterFactory.standard.make(entry, context: context) }
     }
 
-    /// Opens the marketplace store (creating it, mode 0600, on first use): the SQLite
-    /// ``MarketplaceStore``, the one ``MarketStore`` this build has.
+    /// Opens the marketplace store (creating it on first use): PostgreSQL for a
+    /// `postgresql://` URI, else the SQLite file (mode 0600) — ``StoreLocation``.
     func openStore() throws(CommandFailure) -> any MarketStore {
         do {
-            return try MarketplaceStore(path: storePath)
+            return try StoreLocation.open(storePath)
         } catch {
             throw storeFailure(error, doing: "open")
         }
@@ -24,7 +24,7 @@ extension CLIContext {
     func storeFailure(_ error: any Error, doing: String) -> CommandFailure {
         // Another process holds the store (a migration needs its write lock): temporary.
         let code = StoreFailure.isTemporary(error) ? ExitCode.temporaryFailure : ExitCode.failure
-        return CommandFailure(code, StoreFailure.message(error, path: storePath, doing: doing))
+        return CommandFailure(code, StoreFailure.message(error, path: storeName, doing: doing))
     }
 
     /// Redacts every credential the registry names from text about to be shown.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Broker
 import ProviderInterface
 
 /// Everything a command needs from its surroundings, read once.
@@ -24,6 +25,9 @@ struct CLIContext: Sendable {
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? ".") + "/.local/share")
         return dataHome + "/broker/market.sqlite3"
     }
+
+    /// The store as messages name it: ``storePath``, a PostgreSQL URI without its password.
+    var storeName: String { StoreLocation.displayName(storePath) }
 
     /// Writes results to stdout.
     func out(_ text: String) {

@@ -73,7 +73,7 @@ enum GPUsCommand: BrokerCommand {
             offers = try await store.queryComputeOffers(query)
             converter = try await store.exchangeRates().map(CurrencyConverter.init(rates:))
         } catch {
-            throw CommandFailure(ExitCode.failure, "cannot read the store \(context.storePath): \(error)")
+            throw CommandFailure(ExitCode.failure, "cannot read the store \(context.storeName): \(error)")
         }
         let objects = offers.map { ComputeOfferJSON.object($0, stale: query.isStale($0), converter: converter) }
         let rows = zip(offers, objects).map { market, object -> [String] in

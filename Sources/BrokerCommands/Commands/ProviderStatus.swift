@@ -23,7 +23,7 @@ struct ProviderStatus: Sendable {
     /// Last refreshes from the store, when the store exists (listing providers never creates one).
     /// - Throws: the store failure when it exists but cannot be read (never "never refreshed").
     static func lastRefreshes(_ context: CLIContext) async throws(CommandFailure) -> [String: ProviderStatus] {
-        guard access(context.storePath, F_OK) == 0 else { return [:] }
+        guard StoreLocation.isPostgres(context.storePath) || access(context.storePath, F_OK) == 0 else { return [:] }
         let store = try context.openStore()
         let runs: [RefreshRun]
         do { runs = try await store.lastRefreshes() } catch { throw context.storeFailure(error, doing: "read") }

@@ -94,7 +94,7 @@ enum RentOrCallQuote {
             computeOffers = try await store.queryComputeOffers(gpuQuery)
             converter = try await store.exchangeRates().map(CurrencyConverter.init(rates:))
         } catch {
-            throw CommandFailure(ExitCode.failure, "cannot read the store \(context.storePath): \(error)")
+            throw CommandFailure(ExitCode.failure, "cannot read the store \(context.storeName): \(error)")
         }
 
         let parameters: Int64

@@ -161,7 +161,7 @@ enum ServeCommand: BrokerCommand {
         let ledger = server.ledgerHealth
         if ledger.retrying {
             context.err(
-                "broker serve: \(ledger.queued) usage attempt(s) could not be written to the store \(context.storePath): \(ledger.lastFailure ?? "unknown error")")
+                "broker serve: \(ledger.queued) usage attempt(s) could not be written to the store \(context.storeName): \(ledger.lastFailure ?? "unknown error")")
             return ExitCode.failure
         }
         return left == 0 ? ExitCode.success : ExitCode.failure

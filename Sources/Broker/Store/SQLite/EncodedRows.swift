@@ -17,8 +17,8 @@ struct EncodedRows {
 
     /// Parameters per row.
     let columns: Int
-    private var slots: [Slot] = []
-    private var bytes: [UInt8] = []
+    private(set) var slots: [Slot] = []
+    private(set) var bytes: [UInt8] = []
 
     init(columns: Int, rowCapacity: Int = 32) {
         self.columns = columns

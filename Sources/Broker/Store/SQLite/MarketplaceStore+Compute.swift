@@ -184,30 +184,10 @@ extension MarketplaceStore {
             let converter = try readExchangeRates().map(CurrencyConverter.init(rates:))
             let built = ComputeQuerySQL(query, sources: sources, converter: converter)
             let refreshed = Dictionary(sources.map { ($0.key, $0.refreshedAt ?? 0) }, uniquingKeysWith: { a, _ in a })
-            var merged: [(key: Int64?, memory: Int?, currency: Int, position: Int, offer: ComputeMarketOffer)] = []
-            for (rank, part) in built.parts.enumerated() {
-                let rows = try db.rows(part.sql, part.arguments) { try ComputeColumns.read($0, refreshedAt: refreshed) }
-                for (position, row) in rows.enumerated() {
-                    let native = query.sort == .pricePerGPU ? row.pricePerGPUHour : row.offer.pricePerHour
-                    let key = native.flatMap { converter?.convert($0, from: row.offer.currency, to: query.currency) ?? (row.offer.currency == query.currency ? $0 : nil) }
-                    merged.append((key, row.offer.gpuMemoryGiB, rank, position, row))
-                }
+            let parts = try built.parts.map { part in
+                try db.rows(part.sql, part.arguments) { try ComputeColumns.read($0, refreshedAt: refreshed) }
             }
-            merged.sort { a, b in
-                if query.sort == .gpuMemory, a.memory != b.memory {
-                    guard let x = a.memory else { return false }
-                    guard let y = b.memory else { return true }
-                    return x > y
-                }
-                switch (a.key, b.key) {
-                case (let x?, let y?) where x != y: return x < y
-                case (.some, .none): return true
-                case (.none, .some): return false
-                default: return (a.currency, a.position) < (b.currency, b.position)
-                }
-            }
-            let all = merged.map(\.offer)
-            return query.limit.map { Array(all.prefix(max(0, $0))) } ?? all
+            return ComputeOfferMerge.merge(parts, query: query, converter: converter)
         }
     }
 
@@ -227,7 +207,7 @@ extension MarketplaceStore {
         }
     }
 
-    private static func validate(_ pointer: UnsafePointer<ComputeOffer>, index: Int, source: String) throws {
+    static func validate(_ pointer: UnsafePointer<ComputeOffer>, index: Int, source: String) throws {
         guard !pointer.pointee.offerID.isEmpty, !pointer.pointee.provider.isEmpty else {
             throw StoreError(.invalidOffer, "compute offers[\(index)] of \"\(source)\" has an empty offer id or provider")
         }

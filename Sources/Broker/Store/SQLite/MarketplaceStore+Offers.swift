@@ -242,7 +242,7 @@ extension MarketplaceStore {
         return Int(count ?? 0)
     }
 
-    private static func validate(_ offer: UnsafePointer<Offer>, index: Int, provider: String) throws {
+    static func validate(_ offer: UnsafePointer<Offer>, index: Int, provider: String) throws {
         guard offer.pointee.provider == provider else {
             throw StoreError(
                 .invalidOffer, "offers[\(index)] belongs to provider \"\(offer.pointee.provider)\", not \"\(provider)\"")

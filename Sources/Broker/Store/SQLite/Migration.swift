@@ -4,6 +4,8 @@ public struct Migration: Sendable {
     public var name: String
     /// The change, run inside the migration's transaction.
     public var apply: @Sendable (SQLiteConnection) throws -> Void
+    /// The SQL it runs, for a migration of fixed SQL: what the PostgreSQL store translates.
+    public var sql: String?
 
     /// A migration running arbitrary code.
     public init(_ name: String, apply: @escaping @Sendable (SQLiteConnection) throws -> Void) {
@@ -14,6 +16,7 @@ public struct Migration: Sendable {
     /// A migration running fixed SQL (one or more statements).
     public init(_ name: String, sql: String) {
         self.init(name) { try $0.execute(sql) }
+        self.sql = sql
     }
 }
 

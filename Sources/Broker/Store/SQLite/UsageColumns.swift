@@ -23,11 +23,15 @@ enum UsageColumns {
     private static let insertSQLs = (1...SQLiteConnection.insertBatchRows).map { buildInsertSQL(rows: $0) }
 
     private static func buildInsertSQL(rows: Int) -> String {
-        SQLiteConnection.insertSQL(table: "usage", columns: names, rows: rows)
-            + " ON CONFLICT (request_id, attempt) DO UPDATE SET "
-            + names.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-            + " WHERE usage.outcome = '\(UsageRecord.sentOutcome)'"
+        SQLiteConnection.insertSQL(table: "usage", columns: names, rows: rows) + " " + conflictClause
     }
+
+    /// What an insert does with an attempt already recorded: it replaces only the `sent`
+    /// placeholder of that attempt (the same clause on every backend).
+    static let conflictClause =
+        "ON CONFLICT (request_id, attempt) DO UPDATE SET "
+        + names.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        + " WHERE usage.outcome = '\(UsageRecord.sentOutcome)'"
 
     /// Appends `record` to `rows` as the parameters of an insert of ``names``.
     static func encode(_ record: UsageRecord, into rows: inout EncodedRows) {

@@ -1,0 +1,89 @@
+import PostgresClient
+
+/// The marketplace store and usage ledger on PostgreSQL (`--store postgresql://…`): the
+/// shared ``MarketStore`` several broker instances can use at once.
+///
+/// It behaves as ``MarketplaceStore`` does (same results, same order, exact integer money):
+/// the schema is SQLite's migrations translated (``PostgresStoreSchema``), the market and
+/// compute queries are the same SQL, and offers are written by the same rules.
+///
+/// One connection, confined to this actor, which runs on a dispatch queue of its own: libpq
+/// blocks while the server answers, and that must never block Swift's cooperative threads.
+/// Reads run in one `REPEATABLE READ` transaction (one snapshot); a write that reads before it
+/// writes (a catalog replace, exchange rates) first takes a transaction-level advisory lock
+/// named after what it replaces, so two instances never interleave the same replace. A lost
+/// connection fails the call with a temporary ``PostgresStoreError`` and is re-opened by the
+/// next call.
+public actor PostgresMarketStore: MarketStore {
+    private let executor: SerialQueueExecutor
+    /// The one connection; every operation runs on this actor.
+    let db: PostgresConnection
+    /// The store's URI as users may see it: without its password.
+    public nonisolated let path: String
+
+    /// The store's own serial queue, so libpq's waits never block Swift's cooperative threads.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    /// Connects to the database `uri` names (`postgresql://user:pass@host:port/db`) and
+    /// applies any pending migrations (once, whichever instance gets there first).
+    ///
+    /// - Throws: ``PostgresStoreError`` naming the store without its password.
+    public init(uri: String) throws {
+        let parsed: PostgresURI
+        do {
+            parsed = try PostgresURI(uri)
+        } catch let error as PostgresError {
+            throw PostgresStoreError(error, store: nil)
+        }
+        let path = parsed.description
+        do {
+            let connection = try PostgresConnection(uri: parsed)
+            try PostgresMigrator(PostgresStoreSchema.migrations).migrate(connection)
+            self.db = connection
+        } catch let error as PostgresError {
+            throw PostgresStoreError(error, store: path)
+        }
+        self.executor = SerialQueueExecutor(label: "broker.store.postgresql")
+        self.path = path
+    }
+
+    /// Whether `location` names a PostgreSQL store (`postgresql://…`, `postgres://…`) rather
+    /// than a SQLite file.
+    public static func isPostgresLocation(_ location: String) -> Bool {
+        PostgresURI.isPostgresURI(location)
+    }
+
+    /// The names of the applied migrations, in order.
+    public func appliedMigrations() throws -> [String] {
+        try withConnection { try PostgresMigrator.appliedMigrations(db) }
+    }
+
+    /// Runs `body` on the connection (re-opened first when it was lost), turning the client's
+    /// errors into store errors that name this store.
+    func withConnection<T>(_ body: () throws -> T) throws -> T {
+        do {
+            if !db.isConnected { try db.reconnect() }
+            return try body()
+        } catch let error as PostgresError {
+            throw PostgresStoreError(error, store: path)
+        }
+    }
+
+    /// `body` in one read-only snapshot.
+    func read<T>(_ body: () throws -> T) throws -> T {
+        try withConnection { try db.inTransaction(.repeatableRead, body) }
+    }
+
+    /// `body` in one write transaction; with `lock`, after taking the advisory lock of that
+    /// name for the transaction (writers of the same thing wait for each other).
+    func write<T>(lock: String? = nil, _ body: () throws -> T) throws -> T {
+        try withConnection {
+            try db.inTransaction(.readCommitted) {
+                if let lock {
+                    try db.run("SELECT pg_advisory_xact_lock($1)", [.integer(PostgresConnection.advisoryKey(for: "broker:" + lock))])
+                }
+                return try body()
+            }
+        }
+    }
+}
