@@ -86,4 +86,33 @@ struct PostgresStoreEndToEndTests {
         #expect(result.stderr.contains("cannot open the store \(uri.description)"), "\(result.stderr)")
         #expect(!result.stderr.contains("wrong-secret-91c2") && !result.stdout.contains("wrong-secret-91c2"))
     }
+
+    @Test("store copy SQLite → PostgreSQL → SQLite: market, history and usage read the same from all three; a full target is refused")
+    func copyRoundTrip() async throws {
+        let schema = try Schema()
+        let market = try SimulatedMarket()
+        defer { market.stop() }
+        #expect(try await market.broker(["refresh", "--provider", "hf"]).code == 0)
+        market.simulator.inject(.serverError(502), pathPrefix: "/v1/chat/completions", count: 1)
+        #expect(try await market.broker(["run", "--model", RunEndToEndTests.llama8B, "--prompt", "hi"]).code == 0)
+        let back = market.dir.appendingPathComponent("back.sqlite3").path
+        let there = try await market.json(["store", "copy", "--from", market.store.path, "--to", schema.uri])
+        #expect(there.0.code == 0, "\(there.0.stderr)")
+        let counts = Dictionary(uniqueKeysWithValues: ((there.1 as? [[String: Any]]) ?? []).map { ($0["table"] as? String ?? "", $0["rows"] as? Int ?? -1) })
+        #expect((counts["offers"] ?? 0) > 0 && counts["usage"] == 2, "\(counts)")
+        let home = try await market.broker(["store", "copy", "--from", schema.uri, "--to", back])
+        #expect(home.code == 0, "\(home.stderr)")
+        for args in [["market"], ["market", "--model", RunEndToEndTests.llama8B, "--history"], ["usage", "--by", "served_by"], ["audit", "requests"]] {
+            let (_, original) = try await market.json(args)
+            let (_, viaPostgres) = try await market.json(args, environment: ["BROKER_STORE": schema.uri])
+            let (_, roundTrip) = try await market.json(args, environment: ["BROKER_STORE": back])
+            #expect((original as? NSArray)?.count ?? 0 > 0, "\(args)")
+            #expect((viaPostgres as? NSArray)?.isEqual(original as? NSArray) == true, "\(args)")
+            #expect((roundTrip as? NSArray)?.isEqual(original as? NSArray) == true, "\(args)")
+        }
+        let again = try await market.broker(["store", "copy", "--from", market.store.path, "--to", schema.uri])
+        #expect(again.code == 1 && again.stderr.contains("already holds rows"), "\(again.stderr)")
+        let password = try #require(schema.base.split(separator: "@").first?.split(separator: ":").last.map(String.init))
+        #expect(!again.stderr.contains(password))
+    }
 }

@@ -21,6 +21,8 @@ public struct StoreError: StoreBackendError, Sendable, Hashable {
         public static let malformedRow = Code(rawValue: "malformed_row")
         /// A sum of money would not fit in 64 bits (SQLite would turn it into a float).
         public static let overflow = Code(rawValue: "overflow")
+        /// A copy's target store already holds data (`broker store copy` fills empty stores only).
+        public static let notEmpty = Code(rawValue: "store_not_empty")
     }
 
     /// The kind of failure.

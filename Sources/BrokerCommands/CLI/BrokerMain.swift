@@ -21,6 +21,7 @@ public enum BrokerMain {
         UsageCommand.self,
         AuditPricesCommand.self,
         AuditRequestsCommand.self,
+        StoreCopyCommand.self,
         ServeCommand.self,
     ]
 
