@@ -122,3 +122,30 @@ struct StoreOverflowTests {
         }
     }
 }
+
+@Suite("Marketplace store: mixed currencies on every backend")
+struct StoreCurrencyOrderTests {
+    @Test("USD and EUR offers sort by converted price through the stored rate; an absurd price sorts last rather than failing", arguments: StoreBackend.all)
+    func mixedCurrencyOrder(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
+        func euro(_ model: String, _ input: String, _ output: String) -> Offer {
+            var o = offer("eu", model, price: tokenPrice(input, output), region: euFR)
+            o.price.currency = "EUR"
+            return o
+        }
+        try await store.storeExchangeRates(ExchangeRates(date: "2026-07-09", perEuro: ["USD": "1.25"]), nowMs: testNow)
+        try await store.replaceOffers(
+            provider: "us", offers: [offer("us", "a", price: tokenPrice("1", "1")), offer("us", "b", price: tokenPrice("2", "2"))],
+            nowMs: testNow)
+        // €1.2 = $1.5 sorts between the two dollar offers; €3,000,000 per million tokens is absurd
+        // but a price: after every sane one, before unknown.
+        try await store.replaceOffers(
+            provider: "eu", offers: [euro("c", "1.2", "1.2"), euro("huge", "3000000000", "3000000000"), offer("eu", "unknown", price: tokenPrice(nil, nil))],
+            nowMs: testNow)
+        let sorted = try await store.queryOffers(MarketQuery(nowMs: testNow))
+        #expect(sorted.map(\.model) == ["a", "c", "b", "huge", "unknown"])
+        let capped = try await store.queryOffers(MarketQuery(nowMs: testNow, maxInputPrice: PicoUSD(1_500_000)))
+        #expect(capped.map(\.model) == ["a", "c"])
+    }
+}

@@ -35,7 +35,12 @@ extension PostgresMarketStore {
                 built = MarketQuerySQL(query, refreshedAt: refreshed, foreign: foreign, rates: try readExchangeRates())
             }
         }
-        return try db.rows(PostgresSQL.numbered(built.sql), PostgresSQL.values(built.arguments)) { row in
+        // The mixed-currency order key multiplies a price by a rate factor: in numeric, so an
+        // absurd price sorts (SQLite falls back to a float) instead of failing the query with a
+        // bigint overflow; div() truncates as SQLite's integer division does.
+        let sql = PostgresSQL.replacingAll(
+            "THEN blended_sort * ? / 1000000", with: "THEN div(blended_sort::numeric * ?, 1000000)", in: built.sql)
+        return try db.rows(PostgresSQL.numbered(sql), PostgresSQL.values(built.arguments)) { row in
             var offer = try PostgresRowReaders.offer(row)
             offer.refreshedAt = refreshed[offer.provider] ?? offer.refreshedAt
             return offer

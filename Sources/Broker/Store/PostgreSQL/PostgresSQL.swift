@@ -26,6 +26,18 @@ enum PostgresSQL {
         return out
     }
 
+    /// `text` with every occurrence of `target` replaced by `replacement`.
+    static func replacingAll(_ target: String, with replacement: String, in text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let range = rest.firstRange(of: target) {
+            out += rest[..<range.lowerBound]
+            out += replacement
+            rest = rest[range.upperBound...]
+        }
+        return out + rest
+    }
+
     /// SQLite's parameter values as PostgreSQL's.
     static func values(_ values: [SQLiteValue]) -> [PostgresValue] {
         values.map { value in

@@ -47,7 +47,7 @@ enum PostgresStoreSchema {
     private static func replacingWord(_ word: String, with replacement: String, in text: String) -> String {
         var out = ""
         var rest = Substring(text)
-        while let range = rest.range(of: word) {
+        while let range = rest.firstRange(of: word) {
             let before = rest[..<range.lowerBound].last
             let after = rest[range.upperBound...].first
             let isWord = !(before.map(isIdentifier) ?? false) && !(after.map(isIdentifier) ?? false)
