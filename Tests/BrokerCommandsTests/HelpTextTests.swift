@@ -40,13 +40,14 @@ import Testing
                   usage                       The usage ledger: requests, attempts, tokens and cost.
                   audit prices                Price disagreements between sources, and registry models missing from live catalogs.
                   audit requests              Where each request was processed: provider, served_by, upstream, region, countries, compliance.
+                  store copy                  Copy a whole store into an empty one: SQLite file to PostgreSQL and back.
                   serve                       Serve an OpenAI-compatible endpoint, the marketplace API and a web page.
 
                   See 'broker <subcommand> --help' for details.
 
                 GLOBAL OPTIONS (before, between or after the command words):
                   --registry PATH             The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json).
-                  --store PATH                The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
+                  --store PATH                The marketplace store: a SQLite file, or a postgresql:// URI (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
                   --format F                  Output format: table, json or csv (default: table on a terminal, json otherwise).
                   -h, --help                  Show help for the command.
 
@@ -75,7 +76,7 @@ import Testing
 
                 GLOBAL OPTIONS (before, between or after the command words):
                   --registry PATH             The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json).
-                  --store PATH                The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
+                  --store PATH                The marketplace store: a SQLite file, or a postgresql:// URI (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
                   --format F                  Output format: table, json or csv (default: table on a terminal, json otherwise).
                   -h, --help                  Show help for the command.
 
@@ -93,7 +94,7 @@ import Testing
 
                 GLOBAL OPTIONS (before, between or after the command words):
                   --registry PATH             The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json).
-                  --store PATH                The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
+                  --store PATH                The marketplace store: a SQLite file, or a postgresql:// URI (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
                   -h, --help                  Show help for the command.
 
                 """)
@@ -120,7 +121,7 @@ import Testing
 
                 GLOBAL OPTIONS (before, between or after the command words):
                   --registry PATH             The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json).
-                  --store PATH                The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
+                  --store PATH                The marketplace store: a SQLite file, or a postgresql:// URI (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
                   --format F                  Output format: table, json or csv (default: table on a terminal, json otherwise).
                   -h, --help                  Show help for the command.
 
@@ -167,7 +168,7 @@ import Testing
 
                 GLOBAL OPTIONS (before, between or after the command words):
                   --registry PATH             The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json).
-                  --store PATH                The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
+                  --store PATH                The marketplace store: a SQLite file, or a postgresql:// URI (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
                   --format F                  Output format: table, json or csv (default: table on a terminal, json otherwise).
                   -h, --help                  Show help for the command.
 
@@ -209,7 +210,7 @@ import Testing
 
                 GLOBAL OPTIONS (before, between or after the command words):
                   --registry PATH             The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json).
-                  --store PATH                The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
+                  --store PATH                The marketplace store: a SQLite file, or a postgresql:// URI (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
                   --format F                  Output format: table, json or csv (default: table on a terminal, json otherwise).
                   -h, --help                  Show help for the command.
 
@@ -266,7 +267,7 @@ import Testing
 
                 GLOBAL OPTIONS (before, between or after the command words):
                   --registry PATH             The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json).
-                  --store PATH                The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
+                  --store PATH                The marketplace store: a SQLite file, or a postgresql:// URI (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
                   --format F                  Output format: table, json or csv (default: table on a terminal, json otherwise).
                   -h, --help                  Show help for the command.
 
@@ -317,7 +318,7 @@ import Testing
 
                 GLOBAL OPTIONS (before, between or after the command words):
                   --registry PATH             The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json).
-                  --store PATH                The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
+                  --store PATH                The marketplace store: a SQLite file, or a postgresql:// URI (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
                   --format F                  Output format: table, json or csv (default: table on a terminal, json otherwise).
                   -h, --help                  Show help for the command.
 
@@ -367,7 +368,7 @@ import Testing
 
                 GLOBAL OPTIONS (before, between or after the command words):
                   --registry PATH             The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json).
-                  --store PATH                The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
+                  --store PATH                The marketplace store: a SQLite file, or a postgresql:// URI (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
                   --format F                  Output format: table, json or csv (default: table on a terminal, json otherwise).
                   -h, --help                  Show help for the command.
 
@@ -401,7 +402,7 @@ import Testing
 
                 GLOBAL OPTIONS (before, between or after the command words):
                   --registry PATH             The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json).
-                  --store PATH                The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
+                  --store PATH                The marketplace store: a SQLite file, or a postgresql:// URI (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
                   --format F                  Output format: table, json or csv (default: table on a terminal, json otherwise).
                   -h, --help                  Show help for the command.
 
@@ -430,7 +431,7 @@ import Testing
 
                 GLOBAL OPTIONS (before, between or after the command words):
                   --registry PATH             The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json).
-                  --store PATH                The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
+                  --store PATH                The marketplace store: a SQLite file, or a postgresql:// URI (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
                   --format F                  Output format: table, json or csv (default: table on a terminal, json otherwise).
                   -h, --help                  Show help for the command.
 
@@ -457,7 +458,7 @@ import Testing
 
                 GLOBAL OPTIONS (before, between or after the command words):
                   --registry PATH             The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json).
-                  --store PATH                The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
+                  --store PATH                The marketplace store: a SQLite file, or a postgresql:// URI (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
                   --format F                  Output format: table, json or csv (default: table on a terminal, json otherwise).
                   -h, --help                  Show help for the command.
 
@@ -499,7 +500,7 @@ import Testing
 
                 GLOBAL OPTIONS (before, between or after the command words):
                   --registry PATH             The provider registry (default: $BROKER_REGISTRY, else ./provider_registry.json).
-                  --store PATH                The marketplace store (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
+                  --store PATH                The marketplace store: a SQLite file, or a postgresql:// URI (default: $BROKER_STORE, else ~/.local/share/broker/market.sqlite3).
                   -h, --help                  Show help for the command.
 
                 """)
