@@ -106,6 +106,15 @@ final class TestStore: @unchecked Sendable {
         return try SQLiteConnection(path: location).firstRow("SELECT count(*) FROM \(table)") { $0.int64(0) } ?? -1
     }
 
+    /// Renames `table` behind the store's back: stands for a damaged store.
+    func lose(_ table: String) throws {
+        if let schema, let base = TestPostgres.uri {
+            try PostgresConnection(uri: base).execute("ALTER TABLE \(schema).\(table) RENAME TO \(table)_lost")
+        } else {
+            try SQLiteConnection(path: location, busyTimeoutMs: 1_000).execute("ALTER TABLE \(table) RENAME TO \(table)_lost")
+        }
+    }
+
     deinit {
         if let schema, let base = TestPostgres.uri {
             try? PostgresConnection(uri: base).execute("DROP SCHEMA \(schema) CASCADE")

@@ -237,15 +237,18 @@ struct MarketSnapshotTests {
         #expect(snapshot.rates == nil)
     }
 
-    @Test("a ledger that cannot be read fails the snapshot, rather than every offer looking unmeasured and closed")
-    func unreadableLedgerFails() async throws {
-        let dir = try StoreTempDirectory()
-        let store = try MarketplaceStore(path: dir.file())
+    @Test("a ledger that cannot be read fails the snapshot, rather than every offer looking unmeasured and closed", arguments: StoreBackend.all)
+    func unreadableLedgerFails(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         _ = try await store.replaceOffers(provider: "p", offers: [offer("p", "m")], nowMs: testNow)
-        let other = try SQLiteConnection(path: dir.file(), busyTimeoutMs: 1_000)
-        try other.execute("ALTER TABLE usage RENAME TO usage_lost")
+        try fixture.lose("usage")
         let query = MarketQuery(nowMs: testNow, modelID: "m", sort: .model, includeStale: true)
-        let error = try await #require(throws: SQLiteError.self) { try await store.marketSnapshot(query, attemptWindow: 3) }
-        #expect(error.store == dir.file() && !error.isTemporary)
+        do {
+            _ = try await store.marketSnapshot(query, attemptWindow: 3)
+            Issue.record("a snapshot over a ledger that cannot be read must fail")
+        } catch let error as any StoreBackendError {
+            #expect(error.store == store.path && !error.isTemporary, "\(error)")
+        }
     }
 }
