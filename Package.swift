@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient"]),
         .testTarget(
             name: "BrokerServeTests",
-            dependencies: ["BrokerServe", "Broker", "Adapters", "ProviderSimulator", "HTTPServer"]),
+            dependencies: ["BrokerServe", "Broker", "Adapters", "PostgresClient", "ProviderSimulator", "HTTPServer"]),
         .testTarget(name: "BrokerCommandsTests", dependencies: ["BrokerCommands", "Broker", "ProviderInterface", "HTTPServer"]),
         .testTarget(
             name: "BrokerCLITests",

@@ -15,6 +15,8 @@ final class ServeHarness: Sendable {
     let registryPath: String
     let storePath: String
     let server: BrokerServer
+    /// The store the server uses.
+    let store: any MarketStore
     static let hfToken = ProviderSimulator.testHFToken
     static let acmeKey = ProviderSimulator.testAcmeKey
     static let llama8B = "meta-llama/Llama-3.1-8B-Instruct"
@@ -23,7 +25,7 @@ final class ServeHarness: Sendable {
         fixtures: SimulatorFixtures = SimulatorFixtures(), model: ServeModel = .eventLoops,
         configure: (inout ServeConfiguration) -> Void = { _ in },
         refresh: Bool = true, editRegistry: (String) -> String = { $0 }, directory: URL? = nil,
-        storeBusyTimeoutMs: Int32 = 5_000
+        storeBusyTimeoutMs: Int32 = 5_000, storeLocation: String? = nil
     ) async throws {
         var fixtures = fixtures
         fixtures.requiredToken = nil
@@ -33,10 +35,13 @@ final class ServeHarness: Sendable {
         dir = directory ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         registryPath = dir.appendingPathComponent("provider_registry.json").path
-        storePath = dir.appendingPathComponent("market.sqlite3").path
+        // `storeLocation`: another store (a postgresql:// URI) instead of a fresh file.
+        storePath = storeLocation ?? dir.appendingPathComponent("market.sqlite3").path
         try editRegistry(Self.registryText(simulator)).write(toFile: registryPath, atomically: true, encoding: .utf8)
         let registry = try RegistryLoader().load(path: registryPath)
-        let store = try MarketplaceStore(path: storePath, busyTimeoutMs: storeBusyTimeoutMs)
+        let store: any MarketStore =
+            storeLocation == nil ? try MarketplaceStore(path: storePath, busyTimeoutMs: storeBusyTimeoutMs) : try StoreLocation.open(storePath)
+        self.store = store
         var configuration = ServeConfiguration(port: 0, refreshIntervalMs: nil, refreshAtStart: false, gracePeriodMs: 5_000)
         configuration.threadModel = model.threadModel
         configure(&configuration)

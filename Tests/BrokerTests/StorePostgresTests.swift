@@ -149,3 +149,28 @@ struct StoreCurrencyOrderTests {
         #expect(capped.map(\.model) == ["a", "c"])
     }
 }
+
+@Suite("Marketplace store: placeholders in one group commit on every backend")
+struct StoreLedgerBatchTests {
+    func attempt(_ id: String, _ outcome: String, cost: Int64? = nil) -> UsageRecord {
+        UsageRecord(requestID: id, at: testNow, provider: "p", model: "m", task: .conversational, costPicoUSD: cost, latencyMs: 1, outcome: outcome)
+    }
+
+    @Test("a batch with an attempt's sent placeholder then its outcome stores the outcome once; an outcome is never replaced by a later placeholder", arguments: StoreBackend.all)
+    func placeholderAndOutcomeInOneBatch(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
+        let written = try await store.recordUsage(
+            batch: [
+                attempt("a", UsageRecord.sentOutcome), attempt("b", UsageRecord.sentOutcome), attempt("a", "ok", cost: 5),
+                attempt("c", "ok", cost: 7), attempt("c", UsageRecord.sentOutcome), attempt("a", "ok", cost: 9),
+            ], charges: [:])
+        // Rows written as SQLite counts them: three inserts and the one placeholder replaced.
+        #expect(written == 4)
+        let rows = try await store.requestAttempts(sinceMs: 0)
+        #expect(rows.map(\.requestID) == ["a", "b", "c"])
+        #expect(rows.map(\.outcome) == ["ok", UsageRecord.sentOutcome, "ok"])
+        #expect(rows.map(\.costPicoUSD) == [5, nil, 7])
+        #expect(try await store.usageTotal(sinceMs: 0).first?.unknownOutcomes == 1)
+    }
+}

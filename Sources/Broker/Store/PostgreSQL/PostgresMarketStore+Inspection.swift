@@ -48,6 +48,7 @@ extension PostgresMarketStore {
 }
 
 extension PostgresMarketStore {
-    /// The server process serving this store's connection (tests end it to stand for an outage).
-    var backendPID: Int32 { db.backendPID }
+    /// The server process serving this store's connection (`pg_backend_pid()`), for diagnostics;
+    /// tests end it to stand for an outage.
+    public var backendPID: Int32 { db.backendPID }
 }

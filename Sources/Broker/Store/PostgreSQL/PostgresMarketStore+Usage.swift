@@ -21,12 +21,34 @@ extension PostgresMarketStore {
 
     /// Inserts ledger rows with multi-row INSERTs (``UsageColumns/conflictClause``: a recorded
     /// attempt is skipped, a `sent` placeholder replaced), in the caller's transaction.
+    ///
+    /// One statement may not touch a row twice in PostgreSQL, while SQLite applies a multi-row
+    /// insert row by row: a batch holding an attempt's `sent` placeholder and its outcome (a
+    /// group commit of a fast request) is written in rounds, each with at most one row per
+    /// attempt, in order, which is what SQLite's row-by-row application does. New rows all
+    /// come in the first round, in batch order, so ids follow it as rowids do.
     private func insertUsageRows(_ records: [UsageRecord]) throws -> Int {
         guard !records.isEmpty else { return 0 }
-        var encoded = EncodedRows(columns: UsageColumns.names.count, rowCapacity: records.count)
-        for record in records { UsageColumns.encode(record, into: &encoded) }
-        return try db.insertRows(
-            into: "usage", columns: UsageColumns.names, encoded.postgresRows(), suffix: UsageColumns.conflictClause)
+        struct Attempt: Hashable {
+            var request: String
+            var attempt: Int
+        }
+        var seen: [Attempt: Int] = [:]
+        var rounds: [[UsageRecord]] = []
+        for record in records {
+            let round = seen[Attempt(request: record.requestID, attempt: record.attempt), default: 0]
+            seen[Attempt(request: record.requestID, attempt: record.attempt)] = round + 1
+            if round == rounds.count { rounds.append([]) }
+            rounds[round].append(record)
+        }
+        var written = 0
+        for round in rounds {
+            var encoded = EncodedRows(columns: UsageColumns.names.count, rowCapacity: round.count)
+            for record in round { UsageColumns.encode(record, into: &encoded) }
+            written += try db.insertRows(
+                into: "usage", columns: UsageColumns.names, encoded.postgresRows(), suffix: UsageColumns.conflictClause)
+        }
+        return written
     }
 
     /// What each client key has spent so far, in pico-USD, by key name.

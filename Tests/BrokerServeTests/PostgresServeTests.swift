@@ -1,0 +1,77 @@
+import Broker
+import Foundation
+import PostgresClient
+import Testing
+
+/// `broker serve` on a PostgreSQL store (`--store postgresql://…`): instances that share it.
+@Suite(
+    "broker serve on a shared PostgreSQL store",
+    .enabled(if: ProcessInfo.processInfo.environment["BROKER_TEST_POSTGRES"] != nil
+        || ProcessInfo.processInfo.environment["CI"] == "true", "BROKER_TEST_POSTGRES is unset"))
+struct PostgresServeTests {
+    /// A schema of its own on the test cluster, and the store URI that works in it.
+    final class Schema: Sendable {
+        let base: String
+        let name: String
+        let uri: String
+
+        init() throws {
+            base = try #require(
+                ProcessInfo.processInfo.environment["BROKER_TEST_POSTGRES"],
+                "BROKER_TEST_POSTGRES must be set under CI (scripts/test.sh starts the cluster)")
+            name = "serve_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            try PostgresConnection(uri: base).execute("CREATE SCHEMA \(name)")
+            uri = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + name
+        }
+
+        deinit { try? PostgresConnection(uri: base).execute("DROP SCHEMA \(name) CASCADE") }
+    }
+
+    @Test("two instances on one store: the one that refreshed and the one that did not both route, and each reports both's ledger")
+    func twoInstances() async throws {
+        let schema = try Schema()
+        let first = try await ServeHarness(storeLocation: schema.uri)
+        let second = try await ServeHarness(refresh: false, storeLocation: schema.uri)
+        for h in [second, first] {
+            let response = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
+            #expect(response.status == 200, "\(response.text)")
+        }
+        // Each instance commits its own attempts (at once when idle); either reads both's.
+        for h in [first, second] {
+            var requests: Int?
+            var text = ""
+            for _ in 0..<50 {
+                let usage = try await h.send("GET", "/v1/usage?by=provider")
+                text = usage.text
+                requests = (ServeHarness.json(usage) as? [[String: Any]])?.first { $0["provider"] as? String == "hf" }?["requests"] as? Int
+                if requests == 2 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let health = try await h.send("GET", "/health").text
+            let metrics = try await h.send("GET", "/metrics").text.split(separator: "\n").filter { $0.contains("ledger") }
+            #expect(requests == 2, "\(text) \(health) \(metrics)")
+        }
+        let models = try await second.send("GET", "/v1/models")
+        #expect(models.status == 200 && models.text.contains(ServeHarness.llama8B), "\(models.text)")
+        await first.stop()
+        await second.stop()
+    }
+
+    @Test("a lost store connection is a temporary 503 with Retry-After naming the store without its password; the next request reconnects")
+    func lostConnection() async throws {
+        let schema = try Schema()
+        let h = try await ServeHarness(storeLocation: schema.uri)
+        #expect(try await h.send("GET", "/v1/usage").status == 200)
+        let store = try #require(h.store as? PostgresMarketStore)
+        let pid = await store.backendPID
+        try PostgresConnection(uri: schema.base).run("SELECT pg_terminate_backend($1::integer)", [.integer(Int64(pid))])
+        let lost = try await h.send("GET", "/v1/usage")
+        #expect(lost.status == 503, "\(lost.text)")
+        #expect(lost.header("Retry-After") != nil)
+        #expect(lost.text.contains(store.path) && lost.text.contains("store_unavailable"), "\(lost.text)")
+        let password = try #require(try PostgresURI(schema.base).description.isEmpty ? nil : schema.base.split(separator: "@").first?.split(separator: ":").last.map(String.init))
+        #expect(!lost.text.contains(password))
+        #expect(try await h.send("GET", "/v1/usage").status == 200)
+        await h.stop()
+    }
+}
