@@ -58,7 +58,7 @@ struct PricingRefresherTests {
         (0..<n).map { ModelListing(id: "org/model-\($0)", hfID: "org/model-\($0)", servedBy: servedBy, task: .conversational) }
     }
 
-    func refresher(_ providers: [String: FakeProvider], store: MarketplaceStore, now: Int64 = 1_000_000, force: Bool = false)
+    func refresher(_ providers: [String: FakeProvider], store: any MarketStore, now: Int64 = 1_000_000, force: Bool = false)
         -> PricingRefresher
     {
         PricingRefresher(
@@ -69,9 +69,10 @@ struct PricingRefresherTests {
             }, now: { now }, force: force, owner: "test")
     }
 
-    @Test("offers carry the curated region of their served-by provider and exact prices; unknown stays unknown")
-    func assemblesOffers() async throws {
-        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+    @Test("offers carry the curated region of their served-by provider and exact prices; unknown stays unknown", arguments: StoreBackend.all)
+    func assemblesOffers(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let agg = FakeProvider(
             key: "agg",
             models: [
@@ -100,9 +101,10 @@ struct PricingRefresherTests {
         #expect(eu.map(\.servedBy) == ["scaleway"])
     }
 
-    @Test("a failing provider keeps its last good offers while the others refresh")
-    func failureKeepsLastGood() async throws {
-        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+    @Test("a failing provider keeps its last good offers while the others refresh", arguments: StoreBackend.all)
+    func failureKeepsLastGood(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let direct = FakeProvider(key: "direct", models: Self.models(4))
         let agg = FakeProvider(key: "agg", models: Self.models(2, servedBy: "scaleway"))
         let r = refresher(["agg": agg, "direct": direct], store: store)
@@ -120,9 +122,10 @@ struct PricingRefresherTests {
         #expect(last?.status == .failed)
     }
 
-    @Test("an empty or halved catalog is kept out unless forced")
-    func implausibleCatalog() async throws {
-        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+    @Test("an empty or halved catalog is kept out unless forced", arguments: StoreBackend.all)
+    func implausibleCatalog(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let direct = FakeProvider(key: "direct", models: Self.models(10))
         _ = await refresher(["direct": direct], store: store).refreshOnce(keys: ["direct"])
         direct.set(models: Self.models(4))
@@ -140,9 +143,10 @@ struct PricingRefresherTests {
         #expect(try await store.offerCount(provider: "direct") == 4)
     }
 
-    @Test("a slow provider does not hold back the others")
-    func concurrency() async throws {
-        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+    @Test("a slow provider does not hold back the others", arguments: StoreBackend.all)
+    func concurrency(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let slow = FakeProvider(key: "agg", models: Self.models(1, servedBy: "scaleway"))
         slow.set(delayMs: 400)
         let fast = FakeProvider(key: "direct", models: Self.models(1))
@@ -154,9 +158,10 @@ struct PricingRefresherTests {
         #expect(results.map(\.run.provider) == ["agg", "direct"])  // reported in registry order
     }
 
-    @Test("a price change is kept in the history; an unchanged price is not")
-    func priceHistory() async throws {
-        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+    @Test("a price change is kept in the history; an unchanged price is not", arguments: StoreBackend.all)
+    func priceHistory(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let price1 = OfferPrice(input: .amount(PicoUSD(100_000)), output: .amount(PicoUSD(200_000)))
         let price2 = OfferPrice(input: .amount(PicoUSD(90_000)), output: .amount(PicoUSD(200_000)))
         let direct = FakeProvider(key: "direct", models: [ModelListing(id: "m", task: .conversational, price: price1)])
@@ -170,9 +175,10 @@ struct PricingRefresherTests {
         #expect(history.last?.newInput == .amount(PicoUSD(90_000)))
     }
 
-    @Test("offers older than twice the interval are stale and hidden by default")
-    func staleness() async throws {
-        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+    @Test("offers older than twice the interval are stale and hidden by default", arguments: StoreBackend.all)
+    func staleness(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         _ = await refresher(["direct": FakeProvider(key: "direct", models: Self.models(2))], store: store, now: 0)
             .refreshOnce(keys: ["direct"])
         let later: Int64 = 2 * 3_600_000 + 1
