@@ -180,10 +180,10 @@ struct InferenceRunnerTests {
 
 @Suite("Ledger group commit")
 struct LedgerWriterTests {
-    @Test("queued attempts are all written, once each, by flush")
-    func groupCommit() async throws {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
-        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+    @Test("queued attempts are all written, once each, by flush", arguments: StoreBackend.all)
+    func groupCommit(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let writer = LedgerWriter(store: store, delayMs: 50, maxBatch: 7)
         for i in 0..<30 {
             await writer.record(UsageRecord(
@@ -197,10 +197,10 @@ struct LedgerWriterTests {
         #expect(rows.first?.costPicoUSD == 30_000)
     }
 
-    @Test("client keys' spending adds up exactly by name, in the same commit as the attempts")
-    func keySpending() async throws {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
-        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+    @Test("client keys' spending adds up exactly by name, in the same commit as the attempts", arguments: StoreBackend.all)
+    func keySpending(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         #expect(try await store.keySpending().isEmpty)
         let writer = LedgerWriter(store: store, delayMs: 10)
         writer.charge(keyName: "team", pico: 1_500)
@@ -276,10 +276,10 @@ struct LedgerWriterTests {
         #expect(try await store.usage(sinceMs: 0, by: .provider).first?.requests == 10)
     }
 
-    @Test("a charge that would take a key past 2^63 pico-USD is given up and counted; the attempts and other keys' charges are written")
-    func overflowingChargeIsGivenUp() async throws {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
-        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+    @Test("a charge that would take a key past 2^63 pico-USD is given up and counted; the attempts and other keys' charges are written", arguments: StoreBackend.all)
+    func overflowingChargeIsGivenUp(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         try await store.addKeySpending(["team": Int64.max - 10], nowMs: 1)
         let writer = LedgerWriter(store: store, delayMs: 1)
         writer.charge(keyName: "team", pico: 100)
@@ -292,10 +292,10 @@ struct LedgerWriterTests {
         #expect(writer.health.failedCommits == 1)
     }
 
-    @Test("a batch of attempts, written 32 to a statement, skips those already recorded, in the batch or before")
-    func batchSkipsRecorded() async throws {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
-        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+    @Test("a batch of attempts, written 32 to a statement, skips those already recorded, in the batch or before", arguments: StoreBackend.all)
+    func batchSkipsRecorded(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         func record(_ i: Int) -> UsageRecord {
             UsageRecord(
                 requestID: "r\(i)", attempt: 1, at: Int64(i), provider: "a", servedBy: "s", model: "m",

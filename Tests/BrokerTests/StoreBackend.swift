@@ -53,6 +53,7 @@ protocol InspectableStore: MarketStore {
     func lastRefresh(provider: String) throws -> RefreshRun?
     func computePriceHistory(source: String, offerID: String) throws -> [(at: Int64, currency: String, old: Int64?, new: Int64?)]
     func appliedMigrations() throws -> [String]
+    func addKeySpending(_ amounts: [String: Int64], nowMs: Int64) throws
 }
 
 extension InspectableStore {

@@ -10,13 +10,13 @@ struct StoreCopyTests {
     static func fill(_ store: any MarketStore) async throws {
         var euro = offer("b", "m-eur", price: tokenPrice("1", "2"), region: euFR)
         euro.price.currency = "EUR"
-        try await store.replaceOffers(provider: "a", offers: [offer("a", "m1", price: tokenPrice("1", "2")), offer("a", "m2", hfID: "org/m2")], nowMs: testNow)
-        try await store.replaceOffers(provider: "a", offers: [offer("a", "m1", price: tokenPrice("3", "2")), offer("a", "m2", hfID: "org/m2")], nowMs: testNow + 1)
-        try await store.replaceOffers(provider: "b", offers: [euro, offer("b", "m2", hfID: "org/m2", price: tokenPrice(nil, "1"))], nowMs: testNow + 2)
+        _ = try await store.replaceOffers(provider: "a", offers: [offer("a", "m1", price: tokenPrice("1", "2")), offer("a", "m2", hfID: "org/m2")], nowMs: testNow)
+        _ = try await store.replaceOffers(provider: "a", offers: [offer("a", "m1", price: tokenPrice("3", "2")), offer("a", "m2", hfID: "org/m2")], nowMs: testNow + 1)
+        _ = try await store.replaceOffers(provider: "b", offers: [euro, offer("b", "m2", hfID: "org/m2", price: tokenPrice(nil, "1"))], nowMs: testNow + 2)
         try await store.recordRefresh(RefreshRun(provider: "a", status: .ok, models: 2, offers: 2, durationMs: 5, error: nil, startedAt: testNow))
         try await store.recordRefresh(RefreshRun(provider: "b", status: .failed, models: 0, offers: 0, durationMs: 1, error: "boom", startedAt: testNow + 3))
-        try await store.replaceComputeOffers(source: "s", offers: [gpuOffer("x"), gpuOffer("y", price: nil)], version: "v1", nowMs: testNow)
-        try await store.replaceComputeOffers(source: "s", offers: [gpuOffer("x", price: 1), gpuOffer("y", price: nil)], version: "v2", nowMs: testNow + 1)
+        _ = try await store.replaceComputeOffers(source: "s", offers: [gpuOffer("x"), gpuOffer("y", price: nil)], version: "v1", nowMs: testNow)
+        _ = try await store.replaceComputeOffers(source: "s", offers: [gpuOffer("x", price: 1), gpuOffer("y", price: nil)], version: "v2", nowMs: testNow + 1)
         try await store.storeExchangeRates(ExchangeRates(date: "2026-07-09", perEuro: ["USD": "1.1435", "GBP": "0.85"]), nowMs: testNow)
         var foreign = UsageRecord(
             requestID: "r2", at: testNow + 5, provider: "b", model: "m-eur", task: .conversational, inputTokens: 3,

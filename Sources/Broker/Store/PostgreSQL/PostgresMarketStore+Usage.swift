@@ -59,6 +59,11 @@ extension PostgresMarketStore {
         }
     }
 
+    /// Adds `amounts` (pico-USD by key name) to what those keys have spent, in one transaction.
+    public func addKeySpending(_ amounts: [String: Int64], nowMs: Int64) throws {
+        try write { try addKeySpendingRows(amounts, nowMs: nowMs) }
+    }
+
     /// Adds `amounts` (each positive) in the caller's transaction; a sum past 2^63 is an error.
     private func addKeySpendingRows(_ amounts: [String: Int64], nowMs: Int64) throws {
         for (name, pico) in amounts.sorted(by: { $0.key < $1.key }) where pico > 0 {
