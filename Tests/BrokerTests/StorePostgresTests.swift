@@ -174,3 +174,30 @@ struct StoreLedgerBatchTests {
         #expect(try await store.usageTotal(sinceMs: 0).first?.unknownOutcomes == 1)
     }
 }
+
+@Suite("Marketplace store: endpoints that go on every backend")
+struct StoreEndpointsGoneTests {
+    @Test("endpoints that go in one replace each write their pending appearance, once, in stored order; changed rows are rewritten", arguments: StoreBackend.all)
+    func severalEndpointsGo(_ backend: StoreBackend) async throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
+        let first = (0..<6).map { offer("p", "m\($0)", servedBy: "s\($0 % 2)", price: tokenPrice("\($0 + 1)", "1")) }
+        _ = try await store.replaceOffers(provider: "p", offers: first, nowMs: testNow)
+        #expect(try fixture.rowCount("price_history") == 0)
+        // m1, m3 and m5 go; m0 changes price; m2 and m4 stay as they were.
+        var second = [first[0], first[2], first[4]]
+        second[0].price = tokenPrice("9", "1")
+        let outcome = try await store.replaceOffers(provider: "p", offers: second, nowMs: testNow + 1)
+        #expect(outcome.removed == 3 && outcome.deleted == 3 && outcome.rewritten == 1 && outcome.priceChanges == 1)
+        // Three appearances written for the gone ones, one appearance and one change for m0.
+        #expect(try fixture.rowCount("price_history") == 5)
+        for gone in ["m1", "m3", "m5"] {
+            let history = try await store.priceHistory(model: gone)
+            #expect(history.map(\.at) == [testNow] && history.first?.oldInput == nil, "\(gone)")
+        }
+        #expect(try await store.priceHistory(model: "m0").map(\.newInput) == [perMillion("1"), perMillion("9")])
+        let stored = try await store.queryOffers(MarketQuery(nowMs: testNow + 1, sort: .model))
+        #expect(stored.map(\.model) == ["m0", "m2", "m4"])
+        #expect(stored.first?.price.input == perMillion("9"))
+    }
+}

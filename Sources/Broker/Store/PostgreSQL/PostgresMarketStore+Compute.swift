@@ -58,7 +58,7 @@ extension PostgresMarketStore {
                             ComputeColumns.encode(base + index, source: source, digest: digests[index], tags: tags[index], into: &encoded)
                             encoded.integer(id)
                         }
-                        for row in encoded.postgresRows() { try db.run(Self.computeUpdateSQL, row) }
+                        try updateRows("compute_offers", columns: ComputeColumns.writtenNames, encoded.postgresRows())
                     }
                     // In the (currency, price) order the SQLite store inserts in: ids break ties alike.
                     let order = inserts.sorted { a, b in
@@ -95,11 +95,6 @@ extension PostgresMarketStore {
             }
         }
     }
-
-    private static let computeUpdateSQL =
-        "UPDATE compute_offers SET "
-        + ComputeColumns.writtenNames.enumerated().map { "\($1) = $\($0 + 1)" }.joined(separator: ", ")
-        + " WHERE id = $\(ComputeColumns.writtenNames.count + 1)"
 
     /// Marks `source`'s stored offers as confirmed at `nowMs`.
     public func confirmComputeOffers(source: String, nowMs: Int64) throws {

@@ -136,11 +136,16 @@ extension PostgresMarketStore {
         // Second pass: pending appearances of the endpoints that went, deletes, rewrites,
         // inserts in the market index's order, then the history rows.
         var removed = 0
-        let writeAppearance = PostgresSQL.numbered(PriceHistoryColumns.writeAppearances(where: "id = ?"))
+        var appearancesToWrite: [Int64] = []
         for (endpoint, position) in byEndpoint.sorted(by: { $0.value < $1.value }) where firstListing[endpoint] == nil {
             removed += 1
-            guard old[position].appearedAt != nil else { continue }
-            try db.run(writeAppearance, [.integer(old[position].id)])
+            if old[position].appearedAt != nil { appearancesToWrite.append(old[position].id) }
+        }
+        if !appearancesToWrite.isEmpty {
+            // One statement, in the stored rows' order (the SQLite store writes them one by one in it).
+            try db.run(
+                PostgresSQL.numbered(PriceHistoryColumns.writeAppearances(where: "id = ANY(?::bigint[])") + " ORDER BY id"),
+                [PostgresSQL.idArray(appearancesToWrite)])
         }
         var deletedIDs: [Int64] = []
         for position in matched.indices {
@@ -162,7 +167,7 @@ extension PostgresMarketStore {
                 OfferColumns.encode(base + index, changedAt: nowMs, digest: digests[index], appearedAt: appearedAt[index], into: &encoded)
                 encoded.integer(id)
             }
-            for row in encoded.postgresRows() { try db.run(Self.offerUpdateSQL, row) }
+            try updateRows("offers", columns: OfferColumns.writtenNames, encoded.postgresRows())
         }
         let order = OfferInsertOrder.sorted(inserts, of: offers)
         if !order.isEmpty {
@@ -188,11 +193,6 @@ extension PostgresMarketStore {
             priceChanges: history.count { $0.old != nil }, removed: removed, inserted: inserts.count,
             rewritten: updates.count, deleted: deletedIDs.count)
     }
-
-    /// Rewrites the offer whose id is the last parameter (``OfferColumns/writtenNames``, then the id).
-    private static let offerUpdateSQL =
-        "UPDATE offers SET " + OfferColumns.writtenNames.enumerated().map { "\($1) = $\($0 + 1)" }.joined(separator: ", ")
-        + " WHERE id = $\(OfferColumns.writtenNames.count + 1)"
 
     /// The number of stored offers of `provider`.
     public func offerCount(provider: String) throws -> Int {
