@@ -66,6 +66,41 @@ struct StorePostgresTests {
         #expect(try await store.queryOffers(MarketQuery(nowMs: testNow)).map(\.model) == ["m"])
     }
 
+    @Test("while a lost connection cannot be re-opened every call is a temporary store error; once it can, calls succeed")
+    func serverAwayAfterLoss() async throws {
+        let base = try TestPostgres.requireURI()
+        let admin = try PostgresConnection(uri: base)
+        let schema = "t_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let role = "r_" + schema
+        try admin.execute("CREATE SCHEMA \(schema)")
+        try admin.execute("CREATE ROLE \(role) LOGIN PASSWORD 'role-secret-42'")
+        try admin.execute("GRANT ALL ON SCHEMA \(schema) TO \(role)")
+        defer {
+            try? admin.execute("DROP SCHEMA \(schema) CASCADE")
+            try? admin.execute("DROP ROLE \(role)")
+        }
+        let parsed = try PostgresURI(base)
+        let uri = TestPostgres.uri(
+            "postgresql://\(role):role-secret-42@\(parsed.host ?? "127.0.0.1"):\(parsed.port ?? "5432")/\(parsed.database ?? "")",
+            schema: schema)
+        let store = try PostgresMarketStore(uri: uri)
+        try await store.replaceOffers(provider: "p", offers: [offer("p", "m")], nowMs: testNow)
+        // The server refuses the role from now on, and its session ends: an outage.
+        try admin.execute("ALTER ROLE \(role) NOLOGIN")
+        try admin.run("SELECT pg_terminate_backend($1::integer)", [.integer(Int64(await store.backendPID))])
+        for _ in 0..<2 {
+            do {
+                _ = try await store.offerCount(provider: "p")
+                Issue.record("a store whose server is away must fail, not count nothing")
+            } catch {
+                #expect(StoreFailure.isTemporary(error), "\(error)")
+                #expect(!"\(error)".contains("role-secret-42"))
+            }
+        }
+        try admin.execute("ALTER ROLE \(role) LOGIN")
+        #expect(try await store.offerCount(provider: "p") == 1)
+    }
+
     @Test("two instances replacing the same provider at once leave exactly one catalog and one history")
     func sameProviderFromTwoInstances() async throws {
         let fixture = try TestStore(.postgresql)

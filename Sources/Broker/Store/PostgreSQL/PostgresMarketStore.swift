@@ -61,8 +61,15 @@ public actor PostgresMarketStore: MarketStore {
     /// Runs `body` on the connection (re-opened first when it was lost), turning the client's
     /// errors into store errors that name this store.
     func withConnection<T>(_ body: () throws -> T) throws -> T {
+        if !db.isConnected {
+            do {
+                try db.reconnect()
+            } catch let error as PostgresError {
+                // It connected before: the server is away for now (restarting, failing over).
+                throw PostgresStoreError(error, store: path, temporary: true)
+            }
+        }
         do {
-            if !db.isConnected { try db.reconnect() }
             return try body()
         } catch let error as PostgresError {
             throw PostgresStoreError(error, store: path)
