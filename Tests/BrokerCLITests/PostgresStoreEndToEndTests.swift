@@ -7,8 +7,9 @@ import Testing
 /// the same answers as over the SQLite file, for the same simulated market.
 @Suite(
     "broker over a PostgreSQL store",
-    .enabled(if: ProcessInfo.processInfo.environment["BROKER_TEST_POSTGRES"] != nil
-        || ProcessInfo.processInfo.environment["CI"] == "true", "BROKER_TEST_POSTGRES is unset"))
+    .enabled(
+        if: ProcessInfo.processInfo.environment["BROKER_TEST_POSTGRES"] != nil
+            || ProcessInfo.processInfo.environment["CI"] == "true", "BROKER_TEST_POSTGRES is unset"))
 struct PostgresStoreEndToEndTests {
     /// A schema of its own on the test cluster, and the store URI that works in it.
     final class Schema {
@@ -49,7 +50,8 @@ struct PostgresStoreEndToEndTests {
         #expect(sqliteMarket.code == 0 && pgMarket.code == 0, "\(pgMarket.stderr)")
         #expect(!Self.timeless(pgOffers).isEqual(to: []))
         #expect(Self.timeless(pgOffers).isEqual(Self.timeless(sqliteOffers)), "\(pgMarket.stdout)")
-        let (_, cheap) = try await market.json(["market", "--model", "llama", "--sort", "price", "--limit", "3"], environment: postgres)
+        let (_, cheap) = try await market.json(
+            ["market", "--model", "llama", "--sort", "price", "--limit", "3"], environment: postgres)
         let (_, cheapSQLite) = try await market.json(["market", "--model", "llama", "--sort", "price", "--limit", "3"])
         #expect(Self.timeless(cheap).isEqual(Self.timeless(cheapSQLite)))
 
@@ -66,7 +68,9 @@ struct PostgresStoreEndToEndTests {
             let (sqliteUsage, sqliteRows) = try await market.json(["usage", "--by", by])
             let (pgUsage, pgRows) = try await market.json(["usage", "--by", by], environment: postgres)
             #expect(sqliteUsage.code == 0 && pgUsage.code == 0, "\(pgUsage.stderr)")
-            #expect((pgRows as? NSArray)?.isEqual(sqliteRows as? NSArray) == true, "\(by): \(pgUsage.stdout) vs \(sqliteUsage.stdout)")
+            #expect(
+                (pgRows as? NSArray)?.isEqual(sqliteRows as? NSArray) == true,
+                "\(by): \(pgUsage.stdout) vs \(sqliteUsage.stdout)")
         }
         let (_, rows) = try await market.json(["usage", "--by", "provider"], environment: postgres)
         let row = try #require((rows as? [[String: Any]])?.first)
@@ -80,14 +84,17 @@ struct PostgresStoreEndToEndTests {
         let market = try SimulatedMarket()
         defer { market.stop() }
         let uri = try PostgresURI(schema.base)
-        let wrong = "postgresql://\(uri.user ?? "broker"):wrong-secret-91c2@\(uri.host ?? "127.0.0.1"):\(uri.port ?? "5432")/\(uri.database ?? "")"
+        let wrong =
+            "postgresql://\(uri.user ?? "broker"):wrong-secret-91c2@\(uri.host ?? "127.0.0.1"):\(uri.port ?? "5432")/\(uri.database ?? "")"
         let result = try await market.broker(["market", "--store", wrong])
         #expect(result.code == 1, "\(result.stderr)")
         #expect(result.stderr.contains("cannot open the store \(uri.description)"), "\(result.stderr)")
         #expect(!result.stderr.contains("wrong-secret-91c2") && !result.stdout.contains("wrong-secret-91c2"))
     }
 
-    @Test("store copy SQLite → PostgreSQL → SQLite: market, history and usage read the same from all three; a full target is refused")
+    @Test(
+        "store copy SQLite → PostgreSQL → SQLite: market, history and usage read the same from all three; a full target is refused"
+    )
     func copyRoundTrip() async throws {
         let schema = try Schema()
         let market = try SimulatedMarket()
@@ -98,11 +105,17 @@ struct PostgresStoreEndToEndTests {
         let back = market.dir.appendingPathComponent("back.sqlite3").path
         let there = try await market.json(["store", "copy", "--from", market.store.path, "--to", schema.uri])
         #expect(there.0.code == 0, "\(there.0.stderr)")
-        let counts = Dictionary(uniqueKeysWithValues: ((there.1 as? [[String: Any]]) ?? []).map { ($0["table"] as? String ?? "", $0["rows"] as? Int ?? -1) })
+        let counts = Dictionary(
+            uniqueKeysWithValues: ((there.1 as? [[String: Any]]) ?? []).map {
+                ($0["table"] as? String ?? "", $0["rows"] as? Int ?? -1)
+            })
         #expect((counts["offers"] ?? 0) > 0 && counts["usage"] == 2, "\(counts)")
         let home = try await market.broker(["store", "copy", "--from", schema.uri, "--to", back])
         #expect(home.code == 0, "\(home.stderr)")
-        for args in [["market"], ["market", "--model", RunEndToEndTests.llama8B, "--history"], ["usage", "--by", "served_by"], ["audit", "requests"]] {
+        for args in [
+            ["market"], ["market", "--model", RunEndToEndTests.llama8B, "--history"], ["usage", "--by", "served_by"],
+            ["audit", "requests"],
+        ] {
             let (_, original) = try await market.json(args)
             let (_, viaPostgres) = try await market.json(args, environment: ["BROKER_STORE": schema.uri])
             let (_, roundTrip) = try await market.json(args, environment: ["BROKER_STORE": back])
@@ -112,7 +125,8 @@ struct PostgresStoreEndToEndTests {
         }
         let again = try await market.broker(["store", "copy", "--from", market.store.path, "--to", schema.uri])
         #expect(again.code == 1 && again.stderr.contains("already holds rows"), "\(again.stderr)")
-        let password = try #require(schema.base.split(separator: "@").first?.split(separator: ":").last.map(String.init))
+        let password = try #require(
+            schema.base.split(separator: "@").first?.split(separator: ":").last.map(String.init))
         #expect(!again.stderr.contains(password))
     }
 }

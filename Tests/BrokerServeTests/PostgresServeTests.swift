@@ -6,8 +6,9 @@ import Testing
 /// `broker serve` on a PostgreSQL store (`--store postgresql://…`): instances that share it.
 @Suite(
     "broker serve on a shared PostgreSQL store",
-    .enabled(if: ProcessInfo.processInfo.environment["BROKER_TEST_POSTGRES"] != nil
-        || ProcessInfo.processInfo.environment["CI"] == "true", "BROKER_TEST_POSTGRES is unset"))
+    .enabled(
+        if: ProcessInfo.processInfo.environment["BROKER_TEST_POSTGRES"] != nil
+            || ProcessInfo.processInfo.environment["CI"] == "true", "BROKER_TEST_POSTGRES is unset"))
 struct PostgresServeTests {
     /// A schema of its own on the test cluster, and the store URI that works in it.
     final class Schema: Sendable {
@@ -27,7 +28,9 @@ struct PostgresServeTests {
         deinit { try? PostgresConnection(uri: base).execute("DROP SCHEMA \(name) CASCADE") }
     }
 
-    @Test("two instances on one store: the one that refreshed and the one that did not both route, and each reports both's ledger")
+    @Test(
+        "two instances on one store: the one that refreshed and the one that did not both route, and each reports both's ledger"
+    )
     func twoInstances() async throws {
         let schema = try Schema()
         let first = try await ServeHarness(storeLocation: schema.uri)
@@ -43,12 +46,16 @@ struct PostgresServeTests {
             for _ in 0..<50 {
                 let usage = try await h.send("GET", "/v1/usage?by=provider")
                 text = usage.text
-                requests = (ServeHarness.json(usage) as? [[String: Any]])?.first { $0["provider"] as? String == "hf" }?["requests"] as? Int
+                requests =
+                    (ServeHarness.json(usage) as? [[String: Any]])?.first { $0["provider"] as? String == "hf" }?[
+                        "requests"] as? Int
                 if requests == 2 { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
             let health = try await h.send("GET", "/health").text
-            let metrics = try await h.send("GET", "/metrics").text.split(separator: "\n").filter { $0.contains("ledger") }
+            let metrics = try await h.send("GET", "/metrics").text.split(separator: "\n").filter {
+                $0.contains("ledger")
+            }
             #expect(requests == 2, "\(text) \(health) \(metrics)")
         }
         let models = try await second.send("GET", "/v1/models")
@@ -57,7 +64,9 @@ struct PostgresServeTests {
         await second.stop()
     }
 
-    @Test("a lost store connection is a temporary 503 with Retry-After naming the store without its password; the next request reconnects")
+    @Test(
+        "a lost store connection is a temporary 503 with Retry-After naming the store without its password; the next request reconnects"
+    )
     func lostConnection() async throws {
         let schema = try Schema()
         let h = try await ServeHarness(storeLocation: schema.uri)
@@ -69,7 +78,9 @@ struct PostgresServeTests {
         #expect(lost.status == 503, "\(lost.text)")
         #expect(lost.header("Retry-After") != nil)
         #expect(lost.text.contains(store.path) && lost.text.contains("store_unavailable"), "\(lost.text)")
-        let password = try #require(try PostgresURI(schema.base).description.isEmpty ? nil : schema.base.split(separator: "@").first?.split(separator: ":").last.map(String.init))
+        let password = try #require(
+            try PostgresURI(schema.base).description.isEmpty
+                ? nil : schema.base.split(separator: "@").first?.split(separator: ":").last.map(String.init))
         #expect(!lost.text.contains(password))
         #expect(try await h.send("GET", "/v1/usage").status == 200)
         await h.stop()

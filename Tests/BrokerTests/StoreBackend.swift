@@ -4,7 +4,7 @@ import ProviderInterface
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The store backends the store tests run against: SQLite always; PostgreSQL when
@@ -51,7 +51,9 @@ protocol InspectableStore: MarketStore {
     func offerCounts() throws -> [String: Int]
     func removeProvider(_ provider: String) throws
     func lastRefresh(provider: String) throws -> RefreshRun?
-    func computePriceHistory(source: String, offerID: String) throws -> [(at: Int64, currency: String, old: Int64?, new: Int64?)]
+    func computePriceHistory(source: String, offerID: String) throws -> [(
+        at: Int64, currency: String, old: Int64?, new: Int64?
+    )]
     func appliedMigrations() throws -> [String]
     func addKeySpending(_ amounts: [String: Int64], nowMs: Int64) throws
 }
@@ -102,7 +104,9 @@ final class TestStore: @unchecked Sendable {
     /// The rows in `table`, read behind the store's back.
     func rowCount(_ table: String) throws -> Int64 {
         if let schema, let base = TestPostgres.uri {
-            return try PostgresConnection(uri: base).firstRow("SELECT count(*) FROM \(schema).\(table)") { try $0.int64(0) } ?? -1
+            return try PostgresConnection(uri: base).firstRow("SELECT count(*) FROM \(schema).\(table)") {
+                try $0.int64(0)
+            } ?? -1
         }
         return try SQLiteConnection(path: location).firstRow("SELECT count(*) FROM \(table)") { $0.int64(0) } ?? -1
     }
@@ -112,7 +116,8 @@ final class TestStore: @unchecked Sendable {
         if let schema, let base = TestPostgres.uri {
             try PostgresConnection(uri: base).execute("ALTER TABLE \(schema).\(table) RENAME TO \(table)_lost")
         } else {
-            try SQLiteConnection(path: location, busyTimeoutMs: 1_000).execute("ALTER TABLE \(table) RENAME TO \(table)_lost")
+            try SQLiteConnection(path: location, busyTimeoutMs: 1_000).execute(
+                "ALTER TABLE \(table) RENAME TO \(table)_lost")
         }
     }
 

@@ -5,36 +5,46 @@ import Testing
 
 @Suite("PostgreSQL store: schema and the choice of backend")
 struct StorePostgresSchemaTests {
-    @Test("every SQLite migration is fixed SQL, translated under its own name and in its order after the PostgreSQL-only one")
+    @Test(
+        "every SQLite migration is fixed SQL, translated under its own name and in its order after the PostgreSQL-only one"
+    )
     func migrationsMirrorSQLite() {
         #expect(StoreSchema.migrations.allSatisfy { $0.sql != nil })
         #expect(PostgresStoreSchema.migrations.map(\.name) == ["pg-0-functions"] + StoreSchema.migrations.map(\.name))
-        let offers = PostgresStoreSchema.translate("    id INTEGER PRIMARY KEY,\n    model TEXT NOT NULL,\n    -- INTEGER pico\n    hf_id TEXT,")
+        let offers = PostgresStoreSchema.translate(
+            "    id INTEGER PRIMARY KEY,\n    model TEXT NOT NULL,\n    -- INTEGER pico\n    hf_id TEXT,")
         #expect(offers.contains("id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"))
         #expect(offers.contains("model text COLLATE \"C\" NOT NULL,"))
         #expect(offers.contains("-- INTEGER pico"))
         #expect(offers.contains("hf_id text COLLATE \"C\","))
     }
 
-    @Test("a postgresql:// or postgres:// store is PostgreSQL, anything else a SQLite path; its name never holds the password")
+    @Test(
+        "a postgresql:// or postgres:// store is PostgreSQL, anything else a SQLite path; its name never holds the password"
+    )
     func locations() {
         #expect(StoreLocation.isPostgres("postgresql://u:secret@db.example:5432/broker"))
         #expect(StoreLocation.isPostgres("postgres://u@db/broker"))
         #expect(!StoreLocation.isPostgres("/var/lib/broker/market.sqlite3"))
         #expect(!StoreLocation.isPostgres("postgresql.sqlite3"))
-        #expect(StoreLocation.displayName("postgresql://u:secret@db.example:5432/broker") == "postgresql://u@db.example:5432/broker")
+        #expect(
+            StoreLocation.displayName("postgresql://u:secret@db.example:5432/broker")
+                == "postgresql://u@db.example:5432/broker")
         #expect(StoreLocation.displayName("/tmp/market.sqlite3") == "/tmp/market.sqlite3")
         #expect(!StoreLocation.displayName("postgresql://u:secret@[bad").contains("secret"))
     }
 }
 
-@Suite("PostgreSQL store: failures, instances and time", .enabled(if: TestPostgres.available, "BROKER_TEST_POSTGRES is unset"))
+@Suite(
+    "PostgreSQL store: failures, instances and time",
+    .enabled(if: TestPostgres.available, "BROKER_TEST_POSTGRES is unset"))
 struct StorePostgresTests {
     @Test("a refused password is a store error naming host and database, never the password, and not temporary")
     func refusedPassword() throws {
         let base = try TestPostgres.requireURI()
         let uri = try PostgresURI(base)
-        let wrong = "postgresql://\(uri.user ?? "broker"):not-the-password-7f3a@\(uri.host ?? "127.0.0.1"):\(uri.port ?? "5432")/\(uri.database ?? "")"
+        let wrong =
+            "postgresql://\(uri.user ?? "broker"):not-the-password-7f3a@\(uri.host ?? "127.0.0.1"):\(uri.port ?? "5432")/\(uri.database ?? "")"
         do {
             _ = try StoreLocation.open(wrong)
             Issue.record("a wrong password must not open the store")
@@ -66,7 +76,8 @@ struct StorePostgresTests {
         #expect(try await store.queryOffers(MarketQuery(nowMs: testNow)).map(\.model) == ["m"])
     }
 
-    @Test("while a lost connection cannot be re-opened every call is a temporary store error; once it can, calls succeed")
+    @Test(
+        "while a lost connection cannot be re-opened every call is a temporary store error; once it can, calls succeed")
     func serverAwayAfterLoss() async throws {
         let base = try TestPostgres.requireURI()
         let admin = try PostgresConnection(uri: base)
@@ -109,7 +120,9 @@ struct StorePostgresTests {
         let rounds = 10
         func writer(_ store: any MarketStore, offset: Int) async throws {
             for round in 0..<rounds {
-                let offers = (0..<300).map { offer("p", "model-\($0)", price: tokenPrice("\(round * 2 + offset + 1)", "1")) }
+                let offers = (0..<300).map {
+                    offer("p", "model-\($0)", price: tokenPrice("\(round * 2 + offset + 1)", "1"))
+                }
                 try await store.replaceOffers(provider: "p", offers: offers, nowMs: testNow + Int64(round * 2 + offset))
             }
         }
@@ -133,20 +146,25 @@ struct StorePostgresTests {
         // 2025-06-15T23:30Z: in Kiritimati (UTC+14) already the 16th.
         let at: Int64 = 1_750_030_200_000
         try await store.recordUsage(
-            UsageRecord(requestID: "r", at: at, provider: "p", model: "m", task: .conversational, costPicoUSD: 5, latencyMs: 1))
+            UsageRecord(
+                requestID: "r", at: at, provider: "p", model: "m", task: .conversational, costPicoUSD: 5, latencyMs: 1))
         #expect(try await store.usage(sinceMs: 0, by: .day).map(\.key) == ["2025-06-15"])
     }
 }
 
 @Suite("Marketplace store: exact sums on every backend")
 struct StoreOverflowTests {
-    @Test("a ledger sum past 2^63 pico-USD is a store error, never a wrapped or rounded amount", arguments: StoreBackend.all)
+    @Test(
+        "a ledger sum past 2^63 pico-USD is a store error, never a wrapped or rounded amount",
+        arguments: StoreBackend.all)
     func sumOverflow(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store
         for id in ["a", "b"] {
             try await store.recordUsage(
-                UsageRecord(requestID: id, at: testNow, provider: "p", model: "m", task: .conversational, costPicoUSD: Int64.max - 1, latencyMs: 1))
+                UsageRecord(
+                    requestID: id, at: testNow, provider: "p", model: "m", task: .conversational,
+                    costPicoUSD: Int64.max - 1, latencyMs: 1))
         }
         await #expect(throws: (any Error).self) { try await store.usage(sinceMs: 0, by: .provider) }
         do {
@@ -160,7 +178,9 @@ struct StoreOverflowTests {
 
 @Suite("Marketplace store: mixed currencies on every backend")
 struct StoreCurrencyOrderTests {
-    @Test("USD and EUR offers sort by converted price through the stored rate; an absurd price sorts last rather than failing", arguments: StoreBackend.all)
+    @Test(
+        "USD and EUR offers sort by converted price through the stored rate; an absurd price sorts last rather than failing",
+        arguments: StoreBackend.all)
     func mixedCurrencyOrder(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store
@@ -171,12 +191,17 @@ struct StoreCurrencyOrderTests {
         }
         try await store.storeExchangeRates(ExchangeRates(date: "2026-07-09", perEuro: ["USD": "1.25"]), nowMs: testNow)
         try await store.replaceOffers(
-            provider: "us", offers: [offer("us", "a", price: tokenPrice("1", "1")), offer("us", "b", price: tokenPrice("2", "2"))],
+            provider: "us",
+            offers: [offer("us", "a", price: tokenPrice("1", "1")), offer("us", "b", price: tokenPrice("2", "2"))],
             nowMs: testNow)
         // €1.2 = $1.5 sorts between the two dollar offers; €3,000,000 per million tokens is absurd
         // but a price: after every sane one, before unknown.
         try await store.replaceOffers(
-            provider: "eu", offers: [euro("c", "1.2", "1.2"), euro("huge", "3000000000", "3000000000"), offer("eu", "unknown", price: tokenPrice(nil, nil))],
+            provider: "eu",
+            offers: [
+                euro("c", "1.2", "1.2"), euro("huge", "3000000000", "3000000000"),
+                offer("eu", "unknown", price: tokenPrice(nil, nil)),
+            ],
             nowMs: testNow)
         let sorted = try await store.queryOffers(MarketQuery(nowMs: testNow))
         #expect(sorted.map(\.model) == ["a", "c", "b", "huge", "unknown"])
@@ -188,16 +213,21 @@ struct StoreCurrencyOrderTests {
 @Suite("Marketplace store: placeholders in one group commit on every backend")
 struct StoreLedgerBatchTests {
     func attempt(_ id: String, _ outcome: String, cost: Int64? = nil) -> UsageRecord {
-        UsageRecord(requestID: id, at: testNow, provider: "p", model: "m", task: .conversational, costPicoUSD: cost, latencyMs: 1, outcome: outcome)
+        UsageRecord(
+            requestID: id, at: testNow, provider: "p", model: "m", task: .conversational, costPicoUSD: cost,
+            latencyMs: 1, outcome: outcome)
     }
 
-    @Test("a batch with an attempt's sent placeholder then its outcome stores the outcome once; an outcome is never replaced by a later placeholder", arguments: StoreBackend.all)
+    @Test(
+        "a batch with an attempt's sent placeholder then its outcome stores the outcome once; an outcome is never replaced by a later placeholder",
+        arguments: StoreBackend.all)
     func placeholderAndOutcomeInOneBatch(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store
         let written = try await store.recordUsage(
             batch: [
-                attempt("a", UsageRecord.sentOutcome), attempt("b", UsageRecord.sentOutcome), attempt("a", "ok", cost: 5),
+                attempt("a", UsageRecord.sentOutcome), attempt("b", UsageRecord.sentOutcome),
+                attempt("a", "ok", cost: 5),
                 attempt("c", "ok", cost: 7), attempt("c", UsageRecord.sentOutcome), attempt("a", "ok", cost: 9),
             ], charges: [:])
         // Rows written as SQLite counts them: three inserts and the one placeholder replaced.
@@ -212,7 +242,9 @@ struct StoreLedgerBatchTests {
 
 @Suite("Marketplace store: endpoints that go on every backend")
 struct StoreEndpointsGoneTests {
-    @Test("endpoints that go in one replace each write their pending appearance, once, in stored order; changed rows are rewritten", arguments: StoreBackend.all)
+    @Test(
+        "endpoints that go in one replace each write their pending appearance, once, in stored order; changed rows are rewritten",
+        arguments: StoreBackend.all)
     func severalEndpointsGo(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store

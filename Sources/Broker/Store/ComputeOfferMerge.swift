@@ -14,7 +14,10 @@ enum ComputeOfferMerge {
         for (rank, rows) in parts.enumerated() {
             for (position, row) in rows.enumerated() {
                 let native = query.sort == .pricePerGPU ? row.pricePerGPUHour : row.offer.pricePerHour
-                let key = native.flatMap { converter?.convert($0, from: row.offer.currency, to: query.currency) ?? (row.offer.currency == query.currency ? $0 : nil) }
+                let key = native.flatMap {
+                    converter?.convert($0, from: row.offer.currency, to: query.currency)
+                        ?? (row.offer.currency == query.currency ? $0 : nil)
+                }
                 merged.append((key, row.offer.gpuMemoryGiB, rank, position, row))
             }
         }

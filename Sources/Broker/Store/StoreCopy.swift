@@ -5,7 +5,8 @@
 public enum StoreCopy {
     /// Copies every table of `source` into `target` (which must be empty), in one write
     /// transaction on the target; returns the rows copied per table name.
-    public static func copy(from source: any CopyableStore, to target: any CopyableStore) async throws -> [String: Int] {
+    public static func copy(from source: any CopyableStore, to target: any CopyableStore) async throws -> [String: Int]
+    {
         var tables: [StoreTableRows] = []
         for table in StoreTable.all {
             tables.append(StoreTableRows(table: table, rows: try await source.exportRows(table)))

@@ -14,12 +14,14 @@ public struct StoreTable: Sendable, Hashable {
         StoreTable(name: "providers", columns: ["key", "offers", "replaced_at"], order: "key"),
         StoreTable(name: "offers", columns: OfferColumns.writtenNames, order: "id"),
         StoreTable(
-            name: "refresh_runs", columns: ["provider", "status", "models", "offers", "duration_ms", "error", "started_at"],
+            name: "refresh_runs",
+            columns: ["provider", "status", "models", "offers", "duration_ms", "error", "started_at"],
             order: "id"),
         StoreTable(name: "price_history", columns: PriceHistoryColumns.names, order: "id"),
         StoreTable(name: "usage", columns: UsageColumns.names, order: "id"),
         StoreTable(name: "key_spending", columns: ["name", "spent_pico", "updated_at"], order: "name"),
-        StoreTable(name: "compute_sources", columns: ["key", "offers", "version", "currencies", "replaced_at"], order: "key"),
+        StoreTable(
+            name: "compute_sources", columns: ["key", "offers", "version", "currencies", "replaced_at"], order: "key"),
         StoreTable(name: "compute_offers", columns: ComputeColumns.writtenNames, order: "id"),
         StoreTable(name: "compute_price_history", columns: ComputeColumns.historyNames, order: "id"),
         StoreTable(

@@ -25,14 +25,18 @@ enum StoreCopyCommand: BrokerCommand {
         } catch {
             // Temporary (75) when waiting may help, else 1; the store the error names, never a password.
             let code = StoreFailure.isTemporary(error) ? ExitCode.temporaryFailure : ExitCode.failure
-            throw CommandFailure(code, "cannot copy \(StoreLocation.displayName(options.from)) into \(StoreLocation.displayName(options.to)): \(error)")
+            throw CommandFailure(
+                code,
+                "cannot copy \(StoreLocation.displayName(options.from)) into \(StoreLocation.displayName(options.to)): \(error)"
+            )
         }
         let objects = StoreTable.all.map { table in
             JSONObject([("table", .string(table.name)), ("rows", .integer(copied[table.name] ?? 0))])
         }
         context.emit(
             objects,
-            table: ResultTable(columns: ["TABLE", "ROWS"], rows: StoreTable.all.map { [$0.name, String(copied[$0.name] ?? 0)] }))
+            table: ResultTable(
+                columns: ["TABLE", "ROWS"], rows: StoreTable.all.map { [$0.name, String(copied[$0.name] ?? 0)] }))
         return ExitCode.success
     }
 
@@ -40,14 +44,16 @@ enum StoreCopyCommand: BrokerCommand {
     private static func open(_ location: String, context: CLIContext) throws(CommandFailure) -> any CopyableStore {
         do {
             guard let store = try StoreLocation.open(location) as? any CopyableStore else {
-                throw CommandFailure(ExitCode.failure, "the store \(StoreLocation.displayName(location)) cannot be copied")
+                throw CommandFailure(
+                    ExitCode.failure, "the store \(StoreLocation.displayName(location)) cannot be copied")
             }
             return store
         } catch let failure as CommandFailure {
             throw failure
         } catch {
             let code = StoreFailure.isTemporary(error) ? ExitCode.temporaryFailure : ExitCode.failure
-            throw CommandFailure(code, StoreFailure.message(error, path: StoreLocation.displayName(location), doing: "open"))
+            throw CommandFailure(
+                code, StoreFailure.message(error, path: StoreLocation.displayName(location), doing: "open"))
         }
     }
 }

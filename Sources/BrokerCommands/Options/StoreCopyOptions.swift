@@ -1,7 +1,9 @@
 /// The options of `broker store copy`.
 struct StoreCopyOptions: OptionGroup {
-    static let from = Option<String>.text("--from", "STORE", "The store to copy: a SQLite file path or a postgresql:// URI.")
-    static let to = Option<String>.text("--to", "STORE", "The empty store to fill: a SQLite file path or a postgresql:// URI.")
+    static let from = Option<String>.text(
+        "--from", "STORE", "The store to copy: a SQLite file path or a postgresql:// URI.")
+    static let to = Option<String>.text(
+        "--to", "STORE", "The empty store to fill: a SQLite file path or a postgresql:// URI.")
     static let options = [from.spec, to.spec]
 
     /// Where to copy from and to.

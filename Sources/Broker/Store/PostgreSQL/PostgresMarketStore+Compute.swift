@@ -15,7 +15,8 @@ extension PostgresMarketStore {
                 var old: [String: (id: Int64, hash: Int64, currency: String, price: Int64?)] = [:]
                 for row in try db.rows(
                     "SELECT offer_id, id, row_hash, currency, price_pico FROM compute_offers WHERE source = $1 ORDER BY id",
-                    [.text(source)], { (try $0.text(0), try $0.int64(1), try $0.int64(2), try $0.text(3), try $0.optionalInt64(4)) })
+                    [.text(source)],
+                    { (try $0.text(0), try $0.int64(1), try $0.int64(2), try $0.text(3), try $0.optionalInt64(4)) })
                 {
                     old[row.0] = (row.1, row.2, row.3, row.4)
                 }
@@ -43,7 +44,11 @@ extension PostgresMarketStore {
                         matched.insert(offer.pointee.offerID)
                         if previous.hash != digest { updates.append((index, previous.id)) }
                         if previous.price != offer.pointee.pricePerHour || previous.currency != offer.pointee.currency {
-                            changes.append((offer.pointee.offerID, offer.pointee.currency, previous.price, offer.pointee.pricePerHour))
+                            changes.append(
+                                (
+                                    offer.pointee.offerID, offer.pointee.currency, previous.price,
+                                    offer.pointee.pricePerHour
+                                ))
                         }
                     }
                 }
@@ -53,9 +58,11 @@ extension PostgresMarketStore {
                 }
                 if let base = buffer.baseAddress {
                     if !updates.isEmpty {
-                        var encoded = EncodedRows(columns: ComputeColumns.writtenNames.count + 1, rowCapacity: updates.count)
+                        var encoded = EncodedRows(
+                            columns: ComputeColumns.writtenNames.count + 1, rowCapacity: updates.count)
                         for (index, id) in updates {
-                            ComputeColumns.encode(base + index, source: source, digest: digests[index], tags: tags[index], into: &encoded)
+                            ComputeColumns.encode(
+                                base + index, source: source, digest: digests[index], tags: tags[index], into: &encoded)
                             encoded.integer(id)
                         }
                         try updateRows("compute_offers", columns: ComputeColumns.writtenNames, encoded.postgresRows())
@@ -70,14 +77,19 @@ extension PostgresMarketStore {
                     if !order.isEmpty {
                         var encoded = EncodedRows(columns: ComputeColumns.writtenNames.count, rowCapacity: order.count)
                         for index in order {
-                            ComputeColumns.encode(base + index, source: source, digest: digests[index], tags: tags[index], into: &encoded)
+                            ComputeColumns.encode(
+                                base + index, source: source, digest: digests[index], tags: tags[index], into: &encoded)
                         }
-                        try db.copyRows(into: "compute_offers", columns: ComputeColumns.writtenNames, encoded.postgresRows())
+                        try db.copyRows(
+                            into: "compute_offers", columns: ComputeColumns.writtenNames, encoded.postgresRows())
                     }
                 }
                 if !changes.isEmpty {
                     let rows: [[PostgresValue]] = changes.map {
-                        [.text(source), .text($0.offer), .integer(nowMs), .text($0.currency), .integer($0.old), .integer($0.new)]
+                        [
+                            .text(source), .text($0.offer), .integer(nowMs), .text($0.currency), .integer($0.old),
+                            .integer($0.new),
+                        ]
                     }
                     try db.copyRows(into: "compute_price_history", columns: ComputeColumns.historyNames, rows)
                 }
@@ -87,8 +99,11 @@ extension PostgresMarketStore {
                     ON CONFLICT (key) DO UPDATE SET offers = excluded.offers, version = excluded.version,
                         currencies = excluded.currencies, replaced_at = excluded.replaced_at
                     """,
-                    [.text(source), .int(seen.count), .text(version), .text("," + currencies.sorted().joined(separator: ",") + ","),
-                     .integer(nowMs)])
+                    [
+                        .text(source), .int(seen.count), .text(version),
+                        .text("," + currencies.sorted().joined(separator: ",") + ","),
+                        .integer(nowMs),
+                    ])
                 return ComputeReplaceOutcome(
                     previousOffers: old.count, offers: seen.count, priceChanges: changes.count, appeared: inserts.count,
                     removed: gone.count, inserted: inserts.count, rewritten: updates.count)
@@ -106,14 +121,19 @@ extension PostgresMarketStore {
     /// The catalog version stored for `source`, if any.
     public func computeCatalogVersion(source: String) throws -> String? {
         try withConnection {
-            try db.firstRow("SELECT version FROM compute_sources WHERE key = $1", [.text(source)]) { try $0.optionalText(0) } ?? nil
+            try db.firstRow("SELECT version FROM compute_sources WHERE key = $1", [.text(source)]) {
+                try $0.optionalText(0)
+            } ?? nil
         }
     }
 
     /// The number of stored compute offers of `source`.
     public func computeOfferCount(source: String) throws -> Int {
         try withConnection {
-            Int(try db.firstRow("SELECT count(*) FROM compute_offers WHERE source = $1", [.text(source)]) { try $0.int64(0) } ?? 0)
+            Int(
+                try db.firstRow("SELECT count(*) FROM compute_offers WHERE source = $1", [.text(source)]) {
+                    try $0.int64(0)
+                } ?? 0)
         }
     }
 

@@ -5,7 +5,8 @@ extension PostgresMarketStore: CopyableStore {
     /// (an integer's digits); each backend's columns take them back exactly.
     public func exportRows(_ table: StoreTable) throws -> [[SQLiteValue]] {
         try read {
-            try db.rows("SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(table.order)") { s in
+            try db.rows("SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(table.order)") {
+                s in
                 try (0..<Int32(table.columns.count)).map { column in
                     s.isNull(column) ? .null : .text(try s.text(column))
                 }
@@ -18,7 +19,9 @@ extension PostgresMarketStore: CopyableStore {
         try write(lock: "store-copy") {
             for part in tables {
                 if try db.firstRow("SELECT 1 FROM \(part.table.name) LIMIT 1", [], { _ in true }) != nil {
-                    throw StoreError(.notEmpty, "the table \(part.table.name) of \(path) already holds rows; copy into an empty store")
+                    throw StoreError(
+                        .notEmpty,
+                        "the table \(part.table.name) of \(path) already holds rows; copy into an empty store")
                 }
             }
             for part in tables where !part.rows.isEmpty {

@@ -5,19 +5,29 @@ import ProviderInterface
 /// `broker store copy`, registry upkeep).
 extension PostgresMarketStore {
     /// The figures of one offer from its `recent` latest successful attempts; `nil` when it has none.
-    public func measuredLatency(provider: String, servedBy: String, model: String, recent: Int = 100) throws -> MeasuredLatency? {
-        try read { try readMeasuredLatency(OfferKey(provider: provider, servedBy: servedBy, model: model), recent: recent) }
+    public func measuredLatency(provider: String, servedBy: String, model: String, recent: Int = 100) throws
+        -> MeasuredLatency?
+    {
+        try read {
+            try readMeasuredLatency(OfferKey(provider: provider, servedBy: servedBy, model: model), recent: recent)
+        }
     }
 
     /// The latest `limit` attempts of one offer, newest first.
-    public func recentAttempts(provider: String, servedBy: String, model: String, limit: Int) throws -> [(ok: Bool, at: Int64)] {
-        try read { try readRecentAttempts(OfferKey(provider: provider, servedBy: servedBy, model: model), limit: limit) }
+    public func recentAttempts(provider: String, servedBy: String, model: String, limit: Int) throws -> [(
+        ok: Bool, at: Int64
+    )] {
+        try read {
+            try readRecentAttempts(OfferKey(provider: provider, servedBy: servedBy, model: model), limit: limit)
+        }
     }
 
     /// The number of stored offers of every provider that has any, by registry key.
     public func offerCounts() throws -> [String: Int] {
         try withConnection {
-            let rows = try db.rows("SELECT provider, count(*) FROM offers GROUP BY provider") { (try $0.text(0), try $0.int(1)) }
+            let rows = try db.rows("SELECT provider, count(*) FROM offers GROUP BY provider") {
+                (try $0.text(0), try $0.int(1))
+            }
             return Dictionary(rows, uniquingKeysWith: { a, _ in a })
         }
     }
@@ -25,7 +35,8 @@ extension PostgresMarketStore {
     /// Removes a provider and all its offers; its refresh runs, price history and usage stay.
     public func removeProvider(_ provider: String) throws {
         try write(lock: "offers:" + provider) {
-            try db.run(PostgresSQL.numbered(PriceHistoryColumns.writeAppearances(where: "provider = ?")), [.text(provider)])
+            try db.run(
+                PostgresSQL.numbered(PriceHistoryColumns.writeAppearances(where: "provider = ?")), [.text(provider)])
             try db.run("DELETE FROM offers WHERE provider = $1", [.text(provider)])
             try db.run("DELETE FROM providers WHERE key = $1", [.text(provider)])
         }
@@ -37,7 +48,9 @@ extension PostgresMarketStore {
     }
 
     /// The recorded price changes of one compute offer, oldest first: (at, currency, old, new).
-    public func computePriceHistory(source: String, offerID: String) throws -> [(at: Int64, currency: String, old: Int64?, new: Int64?)] {
+    public func computePriceHistory(source: String, offerID: String) throws -> [(
+        at: Int64, currency: String, old: Int64?, new: Int64?
+    )] {
         try withConnection {
             try db.rows(
                 "SELECT at, currency, old_price_pico, new_price_pico FROM compute_price_history WHERE source = $1 AND offer_id = $2 ORDER BY at, id",

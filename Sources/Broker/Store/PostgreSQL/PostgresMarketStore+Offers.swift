@@ -50,7 +50,8 @@ extension PostgresMarketStore {
                     """, [.text(provider)]
                 ) { s in
                     StoredRow(
-                        id: try s.int64(0), identity: Identity(servedBy: try s.text(1), model: try s.text(2), task: try s.text(3)),
+                        id: try s.int64(0),
+                        identity: Identity(servedBy: try s.text(1), model: try s.text(2), task: try s.text(3)),
                         content: try s.optionalInt64(4),
                         price: StoredPrice(
                             billing: try s.text(5), input: try s.optionalInt64(6), output: try s.optionalInt64(7),
@@ -60,7 +61,9 @@ extension PostgresMarketStore {
                 try db.run(
                     "INSERT INTO providers (key, offers, replaced_at) VALUES ($1, 0, $2) ON CONFLICT (key) DO NOTHING",
                     [.text(provider), .integer(nowMs)])
-                guard let base = buffer.baseAddress else { return try clear(provider: provider, old: old, nowMs: nowMs) }
+                guard let base = buffer.baseAddress else {
+                    return try clear(provider: provider, old: old, nowMs: nowMs)
+                }
                 return try replace(provider: provider, old: old, offers: buffer, base: base, nowMs: nowMs)
             }
         }
@@ -70,7 +73,8 @@ extension PostgresMarketStore {
     private func clear(provider: String, old: [StoredRow], nowMs: Int64) throws -> ReplaceOutcome {
         try db.run(PostgresSQL.numbered(PriceHistoryColumns.writeAppearances(where: "provider = ?")), [.text(provider)])
         try db.run("DELETE FROM offers WHERE provider = $1", [.text(provider)])
-        try db.run("UPDATE providers SET offers = 0, replaced_at = $1 WHERE key = $2", [.integer(nowMs), .text(provider)])
+        try db.run(
+            "UPDATE providers SET offers = 0, replaced_at = $1 WHERE key = $2", [.integer(nowMs), .text(provider)])
         return ReplaceOutcome(
             provider: provider, previousOffers: old.count, offers: 0, appeared: 0, priceChanges: 0,
             removed: Set(old.map(\.identity.endpoint)).count, inserted: 0, rewritten: 0, deleted: old.count)
@@ -144,7 +148,8 @@ extension PostgresMarketStore {
         if !appearancesToWrite.isEmpty {
             // One statement, in the stored rows' order (the SQLite store writes them one by one in it).
             try db.run(
-                PostgresSQL.numbered(PriceHistoryColumns.writeAppearances(where: "id = ANY(?::bigint[])") + " ORDER BY id"),
+                PostgresSQL.numbered(
+                    PriceHistoryColumns.writeAppearances(where: "id = ANY(?::bigint[])") + " ORDER BY id"),
                 [PostgresSQL.idArray(appearancesToWrite)])
         }
         var deletedIDs: [Int64] = []
@@ -164,7 +169,9 @@ extension PostgresMarketStore {
         if !updates.isEmpty {
             var encoded = EncodedRows(columns: OfferColumns.writtenNames.count + 1, rowCapacity: updates.count)
             for (index, id) in updates {
-                OfferColumns.encode(base + index, changedAt: nowMs, digest: digests[index], appearedAt: appearedAt[index], into: &encoded)
+                OfferColumns.encode(
+                    base + index, changedAt: nowMs, digest: digests[index], appearedAt: appearedAt[index],
+                    into: &encoded)
                 encoded.integer(id)
             }
             try updateRows("offers", columns: OfferColumns.writtenNames, encoded.postgresRows())
@@ -173,7 +180,9 @@ extension PostgresMarketStore {
         if !order.isEmpty {
             var encoded = EncodedRows(columns: OfferColumns.writtenNames.count, rowCapacity: order.count)
             for index in order {
-                OfferColumns.encode(base + index, changedAt: nowMs, digest: digests[index], appearedAt: appearedAt[index], into: &encoded)
+                OfferColumns.encode(
+                    base + index, changedAt: nowMs, digest: digests[index], appearedAt: appearedAt[index],
+                    into: &encoded)
             }
             try db.copyRows(into: "offers", columns: OfferColumns.writtenNames, encoded.postgresRows())
         }
@@ -197,7 +206,10 @@ extension PostgresMarketStore {
     /// The number of stored offers of `provider`.
     public func offerCount(provider: String) throws -> Int {
         try withConnection {
-            Int(try db.firstRow("SELECT count(*) FROM offers WHERE provider = $1", [.text(provider)]) { try $0.int64(0) } ?? 0)
+            Int(
+                try db.firstRow("SELECT count(*) FROM offers WHERE provider = $1", [.text(provider)]) {
+                    try $0.int64(0)
+                } ?? 0)
         }
     }
 }

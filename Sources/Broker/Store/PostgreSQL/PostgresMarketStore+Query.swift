@@ -28,7 +28,8 @@ extension PostgresMarketStore {
         let refreshed = try providerRefreshTimes()
         var built = MarketQuerySQL(query, refreshedAt: refreshed)
         if query.comparesInUSD {
-            let foreign = try db.rows("SELECT DISTINCT currency FROM offers WHERE currency <> 'USD' ORDER BY currency") {
+            let foreign = try db.rows("SELECT DISTINCT currency FROM offers WHERE currency <> 'USD' ORDER BY currency")
+            {
                 try $0.text(0)
             }
             if !foreign.isEmpty {
@@ -74,7 +75,8 @@ extension PostgresMarketStore {
             ORDER BY at DESC, id DESC LIMIT $4
             """, [.text(key.provider), .text(key.servedBy), .text(key.model), .int(max(1, recent))]
         ) { s in
-            MeasuredAttempt(latencyMs: try s.int64(0), firstTokenMs: try s.optionalInt64(1), outputTokens: try s.optionalInt64(2))
+            MeasuredAttempt(
+                latencyMs: try s.int64(0), firstTokenMs: try s.optionalInt64(1), outputTokens: try s.optionalInt64(2))
         }
         return MeasuredLatency(attempts: rows)
     }
@@ -95,7 +97,8 @@ extension PostgresMarketStore {
                 let key = OfferKey(provider: try s.text(0), servedBy: try s.text(1), model: try s.text(2))
                 attempts[key, default: []].append(
                     MeasuredAttempt(
-                        latencyMs: try s.int64(3), firstTokenMs: try s.optionalInt64(4), outputTokens: try s.optionalInt64(5)))
+                        latencyMs: try s.int64(3), firstTokenMs: try s.optionalInt64(4),
+                        outputTokens: try s.optionalInt64(5)))
             }
             return attempts.compactMapValues(MeasuredLatency.init(attempts:))
         }
@@ -116,7 +119,8 @@ extension PostgresMarketStore {
                     "SELECT \(PriceHistoryColumns.selectList) FROM price_history WHERE \(condition) ORDER BY at, id"),
                 arguments, PostgresRowReaders.priceChange)
             let pending = try db.rows(
-                PostgresSQL.numbered(PriceHistoryColumns.pendingAppearances(where: condition) + " ORDER BY appeared_at, id"),
+                PostgresSQL.numbered(
+                    PriceHistoryColumns.pendingAppearances(where: condition) + " ORDER BY appeared_at, id"),
                 arguments, PostgresRowReaders.priceChange)
             guard !pending.isEmpty else { return written }
             var merged: [PriceChange] = []
@@ -152,7 +156,8 @@ extension PostgresMarketStore {
             }
             return (peers, peers.contains { !$0.price.isUSD } ? try readExchangeRates() : nil)
         }
-        return PriceAudit.disputed(PriceAudit.disagreements(peers, rates: rates, toleranceBasisPoints: toleranceBasisPoints))
+        return PriceAudit.disputed(
+            PriceAudit.disagreements(peers, rates: rates, toleranceBasisPoints: toleranceBasisPoints))
     }
 
     /// `texts` as a `text[]` literal, each element quoted.

@@ -27,7 +27,8 @@ extension PostgresMarketStore {
             ) { s in
                 let statusText = try s.text(1)
                 guard let status = RefreshStatus(rawValue: statusText) else {
-                    throw StoreError(.malformedRow, "refresh_runs.status holds \"\(statusText)\", which this version does not know")
+                    throw StoreError(
+                        .malformedRow, "refresh_runs.status holds \"\(statusText)\", which this version does not know")
                 }
                 return RefreshRun(
                     provider: try s.text(0), status: status, models: try s.int(2), offers: try s.int(3),
@@ -56,7 +57,9 @@ extension PostgresMarketStore {
 
     /// Who holds the named lease, if anyone.
     public func leaseOwner(_ name: String) throws -> String? {
-        try withConnection { try db.firstRow("SELECT owner FROM leases WHERE name = $1", [.text(name)]) { try $0.text(0) } }
+        try withConnection {
+            try db.firstRow("SELECT owner FROM leases WHERE name = $1", [.text(name)]) { try $0.text(0) }
+        }
     }
 
     /// Removes the named lease if `holder` still holds it.
@@ -67,7 +70,8 @@ extension PostgresMarketStore {
     /// Stores a day's reference rates, unless the stored ones are for a later day.
     public func storeExchangeRates(_ rates: ExchangeRates, nowMs: Int64) throws {
         try write(lock: "exchange_rates") {
-            if let stored = try db.firstRow("SELECT max(date) FROM exchange_rates WHERE base = 'EUR'", [], { try $0.optionalText(0) }),
+            if let stored = try db.firstRow(
+                "SELECT max(date) FROM exchange_rates WHERE base = 'EUR'", [], { try $0.optionalText(0) }),
                 let date = stored, date > rates.date
             {
                 return
@@ -93,6 +97,7 @@ extension PostgresMarketStore {
         }
         guard let first = rows.first else { return nil }
         return ExchangeRates(
-            date: first.2, perEuro: Dictionary(rows.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a }), source: first.3)
+            date: first.2, perEuro: Dictionary(rows.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a }),
+            source: first.3)
     }
 }

@@ -185,7 +185,8 @@ extension PostgresMarketStore {
                 record.priceBasis = try s.optionalText(16)
                 record.region = try s.optionalText(17).map { Region(rawValue: $0) ?? .unknown }
                 record.countries = OfferColumns.decodeList(try s.optionalText(18) ?? "")
-                record.compliance = OfferColumns.decodeList(try s.optionalText(19) ?? "").map(ComplianceTag.init(rawValue:))
+                record.compliance = OfferColumns.decodeList(try s.optionalText(19) ?? "").map(
+                    ComplianceTag.init(rawValue:))
                 return record
             }
         }

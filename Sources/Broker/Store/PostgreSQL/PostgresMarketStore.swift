@@ -101,7 +101,9 @@ public actor PostgresMarketStore: MarketStore {
         try withConnection {
             try db.inTransaction(.readCommitted) {
                 if let lock {
-                    try db.run("SELECT pg_advisory_xact_lock($1)", [.integer(PostgresConnection.advisoryKey(for: "broker:" + lock))])
+                    try db.run(
+                        "SELECT pg_advisory_xact_lock($1)",
+                        [.integer(PostgresConnection.advisoryKey(for: "broker:" + lock))])
                 }
                 return try body()
             }

@@ -13,10 +13,12 @@ enum PostgresRowReaders {
         }
         let price = OfferPrice(
             billing: billing, input: OfferColumns.priceValue(try s.optionalInt64(8)),
-            output: OfferColumns.priceValue(try s.optionalInt64(9)), unit: OfferColumns.priceValue(try s.optionalInt64(10)),
+            output: OfferColumns.priceValue(try s.optionalInt64(9)),
+            unit: OfferColumns.priceValue(try s.optionalInt64(10)),
             currency: try s.text(24))
         var offer = Offer(
-            provider: try s.text(0), servedBy: try s.text(1), model: try s.text(2), servedModelID: try s.optionalText(3),
+            provider: try s.text(0), servedBy: try s.text(1), model: try s.text(2),
+            servedModelID: try s.optionalText(3),
             hfID: try s.optionalText(4), task: ModelTask(try s.text(5)), price: price,
             region: Region(rawValue: try s.text(12)) ?? .unknown, countries: OfferColumns.decodeList(try s.text(13)),
             compliance: OfferColumns.decodeList(try s.text(14)).map(ComplianceTag.init(rawValue:)),
@@ -38,14 +40,16 @@ enum PostgresRowReaders {
     static func priceChange(_ s: PostgresRow) throws -> PriceChange {
         let billingText = try s.text(4)
         guard let billing = Billing(rawValue: billingText) else {
-            throw StoreError(.malformedRow, "price_history.billing holds \"\(billingText)\", which this version does not know")
+            throw StoreError(
+                .malformedRow, "price_history.billing holds \"\(billingText)\", which this version does not know")
         }
         let appeared = try s.int64(5) != 0
         func old(_ column: Int32) throws -> PriceValue? {
             appeared ? nil : OfferColumns.priceValue(try s.optionalInt64(column))
         }
         return PriceChange(
-            provider: try s.text(0), servedBy: try s.text(1), model: try s.text(2), at: try s.int64(3), billing: billing,
+            provider: try s.text(0), servedBy: try s.text(1), model: try s.text(2), at: try s.int64(3),
+            billing: billing,
             oldInput: try old(6), oldOutput: try old(7), oldUnit: try old(8),
             newInput: OfferColumns.priceValue(try s.optionalInt64(9)),
             newOutput: OfferColumns.priceValue(try s.optionalInt64(10)),
@@ -57,22 +61,27 @@ enum PostgresRowReaders {
         let source = try s.text(0)
         let kindText = try s.text(2)
         guard let kind = ComputeOfferKind(rawValue: kindText) else {
-            throw StoreError(.malformedRow, "compute_offers.offer_kind holds \"\(kindText)\", which this version does not know")
+            throw StoreError(
+                .malformedRow, "compute_offers.offer_kind holds \"\(kindText)\", which this version does not know")
         }
         let pricingText = try s.text(15)
         guard let pricing = ComputePricingModel(rawValue: pricingText) else {
-            throw StoreError(.malformedRow, "compute_offers.pricing_model holds \"\(pricingText)\", which this version does not know")
+            throw StoreError(
+                .malformedRow, "compute_offers.pricing_model holds \"\(pricingText)\", which this version does not know"
+            )
         }
         var region = RegionRecord(
             region: Region(rawValue: try s.text(12)) ?? .unknown, countries: OfferColumns.decodeList(try s.text(13)))
         region.declared = OfferColumns.decodeList(try s.text(14)).map(ComplianceTag.init(rawValue:))
         let offer = ComputeOffer(
-            provider: try s.text(1), kind: kind, offerID: try s.text(3), instanceType: try s.text(4), gpuModel: try s.text(5),
+            provider: try s.text(1), kind: kind, offerID: try s.text(3), instanceType: try s.text(4),
+            gpuModel: try s.text(5),
             gpuModelRaw: try s.text(6), gpuCount: Int(try s.int64(7)), gpuMemoryGiB: try s.optionalInt(8),
             vcpus: try s.optionalInt(9), ramMiB: try s.optionalInt(10), location: try s.text(11), region: region,
             pricingModel: pricing, currency: try s.text(16), pricePerHour: try s.optionalInt64(17),
             availability: ComputeAvailability(rawValue: try s.text(19)) ?? .unknown)
         return ComputeMarketOffer(
-            source: source, offer: offer, pricePerGPUHour: try s.optionalInt64(18), refreshedAt: refreshedAt[source] ?? 0)
+            source: source, offer: offer, pricePerGPUHour: try s.optionalInt64(18),
+            refreshedAt: refreshedAt[source] ?? 0)
     }
 }

@@ -35,7 +35,8 @@ enum PostgresStoreSchema {
                 continue
             }
             var text = String(line)
-            text = replacingWord("INTEGER PRIMARY KEY", with: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", in: text)
+            text = replacingWord(
+                "INTEGER PRIMARY KEY", with: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", in: text)
             text = replacingWord("INTEGER", with: "bigint", in: text)
             text = replacingWord("TEXT", with: "text COLLATE \"C\"", in: text)
             out += text + "\n"

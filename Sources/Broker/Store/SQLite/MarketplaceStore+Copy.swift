@@ -4,7 +4,8 @@ extension MarketplaceStore: CopyableStore {
     /// Every row of `table`, in its order, each value as SQLite holds it (integer, text or NULL).
     public func exportRows(_ table: StoreTable) throws -> [[SQLiteValue]] {
         try db.inTransaction(.deferred) {
-            try db.rows("SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(table.order)") { s in
+            try db.rows("SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(table.order)") {
+                s in
                 (0..<Int32(table.columns.count)).map { column in
                     switch sqlite3_column_type(s.handle, column) {
                     case SQLITE_NULL: .null
@@ -21,7 +22,9 @@ extension MarketplaceStore: CopyableStore {
         try db.inTransaction(.immediate) {
             for part in tables {
                 if try db.firstRow("SELECT 1 FROM \(part.table.name) LIMIT 1", [], { _ in true }) != nil {
-                    throw StoreError(.notEmpty, "the table \(part.table.name) of \(path) already holds rows; copy into an empty store")
+                    throw StoreError(
+                        .notEmpty,
+                        "the table \(part.table.name) of \(path) already holds rows; copy into an empty store")
                 }
             }
             for part in tables {
