@@ -18,12 +18,7 @@ extension MarketplaceStore {
     /// Inserts ledger rows, up to 32 per statement, inside the caller's transaction,
     /// skipping those already recorded; returns how many were new.
     func insertUsageRows(_ records: [UsageRecord]) throws -> Int {
-        try db.insertPipelined(
-            count: records.count, columns: UsageColumns.names.count,
-            sql: { UsageColumns.insertSQL(rows: $0) }
-        ) { range, rows in
-            for record in records[range] { UsageColumns.encode(record, into: &rows) }
-        }
+        try db.insertUsageRows(records)
     }
 
     /// The SQL key of a grouping.
@@ -110,5 +105,19 @@ extension MarketplaceStore {
             """, [.text(provider), .text(servedBy), .text(model), .int(max(1, recent))]
         ) { s in MeasuredAttempt(latencyMs: s.int64(0), firstTokenMs: s.optionalInt64(1), outputTokens: s.optionalInt64(2)) }
         return MeasuredLatency(attempts: rows)
+    }
+}
+
+extension SQLiteConnection {
+    /// Inserts ledger rows, up to 32 per statement, inside the caller's transaction,
+    /// skipping those already recorded; returns how many were new. (The ledger writer's own
+    /// connection uses it too.)
+    func insertUsageRows(_ records: [UsageRecord]) throws -> Int {
+        try insertPipelined(
+            count: records.count, columns: UsageColumns.names.count,
+            sql: { UsageColumns.insertSQL(rows: $0) }
+        ) { range, rows in
+            for record in records[range] { UsageColumns.encode(record, into: &rows) }
+        }
     }
 }
