@@ -340,6 +340,38 @@ struct LedgerWriterTests {
         #expect(after.unknownOutcomes == 0 && after.attempts == 2 && after.costPicoUSD == 2_000)
     }
 
+    @Test("with many requests in flight, every commit returns only once its row can be read by another process, however the commits are grouped")
+    func concurrentCommitsAreReadableWhenTheyReturn() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
+        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+        let writer = LedgerWriter(store: store, delayMs: 20)
+        let path = store.path
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    let reader = try SQLiteConnection(path: path)
+                    for i in 0..<40 {
+                        let id = "w\(worker)-\(i)"
+                        writer.enqueue(UsageRecord(
+                            requestID: id, attempt: 1, at: 1, provider: "a", model: "m", task: .conversational, latencyMs: 0,
+                            outcome: UsageRecord.sentOutcome))
+                        try await Task.sleep(for: .microseconds(Int.random(in: 0...800)))
+                        let committed = await writer.commit(UsageRecord(
+                            requestID: id, attempt: 1, at: 2, provider: "a", model: "m", task: .conversational,
+                            inputTokens: 1, outputTokens: 1, costPicoUSD: 1_000, latencyMs: 1))
+                        #expect(committed)
+                        let rows = try reader.firstRow(
+                            "SELECT count(*) FROM usage WHERE request_id = ? AND outcome = 'ok'", [.text(id)]) { $0.int64(0) }
+                        #expect(rows == 1, "\(id): its commit returned before another connection could read its row")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let total = try #require(try await store.usage(sinceMs: 0, by: .provider).first)
+        #expect(total.requests == 320 && total.attempts == 320 && total.costPicoUSD == 320_000 && total.unknownOutcomes == 0)
+    }
+
     @Test("a batch of attempts, written 32 to a statement, skips those already recorded, in the batch or before")
     func batchSkipsRecorded() async throws {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")

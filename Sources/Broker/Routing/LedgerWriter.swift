@@ -42,12 +42,14 @@ public final class LedgerWriter: Sendable {
 
     /// A writer over `store`'s database that writes queued rows within `delayMs`, or at once
     /// past `maxBatch` of them, and keeps up to `maxQueued` attempts while the store fails.
-    public init(store: MarketplaceStore, delayMs: Int = 5, maxBatch: Int = 512, maxQueued: Int = 1_000_000) {
+    public init(
+        store: MarketplaceStore, delayMs: Int = 5, gatherMicroseconds: Int = 1_000, maxBatch: Int = 512, maxQueued: Int = 1_000_000
+    ) {
         let kept = max(maxBatch, maxQueued)
         self.maxQueued = kept
         core = Core(
             path: store.path, busyTimeoutMs: store.busyTimeoutMs, delayNanos: UInt64(max(0, delayMs)) * 1_000_000,
-            maxBatch: max(1, maxBatch), maxQueued: kept)
+            gatherNanos: UInt64(max(0, gatherMicroseconds)) * 1_000, maxBatch: max(1, maxBatch), maxQueued: kept)
         let core = self.core
         Thread.detachNewThread { core.run() }
     }
@@ -94,7 +96,12 @@ public final class LedgerWriter: Sendable {
 extension LedgerWriter {
     /// What is queued, who commits, and the writer thread's timers; guarded by ``Core/state``.
     fileprivate struct State {
+        /// Attempts' own rows (and anything else but `sent` rows), in order.
         var pending: [UsageRecord] = []
+        /// `sent` rows not written yet: dropped when their attempt's own row comes first.
+        var sent: [AttemptKey: UsageRecord] = [:]
+        /// Attempts that have a `sent` row and no row of their own yet: requests in flight.
+        var inFlight = Set<AttemptKey>()
         /// Client keys' spending, pico-USD by key name.
         var charges: [String: Int64] = [:]
         /// ``commit(_:)`` callers whose rows are in `pending`.
@@ -105,6 +112,8 @@ extension LedgerWriter {
         var committing = false
         /// When the queued rows that nobody waits for are due (monotonic nanoseconds).
         var dueNanos: UInt64? = nil
+        /// When the waiters' rows gathered for the writer's thread are committed (monotonic nanoseconds).
+        var gatherUntil: UInt64? = nil
         /// After a failed commit: when it is tried again (monotonic nanoseconds).
         var retryNanos: UInt64? = nil
         var consecutiveFailures = 0
@@ -161,13 +170,15 @@ extension LedgerWriter {
         private let path: String
         private let busyTimeoutMs: Int32
         private let delayNanos: UInt64
+        private let gatherNanos: UInt64
         private let maxBatch: Int
         private let maxQueued: Int
 
-        init(path: String, busyTimeoutMs: Int32, delayNanos: UInt64, maxBatch: Int, maxQueued: Int) {
+        init(path: String, busyTimeoutMs: Int32, delayNanos: UInt64, gatherNanos: UInt64, maxBatch: Int, maxQueued: Int) {
             self.path = path
             self.busyTimeoutMs = busyTimeoutMs
             self.delayNanos = delayNanos
+            self.gatherNanos = gatherNanos
             self.maxBatch = maxBatch
             self.maxQueued = maxQueued
         }
@@ -178,10 +189,24 @@ extension LedgerWriter {
 
         func enqueue(_ record: UsageRecord) {
             let wake = state.withLock { s -> Bool in
-                s.pending.append(record)
+                if record.outcome == UsageRecord.sentOutcome {
+                    let key = AttemptKey(record)
+                    s.sent[key] = record
+                    s.inFlight.insert(key)
+                } else {
+                    ended(&s, record)
+                    s.pending.append(record)
+                }
                 return due(&s)
             }
             if wake { wakeup.signal() }
+        }
+
+        /// An attempt's own row came: its `sent` row, unless written already, is not written.
+        private func ended(_ s: inout State, _ record: UsageRecord) {
+            let key = AttemptKey(record)
+            s.sent.removeValue(forKey: key)
+            s.inFlight.remove(key)
         }
 
         func charge(_ name: String, _ pico: Int64) {
@@ -195,7 +220,7 @@ extension LedgerWriter {
         /// After something was queued without a waiter: makes it due within the delay (at once
         /// past a batch); whether the sleeping thread must be woken to see it.
         private func due(_ s: inout State) -> Bool {
-            let full = s.pending.count >= maxBatch
+            let full = s.pending.count + s.sent.count >= maxBatch
             let now = Self.nowNanos()
             s.lastQueuedNanos = now
             guard s.dueNanos == nil || full else { return false }
@@ -209,14 +234,28 @@ extension LedgerWriter {
         }
 
         func commit(_ record: UsageRecord, _ continuation: UnsafeContinuation<Bool, Never>) {
-            let batch = state.withLock { s -> Batch? in
+            let now = Self.nowNanos()
+            let (batch, wake) = state.withLock { s -> (Batch?, Bool) in
+                ended(&s, record)
                 s.pending.append(record)
                 s.waiters.append(continuation)
-                // Somebody commits already, or a failed commit is waiting out its back-off:
-                // the row goes with the next commit.
-                guard !s.committing, s.retryNanos == nil, !s.stopping else { return nil }
-                return take(&s, now: Self.nowNanos())
+                // Nobody commits, no failed commit waits out its back-off, and either no other
+                // request is in flight or the store has been quiet: commit now, here.
+                if !s.committing, s.retryNanos == nil, !s.stopping,
+                    s.inFlight.isEmpty || s.waiters.count >= maxBatch || now &- s.lastCommitNanos > 2 * gatherNanos
+                {
+                    return (take(&s, now: now), false)
+                }
+                // Otherwise the rows of the requests finishing meanwhile join it, for up to
+                // the gathering window, and the writer's thread commits them together.
+                guard s.gatherUntil == nil else { return (nil, false) }
+                let until = now + gatherNanos
+                s.gatherUntil = until
+                guard s.sleeping, !s.committing, s.sleepUntil > until else { return (nil, false) }
+                s.sleeping = false
+                return (nil, true)
             }
+            if wake { wakeup.signal() }
             guard let batch else { return }
             // On this thread; a store another process holds is left to the writer's thread,
             // which waits out the busy timeout.
@@ -229,7 +268,7 @@ extension LedgerWriter {
 
         func flush(_ attempts: Int, _ continuation: UnsafeContinuation<Bool, Never>) {
             let (done, wake) = state.withLock { s -> (Bool, Bool) in
-                if !s.committing, s.pending.isEmpty, s.charges.isEmpty { return (true, false) }
+                if !s.committing, s.pending.isEmpty, s.sent.isEmpty, s.charges.isEmpty { return (true, false) }
                 s.flushers.append((continuation, attempts, 0))
                 guard s.sleeping, !s.committing else { return (false, false) }
                 s.sleeping = false
@@ -250,37 +289,21 @@ extension LedgerWriter {
 
         // MARK: Commits
 
-        /// Takes what is queued for one commit, and the connection with it.
-        ///
-        /// A `sent` row whose attempt's own row is queued too is dropped (that row replaces it
-        /// in the same transaction). Before the rows queued without a waiter are due, a commit
-        /// for waiters leaves the other `sent` rows queued: the attempt's own row, which usually
-        /// follows within the delay, then takes their place, and one row is written, not two.
+        /// Takes what is queued for one commit, and the connection with it: the `sent` rows of
+        /// attempts still in flight only once they are due (or with `everything`), since the
+        /// attempt's own row, which usually comes first, takes their place.
         private func take(_ s: inout State, now: UInt64, everything: Bool = false) -> Batch {
             var batch = Batch(records: [], charges: [:], waiters: [])
             swap(&batch.records, &s.pending)
             swap(&batch.charges, &s.charges)
             swap(&batch.waiters, &s.waiters)
             s.committing = true
-            let all = everything || (s.dueNanos.map { $0 <= now } ?? true)
-            if all { s.dueNanos = nil }
-            let sent = UsageRecord.sentOutcome
-            guard batch.records.count > 1 || !all, batch.records.contains(where: { $0.outcome == sent }) else { return batch }
-            var ended = Set<AttemptKey>()
-            for record in batch.records where record.outcome != sent {
-                ended.insert(AttemptKey(requestID: record.requestID, attempt: record.attempt))
+            s.gatherUntil = nil
+            if everything || (s.dueNanos.map { $0 <= now } ?? true) {
+                batch.records += s.sent.values
+                s.sent.removeAll()
             }
-            var taken: [UsageRecord] = []
-            taken.reserveCapacity(batch.records.count)
-            for record in batch.records {
-                if record.outcome != sent {
-                    taken.append(record)
-                } else if !ended.contains(AttemptKey(requestID: record.requestID, attempt: record.attempt)) {
-                    if all { taken.append(record) } else { s.pending.append(record) }
-                }
-            }
-            if s.pending.isEmpty && s.charges.isEmpty { s.dueNanos = nil }
-            batch.records = taken
+            if s.sent.isEmpty { s.dueNanos = nil }
             return batch
         }
 
@@ -315,6 +338,7 @@ extension LedgerWriter {
                 s.charges.merge(batch.charges, uniquingKeysWith: +)
                 s.committing = false
                 s.dueNanos = 0
+                s.gatherUntil = 0
                 defer { s.sleeping = false }
                 return s.sleeping
             }
@@ -340,9 +364,9 @@ extension LedgerWriter {
                 } else {
                     s.consecutiveFailures = 0
                     s.retryNanos = nil
-                    s.health.queued = s.pending.count
+                    s.health.queued = s.pending.count + s.sent.count
                     s.health.retrying = false
-                    if s.pending.isEmpty, s.charges.isEmpty {
+                    if s.pending.isEmpty, s.sent.isEmpty, s.charges.isEmpty {
                         resume += s.flushers.map { ($0.continuation, true) }
                         s.flushers.removeAll()
                     }
@@ -350,7 +374,8 @@ extension LedgerWriter {
                 // Whatever queued meanwhile is for the writer's thread, as are a retry and a
                 // checkpoint that is due: woken when it would not wake in time by itself.
                 var needBy = [s.retryNanos, s.dueNanos.map { $0 + delayNanos }].compactMap { $0 }.min() ?? .max
-                if !s.waiters.isEmpty || !s.flushers.isEmpty || s.walPages >= s.nextForcedCheckpoint { needBy = 0 }
+                if !s.waiters.isEmpty { needBy = min(needBy, s.gatherUntil ?? 0) }
+                if !s.flushers.isEmpty || s.walPages >= s.nextForcedCheckpoint { needBy = 0 }
                 guard s.sleeping, needBy < s.sleepUntil else { return false }
                 s.sleeping = false
                 return true
@@ -377,7 +402,7 @@ extension LedgerWriter {
             }
             s.health.failedCommits += 1
             s.health.lastFailure = String(describing: failure)
-            s.health.queued = s.pending.count
+            s.health.queued = s.pending.count + s.sent.count
             s.health.retrying = true
             s.health.droppedAttempts += dropped
             s.health.droppedCharges += overflowed
@@ -420,14 +445,16 @@ extension LedgerWriter {
                 s.sleepUntil = tick ?? .max
                 return .sleep(untilNanos: tick)
             }
-            let queued = !s.pending.isEmpty || !s.charges.isEmpty
+            let queued = !s.pending.isEmpty || !s.sent.isEmpty || !s.charges.isEmpty
+            let backingOff = s.retryNanos.map { now < $0 } ?? false
             if queued {
-                let backingOff = s.retryNanos.map { now < $0 } ?? false
                 if s.stopping && s.consecutiveFailures > 0 && backingOff {
                     return .exit  // the writer is gone and the store keeps failing
                 }
                 let everything = !s.flushers.isEmpty || s.stopping || (!backingOff && s.retryNanos != nil)
-                if everything || (!backingOff && (!s.waiters.isEmpty || (s.dueNanos.map { $0 <= now } ?? false))) {
+                let gathered = !s.waiters.isEmpty
+                    && ((s.gatherUntil ?? 0) <= now || s.inFlight.isEmpty || s.waiters.count >= maxBatch)
+                if everything || (!backingOff && (gathered || (s.dueNanos.map { $0 <= now } ?? false))) {
                     return .commit(take(&s, now: now, everything: everything))
                 }
             } else {
@@ -449,7 +476,8 @@ extension LedgerWriter {
                 s.checkpointedPages = s.walPages
                 return .checkpoint
             }
-            var times = [s.retryNanos, queued ? s.dueNanos : nil]
+            // While a failed commit waits out its back-off, only the retry's time counts.
+            var times = backingOff ? [s.retryNanos] : [s.retryNanos, queued ? s.dueNanos : nil, s.waiters.isEmpty ? nil : s.gatherUntil]
             if s.walPages - s.checkpointedPages >= LedgerWriter.idleCheckpointPages {
                 times.append(s.lastCommitNanos + idleMs * 1_000_000)
             }
@@ -492,6 +520,11 @@ extension LedgerWriter {
     fileprivate struct AttemptKey: Hashable {
         let requestID: String
         let attempt: Int
+
+        init(_ record: UsageRecord) {
+            requestID = record.requestID
+            attempt = record.attempt
+        }
     }
 }
 
