@@ -7,19 +7,22 @@ import Synchronization
 /// (`sent` rows, failed attempts) and ``charge(keyName:pico:)`` ride along with the next
 /// commit, or are written by the writer's thread within `delayMs`.
 ///
-/// How a commit is made, cheapest first:
-/// - Nobody is committing: the caller commits at once, on its own thread (an event loop's),
-///   with whatever is queued — no thread hop, no wake-up. It does not wait for another
-///   process's lock there: a store that is busy hands the batch to the writer's thread.
-/// - A commit is running: the caller's row is queued and the caller suspends; when the
-///   running commit ends, the writer's thread commits everything queued meanwhile, as one
-///   transaction, and resumes all of its callers (each on its own executor).
+/// How a commit is made:
+/// - Nobody is committing and either no other request is in flight or the store has been
+///   quiet for twice the gathering window: the caller commits at once, on its own thread (an
+///   event loop's), with whatever is queued — no thread hop, no wake-up. It does not wait for
+///   another process's lock there: a store that is busy hands the batch to the writer's thread.
+/// - Otherwise (a busy server): the caller's row is queued and the caller suspends; the
+///   writer's thread commits it with the rows of the requests that finish within the gathering
+///   window (`gatherMicroseconds`, sooner once no other request is in flight), as one
+///   transaction, and resumes all of their callers, each on its own executor. Each answer
+///   waits a little longer; the server pays one commit per batch instead of one per answer.
 ///
-/// A `sent` row whose attempt's own row is in the same commit is not written: the attempt's
-/// row would replace it anyway. The writer's connection never checkpoints on commit: its
-/// thread checkpoints (PASSIVE, from another connection) once the store has been idle a
-/// moment with a good part of a log to copy, or when the log passes ``forcedCheckpointPages``,
-/// so no answer waits for a checkpoint.
+/// A `sent` row is written with the first commit after it is due (`delayMs`), unless its
+/// attempt's own row comes first: that row would replace it anyway, and is written alone. The writer's connection never checkpoints on commit: a
+/// checkpoint (PASSIVE, from another connection, on a thread of its own while commits go on)
+/// runs once the store has been idle a moment with a good part of a log to copy, or when the
+/// log passes ``forcedCheckpointPages``, so no answer waits for a checkpoint.
 ///
 /// Used by `broker serve`; `flush()` on shutdown writes what is queued. One-shot commands
 /// write each attempt directly (nothing is lost if the process is killed right after).
@@ -34,16 +37,18 @@ public final class LedgerWriter: Sendable {
     /// The most attempts kept queued while the store keeps failing.
     public let maxQueued: Int
     /// Log pages past which the writer's thread checkpoints even while the store is busy.
-    public static let forcedCheckpointPages = 4_000
+    public static let forcedCheckpointPages = 1_000
     /// Log pages past which it checkpoints once the store has been idle ``idleCheckpointMs``.
-    public static let idleCheckpointPages = 500
+    public static let idleCheckpointPages = 200
     /// How long the store must be idle for a checkpoint of ``idleCheckpointPages`` or more.
     public static let idleCheckpointMs = 100
 
     /// A writer over `store`'s database that writes queued rows within `delayMs`, or at once
-    /// past `maxBatch` of them, and keeps up to `maxQueued` attempts while the store fails.
+    /// past `maxBatch` of them, gathers a busy server's answered rows for up to
+    /// `gatherMicroseconds` into one commit, and keeps up to `maxQueued` attempts while the
+    /// store fails.
     public init(
-        store: MarketplaceStore, delayMs: Int = 5, gatherMicroseconds: Int = 1_000, maxBatch: Int = 512, maxQueued: Int = 1_000_000
+        store: MarketplaceStore, delayMs: Int = 5, gatherMicroseconds: Int = 2_000, maxBatch: Int = 512, maxQueued: Int = 1_000_000
     ) {
         let kept = max(maxBatch, maxQueued)
         self.maxQueued = kept
@@ -131,6 +136,8 @@ extension LedgerWriter {
         var nextForcedCheckpoint = LedgerWriter.forcedCheckpointPages
         /// Log pages at the last checkpoint (an idle one runs only when more have come since).
         var checkpointedPages = 0
+        /// A checkpoint is running (on a thread of its own).
+        var checkpointing = false
         /// When the last commit ended (monotonic nanoseconds).
         var lastCommitNanos: UInt64 = 0
         var health = LedgerHealth()
@@ -151,11 +158,11 @@ extension LedgerWriter {
         case exit
     }
 
-    /// The connections, used by one committer at a time (``State/committing``) and, for
-    /// checkpoints, by the writer's thread only.
+    /// The connections, used by one committer at a time (``State/committing``) and by one
+    /// checkpoint at a time (``State/checkpointing``).
     fileprivate final class Connections: @unchecked Sendable {
         // @unchecked: `writer` is only touched by whoever set ``State/committing``, and
-        // `checkpointer` only by the writer's thread.
+        // `checkpointer` only by the checkpoint that set ``State/checkpointing``.
         var writer: SQLiteConnection?
         var checkpointer: SQLiteConnection?
     }
@@ -353,7 +360,7 @@ extension LedgerWriter {
             let wake = state.withLock { s -> Bool in
                 s.committing = false
                 s.lastCommitNanos = now
-                if walPages < s.walPages { s.nextForcedCheckpoint = LedgerWriter.forcedCheckpointPages }
+                if walPages < s.walPages { s.nextForcedCheckpoint = min(s.nextForcedCheckpoint, LedgerWriter.forcedCheckpointPages) }
                 if walPages < s.checkpointedPages { s.checkpointedPages = 0 }
                 s.walPages = walPages
                 if let failure {
@@ -375,7 +382,7 @@ extension LedgerWriter {
                 // checkpoint that is due: woken when it would not wake in time by itself.
                 var needBy = [s.retryNanos, s.dueNanos.map { $0 + delayNanos }].compactMap { $0 }.min() ?? .max
                 if !s.waiters.isEmpty { needBy = min(needBy, s.gatherUntil ?? 0) }
-                if !s.flushers.isEmpty || s.walPages >= s.nextForcedCheckpoint { needBy = 0 }
+                if !s.flushers.isEmpty || (!s.checkpointing && s.walPages >= s.nextForcedCheckpoint) { needBy = 0 }
                 guard s.sleeping, needBy < s.sleepUntil else { return false }
                 s.sleeping = false
                 return true
@@ -422,7 +429,7 @@ extension LedgerWriter {
                 case .commit(let batch):
                     commitOnThread(batch)
                 case .checkpoint:
-                    checkpoint()
+                    Thread.detachNewThread { [self] in checkpoint() }
                 case .sleep(let until):
                     if let until {
                         _ = wakeup.wait(timeout: DispatchTime(uptimeNanoseconds: until))
@@ -469,16 +476,17 @@ extension LedgerWriter {
             if s.stopping && !queued { return .exit }
             let idleFor = now &- s.lastCommitNanos
             let idleMs = UInt64(LedgerWriter.idleCheckpointMs)
-            if s.walPages >= s.nextForcedCheckpoint
+            if !s.checkpointing, s.walPages >= s.nextForcedCheckpoint
                 || (s.walPages - s.checkpointedPages >= LedgerWriter.idleCheckpointPages && idleFor >= idleMs * 1_000_000)
             {
                 s.nextForcedCheckpoint = s.walPages + LedgerWriter.forcedCheckpointPages
                 s.checkpointedPages = s.walPages
+                s.checkpointing = true
                 return .checkpoint
             }
             // While a failed commit waits out its back-off, only the retry's time counts.
             var times = backingOff ? [s.retryNanos] : [s.retryNanos, queued ? s.dueNanos : nil, s.waiters.isEmpty ? nil : s.gatherUntil]
-            if s.walPages - s.checkpointedPages >= LedgerWriter.idleCheckpointPages {
+            if !s.checkpointing, s.walPages - s.checkpointedPages >= LedgerWriter.idleCheckpointPages {
                 times.append(s.lastCommitNanos + idleMs * 1_000_000)
             }
             times.append(tick)
@@ -513,6 +521,7 @@ extension LedgerWriter {
             } catch {
                 // Nothing is lost: the log is copied by the next checkpoint (or the next process's).
             }
+            state.withLock { $0.checkpointing = false }
         }
     }
 
