@@ -372,6 +372,41 @@ struct LedgerWriterTests {
         #expect(total.requests == 320 && total.attempts == 320 && total.costPicoUSD == 320_000 && total.unknownOutcomes == 0)
     }
 
+    @Test("flush returns once what was queued before it is written, even while more keeps coming")
+    func flushIsNotStarvedByLoad() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
+        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+        let writer = LedgerWriter(store: store, delayMs: 20)
+        for i in 0..<50 { writer.enqueue(Self.attempt(i)) }
+        let stop = Atomic<Bool>(false)
+        // Requests keep starting (a `sent` row each) and ending while the flush waits.
+        // (For 3 s at most, so that a flush that waits for a quiet moment fails the test, not hangs it.)
+        let load = Task.detached {
+            var i = 1_000
+            let until = Date().addingTimeInterval(3)
+            while !stop.load(ordering: .relaxed), Date() < until {
+                for _ in 0..<20 {
+                    writer.enqueue(UsageRecord(
+                        requestID: "r\(i)", attempt: 1, at: Int64(i), provider: "a", model: "m", task: .conversational,
+                        latencyMs: 0, outcome: UsageRecord.sentOutcome))
+                    if i % 2 == 0 { writer.enqueue(Self.attempt(i - 1)) }
+                    i += 1
+                }
+                try? await Task.sleep(for: .microseconds(100))
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let started = Date()
+        let flushed = await writer.flush()
+        let seconds = Date().timeIntervalSince(started)
+        stop.store(true, ordering: .relaxed)
+        await load.value
+        #expect(flushed)
+        #expect(seconds < 2.5, "flush waited \(seconds) s while rows kept coming")
+        let early = try await store.usage(sinceMs: 0, by: .provider).first
+        #expect((early?.requests ?? 0) >= 50)
+    }
+
     @Test("a batch of attempts, written 32 to a statement, skips those already recorded, in the batch or before")
     func batchSkipsRecorded() async throws {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")

@@ -112,7 +112,7 @@ extension LedgerWriter {
         /// ``commit(_:)`` callers whose rows are in `pending`.
         var waiters: [UnsafeContinuation<Bool, Never>] = []
         /// ``flush(attempts:)`` callers: the attempts they allow, and the failures seen so far.
-        var flushers: [(continuation: UnsafeContinuation<Bool, Never>, attempts: Int, failures: Int)] = []
+        var flushers: [Flusher] = []
         /// A commit is running (on a caller's thread or the writer's): the connection is taken.
         var committing = false
         /// When the queued rows that nobody waits for are due (monotonic nanoseconds).
@@ -143,11 +143,20 @@ extension LedgerWriter {
         var health = LedgerHealth()
     }
 
+    /// A ``LedgerWriter/flush(attempts:)`` caller: the failed commits it allows, and those seen so far.
+    fileprivate struct Flusher {
+        let continuation: UnsafeContinuation<Bool, Never>
+        let attempts: Int
+        var failures = 0
+    }
+
     /// What one commit writes, and whom it answers.
     fileprivate struct Batch {
-        var records: [UsageRecord]
-        var charges: [String: Int64]
-        var waiters: [UnsafeContinuation<Bool, Never>]
+        var records: [UsageRecord] = []
+        var charges: [String: Int64] = [:]
+        var waiters: [UnsafeContinuation<Bool, Never>] = []
+        /// Flushes answered by this commit: it writes everything queued before them.
+        var flushers: [Flusher] = []
     }
 
     /// What the writer's thread does next.
@@ -276,7 +285,7 @@ extension LedgerWriter {
         func flush(_ attempts: Int, _ continuation: UnsafeContinuation<Bool, Never>) {
             let (done, wake) = state.withLock { s -> (Bool, Bool) in
                 if !s.committing, s.pending.isEmpty, s.sent.isEmpty, s.charges.isEmpty { return (true, false) }
-                s.flushers.append((continuation, attempts, 0))
+                s.flushers.append(Flusher(continuation: continuation, attempts: attempts))
                 guard s.sleeping, !s.committing else { return (false, false) }
                 s.sleeping = false
                 return (false, true)
@@ -300,7 +309,7 @@ extension LedgerWriter {
         /// attempts still in flight only once they are due (or with `everything`), since the
         /// attempt's own row, which usually comes first, takes their place.
         private func take(_ s: inout State, now: UInt64, everything: Bool = false) -> Batch {
-            var batch = Batch(records: [], charges: [:], waiters: [])
+            var batch = Batch()
             swap(&batch.records, &s.pending)
             swap(&batch.charges, &s.charges)
             swap(&batch.waiters, &s.waiters)
@@ -310,6 +319,9 @@ extension LedgerWriter {
                 batch.records += s.sent.values
                 s.sent.removeAll()
             }
+            // Everything queued goes in: the flushes waiting so far are answered by this commit
+            // (those that come meanwhile wait for the next, so a busy server cannot starve one).
+            if everything { swap(&batch.flushers, &s.flushers) }
             if s.sent.isEmpty { s.dueNanos = nil }
             return batch
         }
@@ -342,6 +354,7 @@ extension LedgerWriter {
             let wake = state.withLock { s -> Bool in
                 s.pending = batch.records + s.pending
                 s.waiters = batch.waiters + s.waiters
+                s.flushers = batch.flushers + s.flushers
                 s.charges.merge(batch.charges, uniquingKeysWith: +)
                 s.committing = false
                 s.dueNanos = 0
@@ -365,14 +378,22 @@ extension LedgerWriter {
                 s.walPages = walPages
                 if let failure {
                     requeue(&s, batch, failure: failure, overflowed: overflowed, charges: kept ?? batch.charges, now: now)
-                    for i in s.flushers.indices { s.flushers[i].failures += 1 }
-                    for flusher in s.flushers where flusher.failures >= flusher.attempts { resume.append((flusher.continuation, false)) }
-                    s.flushers.removeAll { $0.failures >= $0.attempts }
+                    var again: [Flusher] = []
+                    for var flusher in batch.flushers {
+                        flusher.failures += 1
+                        if flusher.failures >= flusher.attempts {
+                            resume.append((flusher.continuation, false))
+                        } else {
+                            again.append(flusher)
+                        }
+                    }
+                    s.flushers = again + s.flushers
                 } else {
                     s.consecutiveFailures = 0
                     s.retryNanos = nil
                     s.health.queued = s.pending.count + s.sent.count
                     s.health.retrying = false
+                    resume += batch.flushers.map { ($0.continuation, true) }
                     if s.pending.isEmpty, s.sent.isEmpty, s.charges.isEmpty {
                         resume += s.flushers.map { ($0.continuation, true) }
                         s.flushers.removeAll()
