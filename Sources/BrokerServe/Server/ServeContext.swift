@@ -30,8 +30,10 @@ final class ServeContext: Sendable {
             registry: registry, store: store, environment: environment,
             factory: { entry throws(ProviderError) in TracingProvider(base: try factory(entry)) })
         self.routing = routing
-        // A commit every 20 ms at most: at a few thousand requests a second, fewer, larger
-        // transactions cost the server less CPU; /v1/usage and shutdown flush first anyway.
+        // Rows no answer waits for (`sent` rows, failed attempts, key charges) are written within
+        // 20 ms, with the next commit; an answer's own row is committed before it is sent, alone
+        // on a quiet server, gathered with others' for up to 2 ms on a busy one (see LedgerWriter).
+        // /v1/usage and shutdown flush first.
         let ledger = LedgerWriter(store: store, delayMs: 20)
         self.ledger = ledger
         self.runner = routing.runner(maxAttempts: configuration.maxAttempts, ledgerWriter: ledger)
