@@ -26,25 +26,28 @@ let package = Package(
 
         // Linux's epoll and eventfd headers (part of libc).
         .systemLibrary(name: "CEpoll"),
-        // posix_spawn's GNU file actions (part of libc), for the test support's child processes.
+        // posix_spawn's GNU file actions and pipe2 (part of libc), for the platform's process spawn.
         .systemLibrary(name: "CSpawn"),
 
-        // One-thread event loops (epoll reactor and task executor) for the server and the transport.
-        .target(name: "EventLoops", dependencies: ["CEpoll"]),
+        // The platform layer, the one home of what talks to the operating system below the
+        // protocols: one-thread event loops (epoll reactor and task executor), the thread starter,
+        // the thread-local type, the monotonic clock, process spawn, busy-polling, the loopback
+        // rule and the header look-up. Depends on libc only.
+        .target(name: "Platform", dependencies: ["CEpoll", "CSpawn"]),
         // The protocol and its value types: no C, no I/O.
         .target(name: "ProviderInterface"),
         // The one HTTP server layer (simulator now, `broker serve` later).
-        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CEpoll", "EventLoops"]),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CEpoll", "Platform"]),
         // Provider adapters and the libcurl transport.
-        .target(name: "Adapters", dependencies: ["ProviderInterface", "EventLoops", "CCurl", "CZlib"], exclude: ["ADDING_A_PROVIDER.md"]),
+        .target(name: "Adapters", dependencies: ["ProviderInterface", "Platform", "CCurl", "CZlib"], exclude: ["ADDING_A_PROVIDER.md"]),
         // Registry, store, refresher, routing, ledger; knows adapters only through the protocol.
         .target(name: "Broker", dependencies: ["ProviderInterface", "CSQLite"]),
         // `broker serve`: the OpenAI-compatible endpoint, marketplace API and web page.
-        .target(name: "BrokerServe", dependencies: ["Broker", "HTTPServer", "ProviderInterface", "EventLoops"]),
+        .target(name: "BrokerServe", dependencies: ["Broker", "HTTPServer", "ProviderInterface", "Platform"]),
         // The `broker` executable.
         .executableTarget(
             name: "BrokerCLI",
-            dependencies: ["Broker", "Adapters", "ProviderInterface", "BrokerServe", "CMimalloc"]),
+            dependencies: ["Broker", "Adapters", "ProviderInterface", "BrokerServe", "Platform", "CMimalloc"]),
         // Test support: the loopback provider simulator and fakes.
         .target(
             name: "ProviderSimulator",
@@ -52,14 +55,15 @@ let package = Package(
             resources: [.copy("Fixtures")]),
 
         .testTarget(name: "ProviderInterfaceTests", dependencies: ["ProviderInterface"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoops", "Adapters", "ProviderSimulator"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Platform", "Adapters", "ProviderSimulator"]),
         .testTarget(
             name: "AdaptersTests",
-            dependencies: ["Adapters", "ProviderInterface", "EventLoops", "ProviderSimulator"]),
+            dependencies: ["Adapters", "ProviderInterface", "Platform", "ProviderSimulator"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "ProviderInterface"]),
         .testTarget(
             name: "BrokerServeTests",
-            dependencies: ["BrokerServe", "Broker", "Adapters", "ProviderSimulator", "HTTPServer"]),
+            dependencies: ["BrokerServe", "Broker", "Adapters", "ProviderSimulator", "HTTPServer", "Platform"]),
         .testTarget(
             name: "BrokerCLITests",
             dependencies: ["BrokerCLI", "Broker", "ProviderSimulator"]),

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CMicroHTTPD
-import EventLoops
+import Platform
 import Synchronization
 
 /// One libmicrohttpd daemon driven by one ``EventLoop`` (the ``HTTPServerConfiguration/ThreadModel/eventLoops(threads:)``

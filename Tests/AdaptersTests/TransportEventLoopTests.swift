@@ -1,4 +1,4 @@
-import EventLoops
+import Platform
 import ProviderInterface
 import ProviderSimulator
 import Synchronization

@@ -1,6 +1,7 @@
 import Adapters
 import BrokerServe
 import Foundation
+import Platform
 import ProviderInterface
 import ProviderSimulator
 import Testing

@@ -1,5 +1,5 @@
 import Dispatch
-import EventLoops
+import Platform
 import HTTPServer
 import Synchronization
 import Testing

@@ -1,4 +1,5 @@
 import CCurl
+import Platform
 import ProviderInterface
 import Synchronization
 

@@ -1,4 +1,4 @@
-import EventLoops
+import Platform
 import ProviderInterface
 
 /// The libcurl ``HTTPTransport``: async/await over one long-lived curl multi handle

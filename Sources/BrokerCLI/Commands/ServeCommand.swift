@@ -1,6 +1,7 @@
 import Broker
 import BrokerServe
 import HTTPServer
+import Platform
 import ProviderInterface
 
 #if canImport(Glibc)

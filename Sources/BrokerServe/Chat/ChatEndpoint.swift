@@ -1,5 +1,6 @@
 import Broker
 import HTTPServer
+import Platform
 import ProviderInterface
 
 /// `POST /v1/chat/completions`: plain and streamed, routed exactly like `broker run`.

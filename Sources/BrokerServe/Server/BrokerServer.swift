@@ -4,6 +4,7 @@ import Glibc
 import Broker
 import Dispatch
 import HTTPServer
+import Platform
 import ProviderInterface
 
 /// `broker serve` as an object: the ``BrokerService`` on an ``HTTPServer``, with the pricing
