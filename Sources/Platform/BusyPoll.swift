@@ -75,18 +75,12 @@ public final class BusyPoll: Sendable {
             return false
         }
         defer { spinners.subtract(1, ordering: .releasing) }
-        let deadline = Self.now() + window
+        let deadline = MonotonicTime.nanoseconds() + UInt64(window)
         repeat {
             if ready() { return true }
             // Another request has come in: give the CPU back rather than spin beside it.
             if inFlight.load(ordering: .relaxed) > maxInFlight { return false }
-        } while Self.now() < deadline
+        } while MonotonicTime.nanoseconds() < deadline
         return false
-    }
-
-    private static func now() -> Int {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return ts.tv_sec * 1_000_000_000 + ts.tv_nsec
     }
 }

@@ -1,3 +1,5 @@
+import Platform
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -70,7 +72,7 @@ enum PluginProcess {
         case .success(let c): child = c
         case .failure(let error): return .failure(error)
         }
-        let started = PluginClock.nowMs()
+        let started = MonotonicTime.milliseconds()
         var deadline = started &+ invocation.timeoutMs
         var silentFrom = started
         /// The earlier of the run's deadline and, for a stream, the end of the allowed silence.
@@ -89,7 +91,7 @@ enum PluginProcess {
         loop: while true {
             if cancellation.isCancelled { reason = .cancelled; break }
             let next = nextDeadline()
-            let remaining = next.at - PluginClock.nowMs()
+            let remaining = next.at - MonotonicTime.milliseconds()
             if remaining <= 0 { reason = next.silence ? .fellSilent : .timedOut; break }
             var fds = pipes.pollSet()
             if fds.isEmpty { break }
@@ -100,7 +102,7 @@ enum PluginProcess {
                     if written >= invocation.input.count { pipes.closeInput() }
                 } else if pfd.fd == pipes.output {
                     let (bytes, open) = pipes.read(pipes.output)
-                    if !bytes.isEmpty { silentFrom = PluginClock.nowMs() }
+                    if !bytes.isEmpty { silentFrom = MonotonicTime.milliseconds() }
                     line.append(contentsOf: bytes)
                     if !open {
                         pipes.closeOutput()
@@ -134,11 +136,11 @@ enum PluginProcess {
         switch reason {
         case nil:  // stdout ended: the plugin should exit now
             let next = nextDeadline()
-            status = wait(child.pid, withinMs: max(0, next.at - PluginClock.nowMs()), draining: &pipes, into: &tail)
+            status = wait(child.pid, withinMs: max(0, next.at - MonotonicTime.milliseconds()), draining: &pipes, into: &tail)
             if status == nil { reason = next.silence ? .fellSilent : .timedOut }
         case .stopped? where graceful:
             deadline = nextDeadline().at
-            status = wait(child.pid, withinMs: min(exitGraceMs, max(0, deadline - PluginClock.nowMs())), draining: &pipes, into: &tail)
+            status = wait(child.pid, withinMs: min(exitGraceMs, max(0, deadline - MonotonicTime.milliseconds())), draining: &pipes, into: &tail)
         default: break
         }
         if status == nil { status = terminate(child.pid, draining: &pipes, into: &tail) }
@@ -152,14 +154,14 @@ enum PluginProcess {
 
     /// Waits up to `ms` for `pid` to exit, reading stderr meanwhile; its wait status, or `nil`.
     static func wait(_ pid: pid_t, withinMs ms: Int, draining pipes: inout PluginPipes, into tail: inout StderrTail) -> Int32? {
-        let until = PluginClock.nowMs() + ms
+        let until = MonotonicTime.milliseconds() + ms
         var status: Int32 = 0
         while true {
             let rc = waitpid(pid, &status, WNOHANG)
             if rc == pid { return status }
             if rc < 0, errno != EINTR { return 0 }
             tail.append(pipes.drain(pipes.errors))
-            if PluginClock.nowMs() >= until { return nil }
+            if MonotonicTime.milliseconds() >= until { return nil }
             usleep(2000)
         }
     }
@@ -173,15 +175,6 @@ enum PluginProcess {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         return status
-    }
-}
-
-/// Milliseconds on the monotonic clock, for plugin deadlines.
-enum PluginClock {
-    static func nowMs() -> Int {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int(ts.tv_sec) * 1000 + Int(ts.tv_nsec) / 1_000_000
     }
 }
 

@@ -1,5 +1,6 @@
 import Broker
 import HTTPServer
+import Platform
 import ProviderInterface
 
 /// `POST /v1/embeddings`: routed like chat over `feature-extraction` offers (OpenAI-compatible
@@ -15,7 +16,7 @@ struct EmbeddingsEndpoint: Sendable {
     static let ownKeys: Set<String> = ["model", "input", "broker"]
 
     func handle(_ request: ServerRequest, key: APIKey?) async throws(APIError) -> ServerResponse {
-        let started = Monotonic.nanos()
+        let started = MonotonicTime.nanoseconds()
         let object = try JSONResponse.object(request.body)
         guard let model = object["model"]?.stringValue, !model.isEmpty else {
             throw APIError.badRequest("'model' is required (an embedding model id or alias)", param: "model")

@@ -8,7 +8,7 @@ struct ChatEndpoint: Sendable {
     let context: ServeContext
 
     func handle(_ request: ServerRequest, key: APIKey?) async throws(APIError) -> ServerResponse {
-        let started = Monotonic.nanos()
+        let started = MonotonicTime.nanoseconds()
         let chat = try ChatCompletionRequest.parse(request.body, registry: context.registry)
         let routed = RoutedRun(context: context, key: key, route: "chat")
         let plan = try await routed.plan(

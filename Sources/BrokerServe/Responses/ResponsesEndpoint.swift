@@ -1,5 +1,6 @@
 import Broker
 import HTTPServer
+import Platform
 import ProviderInterface
 
 /// `POST /v1/responses`: the Responses API, translated to a chat completion
@@ -10,7 +11,7 @@ struct ResponsesEndpoint: Sendable {
     let context: ServeContext
 
     func handle(_ request: ServerRequest, key: APIKey?) async throws(APIError) -> ServerResponse {
-        let started = Monotonic.nanos()
+        let started = MonotonicTime.nanoseconds()
         let responses = try ResponsesRequest.parse(request.body, registry: context.registry)
         let chat = responses.chat
         let routed = RoutedRun(context: context, key: key, route: "responses")

@@ -1,5 +1,6 @@
 import Broker
 import HTTPServer
+import Platform
 import ProviderInterface
 
 /// The request handler of `broker serve`: checks access, dispatches by route, counts
@@ -29,7 +30,7 @@ public final class BrokerService: Sendable {
     /// Answers one request (on an event loop, as a task on the connection's loop).
     public func respond(_ request: ServerRequest) async -> ServerResponse {
         guard context.lifecycle.enter() else { return APIError.shuttingDown().response }
-        let started = Monotonic.nanos()
+        let started = MonotonicTime.nanoseconds()
         var response: ServerResponse
         let route = Self.routeName(request.path)
         do {
@@ -70,7 +71,7 @@ public final class BrokerService: Sendable {
         default: break
         }
         let key = try context.access.authorize(request)
-        let started = Monotonic.nanos()
+        let started = MonotonicTime.nanoseconds()
         let route = Self.routeName(path)
         func counted(_ response: ServerResponse) -> ServerResponse {
             context.metrics.request(route: route, outcome: "ok", seconds: Self.seconds(since: started))
@@ -150,5 +151,5 @@ public final class BrokerService: Sendable {
         }
     }
 
-    static func seconds(since started: UInt64) -> Double { Double(Monotonic.nanos() &- started) / 1e9 }
+    static func seconds(since started: UInt64) -> Double { Double(MonotonicTime.nanoseconds() &- started) / 1e9 }
 }
