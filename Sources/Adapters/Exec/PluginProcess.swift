@@ -52,7 +52,7 @@ struct PluginSpawnError: Error, Sendable, Hashable {
 
 /// Runs one plugin process: spawns it (own process group, exact environment), writes its
 /// input, hands each stdout line to a reader, keeps the tail of stderr, and enforces the time
-/// bound (SIGTERM to the group, then SIGKILL). Blocking: run it on a ``PluginThread``.
+/// bound (SIGTERM to the group, then SIGKILL). Blocking: run it on a thread of its own (`PlatformThread`).
 enum PluginProcess {
     /// Bytes of stderr kept.
     static let stderrKept = 4096
