@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Whether provider calls made from the current thread may block it.
 ///
 /// A server's connection thread that runs its request's task itself (and would otherwise
@@ -12,25 +6,16 @@ import Darwin
 /// other thread (the cooperative pool above all) it is `false` and nothing changes.
 public enum BlockingThread {
     /// Whether the current thread is inside ``allowing(_:)``.
-    public static var isAllowed: Bool { pthread_getspecific(flag.key) != nil }
+    public static var isAllowed: Bool { flag.value != nil }
 
     /// Runs `body` with ``isAllowed`` true on this thread.
     public static func allowing<T>(_ body: () throws -> T) rethrows -> T {
-        let outer = pthread_getspecific(flag.key)
-        pthread_setspecific(flag.key, UnsafeRawPointer(bitPattern: 1))
-        defer { pthread_setspecific(flag.key, outer) }
-        return try body()
+        try flag.withValue(allowed, body)
     }
 
-    private static let flag = Key()
+    private static let flag = ThreadLocal<Marker>()
+    private static let allowed = Marker()
 
-    /// A pthread key, created once.
-    private final class Key: Sendable {
-        let key: pthread_key_t
-        init() {
-            var key = pthread_key_t()
-            pthread_key_create(&key, nil)
-            self.key = key
-        }
-    }
+    /// What ``flag`` holds on a thread inside ``allowing(_:)``.
+    private final class Marker: Sendable {}
 }

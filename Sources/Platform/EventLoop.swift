@@ -78,8 +78,7 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     /// The loop running on the calling thread, if any.
     public static var current: EventLoop? {
-        guard let raw = pthread_getspecific(slot.key) else { return nil }
-        return Unmanaged<EventLoop>.fromOpaque(raw).takeUnretainedValue()
+        loops.value
     }
 
     /// Whether the caller is on this loop's thread.
@@ -203,8 +202,8 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     private func run() {
-        pthread_setspecific(Self.slot.key, Unmanaged.passUnretained(self).toOpaque())
-        defer { pthread_setspecific(Self.slot.key, nil) }
+        Self.loops.set(self)
+        defer { Self.loops.set(nil) }
         let me = asUnownedTaskExecutor()
         let capacity: Int32 = 64
         var events = [epoll_event](repeating: epoll_event(), count: Int(capacity))
@@ -282,15 +281,6 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
         attachments.removeAll()
     }
 
-    private static let slot = LoopSlot()
-
-    /// The pthread key holding each loop thread's loop.
-    private final class LoopSlot: Sendable {
-        let key: pthread_key_t
-        init() {
-            var key = pthread_key_t()
-            pthread_key_create(&key, nil)
-            self.key = key
-        }
-    }
+    /// Each loop thread's loop.
+    private static let loops = ThreadLocal<EventLoop>()
 }

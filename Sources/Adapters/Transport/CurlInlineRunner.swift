@@ -98,16 +98,8 @@ final class CurlInlineRunner: @unchecked Sendable {
     /// The current thread's runner, created on first use and freed when the thread ends;
     /// nil when libcurl cannot be set up.
     static func forCurrentThread() -> CurlInlineRunner? {
-        if let raw = pthread_getspecific(slot.key) { return Unmanaged<CurlInlineRunner>.fromOpaque(raw).takeUnretainedValue() }
-        guard let runner = CurlInlineRunner() else { return nil }
-        guard pthread_setspecific(slot.key, Unmanaged.passRetained(runner).toOpaque()) == 0 else {
-            Unmanaged.passUnretained(runner).release()
-            return nil
-        }
-        return runner
+        runners.value(orMake: CurlInlineRunner.init)
     }
 
-    private static let slot = ThreadSlot { raw in
-        if let raw { Unmanaged<CurlInlineRunner>.fromOpaque(raw).release() }
-    }
+    private static let runners = ThreadLocal<CurlInlineRunner>()
 }

@@ -1,4 +1,5 @@
 import CCurl
+import Platform
 
 /// A URL split by libcurl's own parser — the parser that will connect — so the host
 /// checked for loopback and for redirects is the host actually contacted.
@@ -30,7 +31,7 @@ struct TransportURL: Sendable, Hashable {
     /// and parsing one with libcurl costs a dozen allocations. Per thread, because a lock
     /// shared by 64 connection threads costs more than the parse. Failures are not remembered.
     static func parsed(_ text: String) throws(TransportError) -> TransportURL {
-        let cache = recent.current { RecentURLs() }
+        let cache = recent.value(orMake: RecentURLs.init)
         if let known = cache?.urls[text] { return known }
         let url = try TransportURL(text)
         if let cache {
@@ -45,9 +46,7 @@ struct TransportURL: Sendable, Hashable {
         var urls: [String: TransportURL] = [:]
     }
 
-    private static let recent = ThreadSlot { raw in
-        if let raw { Unmanaged<RecentURLs>.fromOpaque(raw).release() }
-    }
+    private static let recent = ThreadLocal<RecentURLs>()
 
     /// Resolves a `Location` header value (absolute or relative) against this URL.
     func resolving(_ location: String) throws(TransportError) -> TransportURL {
