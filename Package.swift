@@ -41,7 +41,7 @@ let package = Package(
         // Provider adapters and the libcurl transport.
         .target(name: "Adapters", dependencies: ["ProviderInterface", "Platform", "CCurl", "CZlib"], exclude: ["ADDING_A_PROVIDER.md"]),
         // Registry, store, refresher, routing, ledger; knows adapters only through the protocol.
-        .target(name: "Broker", dependencies: ["ProviderInterface", "CSQLite"]),
+        .target(name: "Broker", dependencies: ["ProviderInterface", "Platform", "CSQLite"]),
         // `broker serve`: the OpenAI-compatible endpoint, marketplace API and web page.
         .target(name: "BrokerServe", dependencies: ["Broker", "HTTPServer", "ProviderInterface", "Platform"]),
         // The `broker` executable.

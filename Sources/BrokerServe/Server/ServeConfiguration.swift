@@ -1,4 +1,5 @@
 import HTTPServer
+import Platform
 
 /// How `broker serve` binds, refreshes, limits and shuts down.
 ///
@@ -55,15 +56,10 @@ public struct ServeConfiguration: Sendable {
         self.tls = tls
     }
 
-    /// Whether `host` is a loopback address (`127.0.0.0/8`, `::1`).
-    public static func isLoopback(_ host: String) -> Bool {
-        host == "::1" || host == "localhost" || host.hasPrefix("127.")
-    }
-
     /// Why this configuration may not be served, or `nil`: without client keys the server
     /// refuses to bind anything but loopback.
     public var bindRefusal: String? {
-        guard keys.isEmpty, !Self.isLoopback(host) else { return nil }
+        guard keys.isEmpty, !Loopback.isLoopbackHost(host) else { return nil }
         return "refusing to bind \(host) without access control: set BROKER_API_KEYS (or --keys-file) or bind 127.0.0.1"
     }
 }
