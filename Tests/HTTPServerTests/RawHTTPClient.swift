@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Platform
 
 /// A deliberately small HTTP/1.1 client over a POSIX socket, so the server is tested without
 /// libcurl: it sends raw requests and reads responses (Content-Length, chunked, or to close),
@@ -19,7 +20,7 @@ final class RawHTTPClient {
         var complete: Bool
         var text: String { String(decoding: body, as: UTF8.self) }
         func header(_ name: String) -> String? {
-            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+            HeaderLookup.first(name, in: headers)
         }
     }
 
