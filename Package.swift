@@ -51,7 +51,7 @@ let package = Package(
         // Test support: the loopback provider simulator and fakes.
         .target(
             name: "ProviderSimulator",
-            dependencies: ["HTTPServer", "ProviderInterface", "CSpawn", "CZlib"],
+            dependencies: ["HTTPServer", "ProviderInterface", "Platform", "CZlib"],
             resources: [.copy("Fixtures")]),
 
         .testTarget(name: "ProviderInterfaceTests", dependencies: ["ProviderInterface"]),

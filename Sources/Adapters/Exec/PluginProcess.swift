@@ -67,10 +67,15 @@ enum PluginProcess {
         _ invocation: PluginInvocation, cancellation: PluginCancellation,
         onLine: (ArraySlice<UInt8>) -> PluginLineVerdict
     ) -> Result<PluginExit, PluginSpawnError> {
-        let child: PluginSpawn.Child
-        switch PluginSpawn.spawn(invocation) {
+        // Its own process group, so that a timeout ends the whole group; socket pairs for its
+        // standard streams.
+        let spawn = ProcessSpawn(
+            invocation.executable, arguments: invocation.arguments, environment: invocation.environment,
+            directory: invocation.directory, ownProcessGroup: true, streams: [.socket, .socket, .socket])
+        let child: ProcessSpawn.Child
+        switch spawn.spawn() {
         case .success(let c): child = c
-        case .failure(let error): return .failure(error)
+        case .failure(let failure): return .failure(PluginSpawnError(code: failure.code, message: failure.description))
         }
         let started = MonotonicTime.milliseconds()
         var deadline = started &+ invocation.timeoutMs
@@ -80,7 +85,7 @@ enum PluginProcess {
             guard let silence = invocation.silenceMs, silentFrom &+ silence < deadline else { return (deadline, false) }
             return (silentFrom &+ silence, true)
         }
-        var pipes = PluginPipes(input: child.stdin, output: child.stdout, errors: child.stderr)
+        var pipes = PluginPipes(input: child.ends[0] ?? -1, output: child.ends[1] ?? -1, errors: child.ends[2] ?? -1)
         var written = 0
         if invocation.input.isEmpty { pipes.closeInput() }
         var line: [UInt8] = []
