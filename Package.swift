@@ -71,7 +71,7 @@ let package = Package(
         // Benchmarks: built, never run by `swift test`.
         .executableTarget(
             name: "TransportBench",
-            dependencies: ["Adapters", "ProviderSimulator"],
+            dependencies: ["Adapters", "Platform", "ProviderSimulator"],
             path: "bench/TransportBench"),
         .executableTarget(
             name: "CatalogBench",

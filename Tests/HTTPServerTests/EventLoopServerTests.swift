@@ -1,6 +1,7 @@
 import Dispatch
 import Platform
 import HTTPServer
+import ProviderSimulator
 import Synchronization
 import Testing
 
