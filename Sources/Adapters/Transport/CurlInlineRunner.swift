@@ -35,7 +35,7 @@ final class CurlInlineRunner: @unchecked Sendable {
     func wake() { curl_multi_wakeup(multi) }
 
     /// Runs `transfer` to its end on this thread.
-    func perform(_ transfer: CurlTransfer) -> Result<CurlHopOutcome, TransportError> {
+    func perform(_ transfer: CurlTransfer, busyPoll: BusyPoll?) -> Result<CurlHopOutcome, TransportError> {
         if transfer.cancelRequested.load(ordering: .acquiring) {
             return .failure(TransportError(.cancelled, "\(transfer.hop.context): cancelled"))
         }
@@ -79,7 +79,7 @@ final class CurlInlineRunner: @unchecked Sendable {
                 waitMs = Int32(min(1_000, (transfer.firstByteDeadline - now + 999_999) / 1_000_000))
             }
             // Lightly loaded: watch the socket for the answer rather than sleep until it comes.
-            if spins < 8, BusyPoll.shared.spin(maxInFlight: 1, until: { ready() }) {
+            if spins < 8, busyPoll?.spin(maxInFlight: 1, until: { ready() }) == true {
                 spins += 1
                 continue
             }

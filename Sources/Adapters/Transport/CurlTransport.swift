@@ -24,11 +24,16 @@ public final class CurlTransport: HTTPTransport {
 
     /// The loop thread (internal for tests).
     let loop: CurlMultiLoop
+    /// How a call made on a thread that may block waits for its answer: spinning briefly first
+    /// when lightly loaded (see ``CurlInlineRunner``); nil never spins.
+    private let busyPoll: BusyPoll?
 
     /// A transport with its own connection cache and loop thread. The thread ends after
-    /// the transport is released and its transfers (streams included) have ended.
-    public init() {
+    /// the transport is released and its transfers (streams included) have ended. `busyPoll`
+    /// is the policy it shares with the server it serves (nil: never spin).
+    public init(busyPoll: BusyPoll? = nil) {
         loop = CurlMultiLoop()
+        self.busyPoll = busyPoll
     }
 
     deinit {
@@ -89,7 +94,7 @@ public final class CurlTransport: HTTPTransport {
         }
         if !streaming, BlockingThread.isAllowed, let runner = CurlInlineRunner.forCurrentThread() {
             let result = await withTaskCancellationHandler {
-                runner.perform(transfer)
+                runner.perform(transfer, busyPoll: busyPoll)
             } onCancel: {
                 transfer.cancelRequested.store(true, ordering: .releasing)
                 runner.wake()

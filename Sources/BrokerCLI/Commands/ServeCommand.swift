@@ -1,3 +1,4 @@
+import Adapters
 import Broker
 import BrokerServe
 import HTTPServer
@@ -103,9 +104,11 @@ enum ServeCommand: BrokerCommand {
 
         let registry = try context.loadRegistry()
         let store = try context.openStore()
+        // One busy-poll policy, handed to the server and to its transport as a value.
+        let busyPoll = configuration.makeBusyPoll()
         let service = BrokerService(
             configuration: configuration, registry: registry, store: store, environment: context.environment,
-            factory: context.providerFactory)
+            factory: context.providerFactory(over: CurlTransport(busyPoll: busyPoll)), busyPoll: busyPoll)
         let server = BrokerServer(service: service)
         let port: Int
         do {

@@ -10,14 +10,17 @@ public final class BrokerService: Sendable {
     private let environment: [String: String]
 
     /// A service over `registry` and `store`; `factory` builds providers (the CLI passes the
-    /// shipped adapters). `now` is Unix milliseconds.
+    /// shipped adapters). `now` is Unix milliseconds. `busyPoll` is the policy shared with the
+    /// providers' transport (by default the configuration's, see ``ServeConfiguration/makeBusyPoll()``).
     public init(
         configuration: ServeConfiguration, registry: Registry, store: MarketplaceStore, environment: [String: String],
-        factory: @escaping ProviderFactory, now: @escaping @Sendable () -> Int64 = { Timestamp.nowMs() }
+        factory: @escaping ProviderFactory, busyPoll: BusyPoll? = nil,
+        now: @escaping @Sendable () -> Int64 = { Timestamp.nowMs() }
     ) {
         self.environment = environment
         context = ServeContext(
-            configuration: configuration, registry: registry, store: store, environment: environment, factory: factory, now: now)
+            configuration: configuration, registry: registry, store: store, environment: environment, factory: factory,
+            busyPoll: busyPoll ?? configuration.makeBusyPoll(), now: now)
     }
 
     /// Answers one request on the calling thread, which waits for it (libmicrohttpd's connection

@@ -1,4 +1,5 @@
 import Broker
+import Platform
 import ProviderInterface
 
 /// Everything the endpoints share: registry, store, routing, caches, access control,
@@ -14,14 +15,18 @@ final class ServeContext: Sendable {
     let cache: MarketViewCache
     let access: AccessControl
     let metrics = ServeMetrics()
-    let lifecycle = Lifecycle()
+    /// The busy-poll policy, shared with the providers' transport.
+    let busyPoll: BusyPoll
+    let lifecycle: Lifecycle
     let refresh: RefreshLoop
     let now: @Sendable () -> Int64
 
     init(
         configuration: ServeConfiguration, registry: Registry, store: MarketplaceStore, environment: [String: String],
-        factory: @escaping ProviderFactory, now: @escaping @Sendable () -> Int64
+        factory: @escaping ProviderFactory, busyPoll: BusyPoll, now: @escaping @Sendable () -> Int64
     ) {
+        self.busyPoll = busyPoll
+        self.lifecycle = Lifecycle(busyPoll: busyPoll)
         self.configuration = configuration
         self.registry = registry
         self.store = store
