@@ -47,7 +47,7 @@ let package = Package(
         // The `broker` executable.
         .executableTarget(
             name: "BrokerCLI",
-            dependencies: ["Broker", "Adapters", "ProviderInterface", "BrokerServe", "Platform", "CMimalloc"]),
+            dependencies: ["Broker", "Adapters", "ProviderInterface", "BrokerServe", "HTTPServer", "Platform", "CMimalloc"]),
         // Test support: the loopback provider simulator and fakes.
         .target(
             name: "ProviderSimulator",
@@ -56,17 +56,18 @@ let package = Package(
 
         .testTarget(name: "ProviderInterfaceTests", dependencies: ["ProviderInterface"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Platform", "Adapters", "ProviderSimulator"]),
+        .testTarget(
+            name: "HTTPServerTests", dependencies: ["HTTPServer", "Platform", "ProviderInterface", "Adapters", "ProviderSimulator"]),
         .testTarget(
             name: "AdaptersTests",
-            dependencies: ["Adapters", "ProviderInterface", "Platform", "ProviderSimulator"]),
-        .testTarget(name: "BrokerTests", dependencies: ["Broker", "ProviderInterface"]),
+            dependencies: ["Adapters", "ProviderInterface", "Platform", "ProviderSimulator", "CCurl"]),
+        .testTarget(name: "BrokerTests", dependencies: ["Broker", "ProviderInterface", "CSQLite"]),
         .testTarget(
             name: "BrokerServeTests",
-            dependencies: ["BrokerServe", "Broker", "Adapters", "ProviderSimulator", "HTTPServer", "Platform"]),
+            dependencies: ["BrokerServe", "Broker", "Adapters", "ProviderInterface", "ProviderSimulator", "HTTPServer"]),
         .testTarget(
             name: "BrokerCLITests",
-            dependencies: ["BrokerCLI", "Broker", "ProviderSimulator"]),
+            dependencies: ["BrokerCLI", "Broker", "ProviderInterface", "ProviderSimulator"]),
 
         // Benchmarks: built, never run by `swift test`.
         .executableTarget(
@@ -75,7 +76,7 @@ let package = Package(
             path: "bench/TransportBench"),
         .executableTarget(
             name: "CatalogBench",
-            dependencies: ["Adapters", "ProviderSimulator", "Broker"],
+            dependencies: ["Adapters", "ProviderInterface", "ProviderSimulator", "Broker"],
             path: "bench/CatalogBench"),
         .executableTarget(
             name: "ServeBench",
@@ -83,7 +84,7 @@ let package = Package(
             path: "bench/ServeBench"),
         .executableTarget(
             name: "MarketBench",
-            dependencies: ["Adapters", "Broker", "ProviderSimulator"],
+            dependencies: ["Adapters", "Broker", "ProviderInterface", "ProviderSimulator"],
             path: "bench/MarketBench"),
         .executableTarget(
             name: "InferenceBench",
