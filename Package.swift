@@ -67,7 +67,7 @@ let package = Package(
             dependencies: ["BrokerServe", "Broker", "Adapters", "ProviderInterface", "ProviderSimulator", "HTTPServer"]),
         .testTarget(
             name: "BrokerCLITests",
-            dependencies: ["BrokerCLI", "Broker", "ProviderInterface", "ProviderSimulator"]),
+            dependencies: ["BrokerCLI", "Broker", "Platform", "ProviderInterface", "ProviderSimulator"]),
 
         // Benchmarks: built, never run by `swift test`.
         .executableTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import ProviderSimulator
 
 #if canImport(Glibc)
@@ -16,7 +17,7 @@ final class GarbageServer: @unchecked Sendable {
         let fd = listening.fd
         socket = fd
         port = listening.port
-        let thread = Thread { [fd] in
+        let started = PlatformThread.detach(name: "garbage-server") { [fd] in
             while true {
                 let client = accept(fd, nil, nil)
                 if client < 0 { return }
@@ -27,7 +28,7 @@ final class GarbageServer: @unchecked Sendable {
                 close(client)
             }
         }
-        thread.start()
+        guard started else { throw CocoaError(.fileWriteUnknown) }
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
