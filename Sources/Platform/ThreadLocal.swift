@@ -9,23 +9,31 @@ import Darwin
 /// Each thread's value is held strongly and released when it is replaced or the thread ends.
 /// Reading is one `pthread_getspecific`: cheap enough for a per-request hot path.
 public final class ThreadLocal<Value: AnyObject>: Sendable {
-    private let key: pthread_key_t
+    /// Nil when the system had no key left (`PTHREAD_KEYS_MAX`): then no thread has a value.
+    private let key: pthread_key_t?
 
-    /// A key with no value on any thread.
+    /// A key with no value on any thread. Keys are few (1,024 a process): make one per use,
+    /// as a `static let`, not one per object.
     public init() {
         var key = pthread_key_t()
-        pthread_key_create(&key, releaseThreadValue)
-        self.key = key
+        self.key = pthread_key_create(&key, releaseThreadValue) == 0 ? key : nil
+    }
+
+    deinit {
+        // Values still held by running threads are not released (a key's destructor runs only
+        // while the key exists): one more reason to keep keys for the life of the process.
+        if let key { pthread_key_delete(key) }
     }
 
     /// The calling thread's value, if any.
     public var value: Value? {
-        guard let raw = pthread_getspecific(key) else { return nil }
+        guard let key, let raw = pthread_getspecific(key) else { return nil }
         return Unmanaged<Value>.fromOpaque(raw).takeUnretainedValue()
     }
 
     /// Sets (or, with nil, clears) the calling thread's value.
     public func set(_ value: Value?) {
+        guard let key else { return }
         let old = pthread_getspecific(key)
         let new = value.map { Unmanaged.passUnretained($0).toOpaque() }
         guard old != new else { return }
