@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "ProviderInterface", "CSQLite"]),
         .testTarget(
             name: "BrokerServeTests",
-            dependencies: ["BrokerServe", "Broker", "Adapters", "ProviderInterface", "ProviderSimulator", "HTTPServer"]),
+            dependencies: ["BrokerServe", "Broker", "Adapters", "Platform", "ProviderInterface", "ProviderSimulator", "HTTPServer"]),
         .testTarget(
             name: "BrokerCLITests",
             dependencies: ["BrokerCLI", "Broker", "Platform", "ProviderInterface", "ProviderSimulator"]),

@@ -14,7 +14,7 @@ import Darwin
 /// reads the answer itself, with no hand-off to the loop thread and back (two thread
 /// wake-ups per request less).
 ///
-/// One per thread that sends while ``BlockingThread/isAllowed``, with its own multi
+/// One per thread that sends while ``BlockingThreads/isAllowed``, with its own multi
 /// handle (so its own kept-alive connections) and easy handles, freed when the thread ends.
 /// Timeouts, size limit, redirects and cancellation behave as on the loop thread.
 final class CurlInlineRunner: @unchecked Sendable {

@@ -104,11 +104,13 @@ enum ServeCommand: BrokerCommand {
 
         let registry = try context.loadRegistry()
         let store = try context.openStore()
-        // One busy-poll policy, handed to the server and to its transport as a value.
+        // One execution strategy, handed to the server and to its transport as values.
+        let blockingThreads = BlockingThreads()
         let busyPoll = configuration.makeBusyPoll()
+        let transport = CurlTransport(blockingThreads: blockingThreads, busyPoll: busyPoll)
         let service = BrokerService(
             configuration: configuration, registry: registry, store: store, environment: context.environment,
-            factory: context.providerFactory(over: CurlTransport(busyPoll: busyPoll)), busyPoll: busyPoll)
+            factory: context.providerFactory(over: transport), blockingThreads: blockingThreads, busyPoll: busyPoll)
         let server = BrokerServer(service: service)
         let port: Int
         do {

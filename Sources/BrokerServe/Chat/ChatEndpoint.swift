@@ -67,7 +67,7 @@ struct ChatEndpoint: Sendable {
         // loop the task is suspended instead (the loop answers it if the server stops first).
         // The run is a task of its own (it outlives this handler while the body streams), so a
         // cancelled handler — its client hung up before the first byte — cancels it explicitly.
-        let waited = BlockingThread.isAllowed
+        let waited = routed.context.blockingThreads.isAllowed
             ? channel.next(stop: stop, onCancel: { task.cancel() })
             : await withTaskCancellationHandler { await channel.first() } onCancel: { task.cancel() }
         guard let first = waited else {

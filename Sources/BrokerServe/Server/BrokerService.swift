@@ -10,23 +10,25 @@ public final class BrokerService: Sendable {
     private let environment: [String: String]
 
     /// A service over `registry` and `store`; `factory` builds providers (the CLI passes the
-    /// shipped adapters). `now` is Unix milliseconds. `busyPoll` is the policy shared with the
-    /// providers' transport (by default the configuration's, see ``ServeConfiguration/makeBusyPoll()``).
+    /// shipped adapters). `now` is Unix milliseconds. `blockingThreads` and `busyPoll` are the
+    /// execution strategy shared with the providers' transport: the connection threads it marks
+    /// while they wait for their request, and the busy-poll policy (by default the
+    /// configuration's, see ``ServeConfiguration/makeBusyPoll()``).
     public init(
         configuration: ServeConfiguration, registry: Registry, store: MarketplaceStore, environment: [String: String],
-        factory: @escaping ProviderFactory, busyPoll: BusyPoll? = nil,
+        factory: @escaping ProviderFactory, blockingThreads: BlockingThreads = BlockingThreads(), busyPoll: BusyPoll? = nil,
         now: @escaping @Sendable () -> Int64 = { Timestamp.nowMs() }
     ) {
         self.environment = environment
         context = ServeContext(
             configuration: configuration, registry: registry, store: store, environment: environment, factory: factory,
-            busyPoll: busyPoll ?? configuration.makeBusyPoll(), now: now)
+            blockingThreads: blockingThreads, busyPoll: busyPoll ?? configuration.makeBusyPoll(), now: now)
     }
 
     /// Answers one request on the calling thread, which waits for it (libmicrohttpd's connection
     /// threads; the request's task runs on that thread, see ``AsyncBridge``).
     public func handle(_ request: ServerRequest) -> ServerResponse {
-        AsyncBridge.wait(hangUp: request.hangUp) { await self.respond(request) }
+        AsyncBridge.wait(marking: context.blockingThreads, hangUp: request.hangUp) { await self.respond(request) }
             ?? APIError.internalError("the request was lost").response
     }
 

@@ -15,6 +15,8 @@ final class ServeContext: Sendable {
     let cache: MarketViewCache
     let access: AccessControl
     let metrics = ServeMetrics()
+    /// The connection threads that wait for their request, shared with the providers' transport.
+    let blockingThreads: BlockingThreads
     /// The busy-poll policy, shared with the providers' transport.
     let busyPoll: BusyPoll
     let lifecycle: Lifecycle
@@ -23,8 +25,10 @@ final class ServeContext: Sendable {
 
     init(
         configuration: ServeConfiguration, registry: Registry, store: MarketplaceStore, environment: [String: String],
-        factory: @escaping ProviderFactory, busyPoll: BusyPoll, now: @escaping @Sendable () -> Int64
+        factory: @escaping ProviderFactory, blockingThreads: BlockingThreads, busyPoll: BusyPoll,
+        now: @escaping @Sendable () -> Int64
     ) {
+        self.blockingThreads = blockingThreads
         self.busyPoll = busyPoll
         self.lifecycle = Lifecycle(busyPoll: busyPoll)
         self.configuration = configuration
