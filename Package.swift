@@ -93,7 +93,7 @@ let package = Package(
             exclude: ["openai_oneshot.py"]),
         .executableTarget(
             name: "ComputeBench",
-            dependencies: ["Adapters", "Broker", "ProviderSimulator"],
+            dependencies: ["Adapters", "Broker", "ProviderInterface", "ProviderSimulator"],
             path: "bench/ComputeBench"),
         .executableTarget(
             name: "StoreBench",
