@@ -1,4 +1,5 @@
 import Broker
+import Platform
 import ProviderInterface
 
 /// Everything the endpoints share: registry, store, routing, caches, access control,
@@ -14,14 +15,22 @@ final class ServeContext: Sendable {
     let cache: MarketViewCache
     let access: AccessControl
     let metrics = ServeMetrics()
-    let lifecycle = Lifecycle()
+    /// The connection threads that wait for their request, shared with the providers' transport.
+    let blockingThreads: BlockingThreads
+    /// The busy-poll policy, shared with the providers' transport.
+    let busyPoll: BusyPoll
+    let lifecycle: Lifecycle
     let refresh: RefreshLoop
     let now: @Sendable () -> Int64
 
     init(
         configuration: ServeConfiguration, registry: Registry, store: any MarketStore, environment: [String: String],
-        factory: @escaping ProviderFactory, now: @escaping @Sendable () -> Int64
+        factory: @escaping ProviderFactory, blockingThreads: BlockingThreads, busyPoll: BusyPoll,
+        now: @escaping @Sendable () -> Int64
     ) {
+        self.blockingThreads = blockingThreads
+        self.busyPoll = busyPoll
+        self.lifecycle = Lifecycle(busyPoll: busyPoll)
         self.configuration = configuration
         self.registry = registry
         self.store = store
