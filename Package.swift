@@ -28,60 +28,68 @@ let package = Package(
 
         // Linux's epoll and eventfd headers (part of libc).
         .systemLibrary(name: "CEpoll"),
-        // posix_spawn's GNU file actions (part of libc), for the test support's child processes.
+        // posix_spawn's GNU file actions and pipe2 (part of libc), for the platform's process spawn.
         .systemLibrary(name: "CSpawn"),
 
-        // One-thread event loops (epoll reactor and task executor) for the server and the transport.
-        .target(name: "EventLoops", dependencies: ["CEpoll"]),
+        // The platform layer, the one home of what talks to the operating system below the
+        // protocols: one-thread event loops (epoll reactor and task executor), the thread starter,
+        // the thread-local type, the monotonic clock, process spawn, busy-polling, the loopback
+        // rule and the header look-up. Depends on libc only.
+        .target(name: "Platform", dependencies: ["CEpoll", "CSpawn"]),
         // The protocol and its value types: no C, no I/O.
         .target(name: "ProviderInterface"),
         // The one HTTP server layer (simulator now, `broker serve` later).
-        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CEpoll", "EventLoops"]),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CEpoll", "Platform"]),
         // A PostgreSQL client over libpq: connections, parameterised queries, transactions,
         // LISTEN/NOTIFY, advisory locks, COPY. Knows no broker types; the store's backend uses it.
         .target(name: "PostgresClient", dependencies: ["CLibPQ"]),
         // Provider adapters and the libcurl transport.
-        .target(name: "Adapters", dependencies: ["ProviderInterface", "EventLoops", "CCurl", "CZlib"], exclude: ["ADDING_A_PROVIDER.md"]),
+        .target(name: "Adapters", dependencies: ["ProviderInterface", "Platform", "CCurl", "CZlib"], exclude: ["ADDING_A_PROVIDER.md"]),
         // Registry, store, refresher, routing, ledger; knows adapters only through the protocol.
-        .target(name: "Broker", dependencies: ["ProviderInterface", "CSQLite", "PostgresClient"]),
+        .target(name: "Broker", dependencies: ["ProviderInterface", "Platform", "CSQLite", "PostgresClient"]),
         // `broker serve`: the OpenAI-compatible endpoint, marketplace API and web page.
-        .target(name: "BrokerServe", dependencies: ["Broker", "HTTPServer", "ProviderInterface", "EventLoops"]),
+        .target(name: "BrokerServe", dependencies: ["Broker", "HTTPServer", "ProviderInterface", "Platform"]),
         // The `broker` commands: typed options, help and dispatch, in a library so tests parse argv directly.
         // Only `serve` needs BrokerServe; the other commands reach the presentation types in Broker.
         .target(
             name: "BrokerCommands",
-            dependencies: ["Broker", "Adapters", "ProviderInterface", "BrokerServe", "CMimalloc"]),
+            dependencies: ["Broker", "Adapters", "ProviderInterface", "BrokerServe", "HTTPServer", "Platform", "CMimalloc"]),
         // The `broker` executable: main.swift calls BrokerCommands.
         .executableTarget(name: "BrokerCLI", dependencies: ["BrokerCommands", "CMimalloc"]),
         // Test support: the loopback provider simulator and fakes.
         .target(
             name: "ProviderSimulator",
-            dependencies: ["HTTPServer", "ProviderInterface", "CSpawn", "CZlib"],
+            dependencies: ["HTTPServer", "ProviderInterface", "Platform", "CZlib"],
             resources: [.copy("Fixtures")]),
 
         .testTarget(name: "ProviderInterfaceTests", dependencies: ["ProviderInterface"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoops", "Adapters", "ProviderSimulator"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
+        .testTarget(
+            name: "HTTPServerTests", dependencies: ["HTTPServer", "Platform", "ProviderInterface", "Adapters", "ProviderSimulator"]),
         .testTarget(
             name: "AdaptersTests",
-            dependencies: ["Adapters", "ProviderInterface", "EventLoops", "ProviderSimulator"]),
-        .testTarget(name: "BrokerTests", dependencies: ["Broker", "PostgresClient", "ProviderInterface"]),
+            dependencies: ["Adapters", "ProviderInterface", "Platform", "ProviderSimulator", "CCurl"]),
+        .testTarget(name: "BrokerTests", dependencies: ["Broker", "PostgresClient", "ProviderInterface", "CSQLite"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient"]),
         .testTarget(
             name: "BrokerServeTests",
-            dependencies: ["BrokerServe", "Broker", "Adapters", "PostgresClient", "ProviderSimulator", "HTTPServer"]),
+            dependencies: [
+                "BrokerServe", "Broker", "Adapters", "Platform", "PostgresClient", "ProviderInterface", "ProviderSimulator",
+                "HTTPServer",
+            ]),
         .testTarget(name: "BrokerCommandsTests", dependencies: ["BrokerCommands", "Broker", "ProviderInterface", "HTTPServer"]),
         .testTarget(
             name: "BrokerCLITests",
-            dependencies: ["BrokerCLI", "Broker", "PostgresClient", "ProviderSimulator"]),
+            dependencies: ["BrokerCLI", "Broker", "Platform", "PostgresClient", "ProviderInterface", "ProviderSimulator"]),
 
         // Benchmarks: built, never run by `swift test`.
         .executableTarget(
             name: "TransportBench",
-            dependencies: ["Adapters", "ProviderSimulator"],
+            dependencies: ["Adapters", "Platform", "ProviderSimulator"],
             path: "bench/TransportBench"),
         .executableTarget(
             name: "CatalogBench",
-            dependencies: ["Adapters", "ProviderSimulator", "Broker"],
+            dependencies: ["Adapters", "ProviderInterface", "ProviderSimulator", "Broker"],
             path: "bench/CatalogBench"),
         .executableTarget(
             name: "ServeBench",
@@ -89,7 +97,7 @@ let package = Package(
             path: "bench/ServeBench"),
         .executableTarget(
             name: "MarketBench",
-            dependencies: ["Adapters", "Broker", "ProviderSimulator"],
+            dependencies: ["Adapters", "Broker", "ProviderInterface", "ProviderSimulator"],
             path: "bench/MarketBench"),
         .executableTarget(
             name: "InferenceBench",
@@ -98,7 +106,7 @@ let package = Package(
             exclude: ["openai_oneshot.py"]),
         .executableTarget(
             name: "ComputeBench",
-            dependencies: ["Adapters", "Broker", "ProviderSimulator"],
+            dependencies: ["Adapters", "Broker", "ProviderInterface", "ProviderSimulator"],
             path: "bench/ComputeBench"),
         .executableTarget(
             name: "LedgerBench",

@@ -1,7 +1,7 @@
 #ifndef BROKER_CEPOLL_SHIM_H
 #define BROKER_CEPOLL_SHIM_H
 /* Linux's epoll, eventfd and accept4, which Swift's Glibc module does not include; used by the
-   EventLoops and HTTPServer targets. Part of the C library: nothing to link. */
+   Platform and HTTPServer targets. Part of the C library: nothing to link. */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>

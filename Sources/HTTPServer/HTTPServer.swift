@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CMicroHTTPD
-import EventLoops
+import Platform
 import Synchronization
 
 /// An HTTP/1.1 server on libmicrohttpd: persistent connections, request bodies collected in

@@ -46,7 +46,7 @@ public struct HTTPServerConfiguration: Sendable {
     public var tls: TLSIdentity?
     /// Called on a connection's thread after a response has been sent in full, with the
     /// connection's socket, before the server waits for the next request on it: a hook for a
-    /// brief busy-poll (see `BusyPoll` in ProviderInterface). Must return soon and must not read
+    /// brief busy-poll (see `BusyPoll` in Platform). Must return soon and must not read
     /// from the socket. Only called with ``ThreadModel/threadPerConnection``; nil by default.
     public var beforeIdleWait: (@Sendable (Int32) -> Void)?
     /// Called by an event loop (``ThreadModel/eventLoops(threads:)``) instead of blocking at once

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import Platform
 import Synchronization
 
 /// Looks at the clients of requests whose blocking handler is running, or whose streamed body's
@@ -36,7 +37,7 @@ final class HangUpWatch: Sendable {
     /// Watches the client on `socket` while a handler runs; pass the result to ``forget(_:)``
     /// when the handler returns.
     func watch(socket: Int32, hangUp: ClientHangUp) -> Int {
-        let started = StopSignal.monotonicMilliseconds()
+        let started = MonotonicTime.milliseconds()
         let (token, schedule) = state.withLock { s -> (Int, Bool) in
             s.nextToken &+= 1
             s.watched[s.nextToken] = Watched(socket: socket, startedMs: started, hangUp: hangUp)
@@ -59,7 +60,7 @@ final class HangUpWatch: Sendable {
     /// Fires the hang-up of each request that has waited a while and whose client has gone;
     /// schedules the next check while handlers run.
     private func check() {
-        let now = StopSignal.monotonicMilliseconds()
+        let now = MonotonicTime.milliseconds()
         let (gone, again) = state.withLock { s -> ([ClientHangUp], Bool) in
             var gone: [ClientHangUp] = []
             for (token, watched) in s.watched where now - watched.startedMs >= Self.checkMs {

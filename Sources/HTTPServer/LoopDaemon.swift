@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CMicroHTTPD
-import EventLoops
+import Platform
 import Synchronization
 
 /// One libmicrohttpd daemon driven by one ``EventLoop`` (the ``HTTPServerConfiguration/ThreadModel/eventLoops(threads:)``
@@ -65,13 +65,13 @@ final class LoopDaemon: @unchecked Sendable {
             }
             if !self.waiting.isEmpty || !self.parkedStreams.isEmpty {
                 // Wake in time to look at the clients of waiting requests and parked streams again.
-                let now = StopSignal.monotonicMilliseconds()
+                let now = MonotonicTime.milliseconds()
                 if now - self.lastClientCheck >= Self.clientCheckMs { self.cancelAbandoned(now: now) }
                 let left = Int64(max(1, self.lastClientCheck + Self.clientCheckMs - now))
                 timeout = timeout < 0 ? left : min(timeout, left)
             }
             if let pause = self.acceptPause {
-                let now = StopSignal.monotonicMilliseconds()
+                let now = MonotonicTime.milliseconds()
                 guard now >= pause.until else {
                     let left = pause.until - now
                     return timeout < 0 ? left : min(Int(timeout), left)
@@ -140,7 +140,7 @@ final class LoopDaemon: @unchecked Sendable {
     /// rather than the loop spinning on the error.
     func pauseAccepting(_ fd: Int32, handler: @escaping EventLoop.Handler) {
         loop.unwatch(fd)
-        acceptPause = (fd, handler, StopSignal.monotonicMilliseconds() + 100)
+        acceptPause = (fd, handler, MonotonicTime.milliseconds() + 100)
     }
 
     // MARK: Requests
@@ -155,7 +155,7 @@ final class LoopDaemon: @unchecked Sendable {
         state.connection = connection
         state.waitingForHandler = true
         state.socket = shim_MHD_connection_fd(connection)
-        state.startedMs = StopSignal.monotonicMilliseconds()
+        state.startedMs = MonotonicTime.milliseconds()
         waiting[ObjectIdentifier(state)] = state
         let loop = self.loop
         state.task = Task(executorPreference: loop) {

@@ -5,7 +5,7 @@ import Darwin
 #endif
 import CEpoll
 import CMicroHTTPD
-import EventLoops
+import Platform
 
 /// The listening socket of a server on event loops. Every loop watches it; each connection
 /// accepted goes to the loop serving the fewest connections at that moment, and is handed to

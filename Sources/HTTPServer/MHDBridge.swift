@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import Platform
 
 /// The C callbacks handed to libmicrohttpd.
 ///
@@ -174,7 +175,7 @@ enum MHDBridge {
             if created == nil { state.release() }
         }
         guard let mhdResponse = created else { return .NO }
-        for header in response.headers where !QueryString.asciiCaseInsensitiveEqual(header.name, "Content-Length") {
+        for header in response.headers where !HeaderLookup.namesMatch(header.name, "Content-Length") {
             // withCString lends the string's own bytes; passing a String straight to a C
             // parameter copies it into a new array each time (two allocations a header).
             _ = header.name.withCString { name in

@@ -59,23 +59,6 @@ public enum QueryString {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The first value of header `name` in `headers`, compared case-insensitively (ASCII).
-    public static func header(_ name: String, in headers: [(name: String, value: String)]) -> String? {
-        for header in headers where asciiCaseInsensitiveEqual(header.name, name) { return header.value }
-        return nil
-    }
-
-    static func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
-        let x = a.utf8, y = b.utf8
-        guard x.count == y.count else { return false }
-        for (p, q) in zip(x, y) where p != q {
-            guard p | 0x20 == q | 0x20, (p | 0x20) >= UInt8(ascii: "a"), (p | 0x20) <= UInt8(ascii: "z") else {
-                return false
-            }
-        }
-        return true
-    }
-
     private static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")

@@ -1,3 +1,5 @@
+import Platform
+
 /// One HTTP request as received, body complete.
 public struct ServerRequest: Sendable {
     /// `GET`, `POST`, … as sent.
@@ -49,7 +51,7 @@ public struct ServerRequest: Sendable {
 
     /// The first value of the header `name`, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        QueryString.header(name, in: headers)
+        HeaderLookup.first(name, in: headers)
     }
 
     /// The query's name/value pairs, percent-decoded (`+` as space), repeated names kept in order.

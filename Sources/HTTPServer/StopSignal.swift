@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Platform
 import Synchronization
 
 /// A one-shot signal that a server is stopping, with a sleep that ends early when it fires.
@@ -57,21 +58,15 @@ public final class StopSignal: Sendable {
     public func sleep(milliseconds: Int) -> Bool {
         if isFired { return false }
         guard milliseconds > 0 else { return true }
-        let deadline = Self.monotonicMilliseconds() + milliseconds
+        let deadline = MonotonicTime.milliseconds() + milliseconds
         while true {
             if isFired { return false }
-            let remaining = deadline - Self.monotonicMilliseconds()
+            let remaining = deadline - MonotonicTime.milliseconds()
             if remaining <= 0 { return true }
             var entry = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
             // Without a pipe (descriptor exhaustion) poll only times out: check the flag every 10 ms.
             let step = readFD >= 0 ? remaining : min(remaining, 10)
             _ = poll(&entry, 1, Int32(clamping: step))
         }
-    }
-
-    static func monotonicMilliseconds() -> Int {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1_000_000
     }
 }

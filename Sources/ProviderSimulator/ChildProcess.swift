@@ -1,5 +1,5 @@
-import CSpawn
 import Foundation
+import Platform
 import Synchronization
 
 #if canImport(Glibc)
@@ -7,21 +7,13 @@ import Glibc
 #endif
 
 /// A child process for tests (the `broker` binary, Python clients, Chromium, nghttpx), started
-/// with `posix_spawn`.
-///
-/// Not Foundation's `Process`: on Linux its `run()` over-reads the entries of `/proc/self/fd`
-/// and now and then crashes a process with many descriptors open (swift-corelibs-foundation
-/// #5472), as a test process full of servers and event loops is; and its pipe reads trap on
-/// `EINTR`. The child gets only its three standard streams (every other descriptor is closed),
-/// so a child never holds another test's pipe or socket open.
+/// by Platform's `ProcessSpawn` (`posix_spawn`; see there why not Foundation's `Process`, whose
+/// pipe reads also trap on `EINTR`). The child gets only its three standard streams, so a child
+/// never holds another test's pipe or socket open.
 public final class ChildProcess: @unchecked Sendable {
-    /// What a standard stream of the child is connected to.
-    public enum Stream: Sendable {
-        /// A pipe whose other end the test holds (``input``, ``output``, ``errors``).
-        case pipe
-        /// `/dev/null`.
-        case null
-    }
+    /// What a standard stream of the child is connected to: `.pipe` (whose other end the test
+    /// holds: ``input``, ``output``, ``errors``) or `.null`.
+    public typealias Stream = ProcessSpawn.Stream
 
     /// How the child ended.
     public enum Termination: Sendable, Hashable {
@@ -60,59 +52,19 @@ public final class ChildProcess: @unchecked Sendable {
         _ executable: String, _ arguments: [String], environment: [String: String], directory: String? = nil,
         input: Stream = .null, output: Stream = .pipe, errors: Stream = .pipe
     ) throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        var parentEnds: [FileHandle?] = []
-        var childEnds: [Int32] = []
-        defer { for fd in childEnds { close(fd) } }
-        for (number, stream) in [input, output, errors].enumerated() {
-            switch stream {
-            case .null:
-                posix_spawn_file_actions_addopen(&actions, Int32(number), "/dev/null", O_RDWR, 0)
-                parentEnds.append(nil)
-            case .pipe:
-                var fds: [Int32] = [-1, -1]
-                guard pipe2(&fds, O_CLOEXEC) == 0 else {
-                    for case let handle? in parentEnds { try? handle.close() }
-                    throw SpawnFailure(description: "pipe: errno \(errno)")
-                }
-                let (childEnd, parentEnd) = number == 0 ? (fds[0], fds[1]) : (fds[1], fds[0])
-                posix_spawn_file_actions_adddup2(&actions, childEnd, Int32(number))
-                childEnds.append(childEnd)
-                parentEnds.append(FileHandle(fileDescriptor: parentEnd, closeOnDealloc: true))
-            }
+        let spawn = ProcessSpawn(
+            executable, arguments: arguments, environment: environment.map { "\($0.key)=\($0.value)" },
+            directory: directory, streams: [input, output, errors])
+        let child: ProcessSpawn.Child
+        switch spawn.spawn() {
+        case .success(let started): child = started
+        case .failure(let failure): throw SpawnFailure(description: failure.description)
         }
-        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
-        if let directory { posix_spawn_file_actions_addchdir_np(&actions, directory) }
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for p in argv { free(p) }
-            for p in envp { free(p) }
-        }
-        // The child starts with no signal blocked and every handler at its default, as from a shell.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard rc == 0 else {
-            for case let handle? in parentEnds { try? handle.close() }
-            throw SpawnFailure(description: "cannot start \(executable): errno \(rc)")
-        }
-        self.pid = pid
-        self.input = parentEnds[0]
-        self.output = parentEnds[1]
-        self.errors = parentEnds[2]
+        let handles = child.ends.map { end in end.map { FileHandle(fileDescriptor: $0, closeOnDealloc: true) } }
+        self.pid = child.pid
+        self.input = handles[0]
+        self.output = handles[1]
+        self.errors = handles[2]
     }
 
     /// Waits for the child to end (once; later calls return the same).
@@ -141,6 +93,25 @@ public final class ChildProcess: @unchecked Sendable {
     private static func decode(_ status: Int32) -> Termination {
         let signal = status & 0x7f
         return signal == 0 ? .exit((status >> 8) & 0xff) : .signal(signal)
+    }
+}
+
+extension ChildProcess {
+    /// Everything the child writes to its standard output and error, until it closes them:
+    /// both read at once (error on a thread of its own, output on the caller's), so a full
+    /// pipe never blocks the child. Not on a Dispatch queue: a test process runs dozens of
+    /// children at once, and as many blocked reads would hold Dispatch's shared threads and
+    /// stall every other test's queued work until Dispatch grew its pool.
+    public func readOutputs() -> (output: Data, errors: Data) {
+        nonisolated(unsafe) var errorData = Data()
+        let errors = self.errors
+        let reader = PlatformThread.start(name: "child-stderr") {
+            errorData = errors?.readAllRetryingInterrupts() ?? Data()
+        }
+        if reader == nil { errorData = errors?.readAllRetryingInterrupts() ?? Data() }
+        let outputData = output?.readAllRetryingInterrupts() ?? Data()
+        reader?.join()
+        return (outputData, errorData)
     }
 }
 

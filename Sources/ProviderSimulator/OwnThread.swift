@@ -1,4 +1,4 @@
-import Foundation
+import Platform
 
 /// Runs `body`, which blocks (waiting for a child process, sleeping, reading a pipe), on a
 /// thread of its own, and awaits its result without holding a Swift concurrency thread.
@@ -8,6 +8,8 @@ import Foundation
 /// every other test, and with them every timeout and timing check being measured.
 public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        let run: @Sendable () -> Void = { continuation.resume(with: Result { try body() }) }
+        // Without a thread to spare, block this one rather than never answer.
+        if !PlatformThread.detach(name: "test-blocking", run) { run() }
     }
 }

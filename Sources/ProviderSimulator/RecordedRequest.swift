@@ -1,4 +1,5 @@
 import HTTPServer
+import Platform
 import ProviderInterface
 
 /// A request the simulator received, as it arrived.
@@ -36,7 +37,7 @@ public struct RecordedRequest: Sendable {
     }
 
     /// The first value of header `name`, compared case-insensitively.
-    public func header(_ name: String) -> String? { QueryString.header(name, in: headers) }
+    public func header(_ name: String) -> String? { HeaderLookup.first(name, in: headers) }
 
     /// The query's pairs, percent-decoded, repeated names kept in order.
     public var queryItems: [(name: String, value: String)] { QueryString.items(query) }

@@ -1,3 +1,5 @@
+import Platform
+
 /// A response a custom route returns.
 public struct SimulatedResponse: Sendable {
     /// How the body is sent.
@@ -50,7 +52,7 @@ public struct SimulatedResponse: Sendable {
     ]
 
     private static func withContentType(_ headers: [(String, String)], _ type: String) -> [(String, String)] {
-        headers.contains { $0.0.lowercased() == "content-type" } ? headers : [("Content-Type", type)] + headers
+        headers.contains { HeaderLookup.namesMatch($0.0, "Content-Type") } ? headers : [("Content-Type", type)] + headers
     }
 
     /// The body's bytes, all chunks joined.

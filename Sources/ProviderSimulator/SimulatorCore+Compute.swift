@@ -1,3 +1,4 @@
+import Platform
 import ProviderInterface
 
 extension SimulatorCore {
@@ -38,12 +39,12 @@ extension SimulatorCore {
     /// `POST /api/v0/bundles/`: asks filtered by `gpu_name` `eq`, ordered by `dph_total`,
     /// capped by `limit` (at most 64); 429 past the per-minute limit; 400 on a bad body.
     private func vastSearch(_ request: RecordedRequest, _ compute: ComputeFixtures) -> SimulatedResponse {
-        let now = ContinuousClock.now
+        let now = MonotonicTime.milliseconds()
         let limited = state.withLock { state -> Int? in
-            state.vastSearches.removeAll { now - $0 > .seconds(60) }
+            state.vastSearches.removeAll { now - $0 > 60_000 }
             guard state.vastSearches.count < compute.vastRequestsPerMinute else {
                 let oldest = state.vastSearches.first ?? now
-                let wait = 60 - (now - oldest).components.seconds
+                let wait = 60 - (now - oldest) / 1000
                 return Int(max(1, wait))
             }
             state.vastSearches.append(now)

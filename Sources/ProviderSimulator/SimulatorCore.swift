@@ -21,7 +21,7 @@ final class SimulatorCore: Sendable {
         /// Hub listing matches (indices into `hubModels`) of the current generation, by filter.
         var filterCache: [String: [Int]] = [:]
         /// When each recent Vast search arrived (its per-minute rate limit).
-        var vastSearches: [ContinuousClock.Instant] = []
+        var vastSearches: [Int] = []
     }
 
     /// What one request sees of the state.

@@ -1,4 +1,4 @@
-import EventLoops
+import Platform
 import ProviderInterface
 import ProviderSimulator
 import Synchronization
@@ -89,7 +89,9 @@ import Glibc
         defer { sim.stop() }
         // Far slower than the bounds below, so a loaded CI machine's scheduling delays (up to 2 s
         // seen with the whole suite in parallel) cannot pass for waiting on the answer.
+        let arrived = ArrivalCount()
         sim.route("GET", "/slow") { _ in
+            arrived.count.add(1, ordering: .relaxed)
             usleep(5_000_000)
             return .json("{}")
         }
@@ -105,16 +107,26 @@ import Glibc
         // A loop that stops (a server shutting down) ends what its transfers were waiting for.
         let loop = try #require(EventLoop())
         #expect(loop.start(name: "test-loop"))
-        let begin = MonotonicTime.nanoseconds()
         let pending = Task(executorPreference: loop) {
             await TransportFixture.error { try await transport.send(HTTPRequest(url: sim.url("/slow"))) }
         }
-        try await Task.sleep(for: .milliseconds(150))
+        // The loop stops once its transfer is under way (the provider has the request), however
+        // slowly a loaded machine got it there.
+        let waitUntil = MonotonicTime.nanoseconds() + 10_000_000_000
+        while arrived.count.load(ordering: .relaxed) < 2, MonotonicTime.nanoseconds() < waitUntil {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(arrived.count.load(ordering: .relaxed) == 2)
+        let stoppedAt = MonotonicTime.nanoseconds()
         loop.stop()
         loop.join()
+        let joinedMs = (MonotonicTime.nanoseconds() - stoppedAt) / 1_000_000
         let stopped = await pending.value
         #expect(stopped?.code == .cancelled)
-        #expect((MonotonicTime.nanoseconds() - begin) / 1_000_000 < 3_500)
+        let endedMs = (MonotonicTime.nanoseconds() - stoppedAt) / 1_000_000
+        #expect(
+            endedMs < 3_500,
+            "the loop joined \(joinedMs) ms and the transfer ended \(endedMs) ms after it")
     }
 
     @Test func aTransferStartedWhileTheLoopWindsDownGoesToTheTransportsOwnThread() async throws {
@@ -143,4 +155,9 @@ import Glibc
 /// What a task started from a stop hook got back.
 private final class LateAnswer: Sendable {
     let text = Mutex<String?>(nil)
+}
+
+/// How many requests reached a simulator route.
+private final class ArrivalCount: Sendable {
+    let count = Atomic<Int>(0)
 }

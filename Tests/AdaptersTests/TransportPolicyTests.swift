@@ -1,4 +1,5 @@
 import CCurl
+import Platform
 import Testing
 
 @testable import Adapters
@@ -141,6 +142,6 @@ import Testing
 
 extension CurlHop {
     fileprivate func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name }?.value
+        HeaderLookup.first(name, in: headers)
     }
 }

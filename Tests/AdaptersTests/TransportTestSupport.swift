@@ -59,27 +59,7 @@ enum TransportFixture {
     /// (SYNs are dropped): the way to hit the connect timeout without leaving the machine.
     /// Call `close` on the returned descriptors when done.
     static func unacceptingPort() throws -> (port: Int, descriptors: [Int32]) {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(listener, pointer, length) == 0 && listen(listener, 0) == 0 && getsockname(listener, pointer, &length) == 0
-            }
-        }
-        try #require(bound)
-        var descriptors = [listener]
-        for _ in 0..<4 {  // fill the accept queue; they stay pending, never accepted
-            let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-            _ = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, length) }
-            }
-            descriptors.append(filler)
-        }
-        usleep(20_000)
-        return (Int(UInt16(bigEndian: address.sin_port)), descriptors)
+        try #require(LoopbackSocket.unacceptingPort())
     }
 
     /// `"{"message":"compressed hello, compressed hello, compressed hello"}"`, gzip-compressed.

@@ -35,17 +35,7 @@ struct BrokerProcess {
         let child = try ChildProcess(executable.path, args, environment: env, directory: cwd?.path, input: .pipe)
         if let stdin { child.input?.writeAllRetryingInterrupts(Data(stdin.utf8)) }
         try child.input?.close()
-        // Read both pipes concurrently so a full pipe never blocks the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            outData = child.output?.readAllRetryingInterrupts() ?? Data()
-            group.leave()
-        }
-        errData = child.errors?.readAllRetryingInterrupts() ?? Data()
-        group.wait()
+        let (outData, errData) = child.readOutputs()
         return Result(
             code: child.wait().code, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))

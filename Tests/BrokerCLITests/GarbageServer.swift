@@ -1,4 +1,6 @@
 import Foundation
+import Platform
+import ProviderSimulator
 
 #if canImport(Glibc)
 import Glibc
@@ -11,22 +13,11 @@ final class GarbageServer: @unchecked Sendable {
     private let socket: Int32
 
     init() throws {
-        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) }
-        }
-        guard bound == 0, listen(fd, 16) == 0 else { throw CocoaError(.fileWriteUnknown) }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
+        guard let listening = LoopbackSocket.listen(backlog: 16) else { throw CocoaError(.fileWriteUnknown) }
+        let fd = listening.fd
         socket = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-        let thread = Thread { [fd] in
+        port = listening.port
+        let started = PlatformThread.detach(name: "garbage-server") { [fd] in
             while true {
                 let client = accept(fd, nil, nil)
                 if client < 0 { return }
@@ -37,7 +28,7 @@ final class GarbageServer: @unchecked Sendable {
                 close(client)
             }
         }
-        thread.start()
+        guard started else { throw CocoaError(.fileWriteUnknown) }
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }

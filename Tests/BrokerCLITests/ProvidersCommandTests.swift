@@ -25,6 +25,25 @@ struct ProvidersCommandTests {
         #expect(!result.stderr.contains("hf_abcdefghijklmnop-qrstuvwxyz0123"))
     }
 
+    @Test("providers check refuses plain http to a name that only starts with 127. (the transport would refuse every call)")
+    func checkUsesTheTransportsLoopbackRule() async throws {
+        let dir = try BrokerProcess.temporaryDirectory()
+        let registry = dir.appendingPathComponent("reg.json")
+        try """
+        {"providers": [
+          {"key": "home", "adapter": "openai-compatible", "base_url": "http://127.0.0.1:9/v1", "pricing": {"source": "none"}},
+          {"key": "named", "adapter": "openai-compatible", "base_url": "http://127.example.com/v1", "pricing": {"source": "none"}},
+          {"key": "sub", "adapter": "openai-compatible", "base_url": "http://api.localhost/v1", "pricing": {"source": "none"}}
+        ]}
+        """.write(to: registry, atomically: true, encoding: .utf8)
+        let result = try await BrokerProcess.run(["providers", "check", "--registry", registry.path])
+        #expect(result.code == 65)
+        #expect(result.stderr.contains("providers[1].base_url: must be https unless the host is loopback (got 'http://127.example.com')"))
+        #expect(result.stderr.contains("providers[2].base_url: must be https unless the host is loopback (got 'http://api.localhost')"))
+        #expect(!result.stderr.contains("providers[0]"))
+        #expect(result.stderr.contains("2 problems"))
+    }
+
     @Test("a registry that is not JSON names the file and line")
     func malformedRegistry() async throws {
         let dir = try BrokerProcess.temporaryDirectory()

@@ -96,16 +96,7 @@ struct OfficialClientTests {
             [BrokerServeProcess.repositoryRoot.appendingPathComponent("scripts/" + script).path, server.baseURL, Self.key]
                 + arguments,
             environment: ["PATH": "/usr/bin:/bin", "HF_HUB_DISABLE_TELEMETRY": "1", "HOME": home.path, "NO_PROXY": "127.0.0.1"])
-        // Standard error is read on its own thread, so a full pipe never blocks the clients.
-        let errorsRead = DispatchGroup()
-        nonisolated(unsafe) var stderrData = Data()
-        errorsRead.enter()
-        DispatchQueue.global().async {
-            stderrData = child.errors?.readAllRetryingInterrupts() ?? Data()
-            errorsRead.leave()
-        }
-        let stdout = child.output?.readAllRetryingInterrupts() ?? Data()
-        errorsRead.wait()
+        let (stdout, stderrData) = child.readOutputs()
         let status = child.wait().code
         let (code, serveLog) = server.terminate()
         return (status, stdout, String(decoding: stderrData, as: UTF8.self), code, serveLog)

@@ -3,6 +3,7 @@ import Broker
 import BrokerServe
 import Foundation
 import HTTPServer
+import Platform
 import ProviderInterface
 import ProviderSimulator
 import Testing
@@ -46,10 +47,15 @@ final class ServeHarness: Sendable {
         configuration.threadModel = model.threadModel
         configure(&configuration)
         let environment = Self.environment
-        let context = AdapterContext(environment: environment, transport: CurlTransport.shared)
+        // The execution strategy `broker serve` hands its server and its transport.
+        let blockingThreads = BlockingThreads()
+        let busyPoll = configuration.makeBusyPoll()
+        let transport = CurlTransport(blockingThreads: blockingThreads, busyPoll: busyPoll)
+        let context = AdapterContext(environment: environment, transport: transport)
         let service = BrokerService(
             configuration: configuration, registry: registry, store: store, environment: environment,
-            factory: { entry throws(ProviderError) in try AdapterFactory.standard.make(entry, context: context) })
+            factory: { entry throws(ProviderError) in try AdapterFactory.standard.make(entry, context: context) },
+            blockingThreads: blockingThreads, busyPoll: busyPoll)
         server = BrokerServer(service: service)
         try await server.start()
         if refresh { await server.refreshNow() }

@@ -292,6 +292,121 @@ struct LedgerWriterTests {
         #expect(writer.health.failedCommits == 1)
     }
 
+    @Test("commit returns only once the row is committed: while another process holds the store it waits, and the row is there when it returns")
+    func commitWaitsForItsRow() async throws {
+        let (store, other) = try Self.lockedStore(busyTimeoutMs: 10_000)
+        let writer = LedgerWriter(store: store, delayMs: 1)
+        let returned = Atomic<Bool>(false)
+        let committing = Task {
+            let ok = await writer.commit(Self.attempt(1))
+            returned.store(true, ordering: .sequentiallyConsistent)
+            return ok
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let early = returned.load(ordering: .sequentiallyConsistent)
+        #expect(!early, "commit returned while the store was held by another process")
+        try other.execute("COMMIT")
+        #expect(await committing.value)
+        // Read through a connection of its own, as another process would.
+        let reader = try SQLiteConnection(path: store.path)
+        #expect(try reader.firstRow("SELECT count(*) FROM usage WHERE request_id = 'r1' AND outcome = 'ok'") { $0.int64(0) } == 1)
+        #expect(writer.health.failedCommits == 0)
+    }
+
+    @Test("a sent row is written within the delay without any commit or flush, and the attempt's own row replaces it")
+    func sentRowsAreWrittenByTheWriter() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
+        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+        let writer = LedgerWriter(store: store, delayMs: 20)
+        func sent(_ i: Int) -> UsageRecord {
+            UsageRecord(requestID: "r\(i)", attempt: 1, at: Int64(i), provider: "a", model: "m", task: .conversational,
+                latencyMs: 0, outcome: UsageRecord.sentOutcome)
+        }
+        writer.enqueue(sent(1))
+        writer.enqueue(sent(2))
+        // r2 ends at once: its own row goes in the same commit as its sent row, which it replaces.
+        #expect(await writer.commit(Self.attempt(2)))
+        var unknown = 0
+        for _ in 0..<200 where unknown == 0 {
+            unknown = try await store.usage(sinceMs: 0, by: .provider).first?.unknownOutcomes ?? 0
+            if unknown == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(unknown == 1, "r1's sent row was not written by the writer's thread")
+        let rows = try #require(try await store.usage(sinceMs: 0, by: .provider).first)
+        #expect(rows.requests == 2 && rows.attempts == 2 && rows.costPicoUSD == 1_000)
+        // r1 ends later: its row replaces the sent one.
+        #expect(await writer.commit(Self.attempt(1)))
+        let after = try #require(try await store.usage(sinceMs: 0, by: .provider).first)
+        #expect(after.unknownOutcomes == 0 && after.attempts == 2 && after.costPicoUSD == 2_000)
+    }
+
+    @Test("with many requests in flight, every commit returns only once its row can be read by another process, however the commits are grouped")
+    func concurrentCommitsAreReadableWhenTheyReturn() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
+        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+        let writer = LedgerWriter(store: store, delayMs: 20)
+        let path = store.path
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    let reader = try SQLiteConnection(path: path)
+                    for i in 0..<40 {
+                        let id = "w\(worker)-\(i)"
+                        writer.enqueue(UsageRecord(
+                            requestID: id, attempt: 1, at: 1, provider: "a", model: "m", task: .conversational, latencyMs: 0,
+                            outcome: UsageRecord.sentOutcome))
+                        try await Task.sleep(for: .microseconds(Int.random(in: 0...800)))
+                        let committed = await writer.commit(UsageRecord(
+                            requestID: id, attempt: 1, at: 2, provider: "a", model: "m", task: .conversational,
+                            inputTokens: 1, outputTokens: 1, costPicoUSD: 1_000, latencyMs: 1))
+                        #expect(committed)
+                        let rows = try reader.firstRow(
+                            "SELECT count(*) FROM usage WHERE request_id = ? AND outcome = 'ok'", [.text(id)]) { $0.int64(0) }
+                        #expect(rows == 1, "\(id): its commit returned before another connection could read its row")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let total = try #require(try await store.usage(sinceMs: 0, by: .provider).first)
+        #expect(total.requests == 320 && total.attempts == 320 && total.costPicoUSD == 320_000 && total.unknownOutcomes == 0)
+    }
+
+    @Test("flush returns once what was queued before it is written, even while more keeps coming")
+    func flushIsNotStarvedByLoad() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
+        let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
+        let writer = LedgerWriter(store: store, delayMs: 20)
+        for i in 0..<50 { writer.enqueue(Self.attempt(i)) }
+        let stop = Atomic<Bool>(false)
+        // Requests keep starting (a `sent` row each) and ending while the flush waits.
+        // (For 3 s at most, so that a flush that waits for a quiet moment fails the test, not hangs it.)
+        let load = Task.detached {
+            var i = 1_000
+            let until = Date().addingTimeInterval(3)
+            while !stop.load(ordering: .relaxed), Date() < until {
+                for _ in 0..<20 {
+                    writer.enqueue(UsageRecord(
+                        requestID: "r\(i)", attempt: 1, at: Int64(i), provider: "a", model: "m", task: .conversational,
+                        latencyMs: 0, outcome: UsageRecord.sentOutcome))
+                    if i % 2 == 0 { writer.enqueue(Self.attempt(i - 1)) }
+                    i += 1
+                }
+                try? await Task.sleep(for: .microseconds(100))
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let started = Date()
+        let flushed = await writer.flush()
+        let seconds = Date().timeIntervalSince(started)
+        stop.store(true, ordering: .relaxed)
+        await load.value
+        #expect(flushed)
+        #expect(seconds < 2.5, "flush waited \(seconds) s while rows kept coming")
+        let early = try await store.usage(sinceMs: 0, by: .provider).first
+        #expect((early?.requests ?? 0) >= 50)
+    }
+
     @Test("a batch of attempts, written 32 to a statement, skips those already recorded, in the batch or before", arguments: StoreBackend.all)
     func batchSkipsRecorded(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)

@@ -1,6 +1,7 @@
 import Dispatch
-import EventLoops
+import Platform
 import HTTPServer
+import ProviderSimulator
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import Dispatch
 import HTTPServer
+import ProviderSimulator
 import Synchronization
 import Testing
 

@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Platform
+import ProviderSimulator
 
 /// A minimal blocking HTTP/1.1 client on one kept-alive socket: the baseline the transport
 /// is compared with (no parsing beyond finding the first body byte and the chunked end).
@@ -10,18 +12,8 @@ final class RawHTTPClient {
 
     /// Connects to 127.0.0.1:`port` with TCP_NODELAY.
     init(port: Int) throws {
-        socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { throw BenchError("socket failed") }
-        var one: Int32 = 1
-        setsockopt(socketFD, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else { throw BenchError("connect failed") }
+        guard let fd = LoopbackSocket.connect(port: port) else { throw BenchError("connect failed") }
+        socketFD = fd
     }
 
     deinit { close(socketFD) }
@@ -30,7 +22,7 @@ final class RawHTTPClient {
     /// the request is written until the first body byte is read, then reads to the end.
     func firstBodyByteNanoseconds(path: String) throws -> UInt64 {
         let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: */*\r\n\r\n".utf8)
-        let started = BenchClock.nanoseconds()
+        let started = MonotonicTime.nanoseconds()
         guard request.withUnsafeBytes({ send(socketFD, $0.baseAddress, $0.count, 0) }) == request.count else {
             throw BenchError("send failed")
         }
@@ -41,7 +33,7 @@ final class RawHTTPClient {
             guard count > 0 else { throw BenchError("connection closed") }
             received.append(contentsOf: buffer[0..<count])
             if firstBodyAt == nil, let end = Self.headerEnd(received), received.count > end {
-                firstBodyAt = BenchClock.nanoseconds()
+                firstBodyAt = MonotonicTime.nanoseconds()
             }
             if let firstBodyAt, received.count >= 5, received.suffix(5).elementsEqual("0\r\n\r\n".utf8) {
                 return firstBodyAt - started
@@ -63,13 +55,4 @@ final class RawHTTPClient {
 struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// The monotonic clock, in nanoseconds.
-enum BenchClock {
-    static func nanoseconds() -> UInt64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-    }
 }

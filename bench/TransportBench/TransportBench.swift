@@ -1,4 +1,5 @@
 import Adapters
+import Platform
 import ProviderSimulator
 
 /// The measurements; a non-isolated type so the simulator's route closures are not
@@ -23,14 +24,14 @@ enum TransportBench {
         simulator.clearRequests()
         var latencies: [UInt64] = []
         latencies.reserveCapacity(count)
-        let started = BenchClock.nanoseconds()
+        let started = MonotonicTime.nanoseconds()
         for _ in 0..<count {
-            let before = BenchClock.nanoseconds()
+            let before = MonotonicTime.nanoseconds()
             let response = try await transport.send(request)
-            latencies.append(BenchClock.nanoseconds() - before)
+            latencies.append(MonotonicTime.nanoseconds() - before)
             guard response.status == 200 else { throw BenchError("status \(response.status)") }
         }
-        let seconds = Double(BenchClock.nanoseconds() - started) / 1e9
+        let seconds = Double(MonotonicTime.nanoseconds() - started) / 1e9
         let connections = Set(simulator.requests.map(\.connectionID)).count
         print("(a) sequential small requests: \(count) in \(fixed(seconds, 3)) s = \(Int(Double(count) / seconds)) req/s "
             + "(p50 \(micros(percentile(latencies, 0.5))) µs, p99 \(micros(percentile(latencies, 0.99))) µs, "
@@ -66,14 +67,14 @@ enum TransportBench {
 
     /// Nanoseconds to the first body chunk and to the first parsed event of one stream.
     static func transportFirstChunk(_ transport: CurlTransport, _ request: HTTPRequest) async throws -> (UInt64, UInt64) {
-        let started = BenchClock.nanoseconds()
+        let started = MonotonicTime.nanoseconds()
         let response = try await transport.stream(request)
         var parser = OpenAIChatSSEParser()
         var chunkAt: UInt64?
         var eventAt: UInt64?
         for try await chunk in response.body {
-            if chunkAt == nil { chunkAt = BenchClock.nanoseconds() }
-            if eventAt == nil, !parser.feed(chunk).isEmpty { eventAt = BenchClock.nanoseconds() }
+            if chunkAt == nil { chunkAt = MonotonicTime.nanoseconds() }
+            if eventAt == nil, !parser.feed(chunk).isEmpty { eventAt = MonotonicTime.nanoseconds() }
         }
         guard let chunkAt, let eventAt else { throw BenchError("empty stream") }
         return (chunkAt - started, eventAt - started)

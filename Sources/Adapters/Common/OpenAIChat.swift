@@ -65,6 +65,24 @@ public enum OpenAIChat {
             streamOptions: stream ? JSONObject([("include_usage", .bool(true))]) : nil, parameters: parameters)
     }
 
+    /// The JSON of a whole answer: a non-2xx status throws the error ``ProviderErrorMapping``
+    /// maps it to, a body that is not JSON is `.malformedResponse` ("`what` is not JSON"), and a
+    /// 200 carrying an `error` member throws that error.
+    static func answerJSON(
+        _ response: HTTPResponse, provider: String?, redactor: Redactor, what: String
+    ) throws(ProviderError) -> JSONValue {
+        if let error = ProviderErrorMapping.check(response, provider: provider, redactor: redactor) { throw error }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(response.body)
+        } catch {
+            throw ProviderError(
+                .malformedResponse, provider: provider, status: response.status, message: "\(what) is not JSON: \(error)")
+        }
+        if let error = ProviderErrorMapping.inBandError(value, provider: provider, redactor: redactor) { throw error }
+        return value
+    }
+
     /// Parses a whole (non-streamed) answer.
     ///
     /// A non-2xx status is mapped by ``ProviderErrorMapping``; a 200 whose body carries an
@@ -76,15 +94,7 @@ public enum OpenAIChat {
     public static func parseResponse(
         _ response: HTTPResponse, provider: String?, redactor: Redactor = Redactor(secrets: [])
     ) throws(ProviderError) -> InferenceResponse {
-        if let error = ProviderErrorMapping.check(response, provider: provider, redactor: redactor) { throw error }
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(response.body)
-        } catch {
-            throw ProviderError(.malformedResponse, provider: provider, status: response.status,
-                                message: "chat answer is not JSON: \(error)")
-        }
-        if let error = ProviderErrorMapping.inBandError(value, provider: provider, redactor: redactor) { throw error }
+        let value = try answerJSON(response, provider: provider, redactor: redactor, what: "chat answer")
         guard var completion = OpenAICompletion(parsing: value), let message = completion.firstMessage else {
             throw ProviderError(.malformedResponse, provider: provider, status: response.status,
                                 message: "chat answer has no choices[0].message")

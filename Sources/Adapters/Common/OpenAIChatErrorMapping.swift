@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Platform
 import ProviderInterface
 
 /// Turns an HTTP error answer into the ``ProviderError`` every adapter throws.
@@ -93,7 +94,7 @@ public enum ProviderErrorMapping {
     /// How long the headers ask to wait, in milliseconds: `Retry-After` (delta seconds or an
     /// HTTP date), else the Hub's `RateLimit` `t=` when `r=0`. `nil` when neither is usable.
     public static func retryAfterMs(headers: [HTTPHeader], now: Date = Date()) -> Int? {
-        if let value = header("retry-after", in: headers) {
+        if let value = HeaderLookup.first("retry-after", in: headers) {
             let trimmed = OpenAIChatText.trimmed(value)
             if let scaled = DecimalText.scaled(trimmed, by: 3), scaled.value >= 0, trimmed.first?.isNumber == true {
                 return Int(clamping: scaled.value)
@@ -103,14 +104,10 @@ public enum ProviderErrorMapping {
                 return ms <= 0 ? 0 : Int(ms.rounded(.up))
             }
         }
-        if let value = header("ratelimit", in: headers), let reset = HubRateLimit(value), reset.remaining == 0 {
+        if let value = HeaderLookup.first("ratelimit", in: headers), let reset = HubRateLimit(value), reset.remaining == 0 {
             return reset.resetSeconds * 1000
         }
         return nil
-    }
-
-    static func header(_ name: String, in headers: [HTTPHeader]) -> String? {
-        headers.first { $0.name.lowercased() == name }?.value
     }
 
     static func clip(_ text: String) -> String {

@@ -4,6 +4,32 @@ extension OpenAIChat {
     /// The largest error body read from a failed stream, in bytes.
     static let maxStreamErrorBody = 64 << 10
 
+    /// The events of a 2xx stream: `.opened(httpStatus:)` with the status of its response head,
+    /// then whatever `pump` yields reading the body, on a task of its own that the consumer's
+    /// going away cancels; `pump`'s error ends the stream. The one stream set-up of the chat and
+    /// Responses readers.
+    static func pumped(
+        _ response: HTTPStreamingResponse,
+        pump: @escaping @Sendable (
+            AsyncThrowingStream<[UInt8], any Error>, AsyncThrowingStream<InferenceEvent, any Error>.Continuation
+        ) async throws(ProviderError) -> Void
+    ) -> AsyncThrowingStream<InferenceEvent, any Error> {
+        let body = response.body
+        let status = response.status
+        return AsyncThrowingStream { continuation in
+            continuation.yield(.opened(httpStatus: status))
+            let task = Task {
+                do throws(ProviderError) {
+                    try await pump(body, continuation)
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
     /// Turns a streamed chat answer into events.
     ///
     /// - A 2xx answer first yields `.opened(httpStatus:)` with the status of its response head.
@@ -34,19 +60,8 @@ extension OpenAIChat {
                 continuation.finish()
             }
         }
-        let body = response.body
-        let status = response.status
-        return AsyncThrowingStream { continuation in
-            continuation.yield(.opened(httpStatus: status))
-            let task = Task {
-                do throws(ProviderError) {
-                    try await pump(body, provider: provider, redactor: redactor, into: continuation)
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
+        return OpenAIChat.pumped(response) { body, continuation throws(ProviderError) in
+            try await pump(body, provider: provider, redactor: redactor, into: continuation)
         }
     }
 

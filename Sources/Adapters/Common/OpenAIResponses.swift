@@ -34,15 +34,7 @@ public enum OpenAIResponses {
     public static func parseResponse(
         _ response: HTTPResponse, provider: String?, redactor: Redactor = Redactor(secrets: [])
     ) throws(ProviderError) -> InferenceResponse {
-        if let error = ProviderErrorMapping.check(response, provider: provider, redactor: redactor) { throw error }
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(response.body)
-        } catch {
-            throw ProviderError(
-                .malformedResponse, provider: provider, status: response.status, message: "response is not JSON: \(error)")
-        }
-        if let error = ProviderErrorMapping.inBandError(value, provider: provider, redactor: redactor) { throw error }
+        let value = try OpenAIChat.answerJSON(response, provider: provider, redactor: redactor, what: "response")
         guard let parsed = OpenAIResponse(parsing: value) else {
             throw ProviderError(
                 .malformedResponse, provider: provider, status: response.status, message: "answer is not a response object")
@@ -69,19 +61,8 @@ public enum OpenAIResponses {
             throw ProviderErrorMapping.check(whole, provider: provider, redactor: redactor)
                 ?? ProviderError(.malformedResponse, provider: provider, status: response.status, message: "stream refused")
         }
-        let body = response.body
-        let status = response.status
-        return AsyncThrowingStream { continuation in
-            continuation.yield(.opened(httpStatus: status))
-            let task = Task {
-                do throws(ProviderError) {
-                    try await pump(body, provider: provider, redactor: redactor, into: continuation)
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
+        return OpenAIChat.pumped(response) { body, continuation throws(ProviderError) in
+            try await pump(body, provider: provider, redactor: redactor, into: continuation)
         }
     }
 

@@ -1,3 +1,4 @@
+import Platform
 import ProviderInterface
 import Synchronization
 
@@ -64,7 +65,7 @@ public struct ExecPluginAdapter: ProviderInterface {
         let (stream, continuation) = AsyncThrowingStream<InferenceEvent, any Error>.makeStream()
         continuation.onTermination = { _ in cancellation.cancel() }
         let results = self.results
-        let started = PluginThread.start {
+        let started = PlatformThread.detach(name: "plugin") {
             var lastUsage: TokenUsage?
             invocationCall.perform(
                 cancellation: cancellation,
@@ -98,7 +99,7 @@ public struct ExecPluginAdapter: ProviderInterface {
         let provider = key
         let outcome: Result<JSONValue, ProviderError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let started = PluginThread.start {
+                let started = PlatformThread.detach(name: "plugin") {
                     pluginCall.perform(cancellation: cancellation, onEvent: { _ in }, onDone: { continuation.resume(returning: $0) })
                 }
                 if !started {

@@ -3,7 +3,7 @@ import ProviderInterface
 /// One operation against a plugin process: start it, send the request line, read events and
 /// the answer, and turn every way a plugin can fail (cannot start, crashes, hangs, writes
 /// garbage) into a ``ProviderError`` that ends with the tail of its stderr. Blocking: run
-/// on a ``PluginThread``.
+/// on a thread of its own (`PlatformThread`).
 struct ExecPluginCall: Sendable {
     /// How to start the plugin, with the request line as its input.
     var invocation: PluginInvocation

@@ -1,3 +1,5 @@
+import Platform
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -50,7 +52,7 @@ struct PluginSpawnError: Error, Sendable, Hashable {
 
 /// Runs one plugin process: spawns it (own process group, exact environment), writes its
 /// input, hands each stdout line to a reader, keeps the tail of stderr, and enforces the time
-/// bound (SIGTERM to the group, then SIGKILL). Blocking: run it on a ``PluginThread``.
+/// bound (SIGTERM to the group, then SIGKILL). Blocking: run it on a thread of its own (`PlatformThread`).
 enum PluginProcess {
     /// Bytes of stderr kept.
     static let stderrKept = 4096
@@ -65,12 +67,17 @@ enum PluginProcess {
         _ invocation: PluginInvocation, cancellation: PluginCancellation,
         onLine: (ArraySlice<UInt8>) -> PluginLineVerdict
     ) -> Result<PluginExit, PluginSpawnError> {
-        let child: PluginSpawn.Child
-        switch PluginSpawn.spawn(invocation) {
+        // Its own process group, so that a timeout ends the whole group; socket pairs for its
+        // standard streams.
+        let spawn = ProcessSpawn(
+            invocation.executable, arguments: invocation.arguments, environment: invocation.environment,
+            directory: invocation.directory, ownProcessGroup: true, streams: [.socket, .socket, .socket])
+        let child: ProcessSpawn.Child
+        switch spawn.spawn() {
         case .success(let c): child = c
-        case .failure(let error): return .failure(error)
+        case .failure(let failure): return .failure(PluginSpawnError(code: failure.code, message: failure.description))
         }
-        let started = PluginClock.nowMs()
+        let started = MonotonicTime.milliseconds()
         var deadline = started &+ invocation.timeoutMs
         var silentFrom = started
         /// The earlier of the run's deadline and, for a stream, the end of the allowed silence.
@@ -78,7 +85,7 @@ enum PluginProcess {
             guard let silence = invocation.silenceMs, silentFrom &+ silence < deadline else { return (deadline, false) }
             return (silentFrom &+ silence, true)
         }
-        var pipes = PluginPipes(input: child.stdin, output: child.stdout, errors: child.stderr)
+        var pipes = PluginPipes(input: child.ends[0] ?? -1, output: child.ends[1] ?? -1, errors: child.ends[2] ?? -1)
         var written = 0
         if invocation.input.isEmpty { pipes.closeInput() }
         var line: [UInt8] = []
@@ -89,7 +96,7 @@ enum PluginProcess {
         loop: while true {
             if cancellation.isCancelled { reason = .cancelled; break }
             let next = nextDeadline()
-            let remaining = next.at - PluginClock.nowMs()
+            let remaining = next.at - MonotonicTime.milliseconds()
             if remaining <= 0 { reason = next.silence ? .fellSilent : .timedOut; break }
             var fds = pipes.pollSet()
             if fds.isEmpty { break }
@@ -100,7 +107,7 @@ enum PluginProcess {
                     if written >= invocation.input.count { pipes.closeInput() }
                 } else if pfd.fd == pipes.output {
                     let (bytes, open) = pipes.read(pipes.output)
-                    if !bytes.isEmpty { silentFrom = PluginClock.nowMs() }
+                    if !bytes.isEmpty { silentFrom = MonotonicTime.milliseconds() }
                     line.append(contentsOf: bytes)
                     if !open {
                         pipes.closeOutput()
@@ -134,11 +141,11 @@ enum PluginProcess {
         switch reason {
         case nil:  // stdout ended: the plugin should exit now
             let next = nextDeadline()
-            status = wait(child.pid, withinMs: max(0, next.at - PluginClock.nowMs()), draining: &pipes, into: &tail)
+            status = wait(child.pid, withinMs: max(0, next.at - MonotonicTime.milliseconds()), draining: &pipes, into: &tail)
             if status == nil { reason = next.silence ? .fellSilent : .timedOut }
         case .stopped? where graceful:
             deadline = nextDeadline().at
-            status = wait(child.pid, withinMs: min(exitGraceMs, max(0, deadline - PluginClock.nowMs())), draining: &pipes, into: &tail)
+            status = wait(child.pid, withinMs: min(exitGraceMs, max(0, deadline - MonotonicTime.milliseconds())), draining: &pipes, into: &tail)
         default: break
         }
         if status == nil { status = terminate(child.pid, draining: &pipes, into: &tail) }
@@ -152,14 +159,14 @@ enum PluginProcess {
 
     /// Waits up to `ms` for `pid` to exit, reading stderr meanwhile; its wait status, or `nil`.
     static func wait(_ pid: pid_t, withinMs ms: Int, draining pipes: inout PluginPipes, into tail: inout StderrTail) -> Int32? {
-        let until = PluginClock.nowMs() + ms
+        let until = MonotonicTime.milliseconds() + ms
         var status: Int32 = 0
         while true {
             let rc = waitpid(pid, &status, WNOHANG)
             if rc == pid { return status }
             if rc < 0, errno != EINTR { return 0 }
             tail.append(pipes.drain(pipes.errors))
-            if PluginClock.nowMs() >= until { return nil }
+            if MonotonicTime.milliseconds() >= until { return nil }
             usleep(2000)
         }
     }
@@ -173,15 +180,6 @@ enum PluginProcess {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         return status
-    }
-}
-
-/// Milliseconds on the monotonic clock, for plugin deadlines.
-enum PluginClock {
-    static func nowMs() -> Int {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int(ts.tv_sec) * 1000 + Int(ts.tv_nsec) / 1_000_000
     }
 }
 

@@ -1,3 +1,4 @@
+import Platform
 import ProviderInterface
 import Synchronization
 
@@ -5,24 +6,24 @@ import Synchronization
 /// what a refresh does — reads the prices from it instead of fetching the same list again.
 /// Taken once: a later `getPricing()` fetches fresh data.
 final class RecentCatalog: Sendable {
-    /// How long a listed catalog may be reused.
-    static let reuseWindow = Duration.seconds(60)
+    /// How long a listed catalog may be reused, in milliseconds.
+    static let reuseWindowMs = 60_000
 
-    private let state = Mutex<(catalog: ModelCatalog, at: ContinuousClock.Instant)?>(nil)
+    private let state = Mutex<(catalog: ModelCatalog, atMs: Int)?>(nil)
 
     /// An empty memory.
     init() {}
 
     /// Remembers a catalog just listed.
     func remember(_ catalog: ModelCatalog) {
-        state.withLock { $0 = (catalog, ContinuousClock.now) }
+        state.withLock { $0 = (catalog, MonotonicTime.milliseconds()) }
     }
 
     /// The remembered catalog when it is recent, forgetting it.
     func take() -> ModelCatalog? {
         state.withLock { memory in
             defer { memory = nil }
-            guard let memory, ContinuousClock.now - memory.at < Self.reuseWindow else { return nil }
+            guard let memory, MonotonicTime.milliseconds() - memory.atMs < Self.reuseWindowMs else { return nil }
             return memory.catalog
         }
     }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Platform
 
 /// One exchange on the wire — what a single curl transfer sends. A request that is
 /// redirected becomes several hops.
@@ -64,15 +65,9 @@ struct CurlHop: Sendable {
     /// Method and redacted URL: the context of every error message.
     var context: String { "\(method) \(url.redacted)" }
 
-    /// Whether the header named `lowercasedName` is present (names compare case-insensitively,
-    /// byte by byte: header names are ASCII tokens).
-    func hasHeader(_ lowercasedName: String) -> Bool {
-        headers.contains { header in
-            header.name.utf8.count == lowercasedName.utf8.count
-                && zip(header.name.utf8, lowercasedName.utf8).allSatisfy { a, b in
-                    (a >= 65 && a <= 90 ? a | 0x20 : a) == b
-                }
-        }
+    /// Whether a header named `name` is present (names compare case-insensitively).
+    func hasHeader(_ name: String) -> Bool {
+        headers.contains { HeaderLookup.namesMatch($0.name, name) }
     }
 
     /// RFC 9110 `tchar`.

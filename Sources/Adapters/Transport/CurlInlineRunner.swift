@@ -1,4 +1,5 @@
 import CCurl
+import Platform
 import ProviderInterface
 import Synchronization
 
@@ -13,7 +14,7 @@ import Darwin
 /// reads the answer itself, with no hand-off to the loop thread and back (two thread
 /// wake-ups per request less).
 ///
-/// One per thread that sends while ``BlockingThread/isAllowed``, with its own multi
+/// One per thread that sends while ``BlockingThreads/isAllowed``, with its own multi
 /// handle (so its own kept-alive connections) and easy handles, freed when the thread ends.
 /// Timeouts, size limit, redirects and cancellation behave as on the loop thread.
 final class CurlInlineRunner: @unchecked Sendable {
@@ -34,7 +35,7 @@ final class CurlInlineRunner: @unchecked Sendable {
     func wake() { curl_multi_wakeup(multi) }
 
     /// Runs `transfer` to its end on this thread.
-    func perform(_ transfer: CurlTransfer) -> Result<CurlHopOutcome, TransportError> {
+    func perform(_ transfer: CurlTransfer, busyPoll: BusyPoll?) -> Result<CurlHopOutcome, TransportError> {
         if transfer.cancelRequested.load(ordering: .acquiring) {
             return .failure(TransportError(.cancelled, "\(transfer.hop.context): cancelled"))
         }
@@ -78,7 +79,7 @@ final class CurlInlineRunner: @unchecked Sendable {
                 waitMs = Int32(min(1_000, (transfer.firstByteDeadline - now + 999_999) / 1_000_000))
             }
             // Lightly loaded: watch the socket for the answer rather than sleep until it comes.
-            if spins < 8, BusyPoll.shared.spin(maxInFlight: 1, until: { ready() }) {
+            if spins < 8, busyPoll?.spin(maxInFlight: 1, until: { ready() }) == true {
                 spins += 1
                 continue
             }
@@ -97,16 +98,8 @@ final class CurlInlineRunner: @unchecked Sendable {
     /// The current thread's runner, created on first use and freed when the thread ends;
     /// nil when libcurl cannot be set up.
     static func forCurrentThread() -> CurlInlineRunner? {
-        if let raw = pthread_getspecific(slot.key) { return Unmanaged<CurlInlineRunner>.fromOpaque(raw).takeUnretainedValue() }
-        guard let runner = CurlInlineRunner() else { return nil }
-        guard pthread_setspecific(slot.key, Unmanaged.passRetained(runner).toOpaque()) == 0 else {
-            Unmanaged.passUnretained(runner).release()
-            return nil
-        }
-        return runner
+        runners.value(orMake: CurlInlineRunner.init)
     }
 
-    private static let slot = ThreadSlot { raw in
-        if let raw { Unmanaged<CurlInlineRunner>.fromOpaque(raw).release() }
-    }
+    private static let runners = ThreadLocal<CurlInlineRunner>()
 }

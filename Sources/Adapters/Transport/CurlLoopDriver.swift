@@ -1,5 +1,5 @@
 import CCurl
-import EventLoops
+import Platform
 
 /// The transport's buffered transfers on an ``EventLoop``: one curl multi handle per loop, whose
 /// sockets join the loop's epoll through libcurl's socket API. A request task running on the loop

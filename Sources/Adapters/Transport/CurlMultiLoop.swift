@@ -1,4 +1,5 @@
 import CCurl
+import Platform
 import Synchronization
 
 #if canImport(Glibc)
@@ -40,7 +41,7 @@ final class CurlMultiLoop: Sendable {
         self.inbox = Mutex(Inbox(closed: multi == nil))
         guard let multi else { return }
         _ = shim_curl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
-        if !Self.startThread(CurlLoopWorker(loop: self, multi: multi)) {
+        if !PlatformThread.detach(name: "curl-loop", { [self] in runWorker() }) {
             inbox.withLock { $0.closed = true }
             curl_multi_cleanup(multi)
         }
@@ -101,20 +102,9 @@ final class CurlMultiLoop: Sendable {
         }
     }
 
-    private static func startThread(_ worker: CurlLoopWorker) -> Bool {
-        let argument = Unmanaged.passRetained(worker).toOpaque()
-        var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { argument in
-            guard let argument else { return nil }
-            let worker = Unmanaged<CurlLoopWorker>.fromOpaque(argument).takeRetainedValue()
-            worker.run()
-            return nil
-        }, argument)
-        guard result == 0 else {
-            Unmanaged<CurlLoopWorker>.fromOpaque(argument).release()
-            return false
-        }
-        pthread_detach(thread)
-        return true
+    /// The loop thread's body: a worker owns the multi handle from here on.
+    private func runWorker() {
+        guard let multi else { return }
+        CurlLoopWorker(loop: self, multi: multi).run()
     }
 }

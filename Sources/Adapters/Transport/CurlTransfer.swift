@@ -1,4 +1,5 @@
 import CCurl
+import Platform
 import Synchronization
 
 /// One hop in flight: owns its easy handle (borrowed from the pool), header list and

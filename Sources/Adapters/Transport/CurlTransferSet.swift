@@ -1,4 +1,5 @@
 import CCurl
+import Platform
 
 /// The transfers running on one curl multi handle, and a pool of reset easy handles: what the
 /// transport's loop thread (``CurlLoopWorker``) and an event loop's driver (``CurlLoopDriver``)

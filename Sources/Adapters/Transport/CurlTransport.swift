@@ -1,4 +1,4 @@
-import EventLoops
+import Platform
 import ProviderInterface
 
 /// The libcurl ``HTTPTransport``: async/await over one long-lived curl multi handle
@@ -24,11 +24,21 @@ public final class CurlTransport: HTTPTransport {
 
     /// The loop thread (internal for tests).
     let loop: CurlMultiLoop
+    /// The threads on which a call may run itself instead of on the loop thread (see
+    /// ``CurlInlineRunner``); nil: none.
+    private let blockingThreads: BlockingThreads?
+    /// How a call made on such a thread waits for its answer: spinning briefly first when
+    /// lightly loaded; nil never spins.
+    private let busyPoll: BusyPoll?
 
     /// A transport with its own connection cache and loop thread. The thread ends after
-    /// the transport is released and its transfers (streams included) have ended.
-    public init() {
+    /// the transport is released and its transfers (streams included) have ended. The server
+    /// it serves hands it its execution strategy: the threads it marks as free to block
+    /// (`blockingThreads`) and its busy-poll policy (`busyPoll`); by default neither.
+    public init(blockingThreads: BlockingThreads? = nil, busyPoll: BusyPoll? = nil) {
         loop = CurlMultiLoop()
+        self.blockingThreads = blockingThreads
+        self.busyPoll = busyPoll
     }
 
     deinit {
@@ -72,7 +82,7 @@ public final class CurlTransport: HTTPTransport {
 
     /// Runs one hop on the loop thread; the calling task waits without blocking a thread. On an
     /// event loop a buffered hop runs on that loop instead (see ``CurlLoopDriver``), and where
-    /// ``BlockingThread/isAllowed`` on the calling thread (see ``CurlInlineRunner``).
+    /// the calling thread is one of the ``BlockingThreads`` it was given (see ``CurlInlineRunner``).
     private func perform(_ hop: CurlHop, streaming: Bool) async throws(TransportError) -> CurlHopOutcome {
         guard !Task.isCancelled else { throw TransportError(.cancelled, "\(hop.context): cancelled") }
         let transfer = CurlTransfer(hop: hop, streaming: streaming)
@@ -87,9 +97,9 @@ public final class CurlTransport: HTTPTransport {
             }
             return try result.get()
         }
-        if !streaming, BlockingThread.isAllowed, let runner = CurlInlineRunner.forCurrentThread() {
+        if !streaming, blockingThreads?.isAllowed == true, let runner = CurlInlineRunner.forCurrentThread() {
             let result = await withTaskCancellationHandler {
-                runner.perform(transfer)
+                runner.perform(transfer, busyPoll: busyPoll)
             } onCancel: {
                 transfer.cancelRequested.store(true, ordering: .releasing)
                 runner.wake()

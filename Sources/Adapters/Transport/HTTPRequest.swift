@@ -1,3 +1,4 @@
+import Platform
 import ProviderInterface
 
 /// One HTTP request, built by an adapter's pure request-building functions.
@@ -44,13 +45,12 @@ public struct HTTPRequest: Sendable, Hashable {
 
     /// The first value of a header, by case-insensitive name.
     public func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return headers.first { $0.name.lowercased() == lowered }?.value
+        HeaderLookup.first(name, in: headers)
     }
 }
 
 /// One header field.
-public struct HTTPHeader: Sendable, Hashable {
+public struct HTTPHeader: HeaderField, Sendable, Hashable {
     /// The field name as sent.
     public var name: String
     /// The field value.
@@ -127,8 +127,7 @@ public struct HTTPResponse: Sendable, Hashable {
 
     /// The first value of a header, by case-insensitive name.
     public func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return headers.first { $0.name.lowercased() == lowered }?.value
+        HeaderLookup.first(name, in: headers)
     }
 
     /// The body as text (invalid UTF-8 repaired).
@@ -154,8 +153,7 @@ public struct HTTPStreamingResponse: Sendable {
 
     /// The first value of a header, by case-insensitive name.
     public func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return headers.first { $0.name.lowercased() == lowered }?.value
+        HeaderLookup.first(name, in: headers)
     }
 }
 

@@ -1,3 +1,5 @@
+import Platform
+
 /// The status and header fields of a response as libcurl hands them over, one line per
 /// call: interim (1xx) blocks are dropped, trailers after the final block are ignored.
 struct ResponseHead {
@@ -38,10 +40,8 @@ struct ResponseHead {
         }
     }
 
-    /// The first value of a header, by lower-case name.
-    func value(_ lowercasedName: String) -> String? {
-        headers.first { $0.name.lowercased() == lowercasedName }?.value
-    }
+    /// The first value of a header, by case-insensitive name.
+    func value(_ name: String) -> String? { HeaderLookup.first(name, in: headers) }
 
     private static func trimmed(_ bytes: UnsafeRawBufferPointer) -> String {
         var start = 0

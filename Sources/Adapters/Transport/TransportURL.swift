@@ -1,4 +1,5 @@
 import CCurl
+import Platform
 
 /// A URL split by libcurl's own parser — the parser that will connect — so the host
 /// checked for loopback and for redirects is the host actually contacted.
@@ -13,7 +14,7 @@ struct TransportURL: Sendable, Hashable {
     var port: Int
     /// The path, without query or fragment.
     var path: String
-    /// Whether the host is a loopback address (see ``isLoopback(_:)``), worked out once.
+    /// Whether the host is a loopback address (Platform's `Loopback` rule), worked out once.
     var isLoopback: Bool
 
     /// Parses an absolute URL; only `https`, or `http` to a loopback host, is accepted.
@@ -30,7 +31,7 @@ struct TransportURL: Sendable, Hashable {
     /// and parsing one with libcurl costs a dozen allocations. Per thread, because a lock
     /// shared by 64 connection threads costs more than the parse. Failures are not remembered.
     static func parsed(_ text: String) throws(TransportError) -> TransportURL {
-        let cache = recent.current { RecentURLs() }
+        let cache = recent.value(orMake: RecentURLs.init)
         if let known = cache?.urls[text] { return known }
         let url = try TransportURL(text)
         if let cache {
@@ -45,9 +46,7 @@ struct TransportURL: Sendable, Hashable {
         var urls: [String: TransportURL] = [:]
     }
 
-    private static let recent = ThreadSlot { raw in
-        if let raw { Unmanaged<RecentURLs>.fromOpaque(raw).release() }
-    }
+    private static let recent = ThreadLocal<RecentURLs>()
 
     /// Resolves a `Location` header value (absolute or relative) against this URL.
     func resolving(_ location: String) throws(TransportError) -> TransportURL {
@@ -73,7 +72,7 @@ struct TransportURL: Sendable, Hashable {
         self.host = host
         self.port = port
         self.path = Self.part(handle, CURLUPART_PATH, 0) ?? "/"
-        self.isLoopback = Self.isLoopback(host)
+        self.isLoopback = Loopback.isLoopbackHost(host)
         guard scheme == "https" || (scheme == "http" && isLoopback) else {
             throw TransportError(.insecureURL, "\(redacted) is not https and not a loopback address")
         }
@@ -86,16 +85,6 @@ struct TransportURL: Sendable, Hashable {
     var redacted: String {
         let defaultPort = scheme == "https" ? 443 : 80
         return port == defaultPort ? "\(scheme)://\(host)\(path)" : "\(scheme)://\(host):\(port)\(path)"
-    }
-
-    /// Whether `host` (as libcurl normalises it) is 127.0.0.0/8, `::1` or `localhost`.
-    static func isLoopback(_ host: String) -> Bool {
-        if host == "localhost" || host == "localhost." || host == "[::1]" || host == "::1" { return true }
-        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4, octets[0] == "127" else { return false }
-        return octets.allSatisfy { octet in
-            !octet.isEmpty && octet.count <= 3 && octet.allSatisfy(\.isASCII) && (UInt8(octet) != nil)
-        }
     }
 
     private static func part(_ handle: OpaquePointer, _ what: CURLUPart, _ flags: UInt32) -> String? {

@@ -30,6 +30,14 @@ public protocol MarketStore: Actor {
     /// Where the store is, as users name it (a file path; a URI without its password).
     nonisolated var path: String { get }
 
+    /// How long a ledger commit on the writer's thread waits for another writer's lock, in
+    /// milliseconds (one on a caller's thread does not wait).
+    nonisolated var ledgerBusyTimeoutMs: Int32 { get }
+
+    /// A blocking connection of its own to the same database, for ``LedgerWriter``'s group
+    /// commits; its commits report what they leave for housekeeping to `size`.
+    nonisolated func openLedgerConnection(reportingLogTo size: LedgerLogSize) throws -> any LedgerConnection
+
     // MARK: Offers
 
     /// The offers matching `query`, filtered and ordered by the store (see ``MarketQuery``).

@@ -1,3 +1,5 @@
+import Platform
+
 /// The scheme, host and port of an absolute URL, parsed without Foundation.
 public struct URLParts: Sendable, Hashable {
     /// `http` or `https`, lower case.
@@ -33,8 +35,7 @@ public struct URLParts: Sendable, Hashable {
         self.port = port
     }
 
-    /// Whether the host is this machine (`localhost`, 127.0.0.0/8, `::1`).
-    public var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.") || host.hasSuffix(".localhost")
-    }
+    /// Whether the host is this machine, by the transport's own rule (``Loopback``): what
+    /// `providers check` accepts as plain `http` is what the transport will contact.
+    public var isLoopback: Bool { Loopback.isLoopbackHost(host) }
 }

@@ -4,8 +4,11 @@ import ProviderInterface
 
 extension CLIContext {
     /// Builds providers from registry entries with the shipped adapters over libcurl.
-    var providerFactory: ProviderFactory {
-        let context = AdapterContext(environment: environment, transport: CurlTransport.shared)
+    var providerFactory: ProviderFactory { providerFactory(over: CurlTransport.shared) }
+
+    /// Builds providers from registry entries with the shipped adapters over `transport`.
+    func providerFactory(over transport: any HTTPTransport) -> ProviderFactory {
+        let context = AdapterContext(environment: environment, transport: transport)
         return { entry throws(ProviderError) in try AdapterFactory.standard.make(entry, context: context) }
     }
 

@@ -1,6 +1,8 @@
+import Adapters
 import Broker
 import BrokerServe
 import HTTPServer
+import Platform
 import ProviderInterface
 
 #if canImport(Glibc)
@@ -135,9 +137,13 @@ enum ServeCommand: BrokerCommand {
 
         let registry = try context.loadRegistry()
         let store = try context.openStore()
+        // One execution strategy, handed to the server and to its transport as values.
+        let blockingThreads = BlockingThreads()
+        let busyPoll = configuration.makeBusyPoll()
+        let transport = CurlTransport(blockingThreads: blockingThreads, busyPoll: busyPoll)
         let service = BrokerService(
             configuration: configuration, registry: registry, store: store, environment: context.environment,
-            factory: context.providerFactory)
+            factory: context.providerFactory(over: transport), blockingThreads: blockingThreads, busyPoll: busyPoll)
         let server = BrokerServer(service: service)
         let port: Int
         do {

@@ -1,5 +1,6 @@
 import Broker
 import HTTPServer
+import Platform
 import ProviderInterface
 
 /// `POST /v1/embeddings`: routed like chat over `feature-extraction` offers (OpenAI-compatible
@@ -12,7 +13,7 @@ struct EmbeddingsEndpoint: Sendable {
     let context: ServeContext
 
     func handle(_ request: ServerRequest, key: APIKey?) async throws(APIError) -> ServerResponse {
-        let started = Monotonic.nanos()
+        let started = MonotonicTime.nanoseconds()
         let object = try JSONResponse.object(request.body)
         var wire = OpenAIEmbeddingRequest(parsing: .object(object)) ?? OpenAIEmbeddingRequest()
         guard let model = wire.model, !model.isEmpty else {

@@ -1,5 +1,6 @@
 import Broker
 import HTTPServer
+import Platform
 import ProviderInterface
 
 /// Hugging Face's task API, `POST /hf-inference/models/{org}/{name}` (and
@@ -10,7 +11,7 @@ struct HFTaskEndpoint: Sendable {
     let context: ServeContext
 
     func handle(_ request: ServerRequest, path: String, key: APIKey?) async throws(APIError) -> ServerResponse {
-        let started = Monotonic.nanos()
+        let started = MonotonicTime.nanoseconds()
         let (model, pipeline) = try Self.target(path, registry: context.registry)
         var inference = InferenceRequest(model: model, task: pipeline ?? .textClassification)
         let contentType = request.header("Content-Type") ?? "application/json"

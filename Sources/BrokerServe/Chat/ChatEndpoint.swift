@@ -1,5 +1,6 @@
 import Broker
 import HTTPServer
+import Platform
 import ProviderInterface
 
 /// `POST /v1/chat/completions`: plain and streamed, routed exactly like `broker run`.
@@ -7,7 +8,7 @@ struct ChatEndpoint: Sendable {
     let context: ServeContext
 
     func handle(_ request: ServerRequest, key: APIKey?) async throws(APIError) -> ServerResponse {
-        let started = Monotonic.nanos()
+        let started = MonotonicTime.nanoseconds()
         let chat = try ChatCompletionRequest.parse(request.body, registry: context.registry)
         let routed = RoutedRun(context: context, key: key, route: "chat")
         let plan = try await routed.plan(
@@ -66,7 +67,7 @@ struct ChatEndpoint: Sendable {
         // loop the task is suspended instead (the loop answers it if the server stops first).
         // The run is a task of its own (it outlives this handler while the body streams), so a
         // cancelled handler — its client hung up before the first byte — cancels it explicitly.
-        let waited = BlockingThread.isAllowed
+        let waited = routed.context.blockingThreads.isAllowed
             ? channel.next(stop: stop, onCancel: { task.cancel() })
             : await withTaskCancellationHandler { await channel.first() } onCancel: { task.cancel() }
         guard let first = waited else {

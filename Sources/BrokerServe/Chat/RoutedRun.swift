@@ -1,4 +1,5 @@
 import Broker
+import Platform
 import ProviderInterface
 
 /// Plans and runs one routed inference for a served request: picks the reading of the
@@ -90,7 +91,7 @@ struct RoutedRun: Sendable {
         case .success(let done): context.access.settle(key, reservation, cost: done.cost)
         case .failure(let failure): context.access.settle(key, reservation, cost: failure.deliveredCost)
         }
-        let seconds = Double(Monotonic.nanos() &- startedNanos) / 1e9
+        let seconds = Double(MonotonicTime.nanoseconds() &- startedNanos) / 1e9
         switch result {
         case .success(let done):
             for a in done.attempts { context.metrics.attempt(provider: a.provider, servedBy: a.servedBy, outcome: a.outcome) }
@@ -98,7 +99,7 @@ struct RoutedRun: Sendable {
             context.metrics.usage(provider: done.offer.provider, usage: done.response.usage, cost: done.cost)
             context.metrics.request(route: route, provider: done.offer.provider, servedBy: done.offer.servedBy, outcome: "ok", seconds: seconds)
             if onPiece == nil {
-                let wall = Monotonic.nanos() &- startedNanos
+                let wall = MonotonicTime.nanoseconds() &- startedNanos
                 let upstream = min(trace.upstreamNanos, wall)
                 context.metrics.added(seconds: Double(wall &- upstream) / 1e9, upstreamSeconds: Double(upstream) / 1e9)
             }

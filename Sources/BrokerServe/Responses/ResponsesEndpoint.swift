@@ -1,5 +1,6 @@
 import Broker
 import HTTPServer
+import Platform
 import ProviderInterface
 
 /// `POST /v1/responses`: the Responses API, translated to a chat completion by the wire
@@ -10,7 +11,7 @@ struct ResponsesEndpoint: Sendable {
     let context: ServeContext
 
     func handle(_ request: ServerRequest, key: APIKey?) async throws(APIError) -> ServerResponse {
-        let started = Monotonic.nanos()
+        let started = MonotonicTime.nanoseconds()
         let object = try JSONResponse.object(request.body)
         let responses = OpenAIResponsesRequest(parsing: .object(object)) ?? OpenAIResponsesRequest()
         let translated: OpenAIChatRequest

@@ -4,6 +4,7 @@ import Glibc
 import Broker
 import Dispatch
 import HTTPServer
+import Platform
 import ProviderInterface
 
 /// `broker serve` as an object: the ``BrokerService`` on an ``HTTPServer``, with the pricing
@@ -28,17 +29,16 @@ public final class BrokerServer: Sendable {
             host: configuration.host, port: configuration.port, threadModel: configuration.threadModel,
             idleTimeoutSeconds: 120, maxRequestBodyBytes: 32 << 20)
         http.tls = configuration.tls
-        if configuration.busyPollMicroseconds > 0 {
-            BusyPoll.shared.windowMicroseconds = configuration.busyPollMicroseconds
-            BusyPoll.shared.useCores(UsableCores.count())
-            http.beforeIdleWait = { socket in BusyPoll.shared.spin(fd: socket, maxInFlight: 0) }
+        let busyPoll = service.context.busyPoll
+        if busyPoll.windowMicroseconds > 0 {
+            http.beforeIdleWait = { socket in busyPoll.spin(fd: socket, maxInFlight: 0) }
             // An event loop with at most one request in flight waits for the client's next request
             // (one window, as a connection thread does) or for the provider's answer (up to eight
             // windows, as the transport's inline runner does: an answer a little slower than one
             // window would otherwise pay the whole wake-up).
             http.loopSpin = { ready in
-                let windows = BusyPoll.shared.requestsInFlight == 0 ? 1 : 8
-                for _ in 0..<windows where BusyPoll.shared.spin(maxInFlight: 1, until: ready) { return true }
+                let windows = busyPoll.requestsInFlight == 0 ? 1 : 8
+                for _ in 0..<windows where busyPoll.spin(maxInFlight: 1, until: ready) { return true }
                 return false
             }
         }

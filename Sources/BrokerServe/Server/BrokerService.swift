@@ -1,5 +1,6 @@
 import Broker
 import HTTPServer
+import Platform
 import ProviderInterface
 
 /// The request handler of `broker serve`: checks access, dispatches by route, counts
@@ -9,27 +10,32 @@ public final class BrokerService: Sendable {
     private let environment: [String: String]
 
     /// A service over `registry` and `store`; `factory` builds providers (the CLI passes the
-    /// shipped adapters). `now` is Unix milliseconds.
+    /// shipped adapters). `now` is Unix milliseconds. `blockingThreads` and `busyPoll` are the
+    /// execution strategy shared with the providers' transport: the connection threads it marks
+    /// while they wait for their request, and the busy-poll policy (by default the
+    /// configuration's, see ``ServeConfiguration/makeBusyPoll()``).
     public init(
         configuration: ServeConfiguration, registry: Registry, store: any MarketStore, environment: [String: String],
-        factory: @escaping ProviderFactory, now: @escaping @Sendable () -> Int64 = { Timestamp.nowMs() }
+        factory: @escaping ProviderFactory, blockingThreads: BlockingThreads = BlockingThreads(), busyPoll: BusyPoll? = nil,
+        now: @escaping @Sendable () -> Int64 = { Timestamp.nowMs() }
     ) {
         self.environment = environment
         context = ServeContext(
-            configuration: configuration, registry: registry, store: store, environment: environment, factory: factory, now: now)
+            configuration: configuration, registry: registry, store: store, environment: environment, factory: factory,
+            blockingThreads: blockingThreads, busyPoll: busyPoll ?? configuration.makeBusyPoll(), now: now)
     }
 
     /// Answers one request on the calling thread, which waits for it (libmicrohttpd's connection
     /// threads; the request's task runs on that thread, see ``AsyncBridge``).
     public func handle(_ request: ServerRequest) -> ServerResponse {
-        AsyncBridge.wait(hangUp: request.hangUp) { await self.respond(request) }
+        AsyncBridge.wait(marking: context.blockingThreads, hangUp: request.hangUp) { await self.respond(request) }
             ?? APIError.internalError("the request was lost").response
     }
 
     /// Answers one request (on an event loop, as a task on the connection's loop).
     public func respond(_ request: ServerRequest) async -> ServerResponse {
         guard context.lifecycle.enter() else { return APIError.shuttingDown().response }
-        let started = Monotonic.nanos()
+        let started = MonotonicTime.nanoseconds()
         var response: ServerResponse
         let route = Self.routeName(request.path)
         do {
@@ -70,7 +76,7 @@ public final class BrokerService: Sendable {
         default: break
         }
         let key = try context.access.authorize(request)
-        let started = Monotonic.nanos()
+        let started = MonotonicTime.nanoseconds()
         let route = Self.routeName(path)
         func counted(_ response: ServerResponse) -> ServerResponse {
             context.metrics.request(route: route, outcome: "ok", seconds: Self.seconds(since: started))
@@ -150,5 +156,5 @@ public final class BrokerService: Sendable {
         }
     }
 
-    static func seconds(since started: UInt64) -> Double { Double(Monotonic.nanos() &- started) / 1e9 }
+    static func seconds(since started: UInt64) -> Double { Double(MonotonicTime.nanoseconds() &- started) / 1e9 }
 }

@@ -1,3 +1,4 @@
+import Platform
 import ProviderInterface
 import Synchronization
 
@@ -6,6 +7,10 @@ import Synchronization
 final class Lifecycle: Sendable {
     private let count = Atomic<Int>(0)
     private let draining = Atomic<Bool>(false)
+    /// Told of each request, so that it spins only while the server is lightly loaded.
+    private let busyPoll: BusyPoll
+
+    init(busyPoll: BusyPoll) { self.busyPoll = busyPoll }
 
     /// Admits a request; `false` once draining.
     func enter() -> Bool {
@@ -16,13 +21,13 @@ final class Lifecycle: Sendable {
             count.subtract(1, ordering: .sequentiallyConsistent)
             return false
         }
-        BusyPoll.shared.requestStarted()
+        busyPoll.requestStarted()
         return true
     }
 
     /// A request (or its streamed body) is done.
     func leave() {
-        BusyPoll.shared.requestEnded()
+        busyPoll.requestEnded()
         count.subtract(1, ordering: .sequentiallyConsistent)
     }
 

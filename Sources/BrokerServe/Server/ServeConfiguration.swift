@@ -1,4 +1,5 @@
 import HTTPServer
+import Platform
 
 /// How `broker serve` binds, refreshes, limits and shuts down.
 ///
@@ -30,7 +31,8 @@ public struct ServeConfiguration: Sendable {
     /// How long a connection thread busy-polls its socket (an upstream's answer, a client's next
     /// request) before sleeping on it, in microseconds, while at most one request is in flight;
     /// 0 (the default here; `broker serve` uses 300) turns it off. Trades CPU that would be idle
-    /// for the wake-up latency of a sleeping thread. Process-wide (see `BusyPoll`).
+    /// for the wake-up latency of a sleeping thread. One policy per server, shared with its
+    /// transport (see ``makeBusyPoll()``).
     public var busyPollMicroseconds: Int = 0
     /// The labels of `/metrics`' `broker_build_info` gauge (the CLI sets `version` and
     /// `allocator`); none by default.
@@ -55,15 +57,16 @@ public struct ServeConfiguration: Sendable {
         self.tls = tls
     }
 
-    /// Whether `host` is a loopback address (`127.0.0.0/8`, `::1`).
-    public static func isLoopback(_ host: String) -> Bool {
-        host == "::1" || host == "localhost" || host.hasPrefix("127.")
+    /// The busy-poll policy this configuration asks for (``busyPollMicroseconds`` on the usable
+    /// cores), for the server and its transport to share.
+    public func makeBusyPoll() -> BusyPoll {
+        BusyPoll(windowMicroseconds: busyPollMicroseconds, cores: UsableCores.count())
     }
 
     /// Why this configuration may not be served, or `nil`: without client keys the server
     /// refuses to bind anything but loopback.
     public var bindRefusal: String? {
-        guard keys.isEmpty, !Self.isLoopback(host) else { return nil }
+        guard keys.isEmpty, !Loopback.isLoopbackHost(host) else { return nil }
         return "refusing to bind \(host) without access control: set BROKER_API_KEYS (or --keys-file) or bind 127.0.0.1"
     }
 }

@@ -1,4 +1,5 @@
 import Broker
+import Platform
 import ProviderInterface
 
 /// Everything the endpoints share: registry, store, routing, caches, access control,
@@ -14,14 +15,22 @@ final class ServeContext: Sendable {
     let cache: MarketViewCache
     let access: AccessControl
     let metrics = ServeMetrics()
-    let lifecycle = Lifecycle()
+    /// The connection threads that wait for their request, shared with the providers' transport.
+    let blockingThreads: BlockingThreads
+    /// The busy-poll policy, shared with the providers' transport.
+    let busyPoll: BusyPoll
+    let lifecycle: Lifecycle
     let refresh: RefreshLoop
     let now: @Sendable () -> Int64
 
     init(
         configuration: ServeConfiguration, registry: Registry, store: any MarketStore, environment: [String: String],
-        factory: @escaping ProviderFactory, now: @escaping @Sendable () -> Int64
+        factory: @escaping ProviderFactory, blockingThreads: BlockingThreads, busyPoll: BusyPoll,
+        now: @escaping @Sendable () -> Int64
     ) {
+        self.blockingThreads = blockingThreads
+        self.busyPoll = busyPoll
+        self.lifecycle = Lifecycle(busyPoll: busyPoll)
         self.configuration = configuration
         self.registry = registry
         self.store = store
@@ -30,8 +39,10 @@ final class ServeContext: Sendable {
             registry: registry, store: store, environment: environment,
             factory: { entry throws(ProviderError) in TracingProvider(base: try factory(entry)) })
         self.routing = routing
-        // A commit every 20 ms at most: at a few thousand requests a second, fewer, larger
-        // transactions cost the server less CPU; /v1/usage and shutdown flush first anyway.
+        // Rows no answer waits for (`sent` rows, failed attempts, key charges) are written within
+        // 20 ms, with the next commit; an answer's own row is committed before it is sent, alone
+        // on a quiet server, gathered with others' for up to 2 ms on a busy one (see LedgerWriter).
+        // /v1/usage and shutdown flush first.
         let ledger = LedgerWriter(store: store, delayMs: 20)
         self.ledger = ledger
         self.runner = routing.runner(maxAttempts: configuration.maxAttempts, ledgerWriter: ledger)

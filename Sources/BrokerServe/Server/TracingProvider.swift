@@ -1,4 +1,5 @@
 import Broker
+import Platform
 import ProviderInterface
 
 /// Wraps a provider so each inference reports its offer and upstream time to the request's
@@ -23,8 +24,8 @@ struct TracingProvider: ProviderInterface {
     func runInference(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
         let trace = RequestTrace.current
         trace?.attemptStarted(OfferKey(provider: key, servedBy: request.servedBy ?? key, model: request.model))
-        let started = Monotonic.nanos()
-        defer { trace?.addUpstream(Monotonic.nanos() &- started) }
+        let started = MonotonicTime.nanoseconds()
+        defer { trace?.addUpstream(MonotonicTime.nanoseconds() &- started) }
         do {
             return try await base.runInference(request)
         } catch {

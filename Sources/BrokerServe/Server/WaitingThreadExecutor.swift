@@ -1,4 +1,5 @@
 import Dispatch
+import Platform
 import ProviderInterface
 import Synchronization
 
@@ -26,7 +27,12 @@ final class WaitingThreadExecutor: TaskExecutor {
     }
 
     private let state = Mutex(State())
+    /// The draining thread marks itself here while it runs jobs.
+    private let blockingThreads: BlockingThreads
     private let wakeup = DispatchSemaphore(value: 0)
+
+    /// An executor whose draining thread is one of `blockingThreads` while it runs jobs.
+    init(blockingThreads: BlockingThreads) { self.blockingThreads = blockingThreads }
 
     /// Queues `job` for the draining thread (from any thread).
     func enqueue(_ job: consuming ExecutorJob) {
@@ -70,8 +76,8 @@ final class WaitingThreadExecutor: TaskExecutor {
                 wakeup.wait()
                 continue
             }
-            // This thread only waits for the task: a transport may block it (see BlockingThread).
-            BlockingThread.allowing {
+            // This thread only waits for the task: a transport may block it (see BlockingThreads).
+            blockingThreads.allowing {
                 for job in batch { job.runSynchronously(on: me) }
             }
             batch.removeAll(keepingCapacity: true)

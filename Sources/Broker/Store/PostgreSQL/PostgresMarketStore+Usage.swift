@@ -5,7 +5,7 @@ extension PostgresMarketStore {
     /// Records one attempt; `false` when it was already recorded.
     @discardableResult
     public func recordUsage(_ record: UsageRecord) throws -> Bool {
-        try write { try insertUsageRows([record]) == 1 }
+        try write { try db.insertUsageRows([record]) == 1 }
     }
 
     /// Records many attempts, and what client keys spent, in one transaction; attempts already
@@ -14,70 +14,19 @@ extension PostgresMarketStore {
     public func recordUsage(batch: [UsageRecord], charges: [String: Int64]) throws -> Int {
         guard !batch.isEmpty || !charges.isEmpty else { return 0 }
         return try write {
-            try addKeySpendingRows(charges, nowMs: Timestamp.nowMs())
-            return try insertUsageRows(batch)
+            try db.addKeySpendingRows(charges, nowMs: Timestamp.nowMs())
+            return try db.insertUsageRows(batch)
         }
-    }
-
-    /// Inserts ledger rows with multi-row INSERTs (``UsageColumns/conflictClause``: a recorded
-    /// attempt is skipped, a `sent` placeholder replaced), in the caller's transaction.
-    ///
-    /// One statement may not touch a row twice in PostgreSQL, while SQLite applies a multi-row
-    /// insert row by row: a batch holding an attempt's `sent` placeholder and its outcome (a
-    /// group commit of a fast request) is written in rounds, each with at most one row per
-    /// attempt, in order, which is what SQLite's row-by-row application does. New rows all
-    /// come in the first round, in batch order, so ids follow it as rowids do.
-    private func insertUsageRows(_ records: [UsageRecord]) throws -> Int {
-        guard !records.isEmpty else { return 0 }
-        struct Attempt: Hashable {
-            var request: String
-            var attempt: Int
-        }
-        var seen: [Attempt: Int] = [:]
-        var rounds: [[UsageRecord]] = []
-        for record in records {
-            let round = seen[Attempt(request: record.requestID, attempt: record.attempt), default: 0]
-            seen[Attempt(request: record.requestID, attempt: record.attempt)] = round + 1
-            if round == rounds.count { rounds.append([]) }
-            rounds[round].append(record)
-        }
-        var written = 0
-        for round in rounds {
-            var encoded = EncodedRows(columns: UsageColumns.names.count, rowCapacity: round.count)
-            for record in round { UsageColumns.encode(record, into: &encoded) }
-            written += try db.insertRows(
-                into: "usage", columns: UsageColumns.names, encoded.postgresRows(), suffix: UsageColumns.conflictClause)
-        }
-        return written
     }
 
     /// What each client key has spent so far, in pico-USD, by key name.
     public func keySpending() throws -> [String: Int64] {
-        try withConnection {
-            let rows = try db.rows("SELECT name, spent_pico FROM key_spending") { (try $0.text(0), try $0.int64(1)) }
-            return Dictionary(rows, uniquingKeysWith: { a, _ in a })
-        }
+        try withConnection { try db.keySpending() }
     }
 
     /// Adds `amounts` (pico-USD by key name) to what those keys have spent, in one transaction.
     public func addKeySpending(_ amounts: [String: Int64], nowMs: Int64) throws {
-        try write { try addKeySpendingRows(amounts, nowMs: nowMs) }
-    }
-
-    /// Adds `amounts` (each positive) in the caller's transaction; a sum past 2^63 is an error.
-    private func addKeySpendingRows(_ amounts: [String: Int64], nowMs: Int64) throws {
-        for (name, pico) in amounts.sorted(by: { $0.key < $1.key }) where pico > 0 {
-            let changed = try db.run(
-                """
-                INSERT INTO key_spending (name, spent_pico, updated_at) VALUES ($1, $2, $3)
-                ON CONFLICT (name) DO UPDATE SET spent_pico = key_spending.spent_pico + $2, updated_at = $3
-                WHERE key_spending.spent_pico <= 9223372036854775807 - $2
-                """,
-                [.text(name), .integer(pico), .integer(nowMs)])
-            guard changed == 1 else {
-                throw StoreError(.overflow, "the spending of API key '\(name)' would pass 2^63 pico-USD")
-            }
-        }
+        try write { try db.addKeySpendingRows(amounts, nowMs: nowMs) }
     }
 
     /// The SQL key of a grouping: as the SQLite store's, the day in UTC.

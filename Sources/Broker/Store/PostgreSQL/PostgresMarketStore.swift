@@ -20,6 +20,9 @@ public actor PostgresMarketStore: MarketStore {
     let db: PostgresConnection
     /// The store's URI as users may see it: without its password.
     public nonisolated let path: String
+    /// The URI, password included, for the ledger writer's own connections (its description
+    /// has no password).
+    private nonisolated let uri: PostgresURI
 
     /// The store's own serial queue, so libpq's waits never block Swift's cooperative threads.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
@@ -45,6 +48,17 @@ public actor PostgresMarketStore: MarketStore {
         }
         self.executor = SerialQueueExecutor(label: "broker.store.postgresql")
         self.path = path
+        self.uri = parsed
+    }
+
+    /// How long a ledger commit on the writer's thread waits for a row lock another instance
+    /// holds, in milliseconds.
+    public nonisolated var ledgerBusyTimeoutMs: Int32 { 5_000 }
+
+    /// A connection of its own to the same database for ``LedgerWriter``'s group commits;
+    /// PostgreSQL has no log for it to report (`size` stays 0).
+    public nonisolated func openLedgerConnection(reportingLogTo size: LedgerLogSize) throws -> any LedgerConnection {
+        try PostgresLedgerConnection(uri: uri)
     }
 
     /// Whether `location` names a PostgreSQL store (`postgresql://…`, `postgres://…`) rather

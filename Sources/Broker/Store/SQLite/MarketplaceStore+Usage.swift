@@ -18,12 +18,7 @@ extension MarketplaceStore {
     /// Inserts ledger rows, up to 32 per statement, inside the caller's transaction,
     /// skipping those already recorded; returns how many were new.
     func insertUsageRows(_ records: [UsageRecord]) throws -> Int {
-        try db.insertPipelined(
-            count: records.count, columns: UsageColumns.names.count,
-            sql: { UsageColumns.insertSQL(rows: $0) }
-        ) { range, rows in
-            for record in records[range] { UsageColumns.encode(record, into: &rows) }
-        }
+        try db.insertUsageRows(records)
     }
 
     /// The SQL key of a grouping.
@@ -125,6 +120,20 @@ extension MarketplaceStore {
         return try db.inTransaction(.immediate) {
             try addKeySpendingRows(charges, nowMs: Timestamp.nowMs())
             return try insertUsageRows(batch)
+        }
+    }
+}
+
+extension SQLiteConnection {
+    /// Inserts ledger rows, up to 32 per statement, inside the caller's transaction,
+    /// skipping those already recorded; returns how many were new. (The ledger writer's own
+    /// connection uses it too.)
+    func insertUsageRows(_ records: [UsageRecord]) throws -> Int {
+        try insertPipelined(
+            count: records.count, columns: UsageColumns.names.count,
+            sql: { UsageColumns.insertSQL(rows: $0) }
+        ) { range, rows in
+            for record in records[range] { UsageColumns.encode(record, into: &rows) }
         }
     }
 }

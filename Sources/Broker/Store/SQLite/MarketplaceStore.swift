@@ -13,6 +13,8 @@ public actor MarketplaceStore: MarketStore {
     let db: SQLiteConnection
     /// The database path.
     public nonisolated let path: String
+    /// How long a write waits for another connection's lock, in milliseconds.
+    nonisolated let busyTimeoutMs: Int32
 
     /// The store's own serial queue, so SQLite's busy waits never block Swift's
     /// cooperative threads.
@@ -29,6 +31,7 @@ public actor MarketplaceStore: MarketStore {
         self.executor = SerialQueueExecutor(label: "broker.store")
         self.db = connection
         self.path = path
+        self.busyTimeoutMs = busyTimeoutMs
     }
 
     /// The store path the CLI uses: `$BROKER_STORE`, else

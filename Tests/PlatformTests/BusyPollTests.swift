@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Foundation
-import ProviderInterface
+import Platform
 import Testing
 
 /// The busy-poll policy: spin only when on, lightly loaded and with a free slot, and report

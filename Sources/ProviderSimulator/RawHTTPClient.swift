@@ -3,65 +3,59 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Platform
 
 /// A deliberately small HTTP/1.1 client over a POSIX socket, so the server is tested without
 /// libcurl: it sends raw requests and reads responses (Content-Length, chunked, or to close),
 /// reporting whether the body ended cleanly.
-final class RawHTTPClient {
-    struct Response {
-        var status: Int
-        var headers: [(name: String, value: String)]
-        var body: [UInt8]
+public final class RawHTTPClient {
+    /// One response as read.
+    public struct Response {
+        /// The status code.
+        public var status: Int
+        /// Header fields in arrival order.
+        public var headers: [(name: String, value: String)]
+        /// The body, de-chunked.
+        public var body: [UInt8]
         /// The body pieces as received (chunks for chunked bodies), with the milliseconds since
         /// the request was sent.
-        var pieces: [(bytes: [UInt8], atMs: Double)]
+        public var pieces: [(bytes: [UInt8], atMs: Double)]
         /// Whether the body ended as framed (terminating chunk, or the declared length).
-        var complete: Bool
-        var text: String { String(decoding: body, as: UTF8.self) }
-        func header(_ name: String) -> String? {
-            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        public var complete: Bool
+        /// The body as UTF-8 text.
+        public var text: String { String(decoding: body, as: UTF8.self) }
+        /// The first value of header `name`, compared case-insensitively.
+        public func header(_ name: String) -> String? {
+            HeaderLookup.first(name, in: headers)
         }
     }
 
-    struct Failure: Error, CustomStringConvertible { var description: String }
+    /// A socket call that failed, or a response that could not be read.
+    public struct Failure: Error, CustomStringConvertible { public var description: String }
 
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var start = 0.0
-    private(set) var closedByPeer = false
+    /// Whether the server closed the connection (seen while reading).
+    public private(set) var closedByPeer = false
 
-    init(port: Int, timeoutSeconds: Int = 5) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket failed") }
-        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard rc == 0 else {
-            close(fd)
+    /// Connects to 127.0.0.1:`port`; a read waits at most `timeoutSeconds`.
+    public init(port: Int, timeoutSeconds: Int = 5) throws {
+        guard let fd = LoopbackSocket.connect(port: port) else {
             throw Failure(description: "connect failed: errno \(errno)")
         }
+        self.fd = fd
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     deinit { close(fd) }
 
-    static func nowMs() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1_000_000
-    }
+    /// Milliseconds on the monotonic clock, for timing what a test sees.
+    public static func nowMs() -> Double { Double(MonotonicTime.nanoseconds()) / 1_000_000 }
 
     /// Sends raw bytes.
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         start = Self.nowMs()
         var sent = 0
         while sent < bytes.count {
@@ -72,7 +66,7 @@ final class RawHTTPClient {
     }
 
     /// Sends a request with `Host` and, when there is a body, `Content-Length`.
-    func request(
+    public func request(
         _ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8] = []
     ) throws -> Response {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -120,7 +114,7 @@ final class RawHTTPClient {
     }
 
     /// Reads one response.
-    func readResponse(method: String = "GET") throws -> Response {
+    public func readResponse(method: String = "GET") throws -> Response {
         guard let statusLine = try readLine() else { throw Failure(description: "connection closed before a response") }
         let parts = statusLine.split(separator: " ", maxSplits: 2)
         guard parts.count >= 2, let status = Int(parts[1]) else { throw Failure(description: "bad status line \(statusLine)") }
@@ -168,7 +162,7 @@ final class RawHTTPClient {
     }
 
     /// Whether the server closed the connection (end of file or a reset within `timeoutMs`).
-    func waitForClose(timeoutMs: Int32 = 2000) -> Bool {
+    public func waitForClose(timeoutMs: Int32 = 2000) -> Bool {
         if closedByPeer { return true }
         var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         guard poll(&entry, 1, timeoutMs) == 1 else { return false }

@@ -17,20 +17,22 @@ import Synchronization
 /// It costs CPU, so it is off by default (window 0). It only spins while the process has at
 /// most one request in flight (see ``requestStarted()``), stops as soon as another request
 /// comes in, and lets no more threads spin than the process has cores less one (none on one
-/// core; see ``useCores(_:)``): under load, threads block as usual. The window and the count
-/// are process-wide.
+/// core; see ``useCores(_:)``): under load, threads block as usual.
+///
+/// A value, not a process global: `broker serve` makes one and hands it to its server (which
+/// counts requests and spins while waiting for a client) and to its transport (which spins
+/// while waiting for a provider).
 public final class BusyPoll: Sendable {
-    /// The process-wide policy.
-    public static let shared = BusyPoll()
-
     private let windowNanoseconds = Atomic<Int>(0)
     private let inFlight = Atomic<Int>(0)
     private let spinners = Atomic<Int>(0)
     private let maxSpinners: Atomic<Int>
 
-    /// A policy of its own, off (window 0); the broker uses ``shared``.
-    public init() {
-        maxSpinners = Atomic(max(0, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1))
+    /// A policy spinning up to `windowMicroseconds` (0, the default: off) on `cores` (the
+    /// machine's online cores when nil; see ``useCores(_:)``).
+    public init(windowMicroseconds: Int = 0, cores: Int? = nil) {
+        maxSpinners = Atomic(max(0, (cores ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) - 1))
+        self.windowMicroseconds = windowMicroseconds
     }
 
     /// Leaves one of `cores` (the cores the process may use, which a container or `taskset`
@@ -75,18 +77,12 @@ public final class BusyPoll: Sendable {
             return false
         }
         defer { spinners.subtract(1, ordering: .releasing) }
-        let deadline = Self.now() + window
+        let deadline = MonotonicTime.nanoseconds() + UInt64(window)
         repeat {
             if ready() { return true }
             // Another request has come in: give the CPU back rather than spin beside it.
             if inFlight.load(ordering: .relaxed) > maxInFlight { return false }
-        } while Self.now() < deadline
+        } while MonotonicTime.nanoseconds() < deadline
         return false
-    }
-
-    private static func now() -> Int {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return ts.tv_sec * 1_000_000_000 + ts.tv_nsec
     }
 }

@@ -49,8 +49,7 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     private var attachments: [ObjectIdentifier: AnyObject] = [:]
     /// The loop has left its loop and runs its stop hooks and last jobs: nothing new may join it.
     private var winding = false
-    private var thread: pthread_t?
-    private var name = "event-loop"
+    private var thread: PlatformThread?
 
     /// Called instead of blocking when the loop is about to wait: spins on `ready` (a
     /// non-blocking check) and returns whether it became true (see `BusyPoll`). Set before
@@ -79,8 +78,7 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     /// The loop running on the calling thread, if any.
     public static var current: EventLoop? {
-        guard let raw = pthread_getspecific(slot.key) else { return nil }
-        return Unmanaged<EventLoop>.fromOpaque(raw).takeUnretainedValue()
+        loops.value
     }
 
     /// Whether the caller is on this loop's thread.
@@ -163,19 +161,8 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     /// Starts the loop on a thread of its own. Returns false if the thread could not be created.
     public func start(name: String) -> Bool {
-        self.name = String(name.prefix(15))
-        let argument = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let created = pthread_create(&thread, nil, { argument in
-            guard let argument else { return nil }
-            let loop = Unmanaged<EventLoop>.fromOpaque(argument).takeRetainedValue()
-            loop.run()
-            return nil
-        }, argument)
-        guard created == 0 else {
-            Unmanaged<EventLoop>.fromOpaque(argument).release()
-            return false
-        }
+        // The thread holds the loop until it ends.
+        guard let thread = PlatformThread.start(name: name, { self.run() }) else { return false }
         self.thread = thread
         return true
     }
@@ -204,7 +191,7 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     public func join() {
         guard let thread, !inLoop else { return }
         self.thread = nil
-        pthread_join(thread, nil)
+        thread.join()
     }
 
     // MARK: The loop
@@ -215,9 +202,8 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     private func run() {
-        pthread_setspecific(Self.slot.key, Unmanaged.passUnretained(self).toOpaque())
-        shim_set_thread_name(name)
-        defer { pthread_setspecific(Self.slot.key, nil) }
+        Self.loops.set(self)
+        defer { Self.loops.set(nil) }
         let me = asUnownedTaskExecutor()
         let capacity: Int32 = 64
         var events = [epoll_event](repeating: epoll_event(), count: Int(capacity))
@@ -295,15 +281,6 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
         attachments.removeAll()
     }
 
-    private static let slot = LoopSlot()
-
-    /// The pthread key holding each loop thread's loop.
-    private final class LoopSlot: Sendable {
-        let key: pthread_key_t
-        init() {
-            var key = pthread_key_t()
-            pthread_key_create(&key, nil)
-            self.key = key
-        }
-    }
+    /// Each loop thread's loop.
+    private static let loops = ThreadLocal<EventLoop>()
 }

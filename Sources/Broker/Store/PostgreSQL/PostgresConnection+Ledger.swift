@@ -1,0 +1,60 @@
+import PostgresClient
+import ProviderInterface
+
+/// The ledger's SQL on a PostgreSQL connection: the store's and the ledger writer's own
+/// connection (``PostgresLedgerConnection``) share it.
+extension PostgresConnection {
+    /// Inserts ledger rows with multi-row INSERTs (``UsageColumns/conflictClause``: a recorded
+    /// attempt is skipped, a `sent` placeholder replaced), in the caller's transaction.
+    ///
+    /// One statement may not touch a row twice in PostgreSQL, while SQLite applies a multi-row
+    /// insert row by row: a batch holding an attempt's `sent` placeholder and its outcome (a
+    /// group commit of a fast request) is written in rounds, each with at most one row per
+    /// attempt, in order, which is what SQLite's row-by-row application does. New rows all
+    /// come in the first round, in batch order, so ids follow it as rowids do.
+    func insertUsageRows(_ records: [UsageRecord]) throws -> Int {
+        guard !records.isEmpty else { return 0 }
+        struct Attempt: Hashable {
+            var request: String
+            var attempt: Int
+        }
+        var seen: [Attempt: Int] = [:]
+        var rounds: [[UsageRecord]] = []
+        for record in records {
+            let round = seen[Attempt(request: record.requestID, attempt: record.attempt), default: 0]
+            seen[Attempt(request: record.requestID, attempt: record.attempt)] = round + 1
+            if round == rounds.count { rounds.append([]) }
+            rounds[round].append(record)
+        }
+        var written = 0
+        for round in rounds {
+            var encoded = EncodedRows(columns: UsageColumns.names.count, rowCapacity: round.count)
+            for record in round { UsageColumns.encode(record, into: &encoded) }
+            written += try insertRows(
+                into: "usage", columns: UsageColumns.names, encoded.postgresRows(), suffix: UsageColumns.conflictClause)
+        }
+        return written
+    }
+
+    /// Adds `amounts` (each positive) in the caller's transaction; a sum past 2^63 is an error.
+    func addKeySpendingRows(_ amounts: [String: Int64], nowMs: Int64) throws {
+        for (name, pico) in amounts.sorted(by: { $0.key < $1.key }) where pico > 0 {
+            let changed = try run(
+                """
+                INSERT INTO key_spending (name, spent_pico, updated_at) VALUES ($1, $2, $3)
+                ON CONFLICT (name) DO UPDATE SET spent_pico = key_spending.spent_pico + $2, updated_at = $3
+                WHERE key_spending.spent_pico <= 9223372036854775807 - $2
+                """,
+                [.text(name), .integer(pico), .integer(nowMs)])
+            guard changed == 1 else {
+                throw StoreError(.overflow, "the spending of API key '\(name)' would pass 2^63 pico-USD")
+            }
+        }
+    }
+
+    /// What each client key has spent so far, in pico-USD, by key name.
+    func keySpending() throws -> [String: Int64] {
+        let rows = try rows("SELECT name, spent_pico FROM key_spending") { (try $0.text(0), try $0.int64(1)) }
+        return Dictionary(rows, uniquingKeysWith: { a, _ in a })
+    }
+}
