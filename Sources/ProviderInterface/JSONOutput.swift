@@ -116,7 +116,7 @@ public struct JSONOutput: Sendable {
     /// `null`
     public mutating func null() {
         separate()
-        bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        bytes.append(contentsOf: "null".utf8)
         needsComma = true
     }
 

@@ -32,7 +32,8 @@ public enum JSONParser {
 
     /// Parses a JSON document held in a string.
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
-        try parse(Array(text.utf8))
+        // A native string's UTF-8 is contiguous: parsed where it lies, without a copy.
+        try parse(text.utf8)
     }
 
     private static func parseBuffer(_ buffer: UnsafeBufferPointer<UInt8>, rejectingDuplicates: Bool = false)

@@ -145,6 +145,17 @@ struct OpenAIChatTests {
         #expect(received.textDeltas == [.delta("Hel"), .delta("lo"), .usage(TokenUsage(inputTokens: 5, outputTokens: 2)), .finished(reason: "stop")])
     }
 
+    @Test func paddedDoneEndsTheStreamAndBlankPayloadsAreSkipped() async throws {
+        // A provider padding its payloads with spaces and tabs: `[DONE]` still ends the stream (no
+        // finish reason came, so without it the stream would have "ended before [DONE]"), a blank
+        // payload is not a malformed chunk, and nothing after `[DONE]` is read.
+        let events = [#"{"choices":[{"delta":{"content":"Hel"}}]}"#, "\t ", " [DONE] \t", "not JSON"]
+        let stream = try await OpenAIChat.events(from: sseResponse(events), provider: "p")
+        var received: [InferenceEvent] = []
+        for try await event in stream { received.append(event) }
+        #expect(received.textDeltas == [.delta("Hel"), .finished(reason: nil)])
+    }
+
     @Test func streamEndingEarlyThrows() async throws {
         let stream = try await OpenAIChat.events(from: sseResponse([#"{"choices":[{"delta":{"content":"x"}}]}"#]), provider: "p")
         await #expect(throws: ProviderError.self) {

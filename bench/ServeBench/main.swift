@@ -9,7 +9,9 @@
 //   swift build -c release --product broker && swift build -c release --product ServeBench
 //   .build/release/ServeBench [--broker PATH] [--duration SECONDS] [--hold SECONDS] [--busy-poll US|off]
 //                             [--event-loops N|off] [--simulator-threads N] [--rounds N] [--quiet-steal PERCENT]
-//                             [--concurrency 1,64]
+//                             [--concurrency 1,64] [--stream CHUNKS]
+//   (`--stream N` asks for `"stream": true` with a user message of N words, which the simulator echoes
+//   as N content chunks, and reports the broker's CPU per request and per chunk)
 //   ($WRK, $CURL override /usr/bin/wrk, /usr/bin/curl; $BENCH_GLIBC_TUNABLES and $BENCH_LD_PRELOAD become
 //   the broker's GLIBC_TUNABLES and LD_PRELOAD)
 import Foundation
@@ -184,10 +186,18 @@ guard let range = banner.range(of: "http://127.0.0.1:"), let port = Int(banner[r
 let brokerURL = "http://127.0.0.1:\(port)/v1/chat/completions"
 let directURL = simulator.url("/v1/chat/completions")
 let script = dir.appendingPathComponent("chat.lua").path
+// `--stream N`: the same request streamed; the simulator echoes the last user message one word per
+// chunk, so a message of N words comes back as N content chunks (plus the role, finish and usage chunks).
+let streamChunks = argument("--stream").flatMap { Int($0) }.map { max(1, $0) }
+let requestBody = streamChunks.map { n in
+    let words = (1...n).map { "w\($0)" }.joined(separator: " ")
+    return #"{"model":"meta-llama/Llama-3.1-8B-Instruct:groq","messages":[{"role":"user","content":""#
+        + words + #""}],"max_tokens":\#(n),"stream":true,"stream_options":{"include_usage":true}}"#
+} ?? #"{"model":"meta-llama/Llama-3.1-8B-Instruct:groq","messages":[{"role":"user","content":"hi"}],"max_tokens":16}"#
 try """
     wrk.method = "POST"
     wrk.headers["Content-Type"] = "application/json"
-    wrk.body = '{"model":"meta-llama/Llama-3.1-8B-Instruct:groq","messages":[{"role":"user","content":"hi"}],"max_tokens":16}'
+    wrk.body = '\(requestBody)'
     """.write(toFile: script, atomically: true, encoding: .utf8)
 
 // Warm both paths (connections, caches, the JIT-free but lazy Swift runtime).
@@ -236,7 +246,7 @@ func medianResult(_ results: [WrkResult]) -> WrkResult {
         p99: median(results.map(\.p99)), rps: median(results.map(\.rps)), requests: results.map(\.requests).reduce(0, +), errors: "")
 }
 
-print("ServeBench: wrk, \(duration) s per run, \(rounds) round(s), chat via the HF router path of the simulator "
+print("ServeBench: wrk, \(duration) s per run, \(rounds) round(s), \(streamChunks.map { "streamed chat (\($0) content chunks)" } ?? "chat") via the HF router path of the simulator "
     + "(\(simulatorThreads.map { "simulator on \($0) epoll threads" } ?? "simulator on a thread per connection")), broker pid \(serve.processIdentifier)")
 print("conc  path      p50 ms   p75 ms   p90 ms   p99 ms      req/s  steal%  errors")
 var peak = idle
@@ -291,6 +301,10 @@ for connections in concurrencies {
     let requests = brokers.map(\.requests).reduce(0, +)
     print(String(format: "%4d  broker CPU: %.1f µs per request (%.2f s over %.0f requests)", connections,
         cpuUsed / requests * 1e6, cpuUsed, requests))
+    if let streamChunks {
+        print(String(format: "%4d  broker CPU: %.2f µs per streamed content chunk (%d per request)", connections,
+            cpuUsed / requests / Double(streamChunks) * 1e6, streamChunks))
+    }
     let now = try histograms(port: port)
     report(snapshot, now, label: "c\(connections)")
     snapshot = now

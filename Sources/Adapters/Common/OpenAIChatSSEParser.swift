@@ -50,13 +50,12 @@ public struct OpenAIChatSSEParser: Sendable {
     private mutating func handleLine(_ line: ArraySlice<UInt8>, into events: inout [String]) {
         if line.isEmpty {
             if !dataLines.isEmpty {
-                events.append(dataLines.joined(separator: "\n"))
+                events.append(dataLines.count == 1 ? dataLines[0] : dataLines.joined(separator: "\n"))
                 dataLines.removeAll(keepingCapacity: true)
             }
             return
         }
-        let data: [UInt8] = Array("data".utf8)
-        guard line.count >= 4, line.prefix(4).elementsEqual(data) else { return }
+        guard line.count >= 4, line.prefix(4).elementsEqual("data".utf8) else { return }
         var value = line.dropFirst(4)
         if value.isEmpty {
             dataLines.append("")

@@ -74,8 +74,8 @@ extension OpenAIChat {
         var finishReason: String?
         func handle(_ payloads: [String]) throws(ProviderError) -> Bool {
             for data in payloads {
-                if OpenAIChatText.trimmed(data) == "[DONE]" { return true }
-                if OpenAIChatText.trimmed(data).isEmpty { continue }
+                if OpenAIChatText.isDone(data) { return true }
+                if OpenAIChatText.isBlank(data) { continue }
                 let chunk = try decodeStreamChunk(data: data, provider: provider, redactor: redactor)
                 continuation.yield(.chunk(chunk))
                 if let usage = chunk.usage?.tokenUsage { lastUsage = usage }

@@ -75,7 +75,7 @@ public enum OpenAIResponses {
         var lastUsage: TokenUsage?
         func handle(_ payloads: [String]) throws(ProviderError) -> Bool {
             for data in payloads {
-                if OpenAIChatText.trimmed(data).isEmpty || OpenAIChatText.trimmed(data) == "[DONE]" { continue }
+                if OpenAIChatText.isBlank(data) || OpenAIChatText.isDone(data) { continue }
                 let value: JSONValue
                 do {
                     value = try JSONParser.parse(data)
