@@ -44,7 +44,9 @@ let package = Package(
         // LISTEN/NOTIFY, advisory locks, COPY. Knows no broker types; the store's backend uses it.
         .target(name: "PostgresClient", dependencies: ["CLibPQ"]),
         // Provider adapters and the libcurl transport.
-        .target(name: "Adapters", dependencies: ["ProviderInterface", "Platform", "CCurl", "CZlib"], exclude: ["ADDING_A_PROVIDER.md"]),
+        .target(
+            name: "Adapters", dependencies: ["ProviderInterface", "Platform", "CCurl", "CZlib"],
+            exclude: ["ADDING_A_PROVIDER.md"]),
         // Registry, store, refresher, routing, ledger; knows adapters only through the protocol.
         .target(name: "Broker", dependencies: ["ProviderInterface", "Platform", "CSQLite", "PostgresClient"]),
         // `broker serve`: the OpenAI-compatible endpoint, marketplace API and web page.
@@ -53,7 +55,9 @@ let package = Package(
         // Only `serve` needs BrokerServe; the other commands reach the presentation types in Broker.
         .target(
             name: "BrokerCommands",
-            dependencies: ["Broker", "Adapters", "ProviderInterface", "BrokerServe", "HTTPServer", "Platform", "CMimalloc"]),
+            dependencies: [
+                "Broker", "Adapters", "ProviderInterface", "BrokerServe", "HTTPServer", "Platform", "CMimalloc",
+            ]),
         // The `broker` executable: main.swift calls BrokerCommands.
         .executableTarget(name: "BrokerCLI", dependencies: ["BrokerCommands", "CMimalloc"]),
         // Test support: the loopback provider simulator and fakes.
@@ -65,7 +69,8 @@ let package = Package(
         .testTarget(name: "ProviderInterfaceTests", dependencies: ["ProviderInterface"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(
-            name: "HTTPServerTests", dependencies: ["HTTPServer", "Platform", "ProviderInterface", "Adapters", "ProviderSimulator"]),
+            name: "HTTPServerTests",
+            dependencies: ["HTTPServer", "Platform", "ProviderInterface", "Adapters", "ProviderSimulator"]),
         .testTarget(
             name: "AdaptersTests",
             dependencies: ["Adapters", "ProviderInterface", "Platform", "ProviderSimulator", "CCurl"]),
@@ -74,13 +79,17 @@ let package = Package(
         .testTarget(
             name: "BrokerServeTests",
             dependencies: [
-                "BrokerServe", "Broker", "Adapters", "Platform", "PostgresClient", "ProviderInterface", "ProviderSimulator",
+                "BrokerServe", "Broker", "Adapters", "Platform", "PostgresClient", "ProviderInterface",
+                "ProviderSimulator",
                 "HTTPServer",
             ]),
-        .testTarget(name: "BrokerCommandsTests", dependencies: ["BrokerCommands", "Broker", "ProviderInterface", "HTTPServer"]),
+        .testTarget(
+            name: "BrokerCommandsTests", dependencies: ["BrokerCommands", "Broker", "ProviderInterface", "HTTPServer"]),
         .testTarget(
             name: "BrokerCLITests",
-            dependencies: ["BrokerCLI", "Broker", "Platform", "PostgresClient", "ProviderInterface", "ProviderSimulator"]),
+            dependencies: [
+                "BrokerCLI", "Broker", "Platform", "PostgresClient", "ProviderInterface", "ProviderSimulator",
+            ]),
 
         // Benchmarks: built, never run by `swift test`.
         .executableTarget(

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh --tests
+# The style the checked-in .swift-format describes; ./scripts/format.sh fixes what it can.
+swift format lint --strict --recursive Sources Tests bench Package.swift
 swift build --build-tests
 ./deploy/check.sh
 # An assignment, not eval "$(…)", so that a cluster that fails to start stops the run here.

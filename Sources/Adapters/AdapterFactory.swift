@@ -92,7 +92,8 @@ public struct AdapterFactory: Sendable {
             return [
                 AdapterIssue(
                     path: "adapter",
-                    message: "unknown adapter kind '\(entry.adapter)'; known kinds: \(kindNames.joined(separator: ", "))")
+                    message:
+                        "unknown adapter kind '\(entry.adapter)'; known kinds: \(kindNames.joined(separator: ", "))")
             ]
         }
         return kind.validate(entry)

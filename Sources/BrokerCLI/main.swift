@@ -1,7 +1,7 @@
 import BrokerCommands
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let code = await BrokerMain.run(CommandLine.arguments, environment: ProcessEnvironment.current())

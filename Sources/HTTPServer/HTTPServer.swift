@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import CMicroHTTPD
 import Platform
@@ -86,7 +86,9 @@ public final class HTTPServer: Sendable {
         var loopCount = 0
         switch configuration.threadModel {
         case .threadPerConnection:
-            flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_AUTO.rawValue | MHD_USE_THREAD_PER_CONNECTION.rawValue
+            flags =
+                MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_AUTO.rawValue
+                | MHD_USE_THREAD_PER_CONNECTION.rawValue
         case .pool:
             flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_AUTO.rawValue
         case .eventLoops(let threads):
@@ -104,9 +106,13 @@ public final class HTTPServer: Sendable {
                 return state.port
             }
             // One listening socket; one daemon per loop, each given connections by the listener.
-            guard let listener = try withAddress(port: configuration.port, { address, length, ipv6 in
-                LoopListener.listen(on: address, length: length, ipv6: ipv6)
-            }) else { throw .startFailed(where_) }
+            guard
+                let listener = try withAddress(
+                    port: configuration.port,
+                    { address, length, ipv6 in
+                        LoopListener.listen(on: address, length: length, ipv6: ipv6)
+                    })
+            else { throw .startFailed(where_) }
             var loops: [LoopDaemon] = []
             func abandon() {
                 for served in loops { served.abandon() }
@@ -155,7 +161,8 @@ public final class HTTPServer: Sendable {
     private func bind(flags: UInt32, port: Int, core: ServerCore) throws(HTTPServerError) -> OpaquePointer {
         let daemon = try withAddress(port: port) { address, _, ipv6 in
             MHDBridge.startDaemon(
-                flags: ipv6 ? flags | MHD_USE_IPv6.rawValue : flags, address: address, core: core, configuration: configuration)
+                flags: ipv6 ? flags | MHD_USE_IPv6.rawValue : flags, address: address, core: core,
+                configuration: configuration)
         }
         guard let daemon else { throw .startFailed("\(configuration.host):\(configuration.port)") }
         return daemon
@@ -178,7 +185,9 @@ public final class HTTPServer: Sendable {
             var address = sockaddr_in6()
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET6, configuration.host, &address.sin6_addr) == 1 else { throw .invalidAddress(where_) }
+            guard inet_pton(AF_INET6, configuration.host, &address.sin6_addr) == 1 else {
+                throw .invalidAddress(where_)
+            }
             return call(&address, ipv6: true)
         }
         var address = sockaddr_in()
@@ -192,10 +201,12 @@ public final class HTTPServer: Sendable {
     /// the connection threads to finish. Does nothing when not running. Must not be called from
     /// a handler or streaming producer (it would wait for its own thread).
     public func stop() {
-        guard let running = state.withLock({ state -> Running? in
-            defer { state.running = nil }
-            return state.running
-        }) else { return }
+        guard
+            let running = state.withLock({ state -> Running? in
+                defer { state.running = nil }
+                return state.running
+            })
+        else { return }
         running.core.stopSignal.fire()
         if let daemon = running.daemon { MHD_stop_daemon(daemon) }
         // Each loop stops its daemon on its own thread (see LoopDaemon), then ends.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import CMicroHTTPD
 import Platform
@@ -202,7 +202,8 @@ final class LoopDaemon: @unchecked Sendable {
             state.task = nil
         }
         for (id, stream) in parkedStreams {
-            guard let connection = stream.connection, HangUpWatch.peerHasClosed(shim_MHD_connection_fd(connection)) else {
+            guard let connection = stream.connection, HangUpWatch.peerHasClosed(shim_MHD_connection_fd(connection))
+            else {
                 continue
             }
             parkedStreams.removeValue(forKey: id)

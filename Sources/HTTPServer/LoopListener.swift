@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import CEpoll
 import CMicroHTTPD
@@ -45,7 +45,8 @@ final class LoopListener: @unchecked Sendable {
                 guard bind(fd, address, length) == 0, Glibc.listen(fd, SOMAXCONN) == 0,
                     getsockname(fd, pointer, &boundLength) == 0
                 else { return nil }
-                let port = ipv6
+                let port =
+                    ipv6
                     ? UnsafeRawPointer(pointer).load(as: sockaddr_in6.self).sin6_port
                     : UnsafeRawPointer(pointer).load(as: sockaddr_in.self).sin_port
                 return Int(UInt16(bigEndian: port))

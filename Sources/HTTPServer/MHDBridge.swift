@@ -135,7 +135,9 @@ enum MHDBridge {
             daemon.start(request, state: state, connection: connection, handler: asyncHandler)
             return .YES
         }
-        guard let hangUps = core.hangUps, let hangUp else { return queue(core.handler(request), on: connection, core: core) }
+        guard let hangUps = core.hangUps, let hangUp else {
+            return queue(core.handler(request), on: connection, core: core)
+        }
         let token = hangUps.watch(socket: shim_MHD_connection_fd(connection), hangUp: hangUp)
         let response = core.handler(request)
         hangUps.forget(token)

@@ -1,6 +1,6 @@
 import CMicroHTTPD
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Synchronization
 

@@ -30,6 +30,7 @@ public struct ServerResponse: Sendable {
 
     /// A `text/plain; charset=utf-8` response.
     public static func text(_ text: String, status: Int = 200) -> ServerResponse {
-        ServerResponse(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], bytes: Array(text.utf8))
+        ServerResponse(
+            status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], bytes: Array(text.utf8))
     }
 }

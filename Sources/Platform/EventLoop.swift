@@ -1,6 +1,6 @@
 #if canImport(Glibc)
-import Glibc
-import CEpoll
+    import Glibc
+    import CEpoll
 #endif
 import Synchronization
 

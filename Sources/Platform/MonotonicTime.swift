@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The one monotonic clock of the broker's own code (`CLOCK_MONOTONIC`): cheap enough to read on

@@ -1,6 +1,6 @@
 #if canImport(Glibc)
-import Glibc
-import CEpoll
+    import Glibc
+    import CEpoll
 #endif
 
 /// A thread of the operating system's own, never a Swift concurrency thread: the one way the
@@ -33,13 +33,15 @@ public struct PlatformThread: Sendable {
         let start = ThreadStart(name: String(name.utf8.prefix(15)) ?? "thread", body: body)
         let argument = Unmanaged.passRetained(start).toOpaque()
         var handle = pthread_t()
-        let created = pthread_create(&handle, nil, { argument in
-            guard let argument else { return nil }
-            let start = Unmanaged<ThreadStart>.fromOpaque(argument).takeRetainedValue()
-            shim_set_thread_name(start.name)
-            start.body()
-            return nil
-        }, argument)
+        let created = pthread_create(
+            &handle, nil,
+            { argument in
+                guard let argument else { return nil }
+                let start = Unmanaged<ThreadStart>.fromOpaque(argument).takeRetainedValue()
+                shim_set_thread_name(start.name)
+                start.body()
+                return nil
+            }, argument)
         guard created == 0 else {
             Unmanaged<ThreadStart>.fromOpaque(argument).release()
             return nil

@@ -1,6 +1,6 @@
 #if canImport(Glibc)
-import Glibc
-import CSpawn
+    import Glibc
+    import CSpawn
 #endif
 
 /// The one way the broker starts a program (an exec plugin; in tests, the `broker` binary and

@@ -18,8 +18,16 @@ public enum Base64 {
             let n = b0 << 16 | b1 << 8 | b2
             out.append(alphabet[Int(n >> 18 & 63)])
             out.append(alphabet[Int(n >> 12 & 63)])
-            if i + 1 < bytes.count { out.append(alphabet[Int(n >> 6 & 63)]) } else if !urlSafe { out.append(UInt8(ascii: "=")) }
-            if i + 2 < bytes.count { out.append(alphabet[Int(n & 63)]) } else if !urlSafe { out.append(UInt8(ascii: "=")) }
+            if i + 1 < bytes.count {
+                out.append(alphabet[Int(n >> 6 & 63)])
+            } else if !urlSafe {
+                out.append(UInt8(ascii: "="))
+            }
+            if i + 2 < bytes.count {
+                out.append(alphabet[Int(n & 63)])
+            } else if !urlSafe {
+                out.append(UInt8(ascii: "="))
+            }
             i += 3
         }
         return String(decoding: out, as: UTF8.self)

@@ -60,7 +60,8 @@ public struct CurrencyConverter: Sendable, Hashable {
     public func sortFactor(from: String, to: String) -> Int64? {
         if from == to { return 1_000_000 }
         guard let source = rational(from), let target = rational(to) else { return nil }
-        let quotient = Self.divideHalfUp(1_000_000 * target.numerator * source.denominator, source.numerator * target.denominator)
+        let quotient = Self.divideHalfUp(
+            1_000_000 * target.numerator * source.denominator, source.numerator * target.denominator)
         return Int64(exactly: quotient)
     }
 

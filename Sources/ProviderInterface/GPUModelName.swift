@@ -82,7 +82,9 @@ public enum GPUModelName {
                     n = n < 1_000_000_000 ? n * 10 + Int(upper[j] - 0x30) : Int.max
                     j += 1
                 }
-                if j + 1 < upper.count, upper[j] == 0x47, upper[j + 1] == 0x42, i > 0, !(upper[i - 1] >= 0x41 && upper[i - 1] <= 0x5A) {
+                if j + 1 < upper.count, upper[j] == 0x47, upper[j + 1] == 0x42, i > 0,
+                    !(upper[i - 1] >= 0x41 && upper[i - 1] <= 0x5A)
+                {
                     return n == Int.max ? nil : n
                 }
                 i = j

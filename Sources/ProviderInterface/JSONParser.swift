@@ -120,7 +120,11 @@ public enum JSONParser {
                 let value = try parseValue(depth: depth + 1)
                 if object[key] != nil {
                     if let path {
-                        throw JSONParseError(offset: keyOffset, reason: "duplicate member \(path.joined()) (a repeated member would silently replace the first)")
+                        throw JSONParseError(
+                            offset: keyOffset,
+                            reason:
+                                "duplicate member \(path.joined()) (a repeated member would silently replace the first)"
+                        )
                     }
                     object[key] = value
                 } else {

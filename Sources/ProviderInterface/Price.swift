@@ -87,7 +87,8 @@ public struct OfferPrice: Sendable, Hashable {
     /// native cost converted once, half up; `nil` without a rate.
     public func usdCost(_ native: PicoUSD, _ rates: ExchangeRates?) -> (cost: PicoUSD, basis: String)? {
         if isUSD { return (native, "native") }
-        guard let rates, let usd = CurrencyConverter(rates: rates).convert(native.value, from: currency, to: "USD") else {
+        guard let rates, let usd = CurrencyConverter(rates: rates).convert(native.value, from: currency, to: "USD")
+        else {
             return nil
         }
         return (PicoUSD(usd), rates.basis)

@@ -133,7 +133,10 @@ public struct StaticPrice: Sendable, Hashable {
     public var sourceURL: String? = nil
 
     /// A row.
-    public init(model: String, hfID: String? = nil, task: ModelTask = .conversational, contextLength: Int? = nil, price: OfferPrice) {
+    public init(
+        model: String, hfID: String? = nil, task: ModelTask = .conversational, contextLength: Int? = nil,
+        price: OfferPrice
+    ) {
         self.model = model
         self.hfID = hfID
         self.task = task

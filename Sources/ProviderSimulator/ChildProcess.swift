@@ -3,7 +3,7 @@ import Platform
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A child process for tests (the `broker` binary, Python clients, Chromium, nghttpx), started

@@ -40,7 +40,10 @@ public struct CompatibleModel: Sendable {
     public var extra: [(name: String, value: JSONValue)]
 
     /// A model.
-    public init(id: String, created: Int = 1_726_000_000, ownedBy: String = "system", extra: [(name: String, value: JSONValue)] = []) {
+    public init(
+        id: String, created: Int = 1_726_000_000, ownedBy: String = "system",
+        extra: [(name: String, value: JSONValue)] = []
+    ) {
         self.id = id
         self.created = created
         self.ownedBy = ownedBy

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One provider's catalog as gpuhunt publishes it: the `version` file and the CSV inside
@@ -73,35 +73,39 @@ public struct ComputeFixtures: Sendable {
         ecbXML = Self.defaultECB
     }
 
-    static let csvHeader = "instance_name,location,price,cpu,memory,gpu_count,gpu_name,gpu_memory,spot,disk_size,gpu_vendor,flags,cpu_arch,provider_data\n"
+    static let csvHeader =
+        "instance_name,location,price,cpu,memory,gpu_count,gpu_name,gpu_memory,spot,disk_size,gpu_vendor,flags,cpu_arch,provider_data\n"
 
     /// AWS: L40S on demand and spot in Frankfurt, H100 in Virginia and in Zurich (`eu-central-2`,
     /// Switzerland, not the EU), L4 in London, a CPU row and a malformed row.
-    public static let awsCSV = csvHeader + """
-        g6e.xlarge,eu-central-1,2.327,4,32.0,1,L40S,48.0,False,,nvidia,,x86,
-        g6e.xlarge,eu-central-1,1.4934,4,32.0,1,L40S,48.0,True,,nvidia,,x86,
-        p5.48xlarge,us-east-1,98.32,192,2048.0,8,H100,80.0,False,,nvidia,,x86,"{""pod_counts"": [1, 2]}"
-        p5.48xlarge,eu-central-2,110.5,192,2048.0,8,H100,80.0,False,,nvidia,,x86,
-        g6.xlarge,eu-west-2,0.9776,4,16.0,1,L4,24.0,False,,nvidia,,x86,
-        c5.large,us-east-1,0.085,2,4.0,0,,,False,,,,x86,
-        p4d.24xlarge,eu-west-1,not-a-price,96,1152.0,8,A100,40.0,False,,nvidia,,x86,
+    public static let awsCSV =
+        csvHeader + """
+            g6e.xlarge,eu-central-1,2.327,4,32.0,1,L40S,48.0,False,,nvidia,,x86,
+            g6e.xlarge,eu-central-1,1.4934,4,32.0,1,L40S,48.0,True,,nvidia,,x86,
+            p5.48xlarge,us-east-1,98.32,192,2048.0,8,H100,80.0,False,,nvidia,,x86,"{""pod_counts"": [1, 2]}"
+            p5.48xlarge,eu-central-2,110.5,192,2048.0,8,H100,80.0,False,,nvidia,,x86,
+            g6.xlarge,eu-west-2,0.9776,4,16.0,1,L4,24.0,False,,nvidia,,x86,
+            c5.large,us-east-1,0.085,2,4.0,0,,,False,,,,x86,
+            p4d.24xlarge,eu-west-1,not-a-price,96,1152.0,8,A100,40.0,False,,nvidia,,x86,
 
-        """
+            """
 
     /// RunPod: secure-cloud data centres and a community-cloud country code.
-    public static let runpodCSV = csvHeader + """
-        NVIDIA A100 80GB PCIe,EU-RO-1,1.64,8,117.0,1,A100,80.0,False,,nvidia,,x86,
-        NVIDIA H100 80GB HBM3,EUR-IS-1,2.99,16,125.0,1,H100,80.0,False,,nvidia,,x86,
-        NVIDIA H100 NVL,US-TX-3,2.59,16,94.0,1,H100NVL,94.0,False,,nvidia,,x86,
-        NVIDIA GeForce RTX 4090,CZ,0.34,6,41.0,1,RTX4090,24.0,False,,nvidia,,x86,
+    public static let runpodCSV =
+        csvHeader + """
+            NVIDIA A100 80GB PCIe,EU-RO-1,1.64,8,117.0,1,A100,80.0,False,,nvidia,,x86,
+            NVIDIA H100 80GB HBM3,EUR-IS-1,2.99,16,125.0,1,H100,80.0,False,,nvidia,,x86,
+            NVIDIA H100 NVL,US-TX-3,2.59,16,94.0,1,H100NVL,94.0,False,,nvidia,,x86,
+            NVIDIA GeForce RTX 4090,CZ,0.34,6,41.0,1,RTX4090,24.0,False,,nvidia,,x86,
 
-        """
+            """
 
     /// Azure, published 10 days ago.
-    public static let azureCSV = csvHeader + """
-        Standard_NC24ads_A100_v4,westeurope,3.672,24,220.0,1,A100,80.0,False,,nvidia,,x86,
+    public static let azureCSV =
+        csvHeader + """
+            Standard_NC24ads_A100_v4,westeurope,3.672,24,220.0,1,A100,80.0,False,,nvidia,,x86,
 
-        """
+            """
 
     /// Two vendors with a CPU row, key order as the public call has it in one row, an EU row.
     public static let defaultHFEndpoints = """

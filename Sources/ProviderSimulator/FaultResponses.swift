@@ -10,16 +10,19 @@ enum FaultResponses {
         case .status(let status, let body, let headers):
             let trimmed = body.drop { $0 == " " || $0 == "\n" }
             let isJSON = trimmed.hasPrefix("{") || trimmed.hasPrefix("[")
-            return isJSON ? .json(body, status: status, headers: headers) : .text(body, status: status, headers: headers)
+            return isJSON
+                ? .json(body, status: status, headers: headers) : .text(body, status: status, headers: headers)
         case .rateLimited(let seconds):
             return .json(
                 #"{"error":{"message":"Rate limit reached for requests. Please try again in \#(seconds)s.","type":"requests","param":null,"code":"rate_limit_exceeded"}}"#,
                 status: 429, headers: [("Retry-After", String(seconds))])
         case .hubRateLimited(let seconds):
             return .json(
-                #"{"error":"You have exceeded our hourly quotas for action: api. We invite you to retry later."}"#, status: 429,
+                #"{"error":"You have exceeded our hourly quotas for action: api. We invite you to retry later."}"#,
+                status: 429,
                 headers: [
-                    ("RateLimit", "\"api\";r=0;t=\(seconds)"), ("RateLimit-Policy", "\"fixed window\";\"api\";q=1000;w=300"),
+                    ("RateLimit", "\"api\";r=0;t=\(seconds)"),
+                    ("RateLimit-Policy", "\"fixed window\";\"api\";q=1000;w=300"),
                 ])
         case .serverError(let status):
             switch status {
@@ -60,7 +63,8 @@ enum FaultResponses {
                     status: normal.status, headers: headers,
                     body: .stream(.chunks(drip(bytes), delayMs: delay, contentLength: bytes.count)))
             case .chunks(let chunks, _):
-                return ServerResponse(status: normal.status, headers: headers, body: .stream(.chunks(chunks, delayMs: delay)))
+                return ServerResponse(
+                    status: normal.status, headers: headers, body: .stream(.chunks(chunks, delayMs: delay)))
             }
         case .resetMidBody:
             switch normal.body {
@@ -74,7 +78,8 @@ enum FaultResponses {
                 let events = withoutDone(chunks)
                 let sent = Array(events.prefix(max(1, events.count / 2)))
                 return ServerResponse(
-                    status: normal.status, headers: headers, body: .stream(.chunks(sent, delayMs: delay, ending: .abort)))
+                    status: normal.status, headers: headers,
+                    body: .stream(.chunks(sent, delayMs: delay, ending: .abort)))
             }
         case .truncatedStream:
             let chunks: [[UInt8]]

@@ -35,10 +35,14 @@ public struct OpenRouterModel: Sendable {
     public init(
         id: String, name: String? = nil, created: Int = 1_726_000_000, description: String = "",
         contextLength: Int? = 131_072, prompt: String, completion: String,
-        extraPricing: [(name: String, value: String)] = [("request", "0"), ("image", "0"), ("web_search", "0"), ("internal_reasoning", "0")],
+        extraPricing: [(name: String, value: String)] = [
+            ("request", "0"), ("image", "0"), ("web_search", "0"), ("internal_reasoning", "0"),
+        ],
         modality: String = "text->text", inputModalities: [String] = ["text"], outputModalities: [String] = ["text"],
         tokenizer: String = "Llama3", maxCompletionTokens: Int? = 16_384, isModerated: Bool = false,
-        supportedParameters: [String] = ["max_tokens", "temperature", "top_p", "tools", "tool_choice", "response_format"],
+        supportedParameters: [String] = [
+            "max_tokens", "temperature", "top_p", "tools", "tool_choice", "response_format",
+        ],
         endpoints: [OpenRouterEndpoint] = []
     ) {
         self.id = id

@@ -34,7 +34,8 @@ public struct PriceFeedFixtures: Sendable, Hashable {
         _ model: String, token: String, mode: String = "realtime", units: Int = 0, nanos: Int, size: Int = 1000,
         currency: String? = "EUR", endOfLife: String? = nil, tasks: [String] = ["chat"]
     ) -> String {
-        let money = (currency.map { "\"currency_code\": \"\($0)\", " } ?? "") + "\"units\": \"\(units)\", \"nanos\": \(nanos)"
+        let money =
+            (currency.map { "\"currency_code\": \"\($0)\", " } ?? "") + "\"units\": \"\(units)\", \"nanos\": \(nanos)"
         let eol = endOfLife.map { "\"\($0)\"" } ?? "null"
         let taskList = tasks.map { "\"\($0)\"" }.joined(separator: ", ")
         return """
@@ -53,8 +54,12 @@ public struct PriceFeedFixtures: Sendable, Hashable {
         scaleway("llama-3.3-70b-instruct", token: "input_token", mode: "batch", nanos: 450_000),
         scaleway("gpt-oss-120b", token: "input_token", nanos: 150_000_000, size: 1_000_000),
         scaleway("gpt-oss-120b", token: "output_token", nanos: 600_000_000, size: 1_000_000),
-        scaleway("mistral-small-3.2-24b-instruct-2506", token: "input_token", nanos: 150_000, endOfLife: "2027-03-31T00:00:00Z"),
-        scaleway("mistral-small-3.2-24b-instruct-2506", token: "output_token", nanos: 350_000, endOfLife: "2027-03-31T00:00:00Z"),
+        scaleway(
+            "mistral-small-3.2-24b-instruct-2506", token: "input_token", nanos: 150_000,
+            endOfLife: "2027-03-31T00:00:00Z"),
+        scaleway(
+            "mistral-small-3.2-24b-instruct-2506", token: "output_token", nanos: 350_000,
+            endOfLife: "2027-03-31T00:00:00Z"),
         scaleway("llama-3.1-8b-instruct", token: "input_token", nanos: 200_000, endOfLife: "2025-11-14T00:00:00Z"),
         scaleway("llama-3.1-8b-instruct", token: "output_token", nanos: 200_000, endOfLife: "2025-11-14T00:00:00Z"),
         scaleway("qwen3-coder-30b-a3b-instruct", token: "input_token", nanos: 200_000),

@@ -119,7 +119,9 @@ public final class ProviderSimulator: Sendable {
 
     /// Answers `method` + `path` (exact match, query ignored) with `handler`, in preference to the
     /// built-in routes. A later route for the same method and path replaces the earlier one.
-    public func route(_ method: String, _ path: String, _ handler: @escaping @Sendable (RecordedRequest) -> SimulatedResponse) {
+    public func route(
+        _ method: String, _ path: String, _ handler: @escaping @Sendable (RecordedRequest) -> SimulatedResponse
+    ) {
         core.state.withLock { $0.routes[SimulatorCore.routeKey(method, path)] = handler }
     }
 }

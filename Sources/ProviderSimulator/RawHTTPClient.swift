@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Platform
 
@@ -31,7 +31,10 @@ public final class RawHTTPClient {
     }
 
     /// A socket call that failed, or a response that could not be read.
-    public struct Failure: Error, CustomStringConvertible { public var description: String }
+    public struct Failure: Error, CustomStringConvertible {
+        /// What failed.
+        public var description: String
+    }
 
     private let fd: Int32
     private var buffer: [UInt8] = []
@@ -117,7 +120,9 @@ public final class RawHTTPClient {
     public func readResponse(method: String = "GET") throws -> Response {
         guard let statusLine = try readLine() else { throw Failure(description: "connection closed before a response") }
         let parts = statusLine.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, let status = Int(parts[1]) else { throw Failure(description: "bad status line \(statusLine)") }
+        guard parts.count >= 2, let status = Int(parts[1]) else {
+            throw Failure(description: "bad status line \(statusLine)")
+        }
         var headers: [(name: String, value: String)] = []
         while let line = try readLine(), !line.isEmpty {
             guard let colon = line.firstIndex(of: ":") else { continue }

@@ -32,7 +32,8 @@ public struct RecordedRequest: Sendable {
 
     init(_ request: ServerRequest) {
         self.init(
-            method: request.method, path: request.path, query: request.query, headers: request.headers, body: request.body,
+            method: request.method, path: request.path, query: request.query, headers: request.headers,
+            body: request.body,
             connectionID: request.connectionID)
     }
 

@@ -26,7 +26,8 @@ public struct SimulatedResponse: Sendable {
 
     /// A JSON response (`Content-Type: application/json` unless `headers` set one).
     public static func json(_ text: String, status: Int = 200, headers: [(String, String)] = []) -> SimulatedResponse {
-        SimulatedResponse(status: status, headers: withContentType(headers, "application/json"), body: .bytes(Array(text.utf8)))
+        SimulatedResponse(
+            status: status, headers: withContentType(headers, "application/json"), body: .bytes(Array(text.utf8)))
     }
 
     /// A JSON response from bytes.
@@ -36,7 +37,9 @@ public struct SimulatedResponse: Sendable {
 
     /// A `text/plain` response.
     public static func text(_ text: String, status: Int = 200, headers: [(String, String)] = []) -> SimulatedResponse {
-        SimulatedResponse(status: status, headers: withContentType(headers, "text/plain; charset=utf-8"), body: .bytes(Array(text.utf8)))
+        SimulatedResponse(
+            status: status, headers: withContentType(headers, "text/plain; charset=utf-8"),
+            body: .bytes(Array(text.utf8)))
     }
 
     /// A server-sent-event stream: each element is one event's data, written `data: <e>\n\n`,
@@ -52,7 +55,8 @@ public struct SimulatedResponse: Sendable {
     ]
 
     private static func withContentType(_ headers: [(String, String)], _ type: String) -> [(String, String)] {
-        headers.contains { HeaderLookup.namesMatch($0.0, "Content-Type") } ? headers : [("Content-Type", type)] + headers
+        headers.contains { HeaderLookup.namesMatch($0.0, "Content-Type") }
+            ? headers : [("Content-Type", type)] + headers
     }
 
     /// The body's bytes, all chunks joined.

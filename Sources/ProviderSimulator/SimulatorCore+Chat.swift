@@ -42,7 +42,8 @@ extension SimulatorCore {
             answer = pieces.joined()
             finishReason = "length"
         }
-        let usage = fixtures.chatUsage[model]
+        let usage =
+            fixtures.chatUsage[model]
             ?? SimulatedUsage(promptTokens: max(1, Self.promptWords(messages)), completionTokens: pieces.count)
         let number = nextCompletionNumber()
         var completion = ChatCompletionRenderer(
@@ -67,7 +68,8 @@ extension SimulatorCore {
         guard body.stream == true else {
             let includeUsage = fixtures.placement(for: model) != .absent
             return .json(
-                bytes: completion.full(answer: answer, pieces: pieces, finishReason: finishReason, includeUsage: includeUsage),
+                bytes: completion.full(
+                    answer: answer, pieces: pieces, finishReason: finishReason, includeUsage: includeUsage),
                 headers: headers)
         }
         let includeUsageRequested = body.includeUsage
@@ -97,12 +99,16 @@ extension SimulatorCore {
             let parts = requested.split(separator: ":", maxSplits: 1).map(String.init)
             let model = parts[0]
             let policy = parts.count > 1 ? parts[1] : "fastest"
-            guard !fixtures.routerModels.isEmpty else { return .success((model, policy == "fastest" ? "simulator" : policy)) }
+            guard !fixtures.routerModels.isEmpty else {
+                return .success((model, policy == "fastest" ? "simulator" : policy))
+            }
             let notSupported = Refusal(
                 response: Self.openAIError(
                     400, "The requested model '\(requested)' is not supported by any provider you have enabled.",
                     param: "model", code: "model_not_supported"))
-            guard let entry = fixtures.routerModels.first(where: { $0.id == model }) else { return .failure(notSupported) }
+            guard let entry = fixtures.routerModels.first(where: { $0.id == model }) else {
+                return .failure(notSupported)
+            }
             let live = entry.providers.filter { $0.status == "live" }
             switch policy {
             case "fastest", "preferred":
@@ -110,10 +116,14 @@ extension SimulatorCore {
                 return .success((model, first.provider))
             case "cheapest":
                 let priced = live.compactMap { p -> (String, Double)? in
-                    guard let i = p.inputPrice.flatMap(Double.init), let o = p.outputPrice.flatMap(Double.init) else { return nil }
+                    guard let i = p.inputPrice.flatMap(Double.init), let o = p.outputPrice.flatMap(Double.init) else {
+                        return nil
+                    }
                     return (p.provider, i + o)
                 }
-                guard let cheapest = priced.min(by: { $0.1 < $1.1 })?.0 ?? live.first?.provider else { return .failure(notSupported) }
+                guard let cheapest = priced.min(by: { $0.1 < $1.1 })?.0 ?? live.first?.provider else {
+                    return .failure(notSupported)
+                }
                 return .success((model, cheapest))
             default:
                 guard live.contains(where: { $0.provider == policy }) else { return .failure(notSupported) }
@@ -122,9 +132,13 @@ extension SimulatorCore {
         case .openRouter:
             guard !fixtures.openRouterModels.isEmpty else { return .success((requested, "Simulator")) }
             guard let entry = fixtures.openRouterModels.first(where: { $0.id == requested }) else {
-                return .failure(Refusal(response: .json(#"{"error":{"message":"\#(requested) is not a valid model ID","code":400}}"#, status: 400)))
+                return .failure(
+                    Refusal(
+                        response: .json(
+                            #"{"error":{"message":"\#(requested) is not a valid model ID","code":400}}"#, status: 400)))
             }
-            let wanted = (body["provider"]?["order"] ?? body["provider"]?["only"])?.arrayValue?.compactMap(\.stringValue) ?? []
+            let wanted =
+                (body["provider"]?["order"] ?? body["provider"]?["only"])?.arrayValue?.compactMap(\.stringValue) ?? []
             // `order` names providers by slug (an endpoint's tag, without its variant) or by name.
             let preferred = wanted.lazy.compactMap { w in
                 entry.endpoints.first { endpoint in
@@ -148,7 +162,9 @@ extension SimulatorCore {
     }
 
     /// `{"error":{"message","type","param","code"}}`.
-    static func openAIError(_ status: Int, _ message: String, param: String?, code: String?, type: String = "invalid_request_error")
+    static func openAIError(
+        _ status: Int, _ message: String, param: String?, code: String?, type: String = "invalid_request_error"
+    )
         -> SimulatedResponse
     {
         let error = OpenAIError(message: message, type: type, param: param, code: code.map(JSONValue.string))
@@ -162,8 +178,9 @@ extension SimulatorCore {
         guard let tools = body.tools, !tools.isEmpty, body.toolChoice?.stringValue != "none",
             messages.last?.role != "tool"
         else { return nil }
-        guard let name = body.toolChoice?["function"]?["name"]?.stringValue
-            ?? tools.lazy.compactMap({ $0["function"]?["name"]?.stringValue }).first
+        guard
+            let name = body.toolChoice?["function"]?["name"]?.stringValue
+                ?? tools.lazy.compactMap({ $0["function"]?["name"]?.stringValue }).first
         else { return nil }
         var arguments = JSONOutput(capacity: 96)
         arguments.beginObject()

@@ -3,7 +3,9 @@ import ProviderInterface
 
 extension SimulatorCore {
     /// The GPU compute sources and the ECB (see ``ComputeFixtures``); `nil` for other paths.
-    func computeRoute(_ request: RecordedRequest, segments: [String], method: String, _ snapshot: Snapshot) -> SimulatedResponse? {
+    func computeRoute(_ request: RecordedRequest, segments: [String], method: String, _ snapshot: Snapshot)
+        -> SimulatedResponse?
+    {
         let compute = snapshot.fixtures.compute
         switch (method, segments.first) {
         case ("GET", "v2") where segments == ["v2", "provider"] || (segments.count == 3 && segments[1] == "provider"):
@@ -12,7 +14,8 @@ extension SimulatorCore {
             guard let catalog = compute.gpuhunt[segments[1]] else { return s3NoSuchKey() }
             return .text(catalog.version + "\n")
         case ("GET", "v3") where segments.count == 4 && segments[3] == "catalog.zip":
-            guard let catalog = compute.gpuhunt[segments[1]], segments[2] == catalog.version || segments[2] == "latest" else {
+            guard let catalog = compute.gpuhunt[segments[1]], segments[2] == catalog.version || segments[2] == "latest"
+            else {
                 return s3NoSuchKey()
             }
             let zip = cachedBody("gpuhunt:\(segments[1]):\(catalog.version)", generation: snapshot.generation) {
@@ -24,7 +27,8 @@ extension SimulatorCore {
         case ("GET", "product-catalog") where segments == ["product-catalog", "v2alpha1", "public-catalog", "products"]:
             return scalewayProducts(request, compute)
         case ("GET", "stats") where segments == ["stats", "eurofxref", "eurofxref-daily.xml"]:
-            return SimulatedResponse(status: 200, headers: [("Content-Type", "text/xml")], body: .bytes(Array(compute.ecbXML.utf8)))
+            return SimulatedResponse(
+                status: 200, headers: [("Content-Type", "text/xml")], body: .bytes(Array(compute.ecbXML.utf8)))
         default:
             return nil
         }
@@ -33,7 +37,10 @@ extension SimulatorCore {
     private func s3NoSuchKey() -> SimulatedResponse {
         SimulatedResponse(
             status: 404, headers: [("Content-Type", "application/xml")],
-            body: .bytes(Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>".utf8)))
+            body: .bytes(
+                Array(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>"
+                        .utf8)))
     }
 
     /// `POST /api/v0/bundles/`: asks filtered by `gpu_name` `eq`, ordered by `dph_total`,
@@ -51,7 +58,9 @@ extension SimulatorCore {
             return nil
         }
         if let wait = limited {
-            return .json(#"{"error": "rate_limited", "msg": "Too many requests"}"#, status: 429, headers: [("Retry-After", "\(wait)")])
+            return .json(
+                #"{"error": "rate_limited", "msg": "Too many requests"}"#, status: 429,
+                headers: [("Retry-After", "\(wait)")])
         }
         guard let body = request.json, body.objectValue != nil else {
             return .json(#"{"error": "invalid_request", "msg": "Invalid json body"}"#, status: 400)
@@ -74,7 +83,8 @@ extension SimulatorCore {
         let types = request.queryValues("product_types")
         let known = ["instance", "elastic_metal", "managed_inference", "generative_apis", "block_storage"]
         if let bad = types.first(where: { !known.contains($0) }) {
-            return .json(#"{"message": "parsing list \"product_types\": \"\#(bad)\" is not a valid value"}"#, status: 400)
+            return .json(
+                #"{"message": "parsing list \"product_types\": \"\#(bad)\" is not a valid value"}"#, status: 400)
         }
         let page = max(1, Int(request.queryValues("page").last ?? "") ?? 1)
         let size = max(1, min(1000, Int(request.queryValues("page_size").last ?? "") ?? 50))

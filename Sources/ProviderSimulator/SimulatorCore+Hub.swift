@@ -5,7 +5,8 @@ import HTTPServer
 extension SimulatorCore {
     /// The fields `expand[]` can ask for, in the order they are written.
     static let expandableFields = [
-        "pipeline_tag", "downloads", "likes", "tags", "gated", "library_name", "safetensors", "inferenceProviderMapping",
+        "pipeline_tag", "downloads", "likes", "tags", "gated", "library_name", "safetensors",
+        "inferenceProviderMapping",
     ]
 
     /// `GET /api/models`: a bare JSON array, paginated only through the `Link` header.
@@ -20,7 +21,9 @@ extension SimulatorCore {
         }
         var offset = 0
         if let cursor = last("cursor") {
-            guard let decoded = Self.decodeCursor(cursor) else { return .json(#"{"error":"Invalid cursor"}"#, status: 400) }
+            guard let decoded = Self.decodeCursor(cursor) else {
+                return .json(#"{"error":"Invalid cursor"}"#, status: 400)
+            }
             offset = decoded
         }
         let provider = last("inference_provider")
@@ -52,14 +55,17 @@ extension SimulatorCore {
             var out = JSONOutput(capacity: max(2, end - offset) * 360)
             out.beginArray()
             if offset < end {
-                for index in matches[offset..<end] { Self.renderHubModel(models[index], expand: expand, mappingAsDict: false, into: &out) }
+                for index in matches[offset..<end] {
+                    Self.renderHubModel(models[index], expand: expand, mappingAsDict: false, into: &out)
+                }
             }
             out.endArray()
             return out.bytes
         }
         var headers: [(String, String)] = []
         if end < matches.count {
-            var parts = request.query.split(separator: "&").filter { !$0.hasPrefix("cursor=") && $0 != "cursor" }.map(String.init)
+            var parts = request.query.split(separator: "&").filter { !$0.hasPrefix("cursor=") && $0 != "cursor" }.map(
+                String.init)
             parts.append("cursor=" + Self.encodeCursor(end))
             headers.append(("Link", "<\(baseURL)/api/models?\(parts.joined(separator: "&"))>; rel=\"next\""))
         }
@@ -72,7 +78,8 @@ extension SimulatorCore {
         let fixtures = snapshot.fixtures
         if let newID = fixtures.renamedModels[id] {
             let location = "/api/models/" + newID + (request.query.isEmpty ? "" : "?" + request.query)
-            return .text("Temporary Redirect. Redirecting to \(location)", status: 307, headers: [("Location", location)])
+            return .text(
+                "Temporary Redirect. Redirecting to \(location)", status: 307, headers: [("Location", location)])
         }
         guard let model = fixtures.hubModels.first(where: { $0.id == id }) else {
             return .json(#"{"error":"Repository not found"}"#, status: 404, headers: [("X-Error-Code", "RepoNotFound")])
@@ -95,7 +102,8 @@ extension SimulatorCore {
 
     /// One model; with `expand` only those fields plus `_id` and `id`, else the Hub's default
     /// fields (which do not include `inferenceProviderMapping`).
-    static func renderHubModel(_ model: HubModel, expand: Set<String>?, mappingAsDict: Bool, into out: inout JSONOutput) {
+    static func renderHubModel(_ model: HubModel, expand: Set<String>?, mappingAsDict: Bool, into out: inout JSONOutput)
+    {
         out.beginObject()
         out.field("_id", model.objectID ?? objectID(for: model.id))
         out.field("id", model.id)
@@ -135,7 +143,8 @@ extension SimulatorCore {
                 out.endObject()
             default:
                 out.key("inferenceProviderMapping")
-                mappingAsDict ? renderMappingDict(model.mappings, into: &out) : renderMappingList(model.mappings, into: &out)
+                mappingAsDict
+                    ? renderMappingDict(model.mappings, into: &out) : renderMappingList(model.mappings, into: &out)
             }
         }
         out.endObject()
@@ -182,7 +191,8 @@ extension SimulatorCore {
         }
         let high = String(a, radix: 16)
         let low = String(b & 0xFFFF_FFFF, radix: 16)
-        return String(repeating: "0", count: 16 - high.count) + high + String(repeating: "0", count: 8 - low.count) + low
+        return String(repeating: "0", count: 16 - high.count) + high + String(repeating: "0", count: 8 - low.count)
+            + low
     }
 
     static func encodeCursor(_ offset: Int) -> String { Base64URL.encode(Array("{\"$offset\":\(offset)}".utf8)) }

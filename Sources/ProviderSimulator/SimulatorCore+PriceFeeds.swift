@@ -1,7 +1,9 @@
 extension SimulatorCore {
     /// The public price feeds (see ``PriceFeedFixtures``); `nil` for other paths, and for
     /// Scaleway's catalog asked for other product types (the compute route answers those).
-    func priceFeedRoute(_ request: RecordedRequest, segments: [String], method: String, _ snapshot: Snapshot) -> SimulatedResponse? {
+    func priceFeedRoute(_ request: RecordedRequest, segments: [String], method: String, _ snapshot: Snapshot)
+        -> SimulatedResponse?
+    {
         guard method == "GET" else { return nil }
         let feeds = snapshot.fixtures.priceFeeds
         switch segments {

@@ -7,7 +7,8 @@ extension SimulatorCore {
     /// `service_tier`, usage in `input_tokens`/`output_tokens`), or with `stream: true` the
     /// documented event sequence, one event per SSE chunk. Ids are the simulator's own
     /// (`resp_sim_N`), so a test can tell a passed-through answer from a translated one.
-    func responses(_ request: RecordedRequest, _ snapshot: Snapshot, provider: CompatibleProvider) -> SimulatedResponse {
+    func responses(_ request: RecordedRequest, _ snapshot: Snapshot, provider: CompatibleProvider) -> SimulatedResponse
+    {
         let fixtures = snapshot.fixtures
         guard let json = request.json, let body = OpenAIResponsesRequest(parsing: json) else {
             return Self.openAIError(400, "Could not parse the JSON body of your request.", param: nil, code: nil)
@@ -43,7 +44,10 @@ extension SimulatorCore {
 
         guard body.stream == true else {
             response.items.append(reasoning)
-            if !pieces.isEmpty { response.items.append(OpenAIResponse.Item(id: response.messageID, kind: .message(text: pieces.joined()))) }
+            if !pieces.isEmpty {
+                response.items.append(
+                    OpenAIResponse.Item(id: response.messageID, kind: .message(text: pieces.joined())))
+            }
             if let toolCall {
                 response.items.append(
                     OpenAIResponse.Item(
@@ -75,13 +79,19 @@ extension SimulatorCore {
         emit { s, out in s.start(to: &out) }
         for piece in pieces { emit { s, out in s.add(text: piece, to: &out) } }
         if let toolCall {
-            emit { s, out in s.add(OpenAIToolCall(index: 0, id: toolCall.id, type: "function", name: toolCall.name, arguments: ""), to: &out) }
+            emit { s, out in
+                s.add(
+                    OpenAIToolCall(index: 0, id: toolCall.id, type: "function", name: toolCall.name, arguments: ""),
+                    to: &out)
+            }
             for fragment in toolCall.fragments {
                 emit { s, out in s.add(OpenAIToolCall(index: 0, arguments: fragment), to: &out) }
             }
         }
-        emit { s, out in s.complete(finishReason: toolCall == nil ? finishReason : "tool_calls", usage: usage, to: &out) }
+        emit { s, out in s.complete(finishReason: toolCall == nil ? finishReason : "tool_calls", usage: usage, to: &out)
+        }
         return SimulatedResponse(
-            status: 200, headers: SimulatedResponse.sseHeaders, body: .chunks(chunks, delayMs: fixtures.streamChunkDelayMs))
+            status: 200, headers: SimulatedResponse.sseHeaders,
+            body: .chunks(chunks, delayMs: fixtures.streamChunkDelayMs))
     }
 }

@@ -128,12 +128,15 @@ extension SimulatorCore {
         case "sentence-similarity":
             let source = inputs["source_sentence"]?.stringValue ?? ""
             let sentences = inputs["sentences"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            guard !sentences.isEmpty else { return Self.validationError("`inputs` must have `source_sentence` and `sentences`") }
+            guard !sentences.isEmpty else {
+                return Self.validationError("`inputs` must have `source_sentence` and `sentences`")
+            }
             out.beginArray()
             for s in sentences { out.number(s == source ? "1.0" : Self.unsignedFraction(Self.hash(source + "|" + s))) }
             out.endArray()
         case "text-to-image":
-            return SimulatedResponse(status: 200, headers: [("Content-Type", "image/jpeg")] + headers, body: .bytes(Self.tinyJPEG))
+            return SimulatedResponse(
+                status: 200, headers: [("Content-Type", "image/jpeg")] + headers, body: .bytes(Self.tinyJPEG))
         default:
             return .json(#"{"error":"Task \#(task) is not supported by hf-inference in this simulator."}"#, status: 400)
         }
@@ -164,7 +167,8 @@ extension SimulatorCore {
     private static func scores(count: Int) -> [String] {
         guard count > 1 else { return ["1.0"] }
         let rest = 1000 / (count - 1)
-        return ["0.9"] + (1..<count).map { _ in "0." + String(repeating: "0", count: 4 - String(rest).count) + String(rest) }
+        return ["0.9"]
+            + (1..<count).map { _ in "0." + String(repeating: "0", count: 4 - String(rest).count) + String(rest) }
     }
 
     static func hash(_ text: String) -> UInt64 {
@@ -216,7 +220,8 @@ extension SimulatorCore {
 
     /// A minimal JPEG (SOI, JFIF APP0, EOI): enough for content sniffing.
     static let tinyJPEG: [UInt8] = [
-        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01,
+        0x00,
         0x00, 0xFF, 0xD9,
     ]
 }

@@ -82,7 +82,8 @@ final class SimulatorCore: Sendable {
         let (fault, custom, snapshot) = state.withLock { state -> (SimulatorFault?, Route?, Snapshot) in
             if state.recording { state.requests.append(recorded) }
             return (
-                Self.takeFault(&state.faults, path: recorded.path), state.routes[Self.routeKey(recorded.method, recorded.path)],
+                Self.takeFault(&state.faults, path: recorded.path),
+                state.routes[Self.routeKey(recorded.method, recorded.path)],
                 Snapshot(fixtures: state.fixtures, generation: state.generation)
             )
         }
@@ -100,7 +101,9 @@ final class SimulatorCore: Sendable {
     static func routeKey(_ method: String, _ path: String) -> String { method.uppercased() + " " + path }
 
     private static func takeFault(_ faults: inout [PendingFault], path: String) -> SimulatorFault? {
-        guard let index = faults.firstIndex(where: { $0.pathPrefix.map { path.hasPrefix($0) } ?? true }) else { return nil }
+        guard let index = faults.firstIndex(where: { $0.pathPrefix.map { path.hasPrefix($0) } ?? true }) else {
+            return nil
+        }
         let fault = faults[index].fault
         faults[index].remaining -= 1
         if faults[index].remaining <= 0 { faults.remove(at: index) }
@@ -159,7 +162,9 @@ final class SimulatorCore: Sendable {
         return segments.count >= 3 && segments[0] == "api" && segments[1] == "v1" && segments[2] == "models"
     }
 
-    private func authorize(_ request: RecordedRequest, fixtures: SimulatorFixtures, isPublicCatalog: Bool) -> SimulatedResponse? {
+    private func authorize(_ request: RecordedRequest, fixtures: SimulatorFixtures, isPublicCatalog: Bool)
+        -> SimulatedResponse?
+    {
         guard let token = fixtures.requiredToken else { return nil }
         let authorization = request.header("Authorization")
         if authorization == "Bearer " + token { return nil }

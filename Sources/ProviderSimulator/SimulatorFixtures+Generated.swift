@@ -38,12 +38,16 @@ extension SimulatorFixtures {
                 let priced = offer % 50 != 49
                 offers.append(
                     RouterProvider(
-                        provider: provider, status: offer % 97 == 96 ? "error" : "live", contextLength: 8192 << (offer % 5),
-                        inputPrice: priced ? cents(5 + offer % 300) : nil, outputPrice: priced ? cents(10 + (offer * 7) % 600) : nil,
+                        provider: provider, status: offer % 97 == 96 ? "error" : "live",
+                        contextLength: 8192 << (offer % 5),
+                        inputPrice: priced ? cents(5 + offer % 300) : nil,
+                        outputPrice: priced ? cents(10 + (offer * 7) % 600) : nil,
                         firstTokenLatencyMs: 100 + offer % 900, throughput: String(20 + offer % 400)))
             }
             hub.append(
-                HubModel(id: id, pipelineTag: "text-generation", mappings: mappings, downloads: i * 13 % 100_000, likes: i % 1000))
+                HubModel(
+                    id: id, pipelineTag: "text-generation", mappings: mappings, downloads: i * 13 % 100_000,
+                    likes: i % 1000))
             router.append(RouterModel(id: id, ownedBy: "org\(i % 500)", providers: offers))
             openRouter.append(
                 OpenRouterModel(

@@ -25,7 +25,9 @@ extension ProviderSimulator {
             ,{"key": "scaleway-gpu", "adapter": "scaleway-catalog", "base_url": "\(base)", "timeout": "10s",
               "options": {"page_size": 2, "locations": {"fr-par": "FR", "nl-ams": "NL", "pl-waw": "PL"}}}
             """
-        if ecb { text += "\n,{\"key\": \"ecb\", \"adapter\": \"ecb-rates\", \"base_url\": \"\(base)\", \"timeout\": \"10s\"}" }
+        if ecb {
+            text += "\n,{\"key\": \"ecb\", \"adapter\": \"ecb-rates\", \"base_url\": \"\(base)\", \"timeout\": \"10s\"}"
+        }
         return text
     }
 }

@@ -19,7 +19,8 @@ public enum ZipWriter {
             out += name
             out += data
             // Central directory entry.
-            put32(&central, 0x0201_4B50); put16(&central, 20); put16(&central, 20); put16(&central, 0); put16(&central, 8)
+            put32(&central, 0x0201_4B50); put16(&central, 20); put16(&central, 20); put16(&central, 0);
+            put16(&central, 8)
             put16(&central, 0); put16(&central, 0x21); put32(&central, crc); put32(&central, UInt32(data.count))
             put32(&central, UInt32(member.contents.count)); put16(&central, UInt16(name.count)); put16(&central, 0)
             put16(&central, 0); put16(&central, 0); put16(&central, 0); put32(&central, 0); put32(&central, offset)
@@ -28,7 +29,8 @@ public enum ZipWriter {
         let centralOffset = UInt32(out.count)
         out += central
         put32(&out, 0x0605_4B50); put16(&out, 0); put16(&out, 0); put16(&out, UInt16(members.count))
-        put16(&out, UInt16(members.count)); put32(&out, UInt32(central.count)); put32(&out, centralOffset); put16(&out, 0)
+        put16(&out, UInt16(members.count)); put32(&out, UInt32(central.count)); put32(&out, centralOffset);
+        put16(&out, 0)
         return out
     }
 

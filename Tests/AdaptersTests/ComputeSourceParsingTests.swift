@@ -9,7 +9,9 @@ struct ComputeSourceParsingTests {
     @Test("a deflated catalog.zip is read back byte for byte; a damaged one is refused with the reason")
     func zip() throws {
         let csv = Array(ComputeFixtures.awsCSV.utf8)
-        let archive = ZipWriter.archive([(name: "aws.csv", contents: csv), (name: "notes.txt", contents: Array("x".utf8))])
+        let archive = ZipWriter.archive([
+            (name: "aws.csv", contents: csv), (name: "notes.txt", contents: Array("x".utf8)),
+        ])
         let zip = try ZipArchive(archive)
         #expect(zip.members.map(\.name) == ["aws.csv", "notes.txt"])
         let member = try #require(zip.member(named: "aws.csv"))
@@ -30,7 +32,9 @@ struct ComputeSourceParsingTests {
         #expect(table.header == ["a", "b", "c"])
         #expect(table.rows.map(\.fields) == [["1", "x, \"y\"", "3"], ["4", "", "6"]])
         #expect(table.rows.map(\.line) == [2, 4])
-        #expect(throws: CSVError(message: "a quote opened on line 2 is never closed")) { try CSVTable(Array("a\n\"open\n".utf8)) }
+        #expect(throws: CSVError(message: "a quote opened on line 2 is never closed")) {
+            try CSVTable(Array("a\n\"open\n".utf8))
+        }
     }
 
     @Test("gpuhunt's CSV: per-GPU memory, spot rows, CPU rows skipped, malformed rows counted, locations placed")
@@ -38,7 +42,8 @@ struct ComputeSourceParsingTests {
         let entry = ProviderEntry(
             key: "gpuhunt-aws", adapter: "gpuhunt", baseURL: "http://127.0.0.1:1",
             options: JSONObject([("provider", "aws"), ("locations", ["eu-central-1": "DE", "eu-central-2": "CH"])]))
-        let adapter = try GpuhuntAdapter(entry: entry, context: AdapterContext(environment: [:], transport: CurlTransport.shared))
+        let adapter = try GpuhuntAdapter(
+            entry: entry, context: AdapterContext(environment: [:], transport: CurlTransport.shared))
         let catalog = try adapter.parse(csv: Array(ComputeFixtures.awsCSV.utf8))
         #expect(catalog.offers.count == 5)
         #expect(catalog.skipped == ["malformed row": 1, "no GPU": 1])
@@ -47,7 +52,8 @@ struct ComputeSourceParsingTests {
         #expect(h100.pricePerGPUHour == 13_812_500_000_000)
         #expect(h100.gpuMemoryGiB == 80 && h100.ramMiB == 2048 * 1024 && h100.vcpus == 192)
         #expect(h100.region.region == Region.ch && h100.region.complianceTags.isEmpty)
-        #expect(catalog.offers.first { $0.location == "eu-west-2" }?.region == RegionRecord.unknown)  // not in this table
+        // not in this table
+        #expect(catalog.offers.first { $0.location == "eu-west-2" }?.region == RegionRecord.unknown)
         #expect(GpuhuntAdapter.publishedAtMs("20260818-42") == 1_787_011_200_000)
         #expect(GpuhuntAdapter.publishedAtMs("latest") == nil)
     }
@@ -91,7 +97,8 @@ struct ComputeSourceParsingTests {
 
     @Test("currency conversion is exact integer arithmetic, rounded half up, through the euro")
     func converter() {
-        let c = CurrencyConverter(rates: ExchangeRates(date: "2026-07-09", perEuro: ["USD": "1.1435", "JPY": "185.72"]))
+        let c = CurrencyConverter(
+            rates: ExchangeRates(date: "2026-07-09", perEuro: ["USD": "1.1435", "JPY": "185.72"]))
         #expect(c.convert(1_400_000_000_000, from: "EUR", to: "USD") == 1_600_900_000_000)
         #expect(c.convert(1_000_000_000_000, from: "USD", to: "EUR") == 874_508_089_200)  // 1 / 1.1435, half up
         #expect(c.convert(1, from: "EUR", to: "USD") == 1)  // 1.1435 rounds to 1
@@ -118,43 +125,66 @@ struct ComputeSourceParsingTests {
     @Test("registry entries of the compute kinds are validated with the field named")
     func validation() {
         func issues(_ adapter: String, _ options: JSONObject) -> [String] {
-            AdapterFactory.standard.validate(ProviderEntry(key: "x", adapter: adapter, baseURL: "https://example.com", options: options))
-                .map { "\($0.path): \($0.message)" }
+            AdapterFactory.standard.validate(
+                ProviderEntry(key: "x", adapter: adapter, baseURL: "https://example.com", options: options)
+            )
+            .map { "\($0.path): \($0.message)" }
         }
         #expect(issues("gpuhunt", JSONObject()).contains { $0.hasPrefix("options.provider: required") })
-        #expect(issues("gpuhunt", JSONObject([("provider", "aws"), ("offer_kind", "rack")])).contains { $0.hasPrefix("options.offer_kind:") })
-        #expect(issues("gpuhunt", JSONObject([("provider", "aws"), ("locations", ["eu-west-1": "Ireland"])]))
-            .contains { $0.hasPrefix("options.locations.eu-west-1:") })
+        #expect(
+            issues("gpuhunt", JSONObject([("provider", "aws"), ("offer_kind", "rack")])).contains {
+                $0.hasPrefix("options.offer_kind:")
+            })
+        #expect(
+            issues("gpuhunt", JSONObject([("provider", "aws"), ("locations", ["eu-west-1": "Ireland"])]))
+                .contains { $0.hasPrefix("options.locations.eu-west-1:") })
         let eleven = JSONValue.array((0..<11).map { .string("GPU \($0)") })
-        #expect(issues("vast", JSONObject([("gpus", eleven)])).contains { $0.contains("Vast allows 10 searches a minute") })
-        #expect(issues("scaleway-catalog", JSONObject([("page_size", 0)])).contains { $0.hasPrefix("options.page_size:") })
+        #expect(
+            issues("vast", JSONObject([("gpus", eleven)])).contains { $0.contains("Vast allows 10 searches a minute") })
+        #expect(
+            issues("scaleway-catalog", JSONObject([("page_size", 0)])).contains { $0.hasPrefix("options.page_size:") })
         // Days past what milliseconds hold once crashed the refresh; now the field is named.
-        #expect(issues("gpuhunt", JSONObject([("provider", "aws"), ("max_age_days", .integer(Int.max))]))
-            .contains { $0.hasPrefix("options.max_age_days: must be a whole number of days in 1...36500") })
-        #expect(issues("hf-endpoints", JSONObject([("typo", true)])).contains { $0.hasPrefix("options.typo: unknown option") })
-        #expect(issues("gpuhunt", JSONObject([("provider", "runpod"), ("offer_kind", "pod"), ("country_locations", true)])).isEmpty)
+        #expect(
+            issues("gpuhunt", JSONObject([("provider", "aws"), ("max_age_days", .integer(Int.max))]))
+                .contains { $0.hasPrefix("options.max_age_days: must be a whole number of days in 1...36500") })
+        #expect(
+            issues("hf-endpoints", JSONObject([("typo", true)])).contains {
+                $0.hasPrefix("options.typo: unknown option")
+            })
+        #expect(
+            issues("gpuhunt", JSONObject([("provider", "runpod"), ("offer_kind", "pod"), ("country_locations", true)]))
+                .isEmpty)
     }
 
-    @Test("numbers no card or price has (sizes, counts and prices near the largest integer) are skipped or unknown, never a crash of the refresh")
+    @Test(
+        "numbers no card or price has (sizes, counts and prices near the largest integer) are skipped or unknown, never a crash of the refresh"
+    )
     func absurdNumbers() throws {
         let context = AdapterContext(environment: [:], transport: CurlTransport.shared)
-        let vast = try VastAdapter(entry: ProviderEntry(key: "vast", adapter: "vast", baseURL: "http://127.0.0.1:1"), context: context)
+        let vast = try VastAdapter(
+            entry: ProviderEntry(key: "vast", adapter: "vast", baseURL: "http://127.0.0.1:1"), context: context)
         let asks = try JSONParser.parse(
-            #"{"offers": [{"id": 1, "gpu_name": "RTX 4090", "num_gpus": 3, "gpu_ram": 9223372036854775807, "cpu_cores": 1, "cpu_cores_effective": 9000000000000000, "cpu_ram": 9223372036854775807, "dph_total": 9223372.036854775807, "geolocation": "Bavaria, DE", "rentable": true}]}"#)
+            #"{"offers": [{"id": 1, "gpu_name": "RTX 4090", "num_gpus": 3, "gpu_ram": 9223372036854775807, "cpu_cores": 1, "cpu_cores_effective": 9000000000000000, "cpu_ram": 9223372036854775807, "dph_total": 9223372.036854775807, "geolocation": "Bavaria, DE", "rentable": true}]}"#
+        )
         let offer = try #require(try vast.parse(asks).offers.first)
         #expect(offer.pricePerHour == Int64.max)
         #expect(offer.pricePerGPUHour == 3_074_457_345_618_258_602)  // (2^63) / 3, rounded half up
         #expect(offer.gpuMemoryGiB == nil && offer.ramMiB == nil)
 
         let scaleway = try ScalewayCatalogAdapter(
-            entry: ProviderEntry(key: "scaleway-gpu", adapter: "scaleway-catalog", baseURL: "http://127.0.0.1:1"), context: context)
+            entry: ProviderEntry(key: "scaleway-gpu", adapter: "scaleway-catalog", baseURL: "http://127.0.0.1:1"),
+            context: context)
         let product = try JSONParser.parse(
-            ComputeFixtures.defaultScalewayProducts[1].replacingOccurrences(of: #""nanos": 400000000"#, with: #""nanos": 9223372036854775807"#))
+            ComputeFixtures.defaultScalewayProducts[1].replacingOccurrences(
+                of: #""nanos": 400000000"#, with: #""nanos": 9223372036854775807"#))
         #expect(scaleway.parse([product]).skipped == ["malformed product": 1])
 
-        let hf = HFEndpointsAdapter(entry: ProviderEntry(key: "hf-endpoints", adapter: "hf-endpoints", baseURL: "http://127.0.0.1:1"), context: context)
+        let hf = HFEndpointsAdapter(
+            entry: ProviderEntry(key: "hf-endpoints", adapter: "hf-endpoints", baseURL: "http://127.0.0.1:1"),
+            context: context)
         let vendors = try JSONParser.parse(
-            #"{"vendors": [{"name": "aws", "regions": [{"name": "us-east-1", "computes": [{"accelerator": "gpu", "instanceType": "nvidia-l4", "instanceSize": "x2", "numAccelerators": 2, "gpuMemoryGb": 9223372036854775807, "memoryGb": 9e15, "pricePerHour": 1.6}]}]}]}"#)
+            #"{"vendors": [{"name": "aws", "regions": [{"name": "us-east-1", "computes": [{"accelerator": "gpu", "instanceType": "nvidia-l4", "instanceSize": "x2", "numAccelerators": 2, "gpuMemoryGb": 9223372036854775807, "memoryGb": 9e15, "pricePerHour": 1.6}]}]}]}"#
+        )
         let endpoint = try #require(try hf.parse(vendors).offers.first)
         #expect(endpoint.gpuMemoryGiB == 24 && endpoint.ramMiB == nil)  // the L4's nominal size; RAM unknown
 

@@ -65,11 +65,14 @@ enum ExecPluginTest {
 
     static func adapter(_ entry: ProviderEntry, environment: [String: String] = [:]) throws -> ExecPluginAdapter {
         let env = baseEnvironment.merging(environment) { _, new in new }
-        return try ExecPluginAdapter(entry: entry, context: AdapterContext(environment: env, transport: ExecPluginNoTransport()))
+        return try ExecPluginAdapter(
+            entry: entry, context: AdapterContext(environment: env, transport: ExecPluginNoTransport()))
     }
 
     static func chat(_ model: String, _ text: String, timeoutMs: Int? = nil) -> InferenceRequest {
-        InferenceRequest(model: model, task: .conversational, messages: [ChatMessage(role: "user", content: text)], timeoutMs: timeoutMs)
+        InferenceRequest(
+            model: model, task: .conversational, messages: [ChatMessage(role: "user", content: text)],
+            timeoutMs: timeoutMs)
     }
 
     /// The error `body` throws, or `nil`.

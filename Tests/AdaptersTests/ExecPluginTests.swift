@@ -52,7 +52,9 @@ struct ExecPluginExampleTests {
 
     @Test func pluginErrorKeepsItsCode() async throws {
         let adapter = try adapter()
-        let error = await ExecPluginTest.error { () async throws(ProviderError) in try await adapter.runInference(ExecPluginTest.chat("nope", "hi")) }
+        let error = await ExecPluginTest.error { () async throws(ProviderError) in
+            try await adapter.runInference(ExecPluginTest.chat("nope", "hi"))
+        }
         #expect(error?.code == .notServed)
         #expect(error?.message.contains("'nope' is not served") == true)
         #expect(error?.isRetryable == true)
@@ -60,9 +62,11 @@ struct ExecPluginExampleTests {
 
     @Test func factoryBuildsTheExecKind() throws {
         let entry = ProviderEntry(
-            key: "example", adapter: "exec", baseURL: "", options: JSONObject([("command", .string(ExecPluginTest.examplePlugin))]))
+            key: "example", adapter: "exec", baseURL: "",
+            options: JSONObject([("command", .string(ExecPluginTest.examplePlugin))]))
         #expect(AdapterFactory.standard.validate(entry).isEmpty)
-        let provider = try AdapterFactory.standard.make(entry, context: AdapterContext(environment: [:], transport: ExecPluginNoTransport()))
+        let provider = try AdapterFactory.standard.make(
+            entry, context: AdapterContext(environment: [:], transport: ExecPluginNoTransport()))
         #expect(provider.key == "example")
     }
 }
@@ -80,7 +84,8 @@ struct ExecPluginFailureTests {
             exit 3
             """)
         let adapter = try ExecPluginTest.adapter(
-            sandbox.entry(command: "crash.sh", authEnv: "CRASH_TOKEN"), environment: ["CRASH_TOKEN": "sk-secret-crash-123"])
+            sandbox.entry(command: "crash.sh", authEnv: "CRASH_TOKEN"),
+            environment: ["CRASH_TOKEN": "sk-secret-crash-123"])
         let error = await ExecPluginTest.error { () async throws(ProviderError) in try await adapter.listModels() }
         let e = try #require(error)
         #expect(e.code == .providerError)
@@ -119,8 +124,12 @@ struct ExecPluginFailureTests {
         #expect(error?.code == .timeout)
         #expect(error?.message.contains("within 0.3 s") == true)
         #expect(error?.message.contains("warming up the model") == true)
-        #expect(elapsed < .seconds(25))  // the plugin would sleep 30 s; generous for a loaded machine (14 s seen with the whole suite on 2 busy cores)
-        let pid = try #require(Int32(String(contentsOfFile: sandbox.directory + "/pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        // the plugin would sleep 30 s; generous for a loaded machine (14 s seen with the whole suite on 2 busy cores)
+        #expect(elapsed < .seconds(25))
+        let pid = try #require(
+            Int32(
+                String(contentsOfFile: sandbox.directory + "/pid", encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)))
         #expect(!ExecPluginTest.isAlive(pid))
     }
 
@@ -151,7 +160,8 @@ struct ExecPluginFailureTests {
         #expect(error?.code == .malformedResponse)
         #expect(error?.message.contains("not JSON: Hello, I am not JSON") == true)
         #expect(error?.message.contains("DeprecationWarning: something") == true)
-        #expect(ContinuousClock.now - start < .seconds(25))  // not the 30 s the plugin sleeps (14 s seen on 2 busy cores)
+        // not the 30 s the plugin sleeps (14 s seen on 2 busy cores)
+        #expect(ContinuousClock.now - start < .seconds(25))
     }
 
     @Test func answerForAnotherIdIsMalformed() async throws {
@@ -226,7 +236,8 @@ struct ExecPluginEnvironmentTests {
 
     @Test func argsArePassedAndRelativeCommandsResolveAgainstTheRegistry() async throws {
         let sandbox = try ExecPluginSandbox()
-        try FileManager.default.createDirectory(atPath: sandbox.directory + "/plugins", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: sandbox.directory + "/plugins", withIntermediateDirectories: true)
         try sandbox.script(
             "plugins/args.py",
             """

@@ -5,16 +5,21 @@ import Testing
 
 @Suite("Hugging Face chat")
 struct HuggingFaceChatTests {
-    static let answer = #"{"id":"1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Bonjour"},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}"#
+    static let answer =
+        #"{"id":"1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Bonjour"},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}"#
 
     static func request(servedBy: String? = "scaleway", policy: String? = nil) -> InferenceRequest {
         InferenceRequest(
-            model: "meta-llama/Llama-3.1-8B-Instruct", task: .conversational, servedBy: servedBy, aggregatorPolicy: policy,
-            messages: [ChatMessage(role: "user", content: "Say hello in French")], parameters: HFTest.obj(["max_tokens": 20]))
+            model: "meta-llama/Llama-3.1-8B-Instruct", task: .conversational, servedBy: servedBy,
+            aggregatorPolicy: policy,
+            messages: [ChatMessage(role: "user", content: "Say hello in French")],
+            parameters: HFTest.obj(["max_tokens": 20]))
     }
 
     @Test func pinnedChatRequestIsExact() async throws {
-        let (adapter, transport) = HFTest.adapter(HFTest.entry(options: ["bill_to": "my-org"])) { _ in HFTest.json(Self.answer) }
+        let (adapter, transport) = HFTest.adapter(HFTest.entry(options: ["bill_to": "my-org"])) { _ in
+            HFTest.json(Self.answer)
+        }
         let response = try await adapter.runInference(Self.request())
         #expect(response.output == .text("Bonjour"))
         #expect(response.usage == TokenUsage(inputTokens: 9, outputTokens: 2))
@@ -28,7 +33,8 @@ struct HuggingFaceChatTests {
         #expect(sent.header("content-type") == "application/json")
         #expect(
             HFTest.bodyText(sent)
-                == #"{"model":"meta-llama/Llama-3.1-8B-Instruct:scaleway","messages":[{"role":"user","content":"Say hello in French"}],"max_tokens":20}"#)
+                == #"{"model":"meta-llama/Llama-3.1-8B-Instruct:scaleway","messages":[{"role":"user","content":"Say hello in French"}],"max_tokens":20}"#
+        )
     }
 
     @Test(arguments: [
@@ -75,7 +81,8 @@ struct HuggingFaceChatTests {
     static func sse(_ events: [String], space: Bool = true) -> HTTPResponse {
         let prefix = space ? "data: " : "data:"
         let text = (events + ["[DONE]"]).map { prefix + $0 + "\n\n" }.joined()
-        return HTTPResponse(status: 200, headers: [HTTPHeader("Content-Type", "text/event-stream")], body: Array(text.utf8))
+        return HTTPResponse(
+            status: 200, headers: [HTTPHeader("Content-Type", "text/event-stream")], body: Array(text.utf8))
     }
 
     func collect(_ adapter: HuggingFaceAdapter) async throws -> [InferenceEvent] {
@@ -88,10 +95,15 @@ struct HuggingFaceChatTests {
     func streamedUsageIsReportedWhereverItAppears(events: [String], space: Bool) async throws {
         let (adapter, transport) = HFTest.adapter { _ in Self.sse(events, space: space) }
         let received = try await collect(adapter)
-        #expect(received.textDeltas == [.delta("Bon"), .delta("jour"), .usage(TokenUsage(inputTokens: 9, outputTokens: 2)), .finished(reason: "stop")])
+        #expect(
+            received.textDeltas == [
+                .delta("Bon"), .delta("jour"), .usage(TokenUsage(inputTokens: 9, outputTokens: 2)),
+                .finished(reason: "stop"),
+            ])
         let sent = try #require(transport.requests.first)
         #expect(sent.header("accept") == "text/event-stream")
-        #expect(HFTest.bodyText(sent).hasSuffix(#""max_tokens":20,"stream":true,"stream_options":{"include_usage":true}}"#))
+        #expect(
+            HFTest.bodyText(sent).hasSuffix(#""max_tokens":20,"stream":true,"stream_options":{"include_usage":true}}"#))
     }
 
     @Test func streamWithoutUsageHasNoUsageEvent() async throws {
@@ -116,7 +128,9 @@ struct HuggingFaceChatTests {
 
     @Test func streamErrorStatusThrowsBeforeTheStream() async {
         let (adapter, _) = HFTest.adapter { _ in
-            HFTest.json(#"{"error":{"message":"model_not_supported by provider","type":"invalid_request_error","code":"model_not_supported"}}"#, status: 400)
+            HFTest.json(
+                #"{"error":{"message":"model_not_supported by provider","type":"invalid_request_error","code":"model_not_supported"}}"#,
+                status: 400)
         }
         await #expect {
             _ = try await adapter.streamInference(Self.request())

@@ -29,11 +29,12 @@ struct HuggingFacePricingTests {
         let request = try #require(transport.requests.first)
         #expect(request.url == "https://router.test/v1/models")
         #expect(request.header("authorization") == nil)
-        #expect(quotes.map { "\($0.model)|\($0.servedBy ?? "")" } == [
-            "meta-llama/Llama-3.1-8B-Instruct|together", "meta-llama/Llama-3.1-8B-Instruct|scaleway",
-            "meta-llama/Llama-3.1-8B-Instruct|ovhcloud", "meta-llama/Llama-3.1-8B-Instruct|groq",
-            "Qwen/Qwen2.5-72B-Instruct|together",
-        ])
+        #expect(
+            quotes.map { "\($0.model)|\($0.servedBy ?? "")" } == [
+                "meta-llama/Llama-3.1-8B-Instruct|together", "meta-llama/Llama-3.1-8B-Instruct|scaleway",
+                "meta-llama/Llama-3.1-8B-Instruct|ovhcloud", "meta-llama/Llama-3.1-8B-Instruct|groq",
+                "Qwen/Qwen2.5-72B-Instruct|together",
+            ])
         let together = quotes[0]
         #expect(together.price == OfferPrice(input: .amount(PicoUSD(150_000)), output: .amount(PicoUSD(1_690_000))))
         #expect(together.contextLength == 131_072)
@@ -49,26 +50,36 @@ struct HuggingFacePricingTests {
     }
 
     @Test func stringPricesNullPricingAndEscapesAreRead() async throws {
-        let body = #"{"data":[{"providers":[{"provider":"together","status":"live","pricing":{"input":"0.15","output":" 1.69 "},"context_length":"big"},"#
+        let body =
+            #"{"data":[{"providers":[{"provider":"together","status":"live","pricing":{"input":"0.15","output":" 1.69 "},"context_length":"big"},"#
             + #"{"provider":"groq","status":"live","pricing":null,"is_free":true}],"id":"org\/m\u00e9"}],"object":"list"}"#
         let (adapter, _) = HFTest.adapter { _ in HFTest.json(body) }
         let quotes = try await adapter.getPricing()
-        #expect(quotes == [
-            PriceQuote(model: "org/mé", servedBy: "together", price: OfferPrice(input: .amount(PicoUSD(150_000)), output: .amount(PicoUSD(1_690_000)))),
-            PriceQuote(model: "org/mé", servedBy: "groq", price: .free),
-        ])
+        #expect(
+            quotes == [
+                PriceQuote(
+                    model: "org/mé", servedBy: "together",
+                    price: OfferPrice(input: .amount(PicoUSD(150_000)), output: .amount(PicoUSD(1_690_000)))),
+                PriceQuote(model: "org/mé", servedBy: "groq", price: .free),
+            ])
     }
 
-    @Test(arguments: ["0.15", "1.69", "3.38", "0", "0.0", "12", "0.000001", "0.0000015", "0.0000014", "3.5e-1", "-1", "99999999999.999999", "1234567890123.5", "9223372036854.775807"])
+    @Test(arguments: [
+        "0.15", "1.69", "3.38", "0", "0.0", "12", "0.000001", "0.0000015", "0.0000014", "3.5e-1", "-1",
+        "99999999999.999999", "1234567890123.5", "9223372036854.775807",
+    ])
     func inPlaceNumberReadingMatchesDecimalText(text: String) async throws {
-        let body = #"{"data":[{"id":"a/b","providers":[{"provider":"together","status":"live","pricing":{"input":\#(text),"output":1}}]}]}"#
+        let body =
+            #"{"data":[{"id":"a/b","providers":[{"provider":"together","status":"live","pricing":{"input":\#(text),"output":1}}]}]}"#
         let (adapter, _) = HFTest.adapter { _ in HFTest.json(body) }
         let quote = try #require(try await adapter.getPricing().first)
         #expect(quote.price.input == PriceValue.parse(text, unit: .usdPerMillionTokens))
     }
 
     @Test func zeroIsUnknownWhenTheRegistrySaysSo() async throws {
-        let (adapter, _) = HFTest.adapter(HFTest.entry(pricing: PricingConfig(zeroIsFree: false))) { _ in HFTest.json(Self.catalog) }
+        let (adapter, _) = HFTest.adapter(HFTest.entry(pricing: PricingConfig(zeroIsFree: false))) { _ in
+            HFTest.json(Self.catalog)
+        }
         let quotes = try await adapter.getPricing()
         #expect(quotes.last?.price.state == .unknown)
     }
@@ -77,7 +88,8 @@ struct HuggingFacePricingTests {
         #"{"data":[{"id":"a","providers":[{"provider":"together","status":"live","pricing":{"input":"cheap","output":1}}]}]}"#,
         #"{"data":[{"providers":[]}]}"#, #"{"object":"list"}"#, "nope", #"{"data":[]} trailing"#,
         #"{"data":[{"id":"a","architecture":{"input_modalities":[,]},"providers":[]}]}"#,
-        #"{"data":[{"id":"a","providers":[{"status":"live"}]}]}"#, #"{"data":[{"id":"a","providers":[{"provider":"x","status":"live","pricing":[1]}]}]}"#,
+        #"{"data":[{"id":"a","providers":[{"status":"live"}]}]}"#,
+        #"{"data":[{"id":"a","providers":[{"provider":"x","status":"live","pricing":[1]}]}]}"#,
     ])
     func malformedCatalogIsAnError(body: String) async {
         let (adapter, _) = HFTest.adapter { _ in HFTest.json(body) }
@@ -87,19 +99,25 @@ struct HuggingFacePricingTests {
     }
 
     @Test func hfInferenceTasksAreQuotedByComputeTime() async throws {
-        let listing = #"[{"id":"s/sum","pipeline_tag":"summarization","inferenceProviderMapping":[{"provider":"hf-inference","providerId":"s/sum","status":"live","task":"summarization"}]},"#
+        let listing =
+            #"[{"id":"s/sum","pipeline_tag":"summarization","inferenceProviderMapping":[{"provider":"hf-inference","providerId":"s/sum","status":"live","task":"summarization"}]},"#
             + #"{"id":"t/tr","pipeline_tag":"translation","inferenceProviderMapping":[{"provider":"hf-inference","providerId":"t/tr","status":"live","task":"translation"}]}]"#
-        let table = [StaticPrice(model: "t/tr", task: .translation, price: OfferPrice(billing: .computeTime, unit: .amount(PicoUSD(12_000_000))))]
+        let table = [
+            StaticPrice(
+                model: "t/tr", task: .translation,
+                price: OfferPrice(billing: .computeTime, unit: .amount(PicoUSD(12_000_000))))
+        ]
         let (adapter, _) = HFTest.adapter(HFTest.entry(pricing: PricingConfig(table: table))) { request in
             request.url.contains("/api/models") ? HFTest.json(listing) : HFTest.json(#"{"data":[]}"#)
         }
         let catalog = try await adapter.listModels()
         #expect(catalog.models.map(\.price) == [OfferPrice(billing: .computeTime), table[0].price])
         let quotes = try await adapter.getPricing()
-        #expect(quotes == [
-            PriceQuote(model: "s/sum", servedBy: "hf-inference", price: OfferPrice(billing: .computeTime)),
-            PriceQuote(model: "t/tr", servedBy: "hf-inference", price: table[0].price),
-        ])
+        #expect(
+            quotes == [
+                PriceQuote(model: "s/sum", servedBy: "hf-inference", price: OfferPrice(billing: .computeTime)),
+                PriceQuote(model: "t/tr", servedBy: "hf-inference", price: table[0].price),
+            ])
         #expect(quotes[0].price.state == .unknown)
     }
 

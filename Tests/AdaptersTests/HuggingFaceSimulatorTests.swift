@@ -13,7 +13,8 @@ struct HuggingFaceSimulatorTests {
 
     /// Runs `body` with a started simulator and an adapter pointed at it for both hosts.
     func withAdapter(
-        _ fixtures: SimulatorFixtures = SimulatorFixtures(), options: JSONValue = [:], known: [String] = Self.known, transport wrap: ((any HTTPTransport, ProviderSimulator) -> any HTTPTransport)? = nil,
+        _ fixtures: SimulatorFixtures = SimulatorFixtures(), options: JSONValue = [:], known: [String] = Self.known,
+        transport wrap: ((any HTTPTransport, ProviderSimulator) -> any HTTPTransport)? = nil,
         _ body: (ProviderSimulator, HuggingFaceAdapter) async throws -> Void
     ) async throws {
         let simulator = ProviderSimulator(fixtures: fixtures)
@@ -21,11 +22,13 @@ struct HuggingFaceSimulatorTests {
         defer { simulator.stop() }
         let entry = ProviderEntry(
             key: "huggingface", adapter: "huggingface", baseURL: simulator.baseURL, urls: ["hub": simulator.baseURL],
-            authEnv: "HF_TOKEN", servedByRegions: Dictionary(uniqueKeysWithValues: known.map { ($0, RegionRecord.unknown) }),
+            authEnv: "HF_TOKEN",
+            servedByRegions: Dictionary(uniqueKeysWithValues: known.map { ($0, RegionRecord.unknown) }),
             options: options.objectValue ?? JSONObject())
         let curl: any HTTPTransport = CurlTransport()
         let transport = wrap?(curl, simulator) ?? curl
-        let adapter = HuggingFaceAdapter(entry: entry, context: AdapterContext(environment: ["HF_TOKEN": HFTest.token], transport: transport))
+        let adapter = HuggingFaceAdapter(
+            entry: entry, context: AdapterContext(environment: ["HF_TOKEN": HFTest.token], transport: transport))
         try await body(simulator, adapter)
     }
 
@@ -36,7 +39,10 @@ struct HuggingFaceSimulatorTests {
             #expect(hub.count == 3)
             #expect(catalog.requests == 3)
             #expect(hub.allSatisfy { $0.header("authorization") == "Bearer \(HFTest.token)" })
-            #expect(hub[0].queryItems.filter { $0.name == "expand[]" }.map(\.value) == ["inferenceProviderMapping", "pipeline_tag"])
+            #expect(
+                hub[0].queryItems.filter { $0.name == "expand[]" }.map(\.value) == [
+                    "inferenceProviderMapping", "pipeline_tag",
+                ])
             #expect(hub[1].queryItems.contains { $0.name == "cursor" })
             let offers = Set(catalog.models.map { "\($0.id)|\($0.servedBy ?? "")" })
             #expect(offers.count == catalog.models.count)
@@ -44,10 +50,11 @@ struct HuggingFaceSimulatorTests {
             #expect(offers.contains("\(Self.llama8B)|scaleway"))
             #expect(offers.contains("mistralai/Mistral-Small-3.1-24B-Instruct-2503|ovhcloud"))
             #expect(offers.contains("facebook/bart-large-cnn|hf-inference"))
-            #expect(catalog.skipped == [
-                "unknown provider hyperbolic": 1, "mapping status staging": 1, "task text-to-image not listed": 1,
-                "task automatic-speech-recognition not listed": 1,
-            ])
+            #expect(
+                catalog.skipped == [
+                    "unknown provider hyperbolic": 1, "mapping status staging": 1, "task text-to-image not listed": 1,
+                    "task automatic-speech-recognition not listed": 1,
+                ])
             let groq = try #require(catalog.models.first { $0.id == Self.llama8B && $0.servedBy == "groq" })
             #expect(groq.servedModelID == "llama-3.1-8b-instant")
             #expect(groq.task == .conversational)
@@ -64,7 +71,8 @@ struct HuggingFaceSimulatorTests {
     }
 
     @Test func rateLimitMidListingIsWaitedOut() async throws {
-        try await withAdapter(options: ["page_size": 6], transport: { InjectOnSecondRequest(base: $0, simulator: $1) }) { simulator, adapter in
+        try await withAdapter(options: ["page_size": 6], transport: { InjectOnSecondRequest(base: $0, simulator: $1) })
+        { simulator, adapter in
             let start = ContinuousClock.now
             let catalog = try await adapter.listModels()
             let elapsed = ContinuousClock.now - start
@@ -84,8 +92,12 @@ struct HuggingFaceSimulatorTests {
                 quotes.first { $0.model == model && $0.servedBy == servedBy }
             }
             let qwen = "Qwen/Qwen2.5-72B-Instruct"
-            #expect(quote(qwen, "nscale")?.price == OfferPrice(input: .amount(PicoUSD(150_000)), output: .amount(PicoUSD(150_000))))
-            #expect(quote(qwen, "ovhcloud")?.price == OfferPrice(input: .amount(PicoUSD(1_690_000)), output: .amount(PicoUSD(3_380_000))))
+            #expect(
+                quote(qwen, "nscale")?.price
+                    == OfferPrice(input: .amount(PicoUSD(150_000)), output: .amount(PicoUSD(150_000))))
+            #expect(
+                quote(qwen, "ovhcloud")?.price
+                    == OfferPrice(input: .amount(PicoUSD(1_690_000)), output: .amount(PicoUSD(3_380_000))))
             #expect(quote(qwen, "together") == nil)  // status error
             let unpriced = try #require(quote("meta-llama/Llama-3.3-70B-Instruct", "scaleway"))
             #expect(unpriced.price.state == .unknown)
@@ -110,7 +122,8 @@ struct HuggingFaceSimulatorTests {
             var usage: TokenUsage?
             var finished = false
             let request = InferenceRequest(
-                model: Self.llama8B, task: .conversational, servedBy: "scaleway", messages: [ChatMessage(role: "user", content: "Hello")])
+                model: Self.llama8B, task: .conversational, servedBy: "scaleway",
+                messages: [ChatMessage(role: "user", content: "Hello")])
             for try await event in try await adapter.streamInference(request) {
                 switch event {
                 case .delta(let piece): text += piece
@@ -137,8 +150,10 @@ struct HuggingFaceSimulatorTests {
         fixtures.chatAnswers = [Self.llama8B: "Salut"]
         fixtures.requiredToken = HFTest.token
         try await withAdapter(fixtures, options: ["bill_to": "acme"]) { simulator, adapter in
-            let response = try await adapter.runInference(InferenceRequest(
-                model: Self.llama8B, task: .conversational, aggregatorPolicy: "cheapest", messages: [ChatMessage(role: "user", content: "Hi")]))
+            let response = try await adapter.runInference(
+                InferenceRequest(
+                    model: Self.llama8B, task: .conversational, aggregatorPolicy: "cheapest",
+                    messages: [ChatMessage(role: "user", content: "Hi")]))
             #expect(response.output == .text("Salut"))
             #expect(response.usage != nil)
             let sent = try #require(simulator.requests.last)
@@ -150,7 +165,9 @@ struct HuggingFaceSimulatorTests {
     @Test func inBandStreamErrorIsThrown() async throws {
         try await withAdapter { simulator, adapter in
             simulator.inject(.inBandStreamError(message: "Upstream overloaded"), pathPrefix: "/v1/chat/completions")
-            let request = InferenceRequest(model: Self.llama8B, task: .conversational, servedBy: "groq", messages: [ChatMessage(role: "user", content: "Hi")])
+            let request = InferenceRequest(
+                model: Self.llama8B, task: .conversational, servedBy: "groq",
+                messages: [ChatMessage(role: "user", content: "Hi")])
             await #expect {
                 for try await _ in try await adapter.streamInference(request) {}
             } throws: { ($0 as? ProviderError)?.message.contains("Upstream overloaded") == true }
@@ -158,15 +175,30 @@ struct HuggingFaceSimulatorTests {
     }
 
     static let taskInputs: [(String, ModelTask, JSONValue, JSONObject)] = [
-        ("facebook/bart-large-cnn", .summarization, "The tower is 324 metres tall, about the same height as an 81-storey building.", JSONObject()),
+        (
+            "facebook/bart-large-cnn", .summarization,
+            "The tower is 324 metres tall, about the same height as an 81-storey building.", JSONObject()
+        ),
         ("Helsinki-NLP/opus-mt-en-fr", .translation, "Hello world", JSONObject()),
-        ("distilbert/distilbert-base-uncased-finetuned-sst-2-english", .textClassification, "I love this", JSONObject()),
+        (
+            "distilbert/distilbert-base-uncased-finetuned-sst-2-english", .textClassification, "I love this",
+            JSONObject()
+        ),
         ("dslim/bert-base-NER", .tokenClassification, "My name is Wolfgang and I live in Berlin", JSONObject()),
-        ("deepset/roberta-base-squad2", .questionAnswering, ["question": "Where?", "context": "Paris is nice"], JSONObject()),
+        (
+            "deepset/roberta-base-squad2", .questionAnswering, ["question": "Where?", "context": "Paris is nice"],
+            JSONObject()
+        ),
         ("google-bert/bert-base-uncased", .fillMask, "Paris is the [MASK] of France.", JSONObject()),
-        ("facebook/bart-large-mnli", .zeroShotClassification, "I love it", JSONObject([("candidate_labels", ["positive", "negative"])])),
+        (
+            "facebook/bart-large-mnli", .zeroShotClassification, "I love it",
+            JSONObject([("candidate_labels", ["positive", "negative"])])
+        ),
         ("intfloat/multilingual-e5-large", .featureExtraction, "Hello", JSONObject()),
-        ("sentence-transformers/all-MiniLM-L6-v2", .sentenceSimilarity, ["source_sentence": "a", "sentences": ["a", "b"]], JSONObject()),
+        (
+            "sentence-transformers/all-MiniLM-L6-v2", .sentenceSimilarity,
+            ["source_sentence": "a", "sentences": ["a", "b"]], JSONObject()
+        ),
     ]
 
     @Test func everyClassicTaskRunsAndBothShapesNormaliseAlike() async throws {
@@ -174,7 +206,8 @@ struct HuggingFaceSimulatorTests {
         let alternative = Mutex<[String: JSONValue]>([:])
         try await withAdapter(fixtures) { _, adapter in
             for (model, task, input, parameters) in Self.taskInputs {
-                let response = try await adapter.runInference(InferenceRequest(model: model, task: task, input: input, parameters: parameters))
+                let response = try await adapter.runInference(
+                    InferenceRequest(model: model, task: task, input: input, parameters: parameters))
                 #expect(response.computeTimeMs == 21, "\(task)")
                 guard case .json(let value) = response.output else {
                     Issue.record("\(task): not JSON")
@@ -186,7 +219,8 @@ struct HuggingFaceSimulatorTests {
         for (model, _, _, _) in Self.taskInputs { fixtures.taskShapes[model] = .alternative }
         try await withAdapter(fixtures) { _, adapter in
             for (model, task, input, parameters) in Self.taskInputs {
-                let response = try await adapter.runInference(InferenceRequest(model: model, task: task, input: input, parameters: parameters))
+                let response = try await adapter.runInference(
+                    InferenceRequest(model: model, task: task, input: input, parameters: parameters))
                 guard case .json(let value) = response.output else {
                     Issue.record("\(task): not JSON")
                     continue
@@ -196,7 +230,10 @@ struct HuggingFaceSimulatorTests {
                     #expect(value.arrayValue?.first?["entity_group"] != nil)
                     #expect(value.arrayValue?.first?["word"] == standard?.arrayValue?.first?["word"])
                 } else {
-                    #expect(value == standard, "\(task) shapes differ: \(JSONWriter.string(value)) vs \(standard.map(JSONWriter.string) ?? "nil")")
+                    #expect(
+                        value == standard,
+                        "\(task) shapes differ: \(JSONWriter.string(value)) vs \(standard.map(JSONWriter.string) ?? "nil")"
+                    )
                 }
             }
         }
@@ -204,8 +241,9 @@ struct HuggingFaceSimulatorTests {
 
     @Test func textToImageAndSpeechRecognition() async throws {
         try await withAdapter { simulator, adapter in
-            let image = try await adapter.runInference(InferenceRequest(
-                model: "stabilityai/stable-diffusion-xl-base-1.0", task: .textToImage, input: "a cat"))
+            let image = try await adapter.runInference(
+                InferenceRequest(
+                    model: "stabilityai/stable-diffusion-xl-base-1.0", task: .textToImage, input: "a cat"))
             guard case .binary(let bytes, let type) = image.output else {
                 Issue.record("expected an image")
                 return
@@ -213,8 +251,10 @@ struct HuggingFaceSimulatorTests {
             #expect(type == "image/jpeg")
             #expect(bytes.prefix(2) == [0xFF, 0xD8])
             let audio: [UInt8] = Array("RIFF....WAVEfmt ".utf8)
-            let speech = try await adapter.runInference(InferenceRequest(
-                model: "openai/whisper-large-v3", task: .automaticSpeechRecognition, binaryInput: audio, binaryContentType: "audio/wav"))
+            let speech = try await adapter.runInference(
+                InferenceRequest(
+                    model: "openai/whisper-large-v3", task: .automaticSpeechRecognition, binaryInput: audio,
+                    binaryContentType: "audio/wav"))
             #expect(speech.output == .json(["text": "hello world"]))
             let sent = try #require(simulator.requests.last)
             #expect(sent.body == audio)
@@ -224,13 +264,24 @@ struct HuggingFaceSimulatorTests {
 
     @Test func errorsFromTheSimulatorAreMapped() async throws {
         try await withAdapter { simulator, adapter in
-            let request = InferenceRequest(model: Self.llama8B, task: .conversational, servedBy: "groq", messages: [ChatMessage(role: "user", content: "Hi")])
+            let request = InferenceRequest(
+                model: Self.llama8B, task: .conversational, servedBy: "groq",
+                messages: [ChatMessage(role: "user", content: "Hi")])
             let cases: [(SimulatorFault, ProviderError.Code, Int?)] = [
                 (.rateLimited(retryAfterSeconds: 2), .rateLimited, 2000),
                 (.serverError(503), .unavailable, nil),
                 (.serverError(500), .providerError, nil),
-                (.status(402, body: #"{"error":"You have exceeded your monthly included credits"}"#), .outOfCredits, nil),
-                (.status(400, body: #"{"error":{"message":"not supported","type":"invalid_request_error","code":"model_not_supported"}}"#), .notServed, nil),
+                (
+                    .status(402, body: #"{"error":"You have exceeded your monthly included credits"}"#), .outOfCredits,
+                    nil
+                ),
+                (
+                    .status(
+                        400,
+                        body:
+                            #"{"error":{"message":"not supported","type":"invalid_request_error","code":"model_not_supported"}}"#
+                    ), .notServed, nil
+                ),
                 (.malformedJSON, .malformedResponse, nil),
             ]
             for (fault, code, retry) in cases {
@@ -249,7 +300,8 @@ struct HuggingFaceSimulatorTests {
             await #expect {
                 _ = try await adapter.runInference(missing)
             } throws: { ($0 as? ProviderError)?.code == .notServed }
-            let invalid = InferenceRequest(model: "google-bert/bert-base-uncased", task: .fillMask, input: "no mask here")
+            let invalid = InferenceRequest(
+                model: "google-bert/bert-base-uncased", task: .fillMask, input: "no mask here")
             await #expect {
                 _ = try await adapter.runInference(invalid)
             } throws: { ($0 as? ProviderError)?.code == .badInput }
@@ -260,7 +312,8 @@ struct HuggingFaceSimulatorTests {
         var fixtures = SimulatorFixtures()
         fixtures.requiredToken = "hf_the_right_one_123"
         try await withAdapter(fixtures) { simulator, adapter in
-            let request = InferenceRequest(model: Self.llama8B, task: .conversational, messages: [ChatMessage(role: "user", content: "Hi")])
+            let request = InferenceRequest(
+                model: Self.llama8B, task: .conversational, messages: [ChatMessage(role: "user", content: "Hi")])
             do {
                 _ = try await adapter.runInference(request)
                 Issue.record("expected an auth error")
@@ -286,7 +339,9 @@ final class InjectOnSecondRequest: HTTPTransport {
     }
 
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        if count.withLock({ $0 += 1; return $0 }) == 2 {
+        if count.withLock({
+            $0 += 1; return $0
+        }) == 2 {
             simulator.inject(.hubRateLimited(resetSeconds: 1), pathPrefix: "/api/models")
         }
         return try await base.send(request)

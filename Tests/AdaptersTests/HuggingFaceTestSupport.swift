@@ -54,11 +54,15 @@ enum HFTest {
     ) -> (HuggingFaceAdapter, HuggingFaceFakeTransport) {
         let transport = HuggingFaceFakeTransport(handler)
         let environment = token.map { ["HF_TOKEN": $0] } ?? [:]
-        return (HuggingFaceAdapter(entry: entry, context: AdapterContext(environment: environment, transport: transport)), transport)
+        return (
+            HuggingFaceAdapter(entry: entry, context: AdapterContext(environment: environment, transport: transport)),
+            transport
+        )
     }
 
     static func json(_ text: String, status: Int = 200, headers: [HTTPHeader] = []) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [HTTPHeader("Content-Type", "application/json")] + headers, body: Array(text.utf8))
+        HTTPResponse(
+            status: status, headers: [HTTPHeader("Content-Type", "application/json")] + headers, body: Array(text.utf8))
     }
 
     static func obj(_ value: JSONValue) -> JSONObject { value.objectValue ?? JSONObject() }

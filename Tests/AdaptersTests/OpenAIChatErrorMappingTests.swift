@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 import ProviderInterface
 import Testing
@@ -17,7 +17,10 @@ struct OpenAIChatErrorMappingTests {
     }
 
     @Test func modelNotSupportedIsNotServed() {
-        let e = map(400, #"{"error":{"message":"The requested model is not supported","type":"invalid_request_error","param":"model","code":"model_not_supported"}}"#)
+        let e = map(
+            400,
+            #"{"error":{"message":"The requested model is not supported","type":"invalid_request_error","param":"model","code":"model_not_supported"}}"#
+        )
         #expect(e.code == .notServed)
         #expect(e.status == 400)
         #expect(e.message.contains("The requested model is not supported"))
@@ -46,7 +49,9 @@ struct OpenAIChatErrorMappingTests {
     }
 
     @Test func rateLimitedWithRetryAfterSeconds() {
-        let e = map(429, #"{"error":{"message":"Rate limit reached","type":"rate_limit"}}"#, headers: [HTTPHeader("retry-after", "7")])
+        let e = map(
+            429, #"{"error":{"message":"Rate limit reached","type":"rate_limit"}}"#,
+            headers: [HTTPHeader("retry-after", "7")])
         #expect(e.code == .rateLimited)
         #expect(e.retryAfterMs == 7000)
         #expect(e.isRetryable)

@@ -8,24 +8,38 @@ struct OpenAIChatTests {
     @Test func extraMembersReplaceParametersInPlaceAndNeverTheOwnedOnes() {
         let request = InferenceRequest(
             model: "m", task: .conversational,
-            messages: [ChatMessage(role: "system", content: "be \\ brief"), ChatMessage(role: "user", content: "tab\there")],
+            messages: [
+                ChatMessage(role: "system", content: "be \\ brief"), ChatMessage(role: "user", content: "tab\there"),
+            ],
             parameters: JSONObject([
                 ("max_tokens", 16), ("stream", true), ("provider", ["order": ["a"]]), ("temperature", .number("0.2")),
             ]))
         let messages = #""messages":[{"role":"system","content":"be \\ brief"},{"role":"user","content":"tab\there"}]"#
         let cases: [(JSONObject, Bool, String)] = [
-            (JSONObject(), false, #"{"model":"org/name:p","# + messages
-                + #","max_tokens":16,"provider":{"order":["a"]},"temperature":0.2}"#),
+            (
+                JSONObject(), false,
+                #"{"model":"org/name:p","# + messages
+                    + #","max_tokens":16,"provider":{"order":["a"]},"temperature":0.2}"#
+            ),
             // An extra member wins over the parameter, in its place.
-            (JSONObject([("provider", ["only": ["groq"]])]), true, #"{"model":"org/name:p","# + messages
-                + #","max_tokens":16,"provider":{"only":["groq"]},"temperature":0.2,"stream":true,"#
-                + #""stream_options":{"include_usage":true}}"#),
-            (JSONObject([("transforms", []), ("provider", nil)]), false, #"{"model":"org/name:p","# + messages
-                + #","max_tokens":16,"provider":null,"temperature":0.2,"transforms":[]}"#),
+            (
+                JSONObject([("provider", ["only": ["groq"]])]), true,
+                #"{"model":"org/name:p","# + messages
+                    + #","max_tokens":16,"provider":{"only":["groq"]},"temperature":0.2,"stream":true,"#
+                    + #""stream_options":{"include_usage":true}}"#
+            ),
+            (
+                JSONObject([("transforms", []), ("provider", nil)]), false,
+                #"{"model":"org/name:p","# + messages
+                    + #","max_tokens":16,"provider":null,"temperature":0.2,"transforms":[]}"#
+            ),
             // The model, messages and stream members are the builder's.
-            (JSONObject([("model", "replaced"), ("stream", false)]), true, #"{"model":"org/name:p","# + messages
-                + #","max_tokens":16,"provider":{"order":["a"]},"temperature":0.2,"stream":true,"#
-                + #""stream_options":{"include_usage":true}}"#),
+            (
+                JSONObject([("model", "replaced"), ("stream", false)]), true,
+                #"{"model":"org/name:p","# + messages
+                    + #","max_tokens":16,"provider":{"order":["a"]},"temperature":0.2,"stream":true,"#
+                    + #""stream_options":{"include_usage":true}}"#
+            ),
         ]
         for (extra, stream, expected) in cases {
             let body = OpenAIChat.body(model: "org/name:p", request: request, stream: stream, extraBody: extra)
@@ -60,7 +74,8 @@ struct OpenAIChatTests {
     }
 
     @Test func plainRequestHasNoStreamMembers() throws {
-        let request = InferenceRequest(model: "x", task: .conversational, messages: [ChatMessage(role: "user", content: "a")])
+        let request = InferenceRequest(
+            model: "x", task: .conversational, messages: [ChatMessage(role: "user", content: "a")])
         let built = OpenAIChat.makeRequest(
             baseURL: "http://127.0.0.1:1", path: "v1/chat/completions", model: "x", request: request, stream: false,
             extraBody: JSONObject([("provider", ["order": ["a"]])]))
@@ -71,7 +86,8 @@ struct OpenAIChatTests {
     }
 
     @Test func parsesCompletionWithUsageAndProvider() throws {
-        let body = #"{"id":"c","choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],"#
+        let body =
+            #"{"id":"c","choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],"#
             + #""usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15},"provider":"Together"}"#
         let answer = try OpenAIChat.parseResponse(HTTPResponse(status: 200, body: Array(body.utf8)), provider: "p")
         #expect(answer.output == .text("Hello"))
@@ -109,15 +125,18 @@ struct OpenAIChatTests {
             data: #"{"choices":[{"delta":{"content":"He"}}],"usage":{"prompt_tokens":1,"completion_tokens":2}}"#,
             provider: "p")
         #expect(events.textDeltas == [.delta("He"), .usage(TokenUsage(inputTokens: 1, outputTokens: 2))])
-        let empty = try OpenAIChat.parseStreamChunk(data: #"{"choices":[{"delta":{},"finish_reason":"stop"}]}"#, provider: "p")
+        let empty = try OpenAIChat.parseStreamChunk(
+            data: #"{"choices":[{"delta":{},"finish_reason":"stop"}]}"#, provider: "p")
         #expect(empty.textDeltas.isEmpty)
-        let chunk = try OpenAIChat.decodeStreamChunk(data: #"{"choices":[{"delta":{},"finish_reason":"stop"}]}"#, provider: "p")
+        let chunk = try OpenAIChat.decodeStreamChunk(
+            data: #"{"choices":[{"delta":{},"finish_reason":"stop"}]}"#, provider: "p")
         #expect(chunk.finishReason == "stop")
     }
 
     @Test func inBandStreamErrorThrows() {
         #expect {
-            _ = try OpenAIChat.parseStreamChunk(data: #"{"error":"Model overloaded","error_type":"overloaded"}"#, provider: "hf")
+            _ = try OpenAIChat.parseStreamChunk(
+                data: #"{"error":"Model overloaded","error_type":"overloaded"}"#, provider: "hf")
         } throws: { error in
             let e = error as? ProviderError
             return e?.code == .providerError && e?.message.contains("Model overloaded") == true
@@ -128,7 +147,8 @@ struct OpenAIChatTests {
     @Test func sseParserHandlesSplitsCRLFCommentsAndMissingSpace() {
         var parser = OpenAIChatSSEParser()
         var out: [String] = []
-        let text = ": keep-alive\r\n\r\ndata: {\"a\":1}\r\n\r\ndata:{\"b\":2}\n\nevent: x\ndata: line1\ndata: line2\n\ndata: [DONE]"
+        let text =
+            ": keep-alive\r\n\r\ndata: {\"a\":1}\r\n\r\ndata:{\"b\":2}\n\nevent: x\ndata: line1\ndata: line2\n\ndata: [DONE]"
         for byte in Array(text.utf8) { out += parser.feed([byte]) }
         out += parser.finish()
         #expect(out == [#"{"a":1}"#, #"{"b":2}"#, "line1\nline2", "[DONE]"])
@@ -142,7 +162,11 @@ struct OpenAIChatTests {
         let stream = try await OpenAIChat.events(from: sseResponse(events + ["[DONE]"]), provider: "p")
         var received: [InferenceEvent] = []
         for try await event in stream { received.append(event) }
-        #expect(received.textDeltas == [.delta("Hel"), .delta("lo"), .usage(TokenUsage(inputTokens: 5, outputTokens: 2)), .finished(reason: "stop")])
+        #expect(
+            received.textDeltas == [
+                .delta("Hel"), .delta("lo"), .usage(TokenUsage(inputTokens: 5, outputTokens: 2)),
+                .finished(reason: "stop"),
+            ])
     }
 
     @Test func paddedDoneEndsTheStreamAndBlankPayloadsAreSkipped() async throws {
@@ -157,7 +181,8 @@ struct OpenAIChatTests {
     }
 
     @Test func streamEndingEarlyThrows() async throws {
-        let stream = try await OpenAIChat.events(from: sseResponse([#"{"choices":[{"delta":{"content":"x"}}]}"#]), provider: "p")
+        let stream = try await OpenAIChat.events(
+            from: sseResponse([#"{"choices":[{"delta":{"content":"x"}}]}"#]), provider: "p")
         await #expect(throws: ProviderError.self) {
             for try await _ in stream {}
         }
@@ -182,6 +207,7 @@ struct OpenAIChatTests {
             for event in events { continuation.yield(Array("data: \(event)\n\n".utf8)) }
             continuation.finish()
         }
-        return HTTPStreamingResponse(status: 200, headers: [HTTPHeader("Content-Type", "text/event-stream")], body: body)
+        return HTTPStreamingResponse(
+            status: 200, headers: [HTTPHeader("Content-Type", "text/event-stream")], body: body)
     }
 }

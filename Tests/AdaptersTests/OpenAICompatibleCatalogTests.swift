@@ -7,11 +7,13 @@ import Testing
 @Suite("OpenAI-compatible: catalog parsing and price units")
 struct OpenAICompatibleCatalogTests {
     func catalog(
-        _ body: String, options optionsValue: JSONValue, pricing: PricingConfig = PricingConfig(), region: Region = .unknown
+        _ body: String, options optionsValue: JSONValue, pricing: PricingConfig = PricingConfig(),
+        region: Region = .unknown
     ) throws -> ModelCatalog {
         let options = optionsValue.objectValue ?? JSONObject()
         let entry = ProviderEntry(
-            key: "p", adapter: "openai-compatible", baseURL: "https://api.test/v1", region: RegionRecord(region: region),
+            key: "p", adapter: "openai-compatible", baseURL: "https://api.test/v1",
+            region: RegionRecord(region: region),
             pricing: pricing, options: options)
         #expect(OpenAICompatibleOptions.validate(entry).isEmpty)
         let reader = OpenAICompatibleCatalog(entry: entry, options: OpenAICompatibleOptions(options))
@@ -29,22 +31,29 @@ struct OpenAICompatibleCatalogTests {
 
     @Test func usdPerMillionNumbersConvertExactly() throws {
         let body = #"[{"id":"a","pricing":{"input":0.88,"output":1.2e0}}]"#
-        let models = try catalog(body, options: Self.priceFields, pricing: PricingConfig(unit: .usdPerMillionTokens)).models
+        let models = try catalog(body, options: Self.priceFields, pricing: PricingConfig(unit: .usdPerMillionTokens))
+            .models
         #expect(models[0].price == OfferPrice(input: .amount(PicoUSD(880_000)), output: .amount(PicoUSD(1_200_000))))
     }
 
     @Test func novitaTenThousandthsOfAUSDPerMillion() throws {
         let body = #"{"data":[{"id":"n","input_token_price_per_m":2700,"output_token_price_per_m":"5400"}]}"#
-        let options: JSONValue = ["price_input_field": "input_token_price_per_m", "price_output_field": "output_token_price_per_m"]
-        let models = try catalog(body, options: options, pricing: PricingConfig(unit: .tenThousandthUSDPerMillionTokens)).models
+        let options: JSONValue = [
+            "price_input_field": "input_token_price_per_m", "price_output_field": "output_token_price_per_m",
+        ]
+        let models = try catalog(
+            body, options: options, pricing: PricingConfig(unit: .tenThousandthUSDPerMillionTokens)
+        ).models
         #expect(models[0].price?.input == .amount(PicoUSD(270_000)))
         #expect(models[0].price?.output == .amount(PicoUSD(540_000)))
     }
 
     @Test func deepInfraNestedMetadataPath() throws {
-        let body = #"{"data":[{"id":"d","metadata":{"pricing":{"input_tokens":0.03,"output_tokens":0.05},"context_length":32768}}]}"#
+        let body =
+            #"{"data":[{"id":"d","metadata":{"pricing":{"input_tokens":0.03,"output_tokens":0.05},"context_length":32768}}]}"#
         let options: JSONValue = [
-            "price_input_field": "metadata.pricing.input_tokens", "price_output_field": "metadata.pricing.output_tokens",
+            "price_input_field": "metadata.pricing.input_tokens",
+            "price_output_field": "metadata.pricing.output_tokens",
             "context_field": "metadata.context_length",
         ]
         let model = try catalog(body, options: options).models[0]
@@ -77,12 +86,15 @@ struct OpenAICompatibleCatalogTests {
         #expect(try catalog(#"[{"id":"a"}]"#, options: [:]).models.map(\.id) == ["a"])
         #expect(try catalog(#"{"object":"list","data":[{"id":"b"}]}"#, options: [:]).models.map(\.id) == ["b"])
         #expect(throws: ProviderError.self) { try catalog(#"[{"id":"a"}]"#, options: ["list_envelope": "data"]) }
-        #expect(throws: ProviderError.self) { try catalog(#"{"data":[{"id":"a"}]}"#, options: ["list_envelope": "array"]) }
+        #expect(throws: ProviderError.self) {
+            try catalog(#"{"data":[{"id":"a"}]}"#, options: ["list_envelope": "array"])
+        }
         #expect(throws: ProviderError.self) { try catalog(#"{"models":[]}"#, options: [:]) }
     }
 
     @Test func typeFilterKeepsChatModelsAndCountsTheRest() throws {
-        let body = #"[{"id":"c","type":"chat"},{"id":"e","type":"embedding"},{"id":"i","type":"image"},{"id":"x"},{"type":"chat"}]"#
+        let body =
+            #"[{"id":"c","type":"chat"},{"id":"e","type":"embedding"},{"id":"i","type":"image"},{"id":"x"},{"type":"chat"}]"#
         let result = try catalog(body, options: ["type_field": "type", "chat_types": ["chat", "language"]])
         #expect(result.models.map(\.id) == ["c"])
         #expect(result.skipped == ["type embedding": 1, "type image": 1, "type none": 1, "item without an id": 1])
@@ -101,7 +113,8 @@ struct OpenAICompatibleCatalogTests {
 
     @Test func staticTableRowsOverrideListPricesAndFillGaps() throws {
         let row = StaticPrice(
-            model: "m", hfID: "org/M", contextLength: 8192, price: OfferPrice(input: .amount(PicoUSD(590_000)), output: .amount(PicoUSD(790_000))))
+            model: "m", hfID: "org/M", contextLength: 8192,
+            price: OfferPrice(input: .amount(PicoUSD(590_000)), output: .amount(PicoUSD(790_000))))
         let body = #"[{"id":"m","pricing":{"input":9,"output":9}},{"id":"other","pricing":{"input":1,"output":2}}]"#
         let models = try catalog(body, options: Self.priceFields, pricing: PricingConfig(table: [row])).models
         #expect(models[0].price == row.price)

@@ -10,7 +10,8 @@ struct OpenAICompatibleSimulatorTests {
         let sim = try OAITest.simulator()
         defer { sim.stop() }
         let entry = OAITest.entry(
-            base: sim.url("/together/v1"), options: OAITest.togetherOptions, pricing: PricingConfig(unit: .usdPerMillionTokens, zeroIsFree: false))
+            base: sim.url("/together/v1"), options: OAITest.togetherOptions,
+            pricing: PricingConfig(unit: .usdPerMillionTokens, zeroIsFree: false))
         let adapter = try OpenAICompatibleAdapter(entry: entry, context: OAITest.context())
         let catalog = try await adapter.listModels()
         let prices = Dictionary(uniqueKeysWithValues: catalog.models.map { ($0.id, $0.price) })
@@ -32,7 +33,8 @@ struct OpenAICompatibleSimulatorTests {
     @Test func openAIListWithoutPricesSendsTheToken() async throws {
         let sim = try OAITest.simulator { $0.requiredToken = OAITest.token }
         defer { sim.stop() }
-        let adapter = try OpenAICompatibleAdapter(entry: OAITest.entry(key: "openai", base: sim.url("/openai/v1")), context: OAITest.context())
+        let adapter = try OpenAICompatibleAdapter(
+            entry: OAITest.entry(key: "openai", base: sim.url("/openai/v1")), context: OAITest.context())
         let catalog = try await adapter.listModels()
         #expect(catalog.models.map(\.id) == ["gpt-4o-mini", "gpt-4o", "text-embedding-3-small"])
         #expect(catalog.models.allSatisfy { $0.price == nil })
@@ -43,7 +45,8 @@ struct OpenAICompatibleSimulatorTests {
     @Test func noAuthHeaderWhenTheVariableIsUnsetAndTheRefusalIsAnAuthError() async throws {
         let sim = try OAITest.simulator { $0.requiredToken = OAITest.token }
         defer { sim.stop() }
-        let adapter = try OpenAICompatibleAdapter(entry: OAITest.entry(key: "openai", base: sim.url("/openai/v1")), context: OAITest.context(token: nil))
+        let adapter = try OpenAICompatibleAdapter(
+            entry: OAITest.entry(key: "openai", base: sim.url("/openai/v1")), context: OAITest.context(token: nil))
         let error = await OAITest.error { () async throws(ProviderError) in try await adapter.listModels() }
         #expect(error?.code == .auth)
         #expect(error?.status == 401)
@@ -57,7 +60,8 @@ struct OpenAICompatibleSimulatorTests {
         let elsewhere = try OAITest.simulator()
         defer { elsewhere.stop() }
         let options: JSONValue = ["models_path": .string(elsewhere.url("/openai/v1/models"))]
-        let adapter = try OpenAICompatibleAdapter(entry: OAITest.entry(base: home.url("/openai/v1"), options: options), context: OAITest.context())
+        let adapter = try OpenAICompatibleAdapter(
+            entry: OAITest.entry(base: home.url("/openai/v1"), options: options), context: OAITest.context())
         _ = try await adapter.listModels()
         #expect(elsewhere.requests.count == 1)
         #expect(elsewhere.requests.first?.header("Authorization") == nil)
@@ -70,7 +74,8 @@ struct OpenAICompatibleSimulatorTests {
         defer { sim.stop() }
         sim.route("GET", "/acme/catalog") { _ in .json(#"{"data":[{"id":"acme-1"}]}"#) }
         let options: JSONValue = ["models_path": "/catalog", "auth_header": "x-api-key", "auth_prefix": ""]
-        let adapter = try OpenAICompatibleAdapter(entry: OAITest.entry(base: sim.url("/acme"), options: options), context: OAITest.context())
+        let adapter = try OpenAICompatibleAdapter(
+            entry: OAITest.entry(base: sim.url("/acme"), options: options), context: OAITest.context())
         #expect(try await adapter.listModels().models.map(\.id) == ["acme-1"])
         #expect(sim.requests.first?.header("x-api-key") == OAITest.token)
         #expect(sim.requests.first?.header("Authorization") == nil)
@@ -80,11 +85,14 @@ struct OpenAICompatibleSimulatorTests {
         let sim = try OAITest.simulator()
         defer { sim.stop() }
         let rows = [
-            StaticPrice(model: "llama-3.3-70b-versatile", hfID: "meta-llama/Llama-3.3-70B-Instruct", contextLength: 131_072, price: OAITest.price(590_000, 790_000)),
+            StaticPrice(
+                model: "llama-3.3-70b-versatile", hfID: "meta-llama/Llama-3.3-70B-Instruct", contextLength: 131_072,
+                price: OAITest.price(590_000, 790_000)),
             StaticPrice(model: "llama-3.1-8b-instant", price: OAITest.price(50_000, 80_000)),
         ]
         let pricing = PricingConfig(source: .static, table: rows, catalogIsTable: true)
-        let adapter = try OpenAICompatibleAdapter(entry: OAITest.entry(key: "groq", base: sim.url("/groq/v1"), pricing: pricing), context: OAITest.context())
+        let adapter = try OpenAICompatibleAdapter(
+            entry: OAITest.entry(key: "groq", base: sim.url("/groq/v1"), pricing: pricing), context: OAITest.context())
         let catalog = try await adapter.listModels()
         #expect(catalog.models.map(\.id) == ["llama-3.3-70b-versatile", "llama-3.1-8b-instant"])
         #expect(catalog.models[0].hfID == "meta-llama/Llama-3.3-70B-Instruct")
@@ -98,15 +106,22 @@ struct OpenAICompatibleSimulatorTests {
         let sim = try OAITest.simulator()
         defer { sim.stop() }
         sim.route("GET", "/novita/v3/openai/models") { _ in
-            .json(#"{"data":[{"id":"deepseek/deepseek-v3","input_token_price_per_m":2700,"output_token_price_per_m":11000,"context_size":64000}]}"#)
+            .json(
+                #"{"data":[{"id":"deepseek/deepseek-v3","input_token_price_per_m":2700,"output_token_price_per_m":11000,"context_size":64000}]}"#
+            )
         }
         sim.route("GET", "/cerebras/public/v1/models") { _ in
-            .json(#"{"data":[{"id":"llama3.1-8b","hugging_face_id":"meta-llama/Llama-3.1-8B-Instruct","pricing":{"prompt":"0.0000001","completion":"1e-7"}}]}"#)
+            .json(
+                #"{"data":[{"id":"llama3.1-8b","hugging_face_id":"meta-llama/Llama-3.1-8B-Instruct","pricing":{"prompt":"0.0000001","completion":"1e-7"}}]}"#
+            )
         }
         let novita = try OpenAICompatibleAdapter(
             entry: OAITest.entry(
                 key: "novita", base: sim.url("/novita/v3/openai"),
-                options: ["price_input_field": "input_token_price_per_m", "price_output_field": "output_token_price_per_m", "context_field": "context_size"],
+                options: [
+                    "price_input_field": "input_token_price_per_m", "price_output_field": "output_token_price_per_m",
+                    "context_field": "context_size",
+                ],
                 pricing: PricingConfig(unit: .tenThousandthUSDPerMillionTokens, zeroIsFree: false)),
             context: OAITest.context())
         let n = try await novita.listModels().models[0]
@@ -117,7 +132,8 @@ struct OpenAICompatibleSimulatorTests {
             entry: OAITest.entry(
                 key: "cerebras", base: sim.url("/cerebras"),
                 options: [
-                    "models_path": "/public/v1/models", "chat_path": "/v1/chat/completions", "price_input_field": "pricing.prompt",
+                    "models_path": "/public/v1/models", "chat_path": "/v1/chat/completions",
+                    "price_input_field": "pricing.prompt",
                     "price_output_field": "pricing.completion", "hf_id_field": "hugging_face_id",
                 ],
                 pricing: PricingConfig(unit: .usdPerToken)),
@@ -130,7 +146,9 @@ struct OpenAICompatibleSimulatorTests {
     @Test func localServerWithNoPricingIsFree() async throws {
         let sim = try OAITest.simulator()
         defer { sim.stop() }
-        let entry = OAITest.entry(key: "ollama", base: sim.url("/openai/v1"), pricing: PricingConfig(source: .none), region: .local, authEnv: nil)
+        let entry = OAITest.entry(
+            key: "ollama", base: sim.url("/openai/v1"), pricing: PricingConfig(source: .none), region: .local,
+            authEnv: nil)
         let adapter = try OpenAICompatibleAdapter(entry: entry, context: OAITest.context(token: nil))
         let quotes = try await adapter.getPricing()
         #expect(quotes.count == 3)
@@ -141,7 +159,8 @@ struct OpenAICompatibleSimulatorTests {
         let sim = try OAITest.simulator { $0.requiredToken = OAITest.token }
         defer { sim.stop() }
         let adapter = try OpenAICompatibleAdapter(
-            entry: OAITest.entry(base: sim.url("/together/v1"), options: OAITest.togetherOptions), context: OAITest.context())
+            entry: OAITest.entry(base: sim.url("/together/v1"), options: OAITest.togetherOptions),
+            context: OAITest.context())
         let model = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
         let response = try await adapter.runInference(OAITest.chat(model, "the quick brown fox"))
         #expect(response.output == .text("the quick brown fox"))
@@ -162,8 +181,11 @@ struct OpenAICompatibleSimulatorTests {
         let sim = try OAITest.simulator()
         defer { sim.stop() }
         let adapter = try OpenAICompatibleAdapter(
-            entry: OAITest.entry(base: sim.url("/together/v1"), options: OAITest.togetherOptions), context: OAITest.context())
-        let notServed = await OAITest.error { () async throws(ProviderError) in try await adapter.runInference(OAITest.chat("no/such-model", "hi")) }
+            entry: OAITest.entry(base: sim.url("/together/v1"), options: OAITest.togetherOptions),
+            context: OAITest.context())
+        let notServed = await OAITest.error { () async throws(ProviderError) in
+            try await adapter.runInference(OAITest.chat("no/such-model", "hi"))
+        }
         #expect(notServed?.code == .notServed)
         #expect(notServed?.status == 404)
 
@@ -175,12 +197,14 @@ struct OpenAICompatibleSimulatorTests {
         #expect(limited?.retryAfterMs == 3000)
 
         sim.inject(.inBandStreamError(message: "upstream overloaded"), pathPrefix: "/together/v1/chat")
-        let stream = try await adapter.streamInference(OAITest.chat("meta-llama/Llama-3.3-70B-Instruct-Turbo", "hi there"))
+        let stream = try await adapter.streamInference(
+            OAITest.chat("meta-llama/Llama-3.3-70B-Instruct-Turbo", "hi there"))
         await #expect(throws: ProviderError.self) { _ = try await OAITest.collect(stream) }
     }
 
     @Test func nonChatTasksAreUnsupported() async throws {
-        let adapter = try OpenAICompatibleAdapter(entry: OAITest.entry(base: "https://api.test/v1"), context: OAITest.context())
+        let adapter = try OpenAICompatibleAdapter(
+            entry: OAITest.entry(base: "https://api.test/v1"), context: OAITest.context())
         let request = InferenceRequest(model: "m", task: .summarization, input: "text")
         let error = await OAITest.error { () async throws(ProviderError) in try await adapter.runInference(request) }
         #expect(error?.code == .unsupported)
@@ -193,7 +217,9 @@ struct OpenAICompatibleSimulatorTests {
             fixtures.compatibleProviders["acme"] = CompatibleProvider(
                 listShape: .objectList,
                 models: [
-                    CompatibleModel(id: "acme-large", extra: [("pricing", ["in": "0.5", "out": "1.5"]), ("ctx", 65536), ("hf", "acme/Large-v1")]),
+                    CompatibleModel(
+                        id: "acme-large",
+                        extra: [("pricing", ["in": "0.5", "out": "1.5"]), ("ctx", 65536), ("hf", "acme/Large-v1")]),
                     CompatibleModel(id: "acme-embed", extra: [("kind", "embedding")]),
                 ])
         }
@@ -208,7 +234,8 @@ struct OpenAICompatibleSimulatorTests {
             ]))
         #expect(AdapterFactory.standard.validate(entry).isEmpty)
         let provider = try AdapterFactory.standard.make(
-            entry, context: AdapterContext(environment: ["ACME_API_KEY": "acme-secret"], transport: CurlTransport.shared))
+            entry,
+            context: AdapterContext(environment: ["ACME_API_KEY": "acme-secret"], transport: CurlTransport.shared))
 
         let catalog = try await provider.listModels()
         let large = try #require(catalog.models.first { $0.id == "acme-large" })

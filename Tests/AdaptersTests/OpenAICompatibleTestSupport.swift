@@ -27,7 +27,8 @@ enum OAITest {
     ) -> ProviderEntry {
         ProviderEntry(
             key: key, adapter: adapter, baseURL: base, authEnv: authEnv, region: RegionRecord(region: region),
-            timeoutMs: 10_000, firstByteTimeoutMs: 5_000, pricing: pricing, options: options.objectValue ?? JSONObject())
+            timeoutMs: 10_000, firstByteTimeoutMs: 5_000, pricing: pricing, options: options.objectValue ?? JSONObject()
+        )
     }
 
     /// The registry's Together entry (options as in provider_registry.json).
@@ -37,7 +38,9 @@ enum OAITest {
     ]
 
     static func chat(_ model: String, _ text: String, servedBy: String? = nil) -> InferenceRequest {
-        InferenceRequest(model: model, task: .conversational, servedBy: servedBy, messages: [ChatMessage(role: "user", content: text)])
+        InferenceRequest(
+            model: model, task: .conversational, servedBy: servedBy,
+            messages: [ChatMessage(role: "user", content: text)])
     }
 
     static func collect(_ stream: AsyncThrowingStream<InferenceEvent, any Error>) async throws -> [InferenceEvent] {

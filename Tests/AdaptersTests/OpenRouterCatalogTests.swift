@@ -7,7 +7,8 @@ import Testing
 @Suite("OpenRouter: catalog parsing")
 struct OpenRouterCatalogTests {
     func parse(_ body: String, pricing: PricingConfig = PricingConfig()) throws -> ModelCatalog {
-        let entry = ProviderEntry(key: "openrouter", adapter: "openrouter", baseURL: "https://openrouter.test/api/v1", pricing: pricing)
+        let entry = ProviderEntry(
+            key: "openrouter", adapter: "openrouter", baseURL: "https://openrouter.test/api/v1", pricing: pricing)
         return try OpenRouterCatalog(entry: entry).parse(JSONParser.parse(body))
     }
 
@@ -57,7 +58,8 @@ struct OpenRouterCatalogTests {
 
     @Test func modalitiesBecomeTasks() throws {
         let models = try parse(Self.body).models
-        #expect(models.map(\.task) == [.conversational, .conversational, .conversational, .textToImage, .conversational])
+        #expect(
+            models.map(\.task) == [.conversational, .conversational, .conversational, .textToImage, .conversational])
         #expect(models[1].inputModalities == ["text", "image"])
         #expect(models[4].inputModalities == ["text", "image"])  // parsed from "text+image->text"
         #expect(OpenRouterCatalog.task(input: ["text"], output: ["audio"]) == ModelTask("text-to-speech"))
@@ -65,7 +67,8 @@ struct OpenRouterCatalogTests {
     }
 
     @Test func tableOverridesAnAPIPrice() throws {
-        let row = StaticPrice(model: "openrouter/auto", price: OfferPrice(input: .amount(PicoUSD(1)), output: .amount(PicoUSD(2))))
+        let row = StaticPrice(
+            model: "openrouter/auto", price: OfferPrice(input: .amount(PicoUSD(1)), output: .amount(PicoUSD(2))))
         let models = try parse(Self.body, pricing: PricingConfig(table: [row])).models
         #expect(models[1].price == row.price)
     }
@@ -76,10 +79,13 @@ struct OpenRouterCatalogTests {
 
     @Test func pagesAreFollowedOnlyOnTheSameOrigin() {
         let origin = "https://openrouter.test/api/v1"
-        #expect(OpenRouterCatalog.nextPage(["links": ["next": "https://openrouter.test/api/v1/models?offset=100"]], origin: origin)
-            == "https://openrouter.test/api/v1/models?offset=100")
-        #expect(OpenRouterCatalog.nextPage(["links": ["next": "/api/v1/models?offset=5"]], origin: origin)
-            == "https://openrouter.test/api/v1/models?offset=5")
+        #expect(
+            OpenRouterCatalog.nextPage(
+                ["links": ["next": "https://openrouter.test/api/v1/models?offset=100"]], origin: origin)
+                == "https://openrouter.test/api/v1/models?offset=100")
+        #expect(
+            OpenRouterCatalog.nextPage(["links": ["next": "/api/v1/models?offset=5"]], origin: origin)
+                == "https://openrouter.test/api/v1/models?offset=5")
         #expect(OpenRouterCatalog.nextPage(["links": ["next": "https://evil.test/models"]], origin: origin) == nil)
         #expect(OpenRouterCatalog.nextPage(["links": ["next": nil]], origin: origin) == nil)
     }
@@ -89,26 +95,33 @@ struct OpenRouterCatalogTests {
 struct OpenRouterPreferencesTests {
     @Test func pinnedUpstreamIsSentWithoutFallbacks() {
         let request = InferenceRequest(model: "m", task: .conversational, servedBy: "together")
-        #expect(JSONWriter.string(.object(OpenRouterAdapter.extraBody(request, key: "openrouter")))
-            == #"{"provider":{"order":["together"],"allow_fallbacks":false}}"#)
+        #expect(
+            JSONWriter.string(.object(OpenRouterAdapter.extraBody(request, key: "openrouter")))
+                == #"{"provider":{"order":["together"],"allow_fallbacks":false}}"#)
     }
 
     @Test func noUpstreamOrOpenRouterItselfSendsNothing() {
-        #expect(OpenRouterAdapter.extraBody(InferenceRequest(model: "m", task: .conversational), key: "openrouter").count == 0)
+        #expect(
+            OpenRouterAdapter.extraBody(InferenceRequest(model: "m", task: .conversational), key: "openrouter").count
+                == 0)
         let own = InferenceRequest(model: "m", task: .conversational, servedBy: "openrouter")
         #expect(OpenRouterAdapter.extraBody(own, key: "openrouter").count == 0)
     }
 
     @Test func policyBecomesASortWhenNothingIsPinned() {
         let cheapest = InferenceRequest(model: "m", task: .conversational, aggregatorPolicy: "cheapest")
-        #expect(JSONWriter.string(.object(OpenRouterAdapter.extraBody(cheapest, key: "openrouter"))) == #"{"provider":{"sort":"price"}}"#)
+        #expect(
+            JSONWriter.string(.object(OpenRouterAdapter.extraBody(cheapest, key: "openrouter")))
+                == #"{"provider":{"sort":"price"}}"#)
     }
 
     @Test func servedByReportsThePinnedOrNamedUpstream() {
         let pinned = InferenceRequest(model: "m", task: .conversational, servedBy: "deepinfra")
         #expect(OpenRouterAdapter.servedBy(request: pinned, reported: "Together", key: "openrouter") == "deepinfra")
         let free = InferenceRequest(model: "m", task: .conversational)
-        #expect(OpenRouterAdapter.servedBy(request: free, reported: "Google AI Studio", key: "openrouter") == "google-ai-studio")
+        #expect(
+            OpenRouterAdapter.servedBy(request: free, reported: "Google AI Studio", key: "openrouter")
+                == "google-ai-studio")
         #expect(OpenRouterAdapter.servedBy(request: free, reported: nil, key: "openrouter") == "openrouter")
     }
 }

@@ -7,7 +7,9 @@ import Testing
 @Suite("OpenRouter adapter against the simulator")
 struct OpenRouterSimulatorTests {
     func adapter(_ sim: ProviderSimulator, token: String? = OAITest.token) throws -> OpenRouterAdapter {
-        let entry = OAITest.entry(key: "openrouter", adapter: "openrouter", base: sim.url("/api/v1"), pricing: PricingConfig(unit: .usdPerToken))
+        let entry = OAITest.entry(
+            key: "openrouter", adapter: "openrouter", base: sim.url("/api/v1"),
+            pricing: PricingConfig(unit: .usdPerToken))
         return try OpenRouterAdapter(entry: entry, context: OAITest.context(token: token))
     }
 
@@ -21,8 +23,10 @@ struct OpenRouterSimulatorTests {
     @Test func endpointsListEachUpstreamWithItsOwnPriceAndSkipWhatIsDownOrUnreadable() async throws {
         let sim = try OAITest.simulator { fixtures in
             fixtures.openRouterModels[1].endpoints = [
-                OpenRouterEndpoint(providerName: "Fireworks AI", contextLength: 65_536, prompt: "0.0000009", completion: "0.0000009"),
-                OpenRouterEndpoint(providerName: "Nebius AI Studio", tag: "nebius/fast", prompt: "0.0000003", completion: "0.0000003"),
+                OpenRouterEndpoint(
+                    providerName: "Fireworks AI", contextLength: 65_536, prompt: "0.0000009", completion: "0.0000009"),
+                OpenRouterEndpoint(
+                    providerName: "Nebius AI Studio", tag: "nebius/fast", prompt: "0.0000003", completion: "0.0000003"),
                 OpenRouterEndpoint(providerName: "Lambda", prompt: "0.0000001", completion: "0.0000001", status: -2),
             ]
         }
@@ -45,13 +49,18 @@ struct OpenRouterSimulatorTests {
         #expect(catalog.requests == 1 + 5)
         // Prices come from the same read: quotes carry every upstream.
         let quotes = try await endpointsAdapter(sim).getPricing()
-        #expect(Set(quotes.compactMap(\.servedBy)).isSuperset(of: ["openrouter", "deepinfra", "together", "fireworks-ai"]))
+        #expect(
+            Set(quotes.compactMap(\.servedBy)).isSuperset(of: ["openrouter", "deepinfra", "together", "fireworks-ai"]))
     }
 
     @Test func endpointsOptionMustBeABoolean() {
-        let entry = OAITest.entry(key: "openrouter", adapter: "openrouter", base: "https://openrouter.test/api/v1", options: ["endpoints": "yes"])
+        let entry = OAITest.entry(
+            key: "openrouter", adapter: "openrouter", base: "https://openrouter.test/api/v1",
+            options: ["endpoints": "yes"])
         #expect(OpenRouterAdapter.validate(entry).map(\.path) == ["options.endpoints"])
-        let other = OAITest.entry(key: "openrouter", adapter: "openrouter", base: "https://openrouter.test/api/v1", options: ["sort": "price"])
+        let other = OAITest.entry(
+            key: "openrouter", adapter: "openrouter", base: "https://openrouter.test/api/v1", options: ["sort": "price"]
+        )
         #expect(OpenRouterAdapter.validate(other).map(\.path) == ["options.sort"])
     }
 
@@ -80,9 +89,13 @@ struct OpenRouterSimulatorTests {
         let next = sim.url("/api/v1/models?offset=1")
         sim.route("GET", "/api/v1/models") { request in
             if request.query.contains("offset=1") {
-                return .json(#"{"data":[{"id":"b/two","hugging_face_id":"","pricing":{"prompt":"3.5e-7","completion":"0.0000007"}}],"links":{"next":null}}"#)
+                return .json(
+                    #"{"data":[{"id":"b/two","hugging_face_id":"","pricing":{"prompt":"3.5e-7","completion":"0.0000007"}}],"links":{"next":null}}"#
+                )
             }
-            return .json(#"{"data":[{"id":"a/one","hugging_face_id":"org/One","pricing":{"prompt":"0.000000015","completion":"0"}}],"total_count":2,"links":{"next":"\#(next)"}}"#)
+            return .json(
+                #"{"data":[{"id":"a/one","hugging_face_id":"org/One","pricing":{"prompt":"0.000000015","completion":"0"}}],"total_count":2,"links":{"next":"\#(next)"}}"#
+            )
         }
         let catalog = try await adapter(sim).listModels()
         #expect(catalog.models.map(\.id) == ["a/one", "b/two"])
@@ -96,7 +109,8 @@ struct OpenRouterSimulatorTests {
         let sim = try OAITest.simulator()
         defer { sim.stop() }
         let adapter = try adapter(sim)
-        let response = try await adapter.runInference(OAITest.chat("meta-llama/llama-3.1-8b-instruct", "hello router", servedBy: "together"))
+        let response = try await adapter.runInference(
+            OAITest.chat("meta-llama/llama-3.1-8b-instruct", "hello router", servedBy: "together"))
         #expect(response.output == .text("hello router"))
         #expect(response.servedBy == "together")
         let body = try #require(sim.requests.last?.json)
@@ -108,7 +122,8 @@ struct OpenRouterSimulatorTests {
     @Test func unpinnedChatSendsNoPreferencesAndReportsTheUpstream() async throws {
         let sim = try OAITest.simulator()
         defer { sim.stop() }
-        let response = try await adapter(sim).runInference(OAITest.chat("meta-llama/llama-3.1-8b-instruct", "hi", servedBy: "openrouter"))
+        let response = try await adapter(sim).runInference(
+            OAITest.chat("meta-llama/llama-3.1-8b-instruct", "hi", servedBy: "openrouter"))
         #expect(sim.requests.last?.json?["provider"] == nil)
         #expect(response.servedBy == "deepinfra")  // the simulator's first endpoint, named by OpenRouter
     }
@@ -117,7 +132,8 @@ struct OpenRouterSimulatorTests {
         let sim = try OAITest.simulator()
         defer { sim.stop() }
         let events = try await OAITest.collect(
-            adapter(sim).streamInference(OAITest.chat("meta-llama/llama-3.1-8b-instruct", "stream this answer", servedBy: "deepinfra")))
+            adapter(sim).streamInference(
+                OAITest.chat("meta-llama/llama-3.1-8b-instruct", "stream this answer", servedBy: "deepinfra")))
         #expect(OAITest.text(events) == "stream this answer")
         #expect(events.contains(.usage(TokenUsage(inputTokens: 3, outputTokens: 3))))
         #expect(events.last == .finished(reason: "stop"))
@@ -150,13 +166,17 @@ struct OpenRouterSimulatorTests {
         let sim = try OAITest.simulator()
         defer { sim.stop() }
         let adapter = try adapter(sim)
-        let error = await OAITest.error { () async throws(ProviderError) in try await adapter.runInference(OAITest.chat("nope/nope", "hi")) }
+        let error = await OAITest.error { () async throws(ProviderError) in
+            try await adapter.runInference(OAITest.chat("nope/nope", "hi"))
+        }
         #expect(error?.code == .badInput)
         #expect(error?.message.contains("not a valid model ID") == true)
     }
 
     @Test func factoryBuildsOpenRouterAndRejectsOptions() throws {
-        let entry = ProviderEntry(key: "openrouter", adapter: "openrouter", baseURL: "https://openrouter.ai/api/v1", options: JSONObject([("models_path", "/x")]))
+        let entry = ProviderEntry(
+            key: "openrouter", adapter: "openrouter", baseURL: "https://openrouter.ai/api/v1",
+            options: JSONObject([("models_path", "/x")]))
         #expect(AdapterFactory.standard.validate(entry).map(\.path) == ["options.models_path"])
         var clean = entry
         clean.options = JSONObject()

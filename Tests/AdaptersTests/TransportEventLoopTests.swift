@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @testable import Adapters
@@ -61,7 +61,9 @@ import Glibc
         let first = Set(connections.prefix(12))
         let second = Set(connections.dropFirst(12))
         #expect(first.count > 1, "the burst ran concurrently")
-        #expect(first.union(second).count <= 12, "never more connections than requests at once: the first burst's were reused")
+        #expect(
+            first.union(second).count <= 12,
+            "never more connections than requests at once: the first burst's were reused")
     }
 
     @Test func anUpstreamThatSendsNothingTimesOutOnTheLoop() async throws {
@@ -75,8 +77,10 @@ import Glibc
         let (error, elapsedMs) = try await Self.onLoop { _ in
             let begin = MonotonicTime.nanoseconds()
             let error = await TransportFixture.error {
-                try await transport.send(HTTPRequest(
-                    url: sim.url("/silent"), timeouts: HTTPTimeouts(connectMs: 1_000, firstByteMs: 200, totalMs: 5_000)))
+                try await transport.send(
+                    HTTPRequest(
+                        url: sim.url("/silent"),
+                        timeouts: HTTPTimeouts(connectMs: 1_000, firstByteMs: 200, totalMs: 5_000)))
             }
             return (error, (MonotonicTime.nanoseconds() - begin) / 1_000_000)
         }
@@ -97,7 +101,9 @@ import Glibc
         }
         let transport = CurlTransport()
         let cancelled = try await Self.onLoop { _ in
-            let task = Task { await TransportFixture.error { try await transport.send(HTTPRequest(url: sim.url("/slow"))) } }
+            let task = Task {
+                await TransportFixture.error { try await transport.send(HTTPRequest(url: sim.url("/slow"))) }
+            }
             try await Task.sleep(for: .milliseconds(100))
             task.cancel()
             return await task.value

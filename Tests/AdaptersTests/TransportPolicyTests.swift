@@ -29,7 +29,8 @@ import Testing
 
     @Test func insecureURLIsRejectedBeforeAnythingIsSent() async {
         let transport = CurlTransport()
-        let request = HTTPRequest(url: "http://example.com/v1/models?key=secret123", headers: [HTTPHeader("Authorization", "Bearer sk-abc")])
+        let request = HTTPRequest(
+            url: "http://example.com/v1/models?key=secret123", headers: [HTTPHeader("Authorization", "Bearer sk-abc")])
         do {
             _ = try await transport.send(request)
             Issue.record("an http URL to a remote host was sent")
@@ -60,14 +61,16 @@ import Testing
     @Test func everyTokenCharacterIsAcceptedInAHeaderName() throws {
         // RFC 9110 tchar: letters, digits and !#$%&'*+-.^_`|~
         let name = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-        let hop = try CurlHop(HTTPRequest(method: "m-1.x", url: "https://example.com/", headers: [HTTPHeader(name, "v")]))
+        let hop = try CurlHop(
+            HTTPRequest(method: "m-1.x", url: "https://example.com/", headers: [HTTPHeader(name, "v")]))
         #expect(hop.headers.map(\.name) == [name])
         #expect(hop.method == "M-1.X")
     }
 
     @Test func theCallersOwnContentTypeAndExpectAreKeptWhateverTheirCase() throws {
         func lines(_ headers: [HTTPHeader]) throws -> [String] {
-            let hop = try CurlHop(HTTPRequest(method: "POST", url: "https://example.com/", headers: headers, body: Array("x".utf8)))
+            let hop = try CurlHop(
+                HTTPRequest(method: "POST", url: "https://example.com/", headers: headers, body: Array("x".utf8)))
             var result: [String] = []
             var node = CurlEasyOptions.headerList(for: hop)
             let head = node
@@ -80,22 +83,31 @@ import Testing
         }
         // libcurl would add a form content type and "Expect: 100-continue": blanked unless given.
         #expect(try lines([HTTPHeader("Accept", "*/*")]) == ["Accept: */*", "Expect:", "Content-Type:"])
-        #expect(try lines([HTTPHeader("CONTENT-type", "text/csv"), HTTPHeader("expect", "")]) == ["CONTENT-type: text/csv", "expect;"])
+        #expect(
+            try lines([HTTPHeader("CONTENT-type", "text/csv"), HTTPHeader("expect", "")]) == [
+                "CONTENT-type: text/csv", "expect;",
+            ])
         #expect(try lines([HTTPHeader("Content-Typo", "x")]) == ["Content-Typo: x", "Expect:", "Content-Type:"])
     }
 
-    static func hop(method: String = "POST", url: String = "https://api.example.com/v1/chat?x=1") throws(TransportError) -> CurlHop {
+    static func hop(method: String = "POST", url: String = "https://api.example.com/v1/chat?x=1") throws(TransportError)
+        -> CurlHop
+    {
         try CurlHop(
             HTTPRequest(
                 method: method, url: url,
-                headers: [HTTPHeader("Authorization", "Bearer t"), HTTPHeader("Content-Type", "application/json"), HTTPHeader("Accept", "*/*")],
+                headers: [
+                    HTTPHeader("Authorization", "Bearer t"), HTTPHeader("Content-Type", "application/json"),
+                    HTTPHeader("Accept", "*/*"),
+                ],
                 body: Array("{}".utf8)))
     }
 
     static let sensitive: Set<String> = ["authorization", "x-api-key"]
 
     @Test func sameOriginRedirectKeepsEveryHeaderAndResolvesRelativeLocation() throws {
-        let next = try RedirectPolicy.nextHop(after: Self.hop(), status: 307, location: "/v2/chat", sensitive: Self.sensitive)
+        let next = try RedirectPolicy.nextHop(
+            after: Self.hop(), status: 307, location: "/v2/chat", sensitive: Self.sensitive)
         #expect(next.url.text == "https://api.example.com/v2/chat")
         #expect(next.method == "POST")
         #expect(next.body == Array("{}".utf8))
@@ -104,29 +116,34 @@ import Testing
 
     @Test(arguments: ["https://other.example.com/v1", "https://api.example.com:8443/v1", "http://127.0.0.1/v1"])
     func redirectToAnotherOriginDropsCredentials(location: String) throws {
-        let next = try RedirectPolicy.nextHop(after: Self.hop(), status: 308, location: location, sensitive: Self.sensitive)
+        let next = try RedirectPolicy.nextHop(
+            after: Self.hop(), status: 308, location: location, sensitive: Self.sensitive)
         #expect(next.headers.map(\.name) == ["Content-Type", "Accept"])
         // A later redirect back to the first host does not bring them back.
-        let back = try RedirectPolicy.nextHop(after: next, status: 308, location: "https://api.example.com/v1", sensitive: Self.sensitive)
+        let back = try RedirectPolicy.nextHop(
+            after: next, status: 308, location: "https://api.example.com/v1", sensitive: Self.sensitive)
         #expect(back.header("authorization") == nil)
     }
 
     @Test func redirectFromHTTPSToPlainHTTPOnARemoteHostIsRefused() throws {
         #expect(throws: TransportError.self) {
-            try RedirectPolicy.nextHop(after: Self.hop(), status: 302, location: "http://api.example.com/", sensitive: Self.sensitive)
+            try RedirectPolicy.nextHop(
+                after: Self.hop(), status: 302, location: "http://api.example.com/", sensitive: Self.sensitive)
         }
     }
 
     @Test(arguments: [(303, "POST"), (302, "POST"), (301, "POST"), (303, "PUT")])
     func seeOtherAndPostRedirectsBecomeGetWithoutBody(status: Int, method: String) throws {
-        let next = try RedirectPolicy.nextHop(after: Self.hop(method: method), status: status, location: "/done", sensitive: Self.sensitive)
+        let next = try RedirectPolicy.nextHop(
+            after: Self.hop(method: method), status: status, location: "/done", sensitive: Self.sensitive)
         #expect(next.method == "GET")
         #expect(next.body == nil)
         #expect(next.header("content-type") == nil)
     }
 
     @Test func temporaryRedirectOfAPutKeepsMethod() throws {
-        let next = try RedirectPolicy.nextHop(after: Self.hop(method: "PUT"), status: 302, location: "/x", sensitive: Self.sensitive)
+        let next = try RedirectPolicy.nextHop(
+            after: Self.hop(method: "PUT"), status: 302, location: "/x", sensitive: Self.sensitive)
         #expect(next.method == "PUT")
     }
 

@@ -6,7 +6,8 @@ import Testing
 /// Redirects followed by the transport, and the rule that credentials never cross hosts.
 @Suite struct TransportRedirectTests {
     static let credentialed: [HTTPHeader] = [
-        HTTPHeader("Authorization", "Bearer secret-token"), HTTPHeader("X-Api-Key", "key-123"), HTTPHeader("X-Trace", "t-1"),
+        HTTPHeader("Authorization", "Bearer secret-token"), HTTPHeader("X-Api-Key", "key-123"),
+        HTTPHeader("X-Trace", "t-1"),
     ]
 
     @Test func redirectToAnotherHostDropsCredentialsButKeepsOtherHeaders() async throws {
@@ -38,7 +39,8 @@ import Testing
         first.route("GET", "/events") { _ in SimulatedResponse(status: 307, headers: [("Location", target)]) }
         second.route("GET", "/events") { _ in .sse(["moved"]) }
 
-        let response = try await CurlTransport().stream(HTTPRequest(url: first.url("/events"), headers: Self.credentialed))
+        let response = try await CurlTransport().stream(
+            HTTPRequest(url: first.url("/events"), headers: Self.credentialed))
         #expect(response.status == 200)
         let (events, error) = await TransportFixture.events(response)
         #expect(error == nil)

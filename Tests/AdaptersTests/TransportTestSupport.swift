@@ -3,7 +3,7 @@ import ProviderSimulator
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @testable import Adapters
@@ -30,7 +30,9 @@ enum TransportFixture {
     }
 
     /// Reads a body to its end; returns the chunks and the error that ended it, if any.
-    static func drain(_ body: AsyncThrowingStream<[UInt8], any Error>) async -> (chunks: [[UInt8]], error: TransportError?) {
+    static func drain(_ body: AsyncThrowingStream<[UInt8], any Error>) async -> (
+        chunks: [[UInt8]], error: TransportError?
+    ) {
         var chunks: [[UInt8]] = []
         do {
             for try await chunk in body { chunks.append(chunk) }

@@ -3,7 +3,7 @@ import ProviderSimulator
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @testable import Adapters
@@ -139,7 +139,9 @@ import Glibc
         sim.inject(.resetMidBody)
         let error = await TransportFixture.error {
             try await CurlTransport().send(
-                HTTPRequest(url: sim.url("/data?api_key=secret-value"), headers: [HTTPHeader("Authorization", "Bearer tok-123")]))
+                HTTPRequest(
+                    url: sim.url("/data?api_key=secret-value"), headers: [HTTPHeader("Authorization", "Bearer tok-123")]
+                ))
         }
         #expect(error?.code == .connectionBroken)
         #expect(error?.message.contains("secret-value") == false)

@@ -20,7 +20,9 @@ struct BatchEndToEndTests {
 
     func results(_ url: URL) throws -> [[String: Any]] {
         let text = try String(contentsOf: url, encoding: .utf8)
-        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        return text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
     }
 
     @Test("each line gets one result; bad lines name their line number and the exit code is 65")
@@ -58,7 +60,8 @@ struct BatchEndToEndTests {
     func rerunRetriesFailures() async throws {
         let market = try await refreshed()
         defer { market.stop() }
-        let inURL = try input(market, (1...8).map { #"{"id": \#($0), "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
+        let inURL = try input(
+            market, (1...8).map { #"{"id": \#($0), "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
         let outURL = market.dir.appendingPathComponent("out.jsonl")
         market.simulator.inject(.serverError(500), pathPrefix: "/v1/chat/completions", count: 12)
         let first = try await market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "1"])
@@ -79,14 +82,16 @@ struct BatchEndToEndTests {
         let market = try await refreshed()
         defer { market.stop() }
         let count = 40
-        let inURL = try input(market, (1...count).map { #"{"id": "k\#($0)", "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
+        let inURL = try input(
+            market, (1...count).map { #"{"id": "k\#($0)", "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
         let outURL = market.dir.appendingPathComponent("out.jsonl")
         // Slow enough that the whole batch (20 rounds of two) outlasts a test task delayed by a busy suite.
         market.simulator.inject(.slowFirstByte(ms: 250), pathPrefix: "/v1/chat/completions", count: 10_000)
         for _ in 0..<2 {
             let child = try ChildProcess(
                 BrokerProcess.executable.path, ["batch", inURL.path, "--output", outURL.path, "--concurrency", "2"],
-                environment: market.environment.merging(["PATH": "/usr/bin:/bin", "HOME": market.dir.path]) { a, _ in a },
+                environment: market.environment.merging(["PATH": "/usr/bin:/bin", "HOME": market.dir.path]) { a, _ in a
+                },
                 output: .null, errors: .null)
             // Kill it part-way: once some results are written, before all are.
             let deadline = Date().addingTimeInterval(10)
@@ -114,14 +119,16 @@ struct BatchEndToEndTests {
         #expect(text.split(separator: "\n").count == count)
     }
 
-    @Test("CRLF line endings and a UTF-8 BOM: every line runs, an unreadable line gets its own numbered result, no_offer names file:line")
+    @Test(
+        "CRLF line endings and a UTF-8 BOM: every line runs, an unreadable line gets its own numbered result, no_offer names file:line"
+    )
     func crlfAndBOM() async throws {
         let market = try await refreshed()
         defer { market.stop() }
         var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
         let good = (1...6).map { #"{"id": "c\#($0)", "model": "\#(Self.llama8B)", "prompt": "crlf \#($0)"}"# }
         for line in good.prefix(3) { bytes += Array(line.utf8) + [0x0D, 0x0A] }
-        bytes += Array(#"{"id": "latin1", "prompt": "caf"#.utf8) + [0xE9] + Array(#""}"#.utf8) + [0x0D, 0x0A]   // line 4
+        bytes += Array(#"{"id": "latin1", "prompt": "caf"#.utf8) + [0xE9] + Array(#""}"#.utf8) + [0x0D, 0x0A]  // line 4
         bytes += Array(#"{"id": "nowhere", "model": "no/such-model", "prompt": "x"}"#.utf8) + [0x0D, 0x0A]  // line 5
         for line in good.suffix(3) { bytes += Array(line.utf8) + [0x0D, 0x0A] }
         let inURL = market.dir.appendingPathComponent("in.jsonl")
@@ -142,14 +149,19 @@ struct BatchEndToEndTests {
         #expect((noOffer["error"] as? String)?.contains("in.jsonl:5: no offer") == true)
     }
 
-    @Test("six concurrent requests to a plain-HTTP upstream with a 2 s first byte finish together, not one behind another")
+    @Test(
+        "six concurrent requests to a plain-HTTP upstream with a 2 s first byte finish together, not one behind another"
+    )
     func plainHTTPRunsConcurrently() async throws {
         let market = try await refreshed()
         defer { market.stop() }
-        let inURL = try input(market, (1...6).map { #"{"id": "h\#($0)", "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
+        let inURL = try input(
+            market, (1...6).map { #"{"id": "h\#($0)", "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
         let outURL = market.dir.appendingPathComponent("out.jsonl")
         market.simulator.inject(.slowFirstByte(ms: 2_000), pathPrefix: "/v1/chat/completions", count: 6)
-        let batch = Task { try await market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "6"]) }
+        let batch = Task {
+            try await market.broker(["batch", inURL.path, "--output", outURL.path, "--concurrency", "6"])
+        }
         // When the provider receives them, timed from the first (the broker's own start-up, slow
         // on a busy machine, is not counted).
         var first: Date? = nil
@@ -173,7 +185,8 @@ struct BatchEndToEndTests {
     func killedCallsAreUnknownOutcomes() async throws {
         let market = try await refreshed()
         defer { market.stop() }
-        let inURL = try input(market, (1...4).map { #"{"id": "u\#($0)", "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
+        let inURL = try input(
+            market, (1...4).map { #"{"id": "u\#($0)", "model": "\#(Self.llama8B)", "prompt": "p\#($0)"}"# })
         let outURL = market.dir.appendingPathComponent("out.jsonl")
         market.simulator.inject(.slowFirstByte(ms: 5_000), pathPrefix: "/v1/chat/completions", count: 100)
         let child = try ChildProcess(
@@ -198,7 +211,9 @@ struct BatchEndToEndTests {
         let lines = table.stdout.split(separator: "\n").map(String.init)
         let header = try #require(lines.first)
         #expect(header.contains("UNKNOWN OUTCOME"), "\(table.stdout)")
-        let columns = header.split(separator: "  ", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
+        let columns = header.split(separator: "  ", omittingEmptySubsequences: true).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         let hf = try #require(lines.first { $0.hasPrefix("hf ") }).split(separator: " ").map(String.init)
         let index = try #require(columns.firstIndex(of: "UNKNOWN OUTCOME"))
         // Every column up to it is filled (AS USD, last, is blank for a dollar row).

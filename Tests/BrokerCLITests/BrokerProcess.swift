@@ -30,7 +30,9 @@ struct BrokerProcess {
     private static func runBlocking(
         _ args: [String], environment: [String: String], stdin: String?, cwd: URL?
     ) throws -> Result {
-        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        var env = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
+        ]
         for (k, v) in environment { env[k] = v }
         let child = try ChildProcess(executable.path, args, environment: env, directory: cwd?.path, input: .pipe)
         if let stdin { child.input?.writeAllRetryingInterrupts(Data(stdin.utf8)) }
@@ -50,6 +52,7 @@ struct BrokerProcess {
 
     /// The repository root (for the shipped registry).
     static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 }

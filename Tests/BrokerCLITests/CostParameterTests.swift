@@ -35,7 +35,9 @@ struct CostParameterTests {
         let outURL = market.dir.appendingPathComponent("out.jsonl")
         let batch = try await market.broker(["batch", inURL.path, "--output", outURL.path])
         #expect(batch.code == 65)
-        #expect(try String(contentsOf: outURL, encoding: .utf8).contains("in.jsonl:1: param max_tokens must be a positive integer"))
+        #expect(
+            try String(contentsOf: outURL, encoding: .utf8).contains(
+                "in.jsonl:1: param max_tokens must be a positive integer"))
         // A sound cap still runs.
         let ok = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--param", "max_tokens=16"])
         #expect(ok.code == 0, "\(ok.stderr)")

@@ -19,7 +19,8 @@ struct CuratedPriceTableTests {
                   {"model": "old-model", "input": "0.10", "output": "0.10", "retires_at": "\(retires)"},
                   {"model": "meta-llama/Llama-3.3-70B-Instruct-Turbo", "input": "0.50", "output": "0.50", "retires_at": "2099-01-01"}]}}
             """
-        try market.simulator.testRegistryJSON(extraProviders: extra).write(to: market.registry, atomically: true, encoding: .utf8)
+        try market.simulator.testRegistryJSON(extraProviders: extra).write(
+            to: market.registry, atomically: true, encoding: .utf8)
         return market
     }
 
@@ -30,13 +31,18 @@ struct CuratedPriceTableTests {
         return formatter.string(from: Date().addingTimeInterval(-Double(daysAgo) * 86_400))
     }
 
-    @Test("a table older than 90 days is flagged in providers and market and warned by providers check; a row past retires_at is warned and not routed to")
+    @Test(
+        "a table older than 90 days is flagged in providers and market and warned by providers check; a row past retires_at is warned and not routed to"
+    )
     func outdatedTable() async throws {
         let market = try tableMarket(taken: Self.day(daysAgo: 120), retires: Self.day(daysAgo: 1))
         defer { market.stop() }
         let check = try await market.broker(["providers", "check"])
         #expect(check.code == 0, "\(check.stderr)")  // warnings, not errors: the registry is usable
-        #expect(check.stderr.contains("warning: tablet: curated price table taken \(Self.day(daysAgo: 120)) is 120 days old"), "\(check.stderr)")
+        #expect(
+            check.stderr.contains(
+                "warning: tablet: curated price table taken \(Self.day(daysAgo: 120)) is 120 days old"),
+            "\(check.stderr)")
         #expect(check.stderr.contains("'old-model' was retired on \(Self.day(daysAgo: 1))"), "\(check.stderr)")
 
         let (_, providers) = try await market.json(["providers"])
@@ -76,7 +82,9 @@ struct CuratedPriceTableTests {
         #expect(refused.stderr.contains("pricing.models[0].retires_at"), "\(refused.stderr)")
     }
 
-    @Test("the shipped registry's curated tables are dated, sourced, current and hold no retired model; providers check warns about none")
+    @Test(
+        "the shipped registry's curated tables are dated, sourced, current and hold no retired model; providers check warns about none"
+    )
     func shippedTables() async throws {
         let path = BrokerProcess.repositoryRoot.appendingPathComponent("provider_registry.json")
         let check = try await BrokerProcess.run(["providers", "check", "--registry", path.path])
@@ -85,16 +93,22 @@ struct CuratedPriceTableTests {
         let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any])
         let entries = try #require(document["providers"] as? [[String: Any]])
         for entry in entries {
-            guard let pricing = entry["pricing"] as? [String: Any], let rows = pricing["models"] as? [[String: Any]] else { continue }
+            guard let pricing = entry["pricing"] as? [String: Any], let rows = pricing["models"] as? [[String: Any]]
+            else { continue }
             #expect(pricing["taken"] is String, "\(entry["key"] ?? "")")
             #expect((pricing["source_url"] as? String)?.hasPrefix("https://") == true, "\(entry["key"] ?? "")")
             // Decommissioned on 2026-08-16 (Groq), and the prices of December 2026.
             let models = rows.compactMap { $0["model"] as? String }
             #expect(!models.contains("llama-3.3-70b-versatile") && !models.contains("llama-3.1-8b-instant"))
-            #expect(rows.allSatisfy { ($0["input"] is NSNull) == false }, "\(entry["key"] ?? ""): a curated row without a price")
+            #expect(
+                rows.allSatisfy { ($0["input"] is NSNull) == false },
+                "\(entry["key"] ?? ""): a curated row without a price")
         }
         let mistral = try #require(entries.first { $0["key"] as? String == "mistral" })
-        let large = try #require(((mistral["pricing"] as? [String: Any])?["models"] as? [[String: Any]])?.first { $0["model"] as? String == "mistral-large-latest" })
+        let large = try #require(
+            ((mistral["pricing"] as? [String: Any])?["models"] as? [[String: Any]])?.first {
+                $0["model"] as? String == "mistral-large-latest"
+            })
         #expect(large["input"] as? String == "0.50")
         #expect(large["output"] as? String == "1.50")
         // The EU providers publish feeds in euros: the registry names them.

@@ -21,8 +21,11 @@ struct CurrencyEndToEndTests {
                 "source_url": "https://example.eu/pricing",
                 "models": [{"model": "\(Self.model)", "input": "0.75", "output": "0.70", "context_length": 131072}]}}
             """
-        if ecb { extra += ",{\"key\": \"ecb\", \"adapter\": \"ecb-rates\", \"base_url\": \"\(base)\", \"timeout\": \"10s\"}" }
-        try market.simulator.testRegistryJSON(extraProviders: extra).write(to: market.registry, atomically: true, encoding: .utf8)
+        if ecb {
+            extra += ",{\"key\": \"ecb\", \"adapter\": \"ecb-rates\", \"base_url\": \"\(base)\", \"timeout\": \"10s\"}"
+        }
+        try market.simulator.testRegistryJSON(extraProviders: extra).write(
+            to: market.registry, atomically: true, encoding: .utf8)
         return market
     }
 
@@ -40,13 +43,16 @@ struct CurrencyEndToEndTests {
 
     static func text(_ value: Any?) -> String? { (value as? NSNumber)?.stringValue ?? (value as? String) }
 
-    @Test("market keeps the euro price as published and converts it with the stored ECB rate, labelled; cheapest and caps compare in USD; --currency EUR compares natively")
+    @Test(
+        "market keeps the euro price as published and converts it with the stored ECB rate, labelled; cheapest and caps compare in USD; --currency EUR compares natively"
+    )
     func marketInEuros() async throws {
         let market = try market()
         defer { market.stop() }
         try await refresh(market)
         let all = try await offers(market)
-        #expect(all.map { $0["provider"] as? String } == ["euro", "acme"])  // €0.75/€0.70 ≈ $0.86/$0.80 < $0.88/$0.88 blended
+        // €0.75/€0.70 ≈ $0.86/$0.80 < $0.88/$0.88 blended
+        #expect(all.map { $0["provider"] as? String } == ["euro", "acme"])
         let euro = try #require(all.first)
         #expect(euro["currency"] as? String == "EUR")
         #expect(Self.text(euro["input_per_mtok"]) == "0.75")
@@ -77,7 +83,9 @@ struct CurrencyEndToEndTests {
         #expect(bad.stderr.contains("--currency"))
     }
 
-    @Test("without a stored rate the euro offer is still priced, its USD fields null; cheapest routes to the comparable dollar offer, --currency EUR to the euro one")
+    @Test(
+        "without a stored rate the euro offer is still priced, its USD fields null; cheapest routes to the comparable dollar offer, --currency EUR to the euro one"
+    )
     func noRate() async throws {
         let market = try market(ecb: false)
         defer { market.stop() }
@@ -96,7 +104,9 @@ struct CurrencyEndToEndTests {
         let (run, json) = try await market.json(["run", "--model", Self.model, "--prompt", "hello"])
         #expect(run.code == 0, "\(run.stderr)")
         #expect((json as? [String: Any])?["provider"] as? String == "acme")
-        let (eur, eurJSON) = try await market.json(["run", "--model", Self.model, "--prompt", "hello", "--currency", "EUR"])
+        let (eur, eurJSON) = try await market.json([
+            "run", "--model", Self.model, "--prompt", "hello", "--currency", "EUR",
+        ])
         #expect(eur.code == 0, "\(eur.stderr)")
         let object = try #require(eurJSON as? [String: Any])
         #expect(object["provider"] as? String == "euro")
@@ -104,12 +114,15 @@ struct CurrencyEndToEndTests {
         #expect(object["cost_nano_usd"] is NSNull)
         #expect(object["price_basis"] is NSNull)
         let usage = try #require(object["usage"] as? [String: Any])
-        let (input, output) = (try #require(usage["input_tokens"] as? Int), try #require(usage["output_tokens"] as? Int))
+        let (input, output) = (
+            try #require(usage["input_tokens"] as? Int), try #require(usage["output_tokens"] as? Int)
+        )
         // €0.75 and €0.70 per million tokens: 750 and 700 nano-euros per token.
         #expect(object["cost_nano"] as? Int == input * 750 + output * 700)
     }
 
-    @Test("run bills the euro offer exactly in euros with the USD figure and rate date; usage keeps one row per currency")
+    @Test(
+        "run bills the euro offer exactly in euros with the USD figure and rate date; usage keeps one row per currency")
     func runAndUsageInEuros() async throws {
         let market = try market()
         defer { market.stop() }
@@ -121,7 +134,9 @@ struct CurrencyEndToEndTests {
         #expect(object["currency"] as? String == "EUR")
         #expect(object["price_basis"] as? String == "ecb:2026-07-09")
         let usage = try #require(object["usage"] as? [String: Any])
-        let (input, output) = (try #require(usage["input_tokens"] as? Int), try #require(usage["output_tokens"] as? Int))
+        let (input, output) = (
+            try #require(usage["input_tokens"] as? Int), try #require(usage["output_tokens"] as? Int)
+        )
         let nativePico = Int64(input) * 750_000 + Int64(output) * 700_000
         #expect(object["cost_nano"] as? Int == Int((nativePico + 500) / 1000))
         // USD: the exact euro cost × 1.1435, half up to a pico-dollar, then to nano.
@@ -129,7 +144,9 @@ struct CurrencyEndToEndTests {
         #expect(object["cost_nano_usd"] as? Int == Int((usdPico + 500) / 1000))
 
         // The same model in dollars, pinned: USD figures, basis native.
-        let (pinned, pinnedJSON) = try await market.json(["run", "--model", Self.model, "--prompt", "hi", "--provider", "acme"])
+        let (pinned, pinnedJSON) = try await market.json([
+            "run", "--model", Self.model, "--prompt", "hi", "--provider", "acme",
+        ])
         #expect(pinned.code == 0, "\(pinned.stderr)")
         let dollars = try #require(pinnedJSON as? [String: Any])
         #expect(dollars["currency"] as? String == "USD")
@@ -152,12 +169,16 @@ struct CurrencyEndToEndTests {
         #expect(table.stdout.contains("EUR"), "\(table.stdout)")
     }
 
-    @Test("quote gives the exact cost of a request on every fitting offer, cheapest first in USD, in the offer's currency and in USD")
+    @Test(
+        "quote gives the exact cost of a request on every fitting offer, cheapest first in USD, in the offer's currency and in USD"
+    )
     func quote() async throws {
         let market = try market()
         defer { market.stop() }
         try await refresh(market)
-        let (result, json) = try await market.json(["quote", "--model", Self.model, "--input-tokens", "1000", "--output-tokens", "2000"])
+        let (result, json) = try await market.json([
+            "quote", "--model", Self.model, "--input-tokens", "1000", "--output-tokens", "2000",
+        ])
         #expect(result.code == 0, "\(result.stderr)")
         let lines = try #require(json as? [[String: Any]], "\(result.stdout)")
         #expect(lines.map { $0["provider"] as? String } == ["euro", "acme"])
@@ -175,14 +196,23 @@ struct CurrencyEndToEndTests {
         #expect(lines[1]["cost_nano_usd"] as? Int == 2_640_000)
         #expect(lines[1]["price_basis"] as? String == "native")
 
-        let (_, euros) = try await market.json(["quote", "--model", Self.model, "--input-tokens", "1", "--output-tokens", "1", "--currency", "EUR"])
+        let (_, euros) = try await market.json([
+            "quote", "--model", Self.model, "--input-tokens", "1", "--output-tokens", "1", "--currency", "EUR",
+        ])
         #expect((euros as? [[String: Any]])?.map { $0["provider"] as? String } == ["euro"])
         let (_, capped) = try await market.json(
-            ["quote", "--model", Self.model, "--input-tokens", "1", "--output-tokens", "1", "--max-input-price", "0.86", "--provider", "acme"])
+            [
+                "quote", "--model", Self.model, "--input-tokens", "1", "--output-tokens", "1", "--max-input-price",
+                "0.86", "--provider", "acme",
+            ])
         #expect((capped as? [[String: Any]])?.isEmpty ?? true)
-        let none = try await market.broker(["quote", "--model", "no/such-model", "--input-tokens", "1", "--output-tokens", "1"])
+        let none = try await market.broker([
+            "quote", "--model", "no/such-model", "--input-tokens", "1", "--output-tokens", "1",
+        ])
         #expect(none.code == 69)
-        let bad = try await market.broker(["quote", "--model", Self.model, "--input-tokens", "many", "--output-tokens", "1"])
+        let bad = try await market.broker([
+            "quote", "--model", Self.model, "--input-tokens", "many", "--output-tokens", "1",
+        ])
         #expect(bad.code == 64)
         #expect(bad.stderr.contains("--input-tokens"), "\(bad.stderr)")
     }
@@ -193,7 +223,9 @@ struct CurrencyEndToEndTests {
         defer { market.stop() }
         try await refresh(market)
         #expect(try await market.broker(["run", "--model", Self.model, "--prompt", "one"]).code == 0)  // euro, FR
-        #expect(try await market.broker(["run", "--model", Self.model, "--prompt", "two", "--provider", "acme"]).code == 0)  // acme, DE
+        #expect(
+            // acme, DE
+            try await market.broker(["run", "--model", Self.model, "--prompt", "two", "--provider", "acme"]).code == 0)
         let (_, usage) = try await market.json(["usage", "--by", "region"])
         let rows = try #require(usage as? [[String: Any]])
         #expect(rows.map { $0["region"] as? String } == ["eu", "eu"])
@@ -204,14 +236,19 @@ struct CurrencyEndToEndTests {
         let attempts = try #require(json as? [[String: Any]])
         #expect(attempts.map { $0["provider"] as? String } == ["euro", "acme"])
         #expect(attempts.map { $0["countries"] as? [String] } == [["FR"], ["DE"]])
-        #expect(attempts.allSatisfy { $0["region"] as? String == "eu" && ($0["compliance"] as? [String])?.contains("gdpr") == true })
+        #expect(
+            attempts.allSatisfy {
+                $0["region"] as? String == "eu" && ($0["compliance"] as? [String])?.contains("gdpr") == true
+            })
         #expect(attempts.first?["currency"] as? String == "EUR")
         #expect(attempts.allSatisfy { $0["request_id"] is String && $0["outcome"] as? String == "ok" })
         let csv = try await market.broker(["audit", "requests", "--format", "csv"])
         #expect(csv.stdout.hasPrefix("request_id,attempt,at,provider,served_by,upstream,model"), "\(csv.stdout)")
     }
 
-    @Test("usage --savings compares what each answered request cost with the cheapest offer that fitted it then, for the same tokens, in USD")
+    @Test(
+        "usage --savings compares what each answered request cost with the cheapest offer that fitted it then, for the same tokens, in USD"
+    )
     func savings() async throws {
         let market = try market()
         defer { market.stop() }
@@ -219,12 +256,16 @@ struct CurrencyEndToEndTests {
         // cheapest: the euro offer, nothing overpaid.
         #expect(try await market.broker(["run", "--model", Self.model, "--prompt", "one"]).code == 0)
         // preferred: acme comes first in the registry, while the euro offer was cheaper.
-        let (run, json) = try await market.json(["run", "--model", Self.model, "--prompt", "two", "--policy", "preferred"])
+        let (run, json) = try await market.json([
+            "run", "--model", Self.model, "--prompt", "two", "--policy", "preferred",
+        ])
         #expect(run.code == 0, "\(run.stderr)")
         let object = try #require(json as? [String: Any])
         #expect(object["provider"] as? String == "acme")
         let usage = try #require(object["usage"] as? [String: Any])
-        let (input, output) = (Int64(try #require(usage["input_tokens"] as? Int)), Int64(try #require(usage["output_tokens"] as? Int)))
+        let (input, output) = (
+            Int64(try #require(usage["input_tokens"] as? Int)), Int64(try #require(usage["output_tokens"] as? Int))
+        )
         let paid = (input + output) * 880_000
         let cheapest = ((input * 750_000 + output * 700_000) * 11435 + 5000) / 10000
         let (result, savingsJSON) = try await market.json(["usage", "--savings"])
@@ -240,7 +281,9 @@ struct CurrencyEndToEndTests {
         #expect(rows.last?["provider"] as? String == "total")
     }
 
-    @Test("a new ECB rate converts from its day on; a holiday (the same day's file again) keeps the last rate and its date; an older file never replaces a newer rate")
+    @Test(
+        "a new ECB rate converts from its day on; a holiday (the same day's file again) keeps the last rate and its date; an older file never replaces a newer rate"
+    )
     func ecbDays() async throws {
         let market = try market()
         defer { market.stop() }

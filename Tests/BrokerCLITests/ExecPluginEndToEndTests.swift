@@ -4,7 +4,9 @@ import Testing
 
 @Suite("exec plugins through the broker command")
 struct ExecPluginEndToEndTests {
-    static var examplePlugin: String { BrokerProcess.repositoryRoot.appendingPathComponent("examples/plugin_example.py").path }
+    static var examplePlugin: String {
+        BrokerProcess.repositoryRoot.appendingPathComponent("examples/plugin_example.py").path
+    }
 
     func writeScript(_ dir: URL, _ name: String, _ body: String) throws -> String {
         let url = dir.appendingPathComponent(name)
@@ -34,7 +36,8 @@ struct ExecPluginEndToEndTests {
         #expect(large["region"] as? String == "eu")
         #expect(offers.first { $0["model"] as? String == "echo-preview" }?["price_state"] as? String == "unknown")
 
-        let run = try await BrokerProcess.run(["run", "--model", "echo-small", "--prompt", "hello plugin", "--format", "json"], environment: env)
+        let run = try await BrokerProcess.run(
+            ["run", "--model", "echo-small", "--prompt", "hello plugin", "--format", "json"], environment: env)
         #expect(run.code == 0, "\(run.stderr)")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(result["output"] as? String == "HELLO PLUGIN")
@@ -43,19 +46,24 @@ struct ExecPluginEndToEndTests {
         // A plugin answers over stdout, not HTTP: its attempt has no status to report.
         #expect((result["attempts"] as? [[String: Any]])?.first?["status"] is NSNull)
         let stream = try await BrokerProcess.run(
-            ["run", "--model", "example-org/Echo-Small", "--prompt", "two words", "--stream", "--format", "table"], environment: env)
+            ["run", "--model", "example-org/Echo-Small", "--prompt", "two words", "--stream", "--format", "table"],
+            environment: env)
         #expect(stream.stdout == "TWO WORDS\n")
     }
 
-    @Test("crashing, hanging and garbage-writing plugins are reported with their stderr; the other providers still refresh")
+    @Test(
+        "crashing, hanging and garbage-writing plugins are reported with their stderr; the other providers still refresh"
+    )
     func brokenPlugins() async throws {
         let market = try SimulatedMarket(extraProviders: "")
         defer { market.stop() }
-        let crash = try writeScript(market.dir, "crash.sh", "#!/bin/sh\necho 'plugin exploded: missing config' >&2\nexit 3\n")
+        let crash = try writeScript(
+            market.dir, "crash.sh", "#!/bin/sh\necho 'plugin exploded: missing config' >&2\nexit 3\n")
         let hang = try writeScript(market.dir, "hang.sh", "#!/bin/sh\necho 'waiting forever' >&2\nsleep 60\n")
         let garbage = try writeScript(market.dir, "garbage.sh", "#!/bin/sh\nread line\necho 'this is not json'\n")
         var text = try String(contentsOf: market.registry, encoding: .utf8)
-        let extra = [("crashy", crash, "10s"), ("hangy", hang, "1s"), ("noisy", garbage, "10s")].map { key, path, timeout in
+        let extra = [("crashy", crash, "10s"), ("hangy", hang, "1s"), ("noisy", garbage, "10s")].map {
+            key, path, timeout in
             #", {"key": "\#(key)", "adapter": "exec", "timeout": "\#(timeout)", "options": {"command": "\#(path)"}}"#
         }.joined()
         text = text.replacingOccurrences(of: "\n]}", with: extra + "\n]}")

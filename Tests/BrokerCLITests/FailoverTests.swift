@@ -20,7 +20,8 @@ struct FailoverTests {
             """#
         let market = try SimulatedMarket(extraProviders: junk)
         let url = baseURL?(market.simulator) ?? market.simulator.baseURL + "/junk/v1"
-        let text = try String(contentsOf: market.registry, encoding: .utf8).replacingOccurrences(of: "JUNK_URL", with: url)
+        let text = try String(contentsOf: market.registry, encoding: .utf8).replacingOccurrences(
+            of: "JUNK_URL", with: url)
         try text.write(to: market.registry, atomically: true, encoding: .utf8)
         for provider in ["hf", "junk"] {
             let refresh = try await market.broker(["refresh", "--provider", provider])

@@ -5,7 +5,9 @@ import Testing
 /// GPU compute offers from the four public sources, through `broker refresh` and `broker gpus`.
 @Suite("GPU compute offers through the broker command")
 struct GPUsEndToEndTests {
-    static let sources = ["hf-endpoints", "gpuhunt-aws", "gpuhunt-runpod", "gpuhunt-azure", "vast", "scaleway-gpu", "ecb"]
+    static let sources = [
+        "hf-endpoints", "gpuhunt-aws", "gpuhunt-runpod", "gpuhunt-azure", "vast", "scaleway-gpu", "ecb",
+    ]
 
     /// A market whose registry points the compute sources at its own simulator.
     func computeMarket(fixtures: SimulatorFixtures = SimulatorFixtures()) throws -> SimulatedMarket {
@@ -29,7 +31,9 @@ struct GPUsEndToEndTests {
 
     static func text(_ value: Any?) -> String? { (value as? NSNumber)?.stringValue ?? (value as? String) }
 
-    @Test("each source refreshes into the store with exact prices, per-GPU memory and its region; outdated and malformed data are refused and counted")
+    @Test(
+        "each source refreshes into the store with exact prices, per-GPU memory and its region; outdated and malformed data are refused and counted"
+    )
     func sourcesRefresh() async throws {
         let market = try computeMarket()
         defer { market.stop() }
@@ -95,7 +99,9 @@ struct GPUsEndToEndTests {
         #expect(l40s["region"] as? String == "eu")
     }
 
-    @Test("filters and sorting: --gpu matches variants, EU and compliance filters never match unknown, caps compare across currencies")
+    @Test(
+        "filters and sorting: --gpu matches variants, EU and compliance filters never match unknown, caps compare across currencies"
+    )
     func filtersAndSorting() async throws {
         let market = try computeMarket()
         defer { market.stop() }
@@ -127,13 +133,16 @@ struct GPUsEndToEndTests {
             let usdPrice = try #require(Decimal(string: Self.text(offer["usd_per_hour"]) ?? ""))
             #expect(usdPrice <= Decimal(string: "1.5")! * Decimal(string: "1.1435")!)
         }
-        #expect(capped.contains { $0["currency"] as? String == "EUR" } && capped.contains { $0["currency"] as? String == "USD" })
+        #expect(
+            capped.contains { $0["currency"] as? String == "EUR" }
+                && capped.contains { $0["currency"] as? String == "USD" })
         // Memory order and limit.
         let byMemory = try await gpus(market, ["--sort", "gpu-memory", "--limit", "2"])
         #expect(byMemory.count == 2)
         #expect(byMemory.first?["gpu_model"] as? String == "H200")
         // Per-GPU price order puts Vast's 2 × RTX 4090 at 0.36 before its single 0.40.
-        let perGPU = try await gpus(market, ["--gpu", "RTX4090", "--provider", "vast", "--pricing", "on-demand", "--sort", "price-per-gpu"])
+        let perGPU = try await gpus(
+            market, ["--gpu", "RTX4090", "--provider", "vast", "--pricing", "on-demand", "--sort", "price-per-gpu"])
         #expect(perGPU.map { Self.text($0["price_per_gpu_hour"]) } == ["0.168055555556", "0.36", "0.4"])
         // Bad usage exits 64 naming the option.
         let bad = try await market.broker(["gpus", "--currency", "JPY"])
@@ -144,7 +153,9 @@ struct GPUsEndToEndTests {
         #expect(csv.stdout.hasPrefix("provider,source,offer_kind,instance_type,gpu_model,gpu_count,gpu_memory_gib"))
     }
 
-    @Test("an unchanged gpuhunt version skips the download; a failing source keeps its last good offers; no rate leaves USD null")
+    @Test(
+        "an unchanged gpuhunt version skips the download; a failing source keeps its last good offers; no rate leaves USD null"
+    )
     func changeDetectionAndLastGood() async throws {
         let market = try computeMarket()
         defer { market.stop() }
@@ -192,7 +203,9 @@ struct GPUsEndToEndTests {
 
 @Suite("rent or call through broker quote")
 struct RentOrCallEndToEndTests {
-    @Test("quote --tokens-per-day: GPUs that fit the Hub's parameter count, their cost a day, and the break-even against the cheapest per-token offer")
+    @Test(
+        "quote --tokens-per-day: GPUs that fit the Hub's parameter count, their cost a day, and the break-even against the cheapest per-token offer"
+    )
     func rentOrCall() async throws {
         let market = try GPUsEndToEndTests().computeMarket()
         defer { market.stop() }
@@ -257,8 +270,10 @@ struct ECBRatesEndToEndTests {
         runs = try await GPUsEndToEndTests().refresh(market, ["ecb"])  // the same day again
         #expect(runs["ecb"]?["status"] as? String == "ok")
         market.simulator.updateFixtures { fixtures in
-            fixtures.compute.ecbXML = ComputeFixtures.defaultECB.replacingOccurrences(of: "2026-07-09", with: "2026-07-10")
-                .replacingOccurrences(of: "\t\t\t<Cube currency='USD' rate='1.1435'/>\n", with: "")
+            fixtures.compute.ecbXML = ComputeFixtures.defaultECB.replacingOccurrences(
+                of: "2026-07-09", with: "2026-07-10"
+            )
+            .replacingOccurrences(of: "\t\t\t<Cube currency='USD' rate='1.1435'/>\n", with: "")
         }
         runs = try await GPUsEndToEndTests().refresh(market, ["ecb"])
         #expect(runs["ecb"]?["status"] as? String == "kept")

@@ -3,7 +3,7 @@ import Platform
 import ProviderSimulator
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A loopback TCP server that answers every connection with bytes that are not HTTP (an SSH

@@ -157,7 +157,10 @@ struct GlobalOptionsTests {
             (["market", "--format", "xml"], "--format must be table, json or csv"),
             (["providers", "check", "extra"], "unexpected argument 'extra'"),
             // A bad value is bad usage before the registry is read (this one does not exist).
-            (["--registry", "/nonexistent/r.json", "market", "--limit", "0"], "--limit must be a whole number in 1...1000000"),
+            (
+                ["--registry", "/nonexistent/r.json", "market", "--limit", "0"],
+                "--limit must be a whole number in 1...1000000"
+            ),
             (["usage", "--since=forever"], "--since must be a duration such as 24h or 7d (got 'forever')"),
             (
                 ["--store", store, "run", "--model", "m", "--prompt", "hi", "--policy", "slowest"],

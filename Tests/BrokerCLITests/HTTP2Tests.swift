@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import ProviderSimulator
@@ -23,7 +23,9 @@ struct HTTP2Tests {
 
     @Test("refresh, a run and a streamed run reach providers over HTTP/2 with TLS, through an HTTP/2 frontend")
     func overHTTP2() async throws {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.nghttpx), "nghttpx is missing: run scripts/bootstrap.sh --tests")
+        #expect(
+            FileManager.default.isExecutableFile(atPath: Self.nghttpx),
+            "nghttpx is missing: run scripts/bootstrap.sh --tests")
         let market = try SimulatedMarket()
         defer { market.stop() }
         let identity = ProviderSimulator.testTLSIdentity
@@ -38,8 +40,10 @@ struct HTTP2Tests {
         let proxy = try ChildProcess(
             Self.nghttpx,
             [
-                "--conf=/dev/null", "--single-process", "--frontend=127.0.0.1,\(port)", "--backend=127.0.0.1,\(backend)",
-                "--workers=1", "--errorlog-file=\(market.dir.path)/nghttpx.log", "--accesslog-file=/dev/null", key, cert,
+                "--conf=/dev/null", "--single-process", "--frontend=127.0.0.1,\(port)",
+                "--backend=127.0.0.1,\(backend)",
+                "--workers=1", "--errorlog-file=\(market.dir.path)/nghttpx.log", "--accesslog-file=/dev/null", key,
+                cert,
             ],
             environment: ["PATH": "/usr/bin:/bin"], output: .null, errors: .null)
         // SIGKILL on every way out (an early throw included); the normal end also reaps it.
@@ -49,7 +53,10 @@ struct HTTP2Tests {
             up = Self.accepts(port)
             if !up { try await Task.sleep(for: .milliseconds(10)) }
         }
-        #expect(up, "nghttpx did not start: \((try? String(contentsOfFile: "\(market.dir.path)/nghttpx.log", encoding: .utf8)) ?? "")")
+        #expect(
+            up,
+            "nghttpx did not start: \((try? String(contentsOfFile: "\(market.dir.path)/nghttpx.log", encoding: .utf8)) ?? "")"
+        )
 
         // Every provider of the registry now lives behind the HTTP/2 frontend.
         let registry = market.simulator.testRegistryJSON()
@@ -59,17 +66,21 @@ struct HTTP2Tests {
 
         let refresh = try await market.broker(["refresh"], environment: trusted)
         #expect(refresh.code == 0, "\(refresh.stdout)\(refresh.stderr)")
-        let run = try await market.broker(["run", "--model", "l8", "--prompt", "framed in two", "--format", "json"], environment: trusted)
+        let run = try await market.broker(
+            ["run", "--model", "l8", "--prompt", "framed in two", "--format", "json"], environment: trusted)
         #expect(run.code == 0, "\(run.stderr)")
         #expect(run.stdout.contains("framed in two"))
-        let streamed = try await market.broker(["run", "--model", "l8", "--stream", "--prompt", "streamed in frames"], environment: trusted)
+        let streamed = try await market.broker(
+            ["run", "--model", "l8", "--stream", "--prompt", "streamed in frames"], environment: trusted)
         #expect(streamed.code == 0, "\(streamed.stderr)")
         #expect(streamed.stdout.contains("streamed in frames"), "\(streamed.stdout)")
 
         // nghttpx tells the backend which protocol the client spoke: "2" is HTTP/2.
         let chats = market.simulator.requests.filter { $0.path.hasSuffix("/chat/completions") }
         #expect(chats.count >= 2)
-        #expect(chats.allSatisfy { $0.header("via")?.hasPrefix("2 ") == true }, "\(chats.map { $0.header("via") ?? "none" })")
+        #expect(
+            chats.allSatisfy { $0.header("via")?.hasPrefix("2 ") == true },
+            "\(chats.map { $0.header("via") ?? "none" })")
         #expect(market.simulator.requests.allSatisfy { $0.header("via")?.hasPrefix("2 ") == true })
         proxy.send(SIGKILL)
         try await onOwnThread { proxy.wait() }

@@ -30,7 +30,8 @@ struct MarketCapabilityTests {
         let market = try SimulatedMarket(fixtures: SimulatorFixtures())
         defer { market.stop() }
         #expect(try await market.broker(["refresh", "--provider", "hf"]).code == 0)
-        let input = #"[{"role":"user","content":[{"type":"text","text":"what is it"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AA=="}}]}]"#
+        let input =
+            #"[{"role":"user","content":[{"type":"text","text":"what is it"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AA=="}}]}]"#
         let result = try await market.broker(["run", "--model", "l8", "--input", input])
         #expect(result.code == 69, "\(result.stderr)")
         #expect(result.stderr.contains("does not support vision"), "\(result.stderr)")

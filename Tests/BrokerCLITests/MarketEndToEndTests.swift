@@ -4,7 +4,9 @@ import Testing
 
 @Suite("refresh and market through the broker command")
 struct MarketEndToEndTests {
-    @Test("a brand-new provider, added only as a registry entry, refreshes into the market with its region and exact prices")
+    @Test(
+        "a brand-new provider, added only as a registry entry, refreshes into the market with its region and exact prices"
+    )
     func newProviderByRegistryEntry() async throws {
         let market = try SimulatedMarket()
         defer { market.stop() }
@@ -18,7 +20,8 @@ struct MarketEndToEndTests {
         let (_, marketJSON) = try await market.json(["market", "--provider", "acme"])
         let offers = try #require(marketJSON as? [[String: Any]])
         #expect(offers.count == 4)
-        let turbo = try #require(offers.first { ($0["model"] as? String) == "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo" })
+        let turbo = try #require(
+            offers.first { ($0["model"] as? String) == "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo" })
         #expect(turbo["region"] as? String == "eu")
         #expect(turbo["compliance"] as? [String] == ["eu-residency", "gdpr"])
         #expect((turbo["input_usd_per_mtok"] as? NSNumber)?.stringValue == "0.18")
@@ -34,10 +37,15 @@ struct MarketEndToEndTests {
         #expect(raw.stdout.contains("\"input_usd_per_mtok\":0.18,"))
         // A price cap excludes unknown prices and prices above it.
         let (_, capped) = try await market.json(["market", "--provider", "acme", "--max-input-price", "0.5"])
-        #expect((capped as? [[String: Any]])?.compactMap { $0["model"] as? String } == ["meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"])
+        #expect(
+            (capped as? [[String: Any]])?.compactMap { $0["model"] as? String } == [
+                "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"
+            ])
     }
 
-    @Test("refreshing an unchanged catalog again writes nothing, says so, keeps every offer and price, records no change, and the offers read as refreshed then")
+    @Test(
+        "refreshing an unchanged catalog again writes nothing, says so, keeps every offer and price, records no change, and the offers read as refreshed then"
+    )
     func unchangedRefreshMovesAgeOnly() async throws {
         let market = try SimulatedMarket()
         defer { market.stop() }
@@ -66,7 +74,9 @@ struct MarketEndToEndTests {
         #expect(withoutTime(second) == withoutTime(first))
         let firstTime = try #require(first.first?["refreshed_at"] as? String)
         #expect(second.allSatisfy { ($0["refreshed_at"] as? String ?? "") > firstTime })
-        let (_, history) = try await market.json(["market", "--model", "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo", "--history"])
+        let (_, history) = try await market.json([
+            "market", "--model", "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo", "--history",
+        ])
         #expect((history as? [[String: Any]])?.count == 1)
     }
 
@@ -86,11 +96,17 @@ struct MarketEndToEndTests {
         #expect((qwen["input_usd_per_mtok"] as? NSNumber)?.stringValue == "1.69")
         #expect((qwen["output_usd_per_mtok"] as? NSNumber)?.stringValue == "3.38")
         #expect(qwen["hf_id"] as? String == "Qwen/Qwen2.5-72B-Instruct")
-        let unpriced = try #require(euOffers.first { $0["model"] as? String == "meta-llama/Llama-3.3-70B-Instruct" && $0["served_by"] as? String == "scaleway" })
+        let unpriced = try #require(
+            euOffers.first {
+                $0["model"] as? String == "meta-llama/Llama-3.3-70B-Instruct"
+                    && $0["served_by"] as? String == "scaleway"
+            })
         #expect(unpriced["price_state"] as? String == "unknown")
 
         // `unknown` regions never match a region filter; the gdpr tag covers the UK too.
-        let (_, gdpr) = try await market.json(["market", "--provider", "hf", "--compliance", "gdpr", "--model", "llama-3.1-8b"])
+        let (_, gdpr) = try await market.json([
+            "market", "--provider", "hf", "--compliance", "gdpr", "--model", "llama-3.1-8b",
+        ])
         let servedBy = Set(((gdpr as? [[String: Any]]) ?? []).compactMap { $0["served_by"] as? String })
         #expect(servedBy == ["scaleway", "nscale"])
         // Classic tasks are billed by compute time, not tokens.
@@ -128,7 +144,9 @@ struct MarketEndToEndTests {
         let (kept, json) = try await market.json(["refresh", "--provider", "acme"])
         #expect(kept.code == 0)
         #expect((json as? [[String: Any]])?.first?["status"] as? String == "kept")
-        #expect(try await market.json(["market", "--provider", "acme", "--include-stale"]).1.map { ($0 as? [Any])?.count } == 4)
+        #expect(
+            try await market.json(["market", "--provider", "acme", "--include-stale"]).1.map { ($0 as? [Any])?.count }
+                == 4)
         let forced = try await market.broker(["refresh", "--provider", "acme", "--force", "--format", "json"])
         #expect(forced.stdout.contains("\"status\":\"ok\""))
         #expect(try await market.json(["market", "--provider", "acme"]).1.map { ($0 as? [Any])?.count } == 1)
@@ -138,7 +156,9 @@ struct MarketEndToEndTests {
     func noSecretLeaks() async throws {
         let market = try SimulatedMarket()
         defer { market.stop() }
-        market.simulator.inject(.status(401, body: "{\"error\":\"bad token \(SimulatedMarket.acmeKey)\"}"), pathPrefix: "/together/v1/models", count: 5)
+        market.simulator.inject(
+            .status(401, body: "{\"error\":\"bad token \(SimulatedMarket.acmeKey)\"}"),
+            pathPrefix: "/together/v1/models", count: 5)
         let refresh = try await market.broker(["refresh"])
         let providers = try await market.broker(["providers", "--format", "json"])
         for text in [refresh.stdout, refresh.stderr, providers.stdout, providers.stderr] {
@@ -152,6 +172,7 @@ struct MarketEndToEndTests {
             }
         }
         // The simulator did receive them, on the right hosts.
-        #expect(market.simulator.requests.contains { $0.header("Authorization") == "Bearer \(SimulatedMarket.acmeKey)" })
+        #expect(
+            market.simulator.requests.contains { $0.header("Authorization") == "Bearer \(SimulatedMarket.acmeKey)" })
     }
 }

@@ -30,17 +30,23 @@ struct OpenRouterUpstreamTests {
         let (_, listed) = try await market.json(["market", "--provider", "or", "--model", "llama-3.1-8b"])
         let offers = try #require(listed as? [[String: Any]])
         let byServer = Dictionary(
-            offers.map { ($0["served_by"] as? String ?? "", ($0["input_usd_per_mtok"] as? NSNumber)?.stringValue ?? "") },
+            offers.map {
+                ($0["served_by"] as? String ?? "", ($0["input_usd_per_mtok"] as? NSNumber)?.stringValue ?? "")
+            },
             uniquingKeysWith: { a, _ in a })
         #expect(byServer == ["openrouter": "0.02", "deepinfra": "0.02", "together": "0.18"])
 
         let run = try await market.broker(
-            ["run", "--provider", "or:together", "--model", "meta-llama/llama-3.1-8b-instruct", "--prompt", "which upstream",
-             "--format", "json"])
+            [
+                "run", "--provider", "or:together", "--model", "meta-llama/llama-3.1-8b-instruct", "--prompt",
+                "which upstream",
+                "--format", "json",
+            ])
         #expect(run.code == 0, "\(run.stderr)")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(result["served_by"] as? String == "together")
-        #expect((result["attempts"] as? [[String: Any]])?.map { $0["status"] as? Int } == [200])  // the OpenAI-style client's answer
+        // the OpenAI-style client's answer
+        #expect((result["attempts"] as? [[String: Any]])?.map { $0["status"] as? Int } == [200])
         let chat = try #require(market.simulator.requests.last { $0.path == "/api/v1/chat/completions" })
         let body = try #require(try JSONSerialization.jsonObject(with: Data(chat.body)) as? [String: Any])
         let provider = try #require(body["provider"] as? [String: Any])
@@ -50,8 +56,11 @@ struct OpenRouterUpstreamTests {
         // Unpinned, OpenRouter picks the upstream and names it: that is who served the answer,
         // while the attempt stays on the offer the broker chose.
         let unpinned = try await market.broker(
-            ["run", "--provider", "or:openrouter", "--model", "meta-llama/llama-3.1-8b-instruct", "--prompt", "anyone",
-             "--format", "json"])
+            [
+                "run", "--provider", "or:openrouter", "--model", "meta-llama/llama-3.1-8b-instruct", "--prompt",
+                "anyone",
+                "--format", "json",
+            ])
         #expect(unpinned.code == 0, "\(unpinned.stderr)")
         let answer = try #require(try JSONSerialization.jsonObject(with: Data(unpinned.stdout.utf8)) as? [String: Any])
         let upstreamBody = try #require(market.simulator.requests.last { $0.path == "/api/v1/chat/completions" }?.body)

@@ -20,15 +20,20 @@ struct PriceAuditEndToEndTests {
               "options": {"price_feed": "ovh-catalog", "price_feed_url": "\(base)/ovh/rest/v1/models_v2"}}
             ,{"key": "ecb", "adapter": "ecb-rates", "base_url": "\(base)", "timeout": "10s"}
             """
-        try market.simulator.testRegistryJSON(extraProviders: extra).write(to: market.registry, atomically: true, encoding: .utf8)
+        try market.simulator.testRegistryJSON(extraProviders: extra).write(
+            to: market.registry, atomically: true, encoding: .utf8)
         return market
     }
 
-    @Test("a price two sources disagree on beyond the tolerance is listed with each source's value and age and marked price_disputed; a registry model gone from the live catalog is listed")
+    @Test(
+        "a price two sources disagree on beyond the tolerance is listed with each source's value and age and marked price_disputed; a registry model gone from the live catalog is listed"
+    )
     func audit() async throws {
         let market = try market()
         defer { market.stop() }
-        let refresh = try await market.broker(["refresh", "--provider", "hf", "--provider", "ovhcloud", "--provider", "ecb"])
+        let refresh = try await market.broker([
+            "refresh", "--provider", "hf", "--provider", "ovhcloud", "--provider", "ecb",
+        ])
         #expect(refresh.code == 0, "\(refresh.stderr)")
         let (result, json) = try await market.json(["audit", "prices"])
         #expect(result.code == 0, "\(result.stderr)")

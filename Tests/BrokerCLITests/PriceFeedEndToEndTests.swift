@@ -23,12 +23,16 @@ struct PriceFeedEndToEndTests {
         }
         let extra =
             entry(
-                "scw", "scaleway-catalog", "\(base)/product-catalog/v2alpha1/public-catalog/products?product_types=generative_apis",
+                "scw", "scaleway-catalog",
+                "\(base)/product-catalog/v2alpha1/public-catalog/products?product_types=generative_apis",
                 region: #"{"region": "eu", "countries": ["FR"]}"#)
-            + entry("ovh", "ovh-catalog", "\(base)/ovh/rest/v1/models_v2", region: #"{"region": "eu", "countries": ["FR"]}"#)
+            + entry(
+                "ovh", "ovh-catalog", "\(base)/ovh/rest/v1/models_v2", region: #"{"region": "eu", "countries": ["FR"]}"#
+            )
             + entry("feedco", "openrouter-feed", "\(base)/feed/openrouter/models", region: #"{"region": "unknown"}"#)
             + ",{\"key\": \"ecb\", \"adapter\": \"ecb-rates\", \"base_url\": \"\(base)\", \"timeout\": \"10s\"}"
-        try market.simulator.testRegistryJSON(extraProviders: extra).write(to: market.registry, atomically: true, encoding: .utf8)
+        try market.simulator.testRegistryJSON(extraProviders: extra).write(
+            to: market.registry, atomically: true, encoding: .utf8)
         return market
     }
 
@@ -40,7 +44,9 @@ struct PriceFeedEndToEndTests {
 
     static func text(_ value: Any?) -> String? { (value as? NSNumber)?.stringValue ?? (value as? String) }
 
-    @Test("Scaleway's catalog gives exact euro prices per token from units+nanos per unit of measure, realtime not batch, its end-of-life dates, and a missing currency as unknown")
+    @Test(
+        "Scaleway's catalog gives exact euro prices per token from units+nanos per unit of measure, realtime not batch, its end-of-life dates, and a missing currency as unknown"
+    )
     func scaleway() async throws {
         let market = try market()
         defer { market.stop() }
@@ -77,7 +83,9 @@ struct PriceFeedEndToEndTests {
         // Past its end of life: flagged retired, and never routed to.
         let old = try #require(offer("llama-3.1-8b-instruct"))
         #expect(old["retired"] as? Bool == true)
-        let run = try await market.broker(["run", "--model", "llama-3.1-8b-instruct", "--prompt", "hi", "--provider", "scw"])
+        let run = try await market.broker([
+            "run", "--model", "llama-3.1-8b-instruct", "--prompt", "hi", "--provider", "scw",
+        ])
         #expect(run.code == 69, "\(run.stdout)")
         #expect(run.stderr.contains("retired by the provider on 2025-11-14"), "\(run.stderr)")
         // The output SKU without a currency: that price is unknown, never zero and never guessed.
@@ -86,7 +94,9 @@ struct PriceFeedEndToEndTests {
         #expect(qwen["output_per_mtok"] is NSNull)
 
         // Routing and billing in euros through the feed's price.
-        let (chat, chatJSON) = try await market.json(["run", "--model", "llama-3.3-70b-instruct", "--prompt", "bonjour"])
+        let (chat, chatJSON) = try await market.json([
+            "run", "--model", "llama-3.3-70b-instruct", "--prompt", "bonjour",
+        ])
         #expect(chat.code == 0, "\(chat.stderr)")
         let object = try #require(chatJSON as? [String: Any])
         #expect(object["provider"] as? String == "scw")
@@ -96,7 +106,9 @@ struct PriceFeedEndToEndTests {
         #expect(object["cost_nano"] as? Int == tokens * 900)
     }
 
-    @Test("OVHcloud's catalog gives euro prices parsed exactly from JSON numbers; a price without a currency is unknown, an unavailable model is skipped")
+    @Test(
+        "OVHcloud's catalog gives euro prices parsed exactly from JSON numbers; a price without a currency is unknown, an unavailable model is skipped"
+    )
     func ovh() async throws {
         let market = try market()
         defer { market.stop() }
@@ -121,10 +133,15 @@ struct PriceFeedEndToEndTests {
         #expect(nemo["price_state"] as? String == "unknown")
         // --currency EUR sorts natively: €0.10 (8B) before €0.08/€0.40 (blended 0.64) before €0.67.
         let euros = try await offers(market, ["--provider", "ovh", "--currency", "EUR"])
-        #expect(euros.prefix(3).map { $0["model"] as? String } == ["Llama-3.1-8B-Instruct", "gpt-oss-120b", "Meta-Llama-3_3-70B-Instruct"])
+        #expect(
+            euros.prefix(3).map { $0["model"] as? String } == [
+                "Llama-3.1-8B-Instruct", "gpt-oss-120b", "Meta-Llama-3_3-70B-Instruct",
+            ])
     }
 
-    @Test("the OpenRouter feed shape gives USD per-token prices, Hugging Face ids and regions from the datacenters' countries")
+    @Test(
+        "the OpenRouter feed shape gives USD per-token prices, Hugging Face ids and regions from the datacenters' countries"
+    )
     func openRouterFeed() async throws {
         let market = try market()
         defer { market.stop() }
@@ -161,7 +178,8 @@ struct PriceFeedEndToEndTests {
             ,{"key": "half", "adapter": "openai-compatible", "base_url": "\(base)/scw/v1", "pricing": {"source": "api"},
               "options": {"price_feed": "ovh-catalog"}}
             """
-        try market.simulator.testRegistryJSON(extraProviders: extra).write(to: market.registry, atomically: true, encoding: .utf8)
+        try market.simulator.testRegistryJSON(extraProviders: extra).write(
+            to: market.registry, atomically: true, encoding: .utf8)
         let check = try await market.broker(["providers", "check"])
         #expect(check.code == 65)
         #expect(check.stderr.contains("options.price_feed"), "\(check.stderr)")

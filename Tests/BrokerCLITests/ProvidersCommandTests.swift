@@ -25,7 +25,9 @@ struct ProvidersCommandTests {
         #expect(!result.stderr.contains("hf_abcdefghijklmnop-qrstuvwxyz0123"))
     }
 
-    @Test("providers check refuses plain http to a name that only starts with 127. (the transport would refuse every call)")
+    @Test(
+        "providers check refuses plain http to a name that only starts with 127. (the transport would refuse every call)"
+    )
     func checkUsesTheTransportsLoopbackRule() async throws {
         let dir = try BrokerProcess.temporaryDirectory()
         let registry = dir.appendingPathComponent("reg.json")
@@ -38,8 +40,12 @@ struct ProvidersCommandTests {
         """.write(to: registry, atomically: true, encoding: .utf8)
         let result = try await BrokerProcess.run(["providers", "check", "--registry", registry.path])
         #expect(result.code == 65)
-        #expect(result.stderr.contains("providers[1].base_url: must be https unless the host is loopback (got 'http://127.example.com')"))
-        #expect(result.stderr.contains("providers[2].base_url: must be https unless the host is loopback (got 'http://api.localhost')"))
+        #expect(
+            result.stderr.contains(
+                "providers[1].base_url: must be https unless the host is loopback (got 'http://127.example.com')"))
+        #expect(
+            result.stderr.contains(
+                "providers[2].base_url: must be https unless the host is loopback (got 'http://api.localhost')"))
         #expect(!result.stderr.contains("providers[0]"))
         #expect(result.stderr.contains("2 problems"))
     }
@@ -95,7 +101,10 @@ struct ProvidersCommandTests {
         """.write(to: registry, atomically: true, encoding: .utf8)
         let secret = "sk-test-secret-value-123456789"
         let result = try await BrokerProcess.run(
-            ["providers", "--registry", registry.path, "--format", "json", "--store", dir.appendingPathComponent("m.sqlite3").path],
+            [
+                "providers", "--registry", registry.path, "--format", "json", "--store",
+                dir.appendingPathComponent("m.sqlite3").path,
+            ],
             environment: ["EURO_KEY": secret])
         #expect(result.code == 0, "\(result.stderr)")
         #expect(!result.stdout.contains(secret))
@@ -124,12 +133,18 @@ struct ShippedRegistryTests {
         let list = try await BrokerProcess.run(["providers", "--registry", path, "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
         let keys = rows.compactMap { $0["provider"] as? String }
-        #expect(keys == ["huggingface", "openrouter", "together", "deepinfra", "cerebras", "novita", "groq", "fireworks",
-            "mistral", "scaleway", "ovhcloud", "ollama",
-            // GPU compute sources and the ECB's reference rates.
-            "hf-endpoints", "gpuhunt-aws", "gpuhunt-azure", "gpuhunt-gcp", "gpuhunt-runpod", "gpuhunt-lambdalabs",
-            "gpuhunt-nebius", "gpuhunt-verda", "vast", "scaleway-gpu", "ecb"])
+        #expect(
+            keys == [
+                "huggingface", "openrouter", "together", "deepinfra", "cerebras", "novita", "groq", "fireworks",
+                "mistral", "scaleway", "ovhcloud", "ollama",
+                // GPU compute sources and the ECB's reference rates.
+                "hf-endpoints", "gpuhunt-aws", "gpuhunt-azure", "gpuhunt-gcp", "gpuhunt-runpod", "gpuhunt-lambdalabs",
+                "gpuhunt-nebius", "gpuhunt-verda", "vast", "scaleway-gpu", "ecb",
+            ])
         // Every default points at the real hosts over https (the local server excepted).
-        #expect(rows.allSatisfy { ($0["base_url"] as? String)?.hasPrefix("https://") == true || $0["provider"] as? String == "ollama" })
+        #expect(
+            rows.allSatisfy {
+                ($0["base_url"] as? String)?.hasPrefix("https://") == true || $0["provider"] as? String == "ollama"
+            })
     }
 }

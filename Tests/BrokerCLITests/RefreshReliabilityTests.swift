@@ -7,12 +7,16 @@ import Testing
 @Suite("refresh reliability", .serialized)
 struct RefreshReliabilityTests {
     static func catalog(_ n: Int, price: String) -> CompatibleProvider {
-        CompatibleProvider(listShape: .bareArray, models: (0..<n).map { i in
-            CompatibleModel(id: "org/model-\(i)", extra: [
-                ("type", "chat"), ("context_length", 8192),
-                ("pricing", ["input": .number(price), "output": .number(price)]),
-            ])
-        })
+        CompatibleProvider(
+            listShape: .bareArray,
+            models: (0..<n).map { i in
+                CompatibleModel(
+                    id: "org/model-\(i)",
+                    extra: [
+                        ("type", "chat"), ("context_length", 8192),
+                        ("pricing", ["input": .number(price), "output": .number(price)]),
+                    ])
+            })
     }
 
     func market(models: Int, price: String) async throws -> SimulatedMarket {
@@ -50,7 +54,8 @@ struct RefreshReliabilityTests {
         let integrity = try db.rows("PRAGMA integrity_check") { $0.text(0) }
         #expect(integrity == ["ok"])
         let store = try MarketplaceStore(path: market.store.path)
-        let offers = try await store.queryOffers(MarketQuery(nowMs: Timestamp.nowMs(), providers: ["acme"], includeStale: true))
+        let offers = try await store.queryOffers(
+            MarketQuery(nowMs: Timestamp.nowMs(), providers: ["acme"], includeStale: true))
         #expect(offers.count == models)
         return Set(offers.compactMap { $0.price.input.amount?.value })
     }
@@ -94,8 +99,10 @@ struct RefreshReliabilityTests {
         let query = try await market.broker(["market", "--format", "json", "--limit", "1"])
         #expect(query.code == 0)
         let (firstText, secondText) = try await onOwnThread {
-            (String(decoding: first.errors?.readAllRetryingInterrupts() ?? Data(), as: UTF8.self),
-             String(decoding: second.errors?.readAllRetryingInterrupts() ?? Data(), as: UTF8.self))
+            (
+                String(decoding: first.errors?.readAllRetryingInterrupts() ?? Data(), as: UTF8.self),
+                String(decoding: second.errors?.readAllRetryingInterrupts() ?? Data(), as: UTF8.self)
+            )
         }
         #expect(first.wait() == .exit(0), "\(firstText)")
         #expect(second.wait() == .exit(0), "\(secondText)")
@@ -124,7 +131,8 @@ struct RefreshReliabilityTests {
         defer { market.stop() }
         // acme asks for every second; hf keeps the default hour, so the 30 s loop decides for it.
         let registry = market.simulator.testRegistryJSON()
-            .replacingOccurrences(of: #""auth_env": "ACME_KEY","#, with: #""auth_env": "ACME_KEY", "refresh_every": "1s","#)
+            .replacingOccurrences(
+                of: #""auth_env": "ACME_KEY","#, with: #""auth_env": "ACME_KEY", "refresh_every": "1s","#)
         try registry.write(to: market.registry, atomically: true, encoding: .utf8)
         let process = try start(market, ["refresh", "--provider", "acme", "--provider", "hf", "--every", "30s"])
         let handle = try #require(process.errors)
@@ -144,4 +152,3 @@ struct RefreshReliabilityTests {
         #expect(byProvider["hf"] == 1, "\(runs)")
     }
 }
-

@@ -14,7 +14,8 @@ struct RegistryValidationTests {
 
     @Test("a URL carrying a credential is rejected without echoing it")
     func credentialsInURLs() async throws {
-        let result = try await check("""
+        let result = try await check(
+            """
             {"providers": [
               {"key": "a", "adapter": "openai-compatible", "base_url": "https://bob:pa55w0rd-xyz@api.example.com/v1"},
               {"key": "b", "adapter": "openai-compatible", "base_url": "https://api.example.com/v1?api_key=QK7-secret-value"},
@@ -37,7 +38,8 @@ struct RegistryValidationTests {
 
     @Test("auth_env naming a variable that holds no credential (PATH, HOME, …) is rejected")
     func nonCredentialVariables() async throws {
-        let result = try await check("""
+        let result = try await check(
+            """
             {"providers": [
               {"key": "a", "adapter": "openai-compatible", "base_url": "https://api.example.com/v1", "auth_env": "PATH"},
               {"key": "b", "adapter": "openai-compatible", "base_url": "https://api.example.com/v1", "auth_env": "HOME"},
@@ -47,7 +49,9 @@ struct RegistryValidationTests {
             """)
         #expect(result.code == 65)
         for (i, name) in ["PATH", "HOME", "LC_ALL"].enumerated() {
-            #expect(result.stderr.contains("providers[\(i)].auth_env: names \(name), which holds no credential"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains("providers[\(i)].auth_env: names \(name), which holds no credential"),
+                "\(result.stderr)")
         }
         #expect(!result.stderr.contains("providers[3]"))
     }
@@ -69,13 +73,17 @@ struct RegistryValidationTests {
             """
         let result = try await check(table)
         #expect(result.code == 65)
-        #expect(result.stderr.contains("providers[0].pricing.models[0].input: must not be negative"), "\(result.stderr)")
-        #expect(result.stderr.contains("providers[0].pricing.models[1].input: '0.0000001' usd_per_mtok is finer than one pico-USD"))
+        #expect(
+            result.stderr.contains("providers[0].pricing.models[0].input: must not be negative"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "providers[0].pricing.models[1].input: '0.0000001' usd_per_mtok is finer than one pico-USD"))
         #expect(result.stderr.contains("providers[0].pricing.models[3]: duplicate row for model 'm3'"))
         #expect(!result.stderr.contains("models[4]"))  // one pico-USD per token is exact
         #expect(!result.stderr.contains("models[2]."))
 
-        let repeated = try await check("""
+        let repeated = try await check(
+            """
             {"providers": [
               {"key": "t", "adapter": "openai-compatible", "base_url": "https://api.example.com/v1",
                "timeout": "30s", "region": {"region": "eu"}, "timeout": "1s"}
@@ -89,7 +97,8 @@ struct RegistryValidationTests {
     @Test("the shipped registry passes every check")
     func shippedRegistry() async throws {
         let result = try await BrokerProcess.run([
-            "providers", "check", "--registry", BrokerProcess.repositoryRoot.appendingPathComponent("provider_registry.json").path,
+            "providers", "check", "--registry",
+            BrokerProcess.repositoryRoot.appendingPathComponent("provider_registry.json").path,
         ])
         #expect(result.code == 0, "\(result.stderr)")
     }

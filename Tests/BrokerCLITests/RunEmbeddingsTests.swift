@@ -14,7 +14,10 @@ struct RunEmbeddingsTests {
         #expect(refresh.code == 0, "\(refresh.stderr)")
         let (_, offersJSON) = try await market.json(["market", "--task", "feature-extraction"])
         let offers = try #require(offersJSON as? [[String: Any]])
-        #expect(offers.contains { $0["model"] as? String == SimulatorFixtures.embeddingModel && $0["provider"] as? String == "embedco" })
+        #expect(
+            offers.contains {
+                $0["model"] as? String == SimulatorFixtures.embeddingModel && $0["provider"] as? String == "embedco"
+            })
         let (result, json) = try await market.json([
             "run", "--model", SimulatorFixtures.embeddingModel, "--task", "feature-extraction", "--prompt", "one two",
         ])

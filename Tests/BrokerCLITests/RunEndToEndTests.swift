@@ -50,11 +50,14 @@ struct RunEndToEndTests {
         let market = try await refreshed()
         defer { market.stop() }
         market.simulator.inject(.serverError(502), pathPrefix: "/v1/chat/completions", count: 1)
-        let result = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "hi there", "--stream", "--format", "json"])
+        let result = try await market.broker([
+            "run", "--model", Self.llama8B, "--prompt", "hi there", "--stream", "--format", "json",
+        ])
         #expect(result.code == 0, "\(result.stderr)")
         // {"delta": …} lines, then the result object.
         let last = try #require(result.stdout.split(separator: "\n").last, "\(result.stdout)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], "\(result.stdout)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], "\(result.stdout)")
         #expect(result.stdout.contains("{\"delta\""))
         let attempts = try #require(object["attempts"] as? [[String: Any]])
         #expect(attempts.last?["outcome"] as? String == "ok")
@@ -96,14 +99,20 @@ struct RunEndToEndTests {
         #expect(total.split(separator: " ").prefix(4) == ["total", "1", "2", "1"], "\(table.stdout)")
     }
 
-    @Test("fastest: a short answer goes to the quick starter, a long one to the high throughput, until the broker's own figures say otherwise")
+    @Test(
+        "fastest: a short answer goes to the quick starter, a long one to the high throughput, until the broker's own figures say otherwise"
+    )
     func fastestByExpectedCompletion() async throws {
         var fixtures = SimulatorFixtures()
         let i = try #require(fixtures.routerModels.firstIndex { $0.id == Self.llama8B })
         // together starts in 50 ms but makes 20 tokens/s; scaleway starts in 800 ms and makes 1,000.
         fixtures.routerModels[i].providers = [
-            RouterProvider(provider: "together", inputPrice: "0.18", outputPrice: "0.18", firstTokenLatencyMs: 50, throughput: "20"),
-            RouterProvider(provider: "scaleway", inputPrice: "0.2", outputPrice: "0.2", firstTokenLatencyMs: 800, throughput: "1000"),
+            RouterProvider(
+                provider: "together", inputPrice: "0.18", outputPrice: "0.18", firstTokenLatencyMs: 50, throughput: "20"
+            ),
+            RouterProvider(
+                provider: "scaleway", inputPrice: "0.2", outputPrice: "0.2", firstTokenLatencyMs: 800,
+                throughput: "1000"),
             RouterProvider(provider: "nscale", inputPrice: "0.03", outputPrice: "0.09"),
         ]
         // Every answer reports 500 output tokens, so the broker measures a high throughput.
@@ -122,15 +131,21 @@ struct RunEndToEndTests {
         // 2,000 tokens: together 50 + 100,000 ms, scaleway 800 + 2,000 ms.
         let (long, explained) = try await fastest(2_000, explain: true)
         #expect(long == "scaleway")
-        #expect(explained.contains(
-            "explain:   1. hf/scaleway \(Self.llama8B): expected 2800 ms for 2000 output tokens: the provider's figures (first token 800 ms, 1000 tokens/s)"),
+        #expect(
+            explained.contains(
+                "explain:   1. hf/scaleway \(Self.llama8B): expected 2800 ms for 2000 output tokens: the provider's figures (first token 800 ms, 1000 tokens/s)"
+            ),
             "\(explained)")
-        #expect(explained.contains("hf/nscale \(Self.llama8B): no speed figures, measured or published: tried last"), "\(explained)")
+        #expect(
+            explained.contains("hf/nscale \(Self.llama8B): no speed figures, measured or published: tried last"),
+            "\(explained)")
         // Six answers measured from together (the short one above and five more; 500 tokens in a
         // few ms each on the loopback): its own medians now replace the published 20 tokens/s,
         // and it wins the long answer too.
         for _ in 0..<5 {
-            let (result, _) = try await market.json(["run", "--model", Self.llama8B, "--provider", "hf:together", "--prompt", "hi"])
+            let (result, _) = try await market.json([
+                "run", "--model", Self.llama8B, "--provider", "hf:together", "--prompt", "hi",
+            ])
             #expect(result.code == 0, "\(result.stderr)")
         }
         let (measured, note) = try await fastest(2_000, explain: true)
@@ -162,11 +177,14 @@ struct RunEndToEndTests {
         #expect(result.stderr.contains("region unknown"))
         let missing = try await market.broker(["run", "--model", "no/such-model", "--prompt", "hi"])
         #expect(missing.code == 69)
-        let budget = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--max-cost", "0.0000000001"])
+        let budget = try await market.broker([
+            "run", "--model", Self.llama8B, "--prompt", "hi", "--max-cost", "0.0000000001",
+        ])
         #expect(budget.code == 69)
         #expect(budget.stderr.contains("budget"))
         // Without the credential the offers are set aside, never sent unauthenticated.
-        let noToken = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "hi"], environment: ["TEST_HF_TOKEN": ""])
+        let noToken = try await market.broker(
+            ["run", "--model", Self.llama8B, "--prompt", "hi"], environment: ["TEST_HF_TOKEN": ""])
         #expect(noToken.code == 69)
         #expect(noToken.stderr.contains("TEST_HF_TOKEN is not set"))
     }
@@ -188,11 +206,15 @@ struct RunEndToEndTests {
         fixtures.chatAnswers[Self.llama8B] = "one two three four"
         let market = try await refreshed(fixtures)
         defer { market.stop() }
-        let plain = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "count", "--stream", "--format", "table"])
+        let plain = try await market.broker([
+            "run", "--model", Self.llama8B, "--prompt", "count", "--stream", "--format", "table",
+        ])
         #expect(plain.code == 0, "\(plain.stderr)")
         #expect(plain.stdout == "one two three four\n")
         #expect(plain.stderr.contains("hf/groq"))
-        let json = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "count", "--stream", "--format", "json"])
+        let json = try await market.broker([
+            "run", "--model", Self.llama8B, "--prompt", "count", "--stream", "--format", "json",
+        ])
         let lines = json.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count >= 3)
         #expect(lines.dropLast().allSatisfy { $0.hasPrefix("{\"delta\":") })
@@ -226,7 +248,8 @@ struct RunEndToEndTests {
     func noSecretInRun() async throws {
         let market = try await refreshed()
         defer { market.stop() }
-        let echo = "{\"error\":{\"message\":\"token \(SimulatedMarket.hfToken) is not allowed\",\"type\":\"server_error\"}}"
+        let echo =
+            "{\"error\":{\"message\":\"token \(SimulatedMarket.hfToken) is not allowed\",\"type\":\"server_error\"}}"
         market.simulator.inject(.status(503, body: echo), pathPrefix: "/v1/chat/completions", count: 1)
         market.simulator.inject(.status(401, body: echo), pathPrefix: "/v1/chat/completions", count: 10)
         let result = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "hi", "--format", "json"])

@@ -25,14 +25,20 @@ struct SimulatedMarket {
     }
 
     var environment: [String: String] {
-        ["TEST_HF_TOKEN": Self.hfToken, "ACME_KEY": Self.acmeKey, "BROKER_REGISTRY": registry.path, "BROKER_STORE": store.path]
+        [
+            "TEST_HF_TOKEN": Self.hfToken, "ACME_KEY": Self.acmeKey, "BROKER_REGISTRY": registry.path,
+            "BROKER_STORE": store.path,
+        ]
     }
 
-    func broker(_ args: [String], environment extra: [String: String] = [:], stdin: String? = nil) async throws -> BrokerProcess.Result {
+    func broker(_ args: [String], environment extra: [String: String] = [:], stdin: String? = nil) async throws
+        -> BrokerProcess.Result
+    {
         try await BrokerProcess.run(args, environment: environment.merging(extra) { _, new in new }, stdin: stdin)
     }
 
-    func json(_ args: [String], environment extra: [String: String] = [:]) async throws -> (BrokerProcess.Result, Any?) {
+    func json(_ args: [String], environment extra: [String: String] = [:]) async throws -> (BrokerProcess.Result, Any?)
+    {
         let result = try await broker(args + ["--format", "json"], environment: extra)
         return (result, try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)))
     }

@@ -56,7 +56,9 @@ struct StoreContentionTests {
         #expect(try await market.broker(["refresh", "--provider", "hf"]).code == 0)
         let released = ReleaseFlag()
         let release = try Self.holdLock(market.store.path, seconds: 60, until: released)
-        let result = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "never recorded", "--format", "table"])
+        let result = try await market.broker([
+            "run", "--model", Self.llama8B, "--prompt", "never recorded", "--format", "table",
+        ])
         released.set()
         try await release.value
         #expect(result.code == 75, "\(result.stderr)")
@@ -64,7 +66,9 @@ struct StoreContentionTests {
         #expect(result.stderr.contains(market.store.path), "\(result.stderr)")
     }
 
-    @Test("a store whose offers cannot be read is a store failure naming the store, not 'no offer' (run exits 1, a batch line fails and is retried on rerun)")
+    @Test(
+        "a store whose offers cannot be read is a store failure naming the store, not 'no offer' (run exits 1, a batch line fails and is retried on rerun)"
+    )
     func unreadableOffers() async throws {
         let market = try SimulatedMarket()
         defer { market.stop() }
@@ -78,12 +82,15 @@ struct StoreContentionTests {
         #expect(!run.stderr.contains("no offer"), "\(run.stderr)")
 
         let input = market.dir.appendingPathComponent("in.jsonl")
-        try #"{"id": "a", "model": "\#(Self.llama8B)", "prompt": "hello"}"#.write(to: input, atomically: true, encoding: .utf8)
+        try #"{"id": "a", "model": "\#(Self.llama8B)", "prompt": "hello"}"#.write(
+            to: input, atomically: true, encoding: .utf8)
         let output = market.dir.appendingPathComponent("out.jsonl")
         let batch = try await market.broker(["batch", input.path, "--output", output.path])
         #expect(batch.code == 75, "\(batch.stderr)")
         let line = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any])
-        #expect(line["ok"] as? Bool == false && line["kind"] as? String == "store_error" && line["retryable"] as? Bool == true)
+        #expect(
+            line["ok"] as? Bool == false && line["kind"] as? String == "store_error"
+                && line["retryable"] as? Bool == true)
         #expect((line["error"] as? String ?? "").contains(market.store.path))
     }
 }

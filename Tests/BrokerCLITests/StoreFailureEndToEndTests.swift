@@ -13,7 +13,9 @@ struct StoreFailureEndToEndTests {
         try connection.execute("ALTER TABLE \(table) RENAME TO \(table)_lost")
     }
 
-    @Test("market and usage over a store whose offers or ledger cannot be read exit 1 naming the store, with nothing on stdout")
+    @Test(
+        "market and usage over a store whose offers or ledger cannot be read exit 1 naming the store, with nothing on stdout"
+    )
     func unreadableMarketAndLedger() async throws {
         let market = try SimulatedMarket()
         defer { market.stop() }
@@ -29,10 +31,14 @@ struct StoreFailureEndToEndTests {
         try Self.lose("offers", in: market.store.path)
         let offers = try await market.broker(["market", "--model", "llama"])
         #expect(offers.code == 1, "\(offers.stderr)")
-        #expect(offers.stderr.contains("the store \(market.store.path)") && !offers.stderr.contains("no offers match"), "\(offers.stderr)")
+        #expect(
+            offers.stderr.contains("the store \(market.store.path)") && !offers.stderr.contains("no offers match"),
+            "\(offers.stderr)")
     }
 
-    @Test("providers over a file that is not a database exits 1 naming it, instead of listing providers as never refreshed")
+    @Test(
+        "providers over a file that is not a database exits 1 naming it, instead of listing providers as never refreshed"
+    )
     func providersOverAFileThatIsNotADatabase() async throws {
         let market = try SimulatedMarket()
         defer { market.stop() }
@@ -53,18 +59,24 @@ struct StoreFailureEndToEndTests {
         #expect(result.code == 75, "\(result.stderr)")
         let run = try #require((json as? [[String: Any]])?.first)
         #expect(run["status"] as? String == "failed")
-        #expect((run["error"] as? String ?? "").contains("the refresh was not recorded: cannot write the store \(market.store.path)"), "\(run)")
+        #expect(
+            (run["error"] as? String ?? "").contains(
+                "the refresh was not recorded: cannot write the store \(market.store.path)"), "\(run)")
     }
 }
 
 extension StoreFailureEndToEndTests {
-    @Test("a run whose offers' ledger history cannot be read exits 1 naming the store, instead of routing as if no offer had a history")
+    @Test(
+        "a run whose offers' ledger history cannot be read exits 1 naming the store, instead of routing as if no offer had a history"
+    )
     func runOverAnUnreadableLedger() async throws {
         let market = try SimulatedMarket()
         defer { market.stop() }
         #expect(try await market.broker(["refresh", "--provider", "hf"]).code == 0)
         try Self.lose("usage", in: market.store.path)
-        let run = try await market.broker(["run", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--prompt", "hello", "--policy", "fastest"])
+        let run = try await market.broker([
+            "run", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--prompt", "hello", "--policy", "fastest",
+        ])
         #expect(run.code == 1, "\(run.stderr)")
         #expect(run.stderr.contains("cannot read the store \(market.store.path)"), "\(run.stderr)")
         #expect(run.stdout.isEmpty, "no answer from a market that could not be read: \(run.stdout)")
@@ -72,7 +84,9 @@ extension StoreFailureEndToEndTests {
 }
 
 extension StoreFailureEndToEndTests {
-    @Test("market and usage while another process holds the store past the busy timeout exit 75 (temporary) naming the store")
+    @Test(
+        "market and usage while another process holds the store past the busy timeout exit 75 (temporary) naming the store"
+    )
     func lockedStoreIsTemporary() async throws {
         let market = try SimulatedMarket()
         defer { market.stop() }
@@ -84,7 +98,9 @@ extension StoreFailureEndToEndTests {
         for args in [["market"], ["usage"]] {
             let result = try await market.broker(args)
             #expect(result.code == 75, "\(args): \(result.stderr)")
-            #expect(result.stderr.contains("the store \(market.store.path) is locked by another process"), "\(args): \(result.stderr)")
+            #expect(
+                result.stderr.contains("the store \(market.store.path) is locked by another process"),
+                "\(args): \(result.stderr)")
             #expect(result.stdout.isEmpty)
         }
         withExtendedLifetime(holder) {}

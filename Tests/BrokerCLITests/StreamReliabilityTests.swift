@@ -10,11 +10,14 @@ struct StreamReliabilityTests {
     static let prompt = "one two three four five six seven eight nine ten"
 
     /// A market whose `hf` entry has `entrySettings` (JSON members) instead of its 10 s timeout.
-    func market(_ entrySettings: String, fixtures: SimulatorFixtures = SimulatorFixtures()) async throws -> SimulatedMarket {
+    func market(_ entrySettings: String, fixtures: SimulatorFixtures = SimulatorFixtures()) async throws
+        -> SimulatedMarket
+    {
         let market = try SimulatedMarket(fixtures: fixtures)
         let text = try String(contentsOf: market.registry, encoding: .utf8)
         guard let range = text.range(of: #""timeout": "10s""#) else { throw CocoaError(.fileReadCorruptFile) }
-        try text.replacingCharacters(in: range, with: entrySettings).write(to: market.registry, atomically: true, encoding: .utf8)
+        try text.replacingCharacters(in: range, with: entrySettings).write(
+            to: market.registry, atomically: true, encoding: .utf8)
         let refresh = try await market.broker(["refresh", "--provider", "hf"])
         #expect(refresh.code == 0, "\(refresh.stderr)")
         return market
@@ -27,7 +30,9 @@ struct StreamReliabilityTests {
         // 13 chunks 300 ms apart: about 3.9 s in all, never silent for more than 0.3 s.
         market.simulator.inject(.slowDrip(chunkDelayMs: 300), pathPrefix: "/v1/chat/completions", count: 1)
         let started = Date()
-        let result = try await market.broker(["run", "--model", Self.llama8B, "--prompt", Self.prompt, "--stream", "--format", "table"])
+        let result = try await market.broker([
+            "run", "--model", Self.llama8B, "--prompt", Self.prompt, "--stream", "--format", "table",
+        ])
         let seconds = Date().timeIntervalSince(started)
         #expect(result.code == 0, "\(result.stderr)")
         #expect(result.stdout == Self.prompt + "\n")
@@ -40,7 +45,9 @@ struct StreamReliabilityTests {
         #expect(attempts.first?["outcome"] as? String == "timeout")
     }
 
-    @Test("a stream dripping for 65 s, a chunk every 2 s, runs to its end with the entries' default timeout (HF router, OpenAI-compatible, exec plugin)")
+    @Test(
+        "a stream dripping for 65 s, a chunk every 2 s, runs to its end with the entries' default timeout (HF router, OpenAI-compatible, exec plugin)"
+    )
     func sixtyFiveSecondStreams() async throws {
         // A plugin that streams 34 words 2 s apart (66 s in all), then answers.
         let plugin = #"""
@@ -89,14 +96,18 @@ struct StreamReliabilityTests {
         async let acme = timedRun("acme", "meta-llama/Llama-3.3-70B-Instruct-Turbo")
         async let exec = timedRun("drip", "drip-echo")
         let words = (0..<34).map { "w\($0)" }.joined(separator: " ")
-        for (name, (result, seconds), expected) in [("hf", try await hf, prompt), ("acme", try await acme, prompt), ("drip", try await exec, words)] {
+        for (name, (result, seconds), expected) in [
+            ("hf", try await hf, prompt), ("acme", try await acme, prompt), ("drip", try await exec, words),
+        ] {
             #expect(result.code == 0, "\(name): \(result.stderr)")
             #expect(result.stdout == expected + "\n", "\(name)")
             #expect(seconds > 62, "\(name): the stream really outlasted 60 s (\(seconds) s)")
         }
         let (_, rows) = try await market.json(["usage", "--by", "provider"])
         let table = try #require(rows as? [[String: Any]])
-        #expect(table.count == 3 && table.allSatisfy { $0["errors"] as? Int == 0 && $0["requests"] as? Int == 1 }, "\(table)")
+        #expect(
+            table.count == 3 && table.allSatisfy { $0["errors"] as? Int == 0 && $0["requests"] as? Int == 1 },
+            "\(table)")
     }
 
     @Test("a stream that falls silent for longer than the timeout fails over before any output")
@@ -105,7 +116,9 @@ struct StreamReliabilityTests {
         defer { market.stop() }
         // The head and the role chunk come at once, then 1.5 s of silence before the first word.
         market.simulator.inject(.slowDrip(chunkDelayMs: 1_500), pathPrefix: "/v1/chat/completions", count: 1)
-        let result = try await market.broker(["run", "--model", Self.llama8B, "--prompt", "hi there", "--stream", "--format", "json"])
+        let result = try await market.broker([
+            "run", "--model", Self.llama8B, "--prompt", "hi there", "--stream", "--format", "json",
+        ])
         #expect(result.code == 0, "\(result.stderr)")
         let last = try #require(result.stdout.split(separator: "\n").last)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
@@ -121,7 +134,9 @@ struct StreamReliabilityTests {
         let market = try await market(#""timeout": "1s", "max_duration": "1500ms""#)
         defer { market.stop() }
         market.simulator.inject(.slowDrip(chunkDelayMs: 300), pathPrefix: "/v1/chat/completions", count: 1)
-        let result = try await market.broker(["run", "--model", Self.llama8B, "--prompt", Self.prompt, "--stream", "--format", "json"])
+        let result = try await market.broker([
+            "run", "--model", Self.llama8B, "--prompt", Self.prompt, "--stream", "--format", "json",
+        ])
         #expect(result.code == 1, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let deltas = lines.filter { $0.hasPrefix("{\"delta\":") }
@@ -150,7 +165,9 @@ struct StreamReliabilityTests {
         let market = try await market(#""timeout": "1s", "max_duration": "1500ms""#, fixtures: fixtures)
         defer { market.stop() }
         market.simulator.inject(.slowDrip(chunkDelayMs: 300), pathPrefix: "/v1/chat/completions", count: 1)
-        let result = try await market.broker(["run", "--model", Self.llama8B, "--prompt", Self.prompt, "--stream", "--format", "json"])
+        let result = try await market.broker([
+            "run", "--model", Self.llama8B, "--prompt", Self.prompt, "--stream", "--format", "json",
+        ])
         #expect(result.code == 1, "\(result.stderr)")
         let last = try #require(result.stdout.split(separator: "\n").last)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])

@@ -47,7 +47,8 @@ struct AccessControlTests {
         // then 256 tokens at $0.08 per million may cost more than is left.
         let keys = try APIKey.parseList("\(Self.keyA);budget_usd=0.000001,\(Self.keyB)")
         let h = try await ServeHarness(configure: { $0.keys = keys })
-        let first = try await h.send("POST", "/v1/chat/completions", json: Self.small("a longer prompt to cost more"), key: Self.keyA)
+        let first = try await h.send(
+            "POST", "/v1/chat/completions", json: Self.small("a longer prompt to cost more"), key: Self.keyA)
         #expect(first.status == 200, "\(first.text)")
         let cost = Int(first.header("x-broker-cost-nano-usd") ?? "") ?? 0
         #expect(cost >= 1)
@@ -59,7 +60,9 @@ struct AccessControlTests {
         await h.stop()
     }
 
-    @Test("a key with a budget routes only to offers whose cost counts against it: an unknown price is 429 insufficient_quota naming why; keys without budgets may use it")
+    @Test(
+        "a key with a budget routes only to offers whose cost counts against it: an unknown price is 429 insufficient_quota naming why; keys without budgets may use it"
+    )
     func budgetSkipsUnknownPrices() async throws {
         let keys = try APIKey.parseList("\(Self.keyA);budget_usd=1,\(Self.keyB)")
         let h = try await ServeHarness(configure: { $0.keys = keys })
@@ -69,21 +72,26 @@ struct AccessControlTests {
         let budgeted = try await h.send("POST", "/v1/chat/completions", json: unpriced, key: Self.keyA)
         #expect(budgeted.status == 429, "\(budgeted.text)")
         #expect(code(budgeted) == "insufficient_quota")
-        let message = ((ServeHarness.json(budgeted) as? [String: Any])?["error"] as? [String: Any])?["message"] as? String ?? ""
-        #expect(message.contains("scaleway") && message.contains("price unknown") && message.contains("budget of key"), "\(message)")
+        let message =
+            ((ServeHarness.json(budgeted) as? [String: Any])?["error"] as? [String: Any])?["message"] as? String ?? ""
+        #expect(
+            message.contains("scaleway") && message.contains("price unknown") && message.contains("budget of key"),
+            "\(message)")
         #expect(!h.simulator.requests.contains { $0.path.contains("chat") }, "nothing was sent upstream")
         let free = try await h.send("POST", "/v1/chat/completions", json: unpriced, key: Self.keyB)
         #expect(free.status == 200, "\(free.text)")
         // Routing on the fastest offer with a budget skips the unknown price instead of refusing.
         let fastest = try await h.send(
             "POST", "/v1/chat/completions",
-            json: ServeHarness.chat("meta-llama/Llama-3.3-70B-Instruct", extra: ["broker": ["policy": "fastest"], "max_tokens": 3]),
+            json: ServeHarness.chat(
+                "meta-llama/Llama-3.3-70B-Instruct", extra: ["broker": ["policy": "fastest"], "max_tokens": 3]),
             key: Self.keyA)
         #expect(fastest.status == 200, "\(fastest.text)")
         #expect(fastest.header("x-broker-served-by") != "scaleway")
         #expect(fastest.header("x-broker-cost-nano-usd") != "unknown")
         // The task API's offers are billed per second of compute, which is never charged.
-        let task = try await h.send("POST", "/hf-inference/models/facebook/bart-large-cnn", json: ["inputs": "a long text"], key: Self.keyA)
+        let task = try await h.send(
+            "POST", "/hf-inference/models/facebook/bart-large-cnn", json: ["inputs": "a long text"], key: Self.keyA)
         #expect(task.status == 429, "\(task.text)")
         #expect(code(task) == "insufficient_quota")
         let unbudgetedTask = try await h.send(
@@ -107,8 +115,10 @@ struct AccessControlTests {
         #expect(keys[0].budget != nil)
 
         let first = try await ServeHarness(configure: { $0.keys = keys })
-        #expect(try await first.send(
-            "POST", "/v1/chat/completions", json: Self.small("the same prompt"), key: Self.keyA).status == 200)
+        #expect(
+            try await first.send(
+                "POST", "/v1/chat/completions", json: Self.small("the same prompt"), key: Self.keyA
+            ).status == 200)
         await first.stop(keepFiles: true)
         // Kept by name, exactly what the ledger holds for that request, and nothing for the idle key.
         let store = try MarketplaceStore(path: first.storePath)
@@ -119,12 +129,16 @@ struct AccessControlTests {
 
         // The second server starts from what "team" spent: one more request fits, then none.
         let second = try await ServeHarness(configure: { $0.keys = keys }, directory: first.dir)
-        #expect(try await second.send(
-            "POST", "/v1/chat/completions", json: Self.small("the same prompt"), key: Self.keyA).status == 200)
+        #expect(
+            try await second.send(
+                "POST", "/v1/chat/completions", json: Self.small("the same prompt"), key: Self.keyA
+            ).status == 200)
         let over = try await second.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"), key: Self.keyA)
         #expect(over.status == 429)
         #expect(code(over) == "insufficient_quota")
-        #expect(try await second.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"), key: Self.keyB).status == 200)
+        #expect(
+            try await second.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"), key: Self.keyB).status
+                == 200)
         await second.stop()
     }
 
@@ -156,7 +170,10 @@ struct AccessControlTests {
         #expect(throws: APIKeyListError.self) { try APIKey.parseList("short") }
         #expect(throws: APIKeyListError.self) { try APIKey.parseList("\(Self.keyA);budget_usd=lots") }
         let parsed = try APIKey.parseList("\(Self.keyA);name=team;budget_usd=2.5;rpm=60")
-        #expect(parsed == [APIKey(secret: Self.keyA, name: "team", budget: PicoUSD(2_500_000_000_000), requestsPerMinute: 60)])
+        #expect(
+            parsed == [
+                APIKey(secret: Self.keyA, name: "team", budget: PicoUSD(2_500_000_000_000), requestsPerMinute: 60)
+            ])
         try? FileManager.default.removeItem(atPath: dir)
     }
 }

@@ -21,7 +21,8 @@ final class BrokerServeProcess: @unchecked Sendable {
 
     /// The repository root.
     static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     /// Runs `broker args…` to completion (for `refresh`).
@@ -47,13 +48,17 @@ final class BrokerServeProcess: @unchecked Sendable {
         defer { try? FileManager.default.removeItem(at: dir) }
         let flags = ["--no-initial-refresh", "--refresh-every", "off"]
         for value in wrong {
-            let (code, text) = try await runToExit(["serve", "--port", "0"] + flags + [option, value], environment: environment)
+            let (code, text) = try await runToExit(
+                ["serve", "--port", "0"] + flags + [option, value], environment: environment)
             #expect(code == 64 && text.contains(option) && text.contains(value), "\(option) \(value): \(code) \(text)")
         }
         for value in good {
-            let server = try await onOwnThread { try BrokerServeProcess(flags + [option, value], environment: environment) }
+            let server = try await onOwnThread {
+                try BrokerServeProcess(flags + [option, value], environment: environment)
+            }
             for path in ["/health"] + paths {
-                let answer = try await CurlTransport.shared.send(HTTPRequest(url: "http://127.0.0.1:\(server.port)\(path)"))
+                let answer = try await CurlTransport.shared.send(
+                    HTTPRequest(url: "http://127.0.0.1:\(server.port)\(path)"))
                 #expect(answer.status == 200, "\(option) \(value): \(path)")
             }
             let (code, _) = try await onOwnThread { server.terminate() }
@@ -64,7 +69,8 @@ final class BrokerServeProcess: @unchecked Sendable {
     /// A scratch directory and the environment of a `broker` with the shipped registry and a
     /// store in that directory; the caller removes the directory.
     static func scratch(_ label: String) throws -> (URL, [String: String]) {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-\(label)-\(UUID().uuidString)")
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "broker-\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let environment = [
             "PATH": "/usr/bin:/bin", "HOME": dir.path, "BROKER_STORE": dir.appendingPathComponent("m.sqlite3").path,
@@ -75,7 +81,8 @@ final class BrokerServeProcess: @unchecked Sendable {
 
     /// Starts `broker serve --port 0 …` and waits for its "listening on" line.
     init(_ args: [String], environment: [String: String]) throws {
-        child = try ChildProcess(Self.executable.path, ["serve", "--port", "0"] + args, environment: environment, output: .null)
+        child = try ChildProcess(
+            Self.executable.path, ["serve", "--port", "0"] + args, environment: environment, output: .null)
         var text = ""
         while !text.contains("\n") {
             let data = child.errors?.readSomeRetryingInterrupts() ?? Data()

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("broker serve: chat completions, plain and streamed")
 struct ChatCompletionTests {
-    @Test("a plain chat is routed like broker run, billed exactly and named in the headers", arguments: ServeModel.allCases)
+    @Test(
+        "a plain chat is routed like broker run, billed exactly and named in the headers",
+        arguments: ServeModel.allCases)
     func plainChat(_ model: ServeModel) async throws {
         let h = try await ServeHarness(model: model)
         let response = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
@@ -52,13 +54,16 @@ struct ChatCompletionTests {
         await h.stop()
     }
 
-    @Test("the model field takes :served_by and :policy suffixes, aliases and a broker object", arguments: ServeModel.allCases)
+    @Test(
+        "the model field takes :served_by and :policy suffixes, aliases and a broker object",
+        arguments: ServeModel.allCases)
     func modelSelection(_ model: ServeModel) async throws {
         let h = try await ServeHarness(model: model)
         // Before the broker has figures of its own, fastest goes by the providers' (groq: 120 ms to first token).
         let fastest = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8:fastest"))
         #expect(fastest.header("x-broker-served-by") == "groq")
-        let pinned = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("\(ServeHarness.llama8B):scaleway"))
+        let pinned = try await h.send(
+            "POST", "/v1/chat/completions", json: ServeHarness.chat("\(ServeHarness.llama8B):scaleway"))
         #expect(pinned.status == 200, "\(pinned.text)")
         #expect(pinned.header("x-broker-served-by") == "scaleway")
         let eu = try await h.send(
@@ -90,8 +95,10 @@ struct ChatCompletionTests {
             return try? JSONSerialization.jsonObject(with: Data(event.dropFirst(6).utf8)) as? [String: Any]
         }
         #expect(chunks.count == events.count - 1)
-        let text = chunks.compactMap { (($0["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any])?["content"] as? String }
-            .joined()
+        let text = chunks.compactMap {
+            (($0["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any])?["content"] as? String
+        }
+        .joined()
         #expect(text == "one two three four five")
         #expect(chunks.allSatisfy { $0["object"] as? String == "chat.completion.chunk" })
         let finish = chunks.compactMap { ($0["choices"] as? [[String: Any]])?.first?["finish_reason"] as? String }
@@ -100,17 +107,21 @@ struct ChatCompletionTests {
         #expect(usage["completion_tokens"] == 5)
         #expect((chunks.last?["choices"] as? [Any])?.isEmpty == true)
         // Without include_usage no usage chunk is sent.
-        let plain = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8", extra: ["stream": true]))
+        let plain = try await h.send(
+            "POST", "/v1/chat/completions", json: ServeHarness.chat("l8", extra: ["stream": true]))
         #expect(!plain.text.contains("\"usage\""))
         #expect(plain.text.hasSuffix("data: [DONE]\n\n"))
         await h.stop()
     }
 
-    @Test("a streamed answer's broker member says what each attempt got: the failed one's 502 and the answer's 200, not null")
+    @Test(
+        "a streamed answer's broker member says what each attempt got: the failed one's 502 and the answer's 200, not null"
+    )
     func streamedAttemptStatus() async throws {
         let h = try await ServeHarness()
         h.simulator.inject(.serverError(502), pathPrefix: "/v1/chat/completions", count: 1)
-        let response = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8", extra: ["stream": true]))
+        let response = try await h.send(
+            "POST", "/v1/chat/completions", json: ServeHarness.chat("l8", extra: ["stream": true]))
         #expect(response.status == 200, "\(response.text)")
         let chunks = response.text.components(separatedBy: "\n\n").compactMap { event -> [String: Any]? in
             guard event.hasPrefix("data: {") else { return nil }

@@ -20,11 +20,14 @@ struct CostParameterServeTests {
     func invalidMaxTokens() async throws {
         let h = try await ServeHarness()
         h.simulator.clearRequests()
-        for (name, value) in [("max_tokens", -1 as Any), ("max_tokens", 2.5 as Any), ("max_completion_tokens", 0 as Any),
-            ("max_tokens", "many" as Any), ("max_tokens", 100_000_000 as Any), ("max_tokens", Int64.max as Any)] {
+        for (name, value) in [
+            ("max_tokens", -1 as Any), ("max_tokens", 2.5 as Any), ("max_completion_tokens", 0 as Any),
+            ("max_tokens", "many" as Any), ("max_tokens", 100_000_000 as Any), ("max_tokens", Int64.max as Any),
+        ] {
             for stream in [false, true] {
                 let response = try await h.send(
-                    "POST", "/v1/chat/completions", json: ServeHarness.chat("l8", extra: [name: value, "stream": stream]))
+                    "POST", "/v1/chat/completions",
+                    json: ServeHarness.chat("l8", extra: [name: value, "stream": stream]))
                 #expect(response.status == 400, "\(name)=\(value): \(response.text)")
                 #expect(error(response)?["param"] as? String == name)
             }
@@ -33,7 +36,9 @@ struct CostParameterServeTests {
         await h.stop()
     }
 
-    @Test("a key's budget is reserved before sending: concurrent requests cannot overshoot it, and one that may cost more than is left is refused")
+    @Test(
+        "a key's budget is reserved before sending: concurrent requests cannot overshoot it, and one that may cost more than is left is refused"
+    )
     func reservations() async throws {
         // One request "hello broker" with max_tokens 1000 on groq reserves 4 × 50,000 + 1,000 × 80,000
         // = 80,200,000 pico-USD; the budget holds two and a half of them.
@@ -43,7 +48,8 @@ struct CostParameterServeTests {
         // A request that may cost more than the whole budget is refused before anything is sent.
         h.simulator.clearRequests()
         let big = try await h.send(
-            "POST", "/v1/chat/completions", json: ServeHarness.chat(Self.groq, extra: ["max_tokens": 100_000]), key: Self.key)
+            "POST", "/v1/chat/completions", json: ServeHarness.chat(Self.groq, extra: ["max_tokens": 100_000]),
+            key: Self.key)
         #expect(big.status == 429)
         #expect(error(big)?["code"] as? String == "insufficient_quota")
         #expect(h.simulator.requests.isEmpty)
@@ -52,7 +58,9 @@ struct CostParameterServeTests {
         h.simulator.inject(.slowFirstByte(ms: 3_000), pathPrefix: "/v1/chat/completions", count: 6)
         let request = HTTPRequest(
             method: "POST", url: h.baseURL + "/v1/chat/completions",
-            headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Authorization", "Bearer \(Self.key)")],
+            headers: [
+                HTTPHeader("Content-Type", "application/json"), HTTPHeader("Authorization", "Bearer \(Self.key)"),
+            ],
             body: Array(try JSONSerialization.data(withJSONObject: body)),
             timeouts: HTTPTimeouts(connectMs: 5_000, firstByteMs: 20_000, totalMs: 30_000))
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in

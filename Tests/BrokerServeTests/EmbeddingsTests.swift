@@ -16,7 +16,8 @@ struct EmbeddingsTests {
             let base = String(text[start..<end])
             guard let close = text.range(of: "]}", options: .backwards) else { return text }
             return text.replacingCharacters(
-                in: close.lowerBound..<close.lowerBound, with: ProviderSimulator.embeddingRegistryEntry(baseURL: base) + "\n")
+                in: close.lowerBound..<close.lowerBound,
+                with: ProviderSimulator.embeddingRegistryEntry(baseURL: base) + "\n")
         })
     }
 
@@ -36,7 +37,9 @@ struct EmbeddingsTests {
         #expect(upstream.json?["inputs"]?.arrayValue?.count == 2)
     }
 
-    @Test("float and base64 vectors, an array input, usage billed per input token exactly, and the market lists the model")
+    @Test(
+        "float and base64 vectors, an array input, usage billed per input token exactly, and the market lists the model"
+    )
     func embeddings() async throws {
         let h = try await Self.harness()
         defer { Task { await h.stop() } }
@@ -59,11 +62,13 @@ struct EmbeddingsTests {
         #expect(upstream["input"]?.arrayValue?.count == 2)
 
         let packed = try await h.send(
-            "POST", "/v1/embeddings", json: ["model": model, "input": "one two three", "encoding_format": "base64", "dimensions": 4])
+            "POST", "/v1/embeddings",
+            json: ["model": model, "input": "one two three", "encoding_format": "base64", "dimensions": 4])
         let vector = try #require(JSONParser.parse(packed.body)["data"]?.arrayValue?.first?["embedding"]?.stringValue)
         let bytes = try #require(Data(base64Encoded: vector))
         #expect(bytes.count == 16, "four float32s")
-        let floats = try #require(data.first?["embedding"]?.arrayValue?.prefix(4).compactMap { $0.numberText.flatMap(Float.init) })
+        let floats = try #require(
+            data.first?["embedding"]?.arrayValue?.prefix(4).compactMap { $0.numberText.flatMap(Float.init) })
         let raw = [UInt8](bytes)
         var decoded: [Float] = []
         for i in stride(from: 0, to: 16, by: 4) {
@@ -77,7 +82,8 @@ struct EmbeddingsTests {
         #expect(bad.status == 400)
         let ledger = try JSONParser.parse(try await h.send("GET", "/v1/usage").body)
         #expect(ledger.arrayValue?.first { $0["provider"] == "embedco" }?["requests"] == 2)
-        let market = try JSONParser.parse(try await h.send("GET", "/v1/marketplace/offers?task=feature-extraction").body)
+        let market = try JSONParser.parse(
+            try await h.send("GET", "/v1/marketplace/offers?task=feature-extraction").body)
         #expect(market.arrayValue?.contains { $0["model"] == .string(model) && $0["provider"] == "embedco" } == true)
     }
 }

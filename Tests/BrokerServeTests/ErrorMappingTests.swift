@@ -60,12 +60,14 @@ struct ErrorMappingTests {
         #expect(failover.header("x-broker-attempts") == "2")
         #expect(failover.header("x-broker-served-by") == "nscale")
         h.simulator.inject(.serverError(500), pathPrefix: "/v1/chat/completions", count: 10)
-        let bad = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat(ServeHarness.llama8B + ":together"))
+        let bad = try await h.send(
+            "POST", "/v1/chat/completions", json: ServeHarness.chat(ServeHarness.llama8B + ":together"))
         #expect(bad.status == 502)
         #expect(error(bad)?["code"] as? String == "upstream_failed")
         h.simulator.clearFaults()
         h.simulator.inject(.serverError(503), pathPrefix: "/v1/chat/completions", count: 10)
-        let unavailable = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat(ServeHarness.llama8B + ":scaleway"))
+        let unavailable = try await h.send(
+            "POST", "/v1/chat/completions", json: ServeHarness.chat(ServeHarness.llama8B + ":scaleway"))
         #expect(unavailable.status == 503)
         #expect(!unavailable.text.contains(ServeHarness.hfToken))
         await h.stop()
@@ -95,14 +97,18 @@ struct ErrorMappingTests {
             let damaged = try await h.send("POST", path, json: body)
             #expect(damaged.status == 503, "\(path): \(damaged.text)")
             #expect(error(damaged)?["code"] as? String == "store_unavailable")
-            #expect((error(damaged)?["message"] as? String)?.contains("cannot read the store \(h.storePath)") == true, "\(damaged.text)")
+            #expect(
+                (error(damaged)?["message"] as? String)?.contains("cannot read the store \(h.storePath)") == true,
+                "\(damaged.text)")
             #expect(damaged.header("Retry-After") == nil)
             #expect(!damaged.text.contains(ServeHarness.acmeKey) && !damaged.text.contains(ServeHarness.hfToken))
         }
         await h.stop()
     }
 
-    @Test("/v1/models, the marketplace offers and /v1/usage over a store they cannot read are 503 store_unavailable naming the store, not 500 or an empty list; /health says why")
+    @Test(
+        "/v1/models, the marketplace offers and /v1/usage over a store they cannot read are 503 store_unavailable naming the store, not 500 or an empty list; /health says why"
+    )
     func unreadableStoreOnReadRoutes() async throws {
         let h = try await ServeHarness(configure: { $0.marketCacheTTLMs = 0 })
         #expect(try await h.send("GET", "/v1/models").status == 200)
@@ -113,7 +119,9 @@ struct ErrorMappingTests {
             let damaged = try await h.send("GET", path)
             #expect(damaged.status == 503, "\(path): \(damaged.text)")
             #expect(error(damaged)?["code"] as? String == "store_unavailable", "\(path)")
-            #expect((error(damaged)?["message"] as? String)?.contains("cannot read the store \(h.storePath)") == true, "\(damaged.text)")
+            #expect(
+                (error(damaged)?["message"] as? String)?.contains("cannot read the store \(h.storePath)") == true,
+                "\(damaged.text)")
         }
         try other.execute("ALTER TABLE offers RENAME TO offers_lost")
         try other.execute("ALTER TABLE refresh_runs RENAME TO refresh_runs_lost")
@@ -121,23 +129,31 @@ struct ErrorMappingTests {
         #expect(health.status == 503)
         let healthJSON = try #require(ServeHarness.json(health) as? [String: Any])
         #expect(healthJSON["store"] as? String == "unreachable")
-        #expect((healthJSON["store_error"] as? String)?.contains("cannot read the store \(h.storePath)") == true, "\(health.text)")
+        #expect(
+            (healthJSON["store_error"] as? String)?.contains("cannot read the store \(h.storePath)") == true,
+            "\(health.text)")
         let models = try await h.send("GET", "/v1/models")
         #expect(models.status == 503, "\(models.text)")
         #expect(error(models)?["code"] as? String == "store_unavailable")
-        #expect((error(models)?["message"] as? String)?.contains("cannot read the store \(h.storePath)") == true, "\(models.text)")
+        #expect(
+            (error(models)?["message"] as? String)?.contains("cannot read the store \(h.storePath)") == true,
+            "\(models.text)")
         await h.stop()
     }
 
-    @Test("a store held by another process past the busy timeout is a temporary 503 with Retry-After; other store failures have none")
+    @Test(
+        "a store held by another process past the busy timeout is a temporary 503 with Retry-After; other store failures have none"
+    )
     func lockedStoreIsTemporary() {
         // SQLITE_BUSY, as a read that waited out the busy timeout gets it (a WAL store's
         // readers are not blocked by a writer, so an end-to-end lock cannot stand for it).
-        let busy = APIError.storeUnavailable(SQLiteError(extendedCode: 5, message: "database is locked"), path: "/data/market.sqlite3")
+        let busy = APIError.storeUnavailable(
+            SQLiteError(extendedCode: 5, message: "database is locked"), path: "/data/market.sqlite3")
         #expect(busy.status == 503 && busy.code == "store_unavailable")
         #expect(busy.response.headers.contains { $0.name == "Retry-After" && $0.value == "1" })
         #expect(busy.message.contains("the store /data/market.sqlite3 is locked by another process"))
-        let damaged = APIError.storeUnavailable(SQLiteError(extendedCode: 1, message: "no such table: offers"), path: "/data/market.sqlite3")
+        let damaged = APIError.storeUnavailable(
+            SQLiteError(extendedCode: 1, message: "no such table: offers"), path: "/data/market.sqlite3")
         #expect(damaged.status == 503 && damaged.retryAfterSeconds == nil)
         #expect(!damaged.response.headers.contains { $0.name == "Retry-After" })
         #expect(damaged.message.contains("cannot read the store /data/market.sqlite3"))

@@ -77,7 +77,8 @@ struct EventLoopServeTests {
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<count {
                 group.addTask {
-                    try? Self.sendAndHangUp(port: port, target: "/v1/chat/completions", body: [UInt8](body), afterMs: 200)
+                    try? Self.sendAndHangUp(
+                        port: port, target: "/v1/chat/completions", body: [UInt8](body), afterMs: 200)
                 }
             }
         }
@@ -88,7 +89,8 @@ struct EventLoopServeTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         let gaveUpAfter = Date().timeIntervalSince(started)
-        #expect(gaveUpAfter < 4, "the broker gave up on the providers after \(gaveUpAfter) s; their answers were 8 s away")
+        #expect(
+            gaveUpAfter < 4, "the broker gave up on the providers after \(gaveUpAfter) s; their answers were 8 s away")
         try await Task.sleep(for: .milliseconds(500))
         rows = try #require(ServeHarness.json(try await h.send("GET", "/v1/usage")) as? [[String: Any]])
         // One attempt per stream, each failed and unbilled: no other offer was tried for nobody.
@@ -102,7 +104,8 @@ struct EventLoopServeTests {
     static func sendAndHangUp(port: Int, target: String, body: [UInt8], afterMs: Int) throws {
         let fd = try #require(LoopbackSocket.connect(port: port))
         defer { close(fd) }
-        let head = "POST \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+        let head =
+            "POST \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
         let bytes = Array(head.utf8) + body
         let sent = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         #expect(sent == bytes.count)

@@ -10,7 +10,8 @@ struct GPUsAPITests {
         guard let start = registry.range(of: "\"base_url\": \"") else { return registry }
         let base = String(registry[start.upperBound...].prefix { $0 != "\"" })
         guard let end = registry.range(of: "\n]}", options: .backwards) else { return registry }
-        return registry.replacingCharacters(in: end, with: ProviderSimulator.computeRegistryEntries(base: base) + "\n]}")
+        return registry.replacingCharacters(
+            in: end, with: ProviderSimulator.computeRegistryEntries(base: base) + "\n]}")
     }
 
     static func text(_ value: Any?) -> String? { (value as? NSNumber)?.stringValue ?? (value as? String) }
@@ -29,10 +30,11 @@ struct GPUsAPITests {
         #expect(Set(offers.compactMap { $0["provider"] as? String }) == ["scaleway", "runpod"])
         let usd = offers.compactMap { Decimal(string: Self.text($0["usd_per_hour"]) ?? "") }
         #expect(usd.count == offers.count && usd == usd.sorted())
-        for field in ["provider", "source", "offer_kind", "instance_type", "gpu_model", "gpu_count", "gpu_memory_gib", "vcpus",
+        for field in [
+            "provider", "source", "offer_kind", "instance_type", "gpu_model", "gpu_count", "gpu_memory_gib", "vcpus",
             "ram_gib", "region", "location", "countries", "compliance", "pricing_model", "currency", "price_per_hour",
-            "price_per_gpu_hour", "usd_per_hour", "price_basis", "availability", "refreshed_at", "stale"]
-        {
+            "price_per_gpu_hour", "usd_per_hour", "price_basis", "availability", "refreshed_at", "stale",
+        ] {
             #expect(offers[0].keys.contains(field), "missing \(field)")
         }
         // A bad filter is a 400 naming it.
@@ -55,7 +57,8 @@ struct GPUsAPITests {
     @Test("the page's GPUs view, filtered to the EU by its URL, shows only EU GPU offers (screenshot in docs/)")
     func gpusView() async throws {
         guard let chromium = WebPageBrowserTests.chromium() else {
-            Issue.record("chromium is not installed: run scripts/bootstrap.sh (apt-get install chromium) or set $CHROMIUM")
+            Issue.record(
+                "chromium is not installed: run scripts/bootstrap.sh (apt-get install chromium) or set $CHROMIUM")
             return
         }
         let h = try await ServeHarness(editRegistry: Self.withCompute)
@@ -74,7 +77,8 @@ struct GPUsAPITests {
 
         let shot = h.dir.appendingPathComponent("gpus.png")
         _ = try await WebPageBrowserTests.run(
-            chromium, ["--screenshot=\(shot.path)", "--window-size=1280,900", "--hide-scrollbars", url], profile: profile)
+            chromium, ["--screenshot=\(shot.path)", "--window-size=1280,900", "--hide-scrollbars", url],
+            profile: profile)
         let png = try Data(contentsOf: shot)
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         if let keep = ProcessInfo.processInfo.environment["BROKER_GPUS_SCREENSHOT_TO"] {

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("broker serve: clean shutdown and background refresh")
 struct LifecycleTests {
-    @Test("shutdown lets a stream in flight finish, turns new requests away with 503, and stops", arguments: ServeModel.allCases)
+    @Test(
+        "shutdown lets a stream in flight finish, turns new requests away with 503, and stops",
+        arguments: ServeModel.allCases)
     func gracefulShutdown(_ model: ServeModel) async throws {
         var fixtures = SimulatorFixtures()
         fixtures.chatAnswers[ServeHarness.llama8B] = "a b c d e f g h"
@@ -43,7 +45,8 @@ struct LifecycleTests {
         let simulator = ProviderSimulator(fixtures: SimulatorFixtures())
         try simulator.start()
         defer { simulator.stop() }
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-hangups-\(UUID().uuidString)")
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "broker-hangups-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let registry = dir.appendingPathComponent("provider_registry.json")
@@ -58,7 +61,8 @@ struct LifecycleTests {
         // A grace period shorter than the provider's answers: streams still running at its end
         // are cut off, and serve exits 1 for them.
         let server = try BrokerServeProcess(
-            ["--no-initial-refresh", "--refresh-every", "off", "--event-loops", loops, "--grace", "4s"], environment: environment)
+            ["--no-initial-refresh", "--refresh-every", "off", "--event-loops", loops, "--grace", "4s"],
+            environment: environment)
         let body = try JSONSerialization.data(
             withJSONObject: ServeHarness.chat("l8", "nobody will read this stream", extra: ["stream": true]))
         let port = server.port
@@ -80,7 +84,8 @@ struct LifecycleTests {
             for _ in 0..<10 {
                 group.addTask {
                     try await onOwnThread {
-                        try EventLoopServeTests.sendAndHangUp(port: port, target: "/v1/chat/completions", body: [UInt8](body), afterMs: 200)
+                        try EventLoopServeTests.sendAndHangUp(
+                            port: port, target: "/v1/chat/completions", body: [UInt8](body), afterMs: 200)
                     }
                 }
             }
@@ -106,9 +111,12 @@ struct LifecycleTests {
         defer { close(fd) }
         var timeout = timeval(tv_sec: 20, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let head = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+        let head =
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
         let bytes = Array(head.utf8) + body
-        guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else { return false }
+        guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else {
+            return false
+        }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !String(decoding: received, as: UTF8.self).contains(text) {
@@ -121,7 +129,9 @@ struct LifecycleTests {
 
     @Test("a background refresh runs while requests are served, and none of them fails")
     func refreshWhileServing() async throws {
-        let h = try await ServeHarness(configure: { $0.refreshIntervalMs = 150; $0.marketCacheTTLMs = 0 })
+        let h = try await ServeHarness(configure: {
+            $0.refreshIntervalMs = 150; $0.marketCacheTTLMs = 0
+        })
         var statuses: [Int] = []
         var rounds = 0
         let started = Date()

@@ -33,8 +33,10 @@ struct MarketplaceAPITests {
         #expect(chat.status == 200)
         let servedBy = try #require(chat.header("x-broker-served-by"))
         _ = try await h.send("GET", "/v1/usage")  // flushes the group-committed ledger
-        let response = try await h.send("GET", "/v1/marketplace/offers?model=Llama-3.1-8B-Instruct&served_by=\(servedBy)")
-        let offer = try #require((ServeHarness.json(response) as? [[String: Any]])?.first { $0["provider"] as? String == "hf" })
+        let response = try await h.send(
+            "GET", "/v1/marketplace/offers?model=Llama-3.1-8B-Instruct&served_by=\(servedBy)")
+        let offer = try #require(
+            (ServeHarness.json(response) as? [[String: Any]])?.first { $0["provider"] as? String == "hf" })
         #expect(offer["measured_requests"] as? Int == 1)
         #expect(offer["measured_latency_ms"] is Int)
         await h.stop()
@@ -50,9 +52,10 @@ struct MarketplaceAPITests {
         #expect(offers.allSatisfy { $0["region"] as? String == "eu" })
         #expect(offers.allSatisfy { ($0["compliance"] as? [String])?.contains("gdpr") == true })
         #expect(offers.contains { $0["provider"] as? String == "acme" })
-        for field in ["provider", "served_by", "model", "hf_id", "task", "billing", "price_state", "input_usd_per_mtok",
-            "output_usd_per_mtok", "context_length", "refreshed_at", "stale"]
-        {
+        for field in [
+            "provider", "served_by", "model", "hf_id", "task", "billing", "price_state", "input_usd_per_mtok",
+            "output_usd_per_mtok", "context_length", "refreshed_at", "stale",
+        ] {
             #expect(offers[0].keys.contains(field), "missing \(field)")
         }
         let capped = try await h.send("GET", "/v1/marketplace/offers?max_input_price=0.1&model=llama-3.1-8b")
@@ -90,7 +93,9 @@ struct MarketplaceAPITests {
         #expect(healed["status"] as? String == "ok")
         await h.stop()
     }
-    @Test("while another process holds the store, answered chats are still billed: /health says the ledger is retrying, /metrics counts the failed commits, and /v1/usage has every request once the store is free")
+    @Test(
+        "while another process holds the store, answered chats are still billed: /health says the ledger is retrying, /metrics counts the failed commits, and /v1/usage has every request once the store is free"
+    )
     func ledgerSurvivesLockedStore() async throws {
         let h = try await ServeHarness(storeBusyTimeoutMs: 50)
         let other = try SQLiteConnection(path: h.storePath, busyTimeoutMs: 50)
@@ -123,7 +128,9 @@ struct MarketplaceAPITests {
         await h.stop()
     }
 
-    @Test("POST /v1/marketplace/quote prices a request on every fitting offer in the offer's currency and USD, cheapest first")
+    @Test(
+        "POST /v1/marketplace/quote prices a request on every fitting offer in the offer's currency and USD, cheapest first"
+    )
     func quote() async throws {
         let h = try await ServeHarness(editRegistry: { text in
             // A euro-priced provider beside the simulator's own, and the ECB's rates.
@@ -152,14 +159,17 @@ struct MarketplaceAPITests {
         #expect(lines.first?["cost_nano"] as? Int == 2_150_000)
         #expect(lines.first?["cost_nano_usd"] as? Int == 2_458_525)
         #expect(lines.first?["currency"] as? String == "EUR")
-        let bad = try await h.send("POST", "/v1/marketplace/quote", json: ["model": "x", "input_tokens": -1, "output_tokens": 1])
+        let bad = try await h.send(
+            "POST", "/v1/marketplace/quote", json: ["model": "x", "input_tokens": -1, "output_tokens": 1])
         #expect(bad.status == 400)
-        let none = try await h.send("POST", "/v1/marketplace/quote", json: ["model": "no/such", "input_tokens": 1, "output_tokens": 1])
+        let none = try await h.send(
+            "POST", "/v1/marketplace/quote", json: ["model": "no/such", "input_tokens": 1, "output_tokens": 1])
         #expect(none.status == 404)
         let get = try await h.send("GET", "/v1/marketplace/quote")
         #expect(get.status == 405)
         // A chat answered by the euro offer says so in its broker member and headers.
-        let chat = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("meta-llama/Llama-3.3-70B-Instruct-Turbo"))
+        let chat = try await h.send(
+            "POST", "/v1/chat/completions", json: ServeHarness.chat("meta-llama/Llama-3.3-70B-Instruct-Turbo"))
         #expect(chat.status == 200)
         #expect(chat.header("x-broker-provider") == "euro")
         #expect(chat.header("x-broker-currency") == "EUR")

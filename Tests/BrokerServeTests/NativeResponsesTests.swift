@@ -11,22 +11,26 @@ import Testing
 struct NativeResponsesTests {
     /// A harness whose registry adds the `nativeco` provider ($0.05/$0.20 per million tokens).
     static func harness(model: ServeModel = .eventLoops) async throws -> ServeHarness {
-        try await ServeHarness(model: model, editRegistry: { text in
-            guard let start = text.range(of: #""base_url": ""#)?.upperBound,
-                let end = text[start...].firstIndex(of: "\""),
-                let close = text.range(of: "]}", options: .backwards)
-            else { return text }
-            let base = String(text[start..<end])
-            return text.replacingCharacters(
-                in: close.lowerBound..<close.lowerBound,
-                with: ProviderSimulator.nativeResponsesRegistryEntry(baseURL: base) + "\n")
-        })
+        try await ServeHarness(
+            model: model,
+            editRegistry: { text in
+                guard let start = text.range(of: #""base_url": ""#)?.upperBound,
+                    let end = text[start...].firstIndex(of: "\""),
+                    let close = text.range(of: "]}", options: .backwards)
+                else { return text }
+                let base = String(text[start..<end])
+                return text.replacingCharacters(
+                    in: close.lowerBound..<close.lowerBound,
+                    with: ProviderSimulator.nativeResponsesRegistryEntry(baseURL: base) + "\n")
+            })
     }
 
     /// Cost in nano-USD at $0.05/$0.20 per million tokens (50,000 and 200,000 pico-USD a token).
     static func nanoUSD(input: Int, output: Int) -> Int { (input * 50_000 + output * 200_000) / 1_000 }
 
-    @Test("plain: the provider's response object as sent, the request upstream unchanged, billed from its usage", arguments: ServeModel.allCases)
+    @Test(
+        "plain: the provider's response object as sent, the request upstream unchanged, billed from its usage",
+        arguments: ServeModel.allCases)
     func plain(_ model: ServeModel) async throws {
         let h = try await Self.harness(model: model)
         defer { Task { await h.stop() } }
@@ -44,13 +48,17 @@ struct NativeResponsesTests {
         #expect(parsed.extra["service_tier"] == "default")
         #expect(!parsed.outputText.isEmpty)
         let usage = try #require(parsed.tokenUsage)
-        #expect(answer["broker"]?["cost_nano_usd"]?.intValue == Self.nanoUSD(input: Int(usage.inputTokens), output: Int(usage.outputTokens)))
+        #expect(
+            answer["broker"]?["cost_nano_usd"]?.intValue
+                == Self.nanoUSD(input: Int(usage.inputTokens), output: Int(usage.outputTokens)))
 
         let upstream = try #require(h.simulator.requests.last { $0.path == "/nativeco/v1/responses" }?.json)
         let sent = try JSONParser.parse(Array(try JSONSerialization.data(withJSONObject: body)))
         let relayed = try #require(OpenAIResponsesRequest(parsing: upstream))
         let written = try #require(OpenAIResponsesRequest(parsing: sent))
-        #expect(relayed.model == written.model && relayed.input == written.input && relayed.instructions == written.instructions)
+        #expect(
+            relayed.model == written.model && relayed.input == written.input
+                && relayed.instructions == written.instructions)
         // Every other member as the client wrote it (JSON members have no order).
         #expect(
             Dictionary(uniqueKeysWithValues: relayed.parameters.members.map { ($0.key, $0.value) })
@@ -62,18 +70,25 @@ struct NativeResponsesTests {
         let rows = try #require(ServeHarness.json(try await h.send("GET", "/v1/usage?by=provider")) as? [[String: Any]])
         let row = try #require(rows.first { $0["provider"] as? String == "nativeco" })
         #expect(row["requests"] as? Int == 1)
-        #expect(row["input_tokens"] as? Int == Int(usage.inputTokens) && row["output_tokens"] as? Int == Int(usage.outputTokens))
+        #expect(
+            row["input_tokens"] as? Int == Int(usage.inputTokens)
+                && row["output_tokens"] as? Int == Int(usage.outputTokens))
         #expect(row["cost_nano_usd"] as? Int == answer["broker"]?["cost_nano_usd"]?.intValue)
     }
 
-    @Test("streamed: the provider's events as sent, its sequence numbers, the broker's account on response.completed", arguments: ServeModel.allCases)
+    @Test(
+        "streamed: the provider's events as sent, its sequence numbers, the broker's account on response.completed",
+        arguments: ServeModel.allCases)
     func streamed(_ model: ServeModel) async throws {
         let h = try await Self.harness(model: model)
         defer { Task { await h.stop() } }
         let tools: [[String: Any]] = [["type": "function", "name": "get_weather", "parameters": ["type": "object"]]]
         let response = try await h.send(
             "POST", "/v1/responses",
-            json: ["model": SimulatorFixtures.nativeResponsesModel, "input": "weather in Paris?", "tools": tools, "stream": true])
+            json: [
+                "model": SimulatorFixtures.nativeResponsesModel, "input": "weather in Paris?", "tools": tools,
+                "stream": true,
+            ])
         #expect(response.status == 200, "\(response.text)")
         #expect(response.header("Content-Type") == "text/event-stream")
         var events: [OpenAIResponseEvent] = []
@@ -99,7 +114,9 @@ struct NativeResponsesTests {
         #expect(name == "get_weather" && whole == arguments.joined())
         let usage = try #require(final.tokenUsage)
         let broker = try #require(final.extra["broker"])
-        #expect(broker["cost_nano_usd"]?.intValue == Self.nanoUSD(input: Int(usage.inputTokens), output: Int(usage.outputTokens)))
+        #expect(
+            broker["cost_nano_usd"]?.intValue
+                == Self.nanoUSD(input: Int(usage.inputTokens), output: Int(usage.outputTokens)))
         let upstream = try #require(h.simulator.requests.last { $0.path == "/nativeco/v1/responses" }?.json)
         #expect(upstream["stream"] == true && upstream["tools"]?.arrayValue?.first?["name"] == "get_weather")
 
@@ -116,10 +133,15 @@ struct NativeResponsesTests {
         let tools: [[String: Any]] = [["type": "function", "name": "get_weather", "parameters": ["type": "object"]]]
         let response = try await h.send(
             "POST", "/v1/responses",
-            json: ["model": SimulatorFixtures.nativeResponsesModel, "input": "weather in Paris, please?", "tools": tools, "stream": true])
+            json: [
+                "model": SimulatorFixtures.nativeResponsesModel, "input": "weather in Paris, please?", "tools": tools,
+                "stream": true,
+            ])
         #expect(response.status == 200)
         let events = try response.text.components(separatedBy: "\n\n").filter { !$0.isEmpty }.map { block in
-            try #require(OpenAIResponseEvent(parsing: try JSONParser.parse(String(block.components(separatedBy: "\n")[1].dropFirst(6)))))
+            try #require(
+                OpenAIResponseEvent(
+                    parsing: try JSONParser.parse(String(block.components(separatedBy: "\n")[1].dropFirst(6)))))
         }
         #expect(events.filter { $0.type == "response.function_call_arguments.delta" }.count == 2)
         let error = try #require(events.last)

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("broker serve speaks what agents use, driven by the official openai client")
 struct OfficialClientPassThroughTests {
-    @Test("tool calls (plain, streamed, result sent back), n=2, logprobs, a vision message, embeddings and responses (translated and native), each billed once")
+    @Test(
+        "tool calls (plain, streamed, result sent back), n=2, logprobs, a vision message, embeddings and responses (translated and native), each billed once"
+    )
     func agentFeatures() async throws {
         let python = BrokerServeProcess.repositoryRoot.appendingPathComponent(".venv-serve/bin/python")
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
@@ -21,7 +23,8 @@ struct OfficialClientPassThroughTests {
         }
         let (status, stdout, stderr, code, serveLog) = try await onOwnThread {
             try OfficialClientTests.runClients(
-                python, script: "serve_passthrough_clients.py", arguments: [
+                python, script: "serve_passthrough_clients.py",
+                arguments: [
                     "l8", "mistralai/Mistral-Small-3.1-24B-Instruct-2503", SimulatorFixtures.embeddingModel,
                     SimulatorFixtures.nativeResponsesModel,
                 ],
@@ -29,7 +32,8 @@ struct OfficialClientPassThroughTests {
         }
         #expect(status == 0, "\(stderr.suffix(3000))")
         #expect(code == 0, "\(serveLog)")
-        let report = try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any], "\(stderr.suffix(2000))")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: stdout) as? [String: Any], "\(stderr.suffix(2000))")
         let arguments = #"{"query":"Weather in \"Paris\", Île-de-France?","unit":"celsius","days":3}"#
         #expect(report["tool_finish_reason"] as? String == "tool_calls")
         #expect(report["tool_name"] as? String == "get_weather")
@@ -37,7 +41,8 @@ struct OfficialClientPassThroughTests {
         #expect(report["tool_content"] is NSNull)
         let streamed = try #require(report["streamed_tool_calls"] as? [[String: Any]])
         #expect(streamed.count == 1)
-        #expect(streamed.first?["arguments"] as? String == arguments, "byte-identical once the client joined the fragments")
+        #expect(
+            streamed.first?["arguments"] as? String == arguments, "byte-identical once the client joined the fragments")
         #expect((streamed.first?["fragments"] as? Int ?? 0) > 3)
         #expect(streamed.first?["name"] as? String == "get_weather")
         #expect((streamed.first?["id"] as? String)?.hasPrefix("call_sim_") == true)
@@ -49,7 +54,9 @@ struct OfficialClientPassThroughTests {
         #expect(report["embedding_count"] as? Int == 2)
         #expect(report["embedding_dimensions"] as? Int == 8)
         #expect(report["embedding_usage"] as? Int == 3)
-        #expect(report["embeddings_agree"] as? Bool == true, "base64 (the client's default) and float give the same vectors")
+        #expect(
+            report["embeddings_agree"] as? Bool == true, "base64 (the client's default) and float give the same vectors"
+        )
         #expect(report["responses_text"] as? String == "It is sunny.")
         #expect(report["responses_status"] as? String == "completed")
         #expect(report["responses_output_tokens"] as? Int == 3)
@@ -61,7 +68,8 @@ struct OfficialClientPassThroughTests {
         #expect(
             report["responses_stream_events"] as? [String] == [
                 "response.created", "response.in_progress", "response.output_item.added",
-                "response.function_call_arguments.delta", "response.function_call_arguments.done", "response.output_item.done",
+                "response.function_call_arguments.delta", "response.function_call_arguments.done",
+                "response.output_item.done",
                 "response.completed",
             ])
         #expect(report["responses_after_call"] as? String == "It is sunny.")
@@ -77,7 +85,8 @@ struct OfficialClientPassThroughTests {
         #expect(
             report["native_stream_events"] as? [String] == [
                 "response.created", "response.in_progress", "response.output_item.added",
-                "response.function_call_arguments.delta", "response.function_call_arguments.done", "response.output_item.done",
+                "response.function_call_arguments.delta", "response.function_call_arguments.done",
+                "response.output_item.done",
                 "response.completed",
             ])
         #expect(report["billed_requests"] as? Int == 15, "\(report["usage_rows"] ?? "")")
@@ -86,7 +95,10 @@ struct OfficialClientPassThroughTests {
         // The tool call, the user and the image part went upstream as sent.
         let bodies = simulator.requests.filter { $0.path == "/v1/chat/completions" }.compactMap(\.json)
         #expect(bodies.contains { $0["user"] == "agent-7" && $0["tools"] != nil })
-        #expect(bodies.contains { $0["messages"]?.arrayValue?.last?["tool_call_id"]?.stringValue?.hasPrefix("call_sim_") == true })
+        #expect(
+            bodies.contains {
+                $0["messages"]?.arrayValue?.last?["tool_call_id"]?.stringValue?.hasPrefix("call_sim_") == true
+            })
         #expect(bodies.contains { $0["messages"]?.arrayValue?.first?["content"]?.arrayValue?.count == 2 })
     }
 }

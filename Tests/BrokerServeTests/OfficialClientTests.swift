@@ -15,21 +15,26 @@ struct OfficialClientTests {
         nativeResponses: Bool = false
     ) async throws -> (ProviderSimulator, URL, BrokerServeProcess) {
         try await onOwnThread {
-            try startBlocking(fixtures: fixtures, extraArgs: extraArgs, embeddings: embeddings, nativeResponses: nativeResponses)
+            try startBlocking(
+                fixtures: fixtures, extraArgs: extraArgs, embeddings: embeddings, nativeResponses: nativeResponses)
         }
     }
 
-    private static func startBlocking(fixtures: SimulatorFixtures, extraArgs: [String], embeddings: Bool, nativeResponses: Bool) throws
+    private static func startBlocking(
+        fixtures: SimulatorFixtures, extraArgs: [String], embeddings: Bool, nativeResponses: Bool
+    ) throws
         -> (ProviderSimulator, URL, BrokerServeProcess)
     {
         var fixtures = fixtures
         fixtures.requiredToken = nil
         let simulator = ProviderSimulator(fixtures: fixtures)
         try simulator.start()
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-serve-cli-\(UUID().uuidString)")
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "broker-serve-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let registry = dir.appendingPathComponent("provider_registry.json")
-        let extra = (embeddings ? simulator.embeddingRegistryEntry() : "")
+        let extra =
+            (embeddings ? simulator.embeddingRegistryEntry() : "")
             + (nativeResponses ? simulator.nativeResponsesRegistryEntry() : "")
         try simulator.testRegistryJSON(extraProviders: extra).write(to: registry, atomically: true, encoding: .utf8)
         var environment = ServeHarness.environment
@@ -42,7 +47,8 @@ struct OfficialClientTests {
         guard refreshed == 0 else {
             throw BrokerServeProcess.ProcessFailure(message: "broker refresh exited \(refreshed)")
         }
-        let server = try BrokerServeProcess(["--no-initial-refresh", "--refresh-every", "off"] + extraArgs, environment: environment)
+        let server = try BrokerServeProcess(
+            ["--no-initial-refresh", "--refresh-every", "off"] + extraArgs, environment: environment)
         return (simulator, dir, server)
     }
 
@@ -65,13 +71,15 @@ struct OfficialClientTests {
             try Self.runClients(
                 python, script: "serve_clients.py",
                 arguments: [
-                    ServeHarness.llama8B, "facebook/bart-large-cnn", "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
+                    ServeHarness.llama8B, "facebook/bart-large-cnn",
+                    "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
                 ],
                 server: server, home: dir)
         }
         #expect(status == 0, "\(stderr.suffix(3000))")
         #expect(code == 0, "\(serveLog)")
-        let report = try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any], "\(stderr.suffix(2000))")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: stdout) as? [String: Any], "\(stderr.suffix(2000))")
         #expect((report["models"] as? [String])?.contains(ServeHarness.llama8B) == true)
         #expect(report["openai_chat"] as? String == "hello from openai")
         #expect(report["openai_stream"] as? String == "streamed from openai")
@@ -88,20 +96,25 @@ struct OfficialClientTests {
     /// Runs a Python client script (in `scripts/`, given the server's URL, the key and
     /// `arguments`) against `server` to completion, then stops the server: the clients' exit
     /// status, stdout and stderr, and the server's.
-    static func runClients(_ python: URL, script: String, arguments: [String], server: BrokerServeProcess, home: URL) throws
+    static func runClients(_ python: URL, script: String, arguments: [String], server: BrokerServeProcess, home: URL)
+        throws
         -> (Int32, Data, String, Int32, String)
     {
         let child = try ChildProcess(
             python.path,
-            [BrokerServeProcess.repositoryRoot.appendingPathComponent("scripts/" + script).path, server.baseURL, Self.key]
+            [
+                BrokerServeProcess.repositoryRoot.appendingPathComponent("scripts/" + script).path, server.baseURL,
+                Self.key,
+            ]
                 + arguments,
-            environment: ["PATH": "/usr/bin:/bin", "HF_HUB_DISABLE_TELEMETRY": "1", "HOME": home.path, "NO_PROXY": "127.0.0.1"])
+            environment: [
+                "PATH": "/usr/bin:/bin", "HF_HUB_DISABLE_TELEMETRY": "1", "HOME": home.path, "NO_PROXY": "127.0.0.1",
+            ])
         let (stdout, stderrData) = child.readOutputs()
         let status = child.wait().code
         let (code, serveLog) = server.terminate()
         return (status, stdout, String(decoding: stderrData, as: UTF8.self), code, serveLog)
     }
-
 
     @Test("SIGTERM lets a stream in flight finish, then the process exits 0")
     func sigtermWithStreamInFlight() async throws {
@@ -116,7 +129,9 @@ struct OfficialClientTests {
         let body = try JSONSerialization.data(withJSONObject: ServeHarness.chat("l8", extra: ["stream": true]))
         let request = HTTPRequest(
             method: "POST", url: server.baseURL + "/v1/chat/completions",
-            headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Authorization", "Bearer \(Self.key)")],
+            headers: [
+                HTTPHeader("Content-Type", "application/json"), HTTPHeader("Authorization", "Bearer \(Self.key)"),
+            ],
             body: Array(body))
         let inFlight = Task { try await CurlTransport.shared.send(request) }
         // Wait until the simulator has started answering, then ask the server to stop.

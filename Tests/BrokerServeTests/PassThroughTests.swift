@@ -12,13 +12,17 @@ struct PassThroughTests {
     /// provider (acme, Together-style).
     static let models = [ServeHarness.llama8B, "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"]
 
-    static var tools: [[String: Any]] { [[
-        "type": "function",
-        "function": [
-            "name": "get_weather", "description": "Weather for a city",
-            "parameters": ["type": "object", "properties": ["query": ["type": "string"]]],
-        ],
-    ]] }
+    static var tools: [[String: Any]] {
+        [
+            [
+                "type": "function",
+                "function": [
+                    "name": "get_weather", "description": "Weather for a city",
+                    "parameters": ["type": "object", "properties": ["query": ["type": "string"]]],
+                ],
+            ]
+        ]
+    }
 
     /// The arguments the simulator answers with for this prompt.
     static func expectedArguments(_ prompt: String) -> String {
@@ -51,7 +55,8 @@ struct PassThroughTests {
         let prompt = #"Weather in "Paris", Île-de-France?"#
         let plain = try await h.send(
             "POST", "/v1/chat/completions",
-            json: ServeHarness.chat(model, prompt, extra: ["tools": Self.tools, "user": "u-42", "parallel_tool_calls": false]))
+            json: ServeHarness.chat(
+                model, prompt, extra: ["tools": Self.tools, "user": "u-42", "parallel_tool_calls": false]))
         #expect(plain.status == 200, "\(plain.text)")
         let answer = try JSONParser.parse(plain.body)
         let choice = try #require(answer["choices"]?.arrayValue?.first)
@@ -114,10 +119,13 @@ struct PassThroughTests {
         #expect(choices.first?["logprobs"]?["content"]?.arrayValue?.first?["token"] == "two ")
         #expect(choices.first?["message"]?["reasoning_content"] == "Thinking it over first.")
         // OpenAI-style hosts send a system fingerprint; it comes through untouched.
-        if model != ServeHarness.llama8B { #expect(plain["system_fingerprint"]?.stringValue?.hasPrefix("fp_sim_") == true) }
+        if model != ServeHarness.llama8B {
+            #expect(plain["system_fingerprint"]?.stringValue?.hasPrefix("fp_sim_") == true)
+        }
 
         let streamed = try await h.send(
-            "POST", "/v1/chat/completions", json: ServeHarness.chat(model, extra: extra.merging(["stream": true]) { $1 }))
+            "POST", "/v1/chat/completions",
+            json: ServeHarness.chat(model, extra: extra.merging(["stream": true]) { $1 }))
         let chunks = try Self.chunks(streamed)
         for index in 0..<2 {
             let mine = chunks.compactMap { chunk in
@@ -176,9 +184,15 @@ struct PassThroughTests {
         defer { Task { await h.stop() } }
         let messages: [[String: Any]] = [
             ["role": "user", "content": "Weather in Paris?"],
-            ["role": "assistant", "content": NSNull(), "tool_calls": [[
-                "id": "call_1", "type": "function", "function": ["name": "get_weather", "arguments": #"{"query":"Paris"}"#],
-            ]]],
+            [
+                "role": "assistant", "content": NSNull(),
+                "tool_calls": [
+                    [
+                        "id": "call_1", "type": "function",
+                        "function": ["name": "get_weather", "arguments": #"{"query":"Paris"}"#],
+                    ]
+                ],
+            ],
             ["role": "tool", "tool_call_id": "call_1", "content": "18 degrees"],
         ]
         let response = try await h.send(
@@ -201,7 +215,8 @@ struct PassThroughTests {
         defer { Task { await h.stop() } }
         // The first try sends its role chunk, then the connection drops: no output yet.
         h.simulator.inject(.truncatedStream, pathPrefix: "/v1/chat/completions", count: 1)
-        let response = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8", extra: ["stream": true]))
+        let response = try await h.send(
+            "POST", "/v1/chat/completions", json: ServeHarness.chat("l8", extra: ["stream": true]))
         #expect(response.status == 200, "\(response.text)")
         let chunks = try Self.chunks(response)
         let roles = chunks.compactMap { $0["choices"]?.arrayValue?.first?["delta"]?["role"] }
@@ -219,15 +234,18 @@ struct PassThroughTests {
         h.simulator.inject(.truncatedStream, pathPrefix: "/v1/chat/completions", count: 1)
         let prompt = "a long enough question to split the arguments into many fragments"
         let response = try await h.send(
-            "POST", "/v1/chat/completions", json: ServeHarness.chat("l8", prompt, extra: ["tools": Self.tools, "stream": true]))
+            "POST", "/v1/chat/completions",
+            json: ServeHarness.chat("l8", prompt, extra: ["tools": Self.tools, "stream": true]))
         #expect(response.status == 200)
         let chunks = try Self.chunks(response)
         let fragments = chunks.compactMap {
-            $0["choices"]?.arrayValue?.first?["delta"]?["tool_calls"]?.arrayValue?.first?["function"]?["arguments"]?.stringValue
+            $0["choices"]?.arrayValue?.first?["delta"]?["tool_calls"]?.arrayValue?.first?["function"]?["arguments"]?
+                .stringValue
         }
         #expect(!fragments.isEmpty, "part of the call reached the client")
         #expect(fragments.joined() != Self.expectedArguments(prompt))
         #expect(chunks.last?["error"] != nil, "\(response.text)")
-        #expect(h.simulator.requests.filter { $0.path == "/v1/chat/completions" }.count == 1, "no second try after output")
+        #expect(
+            h.simulator.requests.filter { $0.path == "/v1/chat/completions" }.count == 1, "no second try after output")
     }
 }

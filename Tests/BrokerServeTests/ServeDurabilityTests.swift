@@ -24,7 +24,8 @@ struct ServeDurabilityTests {
         let simulator = ProviderSimulator(fixtures: SimulatorFixtures())
         try simulator.start()
         defer { simulator.stop() }
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-durable-\(UUID().uuidString)")
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "broker-durable-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let registry = dir.appendingPathComponent("provider_registry.json")
@@ -35,7 +36,8 @@ struct ServeDurabilityTests {
         environment["BROKER_REGISTRY"] = registry.path
         environment["BROKER_STORE"] = dir.appendingPathComponent("market.sqlite3").path
         #expect(try BrokerServeProcess.run(["refresh", "--provider", "hf"], environment: environment) == 0)
-        let server = try BrokerServeProcess(["--no-initial-refresh", "--refresh-every", "off"], environment: environment)
+        let server = try BrokerServeProcess(
+            ["--no-initial-refresh", "--refresh-every", "off"], environment: environment)
 
         let load = LoadState()
         let request = HTTPRequest(
@@ -50,7 +52,11 @@ struct ServeDurabilityTests {
                 while !load.stopped {
                     do {
                         let response = try await CurlTransport.shared.send(request)
-                        if response.status == 200 { load.answer() } else { load.problem("HTTP \(response.status): \(response.text)") }
+                        if response.status == 200 {
+                            load.answer()
+                        } else {
+                            load.problem("HTTP \(response.status): \(response.text)")
+                        }
                     } catch {
                         load.problem("\(error)")
                         try? await Task.sleep(for: .milliseconds(20))
@@ -73,7 +79,8 @@ struct ServeDurabilityTests {
         let finalEnvironment = environment
         let (code, output) = try await onOwnThread { () throws -> (Int32, String) in
             let child = try ChildProcess(
-                BrokerServeProcess.executable.path, ["usage", "--format", "json"], environment: finalEnvironment, errors: .null)
+                BrokerServeProcess.executable.path, ["usage", "--format", "json"], environment: finalEnvironment,
+                errors: .null)
             let text = String(decoding: child.output?.readAllRetryingInterrupts() ?? Data(), as: UTF8.self)
             return (child.wait().code, text)
         }

@@ -33,7 +33,9 @@ final class ServeHarness: Sendable {
         simulator = ProviderSimulator(fixtures: fixtures)
         try simulator.start()
         // A directory of an earlier harness (stopped with `keepFiles`) brings its store along.
-        dir = directory ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-serve-\(UUID().uuidString)")
+        dir =
+            directory
+            ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("broker-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         registryPath = dir.appendingPathComponent("provider_registry.json").path
         // `storeLocation`: another store (a postgresql:// URI) instead of a fresh file.
@@ -41,9 +43,12 @@ final class ServeHarness: Sendable {
         try editRegistry(Self.registryText(simulator)).write(toFile: registryPath, atomically: true, encoding: .utf8)
         let registry = try RegistryLoader().load(path: registryPath)
         let store: any MarketStore =
-            storeLocation == nil ? try MarketplaceStore(path: storePath, busyTimeoutMs: storeBusyTimeoutMs) : try StoreLocation.open(storePath)
+            storeLocation == nil
+            ? try MarketplaceStore(path: storePath, busyTimeoutMs: storeBusyTimeoutMs)
+            : try StoreLocation.open(storePath)
         self.store = store
-        var configuration = ServeConfiguration(port: 0, refreshIntervalMs: nil, refreshAtStart: false, gracePeriodMs: 5_000)
+        var configuration = ServeConfiguration(
+            port: 0, refreshIntervalMs: nil, refreshAtStart: false, gracePeriodMs: 5_000)
         configuration.threadModel = model.threadModel
         configure(&configuration)
         let environment = Self.environment

@@ -19,7 +19,8 @@ struct TLSServeTests {
         try ProviderSimulator.writeTestCABundle(in: dir.path)
     }
 
-    @Test("with a certificate and key, chat and health answer over HTTPS to a client that trusts it, and to nobody else")
+    @Test(
+        "with a certificate and key, chat and health answer over HTTPS to a client that trusts it, and to nobody else")
     func servesHTTPS() async throws {
         let h = try await ServeHarness(configure: { $0.tls = Self.identity })
         let bundle = try Self.bundle(in: h.dir)
@@ -27,9 +28,11 @@ struct TLSServeTests {
         let health = try await CurlTransport.shared.send(HTTPRequest(url: base + "/health", caBundlePath: bundle))
         #expect(health.status == 200)
         let body = try JSONSerialization.data(withJSONObject: ServeHarness.chat("l8", "over tls"))
-        let chat = try await CurlTransport.shared.send(HTTPRequest(
-            method: "POST", url: base + "/v1/chat/completions", headers: [HTTPHeader("Content-Type", "application/json")],
-            body: Array(body), caBundlePath: bundle))
+        let chat = try await CurlTransport.shared.send(
+            HTTPRequest(
+                method: "POST", url: base + "/v1/chat/completions",
+                headers: [HTTPHeader("Content-Type", "application/json")],
+                body: Array(body), caBundlePath: bundle))
         #expect(chat.status == 200)
         #expect(chat.text.contains("over tls"))
         // A client that trusts only the system's authorities refuses the certificate.
@@ -42,7 +45,9 @@ struct TLSServeTests {
         await h.stop()
     }
 
-    @Test("broker serve --tls-cert/--tls-key listens on https; a missing or wrong file is named (65), and one flag alone is refused (64)")
+    @Test(
+        "broker serve --tls-cert/--tls-key listens on https; a missing or wrong file is named (65), and one flag alone is refused (64)"
+    )
     func cliFlags() async throws {
         let (dir, environment) = try BrokerServeProcess.scratch("tls")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -61,7 +66,9 @@ struct TLSServeTests {
         #expect(swapped.0 == 65 && swapped.1.contains("holds no PEM certificate"), "\(swapped)")
 
         let server = try await onOwnThread {
-            try BrokerServeProcess(["--no-initial-refresh", "--refresh-every", "off", "--tls-cert", cert, "--tls-key", key], environment: environment)
+            try BrokerServeProcess(
+                ["--no-initial-refresh", "--refresh-every", "off", "--tls-cert", cert, "--tls-key", key],
+                environment: environment)
         }
         let health = try await CurlTransport.shared.send(
             HTTPRequest(url: "https://127.0.0.1:\(server.port)/health", caBundlePath: cert))

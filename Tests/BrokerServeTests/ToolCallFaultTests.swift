@@ -27,8 +27,11 @@ struct ToolCallFaultTests {
         let name = try #require(names.first)
         #expect(fragments.count == 3, "exactly the pieces sent before the break")
         let full = PassThroughTests.expectedArguments(prompt)
-        #expect(full.hasPrefix(fragments.joined()) && fragments.joined() != full, "a truncated call, never a made-up end")
-        #expect(!chunks.contains { $0["choices"]?.arrayValue?.first?["finish_reason"]?.stringValue != nil }, "no finish reason")
+        #expect(
+            full.hasPrefix(fragments.joined()) && fragments.joined() != full, "a truncated call, never a made-up end")
+        #expect(
+            !chunks.contains { $0["choices"]?.arrayValue?.first?["finish_reason"]?.stringValue != nil },
+            "no finish reason")
 
         let error = try #require(chunks.last?["error"], "\(response.text)")
         #expect(error["code"] == "upstream_failed")
@@ -39,8 +42,10 @@ struct ToolCallFaultTests {
         let delivered = name.utf8.count + fragments.joined().utf8.count
         #expect(usage["output_tokens"]?.intValue.map(Int64.init) == RouteRequest.estimateTokens(utf8Count: delivered))
         #expect((usage["input_tokens"]?.intValue ?? 0) > 0)
-        let cost = try #require(error["cost_nano_usd"]?.intValue, "the offer is priced, so the delivered part has a cost")
-        #expect(h.simulator.requests.filter { $0.path == "/v1/chat/completions" }.count == 1, "no second try after output")
+        let cost = try #require(
+            error["cost_nano_usd"]?.intValue, "the offer is priced, so the delivered part has a cost")
+        #expect(
+            h.simulator.requests.filter { $0.path == "/v1/chat/completions" }.count == 1, "no second try after output")
 
         let rows = try #require(ServeHarness.json(try await h.send("GET", "/v1/usage?by=provider")) as? [[String: Any]])
         let hf = try #require(rows.first { $0["provider"] as? String == "hf" })

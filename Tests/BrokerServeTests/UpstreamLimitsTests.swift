@@ -16,7 +16,9 @@ struct UpstreamLimitsTests {
         }
     }
 
-    @Test("an upstream that sends nothing within the first-byte timeout is given up on in time and the next offer answers", arguments: ServeModel.allCases)
+    @Test(
+        "an upstream that sends nothing within the first-byte timeout is given up on in time and the next offer answers",
+        arguments: ServeModel.allCases)
     func slowFirstByteFailsOver(_ model: ServeModel) async throws {
         let h = try await ServeHarness(model: model, editRegistry: Self.firstByteTimeout(300))
         // The slow answer comes after 8 s, far beyond the bound below, so a loaded CI machine has
@@ -31,7 +33,9 @@ struct UpstreamLimitsTests {
         await h.stop()
     }
 
-    @Test("every upstream too slow is a 503 that names the timeout, well before the slow answers would have come", arguments: ServeModel.allCases)
+    @Test(
+        "every upstream too slow is a 503 that names the timeout, well before the slow answers would have come",
+        arguments: ServeModel.allCases)
     func everyUpstreamTooSlow(_ model: ServeModel) async throws {
         let h = try await ServeHarness(model: model, editRegistry: Self.firstByteTimeout(200))
         // Answers after 8 s: four attempts with a 200 ms first-byte timeout take under a second, and
@@ -64,10 +68,11 @@ struct UpstreamLimitsTests {
         #expect(answers.count == prompts.count)
         #expect(answers.allSatisfy { $0.1 == 200 })
         #expect(Set(answers.compactMap(\.2)).count == prompts.count)
-        #expect(answers.allSatisfy { answer in
-            guard let id = answer.2, id.hasPrefix("req_"), id.count == 36 else { return false }
-            return id.dropFirst(4).allSatisfy { $0.isHexDigit && !$0.isUppercase }
-        })
+        #expect(
+            answers.allSatisfy { answer in
+                guard let id = answer.2, id.hasPrefix("req_"), id.count == 36 else { return false }
+                return id.dropFirst(4).allSatisfy { $0.isHexDigit && !$0.isUppercase }
+            })
         await h.stop()
     }
 }

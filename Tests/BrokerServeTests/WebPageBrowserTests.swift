@@ -41,7 +41,8 @@ struct WebPageBrowserTests {
     @Test("filtered to region EU by the URL, the page shows only EU offers as cards, with prices and badges")
     func regionFilter() async throws {
         guard let chromium = Self.chromium() else {
-            Issue.record("chromium is not installed: run scripts/bootstrap.sh (apt-get install chromium) or set $CHROMIUM")
+            Issue.record(
+                "chromium is not installed: run scripts/bootstrap.sh (apt-get install chromium) or set $CHROMIUM")
             return
         }
         let h = try await ServeHarness()
@@ -61,7 +62,8 @@ struct WebPageBrowserTests {
 
         let shot = h.dir.appendingPathComponent("marketplace.png")
         _ = try await Self.run(
-            chromium, ["--screenshot=\(shot.path)", "--window-size=1280,900", "--hide-scrollbars", h.baseURL + "/?region=eu"],
+            chromium,
+            ["--screenshot=\(shot.path)", "--window-size=1280,900", "--hide-scrollbars", h.baseURL + "/?region=eu"],
             profile: profile)
         let png = try Data(contentsOf: shot)
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
@@ -75,7 +77,8 @@ struct WebPageBrowserTests {
     @Test("a market of hundreds of offers draws only the first 500 cards and says how many match")
     func manyOffers() async throws {
         guard let chromium = Self.chromium() else {
-            Issue.record("chromium is not installed: run scripts/bootstrap.sh (apt-get install chromium) or set $CHROMIUM")
+            Issue.record(
+                "chromium is not installed: run scripts/bootstrap.sh (apt-get install chromium) or set $CHROMIUM")
             return
         }
         let h = try await ServeHarness(fixtures: .generated(models: 300, providersPerModel: 3))
@@ -92,15 +95,19 @@ struct WebPageBrowserTests {
         await h.stop()
     }
 
-    @Test("the model view sets one model's offers side by side, in euros and dollars with their flags, and draws its price history as SVG")
+    @Test(
+        "the model view sets one model's offers side by side, in euros and dollars with their flags, and draws its price history as SVG"
+    )
     func modelView() async throws {
         guard let chromium = Self.chromium() else {
-            Issue.record("chromium is not installed: run scripts/bootstrap.sh (apt-get install chromium) or set $CHROMIUM")
+            Issue.record(
+                "chromium is not installed: run scripts/bootstrap.sh (apt-get install chromium) or set $CHROMIUM")
             return
         }
         // OVHcloud's own euro catalog beside the Hugging Face router's offers of Llama 3.1 8B, and the ECB's rates.
         let h = try await ServeHarness(editRegistry: { text in
-            guard let start = text.range(of: "\"base_url\": \"")?.upperBound, let end = text[start...].firstIndex(of: "\""),
+            guard let start = text.range(of: "\"base_url\": \"")?.upperBound,
+                let end = text[start...].firstIndex(of: "\""),
                 let close = text.range(of: "]", options: .backwards)
             else { return text }
             let base = String(text[start..<end])
@@ -146,7 +153,9 @@ struct WebPageBrowserTests {
         #expect(points.split(separator: " ").count == 4, "\(points)")  // two prices as steps, then on to now
 
         let shot = h.dir.appendingPathComponent("model.png")
-        _ = try await Self.run(chromium, ["--screenshot=\(shot.path)", "--window-size=1280,800", "--hide-scrollbars", url], profile: profile)
+        _ = try await Self.run(
+            chromium, ["--screenshot=\(shot.path)", "--window-size=1280,800", "--hide-scrollbars", url],
+            profile: profile)
         let png = try Data(contentsOf: shot)
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         if let keep = ProcessInfo.processInfo.environment["BROKER_MODEL_SCREENSHOT_TO"] {
@@ -156,15 +165,19 @@ struct WebPageBrowserTests {
         await h.stop()
     }
 
-    @Test("the usage view shows spend per day by provider in each currency, and what was paid against the cheapest fitting offer")
+    @Test(
+        "the usage view shows spend per day by provider in each currency, and what was paid against the cheapest fitting offer"
+    )
     func usageView() async throws {
         guard let chromium = Self.chromium() else {
-            Issue.record("chromium is not installed: run scripts/bootstrap.sh (apt-get install chromium) or set $CHROMIUM")
+            Issue.record(
+                "chromium is not installed: run scripts/bootstrap.sh (apt-get install chromium) or set $CHROMIUM")
             return
         }
         let model = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
         let h = try await ServeHarness(editRegistry: { text in
-            guard let start = text.range(of: "\"base_url\": \"")?.upperBound, let end = text[start...].firstIndex(of: "\""),
+            guard let start = text.range(of: "\"base_url\": \"")?.upperBound,
+                let end = text[start...].firstIndex(of: "\""),
                 let close = text.range(of: "]", options: .backwards)
             else { return text }
             let base = String(text[start..<end])
@@ -180,7 +193,8 @@ struct WebPageBrowserTests {
         // The cheapest (the euro offer), then the registry's first (acme, in dollars, dearer).
         let cheap = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat(model))
         #expect(cheap.status == 200)
-        let preferred = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat(model, extra: ["broker": ["policy": "preferred"]]))
+        let preferred = try await h.send(
+            "POST", "/v1/chat/completions", json: ServeHarness.chat(model, extra: ["broker": ["policy": "preferred"]]))
         #expect(preferred.status == 200)
         _ = try await h.send("GET", "/v1/usage")  // flushes the group-committed ledger
         let profile = h.dir.appendingPathComponent("chromium-profile")
@@ -195,7 +209,8 @@ struct WebPageBrowserTests {
         #expect(dollars.contains("data-currency=\"USD\""))
         let savings = dom.components(separatedBy: "<tr class=\"savings-row\"").dropFirst()
         let acme = try #require(savings.first { $0.contains("data-provider=\"acme\"") })
-        let overpaid = acme.components(separatedBy: "<td class=\"overpaid\">").dropFirst().first?.prefix { $0 != "<" } ?? ""
+        let overpaid =
+            acme.components(separatedBy: "<td class=\"overpaid\">").dropFirst().first?.prefix { $0 != "<" } ?? ""
         #expect(overpaid.hasPrefix("$0.") && overpaid != "$0", "\(acme)")
         await h.stop()
     }

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Capability-aware routing: known support first, unknown next, known lack never")
 struct CapabilityRoutingTests {
-    static func offer(_ provider: String, input: Int64, tools: Bool? = nil, schema: Bool? = nil, vision: Bool? = nil) -> Offer {
+    static func offer(_ provider: String, input: Int64, tools: Bool? = nil, schema: Bool? = nil, vision: Bool? = nil)
+        -> Offer
+    {
         var offer = Offer(
             provider: provider, model: "m", task: .conversational,
             price: OfferPrice(input: .amount(PicoUSD(input)), output: .amount(PicoUSD(input))),
@@ -23,7 +25,10 @@ struct CapabilityRoutingTests {
             Self.offer("d", input: 300, tools: true),
         ]
         var request = RouteRequest(model: "m", estimatedInputTokens: 10, estimatedOutputTokens: 10)
-        #expect(Router.plan(request, offers: offers, registryOrder: order).candidates.map(\.provider) == ["c", "b", "d", "a"])
+        #expect(
+            Router.plan(request, offers: offers, registryOrder: order).candidates.map(\.provider) == [
+                "c", "b", "d", "a",
+            ])
         request.capabilities = [.tools]
         let plan = Router.plan(request, offers: offers, registryOrder: order)
         #expect(plan.candidates.map(\.provider) == ["d", "a", "b"], "known support in price order, then unknown")
@@ -43,7 +48,8 @@ struct CapabilityRoutingTests {
         #expect(plan.candidates.map(\.provider) == ["b", "a"])
         #expect(plan.excluded.map(\.reason) == ["does not support vision (the request uses it)"])
         request.capabilities = [.jsonSchema]
-        #expect(Router.plan(request, offers: offers, registryOrder: order).candidates.map(\.provider) == ["c", "a", "b"])
+        #expect(
+            Router.plan(request, offers: offers, registryOrder: order).candidates.map(\.provider) == ["c", "a", "b"])
     }
 
     @Test func aChatRequestSaysWhichCapabilitiesItUses() {
@@ -58,17 +64,20 @@ struct CapabilityRoutingTests {
         ])
         #expect(RouteRequest.capabilities(parameters: parameters, messages: [image]) == [.tools, .jsonSchema, .vision])
         let plain = JSONObject([("tools", []), ("response_format", ["type": "json_object"])])
-        #expect(RouteRequest.capabilities(parameters: plain, messages: [ChatMessage(role: "user", content: "hi")]).isEmpty)
+        #expect(
+            RouteRequest.capabilities(parameters: plain, messages: [ChatMessage(role: "user", content: "hi")]).isEmpty)
     }
 }
 
 @Suite("The registry declares capabilities")
 struct RegistryCapabilityTests {
     func load(_ capabilities: String) throws(RegistryError) -> Registry {
-        try RegistryLoader().parse(Array("""
-            {"version": 1, "providers": [{"key": "local", "adapter": "openai-compatible", "base_url": "http://127.0.0.1:11434/v1",
-              "capabilities": \(capabilities)}]}
-            """.utf8), file: "reg.json", directory: "/tmp")
+        try RegistryLoader().parse(
+            Array(
+                """
+                {"version": 1, "providers": [{"key": "local", "adapter": "openai-compatible", "base_url": "http://127.0.0.1:11434/v1",
+                  "capabilities": \(capabilities)}]}
+                """.utf8), file: "reg.json", directory: "/tmp")
     }
 
     @Test func declaredCapabilitiesAreReadAndBadOnesNamed() throws {

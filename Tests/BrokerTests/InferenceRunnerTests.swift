@@ -37,7 +37,9 @@ final class ScriptedProvider: ProviderInterface, @unchecked Sendable {
         }
     }
 
-    func streamInference(_ request: InferenceRequest) async throws(ProviderError) -> AsyncThrowingStream<InferenceEvent, any Error> {
+    func streamInference(_ request: InferenceRequest) async throws(ProviderError) -> AsyncThrowingStream<
+        InferenceEvent, any Error
+    > {
         let step = next()
         return AsyncThrowingStream { c in
             switch step {
@@ -63,34 +65,43 @@ struct InferenceRunnerTests {
         store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
     }
 
-    let registry = Registry(path: "t", entries: [
-        ProviderEntry(key: "a", adapter: "x", baseURL: "https://a.example", index: 0),
-        ProviderEntry(key: "b", adapter: "x", baseURL: "https://b.example", index: 1),
-    ])
+    let registry = Registry(
+        path: "t",
+        entries: [
+            ProviderEntry(key: "a", adapter: "x", baseURL: "https://a.example", index: 0),
+            ProviderEntry(key: "b", adapter: "x", baseURL: "https://b.example", index: 1),
+        ])
 
     func runner(_ providers: [String: ScriptedProvider]) -> InferenceRunner {
         let cache = ProviderCache(registry: registry) { entry throws(ProviderError) in
             guard let p = providers[entry.key] else { throw ProviderError(.badInput, message: "none") }
             return p
         }
-        return InferenceRunner(store: store, providers: cache, registry: registry, redactor: Redactor(secrets: ["sekret-value"]))
+        return InferenceRunner(
+            store: store, providers: cache, registry: registry, redactor: Redactor(secrets: ["sekret-value"]))
     }
 
     func plan() -> RoutePlan {
         let price = OfferPrice(input: .amount(PicoUSD(150_000)), output: .amount(PicoUSD(600_000)))
-        return RoutePlan(candidates: [
-            Offer(provider: "a", model: "m", task: .conversational, price: price),
-            Offer(provider: "b", model: "m", task: .conversational, price: price),
-        ], excluded: [])
+        return RoutePlan(
+            candidates: [
+                Offer(provider: "a", model: "m", task: .conversational, price: price),
+                Offer(provider: "b", model: "m", task: .conversational, price: price),
+            ], excluded: [])
     }
 
-    let request = InferenceRequest(model: "m", task: .conversational, messages: [ChatMessage(role: "user", content: "hi")])
+    let request = InferenceRequest(
+        model: "m", task: .conversational, messages: [ChatMessage(role: "user", content: "hi")])
 
-    @Test("each failover trigger moves to the next offer", arguments: [
-        ProviderError(.transport, message: "refused"), ProviderError(.timeout, message: "first byte"),
-        ProviderError(.providerError, status: 408, message: "timeout"), ProviderError(.rateLimited, status: 429, message: "slow", retryAfterMs: 60_000),
-        ProviderError(.providerError, status: 503, message: "down"), ProviderError(.notServed, status: 404, message: "no model"),
-    ])
+    @Test(
+        "each failover trigger moves to the next offer",
+        arguments: [
+            ProviderError(.transport, message: "refused"), ProviderError(.timeout, message: "first byte"),
+            ProviderError(.providerError, status: 408, message: "timeout"),
+            ProviderError(.rateLimited, status: 429, message: "slow", retryAfterMs: 60_000),
+            ProviderError(.providerError, status: 503, message: "down"),
+            ProviderError(.notServed, status: 404, message: "no model"),
+        ])
     func failoverTriggers(error: ProviderError) async throws {
         let a = ScriptedProvider(key: "a", [.fail(error)])
         let b = ScriptedProvider(key: "b", [.answer("from b", TokenUsage(inputTokens: 10, outputTokens: 20))])
@@ -108,7 +119,8 @@ struct InferenceRunnerTests {
 
     @Test("a refused credential on one offer moves on to the next: another provider has its own")
     func authFailsOver() async {
-        let a = ScriptedProvider(key: "a", [.fail(ProviderError(.auth, status: 401, message: "token sekret-value refused"))])
+        let a = ScriptedProvider(
+            key: "a", [.fail(ProviderError(.auth, status: 401, message: "token sekret-value refused"))])
         let b = ScriptedProvider(key: "b", [.answer("other", nil)])
         let result = await runner(["a": a, "b": b]).run(request, plan: plan(), requestID: "r-auth")
         guard case .success(let done) = result else { Issue.record("expected an answer from b"); return }
@@ -119,7 +131,9 @@ struct InferenceRunnerTests {
 
     @Test("bad input is not retried elsewhere")
     func noFailover() async {
-        for (error, kind) in [(ProviderError(.badInput, status: 422, message: "bad sekret-value"), RunFailure.Kind.badInput)] {
+        for (error, kind) in [
+            (ProviderError(.badInput, status: 422, message: "bad sekret-value"), RunFailure.Kind.badInput)
+        ] {
             let a = ScriptedProvider(key: "a", [.fail(error)])
             let b = ScriptedProvider(key: "b", [])
             let result = await runner(["a": a, "b": b]).run(request, plan: plan(), requestID: "r-\(kind)")
@@ -159,8 +173,12 @@ struct InferenceRunnerTests {
 
     @Test("a short Retry-After is waited out once on the same offer")
     func shortRetryAfter() async throws {
-        let a = ScriptedProvider(key: "a", [.fail(ProviderError(.rateLimited, status: 429, message: "slow", retryAfterMs: 50)), .answer("ok", nil)])
-        let result = try await runner(["a": a, "b": ScriptedProvider(key: "b", [])]).run(request, plan: plan(), requestID: "r2").get()
+        let a = ScriptedProvider(
+            key: "a",
+            [.fail(ProviderError(.rateLimited, status: 429, message: "slow", retryAfterMs: 50)), .answer("ok", nil)])
+        let result = try await runner(["a": a, "b": ScriptedProvider(key: "b", [])]).run(
+            request, plan: plan(), requestID: "r2"
+        ).get()
         #expect(result.attempts.map(\.provider) == ["a", "a"])
         #expect(result.cost == nil)  // no usage reported: cost unknown, never zero
     }
@@ -186,18 +204,23 @@ struct LedgerWriterTests {
         let store = fixture.store
         let writer = LedgerWriter(store: store, delayMs: 50, maxBatch: 7)
         for i in 0..<30 {
-            await writer.record(UsageRecord(
-                requestID: "r\(i)", attempt: 1, at: Int64(i), provider: "a", model: "m", task: .conversational,
-                inputTokens: 1, outputTokens: 1, costPicoUSD: 1000, latencyMs: 1))
+            await writer.record(
+                UsageRecord(
+                    requestID: "r\(i)", attempt: 1, at: Int64(i), provider: "a", model: "m", task: .conversational,
+                    inputTokens: 1, outputTokens: 1, costPicoUSD: 1000, latencyMs: 1))
         }
-        await writer.record(UsageRecord(requestID: "r0", attempt: 1, at: 0, provider: "a", model: "m", task: .conversational, latencyMs: 1))
+        await writer.record(
+            UsageRecord(
+                requestID: "r0", attempt: 1, at: 0, provider: "a", model: "m", task: .conversational, latencyMs: 1))
         await writer.flush()
         let rows = try await store.usage(sinceMs: 0, by: .provider)
         #expect(rows.first?.requests == 30)
         #expect(rows.first?.costPicoUSD == 30_000)
     }
 
-    @Test("client keys' spending adds up exactly by name, in the same commit as the attempts", arguments: StoreBackend.all)
+    @Test(
+        "client keys' spending adds up exactly by name, in the same commit as the attempts", arguments: StoreBackend.all
+    )
     func keySpending(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store
@@ -206,13 +229,17 @@ struct LedgerWriterTests {
         writer.charge(keyName: "team", pico: 1_500)
         writer.charge(keyName: "team", pico: 2_500)
         writer.charge(keyName: "ci", pico: 7)
-        writer.enqueue(UsageRecord(requestID: "r1", attempt: 1, at: 1, provider: "a", model: "m", task: .conversational, latencyMs: 1))
+        writer.enqueue(
+            UsageRecord(
+                requestID: "r1", attempt: 1, at: 1, provider: "a", model: "m", task: .conversational, latencyMs: 1))
         await writer.flush()
         #expect(try await store.keySpending() == ["team": 4_000, "ci": 7])
         try await store.addKeySpending(["team": Int64.max / 2, "new": 1], nowMs: 2)
         #expect(try await store.keySpending() == ["team": Int64.max / 2 + 4_000, "ci": 7, "new": 1])
         // An overflow is an error and changes nothing, never a wrapped amount.
-        await #expect(throws: (any Error).self) { try await store.addKeySpending(["team": Int64.max / 2 + 1], nowMs: 3) }
+        await #expect(throws: (any Error).self) {
+            try await store.addKeySpending(["team": Int64.max / 2 + 1], nowMs: 3)
+        }
         #expect(try await store.keySpending()["team"] == Int64.max / 2 + 4_000)
         #expect(try await store.usage(sinceMs: 0, by: .provider).first?.requests == 1)
     }
@@ -234,13 +261,16 @@ struct LedgerWriterTests {
             inputTokens: 1, outputTokens: 1, costPicoUSD: 1_000, latencyMs: 1)
     }
 
-    @Test("a commit that fails while another process holds the store loses nothing: the attempts and charges are written once it is free, once")
+    @Test(
+        "a commit that fails while another process holds the store loses nothing: the attempts and charges are written once it is free, once"
+    )
     func failedCommitIsRetried() async throws {
         let (store, other) = try Self.lockedStore(busyTimeoutMs: 20)
         let writer = LedgerWriter(store: store, delayMs: 1)
         writer.charge(keyName: "team", pico: 1_500)
         for i in 0..<5 { writer.enqueue(Self.attempt(i)) }
-        #expect(await writer.flush(attempts: 2) == false, "the store is locked: flush gives up after two failed commits")
+        #expect(
+            await writer.flush(attempts: 2) == false, "the store is locked: flush gives up after two failed commits")
         let failing = writer.health
         #expect(failing.failedCommits >= 2)
         #expect(failing.retrying)
@@ -276,7 +306,9 @@ struct LedgerWriterTests {
         #expect(try await store.usage(sinceMs: 0, by: .provider).first?.requests == 10)
     }
 
-    @Test("a charge that would take a key past 2^63 pico-USD is given up and counted; the attempts and other keys' charges are written", arguments: StoreBackend.all)
+    @Test(
+        "a charge that would take a key past 2^63 pico-USD is given up and counted; the attempts and other keys' charges are written",
+        arguments: StoreBackend.all)
     func overflowingChargeIsGivenUp(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store
@@ -292,7 +324,9 @@ struct LedgerWriterTests {
         #expect(writer.health.failedCommits == 1)
     }
 
-    @Test("commit returns only once the row is committed: while another process holds the store it waits, and the row is there when it returns")
+    @Test(
+        "commit returns only once the row is committed: while another process holds the store it waits, and the row is there when it returns"
+    )
     func commitWaitsForItsRow() async throws {
         let (store, other) = try Self.lockedStore(busyTimeoutMs: 10_000)
         let writer = LedgerWriter(store: store, delayMs: 1)
@@ -309,7 +343,9 @@ struct LedgerWriterTests {
         #expect(await committing.value)
         // Read through a connection of its own, as another process would.
         let reader = try SQLiteConnection(path: store.path)
-        #expect(try reader.firstRow("SELECT count(*) FROM usage WHERE request_id = 'r1' AND outcome = 'ok'") { $0.int64(0) } == 1)
+        #expect(
+            try reader.firstRow("SELECT count(*) FROM usage WHERE request_id = 'r1' AND outcome = 'ok'") { $0.int64(0) }
+                == 1)
         #expect(writer.health.failedCommits == 0)
     }
 
@@ -319,7 +355,8 @@ struct LedgerWriterTests {
         let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
         let writer = LedgerWriter(store: store, delayMs: 20)
         func sent(_ i: Int) -> UsageRecord {
-            UsageRecord(requestID: "r\(i)", attempt: 1, at: Int64(i), provider: "a", model: "m", task: .conversational,
+            UsageRecord(
+                requestID: "r\(i)", attempt: 1, at: Int64(i), provider: "a", model: "m", task: .conversational,
                 latencyMs: 0, outcome: UsageRecord.sentOutcome)
         }
         writer.enqueue(sent(1))
@@ -340,7 +377,9 @@ struct LedgerWriterTests {
         #expect(after.unknownOutcomes == 0 && after.attempts == 2 && after.costPicoUSD == 2_000)
     }
 
-    @Test("with many requests in flight, every commit returns only once its row can be read by another process, however the commits are grouped")
+    @Test(
+        "with many requests in flight, every commit returns only once its row can be read by another process, however the commits are grouped"
+    )
     func concurrentCommitsAreReadableWhenTheyReturn() async throws {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ledger-\(UUID().uuidString)")
         let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
@@ -352,16 +391,20 @@ struct LedgerWriterTests {
                     let reader = try SQLiteConnection(path: path)
                     for i in 0..<40 {
                         let id = "w\(worker)-\(i)"
-                        writer.enqueue(UsageRecord(
-                            requestID: id, attempt: 1, at: 1, provider: "a", model: "m", task: .conversational, latencyMs: 0,
-                            outcome: UsageRecord.sentOutcome))
+                        writer.enqueue(
+                            UsageRecord(
+                                requestID: id, attempt: 1, at: 1, provider: "a", model: "m", task: .conversational,
+                                latencyMs: 0,
+                                outcome: UsageRecord.sentOutcome))
                         try await Task.sleep(for: .microseconds(Int.random(in: 0...800)))
-                        let committed = await writer.commit(UsageRecord(
-                            requestID: id, attempt: 1, at: 2, provider: "a", model: "m", task: .conversational,
-                            inputTokens: 1, outputTokens: 1, costPicoUSD: 1_000, latencyMs: 1))
+                        let committed = await writer.commit(
+                            UsageRecord(
+                                requestID: id, attempt: 1, at: 2, provider: "a", model: "m", task: .conversational,
+                                inputTokens: 1, outputTokens: 1, costPicoUSD: 1_000, latencyMs: 1))
                         #expect(committed)
                         let rows = try reader.firstRow(
-                            "SELECT count(*) FROM usage WHERE request_id = ? AND outcome = 'ok'", [.text(id)]) { $0.int64(0) }
+                            "SELECT count(*) FROM usage WHERE request_id = ? AND outcome = 'ok'", [.text(id)]
+                        ) { $0.int64(0) }
                         #expect(rows == 1, "\(id): its commit returned before another connection could read its row")
                     }
                 }
@@ -369,7 +412,9 @@ struct LedgerWriterTests {
             try await group.waitForAll()
         }
         let total = try #require(try await store.usage(sinceMs: 0, by: .provider).first)
-        #expect(total.requests == 320 && total.attempts == 320 && total.costPicoUSD == 320_000 && total.unknownOutcomes == 0)
+        #expect(
+            total.requests == 320 && total.attempts == 320 && total.costPicoUSD == 320_000 && total.unknownOutcomes == 0
+        )
     }
 
     @Test("flush returns once what was queued before it is written, even while more keeps coming")
@@ -386,9 +431,11 @@ struct LedgerWriterTests {
             let until = Date().addingTimeInterval(3)
             while !stop.load(ordering: .relaxed), Date() < until {
                 for _ in 0..<20 {
-                    writer.enqueue(UsageRecord(
-                        requestID: "r\(i)", attempt: 1, at: Int64(i), provider: "a", model: "m", task: .conversational,
-                        latencyMs: 0, outcome: UsageRecord.sentOutcome))
+                    writer.enqueue(
+                        UsageRecord(
+                            requestID: "r\(i)", attempt: 1, at: Int64(i), provider: "a", model: "m",
+                            task: .conversational,
+                            latencyMs: 0, outcome: UsageRecord.sentOutcome))
                     if i % 2 == 0 { writer.enqueue(Self.attempt(i - 1)) }
                     i += 1
                 }
@@ -407,7 +454,9 @@ struct LedgerWriterTests {
         #expect((early?.requests ?? 0) >= 50)
     }
 
-    @Test("a batch of attempts, written 32 to a statement, skips those already recorded, in the batch or before", arguments: StoreBackend.all)
+    @Test(
+        "a batch of attempts, written 32 to a statement, skips those already recorded, in the batch or before",
+        arguments: StoreBackend.all)
     func batchSkipsRecorded(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store

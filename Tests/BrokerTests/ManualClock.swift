@@ -32,7 +32,9 @@ final class ManualClock: Clock, Sendable {
     var minimumResolution: Duration { .milliseconds(1) }
 
     /// The clock's time in Unix milliseconds.
-    var unixMs: Int64 { startMs + now.offset.components.seconds * 1_000 + now.offset.components.attoseconds / 1_000_000_000_000_000 }
+    var unixMs: Int64 {
+        startMs + now.offset.components.seconds * 1_000 + now.offset.components.attoseconds / 1_000_000_000_000_000
+    }
 
     /// When the earliest sleeper wakes, if one sleeps.
     var nextDeadline: Instant? { state.withLock { $0.sleepers.map(\.deadline).min() } }

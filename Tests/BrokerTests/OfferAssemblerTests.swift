@@ -6,7 +6,9 @@ import Testing
 /// one pass in catalog order gives.
 @Suite("Offer assembly of a large catalog")
 struct OfferAssemblerTests {
-    @Test("assembled in parts, a large catalog keeps the first of each repeated listing, in order, each priced by its own quote")
+    @Test(
+        "assembled in parts, a large catalog keeps the first of each repeated listing, in order, each priced by its own quote"
+    )
     func largeCatalogInParts() {
         let entry = ProviderEntry(
             key: "agg", adapter: "fake", baseURL: "https://agg.example",
@@ -28,7 +30,8 @@ struct OfferAssemblerTests {
         let quotes =
             (0..<unique / 2).map { m in
                 PriceQuote(model: "org/model-\(m)", servedBy: "scaleway", price: tokenPrice("0.\(m % 9 + 1)", "1"))
-            } + (0..<unique / 2).map { m in PriceQuote(model: "org/model-\(m)", price: tokenPrice("2", "\(m % 7 + 1)")) }
+            }
+            + (0..<unique / 2).map { m in PriceQuote(model: "org/model-\(m)", price: tokenPrice("2", "\(m % 7 + 1)")) }
         let offers = OfferAssembler.offers(
             entry: entry, catalog: ModelCatalog(models: listings), quotes: quotes, nowMs: testNow)
 
@@ -37,13 +40,15 @@ struct OfferAssemblerTests {
         for (i, offer) in offers.enumerated() {
             let m = i / 2
             if i % 2 == 0 {
-                guard offer.servedBy == "scaleway", offer.price == tokenPrice("0.\(m % 9 + 1)", "1"), offer.region == .eu
+                guard offer.servedBy == "scaleway", offer.price == tokenPrice("0.\(m % 9 + 1)", "1"),
+                    offer.region == .eu
                 else {
                     Issue.record("offer \(i) is \(offer)")
                     return
                 }
             } else {
-                guard offer.servedBy == "together", offer.price == tokenPrice("2", "\(m % 7 + 1)"), offer.region == .unknown
+                guard offer.servedBy == "together", offer.price == tokenPrice("2", "\(m % 7 + 1)"),
+                    offer.region == .unknown
                 else {
                     Issue.record("offer \(i) is \(offer)")
                     return

@@ -62,7 +62,8 @@ struct PipelinedInsertTests {
         // The connection is usable afterwards, and a good insert stores every row.
         let inserted = try db.inTransaction {
             try db.insertPipelined(
-                count: count, columns: 2, sql: { SQLiteConnection.insertSQL(table: "t", columns: ["a", "b"], rows: $0) }
+                count: count, columns: 2,
+                sql: { SQLiteConnection.insertSQL(table: "t", columns: ["a", "b"], rows: $0) }
             ) { range, rows in
                 for i in range {
                     rows.integer(Int64(i))
@@ -71,7 +72,10 @@ struct PipelinedInsertTests {
             }
         }
         #expect(inserted == count)
-        #expect(try db.firstRow("SELECT count(*), sum(a), max(b) FROM t WHERE b = 'row ' || a") { [$0.int64(0), $0.int64(1)] }
-            == [Int64(count), Int64(count * (count - 1) / 2)])
+        #expect(
+            try db.firstRow("SELECT count(*), sum(a), max(b) FROM t WHERE b = 'row ' || a") {
+                [$0.int64(0), $0.int64(1)]
+            }
+                == [Int64(count), Int64(count * (count - 1) / 2)])
     }
 }

@@ -7,14 +7,16 @@ import Testing
 /// A provider whose answers the test sets: no network, no adapters.
 final class FakeProvider: ProviderInterface, @unchecked Sendable {
     let key: String
-    let state = Mutex<(models: [ModelListing], quotes: [PriceQuote], error: ProviderError?, delayMs: Int)>(([], [], nil, 0))
+    let state = Mutex<(models: [ModelListing], quotes: [PriceQuote], error: ProviderError?, delayMs: Int)>(
+        ([], [], nil, 0))
 
     init(key: String, models: [ModelListing] = [], quotes: [PriceQuote] = []) {
         self.key = key
         state.withLock { $0 = (models, quotes, nil, 0) }
     }
 
-    func set(models: [ModelListing]? = nil, quotes: [PriceQuote]? = nil, error: ProviderError? = nil, delayMs: Int = 0) {
+    func set(models: [ModelListing]? = nil, quotes: [PriceQuote]? = nil, error: ProviderError? = nil, delayMs: Int = 0)
+    {
         state.withLock {
             if let models { $0.models = models }
             if let quotes { $0.quotes = quotes }
@@ -46,19 +48,27 @@ struct PricingRefresherTests {
     }
 
     func registry() -> Registry {
-        Registry(path: "test", entries: [
-            ProviderEntry(
-                key: "agg", adapter: "fake", baseURL: "https://agg.example",
-                servedByRegions: ["scaleway": RegionRecord(region: .eu, countries: ["FR"])], index: 0),
-            ProviderEntry(key: "direct", adapter: "fake", baseURL: "https://direct.example", region: RegionRecord(region: .us), index: 1),
-        ])
+        Registry(
+            path: "test",
+            entries: [
+                ProviderEntry(
+                    key: "agg", adapter: "fake", baseURL: "https://agg.example",
+                    servedByRegions: ["scaleway": RegionRecord(region: .eu, countries: ["FR"])], index: 0),
+                ProviderEntry(
+                    key: "direct", adapter: "fake", baseURL: "https://direct.example",
+                    region: RegionRecord(region: .us), index: 1),
+            ])
     }
 
     static func models(_ n: Int, servedBy: String? = nil) -> [ModelListing] {
-        (0..<n).map { ModelListing(id: "org/model-\($0)", hfID: "org/model-\($0)", servedBy: servedBy, task: .conversational) }
+        (0..<n).map {
+            ModelListing(id: "org/model-\($0)", hfID: "org/model-\($0)", servedBy: servedBy, task: .conversational)
+        }
     }
 
-    func refresher(_ providers: [String: FakeProvider], store: any MarketStore, now: Int64 = 1_000_000, force: Bool = false)
+    func refresher(
+        _ providers: [String: FakeProvider], store: any MarketStore, now: Int64 = 1_000_000, force: Bool = false
+    )
         -> PricingRefresher
     {
         PricingRefresher(
@@ -69,7 +79,9 @@ struct PricingRefresherTests {
             }, now: { now }, force: force, owner: "test")
     }
 
-    @Test("offers carry the curated region of their served-by provider and exact prices; unknown stays unknown", arguments: StoreBackend.all)
+    @Test(
+        "offers carry the curated region of their served-by provider and exact prices; unknown stays unknown",
+        arguments: StoreBackend.all)
     func assemblesOffers(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store
@@ -80,11 +92,15 @@ struct PricingRefresherTests {
                 ModelListing(id: "meta/llama", hfID: "meta/llama", servedBy: "together", task: .conversational),
             ],
             quotes: [
-                PriceQuote(model: "meta/llama", servedBy: "scaleway",
-                    price: OfferPrice(input: .amount(PicoUSD(150_000)), output: .amount(PicoUSD(1_690_000))), contextLength: 8192)
+                PriceQuote(
+                    model: "meta/llama", servedBy: "scaleway",
+                    price: OfferPrice(input: .amount(PicoUSD(150_000)), output: .amount(PicoUSD(1_690_000))),
+                    contextLength: 8192)
             ])
-        let results = await refresher(["agg": agg, "direct": FakeProvider(key: "direct", models: Self.models(3))], store: store)
-            .refreshOnce()
+        let results = await refresher(
+            ["agg": agg, "direct": FakeProvider(key: "direct", models: Self.models(3))], store: store
+        )
+        .refreshOnce()
         #expect(results.map(\.run.status) == [.ok, .ok])
         #expect(results[0].skipped["mapping status staging"] == 2)
         let offers = try await store.queryOffers(MarketQuery(nowMs: 1_000_000, providers: ["agg"], sort: .price))
@@ -191,7 +207,9 @@ struct PricingRefresherTests {
     func assemblerRules() {
         var entry = ProviderEntry(key: "t", adapter: "x", baseURL: "https://t.example")
         entry.pricing.zeroIsFree = false
-        entry.pricing.table = [StaticPrice(model: "a", price: OfferPrice(input: .amount(PicoUSD(5)), output: .amount(PicoUSD(6))))]
+        entry.pricing.table = [
+            StaticPrice(model: "a", price: OfferPrice(input: .amount(PicoUSD(5)), output: .amount(PicoUSD(6))))
+        ]
         let catalog = ModelCatalog(models: [
             ModelListing(id: "a", task: .conversational, price: .free),
             ModelListing(id: "b", task: .conversational, price: .free),
@@ -199,10 +217,12 @@ struct PricingRefresherTests {
         let offers = OfferAssembler.offers(entry: entry, catalog: catalog, quotes: [], nowMs: 1)
         #expect(offers[0].price.input == .amount(PicoUSD(5)))
         #expect(offers[1].price.state == .unknown)
-        var local = ProviderEntry(key: "l", adapter: "x", baseURL: "http://127.0.0.1:1", region: RegionRecord(region: .local))
+        var local = ProviderEntry(
+            key: "l", adapter: "x", baseURL: "http://127.0.0.1:1", region: RegionRecord(region: .local))
         local.pricing.source = .none
         let localOffers = OfferAssembler.offers(
-            entry: local, catalog: ModelCatalog(models: [ModelListing(id: "llama3", task: .conversational)]), quotes: [], nowMs: 1)
+            entry: local, catalog: ModelCatalog(models: [ModelListing(id: "llama3", task: .conversational)]),
+            quotes: [], nowMs: 1)
         #expect(localOffers[0].price.state == .free)
         #expect(localOffers[0].compliance == [.local, .noEgress])
     }

@@ -16,14 +16,19 @@ final class Rounds: Sendable {
 @Suite("Refresh loop")
 struct RefreshLoopTests {
     static func entry(_ key: String, every seconds: Int, index: Int) -> ProviderEntry {
-        ProviderEntry(key: key, adapter: "fake", baseURL: "https://\(key).example", refreshIntervalSeconds: seconds, index: index)
+        ProviderEntry(
+            key: key, adapter: "fake", baseURL: "https://\(key).example", refreshIntervalSeconds: seconds, index: index)
     }
 
-    func loop(immediately: Bool) async throws -> (rounds: Rounds, clock: ManualClock, task: Task<Void, Never>, dir: URL) {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("refresh-loop-\(UUID().uuidString)")
+    func loop(immediately: Bool) async throws -> (rounds: Rounds, clock: ManualClock, task: Task<Void, Never>, dir: URL)
+    {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "refresh-loop-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try MarketplaceStore(path: dir.appendingPathComponent("m.sqlite3").path)
-        let registry = Registry(path: "test", entries: [Self.entry("quarter", every: 900, index: 0), Self.entry("hourly", every: 3_600, index: 1)])
+        let registry = Registry(
+            path: "test",
+            entries: [Self.entry("quarter", every: 900, index: 0), Self.entry("hourly", every: 3_600, index: 1)])
         let providers = [
             "quarter": FakeProvider(key: "quarter", models: PricingRefresherTests.models(2)),
             "hourly": FakeProvider(key: "hourly", models: PricingRefresherTests.models(3)),
@@ -38,7 +43,8 @@ struct RefreshLoopTests {
         let rounds = Rounds()
         let task = Task {
             await refresher.run(
-                schedule: RefreshSchedule(intervalMs: 3_600_000, entries: registry.entries), clock: clock, immediately: immediately,
+                schedule: RefreshSchedule(intervalMs: 3_600_000, entries: registry.entries), clock: clock,
+                immediately: immediately,
                 afterRound: { results, started in
                     #expect(started == clock.unixMs)
                     rounds.append(results.map(\.run.provider))
@@ -47,7 +53,9 @@ struct RefreshLoopTests {
         return (rounds, clock, task, dir)
     }
 
-    @Test("refreshes everyone at once, then each provider on its own interval within the loop's, and stops when cancelled")
+    @Test(
+        "refreshes everyone at once, then each provider on its own interval within the loop's, and stops when cancelled"
+    )
     func scheduleOnAManualClock() async throws {
         let (rounds, clock, task, dir) = try await loop(immediately: true)
         defer { try? FileManager.default.removeItem(at: dir) }

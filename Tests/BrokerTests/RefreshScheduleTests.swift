@@ -7,14 +7,21 @@ import Testing
 @Suite("Refresh schedule")
 struct RefreshScheduleTests {
     static func entry(_ key: String, every seconds: Int) -> ProviderEntry {
-        ProviderEntry(key: key, adapter: "openai-compatible", baseURL: "https://\(key).example", refreshIntervalSeconds: seconds)
+        ProviderEntry(
+            key: key, adapter: "openai-compatible", baseURL: "https://\(key).example", refreshIntervalSeconds: seconds)
     }
 
-    @Test("a provider with a shorter refresh_every than the loop is refreshed on its own interval; the others on the loop's")
+    @Test(
+        "a provider with a shorter refresh_every than the loop is refreshed on its own interval; the others on the loop's"
+    )
     func shorterEntryInterval() {
         let hour: Int64 = 3_600_000
         var schedule = RefreshSchedule(
-            intervalMs: hour, entries: [Self.entry("hourly", every: 3_600), Self.entry("quarter", every: 900), Self.entry("daily", every: 86_400)])
+            intervalMs: hour,
+            entries: [
+                Self.entry("hourly", every: 3_600), Self.entry("quarter", every: 900),
+                Self.entry("daily", every: 86_400),
+            ])
         #expect(schedule.takeDue(atMs: 0) == ["hourly", "quarter", "daily"], "a first round takes everyone")
         #expect(schedule.takeDue(atMs: 10).isEmpty, "and they count as refreshed")
         #expect(schedule.sleepMs(atMs: 1_000) == 899_000)

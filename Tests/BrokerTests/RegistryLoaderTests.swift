@@ -10,7 +10,8 @@ struct RegistryLoaderTests {
 
     @Test("a full entry becomes a ProviderEntry with every field")
     func fullEntry() throws {
-        let registry = try load("""
+        let registry = try load(
+            """
             {"version": 1, "aliases": {"l8": "meta-llama/Llama-3.1-8B-Instruct"},
              "providers": [{"key": "hf", "adapter": "huggingface", "base_url": "https://router.huggingface.co",
                "urls": {"hub": "https://huggingface.co"}, "auth_env": "HF_TOKEN",
@@ -40,7 +41,8 @@ struct RegistryLoaderTests {
     @Test("every problem is reported at once with its path")
     func allProblems() {
         do {
-            _ = try load("""
+            _ = try load(
+                """
                 {"providers": [
                   {"key": "a", "adapter": "x", "base_url": "ftp://nope"},
                   {"key": "Bad Key", "adapter": "x", "base_url": "https://ok.example", "refresh_every": "soon"},
@@ -62,7 +64,8 @@ struct RegistryLoaderTests {
     @Test("a literal credential anywhere in an entry is rejected without echoing it")
     func literalCredential() {
         do {
-            _ = try load("""
+            _ = try load(
+                """
                 {"providers": [{"key": "a", "adapter": "x", "base_url": "https://ok.example",
                   "options": {"headers": {"Authorization": "Bearer sk-abcdefghijklmnopqrstuvwxyz"}}}]}
                 """)
@@ -83,10 +86,13 @@ struct RegistryLoaderTests {
 
     @Test("adapter validation issues are prefixed with the entry path")
     func adapterIssues() {
-        let loader = RegistryLoader(validateAdapter: { _ in [RegistryIssue(path: "options.models_path", message: "must start with /")] })
+        let loader = RegistryLoader(validateAdapter: { _ in
+            [RegistryIssue(path: "options.models_path", message: "must start with /")]
+        })
         do {
             _ = try loader.parse(
-                Array(#"{"providers": [{"key": "a", "adapter": "x", "base_url": "https://ok.example"}]}"#.utf8), file: "r",
+                Array(#"{"providers": [{"key": "a", "adapter": "x", "base_url": "https://ok.example"}]}"#.utf8),
+                file: "r",
                 directory: "/")
             Issue.record("expected an error")
         } catch {
@@ -112,11 +118,13 @@ struct ExecRegistryTests {
     @Test("an exec plugin entry needs no base URL; other kinds still do")
     func execWithoutBaseURL() throws {
         let registry = try RegistryLoader().parse(
-            Array(#"{"providers": [{"key": "p", "adapter": "exec", "options": {"command": "plugin.py"}}]}"#.utf8), file: "r",
+            Array(#"{"providers": [{"key": "p", "adapter": "exec", "options": {"command": "plugin.py"}}]}"#.utf8),
+            file: "r",
             directory: "/reg")
         #expect(registry.entries.first?.urls["registry_dir"] == "/reg")
         #expect(throws: RegistryError.self) {
-            try RegistryLoader().parse(Array(#"{"providers": [{"key": "p", "adapter": "openrouter"}]}"#.utf8), file: "r", directory: "/")
+            try RegistryLoader().parse(
+                Array(#"{"providers": [{"key": "p", "adapter": "openrouter"}]}"#.utf8), file: "r", directory: "/")
         }
     }
 }

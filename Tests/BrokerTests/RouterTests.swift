@@ -10,7 +10,9 @@ struct RouterTests {
     ) -> Offer {
         var o = Offer(
             provider: provider, servedBy: servedBy, model: "m", hfID: "org/m", task: task,
-            price: OfferPrice(input: input.map { .amount(PicoUSD($0)) } ?? .unknown, output: output.map { .amount(PicoUSD($0)) } ?? .unknown),
+            price: OfferPrice(
+                input: input.map { .amount(PicoUSD($0)) } ?? .unknown,
+                output: output.map { .amount(PicoUSD($0)) } ?? .unknown),
             contextLength: context, firstTokenLatencyMs: ttft, refreshedAt: 0)
         o.apply(RegionRecord(region: region))
         return o
@@ -18,7 +20,9 @@ struct RouterTests {
 
     let order = ["a": 0, "b": 1, "c": 2]
 
-    @Test("cheapest compares euro prices by their USD value at the stored rate; without a rate they come after comparable prices and before unknown ones; caps and the budget are in USD unless a currency is asked for")
+    @Test(
+        "cheapest compares euro prices by their USD value at the stored rate; without a rate they come after comparable prices and before unknown ones; caps and the budget are in USD unless a currency is asked for"
+    )
     func currencies() {
         var euro = Self.offer("a", input: 1000, output: 1000)  // €0.001/M each way
         euro.price.currency = "EUR"
@@ -26,20 +30,30 @@ struct RouterTests {
         let unknown = Self.offer("c", input: nil, output: nil)
         var request = RouteRequest(model: "m", allowUnpriced: true, estimatedInputTokens: 10, estimatedOutputTokens: 10)
         let rates = ExchangeRates(date: "2026-12-04", perEuro: ["USD": "1.2"])  // €0.001 = $0.0012 > $0.0011
-        #expect(Router.plan(request, offers: [euro, dollar, unknown], registryOrder: order, rates: rates).candidates.map(\.provider) == ["b", "a", "c"])
+        #expect(
+            Router.plan(request, offers: [euro, dollar, unknown], registryOrder: order, rates: rates).candidates.map(
+                \.provider) == ["b", "a", "c"])
         let cheaper = ExchangeRates(date: "2026-12-04", perEuro: ["USD": "1.05"])  // $0.00105 < $0.0011
         let plan = Router.plan(request, offers: [dollar, unknown, euro], registryOrder: order, rates: cheaper)
         #expect(plan.candidates.map(\.provider) == ["a", "b", "c"])
         #expect(plan.rates?.basis == "ecb:2026-12-04")
         // No rate: the euro price is still a price (not skipped as unknown), but cannot be compared.
-        #expect(Router.plan(request, offers: [euro, dollar, unknown], registryOrder: order).candidates.map(\.provider) == ["b", "a", "c"])
+        #expect(
+            Router.plan(request, offers: [euro, dollar, unknown], registryOrder: order).candidates.map(\.provider) == [
+                "b", "a", "c",
+            ])
         request.allowUnpriced = false
-        #expect(Router.plan(request, offers: [euro, unknown], registryOrder: order).candidates.map(\.provider) == ["a"])
+        #expect(
+            Router.plan(request, offers: [euro, unknown], registryOrder: order).candidates.map(\.provider) == ["a"])
         // A USD cap: converted value, and refused without a rate.
         request.maxInputPrice = PicoUSD(1100)
         #expect(Router.plan(request, offers: [euro], registryOrder: order, rates: cheaper).candidates.count == 1)
-        #expect(Router.plan(request, offers: [euro], registryOrder: order, rates: rates).excluded.first?.reason.contains("(converted from EUR)") == true)
-        #expect(Router.plan(request, offers: [euro], registryOrder: order).excluded.first?.reason.contains("no stored EUR/USD rate") == true)
+        #expect(
+            Router.plan(request, offers: [euro], registryOrder: order, rates: rates).excluded.first?.reason.contains(
+                "(converted from EUR)") == true)
+        #expect(
+            Router.plan(request, offers: [euro], registryOrder: order).excluded.first?.reason.contains(
+                "no stored EUR/USD rate") == true)
         // --currency EUR: only euro prices, the cap in euros.
         request.currency = "EUR"
         request.maxInputPrice = PicoUSD(1000)
@@ -83,9 +97,15 @@ struct RouterTests {
             Self.offer("c", input: nil, output: nil),
         ]
         let request = RouteRequest(model: "m", policy: .fastest)
-        #expect(Router.plan(request, offers: offers, registryOrder: order).candidates.map(\.provider) == ["a", "b", "c"])
-        let measured = [OfferKey(offers[1]): MeasuredLatency(samples: 5, medianLatencyMs: 50, averageLatencyMs: 50, medianFirstTokenMs: 40)]
-        #expect(Router.plan(request, offers: offers, registryOrder: order, measured: measured).candidates.map(\.provider) == ["b", "a", "c"])
+        #expect(
+            Router.plan(request, offers: offers, registryOrder: order).candidates.map(\.provider) == ["a", "b", "c"])
+        let measured = [
+            OfferKey(offers[1]): MeasuredLatency(
+                samples: 5, medianLatencyMs: 50, averageLatencyMs: 50, medianFirstTokenMs: 40)
+        ]
+        #expect(
+            Router.plan(request, offers: offers, registryOrder: order, measured: measured).candidates.map(\.provider)
+                == ["b", "a", "c"])
     }
 
     /// An offer with the provider's published speed figures.
@@ -107,7 +127,9 @@ struct RouterTests {
         return Router.plan(request, offers: offers, registryOrder: order, measured: measured).candidates.map(\.provider)
     }
 
-    @Test("fastest: time to first token plus output tokens over throughput, so a short answer goes to the quick starter and a long one to the high throughput")
+    @Test(
+        "fastest: time to first token plus output tokens over throughput, so a short answer goes to the quick starter and a long one to the high throughput"
+    )
     func fastestWhenFirstTokenAndThroughputDisagree() {
         // quick: 100 ms to first token, 50 tokens/s; steady: 900 ms, 500 tokens/s.
         let offers = [
@@ -119,7 +141,10 @@ struct RouterTests {
         // 1,000 tokens: quick 100 + 20,000 ms, steady 900 + 2,000 ms.
         #expect(fastestOrder(offers, maxTokens: 1_000) == ["steady", "quick", "partial", "blind"])
         // The default estimate (256 tokens): quick 5,220 ms, steady 1,412 ms.
-        #expect(fastestOrder(offers, maxTokens: RouteRequest(model: "m").estimatedOutputTokens) == ["steady", "quick", "partial", "blind"])
+        #expect(
+            fastestOrder(offers, maxTokens: RouteRequest(model: "m").estimatedOutputTokens) == [
+                "steady", "quick", "partial", "blind",
+            ])
         // An absurd max_tokens saturates instead of trapping; the order still holds.
         #expect(fastestOrder(offers, maxTokens: Int64.max / 10).prefix(2) == ["steady", "quick"])
         // The crossover: 100 + 20n = 900 + 2n at n ≈ 44 tokens.
@@ -133,11 +158,16 @@ struct RouterTests {
         let quick = OfferKey(offers[1])
         // Measured, quick really starts in 1,500 ms and runs at 1,000 tokens/s:
         // 16 tokens: 1,516 ms (steady 932 ms); 1,000 tokens: 2,500 ms (steady 2,900 ms).
-        let enough = [quick: Self.measured(samples: ExpectedCompletion.minimumMeasuredSamples, firstTokenMs: 1_500, tps: 1_000)]
+        let enough = [
+            quick: Self.measured(samples: ExpectedCompletion.minimumMeasuredSamples, firstTokenMs: 1_500, tps: 1_000)
+        ]
         #expect(fastestOrder(offers, maxTokens: 16, measured: enough) == ["steady", "quick"])
         #expect(fastestOrder(offers, maxTokens: 1_000, measured: enough) == ["quick", "steady"])
         // Too few measured requests: the provider's figures still decide.
-        let few = [quick: Self.measured(samples: ExpectedCompletion.minimumMeasuredSamples - 1, firstTokenMs: 1_500, tps: 1_000)]
+        let few = [
+            quick: Self.measured(
+                samples: ExpectedCompletion.minimumMeasuredSamples - 1, firstTokenMs: 1_500, tps: 1_000)
+        ]
         #expect(fastestOrder(offers, maxTokens: 16, measured: few) == ["quick", "steady"])
         #expect(fastestOrder(offers, maxTokens: 1_000, measured: few) == ["steady", "quick"])
         // Unstreamed history has no first-token time: its throughput is over the whole call.
@@ -145,30 +175,38 @@ struct RouterTests {
         #expect(fastestOrder(offers, maxTokens: 1_000, measured: whole) == ["quick", "steady"])  // 2,500 ms
         // A few measurements of an offer that publishes nothing rank after complete estimates,
         // ahead of an offer with nothing known at all.
-        let unpublished = [Self.timed("blind", ttft: nil, tps: nil), Self.timed("partial", ttft: nil, tps: nil)] + offers
+        let unpublished =
+            [Self.timed("blind", ttft: nil, tps: nil), Self.timed("partial", ttft: nil, tps: nil)] + offers
         let thin = [OfferKey(unpublished[1]): Self.measured(samples: 2, firstTokenMs: 10, tps: 10_000)]
         #expect(fastestOrder(unpublished, maxTokens: 16, measured: thin) == ["quick", "steady", "partial", "blind"])
     }
 
     @Test("explain says where each fastest estimate comes from")
     func explainFastest() {
-        let offers = [Self.timed("steady", ttft: 900, tps: 500), Self.timed("quick", ttft: 100, tps: 50), Self.timed("blind", ttft: nil, tps: nil)]
+        let offers = [
+            Self.timed("steady", ttft: 900, tps: 500), Self.timed("quick", ttft: 100, tps: 50),
+            Self.timed("blind", ttft: nil, tps: nil),
+        ]
         let request = RouteRequest(model: "m", policy: .fastest, estimatedOutputTokens: 1_000)
         let measured = [OfferKey(offers[1]): Self.measured(samples: 12, firstTokenMs: 1_500, tps: 1_000)]
         let order = ["quick": 0, "steady": 1, "blind": 2]
         let plan = Router.plan(request, offers: offers, registryOrder: order, measured: measured)
         let lines = Router.explain(request, plan: plan, registryOrder: order, measured: measured)
-        #expect(lines == [
-            "policy fastest: 3 candidates",
-            "  1. quick/quick m: expected 2500 ms for 1000 output tokens: the broker's medians over 12 requests (first token 1500 ms, 1000 tokens/s)",
-            "  2. steady/steady m: expected 2900 ms for 1000 output tokens: the provider's figures (first token 900 ms, 500 tokens/s)",
-            "  3. blind/blind m: no speed figures, measured or published: tried last",
-        ])
+        #expect(
+            lines == [
+                "policy fastest: 3 candidates",
+                "  1. quick/quick m: expected 2500 ms for 1000 output tokens: the broker's medians over 12 requests (first token 1500 ms, 1000 tokens/s)",
+                "  2. steady/steady m: expected 2900 ms for 1000 output tokens: the provider's figures (first token 900 ms, 500 tokens/s)",
+                "  3. blind/blind m: no speed figures, measured or published: tried last",
+            ])
     }
 
     @Test("preferred follows registry order")
     func preferred() {
-        let offers = [Self.offer("c", input: 1, output: 1), Self.offer("a", input: 9, output: 9), Self.offer("b", input: 5, output: 5)]
+        let offers = [
+            Self.offer("c", input: 1, output: 1), Self.offer("a", input: 9, output: 9),
+            Self.offer("b", input: 5, output: 5),
+        ]
         let plan = Router.plan(RouteRequest(model: "m", policy: .preferred), offers: offers, registryOrder: order)
         #expect(plan.candidates.map(\.provider) == ["a", "b", "c"])
     }
@@ -197,13 +235,16 @@ struct RouterTests {
         pinned.allowUnpriced = true
         #expect(Router.plan(pinned, offers: offers, registryOrder: order).candidates.map(\.servedBy) == ["together"])
 
-        let stale = Router.plan(RouteRequest(model: "m"), offers: [offers[0]], registryOrder: order, isStale: { _ in true })
+        let stale = Router.plan(
+            RouteRequest(model: "m"), offers: [offers[0]], registryOrder: order, isStale: { _ in true })
         #expect(stale.candidates.isEmpty)
         #expect(stale.excluded.first?.reason.hasPrefix("stale") == true)
-        let open = Router.plan(RouteRequest(model: "m"), offers: [offers[0]], registryOrder: order, isOpen: { _ in true })
+        let open = Router.plan(
+            RouteRequest(model: "m"), offers: [offers[0]], registryOrder: order, isOpen: { _ in true })
         #expect(open.excluded.first?.reason == "circuit open after repeated failures")
         let chatOnly = Router.plan(
-            RouteRequest(model: "m"), offers: [Self.offer("a", input: 1, output: 1, task: .summarization)], registryOrder: order)
+            RouteRequest(model: "m"), offers: [Self.offer("a", input: 1, output: 1, task: .summarization)],
+            registryOrder: order)
         #expect(chatOnly.excluded.first?.reason == "task is summarization, not chat")
     }
 

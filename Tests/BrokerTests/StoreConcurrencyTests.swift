@@ -71,7 +71,8 @@ struct StoreConcurrencyTests {
             #expect(error.isBusy)
         }
 
-        async let waited: ReplaceOutcome = patient.replaceOffers(provider: "p", offers: [offer("p", "m")], nowMs: testNow)
+        async let waited: ReplaceOutcome = patient.replaceOffers(
+            provider: "p", offers: [offer("p", "m")], nowMs: testNow)
         try await Task.sleep(for: .milliseconds(50))
         try holder.execute("COMMIT")
         #expect(try await waited.offers == 1)

@@ -9,7 +9,8 @@ struct StoreHistoryTests {
         let fixture = try TestStore(backend)
         let store = fixture.store
         let cheap = tokenPrice("0.2", "0.6")
-        try await store.replaceOffers(provider: "p", offers: [offer("p", "m", price: cheap), offer("p", "n")], nowMs: 1)
+        try await store.replaceOffers(
+            provider: "p", offers: [offer("p", "m", price: cheap), offer("p", "n")], nowMs: 1)
         // Same prices again: nothing new.
         let same = try await store.replaceOffers(
             provider: "p", offers: [offer("p", "m", price: cheap), offer("p", "n")], nowMs: 2)
@@ -20,7 +21,8 @@ struct StoreHistoryTests {
             provider: "p", offers: [offer("p", "m", price: dearer), offer("p", "n")], nowMs: 3)
         #expect(moved.priceChanges == 1)
         // Becoming unknown is a change too.
-        try await store.replaceOffers(provider: "p", offers: [offer("p", "m", price: .unknown), offer("p", "n")], nowMs: 4)
+        try await store.replaceOffers(
+            provider: "p", offers: [offer("p", "m", price: .unknown), offer("p", "n")], nowMs: 4)
 
         let history = try await store.priceHistory(model: "m")
         #expect(history.map(\.at) == [1, 3, 4])
@@ -40,11 +42,17 @@ struct StoreHistoryTests {
         let store = fixture.store
         try await store.replaceOffers(
             provider: "hf",
-            offers: [offer("hf", "m", servedBy: "a", price: tokenPrice("1", "1")), offer("hf", "m", servedBy: "b", price: tokenPrice("1", "1"))],
+            offers: [
+                offer("hf", "m", servedBy: "a", price: tokenPrice("1", "1")),
+                offer("hf", "m", servedBy: "b", price: tokenPrice("1", "1")),
+            ],
             nowMs: 1)
         try await store.replaceOffers(
             provider: "hf",
-            offers: [offer("hf", "m", servedBy: "a", price: tokenPrice("1", "1")), offer("hf", "m", servedBy: "b", price: tokenPrice("2", "1"))],
+            offers: [
+                offer("hf", "m", servedBy: "a", price: tokenPrice("1", "1")),
+                offer("hf", "m", servedBy: "b", price: tokenPrice("2", "1")),
+            ],
             nowMs: 2)
         let changes = try await store.priceHistory(model: "m", provider: "hf").filter { !$0.appeared }
         #expect(changes.map(\.servedBy) == ["b"])
@@ -57,8 +65,11 @@ struct StoreHistoryTests {
         #expect(try await store.lastRefresh(provider: "a") == nil)
         let runs = [
             RefreshRun(provider: "a", status: .ok, models: 10, offers: 12, durationMs: 300, startedAt: 100),
-            RefreshRun(provider: "b", status: .failed, models: 0, offers: 0, durationMs: 50, error: "HTTP 503", startedAt: 150),
-            RefreshRun(provider: "a", status: .kept, models: 2, offers: 12, durationMs: 200, error: "shrank by 80%", startedAt: 200),
+            RefreshRun(
+                provider: "b", status: .failed, models: 0, offers: 0, durationMs: 50, error: "HTTP 503", startedAt: 150),
+            RefreshRun(
+                provider: "a", status: .kept, models: 2, offers: 12, durationMs: 200, error: "shrank by 80%",
+                startedAt: 200),
         ]
         for run in runs { try await store.recordRefresh(run) }
         #expect(try await store.lastRefresh(provider: "a") == runs[2])

@@ -21,7 +21,9 @@ struct StoreIncrementalReplaceTests {
         try await store.queryOffers(MarketQuery(nowMs: now, sort: .model))
     }
 
-    @Test("a refresh in which nothing changed rewrites no row, yet every offer reads as refreshed then", arguments: StoreBackend.all)
+    @Test(
+        "a refresh in which nothing changed rewrites no row, yet every offer reads as refreshed then",
+        arguments: StoreBackend.all)
     func unchangedRefresh(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store
@@ -49,7 +51,9 @@ struct StoreIncrementalReplaceTests {
         #expect(try await store.queryOffers(query).isEmpty)
     }
 
-    @Test("only the offers that changed are written, and the store then holds exactly the new catalog", arguments: StoreBackend.all)
+    @Test(
+        "only the offers that changed are written, and the store then holds exactly the new catalog",
+        arguments: StoreBackend.all)
     func onlyChangesWritten(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store
@@ -150,7 +154,9 @@ struct StoreIncrementalReplaceTests {
 
     @Test("the digest separates fields, so shifted text or nil against empty never match")
     func digestSeparatesFields() {
-        func digests(_ o: Offer) -> OfferFingerprint.Digests { withUnsafePointer(to: o) { OfferFingerprint.digests($0) } }
+        func digests(_ o: Offer) -> OfferFingerprint.Digests {
+            withUnsafePointer(to: o) { OfferFingerprint.digests($0) }
+        }
         let shifted = [offer("p", "c", servedBy: "ab"), offer("p", "bc", servedBy: "a")].map(digests)
         #expect(shifted[0].endpoint != shifted[1].endpoint)
         #expect(shifted[0].identity != shifted[1].identity)
@@ -161,6 +167,8 @@ struct StoreIncrementalReplaceTests {
         #expect(digests(a).identity == digests(b).identity)
         #expect(digests(a).content != digests(b).content)
         // Long strings are digested in words: a change in the last byte still counts.
-        #expect(digests(offer("p", "org/a-long-model-name-0")).identity != digests(offer("p", "org/a-long-model-name-1")).identity)
+        #expect(
+            digests(offer("p", "org/a-long-model-name-0")).identity
+                != digests(offer("p", "org/a-long-model-name-1")).identity)
     }
 }

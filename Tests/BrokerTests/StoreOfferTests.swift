@@ -60,7 +60,9 @@ struct StoreOfferTests {
         #expect(try await store.offerCount(provider: "p") == 100)
     }
 
-    @Test("replace swaps a provider's offers, leaves other providers alone and stores duplicates once", arguments: StoreBackend.all)
+    @Test(
+        "replace swaps a provider's offers, leaves other providers alone and stores duplicates once",
+        arguments: StoreBackend.all)
     func replaceSwaps(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store
@@ -68,7 +70,10 @@ struct StoreOfferTests {
         try await store.replaceOffers(provider: "b", offers: [offer("b", "x")], nowMs: testNow)
         let outcome = try await store.replaceOffers(
             provider: "a",
-            offers: [offer("a", "y"), offer("a", "z", price: tokenPrice("9", "9")), offer("a", "z", price: tokenPrice("1", "1"))],
+            offers: [
+                offer("a", "y"), offer("a", "z", price: tokenPrice("9", "9")),
+                offer("a", "z", price: tokenPrice("1", "1")),
+            ],
             nowMs: testNow + 5)
         #expect(outcome.previousOffers == 2)
         #expect(outcome.offers == 2)
@@ -93,7 +98,8 @@ struct StoreOfferTests {
         try await store.replaceOffers(
             provider: "hf",
             offers: [
-                offer("hf", "m", servedBy: "scaleway", region: euFR), offer("hf", "m", servedBy: "nscale", region: ukGB),
+                offer("hf", "m", servedBy: "scaleway", region: euFR),
+                offer("hf", "m", servedBy: "nscale", region: ukGB),
                 offer("hf", "m", servedBy: "together", region: usOnly), offer("hf", "m", servedBy: "novita"),
                 offer("hf", "m", servedBy: "local", region: RegionRecord(region: .local)),
             ], nowMs: testNow)
@@ -107,10 +113,15 @@ struct StoreOfferTests {
         #expect(try await servedBy(query { $0.compliance = .noEgress }) == ["local"])
         // "gdpr" must not match a longer tag that merely contains it.
         try await store.replaceOffers(
-            provider: "odd", offers: [offer("odd", "m", region: RegionRecord(region: .us, declared: [ComplianceTag("gdpr-lite")]))],
+            provider: "odd",
+            offers: [offer("odd", "m", region: RegionRecord(region: .us, declared: [ComplianceTag("gdpr-lite")]))],
             nowMs: testNow)
         #expect(try await servedBy(query { $0.compliance = .gdpr }) == ["scaleway", "nscale"])
-        #expect(try await servedBy(query { $0.region = .eu; $0.servedBy = "nscale" }) == [])
+        #expect(
+            try await servedBy(
+                query {
+                    $0.region = .eu; $0.servedBy = "nscale"
+                }) == [])
     }
 
     @Test("task, provider, served-by and model filters", arguments: StoreBackend.all)
@@ -125,7 +136,8 @@ struct StoreOfferTests {
                 offer("or", "BAAI/bge-m3", task: .featureExtraction),
             ], nowMs: testNow)
         try await store.replaceOffers(
-            provider: "hf", offers: [offer("hf", "meta-llama/Llama-3.1-8B-Instruct", servedBy: "sambanova")], nowMs: testNow)
+            provider: "hf", offers: [offer("hf", "meta-llama/Llama-3.1-8B-Instruct", servedBy: "sambanova")],
+            nowMs: testNow)
 
         #expect(try await store.queryOffers(query { $0.task = .featureExtraction }).map(\.model) == ["BAAI/bge-m3"])
         #expect(try await store.queryOffers(query { $0.providers = ["hf"] }).count == 1)
@@ -184,11 +196,13 @@ struct StoreOfferTests {
             provider: "p",
             offers: [
                 offer("p", "free", price: .free), offer("p", "unknown", price: .unknown),
-                offer("p", "at-cap", price: tokenPrice("0.5", "2")), offer("p", "over", price: tokenPrice("0.500001", "1")),
+                offer("p", "at-cap", price: tokenPrice("0.5", "2")),
+                offer("p", "over", price: tokenPrice("0.500001", "1")),
                 offer("p", "in-only", price: tokenPrice("0.1", nil)),
             ], nowMs: testNow)
         let cap = try #require(PicoUSD(decimal: "0.5", unit: .usdPerMillionTokens))
-        #expect(try await store.queryOffers(query { $0.maxInputPrice = cap }).map(\.model) == ["at-cap", "free", "in-only"])
+        #expect(
+            try await store.queryOffers(query { $0.maxInputPrice = cap }).map(\.model) == ["at-cap", "free", "in-only"])
         let outCap = try #require(PicoUSD(decimal: "1", unit: .usdPerMillionTokens))
         #expect(try await store.queryOffers(query { $0.maxOutputPrice = outCap }).map(\.model) == ["free", "over"])
         #expect(try await store.queryOffers(query { $0.maxInputPrice = .zero }).map(\.model) == ["free"])

@@ -12,7 +12,9 @@ struct StorePendingAppearanceTests {
         try fixture.rowCount("price_history")
     }
 
-    @Test("a first refresh writes no history rows, yet every offer's appearance reads back with its price and time", arguments: StoreBackend.all)
+    @Test(
+        "a first refresh writes no history rows, yet every offer's appearance reads back with its price and time",
+        arguments: StoreBackend.all)
     func appearanceReadFromOffer(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store
@@ -35,7 +37,9 @@ struct StorePendingAppearanceTests {
         #expect(try await store.priceHistory(model: "m", provider: "p").count == 2)
     }
 
-    @Test("the first price change writes the appearance out with the old price, once, then the change", arguments: StoreBackend.all)
+    @Test(
+        "the first price change writes the appearance out with the old price, once, then the change",
+        arguments: StoreBackend.all)
     func changeWritesAppearance(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store
@@ -67,7 +71,9 @@ struct StorePendingAppearanceTests {
         #expect(try await store.priceHistory(model: "other").map(\.at) == [testNow])
     }
 
-    @Test("an offer that goes keeps its appearance in the history, and one that comes back appears again", arguments: StoreBackend.all)
+    @Test(
+        "an offer that goes keeps its appearance in the history, and one that comes back appears again",
+        arguments: StoreBackend.all)
     func goneKeepsAppearance(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store

@@ -4,7 +4,7 @@ import ProviderInterface
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("SQLite wrapper and store file")
@@ -142,7 +142,9 @@ struct StoreSQLiteTests {
 
 @Suite("store failures")
 struct StoreFailureTests {
-    @Test("a write that waits past the busy timeout for another connection's lock is a temporary failure naming the store file")
+    @Test(
+        "a write that waits past the busy timeout for another connection's lock is a temporary failure naming the store file"
+    )
     func busyIsTemporaryAndNamed() throws {
         let dir = try StoreTempDirectory()
         let path = dir.file()

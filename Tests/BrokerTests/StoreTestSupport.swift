@@ -2,7 +2,7 @@
 import ProviderInterface
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A private temporary directory for one test's database, removed when the test ends.
@@ -66,7 +66,9 @@ func offer(
     task: ModelTask = .conversational, price: OfferPrice = tokenPrice("1", "2"), region: RegionRecord = .unknown,
     context: Int? = nil
 ) -> Offer {
-    var o = Offer(provider: provider, servedBy: servedBy, model: model, hfID: hfID, task: task, price: price, contextLength: context)
+    var o = Offer(
+        provider: provider, servedBy: servedBy, model: model, hfID: hfID, task: task, price: price,
+        contextLength: context)
     o.apply(region)
     return o
 }

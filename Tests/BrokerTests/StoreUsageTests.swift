@@ -62,7 +62,9 @@ struct StoreUsageTests {
         let store = try MarketplaceStore(path: dir.file())
         // 60,000 offers with long names: about 16 MiB of table and index pages, twice the default cache.
         let offers = (0..<60_000).map { i in
-            offer("p", "an-organisation-with-a-long-name/a-model-with-a-long-name-too-\(i)", servedBy: "host-\(i % 7)", region: i % 2 == 0 ? euFR : usOnly, context: 8_192)
+            offer(
+                "p", "an-organisation-with-a-long-name/a-model-with-a-long-name-too-\(i)", servedBy: "host-\(i % 7)",
+                region: i % 2 == 0 ? euFR : usOnly, context: 8_192)
         }
         let outcome = try await store.replaceOffers(provider: "p", offers: offers, nowMs: testNow)
         #expect(outcome.inserted == 60_000)
@@ -74,7 +76,8 @@ struct StoreUsageTests {
     @Test("nano-USD is rounded half up from the exact pico-USD total")
     func nanoRounding() {
         func nano(_ pico: Int64?) -> Int64? {
-            UsageRow(key: "k", requests: 1, attempts: 1, errors: 0, inputTokens: 0, outputTokens: 0, costPicoUSD: pico).costNanoUSD
+            UsageRow(key: "k", requests: 1, attempts: 1, errors: 0, inputTokens: 0, outputTokens: 0, costPicoUSD: pico)
+                .costNanoUSD
         }
         #expect(nano(1_500) == 2)
         #expect(nano(1_499) == 1)
@@ -84,7 +87,9 @@ struct StoreUsageTests {
         #expect(nano(nil) == nil)
     }
 
-    @Test("unpriced attempts make no cost; errors are counted; a repeated record is stored once", arguments: StoreBackend.all)
+    @Test(
+        "unpriced attempts make no cost; errors are counted; a repeated record is stored once",
+        arguments: StoreBackend.all)
     func unpricedAndErrors(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store
@@ -131,7 +136,9 @@ struct StoreUsageTests {
         #expect(try await store.usage(sinceMs: 0, by: .model).first?.costPicoUSD == 13)
     }
 
-    @Test("usage by served_by counts who answered: an aggregator's named upstream, else the offer's served_by", arguments: StoreBackend.all)
+    @Test(
+        "usage by served_by counts who answered: an aggregator's named upstream, else the offer's served_by",
+        arguments: StoreBackend.all)
     func groupingByServedBy(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store
@@ -177,7 +184,9 @@ struct StoreUsageTests {
         #expect(m.medianOutputTokensPerSecond == 100)
     }
 
-    @Test("the market's measured figures are true medians of each offer's latest attempts, as for one offer", arguments: StoreBackend.all)
+    @Test(
+        "the market's measured figures are true medians of each offer's latest attempts, as for one offer",
+        arguments: StoreBackend.all)
     func measuredFiguresForAll(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store
@@ -205,19 +214,24 @@ struct StoreUsageTests {
 
 @Suite("Marketplace store: routing's market snapshot")
 struct MarketSnapshotTests {
-    func record(_ id: String, at: Int64, servedBy: String, outcome: String = "ok", latency: Int64 = 100) -> UsageRecord {
+    func record(_ id: String, at: Int64, servedBy: String, outcome: String = "ok", latency: Int64 = 100) -> UsageRecord
+    {
         UsageRecord(
             requestID: id, attempt: 0, at: at, provider: "p", servedBy: servedBy, model: "m", task: .conversational,
             inputTokens: 10, outputTokens: 20, costPicoUSD: 1, latencyMs: latency, outcome: outcome,
             httpStatus: outcome == "ok" ? 200 : 503)
     }
 
-    @Test("one call gives a model's offers with each one's measured figures and latest attempts, as the per-offer reads give them", arguments: StoreBackend.all)
+    @Test(
+        "one call gives a model's offers with each one's measured figures and latest attempts, as the per-offer reads give them",
+        arguments: StoreBackend.all)
     func snapshotMatchesPerOfferReads(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store
         _ = try await store.replaceOffers(
-            provider: "p", offers: [offer("p", "m", servedBy: "a"), offer("p", "m", servedBy: "b"), offer("p", "other")], nowMs: testNow)
+            provider: "p",
+            offers: [offer("p", "m", servedBy: "a"), offer("p", "m", servedBy: "b"), offer("p", "other")],
+            nowMs: testNow)
         try await store.recordUsage(record("1", at: testNow + 1, servedBy: "a", latency: 300))
         try await store.recordUsage(record("2", at: testNow + 2, servedBy: "a", outcome: "timeout"))
         try await store.recordUsage(record("3", at: testNow + 3, servedBy: "a", outcome: "server_error"))
@@ -237,7 +251,9 @@ struct MarketSnapshotTests {
         #expect(snapshot.rates == nil)
     }
 
-    @Test("a ledger that cannot be read fails the snapshot, rather than every offer looking unmeasured and closed", arguments: StoreBackend.all)
+    @Test(
+        "a ledger that cannot be read fails the snapshot, rather than every offer looking unmeasured and closed",
+        arguments: StoreBackend.all)
     func unreadableLedgerFails(_ backend: StoreBackend) async throws {
         let fixture = try TestStore(backend)
         let store = fixture.store

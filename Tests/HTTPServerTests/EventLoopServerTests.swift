@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starts a server on event loops with an async handler, runs `body` with its port, stops it.
@@ -74,9 +74,12 @@ final class PushedBody: Sendable {
 
     @Test func keptAliveConnectionsAndUploadsWorkAcrossLoops() throws {
         let body = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-        try withLoopServer(loops: 2, { request in
-            .text("\(request.connectionID) \(request.method) \(request.body.count) \(request.body == body)")
-        }) { port in
+        try withLoopServer(
+            loops: 2,
+            { request in
+                .text("\(request.connectionID) \(request.method) \(request.body.count) \(request.body == body)")
+            }
+        ) { port in
             let client = try RawHTTPClient(port: port)
             let a = try client.request("POST", "/a", body: body).text
             let b = try client.request("GET", "/b").text
@@ -143,7 +146,8 @@ final class PushedBody: Sendable {
 
     @Test func anIdleKeptAliveConnectionIsClosedAfterTheIdleTimeout() throws {
         let configuration = HTTPServerConfiguration(threadModel: .eventLoops(threads: 1), idleTimeoutSeconds: 1)
-        let server = HTTPServer(configuration: configuration, handler: { _ in .text("") }, asyncHandler: { _ in .text("ok") })
+        let server = HTTPServer(
+            configuration: configuration, handler: { _ in .text("") }, asyncHandler: { _ in .text("ok") })
         let port = try server.start()
         defer { server.stop() }
         let idle = try RawHTTPClient(port: port)
@@ -163,7 +167,8 @@ final class PushedBody: Sendable {
         // SO_REUSEPORT would let a second server of the same user bind it and take half the connections.
         var again = loops
         again.port = port
-        let second = HTTPServer(configuration: again, handler: { _ in .text("") }, asyncHandler: { _ in .text("second") })
+        let second = HTTPServer(
+            configuration: again, handler: { _ in .text("") }, asyncHandler: { _ in .text("second") })
         #expect(throws: HTTPServerError.startFailed("")) { try second.start() }
         #expect(try RawHTTPClient(port: port).request("GET", "/").text == "first")
         // Once the first has stopped, the port is free again.
@@ -206,17 +211,21 @@ final class PushedBody: Sendable {
             let client = try RawHTTPClient(port: port)
             #expect(try client.request("GET", "/slow").text == "answered")
             // A request pipelined behind a slow one is data on the socket, not a close.
-            try client.send(Array("GET /a HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+            try client.send(
+                Array("GET /a HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
             #expect(try client.readResponse().text == "answered")
             #expect(try client.readResponse().text == "answered")
         }
     }
 
     @Test func connectionsAreSharedEvenlyAmongTheLoops() throws {
-        try withLoopServer(loops: 2, { _ in
-            // Which loop ran the handler, by its identity.
-            .text(EventLoop.current.map { "\(ObjectIdentifier($0).hashValue)" } ?? "none")
-        }) { port in
+        try withLoopServer(
+            loops: 2,
+            { _ in
+                // Which loop ran the handler, by its identity.
+                .text(EventLoop.current.map { "\(ObjectIdentifier($0).hashValue)" } ?? "none")
+            }
+        ) { port in
             var clients: [(client: RawHTTPClient, loop: String)] = []
             for _ in 0..<32 {
                 let client = try RawHTTPClient(port: port)

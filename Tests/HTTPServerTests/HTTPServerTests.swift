@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starts a server with `handler`, runs `body` with its port, stops it.
@@ -32,10 +32,13 @@ final class Seen: Sendable {
         let seen = Seen()
         try withServer(handler: { request in
             seen.add(request)
-            return ServerResponse(status: 201, headers: [("X-Test", "yes"), ("Content-Type", "text/plain")], bytes: Array("hi there".utf8))
+            return ServerResponse(
+                status: 201, headers: [("X-Test", "yes"), ("Content-Type", "text/plain")], bytes: Array("hi there".utf8)
+            )
         }) { port in
             let client = try RawHTTPClient(port: port)
-            let response = try client.request("GET", "/api/models?search=llama%203&expand[]=a&expand[]=b", headers: [("X-Custom", "v1")])
+            let response = try client.request(
+                "GET", "/api/models?search=llama%203&expand[]=a&expand[]=b", headers: [("X-Custom", "v1")])
             #expect(response.status == 201)
             #expect(response.header("x-test") == "yes")
             #expect(response.header("Content-Length") == "8")
@@ -59,7 +62,8 @@ final class Seen: Sendable {
             return .text("\(request.body.count)")
         }) { port in
             let client = try RawHTTPClient(port: port)
-            let response = try client.request("POST", "/upload", headers: [("Content-Type", "application/octet-stream")], body: body)
+            let response = try client.request(
+                "POST", "/upload", headers: [("Content-Type", "application/octet-stream")], body: body)
             #expect(response.status == 200)
             #expect(response.text == "300000")
         }
@@ -82,7 +86,8 @@ final class Seen: Sendable {
     }
 
     @Test func connectionCloseHeaderClosesTheConnectionAfterTheResponse() throws {
-        try withServer(handler: { _ in ServerResponse(headers: [("Connection", "close")], bytes: Array("bye".utf8)) }) { port in
+        try withServer(handler: { _ in ServerResponse(headers: [("Connection", "close")], bytes: Array("bye".utf8)) }) {
+            port in
             let client = try RawHTTPClient(port: port)
             #expect(try client.request("GET", "/").text == "bye")
             #expect(client.waitForClose())
@@ -92,7 +97,8 @@ final class Seen: Sendable {
     @Test func streamsChunksInOrderAsTheyAreProduced() throws {
         let pieces = ["data: one\n\n", "data: two\n\n", "data: three\n\n"].map { Array($0.utf8) }
         try withServer(handler: { _ in
-            ServerResponse(headers: [("Content-Type", "text/event-stream")], body: .stream(.chunks(pieces, delayMs: 60)))
+            ServerResponse(
+                headers: [("Content-Type", "text/event-stream")], body: .stream(.chunks(pieces, delayMs: 60)))
         }) { port in
             let client = try RawHTTPClient(port: port)
             let response = try client.request("GET", "/stream")
@@ -182,9 +188,14 @@ final class Seen: Sendable {
 
     @Test func poolThreadModelStreamsAndAborts() throws {
         let config = HTTPServerConfiguration(threadModel: .pool(threads: 2))
-        try withServer(config, handler: { request in
-            ServerResponse(body: .stream(.chunks([[65], [66], [67]], delayMs: 5, ending: request.path == "/abort" ? .abort : .end)))
-        }) { port in
+        try withServer(
+            config,
+            handler: { request in
+                ServerResponse(
+                    body: .stream(
+                        .chunks([[65], [66], [67]], delayMs: 5, ending: request.path == "/abort" ? .abort : .end)))
+            }
+        ) { port in
             let client = try RawHTTPClient(port: port)
             let whole = try client.request("GET", "/ok")
             #expect(whole.text == "ABC")

@@ -23,7 +23,8 @@ import Testing
     @Test func renamedModelAnswers307ToTheNewPathKeepingTheQuery() throws {
         try withSimulator { simulator in
             let client = try RawHTTPClient(port: simulator.port)
-            let r = try client.request("GET", "/api/models/meta-llama/Meta-Llama-3.1-8B-Instruct?expand[]=inferenceProviderMapping")
+            let r = try client.request(
+                "GET", "/api/models/meta-llama/Meta-Llama-3.1-8B-Instruct?expand[]=inferenceProviderMapping")
             #expect(r.status == 307)
             let location = try #require(r.header("Location"))
             #expect(location == "/api/models/meta-llama/Llama-3.1-8B-Instruct?expand[]=inferenceProviderMapping")
@@ -38,10 +39,15 @@ import Testing
         try withSimulator { simulator in
             let client = try RawHTTPClient(port: simulator.port)
             func ids(_ query: String) throws -> [String] {
-                try client.request("GET", "/api/models?" + query).json().arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+                try client.request("GET", "/api/models?" + query).json().arrayValue?.compactMap {
+                    $0["id"]?.stringValue
+                } ?? []
             }
             #expect(try ids("inference_provider=hf-inference").count == 11)
-            #expect(try ids("inference_provider=groq") == ["meta-llama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.3-70B-Instruct"])
+            #expect(
+                try ids("inference_provider=groq") == [
+                    "meta-llama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.3-70B-Instruct",
+                ])
             #expect(try ids("inference_provider=groq,nscale").count == 3)
             #expect(try ids("pipeline_tag=summarization") == ["facebook/bart-large-cnn"])
             #expect(try ids("search=LLAMA").count == 2)
@@ -52,13 +58,16 @@ import Testing
 
     @Test func listingWithoutExpandHasDefaultFieldsAndNoMapping() throws {
         try withSimulator { simulator in
-            let items = try RawHTTPClient(port: simulator.port).request("GET", "/api/models?limit=1").json().arrayValue ?? []
+            let items =
+                try RawHTTPClient(port: simulator.port).request("GET", "/api/models?limit=1").json().arrayValue ?? []
             let first = try #require(items.first)
             #expect(first["inferenceProviderMapping"] == nil)
             #expect(first["pipeline_tag"] == "text-generation")
             #expect(first["downloads"]?.intValue == 5_000_000)
-            let expanded = try RawHTTPClient(port: simulator.port).request("GET", "/api/models?limit=1&expand=downloads,gated")
-                .json().arrayValue?.first
+            let expanded = try RawHTTPClient(port: simulator.port).request(
+                "GET", "/api/models?limit=1&expand=downloads,gated"
+            )
+            .json().arrayValue?.first
             #expect(expanded?.objectValue?.keys == ["_id", "id", "downloads", "gated"])
         }
     }
@@ -94,7 +103,8 @@ import Testing
             #expect(llama["top_provider"]?["context_length"]?.intValue == 131_072)
             #expect(models.contains { $0["pricing"]?["prompt"] == "-1" })
             #expect(models.contains { $0["pricing"]?["prompt"] == "0" })
-            let endpoints = try client.request("GET", "/api/v1/models/meta-llama/llama-3.1-8b-instruct/endpoints").json()
+            let endpoints = try client.request("GET", "/api/v1/models/meta-llama/llama-3.1-8b-instruct/endpoints")
+                .json()
             let list = try #require(endpoints["data"]?["endpoints"]?.arrayValue)
             #expect(list.map { $0["provider_name"] } == ["DeepInfra", "Together"])
             #expect(list[1]["pricing"]?["prompt"] == "0.00000018")

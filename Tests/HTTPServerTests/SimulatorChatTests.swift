@@ -5,7 +5,9 @@ import Testing
 @Suite struct SimulatorChatTests {
     static let llama = "meta-llama/Llama-3.1-8B-Instruct"
 
-    func streamedChunks(_ simulator: ProviderSimulator, extra: String = "", path: String = "/v1/chat/completions") throws -> [JSONValue] {
+    func streamedChunks(_ simulator: ProviderSimulator, extra: String = "", path: String = "/v1/chat/completions")
+        throws -> [JSONValue]
+    {
         let response = try RawHTTPClient(port: simulator.port).request(
             "POST", path, body: chatBody(Self.llama, "one two three", stream: true, extra: extra))
         #expect(response.sseData.last == "[DONE]")
@@ -51,7 +53,8 @@ import Testing
     @Test func absentUsageIsAbsentEvenWhenNotStreamed() throws {
         try withSimulator(fixtures(.absent)) { simulator in
             #expect(try streamedChunks(simulator).allSatisfy { $0["usage"] == nil })
-            let plain = try RawHTTPClient(port: simulator.port).request("POST", "/v1/chat/completions", body: chatBody(Self.llama, "x"))
+            let plain = try RawHTTPClient(port: simulator.port).request(
+                "POST", "/v1/chat/completions", body: chatBody(Self.llama, "x"))
             #expect(try plain.json()["usage"] == nil)
         }
     }
@@ -115,7 +118,8 @@ import Testing
             let r = try RawHTTPClient(port: simulator.port).request("POST", "/api/v1/chat/completions", body: body)
             #expect(try r.json()["provider"] == "Together")
             #expect(simulator.requests.last?.json?["provider"]?["allow_fallbacks"] == false)
-            let bad = try RawHTTPClient(port: simulator.port).request("POST", "/api/v1/chat/completions", body: chatBody("x/y", "hi"))
+            let bad = try RawHTTPClient(port: simulator.port).request(
+                "POST", "/api/v1/chat/completions", body: chatBody("x/y", "hi"))
             #expect(bad.status == 400)
         }
     }
@@ -129,7 +133,8 @@ import Testing
             #expect(missing.status == 404)
             #expect(try missing.json()["error"]?["code"] == "model_not_found")
             let streamed = try client.request(
-                "POST", "/together/v1/chat/completions", body: chatBody("meta-llama/Llama-3.3-70B-Instruct-Turbo", "hey", stream: true))
+                "POST", "/together/v1/chat/completions",
+                body: chatBody("meta-llama/Llama-3.3-70B-Instruct-Turbo", "hey", stream: true))
             #expect(streamed.sseData.last == "[DONE]")
         }
     }
@@ -144,7 +149,8 @@ import Testing
             #expect(try anonymous.json()["error"]?["code"] == "invalid_api_key")
             #expect(try anonymous.json()["error"]?["message"] == "Invalid credentials")
             let authorized = try client.request(
-                "POST", "/v1/chat/completions", headers: [("Authorization", "Bearer hf_secret")], body: chatBody(Self.llama, "x"))
+                "POST", "/v1/chat/completions", headers: [("Authorization", "Bearer hf_secret")],
+                body: chatBody(Self.llama, "x"))
             #expect(authorized.status == 200)
             #expect(try client.request("GET", "/v1/models").status == 200)
             #expect(try client.request("GET", "/api/models?limit=1").status == 200)

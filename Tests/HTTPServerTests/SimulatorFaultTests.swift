@@ -31,7 +31,8 @@ import Testing
     func serverErrorsHaveAnErrorBodyAnd503AnEstimatedTime(status: Int) throws {
         try withSimulator { simulator in
             simulator.inject(.serverError(status))
-            let response = try RawHTTPClient(port: simulator.port).request("POST", "/v1/chat/completions", body: chatBody(Self.llama, "x"))
+            let response = try RawHTTPClient(port: simulator.port).request(
+                "POST", "/v1/chat/completions", body: chatBody(Self.llama, "x"))
             #expect(response.status == status)
             let json = try response.json()
             #expect(json["error"]?.stringValue != nil)
@@ -82,7 +83,8 @@ import Testing
         try withSimulator { simulator in
             simulator.inject(.resetMidBody)
             let client = try RawHTTPClient(port: simulator.port)
-            let response = try client.request("POST", "/v1/chat/completions", body: chatBody(Self.llama, "one two three four", stream: true))
+            let response = try client.request(
+                "POST", "/v1/chat/completions", body: chatBody(Self.llama, "one two three four", stream: true))
             #expect(!response.complete)
             #expect(!response.sseData.isEmpty)
             #expect(!response.sseData.contains("[DONE]"))
@@ -103,7 +105,8 @@ import Testing
         try withSimulator { simulator in
             simulator.inject(.truncatedStream, pathPrefix: "/v1/chat")
             let client = try RawHTTPClient(port: simulator.port)
-            let response = try client.request("POST", "/v1/chat/completions", body: chatBody(Self.llama, "a b c d e f", stream: true))
+            let response = try client.request(
+                "POST", "/v1/chat/completions", body: chatBody(Self.llama, "a b c d e f", stream: true))
             #expect(response.status == 200)
             #expect(!response.complete)
             #expect(client.closedByPeer)

@@ -28,7 +28,9 @@ extension RawHTTPClient.Response {
 }
 
 func chatBody(_ model: String, _ content: String, stream: Bool = false, extra: String = "") -> [UInt8] {
-    Array(#"{"model":"\#(model)","messages":[{"role":"user","content":"\#(content)"}],"stream":\#(stream)\#(extra)}"#.utf8)
+    Array(
+        #"{"model":"\#(model)","messages":[{"role":"user","content":"\#(content)"}],"stream":\#(stream)\#(extra)}"#.utf8
+    )
 }
 
 @Suite struct SimulatorBasicsTests {
@@ -65,14 +67,16 @@ func chatBody(_ model: String, _ content: String, stream: Bool = false, extra: S
         try withSimulator(fixtures) { simulator in
             let client = try RawHTTPClient(port: simulator.port)
             let response = try client.request(
-                "POST", "/v1/chat/completions", body: chatBody("meta-llama/Llama-3.1-8B-Instruct", "capital?", stream: true))
+                "POST", "/v1/chat/completions",
+                body: chatBody("meta-llama/Llama-3.1-8B-Instruct", "capital?", stream: true))
             #expect(response.status == 200)
             #expect(response.header("Content-Type") == "text/event-stream")
             #expect(response.complete)
             let data = response.sseData
             #expect(data.last == "[DONE]")
             let chunks = try data.dropLast().map { try JSONParser.parse($0) }
-            let text = chunks.compactMap { $0["choices"]?.arrayValue?.first?["delta"]?["content"]?.stringValue }.joined()
+            let text = chunks.compactMap { $0["choices"]?.arrayValue?.first?["delta"]?["content"]?.stringValue }
+                .joined()
             #expect(text == "Paris is the capital.")
             #expect(chunks.allSatisfy { $0["object"] == "chat.completion.chunk" })
             // Default placement: usage only in the last chunk, the one with finish_reason.
@@ -85,7 +89,8 @@ func chatBody(_ model: String, _ content: String, stream: Bool = false, extra: S
     @Test func hubListingPaginatesThroughLinkWithEveryOriginalParameter() throws {
         try withSimulator { simulator in
             let client = try RawHTTPClient(port: simulator.port)
-            var target = "/api/models?inference_provider=all&expand[]=inferenceProviderMapping&expand[]=pipeline_tag&limit=5"
+            var target =
+                "/api/models?inference_provider=all&expand[]=inferenceProviderMapping&expand[]=pipeline_tag&limit=5"
             var ids: [String] = []
             var pages = 0
             while true {
@@ -101,7 +106,11 @@ func chatBody(_ model: String, _ content: String, stream: Bool = false, extra: S
                 guard let link = response.header("Link") else { break }
                 #expect(link.hasSuffix(#">; rel="next""#))
                 let url = String(link.dropFirst().prefix { $0 != ">" })
-                #expect(url.hasPrefix(simulator.baseURL + "/api/models?inference_provider=all&expand[]=inferenceProviderMapping&expand[]=pipeline_tag&limit=5&cursor="))
+                #expect(
+                    url.hasPrefix(
+                        simulator.baseURL
+                            + "/api/models?inference_provider=all&expand[]=inferenceProviderMapping&expand[]=pipeline_tag&limit=5&cursor="
+                    ))
                 target = String(url.dropFirst(simulator.baseURL.count))
             }
             let expected = SimulatorFixtures().hubModels.map(\.id)
@@ -114,10 +123,12 @@ func chatBody(_ model: String, _ content: String, stream: Bool = false, extra: S
         try withSimulator { simulator in
             simulator.route("GET", "/v1/models") { request in .json(#"{"custom":"\#(request.query)"}"#, status: 202) }
             let client = try RawHTTPClient(port: simulator.port)
-            let response = try client.request("GET", "/v1/models?x=1%202", headers: [("Authorization", "Bearer hf_test")])
+            let response = try client.request(
+                "GET", "/v1/models?x=1%202", headers: [("Authorization", "Bearer hf_test")])
             #expect(response.status == 202)
             #expect(try response.json()["custom"] == "x=1%202")
-            _ = try client.request("POST", "/v1/chat/completions", body: chatBody("meta-llama/Llama-3.1-8B-Instruct", "hi"))
+            _ = try client.request(
+                "POST", "/v1/chat/completions", body: chatBody("meta-llama/Llama-3.1-8B-Instruct", "hi"))
             let recorded = simulator.requests
             #expect(recorded.count == 2)
             #expect(recorded[0].method == "GET")
@@ -136,12 +147,19 @@ func chatBody(_ model: String, _ content: String, stream: Bool = false, extra: S
             simulator.inject(.rateLimited(retryAfterSeconds: 7), pathPrefix: "/v1/chat", count: 2)
             let client = try RawHTTPClient(port: simulator.port)
             #expect(try client.request("GET", "/v1/models").status == 200)
-            let limited = try client.request("POST", "/v1/chat/completions", body: chatBody("meta-llama/Llama-3.1-8B-Instruct", "a"))
+            let limited = try client.request(
+                "POST", "/v1/chat/completions", body: chatBody("meta-llama/Llama-3.1-8B-Instruct", "a"))
             #expect(limited.status == 429)
             #expect(limited.header("Retry-After") == "7")
             #expect(try limited.json()["error"]?["code"] == "rate_limit_exceeded")
-            #expect(try client.request("POST", "/v1/chat/completions", body: chatBody("meta-llama/Llama-3.1-8B-Instruct", "a")).status == 429)
-            #expect(try client.request("POST", "/v1/chat/completions", body: chatBody("meta-llama/Llama-3.1-8B-Instruct", "a")).status == 200)
+            #expect(
+                try client.request(
+                    "POST", "/v1/chat/completions", body: chatBody("meta-llama/Llama-3.1-8B-Instruct", "a")
+                ).status == 429)
+            #expect(
+                try client.request(
+                    "POST", "/v1/chat/completions", body: chatBody("meta-llama/Llama-3.1-8B-Instruct", "a")
+                ).status == 200)
         }
     }
 }

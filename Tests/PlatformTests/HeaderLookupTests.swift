@@ -5,7 +5,9 @@ import Testing
 @Suite("HeaderLookup")
 struct HeaderLookupTests {
     @Test func firstFieldOfTheNameWinsWhateverItsCase() {
-        let fields: [(name: String, value: String)] = [("X-Other", "1"), ("content-TYPE", "text/plain"), ("Content-Type", "late")]
+        let fields: [(name: String, value: String)] = [
+            ("X-Other", "1"), ("content-TYPE", "text/plain"), ("Content-Type", "late"),
+        ]
         #expect(HeaderLookup.first("Content-Type", in: fields) == "text/plain")
         #expect(HeaderLookup.first("content-length", in: fields) == nil)
     }

@@ -5,7 +5,9 @@ import Testing
 /// and `broker serve` binds without keys.
 @Suite("Loopback")
 struct LoopbackTests {
-    @Test(arguments: ["localhost", "LOCALHOST", "localhost.", "127.0.0.1", "127.1.2.3", "127.255.255.255", "::1", "[::1]"])
+    @Test(arguments: [
+        "localhost", "LOCALHOST", "localhost.", "127.0.0.1", "127.1.2.3", "127.255.255.255", "::1", "[::1]",
+    ])
     func thisMachine(host: String) {
         #expect(Loopback.isLoopbackHost(host))
     }

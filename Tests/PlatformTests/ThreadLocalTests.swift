@@ -22,10 +22,11 @@ struct ThreadLocalTests {
         #expect(local.value === mine)
         let before = Tracked.alive.load(ordering: .relaxed)
         let sawOne = Flag()
-        let thread = try #require(PlatformThread.start(name: "thread-local-test") {
-            sawOne.value.store(local.value != nil, ordering: .relaxed)
-            _ = local.value(orMake: Tracked.init)
-        })
+        let thread = try #require(
+            PlatformThread.start(name: "thread-local-test") {
+                sawOne.value.store(local.value != nil, ordering: .relaxed)
+                _ = local.value(orMake: Tracked.init)
+            })
         thread.join()
         let newThreadHadOne = sawOne.value.load(ordering: .relaxed)
         #expect(!newThreadHadOne, "a new thread starts without a value")

@@ -23,7 +23,8 @@ struct JSONOutputTests {
         out.value(["x": .number("1.5"), "y": [true, nil]])
         out.endObject()
         let tree: JSONValue = [
-            "a": [1, [:], [], nil], "b \"quoted\"": "line\nbreak", "c": false, "d": ["x": .number("1.5"), "y": [true, nil]],
+            "a": [1, [:], [], nil], "b \"quoted\"": "line\nbreak", "c": false,
+            "d": ["x": .number("1.5"), "y": [true, nil]],
         ]
         #expect(String(decoding: out.bytes, as: UTF8.self) == JSONWriter.string(tree))
         #expect(try JSONParser.parse(out.bytes) == tree)

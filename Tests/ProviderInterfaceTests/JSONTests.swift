@@ -32,7 +32,9 @@ struct JSONTests {
         #expect(JSONWriter.string(.string(long)) == "\"" + String(repeating: "abcdefgh", count: 200) + "\\n\"")
     }
 
-    @Test("malformed documents report the byte offset", arguments: ["{", "[1,]", "{\"a\" 1}", "nul", "[1] x", "\"abc", "01", "-", "{\"a\":1,}"])
+    @Test(
+        "malformed documents report the byte offset",
+        arguments: ["{", "[1,]", "{\"a\" 1}", "nul", "[1] x", "\"abc", "01", "-", "{\"a\":1,}"])
     func malformed(text: String) {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
     }

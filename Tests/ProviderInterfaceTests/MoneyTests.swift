@@ -93,12 +93,15 @@ struct ComplianceTests {
         #expect(ModelTask(userInput: "Summarization") == .summarization)
     }
 
-    @Test("a euro price converts to USD half up with its ECB basis; without a rate it stays unconverted, never unknown or zero")
+    @Test(
+        "a euro price converts to USD half up with its ECB basis; without a rate it stays unconverted, never unknown or zero"
+    )
     func euroPriceInUSD() throws {
         // €0.001 per million tokens = 1,000 pico-EUR per token; × 1.1435 = 1,143.5 → 1,144 (half up).
         let price = OfferPrice(
             input: try #require(PriceValue.parse("0.001", unit: .eurPerMillionTokens)),
-            output: try #require(PriceValue.parse("0.000999", unit: .eurPerMillionTokens)), currency: PriceUnit.eurPerMillionTokens.currency)
+            output: try #require(PriceValue.parse("0.000999", unit: .eurPerMillionTokens)),
+            currency: PriceUnit.eurPerMillionTokens.currency)
         #expect(price.currency == "EUR")
         let rates = ExchangeRates(date: "2026-12-04", perEuro: ["USD": "1.1435"])
         let usd = try #require(price.inUSD(rates))

@@ -61,7 +61,9 @@ struct OpenAIWireRoundTripTests {
             #"{"error":{"message":"no","type":"invalid_request_error","param":"model","code":"model_not_found","attempts":[{"provider":"a"}]}}"#,
             OpenAIError.init(parsing:)
         ) { $0.write(to: &$1) }
-        #expect(error.param == "model" && error.code == "model_not_found" && error.extra["attempts"]?.arrayValue?.count == 1)
+        #expect(
+            error.param == "model" && error.code == "model_not_found" && error.extra["attempts"]?.arrayValue?.count == 1
+        )
         // OpenRouter sends a numeric code; a missing type and param are written as null.
         let numeric = try roundTrip(
             #"{"error":{"message":"bad","type":null,"param":null,"code":400,"metadata":{"raw":"x"}}}"#,
@@ -95,15 +97,27 @@ struct OpenAIWireRoundTripTests {
             """#
         let request = try roundTrip(text, OpenAIResponsesRequest.init(parsing:)) { $0.write(to: &$1) }
         #expect(request.model == "m" && request.instructions == "Be brief." && request.stream == true)
-        #expect(request.echo.keys == ["instructions", "max_output_tokens", "metadata", "temperature", "user", "tool_choice", "tools"])
+        #expect(
+            request.echo.keys == [
+                "instructions", "max_output_tokens", "metadata", "temperature", "user", "tool_choice", "tools",
+            ])
 
         let chat = try request.chatRequest()
         let messages = try #require(chat.messages)
         #expect(messages.map(\.role) == ["system", "system", "user", "assistant", "tool"])
-        #expect(messages[2].content?.arrayValue?.last == ["type": "image_url", "image_url": ["url": "https://x/y.png", "detail": "high"]])
+        #expect(
+            messages[2].content?.arrayValue?.last == [
+                "type": "image_url", "image_url": ["url": "https://x/y.png", "detail": "high"],
+            ])
         #expect(messages[3].toolCalls?.map(\.id) == ["call_1", "call_2"], "calls in a row are one assistant turn")
         #expect(messages[4].extra["tool_call_id"] == "call_1" && messages[4].content == "ok")
-        #expect(chat.tools == [["type": "function", "function": ["name": "f", "description": "d", "parameters": ["type": "object"], "strict": true]]])
+        #expect(
+            chat.tools == [
+                [
+                    "type": "function",
+                    "function": ["name": "f", "description": "d", "parameters": ["type": "object"], "strict": true],
+                ]
+            ])
         #expect(chat.toolChoice == ["type": "function", "function": ["name": "f"]])
         #expect(chat.responseFormat?["json_schema"]?["name"] == "s")
         #expect(chat.parameters["max_tokens"] == 50 && chat.parameters["reasoning_effort"] == "low")
@@ -113,12 +127,16 @@ struct OpenAIWireRoundTripTests {
         #expect(try OpenAIChatRequest(bytes: chat.bytes) == chat)
 
         #expect(throws: OpenAIRequestError.self) {
-            try OpenAIResponsesRequest(model: "m", input: "x", parameters: JSONObject([("previous_response_id", "resp_1")]))
-                .chatRequest()
+            try OpenAIResponsesRequest(
+                model: "m", input: "x", parameters: JSONObject([("previous_response_id", "resp_1")])
+            )
+            .chatRequest()
         }
         do {
-            _ = try OpenAIResponsesRequest(model: "m", input: "x", parameters: JSONObject([("tools", [["type": "web_search"]])]))
-                .chatRequest()
+            _ = try OpenAIResponsesRequest(
+                model: "m", input: "x", parameters: JSONObject([("tools", [["type": "web_search"]])])
+            )
+            .chatRequest()
             Issue.record("a web_search tool was translated")
         } catch {
             #expect(error.param == "tools" && error.message.contains("only function tools"))
@@ -133,10 +151,11 @@ struct OpenAIWireRoundTripTests {
 
     @Test func aResponseObjectParsesAndRoundTripsWithItsUnknownMembers() throws {
         let response = try roundTrip(Self.responseText, OpenAIResponse.init(parsing:)) { $0.write(to: &$1) }
-        #expect(response.items.map(\.kind) == [
-            .other(type: "reasoning"), .message(text: #"Hi "you""#), .other(type: "message"),
-            .functionCall(callID: "call_1", name: "f", arguments: #"{"a":1}"#),
-        ])
+        #expect(
+            response.items.map(\.kind) == [
+                .other(type: "reasoning"), .message(text: #"Hi "you""#), .other(type: "message"),
+                .functionCall(callID: "call_1", name: "f", arguments: #"{"a":1}"#),
+            ])
         #expect(response.items[0].extra["summary"]?.arrayValue?.count == 1)
         #expect(response.items[2].extra["content"]?.arrayValue?.first?["annotations"]?.arrayValue?.count == 1)
         #expect(response.tokenUsage == TokenUsage(inputTokens: 36, outputTokens: 87))
@@ -151,12 +170,16 @@ struct OpenAIWireRoundTripTests {
 
         // One built from a chat answer round-trips too, and says incomplete at the length limit.
         let completion = OpenAICompletion(choices: [
-            OpenAIChoice(message: OpenAIMessage(role: "assistant", content: "part", toolCalls: [
-                OpenAIToolCall(id: "call_9", type: "function", name: "g", arguments: "{}"),
-            ]), finishReason: "length"),
+            OpenAIChoice(
+                message: OpenAIMessage(
+                    role: "assistant", content: "part",
+                    toolCalls: [
+                        OpenAIToolCall(id: "call_9", type: "function", name: "g", arguments: "{}")
+                    ]), finishReason: "length")
         ])
         let built = OpenAIResponse(
-            id: "resp_abc", model: "m", createdAt: 7, echo: JSONObject([("max_output_tokens", 5)]), completion: completion,
+            id: "resp_abc", model: "m", createdAt: 7, echo: JSONObject([("max_output_tokens", 5)]),
+            completion: completion,
             text: "part", finishReason: "length", usage: TokenUsage(inputTokens: 3, outputTokens: 5))
         #expect(built.status == "incomplete" && built.extra["incomplete_details"] == ["reason": "max_output_tokens"])
         #expect(built.items.map(\.id) == ["msg_abc", "fc_0_abc"])
@@ -187,28 +210,39 @@ struct OpenAIWireRoundTripTests {
             // Each event written again, framing included, is the bytes it came from.
             var again = JSONOutput()
             event.writeEvent(to: &again)
-            #expect(try OpenAIResponseEvent(parsing: JSONParser.parse(Array(again.bytes.dropFirst(lines[0].utf8.count + 7).dropLast(2)))) == event)
+            #expect(
+                try OpenAIResponseEvent(
+                    parsing: JSONParser.parse(Array(again.bytes.dropFirst(lines[0].utf8.count + 7).dropLast(2))))
+                    == event)
             events.append(event)
         }
         #expect(events.map(\.sequenceNumber) == Array(0..<events.count))
-        #expect(events.map(\.type) == [
-            "response.created", "response.in_progress", "response.output_item.added", "response.content_part.added",
-            "response.output_text.delta", "response.output_text.delta", "response.output_item.added",
-            "response.function_call_arguments.delta", "response.function_call_arguments.delta",
-            "response.output_text.done", "response.content_part.done", "response.output_item.done",
-            "response.function_call_arguments.done", "response.output_item.done", "response.completed",
-        ])
-        #expect(events.compactMap { $0.type == "response.function_call_arguments.delta" ? $0.delta : nil }.joined() == #"{"a":1}"#)
+        #expect(
+            events.map(\.type) == [
+                "response.created", "response.in_progress", "response.output_item.added", "response.content_part.added",
+                "response.output_text.delta", "response.output_text.delta", "response.output_item.added",
+                "response.function_call_arguments.delta", "response.function_call_arguments.delta",
+                "response.output_text.done", "response.content_part.done", "response.output_item.done",
+                "response.function_call_arguments.done", "response.output_item.done", "response.completed",
+            ])
+        #expect(
+            events.compactMap { $0.type == "response.function_call_arguments.delta" ? $0.delta : nil }.joined()
+                == #"{"a":1}"#)
         let done = try #require(events.last?.response)
         #expect(done.status == "completed" && done.tokenUsage == TokenUsage(inputTokens: 4, outputTokens: 6))
-        #expect(done.items.map(\.kind) == [.message(text: "Hello"), .functionCall(callID: "call_1", name: "f", arguments: #"{"a":1}"#)])
+        #expect(
+            done.items.map(\.kind) == [
+                .message(text: "Hello"), .functionCall(callID: "call_1", name: "f", arguments: #"{"a":1}"#),
+            ])
         #expect(events[2].item?.status == "in_progress" && events[11].item?.status == "completed")
 
-        var failed = OpenAIResponseStream(response: OpenAIResponse(id: "resp_f", model: "m", createdAt: 1, echo: JSONObject()))
+        var failed = OpenAIResponseStream(
+            response: OpenAIResponse(id: "resp_f", model: "m", createdAt: 1, echo: JSONObject()))
         var errorOut = JSONOutput()
         failed.fail(OpenAIError(message: "broke", code: "upstream_failed"), to: &errorOut)
         let text = String(decoding: errorOut.bytes, as: UTF8.self)
-        let error = try #require(OpenAIResponseEvent(parsing: try JSONParser.parse(String(text.split(separator: "\n")[1].dropFirst(6)))))
+        let error = try #require(
+            OpenAIResponseEvent(parsing: try JSONParser.parse(String(text.split(separator: "\n")[1].dropFirst(6)))))
         #expect(error.type == "error" && error.extra["code"] == "upstream_failed" && error.extra["message"] == "broke")
     }
 }

@@ -37,8 +37,10 @@ struct OpenAIWireTests {
         #expect(try OpenAICompletion(bytes: completion.bytes) == completion)
         #expect(try JSONParser.parse(completion.bytes) == JSONParser.parse(Self.completionText))
 
-        let chunk = try OpenAICompletion(bytes: Array(
-            #"{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"ci"}}]},"logprobs":null,"finish_reason":null}],"x":[1,{"y":null}]}"#.utf8))
+        let chunk = try OpenAICompletion(
+            bytes: Array(
+                #"{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"ci"}}]},"logprobs":null,"finish_reason":null}],"x":[1,{"y":null}]}"#
+                    .utf8))
         #expect(chunk.isChunk)
         #expect(chunk.choices.first?.message?.toolCalls?.first?.index == 0)
         #expect(try OpenAICompletion(bytes: chunk.bytes) == chunk)
@@ -61,7 +63,8 @@ struct OpenAIWireTests {
     }
 
     @Test func aMemberOfAnUnexpectedTypeIsKeptNotDropped() throws {
-        let odd = try OpenAICompletion(bytes: Array(#"{"id":7,"choices":[{"index":"zero","message":{"role":1,"tool_calls":"none"}}]}"#.utf8))
+        let odd = try OpenAICompletion(
+            bytes: Array(#"{"id":7,"choices":[{"index":"zero","message":{"role":1,"tool_calls":"none"}}]}"#.utf8))
         #expect(odd.id == nil && odd.extra["id"] == 7)
         #expect(odd.choices.first?.extra["index"] == "zero")
         #expect(odd.firstMessage?.extra["role"] == 1)
@@ -94,7 +97,8 @@ struct OpenAIWireTests {
     }
 
     @Test func anEmbeddingListRoundTripsAndPacksToBase64Float32() throws {
-        let text = #"{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.5,-2,1e-3],"x":1}],"model":"m","usage":{"prompt_tokens":3,"total_tokens":3},"id":"emb-1"}"#
+        let text =
+            #"{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.5,-2,1e-3],"x":1}],"model":"m","usage":{"prompt_tokens":3,"total_tokens":3},"id":"emb-1"}"#
         let list = try #require(OpenAIEmbeddingList(parsing: try JSONParser.parse(text)))
         var out = JSONOutput()
         list.write(to: &out)
@@ -102,7 +106,9 @@ struct OpenAIWireTests {
         #expect(OpenAIEmbeddingList(parsing: try JSONParser.parse(out.bytes)) == list)
         #expect(list.extra["id"] == "emb-1" && list.data[0].extra["x"] == 1)
         // 0.5, -2 and 0.001 as little-endian float32: 0x3F000000, 0xC0000000, 0x3A83126F.
-        #expect(list.base64Encoded.data[0].embedding == .string(Base64.encode([0, 0, 0, 0x3F, 0, 0, 0, 0xC0, 0x6F, 0x12, 0x83, 0x3A])))
+        #expect(
+            list.base64Encoded.data[0].embedding
+                == .string(Base64.encode([0, 0, 0, 0x3F, 0, 0, 0, 0xC0, 0x6F, 0x12, 0x83, 0x3A])))
         #expect(Base64.encode(Array("any carnal pleas".utf8)) == "YW55IGNhcm5hbCBwbGVhcw==")
         // The same encoder, URL-safe and unpadded (the simulator's Hub cursors): `-` and `_`, no `=`.
         #expect(Base64.encode([0xFB, 0xFF]) == "+/8=")

@@ -62,7 +62,9 @@ let transport = CurlTransport()
 let adapter = HuggingFaceAdapter(
     entry: entry, context: AdapterContext(environment: ["HF_TOKEN": "hf_bench"], transport: transport))
 
-print("CatalogBench: \(modelCount) models × \(providersPerModel) providers; simulator set up in \(format(milliseconds(setup)))")
+print(
+    "CatalogBench: \(modelCount) models × \(providersPerModel) providers; simulator set up in \(format(milliseconds(setup)))"
+)
 // The first run warms the simulator's rendered-page cache and the connection.
 let (first, catalog, quotes) = try await measure(adapter)
 print(

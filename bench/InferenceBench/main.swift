@@ -38,8 +38,10 @@ try """
   "auth_env": "ACME_KEY", "region": {"region": "eu"}, "pricing": {"source": "api", "unit": "usd_per_mtok", "zero": "unknown"},
   "options": {"list_envelope": "array", "price_input_field": "pricing.input", "price_output_field": "pricing.output"}}]}
 """.write(toFile: registry, atomically: true, encoding: .utf8)
-let environment = ["ACME_KEY": "sk-bench", "BROKER_REGISTRY": registry, "BROKER_STORE": store, "PATH": "/usr/bin:/bin",
-    "HOME": dir.path]
+let environment = [
+    "ACME_KEY": "sk-bench", "BROKER_REGISTRY": registry, "BROKER_STORE": store, "PATH": "/usr/bin:/bin",
+    "HOME": dir.path,
+]
 let model = "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"
 
 @discardableResult
@@ -63,7 +65,8 @@ let brokerMedian = brokerTimes[15]
 print("broker run (whole process, one chat request): median \(f1(brokerMedian)) ms · p90 \(f1(brokerTimes[27])) ms")
 
 let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "/usr/bin/python3"
-let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("openai_oneshot.py").path
+let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("openai_oneshot.py")
+    .path
 if (try? run(python, ["-c", "import openai"]).0) == 0 {
     var pyTimes: [Double] = []
     for _ in 0..<10 {
@@ -73,10 +76,14 @@ if (try? run(python, ["-c", "import openai"]).0) == 0 {
     }
     if pyTimes.count == 10 {
         pyTimes.sort()
-        print("python + openai one-shot (same request): median \(f1(pyTimes[5])) ms → broker is \(f1(pyTimes[5] / brokerMedian))× faster")
+        print(
+            "python + openai one-shot (same request): median \(f1(pyTimes[5])) ms → broker is \(f1(pyTimes[5] / brokerMedian))× faster"
+        )
     }
 } else {
-    print("python comparison skipped: no `openai` package for \(python) (set PYTHON to a venv's python with openai installed)")
+    print(
+        "python comparison skipped: no `openai` package for \(python) (set PYTHON to a venv's python with openai installed)"
+    )
 }
 
 // Batch: 10,000 requests, concurrency 64, simulator answering after 20 ms.
@@ -86,11 +93,17 @@ try (lines.joined(separator: "\n") + "\n").write(to: input, atomically: true, en
 simulator.inject(.slowFirstByte(ms: 20), pathPrefix: "/together/v1/chat/completions", count: batchSize * 2)
 var before = rusage()
 getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &before)
-let (batchStatus, batchMs) = try run(broker, ["batch", input.path, "--output", dir.appendingPathComponent("out.jsonl").path,
-    "--concurrency", "64"])
+let (batchStatus, batchMs) = try run(
+    broker,
+    [
+        "batch", input.path, "--output", dir.appendingPathComponent("out.jsonl").path,
+        "--concurrency", "64",
+    ])
 var after = rusage()
 getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &after)
 func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
 let cpu = (seconds(after.ru_utime) - seconds(before.ru_utime)) + (seconds(after.ru_stime) - seconds(before.ru_stime))
-print("broker batch \(batchSize) requests, concurrency 64, 20 ms upstream: exit \(batchStatus) · \(f1(batchMs)) ms · \(Int(Double(batchSize) / (batchMs / 1000))) requests/s · broker CPU \(String(format: "%.3f", cpu * 1000 / Double(batchSize))) ms per request")
+print(
+    "broker batch \(batchSize) requests, concurrency 64, 20 ms upstream: exit \(batchStatus) · \(f1(batchMs)) ms · \(Int(Double(batchSize) / (batchMs / 1000))) requests/s · broker CPU \(String(format: "%.3f", cpu * 1000 / Double(batchSize))) ms per request"
+)
 try? FileManager.default.removeItem(at: dir)

@@ -63,12 +63,18 @@ var quotes: [PriceQuote] = []
 var offers: [Offer] = []
 let list = try await clock.measure { catalog = try await provider.listModels() }
 let price = try await clock.measure { quotes = try await provider.getPricing() }
-let assemble = clock.measure { offers = OfferAssembler.offers(entry: entry, catalog: catalog, quotes: quotes, nowMs: Timestamp.nowMs()) }
+let assemble = clock.measure {
+    offers = OfferAssembler.offers(entry: entry, catalog: catalog, quotes: quotes, nowMs: Timestamp.nowMs())
+}
 sync()
-let write = try await clock.measure { _ = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: Timestamp.nowMs()) }
+let write = try await clock.measure {
+    _ = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: Timestamp.nowMs())
+}
 let split = ms(list) + ms(price) + ms(assemble) + ms(write)
 print("offers: \(offers.count) (\(catalog.models.count) listings, \(quotes.count) quotes, skipped \(catalog.skipped))")
-print("split:  list \(f1(ms(list))) ms · price \(f1(ms(price))) ms · assemble \(f1(ms(assemble))) ms · write into an empty store \(f1(ms(write))) ms")
+print(
+    "split:  list \(f1(ms(list))) ms · price \(f1(ms(price))) ms · assemble \(f1(ms(assemble))) ms · write into an empty store \(f1(ms(write))) ms"
+)
 print("first ingest (parse + write, sequential phases): \(Int(Double(offers.count) / (split / 1000))) offers/s")
 // The write of a later refresh: nothing changed, then 5% of the prices changed.
 let unchangedWrite = try await clock.measure {
@@ -82,7 +88,9 @@ var changedOutcome: ReplaceOutcome?
 let changedWrite = try await clock.measure {
     changedOutcome = try await store.replaceOffers(provider: entry.key, offers: moved, nowMs: Timestamp.nowMs())
 }
-print("write of a later refresh: nothing changed \(f1(ms(unchangedWrite))) ms · \(changedOutcome?.rewritten ?? 0) offers changed \(f1(ms(changedWrite))) ms")
+print(
+    "write of a later refresh: nothing changed \(f1(ms(unchangedWrite))) ms · \(changedOutcome?.rewritten ?? 0) offers changed \(f1(ms(changedWrite))) ms"
+)
 
 // A whole first refresh into an empty store, as `broker refresh` does it: list ∥ price,
 // assemble, write, record. Median of three, each into a new store.
@@ -92,7 +100,10 @@ for run in 0..<3 {
     let fresh = try MarketplaceStore(path: path)
     let firstRefresher = PricingRefresher(
         store: fresh, registry: registry,
-        factory: { e throws(ProviderError) in try AdapterFactory.standard.make(e, context: AdapterContext(environment: ["HF_TOKEN": "x"], transport: CurlTransport.shared)) },
+        factory: { e throws(ProviderError) in
+            try AdapterFactory.standard.make(
+                e, context: AdapterContext(environment: ["HF_TOKEN": "x"], transport: CurlTransport.shared))
+        },
         force: true, owner: "pid-\(getpid())-bench")
     // Each run starts with the earlier runs' writes flushed: their write-back would
     // otherwise throttle this run's commit, which a real first refresh never meets.
@@ -101,11 +112,16 @@ for run in 0..<3 {
     firstRuns.append(ms(d))
 }
 let first = firstRuns.sorted()[1]
-print("whole first refresh into an empty store: median \(f1(first)) ms → \(Int(Double(offers.count) / (first / 1000))) offers/s (runs: \(firstRuns.map(f1).joined(separator: ", ")) ms)")
+print(
+    "whole first refresh into an empty store: median \(f1(first)) ms → \(Int(Double(offers.count) / (first / 1000))) offers/s (runs: \(firstRuns.map(f1).joined(separator: ", ")) ms)"
+)
 
 let refresher = PricingRefresher(
     store: store, registry: registry,
-    factory: { e throws(ProviderError) in try AdapterFactory.standard.make(e, context: AdapterContext(environment: ["HF_TOKEN": "x"], transport: CurlTransport.shared)) },
+    factory: { e throws(ProviderError) in
+        try AdapterFactory.standard.make(
+            e, context: AdapterContext(environment: ["HF_TOKEN": "x"], transport: CurlTransport.shared))
+    },
     force: true, owner: "pid-\(getpid())-bench")
 var wholeRuns: [Double] = []
 for _ in 0..<3 {
@@ -114,11 +130,15 @@ for _ in 0..<3 {
     wholeRuns.append(ms(d))
 }
 let whole = wholeRuns.sorted()[1]
-print("whole refresh over the existing store (list ∥ price where the adapter allows, assemble, compare and write what changed, record): median \(f1(whole)) ms → \(Int(Double(offers.count) / (whole / 1000))) offers/s (runs: \(wholeRuns.map(f1).joined(separator: ", ")) ms)")
+print(
+    "whole refresh over the existing store (list ∥ price where the adapter allows, assemble, compare and write what changed, record): median \(f1(whole)) ms → \(Int(Double(offers.count) / (whole / 1000))) offers/s (runs: \(wholeRuns.map(f1).joined(separator: ", ")) ms)"
+)
 
 try await store.checkpoint()
 let size = (try FileManager.default.attributesOfItem(atPath: storePath)[.size] as? NSNumber)?.intValue ?? 0
-print("store size: \(f1(Double(size) / 1_048_576)) MiB for \(offers.count) offers → \(f1(Double(size) / 1_048_576 * 100_000 / Double(max(offers.count, 1)))) MiB per 100,000 offers")
+print(
+    "store size: \(f1(Double(size) / 1_048_576)) MiB for \(offers.count) offers → \(f1(Double(size) / 1_048_576 * 100_000 / Double(max(offers.count, 1)))) MiB per 100,000 offers"
+)
 
 for task in ["conversational", "text-generation"] {
     var samples: [Double] = []
@@ -130,22 +150,29 @@ for task in ["conversational", "text-generation"] {
         samples.append(ms(d))
     }
     samples.sort()
-    print("query in-process (--task \(task) --region eu --sort price --limit 20 → \(matched) rows): p50 \(f2(samples[100])) ms · p99 \(f2(samples[198])) ms")
+    print(
+        "query in-process (--task \(task) --region eu --sort price --limit 20 → \(matched) rows): p50 \(f2(samples[100])) ms · p99 \(f2(samples[198])) ms"
+    )
 }
 
-let brokerPath = ProcessInfo.processInfo.environment["BROKER_BIN"]
+let brokerPath =
+    ProcessInfo.processInfo.environment["BROKER_BIN"]
     ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("broker").path
 if FileManager.default.isExecutableFile(atPath: brokerPath) {
     for task in ["conversational", "text-generation"] {
         var samples: [Double] = []
         for _ in 0..<30 {
-            let args = ["market", "--task", task, "--region", "eu", "--sort", "price", "--limit", "20", "--format", "json",
-                "--registry", registryPath, "--store", storePath]
+            let args = [
+                "market", "--task", task, "--region", "eu", "--sort", "price", "--limit", "20", "--format", "json",
+                "--registry", registryPath, "--store", storePath,
+            ]
             let d = clock.measure { _ = spawnAndWait(brokerPath, args, env: ["PATH": "/usr/bin:/bin"]) }
             samples.append(ms(d))
         }
         samples.sort()
-        print("query as a whole broker process (--task \(task)): median \(f1(samples[15])) ms · p90 \(f1(samples[27])) ms")
+        print(
+            "query as a whole broker process (--task \(task)): median \(f1(samples[15])) ms · p90 \(f1(samples[27])) ms"
+        )
     }
     // `broker refresh` as a whole process, into an empty store and then over it: what a
     // user runs, start-up and exit included.
@@ -164,7 +191,9 @@ if FileManager.default.isExecutableFile(atPath: brokerPath) {
     }
     let firstP = firstProcess.sorted()[1]
     let againP = againProcess.sorted()[1]
-    print("broker refresh as a whole process: into an empty store median \(f1(firstP)) ms → \(Int(Double(offers.count) / (firstP / 1000))) offers/s (runs: \(firstProcess.map(f1).joined(separator: ", "))); over it median \(f1(againP)) ms → \(Int(Double(offers.count) / (againP / 1000))) offers/s (runs: \(againProcess.map(f1).joined(separator: ", ")))")
+    print(
+        "broker refresh as a whole process: into an empty store median \(f1(firstP)) ms → \(Int(Double(offers.count) / (firstP / 1000))) offers/s (runs: \(firstProcess.map(f1).joined(separator: ", "))); over it median \(f1(againP)) ms → \(Int(Double(offers.count) / (againP / 1000))) offers/s (runs: \(againProcess.map(f1).joined(separator: ", ")))"
+    )
 } else {
     print("(build broker in release mode for the whole-process figure: swift build -c release --product broker)")
 }

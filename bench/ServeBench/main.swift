@@ -54,7 +54,8 @@ func millis(_ text: Substring) -> Double {
 func wrk(url: String, script: String, connections: Int, seconds: Int) throws -> WrkResult {
     let threads = connections == 1 ? 1 : 2
     let text = try shell(
-        ProcessInfo.processInfo.environment["WRK"] ?? "/usr/bin/wrk", ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, url])
+        ProcessInfo.processInfo.environment["WRK"] ?? "/usr/bin/wrk",
+        ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, url])
     var r = WrkResult(p50: .nan, p75: .nan, p90: .nan, p99: .nan, rps: .nan, requests: .nan, errors: "")
     for line in text.split(separator: "\n") {
         let parts = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -130,17 +131,21 @@ func report(_ before: [String: [(Double, Double)]], _ after: [String: [(Double, 
         let diff = buckets.enumerated().map { i, b in (b.0, b.1 - (i < previous.count ? previous[i].1 : 0)) }
         guard let total = diff.last?.1, total > 0 else { continue }
         func q(_ x: Double) -> Double { diff.first { $0.1 >= x * total }.map { $0.0 * 1000 } ?? .infinity }
-        print("  \(label) \(name) (inside the broker, bucket bounds): p50 ≤ \(q(0.5)) ms, p90 ≤ \(q(0.9)) ms, p99 ≤ \(q(0.99)) ms")
+        print(
+            "  \(label) \(name) (inside the broker, bucket bounds): p50 ≤ \(q(0.5)) ms, p90 ≤ \(q(0.9)) ms, p99 ≤ \(q(0.99)) ms"
+        )
     }
 }
 
 let duration = Int(argument("--duration") ?? "") ?? 10
-let brokerPath = argument("--broker")
+let brokerPath =
+    argument("--broker")
     ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("broker").path
 // `--simulator-threads N` serves the simulator from N epoll threads instead of a thread per
 // connection: a cheaper stand-in for a remote provider, leaving more of the 2 cores to what is measured.
 let simulatorThreads = Int(argument("--simulator-threads") ?? "")
-let simulatorModel: HTTPServerConfiguration.ThreadModel = simulatorThreads.map { .pool(threads: $0) } ?? .threadPerConnection
+let simulatorModel: HTTPServerConfiguration.ThreadModel =
+    simulatorThreads.map { .pool(threads: $0) } ?? .threadPerConnection
 let simulator = ProviderSimulator(threadModel: simulatorModel)
 try simulator.start()
 simulator.isRecording = false
@@ -149,23 +154,26 @@ try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: tr
 let base = simulator.baseURL
 let registry = dir.appendingPathComponent("provider_registry.json")
 try """
-    {"version": 1, "providers": [
-      {"key": "hf", "adapter": "huggingface", "base_url": "\(base)", "urls": {"hub": "\(base)"},
-       "auth_env": "BENCH_HF_TOKEN", "timeout": "10s", "served_by": {"groq": {"region": "unknown"}}}]}
-    """.write(to: registry, atomically: true, encoding: .utf8)
+{"version": 1, "providers": [
+  {"key": "hf", "adapter": "huggingface", "base_url": "\(base)", "urls": {"hub": "\(base)"},
+   "auth_env": "BENCH_HF_TOKEN", "timeout": "10s", "served_by": {"groq": {"region": "unknown"}}}]}
+""".write(to: registry, atomically: true, encoding: .utf8)
 var environment = [
     "PATH": "/usr/bin:/bin", "HOME": dir.path, "BENCH_HF_TOKEN": "hf_benchTOKEN0123456789",
     "BROKER_REGISTRY": registry.path, "BROKER_STORE": dir.appendingPathComponent("market.sqlite3").path,
 ]
 // `BENCH_GLIBC_TUNABLES` becomes the broker's GLIBC_TUNABLES (not the simulator's): for trying allocator settings.
-if let tunables = ProcessInfo.processInfo.environment["BENCH_GLIBC_TUNABLES"] { environment["GLIBC_TUNABLES"] = tunables }
+if let tunables = ProcessInfo.processInfo.environment["BENCH_GLIBC_TUNABLES"] {
+    environment["GLIBC_TUNABLES"] = tunables
+}
 // `BENCH_LD_PRELOAD` becomes the broker's LD_PRELOAD: for trying another allocator (jemalloc, tcmalloc).
 if let preload = ProcessInfo.processInfo.environment["BENCH_LD_PRELOAD"] { environment["LD_PRELOAD"] = preload }
 _ = try shell(brokerPath, ["refresh"], environment: environment)
 
 let serve = Process()
 serve.executableURL = URL(fileURLWithPath: brokerPath)
-serve.arguments = ["serve", "--port", "0", "--no-initial-refresh", "--refresh-every", "off"]
+serve.arguments =
+    ["serve", "--port", "0", "--no-initial-refresh", "--refresh-every", "off"]
     + (argument("--busy-poll").map { ["--busy-poll", $0] } ?? [])
     + (argument("--event-loops").map { ["--event-loops", $0] } ?? [])
 serve.environment = environment
@@ -179,7 +187,9 @@ while !banner.contains("\n") {
     if data.isEmpty { break }
     banner += String(decoding: data, as: UTF8.self)
 }
-guard let range = banner.range(of: "http://127.0.0.1:"), let port = Int(banner[range.upperBound...].prefix { $0.isNumber }) else {
+guard let range = banner.range(of: "http://127.0.0.1:"),
+    let port = Int(banner[range.upperBound...].prefix { $0.isNumber })
+else {
     print("broker serve did not start: \(banner)")
     exit(1)
 }
@@ -189,16 +199,18 @@ let script = dir.appendingPathComponent("chat.lua").path
 // `--stream N`: the same request streamed; the simulator echoes the last user message one word per
 // chunk, so a message of N words comes back as N content chunks (plus the role, finish and usage chunks).
 let streamChunks = argument("--stream").flatMap { Int($0) }.map { max(1, $0) }
-let requestBody = streamChunks.map { n in
-    let words = (1...n).map { "w\($0)" }.joined(separator: " ")
-    return #"{"model":"meta-llama/Llama-3.1-8B-Instruct:groq","messages":[{"role":"user","content":""#
-        + words + #""}],"max_tokens":\#(n),"stream":true,"stream_options":{"include_usage":true}}"#
-} ?? #"{"model":"meta-llama/Llama-3.1-8B-Instruct:groq","messages":[{"role":"user","content":"hi"}],"max_tokens":16}"#
+let requestBody =
+    streamChunks.map { n in
+        let words = (1...n).map { "w\($0)" }.joined(separator: " ")
+        return #"{"model":"meta-llama/Llama-3.1-8B-Instruct:groq","messages":[{"role":"user","content":""#
+            + words + #""}],"max_tokens":\#(n),"stream":true,"stream_options":{"include_usage":true}}"#
+    }
+    ?? #"{"model":"meta-llama/Llama-3.1-8B-Instruct:groq","messages":[{"role":"user","content":"hi"}],"max_tokens":16}"#
 try """
-    wrk.method = "POST"
-    wrk.headers["Content-Type"] = "application/json"
-    wrk.body = '\(requestBody)'
-    """.write(toFile: script, atomically: true, encoding: .utf8)
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '\(requestBody)'
+""".write(toFile: script, atomically: true, encoding: .utf8)
 
 // Warm both paths (connections, caches, the JIT-free but lazy Swift runtime).
 _ = try wrk(url: directURL, script: script, connections: 4, seconds: 2)
@@ -208,7 +220,9 @@ let idle = rssKiB(serve.processIdentifier)
 // `--hold SECONDS`: keep both servers up with no load, for profiling them by hand
 // (perf, strace, wrk with other options), then go on with the runs.
 if let hold = Int(argument("--hold") ?? "") {
-    print("holding \(hold) s: broker pid \(serve.processIdentifier) at \(brokerURL), simulator at \(directURL), wrk script \(script)")
+    print(
+        "holding \(hold) s: broker pid \(serve.processIdentifier) at \(brokerURL), simulator at \(directURL), wrk script \(script)"
+    )
     FileHandle.standardOutput.synchronizeFile()
     sleep(UInt32(hold))
 }
@@ -232,22 +246,31 @@ func median(_ values: [Double]) -> Double {
 }
 
 func printRow(_ connections: Int, _ name: String, _ r: WrkResult, steal: Double) {
-    print(String(format: "%4d  %-7@ %8.3f %8.3f %8.3f %8.3f %10.0f  %6.1f  %@", connections, name as NSString, r.p50, r.p75, r.p90, r.p99,
-        r.rps, steal, r.errors as NSString))
+    print(
+        String(
+            format: "%4d  %-7@ %8.3f %8.3f %8.3f %8.3f %10.0f  %6.1f  %@", connections, name as NSString, r.p50, r.p75,
+            r.p90, r.p99,
+            r.rps, steal, r.errors as NSString))
 }
 
 func printAdded(_ connections: Int, _ label: String, broker: WrkResult, direct: WrkResult) {
-    print(String(format: "%4d  %-7@ %8.3f %8.3f %8.3f %8.3f", connections, label as NSString, broker.p50 - direct.p50,
-        broker.p75 - direct.p75, broker.p90 - direct.p90, broker.p99 - direct.p99))
+    print(
+        String(
+            format: "%4d  %-7@ %8.3f %8.3f %8.3f %8.3f", connections, label as NSString, broker.p50 - direct.p50,
+            broker.p75 - direct.p75, broker.p90 - direct.p90, broker.p99 - direct.p99))
 }
 
 func medianResult(_ results: [WrkResult]) -> WrkResult {
-    WrkResult(p50: median(results.map(\.p50)), p75: median(results.map(\.p75)), p90: median(results.map(\.p90)),
-        p99: median(results.map(\.p99)), rps: median(results.map(\.rps)), requests: results.map(\.requests).reduce(0, +), errors: "")
+    WrkResult(
+        p50: median(results.map(\.p50)), p75: median(results.map(\.p75)), p90: median(results.map(\.p90)),
+        p99: median(results.map(\.p99)), rps: median(results.map(\.rps)),
+        requests: results.map(\.requests).reduce(0, +), errors: "")
 }
 
-print("ServeBench: wrk, \(duration) s per run, \(rounds) round(s), \(streamChunks.map { "streamed chat (\($0) content chunks)" } ?? "chat") via the HF router path of the simulator "
-    + "(\(simulatorThreads.map { "simulator on \($0) epoll threads" } ?? "simulator on a thread per connection")), broker pid \(serve.processIdentifier)")
+print(
+    "ServeBench: wrk, \(duration) s per run, \(rounds) round(s), \(streamChunks.map { "streamed chat (\($0) content chunks)" } ?? "chat") via the HF router path of the simulator "
+        + "(\(simulatorThreads.map { "simulator on \($0) epoll threads" } ?? "simulator on a thread per connection")), broker pid \(serve.processIdentifier)"
+)
 print("conc  path      p50 ms   p75 ms   p90 ms   p99 ms      req/s  steal%  errors")
 var peak = idle
 var snapshot = try histograms(port: port)
@@ -289,27 +312,37 @@ for connections in concurrencies {
         let quietDirects = zip(directs, counted).filter(\.1).map(\.0)
         let quietBrokers = zip(brokers, counted).filter(\.1).map(\.0)
         let direct = medianResult(quietDirects), broker = medianResult(quietBrokers)
-        print("      medians of \(quietBrokers.count) of \(rounds) rounds "
-            + (quiet.contains(true) ? "(steal ≤ \(quietSteal)% in both phases; * marks the others)" : "(none was quiet: all of them)"))
+        print(
+            "      medians of \(quietBrokers.count) of \(rounds) rounds "
+                + (quiet.contains(true)
+                    ? "(steal ≤ \(quietSteal)% in both phases; * marks the others)" : "(none was quiet: all of them)"))
         printRow(connections, "direct~", direct, steal: .nan)
         printRow(connections, "broker~", broker, steal: .nan)
         printAdded(connections, "added~", broker: broker, direct: direct)
         let added = zip(quietBrokers, quietDirects).map { $0.p99 - $1.p99 }
-        print(String(format: "%4d  added p99 per counted round: %@ (median %.3f ms)", connections,
-            added.map { String(format: "%.2f", $0) }.joined(separator: " ") as NSString, median(added)))
+        print(
+            String(
+                format: "%4d  added p99 per counted round: %@ (median %.3f ms)", connections,
+                added.map { String(format: "%.2f", $0) }.joined(separator: " ") as NSString, median(added)))
     }
     let requests = brokers.map(\.requests).reduce(0, +)
-    print(String(format: "%4d  broker CPU: %.1f µs per request (%.2f s over %.0f requests)", connections,
-        cpuUsed / requests * 1e6, cpuUsed, requests))
+    print(
+        String(
+            format: "%4d  broker CPU: %.1f µs per request (%.2f s over %.0f requests)", connections,
+            cpuUsed / requests * 1e6, cpuUsed, requests))
     if let streamChunks {
-        print(String(format: "%4d  broker CPU: %.2f µs per streamed content chunk (%d per request)", connections,
-            cpuUsed / requests / Double(streamChunks) * 1e6, streamChunks))
+        print(
+            String(
+                format: "%4d  broker CPU: %.2f µs per streamed content chunk (%d per request)", connections,
+                cpuUsed / requests / Double(streamChunks) * 1e6, streamChunks))
     }
     let now = try histograms(port: port)
     report(snapshot, now, label: "c\(connections)")
     snapshot = now
 }
-print("broker RSS: idle \(idle / 1024) MiB, peak under load \(peak / 1024) MiB (VmHWM \(rssKiB(serve.processIdentifier, field: "VmHWM:") / 1024) MiB)")
+print(
+    "broker RSS: idle \(idle / 1024) MiB, peak under load \(peak / 1024) MiB (VmHWM \(rssKiB(serve.processIdentifier, field: "VmHWM:") / 1024) MiB)"
+)
 kill(serve.processIdentifier, SIGTERM)
 serve.waitUntilExit()
 simulator.stop()

@@ -8,7 +8,7 @@ import Broker
 import ProviderInterface
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A small deterministic generator (SplitMix64), so every run builds the same store.
@@ -27,19 +27,26 @@ let totalOffers = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ??
 
 // Provider → (share of offers, serving endpoints with their regions).
 let providers: [(key: String, share: Int, servedBy: [(String, RegionRecord)])] = [
-    ("huggingface", 40, [
-        ("scaleway", RegionRecord(region: .eu, countries: ["FR"])), ("ovhcloud", RegionRecord(region: .eu, countries: ["FR"])),
-        ("nebius", RegionRecord(region: .eu, countries: ["FI"])), ("together", RegionRecord(region: .us)),
-        ("fireworks-ai", RegionRecord(region: .us)), ("hf-inference", RegionRecord(region: .us)),
-        ("novita", RegionRecord(region: .unknown)), ("sambanova", RegionRecord(region: .us)),
-        ("cerebras", RegionRecord(region: .us)), ("nscale", RegionRecord(region: .uk, countries: ["GB"])),
-        ("featherless-ai", RegionRecord(region: .unknown)), ("groq", RegionRecord(region: .global)),
-    ]),
-    ("openrouter", 20, [
-        ("openrouter", RegionRecord(region: .global)), ("mistral", RegionRecord(region: .eu, countries: ["FR"])),
-        ("deepinfra", RegionRecord(region: .us)), ("lambda", RegionRecord(region: .us)),
-        ("parasail", RegionRecord(region: .unknown)),
-    ]),
+    (
+        "huggingface", 40,
+        [
+            ("scaleway", RegionRecord(region: .eu, countries: ["FR"])),
+            ("ovhcloud", RegionRecord(region: .eu, countries: ["FR"])),
+            ("nebius", RegionRecord(region: .eu, countries: ["FI"])), ("together", RegionRecord(region: .us)),
+            ("fireworks-ai", RegionRecord(region: .us)), ("hf-inference", RegionRecord(region: .us)),
+            ("novita", RegionRecord(region: .unknown)), ("sambanova", RegionRecord(region: .us)),
+            ("cerebras", RegionRecord(region: .us)), ("nscale", RegionRecord(region: .uk, countries: ["GB"])),
+            ("featherless-ai", RegionRecord(region: .unknown)), ("groq", RegionRecord(region: .global)),
+        ]
+    ),
+    (
+        "openrouter", 20,
+        [
+            ("openrouter", RegionRecord(region: .global)), ("mistral", RegionRecord(region: .eu, countries: ["FR"])),
+            ("deepinfra", RegionRecord(region: .us)), ("lambda", RegionRecord(region: .us)),
+            ("parasail", RegionRecord(region: .unknown)),
+        ]
+    ),
     ("together", 8, [("together", RegionRecord(region: .us, declared: [.zdr]))]),
     ("deepinfra", 8, [("deepinfra", RegionRecord(region: .us))]),
     ("novita", 6, [("novita", RegionRecord(region: .unknown))]),
@@ -63,7 +70,9 @@ func pick<T>(_ weighted: [(T, Int)], _ rng: inout SplitMix) -> T {
     return weighted[0].0
 }
 
-func makeOffers(provider: (key: String, share: Int, servedBy: [(String, RegionRecord)]), count: Int, seed: UInt64) -> [Offer] {
+func makeOffers(provider: (key: String, share: Int, servedBy: [(String, RegionRecord)]), count: Int, seed: UInt64)
+    -> [Offer]
+{
     var rng = SplitMix(state: seed)
     var offers: [Offer] = []
     offers.reserveCapacity(count)
@@ -76,7 +85,8 @@ func makeOffers(provider: (key: String, share: Int, servedBy: [(String, RegionRe
         var price: OfferPrice
         let roll = Int.random(in: 0..<100, using: &rng)
         if task == .textToImage {
-            price = OfferPrice(billing: .image, unit: .amount(PicoUSD(Int64.random(in: 1...80, using: &rng) * 1_000_000_000)))
+            price = OfferPrice(
+                billing: .image, unit: .amount(PicoUSD(Int64.random(in: 1...80, using: &rng) * 1_000_000_000)))
         } else if roll < 10 {
             price = .unknown
         } else if roll < 13 || provider.key == "local" {
@@ -84,7 +94,8 @@ func makeOffers(provider: (key: String, share: Int, servedBy: [(String, RegionRe
         } else {
             // $0.01 to $15 per million tokens, in pico-USD per token.
             let input = Int64.random(in: 10_000...15_000_000, using: &rng)
-            price = OfferPrice(input: .amount(PicoUSD(input)), output: .amount(PicoUSD(input * Int64.random(in: 1...4, using: &rng))))
+            price = OfferPrice(
+                input: .amount(PicoUSD(input)), output: .amount(PicoUSD(input * Int64.random(in: 1...4, using: &rng))))
         }
         var offer = Offer(
             provider: provider.key, servedBy: servedBy, model: model, hfID: roll % 3 == 0 ? nil : hfID, task: task,
@@ -132,7 +143,10 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 let clock = ContinuousClock()
 let shareTotal = providers.reduce(0) { $0 + $1.share }
 var catalogs: [(String, [Offer])] = providers.enumerated().map { index, provider in
-    (provider.key, makeOffers(provider: provider, count: totalOffers * provider.share / shareTotal, seed: UInt64(index + 1)))
+    (
+        provider.key,
+        makeOffers(provider: provider, count: totalOffers * provider.share / shareTotal, seed: UInt64(index + 1))
+    )
 }
 let offerTotal = catalogs.reduce(0) { $0 + $1.1.count }
 
@@ -158,7 +172,8 @@ do {
         for (key, offers) in catalogs { try await store.replaceOffers(provider: key, offers: offers, nowMs: now) }
     }
     if CommandLine.arguments.contains("--fresh-only") {
-        print("fresh: CPU \(fixed((processCPUSeconds() - cpu0) * 1000, 0)) ms, wall \(fixed(milliseconds(fresh), 0)) ms")
+        print(
+            "fresh: CPU \(fixed((processCPUSeconds() - cpu0) * 1000, 0)) ms, wall \(fixed(milliseconds(fresh), 0)) ms")
         removeStore()
         exit(0)
     }
@@ -180,12 +195,18 @@ do {
     }
     let cpu2 = processCPUSeconds()
     print("offers: \(offerTotal) across \(catalogs.count) providers")
-    print("replaceOffers, new store:     \(fixed(milliseconds(fresh), 0)) ms  \(fixed(Double(offerTotal) / milliseconds(fresh) * 1000, 0)) offers/s; CPU \(fixed((cpu1 - cpu0) * 1000, 0)) ms = \(fixed(Double(offerTotal) / (cpu1 - cpu0), 0)) offers per CPU-second")
-    print("replaceOffers, over existing: \(fixed(milliseconds(again), 0)) ms  \(fixed(Double(offerTotal) / milliseconds(again) * 1000, 0)) offers/s  (\(changes) price changes); CPU \(fixed((cpu2 - cpu1) * 1000, 0)) ms = \(fixed(Double(offerTotal) / (cpu2 - cpu1), 0)) offers per CPU-second")
+    print(
+        "replaceOffers, new store:     \(fixed(milliseconds(fresh), 0)) ms  \(fixed(Double(offerTotal) / milliseconds(fresh) * 1000, 0)) offers/s; CPU \(fixed((cpu1 - cpu0) * 1000, 0)) ms = \(fixed(Double(offerTotal) / (cpu1 - cpu0), 0)) offers per CPU-second"
+    )
+    print(
+        "replaceOffers, over existing: \(fixed(milliseconds(again), 0)) ms  \(fixed(Double(offerTotal) / milliseconds(again) * 1000, 0)) offers/s  (\(changes) price changes); CPU \(fixed((cpu2 - cpu1) * 1000, 0)) ms = \(fixed(Double(offerTotal) / (cpu2 - cpu1), 0)) offers per CPU-second"
+    )
 
     try await store.checkpoint()
     let bytes = fileSize(path)
-    print("store file: \(fixed(Double(bytes) / 1_048_576, 1)) MiB, \(fixed(Double(bytes) / 1_048_576 * 100_000 / Double(offerTotal), 1)) MiB per 100,000 offers (indexes and price history included)")
+    print(
+        "store file: \(fixed(Double(bytes) / 1_048_576, 1)) MiB, \(fixed(Double(bytes) / 1_048_576 * 100_000 / Double(offerTotal), 1)) MiB per 100,000 offers (indexes and price history included)"
+    )
 
     if CommandLine.arguments.contains("--ingest-only") {
         removeStore()
@@ -194,14 +215,23 @@ do {
 
     // 3. Market queries.
     let queries: [(String, MarketQuery)] = [
-        ("task=text-generation region=eu sort=price limit 20",
-         MarketQuery(nowMs: now + 120_000, task: .textGeneration, region: .eu, sort: .price, limit: 20)),
-        ("task=conversational compliance=gdpr sort=price limit 20",
-         MarketQuery(nowMs: now + 120_000, task: .conversational, compliance: .gdpr, sort: .price, limit: 20)),
+        (
+            "task=text-generation region=eu sort=price limit 20",
+            MarketQuery(nowMs: now + 120_000, task: .textGeneration, region: .eu, sort: .price, limit: 20)
+        ),
+        (
+            "task=conversational compliance=gdpr sort=price limit 20",
+            MarketQuery(nowMs: now + 120_000, task: .conversational, compliance: .gdpr, sort: .price, limit: 20)
+        ),
         ("sort=price limit 20 (no filter)", MarketQuery(nowMs: now + 120_000, sort: .price, limit: 20)),
-        ("exact model id, as run --model asks",
-         MarketQuery(nowMs: now + 120_000, modelID: catalogs[0].1[1234].model, sort: .price)),
-        ("model substring \"MODEL-123\" limit 20", MarketQuery(nowMs: now + 120_000, modelText: "MODEL-123", limit: 20)),
+        (
+            "exact model id, as run --model asks",
+            MarketQuery(nowMs: now + 120_000, modelID: catalogs[0].1[1234].model, sort: .price)
+        ),
+        (
+            "model substring \"MODEL-123\" limit 20",
+            MarketQuery(nowMs: now + 120_000, modelText: "MODEL-123", limit: 20)
+        ),
     ]
     for (name, query) in queries {
         var samples: [Double] = []
@@ -213,7 +243,9 @@ do {
             count = result.count
         }
         samples.sort()
-        print("query \(name): p50 \(fixed(percentile(samples, 0.5), 3)) ms, p99 \(fixed(percentile(samples, 0.99), 3)) ms (\(count) rows)")
+        print(
+            "query \(name): p50 \(fixed(percentile(samples, 0.5), 3)) ms, p99 \(fixed(percentile(samples, 0.99), 3)) ms (\(count) rows)"
+        )
         for line in try await store.queryPlan(query) { print("    plan: \(line)") }
     }
 } catch {

@@ -33,9 +33,10 @@ enum TransportBench {
         }
         let seconds = Double(MonotonicTime.nanoseconds() - started) / 1e9
         let connections = Set(simulator.requests.map(\.connectionID)).count
-        print("(a) sequential small requests: \(count) in \(fixed(seconds, 3)) s = \(Int(Double(count) / seconds)) req/s "
-            + "(p50 \(micros(percentile(latencies, 0.5))) µs, p99 \(micros(percentile(latencies, 0.99))) µs, "
-            + "\(connections) connection\(connections == 1 ? "" : "s"); target ≥ 5000 req/s)")
+        print(
+            "(a) sequential small requests: \(count) in \(fixed(seconds, 3)) s = \(Int(Double(count) / seconds)) req/s "
+                + "(p50 \(micros(percentile(latencies, 0.5))) µs, p99 \(micros(percentile(latencies, 0.99))) µs, "
+                + "\(connections) connection\(connections == 1 ? "" : "s"); target ≥ 5000 req/s)")
     }
 
     /// (b) Time from starting a request to holding its first SSE chunk, transport vs raw socket.
@@ -58,15 +59,19 @@ enum TransportBench {
         let rawMedian = percentile(viaRaw, 0.5)
         let chunkMedian = percentile(viaTransport, 0.5)
         let eventMedian = percentile(viaEvents, 0.5)
-        print("(b) request → first SSE chunk, median over \(count): raw socket \(micros(rawMedian)) µs, "
-            + "CurlTransport.stream body \(micros(chunkMedian)) µs, first parsed event \(micros(eventMedian)) µs")
-        print("    p99: raw \(micros(percentile(viaRaw, 0.99))) µs, transport \(micros(percentile(viaTransport, 0.99))) µs")
+        print(
+            "(b) request → first SSE chunk, median over \(count): raw socket \(micros(rawMedian)) µs, "
+                + "CurlTransport.stream body \(micros(chunkMedian)) µs, first parsed event \(micros(eventMedian)) µs")
+        print(
+            "    p99: raw \(micros(percentile(viaRaw, 0.99))) µs, transport \(micros(percentile(viaTransport, 0.99))) µs"
+        )
         let added = Double(Int64(chunkMedian) - Int64(rawMedian)) / 1e6
         print("    delay added by the transport to the first chunk: \(fixed(added, 3)) ms (target < 1 ms)")
     }
 
     /// Nanoseconds to the first body chunk and to the first parsed event of one stream.
-    static func transportFirstChunk(_ transport: CurlTransport, _ request: HTTPRequest) async throws -> (UInt64, UInt64) {
+    static func transportFirstChunk(_ transport: CurlTransport, _ request: HTTPRequest) async throws -> (UInt64, UInt64)
+    {
         let started = MonotonicTime.nanoseconds()
         let response = try await transport.stream(request)
         var parser = OpenAIChatSSEParser()

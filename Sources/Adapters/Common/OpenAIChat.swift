@@ -77,7 +77,8 @@ public enum OpenAIChat {
             value = try JSONParser.parse(response.body)
         } catch {
             throw ProviderError(
-                .malformedResponse, provider: provider, status: response.status, message: "\(what) is not JSON: \(error)")
+                .malformedResponse, provider: provider, status: response.status,
+                message: "\(what) is not JSON: \(error)")
         }
         if let error = ProviderErrorMapping.inBandError(value, provider: provider, redactor: redactor) { throw error }
         return value
@@ -96,18 +97,21 @@ public enum OpenAIChat {
     ) throws(ProviderError) -> InferenceResponse {
         let value = try answerJSON(response, provider: provider, redactor: redactor, what: "chat answer")
         guard var completion = OpenAICompletion(parsing: value), let message = completion.firstMessage else {
-            throw ProviderError(.malformedResponse, provider: provider, status: response.status,
-                                message: "chat answer has no choices[0].message")
+            throw ProviderError(
+                .malformedResponse, provider: provider, status: response.status,
+                message: "chat answer has no choices[0].message")
         }
         switch message.content {
         case nil, .null?, .string?, .array?: break
         default:
-            throw ProviderError(.malformedResponse, provider: provider, status: response.status,
-                                message: "choices[0].message.content is neither text, parts nor null")
+            throw ProviderError(
+                .malformedResponse, provider: provider, status: response.status,
+                message: "choices[0].message.content is neither text, parts nor null")
         }
         completion.isChunk = false
         return InferenceResponse(
-            output: .text(completion.text), usage: completion.usage?.tokenUsage, servedBy: completion.extra["provider"]?.stringValue,
+            output: .text(completion.text), usage: completion.usage?.tokenUsage,
+            servedBy: completion.extra["provider"]?.stringValue,
             finishReason: completion.finishReason, completion: completion)
     }
 

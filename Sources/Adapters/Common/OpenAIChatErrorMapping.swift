@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 import Platform
 import ProviderInterface
@@ -70,13 +70,17 @@ public enum ProviderErrorMapping {
         _ response: HTTPResponse, provider: String?, redactor: Redactor = Redactor(secrets: [])
     ) -> ProviderError? {
         guard !(200..<300).contains(response.status) else { return nil }
-        return map(status: response.status, headers: response.headers, body: response.body, provider: provider, redactor: redactor)
+        return map(
+            status: response.status, headers: response.headers, body: response.body, provider: provider,
+            redactor: redactor)
     }
 
     /// The error carried by a JSON value inside a 200 answer or an SSE chunk
     /// (`{"error":"…","error_type":"…"}` or `{"error":{"message","code"}}`), or `nil` when it
     /// has no `error` member. A numeric `code` that is an HTTP status maps like that status.
-    public static func inBandError(_ value: JSONValue, provider: String?, redactor: Redactor = Redactor(secrets: [])) -> ProviderError? {
+    public static func inBandError(_ value: JSONValue, provider: String?, redactor: Redactor = Redactor(secrets: []))
+        -> ProviderError?
+    {
         guard let error = value["error"], !error.isNull else { return nil }
         let details = ErrorBody(value)
         let message = redactor.redact(clip(details.message ?? "error without a message"))
@@ -104,7 +108,9 @@ public enum ProviderErrorMapping {
                 return ms <= 0 ? 0 : Int(ms.rounded(.up))
             }
         }
-        if let value = HeaderLookup.first("ratelimit", in: headers), let reset = HubRateLimit(value), reset.remaining == 0 {
+        if let value = HeaderLookup.first("ratelimit", in: headers), let reset = HubRateLimit(value),
+            reset.remaining == 0
+        {
             return reset.resetSeconds * 1000
         }
         return nil

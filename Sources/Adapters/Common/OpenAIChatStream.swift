@@ -10,9 +10,10 @@ extension OpenAIChat {
     /// Responses readers.
     static func pumped(
         _ response: HTTPStreamingResponse,
-        pump: @escaping @Sendable (
-            AsyncThrowingStream<[UInt8], any Error>, AsyncThrowingStream<InferenceEvent, any Error>.Continuation
-        ) async throws(ProviderError) -> Void
+        pump:
+            @escaping @Sendable (
+                AsyncThrowingStream<[UInt8], any Error>, AsyncThrowingStream<InferenceEvent, any Error>.Continuation
+            ) async throws(ProviderError) -> Void
     ) -> AsyncThrowingStream<InferenceEvent, any Error> {
         let body = response.body
         let status = response.status
@@ -49,7 +50,8 @@ extension OpenAIChat {
     ) async throws(ProviderError) -> AsyncThrowingStream<InferenceEvent, any Error> {
         let isJSON = response.header("content-type")?.lowercased().contains("application/json") ?? false
         if !(200..<300).contains(response.status) || isJSON {
-            let body = try await collect(response.body, limit: isJSON ? 64 << 20 : maxStreamErrorBody, provider: provider)
+            let body = try await collect(
+                response.body, limit: isJSON ? 64 << 20 : maxStreamErrorBody, provider: provider)
             let whole = HTTPResponse(status: response.status, headers: response.headers, body: body)
             let answer = try parseResponse(whole, provider: provider, redactor: redactor)
             return AsyncThrowingStream { continuation in

@@ -37,7 +37,8 @@ public enum OpenAIResponses {
         let value = try OpenAIChat.answerJSON(response, provider: provider, redactor: redactor, what: "response")
         guard let parsed = OpenAIResponse(parsing: value) else {
             throw ProviderError(
-                .malformedResponse, provider: provider, status: response.status, message: "answer is not a response object")
+                .malformedResponse, provider: provider, status: response.status,
+                message: "answer is not a response object")
         }
         if parsed.status == "failed" { throw failure(parsed, provider: provider, redactor: redactor) }
         var answer = InferenceResponse(
@@ -56,10 +57,12 @@ public enum OpenAIResponses {
         from response: HTTPStreamingResponse, provider: String?, redactor: Redactor = Redactor(secrets: [])
     ) async throws(ProviderError) -> AsyncThrowingStream<InferenceEvent, any Error> {
         if !(200..<300).contains(response.status) {
-            let body = try await OpenAIChat.collect(response.body, limit: OpenAIChat.maxStreamErrorBody, provider: provider)
+            let body = try await OpenAIChat.collect(
+                response.body, limit: OpenAIChat.maxStreamErrorBody, provider: provider)
             let whole = HTTPResponse(status: response.status, headers: response.headers, body: body)
             throw ProviderErrorMapping.check(whole, provider: provider, redactor: redactor)
-                ?? ProviderError(.malformedResponse, provider: provider, status: response.status, message: "stream refused")
+                ?? ProviderError(
+                    .malformedResponse, provider: provider, status: response.status, message: "stream refused")
         }
         return OpenAIChat.pumped(response) { body, continuation throws(ProviderError) in
             try await pump(body, provider: provider, redactor: redactor, into: continuation)
@@ -80,7 +83,8 @@ public enum OpenAIResponses {
                 do {
                     value = try JSONParser.parse(data)
                 } catch {
-                    throw ProviderError(.malformedResponse, provider: provider, message: "stream event is not JSON: \(error)")
+                    throw ProviderError(
+                        .malformedResponse, provider: provider, message: "stream event is not JSON: \(error)")
                 }
                 guard let event = OpenAIResponseEvent(parsing: value) else {
                     throw ProviderError(.malformedResponse, provider: provider, message: "stream event has no type")
@@ -101,7 +105,8 @@ public enum OpenAIResponses {
         }
         var done = false
         do throws(ProviderError) {
-            try await OpenAIChat.read(body, parser: &parser, provider: provider, redactor: redactor, handle: handle, done: &done)
+            try await OpenAIChat.read(
+                body, parser: &parser, provider: provider, redactor: redactor, handle: handle, done: &done)
             guard done, final != nil else {
                 throw ProviderError(.transport, provider: provider, message: "stream ended before response.completed")
             }

@@ -49,7 +49,8 @@ struct CatalogFetcher: Sendable {
                 do {
                     try await Task.sleep(for: .milliseconds(wait))
                 } catch {
-                    throw ProviderError(.timeout, provider: provider, message: "cancelled while waiting out a rate limit")
+                    throw ProviderError(
+                        .timeout, provider: provider, message: "cancelled while waiting out a rate limit")
                 }
                 continue
             }
@@ -62,7 +63,9 @@ struct CatalogFetcher: Sendable {
         do {
             return try JSONParser.parse(response.body)
         } catch {
-            throw ProviderError(.malformedResponse, provider: provider, status: response.status, message: "\(what) is not JSON: \(error)")
+            throw ProviderError(
+                .malformedResponse, provider: provider, status: response.status,
+                message: "\(what) is not JSON: \(error)")
         }
     }
 }

@@ -13,7 +13,8 @@ public struct ECBRatesAdapter: CatalogOnlySource {
 
     /// The adapter kind `ecb-rates`.
     public static let kind = AdapterKind(
-        name: "ecb-rates", validate: { LocationTable.unknownOptions($0, kind: "ecb-rates", known: [], locations: false) },
+        name: "ecb-rates",
+        validate: { LocationTable.unknownOptions($0, kind: "ecb-rates", known: [], locations: false) },
         make: { entry, context throws(ProviderError) in ECBRatesAdapter(entry: entry, context: context) })
 
     /// Builds the adapter.
@@ -44,17 +45,23 @@ public struct ECBRatesAdapter: CatalogOnlySource {
             if let time = Self.attribute("time", in: tag) { date = time }
             if let currency = Self.attribute("currency", in: tag), let rate = Self.attribute("rate", in: tag) {
                 guard let scaled = DecimalText.scaled(rate, by: 6), scaled.value > 0 else {
-                    throw ProviderError(.malformedResponse, provider: key, message: "the rate of \(currency) is not a positive number ('\(rate)')")
+                    throw ProviderError(
+                        .malformedResponse, provider: key,
+                        message: "the rate of \(currency) is not a positive number ('\(rate)')")
                 }
                 rates[currency] = rate
             }
             rest = rest[close...]
         }
         guard let date, date.utf8.count == 10, !rates.isEmpty else {
-            throw ProviderError(.malformedResponse, provider: key, message: "the reference rates document has no dated rates")
+            throw ProviderError(
+                .malformedResponse, provider: key, message: "the reference rates document has no dated rates")
         }
-        if let usd = rates["USD"], let scaled = DecimalText.scaled(usd, by: 6), !(900_000...2_000_000).contains(scaled.value) {
-            throw ProviderError(.malformedResponse, provider: key, message: "USD \(usd) per EUR is implausible (an inverted quote?)")
+        if let usd = rates["USD"], let scaled = DecimalText.scaled(usd, by: 6),
+            !(900_000...2_000_000).contains(scaled.value)
+        {
+            throw ProviderError(
+                .malformedResponse, provider: key, message: "USD \(usd) per EUR is implausible (an inverted quote?)")
         }
         return ExchangeRates(date: date, perEuro: rates, source: "ecb")
     }

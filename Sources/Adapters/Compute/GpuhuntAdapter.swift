@@ -38,18 +38,26 @@ public struct GpuhuntAdapter: CatalogOnlySource {
     }
 
     static func validate(_ entry: ProviderEntry) -> [AdapterIssue] {
-        var issues = LocationTable.validate(entry)
+        var issues =
+            LocationTable.validate(entry)
             + LocationTable.unknownOptions(entry, kind: "gpuhunt", known: ["provider", "offer_kind", "max_age_days"])
         let name = entry.options["provider"]?.stringValue ?? ""
         if name.isEmpty || !name.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) }) {
-            issues.append(AdapterIssue(path: "options.provider", message: "required: gpuhunt's provider name such as \"aws\" or \"runpod\""))
+            issues.append(
+                AdapterIssue(
+                    path: "options.provider", message: "required: gpuhunt's provider name such as \"aws\" or \"runpod\""
+                ))
         }
         if let kind = entry.options["offer_kind"], kind.stringValue.flatMap(ComputeOfferKind.init(rawValue:)) == nil {
-            issues.append(AdapterIssue(path: "options.offer_kind", message: "must be one of \(ComputeOfferKind.allCases.map(\.rawValue).joined(separator: ", "))"))
+            issues.append(
+                AdapterIssue(
+                    path: "options.offer_kind",
+                    message: "must be one of \(ComputeOfferKind.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
         // Bounded: the age is turned into milliseconds, which a huge number of days would overflow.
         if let age = entry.options["max_age_days"], !(1...36_500).contains(age.intValue ?? 0) {
-            issues.append(AdapterIssue(path: "options.max_age_days", message: "must be a whole number of days in 1...36500"))
+            issues.append(
+                AdapterIssue(path: "options.max_age_days", message: "must be a whole number of days in 1...36500"))
         }
         return issues
     }
@@ -63,12 +71,14 @@ public struct GpuhuntAdapter: CatalogOnlySource {
         let versionResponse = try await fetcher.send(fetcher.get(base + "/version", accept: "text/plain"))
         let version = String(decoding: versionResponse.body, as: UTF8.self).trimmingSpaces
         guard !version.isEmpty, version.utf8.count <= 64, !version.contains("/") else {
-            throw ProviderError(.malformedResponse, provider: key, message: "gpuhunt's \(provider) version file holds no version")
+            throw ProviderError(
+                .malformedResponse, provider: key, message: "gpuhunt's \(provider) version file holds no version")
         }
         let published = Self.publishedAtMs(version)
         let maxAge = Int64(maxAgeDays) * 86_400_000
         if version == request.knownVersion {
-            return ComputeCatalog(offers: [], version: version, unchanged: true, publishedAtMs: published, maxAgeMs: maxAge)
+            return ComputeCatalog(
+                offers: [], version: version, unchanged: true, publishedAtMs: published, maxAgeMs: maxAge)
         }
         let zip = try await fetcher.send(fetcher.get("\(base)/\(version)/catalog.zip", accept: "application/zip"))
         var catalog = try parse(zip: zip.body)
@@ -84,11 +94,14 @@ public struct GpuhuntAdapter: CatalogOnlySource {
         let csv: [UInt8]
         do {
             let archive = try ZipArchive(bytes)
-            guard let member = archive.member(named: "\(provider).csv") ?? archive.members.first(where: { $0.name.hasSuffix(".csv") })
+            guard
+                let member = archive.member(named: "\(provider).csv")
+                    ?? archive.members.first(where: { $0.name.hasSuffix(".csv") })
             else { throw ZipError(message: "no \(provider).csv in the archive") }
             csv = try archive.contents(of: member)
         } catch {
-            throw ProviderError(.malformedResponse, provider: key, message: "gpuhunt's \(provider) catalog.zip: \(error)")
+            throw ProviderError(
+                .malformedResponse, provider: key, message: "gpuhunt's \(provider) catalog.zip: \(error)")
         }
         return try parse(csv: csv)
     }
@@ -104,15 +117,20 @@ public struct GpuhuntAdapter: CatalogOnlySource {
         let columns = Dictionary(table.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let required = ["instance_name", "location", "price", "gpu_count", "gpu_name"]
         if let missing = required.first(where: { columns[$0] == nil }) {
-            throw ProviderError(.malformedResponse, provider: key, message: "gpuhunt's \(provider).csv has no \"\(missing)\" column")
+            throw ProviderError(
+                .malformedResponse, provider: key, message: "gpuhunt's \(provider).csv has no \"\(missing)\" column")
         }
         // Column positions once; names, GPU models and locations repeat across rows, so their
         // canonical forms and region records are derived once each.
         let width = table.header.count
         func position(_ name: String) -> Int { columns[name] ?? width }
         let (countAt, priceAt, instanceAt, locationAt, gpuAt) = (
-            position("gpu_count"), position("price"), position("instance_name"), position("location"), position("gpu_name"))
-        let (memoryAt, spotAt, cpuAt, ramAt) = (position("gpu_memory"), position("spot"), position("cpu"), position("memory"))
+            position("gpu_count"), position("price"), position("instance_name"), position("location"),
+            position("gpu_name")
+        )
+        let (memoryAt, spotAt, cpuAt, ramAt) = (
+            position("gpu_memory"), position("spot"), position("cpu"), position("memory")
+        )
         var models: [String: [Int?: String]] = [:]
         var places: [String: RegionRecord] = [:]
         var offers: [ComputeOffer] = []
@@ -136,7 +154,8 @@ public struct GpuhuntAdapter: CatalogOnlySource {
                 continue
             }
             let memory = field(memoryAt).flatMap(ComputeUnits.whole)
-            let pricing: ComputePricingModel = field(spotAt).map { $0 == "True" || $0 == "true" } == true ? .spot : .onDemand
+            let pricing: ComputePricingModel =
+                field(spotAt).map { $0 == "True" || $0 == "true" } == true ? .spot : .onDemand
             let model: String
             if let known = models[gpuName]?[memory] {
                 model = known
@@ -154,8 +173,10 @@ public struct GpuhuntAdapter: CatalogOnlySource {
             offers.append(
                 ComputeOffer(
                     provider: provider, kind: offerKind,
-                    offerID: "\(provider)/\(instance)/\(location)/x\(count)/\(pricing.rawValue)", instanceType: instance,
-                    gpuModel: model, gpuModelRaw: gpuName, gpuCount: count, gpuMemoryGiB: memory ?? GPUModelName.nominalMemoryGiB[model],
+                    offerID: "\(provider)/\(instance)/\(location)/x\(count)/\(pricing.rawValue)",
+                    instanceType: instance,
+                    gpuModel: model, gpuModelRaw: gpuName, gpuCount: count,
+                    gpuMemoryGiB: memory ?? GPUModelName.nominalMemoryGiB[model],
                     vcpus: field(cpuAt).flatMap(ComputeUnits.whole),
                     ramMiB: field(ramAt).flatMap(ComputeUnits.mebibytes(gigabytes:)), location: location,
                     region: region, pricingModel: pricing, currency: "USD", pricePerHour: price,

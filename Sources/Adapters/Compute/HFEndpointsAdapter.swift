@@ -41,7 +41,8 @@ public struct HFEndpointsAdapter: CatalogOnlySource {
     /// The offers of a `/v2/provider` document (keys in any order).
     func parse(_ document: JSONValue) throws(ProviderError) -> ComputeCatalog {
         guard let vendors = document["vendors"]?.arrayValue else {
-            throw ProviderError(.malformedResponse, provider: key, message: "the endpoints catalog has no \"vendors\" array")
+            throw ProviderError(
+                .malformedResponse, provider: key, message: "the endpoints catalog has no \"vendors\" array")
         }
         var offers: [ComputeOffer] = []
         var skipped: [String: Int] = [:]
@@ -74,7 +75,9 @@ public struct HFEndpointsAdapter: CatalogOnlySource {
         guard let type = compute["instanceType"]?.stringValue, let size = compute["instanceSize"]?.stringValue,
             let count = compute["numAccelerators"]?.intValue, count > 0
         else { return .failure(Skip(text: "malformed compute")) }
-        guard let priceText = ComputeUnits.numberText(compute["pricePerHour"]), let price = ComputeUnits.picoPrice(priceText) else {
+        guard let priceText = ComputeUnits.numberText(compute["pricePerHour"]),
+            let price = ComputeUnits.picoPrice(priceText)
+        else {
             return .failure(Skip(text: "malformed price"))
         }
         // The total over all GPUs; a size beyond any machine is not one (and must not overflow below).
@@ -93,7 +96,8 @@ public struct HFEndpointsAdapter: CatalogOnlySource {
             ComputeOffer(
                 provider: "hf-endpoints", kind: .managedEndpoint,
                 offerID: compute["id"]?.stringValue ?? "\(location)/\(type)-\(size)", instanceType: "\(type):\(size)",
-                gpuModel: model, gpuModelRaw: raw, gpuCount: count, gpuMemoryGiB: perGPU ?? GPUModelName.nominalMemoryGiB[model],
+                gpuModel: model, gpuModelRaw: raw, gpuCount: count,
+                gpuMemoryGiB: perGPU ?? GPUModelName.nominalMemoryGiB[model],
                 vcpus: compute["numCpus"]?.intValue,
                 ramMiB: ComputeUnits.numberText(compute["memoryGb"]).flatMap(ComputeUnits.mebibytes(gigabytes:)),
                 location: location, region: locations.record(location), pricingModel: .onDemand, currency: "USD",

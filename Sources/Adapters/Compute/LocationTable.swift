@@ -51,11 +51,15 @@ struct LocationTable: Sendable {
                 for (name, country) in object {
                     let code = country.stringValue ?? ""
                     if code.utf8.count != 2 || !code.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) {
-                        issues.append(AdapterIssue(path: "options.locations.\(name)", message: "must be a two-letter upper-case country code such as \"IE\""))
+                        issues.append(
+                            AdapterIssue(
+                                path: "options.locations.\(name)",
+                                message: "must be a two-letter upper-case country code such as \"IE\""))
                     }
                 }
             } else {
-                issues.append(AdapterIssue(path: "options.locations", message: "must be an object of location → country code"))
+                issues.append(
+                    AdapterIssue(path: "options.locations", message: "must be an object of location → country code"))
             }
         }
         if let value = entry.options["country_locations"], value.boolValue == nil {
@@ -66,10 +70,13 @@ struct LocationTable: Sendable {
 
     /// Issues for every option not in `known` (plus the location options, when the kind reads a
     /// location table).
-    static func unknownOptions(_ entry: ProviderEntry, kind: String, known: [String], locations: Bool = true) -> [AdapterIssue] {
+    static func unknownOptions(_ entry: ProviderEntry, kind: String, known: [String], locations: Bool = true)
+        -> [AdapterIssue]
+    {
         let all = known + (locations ? ["locations", "country_locations", "locations_source"] : []) + ["comment"]
         return entry.options.keys.filter { !all.contains($0) }.map {
-            AdapterIssue(path: "options.\($0)", message: "unknown option; adapter \(kind) takes \(all.joined(separator: ", "))")
+            AdapterIssue(
+                path: "options.\($0)", message: "unknown option; adapter \(kind) takes \(all.joined(separator: ", "))")
         }
     }
 }

@@ -36,7 +36,9 @@ public struct ScalewayCatalogAdapter: CatalogOnlySource {
     }
 
     static func validate(_ entry: ProviderEntry) -> [AdapterIssue] {
-        var issues = LocationTable.validate(entry) + LocationTable.unknownOptions(entry, kind: "scaleway-catalog", known: ["page_size"])
+        var issues =
+            LocationTable.validate(entry)
+            + LocationTable.unknownOptions(entry, kind: "scaleway-catalog", known: ["page_size"])
         if let size = entry.options["page_size"], !(1...1000).contains(size.intValue ?? 0) {
             issues.append(AdapterIssue(path: "options.page_size", message: "must be a whole number in 1...1000"))
         }
@@ -61,7 +63,9 @@ public struct ScalewayCatalogAdapter: CatalogOnlySource {
             catalog.requests += 1
             let document = try fetcher.json(response, what: "the product catalog")
             guard let products = document["products"]?.arrayValue else {
-                throw ProviderError(.malformedResponse, provider: key, message: "product catalog page \(page) has no \"products\" array")
+                throw ProviderError(
+                    .malformedResponse, provider: key, message: "product catalog page \(page) has no \"products\" array"
+                )
             }
             read += products.count
             let parsed = parse(products)
@@ -70,7 +74,8 @@ public struct ScalewayCatalogAdapter: CatalogOnlySource {
             let total = document["total_count"]?.intValue
             if products.count < pageSize || (total.map { read >= $0 } ?? false) { return catalog }
         }
-        throw ProviderError(.malformedResponse, provider: key, message: "the product catalog has more than \(Self.maxPages) pages")
+        throw ProviderError(
+            .malformedResponse, provider: key, message: "the product catalog has more than \(Self.maxPages) pages")
     }
 
     /// The GPU offers among `products`.
@@ -103,16 +108,20 @@ public struct ScalewayCatalogAdapter: CatalogOnlySource {
                 skipped["malformed product", default: 0] += 1
                 continue
             }
-            let offerName = product["properties"]?["instance"]?["offer_id"]?.stringValue ?? product["product"]?.stringValue ?? sku
+            let offerName =
+                product["properties"]?["instance"]?["offer_id"]?.stringValue ?? product["product"]?.stringValue ?? sku
             let raw = gpu["type"]?.stringValue ?? gpu["description"]?.stringValue ?? offerName
             let model = GPUModelName.canonical(raw)
-            let memory = Self.memoryGiB(offerName) ?? gpu["description"]?.stringValue.flatMap(Self.memoryGiB) ?? GPUModelName.nominalMemoryGiB[model]
+            let memory =
+                Self.memoryGiB(offerName) ?? gpu["description"]?.stringValue.flatMap(Self.memoryGiB)
+                ?? GPUModelName.nominalMemoryGiB[model]
             let cpu = hardware?["cpu"]
             let zone = product["locality"]?["zone"]?.stringValue ?? product["locality"]?["region"]?.stringValue ?? ""
             let status = product["status"]?.stringValue
             offers.append(
                 ComputeOffer(
-                    provider: "scaleway", kind: .vm, offerID: "scaleway/\(sku)", instanceType: offerName, gpuModel: model,
+                    provider: "scaleway", kind: .vm, offerID: "scaleway/\(sku)", instanceType: offerName,
+                    gpuModel: model,
                     gpuModelRaw: raw, gpuCount: count, gpuMemoryGiB: memory,
                     vcpus: cpu?["virtual"]?["count"]?.intValue ?? cpu?["threads"]?.intValue,
                     ramMiB: hardware?["ram"]?["size"]?.intValue.map { $0 / 1_048_576 }, location: zone,

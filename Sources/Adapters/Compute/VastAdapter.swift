@@ -41,9 +41,16 @@ public struct VastAdapter: CatalogOnlySource {
         if let gpus = entry.options["gpus"] {
             let names = gpus.arrayValue?.compactMap(\.stringValue) ?? []
             if gpus.arrayValue == nil || names.count != gpus.arrayValue?.count {
-                issues.append(AdapterIssue(path: "options.gpus", message: "must be an array of Vast GPU names such as \"RTX 4090\""))
+                issues.append(
+                    AdapterIssue(
+                        path: "options.gpus", message: "must be an array of Vast GPU names such as \"RTX 4090\""))
             } else if names.count > maxQueries {
-                issues.append(AdapterIssue(path: "options.gpus", message: "names \(names.count) GPUs; Vast allows \(maxQueries) searches a minute, so at most \(maxQueries)"))
+                issues.append(
+                    AdapterIssue(
+                        path: "options.gpus",
+                        message:
+                            "names \(names.count) GPUs; Vast allows \(maxQueries) searches a minute, so at most \(maxQueries)"
+                    ))
             }
         }
         if let limit = entry.options["limit"], !(1...1000).contains(limit.intValue ?? 0) {
@@ -88,8 +95,10 @@ public struct VastAdapter: CatalogOnlySource {
         var offers: [ComputeOffer] = []
         var skipped: [String: Int] = [:]
         for ask in asks {
-            guard let id = ask["id"]?.intValue, let name = ask["gpu_name"]?.stringValue, let count = ask["num_gpus"]?.intValue,
-                count > 0, let priceText = ComputeUnits.numberText(ask["dph_total"]), let price = ComputeUnits.picoPrice(priceText)
+            guard let id = ask["id"]?.intValue, let name = ask["gpu_name"]?.stringValue,
+                let count = ask["num_gpus"]?.intValue,
+                count > 0, let priceText = ComputeUnits.numberText(ask["dph_total"]),
+                let price = ComputeUnits.picoPrice(priceText)
             else {
                 skipped["malformed offer", default: 0] += 1
                 continue
@@ -99,9 +108,12 @@ public struct VastAdapter: CatalogOnlySource {
             let ramMB = ask["gpu_ram"]?.intValue.flatMap { (1...(1 << 30)).contains($0) ? $0 : nil }
             let model = GPUModelName.canonical(name, memoryGiB: ramMB.map { ($0 + 512) / 1024 })
             let memory = ramMB.map { GPUModelName.snapMemory(mebibytes: $0, model: model) }
-            let effective = ComputeUnits.numberText(ask["cpu_cores_effective"]).flatMap { DecimalText.scaled($0, by: 3)?.value }
+            let effective = ComputeUnits.numberText(ask["cpu_cores_effective"]).flatMap {
+                DecimalText.scaled($0, by: 3)?.value
+            }
             var ram: Int? = nil
-            if let machine = ask["cpu_ram"]?.intValue, let cores = ask["cpu_cores"]?.intValue, cores > 0, let effective {
+            if let machine = ask["cpu_ram"]?.intValue, let cores = ask["cpu_cores"]?.intValue, cores > 0, let effective
+            {
                 // The offer's share of the machine, in 128 bits: absurd figures must not trap.
                 let share: Int128 = Int128(machine) * Int128(effective) + Int128(cores) * 500
                 let divisor: Int128 = Int128(cores) * 1000
@@ -111,13 +123,16 @@ public struct VastAdapter: CatalogOnlySource {
             let country = location.split(separator: ",").last.map { String($0).trimmingSpaces }
             let rentable = ask["rentable"]?.boolValue == true && ask["rented"]?.boolValue != true
             var offer = ComputeOffer(
-                provider: "vast", kind: .marketplace, offerID: "vast/\(id)/on-demand", instanceType: "\(count)x \(name)",
+                provider: "vast", kind: .marketplace, offerID: "vast/\(id)/on-demand",
+                instanceType: "\(count)x \(name)",
                 gpuModel: model, gpuModelRaw: name, gpuCount: count, gpuMemoryGiB: memory,
                 vcpus: effective.map { Int($0 / 1000) }, ramMiB: ram, location: location,
-                region: CountryJurisdiction.record(country: country, source: "Vast geolocation"), pricingModel: .onDemand,
+                region: CountryJurisdiction.record(country: country, source: "Vast geolocation"),
+                pricingModel: .onDemand,
                 currency: "USD", pricePerHour: price, availability: rentable ? .available : .none)
             offers.append(offer)
-            if let bidText = ComputeUnits.numberText(ask["min_bid"]), let bid = ComputeUnits.picoPrice(bidText), let bid {
+            if let bidText = ComputeUnits.numberText(ask["min_bid"]), let bid = ComputeUnits.picoPrice(bidText), let bid
+            {
                 offer.offerID = "vast/\(id)/bid"
                 offer.pricingModel = .bid
                 offer.pricePerHour = bid

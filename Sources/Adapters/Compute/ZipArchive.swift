@@ -38,7 +38,9 @@ struct ZipArchive {
         let count = Int(Self.u16(bytes, eocd + 10))
         let size = Int(Self.u32(bytes, eocd + 12))
         let offset = Int(Self.u32(bytes, eocd + 16))
-        guard count != 0xFFFF, offset != 0xFFFF_FFFF else { throw ZipError(message: "ZIP64 archives are not supported") }
+        guard count != 0xFFFF, offset != 0xFFFF_FFFF else {
+            throw ZipError(message: "ZIP64 archives are not supported")
+        }
         guard offset + size <= eocd else { throw ZipError(message: "central directory out of bounds") }
         var members: [Member] = []
         var p = offset
@@ -49,7 +51,9 @@ struct ZipArchive {
             let nameLength = Int(Self.u16(bytes, p + 28))
             let extraLength = Int(Self.u16(bytes, p + 30))
             let commentLength = Int(Self.u16(bytes, p + 32))
-            guard p + 46 + nameLength <= bytes.count else { throw ZipError(message: "central directory entry \(index) is cut short") }
+            guard p + 46 + nameLength <= bytes.count else {
+                throw ZipError(message: "central directory entry \(index) is cut short")
+            }
             let flags = Self.u16(bytes, p + 8)
             guard flags & 1 == 0 else { throw ZipError(message: "member \(index) is encrypted") }
             members.append(
@@ -73,17 +77,25 @@ struct ZipArchive {
             throw ZipError(message: "local header of \(member.name) is damaged")
         }
         let start = p + 30 + Int(Self.u16(bytes, p + 26)) + Int(Self.u16(bytes, p + 28))
-        guard start + member.compressedSize <= bytes.count else { throw ZipError(message: "\(member.name) is cut short") }
+        guard start + member.compressedSize <= bytes.count else {
+            throw ZipError(message: "\(member.name) is cut short")
+        }
         guard member.size <= Self.maxMemberBytes else {
             throw ZipError(message: "\(member.name) inflates to \(member.size) bytes, more than \(Self.maxMemberBytes)")
         }
         let data: [UInt8]
         switch member.method {
         case 0: data = Array(bytes[start..<(start + member.compressedSize)])
-        case 8: data = try Self.inflate(bytes, range: start..<(start + member.compressedSize), size: member.size, name: member.name)
-        default: throw ZipError(message: "\(member.name) uses compression method \(member.method); only stored and deflate are read")
+        case 8:
+            data = try Self.inflate(
+                bytes, range: start..<(start + member.compressedSize), size: member.size, name: member.name)
+        default:
+            throw ZipError(
+                message: "\(member.name) uses compression method \(member.method); only stored and deflate are read")
         }
-        guard data.count == member.size else { throw ZipError(message: "\(member.name) inflated to \(data.count) bytes, not \(member.size)") }
+        guard data.count == member.size else {
+            throw ZipError(message: "\(member.name) inflated to \(data.count) bytes, not \(member.size)")
+        }
         let crc = data.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
         guard crc == member.crc else { throw ZipError(message: "\(member.name) fails its CRC-32 check") }
         return data
@@ -93,7 +105,9 @@ struct ZipArchive {
     static func inflate(_ bytes: [UInt8], range: Range<Int>, size: Int, name: String) throws(ZipError) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: size)
         var stream = z_stream()
-        guard shim_inflateInit2(&stream, -15) == Z_OK else { throw ZipError(message: "zlib could not start inflating \(name)") }
+        guard shim_inflateInit2(&stream, -15) == Z_OK else {
+            throw ZipError(message: "zlib could not start inflating \(name)")
+        }
         defer { inflateEnd(&stream) }
         let rc: Int32 = bytes.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in

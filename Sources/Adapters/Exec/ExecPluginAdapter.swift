@@ -42,7 +42,9 @@ public struct ExecPluginAdapter: ProviderInterface {
 
     /// The models the provider lists, as offers to price.
     public func listModels() async throws(ProviderError) -> ModelCatalog {
-        if entry.pricing.catalogIsTable { return OpenAICompatibleCatalog(entry: entry, options: .init()).tableCatalog() }
+        if entry.pricing.catalogIsTable {
+            return OpenAICompatibleCatalog(entry: entry, options: .init()).tableCatalog()
+        }
         return try results.models(await call(.listModels))
     }
 
@@ -89,21 +91,29 @@ public struct ExecPluginAdapter: ProviderInterface {
                     }
                 })
         }
-        guard started else { throw ProviderError(.providerError, provider: key, message: "cannot start a thread for the plugin") }
+        guard started else {
+            throw ProviderError(.providerError, provider: key, message: "cannot start a thread for the plugin")
+        }
         return stream
     }
 
     /// Runs one operation to its answer.
-    func call(_ operation: ExecPluginProtocol.Operation, request: InferenceRequest? = nil) async throws(ProviderError) -> JSONValue {
+    func call(_ operation: ExecPluginProtocol.Operation, request: InferenceRequest? = nil) async throws(ProviderError)
+        -> JSONValue
+    {
         let (pluginCall, cancellation) = try prepare(operation, request: request, stream: false)
         let provider = key
         let outcome: Result<JSONValue, ProviderError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let started = PlatformThread.detach(name: "plugin") {
-                    pluginCall.perform(cancellation: cancellation, onEvent: { _ in }, onDone: { continuation.resume(returning: $0) })
+                    pluginCall.perform(
+                        cancellation: cancellation, onEvent: { _ in }, onDone: { continuation.resume(returning: $0) })
                 }
                 if !started {
-                    continuation.resume(returning: .failure(ProviderError(.providerError, provider: provider, message: "cannot start a thread for the plugin")))
+                    continuation.resume(
+                        returning: .failure(
+                            ProviderError(
+                                .providerError, provider: provider, message: "cannot start a thread for the plugin")))
                 }
             }
         } onCancel: {
@@ -113,16 +123,22 @@ public struct ExecPluginAdapter: ProviderInterface {
     }
 
     /// The call for an operation: the resolved executable, the exact environment, the request line.
-    func prepare(_ operation: ExecPluginProtocol.Operation, request: InferenceRequest?, stream: Bool) throws(ProviderError)
+    func prepare(_ operation: ExecPluginProtocol.Operation, request: InferenceRequest?, stream: Bool)
+        throws(ProviderError)
         -> (ExecPluginCall, PluginCancellation)
     {
         if let request, request.binaryInput != nil {
-            throw ProviderError(.unsupported, provider: key, message: "exec plugins take JSON input; binary input is not supported")
+            throw ProviderError(
+                .unsupported, provider: key, message: "exec plugins take JSON input; binary input is not supported")
         }
         let directory = entry.urls["registry_dir"]
-        let path = environment.first { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? ExecPluginOptions.defaultPath
-        guard let executable = PluginInvocation.resolve(command: options.command, directory: directory, path: path) else {
-            throw ProviderError(.providerError, provider: key, message: "plugin command '\(options.command)' not found in the registry's directory or PATH")
+        let path =
+            environment.first { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? ExecPluginOptions.defaultPath
+        guard let executable = PluginInvocation.resolve(command: options.command, directory: directory, path: path)
+        else {
+            throw ProviderError(
+                .providerError, provider: key,
+                message: "plugin command '\(options.command)' not found in the registry's directory or PATH")
         }
         let id = Self.ids.wrappingAdd(1, ordering: .relaxed).newValue
         let timeoutMs = request?.timeoutMs ?? entry.timeoutMs

@@ -65,20 +65,33 @@ struct ExecPluginCall: Sendable {
         } else {
             switch exit.reason {
             case .timedOut:
-                error = ProviderError(.timeout, provider: provider, message: "plugin \(invocation.executable) gave no answer within \(seconds) s and was stopped")
+                error = ProviderError(
+                    .timeout, provider: provider,
+                    message: "plugin \(invocation.executable) gave no answer within \(seconds) s and was stopped")
             case .fellSilent:
                 let silence = DecimalText.format(Int64(invocation.silenceMs ?? 0), fractionDigits: 3)
-                error = ProviderError(.timeout, provider: provider, message: "plugin \(invocation.executable) fell silent for \(silence) s and was stopped")
+                error = ProviderError(
+                    .timeout, provider: provider,
+                    message: "plugin \(invocation.executable) fell silent for \(silence) s and was stopped")
             case .cancelled:
                 error = ProviderError(.transport, provider: provider, message: "plugin run cancelled")
             case .lineTooLong:
-                error = ProviderError(.tooLarge, provider: provider, message: "plugin \(invocation.executable) wrote a line longer than \(invocation.maxLineBytes) bytes")
+                error = ProviderError(
+                    .tooLarge, provider: provider,
+                    message: "plugin \(invocation.executable) wrote a line longer than \(invocation.maxLineBytes) bytes"
+                )
             case .exited(0), .stopped:
-                error = ProviderError(.malformedResponse, provider: provider, message: "plugin \(invocation.executable) exited without answering")
+                error = ProviderError(
+                    .malformedResponse, provider: provider,
+                    message: "plugin \(invocation.executable) exited without answering")
             case .exited(let status):
-                error = ProviderError(.providerError, provider: provider, message: "plugin \(invocation.executable) exited with status \(status) without answering")
+                error = ProviderError(
+                    .providerError, provider: provider,
+                    message: "plugin \(invocation.executable) exited with status \(status) without answering")
             case .signaled(let signal):
-                error = ProviderError(.providerError, provider: provider, message: "plugin \(invocation.executable) was killed by signal \(signal)\(Self.signalName(signal))")
+                error = ProviderError(
+                    .providerError, provider: provider,
+                    message: "plugin \(invocation.executable) was killed by signal \(signal)\(Self.signalName(signal))")
             }
         }
         let tail = stderrText(exit.stderrTail)
@@ -99,7 +112,9 @@ struct ExecPluginCall: Sendable {
     }
 
     static func signalName(_ signal: Int32) -> String {
-        let names: [Int32: String] = [6: "SIGABRT", 9: "SIGKILL", 11: "SIGSEGV", 15: "SIGTERM", 13: "SIGPIPE", 7: "SIGBUS", 8: "SIGFPE"]
+        let names: [Int32: String] = [
+            6: "SIGABRT", 9: "SIGKILL", 11: "SIGSEGV", 15: "SIGTERM", 13: "SIGPIPE", 7: "SIGBUS", 8: "SIGFPE",
+        ]
         return names[signal].map { " (\($0))" } ?? ""
     }
 }

@@ -33,23 +33,33 @@ struct ExecPluginOptions: Sendable, Hashable {
     static func validate(_ entry: ProviderEntry) -> [AdapterIssue] {
         let options = entry.options
         var issues: [AdapterIssue] = []
-        func issue(_ path: String, _ message: String) { issues.append(AdapterIssue(path: "options.\(path)", message: message)) }
+        func issue(_ path: String, _ message: String) {
+            issues.append(AdapterIssue(path: "options.\(path)", message: message))
+        }
         for key in options.keys where !names.contains(key) {
             issue(key, "unknown option for adapter exec; known options: \(names.joined(separator: ", "))")
         }
         if let command = options["command"] {
-            if command.stringValue?.isEmpty ?? true { issue("command", "must be a non-empty string (the plugin's executable)") }
+            if command.stringValue?.isEmpty ?? true {
+                issue("command", "must be a non-empty string (the plugin's executable)")
+            }
         } else {
-            issue("command", "is required: the plugin's executable (relative paths resolve against the registry's directory)")
+            issue(
+                "command",
+                "is required: the plugin's executable (relative paths resolve against the registry's directory)")
         }
         for key in ["args", "env"] {
             guard let value = options[key] else { continue }
             guard let items = value.arrayValue else { issue(key, "must be an array of strings"); continue }
-            for (i, item) in items.enumerated() where item.stringValue == nil { issue("\(key)[\(i)]", "must be a string") }
+            for (i, item) in items.enumerated() where item.stringValue == nil {
+                issue("\(key)[\(i)]", "must be a string")
+            }
         }
         for (i, name) in (options["env"]?.arrayValue ?? []).enumerated() {
             guard let name = name.stringValue else { continue }
-            if !isVariableName(name) { issue("env[\(i)]", "'\(name)' is not an environment variable name (A-Z, 0-9, _)") }
+            if !isVariableName(name) {
+                issue("env[\(i)]", "'\(name)' is not an environment variable name (A-Z, 0-9, _)")
+            }
         }
         return issues
     }
@@ -74,6 +84,8 @@ struct ExecPluginOptions: Sendable, Hashable {
     /// Whether `name` is a portable environment variable name.
     static func isVariableName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
-        return name.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+        return name.unicodeScalars.allSatisfy {
+            ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
+        }
     }
 }

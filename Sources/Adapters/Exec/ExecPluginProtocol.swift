@@ -27,7 +27,9 @@ enum ExecPluginProtocol {
     }
 
     /// The request line for an operation, ending in `\n`.
-    static func requestLine(id: Int, operation: Operation, request: InferenceRequest? = nil, stream: Bool = false) -> [UInt8] {
+    static func requestLine(id: Int, operation: Operation, request: InferenceRequest? = nil, stream: Bool = false)
+        -> [UInt8]
+    {
         var object = JSONObject([("id", .integer(id)), ("op", .string(operation.rawValue))])
         if let request {
             object["stream"] = .bool(stream)
@@ -40,7 +42,8 @@ enum ExecPluginProtocol {
     static func requestJSON(_ request: InferenceRequest) -> JSONValue {
         var object = JSONObject([("model", .string(request.model)), ("task", .string(request.task.rawValue))])
         if let servedBy = request.servedBy { object["served_by"] = .string(servedBy) }
-        object["messages"] = .array(request.messages.map { ["role": .string($0.role), "content": .string($0.content)] })
+        object["messages"] = .array(
+            request.messages.map { ["role": .string($0.role), "content": .string($0.content)] })
         if let input = request.input { object["input"] = input }
         object["parameters"] = .object(request.parameters)
         return .object(object)
@@ -48,16 +51,21 @@ enum ExecPluginProtocol {
 
     /// Decodes one stdout line of the answer to request `id`. Anything that is not one of
     /// the protocol's lines for this id is `.malformedResponse`.
-    static func decode(_ line: ArraySlice<UInt8>, id: Int, provider: String, redactor: Redactor) throws(ProviderError) -> Message {
+    static func decode(_ line: ArraySlice<UInt8>, id: Int, provider: String, redactor: Redactor) throws(ProviderError)
+        -> Message
+    {
         let value: JSONValue
         do {
             value = try JSONParser.parse(line)
         } catch {
             throw malformed(provider, "plugin wrote a line that is not JSON: \(excerpt(line, redactor))")
         }
-        guard value.objectValue != nil else { throw malformed(provider, "plugin wrote JSON that is not an object: \(excerpt(line, redactor))") }
+        guard value.objectValue != nil else {
+            throw malformed(provider, "plugin wrote JSON that is not an object: \(excerpt(line, redactor))")
+        }
         guard value["id"]?.intValue == id else {
-            throw malformed(provider, "plugin answered id \(value["id"].map(JSONWriter.string) ?? "none"), expected \(id)")
+            throw malformed(
+                provider, "plugin answered id \(value["id"].map(JSONWriter.string) ?? "none"), expected \(id)")
         }
         if let event = value["event"] { return .event(event) }
         switch value["ok"] {
@@ -65,10 +73,12 @@ enum ExecPluginProtocol {
         case .bool(false)?:
             let error = value["error"]
             let code = error?["code"]?.stringValue.flatMap(knownCode) ?? .providerError
-            let text = error?["message"]?.stringValue ?? error?.stringValue ?? "plugin reported an error without a message"
+            let text =
+                error?["message"]?.stringValue ?? error?.stringValue ?? "plugin reported an error without a message"
             return .failure(ProviderError(code, provider: provider, message: clip(redactor.redact(text))))
         default:
-            throw malformed(provider, "plugin line has neither \"event\" nor a boolean \"ok\": \(excerpt(line, redactor))")
+            throw malformed(
+                provider, "plugin line has neither \"event\" nor a boolean \"ok\": \(excerpt(line, redactor))")
         }
     }
 

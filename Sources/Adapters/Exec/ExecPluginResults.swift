@@ -9,7 +9,9 @@ struct ExecPluginResults: Sendable {
 
     /// `{"models":[{"id","hf_id"?,"served_by"?,"task"?,"context_length"?,"name"?}]}`.
     func models(_ result: JSONValue) throws(ProviderError) -> ModelCatalog {
-        guard let items = result["models"]?.arrayValue else { throw malformed("list_models result has no \"models\" array") }
+        guard let items = result["models"]?.arrayValue else {
+            throw malformed("list_models result has no \"models\" array")
+        }
         let table = PriceReader(pricing)
         var models: [ModelListing] = []
         var skipped: [String: Int] = [:]
@@ -21,7 +23,8 @@ struct ExecPluginResults: Sendable {
             let row = table.override(for: id)
             models.append(
                 ModelListing(
-                    id: id, hfID: item["hf_id"]?.nonEmptyString ?? row?.hfID, servedBy: item["served_by"]?.nonEmptyString,
+                    id: id, hfID: item["hf_id"]?.nonEmptyString ?? row?.hfID,
+                    servedBy: item["served_by"]?.nonEmptyString,
                     task: item["task"]?.nonEmptyString.map(ModelTask.init(userInput:)) ?? row?.task ?? .conversational,
                     contextLength: item["context_length"]?.looseIntValue ?? row?.contextLength,
                     name: item["name"]?.nonEmptyString, price: row?.price))
@@ -33,7 +36,9 @@ struct ExecPluginResults: Sendable {
     /// Prices are exact decimal strings or numbers in `unit`; `null` or missing is unknown;
     /// `billing` other than `token` reads `price` (per second, image or request).
     func prices(_ result: JSONValue) throws(ProviderError) -> [PriceQuote] {
-        guard let items = result["prices"]?.arrayValue else { throw malformed("get_pricing result has no \"prices\" array") }
+        guard let items = result["prices"]?.arrayValue else {
+            throw malformed("get_pricing result has no \"prices\" array")
+        }
         let overrides = PriceReader(pricing)
         var quotes: [PriceQuote] = []
         for (i, item) in items.enumerated() {
@@ -44,7 +49,9 @@ struct ExecPluginResults: Sendable {
                 throw malformed("\(path).unit: must be one of \(known)")
             }
             let billingText = item["billing"]?.stringValue ?? "token"
-            guard let billing = Billing(rawValue: billingText) else { throw malformed("\(path).billing: unknown billing '\(billingText)'") }
+            guard let billing = Billing(rawValue: billingText) else {
+                throw malformed("\(path).billing: unknown billing '\(billingText)'")
+            }
             var price = OfferPrice(billing: billing, currency: unit.currency)
             if billing == .token {
                 price.input = try value(item["input"], unit: unit, path: "\(path).input")
@@ -52,7 +59,9 @@ struct ExecPluginResults: Sendable {
             } else {
                 price.unit = try value(item["price"], unit: unit, path: "\(path).price")
             }
-            if !pricing.zeroIsFree, price.state == .free { price = OfferPrice(billing: billing, currency: unit.currency) }
+            if !pricing.zeroIsFree, price.state == .free {
+                price = OfferPrice(billing: billing, currency: unit.currency)
+            }
             if let row = overrides.override(for: model) { price = row.price }
             quotes.append(
                 PriceQuote(
@@ -104,7 +113,9 @@ struct ExecPluginResults: Sendable {
         case .string(let s)?: text = s
         default: throw malformed("\(path): must be a number, a decimal string or null")
         }
-        guard let value = PriceValue.parse(text, unit: unit) else { throw malformed("\(path): '\(text)' is not a decimal number") }
+        guard let value = PriceValue.parse(text, unit: unit) else {
+            throw malformed("\(path): '\(text)' is not a decimal number")
+        }
         return value
     }
 

@@ -1,9 +1,9 @@
 import Platform
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What the reader of a plugin's stdout wants after one line.
@@ -141,11 +141,14 @@ enum PluginProcess {
         switch reason {
         case nil:  // stdout ended: the plugin should exit now
             let next = nextDeadline()
-            status = wait(child.pid, withinMs: max(0, next.at - MonotonicTime.milliseconds()), draining: &pipes, into: &tail)
+            status = wait(
+                child.pid, withinMs: max(0, next.at - MonotonicTime.milliseconds()), draining: &pipes, into: &tail)
             if status == nil { reason = next.silence ? .fellSilent : .timedOut }
         case .stopped? where graceful:
             deadline = nextDeadline().at
-            status = wait(child.pid, withinMs: min(exitGraceMs, max(0, deadline - MonotonicTime.milliseconds())), draining: &pipes, into: &tail)
+            status = wait(
+                child.pid, withinMs: min(exitGraceMs, max(0, deadline - MonotonicTime.milliseconds())),
+                draining: &pipes, into: &tail)
         default: break
         }
         if status == nil { status = terminate(child.pid, draining: &pipes, into: &tail) }
@@ -158,7 +161,9 @@ enum PluginProcess {
     }
 
     /// Waits up to `ms` for `pid` to exit, reading stderr meanwhile; its wait status, or `nil`.
-    static func wait(_ pid: pid_t, withinMs ms: Int, draining pipes: inout PluginPipes, into tail: inout StderrTail) -> Int32? {
+    static func wait(_ pid: pid_t, withinMs ms: Int, draining pipes: inout PluginPipes, into tail: inout StderrTail)
+        -> Int32?
+    {
         let until = MonotonicTime.milliseconds() + ms
         var status: Int32 = 0
         while true {

@@ -6,8 +6,12 @@ import ProviderInterface
 enum HFErrorMapping {
     /// The error for a non-2xx response, or `nil` for a success.
     static func check(_ response: HTTPResponse, provider: String?, redactor: Redactor) -> ProviderError? {
-        guard var error = ProviderErrorMapping.check(response, provider: provider, redactor: redactor) else { return nil }
-        if let header = response.header("x-error-message"), !header.isEmpty, (try? JSONParser.parse(response.body)) == nil {
+        guard var error = ProviderErrorMapping.check(response, provider: provider, redactor: redactor) else {
+            return nil
+        }
+        if let header = response.header("x-error-message"), !header.isEmpty,
+            (try? JSONParser.parse(response.body)) == nil
+        {
             error.message = redactor.redact(ProviderErrorMapping.clip(header))
         }
         return error

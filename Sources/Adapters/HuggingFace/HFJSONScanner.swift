@@ -267,7 +267,9 @@ struct HFJSONScanner: ~Copyable {
         }
         if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             guard digits() > 0 else { throw failure("invalid number") }
         }
     }
@@ -281,7 +283,9 @@ struct HFJSONScanner: ~Copyable {
     private mutating func literal(_ text: StaticString) throws(Failure) {
         let count = text.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw failure("unexpected end of document") }
-        for offset in 0..<count where bytes[index + offset] != text.utf8Start[offset] { throw failure("invalid literal") }
+        for offset in 0..<count where bytes[index + offset] != text.utf8Start[offset] {
+            throw failure("invalid literal")
+        }
         index += count
     }
 }

@@ -10,8 +10,10 @@ enum HFTaskInference {
     /// The URL for a model and task.
     static func url(routerURL: String, model: String, task: ModelTask) -> String {
         var url = OpenAIChat.joinURL(routerURL, "/hf-inference/models/")
-        url += model.split(separator: "/", omittingEmptySubsequences: false).map { HubListing.percentEncode(String($0)) }
-            .joined(separator: "/")
+        url += model.split(separator: "/", omittingEmptySubsequences: false).map {
+            HubListing.percentEncode(String($0))
+        }
+        .joined(separator: "/")
         if pipelineTasks.contains(task) { url += "/pipeline/" + task.rawValue }
         return url
     }
@@ -29,7 +31,9 @@ enum HFTaskInference {
             all.append(HTTPHeader("Content-Type", request.binaryContentType ?? "application/octet-stream"))
             body = bytes
         } else {
-            guard let input = request.input ?? request.messages.last(where: { $0.role == "user" }).map({ .string($0.content) })
+            guard
+                let input = request.input
+                    ?? request.messages.last(where: { $0.role == "user" }).map({ .string($0.content) })
             else {
                 throw ProviderError(.badInput, provider: provider, message: "task \(request.task) needs an input")
             }

@@ -30,7 +30,8 @@ enum HFTaskResponseParser {
         let contentType = response.header("content-type") ?? ""
         if task == .textToImage, !contentType.lowercased().contains("json") {
             guard !response.body.isEmpty else {
-                throw ProviderError(.malformedResponse, provider: provider, status: response.status, message: "empty image")
+                throw ProviderError(
+                    .malformedResponse, provider: provider, status: response.status, message: "empty image")
             }
             let type = contentType.isEmpty ? "application/octet-stream" : contentType
             return InferenceResponse(
@@ -47,7 +48,8 @@ enum HFTaskResponseParser {
         guard let output = canonical(value, task: task, inputIsList: inputIsList) else {
             throw malformed(task, "not a \(task) answer", response, provider)
         }
-        return InferenceResponse(output: .json(output), servedBy: HuggingFaceAdapter.hfInference, computeTimeMs: computeTime)
+        return InferenceResponse(
+            output: .json(output), servedBy: HuggingFaceAdapter.hfInference, computeTimeMs: computeTime)
     }
 
     /// The canonical shape of a task's answer, or `nil` when the answer has none of the
@@ -102,7 +104,9 @@ enum HFTaskResponseParser {
         guard let items = value.arrayValue else { return nil }
         var out: [JSONValue] = []
         for item in items {
-            guard let label = item["label"]?.stringValue, let score = item["score"], score.numberText != nil else { return nil }
+            guard let label = item["label"]?.stringValue, let score = item["score"], score.numberText != nil else {
+                return nil
+            }
             out.append(.object(JSONObject([("label", .string(label)), ("score", score)])))
         }
         return .array(out)
@@ -127,10 +131,12 @@ enum HFTaskResponseParser {
             guard let group = (item["entity_group"] ?? item["entity"])?.stringValue, let score = item["score"],
                 score.numberText != nil, let word = item["word"]?.stringValue
             else { return nil }
-            out.append(.object(JSONObject([
-                ("entity_group", .string(group)), ("score", score), ("word", .string(word)),
-                ("start", item["start"] ?? .null), ("end", item["end"] ?? .null),
-            ])))
+            out.append(
+                .object(
+                    JSONObject([
+                        ("entity_group", .string(group)), ("score", score), ("word", .string(word)),
+                        ("start", item["start"] ?? .null), ("end", item["end"] ?? .null),
+                    ])))
         }
         return .array(out)
     }
@@ -138,10 +144,14 @@ enum HFTaskResponseParser {
     /// `{"answer","score","start","end"}` from that object or the first of a list.
     static func answer(_ value: JSONValue) -> JSONValue? {
         let object = value.arrayValue?.first ?? value
-        guard let text = object["answer"]?.stringValue, let score = object["score"], score.numberText != nil else { return nil }
-        return .object(JSONObject([
-            ("answer", .string(text)), ("score", score), ("start", object["start"] ?? .null), ("end", object["end"] ?? .null),
-        ]))
+        guard let text = object["answer"]?.stringValue, let score = object["score"], score.numberText != nil else {
+            return nil
+        }
+        return .object(
+            JSONObject([
+                ("answer", .string(text)), ("score", score), ("start", object["start"] ?? .null),
+                ("end", object["end"] ?? .null),
+            ]))
     }
 
     /// `[{"score","token","token_str","sequence"}]`.
@@ -149,13 +159,16 @@ enum HFTaskResponseParser {
         guard let items = value.arrayValue else { return nil }
         var out: [JSONValue] = []
         for item in items {
-            guard let score = item["score"], score.numberText != nil, let sequence = item["sequence"]?.stringValue else {
+            guard let score = item["score"], score.numberText != nil, let sequence = item["sequence"]?.stringValue
+            else {
                 return nil
             }
-            out.append(.object(JSONObject([
-                ("score", score), ("token", item["token"] ?? .null), ("token_str", item["token_str"] ?? .null),
-                ("sequence", .string(sequence)),
-            ])))
+            out.append(
+                .object(
+                    JSONObject([
+                        ("score", score), ("token", item["token"] ?? .null), ("token_str", item["token_str"] ?? .null),
+                        ("sequence", .string(sequence)),
+                    ])))
         }
         return .array(out)
     }
@@ -168,13 +181,17 @@ enum HFTaskResponseParser {
 
     /// `x-compute-time` (decimal seconds) in milliseconds, rounded half up.
     static func computeTimeMs(_ header: String?) -> Int64? {
-        guard let header, let scaled = DecimalText.scaled(OpenAIChatText.trimmed(header), by: 3), scaled.value >= 0 else {
+        guard let header, let scaled = DecimalText.scaled(OpenAIChatText.trimmed(header), by: 3), scaled.value >= 0
+        else {
             return nil
         }
         return scaled.value
     }
 
-    static func malformed(_ task: ModelTask, _ reason: String, _ response: HTTPResponse, _ provider: String?) -> ProviderError {
-        ProviderError(.malformedResponse, provider: provider, status: response.status, message: "\(task) answer: \(reason)")
+    static func malformed(_ task: ModelTask, _ reason: String, _ response: HTTPResponse, _ provider: String?)
+        -> ProviderError
+    {
+        ProviderError(
+            .malformedResponse, provider: provider, status: response.status, message: "\(task) answer: \(reason)")
     }
 }

@@ -49,7 +49,9 @@ struct HubCatalogBuilder {
         guard task.isChat || mapping.provider == HuggingFaceAdapter.hfInference else {
             return skip("task \(taskName) via \(mapping.provider) not supported")
         }
-        guard let providerID = mapping.providerID, !providerID.isEmpty else { return skip("live mapping without providerId") }
+        guard let providerID = mapping.providerID, !providerID.isEmpty else {
+            return skip("live mapping without providerId")
+        }
         var listing = ModelListing(
             id: model.id, hfID: model.id, servedBy: mapping.provider, servedModelID: providerID, task: task)
         if !task.isChat {

@@ -56,8 +56,9 @@ enum HubListing {
         case .success(let models):
             return Page(models: models, next: nextURL(response, hubURL: hubURL))
         case .failure(let failure):
-            throw ProviderError(.malformedResponse, provider: provider, status: response.status,
-                                message: "Hub model listing page \(number): \(failure.description)")
+            throw ProviderError(
+                .malformedResponse, provider: provider, status: response.status,
+                message: "Hub model listing page \(number): \(failure.description)")
         }
     }
 
@@ -118,12 +119,16 @@ enum HubListing {
     static func origin(_ url: String) -> String {
         let utf8 = Array(url.utf8)
         var i = 0
-        while i + 2 < utf8.count, !(utf8[i] == UInt8(ascii: ":") && utf8[i + 1] == UInt8(ascii: "/") && utf8[i + 2] == UInt8(ascii: "/")) {
+        while i + 2 < utf8.count,
+            !(utf8[i] == UInt8(ascii: ":") && utf8[i + 1] == UInt8(ascii: "/") && utf8[i + 2] == UInt8(ascii: "/"))
+        {
             i += 1
         }
         guard i + 2 < utf8.count else { return url }
         var end = i + 3
-        while end < utf8.count, utf8[end] != UInt8(ascii: "/"), utf8[end] != UInt8(ascii: "?"), utf8[end] != UInt8(ascii: "#") {
+        while end < utf8.count, utf8[end] != UInt8(ascii: "/"), utf8[end] != UInt8(ascii: "?"),
+            utf8[end] != UInt8(ascii: "#")
+        {
             end += 1
         }
         return String(decoding: utf8[..<end], as: UTF8.self)

@@ -27,11 +27,16 @@ struct HubMapping: Sendable, Hashable {
             var i = 0
             var more = try scanner.beginArray()
             while more {
-                guard try scanner.peekKind() == .object else { throw Failure("inferenceProviderMapping[\(i)] is not an object") }
+                guard try scanner.peekKind() == .object else {
+                    throw Failure("inferenceProviderMapping[\(i)] is not an object")
+                }
                 let fields = try readFields(&scanner)
-                guard let provider = fields.provider else { throw Failure("inferenceProviderMapping[\(i)] has no provider") }
+                guard let provider = fields.provider else {
+                    throw Failure("inferenceProviderMapping[\(i)] has no provider")
+                }
                 guard let status = fields.status else { throw Failure("inferenceProviderMapping[\(i)] has no status") }
-                mappings.append(HubMapping(provider: provider, providerID: fields.providerID, status: status, task: fields.task))
+                mappings.append(
+                    HubMapping(provider: provider, providerID: fields.providerID, status: status, task: fields.task))
                 i += 1
                 more = try scanner.nextElement()
             }
@@ -39,10 +44,15 @@ struct HubMapping: Sendable, Hashable {
             var more = try scanner.beginObject()
             while more {
                 let provider = try scanner.keyString(try scanner.key())
-                guard try scanner.peekKind() == .object else { throw Failure("inferenceProviderMapping.\(provider) is not an object") }
+                guard try scanner.peekKind() == .object else {
+                    throw Failure("inferenceProviderMapping.\(provider) is not an object")
+                }
                 let fields = try readFields(&scanner)
-                guard let status = fields.status else { throw Failure("inferenceProviderMapping.\(provider) has no status") }
-                mappings.append(HubMapping(provider: provider, providerID: fields.providerID, status: status, task: fields.task))
+                guard let status = fields.status else {
+                    throw Failure("inferenceProviderMapping.\(provider) has no status")
+                }
+                mappings.append(
+                    HubMapping(provider: provider, providerID: fields.providerID, status: status, task: fields.task))
                 more = try scanner.nextMember()
             }
         default:

@@ -14,20 +14,25 @@ public enum HubModelSize {
     /// metadata (then the caller must be told the count).
     public static func parse(_ response: HTTPResponse, model: String) throws(ProviderError) -> Int64? {
         if let error = ProviderErrorMapping.check(response, provider: "huggingface") {
-            throw ProviderError(error.code, provider: "huggingface", status: error.status, message: "model \(model): \(error.message)")
+            throw ProviderError(
+                error.code, provider: "huggingface", status: error.status, message: "model \(model): \(error.message)")
         }
         let document: JSONValue
         do {
             document = try JSONParser.parse(response.body)
         } catch {
-            throw ProviderError(.malformedResponse, provider: "huggingface", status: response.status, message: "model info is not JSON: \(error)")
+            throw ProviderError(
+                .malformedResponse, provider: "huggingface", status: response.status,
+                message: "model info is not JSON: \(error)")
         }
         guard let total = document["safetensors"]?["total"]?.intValue, total > 0 else { return nil }
         return Int64(total)
     }
 
     /// Fetches the parameter count of `model`.
-    public static func parameters(hubURL: String, model: String, transport: any HTTPTransport) async throws(ProviderError) -> Int64? {
+    public static func parameters(hubURL: String, model: String, transport: any HTTPTransport)
+        async throws(ProviderError) -> Int64?
+    {
         let response: HTTPResponse
         do {
             response = try await transport.send(makeRequest(hubURL: hubURL, model: model))

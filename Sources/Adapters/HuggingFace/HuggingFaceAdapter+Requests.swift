@@ -74,7 +74,8 @@ extension HuggingFaceAdapter {
     /// The compute-time price of an hf-inference model: the registry table's row for it when
     /// it has one billed by compute time, else an unknown compute-time price.
     func computePrice(_ model: String) -> OfferPrice {
-        for row in entry.pricing.table where (row.model == model || row.hfID == model) && row.price.billing == .computeTime {
+        for row in entry.pricing.table
+        where (row.model == model || row.hfID == model) && row.price.billing == .computeTime {
             return row.price
         }
         return OfferPrice(billing: .computeTime)

@@ -59,21 +59,27 @@ public struct HuggingFaceAdapter: ProviderInterface {
             var prefetch: Task<Result<FetchedPage, ProviderError>, Never>?
             if let next = HubListing.nextURL(current.response, hubURL: options.hubURL) {
                 guard visited.insert(next).inserted else {
-                    throw ProviderError(.malformedResponse, provider: key,
-                                        message: "Hub model listing page \(pageNumber) links back to an earlier page")
+                    throw ProviderError(
+                        .malformedResponse, provider: key,
+                        message: "Hub model listing page \(pageNumber) links back to an earlier page")
                 }
                 let number = pageNumber + 1
                 prefetch = Task { await self.fetchPage(next, number: number) }
             }
             do {
-                let page = try HubListing.parsePage(current.response, number: pageNumber, hubURL: options.hubURL, provider: key)
+                let page = try HubListing.parsePage(
+                    current.response, number: pageNumber, hubURL: options.hubURL, provider: key)
                 builder.add(page.models)
             } catch {
                 prefetch?.cancel()
                 throw error
             }
             guard let prefetch else { break }
-            fetched = await withTaskCancellationHandler { await prefetch.value } onCancel: { prefetch.cancel() }
+            fetched = await withTaskCancellationHandler {
+                await prefetch.value
+            } onCancel: {
+                prefetch.cancel()
+            }
             pageNumber += 1
         }
         memory.remember(builder.models.filter { !$0.task.isChat }.map(\.id))
@@ -97,7 +103,11 @@ public struct HuggingFaceAdapter: ProviderInterface {
             pricing.cancel()
             throw error
         }
-        let quotes = try await withTaskCancellationHandler { await pricing.value } onCancel: { pricing.cancel() }.get()
+        let quotes = try await withTaskCancellationHandler {
+            await pricing.value
+        } onCancel: {
+            pricing.cancel()
+        }.get()
         return (catalog, quotes)
     }
 
@@ -119,7 +129,8 @@ public struct HuggingFaceAdapter: ProviderInterface {
         let response = try await send(request)
         if let error = HFErrorMapping.check(response, provider: key, redactor: redactor) { throw error }
         let rules = RouterCatalog.Rules(
-            unit: entry.pricing.unit, zeroIsFree: entry.pricing.zeroIsFree, knownProviders: Set(entry.servedByRegions.keys))
+            unit: entry.pricing.unit, zeroIsFree: entry.pricing.zeroIsFree,
+            knownProviders: Set(entry.servedByRegions.keys))
         return try RouterCatalog.parse(response, rules: rules, provider: key) + computeQuotes
     }
 
@@ -132,8 +143,9 @@ public struct HuggingFaceAdapter: ProviderInterface {
             return try HFChat.parse(try await send(http), request: request, provider: key, redactor: redactor)
         }
         if let servedBy = request.servedBy, servedBy != Self.hfInference {
-            throw ProviderError(.unsupported, provider: key,
-                                message: "task \(request.task) runs only through \(Self.hfInference), not \(servedBy)")
+            throw ProviderError(
+                .unsupported, provider: key,
+                message: "task \(request.task) runs only through \(Self.hfInference), not \(servedBy)")
         }
         let http = try HFTaskInference.makeRequest(
             routerURL: options.routerURL, request: request, headers: headers, timeouts: timeouts, provider: key)
@@ -158,7 +170,8 @@ public struct HuggingFaceAdapter: ProviderInterface {
             }
         }
         let http = HFChat.makeRequest(
-            routerURL: options.routerURL, request: request, stream: true, headers: try inferenceHeaders(), timeouts: timeouts)
+            routerURL: options.routerURL, request: request, stream: true, headers: try inferenceHeaders(),
+            timeouts: timeouts)
         let response: HTTPStreamingResponse
         do {
             response = try await transport.stream(http)

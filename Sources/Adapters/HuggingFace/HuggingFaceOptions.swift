@@ -69,22 +69,26 @@ public struct HuggingFaceOptions: Sendable, Hashable {
         var issues: [AdapterIssue] = []
         let options = entry.options
         for key in options.keys where !knownOptions.contains(key) {
-            issues.append(AdapterIssue(
-                path: "options.\(key)",
-                message: "unknown option; known: \(knownOptions.sorted().joined(separator: ", "))"))
+            issues.append(
+                AdapterIssue(
+                    path: "options.\(key)",
+                    message: "unknown option; known: \(knownOptions.sorted().joined(separator: ", "))"))
         }
         if let tags = options["pipeline_tags"] {
             if let list = tags.arrayValue {
                 for (i, tag) in list.enumerated() where (tag.stringValue ?? "").isEmpty {
-                    issues.append(AdapterIssue(path: "options.pipeline_tags[\(i)]", message: "must be a non-empty task name"))
+                    issues.append(
+                        AdapterIssue(path: "options.pipeline_tags[\(i)]", message: "must be a non-empty task name"))
                 }
             } else {
                 issues.append(AdapterIssue(path: "options.pipeline_tags", message: "must be a list of task names"))
             }
         }
         if let provider = options["inference_provider"], (provider.stringValue ?? "").isEmpty {
-            issues.append(AdapterIssue(
-                path: "options.inference_provider", message: "must be a non-empty string (\"all\", a name or a comma list)"))
+            issues.append(
+                AdapterIssue(
+                    path: "options.inference_provider",
+                    message: "must be a non-empty string (\"all\", a name or a comma list)"))
         }
         if let size = options["page_size"], size.intValue.map({ (1...1000).contains($0) }) != true {
             issues.append(AdapterIssue(path: "options.page_size", message: "must be an integer from 1 to 1000"))

@@ -29,7 +29,8 @@ enum RouterCatalog {
     /// place with ``HFJSONScanner`` (the catalog is large; only the fields used are kept).
     static func parse(_ response: HTTPResponse, rules: Rules, provider: String?) throws(ProviderError) -> [PriceQuote] {
         func malformed(_ reason: String) -> ProviderError {
-            ProviderError(.malformedResponse, provider: provider, status: response.status, message: "router catalog: \(reason)")
+            ProviderError(
+                .malformedResponse, provider: provider, status: response.status, message: "router catalog: \(reason)")
         }
         let result: Result<[PriceQuote], HFJSONScanner.Failure> = response.body.withUnsafeBufferPointer { buffer in
             var scanner = HFJSONScanner(buffer)
@@ -128,7 +129,9 @@ enum RouterCatalog {
     }
 
     /// One model's `providers` list: a quote per live, known provider.
-    static func readProviders(_ scanner: inout HFJSONScanner, model: String, rules: Rules) throws(Failure) -> [PriceQuote] {
+    static func readProviders(_ scanner: inout HFJSONScanner, model: String, rules: Rules) throws(Failure)
+        -> [PriceQuote]
+    {
         var quotes: [PriceQuote] = []
         var j = 0
         var more = try scanner.beginArray()
@@ -165,7 +168,8 @@ enum RouterCatalog {
                 quote.supportsStructuredOutput = try scanner.bool()
             case .number where scanner.key(key, is: "context_length"):
                 let range = try scanner.numberRange()
-                quote.contextLength = scanner.plainScaled(range, by: 0).map(Int.init) ?? JSONValue.number(scanner.text(range)).intValue
+                quote.contextLength =
+                    scanner.plainScaled(range, by: 0).map(Int.init) ?? JSONValue.number(scanner.text(range)).intValue
             case .number where scanner.key(key, is: "first_token_latency_ms"):
                 quote.firstTokenLatencyMs = try readRounded(&scanner)
             case .number where scanner.key(key, is: "throughput"):
@@ -195,7 +199,9 @@ enum RouterCatalog {
     }
 
     /// `{"input": n, "output": n}` in the rules' unit.
-    static func readPricing(_ scanner: inout HFJSONScanner, rules: Rules) throws(Failure) -> (input: PriceValue, output: PriceValue) {
+    static func readPricing(_ scanner: inout HFJSONScanner, rules: Rules) throws(Failure) -> (
+        input: PriceValue, output: PriceValue
+    ) {
         var input: PriceValue = .unknown
         var output: PriceValue = .unknown
         var more = try scanner.beginObject()

@@ -59,7 +59,8 @@ public struct OpenAICompatibleAdapter: ProviderInterface {
         var catalog = ModelCatalog(models: [], requests: 0)
         let pageSize = 100
         for page in 1...Self.maxFeedPages {
-            let pageURL = feed.pages ? url + (url.contains("?") ? "&" : "?") + "page=\(page)&page_size=\(pageSize)" : url
+            let pageURL =
+                feed.pages ? url + (url.contains("?") ? "&" : "?") + "page=\(page)&page_size=\(pageSize)" : url
             let body = try await client.getJSON(pageURL)
             var parsed = try feed.parse(body, provider: key)
             let count = feed.pages ? body["products"]?.arrayValue?.count ?? 0 : 0

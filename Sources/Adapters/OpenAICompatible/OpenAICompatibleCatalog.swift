@@ -101,7 +101,8 @@ struct OpenAICompatibleCatalog: Sendable {
     /// The quotes for a catalog: one per model with its price (unknown when none is known).
     static func quotes(_ catalog: ModelCatalog) -> [PriceQuote] {
         catalog.models.map {
-            PriceQuote(model: $0.id, servedBy: $0.servedBy, price: $0.price ?? .unknown, contextLength: $0.contextLength)
+            PriceQuote(
+                model: $0.id, servedBy: $0.servedBy, price: $0.price ?? .unknown, contextLength: $0.contextLength)
         }
     }
 }

@@ -95,7 +95,9 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
     static func validate(_ entry: ProviderEntry) -> [AdapterIssue] {
         let options = entry.options
         var issues: [AdapterIssue] = []
-        func issue(_ key: String, _ message: String) { issues.append(AdapterIssue(path: "options.\(key)", message: message)) }
+        func issue(_ key: String, _ message: String) {
+            issues.append(AdapterIssue(path: "options.\(key)", message: message))
+        }
 
         for key in options.keys where !names.contains(key) {
             issue(key, "unknown option for adapter openai-compatible; known options: \(names.joined(separator: ", "))")
@@ -119,13 +121,17 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
         let hasInput = options["price_input_field"] != nil
         let hasOutput = options["price_output_field"] != nil
         if hasInput != hasOutput {
-            issue(hasInput ? "price_output_field" : "price_input_field", "price_input_field and price_output_field go together")
+            issue(
+                hasInput ? "price_output_field" : "price_input_field",
+                "price_input_field and price_output_field go together")
         }
         if let types = options["chat_types"] {
             if types.arrayValue?.allSatisfy({ $0.stringValue != nil }) != true || types.arrayValue?.isEmpty == true {
                 issue("chat_types", "must be a non-empty array of strings")
             }
-            if options["type_field"] == nil { issue("chat_types", "needs type_field (the item field holding the type)") }
+            if options["type_field"] == nil {
+                issue("chat_types", "needs type_field (the item field holding the type)")
+            }
         } else if options["type_field"] != nil {
             issue("type_field", "needs chat_types (the types to keep, e.g. [\"chat\"])")
         }
@@ -133,13 +139,19 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
             if types.arrayValue?.allSatisfy({ $0.stringValue != nil }) != true {
                 issue("embedding_types", "must be an array of strings")
             }
-            if options["type_field"] == nil { issue("embedding_types", "needs type_field (the item field holding the type)") }
+            if options["type_field"] == nil {
+                issue("embedding_types", "needs type_field (the item field holding the type)")
+            }
         }
         if let text = options["price_feed"]?.stringValue, PriceFeed(rawValue: text) == nil {
-            issue("price_feed", "must be one of \(PriceFeed.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(text)')")
+            issue(
+                "price_feed",
+                "must be one of \(PriceFeed.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(text)')")
         }
         if (options["price_feed"] == nil) != (options["price_feed_url"] == nil) {
-            issue(options["price_feed"] == nil ? "price_feed" : "price_feed_url", "price_feed and price_feed_url go together")
+            issue(
+                options["price_feed"] == nil ? "price_feed" : "price_feed_url",
+                "price_feed and price_feed_url go together")
         }
         if let url = options["price_feed_url"]?.nonEmptyString, !EndpointURL.isAbsolute(url) {
             issue("price_feed_url", "must be an absolute http(s) URL")

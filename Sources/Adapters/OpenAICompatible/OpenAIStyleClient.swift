@@ -18,11 +18,15 @@ struct OpenAIStyleClient: Sendable {
     var transport: any HTTPTransport
 
     /// A client for an entry.
-    init(entry: ProviderEntry, context: AdapterContext, chatPath: String, authHeader: String = "Authorization", authPrefix: String = "Bearer ") {
+    init(
+        entry: ProviderEntry, context: AdapterContext, chatPath: String, authHeader: String = "Authorization",
+        authPrefix: String = "Bearer "
+    ) {
         self.provider = entry.key
         self.baseURL = entry.baseURL
         self.chatPath = chatPath
-        self.credential = ProviderCredential(entry: entry, environment: context.environment, headerName: authHeader, prefix: authPrefix)
+        self.credential = ProviderCredential(
+            entry: entry, environment: context.environment, headerName: authHeader, prefix: authPrefix)
         self.timeouts = HTTPTimeouts(
             firstByteMs: entry.firstByteTimeoutMs, totalMs: entry.timeoutMs, maxStreamMs: entry.maxDurationMs)
         self.transport = context.transport
@@ -38,11 +42,15 @@ struct OpenAIStyleClient: Sendable {
     /// Fetches and parses a JSON document; error statuses become ``ProviderError``s.
     func getJSON(_ url: String) async throws(ProviderError) -> JSONValue {
         let response = try await send(makeGet(url))
-        if let error = ProviderErrorMapping.check(response, provider: provider, redactor: credential.redactor) { throw error }
+        if let error = ProviderErrorMapping.check(response, provider: provider, redactor: credential.redactor) {
+            throw error
+        }
         do {
             return try JSONParser.parse(response.body)
         } catch {
-            throw ProviderError(.malformedResponse, provider: provider, status: response.status, message: "model list is not JSON: \(error)")
+            throw ProviderError(
+                .malformedResponse, provider: provider, status: response.status,
+                message: "model list is not JSON: \(error)")
         }
     }
 
@@ -59,7 +67,9 @@ struct OpenAIStyleClient: Sendable {
     }
 
     /// Runs one chat request and returns the whole answer.
-    func chat(_ request: InferenceRequest, extraBody: JSONObject = JSONObject()) async throws(ProviderError) -> InferenceResponse {
+    func chat(_ request: InferenceRequest, extraBody: JSONObject = JSONObject()) async throws(ProviderError)
+        -> InferenceResponse
+    {
         try Self.requireChat(request, provider: provider)
         let response = try await send(makeChat(request, stream: false, extraBody: extraBody))
         var answer = try OpenAIChat.parseResponse(response, provider: provider, redactor: credential.redactor)
@@ -115,7 +125,8 @@ struct OpenAIStyleClient: Sendable {
     func makeEmbeddings(_ request: InferenceRequest) -> HTTPRequest {
         let url = EndpointURL.join(baseURL, "/embeddings")
         let body = OpenAIEmbeddingRequest(
-            model: request.model, input: request.input ?? .string(request.messages.map(\.content).joined(separator: "\n")),
+            model: request.model,
+            input: request.input ?? .string(request.messages.map(\.content).joined(separator: "\n")),
             encodingFormat: request.parameters["encoding_format"]?.stringValue, parameters: request.parameters)
         var out = JSONOutput(capacity: 256)
         body.write(to: &out)
@@ -131,16 +142,24 @@ struct OpenAIStyleClient: Sendable {
     /// (``OpenAIEmbeddingList`` reads it), usage its `prompt_tokens`.
     func embeddings(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
         let response = try await send(makeEmbeddings(request))
-        if let error = ProviderErrorMapping.check(response, provider: provider, redactor: credential.redactor) { throw error }
+        if let error = ProviderErrorMapping.check(response, provider: provider, redactor: credential.redactor) {
+            throw error
+        }
         let value: JSONValue
         do {
             value = try JSONParser.parse(response.body)
         } catch {
-            throw ProviderError(.malformedResponse, provider: provider, status: response.status, message: "embeddings are not JSON: \(error)")
+            throw ProviderError(
+                .malformedResponse, provider: provider, status: response.status,
+                message: "embeddings are not JSON: \(error)")
         }
-        if let error = ProviderErrorMapping.inBandError(value, provider: provider, redactor: credential.redactor) { throw error }
+        if let error = ProviderErrorMapping.inBandError(value, provider: provider, redactor: credential.redactor) {
+            throw error
+        }
         guard let list = OpenAIEmbeddingList(parsing: value) else {
-            throw ProviderError(.malformedResponse, provider: provider, status: response.status, message: "embeddings answer has no data list")
+            throw ProviderError(
+                .malformedResponse, provider: provider, status: response.status,
+                message: "embeddings answer has no data list")
         }
         let usage = list.usage?.tokenUsage.map { TokenUsage(inputTokens: $0.inputTokens, outputTokens: 0) }
         return InferenceResponse(output: .json(value), usage: usage)
@@ -159,7 +178,8 @@ struct OpenAIStyleClient: Sendable {
         guard request.task.isChat else {
             throw ProviderError(
                 .unsupported, provider: provider,
-                message: "task \(request.task) is not served here; this adapter runs chat (conversational, text-generation)")
+                message:
+                    "task \(request.task) is not served here; this adapter runs chat (conversational, text-generation)")
         }
         guard !request.messages.isEmpty else {
             throw ProviderError(.badInput, provider: provider, message: "a chat request needs at least one message")

@@ -27,17 +27,20 @@ enum PriceFeed: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .scalewayCatalog:
             guard let products = body["products"]?.arrayValue else {
-                throw ProviderError(.malformedResponse, provider: provider, message: "product catalog has no \"products\" array")
+                throw ProviderError(
+                    .malformedResponse, provider: provider, message: "product catalog has no \"products\" array")
             }
             return Self.scaleway(products)
         case .ovhCatalog:
             guard let items = body.arrayValue ?? body["data"]?.arrayValue else {
-                throw ProviderError(.malformedResponse, provider: provider, message: "the OVHcloud catalog is not an array of models")
+                throw ProviderError(
+                    .malformedResponse, provider: provider, message: "the OVHcloud catalog is not an array of models")
             }
             return Self.ovh(items)
         case .openRouterFeed:
             guard let items = body["data"]?.arrayValue else {
-                throw ProviderError(.malformedResponse, provider: provider, message: "the price feed has no \"data\" array")
+                throw ProviderError(
+                    .malformedResponse, provider: provider, message: "the price feed has no \"data\" array")
             }
             return Self.openRouter(items)
         }
@@ -67,7 +70,8 @@ enum PriceFeed: String, Sendable, Hashable, CaseIterable {
         var order: [String] = []
         var skipped: [String: Int] = [:]
         for product in products {
-            guard let model = product["product"]?.nonEmptyString, let genai = product["properties"]?["generative_apis"] else {
+            guard let model = product["product"]?.nonEmptyString, let genai = product["properties"]?["generative_apis"]
+            else {
                 skipped["not a generative APIs product", default: 0] += 1
                 continue
             }
@@ -82,7 +86,8 @@ enum PriceFeed: String, Sendable, Hashable, CaseIterable {
                 let known = models[model]?.retiresAt ?? endOfLife
                 models[model]?.retiresAt = min(known, endOfLife)
             }
-            if let tasks = genai["tasks"]?.arrayValue?.compactMap(\.stringValue), tasks.contains(where: { $0.contains("embed") }),
+            if let tasks = genai["tasks"]?.arrayValue?.compactMap(\.stringValue),
+                tasks.contains(where: { $0.contains("embed") }),
                 !tasks.contains(where: { $0.contains("chat") })
             {
                 models[model]?.task = .featureExtraction
@@ -98,7 +103,8 @@ enum PriceFeed: String, Sendable, Hashable, CaseIterable {
             guard (measure?["unit"]?.stringValue ?? "token") == "token",
                 let units = retail?["units"]?.looseIntValue ?? (retail?["units"] == nil ? 0 : nil),
                 let nanos = retail?["nanos"]?.looseIntValue ?? (retail?["nanos"] == nil ? 0 : nil),
-                let pico = picoPerToken(units: Int64(units), nanos: Int64(nanos), size: Int64(measure?["size"]?.looseIntValue ?? 1))
+                let pico = picoPerToken(
+                    units: Int64(units), nanos: Int64(nanos), size: Int64(measure?["size"]?.looseIntValue ?? 1))
             else {
                 skipped["malformed price", default: 0] += 1
                 continue
@@ -108,7 +114,11 @@ enum PriceFeed: String, Sendable, Hashable, CaseIterable {
                 continue
             }
             models[model]?.currency = currency
-            if tokenType == "input_token" { models[model]?.input = .amount(PicoUSD(pico)) } else { models[model]?.output = .amount(PicoUSD(pico)) }
+            if tokenType == "input_token" {
+                models[model]?.input = .amount(PicoUSD(pico))
+            } else {
+                models[model]?.output = .amount(PicoUSD(pico))
+            }
         }
         let listings = order.compactMap { id -> ModelListing? in
             guard let sides = models[id] else { return nil }
@@ -116,7 +126,8 @@ enum PriceFeed: String, Sendable, Hashable, CaseIterable {
             if sides.currency != nil {
                 price.input = sides.input
                 // An embedding model bills input only: its output is free.
-                price.output = sides.task == .featureExtraction && sides.output == .unknown ? .amount(.zero) : sides.output
+                price.output =
+                    sides.task == .featureExtraction && sides.output == .unknown ? .amount(.zero) : sides.output
             }
             var listing = ModelListing(id: id, task: sides.task, price: price)
             listing.retiresAt = sides.retiresAt
@@ -160,14 +171,17 @@ enum PriceFeed: String, Sendable, Hashable, CaseIterable {
             if let pricing, pricing.objectValue != nil {
                 if let currency = pricing["currency"]?.nonEmptyString {
                     func side(_ name: String) -> PriceValue {
-                        guard let part = pricing[name], let text = part["price"]?.numberText ?? part["price"]?.stringValue,
+                        guard let part = pricing[name],
+                            let text = part["price"]?.numberText ?? part["price"]?.stringValue,
                             let exponent = picoExponent(unit: part["unit"]?.stringValue ?? "1M tokens"),
                             let scaled = DecimalText.scaled(text, by: exponent), scaled.value >= 0
                         else { return .unknown }
                         return .amount(PicoUSD(scaled.value))
                     }
-                    price = OfferPrice(billing: .token, input: side("prompt"), output: side("completion"), currency: currency)
-                    if pricing["completion"] == nil, price.input != .unknown { price.output = .amount(.zero) }  // embeddings
+                    price = OfferPrice(
+                        billing: .token, input: side("prompt"), output: side("completion"), currency: currency)
+                    // embeddings
+                    if pricing["completion"] == nil, price.input != .unknown { price.output = .amount(.zero) }
                 } else {
                     skipped["price without currency", default: 0] += 1
                 }
@@ -207,7 +221,9 @@ enum PriceFeed: String, Sendable, Hashable, CaseIterable {
                 id: id, hfID: item["hugging_face_id"]?.nonEmptyString, task: .conversational,
                 contextLength: item["context_length"]?.looseIntValue, name: item["name"]?.nonEmptyString,
                 price: OfferPrice(billing: .token, input: side("prompt"), output: side("completion")))
-            listing.countries = (item["datacenters"]?.arrayValue ?? []).compactMap { $0["country_code"]?.nonEmptyString?.uppercased() }
+            listing.countries = (item["datacenters"]?.arrayValue ?? []).compactMap {
+                $0["country_code"]?.nonEmptyString?.uppercased()
+            }
             listings.append(listing)
         }
         return ModelCatalog(models: listings, skipped: skipped, requests: 1)

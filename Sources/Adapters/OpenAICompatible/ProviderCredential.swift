@@ -13,7 +13,10 @@ struct ProviderCredential: Sendable {
     var origin: String
 
     /// Reads `entry.authEnv` from `environment`.
-    init(entry: ProviderEntry, environment: [String: String], headerName: String = "Authorization", prefix: String = "Bearer ") {
+    init(
+        entry: ProviderEntry, environment: [String: String], headerName: String = "Authorization",
+        prefix: String = "Bearer "
+    ) {
         self.headerName = headerName
         self.prefix = prefix
         self.origin = entry.baseURL

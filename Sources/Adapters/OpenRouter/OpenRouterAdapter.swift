@@ -45,7 +45,8 @@ public struct OpenRouterAdapter: ProviderInterface {
                 return entry.options[name]?.boolValue == nil
                     ? AdapterIssue(path: "options.endpoints", message: "must be true or false") : nil
             }
-            return AdapterIssue(path: "options.\(name)", message: "unknown option; adapter openrouter takes only 'endpoints'")
+            return AdapterIssue(
+                path: "options.\(name)", message: "unknown option; adapter openrouter takes only 'endpoints'")
         }
     }
 
@@ -66,7 +67,8 @@ public struct OpenRouterAdapter: ProviderInterface {
                 visited.insert(next).inserted
             else { break }
             guard result.requests < Self.maxPages else {
-                throw ProviderError(.malformedResponse, provider: key, message: "model list has more than \(Self.maxPages) pages")
+                throw ProviderError(
+                    .malformedResponse, provider: key, message: "model list has more than \(Self.maxPages) pages")
             }
             url = next
         }
@@ -159,7 +161,8 @@ public struct OpenRouterAdapter: ProviderInterface {
 
     /// The upstream a request pins, if any: `servedBy` unless it names OpenRouter itself.
     static func pinnedUpstream(_ request: InferenceRequest, key: String) -> String? {
-        guard let upstream = request.servedBy, !upstream.isEmpty, upstream != OpenRouterCatalog.servedBy, upstream != key
+        guard let upstream = request.servedBy, !upstream.isEmpty, upstream != OpenRouterCatalog.servedBy,
+            upstream != key
         else { return nil }
         return upstream
     }

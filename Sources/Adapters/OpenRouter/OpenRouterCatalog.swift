@@ -23,7 +23,8 @@ struct OpenRouterCatalog: Sendable {
     /// The models of one page.
     func parse(_ body: JSONValue) throws(ProviderError) -> ModelCatalog {
         guard let items = body["data"]?.arrayValue else {
-            throw ProviderError(.malformedResponse, provider: provider, message: "OpenRouter model list has no \"data\" array")
+            throw ProviderError(
+                .malformedResponse, provider: provider, message: "OpenRouter model list has no \"data\" array")
         }
         var models: [ModelListing] = []
         var skipped: [String: Int] = [:]
@@ -34,14 +35,16 @@ struct OpenRouterCatalog: Sendable {
             }
             let modalities = Self.modalities(item["architecture"])
             let row = reader.override(for: id)
-            let price = row?.price ?? reader.tokenPrice(input: item["pricing"]?["prompt"], output: item["pricing"]?["completion"])
+            let price =
+                row?.price
+                ?? reader.tokenPrice(input: item["pricing"]?["prompt"], output: item["pricing"]?["completion"])
             var listing = ModelListing(
-                    id: id, hfID: item["hugging_face_id"]?.nonEmptyString ?? row?.hfID, servedBy: Self.servedBy,
-                    task: row?.task ?? Self.task(input: modalities.input, output: modalities.output),
-                    contextLength: item["context_length"]?.looseIntValue
-                        ?? item["top_provider"]?["context_length"]?.looseIntValue ?? row?.contextLength,
-                    inputModalities: modalities.input, outputModalities: modalities.output,
-                    name: item["name"]?.nonEmptyString, price: price)
+                id: id, hfID: item["hugging_face_id"]?.nonEmptyString ?? row?.hfID, servedBy: Self.servedBy,
+                task: row?.task ?? Self.task(input: modalities.input, output: modalities.output),
+                contextLength: item["context_length"]?.looseIntValue
+                    ?? item["top_provider"]?["context_length"]?.looseIntValue ?? row?.contextLength,
+                inputModalities: modalities.input, outputModalities: modalities.output,
+                name: item["name"]?.nonEmptyString, price: price)
             listing.capabilities = Self.capabilities(item)
             models.append(listing)
         }
@@ -54,10 +57,13 @@ struct OpenRouterCatalog: Sendable {
     /// its variant, which is what OpenRouter's `provider.order` takes; else ``upstreamKey(_:)``
     /// of its name), with its own price and context length. Endpoints that are down are
     /// counted, not listed.
-    func parseEndpoints(_ body: JSONValue, of model: ModelListing) throws(ProviderError) -> ([ModelListing], [String: Int]) {
+    func parseEndpoints(_ body: JSONValue, of model: ModelListing) throws(ProviderError) -> (
+        [ModelListing], [String: Int]
+    ) {
         guard let endpoints = body["data"]?["endpoints"]?.arrayValue else {
             throw ProviderError(
-                .malformedResponse, provider: provider, message: "OpenRouter endpoints of \(model.id) have no \"endpoints\" array")
+                .malformedResponse, provider: provider,
+                message: "OpenRouter endpoints of \(model.id) have no \"endpoints\" array")
         }
         var listings: [ModelListing] = []
         var skipped: [String: Int] = [:]
@@ -73,7 +79,9 @@ struct OpenRouterCatalog: Sendable {
             }
             var listing = model
             listing.servedBy = Self.slug(tag: endpoint["tag"]?.nonEmptyString) ?? Self.upstreamKey(name)
-            listing.price = row?.price ?? reader.tokenPrice(input: endpoint["pricing"]?["prompt"], output: endpoint["pricing"]?["completion"])
+            listing.price =
+                row?.price
+                ?? reader.tokenPrice(input: endpoint["pricing"]?["prompt"], output: endpoint["pricing"]?["completion"])
             listing.contextLength = endpoint["context_length"]?.looseIntValue ?? model.contextLength
             listings.append(listing)
         }

@@ -4,7 +4,8 @@ import CCurl
 enum CurlEasyOptions {
     /// URL, protocol, timeouts, size limit, encodings and the two callbacks.
     /// `userData` is the unretained ``CurlTransfer``; the loop keeps it alive while curl runs.
-    static func configure(_ easy: UnsafeMutableRawPointer, for hop: CurlHop, userData: UnsafeMutableRawPointer) -> Bool {
+    static func configure(_ easy: UnsafeMutableRawPointer, for hop: CurlHop, userData: UnsafeMutableRawPointer) -> Bool
+    {
         // Strings go to libcurl (which copies them) through withCString / setString: a String
         // passed straight to a C parameter is first copied into a new array.
         var ok = setString(easy, CURLOPT_URL, hop.url.text)
@@ -62,7 +63,9 @@ enum CurlEasyOptions {
     }
 
     /// Sends `count` bytes at `bytes` (owned by the transfer) with `method`.
-    static func setBody(_ easy: UnsafeMutableRawPointer, _ bytes: UnsafeMutableRawPointer?, count: Int, method: String) -> Bool {
+    static func setBody(_ easy: UnsafeMutableRawPointer, _ bytes: UnsafeMutableRawPointer?, count: Int, method: String)
+        -> Bool
+    {
         var ok = setLong(easy, CURLOPT_POST, 1)
         ok = ok && shim_curl_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(count)) == CURLE_OK
         ok = ok && shim_curl_setopt_ptr(easy, CURLOPT_POSTFIELDS, bytes) == CURLE_OK

@@ -4,9 +4,9 @@ import ProviderInterface
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Runs buffered transfers on the calling thread, for threads that may block (a server's
@@ -50,7 +50,8 @@ final class CurlInlineRunner: @unchecked Sendable {
                 easy = used
             }
         }
-        guard transfer.attach(handle, now: MonotonicTime.nanoseconds()), curl_multi_add_handle(multi, handle) == CURLM_OK
+        guard transfer.attach(handle, now: MonotonicTime.nanoseconds()),
+            curl_multi_add_handle(multi, handle) == CURLM_OK
         else {
             return .failure(TransportError(.other, "\(transfer.hop.context): libcurl refused the request options"))
         }
@@ -72,8 +73,10 @@ final class CurlInlineRunner: @unchecked Sendable {
             if !transfer.sawFirstByte {
                 let now = MonotonicTime.nanoseconds()
                 guard transfer.firstByteDeadline > now else {
-                    transfer.deliver(TransportError(
-                        .firstByteTimeout, "\(transfer.hop.context): no response within \(transfer.hop.firstByteMs) ms"))
+                    transfer.deliver(
+                        TransportError(
+                            .firstByteTimeout,
+                            "\(transfer.hop.context): no response within \(transfer.hop.firstByteMs) ms"))
                     return transfer.takeInlineOutcome()
                 }
                 waitMs = Int32(min(1_000, (transfer.firstByteDeadline - now + 999_999) / 1_000_000))

@@ -29,16 +29,20 @@ final class CurlLoopDriver: @unchecked Sendable {
         // libcurl keeps 4 idle connections per transfer running at the time: when a burst ends, it
         // would close most of those it opened for it and reconnect for the next one.
         _ = shim_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, Self.keptConnections)
-        _ = shim_curl_multi_socket_callback(multi, { _, socket, what, userp, _ in
-            guard let userp else { return 0 }
-            Unmanaged<CurlLoopDriver>.fromOpaque(userp).takeUnretainedValue().socketChanged(socket, what: what)
-            return 0
-        }, me)
-        _ = shim_curl_multi_timer_callback(multi, { _, timeoutMs, userp in
-            guard let userp else { return 0 }
-            Unmanaged<CurlLoopDriver>.fromOpaque(userp).takeUnretainedValue().timerChanged(timeoutMs)
-            return 0
-        }, me)
+        _ = shim_curl_multi_socket_callback(
+            multi,
+            { _, socket, what, userp, _ in
+                guard let userp else { return 0 }
+                Unmanaged<CurlLoopDriver>.fromOpaque(userp).takeUnretainedValue().socketChanged(socket, what: what)
+                return 0
+            }, me)
+        _ = shim_curl_multi_timer_callback(
+            multi,
+            { _, timeoutMs, userp in
+                guard let userp else { return 0 }
+                Unmanaged<CurlLoopDriver>.fromOpaque(userp).takeUnretainedValue().timerChanged(timeoutMs)
+                return 0
+            }, me)
         loop.addTicker { [unowned self] in self.tick() }
         loop.onStop { [unowned self] in self.shutdown() }
     }

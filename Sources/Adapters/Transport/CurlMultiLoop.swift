@@ -3,9 +3,9 @@ import Platform
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One curl multi handle driven by one dedicated thread (never a Swift concurrency

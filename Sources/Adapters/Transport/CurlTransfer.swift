@@ -121,7 +121,8 @@ final class CurlTransfer: @unchecked Sendable {
             }
             bodyContinuation?.finish()
         } else {
-            resume(.success(.response(HTTPResponse(status: status, headers: head.headers, body: body, url: hop.url.text))))
+            resume(
+                .success(.response(HTTPResponse(status: status, headers: head.headers, body: body, url: hop.url.text))))
         }
         bodyContinuation = nil
         bodyStream = nil
@@ -156,7 +157,8 @@ final class CurlTransfer: @unchecked Sendable {
         heardFrom()
         received += bytes.count
         if received > hop.maxResponseBytes {
-            abortError = TransportError(.tooLarge, "\(hop.context): the response is larger than \(hop.maxResponseBytes) bytes")
+            abortError = TransportError(
+                .tooLarge, "\(hop.context): the response is larger than \(hop.maxResponseBytes) bytes")
             return false
         }
         if discardBody || bytes.isEmpty { return true }

@@ -51,7 +51,8 @@ final class CurlTransferSet {
     func collectFinished() {
         var left: Int32 = 0
         while let message = curl_multi_info_read(multi, &left) {
-            guard shim_curl_msg_is_done(message) != 0, let easy = message.pointee.easy_handle, let transfer = active[easy]
+            guard shim_curl_msg_is_done(message) != 0, let easy = message.pointee.easy_handle,
+                let transfer = active[easy]
             else { continue }
             let code = shim_curl_msg_result(message)
             end(transfer, easy: easy) { $0.finish(code) }
@@ -76,9 +77,13 @@ final class CurlTransferSet {
         }
         for (easy, transfer) in expired {
             end(transfer, easy: easy) {
-                $0.deliver($0.sawFirstByte
-                    ? TransportError(.idleTimeout, "\($0.hop.context): nothing more within \($0.hop.idleMs ?? 0) ms (the answer fell silent)")
-                    : TransportError(.firstByteTimeout, "\($0.hop.context): no response within \($0.hop.firstByteMs) ms"))
+                $0.deliver(
+                    $0.sawFirstByte
+                        ? TransportError(
+                            .idleTimeout,
+                            "\($0.hop.context): nothing more within \($0.hop.idleMs ?? 0) ms (the answer fell silent)")
+                        : TransportError(
+                            .firstByteTimeout, "\($0.hop.context): no response within \($0.hop.firstByteMs) ms"))
             }
         }
         guard earliest != .max else { return nil }

@@ -120,7 +120,8 @@ public final class CurlTransport: HTTPTransport {
                 transfer.completion = completion
                 if !loop.submit(transfer) {
                     transfer.completion = nil
-                    completion.resume(returning: .failure(TransportError(.other, "\(hop.context): the transport is closed")))
+                    completion.resume(
+                        returning: .failure(TransportError(.other, "\(hop.context): the transport is closed")))
                 }
             }
         } onCancel: {
@@ -153,7 +154,8 @@ private struct RedirectBudget {
         guard credentialLeftBehind, status == 401 || status == 403 else { return }
         throw TransportError(
             .redirectRefused,
-            "redirected to \(hop.url.redacted), which refused the request (HTTP \(status)); the credential is never sent to another host")
+            "redirected to \(hop.url.redacted), which refused the request (HTTP \(status)); the credential is never sent to another host"
+        )
     }
 
     func remainingMs(for hop: CurlHop) throws(TransportError) -> Int {
@@ -168,7 +170,8 @@ private struct RedirectBudget {
         }
         followed += 1
         let next = try RedirectPolicy.nextHop(after: hop, status: status, location: location, sensitive: sensitive)
-        if next.url.origin != hop.url.origin, hop.headers.contains(where: { sensitive.contains($0.name.lowercased()) }) {
+        if next.url.origin != hop.url.origin, hop.headers.contains(where: { sensitive.contains($0.name.lowercased()) })
+        {
             credentialLeftBehind = true
         }
         return next

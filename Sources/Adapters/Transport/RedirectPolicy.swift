@@ -27,7 +27,8 @@ enum RedirectPolicy {
                 return sensitive.contains(name) || name == "host"
             }
         }
-        let becomesGet = (status == 303 && hop.method != "HEAD") || ((status == 301 || status == 302) && hop.method == "POST")
+        let becomesGet =
+            (status == 303 && hop.method != "HEAD") || ((status == 301 || status == 302) && hop.method == "POST")
         if becomesGet {
             next.method = "GET"
             next.body = nil

@@ -56,7 +56,8 @@ public struct ComputeQuery: Sendable, Hashable {
         nowMs: Int64, gpu: String? = nil, minGPUs: Int? = nil, minGPUMemoryGiB: Int? = nil, region: Region? = nil,
         country: String? = nil, compliance: ComplianceTag? = nil, maxHourly: Int64? = nil, currency: String = "USD",
         pricing: ComputePricingModel? = nil, providers: [String] = [], sort: Sort = .price, limit: Int? = nil,
-        includeStale: Bool = false, refreshIntervalsMs: [String: Int64] = [:], defaultRefreshIntervalMs: Int64 = 3_600_000
+        includeStale: Bool = false, refreshIntervalsMs: [String: Int64] = [:],
+        defaultRefreshIntervalMs: Int64 = 3_600_000
     ) {
         self.nowMs = nowMs
         self.gpu = gpu

@@ -5,7 +5,8 @@ extension PricingRefresher {
     /// fails, or whose catalog is implausible (empty, shrunk by more than half) or outdated
     /// (published longer ago than it allows), keeps its last good offers and says why; an
     /// unchanged catalog (the same version) is confirmed without downloading it again.
-    func refreshCompute(_ entry: ProviderEntry, provider: any ProviderInterface, started: Int64) async -> RefreshResult {
+    func refreshCompute(_ entry: ProviderEntry, provider: any ProviderInterface, started: Int64) async -> RefreshResult
+    {
         let previous: Int
         let known: String?
         do {
@@ -28,12 +29,15 @@ extension PricingRefresher {
                 try await store.confirmComputeOffers(source: entry.key, nowMs: now())
             } catch {
                 return await record(
-                    entry, .failed, models: 0, offers: previous, started: started, error: storeFailure(error, doing: "write"))
+                    entry, .failed, models: 0, offers: previous, started: started,
+                    error: storeFailure(error, doing: "write"))
             }
-            var result = await record(entry, .ok, models: 0, offers: previous, started: started, error: nil, skipped: catalog.skipped)
+            var result = await record(
+                entry, .ok, models: 0, offers: previous, started: started, error: nil, skipped: catalog.skipped)
             result.skipped["unchanged catalog version \(catalog.version ?? known ?? "")", default: 0] += 1
             result.computeChanges = ComputeReplaceOutcome(
-                previousOffers: previous, offers: previous, priceChanges: 0, appeared: 0, removed: 0, inserted: 0, rewritten: 0)
+                previousOffers: previous, offers: previous, priceChanges: 0, appeared: 0, removed: 0, inserted: 0,
+                rewritten: 0)
             return result
         }
         let models = Set(catalog.offers.map(\.gpuModel)).count
@@ -41,8 +45,10 @@ extension PricingRefresher {
             let days = (now() - published) / 86_400_000
             return await record(
                 entry, previous > 0 ? .kept : .failed, models: models, offers: previous, started: started,
-                error: "catalog \(catalog.version ?? "") was published \(days) days ago, more than the \(maxAge / 86_400_000) allowed; "
-                    + (previous > 0 ? "kept the last \(previous) offers (they go stale)" : "nothing stored") + " (use --force to accept)",
+                error:
+                    "catalog \(catalog.version ?? "") was published \(days) days ago, more than the \(maxAge / 86_400_000) allowed; "
+                    + (previous > 0 ? "kept the last \(previous) offers (they go stale)" : "nothing stored")
+                    + " (use --force to accept)",
                 skipped: catalog.skipped)
         }
         if let reason = CatalogPlausibility.rejection(previous: previous, new: catalog.offers.count, force: force) {
@@ -56,9 +62,11 @@ extension PricingRefresher {
                 source: entry.key, offers: catalog.offers, version: catalog.version, nowMs: now())
         } catch {
             return await record(
-                entry, .failed, models: models, offers: previous, started: started, error: storeFailure(error, doing: "write"))
+                entry, .failed, models: models, offers: previous, started: started,
+                error: storeFailure(error, doing: "write"))
         }
-        var result = await record(entry, .ok, models: models, offers: outcome.offers, started: started, error: nil, skipped: catalog.skipped)
+        var result = await record(
+            entry, .ok, models: models, offers: outcome.offers, started: started, error: nil, skipped: catalog.skipped)
         result.computeChanges = outcome
         return result
     }
@@ -74,7 +82,9 @@ extension PricingRefresher {
                 if !missing.isEmpty {
                     return await record(
                         entry, .kept, models: 0, offers: stored.perEuro.count, started: started,
-                        error: "the rates of \(rates.date) lack \(missing.joined(separator: ", ")); kept the rates of \(stored.date) (use --force to accept)")
+                        error:
+                            "the rates of \(rates.date) lack \(missing.joined(separator: ", ")); kept the rates of \(stored.date) (use --force to accept)"
+                    )
                 }
             }
             try await store.storeExchangeRates(rates, nowMs: now())

@@ -16,7 +16,9 @@ public struct RentOrCallAssumptions: Sendable, Hashable {
     public var utilisationPercent: Int
 
     /// Bytes per parameter by precision name.
-    public static let milliBytes: [String: Int64] = ["fp32": 4000, "bf16": 2000, "fp16": 2000, "fp8": 1000, "int8": 1000, "int4": 500]
+    public static let milliBytes: [String: Int64] = [
+        "fp32": 4000, "bf16": 2000, "fp16": 2000, "fp8": 1000, "int8": 1000, "int4": 500,
+    ]
 
     /// Assumptions; defaults: 20 % headroom, 1,000 tokens/s per GPU, 50 % utilisation.
     public init(
@@ -90,7 +92,8 @@ public struct RentOrCallPlan: Sendable, Hashable {
     /// The plan for `tokensPerDay` over these offers; compute offers need a USD price (native or
     /// through `converter`), an on-demand price and enough GPU memory.
     public init(
-        tokensPerDay: Int64, assumptions: RentOrCallAssumptions, tokenOffers: [Offer], computeOffers: [ComputeMarketOffer],
+        tokensPerDay: Int64, assumptions: RentOrCallAssumptions, tokenOffers: [Offer],
+        computeOffers: [ComputeMarketOffer],
         converter: CurrencyConverter?, limit: Int = 5
     ) {
         self.tokensPerDay = tokensPerDay
@@ -104,14 +107,17 @@ public struct RentOrCallPlan: Sendable, Hashable {
         var options: [DedicatedOption] = []
         for market in computeOffers where market.offer.pricingModel == .onDemand {
             let offer = market.offer
-            guard let memory = offer.gpuMemoryGiB, Int128(memory) * Int128(offer.gpuCount) >= Int128(needed), let price = offer.pricePerHour,
+            guard let memory = offer.gpuMemoryGiB, Int128(memory) * Int128(offer.gpuCount) >= Int128(needed),
+                let price = offer.pricePerHour,
                 let usd = offer.currency == "USD" ? price : converter?.convert(price, from: offer.currency, to: "USD")
             else { continue }
             let capacity = assumptions.capacityPerDay(gpus: offer.gpuCount)
             guard capacity > 0 else { continue }
             // In 128 bits: a volume near Int64.max must not trap while rounding up.
             let instances = max(1, (Int128(tokensPerDay) + Int128(capacity) - 1) / Int128(capacity))
-            guard let count = Int(exactly: instances), let perDay = Int64(exactly: Int128(usd) * 24 * instances) else { continue }
+            guard let count = Int(exactly: instances), let perDay = Int64(exactly: Int128(usd) * 24 * instances) else {
+                continue
+            }
             var breakEven: Int64? = nil
             if let blended = cheapest?.1, blended > 0 {
                 breakEven = Int64(exactly: Int128(usd) * 24 * 4 / Int128(blended))

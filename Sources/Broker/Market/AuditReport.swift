@@ -11,7 +11,9 @@ public struct AuditReport: Sendable {
     public var rates: ExchangeRates?
 
     /// The report over every stored offer.
-    public static func make(store: any MarketStore, registry: Registry, toleranceBasisPoints: Int64) async throws -> AuditReport {
+    public static func make(store: any MarketStore, registry: Registry, toleranceBasisPoints: Int64) async throws
+        -> AuditReport
+    {
         let offers = try await store.queryOffers(MarketQuery(nowMs: 0, sort: .model, includeStale: true))
         let rates = try await store.exchangeRates()
         return AuditReport(
@@ -26,7 +28,9 @@ public struct AuditReport: Sendable {
 
     /// A tolerance given in percent (`5`, `2.5`) as basis points; `nil` when not one.
     public static func toleranceBasisPoints(_ text: String) -> Int64? {
-        guard let scaled = DecimalText.scaled(text, by: 2), scaled.exact, (0...1_000_000).contains(scaled.value) else { return nil }
+        guard let scaled = DecimalText.scaled(text, by: 2), scaled.exact, (0...1_000_000).contains(scaled.value) else {
+            return nil
+        }
         return scaled.value
     }
 }

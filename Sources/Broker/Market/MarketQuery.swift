@@ -60,7 +60,8 @@ public struct MarketQuery: Sendable, Hashable {
     public init(
         nowMs: Int64, providers: [String] = [], servedBy: String? = nil, task: ModelTask? = nil,
         region: Region? = nil, compliance: ComplianceTag? = nil, modelText: String? = nil,
-        modelID: String? = nil, maxInputPrice: PicoUSD? = nil, maxOutputPrice: PicoUSD? = nil, sort: Sort = .price, limit: Int? = nil,
+        modelID: String? = nil, maxInputPrice: PicoUSD? = nil, maxOutputPrice: PicoUSD? = nil, sort: Sort = .price,
+        limit: Int? = nil,
         includeStale: Bool = false, refreshIntervalsMs: [String: Int64] = [:],
         defaultRefreshIntervalMs: Int64 = 3_600_000
     ) {

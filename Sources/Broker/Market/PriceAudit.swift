@@ -48,18 +48,21 @@ public enum PriceAudit {
             groups[Endpoint(hfID: hf, servedBy: offer.servedBy), default: []].append(offer)
         }
         var found: [PriceDisagreement] = []
-        for (endpoint, group) in groups.sorted(by: { ($0.key.hfID, $0.key.servedBy) < ($1.key.hfID, $1.key.servedBy) }) {
+        for (endpoint, group) in groups.sorted(by: { ($0.key.hfID, $0.key.servedBy) < ($1.key.hfID, $1.key.servedBy) })
+        {
             // Two offers of one provider are one source.
             guard Set(group.map(\.provider)).count > 1 else { continue }
             for side in ["input", "output"] {
                 var priced: [(offer: Offer, usd: PicoUSD)] = []
                 for offer in group {
-                    guard let usd = offer.price.inUSD(rates)?.price, let amount = (side == "input" ? usd.input : usd.output).amount
+                    guard let usd = offer.price.inUSD(rates)?.price,
+                        let amount = (side == "input" ? usd.input : usd.output).amount
                     else { continue }
                     priced.append((offer, amount))
                 }
                 priced.sort { ($0.usd, $0.offer.provider) < ($1.usd, $1.offer.provider) }
-                guard priced.count > 1, let low = priced.first?.usd.value, let high = priced.last?.usd.value, high > low else { continue }
+                guard priced.count > 1, let low = priced.first?.usd.value, let high = priced.last?.usd.value, high > low
+                else { continue }
                 let spread = low == 0 ? Int64.max : (high - low) * 10_000 / low
                 guard spread > toleranceBasisPoints else { continue }
                 found.append(

@@ -7,25 +7,30 @@ public enum AuditJSON {
     public static func object(_ d: PriceDisagreement, rates: ExchangeRates?, nowMs: Int64) -> JSONObject {
         let sources: [JSONValue] = zip(d.offers, d.usd).map { offer, usd in
             let native = d.side == "input" ? offer.price.input : offer.price.output
-            return .object(JSONObject([
-                ("provider", .string(offer.provider)),
-                ("model", .string(offer.model)),
-                ("currency", .string(offer.price.currency)),
-                ("per_mtok", OfferJSON.perMillion(native)),
-                ("usd_per_mtok", .number(usd.usdPerMillionTokensText)),
-                ("price_basis", offer.price.inUSD(rates).map { .string($0.basis) } ?? .null),
-                ("curated", .bool(offer.curated)),
-                ("price_taken", offer.priceTaken.map(JSONValue.string) ?? .null),
-                ("refreshed_at", .string(Timestamp.iso8601(ms: offer.refreshedAt))),
-                ("age_s", .integer(Int(max(0, nowMs - offer.refreshedAt) / 1000))),
-            ]))
+            return .object(
+                JSONObject([
+                    ("provider", .string(offer.provider)),
+                    ("model", .string(offer.model)),
+                    ("currency", .string(offer.price.currency)),
+                    ("per_mtok", OfferJSON.perMillion(native)),
+                    ("usd_per_mtok", .number(usd.usdPerMillionTokensText)),
+                    ("price_basis", offer.price.inUSD(rates).map { .string($0.basis) } ?? .null),
+                    ("curated", .bool(offer.curated)),
+                    ("price_taken", offer.priceTaken.map(JSONValue.string) ?? .null),
+                    ("refreshed_at", .string(Timestamp.iso8601(ms: offer.refreshedAt))),
+                    ("age_s", .integer(Int(max(0, nowMs - offer.refreshedAt) / 1000))),
+                ]))
         }
         return JSONObject([
             ("kind", .string("price_disagreement")),
             ("hf_id", .string(d.hfID)),
             ("served_by", .string(d.servedBy)),
             ("side", .string(d.side)),
-            ("spread_pct", .number(DecimalText.format(d.spreadBasisPoints == Int64.max ? 0 : d.spreadBasisPoints, fractionDigits: 2))),
+            (
+                "spread_pct",
+                .number(
+                    DecimalText.format(d.spreadBasisPoints == Int64.max ? 0 : d.spreadBasisPoints, fractionDigits: 2))
+            ),
             ("sources", .array(sources)),
         ])
     }

@@ -12,7 +12,9 @@ public enum ComputeOfferJSON {
         var basis = "native"
         if offer.currency == "USD" {
             usd = offer.pricePerHour
-        } else if let converter, let price = offer.pricePerHour, let converted = converter.convert(price, from: offer.currency, to: "USD") {
+        } else if let converter, let price = offer.pricePerHour,
+            let converted = converter.convert(price, from: offer.currency, to: "USD")
+        {
             usd = converted
             basis = converter.rates.basis
         } else {
@@ -50,7 +52,8 @@ public enum ComputeOfferJSON {
     /// MiB as exact GiB (1/1024 is 9,765,625 × 10^-10); `null` when unknown, or beyond any
     /// machine (a catalog's absurd figure, which must not trap the listing).
     static func ramGiB(_ mebibytes: Int?) -> JSONValue {
-        guard let mebibytes, case let (scaled, overflow) = Int64(mebibytes).multipliedReportingOverflow(by: 9_765_625), !overflow
+        guard let mebibytes, case let (scaled, overflow) = Int64(mebibytes).multipliedReportingOverflow(by: 9_765_625),
+            !overflow
         else { return .null }
         return .number(DecimalText.format(scaled, fractionDigits: 10))
     }

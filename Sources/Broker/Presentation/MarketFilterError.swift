@@ -4,5 +4,6 @@ public struct MarketFilterError: Error, Sendable, Hashable, CustomStringConverti
     public var filter: String
     /// What it accepts.
     public var message: String
+    /// What was refused, for a person to read: the filter and what it accepts.
     public var description: String { "\(filter) \(message)" }
 }

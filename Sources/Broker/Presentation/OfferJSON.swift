@@ -10,7 +10,8 @@ public enum OfferJSON {
     /// `rates` (labelled in `price_basis`), or `null` when no rate is stored; `currency`,
     /// `input_per_mtok` and `output_per_mtok` always hold the price as published.
     public static func object(
-        _ offer: Offer, stale: Bool, measured: MeasuredLatency? = nil, rates: ExchangeRates? = nil, disputed: Bool = false
+        _ offer: Offer, stale: Bool, measured: MeasuredLatency? = nil, rates: ExchangeRates? = nil,
+        disputed: Bool = false
     ) -> JSONObject {
         let native = offer.price
         let converted = native.inUSD(rates)
@@ -37,7 +38,8 @@ public enum OfferJSON {
         object["price_basis"] = converted.map { .string($0.basis) } ?? .null
         object["countries"] = .array(offer.countries.map(JSONValue.string))
         if price.billing != .token {
-            object["unit_usd"] = price.unit.amount.map { .number(DecimalText.format($0.value, fractionDigits: 12)) } ?? .null
+            object["unit_usd"] =
+                price.unit.amount.map { .number(DecimalText.format($0.value, fractionDigits: 12)) } ?? .null
         }
         object["served_model_id"] = offer.servedModelID.map(JSONValue.string) ?? .null
         object["supports_tools"] = offer.supportsTools.map(JSONValue.bool) ?? .null
@@ -81,7 +83,8 @@ public enum OfferJSON {
             ("error", run.error.map(JSONValue.string) ?? .null),
         ])
         if !result.skipped.isEmpty {
-            object["skipped"] = .object(JSONObject(result.skipped.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) }))
+            object["skipped"] = .object(
+                JSONObject(result.skipped.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) }))
         }
         return object
     }

@@ -6,10 +6,12 @@ public enum CatalogPlausibility {
         guard !force else { return nil }
         if new == 0 {
             return previous == 0
-                ? "the provider listed no models" : "the provider listed no models; kept the last \(previous) offers (use --force to accept)"
+                ? "the provider listed no models"
+                : "the provider listed no models; kept the last \(previous) offers (use --force to accept)"
         }
         if previous > 0, new * 2 < previous {
-            return "the catalog shrank from \(previous) to \(new) offers (more than half); kept the last good offers (use --force to accept)"
+            return
+                "the catalog shrank from \(previous) to \(new) offers (more than half); kept the last good offers (use --force to accept)"
         }
         return nil
     }

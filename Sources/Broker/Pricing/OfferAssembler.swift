@@ -38,7 +38,8 @@ public enum OfferAssembler {
                             var digest = OfferFingerprint()
                             digest.add(id)
                             digest.add(servedBy)
-                            quoteAt[index] = quoteIndex.find(model: id, servedBy: servedBy, digest: digest.value)
+                            quoteAt[index] =
+                                quoteIndex.find(model: id, servedBy: servedBy, digest: digest.value)
                                 ?? (servedBy == nil ? nil : quoteIndex.find(model: id, servedBy: nil)) ?? -1
                             digest.add(listings[index].task.rawValue)
                             identities[index] = digest.value
@@ -110,17 +111,22 @@ public enum OfferAssembler {
                 servedModelID: listing.pointee.servedModelID, hfID: listing.pointee.hfID ?? row?.hfID,
                 task: listing.pointee.task, price: price,
                 contextLength: listing.pointee.contextLength ?? quote?.contextLength ?? row?.contextLength,
-                supportsTools: quote?.supportsTools ?? listing.pointee.capabilities[.tools] ?? entry.capabilities[.tools],
+                supportsTools: quote?.supportsTools ?? listing.pointee.capabilities[.tools]
+                    ?? entry.capabilities[.tools],
                 supportsStructuredOutput: quote?.supportsStructuredOutput ?? listing.pointee.capabilities[.jsonSchema]
                     ?? entry.capabilities[.jsonSchema],
                 firstTokenLatencyMs: quote?.firstTokenLatencyMs,
                 throughputTokensPerSecond: quote?.throughputTokensPerSecond, curated: curated,
                 priceTaken: row?.taken ?? taken, refreshedAt: nowMs)
-            offer.supportsImages = quote?.supportsImages ?? listing.pointee.capabilities[.vision] ?? entry.capabilities[.vision]
+            offer.supportsImages =
+                quote?.supportsImages ?? listing.pointee.capabilities[.vision] ?? entry.capabilities[.vision]
             offer.retiresAt = listing.pointee.retiresAt ?? row?.retiresAt
             (offer.region, offer.countries, offer.compliance) = regions.region(of: entry, servedBy: servedBy)
             if !listing.pointee.countries.isEmpty {
-                offer.apply(Self.record(countries: listing.pointee.countries, declared: entry.regionRecord(servedBy: servedBy).declared))
+                offer.apply(
+                    Self.record(
+                        countries: listing.pointee.countries, declared: entry.regionRecord(servedBy: servedBy).declared)
+                )
             }
             return offer
         }

@@ -152,7 +152,8 @@ public struct PricingRefresher: Sendable {
         do {
             let previous = try await store.offerCount(provider: entry.key)
             if let reason = CatalogPlausibility.rejection(previous: previous, new: offers.count, force: force) {
-                return await record(entry, offers.isEmpty && previous == 0 ? .failed : .kept, models: models, offers: previous,
+                return await record(
+                    entry, offers.isEmpty && previous == 0 ? .failed : .kept, models: models, offers: previous,
                     started: started, error: reason, skipped: catalog.skipped)
             }
             changes = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: now())

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The per-provider refresh lease: one refresh of a provider at a time across processes.

@@ -72,7 +72,9 @@ struct EntryReader {
                     "looks like a literal credential; write the NAME of the environment variable that holds it (e.g. \"HF_TOKEN\")"
                 )
             } else {
-                issue("auth_env", "must be an environment variable name such as \"HF_TOKEN\" (upper-case letters, digits, '_')")
+                issue(
+                    "auth_env",
+                    "must be an environment variable name such as \"HF_TOKEN\" (upper-case letters, digits, '_')")
             }
         }
 
@@ -259,12 +261,15 @@ struct EntryReader {
             }
             var seen: [String: Int] = [:]
             for (i, row) in rows.enumerated() {
-                if let price = readStaticPrice(row, field: "pricing.models[\(i)]", unit: config.unit, zeroIsFree: config.zeroIsFree) {
+                if let price = readStaticPrice(
+                    row, field: "pricing.models[\(i)]", unit: config.unit, zeroIsFree: config.zeroIsFree)
+                {
                     let identity = "\(price.model)\u{0}\(price.task.rawValue)"
                     if let first = seen[identity] {
                         issue(
                             "pricing.models[\(i)]",
-                            "duplicate row for model '\(price.model)' (\(price.task.rawValue)); first at pricing.models[\(first)]")
+                            "duplicate row for model '\(price.model)' (\(price.task.rawValue)); first at pricing.models[\(first)]"
+                        )
                         continue
                     }
                     seen[identity] = i
@@ -284,7 +289,8 @@ struct EntryReader {
         return config
     }
 
-    mutating func readStaticPrice(_ value: JSONValue, field: String, unit: PriceUnit, zeroIsFree: Bool) -> StaticPrice? {
+    mutating func readStaticPrice(_ value: JSONValue, field: String, unit: PriceUnit, zeroIsFree: Bool) -> StaticPrice?
+    {
         guard let row = value.objectValue else {
             issue(field, "must be an object")
             return nil
@@ -299,7 +305,9 @@ struct EntryReader {
             switch row[side] {
             case .none, .some(.null): parsed = .unknown
             case .some(.number(let text)), .some(.string(let text)):
-                guard let scaled = DecimalText.scaled(text, by: unit.picoExponent), let p = PriceValue.parse(text, unit: unit) else {
+                guard let scaled = DecimalText.scaled(text, by: unit.picoExponent),
+                    let p = PriceValue.parse(text, unit: unit)
+                else {
                     issue("\(field).\(side)", "must be a decimal price in \(unit.rawValue) (got '\(text)')")
                     return nil
                 }
@@ -310,7 +318,8 @@ struct EntryReader {
                 guard scaled.exact else {
                     issue(
                         "\(field).\(side)",
-                        "'\(text)' \(unit.rawValue) is finer than one pico-USD (1e-12 USD) per unit, which prices are counted in")
+                        "'\(text)' \(unit.rawValue) is finer than one pico-USD (1e-12 USD) per unit, which prices are counted in"
+                    )
                     return nil
                 }
                 parsed = (p == .amount(.zero) && !zeroIsFree) ? .unknown : p
@@ -322,10 +331,15 @@ struct EntryReader {
         }
         var context: Int? = nil
         if let c = row["context_length"], !c.isNull {
-            if let n = c.intValue, n > 0 { context = n } else { issue("\(field).context_length", "must be a positive integer") }
+            if let n = c.intValue, n > 0 {
+                context = n
+            } else {
+                issue("\(field).context_length", "must be a positive integer")
+            }
         }
         let task = row["task"]?.stringValue.map { ModelTask(userInput: $0) } ?? .conversational
-        var result = StaticPrice(model: model, hfID: row["hf_id"]?.stringValue, task: task, contextLength: context, price: price)
+        var result = StaticPrice(
+            model: model, hfID: row["hf_id"]?.stringValue, task: task, contextLength: context, price: price)
         for key in ["retires_at", "taken"] {
             guard let value = row[key], !value.isNull else { continue }
             guard let text = value.stringValue, Self.isDay(text) else {
@@ -342,16 +356,22 @@ struct EntryReader {
     static func isDay(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return false }
-        return bytes.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || ($0.element >= 0x30 && $0.element <= 0x39) }
+        return bytes.enumerated().allSatisfy {
+            $0.offset == 4 || $0.offset == 7 || ($0.element >= 0x30 && $0.element <= 0x39)
+        }
     }
 
     /// Any string anywhere in the entry that looks like a literal credential is an error.
     mutating func rejectLiteralSecrets(_ value: JSONValue, field: String) {
         switch value {
         case .string(let s) where Self.looksLikeSecret(s):
-            issue(field, "looks like a literal credential; credentials come only from environment variables named in auth_env")
+            issue(
+                field,
+                "looks like a literal credential; credentials come only from environment variables named in auth_env")
         case .object(let o):
-            for (k, v) in o where k != "auth_env" { rejectLiteralSecrets(v, field: field.isEmpty ? k : "\(field).\(k)") }
+            for (k, v) in o where k != "auth_env" {
+                rejectLiteralSecrets(v, field: field.isEmpty ? k : "\(field).\(k)")
+            }
         case .array(let a):
             for (i, v) in a.enumerated() { rejectLiteralSecrets(v, field: "\(field)[\(i)]") }
         default: break
@@ -402,7 +422,9 @@ struct EntryReader {
 
     static func isValidKey(_ key: String) -> Bool {
         !key.isEmpty
-            && key.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x5F }
+            && key.utf8.allSatisfy {
+                ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x5F
+            }
     }
 
     static func isEnvName(_ name: String) -> Bool {

@@ -7,7 +7,9 @@ public enum PriceTableAudit {
     /// Days since `entry`'s curated table was taken, on the UTC day of `nowMs`; `nil` when
     /// its prices do not come from a curated table (or the date is not a day).
     public static func ageDays(_ entry: ProviderEntry, nowMs: Int64) -> Int64? {
-        guard entry.pricing.source == .static || entry.pricing.catalogIsTable, let taken = entry.pricing.taken else { return nil }
+        guard entry.pricing.source == .static || entry.pricing.catalogIsTable, let taken = entry.pricing.taken else {
+            return nil
+        }
         return Timestamp.daysSince(day: taken, nowMs: nowMs)
     }
 
@@ -19,14 +21,16 @@ public enum PriceTableAudit {
             if let age = ageDays(entry, nowMs: nowMs), age > Offer.curatedPriceMaxAgeDays {
                 lines.append(
                     "\(entry.key): curated price table taken \(entry.pricing.taken ?? "?") is \(age) days old "
-                        + "(more than \(Offer.curatedPriceMaxAgeDays)); check \(entry.pricing.sourceURL ?? "the provider's price page")")
+                        + "(more than \(Offer.curatedPriceMaxAgeDays)); check \(entry.pricing.sourceURL ?? "the provider's price page")"
+                )
             }
             if !entry.pricing.table.isEmpty, entry.pricing.sourceURL == nil {
                 lines.append("\(entry.key): curated price table has no source_url")
             }
             for (i, row) in entry.pricing.table.enumerated() {
                 if let retires = row.retiresAt, retires <= today {
-                    lines.append("\(entry.key): pricing.models[\(i)] '\(row.model)' was retired on \(retires); remove it")
+                    lines.append(
+                        "\(entry.key): pricing.models[\(i)] '\(row.model)' was retired on \(retires); remove it")
                 }
             }
         }

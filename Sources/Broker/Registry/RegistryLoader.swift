@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 import ProviderInterface
 
@@ -21,7 +21,8 @@ public struct RegistryLoader: Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw RegistryError(file: path, issues: [RegistryIssue(path: "(file)", message: "cannot be read: \(Self.reason(error))")])
+            throw RegistryError(
+                file: path, issues: [RegistryIssue(path: "(file)", message: "cannot be read: \(Self.reason(error))")])
         }
         let directory = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
         return try parse(Array(data), file: path, directory: directory)
@@ -34,11 +35,15 @@ public struct RegistryLoader: Sendable {
             document = try JSONParser.parseRejectingDuplicates(bytes)
         } catch {
             let line = Self.lineNumber(bytes, offset: error.offset)
-            throw RegistryError(file: file, issues: [RegistryIssue(path: "(document)", message: "line \(line): \(error)")])
+            throw RegistryError(
+                file: file, issues: [RegistryIssue(path: "(document)", message: "line \(line): \(error)")])
         }
         var issues: [RegistryIssue] = []
         guard let root = document.objectValue else {
-            throw RegistryError(file: file, issues: [RegistryIssue(path: "(document)", message: "must be a JSON object with a \"providers\" array")])
+            throw RegistryError(
+                file: file,
+                issues: [RegistryIssue(path: "(document)", message: "must be a JSON object with a \"providers\" array")]
+            )
         }
         for key in root.keys where !["version", "providers", "aliases", "$schema", "comment"].contains(key) {
             issues.append(RegistryIssue(path: key, message: "unknown field"))
@@ -50,8 +55,11 @@ public struct RegistryLoader: Sendable {
         if let aliasValue = root["aliases"] {
             if let object = aliasValue.objectValue {
                 for (alias, target) in object {
-                    if let t = target.stringValue, !t.isEmpty { aliases[alias] = t } else {
-                        issues.append(RegistryIssue(path: "aliases.\(alias)", message: "must be a non-empty model id string"))
+                    if let t = target.stringValue, !t.isEmpty {
+                        aliases[alias] = t
+                    } else {
+                        issues.append(
+                            RegistryIssue(path: "aliases.\(alias)", message: "must be a non-empty model id string"))
                     }
                 }
             } else {
@@ -65,7 +73,10 @@ public struct RegistryLoader: Sendable {
                 var reader = EntryReader(path: "providers[\(index)]", directory: directory)
                 if let entry = reader.read(value, index: index) {
                     if let first = seen[entry.key] {
-                        reader.issues.append(RegistryIssue(path: "providers[\(index)].key", message: "duplicate key '\(entry.key)' (first at providers[\(first)])"))
+                        reader.issues.append(
+                            RegistryIssue(
+                                path: "providers[\(index)].key",
+                                message: "duplicate key '\(entry.key)' (first at providers[\(first)])"))
                     } else {
                         seen[entry.key] = index
                     }
@@ -91,7 +102,9 @@ public struct RegistryLoader: Sendable {
 
     static func reason(_ error: any Error) -> String {
         let text = "\(error)"
-        if text.contains("NoSuchFile") || text.contains("couldn’t be opened") || text.contains("No such file") { return "no such file" }
+        if text.contains("NoSuchFile") || text.contains("couldn’t be opened") || text.contains("No such file") {
+            return "no such file"
+        }
         return text
     }
 }

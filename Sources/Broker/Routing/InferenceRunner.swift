@@ -73,14 +73,21 @@ public struct InferenceRunner: Sendable {
             let latency = max(0, now() - attemptStart)
             switch outcome {
             case .success(let (response, firstTokenMs)):
-                let native = response.usage.flatMap { offer.price.cost(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens) }
+                let native = response.usage.flatMap {
+                    offer.price.cost(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens)
+                }
                 let usd = native.flatMap { offer.price.usdCost($0, plan.rates) }
-                attempts.append(AttemptRecord(provider: offer.provider, servedBy: offer.servedBy, outcome: "ok", status: response.httpStatus, latencyMs: latency))
-                let recorded = await ledger(requestID, attempts.count, offer, request, response: response, cost: native, usd: usd,
+                attempts.append(
+                    AttemptRecord(
+                        provider: offer.provider, servedBy: offer.servedBy, outcome: "ok", status: response.httpStatus,
+                        latencyMs: latency))
+                let recorded = await ledger(
+                    requestID, attempts.count, offer, request, response: response, cost: native, usd: usd,
                     latency: latency, firstTokenMs: firstTokenMs, error: nil,
                     cheapest: response.usage.flatMap { Self.cheapest(plan, usage: $0) }, final: true)
                 var result = RunResult(
-                    requestID: requestID, offer: offer, response: response, cost: usd?.cost, latencyMs: max(0, now() - started),
+                    requestID: requestID, offer: offer, response: response, cost: usd?.cost,
+                    latencyMs: max(0, now() - started),
                     firstTokenMs: firstTokenMs, attempts: attempts)
                 result.ledgerError = recorded
                 result.nativeCost = native
@@ -90,23 +97,31 @@ public struct InferenceRunner: Sendable {
             case .failure(let failure):
                 let error = failure.error
                 let message = redactor.redact(error.description)
-                attempts.append(AttemptRecord(
-                    provider: offer.provider, servedBy: offer.servedBy, outcome: error.code.rawValue, status: error.status,
-                    latencyMs: latency, error: message))
+                attempts.append(
+                    AttemptRecord(
+                        provider: offer.provider, servedBy: offer.servedBy, outcome: error.code.rawValue,
+                        status: error.status,
+                        latencyMs: latency, error: message))
                 // Output that reached the caller before a stream broke was delivered: it is billed,
                 // from the provider's usage if it came, else estimated from the text.
                 let delivered = failure.delivered.map { Self.billable($0, request: request) }
-                let native = delivered.flatMap { offer.price.cost(inputTokens: $0.usage.inputTokens, outputTokens: $0.usage.outputTokens) }
+                let native = delivered.flatMap {
+                    offer.price.cost(inputTokens: $0.usage.inputTokens, outputTokens: $0.usage.outputTokens)
+                }
                 let usd = native.flatMap { offer.price.usdCost($0, plan.rates) }
                 let cost = usd?.cost
-                let recorded = await ledger(requestID, attempts.count, offer, request,
-                    response: delivered.map { InferenceResponse(output: .text(""), usage: $0.usage) }, cost: native, usd: usd,
-                    latency: latency, firstTokenMs: failure.firstTokenMs, error: error, estimated: delivered?.estimated ?? false,
+                let recorded = await ledger(
+                    requestID, attempts.count, offer, request,
+                    response: delivered.map { InferenceResponse(output: .text(""), usage: $0.usage) }, cost: native,
+                    usd: usd,
+                    latency: latency, firstTokenMs: failure.firstTokenMs, error: error,
+                    estimated: delivered?.estimated ?? false,
                     final: failure.outputStarted || !error.isRetryable)
                 lastError = error
                 if failure.outputStarted {
                     var broken = RunFailure(
-                        kind: .fatal, message: "the stream broke after output had started: \(message)", attempts: attempts,
+                        kind: .fatal, message: "the stream broke after output had started: \(message)",
+                        attempts: attempts,
                         requestID: requestID, delivered: delivered?.usage, deliveredCost: cost,
                         deliveredEstimated: delivered?.estimated ?? false)
                     broken.ledgerError = recorded
@@ -131,9 +146,11 @@ public struct InferenceRunner: Sendable {
             if Task.isCancelled { break }
         }
         let summary = lastError.map { redactor.redact($0.description) } ?? "no candidate could be tried"
-        return .failure(RunFailure(
-            kind: .allFailed, message: "every candidate failed (\(attempts.count) attempts); last: \(summary)", attempts: attempts,
-            requestID: requestID))
+        return .failure(
+            RunFailure(
+                kind: .allFailed, message: "every candidate failed (\(attempts.count) attempts); last: \(summary)",
+                attempts: attempts,
+                requestID: requestID))
     }
 
     /// The cheapest of the plan's candidates — the offers that fitted the request at that
@@ -260,15 +277,18 @@ public struct InferenceRunner: Sendable {
             if let onChunk { for held in heldBack { onChunk(held) } }
             if let onEvent { for held in heldEvents { onEvent(held) } }
         } catch {
-            let providerError = (error as? ProviderError)
+            let providerError =
+                (error as? ProviderError)
                 ?? ProviderError(.malformedResponse, provider: offer.provider, message: "\(error)")
-            return .failure(AttemptFailure(
-                error: providerError, outputStarted: firstTokenMs != nil,
-                delivered: firstTokenMs == nil ? nil : (outputBytes, usage), firstTokenMs: firstTokenMs))
+            return .failure(
+                AttemptFailure(
+                    error: providerError, outputStarted: firstTokenMs != nil,
+                    delivered: firstTokenMs == nil ? nil : (outputBytes, usage), firstTokenMs: firstTokenMs))
         }
         let completion = whole?.result
         var response = InferenceResponse(
-            output: .text(text), usage: usage, servedBy: offer.servedBy, finishReason: finish ?? completion?.finishReason,
+            output: .text(text), usage: usage, servedBy: offer.servedBy,
+            finishReason: finish ?? completion?.finishReason,
             completion: completion)
         response.httpStatus = httpStatus
         response.response = native
@@ -287,7 +307,7 @@ public struct InferenceRunner: Sendable {
         if let ledgerWriter {
             ledgerWriter.enqueue(record)
         } else {
-            do { _ = try await store.recordUsage(record) } catch { /* the outcome row below is retried */ }
+            do { _ = try await store.recordUsage(record) } catch { /* the outcome row below is retried */  }
         }
     }
 
@@ -298,14 +318,16 @@ public struct InferenceRunner: Sendable {
     @discardableResult
     private func ledger(
         _ requestID: String, _ attempt: Int, _ offer: Offer, _ request: InferenceRequest, response: InferenceResponse?,
-        cost: PicoUSD?, usd: (cost: PicoUSD, basis: String)?, latency: Int64, firstTokenMs: Int64?, error: ProviderError?,
+        cost: PicoUSD?, usd: (cost: PicoUSD, basis: String)?, latency: Int64, firstTokenMs: Int64?,
+        error: ProviderError?,
         estimated: Bool = false, cheapest: (cost: PicoUSD, offer: Offer)? = nil, final: Bool = false
     ) async -> String? {
         var record = UsageRecord(
             requestID: requestID, attempt: attempt, at: now(), provider: offer.provider, servedBy: offer.servedBy,
             model: offer.model, task: offer.task, inputTokens: response?.usage?.inputTokens,
             outputTokens: response?.usage?.outputTokens, costPicoUSD: usd?.cost.value, latencyMs: latency,
-            firstTokenMs: firstTokenMs, outcome: error?.code.rawValue ?? UsageRecord.okOutcome, httpStatus: error?.status ?? response?.httpStatus,
+            firstTokenMs: firstTokenMs, outcome: error?.code.rawValue ?? UsageRecord.okOutcome,
+            httpStatus: error?.status ?? response?.httpStatus,
             error: error.map { redactor.redact($0.description) },
             upstream: response?.servedBy.flatMap { $0.isEmpty || $0 == offer.servedBy ? nil : $0 })
         record.tokensEstimated = estimated
@@ -322,7 +344,9 @@ public struct InferenceRunner: Sendable {
                 ledgerWriter.enqueue(record)
                 return nil
             }
-            return await ledgerWriter.commit(record) ? nil : "the usage ledger in \(store.path) could not be written (\(ledgerWriter.health.lastFailure ?? "unknown"); kept queued and retried)"
+            return await ledgerWriter.commit(record)
+                ? nil
+                : "the usage ledger in \(store.path) could not be written (\(ledgerWriter.health.lastFailure ?? "unknown"); kept queued and retried)"
         }
         let deadline = now() + ledgerRetryMs
         var waitMs = 50

@@ -194,7 +194,8 @@ extension LedgerWriter {
         private let maxQueued: Int
 
         init(
-            open: @escaping @Sendable (LedgerLogSize) throws -> any LedgerConnection, busyTimeoutMs: Int32, delayNanos: UInt64,
+            open: @escaping @Sendable (LedgerLogSize) throws -> any LedgerConnection, busyTimeoutMs: Int32,
+            delayNanos: UInt64,
             gatherNanos: UInt64, maxBatch: Int, maxQueued: Int
         ) {
             self.open = open
@@ -342,7 +343,8 @@ extension LedgerWriter {
                     db = try open(walSize)
                     connections.writer = db
                 }
-                try db.writeLedger(batch.records, charges: batch.charges, nowMs: Timestamp.nowMs(), busyTimeoutMs: busyTimeoutMs)
+                try db.writeLedger(
+                    batch.records, charges: batch.charges, nowMs: Timestamp.nowMs(), busyTimeoutMs: busyTimeoutMs)
                 return nil
             } catch {
                 return error
@@ -367,18 +369,23 @@ extension LedgerWriter {
         }
 
         /// Ends a commit: answers its callers, and on failure queues the batch again in front.
-        private func finished(_ batch: Batch, failure: (any Error)?, overflowed: Int = 0, charges kept: [String: Int64]? = nil) {
+        private func finished(
+            _ batch: Batch, failure: (any Error)?, overflowed: Int = 0, charges kept: [String: Int64]? = nil
+        ) {
             var resume: [(UnsafeContinuation<Bool, Never>, Bool)] = batch.waiters.map { ($0, failure == nil) }
             let now = Self.nowNanos()
             let walPages = walSize.pages.load(ordering: .relaxed)
             let wake = state.withLock { s -> Bool in
                 s.committing = false
                 s.lastCommitNanos = now
-                if walPages < s.walPages { s.nextForcedCheckpoint = min(s.nextForcedCheckpoint, LedgerWriter.forcedCheckpointPages) }
+                if walPages < s.walPages {
+                    s.nextForcedCheckpoint = min(s.nextForcedCheckpoint, LedgerWriter.forcedCheckpointPages)
+                }
                 if walPages < s.checkpointedPages { s.checkpointedPages = 0 }
                 s.walPages = walPages
                 if let failure {
-                    requeue(&s, batch, failure: failure, overflowed: overflowed, charges: kept ?? batch.charges, now: now)
+                    requeue(
+                        &s, batch, failure: failure, overflowed: overflowed, charges: kept ?? batch.charges, now: now)
                     var again: [Flusher] = []
                     for var flusher in batch.flushers {
                         flusher.failures += 1
@@ -415,7 +422,8 @@ extension LedgerWriter {
 
         /// Queues a failed batch again, in front, within ``maxQueued``, and schedules the retry.
         private func requeue(
-            _ s: inout State, _ batch: Batch, failure: any Error, overflowed given: Int, charges: [String: Int64], now: UInt64
+            _ s: inout State, _ batch: Batch, failure: any Error, overflowed given: Int, charges: [String: Int64],
+            now: UInt64
         ) {
             s.consecutiveFailures += 1
             s.pending = batch.records + s.pending
@@ -481,7 +489,8 @@ extension LedgerWriter {
                     return .exit  // the writer is gone and the store keeps failing
                 }
                 let everything = !s.flushers.isEmpty || s.stopping || (!backingOff && s.retryNanos != nil)
-                let gathered = !s.waiters.isEmpty
+                let gathered =
+                    !s.waiters.isEmpty
                     && ((s.gatherUntil ?? 0) <= now || s.inFlight.isEmpty || s.waiters.count >= maxBatch)
                 if everything || (!backingOff && (gathered || (s.dueNanos.map { $0 <= now } ?? false))) {
                     return .commit(take(&s, now: now, everything: everything))
@@ -498,8 +507,10 @@ extension LedgerWriter {
             if s.stopping && !queued { return .exit }
             let idleFor = now &- s.lastCommitNanos
             let idleMs = UInt64(LedgerWriter.idleCheckpointMs)
-            if !s.checkpointing, s.walPages >= s.nextForcedCheckpoint
-                || (s.walPages - s.checkpointedPages >= LedgerWriter.idleCheckpointPages && idleFor >= idleMs * 1_000_000)
+            if !s.checkpointing,
+                s.walPages >= s.nextForcedCheckpoint
+                    || (s.walPages - s.checkpointedPages >= LedgerWriter.idleCheckpointPages
+                        && idleFor >= idleMs * 1_000_000)
             {
                 s.nextForcedCheckpoint = s.walPages + LedgerWriter.forcedCheckpointPages
                 s.checkpointedPages = s.walPages
@@ -507,7 +518,9 @@ extension LedgerWriter {
                 return .checkpoint
             }
             // While a failed commit waits out its back-off, only the retry's time counts.
-            var times = backingOff ? [s.retryNanos] : [s.retryNanos, queued ? s.dueNanos : nil, s.waiters.isEmpty ? nil : s.gatherUntil]
+            var times =
+                backingOff
+                ? [s.retryNanos] : [s.retryNanos, queued ? s.dueNanos : nil, s.waiters.isEmpty ? nil : s.gatherUntil]
             if !s.checkpointing, s.walPages - s.checkpointedPages >= LedgerWriter.idleCheckpointPages {
                 times.append(s.lastCommitNanos + idleMs * 1_000_000)
             }

@@ -26,7 +26,8 @@ public enum OutputTokenLimit {
         for name in parameterNames {
             guard let value = parameters[name], !value.isNull else { continue }
             guard let tokens = value.intValue, tokens >= 1 else {
-                throw Invalid(parameter: name, message: "\(name) must be a positive integer (got \(JSONWriter.string(value)))")
+                throw Invalid(
+                    parameter: name, message: "\(name) must be a positive integer (got \(JSONWriter.string(value)))")
             }
             if found == nil { found = (name, Int64(tokens)) }
         }
@@ -56,7 +57,8 @@ public enum OutputTokenLimit {
     /// Estimated prompt tokens of `request`: its messages joined by newlines, or its input.
     public static func estimatedInputTokens(_ request: InferenceRequest) -> Int64 {
         let messages = request.messages.reduce(max(0, request.messages.count - 1)) { $0 + $1.content.utf8.count }
-        return RouteRequest.estimateTokens(utf8Count: messages + (request.input.map { JSONWriter.string($0).utf8.count } ?? 0))
+        return RouteRequest.estimateTokens(
+            utf8Count: messages + (request.input.map { JSONWriter.string($0).utf8.count } ?? 0))
     }
 
     /// The most `request` may cost on any of `plan`'s candidates: its prompt estimate plus its
@@ -68,7 +70,9 @@ public enum OutputTokenLimit {
         let output = (try? validated(request.parameters))?.tokens ?? 256
         // In USD, as budgets count: a euro price is converted at the plan's rates, not read as dollars.
         return plan.candidates.compactMap { offer in
-            offer.price.cost(inputTokens: input, outputTokens: output).flatMap { offer.price.usdCost($0, plan.rates)?.cost }
+            offer.price.cost(inputTokens: input, outputTokens: output).flatMap {
+                offer.price.usdCost($0, plan.rates)?.cost
+            }
         }.max()
     }
 }

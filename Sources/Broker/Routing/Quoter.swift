@@ -35,11 +35,14 @@ public enum Quoter {
         for entry in registry.entries where entry.enabled { order[entry.key] = entry.index }
         let plan = Router.plan(
             request, offers: offers, registryOrder: order, isStale: { query.isStale($0) },
-            unusable: { $0.isRetired(nowMs: nowMs) ? "retired by the provider on \($0.retiresAt ?? "")" : nil }, rates: rates)
+            unusable: { $0.isRetired(nowMs: nowMs) ? "retired by the provider on \($0.retiresAt ?? "")" : nil },
+            rates: rates)
         let lines = plan.candidates.map { offer in
-            let cost = offer.price.cost(inputTokens: request.estimatedInputTokens, outputTokens: request.estimatedOutputTokens)
+            let cost = offer.price.cost(
+                inputTokens: request.estimatedInputTokens, outputTokens: request.estimatedOutputTokens)
             let usd = cost.flatMap { offer.price.usdCost($0, rates) }
-            return QuoteLine(offer: offer, stale: query.isStale(offer), cost: cost, costUSD: usd?.cost, priceBasis: usd?.basis)
+            return QuoteLine(
+                offer: offer, stale: query.isStale(offer), cost: cost, costUSD: usd?.cost, priceBasis: usd?.basis)
         }
         return (lines, plan)
     }

@@ -21,8 +21,12 @@ extension RoutePlan {
             } else if offer.price.cost(inputTokens: 1, outputTokens: 1) == nil {
                 setAside.append(Exclusion(offer: offer, reason: "price unknown, cannot be counted against \(budget)"))
             } else {
-                setAside.append(Exclusion(
-                    offer: offer, reason: "priced in \(offer.price.currency) with no stored rate, cannot be counted against \(budget)"))
+                setAside.append(
+                    Exclusion(
+                        offer: offer,
+                        reason:
+                            "priced in \(offer.price.currency) with no stored rate, cannot be counted against \(budget)"
+                    ))
             }
         }
         plan.excluded = setAside + excluded

@@ -23,7 +23,8 @@ public enum Router {
         var fits: [Offer] = []
         var excluded: [Exclusion] = []
         for offer in offers {
-            if let reason = exclusion(offer, request, registryOrder: registryOrder, isStale: isStale, isOpen: isOpen, rates: rates)
+            if let reason = exclusion(
+                offer, request, registryOrder: registryOrder, isStale: isStale, isOpen: isOpen, rates: rates)
                 ?? unusable(offer)
             {
                 excluded.append(Exclusion(offer: offer, reason: reason))
@@ -39,7 +40,8 @@ public enum Router {
             }
         case .fastest:
             let expected = fits.map {
-                ExpectedCompletion(offer: $0, measured: measured[OfferKey($0)], outputTokens: request.estimatedOutputTokens)
+                ExpectedCompletion(
+                    offer: $0, measured: measured[OfferKey($0)], outputTokens: request.estimatedOutputTokens)
             }
             ordered = fits.indices.sorted { i, j in
                 expected[i].isFaster(than: expected[j]) ?? tieBreak(fits[i], fits[j], registryOrder)
@@ -47,7 +49,9 @@ public enum Router {
         case .preferred:
             ordered = fits.sorted { a, b in tieBreak(a, b, registryOrder) }
         }
-        guard !request.capabilities.isEmpty else { return RoutePlan(candidates: ordered, excluded: excluded, rates: rates) }
+        guard !request.capabilities.isEmpty else {
+            return RoutePlan(candidates: ordered, excluded: excluded, rates: rates)
+        }
         // Known support first, unknown after, each in policy order (offers known to lack one are excluded).
         let known = ordered.filter { offer in request.capabilities.allSatisfy { offer.supports($0) == true } }
         let unknown = ordered.filter { offer in !request.capabilities.allSatisfy { offer.supports($0) == true } }
@@ -60,15 +64,20 @@ public enum Router {
         isOpen: (Offer) -> Bool, rates: ExchangeRates? = nil
     ) -> String? {
         if registryOrder[offer.provider] == nil { return "provider '\(offer.provider)' is not enabled in the registry" }
-        if let provider = request.provider, offer.provider != provider { return "not the pinned provider '\(provider)'" }
-        if let servedBy = request.servedBy, offer.servedBy != servedBy { return "not served by the pinned '\(servedBy)'" }
+        if let provider = request.provider, offer.provider != provider {
+            return "not the pinned provider '\(provider)'"
+        }
+        if let servedBy = request.servedBy, offer.servedBy != servedBy {
+            return "not served by the pinned '\(servedBy)'"
+        }
         if let task = request.task {
             if offer.task != task { return "task is \(offer.task.rawValue), not \(task.rawValue)" }
         } else if !offer.task.isChat {
             return "task is \(offer.task.rawValue), not chat"
         }
         if let region = request.region, offer.region != region {
-            return offer.region == .unknown ? "region unknown (not positively \(region.rawValue))" : "region is \(offer.region.rawValue)"
+            return offer.region == .unknown
+                ? "region unknown (not positively \(region.rawValue))" : "region is \(offer.region.rawValue)"
         }
         if let tag = request.compliance, !offer.compliance.contains(tag) { return "not known to carry \(tag.rawValue)" }
         for capability in request.capabilities.sorted() where offer.supports(capability) == false {
@@ -93,7 +102,8 @@ public enum Router {
             let native = side == "input" ? offer.price.input : offer.price.output
             guard native.amount != nil else { return "\(side) price unknown (cap set)" }
             guard let amount = value?.amount else {
-                return "\(side) price in \(offer.price.currency) with no stored \(offer.price.currency)/USD rate (cap set)"
+                return
+                    "\(side) price in \(offer.price.currency) with no stored \(offer.price.currency)/USD rate (cap set)"
             }
             if amount > cap {
                 return "\(side) price \(amount.usdPerMillionTokensText) > cap \(cap.usdPerMillionTokensText) \(unit)/M"
@@ -106,14 +116,18 @@ public enum Router {
         }
         if let budget = request.maxCost {
             guard let nativeCost else { return "price unknown, cannot check the budget" }
-            guard let expected = request.currency == nil ? offer.price.usdCost(nativeCost, rates)?.cost : nativeCost else {
+            guard let expected = request.currency == nil ? offer.price.usdCost(nativeCost, rates)?.cost : nativeCost
+            else {
                 return "priced in \(offer.price.currency) with no stored rate, cannot check the budget"
             }
             if expected > budget {
-                return "expected cost \(expected.roundedNanoUSD) nano-\(unit) > budget \(budget.roundedNanoUSD) nano-\(unit)"
+                return
+                    "expected cost \(expected.roundedNanoUSD) nano-\(unit) > budget \(budget.roundedNanoUSD) nano-\(unit)"
             }
         }
-        if !request.includeStale, isStale(offer) { return "stale (last refreshed \(Timestamp.iso8601(ms: offer.refreshedAt)))" }
+        if !request.includeStale, isStale(offer) {
+            return "stale (last refreshed \(Timestamp.iso8601(ms: offer.refreshedAt)))"
+        }
         if isOpen(offer) { return "circuit open after repeated failures" }
         return nil
     }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// ISO 8601 UTC timestamps from Unix milliseconds, without Foundation's formatters.
@@ -11,7 +11,8 @@ public enum Timestamp {
         let secondOfDay = seconds - days * 86_400
         let (y, m, d) = civilDate(daysSinceEpoch: days)
         func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(y)-\(two(m))-\(two(d))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
+        return
+            "\(y)-\(two(m))-\(two(d))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
     }
 
     /// The UTC date `YYYY-MM-DD` of a Unix time in milliseconds.
@@ -21,7 +22,8 @@ public enum Timestamp {
     /// `nil` when it is not one.
     public static func daysSinceEpoch(day text: String) -> Int64? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard text.utf8.count == 10, parts.count == 3, let y0 = Int64(parts[0]), let m = Int64(parts[1]), let d = Int64(parts[2]),
+        guard text.utf8.count == 10, parts.count == 3, let y0 = Int64(parts[0]), let m = Int64(parts[1]),
+            let d = Int64(parts[2]),
             (1...12).contains(m), (1...31).contains(d)
         else { return nil }
         let y = m <= 2 ? y0 - 1 : y0

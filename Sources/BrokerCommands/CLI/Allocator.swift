@@ -1,7 +1,7 @@
 import CMimalloc
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The memory allocator the process runs on.

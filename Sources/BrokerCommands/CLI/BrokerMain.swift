@@ -1,6 +1,6 @@
 import Broker
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Dispatches `broker …` to its command.
@@ -39,7 +39,8 @@ public enum BrokerMain {
     /// commands one word below it.
     static func help(for configuration: CommandConfiguration) -> String {
         let children = commands.map { $0.configuration }.filter {
-            configuration.path.isEmpty || ($0.path.count == configuration.path.count + 1 && $0.path.starts(with: configuration.path))
+            configuration.path.isEmpty
+                || ($0.path.count == configuration.path.count + 1 && $0.path.starts(with: configuration.path))
         }
         return HelpFormatter.help(for: configuration, subcommands: children)
     }
@@ -88,7 +89,8 @@ public enum BrokerMain {
         let commandIndices = Set(scan.words.prefix(configuration.path.count).map(\.index))
         let rest = args.indices.filter { !commandIndices.contains($0) }.map { args[$0] }
         do {
-            let parsed = try ParsedArguments.parse(rest, options: configuration.options, arguments: configuration.arguments)
+            let parsed = try ParsedArguments.parse(
+                rest, options: configuration.options, arguments: configuration.arguments)
             if parsed.has(GlobalOptions.help) {
                 Console.out(help(for: configuration))
                 return ExitCode.success

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Broker
 import ProviderInterface
@@ -22,7 +22,9 @@ struct CLIContext: Sendable {
     /// `--store`, else `$BROKER_STORE`, else `${XDG_DATA_HOME:-~/.local/share}/broker/market.sqlite3`.
     var storePath: String {
         if let path = global.store ?? environment["BROKER_STORE"] { return path }
-        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? ".") + "/.local/share")
+        let dataHome =
+            environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? ".") + "/.local/share")
         return dataHome + "/broker/market.sqlite3"
     }
 

@@ -1,7 +1,9 @@
 /// Generates help text from the same declarations the parser reads, so they cannot drift.
 enum HelpFormatter {
     static func help(for configuration: CommandConfiguration, subcommands: [CommandConfiguration] = []) -> String {
-        let globals = GlobalOptions.options.filter { configuration.printsResults || $0.name != GlobalOptions.format.spec.name }
+        let globals = GlobalOptions.options.filter {
+            configuration.printsResults || $0.name != GlobalOptions.format.spec.name
+        }
         // The synopsis of DESIGN.md: global options first, then the command.
         let synopsis = globals.compactMap { spec in spec.valueName.map { "[\(spec.name) \($0)]" } }
         let words = configuration.path.isEmpty ? ["COMMAND"] : configuration.path
@@ -25,7 +27,9 @@ enum HelpFormatter {
         }
         if !subcommands.isEmpty {
             lines += ["", "SUBCOMMANDS:"]
-            lines += subcommands.map { row($0.path.dropFirst(configuration.path.count).joined(separator: " "), $0.abstract) }
+            lines += subcommands.map {
+                row($0.path.dropFirst(configuration.path.count).joined(separator: " "), $0.abstract)
+            }
             lines += ["", "  See 'broker <subcommand> --help' for details."]
         }
         lines += ["", "GLOBAL OPTIONS (before, between or after the command words):"]
@@ -51,7 +55,9 @@ enum HelpFormatter {
     }
 
     static func row(_ left: String, _ right: String) -> String {
-        let padded = left.count < 28 ? left + String(repeating: " ", count: 28 - left.count) : left + "\n" + String(repeating: " ", count: 30)
+        let padded =
+            left.count < 28
+            ? left + String(repeating: " ", count: 28 - left.count) : left + "\n" + String(repeating: " ", count: 30)
         return "  " + padded + right
     }
 }

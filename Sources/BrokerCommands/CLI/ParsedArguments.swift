@@ -76,7 +76,9 @@ struct ParsedArguments: Sendable {
             if let inlineValue {
                 value = inlineValue
             } else {
-                guard i < arguments.count else { throw UsageError("\(spec.name) needs a value (\(spec.valueName ?? "VALUE"))") }
+                guard i < arguments.count else {
+                    throw UsageError("\(spec.name) needs a value (\(spec.valueName ?? "VALUE"))")
+                }
                 value = arguments[i]
                 i += 1
             }

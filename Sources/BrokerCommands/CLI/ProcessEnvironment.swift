@@ -1,9 +1,10 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads the process environment once, without Foundation.
 public enum ProcessEnvironment {
+    /// Every `NAME=value` of the process environment, by name.
     public static func current() -> [String: String] {
         var result: [String: String] = [:]
         var pointer = environ

@@ -42,13 +42,20 @@ enum AuditPricesCommand: BrokerCommand {
         let report = try await AuditReport.make(store: store, registry: registry, toleranceBasisPoints: tolerance)
         let now = Timestamp.nowMs()
         var rows: [[String]] = report.disagreements.map { d in
-            let values = zip(d.offers, d.usd).map { "\($0.provider) $\($1.usdPerMillionTokensText)" }.joined(separator: " vs ")
-            return ["price", d.hfID, d.servedBy, d.side, DecimalText.format(d.spreadBasisPoints, fractionDigits: 2) + "%", values]
+            let values = zip(d.offers, d.usd).map { "\($0.provider) $\($1.usdPerMillionTokensText)" }.joined(
+                separator: " vs ")
+            return [
+                "price", d.hfID, d.servedBy, d.side, DecimalText.format(d.spreadBasisPoints, fractionDigits: 2) + "%",
+                values,
+            ]
         }
-        rows += report.missing.map { ["missing", $0.model, $0.provider, "", "", "in the registry table, not in the live catalog"] }
+        rows += report.missing.map {
+            ["missing", $0.model, $0.provider, "", "", "in the registry table, not in the live catalog"]
+        }
         context.emit(
             report.objects(nowMs: now),
-            table: ResultTable(columns: ["KIND", "MODEL", "SERVED BY", "SIDE", "SPREAD", "SOURCES (USD/M)"], rows: rows),
+            table: ResultTable(
+                columns: ["KIND", "MODEL", "SERVED BY", "SIDE", "SPREAD", "SOURCES (USD/M)"], rows: rows),
             emptyNote: "no disagreements beyond the tolerance and no missing models")
         return ExitCode.success
     }

@@ -41,12 +41,18 @@ enum AuditRequestsCommand: BrokerCommand {
             ])
         }
         let rows = records.map { r in
-            [Timestamp.iso8601(ms: r.at), r.requestID, r.provider, r.upstream ?? r.servedBy, r.model, r.outcome,
-             r.region?.rawValue ?? "?", r.countries.joined(separator: ","), r.compliance.map(\.rawValue).joined(separator: ",")]
+            [
+                Timestamp.iso8601(ms: r.at), r.requestID, r.provider, r.upstream ?? r.servedBy, r.model, r.outcome,
+                r.region?.rawValue ?? "?", r.countries.joined(separator: ","),
+                r.compliance.map(\.rawValue).joined(separator: ","),
+            ]
         }
         context.emit(
             objects,
-            table: ResultTable(columns: ["AT", "REQUEST", "PROVIDER", "SERVED BY", "MODEL", "OUTCOME", "REGION", "COUNTRIES", "COMPLIANCE"], rows: rows),
+            table: ResultTable(
+                columns: [
+                    "AT", "REQUEST", "PROVIDER", "SERVED BY", "MODEL", "OUTCOME", "REGION", "COUNTRIES", "COMPLIANCE",
+                ], rows: rows),
             emptyNote: "no requests recorded\(since > 0 ? " in that period" : "")")
         return ExitCode.success
     }

@@ -1,14 +1,14 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 import Broker
 import ProviderInterface
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `broker batch`: scripted inference over a JSONL file; resumable.
@@ -31,9 +31,12 @@ enum BatchCommand: BrokerCommand {
 
     /// `batch`'s options: the input, the output, and the routing and filters lines default to.
     struct Options: OptionGroup {
-        static let output = Option<String>.text("--output", "OUT.jsonl", "Where results are written (required; appended to on resume).")
-        static let concurrency = Option<Int>.integer("--concurrency", "N", "Requests in flight at once.", range: 1...1024)
-            .defaulting(to: 8)
+        static let output = Option<String>.text(
+            "--output", "OUT.jsonl", "Where results are written (required; appended to on resume).")
+        static let concurrency = Option<Int>.integer(
+            "--concurrency", "N", "Requests in flight at once.", range: 1...1024
+        )
+        .defaulting(to: 8)
         static let options = [output.spec, concurrency.spec] + RoutingOptions.options + OfferFilterOptions.options
 
         /// IN.jsonl.
@@ -45,11 +48,14 @@ enum BatchCommand: BrokerCommand {
 
         init(parsing arguments: ParsedArguments) throws(UsageError) {
             guard let inputPath = arguments.positionals.first else { throw UsageError("missing argument IN.jsonl") }
-            guard let outputPath = try arguments.value(Self.output) else { throw UsageError("--output OUT.jsonl is required") }
+            guard let outputPath = try arguments.value(Self.output) else {
+                throw UsageError("--output OUT.jsonl is required")
+            }
             self.inputPath = inputPath
             self.outputPath = outputPath
             concurrency = try arguments.value(Self.concurrency)
-            defaults = RunOptions(filters: try OfferFilterOptions(parsing: arguments), routing: try RoutingOptions(parsing: arguments))
+            defaults = RunOptions(
+                filters: try OfferFilterOptions(parsing: arguments), routing: try RoutingOptions(parsing: arguments))
         }
     }
 
@@ -99,13 +105,17 @@ enum BatchCommand: BrokerCommand {
                     continue
                 }
                 badLines += 1
-                output.append(JSONObject([
-                    ("id", id), ("line", .integer(number)), ("ok", false), ("kind", "bad_input"),
-                    ("error", .string("\(inputPath):\(number): \(error.message)")),
-                ]))
+                output.append(
+                    JSONObject([
+                        ("id", id), ("line", .integer(number)), ("ok", false), ("kind", "bad_input"),
+                        ("error", .string("\(inputPath):\(number): \(error.message)")),
+                    ]))
             }
         }
-        if skipped > 0 { context.err("batch: \(skipped) line(s) already have a result in \(outputPath); running the other \(jobs.count)") }
+        if skipped > 0 {
+            context.err(
+                "batch: \(skipped) line(s) already have a result in \(outputPath); running the other \(jobs.count)")
+        }
 
         let queue = jobs
         let progress = BatchProgress(total: jobs.count, showBar: context.stderrIsTerminal, context: context)
@@ -218,7 +228,8 @@ struct BatchJob: Sendable {
             case .text(let t): output = .string(t)
             case .json(let v): output = v
             case .binary(let b, let type):
-                output = .object(JSONObject([("content_type", .string(type)), ("base64", .string(Data(b).base64EncodedString()))]))
+                output = .object(
+                    JSONObject([("content_type", .string(type)), ("base64", .string(Data(b).base64EncodedString()))]))
             }
             for member in RunOutput.resultObject(done, output: output) { head[member.key] = member.value }
         case .failure(let failure):

@@ -43,7 +43,9 @@ enum BatchLine {
             if let s = try string("policy") { options.routing.policy = try RoutingOptions.policy.option.parse(s) }
             if let s = try string("provider") { options.routing.provider = try RoutingOptions.provider.parse(s) }
             if let s = try string("region") { options.filters.region = try OfferFilterOptions.region.parse(s) }
-            if let s = try string("compliance") { options.filters.compliance = try OfferFilterOptions.compliance.parse(s) }
+            if let s = try string("compliance") {
+                options.filters.compliance = try OfferFilterOptions.compliance.parse(s)
+            }
             if let messages = object["messages"] { options.input = messages }
             if let input = object["input"] { options.input = input }
             if let parameters = object["parameters"] {

@@ -1,10 +1,10 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 import ProviderInterface
 import Synchronization
@@ -72,19 +72,19 @@ final class BatchOutputFile: @unchecked Sendable {
         var bytes = JSONWriter.bytes(.object(object))
         bytes.append(0x0A)
         lock.withLock { _ in
-        bytes.withUnsafeBytes { buffer in
-            guard var base = buffer.baseAddress else { return }
-            var left = buffer.count
-            while left > 0 {
-                let n = write(fd, base, left)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return
+            bytes.withUnsafeBytes { buffer in
+                guard var base = buffer.baseAddress else { return }
+                var left = buffer.count
+                while left > 0 {
+                    let n = write(fd, base, left)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        return
+                    }
+                    left -= n
+                    base += n
                 }
-                left -= n
-                base += n
             }
-        }
         }
     }
 }

@@ -55,7 +55,8 @@ final class BatchProgress: Sendable {
         let filled = total == 0 ? width : width * c.done / total
         let eta = rate > 0 ? Int64(Double(total - c.done) / rate) : 0
         let spend = "$" + DecimalText.format(c.costNano, fractionDigits: 9)
-        return "[\(String(repeating: "=", count: filled))\(String(repeating: " ", count: width - filled))] \(c.done)/\(total) · \(String(format1(rate)))/s · \(c.failed + c.badInput) errors · \(spend) · ETA \(eta)s "
+        return
+            "[\(String(repeating: "=", count: filled))\(String(repeating: " ", count: width - filled))] \(c.done)/\(total) · \(String(format1(rate)))/s · \(c.failed + c.badInput) errors · \(spend) · ETA \(eta)s "
     }
 
     func format1(_ x: Double) -> String {
@@ -76,7 +77,8 @@ final class BatchProgress: Sendable {
     func summary(badLines: Int) -> Summary {
         counts.withLock { c in
             let spend = "$" + DecimalText.format(c.costNano, fractionDigits: 9)
-            let text = "batch: \(c.ok) ok, \(c.failed) failed, \(c.badInput + badLines) bad input · \(c.inputTokens) in / \(c.outputTokens) out tokens · \(spend) · \(Timestamp.nowMs() - started) ms"
+            let text =
+                "batch: \(c.ok) ok, \(c.failed) failed, \(c.badInput + badLines) bad input · \(c.inputTokens) in / \(c.outputTokens) out tokens · \(spend) · \(Timestamp.nowMs() - started) ms"
             return Summary(text: text, failed: c.failed, badInput: c.badInput)
         }
     }

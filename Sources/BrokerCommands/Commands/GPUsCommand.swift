@@ -5,7 +5,8 @@ import ProviderInterface
 enum GPUsCommand: BrokerCommand {
     static let configuration = CommandConfiguration(
         path: ["gpus"],
-        abstract: "GPU compute offers: instances, pods, marketplace hosts and managed endpoints by GPU, region and price.",
+        abstract:
+            "GPU compute offers: instances, pods, marketplace hosts and managed endpoints by GPU, region and price.",
         discussion: """
             Prices are per instance-hour (and per GPU-hour) in the offer's own currency, printed
             exactly; USD is added for other currencies with the stored European Central Bank rate
@@ -20,27 +21,35 @@ enum GPUsCommand: BrokerCommand {
 
     /// `gpus`' options; the checks are ``ComputeFilters``'s, the same as `GET /v1/marketplace/gpus`'s.
     struct Options: OptionGroup {
-        static let gpu = Option<String>.text("--gpu", "NAME", "Only this GPU model or its variants (H100, A100-80GB, L40S, RTX4090).")
-        static let minGPUs = Option<Int>("--min-gpus", "N", "At least N GPUs per instance.") { text throws(MarketFilterError) in
+        static let gpu = Option<String>.text(
+            "--gpu", "NAME", "Only this GPU model or its variants (H100, A100-80GB, L40S, RTX4090).")
+        static let minGPUs = Option<Int>("--min-gpus", "N", "At least N GPUs per instance.") {
+            text throws(MarketFilterError) in
             try ComputeFilters.whole(text, "min-gpus")
         }
         static let minGPUMemory = Option<Int>("--min-gpu-memory", "GIB", "At least GIB of memory per GPU.") {
             text throws(MarketFilterError) in try ComputeFilters.whole(text, "min-gpu-memory")
         }
         static let region = Option<ComputeFilters.Place>(
-            "--region", "R", "Only offers known to run in R (eu, uk, ch, us, apac) or country R (DE).", filter: ComputeFilters.place)
+            "--region", "R", "Only offers known to run in R (eu, uk, ch, us, apac) or country R (DE).",
+            filter: ComputeFilters.place)
         static let maxHourly = Option<Int64>(
             "--max-hourly", "PRICE", "At most PRICE per instance-hour, in --currency.", filter: ComputeFilters.hourly)
         static let currency = Option<String>(
-            "--currency", "USD|EUR", "The currency of --max-hourly and of the price order.", default: "USD", filter: ComputeFilters.currency)
+            "--currency", "USD|EUR", "The currency of --max-hourly and of the price order.", default: "USD",
+            filter: ComputeFilters.currency)
         static let pricing = Option<ComputePricingModel?>(
-            "--pricing", "on-demand|spot|bid|any", "Only this pricing model.", default: "any", filter: ComputeFilters.pricing)
+            "--pricing", "on-demand|spot|bid|any", "Only this pricing model.", default: "any",
+            filter: ComputeFilters.pricing)
         static let sort = Option<ComputeQuery.Sort>(
-            "--sort", "price|price-per-gpu|gpu-memory", "Order (unknown prices last).", default: "price", filter: ComputeFilters.sort)
+            "--sort", "price|price-per-gpu|gpu-memory", "Order (unknown prices last).", default: "price",
+            filter: ComputeFilters.sort)
 
         static let options = [
-            gpu.spec, minGPUs.spec, minGPUMemory.spec, region.spec, OfferFilterOptions.compliance.spec, maxHourly.spec, currency.spec,
-            pricing.spec, ListingOptions.provider.spec, sort.spec, ListingOptions.limit.spec, OfferFilterOptions.includeStale.spec,
+            gpu.spec, minGPUs.spec, minGPUMemory.spec, region.spec, OfferFilterOptions.compliance.spec, maxHourly.spec,
+            currency.spec,
+            pricing.spec, ListingOptions.provider.spec, sort.spec, ListingOptions.limit.spec,
+            OfferFilterOptions.includeStale.spec,
         ]
 
         /// The filters, typed.
@@ -80,7 +89,8 @@ enum GPUsCommand: BrokerCommand {
             let offer = market.offer
             return [
                 offer.gpuModel, "\(offer.gpuCount)", offer.gpuMemoryGiB.map { "\($0)" } ?? "?", offer.provider,
-                offer.instanceType, offer.region.region == .unknown ? "?" : offer.region.region.rawValue, offer.location,
+                offer.instanceType, offer.region.region == .unknown ? "?" : offer.region.region.rawValue,
+                offer.location,
                 offer.pricingModel.rawValue, money(object["price_per_hour"], offer.currency),
                 money(object["price_per_gpu_hour"], offer.currency),
                 offer.currency == "USD" ? "" : money(object["usd_per_hour"], "USD"),
@@ -90,7 +100,10 @@ enum GPUsCommand: BrokerCommand {
         context.emit(
             objects,
             table: ResultTable(
-                columns: ["GPU", "N", "GIB", "PROVIDER", "INSTANCE", "REGION", "LOCATION", "PRICING", "/HOUR", "/GPU-HOUR", "USD/HOUR", "AGE"],
+                columns: [
+                    "GPU", "N", "GIB", "PROVIDER", "INSTANCE", "REGION", "LOCATION", "PRICING", "/HOUR", "/GPU-HOUR",
+                    "USD/HOUR", "AGE",
+                ],
                 rows: rows, rightAligned: [1, 2, 8, 9, 10, 11]),
             emptyNote: "no GPU offers match (run 'broker refresh' to fill the marketplace, or relax the filters)")
         if context.format == .table, let converter, offers.contains(where: { $0.offer.currency != "USD" }) {

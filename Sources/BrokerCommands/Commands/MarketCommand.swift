@@ -24,7 +24,8 @@ enum MarketCommand: BrokerCommand {
     /// `market`'s options: the listing, the offer filters, and the market's own.
     struct Options: OptionGroup {
         static let servedBy = Option<String>.text("--served-by", "S", "Only offers served by S.")
-        static let model = Option<String>.text("--model", "TEXT", "Model id or Hugging Face id contains TEXT (case-insensitive).")
+        static let model = Option<String>.text(
+            "--model", "TEXT", "Model id or Hugging Face id contains TEXT (case-insensitive).")
         static let sort = Option<MarketQuery.Sort>(
             "--sort", "price|context|model", "Order (price: blended 3:1 input:output, unknown last).", default: "price",
             filter: MarketFilters.sort)
@@ -69,7 +70,8 @@ enum MarketCommand: BrokerCommand {
         let disputed = try await store.disputedOffers(among: offers)
         let objects = offers.map {
             OfferJSON.object(
-                $0, stale: query.isStale($0), measured: measured[OfferKey($0)], rates: rates, disputed: disputed.contains(OfferKey($0)))
+                $0, stale: query.isStale($0), measured: measured[OfferKey($0)], rates: rates,
+                disputed: disputed.contains(OfferKey($0)))
         }
         let rows = offers.map { offer -> [String] in
             let who = offer.servedBy == offer.provider ? offer.provider : "\(offer.provider)/\(offer.servedBy)"
@@ -77,7 +79,8 @@ enum MarketCommand: BrokerCommand {
                 offer.model, who, offer.task.rawValue, offer.region.rawValue,
                 priceCell(offer.price, input: true, rates: rates), priceCell(offer.price, input: false, rates: rates),
                 offer.contextLength.map(String.init) ?? "-",
-                age(offer.refreshedAt, now: query.nowMs) + (offer.curated ? "*" : "") + (query.isStale(offer) ? "!" : ""),
+                age(offer.refreshedAt, now: query.nowMs) + (offer.curated ? "*" : "")
+                    + (query.isStale(offer) ? "!" : ""),
             ]
         }
         context.emit(

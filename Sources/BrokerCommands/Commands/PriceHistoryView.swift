@@ -15,8 +15,11 @@ enum PriceHistoryView {
             return v.amount.map(\.usdPerMillionTokensText) ?? "?"
         }
         let rows = changes.map { c in
-            [Timestamp.iso8601(ms: c.at), c.model, "\(c.provider)/\(c.servedBy)", "\(cell(c.oldInput)) → \(cell(c.newInput))",
-             "\(cell(c.oldOutput)) → \(cell(c.newOutput))", c.currency]
+            [
+                Timestamp.iso8601(ms: c.at), c.model, "\(c.provider)/\(c.servedBy)",
+                "\(cell(c.oldInput)) → \(cell(c.newInput))",
+                "\(cell(c.oldOutput)) → \(cell(c.newOutput))", c.currency,
+            ]
         }
         context.emit(
             objects, table: ResultTable(columns: ["AT", "MODEL", "PROVIDER", "/M IN", "/M OUT", "CUR"], rows: rows),

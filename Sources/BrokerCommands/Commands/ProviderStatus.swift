@@ -1,6 +1,6 @@
 import Broker
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import ProviderInterface
 
@@ -12,12 +12,13 @@ struct ProviderStatus: Sendable {
     var error: String?
 
     var json: JSONValue {
-        .object(JSONObject([
-            ("status", .string(status)),
-            ("at", .string(Timestamp.iso8601(ms: atMs))),
-            ("offers", .integer(offers)),
-            ("error", error.map(JSONValue.string) ?? .null),
-        ]))
+        .object(
+            JSONObject([
+                ("status", .string(status)),
+                ("at", .string(Timestamp.iso8601(ms: atMs))),
+                ("offers", .integer(offers)),
+                ("error", error.map(JSONValue.string) ?? .null),
+            ]))
     }
 
     /// Last refreshes from the store, when the store exists (listing providers never creates one).
@@ -29,7 +30,8 @@ struct ProviderStatus: Sendable {
         do { runs = try await store.lastRefreshes() } catch { throw context.storeFailure(error, doing: "read") }
         var result: [String: ProviderStatus] = [:]
         for run in runs {
-            result[run.provider] = ProviderStatus(status: run.status.rawValue, atMs: run.startedAt, offers: run.offers, error: run.error)
+            result[run.provider] = ProviderStatus(
+                status: run.status.rawValue, atMs: run.startedAt, offers: run.offers, error: run.error)
         }
         return result
     }

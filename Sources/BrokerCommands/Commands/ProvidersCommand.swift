@@ -38,29 +38,37 @@ enum ProvidersCommand: BrokerCommand {
         for entry in registry.entries where entry.enabled || !options.enabledOnly {
             let last = refreshes[entry.key]
             let tags = entry.region.complianceTags.map(\.rawValue)
-            objects.append(JSONObject([
-                ("provider", .string(entry.key)),
-                ("adapter", .string(entry.adapter)),
-                ("base_url", .string(entry.baseURL)),
-                ("region", .string(entry.region.region.rawValue)),
-                ("countries", .array(entry.region.countries.map(JSONValue.string))),
-                ("compliance", .array(tags.map(JSONValue.string))),
-                ("enabled", .bool(entry.enabled)),
-                ("auth_env", entry.authEnv.map(JSONValue.string) ?? .null),
-                ("credential", .string(context.credentialState(entry))),
-                ("refresh_every", .string(DurationText.format(milliseconds: Int64(entry.refreshIntervalSeconds) * 1000))),
-                ("last_refresh", last?.json ?? .null),
-            ]))
+            objects.append(
+                JSONObject([
+                    ("provider", .string(entry.key)),
+                    ("adapter", .string(entry.adapter)),
+                    ("base_url", .string(entry.baseURL)),
+                    ("region", .string(entry.region.region.rawValue)),
+                    ("countries", .array(entry.region.countries.map(JSONValue.string))),
+                    ("compliance", .array(tags.map(JSONValue.string))),
+                    ("enabled", .bool(entry.enabled)),
+                    ("auth_env", entry.authEnv.map(JSONValue.string) ?? .null),
+                    ("credential", .string(context.credentialState(entry))),
+                    (
+                        "refresh_every",
+                        .string(DurationText.format(milliseconds: Int64(entry.refreshIntervalSeconds) * 1000))
+                    ),
+                    ("last_refresh", last?.json ?? .null),
+                ]))
             let age = PriceTableAudit.ageDays(entry, nowMs: now)
             objects[objects.count - 1]["price_source"] = .string(Self.priceSource(entry))
-            objects[objects.count - 1]["price_taken"] = age == nil ? .null : entry.pricing.taken.map(JSONValue.string) ?? .null
+            objects[objects.count - 1]["price_taken"] =
+                age == nil ? .null : entry.pricing.taken.map(JSONValue.string) ?? .null
             objects[objects.count - 1]["price_age_days"] = age.map { .integer(Int($0)) } ?? .null
             objects[objects.count - 1]["price_outdated"] = .bool((age ?? 0) > Offer.curatedPriceMaxAgeDays)
-            let region = entry.region.countries.isEmpty
-                ? entry.region.region.rawValue : "\(entry.region.region.rawValue) (\(entry.region.countries.joined(separator: ",")))"
+            let region =
+                entry.region.countries.isEmpty
+                ? entry.region.region.rawValue
+                : "\(entry.region.region.rawValue) (\(entry.region.countries.joined(separator: ",")))"
             let credential = entry.authEnv == nil ? "-" : context.credentialState(entry)
             rows.append([
-                entry.key, entry.adapter, URLParts(entry.baseURL)?.host ?? (entry.baseURL.isEmpty ? "(plugin)" : entry.baseURL),
+                entry.key, entry.adapter,
+                URLParts(entry.baseURL)?.host ?? (entry.baseURL.isEmpty ? "(plugin)" : entry.baseURL),
                 region, entry.enabled ? "yes" : "no", credential,
                 last.map { "\($0.status) \(MarketCommand.age($0.atMs, now: now)) ago" } ?? "never",
                 last.map { String($0.offers) } ?? "-",
@@ -69,7 +77,8 @@ enum ProvidersCommand: BrokerCommand {
         context.emit(
             objects,
             table: ResultTable(
-                columns: ["PROVIDER", "KIND", "HOST", "REGION", "ON", "KEY", "REFRESHED", "OFFERS"], rows: rows, rightAligned: [7]),
+                columns: ["PROVIDER", "KIND", "HOST", "REGION", "ON", "KEY", "REFRESHED", "OFFERS"], rows: rows,
+                rightAligned: [7]),
             emptyNote: "no providers in \(registry.path)")
         return ExitCode.success
     }
@@ -89,7 +98,9 @@ enum ProvidersCheckCommand: BrokerCommand {
             context.err("warning: \(warning)")
         }
         let enabled = registry.enabled.count
-        context.out("\(registry.path): ok (\(registry.entries.count) providers, \(enabled) enabled, \(registry.aliases.count) aliases)\n")
+        context.out(
+            "\(registry.path): ok (\(registry.entries.count) providers, \(enabled) enabled, \(registry.aliases.count) aliases)\n"
+        )
         return ExitCode.success
     }
 }

@@ -5,7 +5,8 @@ import ProviderInterface
 enum QuoteCommand: BrokerCommand {
     static let configuration = CommandConfiguration(
         path: ["quote"],
-        abstract: "The exact cost of a request on every offer that fits; with --tokens-per-day, renting GPUs against calling.",
+        abstract:
+            "The exact cost of a request on every offer that fits; with --tokens-per-day, renting GPUs against calling.",
         discussion: """
             Offers are filtered as 'broker run' filters them and listed cheapest first, as the cheapest
             policy would try them: in USD, a price in another currency converted with the stored ECB rate
@@ -20,14 +21,16 @@ enum QuoteCommand: BrokerCommand {
 
     /// `quote`'s options: the request's size, its filters, and the rent-or-call form's.
     struct Options: OptionGroup {
-        static let inputTokens = Option<Int64>("--input-tokens", "N", "Input (prompt) tokens.") { text throws(MarketFilterError) in
+        static let inputTokens = Option<Int64>("--input-tokens", "N", "Input (prompt) tokens.") {
+            text throws(MarketFilterError) in
             try QuoteFilters.tokens(text, "input-tokens")
         }
         static let outputTokens = Option<Int64>("--output-tokens", "K", "Output (completion) tokens.") {
             text throws(MarketFilterError) in try QuoteFilters.tokens(text, "output-tokens")
         }
         static let options =
-            [RunOptions.model.spec, inputTokens.spec, outputTokens.spec, RoutingOptions.provider.spec] + OfferFilterOptions.options
+            [RunOptions.model.spec, inputTokens.spec, outputTokens.spec, RoutingOptions.provider.spec]
+            + OfferFilterOptions.options
             + RentOrCallQuote.Options.options
 
         /// The model, as given (aliases resolve against the registry).
@@ -72,16 +75,26 @@ enum QuoteCommand: BrokerCommand {
             context.err(RunOutput.noOfferMessage(route, plan))
             return ExitCode.noOffer
         }
-        let objects = lines.map { QuoteJSON.object($0, inputTokens: route.estimatedInputTokens, outputTokens: route.estimatedOutputTokens) }
+        let objects = lines.map {
+            QuoteJSON.object($0, inputTokens: route.estimatedInputTokens, outputTokens: route.estimatedOutputTokens)
+        }
         let rows = lines.map { line -> [String] in
-            let who = line.offer.servedBy == line.offer.provider ? line.offer.provider : "\(line.offer.provider)/\(line.offer.servedBy)"
-            let native = line.cost.map { DecimalText.format($0.value, fractionDigits: 12) + " " + line.offer.price.currency } ?? "?"
+            let who =
+                line.offer.servedBy == line.offer.provider
+                ? line.offer.provider : "\(line.offer.provider)/\(line.offer.servedBy)"
+            let native =
+                line.cost.map { DecimalText.format($0.value, fractionDigits: 12) + " " + line.offer.price.currency }
+                ?? "?"
             let usd = line.costUSD.map { "$" + DecimalText.format($0.value, fractionDigits: 12) } ?? "?"
-            return [line.offer.model, who, line.offer.region.rawValue, native, line.offer.price.isUSD ? "" : usd, line.priceBasis ?? "-"]
+            return [
+                line.offer.model, who, line.offer.region.rawValue, native, line.offer.price.isUSD ? "" : usd,
+                line.priceBasis ?? "-",
+            ]
         }
         context.emit(
             objects,
-            table: ResultTable(columns: ["MODEL", "PROVIDER", "REGION", "COST", "AS USD", "BASIS"], rows: rows, rightAligned: [3, 4]),
+            table: ResultTable(
+                columns: ["MODEL", "PROVIDER", "REGION", "COST", "AS USD", "BASIS"], rows: rows, rightAligned: [3, 4]),
             emptyNote: "no offer fits")
         return ExitCode.success
     }

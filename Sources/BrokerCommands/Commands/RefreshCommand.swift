@@ -3,7 +3,7 @@ import Dispatch
 import ProviderInterface
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `broker refresh`: lists models and prices into the store, once or on an interval.
@@ -23,9 +23,11 @@ enum RefreshCommand: BrokerCommand {
     /// `refresh`'s options.
     struct Options: OptionGroup {
         static let provider = Option<String>.text(
-            "--provider", "KEY", "Only this provider (may name a disabled one).", repeatable: true, default: "every enabled one")
+            "--provider", "KEY", "Only this provider (may name a disabled one).", repeatable: true,
+            default: "every enabled one")
         static let every = Option<Int64>.duration(
-            "--every", "Keep refreshing on this interval until stopped.", example: "30m or 1h", minimumMs: 1000, default: "once")
+            "--every", "Keep refreshing on this interval until stopped.", example: "30m or 1h", minimumMs: 1000,
+            default: "once")
         static let force = Flag("--force", "Accept a catalog that is empty or shrank by more than half.")
         static let options = [provider.spec, every.spec, force.spec]
 
@@ -83,7 +85,8 @@ enum RefreshCommand: BrokerCommand {
             var lastCode = ExitCode.success
             // Each round takes the providers that are due (see RefreshSchedule), on the loop `serve` runs too.
             await refresher.run(
-                schedule: RefreshSchedule(intervalMs: interval, entries: scheduled), clock: ContinuousClock(), progress: progress
+                schedule: RefreshSchedule(intervalMs: interval, entries: scheduled), clock: ContinuousClock(),
+                progress: progress
             ) { results, started in
                 round += 1
                 let shown = printable(results)
@@ -105,7 +108,8 @@ enum RefreshCommand: BrokerCommand {
         let rows = results.map { r in
             [
                 r.run.provider, r.run.status.rawValue, String(r.run.models), String(r.run.offers),
-                r.changes.map(changeText) ?? r.computeChanges.map(changeText) ?? "", "\(r.run.durationMs) ms", r.run.error ?? "",
+                r.changes.map(changeText) ?? r.computeChanges.map(changeText) ?? "", "\(r.run.durationMs) ms",
+                r.run.error ?? "",
             ]
         }
         context.emit(
@@ -131,23 +135,28 @@ enum RefreshCommand: BrokerCommand {
         let failed = results.filter { $0.run.status == .failed }
         guard !failed.isEmpty else { return }
         for r in failed { context.err("refresh: \(r.run.provider) failed: \(r.run.error ?? "unknown error")") }
-        let network = failed.filter { ($0.run.error ?? "").contains("transport") || ($0.run.error ?? "").contains("timeout") }
+        let network = failed.filter {
+            ($0.run.error ?? "").contains("transport") || ($0.run.error ?? "").contains("timeout")
+        }
         if !network.isEmpty, network.count == failed.count {
             context.err(
-                "refresh: \(network.count) provider(s) could not be reached — is this machine offline? Earlier offers of theirs, if any, are kept.")
+                "refresh: \(network.count) provider(s) could not be reached — is this machine offline? Earlier offers of theirs, if any, are kept."
+            )
         }
     }
 
     static func progressLine(_ r: RefreshResult, redactor: Redactor) -> String {
         let status = r.run.status.rawValue.padding(6)
         let detail = r.run.error.map { " — " + redactor.redact($0) } ?? ""
-        return "  \(r.run.provider.padding(12)) \(status) \(String(r.run.offers).leftPadding(7)) offers \(String(r.run.durationMs).leftPadding(6)) ms\(detail)"
+        return
+            "  \(r.run.provider.padding(12)) \(status) \(String(r.run.offers).leftPadding(7)) offers \(String(r.run.durationMs).leftPadding(6)) ms\(detail)"
     }
 
     static func roundLine(round: Int, results: [RefreshResult], durationMs: Int64) -> String {
         var counts: [String: Int] = [:]
         for r in results { counts[r.run.status.rawValue, default: 0] += 1 }
-        let summary = ["ok", "kept", "failed"].compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", ")
+        let summary = ["ok", "kept", "failed"].compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(
+            separator: ", ")
         let written = results.compactMap(\.changes).reduce(into: (0, 0, 0)) { sum, c in
             sum.0 += c.inserted
             sum.1 += c.rewritten
@@ -160,5 +169,7 @@ enum RefreshCommand: BrokerCommand {
 
 extension String {
     func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
-    func leftPadding(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+    func leftPadding(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
 }

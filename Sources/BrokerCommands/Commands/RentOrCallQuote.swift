@@ -8,30 +8,36 @@ enum RentOrCallQuote {
     /// The options only this form of `broker quote` takes.
     struct Options: OptionGroup {
         static let tokensPerDay = Option<Int64>(
-            "--tokens-per-day", "N", "Rent or call: tokens a day, input and output together.", expected: "a whole number above 0"
+            "--tokens-per-day", "N", "Rent or call: tokens a day, input and output together.",
+            expected: "a whole number above 0"
         ) { text in Int64(text).flatMap { $0 > 0 ? $0 : nil } }
         static let precision = Option<String>(
             "--precision", "bf16|fp16|fp8|int8|int4", "Rent or call: weight precision.",
             expected: "one of \(RentOrCallAssumptions.milliBytes.keys.sorted().joined(separator: ", "))"
         ) { text in RentOrCallAssumptions.milliBytes[text.lowercased()] != nil ? text.lowercased() : nil }
-            .defaulting(to: "bf16")
+        .defaulting(to: "bf16")
         static let headroom = Option<Int>.integer(
             "--headroom", "PERCENT", "Rent or call: GPU memory beyond the weights, in percent.", range: 0...1000
         ).defaulting(to: 20)
         static let throughputPerGPU = Option<Int>.integer(
-            "--throughput-per-gpu", "TOKENS_PER_S", "Rent or call: tokens a second one GPU serves.", range: 1...10_000_000
+            "--throughput-per-gpu", "TOKENS_PER_S", "Rent or call: tokens a second one GPU serves.",
+            range: 1...10_000_000
         ).defaulting(to: 1_000)
         static let utilisation = Option<Int>.integer(
             "--utilisation", "PERCENT", "Rent or call: share of the day the GPUs are busy.", range: 1...100
         ).defaulting(to: 50)
         static let params = Option<Int64>(
-            "--params", "N", "Rent or call: the parameter count, instead of asking the Hub.", expected: "a whole number above 0"
+            "--params", "N", "Rent or call: the parameter count, instead of asking the Hub.",
+            expected: "a whole number above 0"
         ) { text in Int64(text).flatMap { $0 > 0 ? $0 : nil } }
-        static let limit = Option<Int>.integer("--limit", "N", "Rent or call: at most N dedicated options.", range: 1...1000)
-            .defaulting(to: 5)
+        static let limit = Option<Int>.integer(
+            "--limit", "N", "Rent or call: at most N dedicated options.", range: 1...1000
+        )
+        .defaulting(to: 5)
 
         static let options = [
-            tokensPerDay.spec, precision.spec, headroom.spec, throughputPerGPU.spec, utilisation.spec, params.spec, limit.spec,
+            tokensPerDay.spec, precision.spec, headroom.spec, throughputPerGPU.spec, utilisation.spec, params.spec,
+            limit.spec,
         ]
 
         var tokensPerDay: Int64?
@@ -78,7 +84,9 @@ enum RentOrCallQuote {
         filters.compliance = options.offerFilters.compliance
         var gpuFilters = ComputeFilters()
         if let region = options.offerFilters.region {
-            do { gpuFilters.region = try ComputeFilters.place(region.rawValue) } catch { throw UsageError("--region \(error.message)") }
+            do { gpuFilters.region = try ComputeFilters.place(region.rawValue) } catch {
+                throw UsageError("--region \(error.message)")
+            }
         }
         gpuFilters.compliance = options.offerFilters.compliance
         gpuFilters.pricing = .onDemand
@@ -107,15 +115,19 @@ enum RentOrCallQuote {
             do {
                 found = try await HubModelSize.parameters(hubURL: hub, model: hfID, transport: CurlTransport.shared)
             } catch {
-                throw CommandFailure(ExitCode.temporaryFailure, "cannot read the size of \(hfID) from the Hub: \(error) (give it with --params)")
+                throw CommandFailure(
+                    ExitCode.temporaryFailure,
+                    "cannot read the size of \(hfID) from the Hub: \(error) (give it with --params)")
             }
             guard let found else {
-                throw CommandFailure(ExitCode.dataError, "the Hub publishes no safetensors size for \(hfID); give it with --params")
+                throw CommandFailure(
+                    ExitCode.dataError, "the Hub publishes no safetensors size for \(hfID); give it with --params")
             }
             parameters = found
         }
         let assumptions = RentOrCallAssumptions(
-            parameters: parameters, precision: r.precision, headroomPercent: r.headroomPercent, throughputPerGPU: r.throughputPerGPU,
+            parameters: parameters, precision: r.precision, headroomPercent: r.headroomPercent,
+            throughputPerGPU: r.throughputPerGPU,
             utilisationPercent: r.utilisationPercent)
         let plan = RentOrCallPlan(
             tokensPerDay: tokens, assumptions: assumptions, tokenOffers: tokenOffers, computeOffers: computeOffers,
@@ -130,11 +142,13 @@ enum RentOrCallQuote {
         let a = plan.assumptions
         var perToken: JSONValue = .null
         if let offer = plan.perToken, let blended = plan.perTokenBlendedPerFour {
-            perToken = .object(JSONObject([
-                ("provider", .string(offer.provider)), ("served_by", .string(offer.servedBy)), ("model", .string(offer.model)),
-                ("blended_usd_per_mtok", .number(DecimalText.format(blended * 1_000_000 / 4, fractionDigits: 12))),
-                ("usd_per_day", usd(plan.perTokenUSDPerDay)),
-            ]))
+            perToken = .object(
+                JSONObject([
+                    ("provider", .string(offer.provider)), ("served_by", .string(offer.servedBy)),
+                    ("model", .string(offer.model)),
+                    ("blended_usd_per_mtok", .number(DecimalText.format(blended * 1_000_000 / 4, fractionDigits: 12))),
+                    ("usd_per_day", usd(plan.perTokenUSDPerDay)),
+                ]))
         }
         let options = plan.dedicated.map { option -> JSONValue in
             var o = ComputeOfferJSON.object(option.offer, stale: false, converter: converter)
@@ -142,18 +156,28 @@ enum RentOrCallQuote {
             o["capacity_tokens_per_day"] = .integer(option.capacityPerInstance)
             o["usd_per_day"] = usd(option.usdPerDay)
             o["break_even_tokens_per_day"] = option.breakEvenTokensPerDay.map { .integer($0) } ?? .null
-            o["cheaper"] = plan.perTokenUSDPerDay.map { .string(option.usdPerDay < $0 ? "rent" : "call") } ?? .string("rent")
+            o["cheaper"] =
+                plan.perTokenUSDPerDay.map { .string(option.usdPerDay < $0 ? "rent" : "call") } ?? .string("rent")
             return .object(o)
         }
         return JSONObject([
             ("model", .string(model)), ("tokens_per_day", .integer(plan.tokensPerDay)),
-            ("assumptions", .object(JSONObject([
-                ("parameters", .integer(a.parameters)), ("precision", .string(a.precision)),
-                ("bytes_per_parameter", .number(DecimalText.format(a.milliBytesPerParameter, fractionDigits: 3))),
-                ("headroom_percent", .integer(a.headroomPercent)), ("memory_needed_gib", .integer(a.memoryNeededGiB)),
-                ("throughput_per_gpu_tokens_per_s", .integer(a.throughputPerGPU)),
-                ("utilisation_percent", .integer(a.utilisationPercent)), ("input_output_mix", "3:1"), ("rule", .string(a.rule)),
-            ]))),
+            (
+                "assumptions",
+                .object(
+                    JSONObject([
+                        ("parameters", .integer(a.parameters)), ("precision", .string(a.precision)),
+                        (
+                            "bytes_per_parameter",
+                            .number(DecimalText.format(a.milliBytesPerParameter, fractionDigits: 3))
+                        ),
+                        ("headroom_percent", .integer(a.headroomPercent)),
+                        ("memory_needed_gib", .integer(a.memoryNeededGiB)),
+                        ("throughput_per_gpu_tokens_per_s", .integer(a.throughputPerGPU)),
+                        ("utilisation_percent", .integer(a.utilisationPercent)), ("input_output_mix", "3:1"),
+                        ("rule", .string(a.rule)),
+                    ]))
+            ),
             ("per_token", perToken), ("dedicated", .array(options)),
         ])
     }
@@ -179,17 +203,26 @@ enum RentOrCallQuote {
             context.out(text)
             let rows = plan.dedicated.map { o -> [String] in
                 [
-                    "\(o.offer.offer.gpuCount)x \(o.offer.offer.gpuModel)", o.offer.offer.provider, o.offer.offer.instanceType,
-                    o.offer.offer.region.region.rawValue, "\(o.instances)", "$" + DecimalText.format(o.usdPerDay, fractionDigits: 12),
+                    "\(o.offer.offer.gpuCount)x \(o.offer.offer.gpuModel)", o.offer.offer.provider,
+                    o.offer.offer.instanceType,
+                    o.offer.offer.region.region.rawValue, "\(o.instances)",
+                    "$" + DecimalText.format(o.usdPerDay, fractionDigits: 12),
                     o.breakEvenTokensPerDay.map(String.init) ?? "-",
                     plan.perTokenUSDPerDay.map { o.usdPerDay < $0 ? "rent" : "call" } ?? "rent",
                 ]
             }
-            context.out(TableRenderer.render(
-                ResultTable(
-                    columns: ["GPUS", "PROVIDER", "INSTANCE", "REGION", "INSTANCES", "$/DAY", "BREAK-EVEN TOKENS/DAY", "CHEAPER"],
-                    rows: rows, rightAligned: [4, 5, 6]), width: context.terminalWidth))
-            if rows.isEmpty { context.err("no GPU compute offer fits \(a.memoryNeededGiB) GiB (run 'broker refresh', or relax the filters)") }
+            context.out(
+                TableRenderer.render(
+                    ResultTable(
+                        columns: [
+                            "GPUS", "PROVIDER", "INSTANCE", "REGION", "INSTANCES", "$/DAY", "BREAK-EVEN TOKENS/DAY",
+                            "CHEAPER",
+                        ],
+                        rows: rows, rightAligned: [4, 5, 6]), width: context.terminalWidth))
+            if rows.isEmpty {
+                context.err(
+                    "no GPU compute offer fits \(a.memoryNeededGiB) GiB (run 'broker refresh', or relax the filters)")
+            }
         }
     }
 }

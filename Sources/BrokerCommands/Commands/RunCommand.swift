@@ -2,7 +2,7 @@ import Broker
 import ProviderInterface
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `broker run`: one inference through the chosen offer, with failover.

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 import Broker
 import ProviderInterface
@@ -31,7 +31,10 @@ struct RunOutput: Sendable {
             } catch {
                 throw CommandFailure(ExitCode.failure, "cannot write \(path): \(error)")
             }
-            output = .object(JSONObject([("file", .string(path)), ("content_type", .string(contentType)), ("bytes", .integer(bytes.count))]))
+            output = .object(
+                JSONObject([
+                    ("file", .string(path)), ("content_type", .string(contentType)), ("bytes", .integer(bytes.count)),
+                ]))
         }
         let object = Self.resultObject(result, output: output)
         if streamed {
@@ -51,9 +54,12 @@ struct RunOutput: Sendable {
         case .table:
             switch result.response.output {
             case .text(let text):
-                if !text.isEmpty || Self.toolCalls(result).isEmpty { context.out(text.hasSuffix("\n") ? text : text + "\n") }
+                if !text.isEmpty || Self.toolCalls(result).isEmpty {
+                    context.out(text.hasSuffix("\n") ? text : text + "\n")
+                }
                 for call in Self.toolCalls(result) {
-                    context.out("tool call \(call.name ?? "?")(\(call.arguments ?? ""))\(call.id.map { " id=\($0)" } ?? "")\n")
+                    context.out(
+                        "tool call \(call.name ?? "?")(\(call.arguments ?? ""))\(call.id.map { " id=\($0)" } ?? "")\n")
                 }
             case .json(let value): context.out(JSONWriter.string(value) + "\n")
             case .binary: context.out("wrote \(spec.outputFile ?? "")\n")
@@ -72,39 +78,54 @@ struct RunOutput: Sendable {
                 ("attempts", .array(failure.attempts.map { .object(Self.attemptObject($0)) })),
             ])
             if let u = failure.delivered {
-                object["usage"] = .object(JSONObject([
-                    ("input_tokens", .integer(u.inputTokens)), ("output_tokens", .integer(u.outputTokens)),
-                    ("estimated", .bool(failure.deliveredEstimated)),
-                ]))
+                object["usage"] = .object(
+                    JSONObject([
+                        ("input_tokens", .integer(u.inputTokens)), ("output_tokens", .integer(u.outputTokens)),
+                        ("estimated", .bool(failure.deliveredEstimated)),
+                    ]))
                 object["cost_nano_usd"] = failure.deliveredCost.map { .integer($0.roundedNanoUSD) } ?? .null
             }
             context.out(JSONWriter.string(.object(object)) + "\n")
         }
         context.err("broker run: \(failure.message)")
         if let u = failure.delivered {
-            let cost = failure.deliveredCost.map { "$" + DecimalText.format($0.value, fractionDigits: 12) } ?? "cost unknown"
-            context.err("  billed for what was delivered: \(u.inputTokens) in / \(u.outputTokens) out tokens\(failure.deliveredEstimated ? " (estimated from the text)" : "") · \(cost)")
+            let cost =
+                failure.deliveredCost.map { "$" + DecimalText.format($0.value, fractionDigits: 12) } ?? "cost unknown"
+            context.err(
+                "  billed for what was delivered: \(u.inputTokens) in / \(u.outputTokens) out tokens\(failure.deliveredEstimated ? " (estimated from the text)" : "") · \(cost)"
+            )
         }
         for a in failure.attempts {
-            context.err("  tried \(a.provider)/\(a.servedBy): \(a.outcome)\(a.status.map { " (HTTP \($0))" } ?? "") after \(a.latencyMs) ms")
+            context.err(
+                "  tried \(a.provider)/\(a.servedBy): \(a.outcome)\(a.status.map { " (HTTP \($0))" } ?? "") after \(a.latencyMs) ms"
+            )
         }
     }
 
     func summary(_ r: RunResult) -> String {
-        let usage = r.response.usage.map { "\($0.inputTokens) in / \($0.outputTokens) out tokens" } ?? "usage not reported"
+        let usage =
+            r.response.usage.map { "\($0.inputTokens) in / \($0.outputTokens) out tokens" } ?? "usage not reported"
         var cost = r.cost.map { "$" + DecimalText.format($0.value, fractionDigits: 12) } ?? "cost unknown"
         if r.currency != "USD" {
-            let native = r.costInCurrency.map { DecimalText.format($0.value, fractionDigits: 12) + " \(r.currency)" } ?? "cost unknown"
-            cost = native + (r.cost.map { " (≈ $" + DecimalText.format($0.value, fractionDigits: 12) + ", \(r.priceBasis ?? ""))" } ?? "")
+            let native =
+                r.costInCurrency.map { DecimalText.format($0.value, fractionDigits: 12) + " \(r.currency)" }
+                ?? "cost unknown"
+            cost =
+                native
+                + (r.cost.map {
+                    " (≈ $" + DecimalText.format($0.value, fractionDigits: 12) + ", \(r.priceBasis ?? ""))"
+                } ?? "")
         }
-        return "[\(r.offer.provider)/\(r.servedBy) \(r.offer.model) · \(usage) · \(cost) · \(r.latencyMs) ms · \(r.attempts.count) attempt\(r.attempts.count == 1 ? "" : "s")]"
+        return
+            "[\(r.offer.provider)/\(r.servedBy) \(r.offer.model) · \(usage) · \(cost) · \(r.latencyMs) ms · \(r.attempts.count) attempt\(r.attempts.count == 1 ? "" : "s")]"
     }
 
     func outputValue(_ output: InferenceOutput) -> JSONValue {
         switch output {
         case .text(let t): return .string(t)
         case .json(let v): return v
-        case .binary(let b, let type): return .object(JSONObject([("content_type", .string(type)), ("bytes", .integer(b.count))]))
+        case .binary(let b, let type):
+            return .object(JSONObject([("content_type", .string(type)), ("bytes", .integer(b.count))]))
         }
     }
 
@@ -118,9 +139,15 @@ struct RunOutput: Sendable {
             ("hf_id", r.offer.hfID.map(JSONValue.string) ?? .null),
             ("task", .string(r.offer.task.rawValue)),
             ("output", output),
-            ("usage", r.response.usage.map { u in
-                .object(JSONObject([("input_tokens", .integer(u.inputTokens)), ("output_tokens", .integer(u.outputTokens))]))
-            } ?? .null),
+            (
+                "usage",
+                r.response.usage.map { u in
+                    .object(
+                        JSONObject([
+                            ("input_tokens", .integer(u.inputTokens)), ("output_tokens", .integer(u.outputTokens)),
+                        ]))
+                } ?? .null
+            ),
             ("cost_nano_usd", r.cost.map { .integer($0.roundedNanoUSD) } ?? .null),
             ("latency_ms", .integer(r.latencyMs)),
             ("attempts", .array(r.attempts.map { .object(attemptObject($0)) })),
@@ -167,14 +194,17 @@ struct RunOutput: Sendable {
             copy["input_tokens"] = usage["input_tokens"] ?? .null
             copy["output_tokens"] = usage["output_tokens"] ?? .null
         }
-        if let output = object["output"], output.stringValue == nil { copy["output"] = .string(JSONWriter.string(output)) }
+        if let output = object["output"], output.stringValue == nil {
+            copy["output"] = .string(JSONWriter.string(output))
+        }
         return copy
     }
 
     /// Exit-69 text: why each near candidate was excluded.
     static func noOfferMessage(_ route: RouteRequest, _ plan: RoutePlan) -> String {
         guard !plan.excluded.isEmpty else {
-            return "no offer for model '\(route.model)' in the marketplace (run 'broker refresh', or check 'broker market --model …')"
+            return
+                "no offer for model '\(route.model)' in the marketplace (run 'broker refresh', or check 'broker market --model …')"
         }
         var lines = ["no offer fits the request for '\(route.model)'; \(plan.excluded.count) near candidate(s):"]
         for e in plan.excluded.prefix(20) {

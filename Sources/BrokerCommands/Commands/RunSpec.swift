@@ -12,12 +12,15 @@ struct RunSpec: Sendable {
 
     /// The usage error when nothing fits `plan` because ``outputLimit`` exceeds every offer's context.
     func outputLimitError(_ plan: RoutePlan) -> UsageError? {
-        OutputTokenLimit.exceedsEveryContext(outputLimit, route: route, plan: plan).map { UsageError("--param \($0.message)") }
+        OutputTokenLimit.exceedsEveryContext(outputLimit, route: route, plan: plan).map {
+            UsageError("--param \($0.message)")
+        }
     }
 
     /// The run for typed options (`run`'s, or a batch line's); the input comes from `--prompt`,
     /// else `--input`, else `readStdin`.
-    static func make(_ options: RunOptions, registry: Registry, readStdin: () -> String?) throws(UsageError) -> RunSpec {
+    static func make(_ options: RunOptions, registry: Registry, readStdin: () -> String?) throws(UsageError) -> RunSpec
+    {
         guard let modelArg = options.model else { throw UsageError("--model is required") }
         let model = registry.resolveAlias(modelArg)
         let task = options.filters.task
@@ -27,7 +30,11 @@ struct RunSpec: Sendable {
         let isChat = task?.isChat ?? true
         if let system = options.system { request.messages.append(ChatMessage(role: "system", content: system)) }
         if let prompt = options.prompt {
-            if isChat { request.messages.append(ChatMessage(role: "user", content: prompt)) } else { request.input = .string(prompt) }
+            if isChat {
+                request.messages.append(ChatMessage(role: "user", content: prompt))
+            } else {
+                request.input = .string(prompt)
+            }
         } else if let input = options.input {
             if isChat {
                 request.messages += try messages(from: input)
@@ -36,7 +43,11 @@ struct RunSpec: Sendable {
             }
         } else if let text = readStdin(), !text.isEmpty {
             let trimmed = text.hasSuffix("\n") ? String(text.dropLast()) : text
-            if isChat { request.messages.append(ChatMessage(role: "user", content: trimmed)) } else { request.input = .string(trimmed) }
+            if isChat {
+                request.messages.append(ChatMessage(role: "user", content: trimmed))
+            } else {
+                request.input = .string(trimmed)
+            }
         } else {
             throw UsageError("give the input with --prompt, --input or on stdin")
         }
@@ -45,7 +56,8 @@ struct RunSpec: Sendable {
         var route = RouteRequest(model: model, task: task)
         if let pin = options.routing.provider {
             guard registry.entry(pin.key) != nil else {
-                throw UsageError("unknown provider '\(pin.key)'; known: \(registry.entries.map(\.key).joined(separator: ", "))")
+                throw UsageError(
+                    "unknown provider '\(pin.key)'; known: \(registry.entries.map(\.key).joined(separator: ", "))")
             }
             route.provider = pin.key
             route.servedBy = pin.servedBy
@@ -56,7 +68,9 @@ struct RunSpec: Sendable {
         route.allowUnpriced = options.routing.allowUnpriced
         route.estimatedInputTokens = OutputTokenLimit.estimatedInputTokens(request)
         let outputLimit: (parameter: String, tokens: Int64)?
-        do { outputLimit = try OutputTokenLimit.validated(parameters) } catch { throw UsageError("--param \(error.message)") }
+        do { outputLimit = try OutputTokenLimit.validated(parameters) } catch {
+            throw UsageError("--param \(error.message)")
+        }
         route.estimatedOutputTokens = outputLimit?.tokens ?? 256
         route.capabilities = RouteRequest.capabilities(parameters: parameters, messages: request.messages)
         if task == .textToImage, options.outputFile == nil {
@@ -71,7 +85,9 @@ struct RunSpec: Sendable {
     static func messages(from input: JSONValue) throws(UsageError) -> [ChatMessage] {
         if let text = input.stringValue { return [ChatMessage(role: "user", content: text)] }
         let list = input["messages"]?.arrayValue ?? input.arrayValue
-        guard let list else { throw UsageError("--input for chat must be a messages array, {\"messages\": […]} or a string") }
+        guard let list else {
+            throw UsageError("--input for chat must be a messages array, {\"messages\": […]} or a string")
+        }
         var out: [ChatMessage] = []
         for (i, item) in list.enumerated() {
             guard let role = item["role"]?.stringValue else {
@@ -83,8 +99,9 @@ struct RunSpec: Sendable {
             }
             // Content parts (text, image_url, input_audio), tool calls, tool results: sent as written.
             let parts = item["content"]?.arrayValue
-            guard item["content"]?.stringValue != nil || item["content"] == nil || item["content"]?.isNull == true
-                || parts?.allSatisfy({ $0.objectValue != nil }) == true
+            guard
+                item["content"]?.stringValue != nil || item["content"] == nil || item["content"]?.isNull == true
+                    || parts?.allSatisfy({ $0.objectValue != nil }) == true
             else {
                 throw UsageError("--input messages[\(i)].content must be text, null or an array of content parts")
             }

@@ -6,7 +6,7 @@ import Platform
 import ProviderInterface
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `broker serve`: the OpenAI-compatible endpoint, Hugging Face task API, marketplace API and
@@ -44,24 +44,34 @@ enum ServeCommand: BrokerCommand {
         ) { text throws(UsageError) in
             if text == "off" || text == "0" { return nil }
             guard let ms = DurationText.milliseconds(text), ms >= 1000 else {
-                throw UsageError("--refresh-every must be a duration of at least 1s such as 30m or 1h, or 'off' (got '\(text)')")
+                throw UsageError(
+                    "--refresh-every must be a duration of at least 1s such as 30m or 1h, or 'off' (got '\(text)')")
             }
             return ms
-        }.defaulting(to: defaults.refreshIntervalMs, shown: defaults.refreshIntervalMs.map { DurationText.format(milliseconds: $0) } ?? "off")
-        static let noInitialRefresh = Flag("--no-initial-refresh", "Do not refresh at start-up (serve what the store holds).")
-        static let grace = Option<Int64>.duration("--grace", "How long shutdown waits for requests in flight.", example: "10s")
-            .defaulting(toMilliseconds: Int64(defaults.gracePeriodMs))
-        static let keysFile = Option<String>.text("--keys-file", "PATH", "Client keys, one per line.", default: "$BROKER_API_KEYS_FILE")
-        static let tlsCert = Option<String>.text("--tls-cert", "PATH", "Serve HTTPS with this certificate chain (PEM); needs --tls-key.")
+        }.defaulting(
+            to: defaults.refreshIntervalMs,
+            shown: defaults.refreshIntervalMs.map { DurationText.format(milliseconds: $0) } ?? "off")
+        static let noInitialRefresh = Flag(
+            "--no-initial-refresh", "Do not refresh at start-up (serve what the store holds).")
+        static let grace = Option<Int64>.duration(
+            "--grace", "How long shutdown waits for requests in flight.", example: "10s"
+        )
+        .defaulting(toMilliseconds: Int64(defaults.gracePeriodMs))
+        static let keysFile = Option<String>.text(
+            "--keys-file", "PATH", "Client keys, one per line.", default: "$BROKER_API_KEYS_FILE")
+        static let tlsCert = Option<String>.text(
+            "--tls-cert", "PATH", "Serve HTTPS with this certificate chain (PEM); needs --tls-key.")
         static let tlsKey = Option<String>.text("--tls-key", "PATH", "The certificate's private key (unencrypted PEM).")
         static let eventLoops = Option<HTTPServerConfiguration.ThreadModel>(
             "--event-loops", "N",
             "Serve on N event loops, each connection's requests on one thread; 'off' for a thread per connection.",
             default: "one per usable core", parse: ServeCommand.threadModel)
         static let busyPoll = Option<Int>(
-            "--busy-poll", "MICROSECONDS", "While at most one request is in flight, poll a socket this long before sleeping on it ('off' for none).",
+            "--busy-poll", "MICROSECONDS",
+            "While at most one request is in flight, poll a socket this long before sleeping on it ('off' for none).",
             parse: ServeCommand.busyPoll
-        ).defaulting(to: ServeCommand.defaultBusyPollMicroseconds, shown: "\(ServeCommand.defaultBusyPollMicroseconds)us")
+        ).defaulting(
+            to: ServeCommand.defaultBusyPollMicroseconds, shown: "\(ServeCommand.defaultBusyPollMicroseconds)us")
 
         static let options = [
             host.spec, port.spec, refreshEvery.spec, noInitialRefresh.spec, grace.spec, keysFile.spec,
@@ -106,7 +116,8 @@ enum ServeCommand: BrokerCommand {
         if text == "off" { return 0 }
         let digits = text.hasSuffix("us") ? String(text.dropLast(2)) : text
         guard let value = Int(digits), (0...10_000).contains(value) else {
-            throw UsageError("--busy-poll must be a number of microseconds from 0 to 10000 such as 50us, or 'off' (got '\(text)')")
+            throw UsageError(
+                "--busy-poll must be a number of microseconds from 0 to 10000 such as 50us, or 'off' (got '\(text)')")
         }
         return value
     }
@@ -115,7 +126,9 @@ enum ServeCommand: BrokerCommand {
     static func threadModel(_ text: String) throws(UsageError) -> HTTPServerConfiguration.ThreadModel {
         if text == "off" { return .threadPerConnection }
         guard let count = Int(text), (1...64).contains(count) else {
-            throw UsageError("--event-loops must be a number of loops from 1 to 64, or 'off' for a thread per connection (got '\(text)')")
+            throw UsageError(
+                "--event-loops must be a number of loops from 1 to 64, or 'off' for a thread per connection (got '\(text)')"
+            )
         }
         return .eventLoops(threads: count)
     }
@@ -152,22 +165,31 @@ enum ServeCommand: BrokerCommand {
             throw CommandFailure(ExitCode.failure, error.message)
         }
         let shownHost = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        let access = configuration.keys.isEmpty ? "no API keys (loopback only)" : "\(configuration.keys.count) API key(s)"
-        let refresh = configuration.refreshIntervalMs.map { "refresh every \(DurationText.format(milliseconds: $0))" } ?? "no background refresh"
+        let access =
+            configuration.keys.isEmpty ? "no API keys (loopback only)" : "\(configuration.keys.count) API key(s)"
+        let refresh =
+            configuration.refreshIntervalMs.map { "refresh every \(DurationText.format(milliseconds: $0))" }
+            ?? "no background refresh"
         let scheme = configuration.tls == nil ? "http" : "https"
         context.err("broker serve: listening on \(scheme)://\(shownHost):\(port) (\(access), \(refresh))")
 
         let (stops, continuation) = AsyncStream<Void>.makeStream()
         let trap = SignalTrap(signals: [SIGINT, SIGTERM]) { continuation.yield() }
         for await _ in stops { break }
-        context.err("broker serve: shutting down; waiting up to \(configuration.gracePeriodMs) ms for \(server.inFlight) request(s) in flight")
+        context.err(
+            "broker serve: shutting down; waiting up to \(configuration.gracePeriodMs) ms for \(server.inFlight) request(s) in flight"
+        )
         let left = await server.shutdown()
         trap.cancel()
-        context.err(left == 0 ? "broker serve: stopped" : "broker serve: stopped with \(left) request(s) cut off after the grace period")
+        context.err(
+            left == 0
+                ? "broker serve: stopped"
+                : "broker serve: stopped with \(left) request(s) cut off after the grace period")
         let ledger = server.ledgerHealth
         if ledger.retrying {
             context.err(
-                "broker serve: \(ledger.queued) usage attempt(s) could not be written to the store \(context.storeName): \(ledger.lastFailure ?? "unknown error")")
+                "broker serve: \(ledger.queued) usage attempt(s) could not be written to the store \(context.storeName): \(ledger.lastFailure ?? "unknown error")"
+            )
             return ExitCode.failure
         }
         return left == 0 ? ExitCode.success : ExitCode.failure
@@ -178,13 +200,19 @@ enum ServeCommand: BrokerCommand {
     static func tlsIdentity(certPath: String?, keyPath: String?) throws -> HTTPServerConfiguration.TLSIdentity? {
         guard certPath != nil || keyPath != nil else { return nil }
         guard let certPath, let keyPath else { throw UsageError("--tls-cert and --tls-key go together") }
-        guard let cert = readFile(certPath) else { throw CommandFailure(ExitCode.dataError, "cannot read the TLS certificate \(certPath)") }
-        guard cert.contains("-----BEGIN CERTIFICATE-----") else {
-            throw CommandFailure(ExitCode.dataError, "\(certPath) holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+        guard let cert = readFile(certPath) else {
+            throw CommandFailure(ExitCode.dataError, "cannot read the TLS certificate \(certPath)")
         }
-        guard let key = readFile(keyPath) else { throw CommandFailure(ExitCode.dataError, "cannot read the TLS key \(keyPath)") }
+        guard cert.contains("-----BEGIN CERTIFICATE-----") else {
+            throw CommandFailure(
+                ExitCode.dataError, "\(certPath) holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+        }
+        guard let key = readFile(keyPath) else {
+            throw CommandFailure(ExitCode.dataError, "cannot read the TLS key \(keyPath)")
+        }
         guard key.contains("PRIVATE KEY-----") else {
-            throw CommandFailure(ExitCode.dataError, "\(keyPath) holds no unencrypted PEM private key (-----BEGIN … PRIVATE KEY-----)")
+            throw CommandFailure(
+                ExitCode.dataError, "\(keyPath) holds no unencrypted PEM private key (-----BEGIN … PRIVATE KEY-----)")
         }
         guard !key.contains("ENCRYPTED PRIVATE KEY") else {
             throw CommandFailure(ExitCode.dataError, "\(keyPath) is encrypted; give the key without a passphrase")
@@ -196,7 +224,9 @@ enum ServeCommand: BrokerCommand {
     static func keys(_ keysFile: String?, environment: [String: String]) throws -> [APIKey] {
         var text = environment["BROKER_API_KEYS"] ?? ""
         if let path = keysFile ?? environment["BROKER_API_KEYS_FILE"] {
-            guard let contents = readFile(path) else { throw CommandFailure(ExitCode.dataError, "cannot read the keys file \(path)") }
+            guard let contents = readFile(path) else {
+                throw CommandFailure(ExitCode.dataError, "cannot read the keys file \(path)")
+            }
             text += "\n" + contents
         }
         do {

@@ -57,7 +57,9 @@ enum UsageCommand: BrokerCommand {
             table += try await store.usageTotal(sinceMs: since).map { tableRow($0, unknownColumn: unknown > 0) }
         }
         if unknown > 0 {
-            context.err("usage: \(unknown) attempt(s) have an unknown outcome: sent, and never completed (in flight now, or made by a process that was killed); counted as errors")
+            context.err(
+                "usage: \(unknown) attempt(s) have an unknown outcome: sent, and never completed (in flight now, or made by a process that was killed); counted as errors"
+            )
         }
         var columns = [grouping.rawValue.uppercased(), "REQUESTS", "ATTEMPTS", "ERRORS"]
         if unknown > 0 { columns.append("UNKNOWN OUTCOME") }
@@ -79,24 +81,32 @@ enum UsageCommand: BrokerCommand {
     }
 
     /// `usage --savings`: paid against the cheapest fitting offer, per group and in total.
-    static func savings(_ context: CLIContext, store: any MarketStore, since: Int64, grouping: UsageGrouping) async throws -> Int32 {
+    static func savings(_ context: CLIContext, store: any MarketStore, since: Int64, grouping: UsageGrouping)
+        async throws -> Int32
+    {
         let rows = try await store.savings(sinceMs: since, by: grouping)
         var all = rows
         if rows.count > 1 {
-            all.append(rows.reduce(SavingsRow(key: "total", requests: 0, paidPicoUSD: 0, cheapestPicoUSD: 0, unknown: 0)) { acc, r in
-                SavingsRow(
-                    key: "total", requests: acc.requests + r.requests, paidPicoUSD: acc.paidPicoUSD + r.paidPicoUSD,
-                    cheapestPicoUSD: acc.cheapestPicoUSD + r.cheapestPicoUSD, unknown: acc.unknown + r.unknown)
-            })
+            all.append(
+                rows.reduce(SavingsRow(key: "total", requests: 0, paidPicoUSD: 0, cheapestPicoUSD: 0, unknown: 0)) {
+                    acc, r in
+                    SavingsRow(
+                        key: "total", requests: acc.requests + r.requests, paidPicoUSD: acc.paidPicoUSD + r.paidPicoUSD,
+                        cheapestPicoUSD: acc.cheapestPicoUSD + r.cheapestPicoUSD, unknown: acc.unknown + r.unknown)
+                })
         }
         let objects = all.map { UsageJSON.savings($0, grouping: grouping) }
         let table = all.map { r in
-            [r.key, String(r.requests), money(r.paidPicoUSD, "USD"), money(r.cheapestPicoUSD, "USD"), money(r.overpaidPicoUSD, "USD"), String(r.unknown)]
+            [
+                r.key, String(r.requests), money(r.paidPicoUSD, "USD"), money(r.cheapestPicoUSD, "USD"),
+                money(r.overpaidPicoUSD, "USD"), String(r.unknown),
+            ]
         }
         context.emit(
             objects,
             table: ResultTable(
-                columns: [grouping.rawValue.uppercased(), "REQUESTS", "PAID", "CHEAPEST", "OVERPAID", "UNKNOWN"], rows: table,
+                columns: [grouping.rawValue.uppercased(), "REQUESTS", "PAID", "CHEAPEST", "OVERPAID", "UNKNOWN"],
+                rows: table,
                 rightAligned: [1, 2, 3, 4, 5]),
             emptyNote: "no answered requests recorded\(since > 0 ? " in that period" : "")")
         return ExitCode.success

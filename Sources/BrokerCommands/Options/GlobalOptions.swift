@@ -3,7 +3,8 @@ struct GlobalOptions: OptionGroup {
     static let registry = Option<String>.text(
         "--registry", "PATH", "The provider registry.", default: "$BROKER_REGISTRY, else ./provider_registry.json")
     static let store = Option<String>.text(
-        "--store", "PATH", "The marketplace store: a SQLite file, or a postgresql:// URI.", default: "$BROKER_STORE, else ~/.local/share/broker/market.sqlite3"
+        "--store", "PATH", "The marketplace store: a SQLite file, or a postgresql:// URI.",
+        default: "$BROKER_STORE, else ~/.local/share/broker/market.sqlite3"
     )
     static let format = Option<OutputFormat>(
         "--format", "F", "Output format: table, json or csv.", default: "table on a terminal, json otherwise",

@@ -41,11 +41,15 @@ struct APIError: Error, Sendable {
     }
 
     static func methodNotAllowed(_ method: String, _ path: String) -> APIError {
-        APIError(status: 405, type: "invalid_request_error", code: "method_not_allowed", message: "\(method) is not allowed on \(path)")
+        APIError(
+            status: 405, type: "invalid_request_error", code: "method_not_allowed",
+            message: "\(method) is not allowed on \(path)")
     }
 
     static func rateLimited(_ message: String, retryAfterSeconds: Int?) -> APIError {
-        APIError(status: 429, type: "rate_limit_error", code: "rate_limit_exceeded", message: message, retryAfterSeconds: retryAfterSeconds)
+        APIError(
+            status: 429, type: "rate_limit_error", code: "rate_limit_exceeded", message: message,
+            retryAfterSeconds: retryAfterSeconds)
     }
 
     static func insufficientQuota(_ message: String) -> APIError {
@@ -53,7 +57,9 @@ struct APIError: Error, Sendable {
     }
 
     static func shuttingDown() -> APIError {
-        APIError(status: 503, type: "server_error", code: "shutting_down", message: "the server is shutting down", retryAfterSeconds: 1)
+        APIError(
+            status: 503, type: "server_error", code: "shutting_down", message: "the server is shutting down",
+            retryAfterSeconds: 1)
     }
 
     /// The store's offers could not be read: 503 naming the store (a store failure, never
@@ -77,11 +83,14 @@ struct APIError: Error, Sendable {
         var error = APIError(
             status: 404, type: "invalid_request_error", code: "no_offer_fits",
             message: "no offer of '\(model)' fits the request: " + reasons.joined(separator: "; "), param: "model")
-        error.extra["excluded"] = .array(plan.excluded.prefix(50).map { e in
-            .object(JSONObject([
-                ("provider", .string(e.offer.provider)), ("served_by", .string(e.offer.servedBy)), ("reason", .string(e.reason)),
-            ]))
-        })
+        error.extra["excluded"] = .array(
+            plan.excluded.prefix(50).map { e in
+                .object(
+                    JSONObject([
+                        ("provider", .string(e.offer.provider)), ("served_by", .string(e.offer.servedBy)),
+                        ("reason", .string(e.reason)),
+                    ]))
+            })
         return error
     }
 
@@ -89,24 +98,31 @@ struct APIError: Error, Sendable {
     /// the last provider was rate limiting (its `Retry-After` passed through), 503 when it was
     /// unavailable or timing out, else 502.
     static func upstream(_ failure: RunFailure, lastError: ProviderError?) -> APIError {
-        let attempts = JSONValue.array(failure.attempts.map { a in
-            .object(JSONObject([
-                ("provider", .string(a.provider)), ("served_by", .string(a.servedBy)), ("outcome", .string(a.outcome)),
-                ("status", a.status.map { .integer($0) } ?? .null), ("latency_ms", .integer(a.latencyMs)),
-            ]))
-        })
+        let attempts = JSONValue.array(
+            failure.attempts.map { a in
+                .object(
+                    JSONObject([
+                        ("provider", .string(a.provider)), ("served_by", .string(a.servedBy)),
+                        ("outcome", .string(a.outcome)),
+                        ("status", a.status.map { .integer($0) } ?? .null), ("latency_ms", .integer(a.latencyMs)),
+                    ]))
+            })
         var error: APIError
         let lastOutcome = failure.attempts.last?.outcome
         switch failure.kind {
         case .badInput:
-            error = APIError(status: 400, type: "invalid_request_error", code: "provider_rejected_input", message: failure.message)
+            error = APIError(
+                status: 400, type: "invalid_request_error", code: "provider_rejected_input", message: failure.message)
         case .noOffer:
-            error = APIError(status: 404, type: "invalid_request_error", code: "no_offer_fits", message: failure.message)
+            error = APIError(
+                status: 404, type: "invalid_request_error", code: "no_offer_fits", message: failure.message)
         case .allFailed where lastOutcome == ProviderError.Code.rateLimited.rawValue:
-            error = APIError(status: 429, type: "rate_limit_error", code: "upstream_rate_limited", message: failure.message)
+            error = APIError(
+                status: 429, type: "rate_limit_error", code: "upstream_rate_limited", message: failure.message)
             error.retryAfterSeconds = lastError?.retryAfterMs.map { max(1, ($0 + 999) / 1000) }
         case .allFailed
-        where lastOutcome == ProviderError.Code.unavailable.rawValue || lastOutcome == ProviderError.Code.timeout.rawValue:
+        where lastOutcome == ProviderError.Code.unavailable.rawValue
+            || lastOutcome == ProviderError.Code.timeout.rawValue:
             error = APIError(status: 503, type: "server_error", code: "upstream_unavailable", message: failure.message)
             error.retryAfterSeconds = lastError?.retryAfterMs.map { max(1, ($0 + 999) / 1000) }
         case .allFailed, .fatal:
@@ -115,10 +131,12 @@ struct APIError: Error, Sendable {
         error.extra["attempts"] = attempts
         // A stream that broke after output: what was delivered is billed, and the client is told how.
         if let delivered = failure.delivered {
-            error.extra["usage"] = .object(JSONObject([
-                ("input_tokens", .integer(delivered.inputTokens)), ("output_tokens", .integer(delivered.outputTokens)),
-                ("estimated", .bool(failure.deliveredEstimated)),
-            ]))
+            error.extra["usage"] = .object(
+                JSONObject([
+                    ("input_tokens", .integer(delivered.inputTokens)),
+                    ("output_tokens", .integer(delivered.outputTokens)),
+                    ("estimated", .bool(failure.deliveredEstimated)),
+                ]))
             error.extra["cost_nano_usd"] = failure.deliveredCost.map { .integer($0.roundedNanoUSD) } ?? .null
         }
         if let id = failure.requestID { error.extra["request_id"] = .string(id) }

@@ -15,9 +15,13 @@ struct HFTaskEndpoint: Sendable {
         let (model, pipeline) = try Self.target(path, registry: context.registry)
         var inference = InferenceRequest(model: model, task: pipeline ?? .textClassification)
         let contentType = request.header("Content-Type") ?? "application/json"
-        if contentType.hasPrefix("application/json") || contentType.hasPrefix("text/plain") && request.body.first == UInt8(ascii: "{") {
+        if contentType.hasPrefix("application/json")
+            || contentType.hasPrefix("text/plain") && request.body.first == UInt8(ascii: "{")
+        {
             let object = try JSONResponse.object(request.body)
-            guard let inputs = object["inputs"] else { throw APIError.badRequest("'inputs' is required", param: "inputs") }
+            guard let inputs = object["inputs"] else {
+                throw APIError.badRequest("'inputs' is required", param: "inputs")
+            }
             inference.input = inputs
             if let parameters = object["parameters"]?.objectValue { inference.parameters = parameters }
             for member in object where member.key != "inputs" && member.key != "parameters" {
@@ -74,7 +78,9 @@ struct HFTaskEndpoint: Sendable {
             rest = String(rest[..<range.lowerBound])
         }
         let model = QueryString.decode(Array(rest.utf8))
-        guard !model.isEmpty else { throw APIError.badRequest("the path must name a model: /hf-inference/models/{org}/{name}") }
+        guard !model.isEmpty else {
+            throw APIError.badRequest("the path must name a model: /hf-inference/models/{org}/{name}")
+        }
         return (registry.resolveAlias(model), task)
     }
 

@@ -10,9 +10,11 @@ struct MarketplaceEndpoints: Sendable {
     func offers(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
         let query: MarketQuery
         do {
-            query = try MarketFilters(queryItems: request.queryItems).query(registry: context.registry, nowMs: context.now())
+            query = try MarketFilters(queryItems: request.queryItems).query(
+                registry: context.registry, nowMs: context.now())
         } catch {
-            throw APIError.badRequest("\(error.filter.replacingDashes) \(error.message)", param: error.filter.replacingDashes)
+            throw APIError.badRequest(
+                "\(error.filter.replacingDashes) \(error.message)", param: error.filter.replacingDashes)
         }
         let store = context.store
         let offers: [Offer]
@@ -27,10 +29,14 @@ struct MarketplaceEndpoints: Sendable {
         } catch {
             throw APIError.storeUnavailable(error, path: context.store.path)
         }
-        return JSONResponse.make(.array(offers.map {
-            .object(OfferJSON.object(
-                $0, stale: query.isStale($0), measured: measured[OfferKey($0)], rates: rates, disputed: disputed.contains(OfferKey($0))))
-        }))
+        return JSONResponse.make(
+            .array(
+                offers.map {
+                    .object(
+                        OfferJSON.object(
+                            $0, stale: query.isStale($0), measured: measured[OfferKey($0)], rates: rates,
+                            disputed: disputed.contains(OfferKey($0))))
+                }))
     }
 
     /// `POST /v1/marketplace/quote`: the `broker quote` request as a JSON body
@@ -48,18 +54,24 @@ struct MarketplaceEndpoints: Sendable {
         do {
             route = try QuoteFilters(body: body).route(registry: context.registry)
         } catch {
-            throw APIError.badRequest("\(error.filter.replacingDashes) \(error.message)", param: error.filter.replacingDashes)
+            throw APIError.badRequest(
+                "\(error.filter.replacingDashes) \(error.message)", param: error.filter.replacingDashes)
         }
         let quoted: (lines: [QuoteLine], plan: RoutePlan)
         do {
-            quoted = try await Quoter.quote(route, store: context.store, registry: context.registry, nowMs: context.now())
+            quoted = try await Quoter.quote(
+                route, store: context.store, registry: context.registry, nowMs: context.now())
         } catch {
             throw APIError.storeUnavailable(error, path: context.store.path)
         }
         guard !quoted.lines.isEmpty else { throw APIError.noOfferFits(route.model, quoted.plan) }
-        return JSONResponse.make(.array(quoted.lines.map {
-            .object(QuoteJSON.object($0, inputTokens: route.estimatedInputTokens, outputTokens: route.estimatedOutputTokens))
-        }))
+        return JSONResponse.make(
+            .array(
+                quoted.lines.map {
+                    .object(
+                        QuoteJSON.object(
+                            $0, inputTokens: route.estimatedInputTokens, outputTokens: route.estimatedOutputTokens))
+                }))
     }
 
     /// `GET /v1/marketplace/history?model=M`: the recorded price changes of every offer whose
@@ -70,7 +82,8 @@ struct MarketplaceEndpoints: Sendable {
         }
         let id = context.registry.resolveAlias(model)
         do {
-            let offers = try await context.store.queryOffers(MarketQuery(nowMs: context.now(), modelID: id, sort: .model, includeStale: true))
+            let offers = try await context.store.queryOffers(
+                MarketQuery(nowMs: context.now(), modelID: id, sort: .model, includeStale: true))
             var seen = Set<String>()
             var changes: [PriceChange] = []
             for offer in offers where seen.insert(offer.provider + "\u{0}" + offer.model).inserted {
@@ -88,12 +101,14 @@ struct MarketplaceEndpoints: Sendable {
         var tolerance = PriceAudit.defaultToleranceBasisPoints
         if let text = request.queryItems.first(where: { $0.name == "tolerance_pct" })?.value {
             guard let bp = AuditReport.toleranceBasisPoints(text) else {
-                throw APIError.badRequest("tolerance_pct must be a percentage such as 5 or 2.5 (got '\(text)')", param: "tolerance_pct")
+                throw APIError.badRequest(
+                    "tolerance_pct must be a percentage such as 5 or 2.5 (got '\(text)')", param: "tolerance_pct")
             }
             tolerance = bp
         }
         do {
-            let report = try await AuditReport.make(store: context.store, registry: context.registry, toleranceBasisPoints: tolerance)
+            let report = try await AuditReport.make(
+                store: context.store, registry: context.registry, toleranceBasisPoints: tolerance)
             return JSONResponse.make(.array(report.objects(nowMs: context.now()).map(JSONValue.object)))
         } catch {
             throw APIError.storeUnavailable(error, path: context.store.path)
@@ -104,9 +119,11 @@ struct MarketplaceEndpoints: Sendable {
     func gpus(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
         let query: ComputeQuery
         do {
-            query = try ComputeFilters(queryItems: request.queryItems).query(registry: context.registry, nowMs: context.now())
+            query = try ComputeFilters(queryItems: request.queryItems).query(
+                registry: context.registry, nowMs: context.now())
         } catch {
-            throw APIError.badRequest("\(error.filter.replacingDashes) \(error.message)", param: error.filter.replacingDashes)
+            throw APIError.badRequest(
+                "\(error.filter.replacingDashes) \(error.message)", param: error.filter.replacingDashes)
         }
         let offers: [ComputeMarketOffer]
         let converter: CurrencyConverter?
@@ -116,9 +133,11 @@ struct MarketplaceEndpoints: Sendable {
         } catch {
             throw APIError.storeUnavailable(error, path: context.store.path)
         }
-        return JSONResponse.make(.array(offers.map {
-            .object(ComputeOfferJSON.object($0, stale: query.isStale($0), converter: converter))
-        }))
+        return JSONResponse.make(
+            .array(
+                offers.map {
+                    .object(ComputeOfferJSON.object($0, stale: query.isStale($0), converter: converter))
+                }))
     }
 
     /// The registry's providers with their region, whether their credential is set, and their last refresh.
@@ -126,12 +145,20 @@ struct MarketplaceEndpoints: Sendable {
         let status = Dictionary(context.refresh.status.map { ($0.run.provider, $0) }, uniquingKeysWith: { a, _ in a })
         let rows = context.registry.entries.map { entry -> JSONValue in
             var object = JSONObject([
-                ("provider", .string(entry.key)), ("adapter", .string(entry.adapter)), ("base_url", .string(entry.baseURL)),
+                ("provider", .string(entry.key)), ("adapter", .string(entry.adapter)),
+                ("base_url", .string(entry.baseURL)),
                 ("region", .string(entry.region.region.rawValue)), ("enabled", .bool(entry.enabled)),
-                ("credential", .string(entry.authEnv.map { (environment[$0] ?? "").isEmpty ? "unset" : "set" } ?? "none")),
+                (
+                    "credential",
+                    .string(entry.authEnv.map { (environment[$0] ?? "").isEmpty ? "unset" : "set" } ?? "none")
+                ),
                 ("refresh_interval_s", .integer(entry.refreshIntervalSeconds)),
             ])
-            object["last_refresh"] = status[entry.key].map { HealthEndpoint.refreshObject($0.run, failures: $0.consecutiveFailures, redactor: context.routing.redactor) } ?? .null
+            object["last_refresh"] =
+                status[entry.key].map {
+                    HealthEndpoint.refreshObject(
+                        $0.run, failures: $0.consecutiveFailures, redactor: context.routing.redactor)
+                } ?? .null
             return .object(object)
         }
         return JSONResponse.make(.array(rows))
@@ -147,17 +174,20 @@ struct MarketplaceEndpoints: Sendable {
             switch name {
             case "since":
                 guard let ms = DurationText.milliseconds(value) else {
-                    throw APIError.badRequest("since must be a duration such as 24h or 7d (got '\(value)')", param: "since")
+                    throw APIError.badRequest(
+                        "since must be a duration such as 24h or 7d (got '\(value)')", param: "since")
                 }
                 since = context.now() - ms
             case "by":
                 guard let g = UsageGrouping(rawValue: value) else {
-                    throw APIError.badRequest("by must be provider, model, day, served_by or region (got '\(value)')", param: "by")
+                    throw APIError.badRequest(
+                        "by must be provider, model, day, served_by or region (got '\(value)')", param: "by")
                 }
                 grouping = g
             case "then":
                 guard let g = UsageGrouping(rawValue: value) else {
-                    throw APIError.badRequest("then must be provider, model, day, served_by or region (got '\(value)')", param: "then")
+                    throw APIError.badRequest(
+                        "then must be provider, model, day, served_by or region (got '\(value)')", param: "then")
                 }
                 then = g
             case "savings": savings = value.isEmpty || value == "1" || value == "true"

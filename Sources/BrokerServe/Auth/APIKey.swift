@@ -48,11 +48,14 @@ public struct APIKey: Sendable, Hashable {
                     case "name": key.name = value
                     case "budget_usd":
                         guard let amount = PicoUSD(decimal: value, unit: .usdPerUnit), amount.value >= 0 else {
-                            throw APIKeyListError("key \(position): budget_usd must be an amount in USD such as 5 or 0.25")
+                            throw APIKeyListError(
+                                "key \(position): budget_usd must be an amount in USD such as 5 or 0.25")
                         }
                         key.budget = amount
                     case "rpm":
-                        guard let n = Int(value), n > 0 else { throw APIKeyListError("key \(position): rpm must be a positive whole number") }
+                        guard let n = Int(value), n > 0 else {
+                            throw APIKeyListError("key \(position): rpm must be a positive whole number")
+                        }
                         key.requestsPerMinute = n
                     default:
                         throw APIKeyListError("key \(position): unknown option '\(name)' (name, budget_usd, rpm)")

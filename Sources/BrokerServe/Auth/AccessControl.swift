@@ -23,15 +23,17 @@ final class AccessControl: Sendable {
     private let onCharge: @Sendable (String, Int64) -> Void
 
     init(
-        keys: [APIKey], now: @escaping @Sendable () -> Int64, onCharge: @escaping @Sendable (String, Int64) -> Void = { _, _ in }
+        keys: [APIKey], now: @escaping @Sendable () -> Int64,
+        onCharge: @escaping @Sendable (String, Int64) -> Void = { _, _ in }
     ) {
         self.keys = keys
         self.now = now
         self.onCharge = onCharge
         let start = now()
-        usage = Mutex(Dictionary(
-            keys.map { ($0.name, Usage(tokens: Double($0.requestsPerMinute ?? 0), lastRefillMs: start)) },
-            uniquingKeysWith: { a, _ in a }))
+        usage = Mutex(
+            Dictionary(
+                keys.map { ($0.name, Usage(tokens: Double($0.requestsPerMinute ?? 0), lastRefillMs: start)) },
+                uniquingKeysWith: { a, _ in a }))
     }
 
     /// Whether any key is configured.
@@ -57,7 +59,8 @@ final class AccessControl: Sendable {
             defer { table[key.name] = entry }
             if let budget = key.budget, entry.spent >= budget.value {
                 return APIError.insufficientQuota(
-                    "the budget of key '\(key.name)' ($\(DecimalText.format(budget.roundedNanoUSD, fractionDigits: 9))) is spent")
+                    "the budget of key '\(key.name)' ($\(DecimalText.format(budget.roundedNanoUSD, fractionDigits: 9))) is spent"
+                )
             }
             if let rpm = key.requestsPerMinute {
                 let perMs = Double(rpm) / 60_000
@@ -66,7 +69,8 @@ final class AccessControl: Sendable {
                 guard entry.tokens >= 1 else {
                     let waitMs = (1 - entry.tokens) / perMs
                     return APIError.rateLimited(
-                        "key '\(key.name)' is limited to \(rpm) requests per minute", retryAfterSeconds: max(1, Int(waitMs / 1000) + 1))
+                        "key '\(key.name)' is limited to \(rpm) requests per minute",
+                        retryAfterSeconds: max(1, Int(waitMs / 1000) + 1))
                 }
                 entry.tokens -= 1
             }
@@ -120,7 +124,8 @@ final class AccessControl: Sendable {
         usage.withLock { table in
             for key in keys {
                 guard let amount = spent[key.name] else { continue }
-                table[key.name, default: Usage(tokens: Double(key.requestsPerMinute ?? 0), lastRefillMs: now())].spent = amount
+                table[key.name, default: Usage(tokens: Double(key.requestsPerMinute ?? 0), lastRefillMs: now())].spent =
+                    amount
             }
         }
     }

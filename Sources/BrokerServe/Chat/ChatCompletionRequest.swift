@@ -30,7 +30,8 @@ struct ChatCompletionRequest: Sendable {
     /// `logprobs`, …) goes upstream as sent.
     static func make(_ wire: OpenAIChatRequest, registry: Registry) throws(APIError) -> ChatCompletionRequest {
         guard let model = wire.model, !model.isEmpty else {
-            throw APIError.badRequest("'model' is required (a model id, org/name:provider, or an alias)", param: "model")
+            throw APIError.badRequest(
+                "'model' is required (a model id, org/name:provider, or an alias)", param: "model")
         }
         guard let list = wire.messages, !list.isEmpty else {
             throw APIError.badRequest("'messages' must be a non-empty array", param: "messages")
@@ -52,7 +53,8 @@ struct ChatCompletionRequest: Sendable {
                     "messages[\(i)].content must be text, null or an array of content parts", param: "messages")
             }
             // Anything beyond role and text content (parts, tool calls, tool_call_id) goes upstream as sent.
-            let plain = item.content?.stringValue != nil && item.refusal == nil && item.toolCalls == nil
+            let plain =
+                item.content?.stringValue != nil && item.refusal == nil && item.toolCalls == nil
                 && item.reasoningContent == nil && item.reasoning == nil && item.extra.count == 0
             messages.append(ChatMessage(role: role, content: content, wire: plain ? nil : item))
         }
@@ -70,7 +72,8 @@ struct ChatCompletionRequest: Sendable {
         route.estimatedOutputTokens = outputLimit?.tokens ?? 256
         route.capabilities = RouteRequest.capabilities(parameters: parameters, messages: messages)
         return ChatCompletionRequest(
-            requestedModel: model, selectors: ModelSelector.readings(model, registry: registry), request: request, route: route,
+            requestedModel: model, selectors: ModelSelector.readings(model, registry: registry), request: request,
+            route: route,
             stream: wire.stream ?? false, includeUsage: wire.includeUsage, outputLimit: outputLimit)
     }
 

@@ -14,7 +14,9 @@ struct ChatEndpoint: Sendable {
         let plan = try await routed.plan(
             selectors: chat.selectors, route: chat.route, requested: chat.requestedModel, outputLimit: chat.outputLimit
         ).get()
-        if chat.stream { return try await stream(chat, plan: plan, routed: routed, started: started, stop: request.stopSignal) }
+        if chat.stream {
+            return try await stream(chat, plan: plan, routed: routed, started: started, stop: request.stopSignal)
+        }
         let result = try await routed.run(
             chat.request, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
         ).get()
@@ -31,9 +33,11 @@ struct ChatEndpoint: Sendable {
         let (channel, first, task, trace, requestID) = try await Self.startStream(
             chat.request, plan: plan, routed: routed, started: started, stop: stop)
         let offer = trace.offer ?? plan.candidates.first.map(OfferKey.init)
-        let model = plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
+        let model =
+            plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
         let writer = ChatStreamWriter(
-            channel: channel, first: first, id: "chatcmpl-" + requestID, model: model, createdSeconds: context.now() / 1000,
+            channel: channel, first: first, id: "chatcmpl-" + requestID, model: model,
+            createdSeconds: context.now() / 1000,
             includeUsage: chat.includeUsage)
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache"), ("x-broker-request-id", requestID),
@@ -45,8 +49,10 @@ struct ChatEndpoint: Sendable {
         }
         return ServerResponse(
             status: 200, headers: headers,
-            body: .stream(ResponseStream(
-                onFinish: { task.cancel() }, poll: { wake in writer.poll(wake) }, next: { stop in writer.next(stop) })))
+            body: .stream(
+                ResponseStream(
+                    onFinish: { task.cancel() }, poll: { wake in writer.poll(wake) },
+                    next: { stop in writer.next(stop) })))
     }
 
     /// Starts a streamed run and waits for its first output; its failure before any output is
@@ -67,9 +73,14 @@ struct ChatEndpoint: Sendable {
         // loop the task is suspended instead (the loop answers it if the server stops first).
         // The run is a task of its own (it outlives this handler while the body streams), so a
         // cancelled handler — its client hung up before the first byte — cancels it explicitly.
-        let waited = routed.context.blockingThreads.isAllowed
+        let waited =
+            routed.context.blockingThreads.isAllowed
             ? channel.next(stop: stop, onCancel: { task.cancel() })
-            : await withTaskCancellationHandler { await channel.first() } onCancel: { task.cancel() }
+            : await withTaskCancellationHandler {
+                await channel.first()
+            } onCancel: {
+                task.cancel()
+            }
         guard let first = waited else {
             task.cancel()
             throw APIError.shuttingDown()

@@ -31,7 +31,10 @@ final class ChatStreamWriter: Sendable {
     private let includeUsage: Bool
     private let state: Mutex<State>
 
-    init(channel: StreamChannel, first: StreamChannel.Batch, id: String, model: String, createdSeconds: Int64, includeUsage: Bool) {
+    init(
+        channel: StreamChannel, first: StreamChannel.Batch, id: String, model: String, createdSeconds: Int64,
+        includeUsage: Bool
+    ) {
         self.channel = channel
         self.id = id
         self.model = model
@@ -116,7 +119,8 @@ final class ChatStreamWriter: Sendable {
         case nil:
             state.withLock { $0.phase = .body }
         case .success(let result)?:
-            let usage = result.response.completion?.usage
+            let usage =
+                result.response.completion?.usage
                 ?? OpenAIUsage(result.response.usage ?? TokenUsage(inputTokens: 0, outputTokens: 0))
             let brokerMember = { (out: inout JSONOutput) in
                 out.key("broker")
@@ -127,7 +131,9 @@ final class ChatStreamWriter: Sendable {
                 if includeUsage { last.usage = usage }
                 event(last, into: &out, members: brokerMember)
             } else {
-                event(textChunk(OpenAIMessage(), finish: result.response.finishReason ?? "stop"), into: &out, members: brokerMember)
+                event(
+                    textChunk(OpenAIMessage(), finish: result.response.finishReason ?? "stop"), into: &out,
+                    members: brokerMember)
                 if includeUsage {
                     var last = OpenAICompletion(id: id, created: createdSeconds, model: model, isChunk: true)
                     last.usage = usage

@@ -64,9 +64,10 @@ struct RoutedRun: Sendable {
         guard kept.candidates.isEmpty, !plan.candidates.isEmpty else { return .success(kept) }
         let reasons = kept.excluded.prefix(min(plan.candidates.count, 20))
             .map { "\($0.offer.provider)/\($0.offer.servedBy): \($0.reason)" }
-        return .failure(.insufficientQuota(
-            "key '\(key.name)' has a budget, and no offer of '\(requested)' that fits has a price that can be counted against it: "
-                + reasons.joined(separator: "; ")))
+        return .failure(
+            .insufficientQuota(
+                "key '\(key.name)' has a budget, and no offer of '\(requested)' that fits has a price that can be counted against it: "
+                    + reasons.joined(separator: "; ")))
     }
 
     /// Runs `request` through `plan`; `onPiece` streams (provider chunks as sent, or text).
@@ -85,7 +86,8 @@ struct RoutedRun: Sendable {
         let onChunk = onPiece.map { push in { @Sendable (chunk: OpenAICompletion) in push(.chunk(chunk)) } }
         let onEvent = onPiece.map { push in { @Sendable (event: OpenAIResponseEvent) in push(.event(event)) } }
         let result = await RequestTrace.$current.withValue(trace) {
-            await runner.run(request, plan: plan, requestID: requestID, onDelta: onDelta, onChunk: onChunk, onEvent: onEvent)
+            await runner.run(
+                request, plan: plan, requestID: requestID, onDelta: onDelta, onChunk: onChunk, onEvent: onEvent)
         }
         switch result {
         case .success(let done): context.access.settle(key, reservation, cost: done.cost)
@@ -94,10 +96,14 @@ struct RoutedRun: Sendable {
         let seconds = Double(MonotonicTime.nanoseconds() &- startedNanos) / 1e9
         switch result {
         case .success(let done):
-            for a in done.attempts { context.metrics.attempt(provider: a.provider, servedBy: a.servedBy, outcome: a.outcome) }
+            for a in done.attempts {
+                context.metrics.attempt(provider: a.provider, servedBy: a.servedBy, outcome: a.outcome)
+            }
             if done.attempts.count > 1 { await forgetViewsAfterFailures() }
             context.metrics.usage(provider: done.offer.provider, usage: done.response.usage, cost: done.cost)
-            context.metrics.request(route: route, provider: done.offer.provider, servedBy: done.offer.servedBy, outcome: "ok", seconds: seconds)
+            context.metrics.request(
+                route: route, provider: done.offer.provider, servedBy: done.offer.servedBy, outcome: "ok",
+                seconds: seconds)
             if onPiece == nil {
                 let wall = MonotonicTime.nanoseconds() &- startedNanos
                 let upstream = min(trace.upstreamNanos, wall)
@@ -105,13 +111,16 @@ struct RoutedRun: Sendable {
             }
             return .success(done)
         case .failure(let failure):
-            for a in failure.attempts { context.metrics.attempt(provider: a.provider, servedBy: a.servedBy, outcome: a.outcome) }
+            for a in failure.attempts {
+                context.metrics.attempt(provider: a.provider, servedBy: a.servedBy, outcome: a.outcome)
+            }
             await forgetViewsAfterFailures()
             var error = APIError.upstream(failure, lastError: trace.lastError)
             error.counted = true
             let last = failure.attempts.last
             context.metrics.request(
-                route: route, provider: last?.provider ?? "-", servedBy: last?.servedBy ?? "-", outcome: error.code ?? "error",
+                route: route, provider: last?.provider ?? "-", servedBy: last?.servedBy ?? "-",
+                outcome: error.code ?? "error",
                 seconds: seconds)
             return .failure(error)
         }

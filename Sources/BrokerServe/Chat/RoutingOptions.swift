@@ -9,14 +9,17 @@ enum RoutingOptions {
     /// Applies `object` (the body's `broker` member) to `route`.
     static func apply(_ value: JSONValue?, to route: inout RouteRequest, registry: Registry) throws(APIError) {
         guard let value, !value.isNull else { return }
-        guard let object = value.objectValue else { throw APIError.badRequest("'broker' must be an object", param: "broker") }
+        guard let object = value.objectValue else {
+            throw APIError.badRequest("'broker' must be an object", param: "broker")
+        }
         for member in object {
             let param = "broker.\(member.key)"
             switch member.key {
             case "region":
                 guard let text = member.value.stringValue, let region = Region(rawValue: text.lowercased()) else {
                     throw APIError.badRequest(
-                        "\(param) must be one of \(Region.allCases.map(\.rawValue).joined(separator: ", "))", param: param)
+                        "\(param) must be one of \(Region.allCases.map(\.rawValue).joined(separator: ", "))",
+                        param: param)
                 }
                 route.region = region
             case "compliance":
@@ -57,9 +60,12 @@ enum RoutingOptions {
 
     /// A price per million tokens from a JSON number or string, exactly.
     static func price(_ value: JSONValue, _ param: String) throws(APIError) -> PicoUSD {
-        guard let text = value.numberText ?? value.stringValue, let amount = PicoUSD(decimal: text, unit: .usdPerMillionTokens),
+        guard let text = value.numberText ?? value.stringValue,
+            let amount = PicoUSD(decimal: text, unit: .usdPerMillionTokens),
             amount.value >= 0
-        else { throw APIError.badRequest("\(param) must be a price in USD per million tokens such as 0.5", param: param) }
+        else {
+            throw APIError.badRequest("\(param) must be a price in USD per million tokens such as 0.5", param: param)
+        }
         return amount
     }
 

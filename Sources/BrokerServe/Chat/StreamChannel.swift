@@ -71,7 +71,9 @@ final class StreamChannel: Sendable {
     func first() async -> Batch {
         while true {
             let batch: Batch? = await withCheckedContinuation { continuation in
-                if let ready = poll(wake: { continuation.resume(returning: nil) }) { continuation.resume(returning: ready) }
+                if let ready = poll(wake: { continuation.resume(returning: nil) }) {
+                    continuation.resume(returning: ready)
+                }
             }
             if let batch { return batch }
         }

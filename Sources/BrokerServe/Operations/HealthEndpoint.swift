@@ -12,12 +12,14 @@ struct HealthEndpoint: Sendable {
         // The store's failure is the answer here (503, and why), not an error to throw.
         var storeError: String? = nil
         do { _ = try await context.store.lastRefreshes() } catch {
-            storeError = context.routing.redactor.redact(StoreFailure.message(error, path: context.store.path, doing: "read"))
+            storeError = context.routing.redactor.redact(
+                StoreFailure.message(error, path: context.store.path, doing: "read"))
         }
         let reachable = storeError == nil
         let enabled = Set(context.registry.enabled.map(\.key))
         let status = context.refresh.status
-        let failing = status.filter { enabled.contains($0.run.provider) && $0.consecutiveFailures >= 2 }.map(\.run.provider)
+        let failing = status.filter { enabled.contains($0.run.provider) && $0.consecutiveFailures >= 2 }.map(
+            \.run.provider)
         let ledger = context.ledger.health
         let overall = !reachable ? "down" : failing.isEmpty && !ledger.retrying ? "ok" : "degraded"
         var object = JSONObject([
@@ -25,7 +27,13 @@ struct HealthEndpoint: Sendable {
             ("store", .string(reachable ? "ok" : "unreachable")),
             ("store_error", storeError.map(JSONValue.string) ?? .null),
             ("degraded_providers", .array(failing.map(JSONValue.string))),
-            ("providers", .array(status.map { Self.refreshObject($0.run, failures: $0.consecutiveFailures, redactor: context.routing.redactor) })),
+            (
+                "providers",
+                .array(
+                    status.map {
+                        Self.refreshObject($0.run, failures: $0.consecutiveFailures, redactor: context.routing.redactor)
+                    })
+            ),
             ("refresh_rounds", .integer(context.refresh.rounds)),
             ("ledger", Self.ledgerObject(ledger, redactor: context.routing.redactor)),
             ("in_flight", .integer(context.lifecycle.inFlight)),
@@ -37,23 +45,25 @@ struct HealthEndpoint: Sendable {
 
     /// The usage ledger's writes: failed commits (each retried), what waits, what was given up.
     static func ledgerObject(_ health: LedgerHealth, redactor: Redactor) -> JSONValue {
-        .object(JSONObject([
-            ("status", .string(health.retrying ? "retrying" : "ok")),
-            ("failed_commits", .integer(health.failedCommits)),
-            ("queued_attempts", .integer(health.queued)),
-            ("last_error", health.lastFailure.map { .string(redactor.redact($0)) } ?? .null),
-            ("dropped_attempts", .integer(health.droppedAttempts)),
-            ("dropped_charges", .integer(health.droppedCharges)),
-        ]))
+        .object(
+            JSONObject([
+                ("status", .string(health.retrying ? "retrying" : "ok")),
+                ("failed_commits", .integer(health.failedCommits)),
+                ("queued_attempts", .integer(health.queued)),
+                ("last_error", health.lastFailure.map { .string(redactor.redact($0)) } ?? .null),
+                ("dropped_attempts", .integer(health.droppedAttempts)),
+                ("dropped_charges", .integer(health.droppedCharges)),
+            ]))
     }
 
     /// One provider's last refresh.
     static func refreshObject(_ run: RefreshRun, failures: Int, redactor: Redactor) -> JSONValue {
-        .object(JSONObject([
-            ("provider", .string(run.provider)), ("status", .string(run.status.rawValue)),
-            ("at", .string(Timestamp.iso8601(ms: run.startedAt))), ("offers", .integer(run.offers)),
-            ("duration_ms", .integer(run.durationMs)), ("consecutive_failures", .integer(failures)),
-            ("error", run.error.map { .string(redactor.redact($0)) } ?? .null),
-        ]))
+        .object(
+            JSONObject([
+                ("provider", .string(run.provider)), ("status", .string(run.status.rawValue)),
+                ("at", .string(Timestamp.iso8601(ms: run.startedAt))), ("offers", .integer(run.offers)),
+                ("duration_ms", .integer(run.durationMs)), ("consecutive_failures", .integer(failures)),
+                ("error", run.error.map { .string(redactor.redact($0)) } ?? .null),
+            ]))
     }
 }

@@ -62,8 +62,10 @@ final class RefreshLoop: Sendable {
             }
             // The one refresh loop, as `broker refresh --every` runs it.
             await refresher.run(
-                schedule: RefreshSchedule(intervalMs: intervalMs, entries: refresher.registry.enabled), clock: ContinuousClock(),
-                immediately: immediately, progress: { [self] in record($0) }, afterRound: { [self] _, _ in finishRound() })
+                schedule: RefreshSchedule(intervalMs: intervalMs, entries: refresher.registry.enabled),
+                clock: ContinuousClock(),
+                immediately: immediately, progress: { [self] in record($0) },
+                afterRound: { [self] _, _ in finishRound() })
         }
         state.withLock { $0.task = task }
     }

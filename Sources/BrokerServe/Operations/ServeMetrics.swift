@@ -45,7 +45,8 @@ final class ServeMetrics: Sendable {
     /// (`-` when none) and its outcome (`ok`, or the error code).
     func request(route: String, provider: String = "-", servedBy: String = "-", outcome: String, seconds: Double) {
         state.withLock { s in
-            s.requests[RequestKey(route: route, provider: provider, servedBy: servedBy, outcome: outcome), default: 0] += 1
+            s.requests[
+                RequestKey(route: route, provider: provider, servedBy: servedBy, outcome: outcome), default: 0] += 1
             s.durations[route, default: Histogram()].observe(seconds)
         }
     }
@@ -63,7 +64,10 @@ final class ServeMetrics: Sendable {
 
     /// One try at a provider.
     func attempt(provider: String, servedBy: String, outcome: String) {
-        state.withLock { $0.attempts[RequestKey(route: "", provider: provider, servedBy: servedBy, outcome: outcome), default: 0] += 1 }
+        state.withLock {
+            $0.attempts[RequestKey(route: "", provider: provider, servedBy: servedBy, outcome: outcome), default: 0] +=
+                1
+        }
     }
 
     /// Tokens and cost of an answered request.
@@ -84,7 +88,8 @@ final class ServeMetrics: Sendable {
 
     /// The exposition text.
     func render(
-        openBreakers: Int, inFlight: Int, offers: Int?, ledger: LedgerHealth, buildInfo: [(name: String, value: String)] = []
+        openBreakers: Int, inFlight: Int, offers: Int?, ledger: LedgerHealth,
+        buildInfo: [(name: String, value: String)] = []
     ) -> String {
         var s = State()
         for shard in state.snapshots() { s.merge(shard) }
@@ -96,22 +101,30 @@ final class ServeMetrics: Sendable {
         header("broker_requests_total", "counter", "HTTP API requests by route, answering provider and outcome.")
         for (key, n) in s.requests.sorted(by: { "\($0.key)" < "\($1.key)" }) {
             lines.append(
-                "broker_requests_total{route=\"\(esc(key.route))\",provider=\"\(esc(key.provider))\",served_by=\"\(esc(key.servedBy))\",outcome=\"\(esc(key.outcome))\"} \(n)")
+                "broker_requests_total{route=\"\(esc(key.route))\",provider=\"\(esc(key.provider))\",served_by=\"\(esc(key.servedBy))\",outcome=\"\(esc(key.outcome))\"} \(n)"
+            )
         }
         header("broker_request_duration_seconds", "histogram", "Wall time of HTTP API requests by route.")
         for (route, histogram) in s.durations.sorted(by: { $0.key < $1.key }) {
             lines += histogram.lines("broker_request_duration_seconds", labels: "route=\"\(esc(route))\"")
         }
-        header("broker_added_latency_seconds", "histogram", "Latency the broker adds to an inference: wall time minus time in provider calls.")
+        header(
+            "broker_added_latency_seconds", "histogram",
+            "Latency the broker adds to an inference: wall time minus time in provider calls.")
         lines += s.added.lines("broker_added_latency_seconds", labels: "")
-        header("broker_upstream_latency_seconds", "histogram", "Time an inference spent in provider calls (the other part of its wall time).")
+        header(
+            "broker_upstream_latency_seconds", "histogram",
+            "Time an inference spent in provider calls (the other part of its wall time).")
         lines += s.upstream.lines("broker_upstream_latency_seconds", labels: "")
-        header("broker_handler_seconds", "histogram", "Time inside the request handler, from the server layer's call to its answer.")
+        header(
+            "broker_handler_seconds", "histogram",
+            "Time inside the request handler, from the server layer's call to its answer.")
         lines += s.handler.lines("broker_handler_seconds", labels: "")
         header("broker_provider_attempts_total", "counter", "Tries at providers by outcome (failover included).")
         for (key, n) in s.attempts.sorted(by: { "\($0.key)" < "\($1.key)" }) {
             lines.append(
-                "broker_provider_attempts_total{provider=\"\(esc(key.provider))\",served_by=\"\(esc(key.servedBy))\",outcome=\"\(esc(key.outcome))\"} \(n)")
+                "broker_provider_attempts_total{provider=\"\(esc(key.provider))\",served_by=\"\(esc(key.servedBy))\",outcome=\"\(esc(key.outcome))\"} \(n)"
+            )
         }
         header("broker_tokens_total", "counter", "Tokens of answered requests by provider and direction.")
         for (provider, n) in s.inputTokens.sorted(by: { $0.key < $1.key }) {
@@ -120,7 +133,9 @@ final class ServeMetrics: Sendable {
         for (provider, n) in s.outputTokens.sorted(by: { $0.key < $1.key }) {
             lines.append("broker_tokens_total{provider=\"\(esc(provider))\",direction=\"output\"} \(n)")
         }
-        header("broker_cost_nano_usd_total", "counter", "Cost of answered requests in nano-USD (exact sums, rounded once).")
+        header(
+            "broker_cost_nano_usd_total", "counter", "Cost of answered requests in nano-USD (exact sums, rounded once)."
+        )
         for (provider, pico) in s.costPico.sorted(by: { $0.key < $1.key }) {
             lines.append("broker_cost_nano_usd_total{provider=\"\(esc(provider))\"} \(PicoUSD(pico).roundedNanoUSD)")
         }
@@ -130,20 +145,30 @@ final class ServeMetrics: Sendable {
                 lines.append("broker_refresh_total{provider=\"\(esc(provider))\",status=\"\(esc(status))\"} \(n)")
             }
         }
-        header("broker_circuit_breakers_open", "gauge", "Offers whose circuit breaker is open (in recently routed models).")
+        header(
+            "broker_circuit_breakers_open", "gauge", "Offers whose circuit breaker is open (in recently routed models)."
+        )
         lines.append("broker_circuit_breakers_open \(openBreakers)")
         header("broker_in_flight_requests", "gauge", "Requests being served, streamed bodies included.")
         lines.append("broker_in_flight_requests \(inFlight)")
-        header("broker_ledger_failed_commits_total", "counter", "Usage-ledger commits that failed; their rows were queued again.")
+        header(
+            "broker_ledger_failed_commits_total", "counter",
+            "Usage-ledger commits that failed; their rows were queued again.")
         lines.append("broker_ledger_failed_commits_total \(ledger.failedCommits)")
         header("broker_ledger_queued_attempts", "gauge", "Attempts waiting for a ledger commit after the last write.")
         lines.append("broker_ledger_queued_attempts \(ledger.queued)")
-        header("broker_ledger_dropped_total", "counter", "What the ledger gave up: attempts past its queue limit, charges past 2^63 pico-USD.")
+        header(
+            "broker_ledger_dropped_total", "counter",
+            "What the ledger gave up: attempts past its queue limit, charges past 2^63 pico-USD.")
         lines.append("broker_ledger_dropped_total{what=\"attempts\"} \(ledger.droppedAttempts)")
         lines.append("broker_ledger_dropped_total{what=\"charges\"} \(ledger.droppedCharges)")
         if !buildInfo.isEmpty {
-            header("broker_build_info", "gauge", "Always 1; the labels say what this broker is built with (version, allocator).")
-            lines.append("broker_build_info{" + buildInfo.map { "\($0.name)=\"\(esc($0.value))\"" }.joined(separator: ",") + "} 1")
+            header(
+                "broker_build_info", "gauge",
+                "Always 1; the labels say what this broker is built with (version, allocator).")
+            lines.append(
+                "broker_build_info{" + buildInfo.map { "\($0.name)=\"\(esc($0.value))\"" }.joined(separator: ",")
+                    + "} 1")
         }
         if let offers {
             header("broker_offers", "gauge", "Fresh offers in the marketplace.")

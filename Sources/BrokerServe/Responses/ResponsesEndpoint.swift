@@ -15,7 +15,9 @@ struct ResponsesEndpoint: Sendable {
         let object = try JSONResponse.object(request.body)
         let responses = OpenAIResponsesRequest(parsing: .object(object)) ?? OpenAIResponsesRequest()
         let translated: OpenAIChatRequest
-        do { translated = try responses.chatRequest() } catch { throw APIError.badRequest(error.message, param: error.param) }
+        do { translated = try responses.chatRequest() } catch {
+            throw APIError.badRequest(error.message, param: error.param)
+        }
         var chat = try ChatCompletionRequest.make(translated, registry: context.registry)
         // Sent as is to providers that serve /responses themselves (the broker's member aside).
         var native = responses
@@ -33,7 +35,8 @@ struct ResponsesEndpoint: Sendable {
                 plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
             let writer = ResponsesStreamWriter(
                 channel: channel, first: first,
-                response: OpenAIResponse(id: "resp_" + requestID, model: model, createdAt: createdAt, echo: responses.echo))
+                response: OpenAIResponse(
+                    id: "resp_" + requestID, model: model, createdAt: createdAt, echo: responses.echo))
             var headers: [(name: String, value: String)] = [
                 ("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache"),
                 ("x-broker-request-id", requestID),

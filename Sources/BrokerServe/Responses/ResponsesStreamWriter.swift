@@ -53,7 +53,8 @@ final class ResponsesStreamWriter: Sendable {
             return .data(
                 state.withLock { s in
                     var out = JSONOutput(capacity: 2048)
-                    s.native = s.first?.pieces.contains { if case .event = $0 { return true } else { return false } } ?? false
+                    s.native =
+                        s.first?.pieces.contains { if case .event = $0 { return true } else { return false } } ?? false
                     if !s.native { s.events.start(to: &out) }
                     if let first = s.first {
                         s.first = nil
@@ -112,7 +113,8 @@ final class ResponsesStreamWriter: Sendable {
             event.writeEvent(to: &out)
             s.phase = .done
         case .success(let result)?:
-            s.events.complete(finishReason: result.response.finishReason, usage: result.response.usage, to: &out) { out in
+            s.events.complete(finishReason: result.response.finishReason, usage: result.response.usage, to: &out) {
+                out in
                 out.key("broker")
                 ChatCompletionJSON.writeBrokerInfo(result, to: &out)
             }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Broker
 import Dispatch
@@ -59,14 +59,17 @@ public final class BrokerServer: Sendable {
             do {
                 context.access.restore(spent: try await context.store.keySpending())
             } catch {
-                throw ServeError("cannot read what the API keys have spent from the store \(context.store.path): \(error)")
+                throw ServeError(
+                    "cannot read what the API keys have spent from the store \(context.store.path): \(error)")
             }
         }
         let port: Int
         do {
             port = try http.start()
         } catch {
-            let hint = context.configuration.tls == nil ? "" : " (with TLS: is the certificate valid, and does the key match it?)"
+            let hint =
+                context.configuration.tls == nil
+                ? "" : " (with TLS: is the certificate valid, and does the key match it?)"
             throw ServeError("\(error)\(hint)")
         }
         do {

@@ -16,7 +16,8 @@ public final class BrokerService: Sendable {
     /// configuration's, see ``ServeConfiguration/makeBusyPoll()``).
     public init(
         configuration: ServeConfiguration, registry: Registry, store: any MarketStore, environment: [String: String],
-        factory: @escaping ProviderFactory, blockingThreads: BlockingThreads = BlockingThreads(), busyPoll: BusyPoll? = nil,
+        factory: @escaping ProviderFactory, blockingThreads: BlockingThreads = BlockingThreads(),
+        busyPoll: BusyPoll? = nil,
         now: @escaping @Sendable () -> Int64 = { Timestamp.nowMs() }
     ) {
         self.environment = environment
@@ -43,7 +44,8 @@ public final class BrokerService: Sendable {
         } catch {
             response = error.response
             if !error.counted {
-                context.metrics.request(route: route, outcome: error.code ?? "error", seconds: Self.seconds(since: started))
+                context.metrics.request(
+                    route: route, outcome: error.code ?? "error", seconds: Self.seconds(since: started))
             }
         }
         if case .stream(var stream) = response.body {
@@ -62,7 +64,8 @@ public final class BrokerService: Sendable {
     }
 
     private func dispatch(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
-        let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
+        let path =
+            request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
         let method = request.method
         switch path {
         case "/", "/index.html":
@@ -121,7 +124,8 @@ public final class BrokerService: Sendable {
             let text = context.metrics.render(
                 openBreakers: context.cache.openBreakers.count, inFlight: context.lifecycle.inFlight, offers: nil,
                 ledger: context.ledger.health, buildInfo: context.configuration.buildInfo)
-            return ServerResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], bytes: Array(text.utf8))
+            return ServerResponse(
+                status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], bytes: Array(text.utf8))
         default:
             if path.hasPrefix("/hf-inference/models/") || path.hasPrefix("/models/") {
                 try expect(method, "POST", path)

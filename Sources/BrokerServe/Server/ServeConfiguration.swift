@@ -41,8 +41,10 @@ public struct ServeConfiguration: Sendable {
     /// A configuration: `127.0.0.1:8080`, refresh every hour (and at start), 10 s grace, no keys,
     /// a thread per connection, a 1 s market cache, 4 attempts.
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, refreshIntervalMs: Int64? = 3_600_000, refreshAtStart: Bool = true,
-        gracePeriodMs: Int = 10_000, keys: [APIKey] = [], threadModel: HTTPServerConfiguration.ThreadModel = .threadPerConnection,
+        host: String = "127.0.0.1", port: Int = 8080, refreshIntervalMs: Int64? = 3_600_000,
+        refreshAtStart: Bool = true,
+        gracePeriodMs: Int = 10_000, keys: [APIKey] = [],
+        threadModel: HTTPServerConfiguration.ThreadModel = .threadPerConnection,
         marketCacheTTLMs: Int64 = 1_000, maxAttempts: Int = 4, tls: HTTPServerConfiguration.TLSIdentity? = nil
     ) {
         self.host = host

@@ -34,7 +34,9 @@ struct TracingProvider: ProviderInterface {
         }
     }
 
-    func streamInference(_ request: InferenceRequest) async throws(ProviderError) -> AsyncThrowingStream<InferenceEvent, any Error> {
+    func streamInference(_ request: InferenceRequest) async throws(ProviderError) -> AsyncThrowingStream<
+        InferenceEvent, any Error
+    > {
         let trace = RequestTrace.current
         trace?.attemptStarted(OfferKey(provider: key, servedBy: request.servedBy ?? key, model: request.model))
         do {

@@ -100,7 +100,9 @@ public struct OpenAICompletion: Sendable, Hashable {
             }
             count += message.refusal?.stringValue?.utf8.count ?? 0
             count += (message.reasoningContent?.utf8.count ?? 0) + (message.reasoning?.utf8.count ?? 0)
-            for call in message.toolCalls ?? [] { count += (call.name?.utf8.count ?? 0) + (call.arguments?.utf8.count ?? 0) }
+            for call in message.toolCalls ?? [] {
+                count += (call.name?.utf8.count ?? 0) + (call.arguments?.utf8.count ?? 0)
+            }
         }
         return count
     }

@@ -14,7 +14,8 @@ public struct OpenAIEmbeddingRequest: Sendable, Hashable {
 
     /// A request.
     public init(
-        model: String? = nil, input: JSONValue? = nil, encodingFormat: String? = nil, parameters: JSONObject = JSONObject()
+        model: String? = nil, input: JSONValue? = nil, encodingFormat: String? = nil,
+        parameters: JSONObject = JSONObject()
     ) {
         self.model = model
         self.input = input
@@ -55,7 +56,8 @@ public struct OpenAIEmbeddingRequest: Sendable, Hashable {
             out.value(input)
         }
         if let encodingFormat { out.member("encoding_format", encodingFormat) }
-        for member in parameters where member.key != "model" && member.key != "input" && member.key != "encoding_format" {
+        for member in parameters where member.key != "model" && member.key != "input" && member.key != "encoding_format"
+        {
             out.key(member.key)
             out.value(member.value)
         }

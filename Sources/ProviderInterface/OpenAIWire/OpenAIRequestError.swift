@@ -12,5 +12,6 @@ public struct OpenAIRequestError: Error, Sendable, Hashable, CustomStringConvert
         self.param = param
     }
 
+    /// What was refused, for a person to read.
     public var description: String { message }
 }

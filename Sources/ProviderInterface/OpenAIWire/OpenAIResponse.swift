@@ -267,7 +267,8 @@ extension OpenAIResponse {
             items.append(
                 Item(
                     id: functionCallID(i),
-                    kind: .functionCall(callID: call.id ?? "call_\(i)", name: call.name ?? "", arguments: call.arguments ?? "")))
+                    kind: .functionCall(
+                        callID: call.id ?? "call_\(i)", name: call.name ?? "", arguments: call.arguments ?? "")))
         }
         complete(finishReason: finishReason, usage: usage)
     }

@@ -137,7 +137,9 @@ public struct OpenAIResponsesRequest: Sendable, Hashable {
             chat.parameters[member.key] = member.value
         }
         if let max = parameters["max_output_tokens"], !max.isNull { chat.parameters["max_tokens"] = max }
-        if let effort = parameters["reasoning"]?["effort"], !effort.isNull { chat.parameters["reasoning_effort"] = effort }
+        if let effort = parameters["reasoning"]?["effort"], !effort.isNull {
+            chat.parameters["reasoning_effort"] = effort
+        }
         if let tools = parameters["tools"], !tools.isNull { chat.tools = try Self.tools(tools) }
         if let choice = parameters["tool_choice"], !choice.isNull { chat.toolChoice = Self.toolChoice(choice) }
         if let format = parameters["text"]?["format"], let converted = try Self.responseFormat(format) {
@@ -153,7 +155,9 @@ public struct OpenAIResponsesRequest: Sendable, Hashable {
         let type = item["type"]?.stringValue ?? (item["role"] != nil ? "message" : "")
         switch type {
         case "message":
-            guard var role = item["role"]?.stringValue else { throw OpenAIRequestError("\(param).role is required", param: param) }
+            guard var role = item["role"]?.stringValue else {
+                throw OpenAIRequestError("\(param).role is required", param: param)
+            }
             if role == "developer" { role = "system" }
             let content: JSONValue
             switch item["content"] {
@@ -183,7 +187,8 @@ public struct OpenAIResponsesRequest: Sendable, Hashable {
             }
             let text = output.stringValue ?? JSONWriter.string(output)
             messages.append(
-                OpenAIMessage(role: "tool", content: .string(text), extra: JSONObject([("tool_call_id", .string(callID))])))
+                OpenAIMessage(
+                    role: "tool", content: .string(text), extra: JSONObject([("tool_call_id", .string(callID))])))
         case "reasoning":
             break  // a model's own reasoning from an earlier turn: chat providers take none back
         default:
@@ -198,7 +203,8 @@ public struct OpenAIResponsesRequest: Sendable, Hashable {
             return ["type": "text", "text": part["text"] ?? ""]
         case "input_image"?:
             guard let url = part["image_url"]?.stringValue else {
-                throw OpenAIRequestError("\(param): input_image needs image_url (file_id is not supported)", param: param)
+                throw OpenAIRequestError(
+                    "\(param): input_image needs image_url (file_id is not supported)", param: param)
             }
             var image = JSONObject([("url", .string(url))])
             if let detail = part["detail"], !detail.isNull { image["detail"] = detail }

@@ -44,13 +44,15 @@ enum ComputeColumns {
     /// Inserts `rows` price-history rows.
     static func historyInsertSQL(rows: Int) -> String {
         rows == SQLiteConnection.insertBatchRows
-            ? historyInsertBatch : SQLiteConnection.insertSQL(table: "compute_price_history", columns: historyNames, rows: rows)
+            ? historyInsertBatch
+            : SQLiteConnection.insertSQL(table: "compute_price_history", columns: historyNames, rows: rows)
     }
 
     /// `",eu-residency,gdpr,"`: the offer's compliance tags as stored (computed once per offer:
     /// deriving them builds a set).
     static func tagText(_ offer: ComputeOffer) -> String {
-        "," + offer.region.complianceTags.map(\.rawValue).joined(separator: ",") + (offer.region.complianceTags.isEmpty ? "" : ",")
+        "," + offer.region.complianceTags.map(\.rawValue).joined(separator: ",")
+            + (offer.region.complianceTags.isEmpty ? "" : ",")
     }
 
     /// A digest of every stored field of `offer` (stable across processes); `tags` is
@@ -86,7 +88,8 @@ enum ComputeColumns {
 
     /// Appends `offer` of `source` to `rows` as the parameters of ``insertSQL(rows:)``.
     static func encode(
-        _ pointer: UnsafePointer<ComputeOffer>, source: String, digest: Int64, tags: String, into rows: inout EncodedRows
+        _ pointer: UnsafePointer<ComputeOffer>, source: String, digest: Int64, tags: String,
+        into rows: inout EncodedRows
     ) {
         rows.text(source)
         rows.text(pointer.pointee.provider)
@@ -118,11 +121,14 @@ enum ComputeColumns {
         let source = s.text(0)
         let kindText = s.text(2)
         guard let kind = ComputeOfferKind(rawValue: kindText) else {
-            throw StoreError(.malformedRow, "compute_offers.offer_kind holds \"\(kindText)\", which this version does not know")
+            throw StoreError(
+                .malformedRow, "compute_offers.offer_kind holds \"\(kindText)\", which this version does not know")
         }
         let pricingText = s.text(15)
         guard let pricing = ComputePricingModel(rawValue: pricingText) else {
-            throw StoreError(.malformedRow, "compute_offers.pricing_model holds \"\(pricingText)\", which this version does not know")
+            throw StoreError(
+                .malformedRow, "compute_offers.pricing_model holds \"\(pricingText)\", which this version does not know"
+            )
         }
         let countries = OfferColumns.decodeList(s.text(13))
         var region = RegionRecord(region: Region(rawValue: s.text(12)) ?? .unknown, countries: countries)
@@ -130,7 +136,8 @@ enum ComputeColumns {
         let offer = ComputeOffer(
             provider: s.text(1), kind: kind, offerID: s.text(3), instanceType: s.text(4), gpuModel: s.text(5),
             gpuModelRaw: s.text(6), gpuCount: Int(s.int64(7)), gpuMemoryGiB: s.optionalInt(8), vcpus: s.optionalInt(9),
-            ramMiB: s.optionalInt(10), location: s.text(11), region: region, pricingModel: pricing, currency: s.text(16),
+            ramMiB: s.optionalInt(10), location: s.text(11), region: region, pricingModel: pricing,
+            currency: s.text(16),
             pricePerHour: s.optionalInt64(17), availability: ComputeAvailability(rawValue: s.text(19)) ?? .unknown)
         return ComputeMarketOffer(
             source: source, offer: offer, pricePerGPUHour: s.optionalInt64(18), refreshedAt: refreshedAt[source] ?? 0)

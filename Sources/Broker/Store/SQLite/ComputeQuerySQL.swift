@@ -60,7 +60,8 @@ struct ComputeQuerySQL {
         if !query.includeStale {
             let stale = sources.filter { ($0.refreshedAt ?? 0) < query.staleBeforeMs(for: $0.key) }.map(\.key).sorted()
             if !stale.isEmpty {
-                conditions.append("source NOT IN (\(Array(repeating: "?", count: stale.count).joined(separator: ", ")))")
+                conditions.append(
+                    "source NOT IN (\(Array(repeating: "?", count: stale.count).joined(separator: ", ")))")
                 arguments += stale.map { .text($0) }
             }
         }
@@ -73,11 +74,14 @@ struct ComputeQuerySQL {
             var where_ = conditions + ["currency = ?"]
             var args = arguments + [.text(currency)]
             if let cap = query.maxHourly {
-                guard let limit = Self.cap(cap, in: currency, target: query.currency, converter: converter) else { continue }
+                guard let limit = Self.cap(cap, in: currency, target: query.currency, converter: converter) else {
+                    continue
+                }
                 where_.append("price_pico <= ?")
                 args.append(.integer(limit))
             }
-            var sql = "SELECT \(ComputeColumns.selectList) FROM compute_offers WHERE " + where_.joined(separator: " AND ")
+            var sql =
+                "SELECT \(ComputeColumns.selectList) FROM compute_offers WHERE " + where_.joined(separator: " AND ")
             switch query.sort {
             case .price: sql += " ORDER BY price_sort, id"
             case .pricePerGPU: sql += " ORDER BY per_gpu_sort, id"
@@ -99,7 +103,9 @@ struct ComputeQuerySQL {
         guard let converter, var limit = converter.convert(cap, from: target, to: currency) else { return nil }
         // The conversion rounds: step to the exact boundary.
         while limit > 0, let back = converter.convert(limit, from: currency, to: target), back > cap { limit -= 1 }
-        while limit < Int64.max, let back = converter.convert(limit + 1, from: currency, to: target), back <= cap { limit += 1 }
+        while limit < Int64.max, let back = converter.convert(limit + 1, from: currency, to: target), back <= cap {
+            limit += 1
+        }
         return limit
     }
 }

@@ -17,7 +17,8 @@ struct MarketQuerySQL {
         var arguments: [SQLiteValue] = []
 
         if !query.providers.isEmpty {
-            conditions.append("provider IN (\(Array(repeating: "?", count: query.providers.count).joined(separator: ", ")))")
+            conditions.append(
+                "provider IN (\(Array(repeating: "?", count: query.providers.count).joined(separator: ", ")))")
             arguments += query.providers.map { .text($0) }
         }
         if let servedBy = query.servedBy {
@@ -81,7 +82,8 @@ struct MarketQuerySQL {
         if !query.includeStale {
             let stale = refreshedAt.filter { $0.value < query.staleBeforeMs(for: $0.key) }.keys.sorted()
             if !stale.isEmpty {
-                conditions.append("provider NOT IN (\(Array(repeating: "?", count: stale.count).joined(separator: ", ")))")
+                conditions.append(
+                    "provider NOT IN (\(Array(repeating: "?", count: stale.count).joined(separator: ", ")))")
                 arguments += stale.map { .text($0) }
             }
         }

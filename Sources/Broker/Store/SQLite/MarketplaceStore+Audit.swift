@@ -13,7 +13,10 @@ extension MarketplaceStore {
                 let chunk = Array(ids[start..<min(ids.count, start + 500)])
                 start += chunk.count
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-                out += try db.rows("SELECT \(OfferColumns.selectList) FROM offers WHERE hf_id IN (\(marks)) ORDER BY id", chunk.map { .text($0) }) { row in
+                out += try db.rows(
+                    "SELECT \(OfferColumns.selectList) FROM offers WHERE hf_id IN (\(marks)) ORDER BY id",
+                    chunk.map { .text($0) }
+                ) { row in
                     var offer = try OfferColumns.read(row)
                     offer.refreshedAt = refreshed[offer.provider] ?? offer.refreshedAt
                     return offer
@@ -33,6 +36,7 @@ extension MarketplaceStore {
         guard !ids.isEmpty else { return [] }
         let peers = try self.offers(hfIDs: ids)
         let rates = peers.contains { !$0.price.isUSD } ? try readExchangeRates() : nil
-        return PriceAudit.disputed(PriceAudit.disagreements(peers, rates: rates, toleranceBasisPoints: toleranceBasisPoints))
+        return PriceAudit.disputed(
+            PriceAudit.disagreements(peers, rates: rates, toleranceBasisPoints: toleranceBasisPoints))
     }
 }

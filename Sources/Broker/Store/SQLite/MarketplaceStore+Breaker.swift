@@ -1,6 +1,8 @@
 extension MarketplaceStore {
     /// The latest `limit` attempts of one offer, newest first.
-    public func recentAttempts(provider: String, servedBy: String, model: String, limit: Int) throws -> [(ok: Bool, at: Int64)] {
+    public func recentAttempts(provider: String, servedBy: String, model: String, limit: Int) throws -> [(
+        ok: Bool, at: Int64
+    )] {
         try readRecentAttempts(OfferKey(provider: provider, servedBy: servedBy, model: model), limit: limit)
     }
 

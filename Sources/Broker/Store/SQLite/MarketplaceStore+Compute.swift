@@ -15,7 +15,8 @@ extension MarketplaceStore {
             try db.inTransaction(.immediate) {
                 var old: [String: (id: Int64, hash: Int64, currency: String, price: Int64?)] = [:]
                 for row in try db.rows(
-                    "SELECT offer_id, id, row_hash, currency, price_pico FROM compute_offers WHERE source = ?", [.text(source)],
+                    "SELECT offer_id, id, row_hash, currency, price_pico FROM compute_offers WHERE source = ?",
+                    [.text(source)],
                     { ($0.text(0), $0.int64(1), $0.int64(2), $0.text(3), $0.optionalInt64(4)) })
                 {
                     old[row.0] = (row.1, row.2, row.3, row.4)
@@ -64,7 +65,11 @@ extension MarketplaceStore {
                             }
                         }
                         if previous.price != offer.pointee.pricePerHour || previous.currency != offer.pointee.currency {
-                            changes.append((offer.pointee.offerID, offer.pointee.currency, previous.price, offer.pointee.pricePerHour))
+                            changes.append(
+                                (
+                                    offer.pointee.offerID, offer.pointee.currency, previous.price,
+                                    offer.pointee.pricePerHour
+                                ))
                         }
                     }
                 }
@@ -83,7 +88,8 @@ extension MarketplaceStore {
                         var row = EncodedRows(columns: ComputeColumns.writtenNames.count + 1, rowCapacity: 1)
                         for (index, id) in updates {
                             row.removeAll()
-                            ComputeColumns.encode(base + index, source: source, digest: digests[index], tags: tags[index], into: &row)
+                            ComputeColumns.encode(
+                                base + index, source: source, digest: digests[index], tags: tags[index], into: &row)
                             row.integer(id)
                             try row.execute(rows: 0, count: 1, statement: update)
                         }
@@ -115,17 +121,21 @@ extension MarketplaceStore {
                         return (x.pointee.pricePerHour ?? Int64.max) < (y.pointee.pricePerHour ?? Int64.max)
                     }
                     try db.insertPipelined(
-                        count: order.count, columns: ComputeColumns.writtenNames.count, sql: ComputeColumns.insertSQL(rows:)
+                        count: order.count, columns: ComputeColumns.writtenNames.count,
+                        sql: ComputeColumns.insertSQL(rows:)
                     ) { [digests, tags] range, encoded in
                         for index in order[range] {
-                            ComputeColumns.encode(first + index, source: source, digest: digests[index], tags: tags[index], into: &encoded)
+                            ComputeColumns.encode(
+                                first + index, source: source, digest: digests[index], tags: tags[index], into: &encoded
+                            )
                         }
                     }
                 }
                 // One multi-row INSERT per 32 changes: a catalog whose every price moved writes
                 // as many history rows as offers.
                 try db.insertPipelined(
-                    count: changes.count, columns: ComputeColumns.historyNames.count, sql: ComputeColumns.historyInsertSQL(rows:)
+                    count: changes.count, columns: ComputeColumns.historyNames.count,
+                    sql: ComputeColumns.historyInsertSQL(rows:)
                 ) { [changes] range, encoded in
                     for change in changes[range] {
                         encoded.text(source)
@@ -142,8 +152,11 @@ extension MarketplaceStore {
                     ON CONFLICT(key) DO UPDATE SET offers = excluded.offers, version = excluded.version,
                         currencies = excluded.currencies, replaced_at = excluded.replaced_at
                     """,
-                    [.text(source), .int(seen.count), .text(version), .text("," + currencies.sorted().joined(separator: ",") + ","),
-                     .integer(nowMs)])
+                    [
+                        .text(source), .int(seen.count), .text(version),
+                        .text("," + currencies.sorted().joined(separator: ",") + ","),
+                        .integer(nowMs),
+                    ])
                 return ComputeReplaceOutcome(
                     previousOffers: old.count, offers: seen.count, priceChanges: changes.count, appeared: inserts.count,
                     removed: removed, inserted: inserts.count, rewritten: updates.count + priceUpdates.count)
@@ -160,19 +173,25 @@ extension MarketplaceStore {
 
     /// The catalog version stored for `source`, if any.
     public func computeCatalogVersion(source: String) throws -> String? {
-        try db.firstRow("SELECT version FROM compute_sources WHERE key = ?", [.text(source)]) { $0.optionalText(0) } ?? nil
+        try db.firstRow("SELECT version FROM compute_sources WHERE key = ?", [.text(source)]) { $0.optionalText(0) }
+            ?? nil
     }
 
     /// The number of stored compute offers of `source`.
     public func computeOfferCount(source: String) throws -> Int {
-        Int(try db.firstRow("SELECT count(*) FROM compute_offers WHERE source = ?", [.text(source)]) { $0.int64(0) } ?? 0)
+        Int(
+            try db.firstRow("SELECT count(*) FROM compute_offers WHERE source = ?", [.text(source)]) { $0.int64(0) }
+                ?? 0)
     }
 
     /// The recorded price changes of one compute offer, oldest first: (at, currency, old, new).
-    public func computePriceHistory(source: String, offerID: String) throws -> [(at: Int64, currency: String, old: Int64?, new: Int64?)] {
+    public func computePriceHistory(source: String, offerID: String) throws -> [(
+        at: Int64, currency: String, old: Int64?, new: Int64?
+    )] {
         try db.rows(
             "SELECT at, currency, old_price_pico, new_price_pico FROM compute_price_history WHERE source = ? AND offer_id = ? ORDER BY at, id",
-            [.text(source), .text(offerID)]) { ($0.int64(0), $0.text(1), $0.optionalInt64(2), $0.optionalInt64(3)) }
+            [.text(source), .text(offerID)]
+        ) { ($0.int64(0), $0.text(1), $0.optionalInt64(2), $0.optionalInt64(3)) }
     }
 
     /// The compute offers matching `query`, from one snapshot: filtered in SQL, one ordered
@@ -195,8 +214,11 @@ extension MarketplaceStore {
     /// check an index is used.
     public func computeQueryPlan(_ query: ComputeQuery) throws -> [String] {
         let built = ComputeQuerySQL(
-            query, sources: try computeSources(), converter: try readExchangeRates().map(CurrencyConverter.init(rates:)))
-        return try built.parts.flatMap { part in try db.rows("EXPLAIN QUERY PLAN " + part.sql, part.arguments) { $0.text(3) } }
+            query, sources: try computeSources(), converter: try readExchangeRates().map(CurrencyConverter.init(rates:))
+        )
+        return try built.parts.flatMap { part in
+            try db.rows("EXPLAIN QUERY PLAN " + part.sql, part.arguments) { $0.text(3) }
+        }
     }
 
     func computeSources() throws -> [ComputeSourceState] {
@@ -209,17 +231,25 @@ extension MarketplaceStore {
 
     static func validate(_ pointer: UnsafePointer<ComputeOffer>, index: Int, source: String) throws {
         guard !pointer.pointee.offerID.isEmpty, !pointer.pointee.provider.isEmpty else {
-            throw StoreError(.invalidOffer, "compute offers[\(index)] of \"\(source)\" has an empty offer id or provider")
+            throw StoreError(
+                .invalidOffer, "compute offers[\(index)] of \"\(source)\" has an empty offer id or provider")
         }
         guard pointer.pointee.gpuCount > 0 else {
-            throw StoreError(.invalidOffer, "compute offers[\(index)] (\(pointer.pointee.offerID)) of \"\(source)\" has no GPU")
+            throw StoreError(
+                .invalidOffer, "compute offers[\(index)] (\(pointer.pointee.offerID)) of \"\(source)\" has no GPU")
         }
         if let price = pointer.pointee.pricePerHour, price < 0 {
-            throw StoreError(.invalidOffer, "compute offers[\(index)] (\(pointer.pointee.offerID)) of \"\(source)\" has a negative price; use unknown")
+            throw StoreError(
+                .invalidOffer,
+                "compute offers[\(index)] (\(pointer.pointee.offerID)) of \"\(source)\" has a negative price; use unknown"
+            )
         }
         let currency = pointer.pointee.currency.utf8
         guard currency.count == 3, currency.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else {
-            throw StoreError(.invalidOffer, "compute offers[\(index)] (\(pointer.pointee.offerID)) of \"\(source)\" has currency \"\(pointer.pointee.currency)\", not an ISO 4217 code")
+            throw StoreError(
+                .invalidOffer,
+                "compute offers[\(index)] (\(pointer.pointee.offerID)) of \"\(source)\" has currency \"\(pointer.pointee.currency)\", not an ISO 4217 code"
+            )
         }
     }
 }

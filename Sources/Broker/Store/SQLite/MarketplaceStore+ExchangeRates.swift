@@ -5,7 +5,8 @@ extension MarketplaceStore {
     /// the stored rates are for a later day.
     public func storeExchangeRates(_ rates: ExchangeRates, nowMs: Int64) throws {
         try db.inTransaction(.immediate) {
-            if let stored = try db.firstRow("SELECT max(date) FROM exchange_rates WHERE base = 'EUR'", [], { $0.optionalText(0) }),
+            if let stored = try db.firstRow(
+                "SELECT max(date) FROM exchange_rates WHERE base = 'EUR'", [], { $0.optionalText(0) }),
                 let date = stored, date > rates.date
             {
                 return
@@ -30,6 +31,7 @@ extension MarketplaceStore {
         }
         guard let first = rows.first else { return nil }
         return ExchangeRates(
-            date: first.2, perEuro: Dictionary(rows.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a }), source: first.3)
+            date: first.2, perEuro: Dictionary(rows.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a }),
+            source: first.3)
     }
 }

@@ -15,7 +15,8 @@ extension MarketplaceStore {
         ).rows([.int(max(1, recent))]) { s in
             let key = OfferKey(provider: s.text(0), servedBy: s.text(1), model: s.text(2))
             attempts[key, default: []].append(
-                MeasuredAttempt(latencyMs: s.int64(3), firstTokenMs: s.optionalInt64(4), outputTokens: s.optionalInt64(5)))
+                MeasuredAttempt(
+                    latencyMs: s.int64(3), firstTokenMs: s.optionalInt64(4), outputTokens: s.optionalInt64(5)))
         }
         return attempts.compactMapValues(MeasuredLatency.init(attempts:))
     }

@@ -30,7 +30,9 @@ extension MarketplaceStore {
                     try db.run(
                         "INSERT INTO providers (key, offers, replaced_at) VALUES (?, 0, ?) ON CONFLICT(key) DO NOTHING",
                         [.text(provider), .integer(nowMs)])
-                    guard let base = buffer.baseAddress else { return try clear(provider: provider, old: old, nowMs: nowMs) }
+                    guard let base = buffer.baseAddress else {
+                        return try clear(provider: provider, old: old, nowMs: nowMs)
+                    }
                     return try replace(provider: provider, old: old, offers: buffer, base: base, nowMs: nowMs)
                 }
             }
@@ -41,7 +43,8 @@ extension MarketplaceStore {
     private func clear(provider: String, old: StoredOffers, nowMs: Int64) throws -> ReplaceOutcome {
         try db.run(PriceHistoryColumns.writeAppearances(where: "provider = ?"), [.text(provider)])
         try db.run("DELETE FROM offers WHERE provider = ?", [.text(provider)])
-        try db.run("UPDATE providers SET offers = 0, replaced_at = ? WHERE key = ?", [.integer(nowMs), .text(provider)])
+        try db.run(
+            "UPDATE providers SET offers = 0, replaced_at = ? WHERE key = ?", [.integer(nowMs), .text(provider)])
         return ReplaceOutcome(
             provider: provider, previousOffers: old.count, offers: 0, appeared: 0, priceChanges: 0,
             removed: old.endpointCount, inserted: 0, rewritten: 0, deleted: old.count)
@@ -57,12 +60,14 @@ extension MarketplaceStore {
     }
 
     private func replace(
-        provider: String, old: StoredOffers, offers: UnsafeBufferPointer<Offer>, base: UnsafePointer<Offer>, nowMs: Int64
+        provider: String, old: StoredOffers, offers: UnsafeBufferPointer<Offer>, base: UnsafePointer<Offer>,
+        nowMs: Int64
     ) throws -> ReplaceOutcome {
         // A mostly new catalog is inserted almost whole: put all of it in insert order on
         // another thread while this one makes the first pass, then keep the new ones.
         nonisolated(unsafe) let shared = offers
-        let presorted = old.count < offers.count / 2 && offers.count >= 4_096
+        let presorted =
+            old.count < offers.count / 2 && offers.count >= 4_096
             ? BackgroundWork { OfferInsertOrder.sorted(Array(shared.indices), of: shared) }
             : nil
         // It reads the offers: it must be done before this returns, even by a throw.
@@ -223,7 +228,9 @@ extension MarketplaceStore {
 
     /// The number of stored offers of every provider that has any, by registry key.
     public func offerCounts() throws -> [String: Int] {
-        let rows = try db.rows("SELECT provider, count(*) FROM offers GROUP BY provider") { ($0.text(0), Int($0.int64(1))) }
+        let rows = try db.rows("SELECT provider, count(*) FROM offers GROUP BY provider") {
+            ($0.text(0), Int($0.int64(1)))
+        }
         return Dictionary(rows, uniquingKeysWith: { a, _ in a })
     }
 
@@ -245,7 +252,8 @@ extension MarketplaceStore {
     static func validate(_ offer: UnsafePointer<Offer>, index: Int, provider: String) throws {
         guard offer.pointee.provider == provider else {
             throw StoreError(
-                .invalidOffer, "offers[\(index)] belongs to provider \"\(offer.pointee.provider)\", not \"\(provider)\"")
+                .invalidOffer, "offers[\(index)] belongs to provider \"\(offer.pointee.provider)\", not \"\(provider)\""
+            )
         }
         guard !offer.pointee.model.isEmpty, !offer.pointee.servedBy.isEmpty else {
             throw StoreError(.invalidOffer, "offers[\(index)] of \"\(provider)\" has an empty model or served_by")

@@ -25,7 +25,9 @@ extension MarketplaceStore {
     /// compares prices in USD (read in the caller's transaction).
     func marketQuerySQL(_ query: MarketQuery, refreshedAt: [String: Int64]) throws -> MarketQuerySQL {
         guard query.comparesInUSD else { return MarketQuerySQL(query, refreshedAt: refreshedAt) }
-        let foreign = try db.rows("SELECT DISTINCT currency FROM offers WHERE currency <> 'USD' ORDER BY currency") { $0.text(0) }
+        let foreign = try db.rows("SELECT DISTINCT currency FROM offers WHERE currency <> 'USD' ORDER BY currency") {
+            $0.text(0)
+        }
         guard !foreign.isEmpty else { return MarketQuerySQL(query, refreshedAt: refreshedAt) }
         return MarketQuerySQL(query, refreshedAt: refreshedAt, foreign: foreign, rates: try readExchangeRates())
     }

@@ -34,7 +34,8 @@ extension MarketplaceStore {
     private static func readRefresh(_ s: Statement) throws -> RefreshRun {
         let statusText = s.text(1)
         guard let status = RefreshStatus(rawValue: statusText) else {
-            throw StoreError(.malformedRow, "refresh_runs.status holds \"\(statusText)\", which this version does not know")
+            throw StoreError(
+                .malformedRow, "refresh_runs.status holds \"\(statusText)\", which this version does not know")
         }
         return RefreshRun(
             provider: s.text(0), status: status, models: Int(s.int64(2)), offers: Int(s.int64(3)),

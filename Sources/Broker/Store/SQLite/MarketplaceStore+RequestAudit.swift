@@ -14,9 +14,12 @@ extension MarketplaceStore {
             """, [.integer(sinceMs)]
         ) { s in
             var record = UsageRecord(
-                requestID: s.text(0), attempt: Int(s.int64(1)), at: s.int64(2), provider: s.text(3), servedBy: s.text(4),
-                model: s.text(5), task: ModelTask(s.text(6)), inputTokens: s.optionalInt64(7), outputTokens: s.optionalInt64(8),
-                costPicoUSD: s.optionalInt64(9), latencyMs: s.int64(10), outcome: s.text(11), httpStatus: s.optionalInt(12),
+                requestID: s.text(0), attempt: Int(s.int64(1)), at: s.int64(2), provider: s.text(3),
+                servedBy: s.text(4),
+                model: s.text(5), task: ModelTask(s.text(6)), inputTokens: s.optionalInt64(7),
+                outputTokens: s.optionalInt64(8),
+                costPicoUSD: s.optionalInt64(9), latencyMs: s.int64(10), outcome: s.text(11),
+                httpStatus: s.optionalInt(12),
                 upstream: s.optionalText(13))
             record.currency = s.text(14)
             record.costPico = s.optionalInt64(15)

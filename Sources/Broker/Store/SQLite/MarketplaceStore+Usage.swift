@@ -46,7 +46,8 @@ extension MarketplaceStore {
             """, [.integer(sinceMs)]
         ) { s in
             SavingsRow(
-                key: s.text(0), requests: Int(s.int64(1)), paidPicoUSD: s.int64(2), cheapestPicoUSD: s.int64(3), unknown: Int(s.int64(4)))
+                key: s.text(0), requests: Int(s.int64(1)), paidPicoUSD: s.int64(2), cheapestPicoUSD: s.int64(3),
+                unknown: Int(s.int64(4)))
         }
     }
 
@@ -85,7 +86,8 @@ extension MarketplaceStore {
             var row = UsageRow(
                 key: s.text(0), requests: Int(s.int64(1)), attempts: Int(s.int64(2)), errors: Int(s.int64(3)),
                 inputTokens: s.int64(4), outputTokens: s.int64(5), costPicoUSD: s.optionalInt64(6), currency: s.text(7),
-                costPico: s.optionalInt64(8), priceBases: (s.optionalText(9) ?? "").split(separator: ",").map(String.init).sorted())
+                costPico: s.optionalInt64(8),
+                priceBases: (s.optionalText(9) ?? "").split(separator: ",").map(String.init).sorted())
             row.subkey = second == nil ? nil : s.text(10)
             row.unknownOutcomes = Int(s.int64(11))
             return row
@@ -108,7 +110,9 @@ extension MarketplaceStore {
             WHERE provider = ? AND served_by = ? AND model = ? AND outcome = 'ok'
             ORDER BY at DESC, id DESC LIMIT ?
             """, [.text(key.provider), .text(key.servedBy), .text(key.model), .int(max(1, recent))]
-        ) { s in MeasuredAttempt(latencyMs: s.int64(0), firstTokenMs: s.optionalInt64(1), outputTokens: s.optionalInt64(2)) }
+        ) { s in
+            MeasuredAttempt(latencyMs: s.int64(0), firstTokenMs: s.optionalInt64(1), outputTokens: s.optionalInt64(2))
+        }
         return MeasuredLatency(attempts: rows)
     }
 

@@ -46,7 +46,9 @@ public struct Migrator: Sendable {
         var applied: [String] = []
         for migration in migrations {
             let didApply = try db.inTransaction(.immediate) { () throws -> Bool in
-                let done = try db.firstRow("SELECT 1 FROM schema_migrations WHERE name = ?", [.text(migration.name)]) { _ in true }
+                let done = try db.firstRow("SELECT 1 FROM schema_migrations WHERE name = ?", [.text(migration.name)]) {
+                    _ in true
+                }
                 guard done == nil else { return false }
                 try migration.apply(db)
                 try db.run(

@@ -5,7 +5,8 @@ enum PriceHistoryColumns {
     /// The columns an insert lists, in bind order.
     static let names = [
         "provider", "served_by", "model", "at", "billing", "appeared",
-        "old_input_pico", "old_output_pico", "old_unit_pico", "new_input_pico", "new_output_pico", "new_unit_pico", "currency",
+        "old_input_pico", "old_output_pico", "old_unit_pico", "new_input_pico", "new_output_pico", "new_unit_pico",
+        "currency",
     ]
 
     /// Inserts `rows` changes: row `r`'s parameters start after `r` × ``names``.count.
@@ -60,7 +61,8 @@ enum PriceHistoryColumns {
     static func read(_ s: Statement) throws -> PriceChange {
         let billingText = s.text(4)
         guard let billing = Billing(rawValue: billingText) else {
-            throw StoreError(.malformedRow, "price_history.billing holds \"\(billingText)\", which this version does not know")
+            throw StoreError(
+                .malformedRow, "price_history.billing holds \"\(billingText)\", which this version does not know")
         }
         let appeared = s.int64(5) != 0
         func old(_ column: Int32) -> PriceValue? {

@@ -30,7 +30,8 @@ extension SQLiteConnection {
     /// - Returns: the rows inserted (fewer than `count` when `INSERT OR IGNORE` skipped some).
     @discardableResult
     func insertPipelined(
-        count: Int, columns: Int, sql: (Int) -> String, encode: @escaping @Sendable (Range<Int>, inout EncodedRows) -> Void
+        count: Int, columns: Int, sql: (Int) -> String,
+        encode: @escaping @Sendable (Range<Int>, inout EncodedRows) -> Void
     ) throws -> Int {
         guard count > 0 else { return 0 }
         let chunk = Self.insertChunkRows

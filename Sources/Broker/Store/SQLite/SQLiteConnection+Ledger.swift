@@ -6,11 +6,14 @@ extension SQLiteConnection {
     /// checkpoint, and its owner checkpoints (``checkpointPassively()``, from another
     /// connection) when it suits. `size` must outlive the connection's commits.
     func reportWALSize(to size: LedgerLogSize) {
-        sqlite3_wal_hook(handle, { context, _, _, pages in
-            guard let context else { return SQLITE_OK }
-            Unmanaged<LedgerLogSize>.fromOpaque(context).takeUnretainedValue().pages.store(Int(pages), ordering: .relaxed)
-            return SQLITE_OK
-        }, Unmanaged.passUnretained(size).toOpaque())
+        sqlite3_wal_hook(
+            handle,
+            { context, _, _, pages in
+                guard let context else { return SQLITE_OK }
+                Unmanaged<LedgerLogSize>.fromOpaque(context).takeUnretainedValue().pages.store(
+                    Int(pages), ordering: .relaxed)
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(size).toOpaque())
     }
 
     /// Sets how long a write waits for another connection's lock before failing with `SQLITE_BUSY`.
@@ -27,7 +30,9 @@ extension SQLiteConnection {
 
 extension SQLiteConnection: LedgerConnection {
     /// Writes the ledger rows and key charges in one `BEGIN IMMEDIATE` transaction.
-    public func writeLedger(_ records: [UsageRecord], charges: [String: Int64], nowMs: Int64, busyTimeoutMs: Int32) throws {
+    public func writeLedger(_ records: [UsageRecord], charges: [String: Int64], nowMs: Int64, busyTimeoutMs: Int32)
+        throws
+    {
         setBusyTimeout(milliseconds: busyTimeoutMs)
         try inTransaction(.immediate) {
             try addKeySpendingRows(charges, nowMs: nowMs)

@@ -137,7 +137,8 @@ public final class SQLiteConnection {
     }
 
     /// The first row of `sql`, mapped by `row`, or `nil` when there is none.
-    public func firstRow<T>(_ sql: String, _ arguments: [SQLiteValue] = [], _ row: (Statement) throws -> T) throws -> T? {
+    public func firstRow<T>(_ sql: String, _ arguments: [SQLiteValue] = [], _ row: (Statement) throws -> T) throws -> T?
+    {
         let statement = try cachedStatement(sql)
         try statement.bind(arguments)
         defer { statement.reset() }

@@ -147,7 +147,9 @@ public final class Statement {
     /// Calls `body` with column `index`'s UTF-8 bytes in place (empty for NULL), without
     /// making a string; the bytes are valid only inside `body`.
     func withTextBytes<R>(_ index: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        guard let bytes = sqlite3_column_text(handle, index) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        guard let bytes = sqlite3_column_text(handle, index) else {
+            return try body(UnsafeRawBufferPointer(start: nil, count: 0))
+        }
         return try body(UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index))))
     }
 }

@@ -49,7 +49,8 @@ struct StoredOffers {
                     id: statement.int64(0), content: statement.optionalInt64(4), endpoint: endpoint,
                     price: StoredPrice(
                         billing: statement.text(5), input: statement.optionalInt64(6),
-                        output: statement.optionalInt64(7), unit: statement.optionalInt64(8), currency: statement.text(10)),
+                        output: statement.optionalInt64(7), unit: statement.optionalInt64(8),
+                        currency: statement.text(10)),
                     appearedAt: statement.optionalInt64(9)))
             identities.append(f.value)
         }
