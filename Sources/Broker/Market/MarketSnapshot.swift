@@ -26,3 +26,23 @@ public struct MarketSnapshot: Sendable {
         self.rates = rates
     }
 }
+
+extension MarketSnapshot {
+    /// The snapshot of `offers`, each offer's figures and latest attempts read once by the
+    /// backend's readers (inside the caller's one read transaction), and the rates read when
+    /// an offer is priced in another currency than USD.
+    static func reading(
+        _ offers: [Offer], measured: (OfferKey) throws -> MeasuredLatency?,
+        attempts: (OfferKey) throws -> [(ok: Bool, at: Int64)], rates: () throws -> ExchangeRates?
+    ) throws -> MarketSnapshot {
+        var snapshot = MarketSnapshot(offers: offers)
+        for offer in offers {
+            let key = OfferKey(offer)
+            guard snapshot.recentAttempts[key] == nil else { continue }
+            snapshot.measured[key] = try measured(key)
+            snapshot.recentAttempts[key] = try attempts(key)
+        }
+        if offers.contains(where: { !$0.price.isUSD }) { snapshot.rates = try rates() }
+        return snapshot
+    }
+}

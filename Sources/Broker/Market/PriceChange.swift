@@ -50,3 +50,26 @@ public struct PriceChange: Sendable, Hashable {
     /// Whether this records the offer's first price rather than a change.
     public var appeared: Bool { oldInput == nil && oldOutput == nil && oldUnit == nil }
 }
+
+extension PriceChange {
+    /// Two lists of changes, each in time order, as one in time order: `written` ones first on a
+    /// tie (an offer's recorded changes before the appearances still pending, as every backend
+    /// reads them).
+    static func merged(_ written: [PriceChange], _ pending: [PriceChange]) -> [PriceChange] {
+        guard !pending.isEmpty else { return written }
+        var merged: [PriceChange] = []
+        merged.reserveCapacity(written.count + pending.count)
+        var w = 0
+        var p = 0
+        while w < written.count || p < pending.count {
+            if p == pending.count || (w < written.count && written[w].at <= pending[p].at) {
+                merged.append(written[w])
+                w += 1
+            } else {
+                merged.append(pending[p])
+                p += 1
+            }
+        }
+        return merged
+    }
+}

@@ -10,16 +10,9 @@ extension PostgresMarketStore {
     /// Routing's read of a market, in one snapshot (see ``MarketplaceStore/marketSnapshot(_:attemptWindow:recent:)``).
     public func marketSnapshot(_ query: MarketQuery, attemptWindow: Int, recent: Int) throws -> MarketSnapshot {
         try read {
-            let offers = try readOffers(query)
-            var snapshot = MarketSnapshot(offers: offers)
-            for offer in offers {
-                let key = OfferKey(offer)
-                guard snapshot.recentAttempts[key] == nil else { continue }
-                snapshot.measured[key] = try readMeasuredLatency(key, recent: recent)
-                snapshot.recentAttempts[key] = try readRecentAttempts(key, limit: attemptWindow)
-            }
-            if offers.contains(where: { !$0.price.isUSD }) { snapshot.rates = try readExchangeRates() }
-            return snapshot
+            try MarketSnapshot.reading(
+                try readOffers(query), measured: { try readMeasuredLatency($0, recent: recent) },
+                attempts: { try readRecentAttempts($0, limit: attemptWindow) }, rates: { try readExchangeRates() })
         }
     }
 
@@ -123,20 +116,7 @@ extension PostgresMarketStore {
                     PriceHistoryColumns.pendingAppearances(where: condition) + " ORDER BY appeared_at, id"),
                 arguments, PostgresRowReaders.priceChange)
             guard !pending.isEmpty else { return written }
-            var merged: [PriceChange] = []
-            merged.reserveCapacity(written.count + pending.count)
-            var w = 0
-            var p = 0
-            while w < written.count || p < pending.count {
-                if p == pending.count || (w < written.count && written[w].at <= pending[p].at) {
-                    merged.append(written[w])
-                    w += 1
-                } else {
-                    merged.append(pending[p])
-                    p += 1
-                }
-            }
-            return merged
+            return PriceChange.merged(written, pending)
         }
     }
 

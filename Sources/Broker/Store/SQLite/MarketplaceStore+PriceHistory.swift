@@ -21,20 +21,6 @@ extension MarketplaceStore {
             PriceHistoryColumns.pendingAppearances(where: condition) + " ORDER BY appeared_at, id", arguments,
             PriceHistoryColumns.read)
         guard !pending.isEmpty else { return written }
-        // Both lists are in time order; merge them, written rows first on a tie.
-        var merged: [PriceChange] = []
-        merged.reserveCapacity(written.count + pending.count)
-        var w = 0
-        var p = 0
-        while w < written.count || p < pending.count {
-            if p == pending.count || (w < written.count && written[w].at <= pending[p].at) {
-                merged.append(written[w])
-                w += 1
-            } else {
-                merged.append(pending[p])
-                p += 1
-            }
-        }
-        return merged
+        return PriceChange.merged(written, pending)
     }
 }

@@ -9,16 +9,9 @@ extension MarketplaceStore {
     /// - Throws: the store's error when any of it cannot be read (never an empty market).
     public func marketSnapshot(_ query: MarketQuery, attemptWindow: Int, recent: Int = 100) throws -> MarketSnapshot {
         try db.inTransaction(.deferred) {
-            let offers = try readOffers(query)
-            var snapshot = MarketSnapshot(offers: offers)
-            for offer in offers {
-                let key = OfferKey(offer)
-                guard snapshot.recentAttempts[key] == nil else { continue }
-                snapshot.measured[key] = try readMeasuredLatency(key, recent: recent)
-                snapshot.recentAttempts[key] = try readRecentAttempts(key, limit: attemptWindow)
-            }
-            if offers.contains(where: { !$0.price.isUSD }) { snapshot.rates = try readExchangeRates() }
-            return snapshot
+            try MarketSnapshot.reading(
+                try readOffers(query), measured: { try readMeasuredLatency($0, recent: recent) },
+                attempts: { try readRecentAttempts($0, limit: attemptWindow) }, rates: { try readExchangeRates() })
         }
     }
 }
