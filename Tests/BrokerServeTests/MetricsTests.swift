@@ -1,4 +1,6 @@
 import Adapters
+import Broker
+import BrokerServe
 import Foundation
 import ProviderSimulator
 import Testing
@@ -28,6 +30,35 @@ struct MetricsTests {
         #expect(line.contains("version=\"") && line.hasSuffix("} 1"), "\(line)")
         let (code, _) = try await onOwnThread { server.terminate() }
         #expect(code == 0)
+    }
+
+    @Test(
+        "/metrics gives what the alert rules need: store up by kind, stored offers, each provider's last successful refresh, each key's budget and spending by name"
+    )
+    func gaugesForAlerts() async throws {
+        let secret = "sk-client-gauges-0123456789"
+        let keys = try APIKey.parseList("\(secret);name=team-a;budget_usd=2,sk-client-nobudget-0123456789;name=free")
+        let before = Int64(Date().timeIntervalSince1970)
+        let h = try await ServeHarness(configure: { $0.keys = keys })
+        let ok = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"), key: secret)
+        #expect(ok.status == 200, "\(ok.text)")
+        let cost = try #require(Double(ok.header("x-broker-cost-nano-usd") ?? ""))
+        let text = try await h.send("GET", "/metrics", key: secret).text
+        #expect(sample(text, #"broker_store_up{kind="sqlite"}"#) == 1, "\(text)")
+        var stored = 0
+        for entry in try RegistryLoader().load(path: h.registryPath).enabled {
+            stored += try await h.store.offerCount(provider: entry.key)
+        }
+        #expect(stored > 0)
+        #expect(sample(text, "broker_offers") == Double(stored))
+        let refreshed = try #require(sample(text, #"broker_refresh_last_success_timestamp_seconds{provider="hf"}"#))
+        #expect(refreshed >= Double(before) && refreshed <= Date().timeIntervalSince1970 + 1)
+        #expect(sample(text, #"broker_key_budget_nano_usd{key="team-a"}"#) == 2_000_000_000)
+        #expect(sample(text, #"broker_key_spent_nano_usd{key="team-a"}"#) == cost)
+        // A key without a budget has no budget gauge; no secret appears.
+        #expect(!text.contains(#"key="free""#))
+        #expect(!text.contains("sk-client"))
+        await h.stop()
     }
 
     @Test("/metrics counts requests by route, provider and outcome, latency, tokens, cost, refreshes and open breakers")

@@ -85,4 +85,34 @@ struct PostgresServeTests {
         #expect(try await h.send("GET", "/v1/usage").status == 200)
         await h.stop()
     }
+
+    @Test(
+        "while the PostgreSQL store cannot be read, chat answers from the views the instance holds and /health answers 200 degraded with store_kind postgresql and the error, without the password"
+    )
+    func storeOutageIsDegraded() async throws {
+        let schema = try Schema()
+        let h = try await ServeHarness(configure: { $0.marketCacheTTLMs = 200 }, storeLocation: schema.uri)
+        #expect(try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8")).status == 200)
+        // Stands for a database that no longer answers the broker's reads (not temporary).
+        let admin = try PostgresConnection(uri: schema.base)
+        try admin.execute("ALTER TABLE \(schema.name).offers RENAME TO offers_lost")
+        try admin.execute("ALTER TABLE \(schema.name).refresh_runs RENAME TO refresh_runs_lost")
+        try await Task.sleep(for: .milliseconds(400))
+        let chat = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
+        #expect(chat.status == 200, "\(chat.text)")
+        let health = try await h.send("GET", "/health")
+        #expect(health.status == 200, "\(health.text)")
+        let json = try #require(ServeHarness.json(health) as? [String: Any])
+        #expect(json["status"] as? String == "degraded")
+        #expect(json["store"] as? String == "unreachable")
+        #expect(json["store_kind"] as? String == "postgresql")
+        let error = try #require(json["store_error"] as? String)
+        #expect(error.contains("cannot read the store \(h.store.path)"), "\(error)")
+        let password = try #require(
+            schema.base.split(separator: "@").first?.split(separator: ":").last.map(String.init))
+        #expect(!health.text.contains(password))
+        let metrics = try await h.send("GET", "/metrics")
+        #expect(metrics.text.contains("broker_store_up{kind=\"postgresql\"} 0"), "\(metrics.text)")
+        await h.stop()
+    }
 }

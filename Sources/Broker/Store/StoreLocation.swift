@@ -9,6 +9,11 @@ public enum StoreLocation {
         PostgresURI.isPostgresURI(location)
     }
 
+    /// The backend `location` names, as `/health` and `/metrics` report it: `postgresql` or `sqlite`.
+    public static func kind(_ location: String) -> String {
+        isPostgres(location) ? "postgresql" : "sqlite"
+    }
+
     /// Opens the store at `location` (creating a SQLite file, or migrating a PostgreSQL
     /// database, on first use).
     ///

@@ -137,6 +137,14 @@ final class AccessControl: Sendable {
         return PicoUSD(max(0, budget.value - spent))
     }
 
+    /// Every key with a budget: its name, budget and what it has spent, pico-USD (for `/metrics`).
+    var budgets: [(name: String, budget: Int64, spent: Int64)] {
+        let spent = usage.withLock { table in table.mapValues(\.spent) }
+        return keys.compactMap { key in
+            key.budget.map { (name: key.name, budget: $0.value, spent: spent[key.name] ?? 0) }
+        }
+    }
+
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         var difference = UInt8(a.count == b.count ? 0 : 1)
         for i in 0..<max(a.count, b.count) {

@@ -3,13 +3,15 @@ import HTTPServer
 import ProviderInterface
 
 /// `GET /health`: whether the store answers, each provider's last refresh, the usage ledger's
-/// writes, and `degraded` when any enabled provider has failed twice in a row or the ledger's
-/// last commit failed (503 when the store is unreachable).
+/// writes, and `degraded` when any enabled provider has failed twice in a row, the ledger's
+/// last commit failed or the store cannot be read. Always 200: an instance whose store is away
+/// still routes from the market views it holds, and a load balancer that takes out every
+/// instance on anything but 200 must not take them all out while a shared store is down.
 struct HealthEndpoint: Sendable {
     let context: ServeContext
 
     func handle() async -> ServerResponse {
-        // The store's failure is the answer here (503, and why), not an error to throw.
+        // The store's failure is part of the answer here (degraded, and why), not an error to throw.
         var storeError: String? = nil
         do { _ = try await context.store.lastRefreshes() } catch {
             storeError = context.routing.redactor.redact(
@@ -21,10 +23,11 @@ struct HealthEndpoint: Sendable {
         let failing = status.filter { enabled.contains($0.run.provider) && $0.consecutiveFailures >= 2 }.map(
             \.run.provider)
         let ledger = context.ledger.health
-        let overall = !reachable ? "down" : failing.isEmpty && !ledger.retrying ? "ok" : "degraded"
+        let overall = reachable && failing.isEmpty && !ledger.retrying ? "ok" : "degraded"
         var object = JSONObject([
             ("status", .string(overall)),
             ("store", .string(reachable ? "ok" : "unreachable")),
+            ("store_kind", .string(StoreLocation.kind(context.store.path))),
             ("store_error", storeError.map(JSONValue.string) ?? .null),
             ("degraded_providers", .array(failing.map(JSONValue.string))),
             (
@@ -40,7 +43,7 @@ struct HealthEndpoint: Sendable {
             ("draining", .bool(context.lifecycle.isDraining)),
         ])
         object["refresh_every_ms"] = context.refresh.interval.map { .integer($0) } ?? .null
-        return JSONResponse.make(.object(object), status: reachable ? 200 : 503)
+        return JSONResponse.make(.object(object), status: 200)
     }
 
     /// The usage ledger's writes: failed commits (each retried), what waits, what was given up.

@@ -22,6 +22,8 @@ final class ServeMetrics: Sendable {
         var costPico: [String: Int64] = [:]
         var refreshes: [String: [String: Int]] = [:]
         var attempts: [RequestKey: Int] = [:]
+        /// The end of each provider's last successful refresh on this instance, Unix milliseconds.
+        var lastSuccessMs: [String: Int64] = [:]
 
         /// Adds `other`'s counts to these.
         mutating func merge(_ other: State) {
@@ -35,6 +37,7 @@ final class ServeMetrics: Sendable {
             costPico.merge(other.costPico, uniquingKeysWith: +)
             refreshes.merge(other.refreshes) { $0.merging($1, uniquingKeysWith: +) }
             attempts.merge(other.attempts, uniquingKeysWith: +)
+            lastSuccessMs.merge(other.lastSuccessMs, uniquingKeysWith: max)
         }
     }
 
@@ -81,14 +84,30 @@ final class ServeMetrics: Sendable {
         }
     }
 
-    /// One provider's refresh result.
-    func refresh(provider: String, status: String) {
-        state.withLock { $0.refreshes[provider, default: [:]][status, default: 0] += 1 }
+    /// One provider's refresh result; `endedAtMs` (Unix milliseconds) dates a successful one.
+    func refresh(provider: String, status: String, endedAtMs: Int64? = nil) {
+        state.withLock { s in
+            s.refreshes[provider, default: [:]][status, default: 0] += 1
+            if status == RefreshStatus.ok.rawValue, let endedAtMs {
+                s.lastSuccessMs[provider] = max(s.lastSuccessMs[provider] ?? 0, endedAtMs)
+            }
+        }
+    }
+
+    /// What `/metrics` reads from the store and the key table when it is asked.
+    struct Gauges: Sendable {
+        /// The store's backend (`sqlite`, `postgresql`) and whether it could be read just now.
+        var storeKind: String
+        var storeUp: Bool
+        /// Offers stored for the enabled providers; `nil` when the store could not be read.
+        var offers: Int?
+        /// Each client key with a budget: its name (never the secret), budget and spending, pico-USD.
+        var keyBudgets: [(name: String, budget: Int64, spent: Int64)] = []
     }
 
     /// The exposition text.
     func render(
-        openBreakers: Int, inFlight: Int, offers: Int?, ledger: LedgerHealth,
+        openBreakers: Int, inFlight: Int, gauges: Gauges, ledger: LedgerHealth,
         buildInfo: [(name: String, value: String)] = []
     ) -> String {
         var s = State()
@@ -146,6 +165,12 @@ final class ServeMetrics: Sendable {
             }
         }
         header(
+            "broker_refresh_last_success_timestamp_seconds", "gauge",
+            "When this instance last refreshed each provider's catalog successfully (Unix seconds).")
+        for (provider, ms) in s.lastSuccessMs.sorted(by: { $0.key < $1.key }) {
+            lines.append("broker_refresh_last_success_timestamp_seconds{provider=\"\(esc(provider))\"} \(ms / 1000)")
+        }
+        header(
             "broker_circuit_breakers_open", "gauge", "Offers whose circuit breaker is open (in recently routed models)."
         )
         lines.append("broker_circuit_breakers_open \(openBreakers)")
@@ -170,9 +195,22 @@ final class ServeMetrics: Sendable {
                 "broker_build_info{" + buildInfo.map { "\($0.name)=\"\(esc($0.value))\"" }.joined(separator: ",")
                     + "} 1")
         }
-        if let offers {
-            header("broker_offers", "gauge", "Fresh offers in the marketplace.")
-            lines.append("broker_offers \(offers)")
+        header(
+            "broker_store_up", "gauge", "1 when the store could be read at this scrape, 0 when not; kind: its backend.")
+        lines.append("broker_store_up{kind=\"\(esc(gauges.storeKind))\"} \(gauges.storeUp ? 1 : 0)")
+        header(
+            "broker_offers", "gauge", "Offers stored for the enabled providers (absent while the store cannot be read)."
+        )
+        if let offers = gauges.offers { lines.append("broker_offers \(offers)") }
+        header("broker_key_budget_nano_usd", "gauge", "Each client key's budget_usd in nano-USD, by key name.")
+        for key in gauges.keyBudgets {
+            lines.append("broker_key_budget_nano_usd{key=\"\(esc(key.name))\"} \(PicoUSD(key.budget).roundedNanoUSD)")
+        }
+        header(
+            "broker_key_spent_nano_usd", "gauge",
+            "What each client key with a budget has spent, in nano-USD, as this instance counts it.")
+        for key in gauges.keyBudgets {
+            lines.append("broker_key_spent_nano_usd{key=\"\(esc(key.name))\"} \(PicoUSD(key.spent).roundedNanoUSD)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -122,8 +122,9 @@ public final class BrokerService: Sendable {
         case "/metrics":
             try expect(method, "GET", path)
             let text = context.metrics.render(
-                openBreakers: context.cache.openBreakers.count, inFlight: context.lifecycle.inFlight, offers: nil,
-                ledger: context.ledger.health, buildInfo: context.configuration.buildInfo)
+                openBreakers: context.cache.openBreakers.count, inFlight: context.lifecycle.inFlight,
+                gauges: await metricGauges(), ledger: context.ledger.health,
+                buildInfo: context.configuration.buildInfo)
             return ServerResponse(
                 status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], bytes: Array(text.utf8))
         default:
@@ -133,6 +134,25 @@ public final class BrokerService: Sendable {
             }
             throw APIError.notFound(path)
         }
+    }
+
+    /// What `/metrics` reads at each scrape: whether the store answers, the offers it holds for
+    /// the enabled providers, the keys' budgets. A store that cannot be read is a 0, not an error.
+    private func metricGauges() async -> ServeMetrics.Gauges {
+        var offers: Int? = 0
+        for entry in context.registry.enabled {
+            guard let count = try? await context.store.offerCount(provider: entry.key) else {
+                offers = nil
+                break
+            }
+            offers = offers.map { $0 + count }
+        }
+        // No provider enabled reads nothing: ask the store itself whether it answers.
+        var up = offers != nil
+        if up { up = (try? await context.store.lastRefreshes()) != nil }
+        return ServeMetrics.Gauges(
+            storeKind: StoreLocation.kind(context.store.path), storeUp: up, offers: up ? offers : nil,
+            keyBudgets: context.access.budgets)
     }
 
     private func expect(_ method: String, _ allowed: String, _ path: String) throws(APIError) {

@@ -56,7 +56,11 @@ final class ServeContext: Sendable {
             owner: "serve-\(UInt32.random(in: 0...UInt32.max))")
         self.refresh = RefreshLoop(
             refresher: refresher, intervalMs: configuration.refreshIntervalMs,
-            onResult: { metrics.refresh(provider: $0.run.provider, status: $0.run.status.rawValue) },
+            onResult: {
+                metrics.refresh(
+                    provider: $0.run.provider, status: $0.run.status.rawValue,
+                    endedAtMs: $0.run.startedAt + $0.run.durationMs)
+            },
             onRound: { cache.invalidateAll() })
     }
 
