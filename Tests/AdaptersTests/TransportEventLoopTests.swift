@@ -92,11 +92,12 @@ import Testing
         let sim = try TransportFixture.simulator()
         defer { sim.stop() }
         // Far slower than the bounds below, so a loaded CI machine's scheduling delays (up to 2 s
-        // seen with the whole suite in parallel) cannot pass for waiting on the answer.
+        // seen with the whole suite in parallel, and 5 s between the request's arrival and the
+        // stop) cannot let the answer come first or pass for waiting on it.
         let arrived = ArrivalCount()
         sim.route("GET", "/slow") { _ in
             arrived.count.add(1, ordering: .relaxed)
-            usleep(5_000_000)
+            usleep(12_000_000)
             return .json("{}")
         }
         let transport = CurlTransport()
