@@ -10,6 +10,8 @@ final class ScriptedProvider: ProviderInterface, @unchecked Sendable {
         case fail(ProviderError)
         case answer(String, TokenUsage?)
         case streamThenBreak([String])
+        /// OpenAI-shaped chunks, as an adapter yields them; then usage and the finish, or a break.
+        case chunks([OpenAICompletion], TokenUsage?, breaks: Bool)
     }
 
     let key: String
@@ -34,6 +36,8 @@ final class ScriptedProvider: ProviderInterface, @unchecked Sendable {
         case .fail(let e): throw e
         case .answer(let text, let usage): return InferenceResponse(output: .text(text), usage: usage)
         case .streamThenBreak(let pieces): return InferenceResponse(output: .text(pieces.joined()))
+        case .chunks(let chunks, let usage, _):
+            return InferenceResponse(output: .text(""), usage: usage, completion: chunks.last)
         }
     }
 
@@ -52,6 +56,16 @@ final class ScriptedProvider: ProviderInterface, @unchecked Sendable {
             case .streamThenBreak(let pieces):
                 for p in pieces { c.yield(.delta(p)) }
                 c.finish(throwing: ProviderError(.transport, provider: self.key, message: "connection reset"))
+            case .chunks(let chunks, let usage, let breaks):
+                c.yield(.opened(httpStatus: 200))
+                for chunk in chunks { c.yield(.chunk(chunk)) }
+                if let usage { c.yield(.usage(usage)) }
+                if breaks {
+                    c.finish(throwing: ProviderError(.transport, provider: self.key, message: "connection reset"))
+                    return
+                }
+                c.yield(.finished(reason: chunks.compactMap(\.finishReason).last))
+                c.finish()
             }
         }
     }
@@ -169,6 +183,69 @@ struct InferenceRunnerTests {
         #expect(result.offer.provider == "b")
         #expect(received.withLock { $0 } == ["whole answer"])
         #expect(result.firstTokenMs != nil)
+    }
+
+    /// A streamed answer in OpenAI chunks: a role, two pieces of text, the finish, then usage
+    /// with the provider's own details.
+    static let chunks: [OpenAICompletion] = {
+        func chunk(_ message: OpenAIMessage?, finish: String? = nil) -> OpenAICompletion {
+            OpenAICompletion(
+                id: "c1", model: "m", choices: [OpenAIChoice(index: 0, message: message, finishReason: finish)],
+                isChunk: true)
+        }
+        var usage = OpenAICompletion(id: "c1", model: "m", isChunk: true)
+        usage.usage = OpenAIUsage(
+            promptTokens: 7, completionTokens: 3, totalTokens: 10,
+            extra: JSONObject([("prompt_tokens_details", ["cached_tokens": 4])]))
+        return [
+            chunk(OpenAIMessage(role: "assistant", content: .string(""))),
+            chunk(OpenAIMessage(content: .string("Hel"))),
+            chunk(OpenAIMessage(content: .string("lo"))), chunk(OpenAIMessage(), finish: "length"), usage,
+        ]
+    }()
+
+    @Test(
+        "a caller that takes every chunk itself gets every chunk and the same account without the whole answer",
+        arguments: [true, false])
+    func chunksWithoutTheWholeAnswer(collectsAnswer: Bool) async throws {
+        let usage = TokenUsage(inputTokens: 7, outputTokens: 3)
+        let a = ScriptedProvider(key: "a", [.chunks(Self.chunks, usage, breaks: false)])
+        let received = Mutex<[OpenAICompletion]>([])
+        let result = try await runner(["a": a]).run(
+            request, plan: plan(), requestID: "c-\(collectsAnswer)",
+            onChunk: { chunk in received.withLock { $0.append(chunk) } }, collectsAnswer: collectsAnswer
+        ).get()
+        #expect(received.withLock { $0 } == Self.chunks)
+        #expect(result.response.finishReason == "length")
+        #expect(result.response.usage == usage)
+        // The provider's own usage members reach the stream's last chunk either way.
+        #expect(result.response.completion?.usage == Self.chunks.last?.usage)
+        #expect(result.firstTokenMs != nil)
+        let billed: Int64 = 7 * 150_000 + 3 * 600_000
+        #expect(result.cost == PicoUSD(billed))
+        #expect(result.response.completion?.text == (collectsAnswer ? "Hello" : ""))
+        let rows = try await store.usage(sinceMs: 0, by: .provider)
+        #expect(rows.compactMap(\.costPicoUSD) == [billed])
+    }
+
+    @Test(
+        "a broken chunk stream is billed for what it delivered, whether or not the whole answer is kept",
+        arguments: [true, false])
+    func brokenChunksBilled(collectsAnswer: Bool) async throws {
+        // No usage came: the output is estimated from the bytes delivered ("Hello").
+        let a = ScriptedProvider(key: "a", [.chunks(Array(Self.chunks.prefix(3)), nil, breaks: true)])
+        let b = ScriptedProvider(key: "b", [])
+        let result = await runner(["a": a, "b": b]).run(
+            request, plan: plan(), requestID: "cb-\(collectsAnswer)", onChunk: { _ in },
+            collectsAnswer: collectsAnswer)
+        guard case .failure(let failure) = result else { Issue.record("expected failure"); return }
+        #expect(b.calls.withLock { $0 } == 0)
+        let expected = TokenUsage(
+            inputTokens: OutputTokenLimit.estimatedInputTokens(request),
+            outputTokens: RouteRequest.estimateTokens(utf8Count: 5))
+        #expect(failure.delivered == expected)
+        let cost: Int64 = 150_000 * expected.inputTokens + 600_000 * expected.outputTokens
+        #expect(failure.deliveredCost == PicoUSD(cost))
     }
 
     @Test("a short Retry-After is waited out once on the same offer")

@@ -51,10 +51,14 @@ public struct InferenceRunner: Sendable {
     /// still goes to `onDelta`); chunks that carry no output yet (a role) are held back until
     /// output comes, so a failover leaves nothing of the failed try behind. With `onEvent`, a
     /// provider's own Responses API events go to it as sent, held back the same way.
+    /// `collectsAnswer: false` is for a streaming caller that takes every chunk itself and needs
+    /// only the account: the chunks are not folded into the whole answer, so the result's text
+    /// is empty and its `completion` carries only the provider's last `usage`; its finish
+    /// reason, usage, first-token time, billing and ledger row are the same.
     public func run(
         _ request: InferenceRequest, plan: RoutePlan, requestID: String,
         onDelta: (@Sendable (String) -> Void)? = nil, onChunk: (@Sendable (OpenAICompletion) -> Void)? = nil,
-        onEvent: (@Sendable (OpenAIResponseEvent) -> Void)? = nil
+        onEvent: (@Sendable (OpenAIResponseEvent) -> Void)? = nil, collectsAnswer: Bool = true
     ) async -> Result<RunResult, RunFailure> {
         let started = now()
         var attempts: [AttemptRecord] = []
@@ -69,7 +73,8 @@ public struct InferenceRunner: Sendable {
             let attemptStart = now()
             await ledgerSent(requestID, attempts.count + 1, offer, at: attemptStart)
             let outcome = await attempt(
-                offer, request, onDelta: onDelta, onChunk: onChunk, onEvent: onEvent, started: attemptStart)
+                offer, request, onDelta: onDelta, onChunk: onChunk, onEvent: onEvent, collectsAnswer: collectsAnswer,
+                started: attemptStart)
             let latency = max(0, now() - attemptStart)
             switch outcome {
             case .success(let (response, firstTokenMs)):
@@ -191,7 +196,7 @@ public struct InferenceRunner: Sendable {
     private func attempt(
         _ offer: Offer, _ template: InferenceRequest, onDelta: (@Sendable (String) -> Void)?,
         onChunk: (@Sendable (OpenAICompletion) -> Void)?, onEvent: (@Sendable (OpenAIResponseEvent) -> Void)?,
-        started: Int64
+        collectsAnswer: Bool, started: Int64
     ) async -> Result<(InferenceResponse, Int64?), AttemptFailure> {
         var request = template
         request.model = offer.model
@@ -223,6 +228,10 @@ public struct InferenceRunner: Sendable {
         var finish: String? = nil
         var firstTokenMs: Int64? = nil
         var whole: OpenAICompletionAccumulator? = nil
+        // Without the whole answer: what the accumulator would have kept for the account — the
+        // last usage, and the finish reason of the lowest-indexed choice.
+        var lastUsage: OpenAIUsage? = nil
+        var lowestChoice: (index: Int, finishReason: String?)? = nil
         var heldBack: [OpenAICompletion] = []
         var heldEvents: [OpenAIResponseEvent] = []
         var native: OpenAIResponse? = nil
@@ -232,14 +241,31 @@ public struct InferenceRunner: Sendable {
                 case .opened(let status): httpStatus = status
                 case .delta(let piece):
                     if firstTokenMs == nil { firstTokenMs = max(0, now() - started) }
-                    text += piece
+                    if collectsAnswer { text += piece }
                     outputBytes += piece.utf8.count
                     onDelta?(piece)
                 case .chunk(let chunk):
-                    if whole == nil { whole = OpenAICompletionAccumulator() }
-                    whole?.add(chunk)
-                    let piece = chunk.text
-                    text += piece
+                    let piece: String
+                    if collectsAnswer || onChunk == nil {
+                        if whole == nil { whole = OpenAICompletionAccumulator() }
+                        whole?.add(chunk)
+                        piece = chunk.text
+                        text += piece
+                    } else {
+                        piece = ""
+                        if let u = chunk.usage { lastUsage = u }
+                        for choice in chunk.choices {
+                            guard let lowest = lowestChoice else {
+                                lowestChoice = (choice.index, choice.finishReason)
+                                continue
+                            }
+                            let replaces =
+                                choice.index == lowest.index ? choice.finishReason != nil : choice.index < lowest.index
+                            if replaces {
+                                lowestChoice = (choice.index, choice.finishReason)
+                            }
+                        }
+                    }
                     outputBytes += chunk.outputUTF8Count
                     if firstTokenMs == nil {
                         guard chunk.choices.contains(where: { $0.message?.hasOutput == true }) else {
@@ -285,10 +311,10 @@ public struct InferenceRunner: Sendable {
                     error: providerError, outputStarted: firstTokenMs != nil,
                     delivered: firstTokenMs == nil ? nil : (outputBytes, usage), firstTokenMs: firstTokenMs))
         }
-        let completion = whole?.result
+        let completion = whole?.result ?? lastUsage.map { OpenAICompletion(usage: $0) }
         var response = InferenceResponse(
             output: .text(text), usage: usage, servedBy: offer.servedBy,
-            finishReason: finish ?? completion?.finishReason,
+            finishReason: finish ?? completion?.finishReason ?? lowestChoice?.finishReason,
             completion: completion)
         response.httpStatus = httpStatus
         response.response = native

@@ -30,8 +30,9 @@ struct ChatEndpoint: Sendable {
     private func stream(
         _ chat: ChatCompletionRequest, plan: RoutePlan, routed: RoutedRun, started: UInt64, stop: StopSignal
     ) async throws(APIError) -> ServerResponse {
+        // The writer passes chunks through and needs only the account: no whole answer is built.
         let (channel, first, task, trace, requestID) = try await Self.startStream(
-            chat.request, plan: plan, routed: routed, started: started, stop: stop)
+            chat.request, plan: plan, routed: routed, started: started, stop: stop, collectsAnswer: false)
         let offer = trace.offer ?? plan.candidates.first.map(OfferKey.init)
         let model =
             plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
@@ -56,9 +57,11 @@ struct ChatEndpoint: Sendable {
     }
 
     /// Starts a streamed run and waits for its first output; its failure before any output is
-    /// thrown (answered with an error status, since nothing was sent yet).
+    /// thrown (answered with an error status, since nothing was sent yet). `collectsAnswer`: as
+    /// for ``RoutedRun/run``; the Responses stream keeps it (its last event holds the whole answer).
     static func startStream(
-        _ request: InferenceRequest, plan: RoutePlan, routed: RoutedRun, started: UInt64, stop: StopSignal
+        _ request: InferenceRequest, plan: RoutePlan, routed: RoutedRun, started: UInt64, stop: StopSignal,
+        collectsAnswer: Bool = true
     ) async throws(APIError) -> (StreamChannel, StreamChannel.Batch, Task<Void, Never>, RequestTrace, String) {
         let channel = StreamChannel()
         let trace = RequestTrace()
@@ -66,7 +69,7 @@ struct ChatEndpoint: Sendable {
         let task = Task {
             let result = await routed.run(
                 request, plan: plan, trace: trace, requestID: requestID, startedNanos: started,
-                onPiece: { channel.push($0) })
+                onPiece: { channel.push($0) }, collectsAnswer: collectsAnswer)
             channel.finish(result)
         }
         // A connection thread may wait here, and ends the wait when the server stops; on an event

@@ -71,9 +71,11 @@ struct RoutedRun: Sendable {
     }
 
     /// Runs `request` through `plan`; `onPiece` streams (provider chunks as sent, or text).
+    /// `collectsAnswer: false`: the caller takes every piece and needs only the account, so the
+    /// runner does not fold the chunks into the whole answer (see ``InferenceRunner/run``).
     func run(
         _ request: InferenceRequest, plan: RoutePlan, trace: RequestTrace, requestID: String, startedNanos: UInt64,
-        onPiece: (@Sendable (StreamPiece) -> Void)? = nil
+        onPiece: (@Sendable (StreamPiece) -> Void)? = nil, collectsAnswer: Bool = true
     ) async -> Result<RunResult, APIError> {
         let runner = context.runner
         let reservation: PicoUSD
@@ -87,7 +89,8 @@ struct RoutedRun: Sendable {
         let onEvent = onPiece.map { push in { @Sendable (event: OpenAIResponseEvent) in push(.event(event)) } }
         let result = await RequestTrace.$current.withValue(trace) {
             await runner.run(
-                request, plan: plan, requestID: requestID, onDelta: onDelta, onChunk: onChunk, onEvent: onEvent)
+                request, plan: plan, requestID: requestID, onDelta: onDelta, onChunk: onChunk, onEvent: onEvent,
+                collectsAnswer: collectsAnswer)
         }
         switch result {
         case .success(let done): context.access.settle(key, reservation, cost: done.cost)
