@@ -76,9 +76,13 @@ struct EventLoopServeTests {
         let port = h.server.port
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<count {
+                // Each client on a thread of its own: five blocking sockets would hold the
+                // cooperative pool (two threads on a 2-core machine) and delay the rest.
                 group.addTask {
-                    try? Self.sendAndHangUp(
-                        port: port, target: "/v1/chat/completions", body: [UInt8](body), afterMs: 200)
+                    _ = try? await onOwnThread {
+                        try Self.sendAndHangUp(
+                            port: port, target: "/v1/chat/completions", body: [UInt8](body), afterMs: 200)
+                    }
                 }
             }
         }
