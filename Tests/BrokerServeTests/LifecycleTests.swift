@@ -42,21 +42,11 @@ struct LifecycleTests {
         "SIGTERM while streams whose clients hung up (before the first byte, or mid-stream while the provider is silent) are in flight: serve stops at once and cleanly (exit 0)",
         arguments: ServeModel.allCases)
     func shutdownWithHungUpStreams(_ model: ServeModel) async throws {
-        let simulator = ProviderSimulator(fixtures: SimulatorFixtures())
-        try simulator.start()
-        defer { simulator.stop() }
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
-            "broker-hangups-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let registry = dir.appendingPathComponent("provider_registry.json")
-        try ServeHarness.registryText(simulator).write(to: registry, atomically: true, encoding: .utf8)
-        var environment = ServeHarness.environment
-        environment["PATH"] = "/usr/bin:/bin"
-        environment["HOME"] = dir.path
-        environment["BROKER_REGISTRY"] = registry.path
-        environment["BROKER_STORE"] = dir.appendingPathComponent("market.sqlite3").path
-        #expect(try BrokerServeProcess.run(["refresh", "--provider", "hf"], environment: environment) == 0)
+        let workspace = try ServeProcessWorkspace("hangups")
+        // The simulator and the folder live until the test ends.
+        defer { withExtendedLifetime(workspace) {} }
+        let simulator = workspace.simulator
+        let environment = workspace.environment
         let loops = model == .eventLoops ? "2" : "off"
         // A grace period shorter than the provider's answers: streams still running at its end
         // are cut off, and serve exits 1 for them.

@@ -21,21 +21,11 @@ final class LoadState: Sendable {
 struct ServeDurabilityTests {
     @Test("a SIGKILL of serve under load loses no answered request: every answer is in the ledger")
     func sigkillUnderLoad() async throws {
-        let simulator = ProviderSimulator(fixtures: SimulatorFixtures())
-        try simulator.start()
-        defer { simulator.stop() }
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
-            "broker-durable-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let registry = dir.appendingPathComponent("provider_registry.json")
-        try ServeHarness.registryText(simulator).write(to: registry, atomically: true, encoding: .utf8)
-        var environment = ServeHarness.environment
-        environment["PATH"] = "/usr/bin:/bin"
-        environment["HOME"] = dir.path
-        environment["BROKER_REGISTRY"] = registry.path
-        environment["BROKER_STORE"] = dir.appendingPathComponent("market.sqlite3").path
-        #expect(try BrokerServeProcess.run(["refresh", "--provider", "hf"], environment: environment) == 0)
+        let workspace = try ServeProcessWorkspace("durable")
+        // The simulator and the folder live until the test ends.
+        defer { withExtendedLifetime(workspace) {} }
+        let simulator = workspace.simulator
+        let environment = workspace.environment
         let server = try BrokerServeProcess(
             ["--no-initial-refresh", "--refresh-every", "off"], environment: environment)
 

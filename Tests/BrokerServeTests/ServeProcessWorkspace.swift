@@ -1,0 +1,34 @@
+import Foundation
+import ProviderSimulator
+import Testing
+
+/// What a test of `broker serve` as a process needs: a running simulator, a temporary folder
+/// with the test registry and a store refreshed from the simulator's Hugging Face entry, and the
+/// environment naming them. The folder and the simulator go with it.
+final class ServeProcessWorkspace {
+    let simulator: ProviderSimulator
+    let directory: URL
+    let environment: [String: String]
+
+    init(_ name: String) throws {
+        simulator = ProviderSimulator(fixtures: SimulatorFixtures())
+        try simulator.start()
+        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "broker-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let registry = directory.appendingPathComponent("provider_registry.json")
+        try ServeHarness.registryText(simulator).write(to: registry, atomically: true, encoding: .utf8)
+        var environment = ServeHarness.environment
+        environment["PATH"] = "/usr/bin:/bin"
+        environment["HOME"] = directory.path
+        environment["BROKER_REGISTRY"] = registry.path
+        environment["BROKER_STORE"] = directory.appendingPathComponent("market.sqlite3").path
+        self.environment = environment
+        #expect(try BrokerServeProcess.run(["refresh", "--provider", "hf"], environment: environment) == 0)
+    }
+
+    deinit {
+        simulator.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
