@@ -63,7 +63,7 @@ let package = Package(
         // Test support: the loopback provider simulator and fakes.
         .target(
             name: "ProviderSimulator",
-            dependencies: ["HTTPServer", "ProviderInterface", "Platform", "CZlib"],
+            dependencies: ["HTTPServer", "ProviderInterface", "Platform", "PostgresClient", "CZlib"],
             resources: [.copy("Fixtures")]),
 
         .testTarget(name: "ProviderInterfaceTests", dependencies: ["ProviderInterface"]),

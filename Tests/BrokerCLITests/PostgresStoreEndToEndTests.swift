@@ -11,23 +11,6 @@ import Testing
         if: ProcessInfo.processInfo.environment["BROKER_TEST_POSTGRES"] != nil
             || ProcessInfo.processInfo.environment["CI"] == "true", "BROKER_TEST_POSTGRES is unset"))
 struct PostgresStoreEndToEndTests {
-    /// A schema of its own on the test cluster, and the store URI that works in it.
-    final class Schema {
-        let base: String
-        let name: String
-        let uri: String
-
-        init() throws {
-            base = try #require(
-                ProcessInfo.processInfo.environment["BROKER_TEST_POSTGRES"],
-                "BROKER_TEST_POSTGRES must be set under CI (scripts/test.sh starts the cluster)")
-            name = "cli_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            try PostgresConnection(uri: base).execute("CREATE SCHEMA \(name)")
-            uri = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + name
-        }
-
-        deinit { try? PostgresConnection(uri: base).execute("DROP SCHEMA \(name) CASCADE") }
-    }
 
     /// `json` without the fields that hold the wall-clock time of the run.
     static func timeless(_ json: Any?) -> NSArray {
@@ -37,7 +20,7 @@ struct PostgresStoreEndToEndTests {
 
     @Test("refresh then market, run (with a failover) then usage: the same answers as over SQLite, in the same order")
     func sameAnswersAsSQLite() async throws {
-        let schema = try Schema()
+        let schema = try PostgresTestSchema(prefix: "cli_")
         let market = try SimulatedMarket()
         defer { market.stop() }
         let postgres = ["BROKER_STORE": schema.uri]
@@ -80,7 +63,7 @@ struct PostgresStoreEndToEndTests {
 
     @Test("--store postgresql://… with a wrong password exits 1 naming the server and database, never the password")
     func wrongPassword() async throws {
-        let schema = try Schema()
+        let schema = try PostgresTestSchema(prefix: "cli_")
         let market = try SimulatedMarket()
         defer { market.stop() }
         let uri = try PostgresURI(schema.base)
@@ -96,7 +79,7 @@ struct PostgresStoreEndToEndTests {
         "store copy SQLite → PostgreSQL → SQLite: market, history and usage read the same from all three; a full target is refused"
     )
     func copyRoundTrip() async throws {
-        let schema = try Schema()
+        let schema = try PostgresTestSchema(prefix: "cli_")
         let market = try SimulatedMarket()
         defer { market.stop() }
         #expect(try await market.broker(["refresh", "--provider", "hf"]).code == 0)

@@ -1,6 +1,7 @@
 import Broker
 import Foundation
 import PostgresClient
+import ProviderSimulator
 import Testing
 
 /// `broker serve` on a PostgreSQL store (`--store postgresql://…`): instances that share it.
@@ -10,29 +11,12 @@ import Testing
         if: ProcessInfo.processInfo.environment["BROKER_TEST_POSTGRES"] != nil
             || ProcessInfo.processInfo.environment["CI"] == "true", "BROKER_TEST_POSTGRES is unset"))
 struct PostgresServeTests {
-    /// A schema of its own on the test cluster, and the store URI that works in it.
-    final class Schema: Sendable {
-        let base: String
-        let name: String
-        let uri: String
-
-        init() throws {
-            base = try #require(
-                ProcessInfo.processInfo.environment["BROKER_TEST_POSTGRES"],
-                "BROKER_TEST_POSTGRES must be set under CI (scripts/test.sh starts the cluster)")
-            name = "serve_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            try PostgresConnection(uri: base).execute("CREATE SCHEMA \(name)")
-            uri = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + name
-        }
-
-        deinit { try? PostgresConnection(uri: base).execute("DROP SCHEMA \(name) CASCADE") }
-    }
 
     @Test(
         "two instances on one store: the one that refreshed and the one that did not both route, and each reports both's ledger"
     )
     func twoInstances() async throws {
-        let schema = try Schema()
+        let schema = try PostgresTestSchema(prefix: "serve_")
         let first = try await ServeHarness(storeLocation: schema.uri)
         let second = try await ServeHarness(refresh: false, storeLocation: schema.uri)
         for h in [second, first] {
@@ -68,7 +52,7 @@ struct PostgresServeTests {
         "a lost store connection is a temporary 503 with Retry-After naming the store without its password; the next request reconnects"
     )
     func lostConnection() async throws {
-        let schema = try Schema()
+        let schema = try PostgresTestSchema(prefix: "serve_")
         let h = try await ServeHarness(storeLocation: schema.uri)
         #expect(try await h.send("GET", "/v1/usage").status == 200)
         let store = try #require(h.store as? PostgresMarketStore)
@@ -90,7 +74,7 @@ struct PostgresServeTests {
         "while the PostgreSQL store cannot be read, chat answers from the views the instance holds and /health answers 200 degraded with store_kind postgresql and the error, without the password"
     )
     func storeOutageIsDegraded() async throws {
-        let schema = try Schema()
+        let schema = try PostgresTestSchema(prefix: "serve_")
         let h = try await ServeHarness(configure: { $0.marketCacheTTLMs = 200 }, storeLocation: schema.uri)
         #expect(try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8")).status == 200)
         // Stands for a database that no longer answers the broker's reads (not temporary).
