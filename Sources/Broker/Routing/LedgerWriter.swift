@@ -400,6 +400,7 @@ extension LedgerWriter {
                     s.consecutiveFailures = 0
                     s.retryNanos = nil
                     s.health.queued = s.pending.count + s.sent.count
+                    s.health.queuedCharges = s.charges.count
                     s.health.retrying = false
                     resume += batch.flushers.map { ($0.continuation, true) }
                     if s.pending.isEmpty, s.sent.isEmpty, s.charges.isEmpty {
@@ -440,6 +441,7 @@ extension LedgerWriter {
             s.health.failedCommits += 1
             s.health.lastFailure = String(describing: failure)
             s.health.queued = s.pending.count + s.sent.count
+            s.health.queuedCharges = s.charges.count
             s.health.retrying = true
             s.health.droppedAttempts += dropped
             s.health.droppedCharges += overflowed
