@@ -153,4 +153,44 @@ struct SharedBudgetServeTests {
         await second.stop()
         await first.stop()
     }
+
+    @Test(
+        "while the store cannot be written, a key's budget is counted by the instance from the last spent it read: requests go on, the charges wait in memory (broker_key_charges_queued) and reach the store once it is back"
+    )
+    func storeAwayCountsLocally() async throws {
+        // $0.000001: each request reserves 440,000 pico-USD and costs 390,000 (AccessControlTests.small).
+        let keys = try APIKey.parseList(Self.team + ";name=team;budget_usd=0.000001," + Self.probe + ";name=ops")
+        let h = try await ServeHarness(configure: { $0.keys = keys }, storeBusyTimeoutMs: 50)
+        let first = try await h.send(
+            "POST", "/v1/chat/completions", json: AccessControlTests.small("the same prompt"), key: Self.team)
+        #expect(first.status == 200, "\(first.text)")
+        let cost = try #require(Int64(first.header("x-broker-cost-nano-usd") ?? "")) * 1_000
+        #expect(try await h.store.keySpending()["team"] == cost)
+
+        // Another process holds the store's write lock: every write fails past the busy timeout.
+        let other = try SQLiteConnection(path: h.storePath, busyTimeoutMs: 0)
+        try other.execute("BEGIN EXCLUSIVE")
+        let second = try await h.send(
+            "POST", "/v1/chat/completions", json: AccessControlTests.small("the same prompt"), key: Self.team)
+        #expect(second.status == 200, "\(second.text)")
+        // The instance's own count: what the store said, plus the second request, leaves too little.
+        let third = try await h.send(
+            "POST", "/v1/chat/completions", json: AccessControlTests.small("the same prompt"), key: Self.team)
+        #expect(third.status == 429, "\(third.text)")
+        #expect(Self.errorObject(third)["code"] as? String == "insufficient_quota")
+        let waiting = try await h.send("GET", "/metrics", key: Self.probe).text
+        #expect(waiting.contains("broker_key_charges_queued 1"), "\(waiting)")
+
+        try other.execute("COMMIT")
+        var spent: Int64? = nil
+        for _ in 0..<100 {
+            spent = try await h.store.keySpending()["team"]
+            if spent == 2 * cost { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(spent == 2 * cost)
+        let written = try await h.send("GET", "/metrics", key: Self.probe).text
+        #expect(written.contains("broker_key_charges_queued 0"), "\(written)")
+        await h.stop()
+    }
 }
