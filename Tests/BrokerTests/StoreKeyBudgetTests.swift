@@ -32,6 +32,8 @@ struct StoreKeyBudgetTests {
         #expect(stray == KeyBudgetState(granted: true, spent: 160, reserved: 850))
         try await b.settleKeyBudget("team", holder: "serve-b", released: 850, spent: 840, nowMs: testNow)
         #expect(try await a.keySpending() == ["team": 1_000])
+        // Nothing is held any more: no instance keeps a row.
+        #expect(try fixture.rowCount("key_reservations") == 0)
         #expect(try await reserve(a, "serve-a", 1) == KeyBudgetState(granted: false, spent: 1_000, reserved: 0))
         // A key never seen has its row made by its first reservation; more than the budget is refused.
         let fresh = try await b.reserveKeyBudget(

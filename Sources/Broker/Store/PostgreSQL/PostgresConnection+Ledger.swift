@@ -44,7 +44,7 @@ extension PostgresConnection {
     }
 
     /// Adds `spent` to key `name`'s spending and, with a `holder`, releases `released` of what
-    /// it holds reserved of the key, in one statement. Less than `released` is held only when
+    /// it holds reserved of the key (its row goes once nothing is left), in one statement. Less than `released` is held only when
     /// the holder's reservations expired and another instance freed them: nothing is released
     /// then. A sum past 2^63 pico-USD is ``StoreError/Code/overflow``.
     @discardableResult
@@ -54,13 +54,18 @@ extension PostgresConnection {
         guard
             let state = try firstRow(
                 """
-                WITH freed AS (
+                WITH emptied AS (
+                    DELETE FROM key_reservations
+                    WHERE name = $1 AND holder = $5 AND reserved_pico = $3 AND $3 > 0
+                    RETURNING $3::bigint AS pico),
+                lowered AS (
                     UPDATE key_reservations SET reserved_pico = reserved_pico - $3
-                    WHERE name = $1 AND holder = $5 AND reserved_pico >= $3 AND $3 > 0
-                    RETURNING $3::bigint AS pico)
+                    WHERE name = $1 AND holder = $5 AND reserved_pico > $3 AND $3 > 0
+                    RETURNING $3::bigint AS pico),
+                freed AS (SELECT pico FROM emptied UNION ALL SELECT pico FROM lowered)
                 INSERT INTO key_spending (name, spent_pico, reserved_pico, updated_at) VALUES ($1, $2, 0, $4)
                 ON CONFLICT (name) DO UPDATE SET spent_pico = key_spending.spent_pico + $2,
-                    reserved_pico = GREATEST(0, key_spending.reserved_pico - coalesce((SELECT pico FROM freed), 0)),
+                    reserved_pico = GREATEST(0, key_spending.reserved_pico - coalesce((SELECT sum(pico) FROM freed), 0)::bigint),
                     updated_at = $4
                 WHERE key_spending.spent_pico <= 9223372036854775807 - $2
                 RETURNING spent_pico, reserved_pico

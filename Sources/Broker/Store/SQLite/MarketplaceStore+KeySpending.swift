@@ -78,6 +78,9 @@ extension MarketplaceStore {
                     WHERE name = ?1 AND holder = ?2 AND reserved_pico >= ?3
                     """, [.text(name), .text(holder), .integer(released)])
                 freed = db.changes == 1 ? released : 0
+                try db.run(
+                    "DELETE FROM key_reservations WHERE name = ?1 AND holder = ?2 AND reserved_pico = 0",
+                    [.text(name), .text(holder)])
             }
             return try db.chargeKey(name, spent: max(0, spent), freed: freed, nowMs: nowMs)
         }
