@@ -2,6 +2,7 @@ import Adapters
 import Broker
 import BrokerServe
 import Foundation
+import PostgresClient
 import ProviderInterface
 import ProviderSimulator
 import Testing
@@ -155,21 +156,29 @@ struct SharedBudgetServeTests {
     }
 
     @Test(
-        "while the store cannot be written, a key's budget is counted by the instance from the last spent it read: requests go on, the charges wait in memory (broker_key_charges_queued) and reach the store once it is back"
-    )
-    func storeAwayCountsLocally() async throws {
+        "while the store cannot be written, a key's budget is counted by the instance from the last spent it read: requests go on, the charges wait in memory (broker_key_charges_queued) and reach the store once it is back",
+        arguments: Backend.all)
+    func storeAwayCountsLocally(_ backend: Backend) async throws {
         // $0.000001: each request reserves 440,000 pico-USD and costs 390,000 (AccessControlTests.small).
         let keys = try APIKey.parseList(Self.team + ";name=team;budget_usd=0.000001," + Self.probe + ";name=ops")
-        let h = try await ServeHarness(configure: { $0.keys = keys }, storeBusyTimeoutMs: 50)
+        let schema = backend == .postgresql ? try PostgresTestSchema(prefix: "away_") : nil
+        let h = try await ServeHarness(
+            configure: { $0.keys = keys }, storeBusyTimeoutMs: 50, storeLocation: schema?.uri)
         let first = try await h.send(
             "POST", "/v1/chat/completions", json: AccessControlTests.small("the same prompt"), key: Self.team)
         #expect(first.status == 200, "\(first.text)")
         let cost = try #require(Int64(first.header("x-broker-cost-nano-usd") ?? "")) * 1_000
         #expect(try await h.store.keySpending()["team"] == cost)
 
-        // Another process holds the store's write lock: every write fails past the busy timeout.
-        let other = try SQLiteConnection(path: h.storePath, busyTimeoutMs: 0)
-        try other.execute("BEGIN EXCLUSIVE")
+        // SQLite: another process holds the store's write lock, every write fails past the busy
+        // timeout. PostgreSQL: the keys' spending cannot be written (its table is away).
+        let other = try SQLiteConnection(path: schema == nil ? h.storePath : ":memory:", busyTimeoutMs: 0)
+        if let schema {
+            try PostgresConnection(uri: schema.base).execute(
+                "ALTER TABLE \(schema.name).key_spending RENAME TO key_spending_away")
+        } else {
+            try other.execute("BEGIN EXCLUSIVE")
+        }
         let second = try await h.send(
             "POST", "/v1/chat/completions", json: AccessControlTests.small("the same prompt"), key: Self.team)
         #expect(second.status == 200, "\(second.text)")
@@ -178,10 +187,21 @@ struct SharedBudgetServeTests {
             "POST", "/v1/chat/completions", json: AccessControlTests.small("the same prompt"), key: Self.team)
         #expect(third.status == 429, "\(third.text)")
         #expect(Self.errorObject(third)["code"] as? String == "insufficient_quota")
-        let waiting = try await h.send("GET", "/metrics", key: Self.probe).text
+        // The charge fails with the ledger's next commit (at once, or within its 20 ms delay).
+        var waiting = ""
+        for _ in 0..<100 {
+            waiting = try await h.send("GET", "/metrics", key: Self.probe).text
+            if waiting.contains("broker_key_charges_queued 1") { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         #expect(waiting.contains("broker_key_charges_queued 1"), "\(waiting)")
 
-        try other.execute("COMMIT")
+        if let schema {
+            try PostgresConnection(uri: schema.base).execute(
+                "ALTER TABLE \(schema.name).key_spending_away RENAME TO key_spending")
+        } else {
+            try other.execute("COMMIT")
+        }
         var spent: Int64? = nil
         for _ in 0..<100 {
             spent = try await h.store.keySpending()["team"]
