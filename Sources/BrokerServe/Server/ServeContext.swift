@@ -49,7 +49,7 @@ final class ServeContext: Sendable {
         let cache = MarketViewCache(routing: routing, ttlMs: configuration.marketCacheTTLMs, now: now)
         self.cache = cache
         // This instance's name in the store: its refresh leases and its budget reservations.
-        let instance = "serve-\(UInt32.random(in: 0...UInt32.max))"
+        let instance = "serve-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
         self.access = AccessControl(
             keys: configuration.keys, now: now, store: store, holder: instance,
             onCharge: { name, pico in ledger.charge(keyName: name, pico: pico) })
