@@ -352,6 +352,7 @@ struct LedgerWriterTests {
         #expect(failing.failedCommits >= 2)
         #expect(failing.retrying)
         #expect(failing.queued == 5)
+        #expect(failing.queuedCharges == 1, "one key's charges wait")
         #expect(failing.lastFailure?.contains("locked") == true, "\(failing.lastFailure ?? "nil")")
         // Meanwhile more traffic, then the other process lets go.
         writer.enqueue(Self.attempt(5))
@@ -363,6 +364,7 @@ struct LedgerWriterTests {
         let healthy = writer.health
         #expect(!healthy.retrying)
         #expect(healthy.queued == 0)
+        #expect(healthy.queuedCharges == 0)
         #expect(healthy.droppedAttempts == 0 && healthy.droppedCharges == 0)
     }
 

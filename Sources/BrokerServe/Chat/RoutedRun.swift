@@ -78,9 +78,10 @@ struct RoutedRun: Sendable {
         onPiece: (@Sendable (StreamPiece) -> Void)? = nil, collectsAnswer: Bool = true
     ) async -> Result<RunResult, APIError> {
         let runner = context.runner
-        let reservation: PicoUSD
+        let reservation: AccessControl.Reservation
         do {
-            reservation = try context.access.reserve(key, OutputTokenLimit.maximumExpectedCost(request, plan: plan))
+            reservation = try await context.access.reserve(
+                key, OutputTokenLimit.maximumExpectedCost(request, plan: plan))
         } catch {
             return .failure(error)
         }
@@ -93,8 +94,8 @@ struct RoutedRun: Sendable {
                 collectsAnswer: collectsAnswer)
         }
         switch result {
-        case .success(let done): context.access.settle(key, reservation, cost: done.cost)
-        case .failure(let failure): context.access.settle(key, reservation, cost: failure.deliveredCost)
+        case .success(let done): await context.access.settle(key, reservation, cost: done.cost)
+        case .failure(let failure): await context.access.settle(key, reservation, cost: failure.deliveredCost)
         }
         let seconds = Double(MonotonicTime.nanoseconds() &- startedNanos) / 1e9
         switch result {

@@ -183,6 +183,10 @@ final class ServeMetrics: Sendable {
         header("broker_ledger_queued_attempts", "gauge", "Attempts waiting for a ledger commit after the last write.")
         lines.append("broker_ledger_queued_attempts \(ledger.queued)")
         header(
+            "broker_key_charges_queued", "gauge",
+            "Client keys whose charges wait for the store (written with the ledger's next commit once it is back).")
+        lines.append("broker_key_charges_queued \(ledger.queuedCharges)")
+        header(
             "broker_ledger_dropped_total", "counter",
             "What the ledger gave up: attempts past its queue limit, charges past 2^63 pico-USD.")
         lines.append("broker_ledger_dropped_total{what=\"attempts\"} \(ledger.droppedAttempts)")
