@@ -41,7 +41,7 @@ struct EmbeddingsEndpoint: Sendable {
             selectors: ModelSelector.readings(model, registry: context.registry), route: route, requested: model
         ).get()
         let result = try await routed.run(
-            inference, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
+            inference, plan: plan, requestID: RoutedRun.requestID(), startedNanos: started
         ).get()
         guard case .json(let value) = result.response.output,
             var list = OpenAIEmbeddingList(parsing: value) ?? OpenAIEmbeddingList(featureExtraction: value)

@@ -54,7 +54,7 @@ struct ResponsesEndpoint: Sendable {
                         next: { stop in writer.next(stop) })))
         }
         let result = try await routed.run(
-            chat.request, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
+            chat.request, plan: plan, requestID: RoutedRun.requestID(), startedNanos: started
         ).get()
         if let own = result.response.response {
             // The provider's own response object, as sent, with the broker's account.
