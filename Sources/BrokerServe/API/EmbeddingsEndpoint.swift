@@ -53,13 +53,6 @@ struct EmbeddingsEndpoint: Sendable {
             list.usage = OpenAIUsage(promptTokens: usage.inputTokens, totalTokens: usage.inputTokens)
         }
         if format == "base64" { list = list.base64Encoded }
-        var out = JSONOutput(capacity: 1024)
-        list.write(to: &out) { out in
-            out.key("broker")
-            ChatCompletionJSON.writeBrokerInfo(result, to: &out)
-        }
-        return ServerResponse(
-            status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
-            bytes: out.bytes)
+        return ChatCompletionJSON.answer(result, capacity: 1024) { list.write(to: &$0, members: $1) }
     }
 }
