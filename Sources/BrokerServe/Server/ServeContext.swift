@@ -35,9 +35,7 @@ final class ServeContext: Sendable {
         self.registry = registry
         self.store = store
         self.now = now
-        let routing = RoutingService(
-            registry: registry, store: store, environment: environment,
-            factory: { entry throws(ProviderError) in TracingProvider(base: try factory(entry)) })
+        let routing = RoutingService(registry: registry, store: store, environment: environment, factory: factory)
         self.routing = routing
         // Rows no answer waits for (`sent` rows, failed attempts, key charges) are written within
         // 20 ms, with the next commit; an answer's own row is committed before it is sent, alone
