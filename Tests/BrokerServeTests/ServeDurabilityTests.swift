@@ -30,26 +30,34 @@ struct ServeDurabilityTests {
             ["--no-initial-refresh", "--refresh-every", "off"], environment: environment)
 
         let load = LoadState()
-        let request = HTTPRequest(
-            method: "POST", url: server.baseURL + "/v1/chat/completions",
-            headers: [HTTPHeader("Content-Type", "application/json")],
-            body: Array(try JSONSerialization.data(withJSONObject: ServeHarness.chat("l8", "answered means recorded"))),
-            timeouts: HTTPTimeouts(connectMs: 2_000, firstByteMs: 5_000, totalMs: 5_000))
-        // Four clients: load enough for group commits of several rows, without taking a busy
-        // machine from the tests running beside this one.
+        let body = Array(try JSONSerialization.data(withJSONObject: ServeHarness.chat("l8", "answered means recorded")))
+        let port = server.port
+        // Four clients, each on a thread of its own with a blocking socket: the answers they
+        // count do not wait for a turn on the test process's cooperative pool, which a full
+        // test run keeps busy. Load enough for group commits of several rows, without taking a
+        // busy machine from the tests running beside this one.
         let clients = (0..<4).map { _ in
             Task.detached {
-                while !load.stopped {
-                    do {
-                        let response = try await CurlTransport.shared.send(request)
-                        if response.status == 200 {
-                            load.answer()
-                        } else {
-                            load.problem("HTTP \(response.status): \(response.text)")
+                _ = try? await onOwnThread {
+                    var client: RawHTTPClient? = nil
+                    while !load.stopped {
+                        do {
+                            let connection = try client ?? RawHTTPClient(port: port)
+                            client = connection
+                            let response = try connection.request(
+                                "POST", "/v1/chat/completions", headers: [("Content-Type", "application/json")],
+                                body: body)
+                            if response.status == 200 && response.complete {
+                                load.answer()
+                            } else {
+                                load.problem("HTTP \(response.status): \(response.text)")
+                            }
+                            if connection.closedByPeer { client = nil }
+                        } catch {
+                            client = nil
+                            load.problem("\(error)")
+                            usleep(20_000)
                         }
-                    } catch {
-                        load.problem("\(error)")
-                        try? await Task.sleep(for: .milliseconds(20))
                     }
                 }
             }
