@@ -29,6 +29,7 @@ public final class BrokerServer: Sendable {
             host: configuration.host, port: configuration.port, threadModel: configuration.threadModel,
             idleTimeoutSeconds: 120, maxRequestBodyBytes: 32 << 20)
         http.tls = configuration.tls
+        http.blockingThreads = service.context.blockingThreads
         let busyPoll = service.context.busyPoll
         if busyPoll.windowMicroseconds > 0 {
             http.beforeIdleWait = { socket in busyPoll.spin(fd: socket, maxInFlight: 0) }
@@ -42,9 +43,7 @@ public final class BrokerServer: Sendable {
                 return false
             }
         }
-        self.http = HTTPServer(
-            configuration: http, handler: { request in service.handle(request) },
-            asyncHandler: { request in await service.respond(request) })
+        self.http = HTTPServer(configuration: http, asyncHandler: { request in await service.respond(request) })
     }
 
     /// Binds, starts serving and starts the background refresh.

@@ -1,0 +1,104 @@
+import Synchronization
+
+/// Hands a ``ResponseBody``'s chunks from the task that iterates its sequence to the
+/// connection that sends them (libmicrohttpd's fill callback, which cannot await).
+///
+/// One chunk is held at a time: the task waits (suspended, holding no thread) until the
+/// connection has taken it before it hands over the next, so a slow client holds back its
+/// producer rather than filling memory. When the connection finds nothing, it registers a
+/// waker, called (once) when a chunk or the end arrives: on an event loop it resumes the parked
+/// connection, on a connection thread it wakes the thread draining the task's jobs.
+final class BodyPump: Sendable {
+    /// What the connection takes.
+    enum Take {
+        case data([UInt8])
+        /// The sequence ended: complete the body.
+        case end
+        /// The sequence threw, or the body was abandoned: drop the connection.
+        case failed
+        /// Nothing yet (the waker, if given, is called when something comes).
+        case empty
+    }
+
+    private struct State {
+        var chunk: [UInt8]?
+        /// nil while the sequence runs; then whether it ended cleanly.
+        var ended: Bool?
+        var abandoned = false
+        var waker: (@Sendable () -> Void)?
+        /// The task, waiting for the connection to take ``chunk``.
+        var producer: UnsafeContinuation<Bool, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
+
+    // MARK: The task's side
+
+    /// Hands over `chunk` once the previous one was taken. Returns false when the body was
+    /// abandoned (the task should stop iterating).
+    func deliver(_ chunk: [UInt8]) async -> Bool {
+        guard !chunk.isEmpty else { return !state.withLock { $0.abandoned } }
+        let placed = state.withLock { s -> (Bool, (@Sendable () -> Void)?)? in
+            if s.abandoned { return (false, nil) }
+            guard s.chunk == nil else { return nil }
+            s.chunk = chunk
+            return (true, s.waker.take())
+        }
+        if let placed {
+            placed.1?()
+            return placed.0
+        }
+        // The connection has not taken the previous chunk yet: wait until it has.
+        let taken = await withUnsafeContinuation { (producer: UnsafeContinuation<Bool, Never>) in
+            let now = state.withLock { s -> Bool? in
+                if s.abandoned { return false }
+                if s.chunk == nil { return true }
+                s.producer = producer
+                return nil
+            }
+            if let now { producer.resume(returning: now) }
+        }
+        return taken ? await deliver(chunk) : false
+    }
+
+    /// The sequence is over: `clean` when it ended, false when it threw.
+    func finish(clean: Bool) {
+        let waker = state.withLock { s -> (@Sendable () -> Void)? in
+            if s.ended == nil { s.ended = clean }
+            return s.waker.take()
+        }
+        waker?()
+    }
+
+    // MARK: The connection's side
+
+    /// The next chunk, the end, or nothing yet (then `waker` is called once something comes).
+    func take(orWake waker: (@Sendable () -> Void)? = nil) -> Take {
+        let (take, producer) = state.withLock { s -> (Take, UnsafeContinuation<Bool, Never>?) in
+            if s.abandoned { return (.failed, nil) }
+            if let chunk = s.chunk.take() { return (.data(chunk), s.producer.take()) }
+            if let ended = s.ended { return (ended ? .end : .failed, nil) }
+            if let waker { s.waker = waker }
+            return (.empty, nil)
+        }
+        producer?.resume(returning: true)
+        return take
+    }
+
+    /// Whether ``take(orWake:)`` would give something other than ``Take/empty``.
+    var isReady: Bool { state.withLock { $0.abandoned || $0.chunk != nil || $0.ended != nil } }
+
+    /// The connection is done with the body (sent, dropped, or never sent): the task's next
+    /// ``deliver(_:)`` returns false, and a waiting connection is woken.
+    func abandon() {
+        let (producer, waker) = state.withLock { s -> (UnsafeContinuation<Bool, Never>?, (@Sendable () -> Void)?) in
+            s.abandoned = true
+            s.chunk = nil
+            return (s.producer.take(), s.waker.take())
+        }
+        producer?.resume(returning: false)
+        waker?()
+    }
+}
