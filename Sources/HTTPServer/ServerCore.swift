@@ -132,11 +132,7 @@ final class StreamState {
         self.connection = connection
         self.hangUps = hangUps
         if case .pumped(let pump, let task, _) = source {
-            self.finish = FinishOnce {
-                pump.abandon()
-                task?.cancel()
-                onFinish?()
-            }
+            self.finish = FinishOnce(onFinish, pump: pump, task: task)
         } else {
             self.finish = FinishOnce(onFinish)
         }
@@ -248,16 +244,25 @@ final class StreamState {
     }
 }
 
-/// Runs an action at most once, from whichever thread asks first.
+/// Runs an action at most once, from whichever thread asks first; for a pumped body, first
+/// abandons its pump and cancels the task that feeds it.
 final class FinishOnce: Sendable {
     private let action: (@Sendable () -> Void)?
+    private let pump: BodyPump?
+    private let task: Task<Void, Never>?
     private let done = Atomic<Bool>(false)
 
-    init(_ action: (@Sendable () -> Void)?) { self.action = action }
+    init(_ action: (@Sendable () -> Void)?, pump: BodyPump? = nil, task: Task<Void, Never>? = nil) {
+        self.action = action
+        self.pump = pump
+        self.task = task
+    }
 
     /// Runs the action, unless it has run already.
     func run() {
-        guard let action, !done.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        action()
+        guard action != nil || pump != nil, !done.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        pump?.abandon()
+        task?.cancel()
+        action?()
     }
 }

@@ -16,7 +16,10 @@ import Synchronization
 /// passed on to the global concurrent executor, so nothing is ever left unrun.
 final class WaitingThreadExecutor: TaskExecutor {
     private struct State {
+        /// Queued jobs from ``head`` on; the buffer is kept (emptied, not freed) while the
+        /// executor lives, so a request's later resumptions allocate nothing.
         var jobs: [UnownedJob] = []
+        var head = 0
         /// The draining thread is asleep on ``wakeup`` (set by it, cleared by the one that wakes it).
         var sleeping = false
         /// The task has finished: drain what is queued, then close.
@@ -64,60 +67,73 @@ final class WaitingThreadExecutor: TaskExecutor {
     /// Nobody will drain again (the connection is done): queued and later jobs go to the global
     /// executor, where the task (cancelled by then) finishes.
     func close() {
-        let left = state.withLock { s -> [UnownedJob] in
+        let left = state.withLock { s -> ArraySlice<UnownedJob> in
             s.closed = true
-            defer { s.jobs.removeAll() }
-            return s.jobs
+            defer {
+                s.jobs.removeAll()
+                s.head = 0
+            }
+            return s.jobs[s.head...]
         }
         for job in left { globalConcurrentExecutor.enqueue(ExecutorJob(job)) }
     }
 
+    /// What the draining thread does next.
+    private enum Step {
+        case run(UnownedJob)
+        case sleep
+        case done
+    }
+
     /// Runs queued jobs on the calling thread, sleeping when there are none, until `done` holds
-    /// (looked at after each batch of jobs and each ``poke()``), or the task has finished and
-    /// the queue is empty (then the executor closes). When `stop` fires meanwhile, calls
-    /// `onStop` once (looked at every 100 ms while asleep) and goes on draining.
+    /// (looked at before each job and after each ``poke()``), or the task has finished and the
+    /// queue is empty (then the executor closes). When `stop` fires meanwhile, calls `onStop`
+    /// once (looked at every 100 ms while asleep) and goes on draining.
     func drain(until done: () -> Bool, stop: StopSignal? = nil, onStop: () -> Void = {}) {
         let me = asUnownedTaskExecutor()
-        var batch: [UnownedJob] = []
         var stopped = false
         while true {
             // `done` is looked at under the lock that a poke takes: a poke never falls between
             // the look and the sleep.
-            let more = state.withLock { s -> Bool in
-                if done() { return false }
-                if !s.jobs.isEmpty {
-                    swap(&batch, &s.jobs)
-                    return true
+            let step = state.withLock { s -> Step in
+                if done() { return .done }
+                if s.head < s.jobs.count {
+                    let job = s.jobs[s.head]
+                    s.head += 1
+                    if s.head == s.jobs.count {
+                        s.jobs.removeAll(keepingCapacity: true)
+                        s.head = 0
+                    }
+                    return .run(job)
                 }
                 if s.finished {
                     s.closed = true
-                    return false
+                    return .done
                 }
                 s.sleeping = true
-                return true
+                return .sleep
             }
-            guard more else { return }
-            if batch.isEmpty {
-                if let stop {
-                    if !stopped, stop.isFired {
-                        stopped = true
-                        onStop()
-                    }
-                    _ = wakeup.wait(timeout: .now() + .milliseconds(100))
+            switch step {
+            case .done:
+                return
+            case .run(let job):
+                if let blockingThreads {
+                    // This thread only waits for the task: a transport may block it (see BlockingThreads).
+                    blockingThreads.allowing { job.runSynchronously(on: me) }
                 } else {
+                    job.runSynchronously(on: me)
+                }
+            case .sleep:
+                guard let stop else {
                     wakeup.wait()
+                    continue
                 }
-                continue
-            }
-            if let blockingThreads {
-                // This thread only waits for the task: a transport may block it (see BlockingThreads).
-                blockingThreads.allowing {
-                    for job in batch { job.runSynchronously(on: me) }
+                if !stopped, stop.isFired {
+                    stopped = true
+                    onStop()
                 }
-            } else {
-                for job in batch { job.runSynchronously(on: me) }
+                _ = wakeup.wait(timeout: .now() + .milliseconds(100))
             }
-            batch.removeAll(keepingCapacity: true)
         }
     }
 }
