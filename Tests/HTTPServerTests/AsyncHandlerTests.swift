@@ -114,17 +114,9 @@ import Testing
             feed.yield(Array("first".utf8))
             return ServerResponse(body: .sequence(ResponseBody(chunks, onFinish: { finished.withLock { $0 = true } })))
         } _: { port in
-            do {
-                let client = try RawHTTPClient(port: port)
-                try client.send(Array("GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
-                usleep(200_000)
-                hungUpAt = RawHTTPClient.nowMs()
-            }  // the client closes its connection
-            var waitedMs = 0
-            while ended.withLock({ $0 == nil }), waitedMs < 5_000 {
-                usleep(20_000)
-                waitedMs += 20
-            }
+            try hangUp(afterSending: "/stream", to: port, afterMs: 200)
+            hungUpAt = RawHTTPClient.nowMs()
+            waitUntil { ended.withLock { $0 != nil } }
         }
         let outcome = try #require(ended.withLock { $0 }, "the body's producer was not cancelled within 5 s")
         #expect(outcome.cancelled)

@@ -20,6 +20,23 @@ func withLoopServer<T>(
     return try body(port)
 }
 
+/// Sends `GET target` on a new connection, waits `afterMs`, then closes the connection without
+/// reading the answer: a client that hangs up.
+func hangUp(afterSending target: String, to port: Int, afterMs: Int) throws {
+    let client = try RawHTTPClient(port: port)
+    try client.send(Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+    usleep(UInt32(afterMs * 1_000))
+}
+
+/// Waits until `done` holds, looking every 20 ms, for at most `limitMs`.
+func waitUntil(limitMs: Int = 5_000, _ done: () -> Bool) {
+    var waitedMs = 0
+    while !done(), waitedMs < limitMs {
+        usleep(20_000)
+        waitedMs += 20
+    }
+}
+
 /// A streamed body fed from outside: pieces pushed from any thread, sent as they come.
 final class PushedBody: Sendable {
     private let chunks: AsyncStream<[UInt8]>
@@ -162,16 +179,8 @@ final class PushedBody: Sendable {
             seen.withLock { $0 = (Task.isCancelled, RawHTTPClient.nowMs() - start) }
             return .text("late")
         }) { port in
-            do {
-                let client = try RawHTTPClient(port: port)
-                try client.send(Array("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
-                usleep(100_000)
-            }  // the client closes its connection
-            var waitedMs = 0
-            while seen.withLock({ $0 == nil }), waitedMs < 5_000 {
-                usleep(20_000)
-                waitedMs += 20
-            }
+            try hangUp(afterSending: "/slow", to: port, afterMs: 100)
+            waitUntil { seen.withLock { $0 != nil } }
         }
         let outcome = try #require(seen.withLock { $0 }, "the handler was neither cancelled nor done within 5 s")
         #expect(outcome.cancelled)
