@@ -125,6 +125,27 @@ import Testing
         #expect(finished.withLock { $0 })
     }
 
+    @Test(arguments: models)
+    func aBlockingHandlersSequenceBodyIsSentToo(model: HTTPServerConfiguration.ThreadModel) throws {
+        // No handler's task iterates it: the server starts one on the connection's thread model.
+        let server = HTTPServer(configuration: HTTPServerConfiguration(threadModel: model)) { _ in
+            let (chunks, feed) = AsyncStream<[UInt8]>.makeStream()
+            DispatchQueue.global().async {
+                for piece in ["a", "b", "c"] {
+                    usleep(30_000)
+                    feed.yield(Array(piece.utf8))
+                }
+                feed.finish()
+            }
+            return ServerResponse(body: .sequence(ResponseBody(chunks)))
+        }
+        let port = try server.start()
+        defer { server.stop() }
+        let response = try RawHTTPClient(port: port).request("GET", "/")
+        #expect(response.text == "abc")
+        #expect(response.complete)
+    }
+
     @Test func stoppingTheServerCancelsABodyWaitingOnAConnectionThread() throws {
         let cancelled = Mutex(false)
         let server = HTTPServer(
