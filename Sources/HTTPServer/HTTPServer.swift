@@ -4,6 +4,7 @@
     import Darwin
 #endif
 import CMicroHTTPD
+import Dispatch
 import Platform
 import Synchronization
 
@@ -200,6 +201,17 @@ public final class HTTPServer: Sendable {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         guard inet_pton(AF_INET, configuration.host, &address.sin_addr) == 1 else { throw .invalidAddress(where_) }
         return call(&address, ipv6: false)
+    }
+
+    /// ``stop()`` for async callers: the wait for the server's threads (libmicrohttpd joins its
+    /// connection threads) is done on a thread of its own, never on the cooperative pool.
+    public func shutdown() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                self.stop()
+                done.resume()
+            }
+        }
     }
 
     /// Stops listening, ends waits on the ``StopSignal``, closes every connection and waits for

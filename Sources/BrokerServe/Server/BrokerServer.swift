@@ -2,7 +2,6 @@
     import Glibc
 #endif
 import Broker
-import Dispatch
 import HTTPServer
 import Platform
 import ProviderInterface
@@ -110,14 +109,7 @@ public final class BrokerServer: Sendable {
         let left = context.lifecycle.inFlight
         // Three tries; what still fails is reported by ``ledgerHealth`` (the caller says so).
         await context.ledger.flush(attempts: 3)
-        let http = self.http
-        // Stopping joins libmicrohttpd's threads: do it off the cooperative pool.
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                http.stop()
-                done.resume()
-            }
-        }
+        await http.shutdown()
         return left
     }
 }
