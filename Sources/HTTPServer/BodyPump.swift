@@ -5,9 +5,9 @@ import Synchronization
 ///
 /// One chunk is held at a time: the task waits (suspended, holding no thread) until the
 /// connection has taken it before it hands over the next, so a slow client holds back its
-/// producer rather than filling memory. When the connection finds nothing, it registers a
-/// waker, called (once) when a chunk or the end arrives: on an event loop it resumes the parked
-/// connection, on a connection thread it wakes the thread draining the task's jobs.
+/// producer rather than filling memory. When a chunk or the end arrives, the connection is told:
+/// on an event loop through the waker it registered when it found nothing (it resumes the parked
+/// connection), on a connection thread by a poke of the executor whose jobs that thread drains.
 final class BodyPump: Sendable {
     /// What the connection takes.
     enum Take {
@@ -31,8 +31,12 @@ final class BodyPump: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Connection threads: the executor the connection's thread drains while it waits.
+    private let drainer: WaitingThreadExecutor?
 
-    init() {}
+    /// A hand-off; `drainer` is the executor a connection thread drains while it waits (nil on
+    /// event loops).
+    init(drainer: WaitingThreadExecutor? = nil) { self.drainer = drainer }
 
     // MARK: The task's side
 
@@ -48,6 +52,7 @@ final class BodyPump: Sendable {
         }
         if let placed {
             placed.1?()
+            drainer?.poke()
             return placed.0
         }
         // The connection has not taken the previous chunk yet: wait until it has.
@@ -70,6 +75,7 @@ final class BodyPump: Sendable {
             return s.waker.take()
         }
         waker?()
+        drainer?.poke()
     }
 
     // MARK: The connection's side
@@ -100,5 +106,6 @@ final class BodyPump: Sendable {
         }
         producer?.resume(returning: false)
         waker?()
+        drainer?.poke()
     }
 }

@@ -164,7 +164,7 @@ enum MHDBridge {
         let task = Task(executorPreference: executor) {
             let response = await handler(request)
             if case .sequence(let body) = response.body {
-                let pump = BodyPump()
+                let pump = BodyPump(drainer: executor)
                 handoff.set(response, pump: pump, poking: executor)
                 await body.iterate(pump)
             } else {
@@ -247,12 +247,13 @@ enum MHDBridge {
     /// A task that iterates `body` into a new hand-off: for a streamed body that no handler's task
     /// iterates (a blocking handler's), on this loop or this connection thread.
     private static func iterate(_ body: ResponseBody) -> StreamState.Source {
-        let pump = BodyPump()
         if let loop = EventLoop.current {
+            let pump = BodyPump()
             let task = Task(executorPreference: loop) { await body.iterate(pump) }
             return .pumped(pump, task: task, executor: nil)
         }
         let executor = WaitingThreadExecutor(blockingThreads: nil)
+        let pump = BodyPump(drainer: executor)
         let task = Task(executorPreference: executor) {
             await body.iterate(pump)
             executor.finish()

@@ -112,8 +112,7 @@ final class StreamState {
     private let daemon: LoopDaemon?
     let connection: OpaquePointer?
     private var abandoned = false
-    /// Event loops: resumes the parked connection; connection threads: wakes the thread draining
-    /// the pump's task (made once, on the first wait).
+    /// Event loops: resumes the parked connection (made once, on the first park).
     private var waker: (@Sendable () -> Void)?
     /// Blocking models: watches the client while the producer blocks for its next piece.
     private let hangUps: HangUpWatch?
@@ -173,7 +172,7 @@ final class StreamState {
                         return 0
                     }
                 } else if let executor {
-                    switch pump.take(orWake: threadWaker(executor)) {
+                    switch pump.take() {
                     case .data(let bytes): event = .data(bytes)
                     case .end: event = .end
                     case .failed: event = .abort
@@ -215,15 +214,6 @@ final class StreamState {
     private func loopWaker(_ daemon: LoopDaemon) -> @Sendable () -> Void {
         if let waker { return waker }
         let made = daemon.waker(for: self)
-        waker = made
-        return made
-    }
-
-    /// Connection threads: the waker that has the draining thread look at the pump again
-    /// (made once and kept).
-    private func threadWaker(_ executor: WaitingThreadExecutor) -> @Sendable () -> Void {
-        if let waker { return waker }
-        let made: @Sendable () -> Void = { executor.poke() }
         waker = made
         return made
     }
