@@ -3,9 +3,12 @@ import Synchronization
 /// Hands a ``ResponseBody``'s chunks from the task that iterates its sequence to the
 /// connection that sends them (libmicrohttpd's fill callback, which cannot await).
 ///
-/// One chunk is held at a time: the task waits (suspended, holding no thread) until the
-/// connection has taken it before it hands over the next, so a slow client holds back its
-/// producer rather than filling memory. When a chunk or the end arrives, the connection is told:
+/// One piece of bytes is held for the connection: chunks handed over before the connection has
+/// taken the previous ones are joined to them, so that what was produced meanwhile goes out in
+/// one write (as the body's pieces always have, whatever arrived since the last write), and the
+/// connection is not parked and resumed once per chunk of a burst. Past ``joinLimit`` bytes the
+/// task waits (suspended, holding no thread) until the connection has taken them, so a slow
+/// client holds back its producer rather than filling memory. When a chunk or the end arrives, the connection is told:
 /// on an event loop through the waker it registered when it found nothing (it resumes the parked
 /// connection), on a connection thread by a poke of the executor whose jobs that thread drains.
 final class BodyPump: Sendable {
@@ -21,6 +24,7 @@ final class BodyPump: Sendable {
     }
 
     private struct State {
+        /// What the connection has not taken yet.
         var chunk: [UInt8]?
         /// nil while the sequence runs; then whether it ended cleanly.
         var ended: Bool?
@@ -29,6 +33,9 @@ final class BodyPump: Sendable {
         /// The task, waiting for the connection to take ``chunk``.
         var producer: UnsafeContinuation<Bool, Never>?
     }
+
+    /// The most bytes held for the connection before the task waits for it to take them.
+    static let joinLimit = 64 << 10
 
     private let state = Mutex(State())
     /// Connection threads: the executor the connection's thread drains while it waits.
@@ -40,14 +47,20 @@ final class BodyPump: Sendable {
 
     // MARK: The task's side
 
-    /// Hands over `chunk` once the previous one was taken. Returns false when the body was
-    /// abandoned (the task should stop iterating).
+    /// Hands over `chunk`, joined to what the connection has not taken yet, or once it has when
+    /// that is ``joinLimit`` bytes already. Returns false when the body was abandoned (the task
+    /// should stop iterating).
     func deliver(_ chunk: [UInt8]) async -> Bool {
         guard !chunk.isEmpty else { return !state.withLock { $0.abandoned } }
         let placed = state.withLock { s -> (Bool, (@Sendable () -> Void)?)? in
             if s.abandoned { return (false, nil) }
-            guard s.chunk == nil else { return nil }
-            s.chunk = chunk
+            if s.chunk == nil {
+                s.chunk = chunk
+            } else if let held = s.chunk?.count, held < Self.joinLimit {
+                s.chunk?.append(contentsOf: chunk)
+            } else {
+                return nil
+            }
             return (true, s.waker.take())
         }
         if let placed {
@@ -55,11 +68,11 @@ final class BodyPump: Sendable {
             drainer?.poke()
             return placed.0
         }
-        // The connection has not taken the previous chunk yet: wait until it has.
+        // The connection holds back: wait until it has taken what is held.
         let taken = await withUnsafeContinuation { (producer: UnsafeContinuation<Bool, Never>) in
             let now = state.withLock { s -> Bool? in
                 if s.abandoned { return false }
-                if s.chunk == nil { return true }
+                if (s.chunk?.count ?? 0) < Self.joinLimit { return true }
                 s.producer = producer
                 return nil
             }
