@@ -16,7 +16,7 @@ import Synchronization
 /// before `[DONE]`.
 ///
 /// The body's async sequence of byte chunks: each one is what arrived on the channel since the
-/// last, written when the server asks for it.
+/// last, written when the server's task iterates the body (see `ResponseBody`).
 final class ChatStreamWriter: AsyncSequence, Sendable {
     private enum Phase { case head, body, done, finished }
 

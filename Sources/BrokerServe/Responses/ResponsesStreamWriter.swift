@@ -9,7 +9,7 @@ import Synchronization
 /// started is an `error` event; the final `response.completed` carries the broker's account.
 ///
 /// The body's async sequence of byte chunks: each one is what arrived on the channel since the
-/// last, written when the server asks for it.
+/// last, written when the server's task iterates the body (see `ResponseBody`).
 final class ResponsesStreamWriter: AsyncSequence, Sendable {
     private enum Phase { case head, body, done, finished }
 
