@@ -18,7 +18,7 @@ struct ChatEndpoint: Sendable {
             return try await stream(chat, plan: plan, routed: routed, started: started)
         }
         let result = try await routed.run(
-            chat.request, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
+            chat.request, plan: plan, requestID: RoutedRun.requestID(), startedNanos: started
         ).get()
         return ServerResponse(
             status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
@@ -58,13 +58,13 @@ struct ChatEndpoint: Sendable {
     static func startStream(
         _ request: InferenceRequest, plan: RoutePlan, routed: RoutedRun, started: UInt64,
         collectsAnswer: Bool = true
-    ) async throws(APIError) -> (StreamChannel, StreamChannel.Batch, Task<Void, Never>, RequestTrace, String) {
+    ) async throws(APIError) -> (StreamChannel, StreamChannel.Batch, Task<Void, Never>, ServedAttempts, String) {
         let channel = StreamChannel()
-        let trace = RequestTrace()
+        let trace = ServedAttempts(metrics: routed.context.metrics)
         let requestID = RoutedRun.requestID()
         let task = Task {
             let result = await routed.run(
-                request, plan: plan, trace: trace, requestID: requestID, startedNanos: started,
+                request, plan: plan, attempts: trace, requestID: requestID, startedNanos: started,
                 onPiece: { channel.push($0) }, collectsAnswer: collectsAnswer)
             channel.finish(result)
         }

@@ -50,18 +50,11 @@ struct ResponsesEndpoint: Sendable {
                 status: 200, headers: headers, body: .sequence(ResponseBody(writer, onFinish: { task.cancel() })))
         }
         let result = try await routed.run(
-            chat.request, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
+            chat.request, plan: plan, requestID: RoutedRun.requestID(), startedNanos: started
         ).get()
         if let own = result.response.response {
             // The provider's own response object, as sent, with the broker's account.
-            var out = JSONOutput(capacity: 2048)
-            own.write(to: &out) { out in
-                out.key("broker")
-                ChatCompletionJSON.writeBrokerInfo(result, to: &out)
-            }
-            return ServerResponse(
-                status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
-                bytes: out.bytes)
+            return ChatCompletionJSON.answer(result, capacity: 2048) { own.write(to: &$0, members: $1) }
         }
         let text: String
         switch result.response.output {
@@ -73,13 +66,8 @@ struct ResponsesEndpoint: Sendable {
             id: "resp_" + result.requestID, model: ChatCompletionJSON.modelName(result.offer), createdAt: createdAt,
             echo: responses.echo, completion: result.response.completion, text: text,
             finishReason: result.response.finishReason, usage: result.response.usage)
-        var out = JSONOutput(capacity: 1024 + text.utf8.count)
-        output.write(to: &out) { out in
-            out.key("broker")
-            ChatCompletionJSON.writeBrokerInfo(result, to: &out)
+        return ChatCompletionJSON.answer(result, capacity: 1024 + text.utf8.count) {
+            output.write(to: &$0, members: $1)
         }
-        return ServerResponse(
-            status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
-            bytes: out.bytes)
     }
 }

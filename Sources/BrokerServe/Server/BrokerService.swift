@@ -72,7 +72,7 @@ public final class BrokerService: Sendable {
             return ServerResponse(status: 204)
         default: break
         }
-        let key = try context.access.authorize(request)
+        let key = try await context.access.authorize(request)
         let started = MonotonicTime.nanoseconds()
         let route = Self.routeName(path)
         func counted(_ response: ServerResponse) -> ServerResponse {
