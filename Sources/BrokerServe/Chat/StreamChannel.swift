@@ -26,8 +26,9 @@ final class StreamChannel: Sendable {
     private struct State {
         var pieces: [StreamPiece] = []
         var result: Result<RunResult, APIError>?
-        /// The task waiting for something to arrive (resumed once, by the next arrival).
-        var waiter: UnsafeContinuation<Void, Never>?
+        /// The task waiting for something to arrive (resumed once: true by the next arrival, false
+        /// when ``next()``'s task is cancelled).
+        var waiter: UnsafeContinuation<Bool, Never>?
         /// The task iterating the body was cancelled (its client went): ``next()`` waits no more.
         var cancelled = false
     }
@@ -40,7 +41,7 @@ final class StreamChannel: Sendable {
             s.pieces.append(piece)
             return s.waiter.take()
         }
-        waiter?.resume()
+        waiter?.resume(returning: true)
     }
 
     /// The run is over.
@@ -49,7 +50,7 @@ final class StreamChannel: Sendable {
             s.result = result
             return s.waiter.take()
         }
-        waiter?.resume()
+        waiter?.resume(returning: true)
     }
 
     /// Waits for the run's first output or its result. When the calling task is cancelled
@@ -59,7 +60,7 @@ final class StreamChannel: Sendable {
         await withTaskCancellationHandler {
             while true {
                 if let batch = take() { return batch }
-                await arrival()
+                _ = await arrival(untilCancelled: false)
             }
         } onCancel: {
             run.cancel()
@@ -72,15 +73,14 @@ final class StreamChannel: Sendable {
         await withTaskCancellationHandler {
             while true {
                 if let batch = take() { return batch }
-                if state.withLock({ $0.cancelled }) { return nil }
-                await arrival()
+                guard await arrival(untilCancelled: true) else { return nil }
             }
         } onCancel: {
             let waiter = state.withLock { s in
                 s.cancelled = true
                 return s.waiter.take()
             }
-            waiter?.resume()
+            waiter?.resume(returning: false)
         }
     }
 
@@ -95,15 +95,18 @@ final class StreamChannel: Sendable {
         }
     }
 
-    /// Suspends until something arrives (or the wait is cancelled), unless it already has.
-    private func arrival() async {
-        await withUnsafeContinuation { (waiter: UnsafeContinuation<Void, Never>) in
-            let ready = state.withLock { s -> Bool in
-                if !s.pieces.isEmpty || s.result != nil || s.cancelled { return true }
+    /// Suspends until something arrives, unless it already has. With `untilCancelled`, returns
+    /// false instead once ``next()``'s task is cancelled (its wait then ends at once).
+    private func arrival(untilCancelled: Bool) async -> Bool {
+        let arrived = await withUnsafeContinuation { (waiter: UnsafeContinuation<Bool, Never>) in
+            let ready = state.withLock { s -> Bool? in
+                if !s.pieces.isEmpty || s.result != nil { return true }
+                if s.cancelled { return false }
                 s.waiter = waiter
-                return false
+                return nil
             }
-            if ready { waiter.resume() }
+            if let ready { waiter.resume(returning: ready) }
         }
+        return arrived || !untilCancelled
     }
 }
