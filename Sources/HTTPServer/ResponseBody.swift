@@ -3,9 +3,9 @@
 /// The server iterates the sequence in the request's own task, on the connection's thread
 /// model (an event loop's executor, or the connection thread that waits for the task), and
 /// sends each chunk as soon as the connection can take it (chunks produced while it could not
-/// go out together; an empty chunk is skipped). The
-/// body ends cleanly when the sequence ends; when it throws, the connection is dropped without
-/// completing the body, so the client sees a broken transfer rather than a clean end.
+/// go out together; an empty chunk is skipped). The body ends cleanly when the sequence ends;
+/// when it throws, the connection is dropped without completing the body, so the client sees a
+/// broken transfer rather than a clean end.
 ///
 /// When the client goes away mid-body, or the server stops, the task iterating the sequence is
 /// cancelled: a sequence whose `next()` honours cancellation stops its producer then.
