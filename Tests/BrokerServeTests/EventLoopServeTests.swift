@@ -104,6 +104,44 @@ struct EventLoopServeTests {
         await h.stop()
     }
 
+    @Test(
+        "a client that hangs up mid-stream stops its provider's stream: the body ends and the attempt settles long before the stream would have",
+        arguments: ServeModel.allCases)
+    func clientHangUpMidStreamCancelsTheUpstreamStream(_ model: ServeModel) async throws {
+        var fixtures = SimulatorFixtures()
+        fixtures.streamChunkDelayMs = 200
+        let h = try await ServeHarness(fixtures: fixtures, model: model)
+        // The simulator echoes one word a chunk: 40 words, 8 s of streaming.
+        let words = (0..<40).map { "word\($0)" }.joined(separator: " ")
+        let body = try JSONSerialization.data(
+            withJSONObject: ServeHarness.chat("l8", words, extra: ["stream": true]))
+        let started = Date()
+        let port = h.server.port
+        let client = Task {
+            try await onOwnThread {
+                try Self.sendAndHangUp(port: port, target: "/v1/chat/completions", body: [UInt8](body), afterMs: 1_000)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(h.server.inFlight == 1, "the stream runs while its client is there")
+        _ = try await client.value
+        while h.server.inFlight > 0, Date().timeIntervalSince(started) < 7 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let gaveUpAfter = Date().timeIntervalSince(started)
+        #expect(gaveUpAfter < 4, "the broker let the stream run for \(gaveUpAfter) s; it would have lasted 8 s")
+        // The run was cancelled with the body: its attempt is settled, nothing is left unknown.
+        var rows: [[String: Any]] = []
+        for _ in 0..<40 {
+            rows = try #require(ServeHarness.json(try await h.send("GET", "/v1/usage")) as? [[String: Any]])
+            if rows.reduce(0, { $0 + ($1["unknown_outcome"] as? Int ?? 0) }) == 0 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(rows.reduce(0) { $0 + ($1["requests"] as? Int ?? 0) } == 1, "\(rows)")
+        #expect(rows.reduce(0) { $0 + ($1["unknown_outcome"] as? Int ?? 0) } == 0, "\(rows)")
+        await h.stop()
+    }
+
     /// Sends one request on a raw socket, waits `afterMs`, and closes the connection unread.
     static func sendAndHangUp(port: Int, target: String, body: [UInt8], afterMs: Int) throws {
         let fd = try #require(LoopbackSocket.connect(port: port))

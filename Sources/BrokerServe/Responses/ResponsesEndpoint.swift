@@ -29,7 +29,7 @@ struct ResponsesEndpoint: Sendable {
         let createdAt = context.now() / 1000
         if chat.stream {
             let (channel, first, task, trace, requestID) = try await ChatEndpoint.startStream(
-                chat.request, plan: plan, routed: routed, started: started, stop: request.stopSignal)
+                chat.request, plan: plan, routed: routed, started: started)
             let offer = trace.offer ?? plan.candidates.first.map(OfferKey.init)
             let model =
                 plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
@@ -47,11 +47,7 @@ struct ResponsesEndpoint: Sendable {
                 headers.append(("x-broker-model", offer.model))
             }
             return ServerResponse(
-                status: 200, headers: headers,
-                body: .stream(
-                    ResponseStream(
-                        onFinish: { task.cancel() }, poll: { wake in writer.poll(wake) },
-                        next: { stop in writer.next(stop) })))
+                status: 200, headers: headers, body: .sequence(ResponseBody(writer, onFinish: { task.cancel() })))
         }
         let result = try await routed.run(
             chat.request, plan: plan, requestID: RoutedRun.requestID(), startedNanos: started

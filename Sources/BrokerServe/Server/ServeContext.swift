@@ -15,7 +15,8 @@ final class ServeContext: Sendable {
     let cache: MarketViewCache
     let access: AccessControl
     let metrics = ServeMetrics()
-    /// The connection threads that wait for their request, shared with the providers' transport.
+    /// The connection threads that run their request's task (marked by the HTTP server), shared
+    /// with the providers' transport.
     let blockingThreads: BlockingThreads
     /// The busy-poll policy, shared with the providers' transport.
     let busyPoll: BusyPoll
