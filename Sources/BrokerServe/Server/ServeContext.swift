@@ -21,6 +21,8 @@ final class ServeContext: Sendable {
     let busyPoll: BusyPoll
     let lifecycle: Lifecycle
     let refresh: RefreshLoop
+    /// Drops cached views when another instance's refresh commits.
+    let offerChanges: OfferChangeWatch
     let now: @Sendable () -> Int64
 
     init(
@@ -48,6 +50,7 @@ final class ServeContext: Sendable {
         self.runner = routing.runner(maxAttempts: configuration.maxAttempts, ledgerWriter: ledger)
         let cache = MarketViewCache(routing: routing, ttlMs: configuration.marketCacheTTLMs, now: now)
         self.cache = cache
+        self.offerChanges = OfferChangeWatch(store: store, cache: cache)
         self.access = AccessControl(
             keys: configuration.keys, now: now, onCharge: { name, pico in ledger.charge(keyName: name, pico: pico) })
         let metrics = self.metrics

@@ -22,7 +22,15 @@ public actor PostgresMarketStore: MarketStore {
     public nonisolated let path: String
     /// The URI, password included, for the ledger writer's own connections (its description
     /// has no password).
-    private nonisolated let uri: PostgresURI
+    nonisolated let uri: PostgresURI
+    /// The schema the store's tables live in (`current_schema()`): advisory-lock keys and the
+    /// notification channel name it, since both are shared by the whole database.
+    nonisolated let schema: String
+    /// The connection's session, counted from 1: a reconnect starts a new one, in which the
+    /// previous session's advisory locks are no longer held.
+    var session: Int64 = 1
+    /// The providers this store's session holds the refresh claim of, with the session.
+    var refreshClaims: [String: Int64] = [:]
 
     /// The store's own serial queue, so libpq's waits never block Swift's cooperative threads.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
@@ -42,6 +50,7 @@ public actor PostgresMarketStore: MarketStore {
         do {
             let connection = try PostgresConnection(uri: parsed)
             try PostgresMigrator(PostgresStoreSchema.migrations).migrate(connection)
+            self.schema = try connection.firstRow("SELECT current_schema()::text", []) { try $0.text(0) } ?? "public"
             self.db = connection
         } catch let error as PostgresError {
             throw PostgresStoreError(error, store: path)
@@ -78,6 +87,9 @@ public actor PostgresMarketStore: MarketStore {
         if !db.isConnected {
             do {
                 try db.reconnect()
+                // The old session's advisory locks went with it: its refresh claims are void.
+                session += 1
+                refreshClaims.removeAll()
             } catch let error as PostgresError {
                 // It connected before: the server is away for now (restarting, failing over).
                 throw PostgresStoreError(error, store: path, temporary: true)

@@ -20,6 +20,28 @@ extension MarketplaceStore {
             [.text(provider)], Self.readRefresh)
     }
 
+    /// The latest successful (`ok`) refresh of `provider`, by any process, or `nil`.
+    public func lastSuccessfulRefresh(provider: String) throws -> RefreshRun? {
+        try db.firstRow(
+            """
+            SELECT \(Self.refreshColumns) FROM refresh_runs WHERE provider = ? AND status = 'ok'
+            ORDER BY started_at DESC, id DESC LIMIT 1
+            """, [.text(provider)], Self.readRefresh)
+    }
+
+    /// The successful refreshes recorded after the row `id`, as (id, provider), oldest first:
+    /// what ``offerChanges()`` polls for.
+    func successfulRefreshes(after id: Int64) throws -> [(id: Int64, provider: String)] {
+        try db.rows(
+            "SELECT id, provider FROM refresh_runs WHERE id > ? AND status = 'ok' ORDER BY id", [.integer(id)]
+        ) { (id: $0.int64(0), provider: $0.text(1)) }
+    }
+
+    /// The id of the latest refresh row (0 when none).
+    func latestRefreshID() throws -> Int64 {
+        try db.firstRow("SELECT coalesce(max(id), 0) FROM refresh_runs", []) { $0.int64(0) } ?? 0
+    }
+
     /// The latest refresh of every provider ever refreshed, ordered by provider key.
     public func lastRefreshes() throws -> [RefreshRun] {
         try db.rows(
