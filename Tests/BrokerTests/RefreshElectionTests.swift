@@ -174,4 +174,39 @@ struct RefreshElectionTests {
         }
         #expect(seen.withLock { $0 }.contains(.provider("direct")), "\(seen.withLock { $0 })")
     }
+
+    @Test("on PostgreSQL, the watch reconnects after its connection is cut and reports that everything must be re-read")
+    func watchReconnectReportsAll() async throws {
+        guard TestPostgres.available else { return }
+        let fixture = try TestStore(.postgresql)
+        let store = try #require(fixture.store as? PostgresMarketStore)
+        let seen = Mutex<[OfferChange]>([])
+        let watch = Task {
+            for await change in store.offerChanges() { seen.withLock { $0.append(change) } }
+        }
+        defer { watch.cancel() }
+        let admin = try PostgresConnection(uri: try TestPostgres.requireURI())
+        let channel = store.offersChannel
+        // Cut the listener's session once it listens (its last statement names the channel).
+        var cut = 0
+        for _ in 0..<100 where cut == 0 {
+            cut = try admin.rows(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%' || $1 || '%' AND pid <> pg_backend_pid()",
+                [.text(channel)]
+            ) { try $0.bool(0) }.count
+            if cut == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(cut == 1)
+        let start = ContinuousClock.now
+        while !seen.withLock({ $0.contains(.all) }), ContinuousClock.now - start < .seconds(5) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(seen.withLock { $0 } == [.all])
+        // Listening again: the next commit is reported.
+        try await store.replaceOffers(provider: "direct", offers: Self.offers("m"), nowMs: 1, fencedBy: nil)
+        while !seen.withLock({ $0.contains(.provider("direct")) }), ContinuousClock.now - start < .seconds(10) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(seen.withLock { $0 }.last == .provider("direct"))
+    }
 }

@@ -69,7 +69,7 @@ extension PostgresMarketStore {
 
     /// The notification channel of offer changes: `broker_offers` (with the schema after a
     /// colon, outside `public`).
-    nonisolated var offersChannel: String { schema == "public" ? "broker_offers" : "broker_offers:" + schema }
+    public nonisolated var offersChannel: String { schema == "public" ? "broker_offers" : "broker_offers:" + schema }
 
     /// What names this schema's locks apart from another schema's in the same database.
     private nonisolated var schemaPrefix: String { schema == "public" ? "" : schema + ":" }
