@@ -202,8 +202,8 @@ struct RefreshElectionTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(seen.withLock { $0 } == [.all])
-        // Listening again: the next commit is reported.
-        try await store.replaceOffers(provider: "direct", offers: Self.offers("m"), nowMs: 1, fencedBy: nil)
+        // Listening again: the next commit (by another store) is reported.
+        try await fixture.reopen().replaceOffers(provider: "direct", offers: Self.offers("m"), nowMs: 1, fencedBy: nil)
         while !seen.withLock({ $0.contains(.provider("direct")) }), ContinuousClock.now - start < .seconds(10) {
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -83,7 +83,8 @@ public struct PricingRefresher: Sendable {
     }
 
     /// When a periodic round leaves a provider alone: when the store's last successful refresh
-    /// of it (by any process) started less than its period before the round.
+    /// of it (by any process) started less than its period before the round. A provider with no
+    /// period here is fetched (a refresh at start), still recorded as started with the round.
     public struct Freshness: Sendable {
         /// The round's start, recorded as each refresh's start, so an instance's own refresh
         /// one period ago never counts as fresh.

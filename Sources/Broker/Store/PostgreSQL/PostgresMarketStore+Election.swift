@@ -46,13 +46,17 @@ extension PostgresMarketStore {
     }
 
     /// Other instances' committed refreshes as they arrive: a ``PostgresListener`` (a thread and
-    /// a connection of its own) on the store's channel. After it reconnects, ``OfferChange/all``:
+    /// a connection of its own) on the store's channel; this store's own are left out (its
+    /// process knows of them). After it reconnects, ``OfferChange/all``:
     /// notifications sent while it was away are lost. Stops when the consumer stops iterating.
     public nonisolated func offerChanges() -> AsyncStream<OfferChange> {
         AsyncStream { continuation in
-            let listener = PostgresListener(uri: uri, channels: [offersChannel]) { event in
+            let listener = PostgresListener(uri: uri, channels: [offersChannel]) { [self] event in
                 switch event {
-                case .notification(let notification): continuation.yield(.provider(notification.payload))
+                case .notification(let notification):
+                    if notification.senderPID != sessionPID.load(ordering: .relaxed) {
+                        continuation.yield(.provider(notification.payload))
+                    }
                 case .connected(_, let reconnected): if reconnected { continuation.yield(.all) }
                 case .disconnected: break
                 }

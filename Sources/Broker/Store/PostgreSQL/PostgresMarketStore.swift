@@ -1,4 +1,5 @@
 import PostgresClient
+import Synchronization
 
 /// The marketplace store and usage ledger on PostgreSQL (`--store postgresql://…`): the
 /// shared ``MarketStore`` several broker instances can use at once.
@@ -31,6 +32,9 @@ public actor PostgresMarketStore: MarketStore {
     var session: Int64 = 1
     /// The providers this store's session holds the refresh claim of, with the session.
     var refreshClaims: [String: Int64] = [:]
+    /// The server process of the current session, read by ``offerChanges()``'s listener thread
+    /// to leave out this store's own notifications (its process already knows of them).
+    nonisolated let sessionPID: Atomic<Int32>
 
     /// The store's own serial queue, so libpq's waits never block Swift's cooperative threads.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
@@ -52,6 +56,7 @@ public actor PostgresMarketStore: MarketStore {
             try PostgresMigrator(PostgresStoreSchema.migrations).migrate(connection)
             self.schema = try connection.firstRow("SELECT current_schema()::text", []) { try $0.text(0) } ?? "public"
             self.db = connection
+            self.sessionPID = Atomic(connection.backendPID)
         } catch let error as PostgresError {
             throw PostgresStoreError(error, store: path)
         }
@@ -90,6 +95,7 @@ public actor PostgresMarketStore: MarketStore {
                 // The old session's advisory locks went with it: its refresh claims are void.
                 session += 1
                 refreshClaims.removeAll()
+                sessionPID.store(db.backendPID, ordering: .relaxed)
             } catch let error as PostgresError {
                 // It connected before: the server is away for now (restarting, failing over).
                 throw PostgresStoreError(error, store: path, temporary: true)

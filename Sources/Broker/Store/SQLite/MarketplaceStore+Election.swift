@@ -26,9 +26,10 @@ extension MarketplaceStore {
         guard holder == claim.owner else { throw StoreError.fenced(claim) }
     }
 
-    /// Polls the store every second for successful refreshes recorded since the last look
-    /// (``successfulRefreshes(after:)``, an index range on `refresh_runs`): several processes
-    /// on one file learn of each other's refreshes within about a second. A look that fails is
+    /// Polls the store every second for successful refreshes other processes recorded since the
+    /// last look (``successfulRefreshes(after:)``, a range of `refresh_runs` ids; this store's
+    /// own are left out, its process knows of them): several processes on one file learn of each
+    /// other's refreshes within about a second. A look that fails is
     /// tried again; after a failure the next good look reports ``OfferChange/all``.
     public nonisolated func offerChanges() -> AsyncStream<OfferChange> {
         AsyncStream { continuation in
@@ -43,11 +44,11 @@ extension MarketplaceStore {
                             continuation.yield(.all)
                             continue
                         }
-                        let rows = try await successfulRefreshes(after: after)
+                        let found = try await successfulRefreshes(after: after)
                         if missed { continuation.yield(.all) }
                         missed = false
-                        for row in rows { continuation.yield(.provider(row.provider)) }
-                        last = rows.last?.id ?? after
+                        for row in found.rows { continuation.yield(.provider(row.provider)) }
+                        last = found.last
                     } catch {
                         missed = true
                     }
