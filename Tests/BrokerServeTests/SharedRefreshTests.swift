@@ -59,6 +59,18 @@ struct SharedRefreshTests {
         }
     }
 
+    /// Every host of Llama 3.1 8B asks 2.5 USD per million tokens, in and out, from now on.
+    static func raisePrices(_ simulator: ProviderSimulator) {
+        simulator.updateFixtures { fixtures in
+            for i in fixtures.routerModels.indices where fixtures.routerModels[i].id == ServeHarness.llama8B {
+                for j in fixtures.routerModels[i].providers.indices {
+                    fixtures.routerModels[i].providers[j].inputPrice = "2.5"
+                    fixtures.routerModels[i].providers[j].outputPrice = "2.5"
+                }
+            }
+        }
+    }
+
     @Test(
         "two broker serve processes refreshing every second fetch each provider's catalog about once a second between them, not twice",
         arguments: Backend.all)
@@ -105,14 +117,7 @@ struct SharedRefreshTests {
         }
         let before = try #require(try await send())
         // Every host of the model now asks ten times as much; the refreshing process picks it up.
-        workspace.simulator.updateFixtures { fixtures in
-            for i in fixtures.routerModels.indices where fixtures.routerModels[i].id == ServeHarness.llama8B {
-                for j in fixtures.routerModels[i].providers.indices {
-                    fixtures.routerModels[i].providers[j].inputPrice = "2.5"
-                    fixtures.routerModels[i].providers[j].outputPrice = "2.5"
-                }
-            }
-        }
+        Self.raisePrices(workspace.simulator)
         let changed = workspace.simulator.requests.count
         // The commit: the refreshing process fetched the new catalog (and wrote it right after).
         let clock = ContinuousClock()
@@ -146,14 +151,7 @@ struct SharedRefreshTests {
         let before = try await second.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
         #expect(before.status == 200, "\(before.text)")
         let cost = before.header("x-broker-cost-nano-usd")
-        first.simulator.updateFixtures { fixtures in
-            for i in fixtures.routerModels.indices where fixtures.routerModels[i].id == ServeHarness.llama8B {
-                for j in fixtures.routerModels[i].providers.indices {
-                    fixtures.routerModels[i].providers[j].inputPrice = "2.5"
-                    fixtures.routerModels[i].providers[j].outputPrice = "2.5"
-                }
-            }
-        }
+        Self.raisePrices(first.simulator)
         let results = await first.server.refreshNow()
         #expect(results.first { $0.run.provider == "hf" }?.changes?.priceChanges ?? 0 > 0)
         let clock = ContinuousClock()

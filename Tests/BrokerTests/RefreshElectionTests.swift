@@ -197,14 +197,15 @@ struct RefreshElectionTests {
             if cut == 0 { try await Task.sleep(for: .milliseconds(50)) }
         }
         #expect(cut == 1)
+        // Generous: this is about what is reported, not how fast (a loaded machine may starve the watch task).
         let start = ContinuousClock.now
-        while !seen.withLock({ $0.contains(.all) }), ContinuousClock.now - start < .seconds(5) {
+        while !seen.withLock({ $0.contains(.all) }), ContinuousClock.now - start < .seconds(30) {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(seen.withLock { $0 } == [.all])
         // Listening again: the next commit (by another store) is reported.
         try await fixture.reopen().replaceOffers(provider: "direct", offers: Self.offers("m"), nowMs: 1, fencedBy: nil)
-        while !seen.withLock({ $0.contains(.provider("direct")) }), ContinuousClock.now - start < .seconds(10) {
+        while !seen.withLock({ $0.contains(.provider("direct")) }), ContinuousClock.now - start < .seconds(40) {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(seen.withLock { $0 }.last == .provider("direct"))

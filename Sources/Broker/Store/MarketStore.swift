@@ -17,7 +17,8 @@ import ProviderInterface
 ///   (a replace keeps the old offers when it fails). ``marketSnapshot(_:attemptWindow:recent:)``,
 ///   ``queryOffers(_:)`` and ``queryComputeOffers(_:)`` read one consistent snapshot.
 /// - **Several processes.** Several broker processes may share one store: writes wait out each
-///   other's locks; ``acquireLease(_:owner:nowMs:ttlMs:)`` lets one refresh a provider at a time.
+///   other's locks; ``claimRefresh(_:owner:nowMs:ttlMs:)`` lets one refresh a provider at a time,
+///   its write fenced by the claim; ``offerChanges()`` tells each of the others' refreshes.
 /// - **Money** is stored and summed as exact integers (pico-units); a sum that would not fit in
 ///   64 bits throws ``StoreError/Code/overflow``, never a rounded or wrapped value. Unknown
 ///   prices stay unknown (NULL), never zero.

@@ -1,4 +1,5 @@
 import Broker
+import Foundation
 import Platform
 import ProviderInterface
 
@@ -56,7 +57,8 @@ final class ServeContext: Sendable {
         let metrics = self.metrics
         let refresher = PricingRefresher(
             store: store, registry: registry, factory: factory, now: now,
-            owner: "serve-\(UInt32.random(in: 0...UInt32.max))")
+            // `pid-<pid>-…`: on a SQLite store, a SIGKILLed instance's refresh lease is taken over at once.
+            owner: "pid-\(ProcessInfo.processInfo.processIdentifier)-serve-\(UInt32.random(in: 0...UInt32.max))")
         self.refresh = RefreshLoop(
             refresher: refresher, intervalMs: configuration.refreshIntervalMs,
             onResult: {
