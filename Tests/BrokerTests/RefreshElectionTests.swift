@@ -96,6 +96,10 @@ struct RefreshElectionTests {
             #expect(error.code == .fenced)
             #expect(error.description.contains("direct"))
         }
+        await #expect(throws: StoreError(.fenced, "")) {
+            try await stalled.replaceComputeOffers(
+                source: "direct", offers: [gpuOffer("a")], version: nil, nowMs: 3, fencedBy: claim)
+        }
         let stored = try await other.queryOffers(MarketQuery(nowMs: 2, providers: ["direct"], includeStale: true))
         #expect(stored.map(\.model).sorted() == ["new-0", "new-1"])
         // Released on a session that is gone: nothing to do, no error; the new holder still holds it.
@@ -117,6 +121,12 @@ struct RefreshElectionTests {
                 provider: "direct", offers: Self.offers("old"), nowMs: 1_700, fencedBy: claim)
         }
         #expect(try await other.queryOffers(MarketQuery(nowMs: 1_600, includeStale: true)).map(\.model) == ["new-0"])
+        // A compute source's write is fenced the same way.
+        await #expect(throws: StoreError(.fenced, "")) {
+            try await stalled.replaceComputeOffers(
+                source: "direct", offers: [gpuOffer("a")], version: nil, nowMs: 1_700, fencedBy: claim)
+        }
+        #expect(try await other.computeOfferCount(source: "direct") == 0)
         // An expired lease nobody took over still lets its holder write.
         let late = try #require(try await stalled.claimRefresh("late", owner: "stalled", nowMs: 0, ttlMs: 10))
         var offers = Self.offers("late")

@@ -182,7 +182,7 @@ public struct PricingRefresher: Sendable {
             let provider = try factory(entry)
             switch provider.catalogKind {
             case .models: break
-            case .compute: return await refreshCompute(entry, provider: provider, started: started)
+            case .compute: return await refreshCompute(entry, provider: provider, claim: claim, started: started)
             case .exchangeRates: return await refreshRates(entry, provider: provider, started: started)
             }
             if entry.pricing.catalogIsTable {

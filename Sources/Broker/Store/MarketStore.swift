@@ -100,9 +100,12 @@ public protocol MarketStore: Actor {
 
     // MARK: Compute offers and exchange rates
 
-    /// Replaces `source`'s compute offers with `offers` and its catalog `version`, in one transaction.
-    func replaceComputeOffers(source: String, offers: [ComputeOffer], version: String?, nowMs: Int64) throws
-        -> ComputeReplaceOutcome
+    /// Replaces `source`'s compute offers with `offers` and its catalog `version`, in one
+    /// transaction; with a `claim`, fenced as ``replaceOffers(provider:offers:nowMs:fencedBy:)`` is.
+    @discardableResult
+    func replaceComputeOffers(
+        source: String, offers: [ComputeOffer], version: String?, nowMs: Int64, fencedBy claim: RefreshClaim?
+    ) throws -> ComputeReplaceOutcome
     /// Marks `source`'s stored compute offers as confirmed at `nowMs` (its catalog did not change).
     func confirmComputeOffers(source: String, nowMs: Int64) throws
     /// The catalog version stored for `source`, if any.
@@ -145,6 +148,14 @@ extension MarketStore {
     @discardableResult
     public func replaceOffers(provider: String, offers: [Offer], nowMs: Int64) throws -> ReplaceOutcome {
         try replaceOffers(provider: provider, offers: offers, nowMs: nowMs, fencedBy: nil)
+    }
+
+    /// Replaces `source`'s compute offers, unfenced (a one-shot write, a test).
+    @discardableResult
+    public func replaceComputeOffers(source: String, offers: [ComputeOffer], version: String?, nowMs: Int64) throws
+        -> ComputeReplaceOutcome
+    {
+        try replaceComputeOffers(source: source, offers: offers, version: version, nowMs: nowMs, fencedBy: nil)
     }
 
     /// ``marketSnapshot(_:attemptWindow:recent:)`` over each offer's latest 100 successful attempts.
