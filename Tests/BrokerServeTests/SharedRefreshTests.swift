@@ -83,19 +83,22 @@ struct SharedRefreshTests {
         let second = try await workspace.serve(flags)
         try await Task.sleep(for: .milliseconds(1_200))
         workspace.simulator.clearRequests()
-        let window = 6
-        try await Task.sleep(for: .seconds(window))
+        let clock = ContinuousClock()
+        let windowStart = clock.now
+        try await Task.sleep(for: .seconds(6))
         let counts = workspace.catalogRequests()
+        // The window as it was (a loaded machine wakes this task late), in whole seconds.
+        let window = Int((clock.now - windowStart).components.seconds)
         let health = try await CurlTransport.shared.send(HTTPRequest(url: second.baseURL + "/health")).text
         for process in [first, second] {
             let (code, errors) = try await onOwnThread { process.terminate() }
             #expect(code == 0, "\(errors)")
         }
-        // One fetch per interval across both (one more where a round straddles the window's edge);
-        // each on its own would make about twice the window.
+        // One fetch per interval across both (one more where a round straddles each of the
+        // window's edges; fewer on a loaded machine); each on its own would make twice the window.
         for (provider, count) in [("hf", counts.hf), ("acme", counts.acme)] {
             #expect(
-                (window - 2)...(window + 1) ~= count, "\(provider): \(count) catalog fetches in \(window) s; \(health)")
+                2...(window + 2) ~= count, "\(provider): \(count) catalog fetches in \(window) s; \(health)")
         }
     }
 
@@ -118,13 +121,16 @@ struct SharedRefreshTests {
         let before = try #require(try await send())
         // Every host of the model now asks ten times as much; the refreshing process picks it up.
         Self.raisePrices(workspace.simulator)
-        let changed = workspace.simulator.requests.count
-        // The commit: the refreshing process fetched the new catalog (and wrote it right after).
+        // The commit: the store holds the new prices (read as another process would).
+        let store = try StoreLocation.open(try #require(workspace.environment["BROKER_STORE"]))
+        let prices = { () async throws -> [String] in
+            try await store.queryOffers(MarketQuery(nowMs: Timestamp.nowMs(), providers: ["hf"], includeStale: true))
+                .filter { $0.model == ServeHarness.llama8B }.map { "\($0.servedBy ?? "") \($0.price)" }.sorted()
+        }
+        let stored = try await prices()
         let clock = ContinuousClock()
         let waitStart = clock.now
-        while workspace.simulator.requests.dropFirst(changed).contains(where: { $0.path == "/v1/models" }) == false,
-            clock.now - waitStart < .seconds(10)
-        {
+        while try await prices() == stored, clock.now - waitStart < .seconds(20) {
             try await Task.sleep(for: .milliseconds(20))
         }
         let fetched = clock.now
@@ -136,7 +142,7 @@ struct SharedRefreshTests {
         let seenAfter = clock.now - fetched
         for process in [refresher, server] { _ = try await onOwnThread { process.terminate() } }
         #expect(after != before, "still \(before) nano-USD 5 s after the refresh")
-        #expect(seenAfter < .seconds(5))
+        #expect(seenAfter < .seconds(5), "served \(seenAfter) after the commit")
     }
 
     @Test(
