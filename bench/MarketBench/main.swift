@@ -3,12 +3,15 @@
 // 1. Refresh ingest: a simulated Hugging Face catalog of ~100,000 offers (33,334 models × 3
 //    providers) from the loopback simulator, through CurlTransport and the real adapter, into a
 //    fresh SQLite store — split into list, price, assemble and write, then a whole refresh.
+//    With $BROKER_TEST_POSTGRES (`scripts/postgres-test-cluster.sh start --durable`), the same
+//    writes and whole refreshes into PostgreSQL stores, side by side.
 // 2. Store size per 100,000 offers.
 // 3. Query: `market --task … --region eu --sort price --limit 20` in-process (p50/p99 over 200
 //    runs) and as a whole cold `broker` process (median over 30 runs; needs a release build of
 //    `broker` next to this binary).
 //
 //   swift build -c release --product broker --static-swift-stdlib && swift run -c release MarketBench [models]
+//   (MARKETBENCH_REFRESH_ONLY=1: the refresh figures only, of SQLite and PostgreSQL)
 
 import Adapters
 import Broker
@@ -66,73 +69,94 @@ let price = try await clock.measure { quotes = try await provider.getPricing() }
 let assemble = clock.measure {
     offers = OfferAssembler.offers(entry: entry, catalog: catalog, quotes: quotes, nowMs: Timestamp.nowMs())
 }
-sync()
-let write = try await clock.measure {
-    _ = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: Timestamp.nowMs())
-}
-let split = ms(list) + ms(price) + ms(assemble) + ms(write)
+let split = ms(list) + ms(price) + ms(assemble)
 print("offers: \(offers.count) (\(catalog.models.count) listings, \(quotes.count) quotes, skipped \(catalog.skipped))")
-print(
-    "split:  list \(f1(ms(list))) ms · price \(f1(ms(price))) ms · assemble \(f1(ms(assemble))) ms · write into an empty store \(f1(ms(write))) ms"
-)
-print("first ingest (parse + write, sequential phases): \(Int(Double(offers.count) / (split / 1000))) offers/s")
-// The write of a later refresh: nothing changed, then 5% of the prices changed.
-let unchangedWrite = try await clock.measure {
-    _ = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: Timestamp.nowMs())
-}
-var moved = offers
-for i in stride(from: 0, to: moved.count, by: 20) {
-    if let input = moved[i].price.input.amount { moved[i].price.input = .amount(PicoUSD(input.value + 1_000)) }
-}
-var changedOutcome: ReplaceOutcome?
-let changedWrite = try await clock.measure {
-    changedOutcome = try await store.replaceOffers(provider: entry.key, offers: moved, nowMs: Timestamp.nowMs())
-}
-print(
-    "write of a later refresh: nothing changed \(f1(ms(unchangedWrite))) ms · \(changedOutcome?.rewritten ?? 0) offers changed \(f1(ms(changedWrite))) ms"
-)
+print("split:  list \(f1(ms(list))) ms · price \(f1(ms(price))) ms · assemble \(f1(ms(assemble))) ms")
 
-// A whole first refresh into an empty store, as `broker refresh` does it: list ∥ price,
-// assemble, write, record. Median of three, each into a new store.
-var firstRuns: [Double] = []
-for run in 0..<3 {
-    let path = dir.appendingPathComponent("first-\(run).sqlite3").path
-    let fresh = try MarketplaceStore(path: path)
-    let firstRefresher = PricingRefresher(
-        store: fresh, registry: registry,
-        factory: { e throws(ProviderError) in
-            try AdapterFactory.standard.make(
-                e, context: AdapterContext(environment: ["HF_TOKEN": "x"], transport: CurlTransport.shared))
-        },
-        force: true, owner: "pid-\(getpid())-bench")
-    // Each run starts with the earlier runs' writes flushed: their write-back would
-    // otherwise throttle this run's commit, which a real first refresh never meets.
+/// The write and whole-refresh figures on one kind of store: `main` starts empty and is
+/// refreshed again and again; `fresh(run)` opens another empty store of the same kind.
+@MainActor
+func refreshFigures(_ kind: String, main: any MarketStore, fresh: (String) throws -> any MarketStore) async throws {
     sync()
-    let d = await clock.measure { _ = await firstRefresher.refreshOnce() }
-    firstRuns.append(ms(d))
-}
-let first = firstRuns.sorted()[1]
-print(
-    "whole first refresh into an empty store: median \(f1(first)) ms → \(Int(Double(offers.count) / (first / 1000))) offers/s (runs: \(firstRuns.map(f1).joined(separator: ", ")) ms)"
-)
-
-let refresher = PricingRefresher(
-    store: store, registry: registry,
-    factory: { e throws(ProviderError) in
+    let write = try await clock.measure {
+        _ = try await main.replaceOffers(provider: entry.key, offers: offers, nowMs: Timestamp.nowMs())
+    }
+    print("[\(kind)] write into an empty store \(f1(ms(write))) ms")
+    print(
+        "[\(kind)] first ingest (parse + write, sequential phases): \(Int(Double(offers.count) / ((split + ms(write)) / 1000))) offers/s"
+    )
+    // The write of a later refresh: nothing changed, then 5% of the prices changed.
+    let unchangedWrite = try await clock.measure {
+        _ = try await main.replaceOffers(provider: entry.key, offers: offers, nowMs: Timestamp.nowMs())
+    }
+    var moved = offers
+    for i in stride(from: 0, to: moved.count, by: 20) {
+        if let input = moved[i].price.input.amount { moved[i].price.input = .amount(PicoUSD(input.value + 1_000)) }
+    }
+    var changedOutcome: ReplaceOutcome?
+    let changedWrite = try await clock.measure {
+        changedOutcome = try await main.replaceOffers(provider: entry.key, offers: moved, nowMs: Timestamp.nowMs())
+    }
+    print(
+        "[\(kind)] write of a later refresh: nothing changed \(f1(ms(unchangedWrite))) ms · \(changedOutcome?.rewritten ?? 0) offers changed \(f1(ms(changedWrite))) ms"
+    )
+    let factory: ProviderFactory = { e throws(ProviderError) in
         try AdapterFactory.standard.make(
             e, context: AdapterContext(environment: ["HF_TOKEN": "x"], transport: CurlTransport.shared))
-    },
-    force: true, owner: "pid-\(getpid())-bench")
-var wholeRuns: [Double] = []
-for _ in 0..<3 {
-    sync()
-    let d = await clock.measure { _ = await refresher.refreshOnce() }
-    wholeRuns.append(ms(d))
+    }
+    // A whole first refresh into an empty store, as `broker refresh` does it: list ∥ price,
+    // assemble, write, record. Median of three, each into a new store.
+    var firstRuns: [Double] = []
+    for run in 0..<3 {
+        let firstRefresher = PricingRefresher(
+            store: try fresh("first-\(run)"), registry: registry, factory: factory, force: true,
+            owner: "pid-\(getpid())-bench")
+        // Each run starts with the earlier runs' writes flushed: their write-back would
+        // otherwise throttle this run's commit, which a real first refresh never meets.
+        sync()
+        let d = await clock.measure { _ = await firstRefresher.refreshOnce() }
+        firstRuns.append(ms(d))
+    }
+    let first = firstRuns.sorted()[1]
+    print(
+        "[\(kind)] whole first refresh into an empty store: median \(f1(first)) ms → \(Int(Double(offers.count) / (first / 1000))) offers/s (runs: \(firstRuns.map(f1).joined(separator: ", ")) ms)"
+    )
+    let refresher = PricingRefresher(
+        store: main, registry: registry, factory: factory, force: true, owner: "pid-\(getpid())-bench")
+    var wholeRuns: [Double] = []
+    for _ in 0..<3 {
+        sync()
+        let d = await clock.measure { _ = await refresher.refreshOnce() }
+        wholeRuns.append(ms(d))
+    }
+    let whole = wholeRuns.sorted()[1]
+    print(
+        "[\(kind)] whole refresh over the existing store (list ∥ price where the adapter allows, assemble, compare and write what changed, record): median \(f1(whole)) ms → \(Int(Double(offers.count) / (whole / 1000))) offers/s (runs: \(wholeRuns.map(f1).joined(separator: ", ")) ms)"
+    )
 }
-let whole = wholeRuns.sorted()[1]
-print(
-    "whole refresh over the existing store (list ∥ price where the adapter allows, assemble, compare and write what changed, record): median \(f1(whole)) ms → \(Int(Double(offers.count) / (whole / 1000))) offers/s (runs: \(wholeRuns.map(f1).joined(separator: ", ")) ms)"
-)
+
+try await refreshFigures("sqlite", main: store) { name in
+    try MarketplaceStore(path: dir.appendingPathComponent("\(name).sqlite3").path)
+}
+// The same on PostgreSQL, side by side, when a cluster is named ($BROKER_TEST_POSTGRES, as
+// `scripts/postgres-test-cluster.sh start --durable` sets it): each store a schema of its own.
+if ProcessInfo.processInfo.environment["BROKER_TEST_POSTGRES"] != nil {
+    var schemas: [PostgresTestSchema] = []
+    let open = { () throws -> any MarketStore in
+        let schema = try PostgresTestSchema(prefix: "marketbench_")
+        schemas.append(schema)
+        return try PostgresMarketStore(uri: schema.uri)
+    }
+    try await refreshFigures("postgresql", main: try open()) { _ in try open() }
+    schemas.removeAll()
+} else {
+    print("[postgresql] skipped (start a cluster: eval \"$(scripts/postgres-test-cluster.sh start --durable)\")")
+}
+// MARKETBENCH_REFRESH_ONLY=1 stops here (the refresh figures of both stores).
+if ProcessInfo.processInfo.environment["MARKETBENCH_REFRESH_ONLY"] != nil {
+    try? FileManager.default.removeItem(at: dir)
+    exit(0)
+}
 
 try await store.checkpoint()
 let size = (try FileManager.default.attributesOfItem(atPath: storePath)[.size] as? NSNumber)?.intValue ?? 0

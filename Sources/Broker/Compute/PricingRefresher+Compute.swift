@@ -5,8 +5,9 @@ extension PricingRefresher {
     /// fails, or whose catalog is implausible (empty, shrunk by more than half) or outdated
     /// (published longer ago than it allows), keeps its last good offers and says why; an
     /// unchanged catalog (the same version) is confirmed without downloading it again.
-    func refreshCompute(_ entry: ProviderEntry, provider: any ProviderInterface, started: Int64) async -> RefreshResult
-    {
+    func refreshCompute(
+        _ entry: ProviderEntry, provider: any ProviderInterface, claim: RefreshClaim, started: Int64
+    ) async -> RefreshResult {
         let previous: Int
         let known: String?
         do {
@@ -59,7 +60,7 @@ extension PricingRefresher {
         let outcome: ComputeReplaceOutcome
         do {
             outcome = try await store.replaceComputeOffers(
-                source: entry.key, offers: catalog.offers, version: catalog.version, nowMs: now())
+                source: entry.key, offers: catalog.offers, version: catalog.version, nowMs: now(), fencedBy: claim)
         } catch {
             return await record(
                 entry, .failed, models: models, offers: previous, started: started,

@@ -15,6 +15,10 @@ public struct RefreshResult: Sendable, Hashable {
     /// What a compute source's replace wrote (all zeros when its catalog was unchanged); nil otherwise.
     public var computeChanges: ComputeReplaceOutcome?
 
+    /// Nothing was fetched: `run` is the store's latest successful refresh, which another
+    /// process made within this provider's period (see ``PricingRefresher/Freshness``).
+    public var refreshedElsewhere = false
+
     /// A result.
     public init(run: RefreshRun, skipped: [String: Int] = [:], changes: ReplaceOutcome? = nil) {
         self.run = run
@@ -57,14 +61,17 @@ public struct PricingRefresher: Sendable {
 
     /// Refreshes the enabled providers (or just `keys`), all at once; `progress` is called
     /// as each finishes. Results come back in registry order.
+    ///
+    /// - Parameter fresh: the periodic loop's freshness rule (see ``Freshness``); without it
+    ///   every provider is fetched (`broker refresh`, serve's refresh at start).
     public func refreshOnce(
-        keys: [String] = [], progress: @escaping @Sendable (RefreshResult) -> Void = { _ in }
+        keys: [String] = [], fresh: Freshness? = nil, progress: @escaping @Sendable (RefreshResult) -> Void = { _ in }
     ) async -> [RefreshResult] {
         let entries = registry.entries.filter { keys.isEmpty ? $0.enabled : keys.contains($0.key) }
         return await withTaskGroup(of: (Int, RefreshResult).self) { group in
             for (i, entry) in entries.enumerated() {
                 group.addTask {
-                    let result = await refresh(entry)
+                    let result = await refresh(entry, fresh: fresh)
                     progress(result)
                     return (i, result)
                 }
@@ -75,26 +82,53 @@ public struct PricingRefresher: Sendable {
         }
     }
 
-    /// Refreshes one provider: list, price, check plausibility, replace, record.
-    public func refresh(_ entry: ProviderEntry) async -> RefreshResult {
-        let started = now()
-        let lease = RefreshLease(
-            store: store, name: "refresh:\(entry.key)", owner: owner, ttlMs: Int64(max(entry.timeoutMs, 60_000)) * 10)
+    /// When a periodic round leaves a provider alone: when the store's last successful refresh
+    /// of it (by any process) started less than its period before the round. A provider with no
+    /// period here is fetched (a refresh at start), still recorded as started with the round.
+    public struct Freshness: Sendable {
+        /// The round's start, recorded as each refresh's start, so an instance's own refresh
+        /// one period ago never counts as fresh.
+        public var roundStartedMs: Int64
+        /// Each provider's period, by key (``RefreshSchedule/periods``).
+        public var periodMs: [String: Int64]
+
+        /// A rule.
+        public init(roundStartedMs: Int64, periodMs: [String: Int64]) {
+            self.roundStartedMs = roundStartedMs
+            self.periodMs = periodMs
+        }
+    }
+
+    /// Refreshes one provider: claim it (one refresher per provider across processes), skip it
+    /// when another process refreshed it within its period (with `fresh`), list, price, check
+    /// plausibility, replace (fenced by the claim), record.
+    public func refresh(_ entry: ProviderEntry, fresh: Freshness? = nil) async -> RefreshResult {
+        let started = fresh?.roundStartedMs ?? now()
+        let claim: RefreshClaim
         do {
-            guard try await lease.acquire(nowMs: started) else {
+            guard
+                let won = try await store.claimRefresh(
+                    entry.key, owner: owner, nowMs: now(), ttlMs: RefreshLease.ttlMs(entry))
+            else {
                 let previous =
                     try await store.offerCount(provider: entry.key) + store.computeOfferCount(source: entry.key)
                 return await record(
                     entry, .kept, models: 0, offers: previous, started: started,
                     error: "another refresh of this provider is running; its result will stand", persist: false)
             }
+            claim = won
         } catch {
             return await record(
                 entry, .failed, models: 0, offers: 0, started: started, error: storeFailure(error, doing: "write"))
         }
-        var result = await refreshHoldingLease(entry, started: started)
+        var result: RefreshResult
+        if let skipped = await refreshedElsewhere(entry, fresh: fresh) {
+            result = skipped
+        } else {
+            result = await refreshHoldingClaim(entry, claim: claim, started: started)
+        }
         do {
-            try await lease.release()
+            try await store.releaseRefresh(claim)
         } catch {
             // Refreshes of this provider elsewhere now wait for the lease to expire: say so.
             result.run.status = .failed
@@ -102,6 +136,19 @@ public struct PricingRefresher: Sendable {
                 "the refresh lease was not released: " + storeFailure(error, doing: "write"),
                 to: result.run.error)
         }
+        return result
+    }
+
+    /// The store's last successful refresh of `entry` when it is fresh by `fresh`'s rule, as
+    /// this round's result (marked ``RefreshResult/refreshedElsewhere``); `nil` to fetch. A
+    /// store that cannot tell means fetching.
+    private func refreshedElsewhere(_ entry: ProviderEntry, fresh: Freshness?) async -> RefreshResult? {
+        guard let fresh, let period = fresh.periodMs[entry.key],
+            let last = try? await store.lastSuccessfulRefresh(provider: entry.key),
+            fresh.roundStartedMs - last.startedAt < period
+        else { return nil }
+        var result = RefreshResult(run: last)
+        result.refreshedElsewhere = true
         return result
     }
 
@@ -126,14 +173,16 @@ public struct PricingRefresher: Sendable {
         }
     }
 
-    private func refreshHoldingLease(_ entry: ProviderEntry, started: Int64) async -> RefreshResult {
+    private func refreshHoldingClaim(_ entry: ProviderEntry, claim: RefreshClaim, started: Int64) async
+        -> RefreshResult
+    {
         let catalog: ModelCatalog
         let quotes: [PriceQuote]
         do {
             let provider = try factory(entry)
             switch provider.catalogKind {
             case .models: break
-            case .compute: return await refreshCompute(entry, provider: provider, started: started)
+            case .compute: return await refreshCompute(entry, provider: provider, claim: claim, started: started)
             case .exchangeRates: return await refreshRates(entry, provider: provider, started: started)
             }
             if entry.pricing.catalogIsTable {
@@ -156,7 +205,7 @@ public struct PricingRefresher: Sendable {
                     entry, offers.isEmpty && previous == 0 ? .failed : .kept, models: models, offers: previous,
                     started: started, error: reason, skipped: catalog.skipped)
             }
-            changes = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: now())
+            changes = try await store.replaceOffers(provider: entry.key, offers: offers, nowMs: now(), fencedBy: claim)
         } catch {
             return await record(
                 entry, .failed, models: models, offers: 0, started: started, error: storeFailure(error, doing: "write"))

@@ -1,31 +1,19 @@
+import ProviderInterface
+
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// The per-provider refresh lease: one refresh of a provider at a time across processes.
+/// The per-provider refresh lease of a SQLite store (``MarketplaceStore/claimRefresh(_:owner:nowMs:ttlMs:)``):
+/// one refresh of a provider at a time across processes.
 ///
-/// The owner is `pid-<pid>-<random>`. A lease whose owning process no longer exists (a
-/// refresh killed with SIGKILL) is taken over at once rather than blocking refreshes until
-/// it expires.
-struct RefreshLease {
-    let store: any MarketStore
-    let name: String
-    let owner: String
-    let ttlMs: Int64
-
-    /// Takes the lease; `false` when a live process holds it.
-    func acquire(nowMs: Int64) async throws -> Bool {
-        if try await store.acquireLease(name, owner: owner, nowMs: nowMs, ttlMs: ttlMs) { return true }
-        guard let holder = try await store.leaseOwner(name), !Self.isAlive(owner: holder) else { return false }
-        try await store.breakLease(name, heldBy: holder)
-        return try await store.acquireLease(name, owner: owner, nowMs: nowMs, ttlMs: ttlMs)
-    }
-
-    /// Gives the lease back.
-    /// - Throws: the store failure (refreshes elsewhere then wait for the lease to expire).
-    func release() async throws {
-        try await store.releaseLease(name, owner: owner)
-    }
+/// The owner is `pid-<pid>-<random>` for `broker refresh`. A lease whose owning process no
+/// longer exists (a refresh killed with SIGKILL) is taken over at once rather than blocking
+/// refreshes until it expires.
+enum RefreshLease {
+    /// How long a refresh of `entry` holds its lease before others may take it: ten times its
+    /// timeout, at least ten minutes.
+    static func ttlMs(_ entry: ProviderEntry) -> Int64 { Int64(max(entry.timeoutMs, 60_000)) * 10 }
 
     /// Whether the process named in an owner string still runs on this machine.
     static func isAlive(owner: String) -> Bool {

@@ -17,7 +17,8 @@ import ProviderInterface
 ///   (a replace keeps the old offers when it fails). ``marketSnapshot(_:attemptWindow:recent:)``,
 ///   ``queryOffers(_:)`` and ``queryComputeOffers(_:)`` read one consistent snapshot.
 /// - **Several processes.** Several broker processes may share one store: writes wait out each
-///   other's locks; ``acquireLease(_:owner:nowMs:ttlMs:)`` lets one refresh a provider at a time.
+///   other's locks; ``claimRefresh(_:owner:nowMs:ttlMs:)`` lets one refresh a provider at a time,
+///   its write fenced by the claim; ``offerChanges()`` tells each of the others' refreshes.
 /// - **Money** is stored and summed as exact integers (pico-units); a sum that would not fit in
 ///   64 bits throws ``StoreError/Code/overflow``, never a rounded or wrapped value. Unknown
 ///   prices stay unknown (NULL), never zero.
@@ -47,8 +48,13 @@ public protocol MarketStore: Actor {
     /// the reference rates when an offer is priced in another currency; one call, one snapshot.
     func marketSnapshot(_ query: MarketQuery, attemptWindow: Int, recent: Int) throws -> MarketSnapshot
     /// Replaces every stored offer of `provider` with `offers` in one transaction, recording
-    /// price changes; when anything throws the old offers stay.
-    func replaceOffers(provider: String, offers: [Offer], nowMs: Int64) throws -> ReplaceOutcome
+    /// price changes; when anything throws the old offers stay. With a `claim`, the transaction
+    /// first checks that the claim still holds and throws ``StoreError/Code/fenced`` when it
+    /// does not (another instance may have refreshed since); the commit tells other instances
+    /// (``offerChanges()``).
+    @discardableResult
+    func replaceOffers(provider: String, offers: [Offer], nowMs: Int64, fencedBy claim: RefreshClaim?) throws
+        -> ReplaceOutcome
     /// The number of stored offers of `provider`.
     func offerCount(provider: String) throws -> Int
     /// The recorded price changes of `model` (of one provider's offers, when given), oldest first.
@@ -72,12 +78,34 @@ public protocol MarketStore: Actor {
     func leaseOwner(_ name: String) throws -> String?
     /// Removes the named lease if `holder` still holds it (a holder that no longer runs).
     func breakLease(_ name: String, heldBy holder: String) throws
+    /// The latest successful (`ok`) refresh of `provider`, by any process, or `nil`.
+    func lastSuccessfulRefresh(provider: String) throws -> RefreshRun?
+
+    // MARK: Refresh election
+
+    /// Elects `owner` to refresh `provider` now, across every process on the store; `nil` when
+    /// another holds it (on PostgreSQL, also another refresher on this same store value).
+    ///
+    /// PostgreSQL: a session-level advisory lock on the store's connection, which also carries
+    /// the fenced write, so a lost connection frees the claim and fails the write together.
+    /// SQLite: the `refresh:<provider>` lease for `ttlMs` (taken over at once when its holder's
+    /// process is gone), checked again in the fenced write's transaction.
+    func claimRefresh(_ provider: String, owner: String, nowMs: Int64, ttlMs: Int64) throws -> RefreshClaim?
+    /// Gives a claim back (nothing to do when it was lost meanwhile).
+    func releaseRefresh(_ claim: RefreshClaim) throws
+    /// The providers whose refreshes other processes commit, as they commit (PostgreSQL:
+    /// `LISTEN`, within a fraction of a second; SQLite: a poll every second), until the
+    /// consumer stops iterating. ``OfferChange/all`` after a gap in which changes may be lost.
+    nonisolated func offerChanges() -> AsyncStream<OfferChange>
 
     // MARK: Compute offers and exchange rates
 
-    /// Replaces `source`'s compute offers with `offers` and its catalog `version`, in one transaction.
-    func replaceComputeOffers(source: String, offers: [ComputeOffer], version: String?, nowMs: Int64) throws
-        -> ComputeReplaceOutcome
+    /// Replaces `source`'s compute offers with `offers` and its catalog `version`, in one
+    /// transaction; with a `claim`, fenced as ``replaceOffers(provider:offers:nowMs:fencedBy:)`` is.
+    @discardableResult
+    func replaceComputeOffers(
+        source: String, offers: [ComputeOffer], version: String?, nowMs: Int64, fencedBy claim: RefreshClaim?
+    ) throws -> ComputeReplaceOutcome
     /// Marks `source`'s stored compute offers as confirmed at `nowMs` (its catalog did not change).
     func confirmComputeOffers(source: String, nowMs: Int64) throws
     /// The catalog version stored for `source`, if any.
@@ -135,6 +163,20 @@ public protocol MarketStore: Actor {
 }
 
 extension MarketStore {
+    /// Replaces every stored offer of `provider`, unfenced (a one-shot write, a test).
+    @discardableResult
+    public func replaceOffers(provider: String, offers: [Offer], nowMs: Int64) throws -> ReplaceOutcome {
+        try replaceOffers(provider: provider, offers: offers, nowMs: nowMs, fencedBy: nil)
+    }
+
+    /// Replaces `source`'s compute offers, unfenced (a one-shot write, a test).
+    @discardableResult
+    public func replaceComputeOffers(source: String, offers: [ComputeOffer], version: String?, nowMs: Int64) throws
+        -> ComputeReplaceOutcome
+    {
+        try replaceComputeOffers(source: source, offers: offers, version: version, nowMs: nowMs, fencedBy: nil)
+    }
+
     /// ``marketSnapshot(_:attemptWindow:recent:)`` over each offer's latest 100 successful attempts.
     public func marketSnapshot(_ query: MarketQuery, attemptWindow: Int) throws -> MarketSnapshot {
         try marketSnapshot(query, attemptWindow: attemptWindow, recent: 100)

@@ -23,6 +23,8 @@ public struct StoreError: StoreBackendError, Sendable, Hashable {
         public static let overflow = Code(rawValue: "overflow")
         /// A copy's target store already holds data (`broker store copy` fills empty stores only).
         public static let notEmpty = Code(rawValue: "store_not_empty")
+        /// A refresh's write was refused because its claim no longer holds (see ``RefreshClaim``).
+        public static let fenced = Code(rawValue: "refresh_fenced")
     }
 
     /// The kind of failure.
@@ -54,5 +56,15 @@ public struct StoreError: StoreBackendError, Sendable, Hashable {
         var text = "\(code): \(context)"
         if let errno { text += " (errno \(errno))" }
         return text
+    }
+}
+
+extension StoreError {
+    /// A refresh's write refused because `claim` no longer holds.
+    static func fenced(_ claim: RefreshClaim) -> StoreError {
+        StoreError(
+            .fenced,
+            "the refresh of \(claim.provider) no longer holds its claim (its store session or lease was lost); another instance refreshes it"
+        )
     }
 }

@@ -108,7 +108,9 @@ enum RefreshCommand: BrokerCommand {
         let rows = results.map { r in
             [
                 r.run.provider, r.run.status.rawValue, String(r.run.models), String(r.run.offers),
-                r.changes.map(changeText) ?? r.computeChanges.map(changeText) ?? "", "\(r.run.durationMs) ms",
+                r.refreshedElsewhere
+                    ? "fresh: refreshed by another process"
+                    : r.changes.map(changeText) ?? r.computeChanges.map(changeText) ?? "", "\(r.run.durationMs) ms",
                 r.run.error ?? "",
             ]
         }

@@ -78,6 +78,7 @@ public final class BrokerServer: Sendable {
         if context.configuration.refreshAtStart || context.configuration.refreshIntervalMs != nil {
             context.refresh.start(immediately: context.configuration.refreshAtStart)
         }
+        context.offerChanges.start()
         return port
     }
 
@@ -102,6 +103,7 @@ public final class BrokerServer: Sendable {
         let context = service.context
         context.lifecycle.beginDraining()
         context.refresh.stop()
+        context.offerChanges.stop()
         let deadline = Timestamp.nowMs() + Int64(context.configuration.gracePeriodMs)
         while context.lifecycle.inFlight > 0, Timestamp.nowMs() < deadline {
             try? await Task.sleep(for: .milliseconds(10))

@@ -75,6 +75,14 @@ final class MarketViewCache: Sendable {
     /// Forgets `model`'s view.
     func invalidate(_ model: String) { _ = entries.write { $0.removeValue(forKey: model) } }
 
+    /// Forgets the views that hold an offer of `provider` (another instance refreshed it). A
+    /// model it newly lists is seen when that model's view expires (the cache's TTL).
+    func invalidate(provider: String) {
+        entries.write { table in
+            table = table.filter { entry in !entry.value.view.offers.contains { $0.provider == provider } }
+        }
+    }
+
     /// Forgets every view (after a refresh).
     func invalidateAll() { entries.write { $0.removeAll() } }
 

@@ -1,4 +1,5 @@
 import Broker
+import Foundation
 import Platform
 import ProviderInterface
 
@@ -22,6 +23,8 @@ final class ServeContext: Sendable {
     let busyPoll: BusyPoll
     let lifecycle: Lifecycle
     let refresh: RefreshLoop
+    /// Drops cached views when another instance's refresh commits.
+    let offerChanges: OfferChangeWatch
     let now: @Sendable () -> Int64
 
     init(
@@ -47,8 +50,11 @@ final class ServeContext: Sendable {
         self.runner = routing.runner(maxAttempts: configuration.maxAttempts, ledgerWriter: ledger)
         let cache = MarketViewCache(routing: routing, ttlMs: configuration.marketCacheTTLMs, now: now)
         self.cache = cache
+        self.offerChanges = OfferChangeWatch(store: store, cache: cache)
         // This instance's name in the store: its refresh leases and its budget reservations.
-        let instance = "serve-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+        // `pid-<pid>-…`: on a SQLite store, a SIGKILLed instance's refresh lease is taken over at once.
+        let instance =
+            "pid-\(ProcessInfo.processInfo.processIdentifier)-serve-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
         self.access = AccessControl(
             keys: configuration.keys, now: now, store: store, holder: instance,
             onCharge: { name, pico in ledger.charge(keyName: name, pico: pico) })

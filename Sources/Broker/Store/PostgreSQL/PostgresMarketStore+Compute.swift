@@ -7,11 +7,12 @@ extension PostgresMarketStore {
     /// matched by offer id and digest, only what differs written (new rows in one `COPY`), a
     /// price-history row per changed price, the first listing of an offer id winning.
     @discardableResult
-    public func replaceComputeOffers(source: String, offers: [ComputeOffer], version: String?, nowMs: Int64) throws
-        -> ComputeReplaceOutcome
-    {
+    public func replaceComputeOffers(
+        source: String, offers: [ComputeOffer], version: String?, nowMs: Int64, fencedBy claim: RefreshClaim?
+    ) throws -> ComputeReplaceOutcome {
         try offers.withUnsafeBufferPointer { buffer in
             try write(lock: "compute:" + source) {
+                if let claim { try checkClaim(claim) }
                 var old: [String: ComputeOfferDiff.StoredRow] = [:]
                 for row in try db.rows(
                     "SELECT offer_id, id, row_hash, currency, price_pico FROM compute_offers WHERE source = $1 ORDER BY id",

@@ -7,11 +7,17 @@ extension PostgresMarketStore {
     /// (matched by identity and content digest), changed ones rewritten, new ones inserted in
     /// the same order (so ids break ties as rowids do) with one `COPY`, missing ones deleted;
     /// price history and pending appearances are kept the same way. Replaces of one provider
-    /// wait for each other (an advisory lock), across instances.
+    /// wait for each other (an advisory lock), across instances. With a `claim`, the
+    /// transaction first checks that this session still holds it (``StoreError/Code/fenced``
+    /// otherwise); its commit notifies the other instances (`pg_notify`, ``offerChanges()``).
     @discardableResult
-    public func replaceOffers(provider: String, offers: [Offer], nowMs: Int64) throws -> ReplaceOutcome {
+    public func replaceOffers(provider: String, offers: [Offer], nowMs: Int64, fencedBy claim: RefreshClaim?) throws
+        -> ReplaceOutcome
+    {
         try offers.withUnsafeBufferPointer { buffer in
             try write(lock: "offers:" + provider) {
+                if let claim { try checkClaim(claim) }
+                try notifyOfferChange(provider)
                 let old = try storedOffers(provider: provider)
                 try db.run(
                     "INSERT INTO providers (key, offers, replaced_at) VALUES ($1, 0, $2) ON CONFLICT (key) DO NOTHING",

@@ -23,18 +23,30 @@ extension PostgresMarketStore {
                 """
                 SELECT DISTINCT ON (provider) \(Self.refreshColumns) FROM refresh_runs
                 ORDER BY provider, started_at DESC, id DESC
-                """
-            ) { s in
-                let statusText = try s.text(1)
-                guard let status = RefreshStatus(rawValue: statusText) else {
-                    throw StoreError(
-                        .malformedRow, "refresh_runs.status holds \"\(statusText)\", which this version does not know")
-                }
-                return RefreshRun(
-                    provider: try s.text(0), status: status, models: try s.int(2), offers: try s.int(3),
-                    durationMs: try s.int64(4), error: try s.optionalText(5), startedAt: try s.int64(6))
-            }
+                """, [], Self.readRefresh)
         }
+    }
+
+    /// The latest successful (`ok`) refresh of `provider`, by any instance, or `nil`.
+    public func lastSuccessfulRefresh(provider: String) throws -> RefreshRun? {
+        try withConnection {
+            try db.firstRow(
+                """
+                SELECT \(Self.refreshColumns) FROM refresh_runs WHERE provider = $1 AND status = 'ok'
+                ORDER BY started_at DESC, id DESC LIMIT 1
+                """, [.text(provider)], Self.readRefresh)
+        }
+    }
+
+    private static func readRefresh(_ s: PostgresRow) throws -> RefreshRun {
+        let statusText = try s.text(1)
+        guard let status = RefreshStatus(rawValue: statusText) else {
+            throw StoreError(
+                .malformedRow, "refresh_runs.status holds \"\(statusText)\", which this version does not know")
+        }
+        return RefreshRun(
+            provider: try s.text(0), status: status, models: try s.int(2), offers: try s.int(3),
+            durationMs: try s.int64(4), error: try s.optionalText(5), startedAt: try s.int64(6))
     }
 
     /// Takes the named lease for `owner` until `nowMs + ttlMs` when it is free, expired or

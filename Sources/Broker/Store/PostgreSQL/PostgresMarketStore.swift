@@ -1,4 +1,5 @@
 import PostgresClient
+import Synchronization
 
 /// The marketplace store and usage ledger on PostgreSQL (`--store postgresql://…`): the
 /// shared ``MarketStore`` several broker instances can use at once.
@@ -22,7 +23,18 @@ public actor PostgresMarketStore: MarketStore {
     public nonisolated let path: String
     /// The URI, password included, for the ledger writer's own connections (its description
     /// has no password).
-    private nonisolated let uri: PostgresURI
+    nonisolated let uri: PostgresURI
+    /// The schema the store's tables live in (`current_schema()`): advisory-lock keys and the
+    /// notification channel name it, since both are shared by the whole database.
+    nonisolated let schema: String
+    /// The connection's session, counted from 1: a reconnect starts a new one, in which the
+    /// previous session's advisory locks are no longer held.
+    var session: Int64 = 1
+    /// The providers this store's session holds the refresh claim of, with the session.
+    var refreshClaims: [String: Int64] = [:]
+    /// The server process of the current session, read by ``offerChanges()``'s listener thread
+    /// to leave out this store's own notifications (its process already knows of them).
+    nonisolated let sessionPID: Atomic<Int32>
 
     /// The store's own serial queue, so libpq's waits never block Swift's cooperative threads.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
@@ -42,7 +54,9 @@ public actor PostgresMarketStore: MarketStore {
         do {
             let connection = try PostgresConnection(uri: parsed)
             try PostgresMigrator(PostgresStoreSchema.migrations).migrate(connection)
+            self.schema = try connection.firstRow("SELECT current_schema()::text", []) { try $0.text(0) } ?? "public"
             self.db = connection
+            self.sessionPID = Atomic(connection.backendPID)
         } catch let error as PostgresError {
             throw PostgresStoreError(error, store: path)
         }
@@ -78,6 +92,10 @@ public actor PostgresMarketStore: MarketStore {
         if !db.isConnected {
             do {
                 try db.reconnect()
+                // The old session's advisory locks went with it: its refresh claims are void.
+                session += 1
+                refreshClaims.removeAll()
+                sessionPID.store(db.backendPID, ordering: .relaxed)
             } catch let error as PostgresError {
                 // It connected before: the server is away for now (restarting, failing over).
                 throw PostgresStoreError(error, store: path, temporary: true)

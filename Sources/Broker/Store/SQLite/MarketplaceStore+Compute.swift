@@ -8,11 +8,12 @@ extension MarketplaceStore {
     /// catalog `version` and a price-history row for each offer id whose price changed. An offer
     /// id listed twice is stored once (the first wins). When anything throws the old offers stay.
     @discardableResult
-    public func replaceComputeOffers(source: String, offers: [ComputeOffer], version: String?, nowMs: Int64) throws
-        -> ComputeReplaceOutcome
-    {
+    public func replaceComputeOffers(
+        source: String, offers: [ComputeOffer], version: String?, nowMs: Int64, fencedBy claim: RefreshClaim?
+    ) throws -> ComputeReplaceOutcome {
         try db.withPageCache(kibibytes: 65_536) {
             try db.inTransaction(.immediate) {
+                if let claim { try checkClaim(claim) }
                 var old: [String: ComputeOfferDiff.StoredRow] = [:]
                 for row in try db.rows(
                     "SELECT offer_id, id, row_hash, currency, price_pico FROM compute_offers WHERE source = ?",

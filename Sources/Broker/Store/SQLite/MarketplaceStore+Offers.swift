@@ -13,9 +13,13 @@ extension MarketplaceStore {
     /// is kept on its rows until then (see ``priceHistory(model:provider:)``). Offers
     /// listed twice (same served-by, model and task) are stored once, the first one
     /// winning. When anything throws — an offer of another provider, a negative price, a
-    /// disk error — the transaction rolls back and the old offers stay.
+    /// disk error — the transaction rolls back and the old offers stay. With a `claim`, the
+    /// transaction first checks that its owner still holds the provider's refresh lease
+    /// (``StoreError/Code/fenced`` otherwise).
     @discardableResult
-    public func replaceOffers(provider: String, offers: [Offer], nowMs: Int64) throws -> ReplaceOutcome {
+    public func replaceOffers(provider: String, offers: [Offer], nowMs: Int64, fencedBy claim: RefreshClaim?) throws
+        -> ReplaceOutcome
+    {
         // A refresh rewrites index pages all over the file: a page cache big enough for a
         // whole provider's catalog keeps the transaction from spilling before its commit.
         try db.withPageCache(kibibytes: 65_536) {
@@ -23,6 +27,7 @@ extension MarketplaceStore {
             // of the array would cost a dozen reference counts apiece.
             try offers.withUnsafeBufferPointer { buffer in
                 try db.inTransaction(.immediate) {
+                    if let claim { try checkClaim(claim) }
                     let expected = try db.firstRow("SELECT offers FROM providers WHERE key = ?", [.text(provider)]) {
                         $0.int64(0)
                     }

@@ -15,6 +15,9 @@ public actor MarketplaceStore: MarketStore {
     public nonisolated let path: String
     /// How long a write waits for another connection's lock, in milliseconds.
     nonisolated let busyTimeoutMs: Int32
+    /// The `refresh_runs` rows this store value wrote, which ``offerChanges()`` does not report
+    /// (its own process already knows of them).
+    var ownRefreshRows = Set<Int64>()
 
     /// The store's own serial queue, so SQLite's busy waits never block Swift's
     /// cooperative threads.
