@@ -172,6 +172,16 @@ struct ErrorMappingTests {
         #expect((json["store_error"] as? String)?.contains("cannot read the store \(h.storePath)") == true)
         let metrics = try await h.send("GET", "/metrics")
         #expect(metrics.text.contains("broker_store_up{kind=\"sqlite\"} 0"), "\(metrics.text)")
+        // A refresh round (failed: the store is away) and a request whose first attempt failed
+        // each set the views aside; the store cannot be read, so the last good view still routes.
+        await h.server.refreshNow()
+        h.simulator.inject(.serverError(500), pathPrefix: "/v1/chat/completions", count: 1)
+        let failedOver = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
+        #expect(failedOver.status == 200 && failedOver.header("x-broker-attempts") == "2", "\(failedOver.text)")
+        for _ in 0..<2 {
+            let chat = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
+            #expect(chat.status == 200, "\(chat.text)")
+        }
         // A model no view holds cannot be routed without the store: 503, not an empty answer.
         let unseen = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("acme/never-asked-for"))
         #expect(unseen.status == 503, "\(unseen.text)")

@@ -97,6 +97,43 @@ struct PostgresServeTests {
         #expect(!health.text.contains(password))
         let metrics = try await h.send("GET", "/metrics")
         #expect(metrics.text.contains("broker_store_up{kind=\"postgresql\"} 0"), "\(metrics.text)")
+        // Refresh rounds and failed attempts set the views aside; they still route while the
+        // store cannot be read.
+        await h.server.refreshNow()
+        h.simulator.inject(.serverError(500), pathPrefix: "/v1/chat/completions", count: 1)
+        for _ in 0..<3 {
+            let chat = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
+            #expect(chat.status == 200, "\(chat.text)")
+        }
+        #expect(try await h.send("GET", "/v1/models").status == 503)
         await h.stop()
+    }
+
+    @Test(
+        "an offer whose circuit opened on one instance's failures is skipped by the other instance, whose own provider would answer"
+    )
+    func sharedCircuitBreaker() async throws {
+        let schema = try PostgresTestSchema(prefix: "serve_")
+        let first = try await ServeHarness(storeLocation: schema.uri)
+        let second = try await ServeHarness(refresh: false, storeLocation: schema.uri)
+        let together = ServeHarness.llama8B + ":together"
+        // Three failures in a row on the first instance open the offer's circuit: in the shared ledger.
+        first.simulator.inject(.serverError(500), pathPrefix: "/v1/chat/completions", count: 3)
+        for _ in 0..<3 {
+            let failed = try await first.send("POST", "/v1/chat/completions", json: ServeHarness.chat(together))
+            #expect(failed.status == 502, "\(failed.text)")
+        }
+        // The second instance (its simulator would answer) reads the breaker with the offers.
+        second.simulator.clearRequests()
+        let skipped = try await second.send("POST", "/v1/chat/completions", json: ServeHarness.chat(together))
+        #expect(skipped.status == 404 && skipped.text.contains("circuit open"), "\(skipped.text)")
+        #expect(!second.simulator.requests.contains { $0.path.hasPrefix("/v1/chat/completions") })
+        // The model's other offers still route there.
+        let routed = try await second.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
+        #expect(routed.status == 200 && routed.header("x-broker-served-by") != "together", "\(routed.text)")
+        let metrics = try await second.send("GET", "/metrics")
+        #expect(metrics.text.contains("broker_circuit_breakers_open 1"), "\(metrics.text)")
+        await first.stop()
+        await second.stop()
     }
 }

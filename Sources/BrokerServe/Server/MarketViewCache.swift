@@ -5,12 +5,19 @@ import Synchronization
 /// time, so a busy server reads the store once per model per interval instead of once per
 /// request. When a view expires, one request re-reads it while the others go on with the
 /// previous one (no stampede on the store). A refresh, or a request that saw a failure,
-/// drops the views.
+/// sets the views aside: the next request for a model reads it again.
+///
+/// A view set aside is still the model's last good view: when the store cannot be read (a
+/// PostgreSQL server away, a damaged file), it is answered again, for one time to live at a
+/// time, so an instance keeps routing from the offers it holds through refresh rounds and
+/// failed attempts until the store is back.
 final class MarketViewCache: Sendable {
     private struct Entry {
         var atMs: Int64
         var view: RoutingService.MarketView
         var renewing = false
+        /// Set aside by ``invalidate(_:)`` / ``invalidateAll()``: answered only when the store fails.
+        var setAside = false
     }
 
     private let routing: RoutingService
@@ -28,20 +35,23 @@ final class MarketViewCache: Sendable {
     /// The view of `model`, from the cache while fresh. An expired view is still answered
     /// while one background task re-reads it, so no request waits for the store except the
     /// first for a model (or the first after ``invalidate(_:)`` / ``invalidateAll()``).
-    /// - Throws: the store's error when `model`'s offers cannot be read and no view is kept (a
-    ///   failed background renewal keeps the last good view and is tried again by the next request).
+    /// - Throws: the store's error when `model`'s offers cannot be read and no view of it was
+    ///   ever read (a failed read, a renewal or one after an invalidation, answers the last good
+    ///   view for one more time to live).
     func view(_ model: String) async throws -> RoutingService.MarketView {
         let nowMs = now()
         guard ttlMs > 0 else { return try await routing.readMarketView(model) }
         // The common case, a fresh view, under the shared read lock; the write lock only to
         // claim the renewal of an expired one.
         let fresh = entries.read { table -> RoutingService.MarketView? in
-            guard let entry = table[model], nowMs - entry.atMs < ttlMs || entry.renewing else { return nil }
+            guard let entry = table[model], !entry.setAside, nowMs - entry.atMs < ttlMs || entry.renewing else {
+                return nil
+            }
             return entry.view
         }
         if let fresh { return fresh }
         let (cached, renew) = entries.write { table -> (RoutingService.MarketView?, Bool) in
-            guard var entry = table[model] else { return (nil, false) }
+            guard var entry = table[model], !entry.setAside else { return (nil, false) }
             if nowMs - entry.atMs < ttlMs || entry.renewing { return (entry.view, false) }
             entry.renewing = true
             table[model] = entry
@@ -54,16 +64,27 @@ final class MarketViewCache: Sendable {
         return try await read(model, atMs: nowMs)
     }
 
-    /// Reads `model`'s view from the store and keeps it; a failed read keeps nothing (and lets
-    /// the next request renew the last good view again).
+    /// Reads `model`'s view from the store and keeps it. When the read fails, the last good view
+    /// (fresh, expired or set aside) is kept and answered for one more time to live, after which
+    /// a request renews it again; the store's error only when no view of `model` was ever read.
     @discardableResult
     private func read(_ model: String, atMs: Int64) async throws -> RoutingService.MarketView {
         let view: RoutingService.MarketView
         do {
             view = try await routing.readMarketView(model)
         } catch {
-            entries.write { table in table[model]?.renewing = false }
-            throw error
+            // The last good view, kept for one more time to live: a store that is away is asked
+            // again once per model per time to live, not at every request.
+            let kept = entries.write { table -> RoutingService.MarketView? in
+                guard var entry = table[model] else { return nil }
+                entry.renewing = false
+                entry.setAside = false
+                entry.atMs = atMs
+                table[model] = entry
+                return entry.view
+            }
+            guard let kept else { throw error }
+            return kept
         }
         entries.write { table in
             if table.count > 4096 { table.removeAll() }
@@ -72,14 +93,18 @@ final class MarketViewCache: Sendable {
         return view
     }
 
-    /// Forgets `model`'s view.
-    func invalidate(_ model: String) { _ = entries.write { $0.removeValue(forKey: model) } }
+    /// Sets `model`'s view aside: the next request reads it again.
+    func invalidate(_ model: String) { entries.write { $0[model]?.setAside = true } }
 
-    /// Forgets every view (after a refresh).
-    func invalidateAll() { entries.write { $0.removeAll() } }
+    /// Sets every view aside (after a refresh).
+    func invalidateAll() {
+        entries.write { table in
+            for model in table.keys { table[model]?.setAside = true }
+        }
+    }
 
-    /// Offers whose circuit breaker was open in the cached views.
+    /// Offers whose circuit breaker was open in the cached views (not those set aside).
     var openBreakers: [OfferKey] {
-        entries.read { table in Array(Set(table.values.flatMap(\.view.open))) }
+        entries.read { table in Array(Set(table.values.filter { !$0.setAside }.flatMap(\.view.open))) }
     }
 }
