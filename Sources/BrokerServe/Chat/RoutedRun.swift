@@ -102,6 +102,7 @@ struct RoutedRun: Sendable {
             for a in done.attempts {
                 context.metrics.attempt(provider: a.provider, servedBy: a.servedBy, outcome: a.outcome)
             }
+            context.cache.noteAttempts(done.attempts, plan: plan)
             if done.attempts.count > 1 { await forgetViewsAfterFailures() }
             context.metrics.usage(provider: done.offer.provider, usage: done.response.usage, cost: done.cost)
             context.metrics.request(
@@ -117,6 +118,7 @@ struct RoutedRun: Sendable {
             for a in failure.attempts {
                 context.metrics.attempt(provider: a.provider, servedBy: a.servedBy, outcome: a.outcome)
             }
+            context.cache.noteAttempts(failure.attempts, plan: plan)
             await forgetViewsAfterFailures()
             var error = APIError.upstream(failure, lastError: trace.lastError)
             error.counted = true

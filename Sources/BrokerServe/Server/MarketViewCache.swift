@@ -10,7 +10,10 @@ import Synchronization
 /// A view set aside is still the model's last good view: when the store cannot be read (a
 /// PostgreSQL server away, a damaged file), it is answered again, for one time to live at a
 /// time, so an instance keeps routing from the offers it holds through refresh rounds and
-/// failed attempts until the store is back.
+/// failed attempts until the store is back. Meanwhile the attempts this instance makes are
+/// kept here, since their ledger rows wait in the writer's queue where the breakers read from
+/// the store cannot see them: an offer that fails ``CircuitBreaker/threshold`` times in a row
+/// during the outage is skipped as if its circuit were open in the view.
 final class MarketViewCache: Sendable {
     private struct Entry {
         var atMs: Int64
@@ -25,6 +28,11 @@ final class MarketViewCache: Sendable {
     private let now: @Sendable () -> Int64
     /// Read by every request, written once per model per interval: readers never wait for one another.
     private let entries = ReadMostlyLock<[String: Entry]>([:])
+    /// Views are being answered because the store cannot be read (set by a failed read, cleared
+    /// by the next good one).
+    private let storeAway = Atomic<Bool>(false)
+    /// This instance's attempts while ``storeAway``, by offer, newest first (as many as the breaker reads).
+    private let outageAttempts = Mutex<[OfferKey: [(ok: Bool, at: Int64)]]>([:])
 
     init(routing: RoutingService, ttlMs: Int64, now: @escaping @Sendable () -> Int64) {
         self.routing = routing
@@ -39,6 +47,13 @@ final class MarketViewCache: Sendable {
     ///   ever read (a failed read, a renewal or one after an invalidation, answers the last good
     ///   view for one more time to live).
     func view(_ model: String) async throws -> RoutingService.MarketView {
+        let view = try await heldView(model)
+        guard storeAway.load(ordering: .relaxed) else { return view }
+        return withOutageBreakers(view)
+    }
+
+    /// The view of `model` as held (or read); see ``view(_:)``.
+    private func heldView(_ model: String) async throws -> RoutingService.MarketView {
         let nowMs = now()
         guard ttlMs > 0 else { return try await routing.readMarketView(model) }
         // The common case, a fresh view, under the shared read lock; the write lock only to
@@ -84,12 +99,48 @@ final class MarketViewCache: Sendable {
                 return entry.view
             }
             guard let kept else { throw error }
+            storeAway.store(true, ordering: .relaxed)
             return kept
         }
+        if storeAway.exchange(false, ordering: .relaxed) { outageAttempts.withLock { $0.removeAll() } }
         entries.write { table in
             if table.count > 4096 { table.removeAll() }
             table[model] = Entry(atMs: atMs, view: view)
         }
+        return view
+    }
+
+    /// Notes a request's attempts (of offers of `plan`) while the store cannot be read; nothing
+    /// otherwise (the ledger has them, and the views read it).
+    func noteAttempts(_ attempts: [AttemptRecord], plan: RoutePlan) {
+        guard storeAway.load(ordering: .relaxed), !attempts.isEmpty else { return }
+        let atMs = now()
+        let kept = routing.breaker.threshold
+        outageAttempts.withLock { table in
+            for attempt in attempts {
+                guard
+                    let offer = plan.candidates.first(where: {
+                        $0.provider == attempt.provider && $0.servedBy == attempt.servedBy
+                    })
+                else { continue }
+                let key = OfferKey(offer)
+                var recent = table[key] ?? []
+                recent.insert((ok: attempt.outcome == UsageRecord.okOutcome, at: atMs), at: 0)
+                table[key] = Array(recent.prefix(kept))
+            }
+        }
+    }
+
+    /// `view` with the circuits this instance's own attempts opened since the store went away.
+    private func withOutageBreakers(_ view: RoutingService.MarketView) -> RoutingService.MarketView {
+        let nowMs = now()
+        let breaker = routing.breaker
+        let opened = outageAttempts.withLock { table in
+            table.filter { breaker.isOpen(recent: $0.value, nowMs: nowMs) }.keys
+        }
+        guard !opened.isEmpty else { return view }
+        var view = view
+        view.open.formUnion(opened)
         return view
     }
 
