@@ -389,6 +389,18 @@ for connections in concurrencies {
 print(
     "broker RSS\(instances > 1 ? " (sum over \(instances) instances)" : ""): idle \(idle / 1024) MiB, peak under load \(peak / 1024) MiB (VmHWM \(pids.map { rssKiB($0, field: "VmHWM:") }.reduce(0, +) / 1024) MiB)"
 )
+if instances > 1 {
+    // How wrk's threads spread the requests: each instance's own count of chat requests answered.
+    let curl = ProcessInfo.processInfo.environment["CURL"] ?? "/usr/bin/curl"
+    let counts = serves.map { _, port -> String in
+        let metrics = (try? shell(curl, ["-s", "http://127.0.0.1:\(port)/metrics"])) ?? ""
+        let ok = metrics.split(separator: "\n").filter {
+            $0.hasPrefix("broker_requests_total{route=\"chat\"") && $0.contains("outcome=\"ok\"")
+        }.compactMap { Double($0.split(separator: " ").last ?? "") }.reduce(0, +)
+        return String(format: "%.0f", ok)
+    }
+    print("chat requests answered per instance: \(counts.joined(separator: ", "))")
+}
 for (process, _) in serves {
     kill(process.processIdentifier, SIGTERM)
     process.waitUntilExit()
