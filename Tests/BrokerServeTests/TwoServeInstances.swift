@@ -90,9 +90,9 @@ final class TwoServeInstances: Sendable {
     }
 
     /// The answered requests that are not in the ledger exactly once, as "id: n rows" (empty
-    /// when each is there once).
-    func notRecordedOnce(_ answered: [String]) throws -> [String] {
-        let rows = try okRowsByRequest()
+    /// when each is there once). Read on a thread of its own (libpq blocks).
+    func notRecordedOnce(_ answered: [String]) async throws -> [String] {
+        let rows = try await onOwnThread { [self] in try okRowsByRequest() }
         return answered.filter { rows[$0] != 1 }.map { "\($0): \(rows[$0] ?? 0) ok rows" }
     }
 
