@@ -110,6 +110,42 @@ struct PostgresServeTests {
     }
 
     @Test(
+        "once the store is away, a read that hangs (a table locked) holds no request: the views set aside by a failed attempt answer while one renewal waits"
+    )
+    func hangingStoreHoldsNoRequest() async throws {
+        let schema = try PostgresTestSchema(prefix: "serve_")
+        let h = try await ServeHarness(configure: { $0.marketCacheTTLMs = 200 }, storeLocation: schema.uri)
+        #expect(try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8")).status == 200)
+        let admin = try PostgresConnection(uri: schema.base)
+        try admin.execute("ALTER TABLE \(schema.name).offers RENAME TO offers_lost")
+        try await Task.sleep(for: .milliseconds(400))
+        // Its view expired: answered while the renewal fails in the background (the store is away).
+        #expect(try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8")).status == 200)
+        try await Task.sleep(for: .milliseconds(300))
+        // The table is back, but locked by a transaction that does not end: reads of it wait.
+        try admin.execute("ALTER TABLE \(schema.name).offers_lost RENAME TO offers")
+        try admin.execute("BEGIN")
+        try admin.execute("LOCK TABLE \(schema.name).offers IN ACCESS EXCLUSIVE MODE")
+        let started = ContinuousClock.now
+        h.simulator.inject(.serverError(500), pathPrefix: "/v1/chat/completions", count: 1)
+        let failedOver = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
+        #expect(failedOver.status == 200 && failedOver.header("x-broker-attempts") == "2", "\(failedOver.text)")
+        // The views are set aside; the next requests are answered from them, not held by the read.
+        for _ in 0..<3 {
+            let chat = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
+            #expect(chat.status == 200, "\(chat.text)")
+        }
+        let took = ContinuousClock.now - started
+        #expect(took < .seconds(5), "four requests took \(took) while a store read waited on the lock")
+        try admin.execute("ROLLBACK")
+        // The renewal that waited goes through; routing reads the store again.
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8")).status == 200)
+        #expect(try await h.send("GET", "/v1/models").status == 200)
+        await h.stop()
+    }
+
+    @Test(
         "an offer whose circuit opened on one instance's failures is skipped by the other instance, whose own provider would answer"
     )
     func sharedCircuitBreaker() async throws {

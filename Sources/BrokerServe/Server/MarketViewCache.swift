@@ -42,7 +42,8 @@ final class MarketViewCache: Sendable {
 
     /// The view of `model`, from the cache while fresh. An expired view is still answered
     /// while one background task re-reads it, so no request waits for the store except the
-    /// first for a model (or the first after ``invalidate(_:)`` / ``invalidateAll()``).
+    /// first for a model (or the first after ``invalidate(_:)`` / ``invalidateAll()``, unless
+    /// the last read failed: then the view set aside is answered while it is read again).
     /// - Throws: the store's error when `model`'s offers cannot be read and no view of it was
     ///   ever read (a failed read, a renewal or one after an invalidation, answers the last good
     ///   view for one more time to live).
@@ -65,9 +66,13 @@ final class MarketViewCache: Sendable {
             return entry.view
         }
         if let fresh { return fresh }
+        // While the store is away, a view set aside is answered as an expired one is (renewed
+        // in the background): a store that hangs rather than refuses (a server gone from the
+        // network, a table locked) holds no request.
+        let away = storeAway.load(ordering: .relaxed)
         let (cached, renew) = entries.write { table -> (RoutingService.MarketView?, Bool) in
-            guard var entry = table[model], !entry.setAside else { return (nil, false) }
-            if nowMs - entry.atMs < ttlMs || entry.renewing { return (entry.view, false) }
+            guard var entry = table[model], !entry.setAside || away else { return (nil, false) }
+            if (!entry.setAside && nowMs - entry.atMs < ttlMs) || entry.renewing { return (entry.view, false) }
             entry.renewing = true
             table[model] = entry
             return (entry.view, true)
