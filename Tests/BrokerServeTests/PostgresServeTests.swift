@@ -110,7 +110,7 @@ struct PostgresServeTests {
     }
 
     @Test(
-        "once the store is away, a read that hangs (a table locked) holds no request: the views set aside by a failed attempt answer while one renewal waits"
+        "once the store is away, a read that hangs (a table locked) holds no request: the views set aside by a failed attempt answer while one renewal waits, and /health answers degraded within its 2 s"
     )
     func hangingStoreHoldsNoRequest() async throws {
         let schema = try PostgresTestSchema(prefix: "serve_")
@@ -138,6 +138,17 @@ struct PostgresServeTests {
         let took = ContinuousClock.now - started
         #expect(took < .seconds(5), "four requests took \(took) while a store read waited on the lock")
         try admin.execute("ROLLBACK")
+        // /health names a store that does not answer, rather than waiting for it.
+        try admin.execute("BEGIN")
+        try admin.execute("LOCK TABLE \(schema.name).refresh_runs IN ACCESS EXCLUSIVE MODE")
+        let asked = ContinuousClock.now
+        let health = try await h.send("GET", "/health")
+        let waited = ContinuousClock.now - asked
+        try admin.execute("ROLLBACK")
+        #expect(health.status == 200 && waited < .seconds(6), "\(waited): \(health.text)")
+        let json = try #require(ServeHarness.json(health) as? [String: Any])
+        #expect(json["status"] as? String == "degraded" && json["store"] as? String == "unreachable")
+        #expect((json["store_error"] as? String)?.contains("no answer within 2000 ms") == true, "\(health.text)")
         // The renewal that waited goes through; routing reads the store again.
         try await Task.sleep(for: .milliseconds(300))
         #expect(try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8")).status == 200)
