@@ -20,6 +20,16 @@ public struct AdapterIssue: Sendable, Hashable {
         guard let first = issues.first else { return }
         throw ProviderError(.badInput, provider: entry.key, message: "\(first.path): \(first.message)")
     }
+
+    /// An issue for every option of `entry` not in `known`, naming what adapter `kind` takes:
+    /// the one rule every adapter's validation reports unknown options by.
+    static func unknownOptions(_ entry: ProviderEntry, kind: String, known: [String]) -> [AdapterIssue] {
+        entry.options.keys.filter { !known.contains($0) }.map {
+            AdapterIssue(
+                path: "options.\($0)", message: "unknown option; adapter \(kind) takes \(known.joined(separator: ", "))"
+            )
+        }
+    }
 }
 
 /// What every adapter is built with: the environment it may read credentials from, and

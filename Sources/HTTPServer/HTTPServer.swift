@@ -4,28 +4,36 @@
     import Darwin
 #endif
 import CMicroHTTPD
+import Dispatch
 import Platform
 import Synchronization
 
 /// An HTTP/1.1 server on libmicrohttpd: persistent connections, request bodies collected in
 /// full, complete or streamed responses.
 ///
-/// The handler runs on libmicrohttpd's threads, outside any actor; it must not touch main-actor
-/// state. With ``HTTPServerConfiguration/ThreadModel/threadPerConnection`` a handler or streaming
-/// producer may block without delaying other connections. With
-/// ``HTTPServerConfiguration/ThreadModel/eventLoops(threads:)`` the async form of the handler
-/// runs as a task on the connection's loop and may await anything, but must not block.
+/// The server owns its thread models (``HTTPServerConfiguration/ThreadModel``); what it serves
+/// is an async handler, `(ServerRequest) async -> ServerResponse`, whose streamed body is one
+/// async sequence of byte chunks (``ResponseBody``), whatever the model:
+///
+/// - on event loops the handler runs as a task on its connection's loop, which the connection
+///   waits for suspended (the loop serves others meanwhile); its body is iterated by the same
+///   task, and the connection is parked while the body has nothing to send;
+/// - with a thread per connection (or a pool) the connection's thread runs the handler's task
+///   itself (see ``HTTPServerConfiguration/blockingThreads``) and sleeps while the task waits,
+///   then runs it again for each chunk of its body.
+///
+/// Either way a client that goes away, or a server that stops, cancels the task. A blocking
+/// handler (``init(configuration:handler:)``) is also served, on the connection's thread.
 ///
 /// ```swift
-/// let server = HTTPServer { request in .text("hello \(request.path)") }
+/// let server = HTTPServer(asyncHandler: { request in .text("hello \(request.path)") })
 /// let port = try server.start()
 /// defer { server.stop() }
 /// ```
 public final class HTTPServer: Sendable {
     /// The configuration the server was created with.
     public let configuration: HTTPServerConfiguration
-    private let handler: @Sendable (ServerRequest) -> ServerResponse
-    private let asyncHandler: (@Sendable (ServerRequest) async -> ServerResponse)?
+    private let handler: ServerCore.Handler
     private let state = Mutex<State>(State())
 
     /// The daemon (or, with event loops, the loops and their daemons) of the current run. The
@@ -42,27 +50,25 @@ public final class HTTPServer: Sendable {
         var port = 0
     }
 
-    /// A server that answers every request with `handler`; call ``start()`` to listen.
+    /// A server that answers every request with `asyncHandler`, run as a task on the connection's
+    /// thread model; call ``start()`` to listen.
+    public init(
+        configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
+        asyncHandler: @escaping @Sendable (ServerRequest) async -> ServerResponse
+    ) {
+        self.configuration = configuration
+        self.handler = .async(asyncHandler)
+    }
+
+    /// A server that answers every request with a blocking `handler`, called on the connection's
+    /// thread: it may block with a thread per connection (a simulated slow upstream, say), but
+    /// not on event loops. Call ``start()`` to listen.
     public init(
         configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
         handler: @escaping @Sendable (ServerRequest) -> ServerResponse
     ) {
         self.configuration = configuration
-        self.handler = handler
-        self.asyncHandler = nil
-    }
-
-    /// A server with both forms of one handler: ``HTTPServerConfiguration/ThreadModel/eventLoops(threads:)``
-    /// runs `asyncHandler` as a task on the connection's loop; the other models call `handler`
-    /// on the connection's thread.
-    public init(
-        configuration: HTTPServerConfiguration,
-        handler: @escaping @Sendable (ServerRequest) -> ServerResponse,
-        asyncHandler: @escaping @Sendable (ServerRequest) async -> ServerResponse
-    ) {
-        self.configuration = configuration
-        self.handler = handler
-        self.asyncHandler = asyncHandler
+        self.handler = .blocking(handler)
     }
 
     deinit { stop() }
@@ -81,7 +87,7 @@ public final class HTTPServer: Sendable {
     public func start() throws(HTTPServerError) -> Int {
         let where_ = "\(configuration.host):\(configuration.port)"
         guard (0...65535).contains(configuration.port) else { throw .invalidAddress(where_) }
-        let core = ServerCore(handler: handler, asyncHandler: asyncHandler, configuration: configuration)
+        let core = ServerCore(handler: handler, configuration: configuration)
         var flags: UInt32 = 0
         var loopCount = 0
         switch configuration.threadModel {
@@ -195,6 +201,17 @@ public final class HTTPServer: Sendable {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         guard inet_pton(AF_INET, configuration.host, &address.sin_addr) == 1 else { throw .invalidAddress(where_) }
         return call(&address, ipv6: false)
+    }
+
+    /// ``stop()`` for async callers: the wait for the server's threads (libmicrohttpd joins its
+    /// connection threads) is done on a thread of its own, never on the cooperative pool.
+    public func shutdown() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                self.stop()
+                done.resume()
+            }
+        }
     }
 
     /// Stops listening, ends waits on the ``StopSignal``, closes every connection and waits for

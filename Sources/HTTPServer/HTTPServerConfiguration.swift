@@ -1,3 +1,5 @@
+import Platform
+
 /// How an ``HTTPServer`` binds and schedules its work.
 ///
 /// A `Sendable` struct of `var`s with documented defaults, so tests and `broker serve` build one
@@ -5,20 +7,23 @@
 public struct HTTPServerConfiguration: Sendable {
     /// How connections are mapped onto threads.
     public enum ThreadModel: Sendable, Hashable {
-        /// One thread per connection, plus a listening thread. The handler and a streaming body's
-        /// producer may block (wait for upstream data, sleep between chunks) without delaying other
-        /// connections. Each idle kept-alive connection holds a thread until ``HTTPServerConfiguration/idleTimeoutSeconds``.
+        /// One thread per connection, plus a listening thread. The connection's thread runs its
+        /// request's task (an async handler's) itself and sleeps while the task waits; a
+        /// blocking handler and a ``ResponseStream`` producer may block (wait for upstream
+        /// data, sleep between chunks) without delaying other connections. Each idle
+        /// kept-alive connection holds a thread until ``HTTPServerConfiguration/idleTimeoutSeconds``.
         case threadPerConnection
-        /// A fixed pool of event-loop threads (epoll on Linux) sharing all connections. Scales to many
-        /// connections, but a handler or producer that blocks stalls every connection on its thread.
+        /// A fixed pool of event-loop threads (epoll on Linux) sharing all connections, each
+        /// thread running its request's task as above. Scales to many connections, but a
+        /// handler or producer that blocks stalls every connection on its thread.
         case pool(threads: Int)
-        /// Event loops, one thread each, every connection on one of them (the kernel spreads new
-        /// connections): with an async handler (``HTTPServer/init(configuration:handler:asyncHandler:)``)
-        /// each request's handler runs as a task on its connection's loop while the connection is
-        /// suspended, so a handler may await (an upstream call, say) without holding a thread, and
-        /// a transport that joins the loop (the broker's libcurl transport does) keeps the whole
-        /// request on one thread. A streamed body should offer ``ResponseStream/poll``. Neither the
-        /// sync handler nor ``ResponseStream/next`` may block here.
+        /// Event loops, one thread each, every connection on one of them (the least loaded when
+        /// it arrives): each request's async handler runs as a task on its connection's loop
+        /// while the connection is suspended, so a handler may await (an upstream call, say)
+        /// without holding a thread, and a transport that joins the loop (the broker's libcurl
+        /// transport does) keeps the whole request on one thread. A streamed body's sequence is
+        /// iterated by the same task; the connection is parked while it has nothing to send.
+        /// A blocking handler runs inline on the loop here, and must not block.
         case eventLoops(threads: Int)
     }
 
@@ -49,6 +54,11 @@ public struct HTTPServerConfiguration: Sendable {
     /// brief busy-poll (see `BusyPoll` in Platform). Must return soon and must not read
     /// from the socket. Only called with ``ThreadModel/threadPerConnection``; nil by default.
     public var beforeIdleWait: (@Sendable (Int32) -> Void)?
+    /// The threads-per-connection and pool models: the connection threads that run their
+    /// request's task are marked in this value while they do (see `BlockingThreads` in Platform),
+    /// so that a transport given the same value may do a call's I/O on such a thread instead of
+    /// handing it to a thread of its own and back. Nil (the default) marks none.
+    public var blockingThreads: BlockingThreads?
     /// Called by an event loop (``ThreadModel/eventLoops(threads:)``) instead of blocking at once
     /// when it has nothing to do: spins on `ready` and returns whether it became true (see
     /// `BusyPoll`). Nil by default.

@@ -146,7 +146,8 @@ final class LoopDaemon: @unchecked Sendable {
     // MARK: Requests
 
     /// Suspends the connection and runs the server's async handler for `request` as a task on
-    /// this loop; its answer resumes the connection (see ``MHDBridge/access``).
+    /// this loop; its answer resumes the connection (see ``MHDBridge/access``). A streamed body
+    /// is then iterated by the same task, into the hand-off the connection takes its chunks from.
     func start(
         _ request: ServerRequest, state: RequestState, connection: OpaquePointer,
         handler: @escaping @Sendable (ServerRequest) async -> ServerResponse
@@ -160,24 +161,39 @@ final class LoopDaemon: @unchecked Sendable {
         let loop = self.loop
         state.task = Task(executorPreference: loop) {
             let response = await handler(request)
-            if loop.inLoop {
-                self.answer(state, with: response)
-            } else if !loop.execute({ self.answer(state, with: response) }) {
-                Self.discard(response)
+            guard case .sequence(let body) = response.body else {
+                if loop.inLoop {
+                    self.answer(state, with: response, pump: nil)
+                } else if !loop.execute({ self.answer(state, with: response, pump: nil) }) {
+                    Self.discard(response)
+                }
+                return
             }
+            let pump = BodyPump()
+            if loop.inLoop {
+                self.answer(state, with: response, pump: pump)
+            } else if !loop.execute({ self.answer(state, with: response, pump: pump) }) {
+                pump.abandon()
+                Self.discard(response)
+                return
+            }
+            await body.iterate(pump)
         }
     }
 
-    /// Resumes the connection with `response`; a response for a request that was already
-    /// answered (the server stopped meanwhile) is discarded.
-    private func answer(_ state: RequestState, with response: ServerResponse) {
+    /// Resumes the connection with `response` (and its streamed body's `pump`); a response for
+    /// a request that was already answered (the server stopped meanwhile) is discarded.
+    private func answer(_ state: RequestState, with response: ServerResponse, pump: BodyPump?) {
         guard state.waitingForHandler, let connection = state.connection else {
+            pump?.abandon()
             Self.discard(response)
             return
         }
         state.waitingForHandler = false
         state.answer = response
-        state.task = nil
+        state.answerPump = pump
+        // A streamed body's task goes on: the body's stream state takes it over (to cancel it).
+        if pump == nil { state.task = nil }
         waiting.removeValue(forKey: ObjectIdentifier(state))
         MHD_resume_connection(connection)
         resumed = true
@@ -185,7 +201,11 @@ final class LoopDaemon: @unchecked Sendable {
 
     /// Lets a response that will never be sent release what it holds.
     private static func discard(_ response: ServerResponse) {
-        if case .stream(let stream) = response.body { stream.onFinish?() }
+        switch response.body {
+        case .bytes: break
+        case .stream(let stream): stream.onFinish?()
+        case .sequence(let body): body.onFinish?()
+        }
     }
 
     /// Cancels the handler of each request that has waited a while and whose client has gone
@@ -222,12 +242,17 @@ final class LoopDaemon: @unchecked Sendable {
         parkedStreams[ObjectIdentifier(stream)] = stream
     }
 
-    /// A waker for `stream` (any thread): resumes its connection on the loop. It names the
+    /// A waker for `stream` (any thread): resumes its connection on the loop, at once when called
+    /// there (the body's task runs on the loop), else through the loop's queue. It names the
     /// stream without holding it, so the stream may keep its waker.
     func waker(for stream: StreamState) -> @Sendable () -> Void {
         let id = ObjectIdentifier(stream)
         return { [loop] in
-            _ = loop.execute { self.unpark(id) }
+            if loop.inLoop {
+                self.unpark(id)
+            } else {
+                _ = loop.execute { self.unpark(id) }
+            }
         }
     }
 

@@ -110,7 +110,9 @@ enum MHDBridge {
         // Event loops: the handler's task has answered and the connection was resumed.
         if let answer = state.answer {
             state.answer = nil
-            return queue(answer, on: connection, core: core)
+            let pump = state.answerPump.take()
+            let task = state.task.take()
+            return queue(answer, on: connection, core: core, pumped: pump.map { ($0, task, nil) })
         }
         if state.waitingForHandler { return .YES }
 
@@ -131,17 +133,61 @@ enum MHDBridge {
             stopSignal: core.stopSignal, hangUp: hangUp)
         state.body = []
         state.headers = []
-        if let asyncHandler = core.asyncHandler, let daemon = LoopDaemon.current {
-            daemon.start(request, state: state, connection: connection, handler: asyncHandler)
-            return .YES
+        switch core.handler {
+        case .async(let handler):
+            if let daemon = LoopDaemon.current {
+                daemon.start(request, state: state, connection: connection, handler: handler)
+                return .YES
+            }
+            return runTask(handler, for: request, hangUp: hangUp, on: connection, core: core)
+        case .blocking(let handler):
+            guard let hangUps = core.hangUps, let hangUp else {
+                return queue(handler(request), on: connection, core: core)
+            }
+            let token = hangUps.watch(socket: shim_MHD_connection_fd(connection), hangUp: hangUp)
+            let response = handler(request)
+            hangUps.forget(token)
+            return queue(response, on: connection, core: core)
         }
-        guard let hangUps = core.hangUps, let hangUp else {
-            return queue(core.handler(request), on: connection, core: core)
+    }
+
+    /// Blocking models: runs the async handler's task on this connection thread, which waits for
+    /// its response (see ``WaitingThreadExecutor``), then queues it. A streamed body is iterated
+    /// by the same task, which this thread drains again whenever libmicrohttpd asks for more
+    /// (see ``StreamState``). The task is cancelled when the client hangs up or the server stops.
+    private static func runTask(
+        _ handler: @escaping @Sendable (ServerRequest) async -> ServerResponse, for request: ServerRequest,
+        hangUp: ClientHangUp?, on connection: OpaquePointer, core: ServerCore
+    ) -> MHD_Result {
+        let executor = WaitingThreadExecutor(blockingThreads: core.blockingThreads)
+        let handoff = ResponseHandoff()
+        let task = Task(executorPreference: executor) {
+            let response = await handler(request)
+            if case .sequence(let body) = response.body {
+                let pump = BodyPump(drainer: executor)
+                handoff.set(response, pump: pump, poking: executor)
+                await body.iterate(pump)
+            } else {
+                handoff.set(response, pump: nil, poking: executor)
+            }
+            executor.finish()
         }
-        let token = hangUps.watch(socket: shim_MHD_connection_fd(connection), hangUp: hangUp)
-        let response = core.handler(request)
-        hangUps.forget(token)
-        return queue(response, on: connection, core: core)
+        var token: Int?
+        if let hangUps = core.hangUps, let hangUp {
+            hangUp.onHangUp { task.cancel() }
+            token = hangUps.watch(socket: shim_MHD_connection_fd(connection), hangUp: hangUp)
+        }
+        executor.drain(until: { handoff.isSet }, stop: core.stopSignal, onStop: { task.cancel() })
+        if let token { core.hangUps?.forget(token) }
+        guard let (response, pump) = handoff.take() else {
+            executor.close()
+            return queue(.text("the request was lost\n", status: 500), on: connection, core: core)
+        }
+        guard let pump else {
+            executor.close()
+            return queue(response, on: connection, core: core)
+        }
+        return queue(response, on: connection, core: core, pumped: (pump, task, executor))
     }
 
     private static func tooLarge(_ core: ServerCore) -> ServerResponse {
@@ -150,32 +196,76 @@ enum MHDBridge {
             bytes: Array("request body larger than \(core.maxRequestBodyBytes) bytes\n".utf8))
     }
 
-    /// Hands `response` to libmicrohttpd for `connection`.
-    static func queue(_ response: ServerResponse, on connection: OpaquePointer, core: ServerCore) -> MHD_Result {
-        let created: OpaquePointer?
+    /// Hands `response` to libmicrohttpd for `connection`. A ``ServerResponse/Body/sequence(_:)``
+    /// body comes `pumped`: the hand-off its task iterates it into, the task, and on a connection
+    /// thread the executor that runs the task; without, a task is started here to iterate it.
+    static func queue(
+        _ response: ServerResponse, on connection: OpaquePointer, core: ServerCore,
+        pumped: (BodyPump, Task<Void, Never>?, WaitingThreadExecutor?)? = nil
+    ) -> MHD_Result {
         switch response.body {
         case .bytes(let bytes):
-            created = bytes.withUnsafeBytes { buffer in
+            let created = bytes.withUnsafeBytes { buffer in
                 MHD_create_response_from_buffer(
                     buffer.count, UnsafeMutableRawPointer(mutating: buffer.baseAddress), .RESPMEM_MUST_COPY)
             }
+            return queue(created, response, on: connection)
         case .stream(let stream):
-            let state = Unmanaged.passRetained(
-                StreamState(
-                    stream: stream, stopSignal: core.stopSignal, daemon: LoopDaemon.current, connection: connection,
-                    hangUps: core.hangUps))
-            let size = stream.contentLength.map { UInt64(max(0, $0)) } ?? UInt64.max
-            created = MHD_create_response_from_callback(
-                size, core.streamBlockSize,
-                { cls, _, buffer, capacity in
-                    guard let cls, let buffer else { return MHD_CONTENT_READER_END_WITH_ERROR }
-                    return Unmanaged<StreamState>.fromOpaque(cls).takeUnretainedValue().fill(buffer, capacity: capacity)
-                }, state.toOpaque(),
-                { cls in
-                    if let cls { Unmanaged<StreamState>.fromOpaque(cls).release() }
-                })
-            if created == nil { state.release() }
+            return queue(
+                .blocking(stream), length: stream.contentLength, onFinish: stream.onFinish, response, on: connection,
+                core: core)
+        case .sequence(let body):
+            return queue(
+                pumped.map { .pumped($0.0, task: $0.1, executor: $0.2) } ?? iterate(body), length: body.contentLength,
+                onFinish: body.onFinish, response, on: connection, core: core)
         }
+    }
+
+    /// Queues a streamed body whose pieces come from `source`.
+    private static func queue(
+        _ source: StreamState.Source, length: Int?, onFinish: (@Sendable () -> Void)?, _ response: ServerResponse,
+        on connection: OpaquePointer, core: ServerCore
+    ) -> MHD_Result {
+        let state = Unmanaged.passRetained(
+            StreamState(
+                source: source, onFinish: onFinish, stopSignal: core.stopSignal, daemon: LoopDaemon.current,
+                connection: connection, hangUps: core.hangUps))
+        let size = length.map { UInt64(max(0, $0)) } ?? UInt64.max
+        let created = MHD_create_response_from_callback(
+            size, core.streamBlockSize,
+            { cls, _, buffer, capacity in
+                guard let cls, let buffer else { return MHD_CONTENT_READER_END_WITH_ERROR }
+                return Unmanaged<StreamState>.fromOpaque(cls).takeUnretainedValue().fill(buffer, capacity: capacity)
+            }, state.toOpaque(),
+            { cls in
+                if let cls { Unmanaged<StreamState>.fromOpaque(cls).release() }
+            })
+        if created == nil { state.release() }
+        return queue(created, response, on: connection)
+    }
+
+    /// A task that iterates `body` into a new hand-off: for a streamed body that no handler's task
+    /// iterates (a blocking handler's), on this loop or this connection thread.
+    private static func iterate(_ body: ResponseBody) -> StreamState.Source {
+        if let loop = EventLoop.current {
+            let pump = BodyPump()
+            let task = Task(executorPreference: loop) { await body.iterate(pump) }
+            return .pumped(pump, task: task, executor: nil)
+        }
+        let executor = WaitingThreadExecutor(blockingThreads: nil)
+        let pump = BodyPump(drainer: executor)
+        let task = Task(executorPreference: executor) {
+            await body.iterate(pump)
+            executor.finish()
+        }
+        return .pumped(pump, task: task, executor: executor)
+    }
+
+    /// Adds the headers to the libmicrohttpd response `created` (nil: it could not be made) and
+    /// queues it.
+    private static func queue(
+        _ created: OpaquePointer?, _ response: ServerResponse, on connection: OpaquePointer
+    ) -> MHD_Result {
         guard let mhdResponse = created else { return .NO }
         for header in response.headers where !HeaderLookup.namesMatch(header.name, "Content-Length") {
             // withCString lends the string's own bytes; passing a String straight to a C

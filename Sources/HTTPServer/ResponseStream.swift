@@ -11,37 +11,32 @@ public enum StreamEvent: Sendable {
     case abort
 }
 
-/// A body produced on demand, on the connection's thread.
+/// A body produced on demand by a blocking producer, on the connection's thread: the streamed
+/// body of a blocking handler (``HTTPServer/init(configuration:handler:)``). An async handler
+/// streams a ``ResponseBody`` instead.
 ///
 /// The server calls ``next`` whenever it has sent what the previous call returned, so each piece
 /// reaches the client as soon as it is produced (no batching). With the thread-per-connection
-/// model ``next`` may block, e.g. to wait for upstream data; waits should go through the given
-/// ``StopSignal`` so the server can stop promptly.
+/// and pool models ``next`` may block, e.g. to wait between chunks; waits should go through the
+/// given ``StopSignal`` so the server can stop promptly. On event loops it must not block.
 public struct ResponseStream: Sendable {
     /// The declared body length (`Content-Length`); `nil` sends the body chunked.
     public var contentLength: Int?
     /// Produces the next piece; called repeatedly until it returns ``StreamEvent/end`` or ``StreamEvent/abort``.
     public var next: @Sendable (StopSignal) -> StreamEvent
-    /// The non-blocking form of ``next``, which the event-loop model uses when it is set: returns
-    /// the next piece if it is ready, or nil after arranging for the given waker to be called
-    /// (once, from any thread) when it may be. Without it an event loop calls ``next``, which
-    /// then must not block.
-    public var poll: (@Sendable (_ wake: @escaping @Sendable () -> Void) -> StreamEvent?)?
     /// Called once when the server is done with the body: after ``StreamEvent/end`` or
     /// ``StreamEvent/abort``, or when the client went away mid-body (so a producer can cancel
-    /// its upstream work and release what it holds) — also while ``next`` or ``poll`` waits
-    /// for a producer with nothing to send, which may then be asked once more.
+    /// its upstream work and release what it holds) — also while ``next`` waits for a producer
+    /// with nothing to send, which may then be asked once more.
     public var onFinish: (@Sendable () -> Void)?
 
     /// A stream from a producer.
     public init(
         contentLength: Int? = nil, onFinish: (@Sendable () -> Void)? = nil,
-        poll: (@Sendable (_ wake: @escaping @Sendable () -> Void) -> StreamEvent?)? = nil,
         next: @escaping @Sendable (StopSignal) -> StreamEvent
     ) {
         self.contentLength = contentLength
         self.onFinish = onFinish
-        self.poll = poll
         self.next = next
     }
 

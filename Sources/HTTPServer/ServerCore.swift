@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import Platform
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -8,13 +9,21 @@ import Synchronization
 /// connection counter. Passed to libmicrohttpd as its `cls`, kept alive by ``HTTPServer`` until
 /// the daemon has stopped.
 final class ServerCore: Sendable {
-    let handler: @Sendable (ServerRequest) -> ServerResponse
-    /// The handler event loops run as a task (see ``LoopDaemon``); nil runs ``handler`` inline.
-    let asyncHandler: (@Sendable (ServerRequest) async -> ServerResponse)?
+    /// The two forms of handler a server may have.
+    enum Handler: Sendable {
+        /// Called on the connection's thread, which it may block (see ``HTTPServer/init(configuration:handler:)``).
+        case blocking(@Sendable (ServerRequest) -> ServerResponse)
+        /// Run as a task on the connection's thread model (see ``HTTPServer/init(configuration:asyncHandler:)``).
+        case async(@Sendable (ServerRequest) async -> ServerResponse)
+    }
+
+    let handler: Handler
     let stopSignal = StopSignal()
     let maxRequestBodyBytes: Int
     let streamBlockSize: Int
     let beforeIdleWait: (@Sendable (Int32) -> Void)?
+    /// Blocking models: the connection threads that run their request's task, marked so.
+    let blockingThreads: BlockingThreads?
     /// Blocking models: watches the clients of running handlers (nil on event loops, where a
     /// gone client's handler task is cancelled instead).
     let hangUps: HangUpWatch?
@@ -24,14 +33,11 @@ final class ServerCore: Sendable {
     nonisolated(unsafe) let tlsCertificate: UnsafeMutablePointer<CChar>?
     private let connectionCounter = Atomic<Int>(0)
 
-    init(
-        handler: @escaping @Sendable (ServerRequest) -> ServerResponse,
-        asyncHandler: (@Sendable (ServerRequest) async -> ServerResponse)?, configuration: HTTPServerConfiguration
-    ) {
+    init(handler: Handler, configuration: HTTPServerConfiguration) {
         self.handler = handler
-        self.asyncHandler = asyncHandler
         self.maxRequestBodyBytes = max(0, configuration.maxRequestBodyBytes)
         self.streamBlockSize = max(1024, configuration.streamBlockSize)
+        self.blockingThreads = configuration.blockingThreads
         if case .threadPerConnection = configuration.threadModel {
             beforeIdleWait = configuration.beforeIdleWait
         } else {
@@ -68,10 +74,12 @@ final class RequestState: @unchecked Sendable {
     var connection: OpaquePointer?
     /// Event loops: the handler is running and the connection is suspended.
     var waitingForHandler = false
-    /// Event loops: the handler's response, queued when libmicrohttpd calls back after the resume.
+    /// Event loops: the handler's response, queued when libmicrohttpd calls back after the resume,
+    /// and the hand-off of its streamed body, which the handler's task goes on to iterate.
     var answer: ServerResponse?
-    /// Event loops: the handler's task (cancelled when the client goes away), its connection's
-    /// socket, and when it started (monotonic milliseconds).
+    var answerPump: BodyPump?
+    /// Event loops: the handler's task (cancelled when the client goes away, or its streamed
+    /// body is abandoned), its connection's socket, and when it started (monotonic milliseconds).
     var task: Task<Void, Never>?
     var socket: Int32 = -1
     var startedMs = 0
@@ -81,8 +89,22 @@ final class RequestState: @unchecked Sendable {
 
 /// A streamed body in progress, held by libmicrohttpd's response until its free callback.
 /// Used only on its connection's thread (with event loops: its loop's thread).
+///
+/// The body is either a blocking ``ResponseStream`` (a blocking handler's), whose producer the
+/// connection thread calls, or a ``ResponseBody`` whose sequence a task iterates into a
+/// ``BodyPump``: on an event loop the connection is parked while the pump is empty and resumed
+/// by its waker; on a connection thread, the thread drains the task's jobs until the pump has
+/// something (see ``WaitingThreadExecutor``).
 final class StreamState {
-    private let stream: ResponseStream
+    /// Where the body's pieces come from.
+    enum Source {
+        case blocking(ResponseStream)
+        /// The pump, the task that feeds it (cancelled when the body is abandoned), and on a
+        /// connection thread the executor that runs that task.
+        case pumped(BodyPump, task: Task<Void, Never>?, executor: WaitingThreadExecutor?)
+    }
+
+    private let source: Source
     private let stopSignal: StopSignal
     private var pending: [UInt8] = []
     private var offset = 0
@@ -94,26 +116,34 @@ final class StreamState {
     private var waker: (@Sendable () -> Void)?
     /// Blocking models: watches the client while the producer blocks for its next piece.
     private let hangUps: HangUpWatch?
-    /// The stream's ``ResponseStream/onFinish``, run once: when the body is done, or earlier
-    /// when the watch sees the client go while the producer blocks.
+    /// The body's `onFinish` (and, for a pumped body, abandoning the pump and cancelling its
+    /// task), run once: when the body is done, or earlier when the watch sees the client go
+    /// while the connection thread waits for the producer.
     private let finish: FinishOnce
 
     init(
-        stream: ResponseStream, stopSignal: StopSignal, daemon: LoopDaemon? = nil, connection: OpaquePointer? = nil,
-        hangUps: HangUpWatch? = nil
+        source: Source, onFinish: (@Sendable () -> Void)?, stopSignal: StopSignal, daemon: LoopDaemon? = nil,
+        connection: OpaquePointer? = nil, hangUps: HangUpWatch? = nil
     ) {
-        self.stream = stream
+        self.source = source
         self.stopSignal = stopSignal
         self.daemon = daemon
         self.connection = connection
         self.hangUps = hangUps
-        self.finish = FinishOnce(stream.onFinish)
+        if case .pumped(let pump, let task, _) = source {
+            self.finish = FinishOnce(onFinish, pump: pump, task: task)
+        } else {
+            self.finish = FinishOnce(onFinish)
+        }
     }
 
     /// The server is stopping, or the client has gone: the next call ends the body with an error.
     func abandon() { abandoned = true }
 
-    deinit { finish.run() }
+    deinit {
+        finish.run()
+        if case .pumped(_, _, let executor?) = source { executor.close() }
+    }
 
     /// Copies up to `capacity` bytes of the next piece into `buffer`; returns the count, or
     /// libmicrohttpd's end-of-stream / end-with-error markers.
@@ -128,35 +158,44 @@ final class StreamState {
                 return n
             }
             let event: StreamEvent
-            if let daemon, let connection, let poll = stream.poll {
+            switch source {
+            case .pumped(let pump, _, let executor):
                 if abandoned || stopSignal.isFired { return MHD_CONTENT_READER_END_WITH_ERROR }
-                // Made once and kept. Not `waker ?? …`: the generic `??` wraps the closure in two
-                // reabstraction thunks, and storing that back grew a chain of them by two every
-                // poll (a 1,000-chunk stream woke through 2,000 thunks, allocated one by one).
-                let wake: @Sendable () -> Void
-                if let waker {
-                    wake = waker
+                if let daemon, connection != nil {
+                    switch pump.take(orWake: loopWaker(daemon)) {
+                    case .data(let bytes): event = .data(bytes)
+                    case .end: event = .end
+                    case .failed: event = .abort
+                    case .empty:
+                        // Nothing yet: park the connection; the waker resumes it and libmicrohttpd asks again.
+                        daemon.park(self)
+                        return 0
+                    }
+                } else if let executor {
+                    switch pump.take() {
+                    case .data(let bytes): event = .data(bytes)
+                    case .end: event = .end
+                    case .failed: event = .abort
+                    case .empty:
+                        wait(for: pump, executor: executor)
+                        continue
+                    }
                 } else {
-                    wake = daemon.waker(for: self)
-                    waker = wake
+                    return MHD_CONTENT_READER_END_WITH_ERROR
                 }
-                guard let ready = poll(wake) else {
-                    // Nothing yet: park the connection; the waker resumes it and libmicrohttpd asks again.
-                    daemon.park(self)
-                    return 0
+            case .blocking(let stream):
+                if let hangUps, let connection {
+                    // The producer may block for long (a silent upstream): a client that goes
+                    // meanwhile finishes the stream at once, so its producer stops.
+                    let hangUp = ClientHangUp()
+                    let finish = self.finish
+                    hangUp.onHangUp { finish.run() }
+                    let token = hangUps.watch(socket: shim_MHD_connection_fd(connection), hangUp: hangUp)
+                    event = stream.next(stopSignal)
+                    hangUps.forget(token)
+                } else {
+                    event = stream.next(stopSignal)
                 }
-                event = ready
-            } else if let hangUps, let connection {
-                // The producer may block for long (a silent upstream): a client that goes meanwhile
-                // finishes the stream at once, so its producer stops.
-                let hangUp = ClientHangUp()
-                let finish = self.finish
-                hangUp.onHangUp { finish.run() }
-                let token = hangUps.watch(socket: shim_MHD_connection_fd(connection), hangUp: hangUp)
-                event = stream.next(stopSignal)
-                hangUps.forget(token)
-            } else {
-                event = stream.next(stopSignal)
             }
             switch event {
             case .data(let bytes):
@@ -167,18 +206,53 @@ final class StreamState {
             }
         }
     }
+
+    /// Event loops: the waker that resumes this parked body (made once and kept). Not
+    /// `waker ?? …`: the generic `??` wraps the closure in two reabstraction thunks, and storing
+    /// that back grew a chain of them by two every wait (a 1,000-chunk stream woke through 2,000
+    /// thunks, allocated one by one).
+    private func loopWaker(_ daemon: LoopDaemon) -> @Sendable () -> Void {
+        if let waker { return waker }
+        let made = daemon.waker(for: self)
+        waker = made
+        return made
+    }
+
+    /// Connection threads: runs the pump's task here until it has handed over something (or
+    /// the body is over), watching the client meanwhile: a client that goes, or a server that
+    /// stops, finishes the body at once (its task is cancelled, so its producer stops).
+    private func wait(for pump: BodyPump, executor: WaitingThreadExecutor) {
+        let finish = self.finish
+        var token: Int?
+        if let hangUps, let connection {
+            let hangUp = ClientHangUp()
+            hangUp.onHangUp { finish.run() }
+            token = hangUps.watch(socket: shim_MHD_connection_fd(connection), hangUp: hangUp)
+        }
+        executor.drain(until: { pump.isReady }, stop: stopSignal, onStop: { finish.run() })
+        if let token { hangUps?.forget(token) }
+    }
 }
 
-/// Runs an action at most once, from whichever thread asks first.
+/// Runs an action at most once, from whichever thread asks first; for a pumped body, first
+/// abandons its pump and cancels the task that feeds it.
 final class FinishOnce: Sendable {
     private let action: (@Sendable () -> Void)?
+    private let pump: BodyPump?
+    private let task: Task<Void, Never>?
     private let done = Atomic<Bool>(false)
 
-    init(_ action: (@Sendable () -> Void)?) { self.action = action }
+    init(_ action: (@Sendable () -> Void)?, pump: BodyPump? = nil, task: Task<Void, Never>? = nil) {
+        self.action = action
+        self.pump = pump
+        self.task = task
+    }
 
     /// Runs the action, unless it has run already.
     func run() {
-        guard let action, !done.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        action()
+        guard action != nil || pump != nil, !done.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        pump?.abandon()
+        task?.cancel()
+        action?()
     }
 }

@@ -19,11 +19,13 @@ public struct ServerRequest: Sendable {
     /// A number unique per TCP connection within one server run: two requests with the same
     /// number arrived on the same (kept-alive) connection.
     public var connectionID: Int
-    /// Fires when the server stops; handlers that wait should wait on it (``StopSignal/sleep(milliseconds:)``).
+    /// Fires when the server stops; blocking handlers that wait should wait on it
+    /// (``StopSignal/sleep(milliseconds:)``). An async handler's task is cancelled instead.
     public var stopSignal: StopSignal
     /// With the thread-per-connection and pool models, fires when the client hangs up while the
-    /// handler still runs, so a blocking handler can stop work nobody will read; `nil` on event
-    /// loops (the async handler's task is cancelled instead) and in requests built by hand.
+    /// handler still runs, so a blocking handler can stop work nobody will read (an async
+    /// handler's task is cancelled then, on every model); `nil` on event loops and in requests
+    /// built by hand.
     public var hangUp: ClientHangUp?
 
     /// A request value (the server builds these; tests may too).

@@ -4,8 +4,12 @@ public struct ServerResponse: Sendable {
     public enum Body: Sendable {
         /// A complete body, sent with `Content-Length`.
         case bytes([UInt8])
-        /// A body produced piece by piece (chunked, or with a declared length), sent as produced.
+        /// A body produced piece by piece by a blocking producer (a blocking handler's; chunked,
+        /// or with a declared length), sent as produced.
         case stream(ResponseStream)
+        /// A body that is an async sequence of byte chunks (an async handler's; chunked, or with
+        /// a declared length), sent as they come.
+        case sequence(ResponseBody)
     }
 
     /// The status code.

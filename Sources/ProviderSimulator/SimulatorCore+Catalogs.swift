@@ -3,14 +3,21 @@ import ProviderInterface
 extension SimulatorCore {
     /// `GET /v1/models`: the HF router catalog with prices (query ignored, as the router does).
     func routerCatalog(_ snapshot: Snapshot) -> SimulatedResponse {
-        let models = snapshot.fixtures.routerModels
-        let body = cachedBody("router", generation: snapshot.generation) {
+        dataList("router", snapshot.fixtures.routerModels, snapshot, object: "list", render: Self.renderRouterModel)
+    }
+
+    /// A cached `{"object": …, "data": […]}` catalog of `models`, each written by `render`.
+    private func dataList<Model>(
+        _ name: String, _ models: [Model], _ snapshot: Snapshot, object: String?,
+        render: (Model, inout JSONOutput) -> Void
+    ) -> SimulatedResponse {
+        let body = cachedBody(name, generation: snapshot.generation) {
             var out = JSONOutput(capacity: 64 + models.count * 900)
             out.beginObject()
-            out.field("object", "list")
+            if let object { out.field("object", object) }
             out.key("data")
             out.beginArray()
-            for model in models { Self.renderRouterModel(model, into: &out) }
+            for model in models { render(model, &out) }
             out.endArray()
             out.endObject()
             return out.bytes
@@ -59,18 +66,8 @@ extension SimulatorCore {
 
     /// `GET /api/v1/models`: OpenRouter's `{"data":[…]}` with decimal-string prices per token.
     func openRouterList(_ snapshot: Snapshot) -> SimulatedResponse {
-        let models = snapshot.fixtures.openRouterModels
-        let body = cachedBody("openrouter", generation: snapshot.generation) {
-            var out = JSONOutput(capacity: 64 + models.count * 900)
-            out.beginObject()
-            out.key("data")
-            out.beginArray()
-            for model in models { Self.renderOpenRouterModel(model, into: &out) }
-            out.endArray()
-            out.endObject()
-            return out.bytes
-        }
-        return .json(bytes: body)
+        dataList(
+            "openrouter", snapshot.fixtures.openRouterModels, snapshot, object: nil, render: Self.renderOpenRouterModel)
     }
 
     static func renderOpenRouterModel(_ model: OpenRouterModel, into out: inout JSONOutput) {

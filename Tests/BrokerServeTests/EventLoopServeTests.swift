@@ -69,7 +69,7 @@ struct EventLoopServeTests {
     func clientHangUpCancelsStreams(_ model: ServeModel) async throws {
         let h = try await ServeHarness(model: model)
         let count = 5
-        h.simulator.inject(.slowFirstByte(ms: 8_000), pathPrefix: "/v1/chat/completions", count: count * 4)
+        h.simulator.inject(.slowFirstByte(ms: 15_000), pathPrefix: "/v1/chat/completions", count: count * 4)
         let body = try JSONSerialization.data(
             withJSONObject: ServeHarness.chat("l8", "nobody will read this stream", extra: ["stream": true]))
         let started = Date()
@@ -87,20 +87,58 @@ struct EventLoopServeTests {
             }
         }
         var rows: [[String: Any]] = []
-        while Date().timeIntervalSince(started) < 6 {
+        while Date().timeIntervalSince(started) < 10 {
             rows = try #require(ServeHarness.json(try await h.send("GET", "/v1/usage")) as? [[String: Any]])
             if Self.settledErrors(rows) >= count { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         let gaveUpAfter = Date().timeIntervalSince(started)
         #expect(
-            gaveUpAfter < 4, "the broker gave up on the providers after \(gaveUpAfter) s; their answers were 8 s away")
+            gaveUpAfter < 8, "the broker gave up on the providers after \(gaveUpAfter) s; their answers were 15 s away")
         try await Task.sleep(for: .milliseconds(500))
         rows = try #require(ServeHarness.json(try await h.send("GET", "/v1/usage")) as? [[String: Any]])
         // One attempt per stream, each failed and unbilled: no other offer was tried for nobody.
         #expect(rows.reduce(0) { $0 + ($1["requests"] as? Int ?? 0) } == count, "\(rows)")
         #expect(Self.settledErrors(rows) == count, "\(rows)")
         #expect(h.simulator.requests.filter { $0.path == "/v1/chat/completions" }.count <= count)
+        await h.stop()
+    }
+
+    @Test(
+        "a client that hangs up mid-stream stops its provider's stream: the body ends and the attempt settles long before the stream would have",
+        arguments: ServeModel.allCases)
+    func clientHangUpMidStreamCancelsTheUpstreamStream(_ model: ServeModel) async throws {
+        var fixtures = SimulatorFixtures()
+        fixtures.streamChunkDelayMs = 200
+        let h = try await ServeHarness(fixtures: fixtures, model: model)
+        // The simulator echoes one word a chunk: 40 words, 8 s of streaming.
+        let words = (0..<40).map { "word\($0)" }.joined(separator: " ")
+        let body = try JSONSerialization.data(
+            withJSONObject: ServeHarness.chat("l8", words, extra: ["stream": true]))
+        let started = Date()
+        let port = h.server.port
+        let client = Task {
+            try await onOwnThread {
+                try Self.sendAndHangUp(port: port, target: "/v1/chat/completions", body: [UInt8](body), afterMs: 1_000)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(h.server.inFlight == 1, "the stream runs while its client is there")
+        _ = try await client.value
+        while h.server.inFlight > 0, Date().timeIntervalSince(started) < 7 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let gaveUpAfter = Date().timeIntervalSince(started)
+        #expect(gaveUpAfter < 4, "the broker let the stream run for \(gaveUpAfter) s; it would have lasted 8 s")
+        // The run was cancelled with the body: its attempt is settled, nothing is left unknown.
+        var rows: [[String: Any]] = []
+        for _ in 0..<40 {
+            rows = try #require(ServeHarness.json(try await h.send("GET", "/v1/usage")) as? [[String: Any]])
+            if rows.reduce(0, { $0 + ($1["unknown_outcome"] as? Int ?? 0) }) == 0 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(rows.reduce(0) { $0 + ($1["requests"] as? Int ?? 0) } == 1, "\(rows)")
+        #expect(rows.reduce(0) { $0 + ($1["unknown_outcome"] as? Int ?? 0) } == 0, "\(rows)")
         await h.stop()
     }
 

@@ -14,9 +14,9 @@ struct ServeDurabilityTests {
         let server = try BrokerServeProcess(
             ["--no-initial-refresh", "--refresh-every", "off"], environment: environment)
 
-        // Four clients: load enough for group commits of several rows, without taking a busy
-        // machine from the tests running beside this one.
-        let load = try ChatLoad(urls: [server.baseURL], clients: 4, model: "l8")
+        // Four clients, each on a thread of its own (``ChatLoad``): load enough for group commits
+        // of several rows, without taking a busy machine from the tests running beside this one.
+        let load = try ChatLoad(ports: [server.port], clients: 4, model: "l8")
         // Kill it mid-stream of answers, once a good number have gone out (a busy machine is slow).
         try await load.wait(untilAnswered: 100)
         server.child.send(SIGKILL)

@@ -28,12 +28,9 @@ final class TwoServeInstances: Sendable {
         }
     }
 
-    /// Each instance's base URL.
-    var urls: [String] { servers.map(\.baseURL) }
-
     /// `clients` clients sending chat requests for `model`, spread over both instances.
     func load(clients: Int = 4, model: String = "l8") throws -> ChatLoad {
-        try ChatLoad(urls: urls, clients: clients, model: model)
+        try ChatLoad(ports: servers.map(\.port), clients: clients, model: model)
     }
 
     /// `GET path` on instance `index`.
@@ -123,11 +120,14 @@ final class TwoServeInstances: Sendable {
 }
 
 /// Clients sending one chat request after another (each to its own instance, round robin),
-/// keeping the request id (`x-broker-request-id`) of every answer (200) they received.
+/// keeping the request id (`x-broker-request-id`) of every answer (200) they received. Each
+/// client is a thread of its own with a blocking socket (as in ServeDurabilityTests): the
+/// answers it counts do not wait for a turn on the test process's cooperative pool, which a
+/// full test run keeps busy.
 final class ChatLoad: Sendable {
     private struct State {
         var answered: [String] = []
-        /// Answers by instance (the index of its URL).
+        /// Answers by instance (the index of its port).
         var answeredBy: [Int: Int] = [:]
         var failed = 0
         /// The slowest answer since the last ``ChatLoad/slowestAnswer(reset:)``.
@@ -139,26 +139,33 @@ final class ChatLoad: Sendable {
     private let state = Mutex(State())
     private let clients = Mutex<[Task<Void, Never>]>([])
 
-    init(urls: [String], clients count: Int, model: String) throws {
+    init(ports: [Int], clients count: Int, model: String) throws {
         let body = Array(try JSONSerialization.data(withJSONObject: ServeHarness.chat(model, "two instances")))
         let tasks = (0..<count).map { index in
-            let request = HTTPRequest(
-                method: "POST", url: urls[index % urls.count] + "/v1/chat/completions",
-                headers: [HTTPHeader("Content-Type", "application/json")], body: body,
-                timeouts: HTTPTimeouts(connectMs: 2_000, firstByteMs: 10_000, totalMs: 10_000))
+            let instance = index % ports.count
+            let port = ports[instance]
             return Task.detached { [self] in
-                while !stopped {
-                    do {
-                        let started = ContinuousClock.now
-                        let response = try await CurlTransport.shared.send(request)
-                        record(response, from: index % urls.count, took: ContinuousClock.now - started)
-                    } catch {
-                        state.withLock {
-                            $0.failed += 1
-                            $0.lastProblem = "\(error)"
+                _ = try? await onOwnThread { [self] in
+                    var client: RawHTTPClient? = nil
+                    while !stopped {
+                        do {
+                            let connection = try client ?? RawHTTPClient(port: port, timeoutSeconds: 10)
+                            client = connection
+                            let started = ContinuousClock.now
+                            let response = try connection.request(
+                                "POST", "/v1/chat/completions", headers: [("Content-Type", "application/json")],
+                                body: body)
+                            record(response, from: instance, took: ContinuousClock.now - started)
+                            if connection.closedByPeer { client = nil }
+                        } catch {
+                            client = nil
+                            state.withLock {
+                                $0.failed += 1
+                                $0.lastProblem = "\(error)"
+                            }
+                            // An instance that is gone refuses at once: do not spin.
+                            usleep(20_000)
                         }
-                        // An instance that is gone refuses at once: do not spin.
-                        try? await Task.sleep(for: .milliseconds(20))
                     }
                 }
             }
@@ -166,12 +173,12 @@ final class ChatLoad: Sendable {
         clients.withLock { $0 = tasks }
     }
 
-    private func record(_ response: HTTPResponse, from instance: Int, took: Duration) {
+    private func record(_ response: RawHTTPClient.Response, from instance: Int, took: Duration) {
         state.withLock { s in
-            if response.status == 200, let id = response.header("x-broker-request-id") {
+            if response.status == 200, response.complete, let id = response.header("x-broker-request-id") {
                 s.answered.append(id)
-                s.slowest = max(s.slowest, took)
                 s.answeredBy[instance, default: 0] += 1
+                s.slowest = max(s.slowest, took)
             } else {
                 s.failed += 1
                 s.lastProblem = "HTTP \(response.status): \(response.text)"
@@ -184,7 +191,7 @@ final class ChatLoad: Sendable {
     /// Answers received so far.
     var answered: Int { state.withLock { $0.answered.count } }
 
-    /// Answers received so far from the instance at `index` of the URLs.
+    /// Answers received so far from the instance at `index` of the ports.
     func answered(by index: Int) -> Int { state.withLock { $0.answeredBy[index] ?? 0 } }
 
     /// The slowest answer received since the last call (or the start); `reset` starts anew.

@@ -14,45 +14,40 @@ func withLoopServer<T>(
     loops: Int = 1, _ handler: @escaping @Sendable (ServerRequest) async -> ServerResponse, _ body: (Int) throws -> T
 ) throws -> T {
     let server = HTTPServer(
-        configuration: HTTPServerConfiguration(threadModel: .eventLoops(threads: loops)),
-        handler: { _ in .text("sync handler called", status: 500) }, asyncHandler: handler)
+        configuration: HTTPServerConfiguration(threadModel: .eventLoops(threads: loops)), asyncHandler: handler)
     let port = try server.start()
     defer { server.stop() }
     return try body(port)
 }
 
-/// A streamed body fed from outside: pieces pushed from any thread, read without blocking.
+/// Sends `GET target` on a new connection, waits `afterMs`, then closes the connection without
+/// reading the answer: a client that hangs up.
+func hangUp(afterSending target: String, to port: Int, afterMs: Int) throws {
+    let client = try RawHTTPClient(port: port)
+    try client.send(Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+    usleep(UInt32(afterMs * 1_000))
+}
+
+/// Waits until `done` holds, looking every 20 ms, for at most `limitMs`.
+func waitUntil(limitMs: Int = 5_000, _ done: () -> Bool) {
+    var waitedMs = 0
+    while !done(), waitedMs < limitMs {
+        usleep(20_000)
+        waitedMs += 20
+    }
+}
+
+/// A streamed body fed from outside: pieces pushed from any thread, sent as they come.
 final class PushedBody: Sendable {
-    private struct State {
-        var pieces: [[UInt8]] = []
-        var ended = false
-        var waker: (@Sendable () -> Void)?
-    }
-    private let state = Mutex(State())
+    private let chunks: AsyncStream<[UInt8]>
+    private let feed: AsyncStream<[UInt8]>.Continuation
 
-    func push(_ piece: String) { update { $0.pieces.append(Array(piece.utf8)) } }
-    func end() { update { $0.ended = true } }
+    init() { (chunks, feed) = AsyncStream.makeStream() }
 
-    private func update(_ change: (inout State) -> Void) {
-        let waker = state.withLock { s in
-            change(&s)
-            return s.waker.take()
-        }
-        waker?()
-    }
+    func push(_ piece: String) { feed.yield(Array(piece.utf8)) }
+    func end() { feed.finish() }
 
-    var stream: ResponseStream {
-        ResponseStream(
-            poll: { wake in
-                self.state.withLock { s -> StreamEvent? in
-                    if !s.pieces.isEmpty { return .data(s.pieces.removeFirst()) }
-                    if s.ended { return .end }
-                    s.waker = wake
-                    return nil
-                }
-            },
-            next: { _ in .abort })
-    }
+    var body: ResponseBody { ResponseBody(chunks) }
 }
 
 @Suite struct EventLoopServerTests {
@@ -98,9 +93,9 @@ final class PushedBody: Sendable {
         }
     }
 
-    @Test func aPolledStreamParksUntilItsProducerWakesIt() throws {
+    @Test func aStreamedBodyParksUntilItsSequenceHasMore() throws {
         let body = PushedBody()
-        try withLoopServer({ _ in ServerResponse(body: .stream(body.stream)) }) { port in
+        try withLoopServer({ _ in ServerResponse(body: .sequence(body.body)) }) { port in
             DispatchQueue.global().async {
                 for piece in ["one ", "two ", "three"] {
                     usleep(80_000)
@@ -121,9 +116,9 @@ final class PushedBody: Sendable {
     @Test func stoppingAnswersWaitingRequestsAndCutsParkedStreams() throws {
         let body = PushedBody()
         let server = HTTPServer(
-            configuration: HTTPServerConfiguration(threadModel: .eventLoops(threads: 1)), handler: { _ in .text("") },
+            configuration: HTTPServerConfiguration(threadModel: .eventLoops(threads: 1)),
             asyncHandler: { request in
-                if request.path == "/stream" { return ServerResponse(body: .stream(body.stream)) }
+                if request.path == "/stream" { return ServerResponse(body: .sequence(body.body)) }
                 try? await Task.sleep(for: .seconds(30))
                 return .text("late")
             })
@@ -146,8 +141,7 @@ final class PushedBody: Sendable {
 
     @Test func anIdleKeptAliveConnectionIsClosedAfterTheIdleTimeout() throws {
         let configuration = HTTPServerConfiguration(threadModel: .eventLoops(threads: 1), idleTimeoutSeconds: 1)
-        let server = HTTPServer(
-            configuration: configuration, handler: { _ in .text("") }, asyncHandler: { _ in .text("ok") })
+        let server = HTTPServer(configuration: configuration, asyncHandler: { _ in .text("ok") })
         let port = try server.start()
         defer { server.stop() }
         let idle = try RawHTTPClient(port: port)
@@ -162,13 +156,12 @@ final class PushedBody: Sendable {
 
     @Test func aPortInUseIsRefusedThoughTheLoopsShareTheirOwn() throws {
         let loops = HTTPServerConfiguration(threadModel: .eventLoops(threads: 2))
-        let first = HTTPServer(configuration: loops, handler: { _ in .text("") }, asyncHandler: { _ in .text("first") })
+        let first = HTTPServer(configuration: loops, asyncHandler: { _ in .text("first") })
         let port = try first.start()
         // SO_REUSEPORT would let a second server of the same user bind it and take half the connections.
         var again = loops
         again.port = port
-        let second = HTTPServer(
-            configuration: again, handler: { _ in .text("") }, asyncHandler: { _ in .text("second") })
+        let second = HTTPServer(configuration: again, asyncHandler: { _ in .text("second") })
         #expect(throws: HTTPServerError.startFailed("")) { try second.start() }
         #expect(try RawHTTPClient(port: port).request("GET", "/").text == "first")
         // Once the first has stopped, the port is free again.
@@ -186,16 +179,8 @@ final class PushedBody: Sendable {
             seen.withLock { $0 = (Task.isCancelled, RawHTTPClient.nowMs() - start) }
             return .text("late")
         }) { port in
-            do {
-                let client = try RawHTTPClient(port: port)
-                try client.send(Array("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
-                usleep(100_000)
-            }  // the client closes its connection
-            var waitedMs = 0
-            while seen.withLock({ $0 == nil }), waitedMs < 5_000 {
-                usleep(20_000)
-                waitedMs += 20
-            }
+            try hangUp(afterSending: "/slow", to: port, afterMs: 100)
+            waitUntil { seen.withLock { $0 != nil } }
         }
         let outcome = try #require(seen.withLock { $0 }, "the handler was neither cancelled nor done within 5 s")
         #expect(outcome.cancelled)

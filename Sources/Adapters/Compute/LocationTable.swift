@@ -74,9 +74,6 @@ struct LocationTable: Sendable {
         -> [AdapterIssue]
     {
         let all = known + (locations ? ["locations", "country_locations", "locations_source"] : []) + ["comment"]
-        return entry.options.keys.filter { !all.contains($0) }.map {
-            AdapterIssue(
-                path: "options.\($0)", message: "unknown option; adapter \(kind) takes \(all.joined(separator: ", "))")
-        }
+        return AdapterIssue.unknownOptions(entry, kind: kind, known: all)
     }
 }

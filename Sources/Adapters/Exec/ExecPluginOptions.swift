@@ -32,12 +32,9 @@ struct ExecPluginOptions: Sendable, Hashable {
     /// Every problem with an entry's options, with paths relative to the entry.
     static func validate(_ entry: ProviderEntry) -> [AdapterIssue] {
         let options = entry.options
-        var issues: [AdapterIssue] = []
+        var issues = AdapterIssue.unknownOptions(entry, kind: "exec", known: names)
         func issue(_ path: String, _ message: String) {
             issues.append(AdapterIssue(path: "options.\(path)", message: message))
-        }
-        for key in options.keys where !names.contains(key) {
-            issue(key, "unknown option for adapter exec; known options: \(names.joined(separator: ", "))")
         }
         if let command = options["command"] {
             if command.stringValue?.isEmpty ?? true {

@@ -66,14 +66,8 @@ public struct HuggingFaceOptions: Sendable, Hashable {
 
     /// Every problem with the entry's Hugging Face settings, with paths relative to the entry.
     public static func validate(_ entry: ProviderEntry) -> [AdapterIssue] {
-        var issues: [AdapterIssue] = []
+        var issues = AdapterIssue.unknownOptions(entry, kind: "huggingface", known: knownOptions.sorted())
         let options = entry.options
-        for key in options.keys where !knownOptions.contains(key) {
-            issues.append(
-                AdapterIssue(
-                    path: "options.\(key)",
-                    message: "unknown option; known: \(knownOptions.sorted().joined(separator: ", "))"))
-        }
         if let tags = options["pipeline_tags"] {
             if let list = tags.arrayValue {
                 for (i, tag) in list.enumerated() where (tag.stringValue ?? "").isEmpty {

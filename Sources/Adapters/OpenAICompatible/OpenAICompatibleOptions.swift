@@ -94,13 +94,9 @@ struct OpenAICompatibleOptions: Sendable, Hashable {
     /// Every problem with an entry's options, with paths relative to the entry.
     static func validate(_ entry: ProviderEntry) -> [AdapterIssue] {
         let options = entry.options
-        var issues: [AdapterIssue] = []
+        var issues = AdapterIssue.unknownOptions(entry, kind: "openai-compatible", known: names)
         func issue(_ key: String, _ message: String) {
             issues.append(AdapterIssue(path: "options.\(key)", message: message))
-        }
-
-        for key in options.keys where !names.contains(key) {
-            issue(key, "unknown option for adapter openai-compatible; known options: \(names.joined(separator: ", "))")
         }
         for key in names where key != "chat_types" && key != "embedding_types" {
             guard let value = options[key] else { continue }

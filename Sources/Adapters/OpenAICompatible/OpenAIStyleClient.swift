@@ -142,20 +142,8 @@ struct OpenAIStyleClient: Sendable {
     /// (``OpenAIEmbeddingList`` reads it), usage its `prompt_tokens`.
     func embeddings(_ request: InferenceRequest) async throws(ProviderError) -> InferenceResponse {
         let response = try await send(makeEmbeddings(request))
-        if let error = ProviderErrorMapping.check(response, provider: provider, redactor: credential.redactor) {
-            throw error
-        }
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(response.body)
-        } catch {
-            throw ProviderError(
-                .malformedResponse, provider: provider, status: response.status,
-                message: "embeddings are not JSON: \(error)")
-        }
-        if let error = ProviderErrorMapping.inBandError(value, provider: provider, redactor: credential.redactor) {
-            throw error
-        }
+        let value = try OpenAIChat.answerJSON(
+            response, provider: provider, redactor: credential.redactor, what: "embeddings answer")
         guard let list = OpenAIEmbeddingList(parsing: value) else {
             throw ProviderError(
                 .malformedResponse, provider: provider, status: response.status,

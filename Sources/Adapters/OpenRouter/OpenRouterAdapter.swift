@@ -40,14 +40,11 @@ public struct OpenRouterAdapter: ProviderInterface {
     /// OpenRouter takes one option, `endpoints` (a boolean); any other is reported (most likely
     /// a misplaced one).
     static func validate(_ entry: ProviderEntry) -> [AdapterIssue] {
-        entry.options.keys.compactMap { name in
-            if name == "endpoints" {
-                return entry.options[name]?.boolValue == nil
-                    ? AdapterIssue(path: "options.endpoints", message: "must be true or false") : nil
-            }
-            return AdapterIssue(
-                path: "options.\(name)", message: "unknown option; adapter openrouter takes only 'endpoints'")
+        var issues = AdapterIssue.unknownOptions(entry, kind: "openrouter", known: ["endpoints"])
+        if let endpoints = entry.options["endpoints"], endpoints.boolValue == nil {
+            issues.append(AdapterIssue(path: "options.endpoints", message: "must be true or false"))
         }
+        return issues
     }
 
     /// The models the provider lists, as offers to price.

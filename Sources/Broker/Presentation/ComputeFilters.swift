@@ -42,12 +42,7 @@ public struct ComputeFilters: Sendable, Hashable {
     /// Filters from URL query items (names with `_`; an empty value is no filter).
     /// - Throws: ``MarketFilterError`` naming the filter and what it accepts.
     public init(queryItems: [(name: String, value: String)]) throws(MarketFilterError) {
-        for (name, value) in queryItems {
-            if name == "include_stale" {
-                includeStale = value.isEmpty || value == "1" || value == "true"
-                continue
-            }
-            guard !value.isEmpty else { continue }
+        for (name, value) in MarketFilters.filterItems(queryItems, includeStale: &includeStale) {
             switch name {
             case "gpu": gpu = value
             case "min_gpus": minGPUs = try Self.whole(value, "min-gpus")

@@ -40,12 +40,7 @@ public struct MarketFilters: Sendable, Hashable {
     /// no filter; flags true when given as `1`, `true` or empty).
     /// - Throws: ``MarketFilterError`` naming the filter (`region`) and what it accepts.
     public init(queryItems: [(name: String, value: String)]) throws(MarketFilterError) {
-        for (name, value) in queryItems {
-            if name == "include_stale" {
-                includeStale = value.isEmpty || value == "1" || value == "true"
-                continue
-            }
-            guard !value.isEmpty else { continue }
+        for (name, value) in Self.filterItems(queryItems, includeStale: &includeStale) {
             switch name {
             case "provider": providers.append(value)
             case "served_by": servedBy = value
@@ -62,6 +57,23 @@ public struct MarketFilters: Sendable, Hashable {
             default: break
             }
         }
+    }
+
+    /// The query items that set a filter, of the HTTP API's market and GPU queries alike: those
+    /// with a value (an empty one is no filter), and `include_stale` apart, true when given as
+    /// `1`, `true` or empty.
+    static func filterItems(_ queryItems: [(name: String, value: String)], includeStale: inout Bool) -> [(
+        name: String, value: String
+    )] {
+        var items: [(name: String, value: String)] = []
+        for (name, value) in queryItems {
+            if name == "include_stale" {
+                includeStale = value.isEmpty || value == "1" || value == "true"
+            } else if !value.isEmpty {
+                items.append((name, value))
+            }
+        }
+        return items
     }
 
     /// The query at `nowMs` over `registry`'s refresh intervals (and aliases).

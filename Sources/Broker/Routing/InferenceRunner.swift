@@ -1,3 +1,4 @@
+import Platform
 import ProviderInterface
 import Synchronization
 
@@ -24,8 +25,8 @@ public struct InferenceRunner: Sendable {
     public var redactor: Redactor
     /// When set, ledger rows go through this group-committing writer instead of one
     /// transaction per attempt (for `broker serve`; call its `flush()` before exiting). The
-    /// row of an attempt that ends a request is committed before ``run(_:plan:requestID:onDelta:)``
-    /// returns, so an answer is only ever sent once it is recorded.
+    /// row of an attempt that ends a request is committed before
+    /// ``run(_:plan:requestID:observer:onDelta:onChunk:onEvent:collectsAnswer:)`` returns, so an answer is only ever sent once it is recorded.
     public var ledgerWriter: LedgerWriter?
     /// Without a ``ledgerWriter``: how long a ledger write that another process's lock holds up
     /// is retried, with back-off, before the run reports the store as failed.
@@ -46,6 +47,7 @@ public struct InferenceRunner: Sendable {
     }
 
     /// Runs `request` (its model and served-by are set per offer) through `plan`.
+    /// `observer` is told of each attempt as it starts and ends (see ``AttemptObserver``).
     /// With `onDelta`, streams: text goes to `onDelta` as it arrives. With `onChunk`, an
     /// OpenAI-shaped provider's chunks go to `onChunk` as sent instead (other providers' text
     /// still goes to `onDelta`); chunks that carry no output yet (a role) are held back until
@@ -56,7 +58,7 @@ public struct InferenceRunner: Sendable {
     /// is empty and its `completion` carries only the provider's last `usage`; its finish
     /// reason, usage, first-token time, billing and ledger row are the same.
     public func run(
-        _ request: InferenceRequest, plan: RoutePlan, requestID: String,
+        _ request: InferenceRequest, plan: RoutePlan, requestID: String, observer: (any AttemptObserver)? = nil,
         onDelta: (@Sendable (String) -> Void)? = nil, onChunk: (@Sendable (OpenAICompletion) -> Void)? = nil,
         onEvent: (@Sendable (OpenAIResponseEvent) -> Void)? = nil, collectsAnswer: Bool = true
     ) async -> Result<RunResult, RunFailure> {
@@ -72,9 +74,11 @@ public struct InferenceRunner: Sendable {
             let offer = plan.candidates[candidateIndex]
             let attemptStart = now()
             await ledgerSent(requestID, attempts.count + 1, offer, at: attemptStart)
+            observer?.attemptStarted(attempts.count + 1, offer: offer)
+            var upstreamNanos: UInt64 = 0
             let outcome = await attempt(
                 offer, request, onDelta: onDelta, onChunk: onChunk, onEvent: onEvent, collectsAnswer: collectsAnswer,
-                started: attemptStart)
+                started: attemptStart, timed: observer != nil, upstreamNanos: &upstreamNanos)
             let latency = max(0, now() - attemptStart)
             switch outcome {
             case .success(let (response, firstTokenMs)):
@@ -82,10 +86,12 @@ public struct InferenceRunner: Sendable {
                     offer.price.cost(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens)
                 }
                 let usd = native.flatMap { offer.price.usdCost($0, plan.rates) }
-                attempts.append(
-                    AttemptRecord(
-                        provider: offer.provider, servedBy: offer.servedBy, outcome: "ok", status: response.httpStatus,
-                        latencyMs: latency))
+                let record = AttemptRecord(
+                    provider: offer.provider, servedBy: offer.servedBy, outcome: "ok", status: response.httpStatus,
+                    latencyMs: latency)
+                attempts.append(record)
+                observer?.attemptEnded(
+                    attempts.count, offer: offer, record: record, error: nil, upstreamNanos: upstreamNanos)
                 let recorded = await ledger(
                     requestID, attempts.count, offer, request, response: response, cost: native, usd: usd,
                     latency: latency, firstTokenMs: firstTokenMs, error: nil,
@@ -102,11 +108,12 @@ public struct InferenceRunner: Sendable {
             case .failure(let failure):
                 let error = failure.error
                 let message = redactor.redact(error.description)
-                attempts.append(
-                    AttemptRecord(
-                        provider: offer.provider, servedBy: offer.servedBy, outcome: error.code.rawValue,
-                        status: error.status,
-                        latencyMs: latency, error: message))
+                let record = AttemptRecord(
+                    provider: offer.provider, servedBy: offer.servedBy, outcome: error.code.rawValue,
+                    status: error.status, latencyMs: latency, error: message)
+                attempts.append(record)
+                observer?.attemptEnded(
+                    attempts.count, offer: offer, record: record, error: error, upstreamNanos: upstreamNanos)
                 // Output that reached the caller before a stream broke was delivered: it is billed,
                 // from the provider's usage if it came, else estimated from the text.
                 let delivered = failure.delivered.map { Self.billable($0, request: request) }
@@ -193,10 +200,12 @@ public struct InferenceRunner: Sendable {
         return (usage, true)
     }
 
+    /// One attempt at `offer`. `timed`: `upstreamNanos` is set to the time spent inside the
+    /// provider call (the whole call; for a stream, its opening), for an ``AttemptObserver``.
     private func attempt(
         _ offer: Offer, _ template: InferenceRequest, onDelta: (@Sendable (String) -> Void)?,
         onChunk: (@Sendable (OpenAICompletion) -> Void)?, onEvent: (@Sendable (OpenAIResponseEvent) -> Void)?,
-        collectsAnswer: Bool, started: Int64
+        collectsAnswer: Bool, started: Int64, timed: Bool, upstreamNanos: inout UInt64
     ) async -> Result<(InferenceResponse, Int64?), AttemptFailure> {
         var request = template
         request.model = offer.model
@@ -208,7 +217,9 @@ public struct InferenceRunner: Sendable {
         } catch {
             return .failure(AttemptFailure(error: error, outputStarted: false))
         }
+        let callStarted = timed ? MonotonicTime.nanoseconds() : 0
         guard onDelta != nil || onChunk != nil || onEvent != nil else {
+            defer { if timed { upstreamNanos = MonotonicTime.nanoseconds() &- callStarted } }
             do {
                 return .success((try await provider.runInference(request), nil))
             } catch {
@@ -217,6 +228,7 @@ public struct InferenceRunner: Sendable {
         }
         let stream: AsyncThrowingStream<InferenceEvent, any Error>
         do {
+            defer { if timed { upstreamNanos = MonotonicTime.nanoseconds() &- callStarted } }
             stream = try await provider.streamInference(request)
         } catch {
             return .failure(AttemptFailure(error: error, outputStarted: false))

@@ -6,6 +6,9 @@ public struct LedgerHealth: Sendable, Equatable {
     public var lastFailure: String?
     /// Attempts waiting for a commit after the last write (0 when it succeeded and nothing came since).
     public var queued = 0
+    /// Client keys whose charges (spending by key name) wait for the store while its commits
+    /// fail: `broker serve` keeps them here, one sum per key, until the store is back.
+    public var queuedCharges = 0
     /// The last commit failed and a retry is on its way.
     public var retrying = false
     /// Attempts given up, the oldest first, because more than `maxQueued` waited on a failing store.

@@ -68,7 +68,14 @@ public final class LedgerWriter: Sendable {
     deinit { core.stop() }
 
     /// Failed commits, what is queued and what was given up: for `/health` and `/metrics`.
-    public var health: LedgerHealth { core.state.withLock { $0.health } }
+    public var health: LedgerHealth {
+        core.state.withLock { s in
+            var health = s.health
+            // Charges wait for the store only while commits fail (otherwise for the next commit).
+            health.queuedCharges = s.health.retrying ? Set(s.charges.keys).union(s.committingChargeKeys).count : 0
+            return health
+        }
+    }
 
     /// Queues one attempt (as ``enqueue(_:)``).
     public func record(_ record: UsageRecord) async {
@@ -117,6 +124,8 @@ extension LedgerWriter {
         var inFlight = Set<AttemptKey>()
         /// Client keys' spending, pico-USD by key name.
         var charges: [String: Int64] = [:]
+        /// The keys whose charges a retried commit is writing.
+        var committingChargeKeys: [String] = []
         /// ``commit(_:)`` callers whose rows are in `pending`.
         var waiters: [UnsafeContinuation<Bool, Never>] = []
         /// ``flush(attempts:)`` callers: the attempts they allow, and the failures seen so far.
@@ -334,6 +343,8 @@ extension LedgerWriter {
             swap(&batch.waiters, &s.waiters)
             s.committing = true
             s.gatherUntil = nil
+            // A retry's charges still wait for the store while it is tried (for ``health``).
+            if s.health.retrying { s.committingChargeKeys = Array(batch.charges.keys) }
             if everything || (s.dueNanos.map { $0 <= now } ?? true) {
                 batch.records += s.sent.values
                 s.sent.removeAll()
@@ -372,6 +383,7 @@ extension LedgerWriter {
                 s.flushers = batch.flushers + s.flushers
                 s.charges.merge(batch.charges, uniquingKeysWith: +)
                 s.committing = false
+                s.committingChargeKeys = []
                 s.dueNanos = 0
                 s.gatherUntil = 0
                 defer { s.sleeping = false }
@@ -389,6 +401,7 @@ extension LedgerWriter {
             let walPages = walSize.pages.load(ordering: .relaxed)
             let wake = state.withLock { s -> Bool in
                 s.committing = false
+                s.committingChargeKeys = []
                 s.lastCommitNanos = now
                 if walPages < s.walPages {
                     s.nextForcedCheckpoint = min(s.nextForcedCheckpoint, LedgerWriter.forcedCheckpointPages)

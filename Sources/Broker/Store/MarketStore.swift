@@ -102,6 +102,25 @@ public protocol MarketStore: Actor {
     func recordUsage(batch: [UsageRecord], charges: [String: Int64]) throws -> Int
     /// What each client key has spent so far, in pico-USD, by key name.
     func keySpending() throws -> [String: Int64]
+
+    // MARK: Client keys' shared budgets and rates
+
+    /// Reserves `amount` pico-USD of key `name`'s `budget` for `holder` (a `broker serve`
+    /// instance), in one atomic step: granted only when what the key spent, plus what every
+    /// instance holds reserved, plus `amount` stays within `budget`. The holder's reservations of
+    /// the key expire `holdMs` after its latest one; a refusal first frees expired ones (an
+    /// instance that stopped without settling) and tries again.
+    func reserveKeyBudget(_ name: String, amount: Int64, budget: Int64, holder: String, nowMs: Int64, holdMs: Int64)
+        throws -> KeyBudgetState
+    /// Settles what `holder` reserved for one or more requests of key `name`: releases
+    /// `released` (at most what the holder still holds) and adds `spent` to the key's spending,
+    /// in one transaction. A sum past 2^63 pico-USD throws ``StoreError/Code/overflow``.
+    @discardableResult
+    func settleKeyBudget(_ name: String, holder: String, released: Int64, spent: Int64, nowMs: Int64) throws
+        -> KeyBudgetState
+    /// Takes one request from key `name`'s bucket of `perMinute` requests (refilled
+    /// continuously), shared by every instance, in one atomic step.
+    func takeKeyRequest(_ name: String, perMinute: Int64, nowMs: Int64) throws -> KeyRateTake
     /// Ledger totals since `sinceMs`, one row per group key (split again by `then`) and currency.
     func usage(sinceMs: Int64, by grouping: UsageGrouping, then: UsageGrouping?) throws -> [UsageRow]
     /// The whole ledger since `sinceMs`, one row per currency.

@@ -9,7 +9,8 @@ public struct StoreTable: Sendable, Hashable {
     /// The ORDER BY of the rows read.
     public var order: String
 
-    /// Every table a copy moves, parents first; `leases` (held by running processes) is not one.
+    /// Every table a copy moves, parents first; `leases`, `key_reservations` and `key_rates`
+    /// (held by running processes) are not among them, nor `key_spending.reserved_pico`.
     public static let all: [StoreTable] = [
         StoreTable(name: "providers", columns: ["key", "offers", "replaced_at"], order: "key"),
         StoreTable(name: "offers", columns: OfferColumns.writtenNames, order: "id"),

@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import Platform
 
 /// A value computed on another thread while the caller goes on with other work.
 ///
@@ -13,9 +13,14 @@ final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
         done.enter()
         // A thread of its own, not a dispatch queue: the caller may be a pool thread that
         // blocks in wait(), and a pool with every thread blocked would start the work late.
-        Thread.detachNewThread {
+        let started = PlatformThread.detach(name: "broker-work") {
             self.value = work()
             self.done.leave()
+        }
+        // No thread to be had: the work is done here, before the caller goes on.
+        if !started {
+            value = work()
+            done.leave()
         }
     }
 

@@ -41,7 +41,7 @@ struct EmbeddingsEndpoint: Sendable {
             selectors: ModelSelector.readings(model, registry: context.registry), route: route, requested: model
         ).get()
         let result = try await routed.run(
-            inference, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
+            inference, plan: plan, requestID: RoutedRun.requestID(), startedNanos: started
         ).get()
         guard case .json(let value) = result.response.output,
             var list = OpenAIEmbeddingList(parsing: value) ?? OpenAIEmbeddingList(featureExtraction: value)
@@ -53,13 +53,6 @@ struct EmbeddingsEndpoint: Sendable {
             list.usage = OpenAIUsage(promptTokens: usage.inputTokens, totalTokens: usage.inputTokens)
         }
         if format == "base64" { list = list.base64Encoded }
-        var out = JSONOutput(capacity: 1024)
-        list.write(to: &out) { out in
-            out.key("broker")
-            ChatCompletionJSON.writeBrokerInfo(result, to: &out)
-        }
-        return ServerResponse(
-            status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
-            bytes: out.bytes)
+        return ChatCompletionJSON.answer(result, capacity: 1024) { list.write(to: &$0, members: $1) }
     }
 }

@@ -52,7 +52,7 @@ struct HFTaskEndpoint: Sendable {
         case .failure(let error): throw error
         }
         let outcome = await routed.run(
-            inference, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started)
+            inference, plan: plan, requestID: RoutedRun.requestID(), startedNanos: started)
         switch outcome {
         case .success(let result):
             let headers = ChatCompletionJSON.headers(result)

@@ -47,6 +47,21 @@ enum ChatCompletionJSON {
         ])
     }
 
+    /// A 200 JSON answer for `result`, with the broker's headers: the object `write` writes,
+    /// given the `members` that add the broker's account (``writeBrokerInfo(_:to:)``) to it.
+    static func answer(
+        _ result: RunResult, capacity: Int,
+        writing write: (inout JSONOutput, _ members: (inout JSONOutput) -> Void) -> Void
+    ) -> ServerResponse {
+        var out = JSONOutput(capacity: capacity)
+        write(&out) { out in
+            out.key("broker")
+            writeBrokerInfo(result, to: &out)
+        }
+        return ServerResponse(
+            status: 200, headers: [("Content-Type", "application/json")] + headers(result), bytes: out.bytes)
+    }
+
     /// The broker's own account of the request, written as an object (``brokerInfo(_:)``).
     static func writeBrokerInfo(_ result: RunResult, to out: inout JSONOutput) {
         out.beginObject()

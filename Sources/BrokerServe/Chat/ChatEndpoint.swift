@@ -15,10 +15,10 @@ struct ChatEndpoint: Sendable {
             selectors: chat.selectors, route: chat.route, requested: chat.requestedModel, outputLimit: chat.outputLimit
         ).get()
         if chat.stream {
-            return try await stream(chat, plan: plan, routed: routed, started: started, stop: request.stopSignal)
+            return try await stream(chat, plan: plan, routed: routed, started: started)
         }
         let result = try await routed.run(
-            chat.request, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
+            chat.request, plan: plan, requestID: RoutedRun.requestID(), startedNanos: started
         ).get()
         return ServerResponse(
             status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
@@ -28,11 +28,11 @@ struct ChatEndpoint: Sendable {
     /// Starts the run, waits for its first output (or its failure, answered with an error
     /// status since nothing was sent yet), then streams the rest as SSE.
     private func stream(
-        _ chat: ChatCompletionRequest, plan: RoutePlan, routed: RoutedRun, started: UInt64, stop: StopSignal
+        _ chat: ChatCompletionRequest, plan: RoutePlan, routed: RoutedRun, started: UInt64
     ) async throws(APIError) -> ServerResponse {
         // The writer passes chunks through and needs only the account: no whole answer is built.
         let (channel, first, task, trace, requestID) = try await Self.startStream(
-            chat.request, plan: plan, routed: routed, started: started, stop: stop, collectsAnswer: false)
+            chat.request, plan: plan, routed: routed, started: started, collectsAnswer: false)
         let offer = trace.offer ?? plan.candidates.first.map(OfferKey.init)
         let model =
             plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
@@ -49,45 +49,28 @@ struct ChatEndpoint: Sendable {
             headers.append(("x-broker-model", offer.model))
         }
         return ServerResponse(
-            status: 200, headers: headers,
-            body: .stream(
-                ResponseStream(
-                    onFinish: { task.cancel() }, poll: { wake in writer.poll(wake) },
-                    next: { stop in writer.next(stop) })))
+            status: 200, headers: headers, body: .sequence(ResponseBody(writer, onFinish: { task.cancel() })))
     }
 
     /// Starts a streamed run and waits for its first output; its failure before any output is
     /// thrown (answered with an error status, since nothing was sent yet). `collectsAnswer`: as
     /// for ``RoutedRun/run``; the Responses stream keeps it (its last event holds the whole answer).
     static func startStream(
-        _ request: InferenceRequest, plan: RoutePlan, routed: RoutedRun, started: UInt64, stop: StopSignal,
+        _ request: InferenceRequest, plan: RoutePlan, routed: RoutedRun, started: UInt64,
         collectsAnswer: Bool = true
-    ) async throws(APIError) -> (StreamChannel, StreamChannel.Batch, Task<Void, Never>, RequestTrace, String) {
+    ) async throws(APIError) -> (StreamChannel, StreamChannel.Batch, Task<Void, Never>, ServedAttempts, String) {
         let channel = StreamChannel()
-        let trace = RequestTrace()
+        let trace = ServedAttempts(metrics: routed.context.metrics)
         let requestID = RoutedRun.requestID()
         let task = Task {
             let result = await routed.run(
-                request, plan: plan, trace: trace, requestID: requestID, startedNanos: started,
+                request, plan: plan, attempts: trace, requestID: requestID, startedNanos: started,
                 onPiece: { channel.push($0) }, collectsAnswer: collectsAnswer)
             channel.finish(result)
         }
-        // A connection thread may wait here, and ends the wait when the server stops; on an event
-        // loop the task is suspended instead (the loop answers it if the server stops first).
         // The run is a task of its own (it outlives this handler while the body streams), so a
         // cancelled handler — its client hung up before the first byte — cancels it explicitly.
-        let waited =
-            routed.context.blockingThreads.isAllowed
-            ? channel.next(stop: stop, onCancel: { task.cancel() })
-            : await withTaskCancellationHandler {
-                await channel.first()
-            } onCancel: {
-                task.cancel()
-            }
-        guard let first = waited else {
-            task.cancel()
-            throw APIError.shuttingDown()
-        }
+        let first = await channel.first(cancelling: task)
         if first.pieces.isEmpty, case .failure(let error)? = first.result { throw error }
         return (channel, first, task, trace, requestID)
     }

@@ -14,7 +14,10 @@ import Synchronization
 ///
 /// Then `data: [DONE]`. A failure after output has started is sent as an `error` event
 /// before `[DONE]`.
-final class ChatStreamWriter: Sendable {
+///
+/// The body's async sequence of byte chunks: each one is what arrived on the channel since the
+/// last, written when the server's task iterates the body (see `ResponseBody`).
+final class ChatStreamWriter: AsyncSequence, Sendable {
     private enum Phase { case head, body, done, finished }
 
     private struct State {
@@ -43,25 +46,17 @@ final class ChatStreamWriter: Sendable {
         self.state = Mutex(State(first: first))
     }
 
-    /// The next piece of the body, waiting for it (called on the connection thread).
-    func next(_ stop: StopSignal) -> StreamEvent {
-        step { channel.next(stop: stop).map(Take.batch) ?? .stopped } ?? .abort
+    /// Iterates the writer's chunks.
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let writer: ChatStreamWriter
+        /// The next chunk of the body, waiting for it; nil at its end. Throws when the waiting
+        /// task is cancelled (the client went): the body is then dropped.
+        mutating func next() async throws -> [UInt8]? { try await writer.next() }
     }
 
-    /// The next piece of the body if it is ready; otherwise nil, and `wake` is called when it may
-    /// be (called on an event loop).
-    func poll(_ wake: @escaping @Sendable () -> Void) -> StreamEvent? {
-        step { channel.poll(wake: wake).map(Take.batch) ?? .notYet }
-    }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(writer: self) }
 
-    /// What a wait on the channel gave.
-    private enum Take {
-        case batch(StreamChannel.Batch)
-        case notYet
-        case stopped
-    }
-
-    private func step(_ take: () -> Take) -> StreamEvent? {
+    private func next() async throws -> [UInt8]? {
         let (phase, first) = state.withLock { s -> (Phase, StreamChannel.Batch?) in
             defer { s.first = nil }
             return (s.phase, s.first)
@@ -74,21 +69,17 @@ final class ChatStreamWriter: Sendable {
                 event(textChunk(OpenAIMessage(role: "assistant", content: .string("")), finish: nil), into: &out)
             }
             if let first { render(first, into: &out) }
-            return .data(out.bytes)
+            return out.bytes
         case .body:
-            switch take() {
-            case .batch(let batch):
-                var out = JSONOutput(capacity: 256 * batch.pieces.count + 64)
-                render(batch, into: &out)
-                return .data(out.bytes)
-            case .notYet: return nil
-            case .stopped: return .abort
-            }
+            guard let batch = await channel.next() else { throw CancellationError() }
+            var out = JSONOutput(capacity: 256 * batch.pieces.count + 64)
+            render(batch, into: &out)
+            return out.bytes
         case .done:
             state.withLock { $0.phase = .finished }
-            return .end
+            return nil
         case .finished:
-            return .end
+            return nil
         }
     }
 

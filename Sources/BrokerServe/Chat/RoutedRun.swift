@@ -3,8 +3,8 @@ import Platform
 import ProviderInterface
 
 /// Plans and runs one routed inference for a served request: picks the reading of the
-/// model field that has offers, plans over the cached market view, runs with the request's
-/// trace, then charges the key and counts the result.
+/// model field that has offers, plans over the cached market view, runs reporting each attempt
+/// to the request's ``ServedAttempts``, then charges the key and counts the result.
 struct RoutedRun: Sendable {
     let context: ServeContext
     let key: APIKey?
@@ -71,37 +71,37 @@ struct RoutedRun: Sendable {
     }
 
     /// Runs `request` through `plan`; `onPiece` streams (provider chunks as sent, or text).
+    /// `attempts` hears of each attempt (a stream's caller keeps it to name the offer); without
+    /// one, the run makes its own.
     /// `collectsAnswer: false`: the caller takes every piece and needs only the account, so the
     /// runner does not fold the chunks into the whole answer (see ``InferenceRunner/run``).
     func run(
-        _ request: InferenceRequest, plan: RoutePlan, trace: RequestTrace, requestID: String, startedNanos: UInt64,
+        _ request: InferenceRequest, plan: RoutePlan, attempts: ServedAttempts? = nil, requestID: String,
+        startedNanos: UInt64,
         onPiece: (@Sendable (StreamPiece) -> Void)? = nil, collectsAnswer: Bool = true
     ) async -> Result<RunResult, APIError> {
         let runner = context.runner
-        let reservation: PicoUSD
+        let reservation: AccessControl.Reservation
         do {
-            reservation = try context.access.reserve(key, OutputTokenLimit.maximumExpectedCost(request, plan: plan))
+            reservation = try await context.access.reserve(
+                key, OutputTokenLimit.maximumExpectedCost(request, plan: plan))
         } catch {
             return .failure(error)
         }
         let onDelta = onPiece.map { push in { @Sendable (text: String) in push(.text(text)) } }
         let onChunk = onPiece.map { push in { @Sendable (chunk: OpenAICompletion) in push(.chunk(chunk)) } }
         let onEvent = onPiece.map { push in { @Sendable (event: OpenAIResponseEvent) in push(.event(event)) } }
-        let result = await RequestTrace.$current.withValue(trace) {
-            await runner.run(
-                request, plan: plan, requestID: requestID, onDelta: onDelta, onChunk: onChunk, onEvent: onEvent,
-                collectsAnswer: collectsAnswer)
-        }
+        let trace = attempts ?? ServedAttempts(metrics: context.metrics)
+        let result = await runner.run(
+            request, plan: plan, requestID: requestID, observer: trace, onDelta: onDelta, onChunk: onChunk,
+            onEvent: onEvent, collectsAnswer: collectsAnswer)
         switch result {
-        case .success(let done): context.access.settle(key, reservation, cost: done.cost)
-        case .failure(let failure): context.access.settle(key, reservation, cost: failure.deliveredCost)
+        case .success(let done): await context.access.settle(key, reservation, cost: done.cost)
+        case .failure(let failure): await context.access.settle(key, reservation, cost: failure.deliveredCost)
         }
         let seconds = Double(MonotonicTime.nanoseconds() &- startedNanos) / 1e9
         switch result {
         case .success(let done):
-            for a in done.attempts {
-                context.metrics.attempt(provider: a.provider, servedBy: a.servedBy, outcome: a.outcome)
-            }
             context.cache.noteAttempts(done.attempts, plan: plan)
             if done.attempts.count > 1 { await forgetViewsAfterFailures() }
             context.metrics.usage(provider: done.offer.provider, usage: done.response.usage, cost: done.cost)
@@ -115,9 +115,6 @@ struct RoutedRun: Sendable {
             }
             return .success(done)
         case .failure(let failure):
-            for a in failure.attempts {
-                context.metrics.attempt(provider: a.provider, servedBy: a.servedBy, outcome: a.outcome)
-            }
             context.cache.noteAttempts(failure.attempts, plan: plan)
             await forgetViewsAfterFailures()
             var error = APIError.upstream(failure, lastError: trace.lastError)

@@ -1,5 +1,4 @@
 import Broker
-import Dispatch
 import ProviderInterface
 import HTTPServer
 import Synchronization
@@ -14,9 +13,9 @@ enum StreamPiece: Sendable {
     case event(OpenAIResponseEvent)
 }
 
-/// Hands streamed pieces and the final result from the run's task to what writes the SSE body:
-/// a connection thread that blocks (``next(stop:)``), or an event loop that polls and is woken
-/// (``poll(wake:)``).
+/// Hands streamed pieces and the final result from the run's task to the request's task, which
+/// writes the SSE body as the server asks for it (see `ResponseBody`): that task waits
+/// suspended, holding no thread, and takes everything that arrived meanwhile in one batch.
 final class StreamChannel: Sendable {
     /// What has arrived since the last take.
     struct Batch: Sendable {
@@ -27,75 +26,87 @@ final class StreamChannel: Sendable {
     private struct State {
         var pieces: [StreamPiece] = []
         var result: Result<RunResult, APIError>?
-        /// Called (once) when something arrives; set by ``poll(wake:)``.
-        var waker: (@Sendable () -> Void)?
+        /// The task waiting for something to arrive (resumed once: true by the next arrival, false
+        /// when ``next()``'s task is cancelled).
+        var waiter: UnsafeContinuation<Bool, Never>?
+        /// The task iterating the body was cancelled (its client went): ``next()`` waits no more.
+        var cancelled = false
     }
 
     private let state = Mutex(State())
-    private let signal = DispatchSemaphore(value: 0)
 
     /// A piece (from the runner's `onDelta` or `onChunk`).
     func push(_ piece: StreamPiece) {
-        let waker = state.withLock { s in
+        let waiter = state.withLock { s in
             s.pieces.append(piece)
-            return s.waker.take()
+            return s.waiter.take()
         }
-        signal.signal()
-        waker?()
+        waiter?.resume(returning: true)
     }
 
     /// The run is over.
     func finish(_ result: Result<RunResult, APIError>) {
-        let waker = state.withLock { s in
+        let waiter = state.withLock { s in
             s.result = result
-            return s.waker.take()
+            return s.waiter.take()
         }
-        signal.signal()
-        waker?()
+        waiter?.resume(returning: true)
     }
 
-    /// What has arrived, without waiting; when nothing has, nil, and `wake` is called once
-    /// something does.
-    func poll(wake: @escaping @Sendable () -> Void) -> Batch? {
+    /// Waits for the run's first output or its result. When the calling task is cancelled
+    /// meanwhile (its client hung up), cancels `run` and goes on waiting for what the cancelled
+    /// run ends with.
+    func first(cancelling run: Task<Void, Never>) async -> Batch {
+        await withTaskCancellationHandler {
+            while true {
+                if let batch = take() { return batch }
+                _ = await arrival(untilCancelled: false)
+            }
+        } onCancel: {
+            run.cancel()
+        }
+    }
+
+    /// Waits for what arrives next (pieces, the result, or both); nil once the calling task is
+    /// cancelled (the body's client went, or the server stops).
+    func next() async -> Batch? {
+        await withTaskCancellationHandler {
+            while true {
+                if let batch = take() { return batch }
+                guard await arrival(untilCancelled: true) else { return nil }
+            }
+        } onCancel: {
+            let waiter = state.withLock { s in
+                s.cancelled = true
+                return s.waiter.take()
+            }
+            waiter?.resume(returning: false)
+        }
+    }
+
+    /// What has arrived, without waiting; nil when nothing has.
+    private func take() -> Batch? {
         state.withLock { s in
             guard s.pieces.isEmpty, s.result == nil else {
                 defer { s.pieces.removeAll(keepingCapacity: true) }
                 return Batch(pieces: s.pieces, result: s.result)
             }
-            s.waker = wake
             return nil
         }
     }
 
-    /// Suspends the calling task until text or the result is there.
-    func first() async -> Batch {
-        while true {
-            let batch: Batch? = await withCheckedContinuation { continuation in
-                if let ready = poll(wake: { continuation.resume(returning: nil) }) {
-                    continuation.resume(returning: ready)
-                }
+    /// Suspends until something arrives, unless it already has. With `untilCancelled`, returns
+    /// false instead once ``next()``'s task is cancelled (its wait then ends at once).
+    private func arrival(untilCancelled: Bool) async -> Bool {
+        let arrived = await withUnsafeContinuation { (waiter: UnsafeContinuation<Bool, Never>) in
+            let ready = state.withLock { s -> Bool? in
+                if !s.pieces.isEmpty || s.result != nil { return true }
+                if s.cancelled { return false }
+                s.waiter = waiter
+                return nil
             }
-            if let batch { return batch }
+            if let ready { waiter.resume(returning: ready) }
         }
-    }
-
-    /// Blocks until text or the result is there; `nil` when the server is stopping. When the
-    /// calling task is cancelled meanwhile (its client hung up), calls `onCancel` once and goes
-    /// on waiting for what the cancelled run ends with.
-    func next(stop: StopSignal, onCancel: () -> Void = {}) -> Batch? {
-        var cancelled = false
-        while true {
-            let batch = state.withLock { s -> Batch in
-                defer { s.pieces.removeAll(keepingCapacity: true) }
-                return Batch(pieces: s.pieces, result: s.result)
-            }
-            if !batch.pieces.isEmpty || batch.result != nil { return batch }
-            if stop.isFired { return nil }
-            if !cancelled, Task.isCancelled {
-                cancelled = true
-                onCancel()
-            }
-            _ = signal.wait(timeout: .now() + .milliseconds(100))
-        }
+        return arrived || !untilCancelled
     }
 }

@@ -117,12 +117,17 @@ final class ServeMetrics: Sendable {
             lines.append("# HELP \(name) \(help)")
             lines.append("# TYPE \(name) \(type)")
         }
-        header("broker_requests_total", "counter", "HTTP API requests by route, answering provider and outcome.")
-        for (key, n) in s.requests.sorted(by: { "\($0.key)" < "\($1.key)" }) {
-            lines.append(
-                "broker_requests_total{route=\"\(esc(key.route))\",provider=\"\(esc(key.provider))\",served_by=\"\(esc(key.servedBy))\",outcome=\"\(esc(key.outcome))\"} \(n)"
-            )
+        // Counts by provider, served-by and outcome (and route, when `byRoute`).
+        func counted(_ name: String, _ counts: [RequestKey: Int], byRoute: Bool) {
+            for (key, n) in counts.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+                let route = byRoute ? "route=\"\(esc(key.route))\"," : ""
+                lines.append(
+                    "\(name){\(route)provider=\"\(esc(key.provider))\",served_by=\"\(esc(key.servedBy))\",outcome=\"\(esc(key.outcome))\"} \(n)"
+                )
+            }
         }
+        header("broker_requests_total", "counter", "HTTP API requests by route, answering provider and outcome.")
+        counted("broker_requests_total", s.requests, byRoute: true)
         header("broker_request_duration_seconds", "histogram", "Wall time of HTTP API requests by route.")
         for (route, histogram) in s.durations.sorted(by: { $0.key < $1.key }) {
             lines += histogram.lines("broker_request_duration_seconds", labels: "route=\"\(esc(route))\"")
@@ -140,11 +145,7 @@ final class ServeMetrics: Sendable {
             "Time inside the request handler, from the server layer's call to its answer.")
         lines += s.handler.lines("broker_handler_seconds", labels: "")
         header("broker_provider_attempts_total", "counter", "Tries at providers by outcome (failover included).")
-        for (key, n) in s.attempts.sorted(by: { "\($0.key)" < "\($1.key)" }) {
-            lines.append(
-                "broker_provider_attempts_total{provider=\"\(esc(key.provider))\",served_by=\"\(esc(key.servedBy))\",outcome=\"\(esc(key.outcome))\"} \(n)"
-            )
-        }
+        counted("broker_provider_attempts_total", s.attempts, byRoute: false)
         header("broker_tokens_total", "counter", "Tokens of answered requests by provider and direction.")
         for (provider, n) in s.inputTokens.sorted(by: { $0.key < $1.key }) {
             lines.append("broker_tokens_total{provider=\"\(esc(provider))\",direction=\"input\"} \(n)")
@@ -182,6 +183,10 @@ final class ServeMetrics: Sendable {
         lines.append("broker_ledger_failed_commits_total \(ledger.failedCommits)")
         header("broker_ledger_queued_attempts", "gauge", "Attempts waiting for a ledger commit after the last write.")
         lines.append("broker_ledger_queued_attempts \(ledger.queued)")
+        header(
+            "broker_key_charges_queued", "gauge",
+            "Client keys whose charges wait for the store (written with the ledger's next commit once it is back).")
+        lines.append("broker_key_charges_queued \(ledger.queuedCharges)")
         header(
             "broker_ledger_dropped_total", "counter",
             "What the ledger gave up: attempts past its queue limit, charges past 2^63 pico-USD.")

@@ -29,7 +29,7 @@ struct ResponsesEndpoint: Sendable {
         let createdAt = context.now() / 1000
         if chat.stream {
             let (channel, first, task, trace, requestID) = try await ChatEndpoint.startStream(
-                chat.request, plan: plan, routed: routed, started: started, stop: request.stopSignal)
+                chat.request, plan: plan, routed: routed, started: started)
             let offer = trace.offer ?? plan.candidates.first.map(OfferKey.init)
             let model =
                 plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
@@ -47,25 +47,14 @@ struct ResponsesEndpoint: Sendable {
                 headers.append(("x-broker-model", offer.model))
             }
             return ServerResponse(
-                status: 200, headers: headers,
-                body: .stream(
-                    ResponseStream(
-                        onFinish: { task.cancel() }, poll: { wake in writer.poll(wake) },
-                        next: { stop in writer.next(stop) })))
+                status: 200, headers: headers, body: .sequence(ResponseBody(writer, onFinish: { task.cancel() })))
         }
         let result = try await routed.run(
-            chat.request, plan: plan, trace: RequestTrace(), requestID: RoutedRun.requestID(), startedNanos: started
+            chat.request, plan: plan, requestID: RoutedRun.requestID(), startedNanos: started
         ).get()
         if let own = result.response.response {
             // The provider's own response object, as sent, with the broker's account.
-            var out = JSONOutput(capacity: 2048)
-            own.write(to: &out) { out in
-                out.key("broker")
-                ChatCompletionJSON.writeBrokerInfo(result, to: &out)
-            }
-            return ServerResponse(
-                status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
-                bytes: out.bytes)
+            return ChatCompletionJSON.answer(result, capacity: 2048) { own.write(to: &$0, members: $1) }
         }
         let text: String
         switch result.response.output {
@@ -77,13 +66,8 @@ struct ResponsesEndpoint: Sendable {
             id: "resp_" + result.requestID, model: ChatCompletionJSON.modelName(result.offer), createdAt: createdAt,
             echo: responses.echo, completion: result.response.completion, text: text,
             finishReason: result.response.finishReason, usage: result.response.usage)
-        var out = JSONOutput(capacity: 1024 + text.utf8.count)
-        output.write(to: &out) { out in
-            out.key("broker")
-            ChatCompletionJSON.writeBrokerInfo(result, to: &out)
+        return ChatCompletionJSON.answer(result, capacity: 1024 + text.utf8.count) {
+            output.write(to: &$0, members: $1)
         }
-        return ServerResponse(
-            status: 200, headers: [("Content-Type", "application/json")] + ChatCompletionJSON.headers(result),
-            bytes: out.bytes)
     }
 }

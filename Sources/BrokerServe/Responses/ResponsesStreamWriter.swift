@@ -7,7 +7,10 @@ import Synchronization
 /// the wire layer's ``OpenAIResponseStream``, which writes the events. A provider that served
 /// `/responses` itself has its events passed on as sent instead. A failure after output has
 /// started is an `error` event; the final `response.completed` carries the broker's account.
-final class ResponsesStreamWriter: Sendable {
+///
+/// The body's async sequence of byte chunks: each one is what arrived on the channel since the
+/// last, written when the server's task iterates the body (see `ResponseBody`).
+final class ResponsesStreamWriter: AsyncSequence, Sendable {
     private enum Phase { case head, body, done, finished }
 
     private struct State {
@@ -30,56 +33,44 @@ final class ResponsesStreamWriter: Sendable {
         self.state = Mutex(State(first: first, events: OpenAIResponseStream(response: response)))
     }
 
-    /// The next piece of the body, waiting for it (called on the connection thread).
-    func next(_ stop: StopSignal) -> StreamEvent {
-        step { channel.next(stop: stop).map(Take.batch) ?? .stopped } ?? .abort
+    /// Iterates the writer's chunks.
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let writer: ResponsesStreamWriter
+        /// The next chunk of the body, waiting for it; nil at its end. Throws when the waiting
+        /// task is cancelled (the client went): the body is then dropped.
+        mutating func next() async throws -> [UInt8]? { try await writer.next() }
     }
 
-    /// The next piece of the body if it is ready; otherwise nil, and `wake` is called when it may be.
-    func poll(_ wake: @escaping @Sendable () -> Void) -> StreamEvent? {
-        step { channel.poll(wake: wake).map(Take.batch) ?? .notYet }
-    }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(writer: self) }
 
-    private enum Take {
-        case batch(StreamChannel.Batch)
-        case notYet
-        case stopped
-    }
-
-    private func step(_ take: () -> Take) -> StreamEvent? {
+    private func next() async throws -> [UInt8]? {
         let phase = state.withLock { $0.phase }
         switch phase {
         case .head:
-            return .data(
-                state.withLock { s in
-                    var out = JSONOutput(capacity: 2048)
-                    s.native =
-                        s.first?.pieces.contains { if case .event = $0 { return true } else { return false } } ?? false
-                    if !s.native { s.events.start(to: &out) }
-                    if let first = s.first {
-                        s.first = nil
-                        render(first, &s, &out)
-                    }
-                    if s.phase == .head { s.phase = .body }
-                    return out.bytes
-                })
+            return state.withLock { s in
+                var out = JSONOutput(capacity: 2048)
+                s.native =
+                    s.first?.pieces.contains { if case .event = $0 { return true } else { return false } } ?? false
+                if !s.native { s.events.start(to: &out) }
+                if let first = s.first {
+                    s.first = nil
+                    render(first, &s, &out)
+                }
+                if s.phase == .head { s.phase = .body }
+                return out.bytes
+            }
         case .body:
-            switch take() {
-            case .batch(let batch):
-                return .data(
-                    state.withLock { s in
-                        var out = JSONOutput(capacity: 256 * batch.pieces.count + 64)
-                        render(batch, &s, &out)
-                        return out.bytes
-                    })
-            case .notYet: return nil
-            case .stopped: return .abort
+            guard let batch = await channel.next() else { throw CancellationError() }
+            return state.withLock { s in
+                var out = JSONOutput(capacity: 256 * batch.pieces.count + 64)
+                render(batch, &s, &out)
+                return out.bytes
             }
         case .done:
             state.withLock { $0.phase = .finished }
-            return .end
+            return nil
         case .finished:
-            return .end
+            return nil
         }
     }
 

@@ -2,7 +2,6 @@
     import Glibc
 #endif
 import Broker
-import Dispatch
 import HTTPServer
 import Platform
 import ProviderInterface
@@ -29,6 +28,7 @@ public final class BrokerServer: Sendable {
             host: configuration.host, port: configuration.port, threadModel: configuration.threadModel,
             idleTimeoutSeconds: 120, maxRequestBodyBytes: 32 << 20)
         http.tls = configuration.tls
+        http.blockingThreads = service.context.blockingThreads
         let busyPoll = service.context.busyPoll
         if busyPoll.windowMicroseconds > 0 {
             http.beforeIdleWait = { socket in busyPoll.spin(fd: socket, maxInFlight: 0) }
@@ -42,9 +42,7 @@ public final class BrokerServer: Sendable {
                 return false
             }
         }
-        self.http = HTTPServer(
-            configuration: http, handler: { request in service.handle(request) },
-            asyncHandler: { request in await service.respond(request) })
+        self.http = HTTPServer(configuration: http, asyncHandler: { request in await service.respond(request) })
     }
 
     /// Binds, starts serving and starts the background refresh.
@@ -111,14 +109,7 @@ public final class BrokerServer: Sendable {
         let left = context.lifecycle.inFlight
         // Three tries; what still fails is reported by ``ledgerHealth`` (the caller says so).
         await context.ledger.flush(attempts: 3)
-        let http = self.http
-        // Stopping joins libmicrohttpd's threads: do it off the cooperative pool.
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                http.stop()
-                done.resume()
-            }
-        }
+        await http.shutdown()
         return left
     }
 }

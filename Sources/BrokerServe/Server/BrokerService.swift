@@ -11,9 +11,9 @@ public final class BrokerService: Sendable {
 
     /// A service over `registry` and `store`; `factory` builds providers (the CLI passes the
     /// shipped adapters). `now` is Unix milliseconds. `blockingThreads` and `busyPoll` are the
-    /// execution strategy shared with the providers' transport: the connection threads it marks
-    /// while they wait for their request, and the busy-poll policy (by default the
-    /// configuration's, see ``ServeConfiguration/makeBusyPoll()``).
+    /// execution strategy shared with the providers' transport: the connection threads the
+    /// server marks while they run their request's task, and the busy-poll policy (by default
+    /// the configuration's, see ``ServeConfiguration/makeBusyPoll()``).
     public init(
         configuration: ServeConfiguration, registry: Registry, store: any MarketStore, environment: [String: String],
         factory: @escaping ProviderFactory, blockingThreads: BlockingThreads = BlockingThreads(),
@@ -26,14 +26,8 @@ public final class BrokerService: Sendable {
             blockingThreads: blockingThreads, busyPoll: busyPoll ?? configuration.makeBusyPoll(), now: now)
     }
 
-    /// Answers one request on the calling thread, which waits for it (libmicrohttpd's connection
-    /// threads; the request's task runs on that thread, see ``AsyncBridge``).
-    public func handle(_ request: ServerRequest) -> ServerResponse {
-        AsyncBridge.wait(marking: context.blockingThreads, hangUp: request.hangUp) { await self.respond(request) }
-            ?? APIError.internalError("the request was lost").response
-    }
-
-    /// Answers one request (on an event loop, as a task on the connection's loop).
+    /// Answers one request: the server's async handler (``HTTPServer`` runs it as a task on
+    /// its connection's thread model).
     public func respond(_ request: ServerRequest) async -> ServerResponse {
         guard context.lifecycle.enter() else { return APIError.shuttingDown().response }
         let started = MonotonicTime.nanoseconds()
@@ -48,14 +42,14 @@ public final class BrokerService: Sendable {
                     route: route, outcome: error.code ?? "error", seconds: Self.seconds(since: started))
             }
         }
-        if case .stream(var stream) = response.body {
-            let previous = stream.onFinish
+        if case .sequence(var body) = response.body {
+            let previous = body.onFinish
             let lifecycle = context.lifecycle
-            stream.onFinish = {
+            body.onFinish = {
                 previous?()
                 lifecycle.leave()
             }
-            response.body = .stream(stream)
+            response.body = .sequence(body)
         } else {
             context.lifecycle.leave()
         }
@@ -78,7 +72,7 @@ public final class BrokerService: Sendable {
             return ServerResponse(status: 204)
         default: break
         }
-        let key = try context.access.authorize(request)
+        let key = try await context.access.authorize(request)
         let started = MonotonicTime.nanoseconds()
         let route = Self.routeName(path)
         func counted(_ response: ServerResponse) -> ServerResponse {

@@ -15,7 +15,8 @@ final class ServeContext: Sendable {
     let cache: MarketViewCache
     let access: AccessControl
     let metrics = ServeMetrics()
-    /// The connection threads that wait for their request, shared with the providers' transport.
+    /// The connection threads that run their request's task (marked by the HTTP server), shared
+    /// with the providers' transport.
     let blockingThreads: BlockingThreads
     /// The busy-poll policy, shared with the providers' transport.
     let busyPoll: BusyPoll
@@ -35,9 +36,7 @@ final class ServeContext: Sendable {
         self.registry = registry
         self.store = store
         self.now = now
-        let routing = RoutingService(
-            registry: registry, store: store, environment: environment,
-            factory: { entry throws(ProviderError) in TracingProvider(base: try factory(entry)) })
+        let routing = RoutingService(registry: registry, store: store, environment: environment, factory: factory)
         self.routing = routing
         // Rows no answer waits for (`sent` rows, failed attempts, key charges) are written within
         // 20 ms, with the next commit; an answer's own row is committed before it is sent, alone
@@ -48,12 +47,14 @@ final class ServeContext: Sendable {
         self.runner = routing.runner(maxAttempts: configuration.maxAttempts, ledgerWriter: ledger)
         let cache = MarketViewCache(routing: routing, ttlMs: configuration.marketCacheTTLMs, now: now)
         self.cache = cache
+        // This instance's name in the store: its refresh leases and its budget reservations.
+        let instance = "serve-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
         self.access = AccessControl(
-            keys: configuration.keys, now: now, onCharge: { name, pico in ledger.charge(keyName: name, pico: pico) })
+            keys: configuration.keys, now: now, store: store, holder: instance,
+            onCharge: { name, pico in ledger.charge(keyName: name, pico: pico) })
         let metrics = self.metrics
         let refresher = PricingRefresher(
-            store: store, registry: registry, factory: factory, now: now,
-            owner: "serve-\(UInt32.random(in: 0...UInt32.max))")
+            store: store, registry: registry, factory: factory, now: now, owner: instance)
         self.refresh = RefreshLoop(
             refresher: refresher, intervalMs: configuration.refreshIntervalMs,
             onResult: {

@@ -39,17 +39,42 @@ extension PostgresConnection {
     /// Adds `amounts` (each positive) in the caller's transaction; a sum past 2^63 is an error.
     func addKeySpendingRows(_ amounts: [String: Int64], nowMs: Int64) throws {
         for (name, pico) in amounts.sorted(by: { $0.key < $1.key }) where pico > 0 {
-            let changed = try run(
-                """
-                INSERT INTO key_spending (name, spent_pico, updated_at) VALUES ($1, $2, $3)
-                ON CONFLICT (name) DO UPDATE SET spent_pico = key_spending.spent_pico + $2, updated_at = $3
-                WHERE key_spending.spent_pico <= 9223372036854775807 - $2
-                """,
-                [.text(name), .integer(pico), .integer(nowMs)])
-            guard changed == 1 else {
-                throw StoreError(.overflow, "the spending of API key '\(name)' would pass 2^63 pico-USD")
-            }
+            try chargeKey(name, spent: pico, holder: nil, released: 0, nowMs: nowMs)
         }
+    }
+
+    /// Adds `spent` to key `name`'s spending and, with a `holder`, releases `released` of what
+    /// it holds reserved of the key (its row goes once nothing is left), in one statement. Less than `released` is held only when
+    /// the holder's reservations expired and another instance freed them: nothing is released
+    /// then. A sum past 2^63 pico-USD is ``StoreError/Code/overflow``.
+    @discardableResult
+    func chargeKey(_ name: String, spent: Int64, holder: String?, released: Int64, nowMs: Int64) throws
+        -> KeyBudgetState
+    {
+        guard
+            let state = try firstRow(
+                """
+                WITH emptied AS (
+                    DELETE FROM key_reservations
+                    WHERE name = $1 AND holder = $5 AND reserved_pico = $3 AND $3 > 0
+                    RETURNING $3::bigint AS pico),
+                lowered AS (
+                    UPDATE key_reservations SET reserved_pico = reserved_pico - $3
+                    WHERE name = $1 AND holder = $5 AND reserved_pico > $3 AND $3 > 0
+                    RETURNING $3::bigint AS pico),
+                freed AS (SELECT pico FROM emptied UNION ALL SELECT pico FROM lowered)
+                INSERT INTO key_spending (name, spent_pico, reserved_pico, updated_at) VALUES ($1, $2, 0, $4)
+                ON CONFLICT (name) DO UPDATE SET spent_pico = key_spending.spent_pico + $2,
+                    reserved_pico = GREATEST(0, key_spending.reserved_pico - coalesce((SELECT sum(pico) FROM freed), 0)::bigint),
+                    updated_at = $4
+                WHERE key_spending.spent_pico <= 9223372036854775807 - $2
+                RETURNING spent_pico, reserved_pico
+                """, [.text(name), .integer(spent), .integer(released), .integer(nowMs), .text(holder ?? "")],
+                { KeyBudgetState(granted: true, spent: try $0.int64(0), reserved: try $0.int64(1)) })
+        else {
+            throw StoreError(.overflow, "the spending of API key '\(name)' would pass 2^63 pico-USD")
+        }
+        return state
     }
 
     /// What each client key has spent so far, in pico-USD, by key name.

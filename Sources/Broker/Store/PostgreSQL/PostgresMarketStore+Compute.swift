@@ -12,80 +12,22 @@ extension PostgresMarketStore {
     {
         try offers.withUnsafeBufferPointer { buffer in
             try write(lock: "compute:" + source) {
-                var old: [String: (id: Int64, hash: Int64, currency: String, price: Int64?)] = [:]
+                var old: [String: ComputeOfferDiff.StoredRow] = [:]
                 for row in try db.rows(
                     "SELECT offer_id, id, row_hash, currency, price_pico FROM compute_offers WHERE source = $1 ORDER BY id",
                     [.text(source)],
                     { (try $0.text(0), try $0.int64(1), try $0.int64(2), try $0.text(3), try $0.optionalInt64(4)) })
                 {
-                    old[row.0] = (row.1, row.2, row.3, row.4)
+                    old[row.0] = ComputeOfferDiff.StoredRow(id: row.1, hash: row.2, currency: row.3, price: row.4)
                 }
-                var matched = Set<String>()
-                var seen = Set<String>()
-                var inserts: [Int] = []
-                var updates: [(index: Int, id: Int64)] = []
-                var digests = [Int64](repeating: 0, count: offers.count)
-                var tags = [String](repeating: "", count: offers.count)
-                var changes: [(offer: String, currency: String, old: Int64?, new: Int64?)] = []
-                var currencies = Set<String>()
-                if let base = buffer.baseAddress {
-                    for index in buffer.indices {
-                        let offer = base + index
-                        try MarketplaceStore.validate(offer, index: index, source: source)
-                        guard seen.insert(offer.pointee.offerID).inserted else { continue }
-                        currencies.insert(offer.pointee.currency)
-                        tags[index] = ComputeColumns.tagText(offer.pointee)
-                        let digest = ComputeColumns.digest(offer, tags: tags[index])
-                        digests[index] = digest
-                        guard let previous = old[offer.pointee.offerID] else {
-                            inserts.append(index)
-                            continue
-                        }
-                        matched.insert(offer.pointee.offerID)
-                        if previous.hash != digest { updates.append((index, previous.id)) }
-                        if previous.price != offer.pointee.pricePerHour || previous.currency != offer.pointee.currency {
-                            changes.append(
-                                (
-                                    offer.pointee.offerID, offer.pointee.currency, previous.price,
-                                    offer.pointee.pricePerHour
-                                ))
-                        }
-                    }
+                let diff = try ComputeOfferDiff(source: source, old: old, offers: buffer)
+                if !diff.deletes.isEmpty {
+                    try db.run(
+                        "DELETE FROM compute_offers WHERE id = ANY($1::bigint[])", [PostgresSQL.idArray(diff.deletes)])
                 }
-                let gone = old.filter { !matched.contains($0.key) }.map(\.value.id)
-                if !gone.isEmpty {
-                    try db.run("DELETE FROM compute_offers WHERE id = ANY($1::bigint[])", [PostgresSQL.idArray(gone)])
-                }
-                if let base = buffer.baseAddress {
-                    if !updates.isEmpty {
-                        var encoded = EncodedRows(
-                            columns: ComputeColumns.writtenNames.count + 1, rowCapacity: updates.count)
-                        for (index, id) in updates {
-                            ComputeColumns.encode(
-                                base + index, source: source, digest: digests[index], tags: tags[index], into: &encoded)
-                            encoded.integer(id)
-                        }
-                        try updateRows("compute_offers", columns: ComputeColumns.writtenNames, encoded.postgresRows())
-                    }
-                    // In the (currency, price) order the SQLite store inserts in: ids break ties alike.
-                    let order = inserts.sorted { a, b in
-                        let x = base + a
-                        let y = base + b
-                        if x.pointee.currency != y.pointee.currency { return x.pointee.currency < y.pointee.currency }
-                        return (x.pointee.pricePerHour ?? Int64.max) < (y.pointee.pricePerHour ?? Int64.max)
-                    }
-                    if !order.isEmpty {
-                        var encoded = EncodedRows(columns: ComputeColumns.writtenNames.count, rowCapacity: order.count)
-                        for index in order {
-                            ComputeColumns.encode(
-                                base + index, source: source, digest: digests[index], tags: tags[index], into: &encoded)
-                        }
-                        try db.copyRows(
-                            into: "compute_offers", columns: ComputeColumns.writtenNames, encoded.postgresRows())
-                    }
-                }
-                if !changes.isEmpty {
-                    let rows: [[PostgresValue]] = changes.map {
+                if let base = buffer.baseAddress { try write(diff, source: source, base: base) }
+                if !diff.changes.isEmpty {
+                    let rows: [[PostgresValue]] = diff.changes.map {
                         [
                             .text(source), .text($0.offer), .integer(nowMs), .text($0.currency), .integer($0.old),
                             .integer($0.new),
@@ -94,20 +36,32 @@ extension PostgresMarketStore {
                     try db.copyRows(into: "compute_price_history", columns: ComputeColumns.historyNames, rows)
                 }
                 try db.run(
-                    """
-                    INSERT INTO compute_sources (key, offers, version, currencies, replaced_at) VALUES ($1, $2, $3, $4, $5)
-                    ON CONFLICT (key) DO UPDATE SET offers = excluded.offers, version = excluded.version,
-                        currencies = excluded.currencies, replaced_at = excluded.replaced_at
-                    """,
-                    [
-                        .text(source), .int(seen.count), .text(version),
-                        .text("," + currencies.sorted().joined(separator: ",") + ","),
-                        .integer(nowMs),
-                    ])
-                return ComputeReplaceOutcome(
-                    previousOffers: old.count, offers: seen.count, priceChanges: changes.count, appeared: inserts.count,
-                    removed: gone.count, inserted: inserts.count, rewritten: updates.count)
+                    PostgresSQL.numbered(ComputeOfferDiff.recordSourceSQL),
+                    [.text(source), .int(diff.stored), .text(version), .text(diff.currencyList), .integer(nowMs)])
+                return diff.outcome
             }
+        }
+    }
+
+    /// The diff's rewrites (whole rows, price-only changes too) and inserts (with `COPY`).
+    private func write(_ diff: ComputeOfferDiff, source: String, base: UnsafePointer<ComputeOffer>) throws {
+        let updates = diff.updates + diff.priceUpdates
+        if !updates.isEmpty {
+            var encoded = EncodedRows(columns: ComputeColumns.writtenNames.count + 1, rowCapacity: updates.count)
+            for (index, id) in updates {
+                ComputeColumns.encode(
+                    base + index, source: source, digest: diff.digests[index], tags: diff.tags[index], into: &encoded)
+                encoded.integer(id)
+            }
+            try updateRows("compute_offers", columns: ComputeColumns.writtenNames, encoded.postgresRows())
+        }
+        if !diff.inserts.isEmpty {
+            var encoded = EncodedRows(columns: ComputeColumns.writtenNames.count, rowCapacity: diff.inserts.count)
+            for index in diff.inserts {
+                ComputeColumns.encode(
+                    base + index, source: source, digest: diff.digests[index], tags: diff.tags[index], into: &encoded)
+            }
+            try db.copyRows(into: "compute_offers", columns: ComputeColumns.writtenNames, encoded.postgresRows())
         }
     }
 

@@ -31,8 +31,8 @@ enum ComputeColumns {
     static let priceUpdateSQL =
         "UPDATE compute_offers SET price_pico = ?1, price_per_gpu_pico = ?2, row_hash = ?3, price_sort = ?4, per_gpu_sort = ?5 WHERE id = ?6"
 
-    /// The parameters of one ``priceUpdateSQL`` row.
-    static let priceUpdateColumns = 6
+    /// The new values of one ``priceUpdateSQL`` row (its parameters before the id).
+    static let priceUpdateColumns = 5
 
     /// The columns of a `compute_price_history` row, in bind order.
     static let historyNames = ["source", "offer_id", "at", "currency", "old_price_pico", "new_price_pico"]

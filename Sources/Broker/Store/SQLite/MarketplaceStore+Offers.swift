@@ -30,41 +30,19 @@ extension MarketplaceStore {
                     try db.run(
                         "INSERT INTO providers (key, offers, replaced_at) VALUES (?, 0, ?) ON CONFLICT(key) DO NOTHING",
                         [.text(provider), .integer(nowMs)])
-                    guard let base = buffer.baseAddress else {
-                        return try clear(provider: provider, old: old, nowMs: nowMs)
-                    }
-                    return try replace(provider: provider, old: old, offers: buffer, base: base, nowMs: nowMs)
+                    return try replace(provider: provider, old: old, offers: buffer, nowMs: nowMs)
                 }
             }
         }
     }
 
-    /// An empty catalog (accepted with `--force`): every stored offer goes.
-    private func clear(provider: String, old: StoredOffers, nowMs: Int64) throws -> ReplaceOutcome {
-        try db.run(PriceHistoryColumns.writeAppearances(where: "provider = ?"), [.text(provider)])
-        try db.run("DELETE FROM offers WHERE provider = ?", [.text(provider)])
-        try db.run(
-            "UPDATE providers SET offers = 0, replaced_at = ? WHERE key = ?", [.integer(nowMs), .text(provider)])
-        return ReplaceOutcome(
-            provider: provider, previousOffers: old.count, offers: 0, appeared: 0, priceChanges: 0,
-            removed: old.endpointCount, inserted: 0, rewritten: 0, deleted: old.count)
-    }
-
-    /// One `price_history` row to write: the endpoint of the offer at `offer` went from
-    /// `old` to `new` at `at`, or appeared with `new` when `old` is nil.
-    private struct HistoryRow: Sendable {
-        var offer: Int
-        var at: Int64
-        var old: StoredPrice?
-        var new: StoredPrice
-    }
-
-    private func replace(
-        provider: String, old: StoredOffers, offers: UnsafeBufferPointer<Offer>, base: UnsafePointer<Offer>,
-        nowMs: Int64
-    ) throws -> ReplaceOutcome {
+    /// Writes the ``OfferReplaceDiff`` of `old` and `offers`, one statement per row changed and
+    /// the inserts pipelined.
+    private func replace(provider: String, old: StoredOffers, offers: UnsafeBufferPointer<Offer>, nowMs: Int64)
+        throws -> ReplaceOutcome
+    {
         // A mostly new catalog is inserted almost whole: put all of it in insert order on
-        // another thread while this one makes the first pass, then keep the new ones.
+        // another thread while this one works out the diff, then keep the new ones.
         nonisolated(unsafe) let shared = offers
         let presorted =
             old.count < offers.count / 2 && offers.count >= 4_096
@@ -72,153 +50,65 @@ extension MarketplaceStore {
             : nil
         // It reads the offers: it must be done before this returns, even by a throw.
         defer { _ = presorted?.wait() }
-        // First pass, in catalog order: check every offer, drop repeated listings (the
-        // first one wins), match each with its stored row, and find the prices that
-        // changed or appeared.
-        var identities = DigestSet(capacity: offers.count)
-        var endpoints = DigestSet(capacity: offers.count)
-        var matched = [Int](repeating: -1, count: old.count)
-        var inserts: [Int] = []
-        var updates: [(index: Int, id: Int64)] = []
-        var digests = [Int64](repeating: 0, count: offers.count)
-        // Each stored offer's pending appearance time (see `priceHistory`), which all
-        // rows of one (served-by, model) share: the first listing decides it.
-        var appearedAt = [Int64?](repeating: nil, count: offers.count)
-        var history: [HistoryRow] = []
-        var appeared = 0
-        var stored = 0
-        // Every offer's digests, in parts on every core: pure reads.
-        var allDigests = [OfferFingerprint.Digests](
-            repeating: OfferFingerprint.Digests(endpoint: 0, identity: 0, content: 0), count: offers.count)
-        allDigests.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            Parallel.forEachPart(of: offers.count, parts: Parallel.parts(for: offers.count)) { _, range in
-                for index in range { out[index] = OfferFingerprint.digests(base + index) }
-            }
-        }
-        for index in offers.indices {
-            let offer = base + index
-            try Self.validate(offer, index: index, provider: provider)
-            let digest = allDigests[index]
-            let isNew = identities.insert(digest.identity, index: index) { other in
-                let o = base + other
-                return o.pointee.task == offer.pointee.task && o.pointee.model == offer.pointee.model
-                    && o.pointee.servedBy == offer.pointee.servedBy
-            }
-            guard isNew else { continue }
-            stored += 1
-            digests[index] = digest.content
-            if let position = old.byIdentity[digest.identity], matched[position] < 0 {
-                matched[position] = index
-                if old.rows[position].content != digest.content { updates.append((index, old.rows[position].id)) }
-            } else {
-                inserts.append(index)
-            }
-            // Price history is per (served-by, model): only its first listing counts.
-            let firstListing = endpoints.insertOrFind(digest.endpoint, index: index) { other in
-                let o = base + other
-                return o.pointee.model == offer.pointee.model && o.pointee.servedBy == offer.pointee.servedBy
-            }
-            if let firstListing {
-                appearedAt[index] = appearedAt[firstListing]
-                continue
-            }
-            guard let previous = old.price(endpoint: digest.endpoint) else {
-                // New: its appearance stays pending on its rows until its price changes.
-                appeared += 1
-                appearedAt[index] = nowMs
-                continue
-            }
-            let pending = old.appearedAt(endpoint: digest.endpoint)
-            let price = StoredPrice(offer.pointee.price)
-            if previous == price {
-                appearedAt[index] = pending
-                continue
-            }
-            // A change: first write out the appearance it ends, if still pending.
-            if let pending { history.append(HistoryRow(offer: index, at: pending, old: nil, new: previous)) }
-            history.append(HistoryRow(offer: index, at: nowMs, old: previous, new: price))
-        }
+        let diff = try OfferReplaceDiff(provider: provider, old: old, offers: offers, nowMs: nowMs)
 
-        // Second pass: write out the pending appearances of the endpoints that went,
-        // delete the rows no offer matched, rewrite the changed ones, insert the new ones
-        // in the market index's order, then write the history rows.
-        var removed = 0
+        // The pending appearances of the endpoints that went, the deletes, the unchanged rows'
+        // appearances, the rewrites, the inserts in the market index's order, then the history rows.
         let writeAppearance = try db.cachedStatement(PriceHistoryColumns.writeAppearances(where: "id = ?"))
-        for row in old.endpointRows where !endpoints.contains(row.endpoint) {
-            removed += 1
-            guard row.appearedAt != nil else { continue }
-            try writeAppearance.bind(row.id, at: 1)
+        for id in diff.appearancesToWrite {
+            try writeAppearance.bind(id, at: 1)
             try writeAppearance.execute()
             writeAppearance.reset()
         }
         let delete = try db.cachedStatement("DELETE FROM offers WHERE id = ?")
+        for id in diff.deletes {
+            try delete.bind(id, at: 1)
+            try delete.execute()
+            delete.reset()
+        }
         let setAppeared = try db.cachedStatement("UPDATE offers SET appeared_at = ? WHERE id = ?")
-        var deleted = 0
-        for position in matched.indices {
-            let index = matched[position]
-            let row = old.rows[position]
-            if index < 0 {
-                try delete.bind(row.id, at: 1)
-                try delete.execute()
-                delete.reset()
-                deleted += 1
-            } else if row.content == digests[index], row.appearedAt != appearedAt[index] {
-                // Unchanged, but its endpoint's appearance was just written out.
-                try setAppeared.bind(appearedAt[index], at: 1)
-                try setAppeared.bind(row.id, at: 2)
-                try setAppeared.execute()
-                setAppeared.reset()
-            }
+        for (id, appearedAt) in diff.appearanceUpdates {
+            try setAppeared.bind(appearedAt, at: 1)
+            try setAppeared.bind(id, at: 2)
+            try setAppeared.execute()
+            setAppeared.reset()
         }
-        if !updates.isEmpty {
-            let update = try db.cachedStatement(OfferColumns.updateSQL)
-            var row = EncodedRows(columns: OfferColumns.writtenNames.count + 1, rowCapacity: 1)
-            for (index, id) in updates {
-                row.removeAll()
-                OfferColumns.encode(
-                    base + index, changedAt: nowMs, digest: digests[index], appearedAt: appearedAt[index], into: &row)
-                row.integer(id)
-                try row.execute(rows: 0, count: 1, statement: update)
-            }
+        // The rows written from the catalog (none from an empty one).
+        if let base = offers.baseAddress {
+            try write(diff, offers: offers, base: base, presorted: presorted, nowMs: nowMs)
         }
-        let order: [Int]
-        if let all = presorted?.wait() {
-            var isInsert = [Bool](repeating: false, count: offers.count)
-            for index in inserts { isInsert[index] = true }
-            order = all.filter { isInsert[$0] }
-        } else {
-            order = OfferInsertOrder.sorted(inserts, of: offers)
+        try db.run(
+            "UPDATE providers SET offers = ?, replaced_at = ? WHERE key = ?",
+            [.integer(Int64(diff.stored)), .integer(nowMs), .text(provider)])
+        return diff.outcome(provider: provider)
+    }
+
+    /// The diff's rewrites, inserts and history rows.
+    private func write(
+        _ diff: OfferReplaceDiff, offers: UnsafeBufferPointer<Offer>, base: UnsafePointer<Offer>,
+        presorted: BackgroundWork<[Int]>?, nowMs: Int64
+    ) throws {
+        let digests = diff.digests
+        let appearedAt = diff.appearedAt
+        try db.updateEach(diff.updates, sql: OfferColumns.updateSQL, columns: OfferColumns.writtenNames.count) {
+            OfferColumns.encode(base + $0, changedAt: nowMs, digest: digests[$0], appearedAt: appearedAt[$0], into: &$1)
         }
+        let order = diff.insertOrder(presorted: presorted?.wait(), of: offers)
         // The offers are read on the encoding thread while this one inserts; the buffer
         // stays put and unchanged until insertPipelined returns.
         nonisolated(unsafe) let first = base
-        try db.insertPipelined(
-            count: order.count, columns: OfferColumns.writtenNames.count, sql: OfferColumns.insertSQL(rows:)
-        ) { [digests, appearedAt] range, rows in
-            for index in order[range] {
-                OfferColumns.encode(
-                    first + index, changedAt: nowMs, digest: digests[index], appearedAt: appearedAt[index], into: &rows)
-            }
+        try db.insertEach(order, columns: OfferColumns.writtenNames.count, sql: OfferColumns.insertSQL(rows:)) {
+            OfferColumns.encode(
+                first + $0, changedAt: nowMs, digest: digests[$0], appearedAt: appearedAt[$0], into: &$1)
         }
-        // In about the (model, at) index's order, so each insert lands near the last.
-        // String order is byte order for ASCII ids, and close enough for the rest.
-        history.sort { (base + $0.offer).pointee.model < (base + $1.offer).pointee.model }
+        let history = diff.history
         try db.insertPipelined(
             count: history.count, columns: PriceHistoryColumns.names.count, sql: PriceHistoryColumns.insertSQL(rows:)
-        ) { [history] range, rows in
+        ) { range, rows in
             for row in history[range] {
                 PriceHistoryColumns.encode(first + row.offer, old: row.old, new: row.new, at: row.at, into: &rows)
             }
         }
-
-        try db.run(
-            "UPDATE providers SET offers = ?, replaced_at = ? WHERE key = ?",
-            [.integer(Int64(stored)), .integer(nowMs), .text(provider)])
-        return ReplaceOutcome(
-            provider: provider, previousOffers: old.count, offers: stored, appeared: appeared,
-            priceChanges: history.count { $0.old != nil }, removed: removed, inserted: inserts.count,
-            rewritten: updates.count, deleted: deleted)
     }
 
     /// The number of stored offers of `provider`.
@@ -247,23 +137,5 @@ extension MarketplaceStore {
     private func offerCount(of provider: String) throws -> Int {
         let count = try db.firstRow("SELECT count(*) FROM offers WHERE provider = ?", [.text(provider)]) { $0.int64(0) }
         return Int(count ?? 0)
-    }
-
-    static func validate(_ offer: UnsafePointer<Offer>, index: Int, provider: String) throws {
-        guard offer.pointee.provider == provider else {
-            throw StoreError(
-                .invalidOffer, "offers[\(index)] belongs to provider \"\(offer.pointee.provider)\", not \"\(provider)\""
-            )
-        }
-        guard !offer.pointee.model.isEmpty, !offer.pointee.servedBy.isEmpty else {
-            throw StoreError(.invalidOffer, "offers[\(index)] of \"\(provider)\" has an empty model or served_by")
-        }
-        func isNegative(_ value: PriceValue) -> Bool { (value.amount?.value ?? 0) < 0 }
-        let price = offer.pointee.price
-        if isNegative(price.input) || isNegative(price.output) || isNegative(price.unit) {
-            throw StoreError(
-                .invalidOffer,
-                "offers[\(index)] (\(offer.pointee.model)) of \"\(provider)\" has a negative price; use unknown")
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 extension SQLiteConnection {
     /// `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows: row `r`'s
@@ -42,7 +43,12 @@ extension SQLiteConnection {
         }
         let pipeline = RowPipeline(columns: columns, chunkRows: chunk, count: count)
         // The encoder gets a thread of its own (see BackgroundWork): this one blocks on it.
-        Thread.detachNewThread { pipeline.produce(encode) }
+        guard PlatformThread.detach(name: "broker-encode", { pipeline.produce(encode) }) else {
+            // No thread to be had: encode it all here, then insert.
+            var rows = EncodedRows(columns: columns, rowCapacity: count)
+            encode(0..<count, &rows)
+            return try insert(rows, sql: sql)
+        }
         // The encoder reads the caller's values: it must be done before this returns.
         defer { pipeline.cancelAndWait() }
         var inserted = 0

@@ -219,5 +219,31 @@ enum StoreSchema {
                 ALTER TABLE usage ADD COLUMN cheapest_pico INTEGER;
                 ALTER TABLE usage ADD COLUMN cheapest_offer TEXT;
                 """),
+        Migration(
+            "14-key-reservations",
+            sql: """
+                -- Client keys' budgets and rates shared by every `broker serve` instance on the store.
+                -- reserved_pico: what requests in flight on every instance may still cost (the sum of
+                -- key_reservations' rows of the key); a reservation is granted only while
+                -- spent_pico + reserved_pico stays within the budget.
+                ALTER TABLE key_spending ADD COLUMN reserved_pico INTEGER NOT NULL DEFAULT 0;
+                -- What each instance (holder) holds reserved of a key, until expires_at (Unix ms,
+                -- renewed by each reservation): an instance that stops without settling frees its
+                -- reservations when they expire.
+                CREATE TABLE key_reservations (
+                    name TEXT NOT NULL,
+                    holder TEXT NOT NULL,
+                    reserved_pico INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    PRIMARY KEY (name, holder)
+                );
+                -- Each key's request-rate bucket: tokens in 1/60,000 of a request, refilled by rpm
+                -- per millisecond since refilled_at (Unix ms), up to rpm requests.
+                CREATE TABLE key_rates (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    tokens INTEGER NOT NULL,
+                    refilled_at INTEGER NOT NULL
+                );
+                """),
     ]
 }

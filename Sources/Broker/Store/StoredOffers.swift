@@ -1,8 +1,6 @@
 /// One provider's stored offers as a replace finds them: each row's id, content digest
-/// and price, found by identity or by serving endpoint.
-///
-/// Read through column bytes in place, without making a string per row, so loading
-/// 100,000 rows costs little next to writing them.
+/// and price, found by identity or by serving endpoint. Each backend reads them its own way
+/// (SQLite through column bytes in place); ``OfferReplaceDiff`` compares them with a catalog.
 struct StoredOffers {
     struct Row {
         var id: Int64
@@ -16,7 +14,7 @@ struct StoredOffers {
         var appearedAt: Int64?
     }
 
-    private(set) var rows: [Row] = []
+    private(set) var rows: [Row]
     /// Identity digest → position in ``rows`` of the row with that identity.
     private(set) var byIdentity: DigestTable
     /// Endpoint digest → position of the first row of that (served-by, model).
@@ -24,36 +22,10 @@ struct StoredOffers {
 
     var count: Int { rows.count }
 
-    static let selectSQL = """
-        SELECT id, served_by, model, task, row_hash, billing, input_pico, output_pico, unit_pico, appeared_at, currency
-        FROM offers WHERE provider = ?
-        """
-
-    /// The stored offers of `provider`, of which there are `expected` (the providers
-    /// table's count; the tables grow past it if it is wrong).
-    init(provider: String, expected: Int, db: SQLiteConnection) throws {
-        let statement = try db.cachedStatement(Self.selectSQL)
-        try statement.bind(provider, at: 1)
-        defer { statement.reset() }
-        rows.reserveCapacity(expected)
-        var identities: [UInt64] = []
-        identities.reserveCapacity(expected)
-        while try statement.step() {
-            var f = OfferFingerprint()
-            statement.withTextBytes(1) { f.add(bytes: $0) }
-            statement.withTextBytes(2) { f.add(bytes: $0) }
-            let endpoint = f.value
-            statement.withTextBytes(3) { f.add(bytes: $0) }
-            rows.append(
-                Row(
-                    id: statement.int64(0), content: statement.optionalInt64(4), endpoint: endpoint,
-                    price: StoredPrice(
-                        billing: statement.text(5), input: statement.optionalInt64(6),
-                        output: statement.optionalInt64(7), unit: statement.optionalInt64(8),
-                        currency: statement.text(10)),
-                    appearedAt: statement.optionalInt64(9)))
-            identities.append(f.value)
-        }
+    /// `rows` as stored, and at the same positions each row's identity digest (its
+    /// (served-by, model) then task, through ``OfferFingerprint/addIdentity(servedBy:model:task:)``).
+    init(rows: [Row], identities: [UInt64]) {
+        self.rows = rows
         byIdentity = DigestTable(capacity: rows.count)
         byEndpoint = DigestTable(capacity: rows.count)
         for position in rows.indices {
@@ -75,9 +47,6 @@ struct StoredOffers {
     func appearedAt(endpoint: UInt64) -> Int64? {
         byEndpoint[endpoint].flatMap { rows[$0].appearedAt }
     }
-
-    /// How many (served-by, model) pairs are stored.
-    var endpointCount: Int { byEndpoint.count }
 
     /// The first row of each stored (served-by, model) pair: the one that stands for it.
     var endpointRows: some Sequence<Row> {
