@@ -6,6 +6,11 @@
 #   eval "$(scripts/postgres-test-cluster.sh start [--durable])"   # exports the two below
 #   scripts/postgres-test-cluster.sh env  DIR                        # prints them again
 #   scripts/postgres-test-cluster.sh stop DIR                        # stops it, removes DIR
+#   scripts/postgres-test-cluster.sh pause DIR                       # stops the server (-m fast), keeps DIR
+#   scripts/postgres-test-cluster.sh resume DIR                      # starts it again, same port and settings
+#
+# `pause` and `resume` stand for a database that goes away and comes back (an outage, a
+# restart): a test that uses them starts a cluster of its own rather than pausing a shared one.
 #
 # Exports BROKER_TEST_POSTGRES (a libpq URI with a fresh random password, over TCP) and
 # BROKER_TEST_POSTGRES_DIR (the folder, for `stop`). `start` gives up with a clear message
@@ -68,15 +73,21 @@ start() {
   rm -f "$dir/pwfile"
   settings="-c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir/sock -c max_connections=200"
   [ "$durable" = 0 ] && settings+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  # Below the kernel's range of ephemeral ports (32768 and up by default): a port that a
+  # client's connection holds could not be bound again by `resume`.
+  local low=32768
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  [ "$low" -gt 11000 ] 2>/dev/null || low=32768
   for attempt in 1 2 3 4 5; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (low - 10000)))
     port_is_free "$port" || continue
     if as_owner "$bin/pg_ctl" start -D "$dir/data" -w -t 30 -l "$dir/server.log" -o "-p $port $settings" >/dev/null; then
       as_owner "$bin/createdb" -h "$dir/sock" -p "$port" -U broker broker_test ||
         die "createdb failed; see $dir/server.log"
       printf 'postgresql://broker:%s@127.0.0.1:%s/broker_test\n' "$password" "$port" >"$dir/uri"
       echo "$port" >"$dir/port"
-      [ -n "$owner" ] && chown "$owner" "$dir/uri" "$dir/port"
+      printf '%s\n' "-p $port $settings" >"$dir/options"
+      [ -n "$owner" ] && chown "$owner" "$dir/uri" "$dir/port" "$dir/options"
       print_env "$dir"
       return
     fi
@@ -95,9 +106,27 @@ stop() {
   rm -rf "$dir"
 }
 
+pause() {
+  local dir=${1:-${BROKER_TEST_POSTGRES_DIR:-}}
+  [ -n "$dir" ] && [ -f "$dir/options" ] || die "pause needs the folder of a cluster started by this script"
+  pick_owner
+  as_owner "$(bindir)/pg_ctl" stop -D "$dir/data" -m fast -w -t 30 >/dev/null ||
+    die "the server did not stop (folder $dir)"
+}
+
+resume() {
+  local dir=${1:-${BROKER_TEST_POSTGRES_DIR:-}}
+  [ -n "$dir" ] && [ -f "$dir/options" ] || die "resume needs the folder of a cluster started by this script"
+  pick_owner
+  as_owner "$(bindir)/pg_ctl" start -D "$dir/data" -w -t 30 -l "$dir/server.log" -o "$(cat "$dir/options")" >/dev/null ||
+    { tail -n 20 "$dir/server.log" >&2 || true; die "the server did not start again (log above, folder $dir)"; }
+}
+
 case "${1:-}" in
   start) shift; start "$@" ;;
   env) print_env "${2:-${BROKER_TEST_POSTGRES_DIR:-}}" ;;
   stop) stop "${2:-}" ;;
-  *) echo "usage: $0 start [--durable] | env DIR | stop DIR" >&2; exit 64 ;;
+  pause) pause "${2:-}" ;;
+  resume) resume "${2:-}" ;;
+  *) echo "usage: $0 start [--durable] | env DIR | stop DIR | pause DIR | resume DIR" >&2; exit 64 ;;
 esac

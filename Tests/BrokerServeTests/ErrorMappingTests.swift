@@ -149,6 +149,8 @@ struct ErrorMappingTests {
     func storeOutageKeepsRouting() async throws {
         let h = try await ServeHarness(configure: { $0.marketCacheTTLMs = 200 })
         #expect(try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8")).status == 200)
+        let together = ServeHarness.llama8B + ":together"
+        #expect(try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat(together)).status == 200)
         let healthy = try await h.send("GET", "/health")
         #expect(healthy.status == 200)
         #expect((ServeHarness.json(healthy) as? [String: Any])?["status"] as? String == "ok", "\(healthy.text)")
@@ -172,6 +174,25 @@ struct ErrorMappingTests {
         #expect((json["store_error"] as? String)?.contains("cannot read the store \(h.storePath)") == true)
         let metrics = try await h.send("GET", "/metrics")
         #expect(metrics.text.contains("broker_store_up{kind=\"sqlite\"} 0"), "\(metrics.text)")
+        // A refresh round (failed: the store is away) and a request whose first attempt failed
+        // each set the views aside; the store cannot be read, so the last good view still routes.
+        await h.server.refreshNow()
+        h.simulator.inject(.serverError(500), pathPrefix: "/v1/chat/completions", count: 1)
+        let failedOver = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
+        #expect(failedOver.status == 200 && failedOver.header("x-broker-attempts") == "2", "\(failedOver.text)")
+        for _ in 0..<2 {
+            let chat = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
+            #expect(chat.status == 200, "\(chat.text)")
+        }
+        // Failures during the outage cannot reach the ledger (queued), yet three in a row on one
+        // offer open its circuit here: the next request skips it, though it would answer now.
+        h.simulator.inject(.serverError(500), pathPrefix: "/v1/chat/completions", count: 3)
+        for _ in 0..<3 {
+            let failed = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat(together))
+            #expect(failed.status == 502, "\(failed.text)")
+        }
+        let skipped = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat(together))
+        #expect(skipped.status == 404 && skipped.text.contains("circuit open"), "\(skipped.text)")
         // A model no view holds cannot be routed without the store: 503, not an empty answer.
         let unseen = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("acme/never-asked-for"))
         #expect(unseen.status == 503, "\(unseen.text)")

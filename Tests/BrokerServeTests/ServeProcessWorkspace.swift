@@ -4,13 +4,14 @@ import Testing
 
 /// What a test of `broker serve` as a process needs: a running simulator, a temporary folder
 /// with the test registry and a store refreshed from the simulator's Hugging Face entry, and the
-/// environment naming them. The folder and the simulator go with it.
-final class ServeProcessWorkspace {
+/// environment naming them. The folder and the simulator go with it. `store`: another store
+/// than a file in the folder (a `postgresql://` URI).
+final class ServeProcessWorkspace: Sendable {
     let simulator: ProviderSimulator
     let directory: URL
     let environment: [String: String]
 
-    init(_ name: String) throws {
+    init(_ name: String, store: String? = nil) throws {
         simulator = ProviderSimulator(fixtures: SimulatorFixtures())
         try simulator.start()
         directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
@@ -22,7 +23,7 @@ final class ServeProcessWorkspace {
         environment["PATH"] = "/usr/bin:/bin"
         environment["HOME"] = directory.path
         environment["BROKER_REGISTRY"] = registry.path
-        environment["BROKER_STORE"] = directory.appendingPathComponent("market.sqlite3").path
+        environment["BROKER_STORE"] = store ?? directory.appendingPathComponent("market.sqlite3").path
         self.environment = environment
         #expect(try BrokerServeProcess.run(["refresh", "--provider", "hf"], environment: environment) == 0)
     }

@@ -496,6 +496,27 @@ struct LedgerWriterTests {
     }
 
     @Test(
+        "while a failed commit's retry waits out its back-off, an answered attempt's commit returns at once, unwritten; its row is written with the retry that succeeds, once"
+    )
+    func commitDoesNotWaitOutBackOff() async throws {
+        let (store, other) = try Self.lockedStore(busyTimeoutMs: 10)
+        let writer = LedgerWriter(store: store, delayMs: 1)
+        writer.enqueue(Self.attempt(0))
+        // Eight failed commits in a row: the next retry is 5 s away.
+        #expect(await writer.flush(attempts: 8) == false)
+        #expect(writer.health.retrying)
+        let started = ContinuousClock.now
+        #expect(await writer.commit(Self.attempt(1)) == false)
+        let waited = ContinuousClock.now - started
+        #expect(waited < .seconds(2), "commit waited \(waited) for a retry of a store that keeps failing")
+        #expect(writer.health.queued == 2)
+        try other.execute("COMMIT")
+        #expect(await writer.flush())
+        #expect(try await store.usage(sinceMs: 0, by: .provider).first?.requests == 2)
+        #expect(writer.health.queued == 0 && !writer.health.retrying)
+    }
+
+    @Test(
         "commit returns only once the row is committed: while another process holds the store it waits, and the row is there when it returns"
     )
     func commitWaitsForItsRow() async throws {

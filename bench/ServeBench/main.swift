@@ -9,7 +9,11 @@
 //   swift build -c release --product broker && swift build -c release --product ServeBench
 //   .build/release/ServeBench [--broker PATH] [--duration SECONDS] [--hold SECONDS] [--busy-poll US|off]
 //                             [--event-loops N|off] [--simulator-threads N] [--rounds N] [--quiet-steal PERCENT]
-//                             [--concurrency 1,64] [--stream CHUNKS]
+//                             [--concurrency 1,64] [--stream CHUNKS] [--store URI] [--instances N]
+//   (`--store postgresql://…` serves from that store instead of a SQLite file in a temporary folder;
+//   `--instances N` starts N `broker serve` processes on the store, and wrk's threads spread their
+//   connections over them — at concurrency 64, two threads: one per instance with N = 2; CPU and memory
+//   are then the sums over the instances)
 //   (`--stream N` asks for `"stream": true` with a user message of N words, which the simulator echoes
 //   as N content chunks, and reports the broker's CPU per request and per chunk)
 //   ($WRK, $CURL override /usr/bin/wrk, /usr/bin/curl; $BENCH_GLIBC_TUNABLES and $BENCH_LD_PRELOAD become
@@ -51,8 +55,8 @@ func millis(_ text: Substring) -> Double {
     return Double(text) ?? .nan
 }
 
-func wrk(url: String, script: String, connections: Int, seconds: Int) throws -> WrkResult {
-    let threads = connections == 1 ? 1 : 2
+func wrk(url: String, script: String, connections: Int, seconds: Int, threads spread: Int = 2) throws -> WrkResult {
+    let threads = connections == 1 ? 1 : max(2, spread)
     let text = try shell(
         ProcessInfo.processInfo.environment["WRK"] ?? "/usr/bin/wrk",
         ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, url])
@@ -160,8 +164,11 @@ try """
 """.write(to: registry, atomically: true, encoding: .utf8)
 var environment = [
     "PATH": "/usr/bin:/bin", "HOME": dir.path, "BENCH_HF_TOKEN": "hf_benchTOKEN0123456789",
-    "BROKER_REGISTRY": registry.path, "BROKER_STORE": dir.appendingPathComponent("market.sqlite3").path,
+    "BROKER_REGISTRY": registry.path,
+    "BROKER_STORE": argument("--store") ?? dir.appendingPathComponent("market.sqlite3").path,
 ]
+let instances = max(1, Int(argument("--instances") ?? "") ?? 1)
+let storeKind = argument("--store").map { $0.hasPrefix("postgres") ? "postgresql" : "sqlite" } ?? "sqlite"
 // `BENCH_GLIBC_TUNABLES` becomes the broker's GLIBC_TUNABLES (not the simulator's): for trying allocator settings.
 if let tunables = ProcessInfo.processInfo.environment["BENCH_GLIBC_TUNABLES"] {
     environment["GLIBC_TUNABLES"] = tunables
@@ -170,29 +177,37 @@ if let tunables = ProcessInfo.processInfo.environment["BENCH_GLIBC_TUNABLES"] {
 if let preload = ProcessInfo.processInfo.environment["BENCH_LD_PRELOAD"] { environment["LD_PRELOAD"] = preload }
 _ = try shell(brokerPath, ["refresh"], environment: environment)
 
-let serve = Process()
-serve.executableURL = URL(fileURLWithPath: brokerPath)
-serve.arguments =
-    ["serve", "--port", "0", "--no-initial-refresh", "--refresh-every", "off"]
-    + (argument("--busy-poll").map { ["--busy-poll", $0] } ?? [])
-    + (argument("--event-loops").map { ["--event-loops", $0] } ?? [])
-serve.environment = environment
-let errPipe = Pipe()
-serve.standardError = errPipe
-serve.standardOutput = FileHandle.nullDevice
-try serve.run()
-var banner = ""
-while !banner.contains("\n") {
-    let data = errPipe.fileHandleForReading.availableData
-    if data.isEmpty { break }
-    banner += String(decoding: data, as: UTF8.self)
+/// Starts one `broker serve` and reads its port from its first stderr line.
+func startServe(environment: [String: String]) -> (Process, Int) {
+    let serve = Process()
+    serve.executableURL = URL(fileURLWithPath: brokerPath)
+    serve.arguments =
+        ["serve", "--port", "0", "--no-initial-refresh", "--refresh-every", "off"]
+        + (argument("--busy-poll").map { ["--busy-poll", $0] } ?? [])
+        + (argument("--event-loops").map { ["--event-loops", $0] } ?? [])
+    serve.environment = environment
+    let errPipe = Pipe()
+    serve.standardError = errPipe
+    serve.standardOutput = FileHandle.nullDevice
+    var banner = ""
+    do { try serve.run() } catch { banner = "\(error)\n" }
+    while !banner.contains("\n") {
+        let data = errPipe.fileHandleForReading.availableData
+        if data.isEmpty { break }
+        banner += String(decoding: data, as: UTF8.self)
+    }
+    guard let range = banner.range(of: "http://127.0.0.1:"),
+        let port = Int(banner[range.upperBound...].prefix { $0.isNumber })
+    else {
+        print("broker serve did not start: \(banner)")
+        exit(1)
+    }
+    return (serve, port)
 }
-guard let range = banner.range(of: "http://127.0.0.1:"),
-    let port = Int(banner[range.upperBound...].prefix { $0.isNumber })
-else {
-    print("broker serve did not start: \(banner)")
-    exit(1)
-}
+let serves = (0..<instances).map { _ in startServe(environment: environment) }
+let serve = serves[0].0
+let port = serves[0].1
+let pids = serves.map { $0.0.processIdentifier }
 let brokerURL = "http://127.0.0.1:\(port)/v1/chat/completions"
 let directURL = simulator.url("/v1/chat/completions")
 let script = dir.appendingPathComponent("chat.lua").path
@@ -211,11 +226,29 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '\(requestBody)'
 """.write(toFile: script, atomically: true, encoding: .utf8)
+// Through the broker: the same request, each wrk thread connecting to the next instance in turn.
+let brokerScript = dir.appendingPathComponent("chat-broker.lua").path
+try
+    (try String(contentsOfFile: script, encoding: .utf8)
+        + """
+
+        local addrs = {}
+        local threads = 0
+        function setup(thread)
+          if #addrs == 0 then
+            for _, port in ipairs({\(serves.map { String($0.1) }.joined(separator: ", "))}) do
+              table.insert(addrs, wrk.lookup("127.0.0.1", tostring(port))[1])
+            end
+          end
+          thread.addr = addrs[(threads % #addrs) + 1]
+          threads = threads + 1
+        end
+        """).write(toFile: brokerScript, atomically: true, encoding: .utf8)
 
 // Warm both paths (connections, caches, the JIT-free but lazy Swift runtime).
 _ = try wrk(url: directURL, script: script, connections: 4, seconds: 2)
-_ = try wrk(url: brokerURL, script: script, connections: 4, seconds: 2)
-let idle = rssKiB(serve.processIdentifier)
+_ = try wrk(url: brokerURL, script: brokerScript, connections: 4, seconds: 2, threads: instances)
+let idle = pids.map { rssKiB($0) }.reduce(0, +)
 
 // `--hold SECONDS`: keep both servers up with no load, for profiling them by hand
 // (perf, strace, wrk with other options), then go on with the runs.
@@ -269,11 +302,23 @@ func medianResult(_ results: [WrkResult]) -> WrkResult {
 
 print(
     "ServeBench: wrk, \(duration) s per run, \(rounds) round(s), \(streamChunks.map { "streamed chat (\($0) content chunks)" } ?? "chat") via the HF router path of the simulator "
-        + "(\(simulatorThreads.map { "simulator on \($0) epoll threads" } ?? "simulator on a thread per connection")), broker pid \(serve.processIdentifier)"
+        + "(\(simulatorThreads.map { "simulator on \($0) epoll threads" } ?? "simulator on a thread per connection")), "
+        + "\(instances) broker instance(s) on \(storeKind), pid(s) \(pids.map(String.init).joined(separator: ","))"
 )
 print("conc  path      p50 ms   p75 ms   p90 ms   p99 ms      req/s  steal%  errors")
 var peak = idle
-var snapshot = try histograms(port: port)
+/// Each instance's histograms, summed bucket by bucket.
+func allHistograms() throws -> [String: [(Double, Double)]] {
+    var sum: [String: [(Double, Double)]] = [:]
+    for (_, port) in serves {
+        for (name, buckets) in try histograms(port: port) {
+            let before = sum[name] ?? []
+            sum[name] = buckets.enumerated().map { i, b in (b.0, b.1 + (i < before.count ? before[i].1 : 0)) }
+        }
+    }
+    return sum
+}
+var snapshot = try allHistograms()
 for connections in concurrencies {
     var directs: [WrkResult] = [], brokers: [WrkResult] = [], quiet: [Bool] = []
     var cpuUsed = 0.0
@@ -284,14 +329,15 @@ for connections in concurrencies {
         let sampler = Task.detached { () -> Int in
             var high = 0
             while !Task.isCancelled {
-                high = max(high, rssKiB(serve.processIdentifier))
+                high = max(high, pids.map { rssKiB($0) }.reduce(0, +))
                 try? await Task.sleep(for: .milliseconds(100))
             }
             return high
         }
-        let cpuBefore = cpuSeconds(serve.processIdentifier)
-        let broker = try wrk(url: brokerURL, script: script, connections: connections, seconds: duration)
-        cpuUsed += cpuSeconds(serve.processIdentifier) - cpuBefore
+        let cpuBefore = pids.map(cpuSeconds).reduce(0, +)
+        let broker = try wrk(
+            url: brokerURL, script: brokerScript, connections: connections, seconds: duration, threads: instances)
+        cpuUsed += pids.map(cpuSeconds).reduce(0, +) - cpuBefore
         let endTicks = machineTicks()
         sampler.cancel()
         peak = max(peak, await sampler.value)
@@ -336,14 +382,28 @@ for connections in concurrencies {
                 format: "%4d  broker CPU: %.2f µs per streamed content chunk (%d per request)", connections,
                 cpuUsed / requests / Double(streamChunks) * 1e6, streamChunks))
     }
-    let now = try histograms(port: port)
+    let now = try allHistograms()
     report(snapshot, now, label: "c\(connections)")
     snapshot = now
 }
 print(
-    "broker RSS: idle \(idle / 1024) MiB, peak under load \(peak / 1024) MiB (VmHWM \(rssKiB(serve.processIdentifier, field: "VmHWM:") / 1024) MiB)"
+    "broker RSS\(instances > 1 ? " (sum over \(instances) instances)" : ""): idle \(idle / 1024) MiB, peak under load \(peak / 1024) MiB (VmHWM \(pids.map { rssKiB($0, field: "VmHWM:") }.reduce(0, +) / 1024) MiB)"
 )
-kill(serve.processIdentifier, SIGTERM)
-serve.waitUntilExit()
+if instances > 1 {
+    // How wrk's threads spread the requests: each instance's own count of chat requests answered.
+    let curl = ProcessInfo.processInfo.environment["CURL"] ?? "/usr/bin/curl"
+    let counts = serves.map { _, port -> String in
+        let metrics = (try? shell(curl, ["-s", "http://127.0.0.1:\(port)/metrics"])) ?? ""
+        let ok = metrics.split(separator: "\n").filter {
+            $0.hasPrefix("broker_requests_total{route=\"chat\"") && $0.contains("outcome=\"ok\"")
+        }.compactMap { Double($0.split(separator: " ").last ?? "") }.reduce(0, +)
+        return String(format: "%.0f", ok)
+    }
+    print("chat requests answered per instance: \(counts.joined(separator: ", "))")
+}
+for (process, _) in serves {
+    kill(process.processIdentifier, SIGTERM)
+    process.waitUntilExit()
+}
 simulator.stop()
 try? FileManager.default.removeItem(at: dir)

@@ -31,7 +31,10 @@ import Synchronization
 /// its attempts and charges go back in the queue and are written again, after 50 ms, then
 /// twice as long each time up to 5 s, and ``health`` says so. Only two things are given up,
 /// and counted: attempts beyond ``maxQueued`` while the store keeps failing (the oldest first),
-/// and a key's charge that would take its spending past 2^63 pico-USD.
+/// and a key's charge that would take its spending past 2^63 pico-USD. While a retry waits, an
+/// answered attempt's ``commit(_:)`` does not: its row joins the queue and the answer goes out
+/// (a store that is away does not hold every answer for seconds); it is written with the retry
+/// that succeeds. Until then it lives only in this process (``LedgerHealth/queued``).
 public final class LedgerWriter: Sendable {
     private let core: Core
     /// The most attempts kept queued while the store keeps failing.
@@ -81,7 +84,9 @@ public final class LedgerWriter: Sendable {
 
     /// Writes one attempt and returns once it is committed (or its commit failed: it then stays
     /// queued and is retried, and the result is `false`). What an answered request waits for
-    /// before its answer is sent, so answered means recorded.
+    /// before its answer is sent, so answered means recorded. While an earlier commit's retry
+    /// waits out its back-off (the store is away), it returns `false` at once: the row is
+    /// queued for that retry, as the rows of a failed commit are.
     @discardableResult
     public func commit(_ record: UsageRecord) async -> Bool {
         await withUnsafeContinuation { continuation in core.commit(record, continuation) }
@@ -267,26 +272,33 @@ extension LedgerWriter {
 
         func commit(_ record: UsageRecord, _ continuation: UnsafeContinuation<Bool, Never>) {
             let now = Self.nowNanos()
-            let (batch, wake) = state.withLock { s -> (Batch?, Bool) in
+            let (batch, wake, queued) = state.withLock { s -> (Batch?, Bool, Bool) in
                 ended(&s, record)
                 s.pending.append(record)
+                // A failed commit waits out its back-off (the store is away): the row is queued
+                // for that retry, and the answer does not wait up to 5 s for it.
+                if s.retryNanos != nil {
+                    s.health.queued = s.pending.count + s.sent.count
+                    return (nil, false, true)
+                }
                 s.waiters.append(continuation)
                 // Nobody commits, no failed commit waits out its back-off, and either no other
                 // request is in flight or the store has been quiet: commit now, here.
                 if !s.committing, s.retryNanos == nil, !s.stopping,
                     s.inFlight.isEmpty || s.waiters.count >= maxBatch || now &- s.lastCommitNanos > 2 * gatherNanos
                 {
-                    return (take(&s, now: now), false)
+                    return (take(&s, now: now), false, false)
                 }
                 // Otherwise the rows of the requests finishing meanwhile join it, for up to
                 // the gathering window, and the writer's thread commits them together.
-                guard s.gatherUntil == nil else { return (nil, false) }
+                guard s.gatherUntil == nil else { return (nil, false, false) }
                 let until = now + gatherNanos
                 s.gatherUntil = until
-                guard s.sleeping, !s.committing, s.sleepUntil > until else { return (nil, false) }
+                guard s.sleeping, !s.committing, s.sleepUntil > until else { return (nil, false, false) }
                 s.sleeping = false
-                return (nil, true)
+                return (nil, true, false)
             }
+            if queued { continuation.resume(returning: false) }
             if wake { wakeup.signal() }
             guard let batch else { return }
             // On this thread; a store another process holds is left to the writer's thread,

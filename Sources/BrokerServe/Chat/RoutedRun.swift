@@ -102,6 +102,7 @@ struct RoutedRun: Sendable {
         let seconds = Double(MonotonicTime.nanoseconds() &- startedNanos) / 1e9
         switch result {
         case .success(let done):
+            context.cache.noteAttempts(done.attempts, plan: plan)
             if done.attempts.count > 1 { await forgetViewsAfterFailures() }
             context.metrics.usage(provider: done.offer.provider, usage: done.response.usage, cost: done.cost)
             context.metrics.request(
@@ -114,6 +115,7 @@ struct RoutedRun: Sendable {
             }
             return .success(done)
         case .failure(let failure):
+            context.cache.noteAttempts(failure.attempts, plan: plan)
             await forgetViewsAfterFailures()
             var error = APIError.upstream(failure, lastError: trace.lastError)
             error.counted = true
@@ -126,10 +128,13 @@ struct RoutedRun: Sendable {
         }
     }
 
-    /// After failed attempts: writes the queued ledger rows, then drops the cached views, so
-    /// the next request's circuit breakers and latency figures see these failures.
+    /// After failed attempts: writes the queued ledger rows, then sets the cached views aside,
+    /// so the next request's circuit breakers and latency figures see these failures (those of
+    /// the other instances on a shared store too: they are in the same ledger). While the
+    /// ledger's commits are failing (a store away), no request waits for another try: the rows
+    /// stay queued, and the views set aside are answered again when the store cannot be read.
     private func forgetViewsAfterFailures() async {
-        await context.ledger.flush()
+        if !context.ledger.health.retrying { await context.ledger.flush(attempts: 1) }
         context.cache.invalidateAll()
     }
 

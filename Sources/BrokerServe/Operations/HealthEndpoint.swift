@@ -10,13 +10,14 @@ import ProviderInterface
 struct HealthEndpoint: Sendable {
     let context: ServeContext
 
+    /// How long `/health` waits for the store before it reports it unreachable: a store that
+    /// hangs rather than refuses (a PostgreSQL server gone from the network, a table locked) is
+    /// named, not waited for, so a load balancer's check gets its 200 `degraded` in time.
+    static let storeTimeoutMs = 2_000
+
     func handle() async -> ServerResponse {
         // The store's failure is part of the answer here (degraded, and why), not an error to throw.
-        var storeError: String? = nil
-        do { _ = try await context.store.lastRefreshes() } catch {
-            storeError = context.routing.redactor.redact(
-                StoreFailure.message(error, path: context.store.path, doing: "read"))
-        }
+        let storeError = await storeProblem()
         let reachable = storeError == nil
         let enabled = Set(context.registry.enabled.map(\.key))
         let status = context.refresh.status
@@ -44,6 +45,35 @@ struct HealthEndpoint: Sendable {
         ])
         object["refresh_every_ms"] = context.refresh.interval.map { .integer($0) } ?? .null
         return JSONResponse.make(.object(object), status: 200)
+    }
+
+    /// Why the store cannot be read now (nil when it answers), known within ``storeTimeoutMs``
+    /// (the read goes on in the background: the store's own connection cannot be interrupted).
+    private func storeProblem() async -> String? {
+        let context = self.context
+        let answered = ReadMostlyLock(false)
+        return await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
+            let finish: @Sendable (String?) -> Void = { problem in
+                let first = answered.write { done -> Bool in
+                    defer { done = true }
+                    return !done
+                }
+                if first { continuation.resume(returning: problem.map(context.routing.redactor.redact)) }
+            }
+            let timer = Task {
+                try? await Task.sleep(for: .milliseconds(Self.storeTimeoutMs))
+                finish("cannot read the store \(context.store.path): no answer within \(Self.storeTimeoutMs) ms")
+            }
+            Task {
+                do {
+                    _ = try await context.store.lastRefreshes()
+                    finish(nil)
+                } catch {
+                    finish(StoreFailure.message(error, path: context.store.path, doing: "read"))
+                }
+                timer.cancel()
+            }
+        }
     }
 
     /// The usage ledger's writes: failed commits (each retried), what waits, what was given up.
