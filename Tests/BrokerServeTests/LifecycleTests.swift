@@ -42,7 +42,7 @@ struct LifecycleTests {
         "SIGTERM while streams whose clients hung up (before the first byte, or mid-stream while the provider is silent) are in flight: serve stops at once and cleanly (exit 0)",
         arguments: ServeModel.allCases)
     func shutdownWithHungUpStreams(_ model: ServeModel) async throws {
-        let workspace = try ServeProcessWorkspace("hangups")
+        let workspace = try await ServeProcessWorkspace.make("hangups")
         // The simulator and the folder live until the test ends.
         defer { withExtendedLifetime(workspace) {} }
         let simulator = workspace.simulator
@@ -50,9 +50,11 @@ struct LifecycleTests {
         let loops = model == .eventLoops ? "2" : "off"
         // A grace period shorter than the provider's answers: streams still running at its end
         // are cut off, and serve exits 1 for them.
-        let server = try BrokerServeProcess(
-            ["--no-initial-refresh", "--refresh-every", "off", "--event-loops", loops, "--grace", "4s"],
-            environment: environment)
+        let server = try await onOwnThread {
+            try BrokerServeProcess(
+                ["--no-initial-refresh", "--refresh-every", "off", "--event-loops", loops, "--grace", "4s"],
+                environment: environment)
+        }
         let body = try JSONSerialization.data(
             withJSONObject: ServeHarness.chat("l8", "nobody will read this stream", extra: ["stream": true]))
         let port = server.port

@@ -7,12 +7,13 @@ import Testing
 struct ServeDurabilityTests {
     @Test("a SIGKILL of serve under load loses no answered request: every answer is in the ledger")
     func sigkillUnderLoad() async throws {
-        let workspace = try ServeProcessWorkspace("durable")
+        let workspace = try await ServeProcessWorkspace.make("durable")
         // The simulator and the folder live until the test ends.
         defer { withExtendedLifetime(workspace) {} }
         let environment = workspace.environment
-        let server = try BrokerServeProcess(
-            ["--no-initial-refresh", "--refresh-every", "off"], environment: environment)
+        let server = try await onOwnThread {
+            try BrokerServeProcess(["--no-initial-refresh", "--refresh-every", "off"], environment: environment)
+        }
 
         // Four clients, each on a thread of its own (``ChatLoad``): load enough for group commits
         // of several rows, without taking a busy machine from the tests running beside this one.

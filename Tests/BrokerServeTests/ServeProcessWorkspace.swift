@@ -28,6 +28,12 @@ final class ServeProcessWorkspace: Sendable {
         #expect(try BrokerServeProcess.run(["refresh", "--provider", "hf"], environment: environment) == 0)
     }
 
+    /// A workspace made on a thread of its own: it waits for `broker refresh`, which would hold
+    /// one of the two threads of the cooperative pool the whole test run shares.
+    static func make(_ name: String, store: String? = nil) async throws -> ServeProcessWorkspace {
+        try await onOwnThread { try ServeProcessWorkspace(name, store: store) }
+    }
+
     deinit {
         simulator.stop()
         try? FileManager.default.removeItem(at: directory)

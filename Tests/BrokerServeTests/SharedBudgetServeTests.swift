@@ -54,13 +54,17 @@ struct SharedBudgetServeTests {
         "two broker serve processes on one store spend a key's budget together: requests alternating between them are refused once it is spent (429 insufficient_quota on both), and the ledger holds at most the budget and less than one request short of it",
         arguments: Backend.all)
     func budgetAcrossProcesses(_ backend: Backend) async throws {
-        let workspace = try ServeProcessWorkspace("shared-budget")
+        let workspace = try await ServeProcessWorkspace.make("shared-budget")
         defer { withExtendedLifetime(workspace) {} }
         var environment = workspace.environment
         let schema = backend == .postgresql ? try PostgresTestSchema(prefix: "budget_") : nil
         if let schema {
             environment["BROKER_STORE"] = schema.uri
-            #expect(try BrokerServeProcess.run(["refresh", "--provider", "hf"], environment: environment) == 0)
+            let refreshEnvironment = environment
+            #expect(
+                try await onOwnThread {
+                    try BrokerServeProcess.run(["refresh", "--provider", "hf"], environment: refreshEnvironment)
+                } == 0)
         }
         let flags = ["--no-initial-refresh", "--refresh-every", "off"]
 

@@ -22,7 +22,7 @@ struct SharedRefreshTests {
     }
 
     /// A workspace whose store is `backend`'s (the PostgreSQL schema goes with the value).
-    final class Workspace {
+    final class Workspace: Sendable {
         let base: ServeProcessWorkspace
         let schema: PostgresTestSchema?
         let environment: [String: String]
@@ -75,7 +75,7 @@ struct SharedRefreshTests {
         "two broker serve processes refreshing every second fetch each provider's catalog about once a second between them, not twice",
         arguments: Backend.all)
     func oneRefreshPerInterval(_ backend: Backend) async throws {
-        let workspace = try Workspace(backend)
+        let workspace = try await onOwnThread { try Workspace(backend) }
         let flags = ["--refresh-every", "1s", "--no-initial-refresh"]
         let first = try await workspace.serve(flags)
         // Started half an interval apart: each instance's timer would fetch on its own.
@@ -106,7 +106,7 @@ struct SharedRefreshTests {
         "a refresh committed by one broker serve process is served by another that does not refresh within 5 s of the commit",
         arguments: Backend.all)
     func refreshReachesOtherInstance(_ backend: Backend) async throws {
-        let workspace = try Workspace(backend)
+        let workspace = try await onOwnThread { try Workspace(backend) }
         let refresher = try await workspace.serve(["--refresh-every", "1s", "--no-initial-refresh"])
         let server = try await workspace.serve(["--refresh-every", "off", "--no-initial-refresh"])
         let chat = Array(try JSONSerialization.data(withJSONObject: ServeHarness.chat("l8")))
