@@ -85,7 +85,7 @@ struct RoutedRun: Sendable {
             return .failure(error)
         }
         let onDelta = onPiece.map { push in { @Sendable (text: String) in push(.text(text)) } }
-        let onChunk = onPiece.map { push in { @Sendable (chunk: OpenAICompletion) in push(.chunk(chunk)) } }
+        let onChunk = onPiece.map { push in { @Sendable (chunk: OpenAIStreamChunk) in push(.chunk(chunk)) } }
         let onEvent = onPiece.map { push in { @Sendable (event: OpenAIResponseEvent) in push(.event(event)) } }
         let result = await RequestTrace.$current.withValue(trace) {
             await runner.run(
