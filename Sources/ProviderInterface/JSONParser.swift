@@ -211,12 +211,7 @@ public enum JSONParser {
             guard index < buffer.count else { throw error("unexpected end of document") }
             switch buffer[index] {
             case UInt8(ascii: "{"):
-                index += 1
-                skipSpace()
-                if index < buffer.count, buffer[index] == UInt8(ascii: "}") {
-                    index += 1
-                    return
-                }
+                if enter(UInt8(ascii: "{"), closing: UInt8(ascii: "}")) == true { return }
                 while true {
                     skipSpace()
                     guard index < buffer.count, buffer[index] == UInt8(ascii: "\"") else {
@@ -231,12 +226,7 @@ public enum JSONParser {
                     if try endOfMember(closing: UInt8(ascii: "}")) { return }
                 }
             case UInt8(ascii: "["):
-                index += 1
-                skipSpace()
-                if index < buffer.count, buffer[index] == UInt8(ascii: "]") {
-                    index += 1
-                    return
-                }
+                if enter(UInt8(ascii: "["), closing: UInt8(ascii: "]")) == true { return }
                 while true {
                     skipSpace()
                     try skipValue(depth: depth + 1)
@@ -249,6 +239,17 @@ public enum JSONParser {
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
             default: throw error("unexpected character '\(Character(Unicode.Scalar(buffer[index])))'")
             }
+        }
+
+        /// At `opening`: moves past it and says whether the container is empty (then past its
+        /// `closing` too); nil, moving nowhere, when the value does not start with `opening`.
+        mutating func enter(_ opening: UInt8, closing: UInt8) -> Bool? {
+            guard index < buffer.count, buffer[index] == opening else { return nil }
+            index += 1
+            skipSpace()
+            guard index < buffer.count, buffer[index] == closing else { return false }
+            index += 1
+            return true
         }
 
         /// After a member or element: moves past `,` (false: another follows) or `closing` (true).

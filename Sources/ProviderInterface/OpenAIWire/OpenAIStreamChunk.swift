@@ -291,13 +291,8 @@ extension OpenAIStreamChunk {
             _ r: inout JSONParser.Reader,
             _ body: (inout JSONParser.Reader, Name?, Int) throws(JSONParseError) -> Bool
         ) throws(JSONParseError) -> Bool {
-            guard r.index < r.buffer.count, r.buffer[r.index] == UInt8(ascii: "{") else { return false }
-            r.index += 1
-            r.skipSpace()
-            if r.index < r.buffer.count, r.buffer[r.index] == UInt8(ascii: "}") {
-                r.index += 1
-                return true
-            }
+            guard let empty = r.enter(UInt8(ascii: "{"), closing: UInt8(ascii: "}")) else { return false }
+            if empty { return true }
             while true {
                 r.skipSpace()
                 guard r.index < r.buffer.count, r.buffer[r.index] == UInt8(ascii: "\"") else {
@@ -324,13 +319,8 @@ extension OpenAIStreamChunk {
         static func elements(
             _ r: inout JSONParser.Reader, _ body: (inout JSONParser.Reader) throws(JSONParseError) -> Bool
         ) throws(JSONParseError) -> Bool {
-            guard r.index < r.buffer.count, r.buffer[r.index] == UInt8(ascii: "[") else { return false }
-            r.index += 1
-            r.skipSpace()
-            if r.index < r.buffer.count, r.buffer[r.index] == UInt8(ascii: "]") {
-                r.index += 1
-                return true
-            }
+            guard let empty = r.enter(UInt8(ascii: "["), closing: UInt8(ascii: "]")) else { return false }
+            if empty { return true }
             while true {
                 r.skipSpace()
                 guard try body(&r) else { return false }
