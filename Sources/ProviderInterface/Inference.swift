@@ -142,7 +142,7 @@ public enum InferenceEvent: Sendable, Hashable {
     /// One chunk of an OpenAI-shaped stream as the provider sent it (text, tool-call pieces,
     /// reasoning, `logprobs`, several choices, unknown members); yielded instead of `.delta`
     /// by adapters that speak that protocol. Its `usage`, if any, is also yielded as `.usage`.
-    case chunk(OpenAICompletion)
+    case chunk(OpenAIStreamChunk)
     /// One event of a provider's own Responses API stream, as sent; yielded by adapters that
     /// sent the request to the provider's `/responses`. The usage of its final response is
     /// also yielded as `.usage`.

@@ -142,6 +142,14 @@ public struct JSONOutput: Sendable {
         }
     }
 
+    /// A member already spelled as JSON text (`"name":value`, copied from another document),
+    /// appended as it is, after a comma when one is due.
+    public mutating func rawMember(_ text: UnsafeBufferPointer<UInt8>) {
+        separate()
+        bytes.append(contentsOf: text)
+        needsComma = true
+    }
+
     /// Bytes around the document rather than in it (an SSE `data: ` prefix, a blank line):
     /// appended as they are, with no separator.
     public mutating func appendFraming<Bytes: Sequence>(_ framing: Bytes) where Bytes.Element == UInt8 {

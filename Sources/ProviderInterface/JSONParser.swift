@@ -52,7 +52,9 @@ public enum JSONParser {
         }
     }
 
-    private struct Reader {
+    /// The cursor over a document's bytes: ``parse(_:)`` builds values with it;
+    /// ``OpenAIStreamChunk`` reads a chunk with it without building them.
+    struct Reader {
         let buffer: UnsafeBufferPointer<UInt8>
         var index = 0
         static let maxDepth = 512
@@ -175,6 +177,12 @@ public enum JSONParser {
 
         mutating func parseNumber() throws(JSONParseError) -> String {
             let start = index
+            try skipNumber()
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<index]), as: UTF8.self)
+        }
+
+        /// Moves past a number, checking its grammar.
+        mutating func skipNumber() throws(JSONParseError) {
             if buffer[index] == UInt8(ascii: "-") { index += 1 }
             guard index < buffer.count, isDigit(buffer[index]) else { throw error("invalid number") }
             if buffer[index] == UInt8(ascii: "0") {
@@ -195,7 +203,110 @@ public enum JSONParser {
                 guard index < buffer.count, isDigit(buffer[index]) else { throw error("invalid number") }
                 while index < buffer.count, isDigit(buffer[index]) { index += 1 }
             }
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<index]), as: UTF8.self)
+        }
+
+        /// Moves past any value, checking it as ``parseValue(depth:)`` does, without building it.
+        mutating func skipValue(depth: Int) throws(JSONParseError) {
+            guard depth < Self.maxDepth else { throw error("nesting deeper than \(Self.maxDepth)") }
+            guard index < buffer.count else { throw error("unexpected end of document") }
+            switch buffer[index] {
+            case UInt8(ascii: "{"):
+                if enter(UInt8(ascii: "{"), closing: UInt8(ascii: "}")) == true { return }
+                while true {
+                    skipSpace()
+                    guard index < buffer.count, buffer[index] == UInt8(ascii: "\"") else {
+                        throw error("expected a member name")
+                    }
+                    _ = try skipString()
+                    skipSpace()
+                    guard index < buffer.count, buffer[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                    index += 1
+                    skipSpace()
+                    try skipValue(depth: depth + 1)
+                    if try endOfMember(closing: UInt8(ascii: "}")) { return }
+                }
+            case UInt8(ascii: "["):
+                if enter(UInt8(ascii: "["), closing: UInt8(ascii: "]")) == true { return }
+                while true {
+                    skipSpace()
+                    try skipValue(depth: depth + 1)
+                    if try endOfMember(closing: UInt8(ascii: "]")) { return }
+                }
+            case UInt8(ascii: "\""): _ = try skipString()
+            case UInt8(ascii: "t"): try expectLiteral("true")
+            case UInt8(ascii: "f"): try expectLiteral("false")
+            case UInt8(ascii: "n"): try expectLiteral("null")
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
+            default: throw error("unexpected character '\(Character(Unicode.Scalar(buffer[index])))'")
+            }
+        }
+
+        /// At `opening`: moves past it and says whether the container is empty (then past its
+        /// `closing` too); nil, moving nowhere, when the value does not start with `opening`.
+        mutating func enter(_ opening: UInt8, closing: UInt8) -> Bool? {
+            guard index < buffer.count, buffer[index] == opening else { return nil }
+            index += 1
+            skipSpace()
+            guard index < buffer.count, buffer[index] == closing else { return false }
+            index += 1
+            return true
+        }
+
+        /// After a member or element: moves past `,` (false: another follows) or `closing` (true).
+        mutating func endOfMember(closing: UInt8) throws(JSONParseError) -> Bool {
+            skipSpace()
+            guard index < buffer.count else { throw error("unexpected end of document") }
+            if buffer[index] == UInt8(ascii: ",") {
+                index += 1
+                return false
+            }
+            if buffer[index] == closing {
+                index += 1
+                return true
+            }
+            throw error(closing == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
+        }
+
+        /// Moves past a string, checking it as ``parseString()`` does; returns the UTF-8 length
+        /// of its text (escapes decoded) without building it.
+        mutating func skipString() throws(JSONParseError) -> Int {
+            index += 1
+            var count = 0
+            while index < buffer.count {
+                let byte = buffer[index]
+                if byte == UInt8(ascii: "\"") {
+                    index += 1
+                    return count
+                }
+                if byte < 0x20 { throw error("control character in a string") }
+                index += 1
+                guard byte == UInt8(ascii: "\\") else {
+                    count += 1
+                    continue
+                }
+                guard index < buffer.count else { break }
+                let escape = buffer[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                    UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    count += 1
+                case UInt8(ascii: "u"):
+                    let scalar = try parseHex4()
+                    if (0xD800...0xDBFF).contains(scalar), index + 1 < buffer.count,
+                        buffer[index] == UInt8(ascii: "\\"),
+                        buffer[index + 1] == UInt8(ascii: "u")
+                    {
+                        index += 2
+                        // A pair is one 4-byte scalar; a broken one a replacement character, as `parseString` reads it.
+                        count += (0xDC00...0xDFFF).contains(try parseHex4()) ? 4 : 3
+                    } else {
+                        count += scalar < 0x80 ? 1 : scalar < 0x800 ? 2 : 3
+                    }
+                default: throw error("invalid escape")
+                }
+            }
+            throw error("unterminated string")
         }
 
         func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }

@@ -152,7 +152,7 @@ struct OpenRouterSimulatorTests {
         ])
         let events = try await OAITest.collect(adapter(sim).streamInference(request))
         var whole = OpenAICompletionAccumulator()
-        for case .chunk(let chunk) in events { whole.add(chunk) }
+        for case .chunk(let chunk) in events { whole.add(chunk.completion) }
         let message = try #require(whole.result.firstMessage)
         #expect(message.reasoning == "Thinking it over first.", "OpenRouter names it reasoning")
         #expect(message.reasoningContent == nil)

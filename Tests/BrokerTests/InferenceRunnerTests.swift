@@ -68,7 +68,11 @@ final class ScriptedProvider: ProviderInterface, @unchecked Sendable {
                 c.finish(throwing: ProviderError(.transport, provider: self.key, message: "connection reset"))
             case .chunks(let chunks, let usage, let breaks):
                 c.yield(.opened(httpStatus: 200))
-                for chunk in chunks { c.yield(.chunk(chunk)) }
+                for chunk in chunks {
+                    // As an adapter reads it: in one pass over its text where the shape allows.
+                    let text = String(decoding: chunk.bytes, as: UTF8.self)
+                    c.yield(.chunk(OpenAIStreamChunk(json: text) ?? OpenAIStreamChunk(chunk)))
+                }
                 if let usage { c.yield(.usage(usage)) }
                 if breaks {
                     c.finish(throwing: ProviderError(.transport, provider: self.key, message: "connection reset"))
@@ -246,7 +250,7 @@ struct InferenceRunnerTests {
         let received = Mutex<[OpenAICompletion]>([])
         let result = try await runner(["a": a]).run(
             request, plan: plan(), requestID: "c-\(collectsAnswer)",
-            onChunk: { chunk in received.withLock { $0.append(chunk) } }, collectsAnswer: collectsAnswer
+            onChunk: { chunk in received.withLock { $0.append(chunk.completion) } }, collectsAnswer: collectsAnswer
         ).get()
         #expect(received.withLock { $0 } == Self.chunks)
         #expect(result.response.finishReason == "length")

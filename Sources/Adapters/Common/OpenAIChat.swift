@@ -117,10 +117,12 @@ public enum OpenAIChat {
 
     /// Parses one SSE `data:` payload (not `[DONE]`) into the chunk as sent. Throws the error
     /// of an in-band `{"error":…}` chunk, and `.malformedResponse` for text that is not a
-    /// chat completion chunk.
+    /// chat completion chunk. A chunk of the usual shape is read in one pass over its bytes
+    /// (``OpenAIStreamChunk/init(json:)``); any other is parsed whole.
     public static func decodeStreamChunk(
         data: String, provider: String?, redactor: Redactor = Redactor(secrets: [])
-    ) throws(ProviderError) -> OpenAICompletion {
+    ) throws(ProviderError) -> OpenAIStreamChunk {
+        if let chunk = OpenAIStreamChunk(json: data) { return chunk }
         let value: JSONValue
         do {
             value = try JSONParser.parse(data)
@@ -134,7 +136,7 @@ public enum OpenAIChat {
         guard let chunk = OpenAICompletion(parsing: value, chunk: true) else {
             throw ProviderError(.malformedResponse, provider: provider, message: "stream chunk has no choices array")
         }
-        return chunk
+        return OpenAIStreamChunk(chunk)
     }
 
     /// Parses one SSE `data:` payload into events: the `.chunk` itself, then a `.usage` when

@@ -6,8 +6,8 @@ extension OpenAIChat {
 
     /// The events of a 2xx stream: `.opened(httpStatus:)` with the status of its response head,
     /// then whatever `pump` yields reading the body, on a task of its own that the consumer's
-    /// going away cancels; `pump`'s error ends the stream. The one stream set-up of the chat and
-    /// Responses readers.
+    /// going away cancels; `pump`'s error ends the stream. The Responses reader's set-up (the
+    /// chat reader reads on its consumer's task, ``OpenAIChatEventReader``).
     static func pumped(
         _ response: HTTPStreamingResponse,
         pump:
@@ -56,47 +56,17 @@ extension OpenAIChat {
             let answer = try parseResponse(whole, provider: provider, redactor: redactor)
             return AsyncThrowingStream { continuation in
                 continuation.yield(.opened(httpStatus: response.status))
-                if let completion = answer.completion { continuation.yield(.chunk(completion.asChunk)) }
+                if let completion = answer.completion {
+                    continuation.yield(.chunk(OpenAIStreamChunk(completion.asChunk)))
+                }
                 if let usage = answer.usage { continuation.yield(.usage(usage)) }
                 continuation.yield(.finished(reason: answer.finishReason))
                 continuation.finish()
             }
         }
-        return OpenAIChat.pumped(response) { body, continuation throws(ProviderError) in
-            try await pump(body, provider: provider, redactor: redactor, into: continuation)
-        }
-    }
-
-    private static func pump(
-        _ body: AsyncThrowingStream<[UInt8], any Error>, provider: String?, redactor: Redactor,
-        into continuation: AsyncThrowingStream<InferenceEvent, any Error>.Continuation
-    ) async throws(ProviderError) {
-        var parser = OpenAIChatSSEParser()
-        var lastUsage: TokenUsage?
-        var finishReason: String?
-        func handle(_ payloads: [String]) throws(ProviderError) -> Bool {
-            for data in payloads {
-                if OpenAIChatText.isDone(data) { return true }
-                if OpenAIChatText.isBlank(data) { continue }
-                let chunk = try decodeStreamChunk(data: data, provider: provider, redactor: redactor)
-                continuation.yield(.chunk(chunk))
-                if let usage = chunk.usage?.tokenUsage { lastUsage = usage }
-                if let reason = chunk.finishReason { finishReason = reason }
-            }
-            return false
-        }
-        var done = false
-        do throws(ProviderError) {
-            try await read(body, parser: &parser, provider: provider, redactor: redactor, handle: handle, done: &done)
-            guard done || finishReason != nil else {
-                throw ProviderError(.transport, provider: provider, message: "stream ended before [DONE]")
-            }
-        } catch {
-            if let lastUsage { continuation.yield(.usage(lastUsage)) }
-            throw error
-        }
-        if let lastUsage { continuation.yield(.usage(lastUsage)) }
-        continuation.yield(.finished(reason: finishReason))
+        // Read on the consumer's task (see ``OpenAIChatEventReader``), not by a task of its own.
+        let reader = OpenAIChatEventReader(response, provider: provider, redactor: redactor)
+        return AsyncThrowingStream(unfolding: { try await reader.next() })
     }
 
     /// Feeds `body` to `parser` and its events to `handle` until `handle` says the stream is

@@ -59,7 +59,7 @@ public struct InferenceRunner: Sendable {
     /// reason, usage, first-token time, billing and ledger row are the same.
     public func run(
         _ request: InferenceRequest, plan: RoutePlan, requestID: String, observer: (any AttemptObserver)? = nil,
-        onDelta: (@Sendable (String) -> Void)? = nil, onChunk: (@Sendable (OpenAICompletion) -> Void)? = nil,
+        onDelta: (@Sendable (String) -> Void)? = nil, onChunk: (@Sendable (OpenAIStreamChunk) -> Void)? = nil,
         onEvent: (@Sendable (OpenAIResponseEvent) -> Void)? = nil, collectsAnswer: Bool = true
     ) async -> Result<RunResult, RunFailure> {
         let started = now()
@@ -204,7 +204,7 @@ public struct InferenceRunner: Sendable {
     /// provider call (the whole call; for a stream, its opening), for an ``AttemptObserver``.
     private func attempt(
         _ offer: Offer, _ template: InferenceRequest, onDelta: (@Sendable (String) -> Void)?,
-        onChunk: (@Sendable (OpenAICompletion) -> Void)?, onEvent: (@Sendable (OpenAIResponseEvent) -> Void)?,
+        onChunk: (@Sendable (OpenAIStreamChunk) -> Void)?, onEvent: (@Sendable (OpenAIResponseEvent) -> Void)?,
         collectsAnswer: Bool, started: Int64, timed: Bool, upstreamNanos: inout UInt64
     ) async -> Result<(InferenceResponse, Int64?), AttemptFailure> {
         var request = template
@@ -244,7 +244,7 @@ public struct InferenceRunner: Sendable {
         // last usage, and the finish reason of the lowest-indexed choice.
         var lastUsage: OpenAIUsage? = nil
         var lowestChoice: (index: Int, finishReason: String?)? = nil
-        var heldBack: [OpenAICompletion] = []
+        var heldBack: [OpenAIStreamChunk] = []
         var heldEvents: [OpenAIResponseEvent] = []
         var native: OpenAIResponse? = nil
         do {
@@ -259,9 +259,10 @@ public struct InferenceRunner: Sendable {
                 case .chunk(let chunk):
                     let piece: String
                     if collectsAnswer || onChunk == nil {
+                        let completion = chunk.completion
                         if whole == nil { whole = OpenAICompletionAccumulator() }
-                        whole?.add(chunk)
-                        piece = chunk.text
+                        whole?.add(completion)
+                        piece = completion.text
                         text += piece
                     } else {
                         piece = ""
@@ -280,7 +281,7 @@ public struct InferenceRunner: Sendable {
                     }
                     outputBytes += chunk.outputUTF8Count
                     if firstTokenMs == nil {
-                        guard chunk.choices.contains(where: { $0.message?.hasOutput == true }) else {
+                        guard chunk.hasOutput else {
                             heldBack.append(chunk)
                             continue
                         }

@@ -92,15 +92,13 @@ final class ChatStreamWriter: AsyncSequence, Sendable {
                 event(textChunk(OpenAIMessage(content: .string(text)), finish: nil), into: &out)
             case .text:
                 break
-            case .chunk(var chunk):
+            case .chunk(let chunk):
                 sawChunk = true
                 // A chunk that only carried usage has nothing left to say: usage comes last.
-                if chunk.choices.isEmpty, chunk.extra.count == 0, chunk.systemFingerprint == nil { continue }
-                chunk.id = id
-                chunk.model = model
-                chunk.object = OpenAICompletion.chunkObject
-                if chunk.created == nil { chunk.created = createdSeconds }
-                event(chunk, omitUsage: true, into: &out)
+                if chunk.carriesOnlyUsage { continue }
+                out.appendFraming("data: ".utf8)
+                chunk.write(to: &out, id: id, model: model, createdSeconds: createdSeconds)
+                out.appendFraming("\n\n".utf8)
             case .event:
                 break  // a Responses API event: chat requests never go to /responses
             }
@@ -150,11 +148,10 @@ final class ChatStreamWriter: AsyncSequence, Sendable {
 
     /// `data: {chunk}` and the blank line, written straight to bytes.
     private func event(
-        _ chunk: OpenAICompletion, omitUsage: Bool = false, into out: inout JSONOutput,
-        members: (inout JSONOutput) -> Void = { _ in }
+        _ chunk: OpenAICompletion, into out: inout JSONOutput, members: (inout JSONOutput) -> Void = { _ in }
     ) {
         out.appendFraming("data: ".utf8)
-        chunk.write(to: &out, omitUsage: omitUsage, members: members)
+        chunk.write(to: &out, members: members)
         out.appendFraming("\n\n".utf8)
     }
 }

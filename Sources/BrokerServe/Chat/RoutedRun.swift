@@ -89,7 +89,7 @@ struct RoutedRun: Sendable {
             return .failure(error)
         }
         let onDelta = onPiece.map { push in { @Sendable (text: String) in push(.text(text)) } }
-        let onChunk = onPiece.map { push in { @Sendable (chunk: OpenAICompletion) in push(.chunk(chunk)) } }
+        let onChunk = onPiece.map { push in { @Sendable (chunk: OpenAIStreamChunk) in push(.chunk(chunk)) } }
         let onEvent = onPiece.map { push in { @Sendable (event: OpenAIResponseEvent) in push(.event(event)) } }
         let trace = attempts ?? ServedAttempts(metrics: context.metrics)
         let result = await runner.run(

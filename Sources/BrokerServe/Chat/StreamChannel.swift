@@ -8,7 +8,7 @@ enum StreamPiece: Sendable {
     /// Text from a provider that is not OpenAI-shaped.
     case text(String)
     /// A chunk as the provider sent it.
-    case chunk(OpenAICompletion)
+    case chunk(OpenAIStreamChunk)
     /// A Responses API event as the provider sent it (a `/responses` pass-through).
     case event(OpenAIResponseEvent)
 }

@@ -78,7 +78,7 @@ final class ResponsesStreamWriter: AsyncSequence, Sendable {
         for piece in batch.pieces {
             switch piece {
             case .text(let text): s.events.add(text: text, to: &out)
-            case .chunk(let chunk): s.events.add(chunk, to: &out)
+            case .chunk(let chunk): s.events.add(chunk.completion, to: &out)
             case .event(let event):
                 if let n = event.sequenceNumber { s.lastSequence = n }
                 if event.isTerminal { s.terminal = event } else { event.writeEvent(to: &out) }
