@@ -65,6 +65,15 @@ public struct AdapterKind: Sendable {
         self.validate = validate
         self.make = make
     }
+
+    /// A kind whose providers are `Adapter`s built from their entry.
+    init<Adapter: EntryAdapter>(
+        name: String, validate: @escaping @Sendable (ProviderEntry) -> [AdapterIssue], building _: Adapter.Type
+    ) {
+        self.init(
+            name: name, validate: validate,
+            make: { entry, context throws(ProviderError) in try Adapter(entry: entry, context: context) })
+    }
 }
 
 /// The table of adapter kinds: adding a protocol is adding one row here.

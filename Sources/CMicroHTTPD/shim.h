@@ -14,6 +14,16 @@
 /** The URI log callback: its return value becomes the request's initial `*con_cls`. */
 typedef void *(*shim_MHD_UriLogCallback)(void *cls, const char *uri, struct MHD_Connection *connection);
 
+/** Appends one item to an MHD_OPTION_ARRAY under construction (`*n` items so far). */
+static inline void shim_MHD_option(
+    struct MHD_OptionItem *options, int *n, enum MHD_OPTION option, intptr_t value, void *ptr_value)
+{
+    options[*n].option = option;
+    options[*n].value = value;
+    options[*n].ptr_value = ptr_value;
+    (*n)++;
+}
+
 /**
  * Starts a daemon bound to `address` (an IPv4 or IPv6 socket address; port 0 = ephemeral) with the
  * access handler, the request-completed, connection-notify and URI-log callbacks sharing one `cls`.
@@ -37,41 +47,21 @@ static inline struct MHD_Daemon *shim_MHD_start_daemon(
 {
     struct MHD_OptionItem options[8];
     int n = 0;
-    options[n].option = MHD_OPTION_CONNECTION_TIMEOUT;
-    options[n].value = (intptr_t)connection_timeout_s;
-    options[n].ptr_value = NULL;
-    n++;
+    shim_MHD_option(options, &n, MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)connection_timeout_s, NULL);
     if (connection_limit > 0) {
-        options[n].option = MHD_OPTION_CONNECTION_LIMIT;
-        options[n].value = (intptr_t)connection_limit;
-        options[n].ptr_value = NULL;
-        n++;
+        shim_MHD_option(options, &n, MHD_OPTION_CONNECTION_LIMIT, (intptr_t)connection_limit, NULL);
     }
     if (thread_pool_size > 1) {
-        options[n].option = MHD_OPTION_THREAD_POOL_SIZE;
-        options[n].value = (intptr_t)thread_pool_size;
-        options[n].ptr_value = NULL;
-        n++;
+        shim_MHD_option(options, &n, MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)thread_pool_size, NULL);
     }
     if (connection_memory_limit > 0) {
-        options[n].option = MHD_OPTION_CONNECTION_MEMORY_LIMIT;
-        options[n].value = (intptr_t)connection_memory_limit;
-        options[n].ptr_value = NULL;
-        n++;
+        shim_MHD_option(options, &n, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)connection_memory_limit, NULL);
     }
     if (tls_key_pem != NULL && tls_cert_pem != NULL) {
-        options[n].option = MHD_OPTION_HTTPS_MEM_KEY;
-        options[n].value = 0;
-        options[n].ptr_value = (void *)tls_key_pem;
-        n++;
-        options[n].option = MHD_OPTION_HTTPS_MEM_CERT;
-        options[n].value = 0;
-        options[n].ptr_value = (void *)tls_cert_pem;
-        n++;
+        shim_MHD_option(options, &n, MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)tls_key_pem);
+        shim_MHD_option(options, &n, MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)tls_cert_pem);
     }
-    options[n].option = MHD_OPTION_END;
-    options[n].value = 0;
-    options[n].ptr_value = NULL;
+    shim_MHD_option(options, &n, MHD_OPTION_END, 0, NULL);
     return MHD_start_daemon(
         flags, 0, NULL, NULL, access_handler, cls,
         MHD_OPTION_SOCK_ADDR, address,

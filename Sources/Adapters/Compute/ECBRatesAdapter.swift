@@ -5,7 +5,7 @@ import ProviderInterface
 /// `GET {base}/stats/eurofxref/eurofxref-daily.xml`, `EUR 1 = rate` per currency, for one day.
 /// Rates are kept as their decimal text; a USD rate outside 0.9…2.0 USD per EUR is refused
 /// as an inverted or broken quote.
-public struct ECBRatesAdapter: CatalogOnlySource {
+public struct ECBRatesAdapter: CatalogOnlySource, EntryAdapter {
     /// The registry key.
     public let key: String
     let entry: ProviderEntry
@@ -15,7 +15,7 @@ public struct ECBRatesAdapter: CatalogOnlySource {
     public static let kind = AdapterKind(
         name: "ecb-rates",
         validate: { LocationTable.unknownOptions($0, kind: "ecb-rates", known: [], locations: false) },
-        make: { entry, context throws(ProviderError) in ECBRatesAdapter(entry: entry, context: context) })
+        building: ECBRatesAdapter.self)
 
     /// Builds the adapter.
     public init(entry: ProviderEntry, context: AdapterContext) {

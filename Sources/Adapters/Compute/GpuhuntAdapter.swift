@@ -9,7 +9,7 @@ import ProviderInterface
 /// (`vm` by default, `pod` for RunPod), `max_age_days` (a catalog published longer ago is
 /// refused as outdated; default 2), and the location table (``LocationTable``). Rows without a
 /// GPU are skipped; malformed rows are skipped and counted, as gpuhunt's own loader does.
-public struct GpuhuntAdapter: CatalogOnlySource {
+public struct GpuhuntAdapter: CatalogOnlySource, EntryAdapter {
     /// The registry key.
     public let key: String
     let entry: ProviderEntry
@@ -22,8 +22,7 @@ public struct GpuhuntAdapter: CatalogOnlySource {
 
     /// The adapter kind `gpuhunt`.
     public static let kind = AdapterKind(
-        name: "gpuhunt", validate: GpuhuntAdapter.validate,
-        make: { entry, context throws(ProviderError) in try GpuhuntAdapter(entry: entry, context: context) })
+        name: "gpuhunt", validate: GpuhuntAdapter.validate, building: GpuhuntAdapter.self)
 
     /// Builds the adapter; throws `.badInput` when the entry's options are invalid.
     public init(entry: ProviderEntry, context: AdapterContext) throws(ProviderError) {

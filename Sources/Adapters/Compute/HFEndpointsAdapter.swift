@@ -8,7 +8,7 @@ import ProviderInterface
 /// `vendor/region` (`aws/eu-west-1`), placed through `options.locations`. `gpuMemoryGb` is the
 /// total over the replica's GPUs and is divided by `numAccelerators`; `quota` (0 on the
 /// public call) is not availability — `status` is.
-public struct HFEndpointsAdapter: CatalogOnlySource {
+public struct HFEndpointsAdapter: CatalogOnlySource, EntryAdapter {
     /// The registry key.
     public let key: String
     let entry: ProviderEntry
@@ -19,7 +19,7 @@ public struct HFEndpointsAdapter: CatalogOnlySource {
     public static let kind = AdapterKind(
         name: "hf-endpoints",
         validate: { LocationTable.validate($0) + LocationTable.unknownOptions($0, kind: "hf-endpoints", known: []) },
-        make: { entry, context throws(ProviderError) in HFEndpointsAdapter(entry: entry, context: context) })
+        building: HFEndpointsAdapter.self)
 
     /// Builds the adapter.
     public init(entry: ProviderEntry, context: AdapterContext) {

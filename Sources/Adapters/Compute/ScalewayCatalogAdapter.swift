@@ -9,7 +9,7 @@ import ProviderInterface
 /// Pages are read until one comes back short of `page_size` or `total_count` is reached.
 /// Products without a GPU are skipped. GPU memory is not a field: it is read from the
 /// offer name (`L40S-1-48G`) or the GPU description (`48 GB`), else the model's nominal size.
-public struct ScalewayCatalogAdapter: CatalogOnlySource {
+public struct ScalewayCatalogAdapter: CatalogOnlySource, EntryAdapter {
     /// The registry key.
     public let key: String
     let entry: ProviderEntry
@@ -22,8 +22,7 @@ public struct ScalewayCatalogAdapter: CatalogOnlySource {
 
     /// The adapter kind `scaleway-catalog`.
     public static let kind = AdapterKind(
-        name: "scaleway-catalog", validate: ScalewayCatalogAdapter.validate,
-        make: { entry, context throws(ProviderError) in try ScalewayCatalogAdapter(entry: entry, context: context) })
+        name: "scaleway-catalog", validate: ScalewayCatalogAdapter.validate, building: ScalewayCatalogAdapter.self)
 
     /// Builds the adapter; throws `.badInput` when the entry's options are invalid.
     public init(entry: ProviderEntry, context: AdapterContext) throws(ProviderError) {

@@ -10,7 +10,7 @@ import ProviderInterface
 /// one, a bid offer at `min_bid`. `gpu_ram` is MB per GPU (snapped to the model's nominal
 /// GiB), `cpu_ram` the machine's MB (the offer's share is `× cpu_cores_effective / cpu_cores`),
 /// and the country is the last field of `geolocation` (`"Bavaria, DE"`).
-public struct VastAdapter: CatalogOnlySource {
+public struct VastAdapter: CatalogOnlySource, EntryAdapter {
     /// The registry key.
     public let key: String
     let entry: ProviderEntry
@@ -22,9 +22,7 @@ public struct VastAdapter: CatalogOnlySource {
     static let maxQueries = 10
 
     /// The adapter kind `vast`.
-    public static let kind = AdapterKind(
-        name: "vast", validate: VastAdapter.validate,
-        make: { entry, context throws(ProviderError) in try VastAdapter(entry: entry, context: context) })
+    public static let kind = AdapterKind(name: "vast", validate: VastAdapter.validate, building: VastAdapter.self)
 
     /// Builds the adapter; throws `.badInput` when the entry's options are invalid.
     public init(entry: ProviderEntry, context: AdapterContext) throws(ProviderError) {

@@ -11,7 +11,7 @@ import Synchronization
 /// the entry's timeout expires (for a streamed answer: when it writes nothing for that long,
 /// or runs past the entry's `max_duration`); every failure is a ``ProviderError`` that quotes the tail of
 /// its stderr with the credential removed.
-public struct ExecPluginAdapter: ProviderInterface {
+public struct ExecPluginAdapter: ProviderInterface, EntryAdapter {
     /// The registry key.
     public let key: String
     let entry: ProviderEntry
@@ -25,8 +25,7 @@ public struct ExecPluginAdapter: ProviderInterface {
 
     /// The adapter kind `exec`.
     public static let kind = AdapterKind(
-        name: "exec", validate: ExecPluginOptions.validate,
-        make: { entry, context throws(ProviderError) in try ExecPluginAdapter(entry: entry, context: context) })
+        name: "exec", validate: ExecPluginOptions.validate, building: ExecPluginAdapter.self)
 
     /// Builds the adapter; throws `.badInput` when the entry's options are invalid.
     public init(entry: ProviderEntry, context: AdapterContext) throws(ProviderError) {

@@ -7,14 +7,13 @@ import ProviderInterface
 ///
 /// The token is read from `environment[entry.authEnv ?? "HF_TOKEN"]` and sent as
 /// `Authorization: Bearer …` only to the Hub and router hosts; it never appears in an error.
-public struct HuggingFaceAdapter: ProviderInterface {
+public struct HuggingFaceAdapter: ProviderInterface, EntryAdapter {
     /// The inference provider that runs the classic tasks.
     public static let hfInference = "hf-inference"
 
     /// The registry kind `huggingface`.
     public static let kind = AdapterKind(
-        name: "huggingface", validate: { HuggingFaceOptions.validate($0) },
-        make: { entry, context throws(ProviderError) in HuggingFaceAdapter(entry: entry, context: context) })
+        name: "huggingface", validate: { HuggingFaceOptions.validate($0) }, building: HuggingFaceAdapter.self)
 
     /// The registry key of the entry this adapter serves.
     public let key: String

@@ -9,7 +9,7 @@ import ProviderInterface
 /// the entry's static table (which overrides the list), or — for a local server with
 /// pricing source `none` — are free. With `catalog: table` the table is the catalog and no
 /// request is made. See ``OpenAICompatibleOptions`` for the options.
-public struct OpenAICompatibleAdapter: ProviderInterface {
+public struct OpenAICompatibleAdapter: ProviderInterface, EntryAdapter {
     /// The registry key.
     public let key: String
     let entry: ProviderEntry
@@ -19,15 +19,11 @@ public struct OpenAICompatibleAdapter: ProviderInterface {
 
     /// The adapter kind `openai-compatible`.
     public static let kind = AdapterKind(
-        name: "openai-compatible", validate: OpenAICompatibleOptions.validate,
-        make: { entry, context throws(ProviderError) in try OpenAICompatibleAdapter(entry: entry, context: context) })
+        name: "openai-compatible", validate: OpenAICompatibleOptions.validate, building: OpenAICompatibleAdapter.self)
 
     /// Builds the adapter; throws `.badInput` when the entry's options are invalid.
     public init(entry: ProviderEntry, context: AdapterContext) throws(ProviderError) {
-        let issues = OpenAICompatibleOptions.validate(entry)
-        if let first = issues.first {
-            throw ProviderError(.badInput, provider: entry.key, message: "\(first.path): \(first.message)")
-        }
+        try AdapterIssue.refuseFirst(OpenAICompatibleOptions.validate(entry), entry: entry)
         self.key = entry.key
         self.entry = entry
         self.options = OpenAICompatibleOptions(entry.options)

@@ -9,7 +9,7 @@ import ProviderInterface
 /// (`served_by` `deepinfra`, `together`, …). Chat goes to `{base}/chat/completions`; when the
 /// broker pins an upstream (`request.servedBy`), it is passed as OpenRouter's provider
 /// preferences `{"order":[upstream],"allow_fallbacks":false}` so no other upstream answers.
-public struct OpenRouterAdapter: ProviderInterface {
+public struct OpenRouterAdapter: ProviderInterface, EntryAdapter {
     /// The registry key.
     public let key: String
     let entry: ProviderEntry
@@ -25,8 +25,7 @@ public struct OpenRouterAdapter: ProviderInterface {
 
     /// The adapter kind `openrouter`.
     public static let kind = AdapterKind(
-        name: "openrouter", validate: OpenRouterAdapter.validate,
-        make: { entry, context throws(ProviderError) in try OpenRouterAdapter(entry: entry, context: context) })
+        name: "openrouter", validate: OpenRouterAdapter.validate, building: OpenRouterAdapter.self)
 
     /// Builds the adapter; throws `.badInput` when the entry's options are invalid.
     public init(entry: ProviderEntry, context: AdapterContext) throws(ProviderError) {

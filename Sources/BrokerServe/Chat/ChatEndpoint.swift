@@ -31,34 +31,23 @@ struct ChatEndpoint: Sendable {
         _ chat: ChatCompletionRequest, plan: RoutePlan, routed: RoutedRun, started: UInt64
     ) async throws(APIError) -> ServerResponse {
         // The writer passes chunks through and needs only the account: no whole answer is built.
-        let (channel, first, task, trace, requestID) = try await Self.startStream(
-            chat.request, plan: plan, routed: routed, started: started, collectsAnswer: false)
-        let offer = trace.offer ?? plan.candidates.first.map(OfferKey.init)
-        let model =
-            plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
+        let opened = try await Self.startStream(
+            chat.request, plan: plan, routed: routed, started: started, requestedModel: chat.route.model,
+            collectsAnswer: false)
         let writer = ChatStreamWriter(
-            channel: channel, first: first, id: "chatcmpl-" + requestID, model: model,
-            createdSeconds: context.now() / 1000,
-            includeUsage: chat.includeUsage)
-        var headers: [(name: String, value: String)] = [
-            ("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache"), ("x-broker-request-id", requestID),
-        ]
-        if let offer {
-            headers.append(("x-broker-provider", offer.provider))
-            headers.append(("x-broker-served-by", offer.servedBy))
-            headers.append(("x-broker-model", offer.model))
-        }
-        return ServerResponse(
-            status: 200, headers: headers, body: .sequence(ResponseBody(writer, onFinish: { task.cancel() })))
+            channel: opened.channel, first: opened.first, id: "chatcmpl-" + opened.requestID,
+            model: opened.model, createdSeconds: context.now() / 1000, includeUsage: chat.includeUsage)
+        return opened.response(writer)
     }
 
     /// Starts a streamed run and waits for its first output; its failure before any output is
-    /// thrown (answered with an error status, since nothing was sent yet). `collectsAnswer`: as
-    /// for ``RoutedRun/run``; the Responses stream keeps it (its last event holds the whole answer).
+    /// thrown (answered with an error status, since nothing was sent yet). `requestedModel`: the
+    /// model named when no offer served; `collectsAnswer`: as for ``RoutedRun/run``; the
+    /// Responses stream keeps it (its last event holds the whole answer).
     static func startStream(
-        _ request: InferenceRequest, plan: RoutePlan, routed: RoutedRun, started: UInt64,
+        _ request: InferenceRequest, plan: RoutePlan, routed: RoutedRun, started: UInt64, requestedModel: String,
         collectsAnswer: Bool = true
-    ) async throws(APIError) -> (StreamChannel, StreamChannel.Batch, Task<Void, Never>, ServedAttempts, String) {
+    ) async throws(APIError) -> StartedStream {
         let channel = StreamChannel()
         let trace = ServedAttempts(metrics: routed.context.metrics)
         let requestID = RoutedRun.requestID()
@@ -72,6 +61,9 @@ struct ChatEndpoint: Sendable {
         // cancelled handler — its client hung up before the first byte — cancels it explicitly.
         let first = await channel.first(cancelling: task)
         if first.pieces.isEmpty, case .failure(let error)? = first.result { throw error }
-        return (channel, first, task, trace, requestID)
+        let offer = trace.offer ?? plan.candidates.first.map(OfferKey.init)
+        let model = plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? requestedModel
+        return StartedStream(
+            channel: channel, first: first, task: task, requestID: requestID, offer: offer, model: model)
     }
 }

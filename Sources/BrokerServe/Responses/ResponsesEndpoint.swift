@@ -28,26 +28,14 @@ struct ResponsesEndpoint: Sendable {
             .get()
         let createdAt = context.now() / 1000
         if chat.stream {
-            let (channel, first, task, trace, requestID) = try await ChatEndpoint.startStream(
-                chat.request, plan: plan, routed: routed, started: started)
-            let offer = trace.offer ?? plan.candidates.first.map(OfferKey.init)
-            let model =
-                plan.candidates.first { OfferKey($0) == offer }.map(ChatCompletionJSON.modelName) ?? chat.route.model
+            let opened = try await ChatEndpoint.startStream(
+                chat.request, plan: plan, routed: routed, started: started, requestedModel: chat.route.model)
             let writer = ResponsesStreamWriter(
-                channel: channel, first: first,
+                channel: opened.channel, first: opened.first,
                 response: OpenAIResponse(
-                    id: "resp_" + requestID, model: model, createdAt: createdAt, echo: responses.echo))
-            var headers: [(name: String, value: String)] = [
-                ("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache"),
-                ("x-broker-request-id", requestID),
-            ]
-            if let offer {
-                headers.append(("x-broker-provider", offer.provider))
-                headers.append(("x-broker-served-by", offer.servedBy))
-                headers.append(("x-broker-model", offer.model))
-            }
-            return ServerResponse(
-                status: 200, headers: headers, body: .sequence(ResponseBody(writer, onFinish: { task.cancel() })))
+                    id: "resp_" + opened.requestID, model: opened.model, createdAt: createdAt,
+                    echo: responses.echo))
+            return opened.response(writer)
         }
         let result = try await routed.run(
             chat.request, plan: plan, requestID: RoutedRun.requestID(), startedNanos: started
