@@ -16,11 +16,21 @@ struct UpstreamLimitsTests {
         }
     }
 
+    /// A server whose `hf` entry has a first-byte timeout of `ms`, on a store refreshed first
+    /// with the entry's default timeouts: on a busy machine a catalog answer may itself take
+    /// longer than `ms`, and what this suite checks is the serving path.
+    static func harness(_ model: ServeModel, firstByteTimeoutMs ms: Int) async throws -> ServeHarness {
+        let refreshed = try await ServeHarness(model: model)
+        await refreshed.stop(keepFiles: true)
+        return try await ServeHarness(
+            model: model, refresh: false, editRegistry: firstByteTimeout(ms), directory: refreshed.dir)
+    }
+
     @Test(
         "an upstream that sends nothing within the first-byte timeout is given up on in time and the next offer answers",
         arguments: ServeModel.allCases)
     func slowFirstByteFailsOver(_ model: ServeModel) async throws {
-        let h = try await ServeHarness(model: model, editRegistry: Self.firstByteTimeout(300))
+        let h = try await Self.harness(model, firstByteTimeoutMs: 300)
         // The slow answer comes after 8 s, far beyond the bound below, so a loaded CI machine has
         // room while an unenforced timeout still fails.
         h.simulator.inject(.slowFirstByte(ms: 8_000), pathPrefix: "/v1/chat/completions", count: 1)
@@ -37,7 +47,7 @@ struct UpstreamLimitsTests {
         "every upstream too slow is a 503 that names the timeout, well before the slow answers would have come",
         arguments: ServeModel.allCases)
     func everyUpstreamTooSlow(_ model: ServeModel) async throws {
-        let h = try await ServeHarness(model: model, editRegistry: Self.firstByteTimeout(200))
+        let h = try await Self.harness(model, firstByteTimeoutMs: 200)
         // Answers after 8 s: four attempts with a 200 ms first-byte timeout take under a second, and
         // the bound leaves a loaded CI machine room (2.7 s seen against the former 2.4 s bound).
         h.simulator.inject(.slowFirstByte(ms: 8_000), pathPrefix: "/v1/chat/completions", count: 10)
