@@ -513,7 +513,9 @@ struct LedgerWriterTests {
         #expect(await writer.commit(Self.attempt(1)) == false)
         let waited = ContinuousClock.now - started
         #expect(waited < .seconds(2), "commit waited \(waited) for a retry of a store that keeps failing")
-        #expect(writer.health.queued == 2)
+        // Its row waits in the queue (the older one too, unless a retry has it in hand right now:
+        // on a busy machine the 5 s may have passed); both are written once, below.
+        #expect(writer.health.queued >= 1)
         try other.execute("COMMIT")
         #expect(await writer.flush())
         #expect(try await store.usage(sinceMs: 0, by: .provider).first?.requests == 2)
