@@ -165,15 +165,7 @@ struct ErrorMappingTests {
             let chat = try await h.send("POST", "/v1/chat/completions", json: ServeHarness.chat("l8"))
             #expect(chat.status == 200, "\(chat.text)")
         }
-        let health = try await h.send("GET", "/health")
-        #expect(health.status == 200, "\(health.text)")
-        let json = try #require(ServeHarness.json(health) as? [String: Any])
-        #expect(json["status"] as? String == "degraded")
-        #expect(json["store"] as? String == "unreachable")
-        #expect(json["store_kind"] as? String == "sqlite")
-        #expect((json["store_error"] as? String)?.contains("cannot read the store \(h.storePath)") == true)
-        let metrics = try await h.send("GET", "/metrics")
-        #expect(metrics.text.contains("broker_store_up{kind=\"sqlite\"} 0"), "\(metrics.text)")
+        _ = try await h.expectStoreUnreachable(kind: "sqlite", store: h.storePath)
         // A refresh round (failed: the store is away) and a request whose first attempt failed
         // each set the views aside; the store cannot be read, so the last good view still routes.
         await h.server.refreshNow()

@@ -99,6 +99,23 @@ final class ServeHarness: Sendable {
     }
 
     /// A JSON body.
+    /// Checks what an operator sees while the store cannot be read: `/health` answers 200
+    /// `degraded` with the store's kind and an error naming `store`, and `/metrics` reports
+    /// `broker_store_up{kind} 0`. Returns the `/health` body.
+    func expectStoreUnreachable(kind: String, store: String) async throws -> String {
+        let health = try await send("GET", "/health")
+        #expect(health.status == 200, "\(health.text)")
+        let json = try #require(Self.json(health) as? [String: Any])
+        #expect(json["status"] as? String == "degraded")
+        #expect(json["store"] as? String == "unreachable")
+        #expect(json["store_kind"] as? String == kind)
+        let error = try #require(json["store_error"] as? String)
+        #expect(error.contains("cannot read the store \(store)"), "\(error)")
+        let metrics = try await send("GET", "/metrics")
+        #expect(metrics.text.contains("broker_store_up{kind=\"\(kind)\"} 0"), "\(metrics.text)")
+        return health.text
+    }
+
     static func json(_ response: HTTPResponse) -> Any? { try? JSONSerialization.jsonObject(with: Data(response.body)) }
 
     /// A chat request body.
